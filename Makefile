@@ -1,0 +1,151 @@
+# Qingfeng build. `make` builds everything into build/ (build/san/ with SAN=1);
+# `make test` runs the whole suite; `make run` starts a demo server.
+# Sources are found by folder: every .c in crypto/ and store/ goes into a
+# static library; in intake/, admin/ and report/ every .c but main.c goes into
+# that program's library and main.c makes the binary; tests/unit/test_*.c are
+# cmocka suites.
+
+SAN ?= 0
+V ?= 0
+BUILD ?= build
+PREFIX ?= /usr/local
+
+PKGS := libsodium libevent lmdb jansson
+ifeq ($(filter clean distclean format,$(MAKECMDGOALS)),)
+  # Install missing Debian packages before anything reads pkg-config.
+  DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+  ifneq ($(DEPS_OK),yes)
+    $(info deps: some libraries are missing; running deploy/deps.sh)
+    DEPS_RC := $(shell sh deploy/deps.sh test >&2; echo $$?)
+    ifneq ($(DEPS_RC),0)
+      $(error deploy/deps.sh failed; install libsodium-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev pkg-config)
+    endif
+  endif
+endif
+
+CC ?= cc
+ifeq ($(SAN),1)
+  B := $(BUILD)/san
+  OPT := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  FORTIFY :=
+else
+  B := $(BUILD)
+  OPT := -O2 -g
+  FORTIFY := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3
+endif
+
+WARN := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
+        -Wvla -Wundef -Werror
+HARDEN := $(FORTIFY) -fstack-protector-strong -fPIE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(HARDEN) \
+             -I. $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(OPT) -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
+
+Q := @
+ifeq ($(V),1)
+  Q :=
+endif
+
+CRYPTO_SRC := $(wildcard crypto/*.c)
+STORE_SRC := $(wildcard store/*.c)
+INTAKE_SRC := $(filter-out intake/main.c,$(wildcard intake/*.c))
+ADMIN_SRC := $(filter-out admin/main.c,$(wildcard admin/*.c))
+REPORT_SRC := $(filter-out report/main.c,$(wildcard report/*.c))
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+
+LIBCRYPTO := $(B)/lib/libqfcrypto.a
+LIBSTORE := $(B)/lib/libqfstore.a
+LIBINTAKE := $(B)/lib/libqfintake.a
+LIBADMIN := $(B)/lib/libqfadmin.a
+LIBREPORT := $(B)/lib/libqfreport.a
+BINS := $(B)/bin/qingfeng-intake $(B)/bin/qingfeng-admin $(B)/bin/qingfeng-report
+TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRC))
+
+.PHONY: all test unit-test integration-test run bench bench-crypto format lint \
+        clean install-deps check-format
+all: $(BINS) $(TESTS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+# tests may use cmocka headers
+$(B)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) $(CMOCKA_CFLAGS) -MMD -MP -c $< -o $@
+
+define mklib
+$(1): $(call obj,$(2))
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@
+	$(Q)ar rcs $$@ $$^
+endef
+$(eval $(call mklib,$(LIBCRYPTO),$(CRYPTO_SRC)))
+$(eval $(call mklib,$(LIBSTORE),$(STORE_SRC)))
+$(eval $(call mklib,$(LIBINTAKE),$(INTAKE_SRC)))
+$(eval $(call mklib,$(LIBADMIN),$(ADMIN_SRC)))
+$(eval $(call mklib,$(LIBREPORT),$(REPORT_SRC)))
+
+# Link order follows the layering: program, store, crypto.
+$(B)/bin/qingfeng-intake: $(B)/obj/intake/main.o $(LIBINTAKE) $(LIBSTORE) $(LIBCRYPTO)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+$(B)/bin/qingfeng-admin: $(B)/obj/admin/main.o $(LIBADMIN) $(LIBSTORE) $(LIBCRYPTO)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+$(B)/bin/qingfeng-report: $(B)/obj/report/main.o $(LIBREPORT) $(LIBCRYPTO)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(call obj,$(TEST_SUPPORT)) $(LIBINTAKE) $(LIBADMIN) \
+              $(LIBREPORT) $(LIBSTORE) $(LIBCRYPTO)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(B)/bench/%: $(B)/obj/bench/%.o $(LIBSTORE) $(LIBCRYPTO)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+test: all
+	@B=$(B) sh tests/run.sh
+
+run: all
+	@sh deploy/demo.sh $(B)
+
+bench-crypto: $(B)/bench/bench_crypto
+	$(B)/bench/bench_crypto
+
+bench: bench-crypto
+
+SRC_ALL = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
+format:
+	clang-format -i $(SRC_ALL)
+check-format:
+	@clang-format --dry-run --Werror $(SRC_ALL)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	  --std=c11 --inline-suppr -I. -D__GNUC__ --suppress=missingIncludeSystem \
+	  crypto store intake admin report
+	clang-tidy --quiet $(filter-out tests/%,$(filter %.c,$(SRC_ALL))) -- $(CFLAGS_ALL)
+
+install-deps:
+	sh deploy/deps.sh all
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

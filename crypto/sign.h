@@ -1,0 +1,70 @@
+/*
+ * sign: the Ed25519 statements of DESIGN.md §8 and §10: the server's signed
+ * receipts and log heads, and the signature line of export and update
+ * bundles over H512 of everything before it. Each statement has its own
+ * domain prefix, so a signature of one kind never verifies as another.
+ */
+#ifndef QF_CRYPTO_SIGN_H
+#define QF_CRYPTO_SIGN_H
+
+#include <sodium.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIGN_PK_BYTES 32
+#define SIGN_SK_BYTES 64
+#define SIGN_BYTES    64
+
+/*
+ * Signs "qingfeng-receipt-v1" || lp(district) || u64be(index) || day ||
+ * envelope_hash || chain. Returns 0, or -1 (sig zeroed) when district is not
+ * a valid district id or day not a valid day.
+ */
+int sign_receipt(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES], const char *district,
+                 uint64_t index, const char *day, const uint8_t envelope_hash[32],
+                 const uint8_t chain[32]);
+
+/* Verifies a receipt signature. Returns 0, or -1 when it does not verify. */
+int sign_receipt_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES],
+                        const char *district, uint64_t index, const char *day,
+                        const uint8_t envelope_hash[32], const uint8_t chain[32]);
+
+/*
+ * Signs "qingfeng-head-v1" || lp(district) || u64be(size) || chain_size ||
+ * day. Returns 0, or -1 (sig zeroed) on an invalid district or day.
+ */
+int sign_head(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES], const char *district,
+              uint64_t size, const uint8_t chain[32], const char *day);
+
+/* Verifies a head signature. Returns 0, or -1 when it does not verify. */
+int sign_head_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES],
+                     const char *district, uint64_t size, const uint8_t chain[32], const char *day);
+
+/*
+ * Bundle signatures (§10): Ed25519 over "qingfeng-bundle-v1:" || type || ":"
+ * || H512(all bytes before the signature line). Feed those bytes, in order,
+ * with sign_bundle_update; then sign or verify. type is "qingfeng-export" or
+ * "qingfeng-update" (any non-empty string without ':' is accepted).
+ */
+struct sign_bundle {
+	crypto_generichash_state h;
+};
+
+/* Starts a bundle hash. Cannot fail. */
+void sign_bundle_init(struct sign_bundle *b);
+/* Adds bytes to the bundle hash. Cannot fail. */
+void sign_bundle_update(struct sign_bundle *b, const void *data, size_t len);
+/*
+ * Finishes the hash and signs it. Returns 0, or -1 (sig zeroed) when type is
+ * empty or contains ':'. The state must be started again before reuse.
+ */
+int sign_bundle_final_sign(struct sign_bundle *b, uint8_t sig[SIGN_BYTES], const char *type,
+                           const uint8_t sk[SIGN_SK_BYTES]);
+/*
+ * Finishes the hash and verifies sig. Returns 0, or -1 when type is invalid
+ * or the signature does not verify.
+ */
+int sign_bundle_final_verify(struct sign_bundle *b, const uint8_t sig[SIGN_BYTES], const char *type,
+                             const uint8_t pk[SIGN_PK_BYTES]);
+
+#endif

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Runs every unit suite (cmocka) and every integration script, from the
+# repository root, against the binaries in $B (build/ or build/san/).
+# Prints one summary line "N passed, N failed" and exits non-zero on failure.
+set -u
+B=${B:-build}
+export QF_BIN="$PWD/$B/bin" QF_VECTORS="$PWD/tests/vectors" QF_ROOT="$PWD"
+pass=0
+fail=0
+failed=""
+for t in "$B"/tests/test_*; do
+	[ -x "$t" ] || continue
+	echo "== unit: ${t##*/}"
+	if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed ${t##*/}"; fi
+done
+for t in tests/integration/*.sh; do
+	[ -f "$t" ] || continue
+	echo "== integration: ${t##*/}"
+	if sh "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed ${t##*/}"; fi
+done
+echo
+[ -n "$failed" ] && echo "failed suites:$failed"
+echo "suites: $pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
