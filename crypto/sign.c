@@ -1,0 +1,215 @@
+/* sign: see sign.h. */
+#include "crypto/sign.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/codec.h"
+
+#define RECEIPT_PREFIX "qingfeng-receipt-v1"
+#define HEAD_PREFIX    "qingfeng-head-v1"
+#define BUNDLE_PREFIX  "qingfeng-bundle-v1:"
+
+/* Longest statement: the receipt (prefix, lp(district), u64, day, 2 x 32). */
+#define STATEMENT_MAX                                                                              \
+	(sizeof RECEIPT_PREFIX - 1 + 1 + CODEC_DISTRICT_MAX + 8 + CODEC_DAY_LEN + 32 + 32)
+
+struct statement {
+	uint8_t b[STATEMENT_MAX];
+	size_t n;
+};
+
+static void
+put(struct statement *s, const void *data, size_t len)
+{
+	memcpy(s->b + s->n, data, len);
+	s->n += len;
+}
+
+/* lp(district): the caller has checked that it is a valid id (<= 32 bytes). */
+static void
+put_lp(struct statement *s, const char *district)
+{
+	uint8_t len = (uint8_t)strlen(district);
+
+	put(s, &len, 1);
+	put(s, district, len);
+}
+
+static void
+put_u64be(struct statement *s, uint64_t x)
+{
+	uint8_t b[8];
+
+	codec_u64be_put(b, x);
+	put(s, b, sizeof b);
+}
+
+/* Builds the receipt statement. Returns 0, or -1 on a bad district or day. */
+static int
+receipt_statement(struct statement *s, const char *district, uint64_t index, const char *day,
+                  const uint8_t envelope_hash[32], const uint8_t chain[32])
+{
+	if (!codec_district_valid(district) || !codec_day_valid(day))
+		return -1;
+	s->n = 0;
+	put(s, RECEIPT_PREFIX, strlen(RECEIPT_PREFIX));
+	put_lp(s, district);
+	put_u64be(s, index);
+	put(s, day, CODEC_DAY_LEN);
+	put(s, envelope_hash, 32);
+	put(s, chain, 32);
+	return 0;
+}
+
+/* Builds the head statement. Returns 0, or -1 on a bad district or day. */
+static int
+head_statement(struct statement *s, const char *district, uint64_t size, const uint8_t chain[32],
+               const char *day)
+{
+	if (!codec_district_valid(district) || !codec_day_valid(day))
+		return -1;
+	s->n = 0;
+	put(s, HEAD_PREFIX, strlen(HEAD_PREFIX));
+	put_lp(s, district);
+	put_u64be(s, size);
+	put(s, chain, 32);
+	put(s, day, CODEC_DAY_LEN);
+	return 0;
+}
+
+static int
+sign_statement(uint8_t sig[SIGN_BYTES], const struct statement *s, const uint8_t sk[SIGN_SK_BYTES])
+{
+	if (crypto_sign_detached(sig, NULL, s->b, s->n, sk) != 0) {
+		memset(sig, 0, SIGN_BYTES);
+		return -1;
+	}
+	return 0;
+}
+
+int
+sign_receipt(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES], const char *district,
+             uint64_t index, const char *day, const uint8_t envelope_hash[32],
+             const uint8_t chain[32])
+{
+	struct statement s;
+
+	if (receipt_statement(&s, district, index, day, envelope_hash, chain) != 0) {
+		memset(sig, 0, SIGN_BYTES);
+		return -1;
+	}
+	return sign_statement(sig, &s, sk);
+}
+
+int
+sign_receipt_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES],
+                    const char *district, uint64_t index, const char *day,
+                    const uint8_t envelope_hash[32], const uint8_t chain[32])
+{
+	struct statement s;
+
+	if (receipt_statement(&s, district, index, day, envelope_hash, chain) != 0)
+		return -1;
+	return crypto_sign_verify_detached(sig, s.b, s.n, pk) == 0 ? 0 : -1;
+}
+
+int
+sign_head(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES], const char *district,
+          uint64_t size, const uint8_t chain[32], const char *day)
+{
+	struct statement s;
+
+	if (head_statement(&s, district, size, chain, day) != 0) {
+		memset(sig, 0, SIGN_BYTES);
+		return -1;
+	}
+	return sign_statement(sig, &s, sk);
+}
+
+int
+sign_head_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES],
+                 const char *district, uint64_t size, const uint8_t chain[32], const char *day)
+{
+	struct statement s;
+
+	if (head_statement(&s, district, size, chain, day) != 0)
+		return -1;
+	return crypto_sign_verify_detached(sig, s.b, s.n, pk) == 0 ? 0 : -1;
+}
+
+void
+sign_bundle_init(struct sign_bundle *b)
+{
+	crypto_generichash_init(&b->h, NULL, 0, crypto_generichash_BYTES_MAX);
+}
+
+void
+sign_bundle_update(struct sign_bundle *b, const void *data, size_t len)
+{
+	crypto_generichash_update(&b->h, data, len);
+}
+
+/*
+ * Finishes the hash and builds "qingfeng-bundle-v1:" || type || ":" || H512
+ * in a new malloc'd buffer. Returns it, or NULL when type is invalid or
+ * memory runs out. The state is wiped either way.
+ */
+static uint8_t *
+bundle_statement(struct sign_bundle *b, const char *type, size_t *len)
+{
+	uint8_t h[crypto_generichash_BYTES_MAX];
+	size_t tl, pl = strlen(BUNDLE_PREFIX);
+	uint8_t *m;
+
+	crypto_generichash_final(&b->h, h, sizeof h);
+	sodium_memzero(&b->h, sizeof b->h);
+	if (type == NULL || type[0] == '\0' || strchr(type, ':') != NULL)
+		return NULL;
+	tl = strlen(type);
+	if (tl > SIZE_MAX - pl - 1 - sizeof h)
+		return NULL;
+	m = malloc(pl + tl + 1 + sizeof h);
+	if (m == NULL)
+		return NULL;
+	memcpy(m, BUNDLE_PREFIX, pl);
+	memcpy(m + pl, type, tl);
+	m[pl + tl] = ':';
+	memcpy(m + pl + tl + 1, h, sizeof h);
+	*len = pl + tl + 1 + sizeof h;
+	return m;
+}
+
+int
+sign_bundle_final_sign(struct sign_bundle *b, uint8_t sig[SIGN_BYTES], const char *type,
+                       const uint8_t sk[SIGN_SK_BYTES])
+{
+	size_t len = 0;
+	uint8_t *m = bundle_statement(b, type, &len);
+	int rc;
+
+	if (m == NULL) {
+		memset(sig, 0, SIGN_BYTES);
+		return -1;
+	}
+	rc = crypto_sign_detached(sig, NULL, m, len, sk) == 0 ? 0 : -1;
+	if (rc != 0)
+		memset(sig, 0, SIGN_BYTES);
+	free(m);
+	return rc;
+}
+
+int
+sign_bundle_final_verify(struct sign_bundle *b, const uint8_t sig[SIGN_BYTES], const char *type,
+                         const uint8_t pk[SIGN_PK_BYTES])
+{
+	size_t len = 0;
+	uint8_t *m = bundle_statement(b, type, &len);
+	int rc;
+
+	if (m == NULL)
+		return -1;
+	rc = crypto_sign_verify_detached(sig, m, len, pk) == 0 ? 0 : -1;
+	free(m);
+	return rc;
+}
