@@ -1,0 +1,540 @@
+/*
+ * store_write: the writing calls of store.h (reports, follow-ups,
+ * proof-of-work, updates, export marks). Each is one transaction body run
+ * by store_txn_write: every check first, then the writes; any failure aborts
+ * the whole transaction, so a refused call changes nothing.
+ */
+#include <sodium.h>
+#include <string.h>
+
+#include "crypto/chain.h"
+#include "crypto/codec.h"
+#include "crypto/receipt.h"
+#include "store/store.h"
+#include "store/store_impl.h"
+
+/* ---- shared pieces ------------------------------------------------------ */
+
+/* STORE_ERR_POW_REUSED when challenge is in the pow table, else 0 or an LMDB code. */
+static int
+pow_check(MDB_txn *txn, struct store *s, const uint8_t *challenge)
+{
+	MDB_val k = {40, (void *)challenge}, v;
+	int rc;
+
+	if (challenge == NULL)
+		return 0;
+	rc = mdb_get(txn, s->pow, &k, &v);
+	if (rc == 0)
+		return STORE_ERR_POW_REUSED;
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int
+pow_put(MDB_txn *txn, struct store *s, const uint8_t *challenge, uint64_t expiry)
+{
+	uint8_t rec[STORE_PREC_LEN];
+	MDB_val k = {40, (void *)challenge}, v = {sizeof rec, rec};
+	int rc;
+
+	rec[0] = STORE_REC_V1;
+	codec_u64be_put(rec + 1, expiry);
+	rc = mdb_put(txn, s->pow, &k, &v, MDB_NOOVERWRITE);
+	return rc == MDB_KEYEXIST ? STORE_ERR_POW_REUSED : rc;
+}
+
+/* STORE_ERR_QUOTA when adding add bytes to d would pass the quota. */
+static int
+quota_check(const struct store *s, const struct store_district *d, uint64_t add)
+{
+	if (s->quota == 0)
+		return 0;
+	if (d->bytes > s->quota || add > s->quota - d->bytes)
+		return STORE_ERR_QUOTA;
+	return 0;
+}
+
+/* A new submission to append to a district's chain. */
+struct append {
+	const char *district;
+	int kind;
+	const uint8_t *lookup;
+	const uint8_t *envelope;
+	size_t envelope_len;
+	const uint8_t *envelope_hash;
+	const char *day;
+	struct store_receipt *r;
+};
+
+/*
+ * Appends a log entry and its envelope to district state d (already read and
+ * quota-checked), updates d (size, head, head_day, bytes) and writes it, and
+ * fills the receipt.
+ */
+static int
+append_entry(MDB_txn *txn, struct store *s, struct store_district *d, const struct append *a)
+{
+	struct store_entry e;
+	uint8_t key[STORE_LKEY_MAX], rec[STORE_LREC_LEN];
+	MDB_val k, v;
+	int rc;
+
+	memset(&e, 0, sizeof e);
+	if (d->size == UINT64_MAX)
+		return STORE_ERR_FULL;
+	e.index = d->size + 1;
+	e.kind = a->kind;
+	memcpy(e.lookup, a->lookup, 32);
+	memcpy(e.envelope_hash, a->envelope_hash, 32);
+	memcpy(e.day, a->day, CODEC_DAY_LEN);
+	if (chain_next(e.chain, d->head, e.index, e.kind, e.lookup, e.envelope_hash, a->day) != 0)
+		return STORE_ERR_ARG;
+	store_log_enc(rec, &e);
+
+	k.mv_size = store_lkey(key, a->district, e.index);
+	k.mv_data = key;
+	v.mv_size = sizeof rec;
+	v.mv_data = rec;
+	/* An entry beyond size would mean the state and the log disagree. */
+	rc = mdb_put(txn, s->log, &k, &v, MDB_NOOVERWRITE);
+	if (rc != 0)
+		return rc == MDB_KEYEXIST ? STORE_ERR_CORRUPT : rc;
+	v.mv_size = a->envelope_len + 1;
+	v.mv_data = NULL;
+	rc = mdb_put(txn, s->envelopes, &k, &v, MDB_NOOVERWRITE | MDB_RESERVE);
+	if (rc != 0)
+		return rc == MDB_KEYEXIST ? STORE_ERR_CORRUPT : rc;
+	((uint8_t *)v.mv_data)[0] = STORE_REC_V1;
+	memcpy((uint8_t *)v.mv_data + 1, a->envelope, a->envelope_len);
+
+	d->size = e.index;
+	memcpy(d->head, e.chain, 32);
+	memcpy(d->head_day, a->day, CODEC_DAY_LEN + 1);
+	d->bytes += a->envelope_len;
+	if ((rc = store_put_district(txn, s, a->district, d)) != 0)
+		return rc;
+
+	memset(a->r, 0, sizeof *a->r);
+	memcpy(a->r->district, a->district, strlen(a->district) + 1);
+	a->r->index = e.index;
+	memcpy(a->r->day, a->day, CODEC_DAY_LEN + 1);
+	memcpy(a->r->envelope_hash, e.envelope_hash, 32);
+	memcpy(a->r->chain, e.chain, 32);
+	return 0;
+}
+
+/* Common argument checks of a submission. */
+static int
+submission_valid(const uint8_t *envelope, size_t envelope_len, const char *day)
+{
+	return envelope != NULL && envelope_len > 0 && envelope_len < SIZE_MAX - 64 &&
+	       codec_day_valid(day);
+}
+
+/* ---- reports ------------------------------------------------------------- */
+
+struct report_ctx {
+	const struct store_report *in;
+	const uint8_t *envelope_hash;
+	struct store_receipt *r;
+};
+
+static int
+report_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	const struct report_ctx *c = ctx;
+	const struct store_report *in = c->in;
+	struct store_district d;
+	struct store_case_rec cr;
+	struct append a = {in->district,     CHAIN_KIND_REPORT, in->lookup, in->envelope,
+	                   in->envelope_len, c->envelope_hash,  in->day,    c->r};
+	MDB_val k = {32, (void *)in->lookup}, v;
+	int rc;
+
+	if ((rc = pow_check(txn, s, in->pow)) != 0)
+		return rc;
+	rc = store_get_district(txn, s, in->district, &d);
+	if (rc != 0)
+		return rc == MDB_NOTFOUND ? STORE_ERR_DISTRICT : rc;
+	rc = mdb_get(txn, s->cases, &k, &v);
+	if (rc == 0)
+		return STORE_ERR_EXISTS;
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	if ((rc = quota_check(s, &d, in->envelope_len)) != 0)
+		return rc;
+
+	if ((rc = append_entry(txn, s, &d, &a)) != 0)
+		return rc;
+	memset(&cr, 0, sizeof cr);
+	memcpy(cr.district, in->district, strlen(in->district) + 1);
+	cr.index = d.size;
+	memcpy(cr.auth_hash, in->auth_hash, 32);
+	memcpy(cr.reply_pk, in->reply_pk, 32);
+	cr.status = STORE_STATUS_RECEIVED;
+	memcpy(cr.status_day, in->day, CODEC_DAY_LEN + 1);
+	memcpy(cr.created_day, in->day, CODEC_DAY_LEN + 1);
+	cr.last_index = d.size;
+	if ((rc = store_put_case_rec(txn, s, in->lookup, &cr)) != 0)
+		return rc;
+	if (in->pow != NULL)
+		return pow_put(txn, s, in->pow, in->pow_expiry);
+	return 0;
+}
+
+int
+store_put_report(struct store *s, const struct store_report *in, struct store_receipt *r)
+{
+	uint8_t ehash[32];
+	struct report_ctx c = {in, ehash, r};
+	int rc;
+
+	if (s == NULL || in == NULL || r == NULL)
+		return STORE_ERR_ARG;
+	memset(r, 0, sizeof *r);
+	if (!codec_district_valid(in->district) ||
+	    !submission_valid(in->envelope, in->envelope_len, in->day))
+		rc = STORE_ERR_ARG;
+	else {
+		chain_h256(ehash, in->envelope, in->envelope_len);
+		rc = store_txn_write(s, report_fn, &c);
+	}
+	if (rc != STORE_OK) {
+		memset(r, 0, sizeof *r);
+		/* A valid challenge is spent whatever becomes of the request. */
+		if (in->pow != NULL && rc != STORE_ERR_POW_REUSED)
+			(void)store_pow_spend(s, in->pow, in->pow_expiry);
+	}
+	return rc;
+}
+
+/* ---- follow-ups ---------------------------------------------------------- */
+
+struct followup_ctx {
+	const struct store_followup *in;
+	const uint8_t *auth_hash; /* H256(in->auth) */
+	const uint8_t *envelope_hash;
+	struct store_receipt *r;
+};
+
+static int
+followup_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	/* Compared with when the lookup is unknown, so both paths do the same work. */
+	static const uint8_t dummy[32];
+	const struct followup_ctx *c = ctx;
+	const struct store_followup *in = c->in;
+	struct store_case_rec cr;
+	struct store_district d;
+	struct append a = {NULL,
+	                   CHAIN_KIND_FOLLOWUP,
+	                   in->lookup,
+	                   in->envelope,
+	                   in->envelope_len,
+	                   c->envelope_hash,
+	                   in->day,
+	                   c->r};
+	int rc, found, same;
+
+	if ((rc = pow_check(txn, s, in->pow)) != 0)
+		return rc;
+	rc = store_get_case_rec(txn, s, in->lookup, &cr);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	found = rc == 0;
+	same = sodium_memcmp(c->auth_hash, found ? cr.auth_hash : dummy, 32) == 0;
+	if (!found || !same)
+		return STORE_ERR_NOT_FOUND;
+
+	/* A case whose district is gone is an inconsistency, not the caller's fault. */
+	rc = store_get_district(txn, s, cr.district, &d);
+	if (rc != 0)
+		return rc == MDB_NOTFOUND ? STORE_ERR_CORRUPT : rc;
+	if ((rc = quota_check(s, &d, in->envelope_len)) != 0)
+		return rc;
+	a.district = cr.district;
+	if ((rc = append_entry(txn, s, &d, &a)) != 0)
+		return rc;
+	cr.followups++;
+	cr.last_index = d.size;
+	if ((rc = store_put_case_rec(txn, s, in->lookup, &cr)) != 0)
+		return rc;
+	if (in->pow != NULL)
+		return pow_put(txn, s, in->pow, in->pow_expiry);
+	return 0;
+}
+
+int
+store_put_followup(struct store *s, const struct store_followup *in, struct store_receipt *r)
+{
+	uint8_t ehash[32], ahash[32];
+	struct followup_ctx c = {in, ahash, ehash, r};
+	int rc;
+
+	if (s == NULL || in == NULL || r == NULL)
+		return STORE_ERR_ARG;
+	memset(r, 0, sizeof *r);
+	if (!submission_valid(in->envelope, in->envelope_len, in->day))
+		rc = STORE_ERR_ARG;
+	else {
+		chain_h256(ehash, in->envelope, in->envelope_len);
+		receipt_auth_hash(ahash, in->auth);
+		rc = store_txn_write(s, followup_fn, &c);
+		sodium_memzero(ahash, sizeof ahash);
+	}
+	if (rc != STORE_OK) {
+		memset(r, 0, sizeof *r);
+		if (in->pow != NULL && rc != STORE_ERR_POW_REUSED)
+			(void)store_pow_spend(s, in->pow, in->pow_expiry);
+	}
+	return rc;
+}
+
+/* ---- proof-of-work ------------------------------------------------------- */
+
+struct pow_ctx {
+	const uint8_t *challenge;
+	uint64_t expiry;
+};
+
+static int
+pow_spend_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	const struct pow_ctx *c = ctx;
+
+	return pow_put(txn, s, c->challenge, c->expiry);
+}
+
+int
+store_pow_spend(struct store *s, const uint8_t challenge[40], uint64_t expiry)
+{
+	struct pow_ctx c = {challenge, expiry};
+
+	if (s == NULL || challenge == NULL)
+		return STORE_ERR_ARG;
+	return store_txn_write(s, pow_spend_fn, &c);
+}
+
+static int
+pow_prune_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	uint64_t now = *(const uint64_t *)ctx;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, s->pow, &cur)) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const uint8_t *p = v.mv_data;
+
+		if (v.mv_size != STORE_PREC_LEN || p[0] != STORE_REC_V1) {
+			rc = STORE_ERR_CORRUPT;
+			break;
+		}
+		if (codec_u64be_get(p + 1) < now && (rc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int
+store_pow_prune(struct store *s, uint64_t now)
+{
+	if (s == NULL)
+		return STORE_ERR_ARG;
+	return store_txn_write(s, pow_prune_fn, &now);
+}
+
+/* ---- export marks ---------------------------------------------------------- */
+
+struct mark_ctx {
+	const char *id;
+	uint64_t to;
+};
+
+static int
+mark_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	const struct mark_ctx *c = ctx;
+	struct store_district d;
+	int rc = store_get_district(txn, s, c->id, &d);
+
+	if (rc != 0)
+		return rc == MDB_NOTFOUND ? STORE_ERR_DISTRICT : rc;
+	if (c->to > d.size)
+		return STORE_ERR_ARG;
+	if (c->to <= d.exported)
+		return 0; /* exported only grows; nothing to write */
+	d.exported = c->to;
+	return store_put_district(txn, s, c->id, &d);
+}
+
+int
+store_mark_exported(struct store *s, const char *id, uint64_t to)
+{
+	struct mark_ctx c = {id, to};
+
+	if (s == NULL)
+		return STORE_ERR_ARG;
+	if (!codec_district_valid(id))
+		return STORE_ERR_DISTRICT;
+	return store_txn_write(s, mark_fn, &c);
+}
+
+/* ---- updates ------------------------------------------------------------- */
+
+struct update_ctx {
+	const struct store_update *u;
+	size_t bad_op;
+};
+
+/* Deletes the district's envelopes with index <= through; subtracts their bytes from *bytes. */
+static int
+purge_envelopes(MDB_txn *txn, struct store *s, const char *id, uint64_t through, uint64_t *bytes)
+{
+	uint8_t key[STORE_LKEY_MAX];
+	size_t klen = store_lkey(key, id, 1), plen = klen - 8; /* prefix: id NUL */
+	MDB_val k = {klen, key}, v;
+	MDB_cursor *cur;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, s->envelopes, &cur)) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != klen || memcmp(k.mv_data, key, plen) != 0 ||
+		    codec_u64be_get((const uint8_t *)k.mv_data + plen) > through)
+			break;
+		if (v.mv_size < STORE_EREC_MIN || v.mv_size - 1 > *bytes) {
+			rc = STORE_ERR_CORRUPT;
+			break;
+		}
+		*bytes -= v.mv_size - 1;
+		if ((rc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Appends reply envelope env to case cr (lookup), numbered cr->nreplies + 1. */
+static int
+put_reply(MDB_txn *txn, struct store *s, const uint8_t lookup[32], struct store_case_rec *cr,
+          const struct store_op *op, const char *day)
+{
+	uint8_t key[STORE_RKEY_LEN];
+	MDB_val k = {sizeof key, key}, v = {op->envelope_len + 1 + CODEC_DAY_LEN, NULL};
+	uint8_t *p;
+	int rc;
+
+	if (cr->nreplies == UINT32_MAX)
+		return STORE_ERR_FULL;
+	store_rkey(key, lookup, cr->nreplies + 1);
+	rc = mdb_put(txn, s->replies, &k, &v, MDB_NOOVERWRITE | MDB_RESERVE);
+	if (rc != 0)
+		return rc == MDB_KEYEXIST ? STORE_ERR_CORRUPT : rc;
+	p = v.mv_data;
+	p[0] = STORE_REC_V1;
+	memcpy(p + 1, day, CODEC_DAY_LEN);
+	memcpy(p + 1 + CODEC_DAY_LEN, op->envelope, op->envelope_len);
+	cr->nreplies++;
+	return 0;
+}
+
+static int
+update_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	static const uint8_t zero[32];
+	struct update_ctx *c = ctx;
+	const struct store_update *u = c->u;
+	struct store_district d;
+	struct store_entry e;
+	uint64_t added = 0;
+	int rc;
+
+	c->bad_op = 0;
+	rc = store_get_district(txn, s, u->district, &d);
+	if (rc != 0)
+		return rc == MDB_NOTFOUND ? STORE_ERR_DISTRICT : rc;
+	if (u->seq <= d.seq)
+		return STORE_ERR_SEQ;
+	if (u->acks_through > d.exported || u->acks_through < d.acked)
+		return STORE_ERR_ACKS;
+	if (u->acks_through == 0) {
+		if (memcmp(u->head, zero, 32) != 0)
+			return STORE_ERR_HEAD;
+	} else {
+		rc = store_get_log(txn, s, u->district, u->acks_through, &e);
+		if (rc != 0)
+			return rc == MDB_NOTFOUND ? STORE_ERR_CORRUPT : rc;
+		if (memcmp(u->head, e.chain, 32) != 0)
+			return STORE_ERR_HEAD;
+	}
+
+	/* Ops in order; a later op on the same case sees the earlier one's write. */
+	for (size_t i = 0; i < u->nops; i++) {
+		const struct store_op *op = &u->ops[i];
+		struct store_case_rec cr;
+
+		rc = store_get_case_rec(txn, s, op->lookup, &cr);
+		if (rc == MDB_NOTFOUND || (rc == 0 && strcmp(cr.district, u->district) != 0)) {
+			c->bad_op = i;
+			return STORE_ERR_NOT_FOUND;
+		}
+		if (rc != 0)
+			return rc;
+		if (op->kind == STORE_OP_STATUS) {
+			cr.status = op->status;
+			memcpy(cr.status_day, u->day, CODEC_DAY_LEN + 1);
+		} else {
+			if ((rc = put_reply(txn, s, op->lookup, &cr, op, u->day)) != 0)
+				return rc;
+			added += op->envelope_len;
+		}
+		if ((rc = store_put_case_rec(txn, s, op->lookup, &cr)) != 0)
+			return rc;
+	}
+
+	if (u->purge && (rc = purge_envelopes(txn, s, u->district, u->acks_through, &d.bytes)) != 0)
+		return rc;
+	if (added > 0 && (rc = quota_check(s, &d, added)) != 0)
+		return rc;
+	d.bytes += added;
+	d.acked = u->acks_through;
+	d.seq = u->seq;
+	return store_put_district(txn, s, u->district, &d);
+}
+
+int
+store_apply_update(struct store *s, const struct store_update *u, size_t *bad_op)
+{
+	struct update_ctx c = {u, 0};
+	size_t sink;
+	int rc;
+
+	if (bad_op == NULL)
+		bad_op = &sink;
+	*bad_op = 0;
+	if (s == NULL || u == NULL || !codec_day_valid(u->day) || (u->nops > 0 && u->ops == NULL))
+		return STORE_ERR_ARG;
+	if (!codec_district_valid(u->district))
+		return STORE_ERR_DISTRICT;
+	for (size_t i = 0; i < u->nops; i++) {
+		const struct store_op *op = &u->ops[i];
+		int ok = op->kind == STORE_OP_STATUS
+		                 ? store_status_name(op->status) != NULL
+		                 : op->kind == STORE_OP_REPLY && op->envelope != NULL &&
+		                           op->envelope_len > 0 && op->envelope_len < SIZE_MAX - 64;
+		if (!ok) {
+			*bad_op = i;
+			return STORE_ERR_ARG;
+		}
+	}
+	rc = store_txn_write(s, update_fn, &c);
+	if (rc == STORE_ERR_NOT_FOUND)
+		*bad_op = c.bad_op;
+	return rc;
+}
