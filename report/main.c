@@ -1,21 +1,37 @@
-/* qingfeng-report: the reporter's command-line client (DESIGN.md §11). Placeholder until its issue lands. */
+/*
+ * qingfeng-report: the reporter's command-line client (DESIGN.md §11):
+ * submit a report, see its status and replies, send follow-ups. The work is
+ * in report/reporter.c; this only sets up the process.
+ */
+#include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
-#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
-static void
-usage(FILE *f)
-{
-	fprintf(f, "usage: qingfeng-report COMMAND [OPTIONS]\n"
-	           "the reporter's command-line client of Qingfeng; see DESIGN.md §11.\n");
-}
+#include "report/client.h"
+#include "report/reporter.h"
 
 int
 main(int argc, char **argv)
 {
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		usage(stdout);
-		return 0;
+	struct reporter_io io;
+	struct rlimit no_core = {0, 0};
+
+	/* A core dump would hold the receipt and the plaintext. */
+	(void)setrlimit(RLIMIT_CORE, &no_core);
+	/* A server that closes early must give an error, not kill us. */
+	(void)signal(SIGPIPE, SIG_IGN);
+	if (sodium_init() < 0) {
+		fputs("qingfeng-report: cannot initialise libsodium\n", stderr);
+		return REPORTER_EXIT_ERROR;
 	}
-	usage(stderr);
-	return 2;
+	reporter_json_wipe_on_free();
+	client_quiet_logs();
+	io.out = stdout;
+	io.err = stderr;
+	io.in = stdin;
+	io.base = NULL;
+	io.progress = isatty(STDERR_FILENO);
+	return reporter_main(argc, argv, &io);
 }

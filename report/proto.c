@@ -1,0 +1,534 @@
+/* proto: see proto.h. */
+#include "report/proto.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/sign.h"
+
+#define FP_BYTES 16
+
+static const struct {
+	const char *word;
+	const char *zh;
+} STATUSES[] = {
+        {"received", "已接收"},       {"accepted", "已受理"},
+        {"not_accepted", "不予受理"}, {"transferred", "已转送有关机关"},
+        {"in_progress", "办理中"},    {"need_info", "请补充材料"},
+        {"concluded", "已办结"},
+};
+
+const char *
+proto_strerror(int err)
+{
+	switch (err) {
+	case PROTO_OK:
+		return "ok";
+	case PROTO_ERR_FORMAT:
+		return "the server's answer does not have the documented form";
+	case PROTO_ERR_DISTRICT:
+		return "the server does not serve this district, or answered for another one";
+	case PROTO_ERR_FINGERPRINT:
+		return "the fingerprint the server states does not match the keys it sent";
+	case PROTO_ERR_HASH:
+		return "the receipt is for an envelope other than the one sent";
+	case PROTO_ERR_SIGNATURE:
+		return "the receipt's signature does not verify with the server's key";
+	case PROTO_ERR_NOMEM:
+		return "out of memory";
+	default:
+		return "unknown protocol error";
+	}
+}
+
+/* True when s is non-empty and made only of [a-z0-9_], shorter than max. */
+static int
+word_ok(const char *s, size_t max, int digits)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	n = strlen(s);
+	if (n == 0 || n >= max)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || c == '_' || (digits && c >= '0' && c <= '9')))
+			return 0;
+	}
+	return 1;
+}
+
+/* Length of the UTF-8 sequence that starts with byte b, or 0 when b cannot start one. */
+static size_t
+utf8_len(unsigned char b)
+{
+	if (b < 0x80)
+		return 1;
+	if (b >= 0xc2 && b <= 0xdf)
+		return 2;
+	if (b >= 0xe0 && b <= 0xef)
+		return 3;
+	if (b >= 0xf0 && b <= 0xf4)
+		return 4;
+	return 0;
+}
+
+void
+proto_printable(char *dst, size_t dstsz, const char *src, int keep_newlines)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0;
+
+	if (dstsz == 0)
+		return;
+	if (src == NULL) {
+		dst[0] = '\0';
+		return;
+	}
+	while (*s != '\0') {
+		size_t n = utf8_len(*s), i;
+
+		for (i = 1; n > 1 && i < n; i++)
+			if ((s[i] & 0xc0) != 0x80)
+				break;
+		if (n == 0 || i < n) {
+			/* not UTF-8: show a replacement, skip the byte */
+			if (o + 1 >= dstsz)
+				break;
+			dst[o++] = '?';
+			s++;
+			continue;
+		}
+		if (n == 1 && (*s < 0x20 || *s == 0x7f) &&
+		    !(keep_newlines && (*s == '\n' || *s == '\t'))) {
+			s++;
+			continue;
+		}
+		if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
+			s += 2; /* C1 control */
+			continue;
+		}
+		if (o + n >= dstsz)
+			break;
+		memcpy(dst + o, s, n);
+		o += n;
+		s += n;
+	}
+	dst[o] = '\0';
+}
+
+int
+proto_error_parse(struct proto_error *e, const json_t *answer)
+{
+	const json_t *err = json_object_get(answer, "error");
+	const char *code = json_string_value(json_object_get(err, "code"));
+	const char *msg = json_string_value(json_object_get(err, "message"));
+
+	memset(e, 0, sizeof *e);
+	if (!json_is_object(err) || !word_ok(code, sizeof e->code, 1))
+		return PROTO_ERR_FORMAT;
+	memcpy(e->code, code, strlen(code) + 1);
+	proto_printable(e->message, sizeof e->message, msg != NULL ? msg : "", 0);
+	return PROTO_OK;
+}
+
+int
+proto_info_parse(struct proto_info *info, const json_t *answer, const char *district_id)
+{
+	const json_t *districts, *entry = NULL, *v;
+	json_t *copy;
+	size_t i;
+	int rc;
+
+	memset(info, 0, sizeof *info);
+	if (!json_is_object(answer) || !json_is_string(json_object_get(answer, "service")) ||
+	    strcmp(json_string_value(json_object_get(answer, "service")), "qingfeng") != 0 ||
+	    json_integer_value(json_object_get(answer, "api")) != 1 ||
+	    !json_is_integer(json_object_get(answer, "api")))
+		return PROTO_ERR_FORMAT;
+	if (codec_b64u_decode_exact(info->server_sign_pk, 32,
+	                            json_string_value(json_object_get(answer, "server_sign_pk"))) !=
+	    0)
+		goto format;
+	v = json_object_get(json_object_get(answer, "limits"), "max_envelope_bytes");
+	if (v != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			goto format;
+		info->max_envelope_bytes = (uint64_t)json_integer_value(v);
+	}
+	v = json_object_get(json_object_get(answer, "pow"), "difficulty");
+	if (v != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > POW_MAX_DIFFICULTY)
+			goto format;
+		info->pow_difficulty = (unsigned)json_integer_value(v);
+	}
+	districts = json_object_get(answer, "districts");
+	if (!json_is_array(districts))
+		goto format;
+	for (i = 0; i < json_array_size(districts); i++) {
+		const json_t *d = json_array_get(districts, i);
+		const char *id = json_string_value(json_object_get(d, "id"));
+
+		if (id != NULL && strcmp(id, district_id) == 0) {
+			entry = d;
+			break;
+		}
+	}
+	if (entry == NULL || !json_is_object(entry)) {
+		memset(info, 0, sizeof *info);
+		return PROTO_ERR_DISTRICT;
+	}
+	/* The info entry is the public key object without its type and version. */
+	copy = json_copy((json_t *)entry);
+	if (copy == NULL ||
+	    json_object_set_new(copy, "type", json_string("qingfeng-district-public")) ||
+	    json_object_set_new(copy, "v", json_integer(1))) {
+		json_decref(copy);
+		memset(info, 0, sizeof *info);
+		return PROTO_ERR_NOMEM;
+	}
+	rc = keyfile_public_from_json(&info->district, copy);
+	json_decref(copy);
+	if (rc == KEYFILE_ERR_MISMATCH) {
+		memset(info, 0, sizeof *info);
+		return PROTO_ERR_FINGERPRINT;
+	}
+	if (rc != KEYFILE_OK || strcmp(info->district.id, district_id) != 0)
+		goto format;
+	return PROTO_OK;
+format:
+	memset(info, 0, sizeof *info);
+	return PROTO_ERR_FORMAT;
+}
+
+/* Reduces a typed fingerprint to its 16 bytes. Returns 0, or -1. */
+static int
+pin_bytes(uint8_t out[FP_BYTES], const char *pin)
+{
+	char hex[2 * FP_BYTES + 1];
+	size_t n = 0, got;
+
+	if (pin == NULL)
+		return -1;
+	for (const char *p = pin; *p != '\0'; p++) {
+		char c = *p;
+
+		if (c == ' ' || c == '\t' || c == '-' || c == ':')
+			continue;
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) || n >= 2 * FP_BYTES)
+			return -1;
+		hex[n++] = c;
+	}
+	if (n != 2 * FP_BYTES)
+		return -1;
+	if (sodium_hex2bin(out, FP_BYTES, hex, n, NULL, &got, NULL) != 0 || got != FP_BYTES)
+		return -1;
+	return 0;
+}
+
+int
+proto_pin_valid(const char *pin)
+{
+	uint8_t b[FP_BYTES];
+
+	return pin_bytes(b, pin) == 0;
+}
+
+int
+proto_pin_matches(const char *pin, const char *fingerprint)
+{
+	uint8_t a[FP_BYTES], b[FP_BYTES];
+
+	if (pin_bytes(a, pin) != 0 || pin_bytes(b, fingerprint) != 0)
+		return 0;
+	return sodium_memcmp(a, b, FP_BYTES) == 0;
+}
+
+int
+proto_pow_parse(uint8_t challenge[POW_CHALLENGE_BYTES], unsigned *difficulty, const json_t *answer)
+{
+	const json_t *d = json_object_get(answer, "difficulty");
+
+	*difficulty = 0;
+	if (!json_is_integer(d) || json_integer_value(d) < 0 ||
+	    json_integer_value(d) > POW_MAX_DIFFICULTY ||
+	    codec_b64u_decode_exact(challenge, POW_CHALLENGE_BYTES,
+	                            json_string_value(json_object_get(answer, "challenge"))) != 0) {
+		memset(challenge, 0, POW_CHALLENGE_BYTES);
+		return PROTO_ERR_FORMAT;
+	}
+	*difficulty = (unsigned)json_integer_value(d);
+	return PROTO_OK;
+}
+
+int
+proto_receipt_verify(struct proto_receipt *r, const json_t *answer,
+                     const uint8_t server_sign_pk[32], const char *district,
+                     const uint8_t envelope_hash[32])
+{
+	const json_t *rc = json_object_get(answer, "receipt");
+	const char *d = json_string_value(json_object_get(rc, "district"));
+	const char *day = json_string_value(json_object_get(rc, "day"));
+	const json_t *idx = json_object_get(rc, "index");
+	uint8_t sig[SIGN_BYTES];
+	int err = PROTO_ERR_FORMAT;
+
+	memset(r, 0, sizeof *r);
+	if (!json_is_object(rc) || !codec_district_valid(d) || !codec_day_valid(day) ||
+	    !json_is_integer(idx) || json_integer_value(idx) < 1 ||
+	    codec_b64u_decode_exact(r->envelope_hash, 32,
+	                            json_string_value(json_object_get(rc, "envelope_hash"))) != 0 ||
+	    codec_b64u_decode_exact(r->chain, 32,
+	                            json_string_value(json_object_get(rc, "chain"))) != 0 ||
+	    codec_b64u_decode_exact(sig, sizeof sig,
+	                            json_string_value(json_object_get(rc, "sig"))) != 0)
+		goto fail;
+	if (strcmp(d, district) != 0) {
+		err = PROTO_ERR_DISTRICT;
+		goto fail;
+	}
+	if (sodium_memcmp(r->envelope_hash, envelope_hash, 32) != 0) {
+		err = PROTO_ERR_HASH;
+		goto fail;
+	}
+	r->index = (uint64_t)json_integer_value(idx);
+	if (sign_receipt_verify(sig, server_sign_pk, d, r->index, day, r->envelope_hash,
+	                        r->chain) != 0) {
+		err = PROTO_ERR_SIGNATURE;
+		goto fail;
+	}
+	memcpy(r->district, d, strlen(d) + 1);
+	memcpy(r->day, day, CODEC_DAY_LEN + 1);
+	return PROTO_OK;
+fail:
+	memset(r, 0, sizeof *r);
+	return err;
+}
+
+void
+proto_status_free(struct proto_status *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; s->replies != NULL && i < s->nreplies; i++)
+		free(s->replies[i].envelope);
+	free(s->replies);
+	memset(s, 0, sizeof *s);
+}
+
+/* Copies a valid day string into out. Returns 0, or -1. */
+static int
+get_day(char out[CODEC_DAY_LEN + 1], const json_t *obj, const char *key)
+{
+	const char *day = json_string_value(json_object_get(obj, key));
+
+	if (!codec_day_valid(day))
+		return -1;
+	memcpy(out, day, CODEC_DAY_LEN + 1);
+	return 0;
+}
+
+int
+proto_status_parse(struct proto_status *s, const json_t *answer)
+{
+	const char *d = json_string_value(json_object_get(answer, "district"));
+	const char *st = json_string_value(json_object_get(answer, "status"));
+	const json_t *idx = json_object_get(answer, "index");
+	const json_t *fu = json_object_get(answer, "followups");
+	const json_t *del = json_object_get(answer, "delivered");
+	const json_t *replies = json_object_get(answer, "replies");
+	int err = PROTO_ERR_FORMAT;
+
+	memset(s, 0, sizeof *s);
+	if (!codec_district_valid(d) || !word_ok(st, sizeof s->status, 0) ||
+	    !json_is_integer(idx) || json_integer_value(idx) < 1 || !json_is_integer(fu) ||
+	    json_integer_value(fu) < 0 || !json_is_boolean(del) ||
+	    get_day(s->status_day, answer, "status_day") != 0 ||
+	    get_day(s->created_day, answer, "created_day") != 0 ||
+	    (replies != NULL && !json_is_array(replies)))
+		goto fail;
+	memcpy(s->district, d, strlen(d) + 1);
+	memcpy(s->status, st, strlen(st) + 1);
+	s->index = (uint64_t)json_integer_value(idx);
+	s->followups = (uint64_t)json_integer_value(fu);
+	s->delivered = json_is_true(del);
+	if (json_array_size(replies) > 0) {
+		s->replies = calloc(json_array_size(replies), sizeof *s->replies);
+		if (s->replies == NULL) {
+			err = PROTO_ERR_NOMEM;
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < json_array_size(replies); i++) {
+		const json_t *r = json_array_get(replies, i);
+		const json_t *seq = json_object_get(r, "seq");
+		const char *env = json_string_value(json_object_get(r, "envelope"));
+		struct proto_reply *p = &s->replies[i];
+		size_t tl, cap;
+
+		if (!json_is_object(r) || !json_is_integer(seq) || json_integer_value(seq) < 1 ||
+		    get_day(p->day, r, "day") != 0 || env == NULL)
+			goto fail;
+		p->seq = (uint64_t)json_integer_value(seq);
+		tl = strlen(env);
+		cap = tl / 4 * 3 + 3;
+		p->envelope = malloc(cap);
+		s->nreplies = i + 1;
+		if (p->envelope == NULL) {
+			err = PROTO_ERR_NOMEM;
+			goto fail;
+		}
+		if (codec_b64u_decode(p->envelope, cap, &p->len, env, tl) != 0)
+			goto fail;
+	}
+	return PROTO_OK;
+fail:
+	proto_status_free(s);
+	return err;
+}
+
+const char *
+proto_status_chinese(const char *status)
+{
+	if (status == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof STATUSES / sizeof STATUSES[0]; i++)
+		if (strcmp(STATUSES[i].word, status) == 0)
+			return STATUSES[i].zh;
+	return NULL;
+}
+
+void
+proto_status_label(char *out, size_t outsz, const char *status)
+{
+	const char *zh = proto_status_chinese(status);
+	char safe[PROTO_STATUS_BUF * 2];
+
+	proto_printable(safe, sizeof safe, status != NULL ? status : "", 0);
+	if (zh != NULL)
+		snprintf(out, outsz, "%s (%s)", safe, zh);
+	else
+		snprintf(out, outsz, "%s", safe);
+}
+
+/* Dumps j compactly into a new sodium_malloc'd text. */
+static char *
+dump_secure(size_t *len, const json_t *j)
+{
+	size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT);
+	char *buf;
+
+	*len = 0;
+	if (n == 0)
+		return NULL;
+	buf = sodium_malloc(n + 1);
+	if (buf == NULL)
+		return NULL;
+	if (json_dumpb(j, buf, n, JSON_COMPACT) != n) {
+		sodium_free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Sets key to the b64u text of bin[0..len). Returns 0, or -1. */
+static int
+set_b64u(json_t *obj, const char *key, const uint8_t *bin, size_t len)
+{
+	char *txt = codec_b64u_encode_alloc(bin, len);
+	int rc;
+
+	if (txt == NULL)
+		return -1;
+	rc = json_object_set_new(obj, key, json_stringn_nocheck(txt, CODEC_B64U_LEN(len)));
+	sodium_memzero(txt, CODEC_B64U_LEN(len));
+	free(txt);
+	return rc;
+}
+
+static json_t *
+pow_object(const uint8_t challenge[POW_CHALLENGE_BYTES], const uint8_t nonce[POW_NONCE_BYTES])
+{
+	json_t *p = json_object();
+
+	if (p == NULL || set_b64u(p, "challenge", challenge, POW_CHALLENGE_BYTES) != 0 ||
+	    set_b64u(p, "nonce", nonce, POW_NONCE_BYTES) != 0) {
+		json_decref(p);
+		return NULL;
+	}
+	return p;
+}
+
+char *
+proto_report_body(size_t *len, const char *district, const struct receipt_keys *k,
+                  const uint8_t *envelope, size_t envlen,
+                  const uint8_t challenge[POW_CHALLENGE_BYTES],
+                  const uint8_t nonce[POW_NONCE_BYTES])
+{
+	json_t *j = json_object();
+	char *out = NULL;
+
+	*len = 0;
+	if (j == NULL || json_object_set_new(j, "district", json_string(district)) != 0 ||
+	    set_b64u(j, "lookup", k->lookup, 32) != 0 ||
+	    set_b64u(j, "auth_hash", k->auth_hash, 32) != 0 ||
+	    set_b64u(j, "reply_pk", k->reply_pk, 32) != 0 ||
+	    set_b64u(j, "envelope", envelope, envlen) != 0 ||
+	    json_object_set_new(j, "pow", pow_object(challenge, nonce)) != 0)
+		goto out;
+	out = dump_secure(len, j);
+out:
+	json_decref(j);
+	return out;
+}
+
+char *
+proto_followup_body(size_t *len, const struct receipt_keys *k, const uint8_t *envelope,
+                    size_t envlen, const uint8_t challenge[POW_CHALLENGE_BYTES],
+                    const uint8_t nonce[POW_NONCE_BYTES])
+{
+	json_t *j = json_object();
+	char *out = NULL;
+
+	*len = 0;
+	if (j == NULL || set_b64u(j, "lookup", k->lookup, 32) != 0 ||
+	    set_b64u(j, "auth", k->auth, 32) != 0 ||
+	    set_b64u(j, "envelope", envelope, envlen) != 0 ||
+	    json_object_set_new(j, "pow", pow_object(challenge, nonce)) != 0)
+		goto out;
+	out = dump_secure(len, j);
+out:
+	json_decref(j);
+	return out;
+}
+
+char *
+proto_status_body(size_t *len, const struct receipt_keys *k)
+{
+	json_t *j = json_object();
+	char *out = NULL;
+
+	*len = 0;
+	if (j == NULL || set_b64u(j, "lookup", k->lookup, 32) != 0 ||
+	    set_b64u(j, "auth", k->auth, 32) != 0)
+		goto out;
+	out = dump_secure(len, j);
+out:
+	json_decref(j);
+	return out;
+}
+
+void
+proto_body_free(char *body)
+{
+	if (body != NULL)
+		sodium_free(body); /* sodium_free wipes */
+}

@@ -1,0 +1,1385 @@
+/* reporter: see reporter.h. */
+#include "report/reporter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <malloc.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "crypto/chain.h"
+#include "crypto/codec.h"
+#include "crypto/envelope.h"
+#include "crypto/receipt.h"
+#include "report/client.h"
+#include "report/manifest.h"
+#include "report/package.h"
+#include "report/proto.h"
+
+#define PROG         "qingfeng-report"
+#define MAX_ATTACH   256
+#define BODY_MAX     ENVELOPE_MANIFEST_MAX
+#define POW_ATTEMPTS 3
+#define SAFE_NAME    120
+
+static const char USAGE_MAIN[] =
+        "usage: qingfeng-report COMMAND --server URL [OPTIONS]\n"
+        "\n"
+        "The reporter's client of Qingfeng (清风): files a report with a district's\n"
+        "discipline inspection and supervision commission, encrypted on this computer\n"
+        "before it is sent, and comes back later with the receipt alone.\n"
+        "\n"
+        "commands:\n"
+        "  submit    file a new report and get its receipt\n"
+        "  status    see a report's status and read the district's replies\n"
+        "  followup  add material or an objection to a report\n"
+        "\n"
+        "Run \"qingfeng-report COMMAND --help\" for a command's options.\n"
+        "Exit status: 0 success, 1 an error (one line on stderr), 2 a usage error.\n";
+
+static const char USAGE_SUBMIT[] =
+        "usage: qingfeng-report submit --server URL --district ID [--pin FINGERPRINT]\n"
+        "                              --title TEXT --body-file FILE [--attach FILE]...\n"
+        "                              [OPTIONS]\n"
+        "\n"
+        "Encrypts a report to the district's key and submits it; prints the receipt,\n"
+        "the only way back to the report. Keep it secret and safe.\n"
+        "\n"
+        "  --server URL             the Qingfeng server: http://host[:port][/prefix]\n"
+        "  --district ID            the district to report to, e.g. d01\n"
+        "  --pin FINGERPRINT        refuse to send unless the district's key fingerprint\n"
+        "                           is this one (as published; spaces and case ignored)\n"
+        "  --title TEXT             a short title\n"
+        "  --body-file FILE         the report's text, UTF-8 (\"-\": standard input)\n"
+        "  --attach FILE            attach a file; may be given many times\n"
+        "  --type TYPE              accusation 检举控告 (default), appeal 申诉,\n"
+        "                           suggestion 批评建议\n"
+        "  --category CATEGORY      political 政治纪律, organizational 组织纪律,\n"
+        "                           integrity 廉洁纪律, mass 群众纪律, work 工作纪律,\n"
+        "                           life 生活纪律, legal 涉法行为, other 其他 (default)\n"
+        "  --subcategory TEXT       a finer category, free text\n"
+        "  --town TEXT              the town or street concerned\n"
+        "  --when TEXT              when it happened, e.g. 2026-05\n"
+        "  --where TEXT             where it happened\n"
+        "  --subject-name TEXT      the person reported (leave out what you do not know)\n"
+        "  --subject-unit TEXT      their unit\n"
+        "  --subject-area TEXT      their area of work\n"
+        "  --subject-position TEXT  their position\n"
+        "  --level LEVEL            county 县处级, township 乡科级, staff 一般干部,\n"
+        "                           village 村（社区）干部, enterprise 国企人员,\n"
+        "                           other 其他人员, unknown 不清楚 (default)\n"
+        "  --party-member P         yes, no, unknown (default)\n"
+        "  --lang TAG               the language of the text (default zh-CN)\n"
+        "  --identity-name TEXT     any --identity-* option makes this a real-name\n"
+        "  --identity-phone TEXT    report (实名举报) carrying these details;\n"
+        "  --identity-id-number TEXT  without them the report is anonymous\n"
+        "  --identity-unit TEXT\n"
+        "  --identity-address TEXT\n"
+        "  --timeout SECONDS        give up on a request after this long without\n"
+        "                           progress (default 60)\n"
+        "  --help                   show this text\n";
+
+static const char USAGE_STATUS[] =
+        "usage: qingfeng-report status --server URL --receipt RECEIPT [--save-dir DIR]\n"
+        "\n"
+        "Shows the status of the report the receipt belongs to, whether the district\n"
+        "has confirmed receiving everything sent, and the district's replies,\n"
+        "decrypted here. A mistyped receipt is caught before anything is sent.\n"
+        "\n"
+        "  --server URL       the Qingfeng server: http://host[:port][/prefix]\n"
+        "  --receipt RECEIPT  the receipt (dashes, spaces and case do not matter;\n"
+        "                     \"-\" reads it from standard input)\n"
+        "  --save-dir DIR     save the replies' attachments in DIR (never overwrites)\n"
+        "  --timeout SECONDS  give up on a request after this long without progress\n"
+        "                     (default 60)\n"
+        "  --help             show this text\n";
+
+static const char USAGE_FOLLOWUP[] =
+        "usage: qingfeng-report followup --server URL --receipt RECEIPT --body-file FILE\n"
+        "                                [--attach FILE]... [--purpose material|objection]\n"
+        "\n"
+        "Adds material (补充材料) or an objection (异议) to the report the receipt\n"
+        "belongs to, encrypted to the district's key.\n"
+        "\n"
+        "  --server URL         the Qingfeng server: http://host[:port][/prefix]\n"
+        "  --receipt RECEIPT    the receipt (\"-\" reads it from standard input)\n"
+        "  --body-file FILE     the text, UTF-8 (\"-\": standard input)\n"
+        "  --attach FILE        attach a file; may be given many times\n"
+        "  --purpose P          material (default) or objection\n"
+        "  --pin FINGERPRINT    refuse to send unless the district's key fingerprint\n"
+        "                       is this one\n"
+        "  --timeout SECONDS    give up on a request after this long without progress\n"
+        "                       (default 60)\n"
+        "  --help               show this text\n";
+
+enum opt_id {
+	OPT_HELP = 256,
+	OPT_SERVER,
+	OPT_TIMEOUT,
+	OPT_DISTRICT,
+	OPT_PIN,
+	OPT_TYPE,
+	OPT_CATEGORY,
+	OPT_SUBCATEGORY,
+	OPT_SUBJECT_NAME,
+	OPT_SUBJECT_UNIT,
+	OPT_SUBJECT_AREA,
+	OPT_SUBJECT_POSITION,
+	OPT_LEVEL,
+	OPT_PARTY,
+	OPT_TOWN,
+	OPT_TITLE,
+	OPT_BODY_FILE,
+	OPT_WHEN,
+	OPT_WHERE,
+	OPT_LANG,
+	OPT_ID_NAME,
+	OPT_ID_PHONE,
+	OPT_ID_NUMBER,
+	OPT_ID_UNIT,
+	OPT_ID_ADDRESS,
+	OPT_ATTACH,
+	OPT_RECEIPT,
+	OPT_SAVE_DIR,
+	OPT_PURPOSE
+};
+
+static const struct option SUBMIT_OPTS[] = {
+        {"help", no_argument, NULL, OPT_HELP},
+        {"server", required_argument, NULL, OPT_SERVER},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"district", required_argument, NULL, OPT_DISTRICT},
+        {"pin", required_argument, NULL, OPT_PIN},
+        {"type", required_argument, NULL, OPT_TYPE},
+        {"category", required_argument, NULL, OPT_CATEGORY},
+        {"subcategory", required_argument, NULL, OPT_SUBCATEGORY},
+        {"subject-name", required_argument, NULL, OPT_SUBJECT_NAME},
+        {"subject-unit", required_argument, NULL, OPT_SUBJECT_UNIT},
+        {"subject-area", required_argument, NULL, OPT_SUBJECT_AREA},
+        {"subject-position", required_argument, NULL, OPT_SUBJECT_POSITION},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"party-member", required_argument, NULL, OPT_PARTY},
+        {"town", required_argument, NULL, OPT_TOWN},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"body-file", required_argument, NULL, OPT_BODY_FILE},
+        {"when", required_argument, NULL, OPT_WHEN},
+        {"where", required_argument, NULL, OPT_WHERE},
+        {"lang", required_argument, NULL, OPT_LANG},
+        {"identity-name", required_argument, NULL, OPT_ID_NAME},
+        {"identity-phone", required_argument, NULL, OPT_ID_PHONE},
+        {"identity-id-number", required_argument, NULL, OPT_ID_NUMBER},
+        {"identity-unit", required_argument, NULL, OPT_ID_UNIT},
+        {"identity-address", required_argument, NULL, OPT_ID_ADDRESS},
+        {"attach", required_argument, NULL, OPT_ATTACH},
+        {NULL, 0, NULL, 0},
+};
+
+static const struct option STATUS_OPTS[] = {
+        {"help", no_argument, NULL, OPT_HELP},
+        {"server", required_argument, NULL, OPT_SERVER},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"receipt", required_argument, NULL, OPT_RECEIPT},
+        {"save-dir", required_argument, NULL, OPT_SAVE_DIR},
+        {NULL, 0, NULL, 0},
+};
+
+static const struct option FOLLOWUP_OPTS[] = {
+        {"help", no_argument, NULL, OPT_HELP},
+        {"server", required_argument, NULL, OPT_SERVER},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"receipt", required_argument, NULL, OPT_RECEIPT},
+        {"body-file", required_argument, NULL, OPT_BODY_FILE},
+        {"attach", required_argument, NULL, OPT_ATTACH},
+        {"purpose", required_argument, NULL, OPT_PURPOSE},
+        {"pin", required_argument, NULL, OPT_PIN},
+        {NULL, 0, NULL, 0},
+};
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static void say_error(const struct reporter_io *io, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static void
+say_error(const struct reporter_io *io, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", io->err);
+	va_start(ap, fmt);
+	vfprintf(io->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', io->err);
+	fflush(io->err);
+}
+
+static int
+usage_error(const struct reporter_io *io, const char *cmd, const char *msg)
+{
+	fprintf(io->err, PROG " %s: %s\nRun \"" PROG " %s --help\" for its options.\n", cmd, msg,
+	        cmd);
+	return REPORTER_EXIT_USAGE;
+}
+
+static void *
+wipe_malloc(size_t n)
+{
+	return malloc(n);
+}
+
+static void
+wipe_free(void *p)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+void
+reporter_json_wipe_on_free(void)
+{
+	json_set_alloc_funcs(wipe_malloc, wipe_free);
+}
+
+void
+reporter_usage(FILE *f)
+{
+	fputs(USAGE_MAIN, f);
+}
+
+/* Parses --timeout. Returns 0, or -1. */
+static int
+parse_timeout(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || s[0] < '0' || s[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > CLIENT_MAX_TIMEOUT)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* A growing plaintext buffer in sodium_malloc'd memory. */
+struct secbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static int
+secbuf_grow(struct secbuf *b, size_t need)
+{
+	size_t cap = b->cap == 0 ? 8192 : b->cap;
+	char *n;
+
+	if (need <= b->cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	n = sodium_malloc(cap + 1);
+	if (n == NULL)
+		return -1;
+	if (b->len > 0)
+		memcpy(n, b->p, b->len);
+	if (b->p != NULL)
+		sodium_free(b->p);
+	b->p = n;
+	b->cap = cap;
+	return 0;
+}
+
+static void
+secbuf_free(struct secbuf *b)
+{
+	if (b->p != NULL)
+		sodium_free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+/*
+ * Reads the whole text of path ("-": io->in) into b. Returns 0, or 1 after
+ * printing why not.
+ */
+static int
+read_body(const struct reporter_io *io, const char *path, struct secbuf *b)
+{
+	FILE *f = io->in;
+	char *chunk = sodium_malloc(8192);
+	int rc = 1;
+
+	if (chunk == NULL) {
+		say_error(io, "out of memory");
+		return 1;
+	}
+	if (strcmp(path, "-") != 0) {
+		struct stat st;
+
+		f = fopen(path, "rb");
+		if (f == NULL) {
+			say_error(io, "cannot read --body-file %s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+			say_error(io, "cannot read --body-file %s: %s", path, strerror(EISDIR));
+			goto out;
+		}
+	}
+	/* No stdio buffer keeps a copy of the plaintext (nothing was read from f yet). */
+	setvbuf(f, NULL, _IONBF, 0);
+	if (secbuf_grow(b, 1) != 0)
+		goto nomem;
+	for (;;) {
+		size_t n = fread(chunk, 1, 8192, f);
+
+		if (n > 0) {
+			if (b->len + n > BODY_MAX) {
+				say_error(io, "--body-file %s is too long (at most %u bytes)", path,
+				          (unsigned)BODY_MAX);
+				goto out;
+			}
+			if (secbuf_grow(b, b->len + n) != 0)
+				goto nomem;
+			memcpy(b->p + b->len, chunk, n);
+			b->len += n;
+		}
+		if (n < 8192) {
+			if (ferror(f)) {
+				say_error(io, "cannot read --body-file %s: %s", path,
+				          strerror(errno));
+				goto out;
+			}
+			break;
+		}
+	}
+	b->p[b->len] = '\0';
+	rc = 0;
+	goto out;
+nomem:
+	say_error(io, "out of memory");
+out:
+	sodium_free(chunk);
+	if (f != NULL && f != io->in)
+		fclose(f);
+	if (rc != 0)
+		secbuf_free(b);
+	return rc;
+}
+
+/*
+ * Derives the keys of the receipt given as arg ("-": one line of io->in) and
+ * wipes arg in place. Returns 0, or 1 after printing "invalid receipt".
+ */
+static int
+take_receipt(const struct reporter_io *io, char *arg, struct receipt_keys *k)
+{
+	int rc;
+
+	if (strcmp(arg, "-") == 0) {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+		struct termios old, quiet;
+		int fd = fileno(io->in);
+		int tty = fd >= 0 && isatty(fd) && tcgetattr(fd, &old) == 0;
+
+		if (tty) {
+			/* typed at a terminal: no echo, so it stays off the screen */
+			fputs("Receipt (回执): ", io->err);
+			fflush(io->err);
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			(void)tcsetattr(fd, TCSAFLUSH, &quiet);
+		}
+		n = getline(&line, &cap, io->in);
+		if (tty) {
+			(void)tcsetattr(fd, TCSAFLUSH, &old);
+			fputc('\n', io->err);
+		}
+
+		if (n < 0) {
+			free(line);
+			say_error(io, "invalid receipt: nothing on standard input");
+			return 1;
+		}
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		rc = receipt_derive(line, k);
+		sodium_memzero(line, cap);
+		free(line);
+	} else {
+		rc = receipt_derive(arg, k);
+		sodium_memzero(arg, strlen(arg)); /* out of the process's argument list */
+	}
+	if (rc != 0) {
+		say_error(io, "invalid receipt: check it for typos (20 symbols, e.g. "
+		              "MS0Z-H1WW-YKQN-03JM-SFCX)");
+		return 1;
+	}
+	return 0;
+}
+
+/* Describes each --attach file. Returns 0, or 1 after printing the problem. */
+static int
+stat_files(const struct reporter_io *io, char **paths, size_t n, struct manifest_file *files)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (manifest_file_init(&files[i], paths[i]) != 0) {
+			const char *why = errno == EILSEQ   ? "its name is not UTF-8"
+			                  : errno == EINVAL ? "not a regular file"
+			                                    : strerror(errno);
+			say_error(io, "cannot attach %s: %s", paths[i], why);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void
+clear_files(struct manifest_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		manifest_file_clear(&files[i]);
+}
+
+/*
+ * Sends one request and checks that the answer has status want. Returns 0
+ * with ans set; 1 after printing a one-line message (the server's error code,
+ * or the network failure); 3 without printing when retry_code names the
+ * server's error code. *neterr is set to 1 for a network failure.
+ */
+static int
+call(const struct reporter_io *io, struct client *c, const char *what, const char *path,
+     const char *body, size_t len, int want, struct client_answer *ans, const char *retry_code,
+     int *neterr)
+{
+	struct proto_error e;
+	int rc;
+
+	if (neterr != NULL)
+		*neterr = 0;
+	rc = body != NULL ? client_post(c, path, body, len, ans) : client_get(c, path, ans);
+	if (rc != CLIENT_OK) {
+		if (rc == CLIENT_ERR_JSON)
+			say_error(io,
+			          "%s: the server answered HTTP %d without JSON (is %s a Qingfeng "
+			          "server?)",
+			          what, ans->status, client_server(c));
+		else
+			say_error(io, "%s: %s (%s)", what, client_strerror(rc), client_server(c));
+		/* Anything but a clear answer leaves open whether the server acted. */
+		if (neterr != NULL && rc != CLIENT_ERR_NOMEM && rc != CLIENT_ERR_URL)
+			*neterr = 1;
+		client_answer_free(ans);
+		return 1;
+	}
+	if (ans->status == want)
+		return 0;
+	if (proto_error_parse(&e, ans->json) == PROTO_OK) {
+		if (retry_code != NULL && strcmp(e.code, retry_code) == 0) {
+			client_answer_free(ans);
+			return 3;
+		}
+		say_error(io, "%s: the server refused: %s (HTTP %d)%s%s", what, e.code, ans->status,
+		          e.message[0] != '\0' ? ": " : "", e.message);
+	} else {
+		say_error(io, "%s: unexpected answer HTTP %d from the server", what, ans->status);
+	}
+	client_answer_free(ans);
+	return 1;
+}
+
+/* GET /api/v1/info and find the district. Returns 0, or 1 after printing. */
+static int
+fetch_info(const struct reporter_io *io, struct client *c, const char *district,
+           struct proto_info *info)
+{
+	struct client_answer ans = {0, NULL};
+	int rc;
+
+	if (call(io, c, "fetching the server's keys", "/api/v1/info", NULL, 0, 200, &ans, NULL,
+	         NULL) != 0)
+		return 1;
+	rc = proto_info_parse(info, ans.json, district);
+	client_answer_free(&ans);
+	if (rc == PROTO_ERR_DISTRICT) {
+		say_error(io, "the server does not serve district %s", district);
+		return 1;
+	}
+	if (rc != PROTO_OK) {
+		say_error(io, "fetching the server's keys: %s", proto_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Shows the district and its fingerprint, and checks --pin. Returns 0, or 1
+ * after printing the mismatch.
+ */
+static int
+show_district(const struct reporter_io *io, struct client *c, const struct proto_info *info,
+              const char *pin)
+{
+	char name[KEYFILE_NAME_MAX + 1];
+
+	proto_printable(name, sizeof name, info->district.name, 0);
+	fprintf(io->out, "Server:      %s\n", client_server(c));
+	fprintf(io->out, "District:    %s (%s)\n", info->district.id, name);
+	fprintf(io->out, "Fingerprint: %s\n", info->district.fingerprint);
+	if (pin != NULL) {
+		if (!proto_pin_matches(pin, info->district.fingerprint)) {
+			fflush(io->out);
+			say_error(
+			        io,
+			        "the district's key fingerprint does not match --pin: refusing to "
+			        "send anything (the server may not be the one you think)");
+			return 1;
+		}
+		fprintf(io->out, "             matches --pin (指纹一致)\n");
+	} else {
+		fprintf(io->out, "             compare it with the fingerprint the commission "
+		                 "publishes (posters, its\n"
+		                 "             official website) before you trust this server; "
+		                 "--pin checks it for you\n");
+	}
+	fflush(io->out);
+	return 0;
+}
+
+int
+reporter_pow_solve(uint8_t nonce[POW_NONCE_BYTES], const uint8_t ch[POW_CHALLENGE_BYTES],
+                   unsigned difficulty, FILE *progress)
+{
+	unsigned long long expected;
+
+	if (difficulty > POW_MAX_DIFFICULTY)
+		return -1;
+	if (progress == NULL)
+		return pow_solve(nonce, ch, difficulty, 0);
+	expected = 1ULL << difficulty;
+	for (uint64_t i = 0;; i++) {
+		codec_u64be_put(nonce, i);
+		if (pow_solution_check(ch, nonce, difficulty) == POW_OK) {
+			fprintf(progress, "\rproof of work: done after %llu tries%20s\n",
+			        (unsigned long long)i + 1, "");
+			fflush(progress);
+			return 0;
+		}
+		if ((i & 0xfffff) == 0xfffff) {
+			fprintf(progress,
+			        "\rproof of work: %llu M tries (about %llu M expected)...",
+			        (unsigned long long)(i + 1) >> 20, (expected >> 20) + 1);
+			fflush(progress);
+		}
+		if (i == UINT64_MAX)
+			return -1;
+	}
+}
+
+/*
+ * Seals manifest + files to the district, solves a proof of work, POSTs the
+ * body kind ("report" or "followup") and verifies the signed receipt.
+ * Returns 0 with r filled, or 1 after printing; *maybe_stored is set when
+ * the server may have stored the submission nevertheless (no answer, or an
+ * answer that does not verify).
+ */
+static int
+send_envelope(const struct reporter_io *io, struct client *c, const struct proto_info *info,
+              const char *district, const struct receipt_keys *k, int followup,
+              const char *manifest, size_t mlen, const struct manifest_file *files, size_t nfiles,
+              struct proto_receipt *r, int *maybe_stored)
+{
+	const char *what = followup ? "sending the follow-up" : "sending the report";
+	uint8_t *env = NULL;
+	size_t envlen = 0, bad = 0;
+	uint8_t ehash[32];
+	int rc, result = 1;
+
+	*maybe_stored = 0;
+	rc = package_seal(&env, &envlen, info->district.box_pk, manifest, mlen, files, nfiles,
+	                  info->max_envelope_bytes, &bad);
+	switch (rc) {
+	case PACKAGE_OK:
+		break;
+	case PACKAGE_ERR_TOO_LARGE:
+		say_error(io,
+		          "too large: with its attachments this would be %llu bytes, the server "
+		          "accepts at most %llu",
+		          (unsigned long long)package_size(mlen, files, nfiles),
+		          (unsigned long long)info->max_envelope_bytes);
+		return 1;
+	case PACKAGE_ERR_IO:
+		say_error(io, "cannot read attachment %s: %s", files[bad].path, strerror(errno));
+		return 1;
+	case PACKAGE_ERR_CHANGED:
+		say_error(io, "attachment %s changed while it was being read; try again",
+		          files[bad].path);
+		return 1;
+	default:
+		say_error(io, "cannot seal: %s", package_strerror(rc));
+		return 1;
+	}
+	chain_h256(ehash, env, envlen);
+
+	for (int attempt = 0; attempt < POW_ATTEMPTS; attempt++) {
+		struct client_answer ans = {0, NULL};
+		uint8_t ch[POW_CHALLENGE_BYTES], nonce[POW_NONCE_BYTES];
+		unsigned diff;
+		char *body;
+		size_t blen;
+		int neterr = 0;
+
+		if (call(io, c, "getting a proof-of-work challenge", "/api/v1/pow", NULL, 0, 200,
+		         &ans, NULL, NULL) != 0)
+			goto out;
+		rc = proto_pow_parse(ch, &diff, ans.json);
+		client_answer_free(&ans);
+		if (rc != PROTO_OK) {
+			say_error(io, "getting a proof-of-work challenge: %s", proto_strerror(rc));
+			goto out;
+		}
+		memset(nonce, 0, sizeof nonce);
+		if (diff > 0) {
+			if (io->progress)
+				fprintf(io->err, "proof of work (difficulty %u)...\n", diff);
+			if (reporter_pow_solve(nonce, ch, diff, io->progress ? io->err : NULL) !=
+			    0) {
+				say_error(io, "cannot solve the proof of work (difficulty %u)",
+				          diff);
+				goto out;
+			}
+		}
+		body = followup ? proto_followup_body(&blen, k, env, envlen, ch, nonce)
+		                : proto_report_body(&blen, district, k, env, envlen, ch, nonce);
+		if (body == NULL) {
+			say_error(io, "out of memory");
+			goto out;
+		}
+		rc = call(io, c, what, followup ? "/api/v1/followups" : "/api/v1/reports", body,
+		          blen, 201, &ans, attempt + 1 < POW_ATTEMPTS ? "pow_expired" : NULL,
+		          &neterr);
+		proto_body_free(body);
+		if (rc == 3)
+			continue; /* the challenge expired while we worked: take a new one */
+		if (rc != 0) {
+			*maybe_stored = neterr;
+			goto out;
+		}
+		rc = proto_receipt_verify(r, ans.json, info->server_sign_pk, district, ehash);
+		client_answer_free(&ans);
+		if (rc != PROTO_OK) {
+			say_error(io, "the server's receipt does not check out: %s",
+			          proto_strerror(rc));
+			*maybe_stored = 1;
+			goto out;
+		}
+		result = 0;
+		goto out;
+	}
+	say_error(io, "%s: the proof-of-work challenge kept expiring (pow_expired)", what);
+out:
+	free(env);
+	return result;
+}
+
+/* Prints the receipt on its own line, with the warning that goes with it. */
+static void
+print_receipt(FILE *out, const char *receipt)
+{
+	fprintf(out,
+	        "\n"
+	        "  ==================================================================\n"
+	        "   YOUR RECEIPT (回执):\n"
+	        "\n"
+	        "       %s\n"
+	        "\n"
+	        "   This receipt is the ONLY way back to your report: with it alone\n"
+	        "   you can see its status, read the commission's replies and add\n"
+	        "   material. Nobody can look it up or recover it for you. Keep it\n"
+	        "   SECRET and SAFE: anyone who has it can read the replies. Write it\n"
+	        "   down and keep it where no one else will find it.\n"
+	        "   回执是查询办理情况、阅读答复、补充材料的唯一凭证，丢失无法找回。\n"
+	        "   请抄写并妥善保管，切勿告诉他人。\n"
+	        "  ==================================================================\n"
+	        "\n",
+	        receipt);
+	fflush(out);
+}
+
+/* Runs getopt_long over a command's options, calling take() for each. */
+#define GETOPT_RESET() (optind = 0, opterr = 0)
+
+static int
+bad_option(const struct reporter_io *io, const char *cmd, int argc, char **argv, int c)
+{
+	char msg[200];
+	const char *opt = optind - 1 < argc && optind >= 1 ? argv[optind - 1] : "?";
+
+	if (c == ':')
+		snprintf(msg, sizeof msg, "option %.100s needs a value", opt);
+	else
+		snprintf(msg, sizeof msg, "unknown option %.100s", opt);
+	return usage_error(io, cmd, msg);
+}
+
+/* ---- submit ------------------------------------------------------------ */
+
+int
+reporter_submit(int argc, char **argv, const struct reporter_io *io)
+{
+	struct manifest_report rep;
+	const char *server = NULL, *pin = NULL, *body_file = NULL, *bad;
+	char *attach[MAX_ATTACH];
+	size_t nattach = 0;
+	unsigned timeout = CLIENT_DEFAULT_TIMEOUT;
+	struct manifest_file files[MAX_ATTACH];
+	struct secbuf body = {NULL, 0, 0};
+	struct receipt_keys *k = NULL;
+	struct client *c = NULL;
+	struct proto_info info;
+	struct proto_receipt r;
+	char receipt[RECEIPT_TEXT_BUF];
+	char *mtext = NULL;
+	size_t mlen = 0;
+	json_t *m = NULL;
+	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0;
+
+	memset(files, 0, sizeof files);
+	memset(receipt, 0, sizeof receipt);
+	manifest_report_defaults(&rep);
+	GETOPT_RESET();
+	while ((opt = getopt_long(argc, argv, ":", SUBMIT_OPTS, NULL)) != -1) {
+		switch (opt) {
+		case OPT_HELP:
+			fputs(USAGE_SUBMIT, io->out);
+			return REPORTER_EXIT_OK;
+		case OPT_SERVER:
+			server = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_timeout(optarg, &timeout) != 0)
+				return usage_error(
+				        io, "submit",
+				        "--timeout must be a number of seconds from 1 to 3600");
+			break;
+		case OPT_DISTRICT:
+			rep.district = optarg;
+			break;
+		case OPT_PIN:
+			pin = optarg;
+			break;
+		case OPT_TYPE:
+			rep.type = optarg;
+			break;
+		case OPT_CATEGORY:
+			rep.category = optarg;
+			break;
+		case OPT_SUBCATEGORY:
+			rep.subcategory = optarg;
+			break;
+		case OPT_SUBJECT_NAME:
+			rep.subject.name = optarg;
+			break;
+		case OPT_SUBJECT_UNIT:
+			rep.subject.unit = optarg;
+			break;
+		case OPT_SUBJECT_AREA:
+			rep.subject.area = optarg;
+			break;
+		case OPT_SUBJECT_POSITION:
+			rep.subject.position = optarg;
+			break;
+		case OPT_LEVEL:
+			rep.subject.level = optarg;
+			break;
+		case OPT_PARTY:
+			rep.subject.party_member = optarg;
+			break;
+		case OPT_TOWN:
+			rep.town = optarg;
+			break;
+		case OPT_TITLE:
+			rep.title = optarg;
+			break;
+		case OPT_BODY_FILE:
+			body_file = optarg;
+			break;
+		case OPT_WHEN:
+			rep.when = optarg;
+			break;
+		case OPT_WHERE:
+			rep.where = optarg;
+			break;
+		case OPT_LANG:
+			rep.lang = optarg;
+			break;
+		case OPT_ID_NAME:
+			rep.identity.name = optarg;
+			rep.real_name = 1;
+			break;
+		case OPT_ID_PHONE:
+			rep.identity.phone = optarg;
+			rep.real_name = 1;
+			break;
+		case OPT_ID_NUMBER:
+			rep.identity.id_number = optarg;
+			rep.real_name = 1;
+			break;
+		case OPT_ID_UNIT:
+			rep.identity.unit = optarg;
+			rep.real_name = 1;
+			break;
+		case OPT_ID_ADDRESS:
+			rep.identity.address = optarg;
+			rep.real_name = 1;
+			break;
+		case OPT_ATTACH:
+			if (nattach == MAX_ATTACH)
+				return usage_error(io, "submit", "too many --attach (at most 256)");
+			attach[nattach++] = optarg;
+			break;
+		default:
+			return bad_option(io, "submit", argc, argv, opt);
+		}
+	}
+	if (optind < argc)
+		return usage_error(io, "submit",
+		                   "unexpected argument (every value needs its option)");
+	if (server == NULL)
+		return usage_error(io, "submit", "--server is required");
+	if (rep.district[0] == '\0')
+		return usage_error(io, "submit", "--district is required");
+	if (rep.title[0] == '\0')
+		return usage_error(io, "submit", "--title is required");
+	if (body_file == NULL)
+		return usage_error(io, "submit", "--body-file is required");
+	if (pin != NULL && !proto_pin_valid(pin))
+		return usage_error(io, "submit", "--pin must be a fingerprint of 32 hex digits");
+	/* Check every option but the body before reading anything. */
+	rep.body = "x";
+	rep.body_len = 1;
+	bad = manifest_report_check(&rep);
+	if (bad != NULL)
+		return usage_error(io, "submit", bad);
+
+	rc = client_new(&c, server, timeout, io->base);
+	if (rc != CLIENT_OK)
+		return usage_error(io, "submit", client_strerror(rc));
+	rc = REPORTER_EXIT_ERROR;
+	if (read_body(io, body_file, &body) != 0)
+		goto out;
+	rep.body = body.p;
+	rep.body_len = body.len;
+	bad = manifest_report_check(&rep);
+	if (bad != NULL) {
+		say_error(io, "%s", bad);
+		goto out;
+	}
+	if (stat_files(io, attach, nattach, files) != 0)
+		goto out;
+	if (fetch_info(io, c, rep.district, &info) != 0 || show_district(io, c, &info, pin) != 0)
+		goto out;
+
+	k = sodium_malloc(sizeof *k);
+	if (k == NULL) {
+		say_error(io, "out of memory");
+		goto out;
+	}
+	receipt_generate(receipt);
+	if (receipt_derive(receipt, k) != 0) {
+		say_error(io, "cannot derive keys from a fresh receipt (a bug)");
+		goto out;
+	}
+	m = manifest_report_build(&rep, files, nattach);
+	if (m == NULL || manifest_text(&mtext, &mlen, m) != 0) {
+		say_error(io, "cannot build the report (out of memory)");
+		goto out;
+	}
+	json_decref(m);
+	m = NULL;
+	secbuf_free(&body);
+	rep.body = NULL;
+
+	if (send_envelope(io, c, &info, rep.district, k, 0, mtext, mlen, files, nattach, &r,
+	                  &maybe_stored) != 0) {
+		if (maybe_stored) {
+			fprintf(io->out,
+			        "\nThe server may or may not have stored your report. Keep the "
+			        "receipt below and\ncheck later with \"" PROG " status\": if the "
+			        "report is not found, submit it again.\n");
+			print_receipt(io->out, receipt);
+		}
+		goto out;
+	}
+	fprintf(io->out, "\nReport filed (已提交): district %s, entry %llu, day %s.\n", r.district,
+	        (unsigned long long)r.index, r.day);
+	print_receipt(io->out, receipt);
+	rc = REPORTER_EXIT_OK;
+out:
+	json_decref(m);
+	manifest_text_free(mtext);
+	secbuf_free(&body);
+	if (k != NULL)
+		sodium_free(k);
+	sodium_memzero(receipt, sizeof receipt);
+	clear_files(files, nattach);
+	client_free(c);
+	return rc;
+}
+
+/* ---- status ------------------------------------------------------------ */
+
+/* Makes an attachment name from a reply safe as a file name. */
+static void
+safe_name(char *out, size_t outsz, const char *name)
+{
+	const char *base = name != NULL ? name : "";
+	char tmp[SAFE_NAME + 1];
+
+	for (const char *p = base; *p != '\0'; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	proto_printable(tmp, sizeof tmp, base, 0);
+	for (char *p = tmp; *p != '\0'; p++)
+		if (*p == ':' || *p == '*' || *p == '?' || *p == '"' || *p == '<' || *p == '>' ||
+		    *p == '|')
+			*p = '_';
+	if (tmp[0] == '.')
+		tmp[0] = '_';
+	if (tmp[0] == '\0')
+		snprintf(tmp, sizeof tmp, "attachment");
+	snprintf(out, outsz, "%s", tmp);
+}
+
+/* Writes data to dir/fname, never overwriting. Returns 0, or -1 (errno). */
+static int
+save_file(const char *dir, const char *fname, const uint8_t *data, size_t len)
+{
+	char path[4096];
+	int fd, saved;
+	size_t off = 0;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, fname) >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		off += (size_t)n;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	errno = saved;
+	return -1;
+}
+
+/*
+ * Opens and prints one reply. Returns 0, or 1 when it could not be opened, is
+ * not a reply to this case, or an attachment could not be saved.
+ */
+static int
+show_reply(const struct reporter_io *io, const struct proto_status *s, const struct proto_reply *rp,
+           const struct receipt_keys *k, const char *save_dir)
+{
+	struct envelope_contents ct;
+	const json_t *m, *atts;
+	const char *kind, *district, *lookup, *status, *text;
+	uint8_t lk[32];
+	char label[64];
+	char *shown = NULL;
+	size_t shown_len;
+	int rc, result = 0;
+
+	fprintf(io->out, "\nReply %llu (%s)\n", (unsigned long long)rp->seq, rp->day);
+	rc = envelope_open_buffer(&ct, k->reply_pk, k->reply_sk, rp->envelope, rp->len);
+	if (rc != ENVELOPE_OK) {
+		fprintf(io->out, "  cannot be opened: %s\n", envelope_strerror(rc));
+		return 1;
+	}
+	m = ct.parsed;
+	kind = json_string_value(json_object_get(m, "kind"));
+	district = json_string_value(json_object_get(m, "district"));
+	lookup = json_string_value(json_object_get(m, "lookup"));
+	status = json_string_value(json_object_get(m, "status"));
+	text = json_string_value(json_object_get(m, "body"));
+	atts = json_object_get(m, "attachments");
+	if (kind == NULL || strcmp(kind, "reply") != 0 || district == NULL ||
+	    strcmp(district, s->district) != 0 || codec_b64u_decode_exact(lk, 32, lookup) != 0 ||
+	    sodium_memcmp(lk, k->lookup, 32) != 0) {
+		fprintf(io->out, "  is not a reply to this report: ignored\n");
+		result = 1;
+		goto out;
+	}
+	if (status != NULL) {
+		proto_status_label(label, sizeof label, status);
+		fprintf(io->out, "  Status: %s\n", label);
+	}
+	if (text != NULL) {
+		shown_len = strlen(text) + 1;
+		shown = sodium_malloc(shown_len);
+		if (shown == NULL) {
+			say_error(io, "out of memory");
+			result = 1;
+			goto out;
+		}
+		proto_printable(shown, shown_len, text, 1);
+		fprintf(io->out, "  ----\n%s%s  ----\n", shown,
+		        shown[0] != '\0' && shown[strlen(shown) - 1] != '\n' ? "\n" : "");
+	}
+	for (size_t i = 0; i < ct.natts && i < json_array_size(atts); i++) {
+		const json_t *a = json_array_get(atts, i);
+		char nm[SAFE_NAME + 1], fname[SAFE_NAME + 48];
+
+		safe_name(nm, sizeof nm, json_string_value(json_object_get(a, "name")));
+		fprintf(io->out, "  Attachment %zu: %s (%zu bytes)", i + 1, nm, ct.att_len[i]);
+		if (save_dir != NULL) {
+			snprintf(fname, sizeof fname, "reply%llu-%zu-%s",
+			         (unsigned long long)rp->seq, i + 1, nm);
+			if (save_file(save_dir, fname, ct.att[i], ct.att_len[i]) == 0) {
+				fprintf(io->out, " saved as %s/%s", save_dir, fname);
+			} else {
+				fprintf(io->out, " NOT saved: %s", strerror(errno));
+				result = 1;
+			}
+		}
+		fputc('\n', io->out);
+	}
+out:
+	if (shown != NULL)
+		sodium_free(shown);
+	envelope_contents_free(&ct);
+	return result;
+}
+
+/* POST /api/v1/status. Returns 0 with s filled, or 1 after printing. */
+static int
+fetch_status(const struct reporter_io *io, struct client *c, const struct receipt_keys *k,
+             struct proto_status *s)
+{
+	struct client_answer ans = {0, NULL};
+	size_t blen;
+	char *body = proto_status_body(&blen, k);
+	int rc;
+
+	if (body == NULL) {
+		say_error(io, "out of memory");
+		return 1;
+	}
+	rc = client_post(c, "/api/v1/status", body, blen, &ans);
+	proto_body_free(body);
+	if (rc == CLIENT_OK && ans.status == 404) {
+		client_answer_free(&ans);
+		say_error(io, "no report found for this receipt (not_found): check the receipt "
+		              "and the server");
+		return 1;
+	}
+	if (rc != CLIENT_OK || ans.status != 200) {
+		struct proto_error e;
+
+		if (rc != CLIENT_OK)
+			say_error(io, "asking for the status: %s (%s)", client_strerror(rc),
+			          client_server(c));
+		else if (proto_error_parse(&e, ans.json) == PROTO_OK)
+			say_error(io, "asking for the status: the server refused: %s (HTTP %d)%s%s",
+			          e.code, ans.status, e.message[0] != '\0' ? ": " : "", e.message);
+		else
+			say_error(io, "asking for the status: unexpected answer HTTP %d",
+			          ans.status);
+		client_answer_free(&ans);
+		return 1;
+	}
+	rc = proto_status_parse(s, ans.json);
+	client_answer_free(&ans);
+	if (rc != PROTO_OK) {
+		say_error(io, "asking for the status: %s", proto_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
+int
+reporter_status(int argc, char **argv, const struct reporter_io *io)
+{
+	const char *server = NULL, *save_dir = NULL;
+	char *receipt_arg = NULL;
+	unsigned timeout = CLIENT_DEFAULT_TIMEOUT;
+	struct receipt_keys *k = NULL;
+	struct client *c = NULL;
+	struct proto_status s;
+	char label[64];
+	int opt, rc = REPORTER_EXIT_ERROR, bad = 0;
+
+	memset(&s, 0, sizeof s);
+	GETOPT_RESET();
+	while ((opt = getopt_long(argc, argv, ":", STATUS_OPTS, NULL)) != -1) {
+		switch (opt) {
+		case OPT_HELP:
+			fputs(USAGE_STATUS, io->out);
+			return REPORTER_EXIT_OK;
+		case OPT_SERVER:
+			server = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_timeout(optarg, &timeout) != 0)
+				return usage_error(
+				        io, "status",
+				        "--timeout must be a number of seconds from 1 to 3600");
+			break;
+		case OPT_RECEIPT:
+			receipt_arg = optarg;
+			break;
+		case OPT_SAVE_DIR:
+			save_dir = optarg;
+			break;
+		default:
+			return bad_option(io, "status", argc, argv, opt);
+		}
+	}
+	if (optind < argc)
+		return usage_error(io, "status",
+		                   "unexpected argument (every value needs its option)");
+	if (server == NULL)
+		return usage_error(io, "status", "--server is required");
+	if (receipt_arg == NULL)
+		return usage_error(io, "status", "--receipt is required");
+	if (save_dir != NULL) {
+		struct stat st;
+
+		if (stat(save_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			say_error(io, "--save-dir %s is not a directory", save_dir);
+			return REPORTER_EXIT_ERROR;
+		}
+	}
+	rc = client_new(&c, server, timeout, io->base);
+	if (rc != CLIENT_OK)
+		return usage_error(io, "status", client_strerror(rc));
+	rc = REPORTER_EXIT_ERROR;
+	k = sodium_malloc(sizeof *k);
+	if (k == NULL) {
+		say_error(io, "out of memory");
+		goto out;
+	}
+	if (take_receipt(io, receipt_arg, k) != 0)
+		goto out;
+	if (fetch_status(io, c, k, &s) != 0)
+		goto out;
+	proto_status_label(label, sizeof label, s.status);
+	fprintf(io->out, "Report:      district %s, entry %llu\n", s.district,
+	        (unsigned long long)s.index);
+	fprintf(io->out, "Filed:       %s\n", s.created_day);
+	fprintf(io->out, "Status:      %s since %s\n", label, s.status_day);
+	if (s.delivered)
+		fprintf(io->out, "Delivery:    confirmed by the district: everything you sent "
+		                 "reached it intact (已确认送达)\n");
+	else
+		fprintf(io->out, "Delivery:    not yet confirmed by the district (尚未确认送达)\n");
+	fprintf(io->out, "Follow-ups:  %llu\n", (unsigned long long)s.followups);
+	fprintf(io->out, "Replies:     %zu\n", s.nreplies);
+	for (size_t i = 0; i < s.nreplies; i++)
+		bad |= show_reply(io, &s, &s.replies[i], k, save_dir);
+	fflush(io->out);
+	if (bad) {
+		say_error(io, "some replies could not be read or saved (see above)");
+		goto out;
+	}
+	rc = REPORTER_EXIT_OK;
+out:
+	proto_status_free(&s);
+	if (k != NULL)
+		sodium_free(k);
+	client_free(c);
+	return rc;
+}
+
+/* ---- followup ---------------------------------------------------------- */
+
+int
+reporter_followup(int argc, char **argv, const struct reporter_io *io)
+{
+	const char *server = NULL, *pin = NULL, *body_file = NULL, *purpose = "material", *bad;
+	char *receipt_arg = NULL;
+	char *attach[MAX_ATTACH];
+	size_t nattach = 0;
+	unsigned timeout = CLIENT_DEFAULT_TIMEOUT;
+	struct manifest_file files[MAX_ATTACH];
+	struct secbuf body = {NULL, 0, 0};
+	struct receipt_keys *k = NULL;
+	struct client *c = NULL;
+	struct proto_status s;
+	struct proto_info info;
+	struct proto_receipt r;
+	char *mtext = NULL;
+	size_t mlen = 0;
+	json_t *m = NULL;
+	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0;
+
+	memset(files, 0, sizeof files);
+	memset(&s, 0, sizeof s);
+	GETOPT_RESET();
+	while ((opt = getopt_long(argc, argv, ":", FOLLOWUP_OPTS, NULL)) != -1) {
+		switch (opt) {
+		case OPT_HELP:
+			fputs(USAGE_FOLLOWUP, io->out);
+			return REPORTER_EXIT_OK;
+		case OPT_SERVER:
+			server = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_timeout(optarg, &timeout) != 0)
+				return usage_error(
+				        io, "followup",
+				        "--timeout must be a number of seconds from 1 to 3600");
+			break;
+		case OPT_RECEIPT:
+			receipt_arg = optarg;
+			break;
+		case OPT_BODY_FILE:
+			body_file = optarg;
+			break;
+		case OPT_PURPOSE:
+			purpose = optarg;
+			break;
+		case OPT_PIN:
+			pin = optarg;
+			break;
+		case OPT_ATTACH:
+			if (nattach == MAX_ATTACH)
+				return usage_error(io, "followup",
+				                   "too many --attach (at most 256)");
+			attach[nattach++] = optarg;
+			break;
+		default:
+			return bad_option(io, "followup", argc, argv, opt);
+		}
+	}
+	if (optind < argc)
+		return usage_error(io, "followup",
+		                   "unexpected argument (every value needs its option)");
+	if (server == NULL)
+		return usage_error(io, "followup", "--server is required");
+	if (receipt_arg == NULL)
+		return usage_error(io, "followup", "--receipt is required");
+	if (body_file == NULL)
+		return usage_error(io, "followup", "--body-file is required");
+	if (strcmp(receipt_arg, "-") == 0 && strcmp(body_file, "-") == 0)
+		return usage_error(io, "followup",
+		                   "--receipt - and --body-file - cannot both read standard input");
+	bad = manifest_purpose_check(purpose);
+	if (bad != NULL)
+		return usage_error(io, "followup", bad);
+	if (pin != NULL && !proto_pin_valid(pin))
+		return usage_error(io, "followup", "--pin must be a fingerprint of 32 hex digits");
+
+	rc = client_new(&c, server, timeout, io->base);
+	if (rc != CLIENT_OK)
+		return usage_error(io, "followup", client_strerror(rc));
+	rc = REPORTER_EXIT_ERROR;
+	k = sodium_malloc(sizeof *k);
+	if (k == NULL) {
+		say_error(io, "out of memory");
+		goto out;
+	}
+	if (take_receipt(io, receipt_arg, k) != 0)
+		goto out;
+	if (read_body(io, body_file, &body) != 0)
+		goto out;
+	if (!manifest_utf8_valid(body.p, body.len)) {
+		say_error(io, "--body-file must hold UTF-8 text");
+		goto out;
+	}
+	if (stat_files(io, attach, nattach, files) != 0)
+		goto out;
+	if (body.len == 0 && nattach == 0) {
+		say_error(io, "--body-file is empty and nothing is attached: nothing to send");
+		goto out;
+	}
+	if (fetch_status(io, c, k, &s) != 0 || fetch_info(io, c, s.district, &info) != 0 ||
+	    show_district(io, c, &info, pin) != 0)
+		goto out;
+	m = manifest_followup_build(s.district, k->lookup, purpose, body.p, body.len, files,
+	                            nattach);
+	if (m == NULL || manifest_text(&mtext, &mlen, m) != 0) {
+		say_error(io, "out of memory");
+		goto out;
+	}
+	json_decref(m);
+	m = NULL;
+	secbuf_free(&body);
+	if (send_envelope(io, c, &info, s.district, k, 1, mtext, mlen, files, nattach, &r,
+	                  &maybe_stored) != 0) {
+		if (maybe_stored)
+			fprintf(io->out,
+			        "\nThe server may or may not have stored your follow-up: "
+			        "check with \"" PROG " status\"\n(the number of follow-ups) "
+			        "before you send it again.\n");
+		goto out;
+	}
+	fprintf(io->out, "\nFollow-up filed (已提交): district %s, entry %llu, day %s.\n",
+	        r.district, (unsigned long long)r.index, r.day);
+	rc = REPORTER_EXIT_OK;
+out:
+	json_decref(m);
+	manifest_text_free(mtext);
+	secbuf_free(&body);
+	proto_status_free(&s);
+	if (k != NULL)
+		sodium_free(k);
+	clear_files(files, nattach);
+	client_free(c);
+	return rc;
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+int
+reporter_main(int argc, char **argv, const struct reporter_io *io)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		reporter_usage(io->err);
+		return REPORTER_EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		reporter_usage(io->out);
+		return REPORTER_EXIT_OK;
+	}
+	if (strcmp(cmd, "submit") == 0)
+		return reporter_submit(argc - 1, argv + 1, io);
+	if (strcmp(cmd, "status") == 0)
+		return reporter_status(argc - 1, argv + 1, io);
+	if (strcmp(cmd, "followup") == 0)
+		return reporter_followup(argc - 1, argv + 1, io);
+	fprintf(io->err, PROG ": unknown command \"%.40s\"\n", cmd);
+	reporter_usage(io->err);
+	return REPORTER_EXIT_USAGE;
+}
