@@ -67,10 +67,11 @@ LIBADMIN := $(B)/lib/libqfadmin.a
 LIBREPORT := $(B)/lib/libqfreport.a
 BINS := $(B)/bin/qingfeng-intake $(B)/bin/qingfeng-admin $(B)/bin/qingfeng-report
 TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRC))
+TOOLS := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all test unit-test integration-test run bench bench-crypto format lint \
         clean install-deps check-format
-all: $(BINS) $(TESTS)
+all: $(BINS) $(TESTS) $(TOOLS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -114,6 +115,12 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(call obj,$(TEST_SUPPORT)) $(LIBINTAKE) $
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# small programs the integration scripts use (pow solving, random values)
+$(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(LIBSTORE) $(LIBCRYPTO)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 $(B)/bench/%: $(B)/obj/bench/%.o $(LIBSTORE) $(LIBCRYPTO)
 	@mkdir -p $(dir $@)

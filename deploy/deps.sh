@@ -8,7 +8,7 @@
 set -eu
 
 build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev"
-test_extra="libcmocka-dev curl"
+test_extra="libcmocka-dev curl jq"
 case "${1:-test}" in
 build) want="$build" ;;
 test) want="$build $test_extra" ;;

@@ -1,0 +1,26 @@
+/*
+ * api: the JSON API v1 of DESIGN.md §9 (info, pow, reports, follow-ups,
+ * status, log heads) and the dispatch of every request: /api/v1/... here,
+ * everything else to the static web pages. Each request gets exactly one
+ * answer; no handler logs or echoes request content.
+ */
+#ifndef QF_INTAKE_API_H
+#define QF_INTAKE_API_H
+
+#include <event2/http.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct server;
+
+/* The evhttp generic callback; arg is the struct server. */
+void api_dispatch(struct evhttp_request *req, void *arg);
+
+/*
+ * Checks the shape an envelope must have whatever its key: magic, at least
+ * one 4096-byte padded chunk, chunk sizes, and a padded length that Padmé
+ * could have produced. Returns 1 when plausible, 0 when not.
+ */
+int api_envelope_plausible(const uint8_t *env, size_t len);
+
+#endif

@@ -1,0 +1,584 @@
+/* cmd: see cmd.h. */
+#include "intake/cmd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crypto/bundle.h"
+#include "crypto/chain.h"
+#include "crypto/codec.h"
+#include "crypto/keyfile.h"
+#include "crypto/serverkey.h"
+#include "intake/api.h"
+#include "intake/config.h"
+#include "intake/server.h"
+#include "store/store.h"
+
+int
+cmd_init(const char *dir)
+{
+	char path[4096];
+	struct serverkey *k = NULL;
+	struct store *st = NULL;
+	struct config c;
+	char pk[CODEC_B64U_BUF(32)];
+	int rc;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "qingfeng-intake: cannot create %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/config.json", dir);
+	if (access(path, F_OK) == 0) {
+		fprintf(stderr, "qingfeng-intake: %s is already a data directory (%s exists)\n",
+		        dir, path);
+		return 1;
+	}
+	if (serverkey_generate(&k) != 0) {
+		fprintf(stderr, "qingfeng-intake: out of memory\n");
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/server.key", dir);
+	if (serverkey_write(path, k) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot write %s: %s\n", path, strerror(errno));
+		serverkey_free(k);
+		return 1;
+	}
+	codec_b64u_encode(pk, sizeof pk, k->sign_pk, 32);
+	serverkey_free(k);
+	snprintf(path, sizeof path, "%s/db", dir);
+	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "qingfeng-intake: cannot create %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	rc = store_open(&st, path, NULL);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "qingfeng-intake: cannot create the store in %s: %s\n", path,
+		        store_strerror(rc));
+		return 1;
+	}
+	store_close(st);
+	config_defaults(&c);
+	snprintf(path, sizeof path, "%s/config.json", dir);
+	if (config_save(&c, path) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot write %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	printf("initialised %s\n", dir);
+	printf("server signing key: %s\n", pk);
+	printf("next: qingfeng-intake district add --data %s district.pub.json\n", dir);
+	return 0;
+}
+
+int
+cmd_district_add(const char *dir, const char *file, int replace)
+{
+	char cpath[4096], dbpath[4096], err[512];
+	struct keyfile_public pub;
+	struct config c;
+	struct store *st = NULL;
+	json_error_t jerr;
+	const char *type;
+	json_t *j;
+	int rc;
+
+	j = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+	if (j == NULL) {
+		fprintf(stderr, "qingfeng-intake: %s: %s\n", file, jerr.text);
+		return 1;
+	}
+	type = json_string_value(json_object_get(j, "type"));
+	if (json_object_get(j, "ciphertext") != NULL || type == NULL ||
+	    strcmp(type, "qingfeng-district-public") != 0) {
+		json_decref(j);
+		fprintf(stderr,
+		        "qingfeng-intake: %s is not a district public key (district.pub.json); "
+		        "never copy district.key to the server\n",
+		        file);
+		return 1;
+	}
+	rc = keyfile_public_from_json(&pub, j);
+	json_decref(j);
+	if (rc != KEYFILE_OK) {
+		fprintf(stderr, "qingfeng-intake: %s: %s\n", file, keyfile_strerror(rc));
+		return 1;
+	}
+	snprintf(cpath, sizeof cpath, "%s/config.json", dir);
+	if (config_load(&c, cpath, err, sizeof err) != 0) {
+		fprintf(stderr, "qingfeng-intake: %s\n", err);
+		return 1;
+	}
+	if (config_add_district(&c, &pub, replace) != 0) {
+		fprintf(stderr,
+		        "qingfeng-intake: district %s already exists with other keys "
+		        "(use --replace only after checking the new fingerprint)\n",
+		        pub.id);
+		return 1;
+	}
+	snprintf(dbpath, sizeof dbpath, "%s/db", dir);
+	rc = store_open(&st, dbpath, NULL);
+	if (rc == STORE_OK)
+		rc = store_district_ensure(st, pub.id);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "qingfeng-intake: cannot register %s in the store: %s\n", pub.id,
+		        store_strerror(rc));
+		return 1;
+	}
+	if (config_save(&c, cpath) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot write %s: %s\n", cpath, strerror(errno));
+		return 1;
+	}
+	printf("added district %s (%s)\n", pub.id, pub.name);
+	printf("fingerprint: %s\n", pub.fingerprint);
+	printf("check it against the fingerprint the commission published; then reload a "
+	       "running server (SIGHUP)\n");
+	return 0;
+}
+
+static int
+open_store_cfg(const char *dir, struct store **st, struct config *cfgout)
+{
+	char cpath[4096], dbpath[4096], err[512];
+	struct store_config sc;
+	struct config c;
+	int rc;
+
+	snprintf(cpath, sizeof cpath, "%s/config.json", dir);
+	if (config_load(&c, cpath, err, sizeof err) != 0) {
+		fprintf(stderr, "qingfeng-intake: %s\n", err);
+		return -1;
+	}
+	memset(&sc, 0, sizeof sc);
+	sc.map_max = c.map_max_bytes;
+	sc.quota_bytes = c.quota_bytes;
+	snprintf(dbpath, sizeof dbpath, "%s/db", dir);
+	rc = store_open(st, dbpath, &sc);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "qingfeng-intake: cannot open the store in %s: %s\n", dbpath,
+		        store_strerror(rc));
+		return -1;
+	}
+	if (cfgout != NULL)
+		*cfgout = c;
+	return 0;
+}
+
+static int
+open_store(const char *dir, struct store **st)
+{
+	return open_store_cfg(dir, st, NULL);
+}
+
+int
+cmd_backup(const char *dir, const char *out)
+{
+	struct store *st;
+	int rc;
+
+	if (open_store(dir, &st) != 0)
+		return 1;
+	rc = store_backup(st, out);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "qingfeng-intake: backup to %s failed: %s (%s)\n", out,
+		        store_strerror(rc), strerror(errno));
+		return 1;
+	}
+	printf("backup written to %s\n", out);
+	printf("to restore: stop the server, put it in place as DATA/db/data.mdb, start it, "
+	       "then run qingfeng-intake check\n");
+	return 0;
+}
+
+static void
+print_problem(void *ctx, const char *msg)
+{
+	unsigned *n = ctx;
+
+	(*n)++;
+	printf("problem: %s\n", msg);
+}
+
+int
+cmd_check(const char *dir)
+{
+	struct store *st;
+	struct store_stats ss;
+	unsigned problems = 0;
+	int rc;
+
+	if (open_store(dir, &st) != 0)
+		return 1;
+	rc = store_check(st, print_problem, &problems);
+	if (store_stats(st, &ss) == STORE_OK)
+		printf("%llu case(s), %llu log entries, %llu envelope(s) held, %llu repl(ies)\n",
+		       (unsigned long long)ss.cases, (unsigned long long)ss.entries,
+		       (unsigned long long)ss.envelopes, (unsigned long long)ss.replies);
+	store_close(st);
+	if (rc == STORE_OK) {
+		printf("check passed: every chain verifies and the store is consistent\n");
+		return 0;
+	}
+	fprintf(stderr, "qingfeng-intake: check FAILED: %u problem(s)%s\n", problems,
+	        rc == STORE_ERR_IO ? " (the store could not be read)" : "");
+	return 1;
+}
+
+/* ---- export ------------------------------------------------------------ */
+
+struct export_ctx {
+	struct bundle_writer w;
+	uint64_t done, total;
+	int tty;
+	uint8_t prev[32]; /* chain at from - 1 when it is the only entry read */
+};
+
+static json_t *
+b64u_json(const uint8_t *bin, size_t len)
+{
+	char *t = codec_b64u_encode_alloc(bin, len);
+	json_t *j = t ? json_string(t) : NULL;
+
+	free(t);
+	return j;
+}
+
+static int
+grab_chain(void *ctx, const struct store_entry *e)
+{
+	memcpy(ctx, e->chain, 32);
+	return 0;
+}
+
+static int
+export_entry(void *arg, const struct store_entry *e)
+{
+	struct export_ctx *x = arg;
+	json_t *o;
+	int rc;
+
+	if (e->envelope == NULL) {
+		fprintf(stderr, "qingfeng-intake: entry %llu has no envelope (purged)\n",
+		        (unsigned long long)e->index);
+		return STORE_ERR_CORRUPT;
+	}
+	o = json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "index", (json_int_t)e->index, "kind",
+	              e->kind == CHAIN_KIND_REPORT ? "report" : "followup", "lookup",
+	              b64u_json(e->lookup, 32), "day", e->day, "envelope_hash",
+	              b64u_json(e->envelope_hash, 32), "chain", b64u_json(e->chain, 32), "envelope",
+	              b64u_json(e->envelope, e->envelope_len));
+	if (o != NULL && e->kind == CHAIN_KIND_REPORT)
+		json_object_set_new(o, "reply_pk", b64u_json(e->reply_pk, 32));
+	if (o == NULL)
+		return STORE_ERR_NOMEM;
+	rc = bundle_write(&x->w, o);
+	json_decref(o);
+	if (rc != BUNDLE_OK)
+		return STORE_ERR_IO;
+	x->done++;
+	if (x->tty && (x->done % 64 == 0 || x->done == x->total))
+		fprintf(stderr, "\rexporting: %llu/%llu", (unsigned long long)x->done,
+		        (unsigned long long)x->total);
+	return 0;
+}
+
+int
+cmd_export(const char *dir, const char *district, const char *out)
+{
+	char kpath[4096], today[CODEC_DAY_LEN + 1];
+	struct export_ctx x;
+	struct store_district d;
+	struct serverkey *k = NULL;
+	struct store *st = NULL;
+	struct config c;
+	uint64_t from, to;
+	json_t *hdr;
+	FILE *f = NULL;
+	int fd, rc, ret = 1;
+
+	if (open_store_cfg(dir, &st, &c) != 0)
+		return 1;
+	if (!codec_district_valid(district) || config_district(&c, district) == NULL) {
+		fprintf(stderr, "qingfeng-intake: no district \"%s\" in %s/config.json\n", district,
+		        dir);
+		goto out;
+	}
+	snprintf(kpath, sizeof kpath, "%s/server.key", dir);
+	if (serverkey_load(&k, kpath) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot load %s: %s\n", kpath, strerror(errno));
+		goto out;
+	}
+	rc = store_district_get(st, district, &d);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "qingfeng-intake: %s: %s\n", district, store_strerror(rc));
+		goto out;
+	}
+	memset(&x, 0, sizeof x);
+	from = d.acked + 1;
+	to = d.size;
+	if (d.acked > 0 && (rc = store_log_foreach(st, district, d.acked, d.acked, grab_chain,
+	                                           x.prev)) != STORE_OK) {
+		fprintf(stderr, "qingfeng-intake: cannot read entry %llu: %s\n",
+		        (unsigned long long)d.acked, store_strerror(rc));
+		goto out;
+	}
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "qingfeng-intake: cannot create %s: %s\n", out, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	server_today(&c, today);
+	hdr = json_pack("{s:s, s:i, s:s, s:o, s:I, s:I, s:o, s:o, s:s}", "type", BUNDLE_TYPE_EXPORT,
+	                "v", 1, "district", district, "server_sign_pk", b64u_json(k->sign_pk, 32),
+	                "from", (json_int_t)from, "to", (json_int_t)to, "prev_head",
+	                b64u_json(x.prev, 32), "head", b64u_json(d.head, 32), "day", today);
+	bundle_writer_init(&x.w, f);
+	x.total = to >= from ? to - from + 1 : 0;
+	x.tty = isatty(STDERR_FILENO);
+	rc = hdr ? bundle_write(&x.w, hdr) : BUNDLE_ERR_NOMEM;
+	json_decref(hdr);
+	if (rc == BUNDLE_OK && x.total > 0)
+		rc = store_log_foreach(st, district, from, to, export_entry, &x) == STORE_OK
+		             ? BUNDLE_OK
+		             : BUNDLE_ERR_IO;
+	if (x.tty && x.total > 0)
+		fputc('\n', stderr);
+	if (rc == BUNDLE_OK)
+		rc = bundle_writer_finish(&x.w, BUNDLE_SIG_EXPORT, k->sign_sk);
+	if (rc != BUNDLE_OK || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fprintf(stderr, "qingfeng-intake: writing %s failed\n", out);
+		fclose(f);
+		f = NULL;
+		unlink(out);
+		goto out;
+	}
+	if (fclose(f) != 0) {
+		f = NULL;
+		unlink(out);
+		fprintf(stderr, "qingfeng-intake: writing %s failed: %s\n", out, strerror(errno));
+		goto out;
+	}
+	f = NULL;
+	if (x.total > 0 && (rc = store_mark_exported(st, district, to)) != STORE_OK) {
+		fprintf(stderr, "qingfeng-intake: exported, but could not record it: %s\n",
+		        store_strerror(rc));
+		goto out;
+	}
+	if (x.total == 0)
+		printf("nothing new for %s since entry %llu: wrote an empty bundle to %s\n",
+		       district, (unsigned long long)d.acked, out);
+	else
+		printf("exported entries %llu..%llu of %s to %s\n", (unsigned long long)from,
+		       (unsigned long long)to, district, out);
+	ret = 0;
+out:
+	serverkey_free(k);
+	store_close(st);
+	return ret;
+}
+
+/* ---- import ------------------------------------------------------------ */
+
+static void
+free_ops(struct store_op *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((void *)(uintptr_t)ops[i].envelope);
+	free(ops);
+}
+
+static int
+parse_op(const json_t *o, struct store_op *op, size_t max_env)
+{
+	const char *kind = json_string_value(json_object_get(o, "op"));
+
+	memset(op, 0, sizeof *op);
+	if (kind == NULL ||
+	    codec_b64u_decode_exact(op->lookup, 32,
+	                            json_string_value(json_object_get(o, "lookup"))) != 0)
+		return -1;
+	if (strcmp(kind, "status") == 0) {
+		op->kind = STORE_OP_STATUS;
+		op->status = store_status_parse(json_string_value(json_object_get(o, "status")));
+		return op->status < 0 ? -1 : 0;
+	}
+	if (strcmp(kind, "reply") == 0) {
+		const char *t = json_string_value(json_object_get(o, "envelope"));
+		size_t tl, cap, len;
+		uint8_t *env;
+
+		if (t == NULL)
+			return -1;
+		tl = strlen(t);
+		cap = tl / 4 * 3 + 3;
+		if (cap > max_env + 3)
+			return -1;
+		env = malloc(cap);
+		if (env == NULL || codec_b64u_decode(env, cap, &len, t, tl) != 0 || len > max_env ||
+		    !api_envelope_plausible(env, len)) {
+			free(env);
+			return -1;
+		}
+		op->kind = STORE_OP_REPLY;
+		op->envelope = env;
+		op->envelope_len = len;
+		return 0;
+	}
+	return -1;
+}
+
+int
+cmd_import(const char *dir, const char *file)
+{
+	struct bundle_reader r;
+	struct store_update u;
+	struct store *st = NULL;
+	struct store_op *ops = NULL;
+	size_t nops = 0, cap = 0, bad = 0;
+	const struct keyfile_public *pub;
+	struct config c;
+	char district[CODEC_DISTRICT_BUF], today[CODEC_DAY_LEN + 1];
+	json_t *o, *hdr = NULL;
+	json_int_t seq, acks;
+	FILE *f = NULL;
+	int rc, ret = 1;
+
+	memset(&r, 0, sizeof r);
+	memset(&u, 0, sizeof u);
+	if (open_store_cfg(dir, &st, &c) != 0)
+		return 1;
+	f = fopen(file, "re");
+	if (f == NULL) {
+		fprintf(stderr, "qingfeng-intake: cannot open %s: %s\n", file, strerror(errno));
+		goto out;
+	}
+	bundle_reader_init(&r, f, (size_t)(c.max_envelope_bytes / 3 * 4 + 8192));
+	rc = bundle_read(&r, &hdr);
+	if (rc != BUNDLE_OK) {
+		fprintf(stderr, "qingfeng-intake: %s: %s\n", file, bundle_strerror(rc));
+		goto out;
+	}
+	{
+		const char *type = json_string_value(json_object_get(hdr, "type"));
+		const char *d = json_string_value(json_object_get(hdr, "district"));
+		const char *h = json_string_value(json_object_get(hdr, "head"));
+
+		seq = json_integer_value(json_object_get(hdr, "seq"));
+		acks = json_integer_value(json_object_get(hdr, "acks_through"));
+		if (type == NULL || strcmp(type, BUNDLE_TYPE_UPDATE) != 0 ||
+		    json_integer_value(json_object_get(hdr, "v")) != 1 ||
+		    !codec_district_valid(d) || seq < 1 || acks < 0 ||
+		    codec_b64u_decode_exact(u.head, 32, h) != 0) {
+			fprintf(stderr,
+			        "qingfeng-intake: %s: not a qingfeng-update bundle "
+			        "(bad header)\n",
+			        file);
+			goto out;
+		}
+		snprintf(district, sizeof district, "%s", d);
+	}
+	pub = config_district(&c, district);
+	if (pub == NULL) {
+		fprintf(stderr,
+		        "qingfeng-intake: %s is for district %s, which this server "
+		        "does not serve\n",
+		        file, district);
+		goto out;
+	}
+	while ((rc = bundle_read(&r, &o)) == BUNDLE_OK) {
+		if (nops == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct store_op *n = realloc(ops, ncap * sizeof *ops);
+
+			if (n == NULL) {
+				json_decref(o);
+				rc = BUNDLE_ERR_NOMEM;
+				break;
+			}
+			ops = n;
+			cap = ncap;
+		}
+		if (parse_op(o, &ops[nops], (size_t)c.max_envelope_bytes) != 0) {
+			json_decref(o);
+			fprintf(stderr, "qingfeng-intake: %s: line %llu is not a valid operation\n",
+			        file, (unsigned long long)r.line_no);
+			goto out;
+		}
+		nops++;
+		json_decref(o);
+	}
+	if (rc != BUNDLE_END) {
+		fprintf(stderr, "qingfeng-intake: %s: %s\n", file, bundle_strerror(rc));
+		goto out;
+	}
+	if (bundle_reader_verify(&r, BUNDLE_SIG_UPDATE, pub->sign_pk) != BUNDLE_OK) {
+		fprintf(stderr,
+		        "qingfeng-intake: %s: REFUSED: the signature does not verify with "
+		        "district %s's key (forged or altered update)\n",
+		        file, district);
+		goto out;
+	}
+	server_today(&c, today);
+	u.district = district;
+	u.seq = (uint64_t)seq;
+	u.acks_through = (uint64_t)acks;
+	u.day = today;
+	u.ops = ops;
+	u.nops = nops;
+	u.purge = c.purge_acked;
+	rc = store_apply_update(st, &u, &bad);
+	switch (rc) {
+	case STORE_OK:
+		printf("applied update %lld for %s: %zu operation(s); district has verified "
+		       "entries 1..%lld\n",
+		       (long long)seq, district, nops, (long long)acks);
+		ret = 0;
+		break;
+	case STORE_ERR_SEQ:
+		fprintf(stderr,
+		        "qingfeng-intake: REFUSED: update %lld was already applied or "
+		        "is older than the last one (replay)\n",
+		        (long long)seq);
+		break;
+	case STORE_ERR_ACKS:
+		fprintf(stderr,
+		        "qingfeng-intake: REFUSED: the update acknowledges entries up "
+		        "to %lld, more than this server exported\n",
+		        (long long)acks);
+		break;
+	case STORE_ERR_HEAD:
+		fprintf(stderr,
+		        "qingfeng-intake: REFUSED, POSSIBLE TAMPERING: the district verified a "
+		        "chain head at entry %lld that differs from this server's chain. An "
+		        "export was altered on its way to the district, or this store was. "
+		        "Nothing was applied. Tell the district and run qingfeng-intake check.\n",
+		        (long long)acks);
+		break;
+	case STORE_ERR_NOT_FOUND:
+		fprintf(stderr,
+		        "qingfeng-intake: REFUSED: operation %zu names a case that is "
+		        "not one of district %s\n",
+		        bad + 1, district);
+		break;
+	default:
+		fprintf(stderr, "qingfeng-intake: REFUSED: %s\n", store_strerror(rc));
+		break;
+	}
+out:
+	json_decref(hdr);
+	free_ops(ops, nops);
+	bundle_reader_free(&r);
+	if (f)
+		fclose(f);
+	store_close(st);
+	return ret;
+}

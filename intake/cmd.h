@@ -1,0 +1,28 @@
+/*
+ * cmd: the operator's commands of qingfeng-intake (DESIGN.md §11) other
+ * than serve: init, district add, backup, check, export and import. Each
+ * returns the process exit code (0 success, 1 a problem it names on stderr,
+ * 2 a usage error) and never exits itself.
+ */
+#ifndef QF_INTAKE_CMD_H
+#define QF_INTAKE_CMD_H
+
+/* `init --data DIR`: a new data directory with a server key and default config. */
+int cmd_init(const char *dir);
+
+/* `district add --data DIR FILE [--replace]`: adds a district's public key object. */
+int cmd_district_add(const char *dir, const char *file, int replace);
+
+/* `backup --data DIR --out FILE`: a hot, consistent, compacted copy of the store. */
+int cmd_backup(const char *dir, const char *out);
+
+/* `check --data DIR`: verifies every chain and the store's invariants. */
+int cmd_check(const char *dir);
+
+/* `export --data DIR --district ID --out FILE`: the signed export bundle. */
+int cmd_export(const char *dir, const char *district, const char *out);
+
+/* `import --data DIR FILE`: applies a signed update bundle. */
+int cmd_import(const char *dir, const char *file);
+
+#endif

@@ -1,0 +1,258 @@
+/* config: see config.h. */
+#include "intake/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crypto/codec.h"
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
+	c->pow_difficulty = 18;
+	c->pow_ttl = 600;
+	c->max_envelope_bytes = 20u << 20;
+	snprintf(c->day_offset, sizeof c->day_offset, "+08:00");
+	c->day_offset_minutes = 480;
+	c->purge_acked = 1;
+	c->quota_bytes = 4ULL << 30;
+	c->map_max_bytes = 16ULL << 30;
+	c->max_connections = 512;
+	c->request_timeout = 60;
+	c->status_per_minute = 10;
+}
+
+static int
+fail(char *err, size_t errsz, const char *path, const char *what, const char *key)
+{
+	snprintf(err, errsz, "%s: %s%s%s", path, what, key ? ": " : "", key ? key : "");
+	return -1;
+}
+
+static int
+get_uint(const json_t *v, uint64_t max, uint64_t *out)
+{
+	json_int_t i;
+
+	if (!json_is_integer(v))
+		return -1;
+	i = json_integer_value(v);
+	if (i < 0 || (uint64_t)i > max)
+		return -1;
+	*out = (uint64_t)i;
+	return 0;
+}
+
+int
+config_load(struct config *c, const char *path, char *err, size_t errsz)
+{
+	json_error_t jerr;
+	json_t *root, *v;
+	const char *key;
+	uint64_t u = 0;
+
+	config_defaults(c);
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		snprintf(err, errsz, "%s: %s (line %d)", path, jerr.text, jerr.line);
+		return -1;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return fail(err, errsz, path, "not a JSON object", NULL);
+	}
+	json_object_foreach(root, key, v)
+	{
+		int bad = 0;
+
+		if (strcmp(key, "listen") == 0 || strcmp(key, "web_root") == 0 ||
+		    strcmp(key, "day_offset") == 0) {
+			const char *s = json_string_value(v);
+			char *dst = key[0] == 'l'   ? c->listen
+			            : key[0] == 'w' ? c->web_root
+			                            : c->day_offset;
+			size_t dsz = key[0] == 'l'   ? sizeof c->listen
+			             : key[0] == 'w' ? sizeof c->web_root
+			                             : sizeof c->day_offset;
+			if (s == NULL || strlen(s) >= dsz)
+				bad = 1;
+			else
+				snprintf(dst, dsz, "%s", s);
+			if (!bad && key[0] == 'd' &&
+			    codec_offset_parse(c->day_offset, &c->day_offset_minutes) != 0)
+				bad = 1;
+		} else if (strcmp(key, "pow_difficulty") == 0) {
+			bad = get_uint(v, 40, &u) != 0;
+			c->pow_difficulty = (unsigned)u;
+		} else if (strcmp(key, "pow_ttl") == 0) {
+			bad = get_uint(v, 86400, &u) != 0 || u < 10;
+			c->pow_ttl = (unsigned)u;
+		} else if (strcmp(key, "max_envelope_bytes") == 0) {
+			bad = get_uint(v, 1ULL << 30, &c->max_envelope_bytes) != 0 ||
+			      c->max_envelope_bytes < 8192;
+		} else if (strcmp(key, "purge_acked") == 0) {
+			bad = !json_is_boolean(v);
+			c->purge_acked = json_is_true(v);
+		} else if (strcmp(key, "quota_bytes") == 0) {
+			bad = get_uint(v, UINT64_MAX >> 1, &c->quota_bytes) != 0;
+		} else if (strcmp(key, "map_max_bytes") == 0) {
+			bad = get_uint(v, 1ULL << 44, &c->map_max_bytes) != 0 ||
+			      c->map_max_bytes < (1u << 20);
+		} else if (strcmp(key, "max_connections") == 0) {
+			bad = get_uint(v, 100000, &u) != 0 || u < 4;
+			c->max_connections = (unsigned)u;
+		} else if (strcmp(key, "request_timeout") == 0) {
+			bad = get_uint(v, 3600, &u) != 0 || u < 1;
+			c->request_timeout = (unsigned)u;
+		} else if (strcmp(key, "status_per_minute") == 0) {
+			bad = get_uint(v, 100000, &u) != 0 || u < 1;
+			c->status_per_minute = (unsigned)u;
+		} else if (strcmp(key, "districts") == 0) {
+			size_t i;
+			json_t *d;
+
+			if (!json_is_array(v) || json_array_size(v) > CONFIG_MAX_DISTRICTS) {
+				bad = 1;
+			} else {
+				json_array_foreach(v, i, d)
+				{
+					struct keyfile_public pub;
+
+					if (keyfile_public_from_json(&pub, d) != KEYFILE_OK ||
+					    config_district(c, pub.id) != NULL) {
+						char what[64];
+						snprintf(what, sizeof what, "districts[%zu]", i);
+						json_decref(root);
+						return fail(err, errsz, path,
+						            "bad or duplicate district public key",
+						            what);
+					}
+					c->districts[c->ndistricts++] = pub;
+				}
+			}
+		} else {
+			json_decref(root);
+			return fail(err, errsz, path, "unknown key", key);
+		}
+		if (bad) {
+			json_decref(root);
+			return fail(err, errsz, path, "bad value for", key);
+		}
+	}
+	json_decref(root);
+	return 0;
+}
+
+static json_t *
+config_to_json(const struct config *c)
+{
+	json_t *d = json_array();
+	json_t *root;
+
+	for (size_t i = 0; d != NULL && i < c->ndistricts; i++)
+		json_array_append_new(d, keyfile_public_to_json(&c->districts[i]));
+	root = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:o*}",
+	                 "listen", c->listen, "web_root", c->web_root, "pow_difficulty",
+	                 (json_int_t)c->pow_difficulty, "pow_ttl", (json_int_t)c->pow_ttl,
+	                 "max_envelope_bytes", (json_int_t)c->max_envelope_bytes, "day_offset",
+	                 c->day_offset, "purge_acked", c->purge_acked, "quota_bytes",
+	                 (json_int_t)c->quota_bytes, "map_max_bytes", (json_int_t)c->map_max_bytes,
+	                 "max_connections", (json_int_t)c->max_connections, "request_timeout",
+	                 (json_int_t)c->request_timeout, "status_per_minute",
+	                 (json_int_t)c->status_per_minute, "districts", d);
+	return root;
+}
+
+int
+config_save(const struct config *c, const char *path)
+{
+	char tmp[4096], dirbuf[4096];
+	json_t *root = config_to_json(c);
+	char *text;
+	size_t len;
+	int fd, dfd, saved;
+
+	if (root == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	len = strlen(text);
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+		free(text);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		free(text);
+		return -1;
+	}
+	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		free(text);
+		errno = saved;
+		return -1;
+	}
+	free(text);
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	snprintf(dirbuf, sizeof dirbuf, "%s", path);
+	dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+const struct keyfile_public *
+config_district(const struct config *c, const char *id)
+{
+	for (size_t i = 0; i < c->ndistricts; i++)
+		if (strcmp(c->districts[i].id, id) == 0)
+			return &c->districts[i];
+	return NULL;
+}
+
+int
+config_add_district(struct config *c, const struct keyfile_public *pub, int replace)
+{
+	for (size_t i = 0; i < c->ndistricts; i++) {
+		if (strcmp(c->districts[i].id, pub->id) != 0)
+			continue;
+		if (memcmp(c->districts[i].box_pk, pub->box_pk, 32) == 0 &&
+		    memcmp(c->districts[i].sign_pk, pub->sign_pk, 32) == 0) {
+			c->districts[i] = *pub; /* same keys: the name may change */
+			return 0;
+		}
+		if (!replace)
+			return -1;
+		c->districts[i] = *pub;
+		return 0;
+	}
+	if (c->ndistricts >= CONFIG_MAX_DISTRICTS)
+		return -1;
+	c->districts[c->ndistricts++] = *pub;
+	return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * config: the server's DATA/config.json (DESIGN.md §3): where it listens,
+ * its limits, proof-of-work difficulty, day offset, and the districts'
+ * public key objects. Unknown keys are refused so a typo never silently
+ * leaves a default in force.
+ */
+#ifndef QF_INTAKE_CONFIG_H
+#define QF_INTAKE_CONFIG_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/keyfile.h"
+
+#define CONFIG_MAX_DISTRICTS 64
+
+struct config {
+	char listen[128];        /* "127.0.0.1:8080" or "[::1]:8080" */
+	char web_root[1024];     /* "" = the built or installed web pages */
+	unsigned pow_difficulty; /* leading zero bits; 0 disables */
+	unsigned pow_ttl;        /* seconds a challenge stays valid */
+	uint64_t max_envelope_bytes;
+	char day_offset[8]; /* "+08:00" */
+	int day_offset_minutes;
+	int purge_acked;        /* delete envelopes once the district acknowledged them */
+	uint64_t quota_bytes;   /* per district */
+	uint64_t map_max_bytes; /* LMDB map cap */
+	unsigned max_connections;
+	unsigned request_timeout;   /* seconds for a whole request to arrive */
+	unsigned status_per_minute; /* status requests per lookup per minute */
+	size_t ndistricts;
+	struct keyfile_public districts[CONFIG_MAX_DISTRICTS];
+};
+
+/* Fills c with the defaults. Cannot fail. */
+void config_defaults(struct config *c);
+
+/*
+ * Reads path into c (defaults for absent keys). Returns 0, or -1 with a
+ * one-line reason in err (errsz bytes) naming the file and the key at fault.
+ */
+int config_load(struct config *c, const char *path, char *err, size_t errsz);
+
+/*
+ * Writes c to path atomically (temporary file, fsync, rename, fsync of the
+ * directory), mode 0600. Returns 0, or -1 with errno set.
+ */
+int config_save(const struct config *c, const char *path);
+
+/*
+ * Adds or, when replace is set, replaces district pub. Returns 0, or -1 when
+ * the id exists with other keys and replace is not set, or the list is full.
+ */
+int config_add_district(struct config *c, const struct keyfile_public *pub, int replace);
+
+/* The district with this id, or NULL. */
+const struct keyfile_public *config_district(const struct config *c, const char *id);
+
+#endif

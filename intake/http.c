@@ -1,0 +1,150 @@
+/* http: see http.h. */
+#include "intake/http.h"
+
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crypto/codec.h"
+
+#define CSP_BASE "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+void
+http_headers(struct evhttp_request *req, enum http_csp csp)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "X-Frame-Options", "DENY");
+	evhttp_add_header(h, "Content-Security-Policy",
+	                  csp == HTTP_CSP_WASM ? CSP_BASE "; script-src 'self' 'wasm-unsafe-eval'"
+	                                       : CSP_BASE);
+}
+
+static const char *
+reason(int code)
+{
+	switch (code) {
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 400:
+		return "Bad Request";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Payload Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Error";
+	}
+}
+
+void
+http_reply_json(struct evhttp_request *req, int code, json_t *obj)
+{
+	struct evbuffer *b = evbuffer_new();
+	char *s = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+
+	json_decref(obj);
+	http_headers(req, HTTP_CSP_BASE);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+	                  "application/json; charset=utf-8");
+	if (b == NULL || s == NULL) {
+		/* out of memory: still exactly one answer */
+		free(s);
+		if (b)
+			evbuffer_free(b);
+		evhttp_send_reply(req, 503, reason(503), NULL);
+		return;
+	}
+	evbuffer_add(b, s, strlen(s));
+	free(s);
+	evhttp_send_reply(req, code, reason(code), b);
+	evbuffer_free(b);
+}
+
+void
+http_reply_error(struct evhttp_request *req, int code, const char *ecode, const char *message)
+{
+	http_reply_json(req, code,
+	                json_pack("{s:{s:s, s:s}}", "error", "code", ecode, "message", message));
+}
+
+void
+http_reply_bad_field(struct evhttp_request *req, const char *field)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof msg, "field \"%s\" is missing or malformed", field);
+	http_reply_error(req, 400, "bad_field", msg);
+}
+
+static int
+is_json_type(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+		return 0;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+json_t *
+http_read_json(struct evhttp_request *req, size_t max_body)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+	size_t len = evbuffer_get_length(in);
+	json_error_t jerr;
+	unsigned char *p;
+	json_t *obj;
+
+	if (!is_json_type(ct)) {
+		http_reply_error(req, 415, "unsupported_media_type",
+		                 "the body must be application/json");
+		return NULL;
+	}
+	if (len > max_body) {
+		http_reply_error(req, 413, "too_large", "the request body is too large");
+		return NULL;
+	}
+	p = evbuffer_pullup(in, -1);
+	obj = (p == NULL && len > 0)
+	              ? NULL
+	              : json_loadb((const char *)p, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (obj == NULL || !json_is_object(obj)) {
+		json_decref(obj);
+		http_reply_error(req, 400, "bad_json", "the body is not a JSON object");
+		return NULL;
+	}
+	return obj;
+}
+
+int
+http_field_bytes(struct evhttp_request *req, const json_t *obj, const char *name, uint8_t *out,
+                 size_t n)
+{
+	if (codec_b64u_decode_exact(out, n, json_string_value(json_object_get(obj, name))) != 0) {
+		http_reply_bad_field(req, name);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,425 @@
+/* server: see server.h. */
+#include "intake/server.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+#include <limits.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crypto/codec.h"
+#include "intake/api.h"
+
+void
+server_today(const struct config *c, char out[CODEC_DAY_LEN + 1])
+{
+	const char *fake = getenv("QF_TODAY");
+
+	if (fake != NULL && codec_day_valid(fake)) {
+		memcpy(out, fake, CODEC_DAY_LEN + 1);
+		return;
+	}
+	if (codec_day_format(out, time(NULL), c->day_offset_minutes) != 0)
+		codec_day_format(out, time(NULL), 0);
+}
+
+int
+server_build_info(struct server *s)
+{
+	char pk[CODEC_B64U_BUF(32)];
+	json_t *d = json_array();
+	json_t *info;
+
+	for (size_t i = 0; d != NULL && i < s->cfg.ndistricts; i++) {
+		json_t *o = keyfile_public_to_json(&s->cfg.districts[i]);
+
+		json_object_del(o, "type");
+		json_object_del(o, "v");
+		json_array_append_new(d, o);
+	}
+	codec_b64u_encode(pk, sizeof pk, s->key->sign_pk, 32);
+	info = json_pack("{s:s, s:i, s:s, s:s, s:o*, s:{s:I}, s:{s:I}}", "service", "qingfeng",
+	                 "api", 1, "version", SERVER_VERSION, "server_sign_pk", pk, "districts", d,
+	                 "limits", "max_envelope_bytes", (json_int_t)s->cfg.max_envelope_bytes,
+	                 "pow", "difficulty", (json_int_t)s->cfg.pow_difficulty);
+	if (info == NULL)
+		return -1;
+	free(s->info_json);
+	s->info_json = json_dumps(info, JSON_COMPACT);
+	json_decref(info);
+	return s->info_json ? 0 : -1;
+}
+
+/* The web root: configured, else build/web beside the binary's tree, else installed. */
+static void
+find_web_root(struct server *s)
+{
+	char exe[PATH_MAX], cand[PATH_MAX + 64];
+	struct stat st;
+	ssize_t n;
+	char *slash;
+
+	if (s->cfg.web_root[0] != '\0') {
+		snprintf(s->web_root, sizeof s->web_root, "%s", s->cfg.web_root);
+		return;
+	}
+	s->web_root[0] = '\0';
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/'); /* .../bin/qingfeng-intake */
+		if (slash != NULL) {
+			*slash = '\0';
+			slash = strrchr(exe, '/');
+			if (slash != NULL) {
+				*slash = '\0'; /* build tree: .../build[/san] */
+				snprintf(cand, sizeof cand, "%s/web", exe);
+				if (stat(cand, &st) == 0 && S_ISDIR(st.st_mode)) {
+					snprintf(s->web_root, sizeof s->web_root, "%s", cand);
+					return;
+				}
+				snprintf(cand, sizeof cand, "%s/share/qingfeng/web", exe);
+				if (stat(cand, &st) == 0 && S_ISDIR(st.st_mode)) {
+					snprintf(s->web_root, sizeof s->web_root, "%s", cand);
+					return;
+				}
+			}
+		}
+	}
+}
+
+int
+server_open(struct server *s, const char *dir)
+{
+	char err[512], path[2200];
+	struct store_config sc;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	if (strlen(dir) >= sizeof s->data_dir) {
+		fprintf(stderr, "qingfeng-intake: data directory path too long\n");
+		return -1;
+	}
+	snprintf(s->data_dir, sizeof s->data_dir, "%s", dir);
+	snprintf(s->config_path, sizeof s->config_path, "%s/config.json", dir);
+	if (config_load(&s->cfg, s->config_path, err, sizeof err) != 0) {
+		fprintf(stderr, "qingfeng-intake: %s\n", err);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/server.key", dir);
+	if (serverkey_load(&s->key, path) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot load %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	memset(&sc, 0, sizeof sc);
+	sc.map_max = s->cfg.map_max_bytes;
+	sc.quota_bytes = s->cfg.quota_bytes;
+	snprintf(path, sizeof path, "%s/db", dir);
+	rc = store_open(&s->store, path, &sc);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "qingfeng-intake: cannot open the store in %s: %s\n", path,
+		        store_strerror(rc));
+		server_close(s);
+		return -1;
+	}
+	for (size_t i = 0; i < s->cfg.ndistricts; i++) {
+		rc = store_district_ensure(s->store, s->cfg.districts[i].id);
+		if (rc != STORE_OK) {
+			fprintf(stderr, "qingfeng-intake: cannot register district %s: %s\n",
+			        s->cfg.districts[i].id, store_strerror(rc));
+			server_close(s);
+			return -1;
+		}
+	}
+	find_web_root(s);
+	return 0;
+}
+
+void
+server_close(struct server *s)
+{
+	store_close(s->store);
+	s->store = NULL;
+	serverkey_free(s->key);
+	s->key = NULL;
+	ratelimit_free(s->rl);
+	s->rl = NULL;
+	free(s->info_json);
+	s->info_json = NULL;
+}
+
+/* ---- connection accounting -------------------------------------------- */
+
+/*
+ * Open connections are counted as the process's open descriptors beyond
+ * those it had before listening. libevent 2.1 offers no hook when an
+ * incoming connection is freed, so the count is read from /proc/self/fd on
+ * every accept and, while the listener is paused, on a short timer.
+ */
+static unsigned
+open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned n = 0;
+
+	if (d == NULL)
+		return 0;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n > 3 ? n - 3 : 0; /* ".", ".." and the directory itself */
+}
+
+static void
+update_listener(struct server *s)
+{
+	struct evconnlistener *l = s->sock ? evhttp_bound_socket_get_listener(s->sock) : NULL;
+	struct timeval again = {0, 200000};
+	unsigned fds = open_fds();
+
+	s->live = fds > s->base_fds ? fds - s->base_fds : 0;
+	if (l == NULL)
+		return;
+	if (!s->paused && s->live >= s->cfg.max_connections) {
+		evconnlistener_disable(l);
+		s->paused = 1;
+		event_add(s->ev_resume, &again);
+	} else if (s->paused && s->live < s->cfg.max_connections) {
+		evconnlistener_enable(l);
+		s->paused = 0;
+	} else if (s->paused) {
+		event_add(s->ev_resume, &again);
+	}
+}
+
+static void
+on_resume(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	update_listener(arg);
+}
+
+/* Called by evhttp for each accepted connection: counts, and pauses at the cap. */
+static struct bufferevent *
+conn_new(struct event_base *base, void *arg)
+{
+	struct server *s = arg;
+
+	update_listener(s);
+	return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+}
+
+/* ---- signals and housekeeping ----------------------------------------- */
+
+static void
+on_stop(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+	struct timeval grace = {10, 0};
+	struct timeval tick_short = {0, 100000};
+
+	(void)sig;
+	(void)what;
+	if (s->stopping)
+		return;
+	s->stopping = 1;
+	fprintf(stderr, "qingfeng-intake: stopping: finishing open requests\n");
+	if (s->sock != NULL) {
+		evhttp_del_accept_socket(s->http, s->sock);
+		s->sock = NULL;
+	}
+	event_base_loopexit(s->base, &grace);
+	event_add(s->ev_drain, &tick_short);
+}
+
+/* While stopping: leave as soon as no connection is open. */
+static void
+on_drain(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+	struct timeval again = {0, 100000};
+
+	(void)fd;
+	(void)what;
+	update_listener(s);
+	if (s->live == 0)
+		event_base_loopexit(s->base, NULL);
+	else
+		event_add(s->ev_drain, &again);
+}
+
+static void
+on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+	struct config c;
+	char err[512];
+
+	(void)sig;
+	(void)what;
+	if (config_load(&c, s->config_path, err, sizeof err) != 0) {
+		fprintf(stderr, "qingfeng-intake: reload refused, keeping the old districts: %s\n",
+		        err);
+		return;
+	}
+	for (size_t i = 0; i < c.ndistricts; i++) {
+		if (store_district_ensure(s->store, c.districts[i].id) != STORE_OK) {
+			fprintf(stderr, "qingfeng-intake: reload refused: cannot register %s\n",
+			        c.districts[i].id);
+			return;
+		}
+	}
+	s->cfg.ndistricts = c.ndistricts;
+	memcpy(s->cfg.districts, c.districts, sizeof c.districts);
+	if (server_build_info(s) != 0) {
+		fprintf(stderr, "qingfeng-intake: reload: out of memory\n");
+		return;
+	}
+	fprintf(stderr, "qingfeng-intake: reloaded: %zu district(s)\n", s->cfg.ndistricts);
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+	struct store_stats st;
+
+	(void)fd;
+	(void)what;
+	store_pow_prune(s->store, (uint64_t)time(NULL));
+	if (store_stats(s->store, &st) == STORE_OK && st.map_max > 0) {
+		int full = st.map_used > st.map_max / 10 * 8;
+
+		if (full && !s->warned_full)
+			fprintf(stderr, "qingfeng-intake: storage is over 80%% of map_max_bytes\n");
+		s->warned_full = full;
+	}
+}
+
+static int
+split_listen(const char *listen, char *host, size_t hostsz, unsigned short *port)
+{
+	const char *colon = strrchr(listen, ':');
+	const char *h = listen;
+	size_t hl;
+	char *end;
+	long p;
+
+	if (colon == NULL)
+		return -1;
+	hl = (size_t)(colon - listen);
+	if (hl >= 2 && listen[0] == '[' && listen[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= hostsz)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	p = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || p < 1 || p > 65535)
+		return -1;
+	*port = (unsigned short)p;
+	return 0;
+}
+
+int
+server_run(const char *dir, const char *listen)
+{
+	struct server *s = calloc(1, sizeof *s);
+	struct timeval tick = {60, 0};
+	char host[128];
+	unsigned short port;
+	int rc = -1;
+
+	if (s == NULL)
+		return -1;
+	if (server_open(s, dir) != 0) {
+		free(s);
+		return -1;
+	}
+	if (listen != NULL)
+		snprintf(s->cfg.listen, sizeof s->cfg.listen, "%s", listen);
+	if (split_listen(s->cfg.listen, host, sizeof host, &port) != 0) {
+		fprintf(stderr, "qingfeng-intake: bad listen address \"%s\" (want HOST:PORT)\n",
+		        s->cfg.listen);
+		goto out;
+	}
+	s->max_body = (size_t)(s->cfg.max_envelope_bytes / 3 * 4 + 4 + 4096);
+	s->rl = ratelimit_new(65536, s->cfg.status_per_minute);
+	if (s->rl == NULL || server_build_info(s) != 0) {
+		fprintf(stderr, "qingfeng-intake: out of memory\n");
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	s->base = event_base_new();
+	s->http = s->base ? evhttp_new(s->base) : NULL;
+	if (s->http == NULL) {
+		fprintf(stderr, "qingfeng-intake: cannot set up libevent\n");
+		goto out;
+	}
+	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+	                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+	evhttp_set_max_headers_size(s->http, 16384);
+	evhttp_set_max_body_size(s->http, (ev_ssize_t)s->max_body);
+	evhttp_set_timeout(s->http, (int)s->cfg.request_timeout);
+	evhttp_set_default_content_type(s->http, "application/json; charset=utf-8");
+	evhttp_set_bevcb(s->http, conn_new, s);
+	evhttp_set_gencb(s->http, api_dispatch, s);
+	s->base_fds = open_fds();
+	s->sock = evhttp_bind_socket_with_handle(s->http, host, port);
+	s->base_fds++; /* the listening socket */
+	if (s->sock == NULL) {
+		fprintf(stderr, "qingfeng-intake: cannot listen on %s: %s\n", s->cfg.listen,
+		        strerror(errno));
+		goto out;
+	}
+	s->ev_term = evsignal_new(s->base, SIGTERM, on_stop, s);
+	s->ev_int = evsignal_new(s->base, SIGINT, on_stop, s);
+	s->ev_hup = evsignal_new(s->base, SIGHUP, on_reload, s);
+	s->ev_tick = event_new(s->base, -1, EV_PERSIST, on_tick, s);
+	s->ev_resume = evtimer_new(s->base, on_resume, s);
+	s->ev_drain = evtimer_new(s->base, on_drain, s);
+	if (!s->ev_term || !s->ev_int || !s->ev_hup || !s->ev_tick || !s->ev_resume ||
+	    !s->ev_drain || evsignal_add(s->ev_term, NULL) || evsignal_add(s->ev_int, NULL) ||
+	    evsignal_add(s->ev_hup, NULL) || event_add(s->ev_tick, &tick)) {
+		fprintf(stderr, "qingfeng-intake: cannot set up signals\n");
+		goto out;
+	}
+	fprintf(stderr, "qingfeng-intake: serving %zu district(s) on http://%s/ (web root %s)\n",
+	        s->cfg.ndistricts, s->cfg.listen, s->web_root[0] ? s->web_root : "none");
+	event_base_dispatch(s->base);
+	fprintf(stderr, "qingfeng-intake: stopped\n");
+	rc = 0;
+out:
+	if (s->ev_term)
+		event_free(s->ev_term);
+	if (s->ev_int)
+		event_free(s->ev_int);
+	if (s->ev_hup)
+		event_free(s->ev_hup);
+	if (s->ev_tick)
+		event_free(s->ev_tick);
+	if (s->ev_resume)
+		event_free(s->ev_resume);
+	if (s->ev_drain)
+		event_free(s->ev_drain);
+	if (s->http)
+		evhttp_free(s->http);
+	if (s->base)
+		event_base_free(s->base);
+	server_close(s);
+	free(s);
+	return rc;
+}

@@ -1,0 +1,99 @@
+# Shared helpers for the integration scripts (sourced, POSIX sh).
+# Expects QF_BIN (the binaries) and QF_ROOT (the repository); tests/run.sh sets both.
+set -u
+: "${QF_ROOT:=$(pwd)}"
+: "${QF_BIN:=$QF_ROOT/build/bin}"
+INTAKE="$QF_BIN/qingfeng-intake"
+ADMIN="$QF_BIN/qingfeng-admin"
+REPORT="$QF_BIN/qingfeng-report"
+QFTOOL="$QF_BIN/../tests/tools/qftool"
+FIXTURES="$QF_ROOT/tests/integration/fixtures"
+# Clients speak from 127.0.0.3 so the privacy checks can look for that address.
+CLIENT_ADDR=127.0.0.3
+curl() { command curl --interface "$CLIENT_ADDR" "$@"; }
+T_PASS=0
+T_FAIL=0
+T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qfit.XXXXXX")
+SERVER_PID=""
+
+cleanup() {
+	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+	rm -rf "$T_DIR"
+}
+trap cleanup EXIT INT TERM
+
+ok() {
+	T_PASS=$((T_PASS + 1))
+	echo "ok   $1"
+}
+not_ok() {
+	T_FAIL=$((T_FAIL + 1))
+	echo "FAIL $1"
+}
+# check NAME COMMAND...: passes when the command succeeds.
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+# eq NAME GOT WANT
+eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi
+}
+finish() {
+	echo "$T_PASS passed, $T_FAIL failed"
+	[ "$T_FAIL" -eq 0 ]
+}
+
+# new_data DIR: an initialised data directory serving district d01 (the vectors' key).
+new_data() {
+	"$INTAKE" init --data "$1" >/dev/null || return 1
+	"$INTAKE" district add --data "$1" "$FIXTURES/d01.pub.json" >/dev/null || return 1
+}
+
+# set_config DIR JQ-FILTER: edits config.json.
+set_config() {
+	jq "$2" "$1/config.json" >"$1/config.json.new" && mv "$1/config.json.new" "$1/config.json"
+}
+
+# start_server DIR: serves DIR on a free loopback port; sets PORT, URL, SERVER_PID, SERVER_LOG.
+start_server() {
+	SERVER_LOG="$T_DIR/server.$$.log"
+	for _try in 1 2 3 4 5 6 7 8; do
+		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
+		"$INTAKE" serve --data "$1" --listen "127.0.0.1:$PORT" 2>>"$SERVER_LOG" &
+		SERVER_PID=$!
+		URL="http://127.0.0.1:$PORT"
+		for _i in $(seq 1 100); do
+			if curl -s -o /dev/null "$URL/api/v1/info"; then return 0; fi
+			kill -0 "$SERVER_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+		SERVER_PID=""
+	done
+	echo "could not start the server:" >&2
+	cat "$SERVER_LOG" >&2
+	return 1
+}
+
+stop_server() {
+	[ -n "$SERVER_PID" ] || return 0
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=""
+}
+
+# api METHOD PATH [BODY-FILE] [CONTENT-TYPE]: prints "CODE" on the first line, the body after.
+api() {
+	if [ $# -ge 3 ]; then
+		curl -s -X "$1" -H "Content-Type: ${4:-application/json}" --data-binary "@$3" \
+			-w '\n%{http_code}' "$URL$2"
+	else
+		curl -s -X "$1" -w '\n%{http_code}' "$URL$2"
+	fi
+}
+# code_of OUTPUT / body_of OUTPUT
+code_of() { printf '%s\n' "$1" | tail -n 1; }
+body_of() { printf '%s\n' "$1" | sed '$d'; }
