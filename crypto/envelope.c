@@ -78,7 +78,11 @@ envelope_padme(uint64_t unpadded_len)
 	uint64_t l = unpadded_len < ENVELOPE_MIN_PADDED ? ENVELOPE_MIN_PADDED : unpadded_len;
 	unsigned e = log2_floor(l);
 	unsigned s = log2_floor(e) + 1;
-	uint64_t mask = ((uint64_t)1 << (e - s)) - 1;
+	uint64_t mask;
+
+	if (s > e) /* cannot happen for l >= 4096; keeps the shift defined */
+		return 0;
+	mask = ((uint64_t)1 << (e - s)) - 1;
 
 	if (l > UINT64_MAX - mask)
 		return 0;

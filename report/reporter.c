@@ -1009,7 +1009,7 @@ static int
 show_reply(const struct reporter_io *io, const struct proto_status *s, const struct proto_reply *rp,
            const struct receipt_keys *k, const char *save_dir)
 {
-	struct envelope_contents ct;
+	struct envelope_contents ct = {0};
 	const json_t *m, *atts;
 	const char *kind, *district, *lookup, *status, *text;
 	uint8_t lk[32];

@@ -9,18 +9,68 @@
  *   qftool fake-envelope N             a random envelope-shaped blob for N padded bytes, b64u
  *   qftool h256-b64u B64U              H256 of the decoded bytes, b64u
  *   qftool challenge SERVER.KEY EXPIRY a challenge from the server's own pow key
+ *   qftool report-body DISTRICT        a report request body with a fake envelope;
+ *                                      prints "LOOKUP AUTH" on stderr
+ *   qftool resign-export SERVER.KEY IN OUT
+ *   qftool resign-update DISTRICT.KEY PASSFILE IN OUT
+ *                                      re-sign a (deliberately altered) bundle, as an
+ *                                      operator holding that key could
  */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/bundle.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
+#include "crypto/keyfile.h"
 #include "crypto/pow.h"
 #include "crypto/receipt.h"
 #include "crypto/serverkey.h"
+
+/* Copies IN to OUT with a fresh signature line; everything before the last line is signed. */
+static int
+resign(const char *in, const char *out, const char *type, const uint8_t sk[64])
+{
+	FILE *f = fopen(in, "rb"), *o;
+	struct sign_bundle h;
+	uint8_t sig[64];
+	char *buf = NULL, b64[CODEC_B64U_BUF(64)];
+	size_t cap = 0, len = 0, body;
+	int c;
+
+	if (f == NULL)
+		return 1;
+	while ((c = getc(f)) != EOF) {
+		if (len + 1 >= cap) {
+			cap = cap ? cap * 2 : 1 << 16;
+			buf = realloc(buf, cap);
+			if (buf == NULL)
+				return 1;
+		}
+		buf[len++] = (char)c;
+	}
+	fclose(f);
+	if (len < 2 || buf[len - 1] != '\n')
+		return 1;
+	body = len - 1;
+	while (body > 0 && buf[body - 1] != '\n')
+		body--;
+	sign_bundle_init(&h);
+	sign_bundle_update(&h, buf, body);
+	if (sign_bundle_final_sign(&h, sig, type, sk) != 0)
+		return 1;
+	codec_b64u_encode(b64, sizeof b64, sig, sizeof sig);
+	o = fopen(out, "wb");
+	if (o == NULL)
+		return 1;
+	fwrite(buf, 1, body, o);
+	fprintf(o, "{\"sig\":\"%s\"}\n", b64);
+	free(buf);
+	return fclose(o) == 0 ? 0 : 1;
+}
 
 static void
 put_b64u(const uint8_t *b, size_t n)
@@ -95,6 +145,51 @@ main(int argc, char **argv)
 		serverkey_free(k);
 		put_b64u(ch, sizeof ch);
 		return 0;
+	}
+	if (strcmp(argv[1], "report-body") == 0 && argc == 3) {
+		uint8_t lookup[32], auth[32], ah[32], rpk[32], env[4221];
+		char l[CODEC_B64U_BUF(32)], a[CODEC_B64U_BUF(32)], h[CODEC_B64U_BUF(32)],
+		        r[CODEC_B64U_BUF(32)], e[CODEC_B64U_BUF(sizeof env)];
+		randombytes_buf(lookup, 32);
+		randombytes_buf(auth, 32);
+		randombytes_buf(rpk, 32);
+		randombytes_buf(env, sizeof env);
+		memcpy(env, ENVELOPE_MAGIC, 4);
+		receipt_auth_hash(ah, auth);
+		codec_b64u_encode(l, sizeof l, lookup, 32);
+		codec_b64u_encode(a, sizeof a, auth, 32);
+		codec_b64u_encode(h, sizeof h, ah, 32);
+		codec_b64u_encode(r, sizeof r, rpk, 32);
+		codec_b64u_encode(e, sizeof e, env, sizeof env);
+		printf("{\"district\":\"%s\",\"lookup\":\"%s\",\"auth_hash\":\"%s\","
+		       "\"reply_pk\":\"%s\",\"envelope\":\"%s\"}\n",
+		       argv[2], l, h, r, e);
+		fprintf(stderr, "%s %s\n", l, a);
+		return 0;
+	}
+	if (strcmp(argv[1], "resign-export") == 0 && argc == 5) {
+		struct serverkey *k;
+		int rc;
+		if (serverkey_load(&k, argv[2]) != 0)
+			return 1;
+		rc = resign(argv[3], argv[4], BUNDLE_SIG_EXPORT, k->sign_sk);
+		serverkey_free(k);
+		return rc;
+	}
+	if (strcmp(argv[1], "resign-update") == 0 && argc == 6) {
+		struct keyfile_secret *k;
+		char pass[1024];
+		FILE *pf = fopen(argv[3], "r");
+		int rc;
+		if (pf == NULL || fgets(pass, sizeof pass, pf) == NULL)
+			return 1;
+		fclose(pf);
+		pass[strcspn(pass, "\r\n")] = '\0';
+		if (keyfile_unlock(&k, argv[2], pass, strlen(pass)) != KEYFILE_OK)
+			return 1;
+		rc = resign(argv[4], argv[5], BUNDLE_SIG_UPDATE, k->sign_sk);
+		keyfile_secret_free(k);
+		return rc;
 	}
 	fprintf(stderr, "qftool: bad arguments\n");
 	return 2;

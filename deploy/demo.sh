@@ -1,0 +1,44 @@
+#!/bin/sh
+# `make run`: a demo of Qingfeng on this machine. Creates (once) demo/ with a
+# demo district whose SECRET key is made right here, an initialised server
+# data directory, and serves it on 127.0.0.1:8080 until Ctrl-C.
+# For trying things out only: a real district's key never touches the server.
+set -eu
+B=${1:-build}
+BIN="$B/bin"
+DEMO=${QF_DEMO_DIR:-demo}
+LISTEN=${QF_DEMO_LISTEN:-127.0.0.1:8080}
+
+if [ ! -f "$DEMO/data/config.json" ]; then
+	mkdir -p "$DEMO"
+	chmod 700 "$DEMO"
+	umask 077
+	head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DEMO/passphrase"
+	echo >>"$DEMO/passphrase"
+	"$BIN/qingfeng-admin" keygen --district demo --name "演示区纪委监委 (demo only)" \
+		--out "$DEMO/keys" --kdf interactive --passphrase-file "$DEMO/passphrase" >/dev/null
+	"$BIN/qingfeng-intake" init --data "$DEMO/data" >/dev/null
+	"$BIN/qingfeng-intake" district add --data "$DEMO/data" "$DEMO/keys/district.pub.json" >/dev/null
+fi
+
+cat <<MSG
+
+  ==========================================================================
+  QINGFENG DEMO — FOR TRYING THINGS OUT ONLY
+  The demo district's SECRET key is on this machine ($DEMO/keys/district.key,
+  passphrase in $DEMO/passphrase). A real district makes its key on an offline
+  machine and the server only ever gets district.pub.json. Never file a real
+  report here.
+  ==========================================================================
+
+  Reporter page:   http://$LISTEN/
+  CLI report:      $BIN/qingfeng-report submit --server http://$LISTEN --district demo \\
+                       --title "test" --body-file SOME.txt
+  Export:          $BIN/qingfeng-intake export --data $DEMO/data --district demo --out /tmp/demo.qfx
+  Read offline:    $BIN/qingfeng-admin ingest --archive $DEMO/archive --key $DEMO/keys/district.key \\
+                       --passphrase-file $DEMO/passphrase /tmp/demo.qfx
+                   $BIN/qingfeng-admin list --archive $DEMO/archive --passphrase-file $DEMO/passphrase
+
+  Stop with Ctrl-C.
+MSG
+exec "$BIN/qingfeng-intake" serve --data "$DEMO/data" --listen "$LISTEN"

@@ -1,0 +1,68 @@
+#!/bin/sh
+# The reporter CLI against the real server: submit with attachments under a
+# real proof-of-work, status with a sloppily typed receipt, follow-up, the
+# --pin refusal, typos caught before sending; and nothing the reporter wrote
+# reaches the server's disk or log in the clear.
+. "$(dirname "$0")/lib.sh"
+
+D="$T_DIR/data"
+check "init + district add" new_data "$D"
+set_config "$D" '.pow_difficulty = 10'
+start_server "$D" || exit 1
+FP=$(jq -r .fingerprint "$FIXTURES/d01.pub.json")
+head_size() { curl -s "$URL/api/v1/log/d01/head" | jq -r .size; }
+
+MARK="PLAINTEXT-MARKER-$$-某某收受礼金"
+printf '%s\n第二行\n' "$MARK" >"$T_DIR/body.txt"
+printf 'ATTACHMENT-MARKER-%s\n' "$$" >"$T_DIR/evidence.txt"
+head -c 150000 /dev/urandom >"$T_DIR/photo.jpg"
+
+out=$("$REPORT" submit --server "$URL" --district d01 --pin "0000 0000 0000 0000 0000 0000 0000 0000" \
+	--title "测试" --body-file "$T_DIR/body.txt" 2>&1)
+eq "wrong --pin refused" $? 1
+check "wrong --pin says so" sh -c "printf '%s' \"\$1\" | grep -qi 'pin'" _ "$out"
+eq "wrong --pin: nothing stored" "$(head_size)" 0
+
+out=$("$REPORT" submit --server "$URL" --district d01 --pin "$(echo "$FP" | tr -d ' ' | tr a-f A-F)" \
+	--title "测试标题" --body-file "$T_DIR/body.txt" --attach "$T_DIR/evidence.txt" \
+	--attach "$T_DIR/photo.jpg" --category integrity --town 城关镇 --level township 2>&1)
+eq "submit exit 0" $? 0
+RECEIPT=$(printf '%s\n' "$out" | grep -oE '^ +[0-9A-Z]{4}(-[0-9A-Z]{4}){4} *$' | tr -d ' ')
+check "submit prints a receipt" test -n "$RECEIPT"
+check "submit warns the receipt is the only way back" sh -c "printf '%s' \"\$1\" | grep -q 'ONLY way back'" _ "$out"
+eq "stored" "$(head_size)" 1
+
+sloppy=$(printf '%s' "$RECEIPT" | tr 'A-Z' 'a-z' | tr '-' ' ' | sed 's/0/o/g; s/1/l/g')
+out=$("$REPORT" status --server "$URL" --receipt "$sloppy" 2>&1)
+eq "status exit 0" $? 0
+check "status received" sh -c "printf '%s' \"\$1\" | grep -q 'received'" _ "$out"
+check "status not yet delivered" sh -c "printf '%s' \"\$1\" | grep -q 'not yet confirmed'" _ "$out"
+
+printf 'more material %s\n' "$MARK" >"$T_DIR/more.txt"
+out=$("$REPORT" followup --server "$URL" --receipt "$RECEIPT" --body-file "$T_DIR/more.txt" \
+	--attach "$T_DIR/evidence.txt" --purpose material 2>&1)
+eq "followup exit 0" $? 0
+eq "followup stored" "$(head_size)" 2
+out=$("$REPORT" status --server "$URL" --receipt "$RECEIPT" 2>&1)
+check "status counts the follow-up" sh -c "printf '%s' \"\$1\" | grep -qE 'Follow-ups: +1'" _ "$out"
+
+out=$("$REPORT" status --server "$URL" --receipt "${RECEIPT%?}Z" 2>&1)
+rc=$?
+[ "${RECEIPT#"${RECEIPT%?}"}" = Z ] && out=$("$REPORT" status --server "$URL" --receipt "${RECEIPT%?}Y" 2>&1) && rc=$?
+eq "typo caught locally" "$rc" 1
+check "typo says invalid receipt" sh -c "printf '%s' \"\$1\" | grep -q 'invalid receipt'" _ "$out"
+out=$("$REPORT" status --server "$URL" --receipt "MS0Z-H1WW-YKQN-03JM-SFCX" 2>&1)
+eq "unknown receipt exit 1" $? 1
+check "unknown receipt names not_found" sh -c "printf '%s' \"\$1\" | grep -q 'not_found'" _ "$out"
+out=$("$REPORT" submit --server "$URL" --district d01 --title x --body-file "$T_DIR/nonexistent" 2>&1)
+eq "missing body file exit 1" $? 1
+out=$("$REPORT" submit --server "$URL" --district d01 --title x --body-file "$T_DIR/body.txt" --level emperor 2>&1)
+eq "bad --level exit 2" $? 2
+stop_server
+
+check "store check passes" sh -c "'$INTAKE' check --data '$D' >/dev/null"
+check "no plaintext body on disk or in the log" sh -c "! grep -rqa 'PLAINTEXT-MARKER' '$D' '$SERVER_LOG'"
+check "no attachment plaintext on disk" sh -c "! grep -rqa 'ATTACHMENT-MARKER' '$D' '$SERVER_LOG'"
+check "no receipt on disk" sh -c "! grep -rqa '$RECEIPT' '$D' '$SERVER_LOG'"
+check "no client address on disk or in the log" sh -c "! grep -rqa '$CLIENT_ADDR' '$D' '$SERVER_LOG'"
+finish
