@@ -1,21 +1,26 @@
-/* qingfeng-admin: the district's offline investigator tool (DESIGN.md §11). Placeholder until its issue lands. */
+/* qingfeng-admin: the district's offline investigator tool (DESIGN.md §11, §12). */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
-static void
-usage(FILE *f)
-{
-	fprintf(f, "usage: qingfeng-admin COMMAND [OPTIONS]\n"
-	           "the district's offline investigator tool of Qingfeng; see DESIGN.md §11.\n");
-}
+#include "admin/cli.h"
+#include "admin/commands.h"
 
 int
 main(int argc, char **argv)
 {
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		usage(stdout);
-		return 0;
+	if (sodium_init() < 0) {
+		cli_error("cannot initialise libsodium");
+		return CLI_EXIT_USER;
 	}
-	usage(stderr);
-	return 2;
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	                  strcmp(argv[1], "help") == 0)) {
+		commands_usage_all(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (argc < 2) {
+		commands_usage_all(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	return commands_run(argc - 1, argv + 1);
 }

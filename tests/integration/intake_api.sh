@@ -195,9 +195,34 @@ out=$(api POST /api/v1/reports "$T_DIR/powbody2.json")
 eq "reused pow after restart: pow_reused" "$(body_of "$out" | jq -r .error.code)" pow_reused
 stop_server
 
+# --- slow clients are cut off; SIGHUP adds a district; SIGTERM stops cleanly
+set_config "$D" '.request_timeout = 2 | .pow_difficulty = 0'
+start_server "$D" || exit 1
+secs=$("$QFTOOL" slow "$PORT" 20)
+eq "a slow client is cut off" $? 0
+check "after about request_timeout seconds ($secs)" test "${secs:-99}" -le 4
+jq --arg id d02 '.id = $id | del(.fingerprint) | .box_pk = "jiQO9G9GSUIK4rsBr01ssTufiUMwECV75LZlx8vAnJc" | .sign_pk = "vK7PCZDaqkzvx-FoHxV1WVp1D-AY1mpN_4NFwI5vPhE"' \
+	"$FIXTURES/d01.pub.json" >"$T_DIR/d02.pub.json"
+check "district add d02" sh -c "'$INTAKE' district add --data '$D' '$T_DIR/d02.pub.json' >/dev/null"
+kill -HUP "$SERVER_PID"
+n=0
+for _i in $(seq 1 50); do
+	n=$(curl -s "$URL/api/v1/info" | jq '.districts | length')
+	[ "$n" = 2 ] && break
+	sleep 0.1
+done
+eq "SIGHUP reloads the districts" "$n" 2
+eq "d02 fingerprint as published" "$(curl -s "$URL/api/v1/info" | jq -r '.districts[1].fingerprint')" "433c fb1b f8a0 f0a5 f52f 8de1 6be1 98c3"
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"
+eq "SIGTERM exits 0" $? 0
+SERVER_PID=""
+check "stopped cleanly" grep -q "stopped" "$SERVER_LOG"
+check "a district secret key is refused by district add" sh -c "jq '.secret_file' '$QF_ROOT/tests/vectors/keys.json' > '$T_DIR/sec.json'; ! '$INTAKE' district add --data '$D' '$T_DIR/sec.json' 2>/dev/null"
+
 check "store check passes" sh -c "'$INTAKE' check --data '$D' >/dev/null"
 check "no client address in data or log (text)" sh -c "! grep -rqa '$CLIENT_ADDR' '$D' '$SERVER_LOG'"
 check "no client address in data (binary)" sh -c "! grep -rqaP '\\x7f\\x00\\x00\\x03' '$D'"
 check "no user agent in data or log" sh -c "! grep -rqa 'curl/' '$D' '$SERVER_LOG'"
-check "no per-request log lines" sh -c "[ \$(grep -vc -e 'serving' -e 'stopp' '$SERVER_LOG') -eq 0 ]"
+check "no per-request log lines" sh -c "[ \$(grep -vc -e 'serving' -e 'stopp' -e 'reloaded' '$SERVER_LOG') -eq 0 ]"
 finish

@@ -15,11 +15,20 @@
  *   qftool resign-update DISTRICT.KEY PASSFILE IN OUT
  *                                      re-sign a (deliberately altered) bundle, as an
  *                                      operator holding that key could
+ *   qftool slow PORT MAXSECONDS        connect to 127.0.0.1:PORT, send half a request
+ *                                      header, print after how many seconds the server
+ *                                      closed the connection (exit 1 if it did not)
  */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "crypto/bundle.h"
 #include "crypto/chain.h"
@@ -190,6 +199,35 @@ main(int argc, char **argv)
 		rc = resign(argv[4], argv[5], BUNDLE_SIG_UPDATE, k->sign_sk);
 		keyfile_secret_free(k);
 		return rc;
+	}
+	if (strcmp(argv[1], "slow") == 0 && argc == 4) {
+		struct sockaddr_in a;
+		struct timespec t0, t1;
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		const char *half = "POST /api/v1/status HTTP/1.1\r\nHost: x\r\n";
+		long max = strtol(argv[3], NULL, 10);
+		char buf[256];
+		struct timeval tv = {1, 0};
+		memset(&a, 0, sizeof a);
+		a.sin_family = AF_INET;
+		a.sin_port = htons((uint16_t)atoi(argv[2]));
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+		    write(fd, half, strlen(half)) < 0)
+			return 2;
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (;;) {
+			ssize_t n = read(fd, buf, sizeof buf);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+				break;
+			if (t1.tv_sec - t0.tv_sec > max)
+				return 1;
+		}
+		printf("%ld\n", (long)(t1.tv_sec - t0.tv_sec));
+		close(fd);
+		return 0;
 	}
 	fprintf(stderr, "qftool: bad arguments\n");
 	return 2;

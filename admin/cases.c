@@ -1,0 +1,302 @@
+/* cases: see cases.h. */
+#include "admin/cases.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/cli.h"
+#include "crypto/envelope.h"
+
+static const struct {
+	const char *name;
+	const char *label;
+} statuses[] = {
+        {"received", "已接收"},       {"accepted", "已受理"},
+        {"not_accepted", "不予受理"}, {"transferred", "已转送有关机关"},
+        {"in_progress", "办理中"},    {"need_info", "请补充材料"},
+        {"concluded", "已办结"},
+};
+
+const char *
+cases_status_label(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (strcmp(s, statuses[i].name) == 0)
+			return statuses[i].label;
+	return NULL;
+}
+
+int
+cases_status_valid(const char *s)
+{
+	return cases_status_label(s) != NULL;
+}
+
+int
+cases_parse_name(const char *name, char district[CODEC_DISTRICT_BUF], uint64_t *index)
+{
+	const char *dash;
+	size_t dlen;
+	uint64_t x = 0;
+
+	if (name == NULL || (dash = strrchr(name, '-')) == NULL)
+		return -1;
+	dlen = (size_t)(dash - name);
+	if (dlen == 0 || dlen > CODEC_DISTRICT_MAX)
+		return -1;
+	if (dash[1] < '1' || dash[1] > '9')
+		return -1;
+	for (const char *p = dash + 1; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || x > (UINT64_C(1) << 62) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(*p - '0');
+	}
+	memcpy(district, name, dlen);
+	district[dlen] = '\0';
+	if (!codec_district_valid(district))
+		return -1;
+	*index = x;
+	return 0;
+}
+
+void
+cases_format_name(char out[CASES_NAME_BUF], const char *district, uint64_t index)
+{
+	snprintf(out, CASES_NAME_BUF, "%s-%" PRIu64, district, index);
+}
+
+int
+cases_delivered(const json_t *rec, uint64_t acks_through)
+{
+	const json_t *f;
+	size_t i;
+
+	if (json_integer_value(json_object_get(rec, "index")) > (json_int_t)acks_through)
+		return 0;
+	json_array_foreach(json_object_get(rec, "followups"), i, f)
+	{
+		if (json_integer_value(json_object_get(f, "index")) > (json_int_t)acks_through)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+load_case(struct archive_txn *t, const char *district, uint64_t index, json_t **rec, char *err,
+          size_t errsz)
+{
+	char name[CASES_NAME_BUF];
+	int rc = archive_case_get(t, district, index, rec);
+
+	if (rc == ARCHIVE_OK)
+		return 0;
+	cases_format_name(name, district, index);
+	if (rc == ARCHIVE_ERR_NOT_FOUND)
+		snprintf(err, errsz, "no case %s in the archive", name);
+	else
+		snprintf(err, errsz, "case %s: %s", name, archive_strerror(rc));
+	return -1;
+}
+
+int
+cases_set_status(struct archive_txn *t, const char *district, uint64_t index, const char *status,
+                 const char *by, const char *day, char *err, size_t errsz)
+{
+	json_t *rec, *ev, *op;
+	const char *old;
+	int rc;
+
+	if (!cases_status_valid(status)) {
+		snprintf(err, errsz,
+		         "unknown status '%s' (one of received, accepted, not_accepted, "
+		         "transferred, in_progress, need_info, concluded)",
+		         status);
+		return -1;
+	}
+	if (load_case(t, district, index, &rec, err, errsz) != 0)
+		return -1;
+	old = json_string_value(json_object_get(rec, "status"));
+	if (old != NULL && strcmp(old, status) == 0) {
+		char name[CASES_NAME_BUF];
+
+		cases_format_name(name, district, index);
+		snprintf(err, errsz, "case %s already has status %s; nothing changed", name,
+		         status);
+		json_decref(rec);
+		return -1;
+	}
+	ev = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i}", "day", day, "by", by, "event", "status",
+	               "status", status, "from", old, "sent_seq", 0);
+	op = json_pack("{s:s, s:I, s:s}", "op", "status", "case", (json_int_t)index, "status",
+	               status);
+	rc = ev == NULL || op == NULL ||
+	     json_array_append_new(json_object_get(rec, "history"), ev) != 0 ||
+	     json_object_set_new(rec, "status", json_string(status)) != 0;
+	if (rc) {
+		if (op != NULL)
+			json_decref(op);
+		json_decref(rec);
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	rc = archive_case_put(t, district, index, rec);
+	if (rc == ARCHIVE_OK)
+		rc = archive_outbox_add(t, district, op);
+	json_decref(op);
+	json_decref(rec);
+	if (rc != ARCHIVE_OK) {
+		snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Seals the manifest and attachments to pk. Returns 0 with *env set. */
+static int
+seal(uint8_t **env, size_t *len, const uint8_t pk[32], const char *m, size_t mlen,
+     const struct cases_attachment *atts, size_t natts, char *err, size_t errsz)
+{
+	struct envelope_blob blobs[CASES_REPLY_ATT_MAX];
+	int rc;
+
+	for (size_t i = 0; i < natts; i++) {
+		blobs[i].data = atts[i].data;
+		blobs[i].len = atts[i].len;
+	}
+	rc = envelope_seal_buffer(env, len, pk, m, mlen, blobs, natts);
+	if (rc != ENVELOPE_OK) {
+		snprintf(err, errsz, "cannot seal the reply: %s", envelope_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+cases_reply(struct archive_txn *t, const char *district, uint64_t index,
+            const struct keyfile_public *pub, const char *body, size_t body_len,
+            const struct cases_attachment *atts, size_t natts, const char *by, const char *day,
+            uint32_t *n, char *err, size_t errsz)
+{
+	uint8_t reply_pk[32], *env_r = NULL, *env_d = NULL;
+	size_t len_r = 0, len_d = 0, mlen = 0;
+	json_t *rec = NULL, *m = NULL, *list, *op = NULL;
+	char *mtext = NULL;
+	const char *status;
+	size_t nreplies;
+	int rc = -1, arc;
+
+	*n = 0;
+	if (strcmp(pub->id, district) != 0) {
+		snprintf(err, errsz, "the key is for district %s, the case of %s", pub->id,
+		         district);
+		return -1;
+	}
+	if (natts > CASES_REPLY_ATT_MAX) {
+		snprintf(err, errsz, "too many attachments (at most %d)", CASES_REPLY_ATT_MAX);
+		return -1;
+	}
+	if (!cli_utf8_valid(body, body_len)) {
+		snprintf(err, errsz, "the reply's text is not valid UTF-8");
+		return -1;
+	}
+	if (load_case(t, district, index, &rec, err, errsz) != 0)
+		return -1;
+	if (codec_b64u_decode_exact(reply_pk, 32,
+	                            json_string_value(json_object_get(rec, "reply_pk"))) != 0) {
+		snprintf(err, errsz, "the case's reply key is corrupt");
+		goto out;
+	}
+	status = json_string_value(json_object_get(rec, "status"));
+	list = json_array();
+	m = json_pack("{s:i, s:s, s:s, s:O, s:s, s:s%, s:o}", "v", 1, "kind", "reply", "district",
+	              district, "lookup", json_object_get(rec, "lookup"), "status", status, "body",
+	              body, body_len, "attachments", list);
+	if (m == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < natts; i++) {
+		json_t *a = json_pack("{s:s, s:s, s:I}", "name", atts[i].name, "type", atts[i].type,
+		                      "size", (json_int_t)atts[i].len);
+
+		if (a == NULL || json_array_append_new(list, a) != 0) {
+			snprintf(err, errsz, "attachment name '%s' is not valid UTF-8",
+			         atts[i].name);
+			goto out;
+		}
+	}
+	mtext = json_dumps(m, JSON_COMPACT);
+	if (mtext == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	mlen = strlen(mtext);
+	{
+		uint64_t total = 4 + (uint64_t)mlen, sealed;
+
+		for (size_t i = 0; i < natts; i++)
+			total += atts[i].len;
+		sealed = envelope_sealed_size(total);
+		if (sealed == 0 || sealed > CASES_REPLY_SEALED_MAX) {
+			snprintf(
+			        err, errsz,
+			        "the reply would be %llu bytes sealed; at most %llu fit (send less "
+			        "or split it into several replies)",
+			        (unsigned long long)sealed,
+			        (unsigned long long)CASES_REPLY_SEALED_MAX);
+			goto out;
+		}
+	}
+	if (seal(&env_r, &len_r, reply_pk, mtext, mlen, atts, natts, err, errsz) != 0 ||
+	    seal(&env_d, &len_d, pub->box_pk, mtext, mlen, atts, natts, err, errsz) != 0)
+		goto out;
+
+	nreplies = json_array_size(json_object_get(rec, "replies"));
+	if (nreplies >= UINT32_MAX - 1) {
+		snprintf(err, errsz, "too many replies");
+		goto out;
+	}
+	*n = (uint32_t)nreplies + 1;
+	op = json_pack("{s:s, s:I, s:i}", "op", "reply", "case", (json_int_t)index, "n", (int)*n);
+	if (op == NULL ||
+	    json_array_append_new(json_object_get(rec, "replies"),
+	                          json_pack("{s:i, s:s, s:s, s:s, s:i}", "n", (int)*n, "day", day,
+	                                    "by", by, "status", status, "sent_seq", 0)) != 0 ||
+	    json_array_append_new(json_object_get(rec, "history"),
+	                          json_pack("{s:s, s:s, s:s, s:i, s:i}", "day", day, "by", by,
+	                                    "event", "reply", "n", (int)*n, "sent_seq", 0)) != 0) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	arc = archive_reply_put(t, district, index, *n, ARCHIVE_REPLY_TO_REPORTER, env_r, len_r);
+	if (arc == ARCHIVE_OK)
+		arc = archive_reply_put(t, district, index, *n, ARCHIVE_REPLY_TO_DISTRICT, env_d,
+		                        len_d);
+	if (arc == ARCHIVE_OK)
+		arc = archive_case_put(t, district, index, rec);
+	if (arc == ARCHIVE_OK)
+		arc = archive_outbox_add(t, district, op);
+	if (arc != ARCHIVE_OK) {
+		snprintf(err, errsz, "archive: %s", archive_strerror(arc));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (mtext != NULL) {
+		sodium_memzero(mtext, mlen);
+		free(mtext);
+	}
+	free(env_r);
+	free(env_d);
+	json_decref(op);
+	json_decref(m);
+	json_decref(rec);
+	if (rc != 0)
+		*n = 0;
+	return rc;
+}

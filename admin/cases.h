@@ -1,0 +1,84 @@
+/*
+ * cases: the investigator's changes to a case (DESIGN.md §9, §11, §12): the
+ * reporter-visible statuses and their labels, case names "<district>-<index>",
+ * setting a status (recorded in the history and queued for the next update)
+ * and writing a reply (sealed to the reporter's reply_pk for the server and
+ * to the district's own box_pk for the archive, then queued). Everything
+ * happens in the caller's write transaction; nothing is decrypted here.
+ */
+#ifndef QF_ADMIN_CASES_H
+#define QF_ADMIN_CASES_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/codec.h"
+#include "crypto/keyfile.h"
+#include "store/archive.h"
+
+/* "<district>-<index>" and its NUL. */
+#define CASES_NAME_BUF (CODEC_DISTRICT_BUF + 21)
+/* Most attachments one reply may carry. */
+#define CASES_REPLY_ATT_MAX 32
+/*
+ * Largest sealed reply, below the server's default max_envelope_bytes (20 MiB)
+ * so that an update is not refused for one reply.
+ */
+#define CASES_REPLY_SEALED_MAX ((uint64_t)16 << 20)
+
+/* True (1) when s is one of the §9 statuses; 0 otherwise (also for NULL). */
+int cases_status_valid(const char *s);
+
+/* The Chinese label of a §9 status ("已受理"), or NULL for anything else. */
+const char *cases_status_label(const char *s);
+
+/*
+ * Parses a case name "<district>-<index>" (the district may contain '-';
+ * the index follows the last one, decimal, >= 1, no leading zeros). Returns
+ * 0, or -1 when name is not of that form.
+ */
+int cases_parse_name(const char *name, char district[CODEC_DISTRICT_BUF], uint64_t *index);
+
+/* Writes "<district>-<index>". Cannot fail. */
+void cases_format_name(char out[CASES_NAME_BUF], const char *district, uint64_t index);
+
+/*
+ * True (1) when acks_through covers the case's report and every follow-up
+ * (so the district has acknowledged all of it in an update); 0 otherwise.
+ */
+int cases_delivered(const json_t *rec, uint64_t acks_through);
+
+/*
+ * Sets the case's status: records {"day","by","event":"status","status",
+ * "from","sent_seq":0} in its history and queues a status operation.
+ * Returns 0, or -1 with a one-line reason in err (unknown status, no such
+ * case, status unchanged, archive failure); the caller then aborts.
+ */
+int cases_set_status(struct archive_txn *t, const char *district, uint64_t index,
+                     const char *status, const char *by, const char *day, char *err, size_t errsz);
+
+/* One attachment of a reply, held in memory. */
+struct cases_attachment {
+	const char *name; /* shown to the reporter; a base name */
+	const char *type; /* media type */
+	const uint8_t *data;
+	size_t len;
+};
+
+/*
+ * Writes a reply to the case: the manifest {"v":1,"kind":"reply","district",
+ * "lookup","status":<current status>,"body","attachments":[{"name","type",
+ * "size"}]} sealed to the case's reply_pk (queued for the server) and to
+ * pub's box_pk (kept for show), recorded as reply n in the case and its
+ * history. body must be UTF-8. Returns 0 with *n set, or -1 with a reason
+ * in err (no such case, pub of another district, body not UTF-8, too many
+ * attachments, larger than CASES_REPLY_SEALED_MAX sealed, sealing or archive
+ * failure). The plaintext manifest is wiped.
+ */
+int cases_reply(struct archive_txn *t, const char *district, uint64_t index,
+                const struct keyfile_public *pub, const char *body, size_t body_len,
+                const struct cases_attachment *atts, size_t natts, const char *by, const char *day,
+                uint32_t *n, char *err, size_t errsz);
+
+#endif

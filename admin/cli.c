@@ -1,0 +1,235 @@
+/* cli: see cli.h. */
+#include "admin/cli.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs(CLI_PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_today(char out[CODEC_DAY_LEN + 1], const char *day_offset)
+{
+	const char *fixed = getenv("QF_TODAY");
+	const char *off = day_offset;
+	int minutes = 480;
+
+	if (fixed != NULL && fixed[0] != '\0') {
+		if (!codec_day_valid(fixed)) {
+			cli_error("QF_TODAY must be a day YYYY-MM-DD, not '%s'", fixed);
+			return -1;
+		}
+		memcpy(out, fixed, CODEC_DAY_LEN + 1);
+		return 0;
+	}
+	if (off == NULL)
+		off = getenv("QF_DAY_OFFSET");
+	if (off != NULL && off[0] != '\0' && codec_offset_parse(off, &minutes) != 0) {
+		cli_error("day offset must look like +08:00, not '%s'", off);
+		return -1;
+	}
+	if (codec_day_format(out, time(NULL), minutes) != 0) {
+		cli_error("cannot tell today's date");
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_who(char out[CLI_NAME_MAX + 1], const char *by)
+{
+	const struct passwd *pw;
+	const char *name = by;
+
+	if (by != NULL) {
+		size_t n = strlen(by);
+
+		if (n == 0 || n > CLI_NAME_MAX || !cli_utf8_valid(by, n))
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)by[i] < 0x20 || by[i] == 0x7f)
+				return -1;
+	} else {
+		pw = getpwuid(geteuid());
+		name = pw != NULL && pw->pw_name != NULL && pw->pw_name[0] != '\0' &&
+		                       strlen(pw->pw_name) <= CLI_NAME_MAX
+		               ? pw->pw_name
+		               : "investigator";
+	}
+	snprintf(out, CLI_NAME_MAX + 1, "%s", name);
+	return 0;
+}
+
+/* Decodes one UTF-8 sequence at p (at most avail bytes); returns its length or 0 if invalid. */
+static size_t
+utf8_next(const unsigned char *p, size_t avail, unsigned *cp)
+{
+	size_t n;
+	unsigned c = p[0], v;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 1;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 2;
+		v = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 3;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (avail < n + 1)
+		return 0;
+	for (size_t k = 1; k <= n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[k] & 0x3f);
+	}
+	if ((n == 2 && v < 0x800) || (n == 3 && (v < 0x10000 || v > 0x10ffff)) ||
+	    (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n + 1;
+}
+
+static int
+unsafe_cp(unsigned cp)
+{
+	return (cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f) ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+	       cp == 0x200f || cp == 0x061c;
+}
+
+int
+cli_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (len > 0) {
+		unsigned cp;
+		size_t n = utf8_next(p, len, &cp);
+
+		if (n == 0 || cp == 0)
+			return 0;
+		p += n;
+		len -= n;
+	}
+	return 1;
+}
+
+void
+cli_print_text(FILE *f, const char *s, const char *indent)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len;
+
+	if (s == NULL)
+		return;
+	len = strlen(s);
+	while (len > 0) {
+		unsigned cp;
+		size_t n = utf8_next(p, len, &cp);
+
+		if (n == 0) {
+			fputs("\xef\xbf\xbd", f);
+			n = 1;
+		} else if (unsafe_cp(cp)) {
+			fputs("\xef\xbf\xbd", f);
+		} else {
+			fwrite(p, 1, n, f);
+			if (cp == '\n' && indent != NULL && len > 1)
+				fputs(indent, f);
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+int
+cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (f == NULL)
+		return -1;
+	for (;;) {
+		size_t got;
+
+		if (cap - n < 4096 + 1) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			uint8_t *nb;
+
+			if (ncap > max + 1 + 65536)
+				ncap = max + 1 + 65536;
+			nb = realloc(buf, ncap);
+			if (nb == NULL) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return -1;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (n > max) {
+			free(buf);
+			fclose(f);
+			errno = EFBIG;
+			return -1;
+		}
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno ? errno : EIO;
+
+		free(buf);
+		fclose(f);
+		errno = e;
+		return -1;
+	}
+	fclose(f);
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+void
+cli_progress(const char *what, uint64_t done, uint64_t total)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r%s %llu/%llu", what, (unsigned long long)done,
+	        (unsigned long long)total);
+	if (done >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}

@@ -1,0 +1,72 @@
+/*
+ * cli: what every qingfeng-admin command shares at its edge: the one-line
+ * error message, the calendar day of "today" (DESIGN.md §4; QF_TODAY,
+ * --day-offset, QF_DAY_OFFSET), the name recorded as "who" in histories and
+ * the access log, printing untrusted text safely on a terminal, reading
+ * small files whole, and progress lines on a terminal.
+ */
+#ifndef QF_ADMIN_CLI_H
+#define QF_ADMIN_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "crypto/codec.h"
+
+#define CLI_PROG "qingfeng-admin"
+
+/* Exit codes of every command (DESIGN.md §11). */
+#define CLI_EXIT_OK    0
+#define CLI_EXIT_USER  1
+#define CLI_EXIT_USAGE 2
+
+/* Longest user or investigator name recorded ("by"). */
+#define CLI_NAME_MAX 64
+
+/* Prints "qingfeng-admin: " fmt and a newline to stderr. Cannot fail. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Writes today's day into out: $QF_TODAY when set (it must be a valid day),
+ * else the calendar day of now in the UTC offset day_offset ("+08:00"), or
+ * $QF_DAY_OFFSET when day_offset is NULL, or +08:00 when neither is set.
+ * Returns 0, or -1 (with a message printed by cli_error) when QF_TODAY or
+ * the offset is malformed.
+ */
+int cli_today(char out[CODEC_DAY_LEN + 1], const char *day_offset);
+
+/*
+ * Writes the name of whoever runs the tool into out: by when given (it must
+ * be 1..CLI_NAME_MAX bytes of UTF-8 without control characters), else the
+ * login name of the effective user, else "investigator". Returns 0, or -1
+ * when by is given but not acceptable.
+ */
+int cli_who(char out[CLI_NAME_MAX + 1], const char *by);
+
+/*
+ * Writes untrusted UTF-8 text s to f with every control character except
+ * newline and tab (C0, DEL, C1), every bidirectional override and every
+ * invalid byte replaced by U+FFFD, so text from a reporter cannot move the
+ * cursor, recolour the terminal or reorder what is shown. With indent, each
+ * line after a newline starts with indent. NULL prints nothing. Cannot fail.
+ */
+void cli_print_text(FILE *f, const char *s, const char *indent);
+
+/*
+ * Reads the whole file at path (at most max bytes) into a new malloc'd
+ * buffer with a NUL after the data. Returns 0 with *out and *len set, or -1
+ * with errno set (EFBIG when larger than max).
+ */
+int cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
+
+/*
+ * On a terminal (isatty(stderr)) shows "\r<what> done/total"; with done ==
+ * total ends the line. Does nothing otherwise. Cannot fail.
+ */
+void cli_progress(const char *what, uint64_t done, uint64_t total);
+
+/* True (1) when s is valid UTF-8 of len bytes without NUL; 0 otherwise. */
+int cli_utf8_valid(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,991 @@
+/* ingest: see ingest.h. */
+#include "admin/ingest.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/cli.h"
+#include "admin/keys.h"
+#include "crypto/chain.h"
+#include "crypto/envelope.h"
+
+/* Problems named in the one-line message; the rest are counted. */
+#define SHOWN_MAX 12
+/* Indices of one range added to the bad list; a longer range adds its ends. */
+#define RANGE_MAX 1000
+
+struct problems {
+	char *text;
+	size_t len, cap;
+	size_t count;
+	uint64_t *bad;
+	size_t nbad, capbad;
+	int nomem;
+};
+
+static void
+bad_add(struct problems *p, uint64_t x)
+{
+	if (p->nbad == p->capbad) {
+		size_t ncap = p->capbad ? p->capbad * 2 : 16;
+		uint64_t *nb = realloc(p->bad, ncap * sizeof *nb);
+
+		if (nb == NULL) {
+			p->nomem = 1;
+			return;
+		}
+		p->bad = nb;
+		p->capbad = ncap;
+	}
+	p->bad[p->nbad++] = x;
+}
+
+static void
+text_add(struct problems *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (p->len + n + 1 > p->cap) {
+		size_t ncap = (p->len + n + 1) * 2;
+		char *nt = realloc(p->text, ncap);
+
+		if (nt == NULL) {
+			p->nomem = 1;
+			return;
+		}
+		p->text = nt;
+		p->cap = ncap;
+	}
+	memcpy(p->text + p->len, s, n + 1);
+	p->len += n;
+}
+
+/* Records a problem about indices first..last (none when first is 0). */
+static void prob_add(struct problems *p, uint64_t first, uint64_t last, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+static void
+prob_add(struct problems *p, uint64_t first, uint64_t last, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (first > 0) {
+		if (last - first < RANGE_MAX) {
+			for (uint64_t x = first; x <= last; x++)
+				bad_add(p, x);
+		} else {
+			bad_add(p, first);
+			bad_add(p, last);
+		}
+	}
+	p->count++;
+	if (p->count > SHOWN_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (p->count > 1)
+		text_add(p, "; ");
+	text_add(p, line);
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+strdup_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	s = malloc((size_t)n + 1);
+	if (s == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* ---- header ------------------------------------------------------------- */
+
+static int
+get_u64(const json_t *o, const char *name, uint64_t *out)
+{
+	const json_t *j = json_object_get(o, name);
+
+	if (!json_is_integer(j) || json_integer_value(j) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(j);
+	return 0;
+}
+
+static int
+get_b32(const json_t *o, const char *name, uint8_t out[32])
+{
+	return codec_b64u_decode_exact(out, 32, json_string_value(json_object_get(o, name)));
+}
+
+int
+ingest_open(struct ingest *g, FILE *f, char *err, size_t errsz)
+{
+	const char *type, *district, *day, *bad = NULL;
+	json_t *h = NULL;
+	int rc;
+
+	memset(g, 0, sizeof *g);
+	bundle_reader_init(&g->r, f, INGEST_MAX_LINE);
+	rc = bundle_read(&g->r, &h);
+	if (rc != BUNDLE_OK) {
+		snprintf(err, errsz, "not an export bundle: %s",
+		         rc == BUNDLE_END ? "no header line" : bundle_strerror(rc));
+		return -1;
+	}
+	type = json_string_value(json_object_get(h, "type"));
+	district = json_string_value(json_object_get(h, "district"));
+	day = json_string_value(json_object_get(h, "day"));
+	if (type == NULL || strcmp(type, BUNDLE_TYPE_EXPORT) != 0)
+		bad = "type";
+	else if (json_integer_value(json_object_get(h, "v")) != 1 ||
+	         !json_is_integer(json_object_get(h, "v")))
+		bad = "v";
+	else if (!codec_district_valid(district))
+		bad = "district";
+	else if (get_b32(h, "server_sign_pk", g->server_pk) != 0)
+		bad = "server_sign_pk";
+	else if (get_u64(h, "from", &g->from) != 0 || g->from == 0 || g->from > INT64_MAX)
+		bad = "from";
+	else if (get_u64(h, "to", &g->to) != 0 || g->to + 1 < g->from)
+		bad = "to";
+	else if (get_b32(h, "prev_head", g->prev_head) != 0)
+		bad = "prev_head";
+	else if (get_b32(h, "head", g->head) != 0)
+		bad = "head";
+	else if (!codec_day_valid(day))
+		bad = "day";
+	if (bad != NULL) {
+		snprintf(err, errsz,
+		         "not a valid export bundle: header field \"%s\" is missing or "
+		         "malformed",
+		         bad);
+		json_decref(h);
+		return -1;
+	}
+	snprintf(g->district, sizeof g->district, "%s", district);
+	memcpy(g->day, day, CODEC_DAY_LEN + 1);
+	json_decref(h);
+	return 0;
+}
+
+void
+ingest_close(struct ingest *g)
+{
+	bundle_reader_free(&g->r);
+}
+
+void
+ingest_result_free(struct ingest_result *res)
+{
+	free(res->bad);
+	free(res->message);
+	memset(res, 0, sizeof *res);
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+struct entry_in {
+	struct archive_entry e;
+	uint8_t *env;
+	const char *bad_field;
+};
+
+static int
+parse_entry(const json_t *o, struct entry_in *in)
+{
+	struct archive_entry *e = &in->e;
+	const char *kind = json_string_value(json_object_get(o, "kind"));
+	const char *day = json_string_value(json_object_get(o, "day"));
+	const json_t *rpk = json_object_get(o, "reply_pk");
+	const json_t *env = json_object_get(o, "envelope");
+	size_t elen, cap;
+
+	memset(in, 0, sizeof *in);
+	if (get_u64(o, "index", &e->index) != 0 || e->index == 0) {
+		in->bad_field = "index";
+		return -1;
+	}
+	if (kind != NULL && strcmp(kind, "report") == 0) {
+		e->kind = CHAIN_KIND_REPORT;
+	} else if (kind != NULL && strcmp(kind, "followup") == 0) {
+		e->kind = CHAIN_KIND_FOLLOWUP;
+	} else {
+		in->bad_field = "kind";
+		return -1;
+	}
+	if (get_b32(o, "lookup", e->lookup) != 0) {
+		in->bad_field = "lookup";
+		return -1;
+	}
+	if (e->kind == CHAIN_KIND_REPORT) {
+		if (codec_b64u_decode_exact(e->reply_pk, 32, json_string_value(rpk)) != 0) {
+			in->bad_field = "reply_pk";
+			return -1;
+		}
+		e->has_reply_pk = 1;
+	} else if (rpk != NULL && !json_is_null(rpk)) {
+		in->bad_field = "reply_pk";
+		return -1;
+	}
+	if (!codec_day_valid(day)) {
+		in->bad_field = "day";
+		return -1;
+	}
+	memcpy(e->day, day, CODEC_DAY_LEN + 1);
+	if (get_b32(o, "envelope_hash", e->envelope_hash) != 0) {
+		in->bad_field = "envelope_hash";
+		return -1;
+	}
+	if (get_b32(o, "chain", e->chain) != 0) {
+		in->bad_field = "chain";
+		return -1;
+	}
+	if (!json_is_string(env) || json_string_length(env) == 0) {
+		in->bad_field = "envelope";
+		return -1;
+	}
+	cap = json_string_length(env) / 4 * 3 + 3;
+	in->env = malloc(cap);
+	if (in->env == NULL) {
+		in->bad_field = "envelope (out of memory)";
+		return -1;
+	}
+	if (codec_b64u_decode(in->env, cap, &elen, json_string_value(env),
+	                      json_string_length(env)) != 0 ||
+	    elen == 0) {
+		free(in->env);
+		in->env = NULL;
+		in->bad_field = "envelope";
+		return -1;
+	}
+	e->envelope = in->env;
+	e->envelope_len = elen;
+	return 0;
+}
+
+struct manifest_seen {
+	int got;
+	int v;
+	char kind[16];
+	char district[CODEC_DISTRICT_BUF];
+	int has_lookup;
+	uint8_t lookup[32];
+};
+
+static int
+on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
+{
+	struct manifest_seen *s = ctx;
+	const char *kind = json_string_value(json_object_get(m, "kind"));
+	const char *district = json_string_value(json_object_get(m, "district"));
+
+	(void)json;
+	(void)len;
+	s->got = 1;
+	s->v = json_is_integer(json_object_get(m, "v"))
+	               ? (int)json_integer_value(json_object_get(m, "v"))
+	               : -1;
+	if (kind != NULL && strlen(kind) < sizeof s->kind)
+		memcpy(s->kind, kind, strlen(kind) + 1);
+	if (codec_district_valid(district))
+		memcpy(s->district, district, strlen(district) + 1);
+	s->has_lookup = get_b32(m, "lookup", s->lookup) == 0;
+	return 0;
+}
+
+/* Opens env with the district key; fills s. Returns ENVELOPE_OK or an envelope error. */
+static int
+open_envelope(const struct keyfile_secret *key, const uint8_t *env, size_t len,
+              struct manifest_seen *s)
+{
+	struct envelope_callbacks cb = {on_manifest, NULL, s};
+	struct envelope_opener *o;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	rc = envelope_open_init(&o, key->pub.box_pk, key->box_sk, &cb);
+	if (rc != ENVELOPE_OK)
+		return rc;
+	rc = envelope_open_update(o, env, len);
+	if (rc == ENVELOPE_OK)
+		rc = envelope_open_final(o);
+	envelope_open_free(o);
+	return rc;
+}
+
+/* The lookups of reports in this bundle (for follow-ups that come later in it). */
+struct lookups {
+	uint8_t (*l)[32];
+	uint64_t *index;
+	size_t n, cap;
+};
+
+static int
+lookups_find(const struct lookups *ls, const uint8_t lookup[32], uint64_t *index)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (memcmp(ls->l[i], lookup, 32) == 0) {
+			*index = ls->index[i];
+			return 1;
+		}
+	return 0;
+}
+
+static int
+lookups_add(struct lookups *ls, const uint8_t lookup[32], uint64_t index)
+{
+	if (ls->n == ls->cap) {
+		size_t ncap = ls->cap ? ls->cap * 2 : 64;
+		uint8_t(*nl)[32] = realloc(ls->l, ncap * 32);
+		uint64_t *ni;
+
+		if (nl == NULL)
+			return -1;
+		ls->l = nl;
+		ni = realloc(ls->index, ncap * sizeof *ni);
+		if (ni == NULL)
+			return -1;
+		ls->index = ni;
+		ls->cap = ncap;
+	}
+	memcpy(ls->l[ls->n], lookup, 32);
+	ls->index[ls->n++] = index;
+	return 0;
+}
+
+/* The chain values of an entry of this bundle: as claimed, and as recomputed. */
+struct seen {
+	uint8_t chain[32];
+	uint8_t calc[32];
+	uint8_t has;
+	uint8_t has_calc;
+};
+
+struct range {
+	uint64_t first, last;
+};
+
+/* Everything ingest_run keeps while it walks the entries. */
+struct run {
+	struct ingest *g;
+	struct archive_txn *t;
+	const struct keyfile_secret *key;
+	struct problems p;
+	struct lookups ls;
+	uint64_t held;     /* archive size before this bundle */
+	uint64_t expected; /* next index expected */
+	struct seen *seen; /* entries of this bundle by index - from */
+	size_t nseen;
+	uint64_t lines;
+	struct range *miss; /* indices skipped over and not (yet) seen later */
+	size_t nmiss, capmiss;
+	uint64_t prev_index; /* index of the entry line before, 0 if none */
+	int writing;         /* no problem yet: entries go into the transaction */
+	int fatal;           /* the archive failed: stop */
+	uint64_t added, skipped;
+};
+
+/* The entry of this bundle at index, or NULL when none was kept. */
+static const struct seen *
+seen_at(const struct run *run, uint64_t index)
+{
+	uint64_t k;
+
+	if (index < run->g->from)
+		return NULL;
+	k = index - run->g->from;
+	return k < run->nseen ? &run->seen[k] : NULL;
+}
+
+/*
+ * Keeps the chain values of the entry at index. Indices far beyond the lines
+ * read so far are not kept (a hostile index cannot make it allocate much).
+ */
+static int
+seen_put(struct run *run, uint64_t index, const uint8_t chain[32], const uint8_t *calc)
+{
+	uint64_t k;
+
+	if (index < run->g->from || index > run->g->to)
+		return 0;
+	k = index - run->g->from;
+	if (k > run->lines + 1024)
+		return 0;
+	if (k >= run->nseen) {
+		size_t n = (size_t)k + 1 > run->nseen * 2 ? (size_t)k + 1 : run->nseen * 2;
+		struct seen *ns = realloc(run->seen, n * sizeof *ns);
+
+		if (ns == NULL)
+			return -1;
+		memset(ns + run->nseen, 0, (n - run->nseen) * sizeof *ns);
+		run->seen = ns;
+		run->nseen = n;
+	}
+	memcpy(run->seen[k].chain, chain, 32);
+	run->seen[k].has = 1;
+	if (calc != NULL) {
+		memcpy(run->seen[k].calc, calc, 32);
+		run->seen[k].has_calc = 1;
+	}
+	return 0;
+}
+
+static int
+miss_add(struct run *run, uint64_t first, uint64_t last)
+{
+	if (run->nmiss == run->capmiss) {
+		size_t ncap = run->capmiss ? run->capmiss * 2 : 8;
+		struct range *nr = realloc(run->miss, ncap * sizeof *nr);
+
+		if (nr == NULL)
+			return -1;
+		run->miss = nr;
+		run->capmiss = ncap;
+	}
+	run->miss[run->nmiss].first = first;
+	run->miss[run->nmiss].last = last;
+	run->nmiss++;
+	return 0;
+}
+
+/* Removes index from the missing ranges. Returns 1 when it was missing, -1 on no memory. */
+static int
+miss_take(struct run *run, uint64_t index)
+{
+	for (size_t i = 0; i < run->nmiss; i++) {
+		struct range *r = &run->miss[i];
+
+		if (index < r->first || index > r->last)
+			continue;
+		if (r->first == r->last) {
+			run->miss[i] = run->miss[--run->nmiss];
+		} else if (index == r->first) {
+			r->first++;
+		} else if (index == r->last) {
+			r->last--;
+		} else {
+			uint64_t last = r->last;
+
+			r->last = index - 1;
+			if (miss_add(run, index + 1, last) != 0)
+				return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmp_range(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Names the indices that never turned up. */
+static void
+miss_report(struct run *run)
+{
+	if (run->nmiss > 1)
+		qsort(run->miss, run->nmiss, sizeof run->miss[0], cmp_range);
+	for (size_t i = 0; i < run->nmiss; i++) {
+		const struct range *r = &run->miss[i];
+
+		if (r->first == r->last)
+			prob_add(&run->p, r->first, r->last, "index %" PRIu64 " missing (dropped)",
+			         r->first);
+		else
+			prob_add(&run->p, r->first, r->last,
+			         "indices %" PRIu64 "..%" PRIu64 " missing (dropped)", r->first,
+			         r->last);
+	}
+	run->nmiss = 0;
+}
+
+/* Checks one new entry's envelope and case relations. Returns 0 when it is fine. */
+static int
+check_new(struct run *run, const struct archive_entry *e)
+{
+	const char *id = run->g->district;
+	const char *kind = e->kind == CHAIN_KIND_REPORT ? "report" : "followup";
+	struct manifest_seen s;
+	uint64_t cix;
+	int rc, bad = 0;
+
+	rc = open_envelope(run->key, e->envelope, e->envelope_len, &s);
+	if (rc != ENVELOPE_OK) {
+		prob_add(&run->p, e->index, e->index,
+		         "index %" PRIu64 ": envelope does not open with the district key (%s)",
+		         e->index, envelope_strerror(rc));
+		return -1;
+	}
+	if (!s.got || s.v != 1 || strcmp(s.kind, kind) != 0 || strcmp(s.district, id) != 0) {
+		prob_add(&run->p, e->index, e->index,
+		         "index %" PRIu64
+		         ": the sealed manifest says kind \"%s\" of district \"%s\", "
+		         "the entry says %s of %s",
+		         e->index, s.kind, s.district, kind, id);
+		return -1;
+	}
+	if (e->kind == CHAIN_KIND_REPORT) {
+		rc = archive_case_find(run->t, id, e->lookup, &cix);
+		if (rc == ARCHIVE_OK || lookups_find(&run->ls, e->lookup, &cix)) {
+			prob_add(&run->p, e->index, e->index,
+			         "index %" PRIu64 ": report reuses the lookup of case %s-%" PRIu64,
+			         e->index, id, cix);
+			bad = 1;
+		} else if (rc != ARCHIVE_ERR_NOT_FOUND) {
+			run->fatal = rc;
+			return -1;
+		}
+		if (!bad && lookups_add(&run->ls, e->lookup, e->index) != 0) {
+			run->fatal = ARCHIVE_ERR_NOMEM;
+			return -1;
+		}
+		return bad ? -1 : 0;
+	}
+	if (!s.has_lookup || sodium_memcmp(s.lookup, e->lookup, 32) != 0) {
+		prob_add(&run->p, e->index, e->index,
+		         "index %" PRIu64
+		         ": the follow-up's sealed lookup differs from the entry's",
+		         e->index);
+		return -1;
+	}
+	rc = archive_case_find(run->t, id, e->lookup, &cix);
+	if (rc == ARCHIVE_ERR_NOT_FOUND && !lookups_find(&run->ls, e->lookup, &cix)) {
+		prob_add(&run->p, e->index, e->index,
+		         "index %" PRIu64 ": follow-up for a lookup that is no case of district %s",
+		         e->index, id);
+		return -1;
+	}
+	if (rc != ARCHIVE_OK && rc != ARCHIVE_ERR_NOT_FOUND) {
+		run->fatal = rc;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+one_entry(struct run *run, const json_t *o, uint64_t line)
+{
+	struct ingest *g = run->g;
+	struct entry_in in;
+	struct archive_entry *e = &in.e;
+	uint8_t calc[32];
+	int bad = 0, rc;
+
+	if (parse_entry(o, &in) != 0) {
+		if (e->index > 0)
+			prob_add(&run->p, e->index, e->index,
+			         "index %" PRIu64 ": field \"%s\" missing or malformed", e->index,
+			         in.bad_field);
+		else
+			prob_add(&run->p, 0, 0,
+			         "line %" PRIu64 ": field \"%s\" missing or malformed", line,
+			         in.bad_field);
+		run->writing = 0;
+		if (e->index >= run->expected)
+			run->expected = e->index + 1;
+		return;
+	}
+
+	/* position in the sequence */
+	if (e->index < g->from || e->index > g->to) {
+		prob_add(&run->p, e->index, e->index,
+		         "index %" PRIu64 " lies outside the bundle's range %" PRIu64 "..%" PRIu64,
+		         e->index, g->from, g->to);
+		bad = 1;
+	} else if (e->index > run->expected) {
+		/* named at the end as dropped, unless they turn up later (a reorder) */
+		if (miss_add(run, run->expected, e->index - 1) != 0) {
+			run->fatal = ARCHIVE_ERR_NOMEM;
+			free(in.env);
+			return;
+		}
+		bad = 1;
+	} else if (e->index < run->expected) {
+		rc = miss_take(run, e->index);
+		if (rc < 0) {
+			run->fatal = ARCHIVE_ERR_NOMEM;
+			free(in.env);
+			return;
+		}
+		if (rc > 0 && run->prev_index > e->index)
+			prob_add(&run->p, e->index, e->index,
+			         "index %" PRIu64 " comes after index %" PRIu64 " (reordered)",
+			         e->index, run->prev_index);
+		else
+			prob_add(&run->p, e->index, e->index,
+			         "index %" PRIu64 " repeated or out of order (expected %" PRIu64
+			         ")",
+			         e->index, run->expected);
+		if (rc > 0 && run->prev_index > e->index)
+			bad_add(&run->p, run->prev_index);
+		bad = 1;
+	}
+	run->prev_index = e->index;
+
+	/* the envelope against its hash, the entry against the chain */
+	chain_h256(calc, e->envelope, e->envelope_len);
+	if (sodium_memcmp(calc, e->envelope_hash, 32) != 0) {
+		prob_add(&run->p, e->index, e->index,
+		         "index %" PRIu64 ": envelope does not match its envelope_hash (altered)",
+		         e->index);
+		bad = 1;
+	}
+	{
+		/*
+		 * The predecessor is the chain value the entry before claimed or,
+		 * when that entry was altered, the value recomputed from its fields:
+		 * either lets an intact entry after an altered, dropped or moved one
+		 * pass, so that only the indices at fault are named.
+		 */
+		uint8_t prev[2][32], mine[32];
+		const struct seen *sp = seen_at(run, e->index - 1);
+		int nprev = 0, ok = 0, have_mine = 0;
+
+		if (e->index - 1 <= run->held) {
+			rc = archive_chain_at(run->t, g->district, e->index - 1, prev[0]);
+			if (rc != ARCHIVE_OK) {
+				run->fatal = rc;
+				free(in.env);
+				return;
+			}
+			nprev = 1;
+		} else if (sp != NULL && sp->has) {
+			memcpy(prev[nprev++], sp->chain, 32);
+			if (sp->has_calc)
+				memcpy(prev[nprev++], sp->calc, 32);
+		}
+		for (int k = 0; k < nprev; k++) {
+			if (chain_next(calc, prev[k], e->index, e->kind, e->lookup,
+			               e->envelope_hash, e->day) != 0)
+				break;
+			if (k == 0) {
+				memcpy(mine, calc, 32);
+				have_mine = 1;
+			}
+			if (sodium_memcmp(calc, e->chain, 32) == 0)
+				ok = 1;
+		}
+		if (nprev > 0 && !ok) {
+			prob_add(&run->p, e->index, e->index,
+			         "index %" PRIu64
+			         ": chain value does not follow from the entry and "
+			         "its predecessor (altered)",
+			         e->index);
+			bad = 1;
+		}
+		if (seen_put(run, e->index, e->chain, have_mine ? mine : NULL) != 0) {
+			run->fatal = ARCHIVE_ERR_NOMEM;
+			free(in.env);
+			return;
+		}
+	}
+
+	if (!bad && e->index <= run->held) {
+		/* an overlap with what the archive holds: identical, or tampering */
+		rc = archive_entry_add(run->t, g->district, e);
+		if (rc == ARCHIVE_SKIPPED) {
+			run->skipped++;
+		} else if (rc == ARCHIVE_ERR_CHAIN) {
+			prob_add(&run->p, e->index, e->index,
+			         "index %" PRIu64
+			         " differs from the entry the archive already holds "
+			         "(tampering)",
+			         e->index);
+			bad = 1;
+		} else {
+			run->fatal = rc == ARCHIVE_OK ? ARCHIVE_ERR_CORRUPT : rc;
+		}
+	} else if (!bad) {
+		if (check_new(run, e) != 0) {
+			bad = 1;
+		} else if (run->writing) {
+			rc = archive_entry_add(run->t, g->district, e);
+			if (rc == ARCHIVE_OK) {
+				run->added++;
+			} else if (rc == ARCHIVE_ERR_ORDER || rc == ARCHIVE_ERR_CHAIN ||
+			           rc == ARCHIVE_ERR_CASE) {
+				prob_add(&run->p, e->index, e->index, "index %" PRIu64 ": %s",
+				         e->index, archive_strerror(rc));
+				bad = 1;
+			} else {
+				run->fatal = rc;
+			}
+		} else {
+			run->added++; /* would have been added; nothing is written anyway */
+		}
+	}
+	if (bad)
+		run->writing = 0;
+	if (e->index >= run->expected)
+		run->expected = e->index + 1;
+	free(in.env);
+}
+
+static int
+finish(struct ingest_result *res, int outcome, struct problems *p, char *msg)
+{
+	res->outcome = outcome;
+	if (p != NULL && p->nbad > 0) {
+		size_t o = 0;
+
+		if (p->nbad > 1)
+			qsort(p->bad, p->nbad, sizeof p->bad[0], cmp_u64);
+		for (size_t i = 0; i < p->nbad; i++)
+			if (o == 0 || p->bad[o - 1] != p->bad[i])
+				p->bad[o++] = p->bad[i];
+		res->bad = p->bad;
+		res->nbad = o;
+		p->bad = NULL;
+	}
+	res->message = msg;
+	if (msg == NULL)
+		res->message = strdup_printf("out of memory");
+	return outcome;
+}
+
+int
+ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key,
+           const char *key_path, int accept_new_key, int progress, struct ingest_result *res)
+{
+	struct run run;
+	struct archive_district d;
+	char pinned_fp[KEYFILE_FINGERPRINT_BUF];
+	uint64_t total = g->to >= g->from ? g->to - g->from + 1 : 0, n = 0, line = 1;
+	int rc, changed = 0, outcome;
+	char *msg;
+
+	memset(res, 0, sizeof *res);
+	memset(&run, 0, sizeof run);
+	run.g = g;
+	run.key = key;
+	keys_server_fingerprint(res->server_fp, g->server_pk);
+	if (strcmp(key->pub.id, g->district) != 0)
+		return finish(res, INGEST_REFUSED, NULL,
+		              strdup_printf("the bundle is for district %s, the key for %s",
+		                            g->district, key->pub.id));
+	rc = archive_begin(a, 1, &run.t);
+	if (rc != ARCHIVE_OK)
+		return finish(res, INGEST_FAILED, NULL,
+		              strdup_printf("archive: %s", archive_strerror(rc)));
+	rc = archive_district_get(run.t, g->district, &d);
+	if (rc == ARCHIVE_ERR_NOT_FOUND) {
+		rc = archive_district_create(run.t, g->district);
+		if (rc == ARCHIVE_OK)
+			rc = archive_district_get(run.t, g->district, &d);
+		changed = 1;
+	}
+	if (rc == ARCHIVE_OK && key_path != NULL && strcmp(d.key_path, key_path) != 0) {
+		rc = archive_district_set_key_path(run.t, g->district, key_path);
+		changed = 1;
+	}
+	if (rc != ARCHIVE_OK)
+		goto failed;
+
+	/* the server's key: pinned on first use */
+	if (d.has_server_pk && sodium_memcmp(d.server_pk, g->server_pk, 32) != 0) {
+		keys_server_fingerprint(pinned_fp, d.server_pk);
+		if (!accept_new_key) {
+			archive_abort(run.t);
+			return finish(
+			        res, INGEST_REFUSED, NULL,
+			        strdup_printf("the bundle comes with server key [%s], not the "
+			                      "pinned key [%s]; nothing written (if the server's "
+			                      "key was replaced on purpose, re-run with "
+			                      "--accept-new-server-key)",
+			                      res->server_fp, pinned_fp));
+		}
+		res->key_pinned = 2;
+	} else if (!d.has_server_pk) {
+		res->key_pinned = 1;
+	}
+	if (res->key_pinned) {
+		rc = archive_district_set_server_key(run.t, g->district, g->server_pk);
+		if (rc != ARCHIVE_OK)
+			goto failed;
+		changed = 1;
+	}
+
+	/* where the bundle starts */
+	run.held = d.size;
+	if (g->from > d.size + 1) {
+		archive_abort(run.t);
+		if (d.size + 2 == g->from)
+			prob_add(&run.p, d.size + 1, g->from - 1,
+			         "gap: the archive holds district %s through index %" PRIu64
+			         ", the bundle starts at %" PRIu64 "; index %" PRIu64 " is missing",
+			         g->district, d.size, g->from, d.size + 1);
+		else
+			prob_add(&run.p, d.size + 1, g->from - 1,
+			         "gap: the archive holds district %s through index %" PRIu64
+			         ", the bundle starts at %" PRIu64 "; indices %" PRIu64 "..%" PRIu64
+			         " are missing",
+			         g->district, d.size, g->from, d.size + 1, g->from - 1);
+		msg = strdup_printf("bundle refused, nothing written: %s",
+		                    run.p.text ? run.p.text : "gap");
+		free(run.p.text);
+		return finish(res, INGEST_REFUSED, &run.p, msg);
+	}
+	{
+		uint8_t prev[32];
+
+		rc = archive_chain_at(run.t, g->district, g->from - 1, prev);
+		if (rc != ARCHIVE_OK)
+			goto failed;
+		if (sodium_memcmp(prev, g->prev_head, 32) != 0)
+			prob_add(
+			        &run.p, g->from - 1 > 0 ? g->from - 1 : 0, g->from - 1,
+			        "prev_head differs from the archive's chain value at index %" PRIu64
+			        " (tampering)",
+			        g->from - 1);
+	}
+	run.expected = g->from;
+	run.writing = run.p.count == 0;
+
+	/* the entries */
+	for (;;) {
+		json_t *o;
+
+		rc = bundle_read(&g->r, &o);
+		if (rc != BUNDLE_OK)
+			break;
+		line++;
+		run.lines++;
+		one_entry(&run, o, line);
+		json_decref(o);
+		if (run.fatal) {
+			rc = run.fatal;
+			goto failed;
+		}
+		if (progress)
+			cli_progress("ingest: entries", ++n < total ? n : total, total);
+	}
+	if (progress && n < total)
+		cli_progress("ingest: entries", total, total);
+	if (rc == BUNDLE_ERR_IO || rc == BUNDLE_ERR_NOMEM) {
+		archive_abort(run.t);
+		free(run.p.text);
+		free(run.p.bad);
+		free(run.ls.l);
+		free(run.ls.index);
+		free(run.seen);
+		free(run.miss);
+		return finish(res, INGEST_FAILED, NULL,
+		              strdup_printf("cannot read the bundle: %s", bundle_strerror(rc)));
+	}
+	if (rc != BUNDLE_END)
+		prob_add(&run.p, 0, 0,
+		         "the bundle is malformed or cut short after line %" PRIu64
+		         " (no valid signature line)",
+		         line);
+	if (rc == BUNDLE_END && run.expected <= g->to && miss_add(&run, run.expected, g->to) != 0)
+		run.p.nomem = 1;
+	miss_report(&run);
+	if (rc == BUNDLE_END) {
+		/* the header's head: the chain value at to (prev_head for an empty bundle) */
+		const struct seen *sp = seen_at(&run, g->to);
+		uint8_t at[32];
+		int known = 0;
+
+		if (sp != NULL && sp->has) {
+			memcpy(at, sp->chain, 32);
+			known = 1;
+		} else if (g->to <= d.size &&
+		           archive_chain_at(run.t, g->district, g->to, at) == ARCHIVE_OK) {
+			known = 1;
+		}
+		if (known && sodium_memcmp(at, g->head, 32) != 0)
+			prob_add(&run.p, g->to, g->to,
+			         "the header's head is not the chain value at index %" PRIu64
+			         " (altered)",
+			         g->to);
+	}
+	if (rc == BUNDLE_END &&
+	    bundle_reader_verify(&g->r, BUNDLE_SIG_EXPORT, g->server_pk) != BUNDLE_OK)
+		prob_add(&run.p, 0, 0,
+		         "the server's signature does not verify (the bundle was altered or not "
+		         "signed by key [%s])",
+		         res->server_fp);
+
+	free(run.ls.l);
+	free(run.ls.index);
+	free(run.seen);
+	free(run.miss);
+	res->added = run.added;
+	res->skipped = run.skipped;
+	if (run.p.count > 0 || run.p.nomem) {
+		archive_abort(run.t);
+		res->added = 0;
+		res->size = d.size;
+		if (run.p.count > SHOWN_MAX) {
+			char more[64];
+
+			snprintf(more, sizeof more, "; and %zu more", run.p.count - SHOWN_MAX);
+			text_add(&run.p, more);
+		}
+		msg = strdup_printf("bundle refused, nothing written: %s",
+		                    run.p.text ? run.p.text : "out of memory");
+		free(run.p.text);
+		return finish(res, INGEST_REFUSED, &run.p, msg);
+	}
+	free(run.p.text);
+	free(run.p.bad);
+	res->size = run.added > 0 ? run.held + run.added : d.size;
+	if (run.added == 0 && !changed) {
+		archive_abort(run.t);
+		return finish(res, INGEST_NOOP, NULL,
+		              strdup_printf("nothing new: the archive already holds district %s "
+		                            "through index %" PRIu64 " (%" PRIu64
+		                            " entries skipped); nothing written",
+		                            g->district, d.size, run.skipped));
+	}
+	rc = archive_commit(run.t);
+	if (rc != ARCHIVE_OK)
+		return finish(res, INGEST_FAILED, NULL,
+		              strdup_printf("archive: %s; nothing written", archive_strerror(rc)));
+	outcome = run.added == 0 ? INGEST_NOOP : INGEST_DONE;
+	return finish(res, outcome, NULL,
+	              strdup_printf("district %s: %" PRIu64 " new entries, %" PRIu64
+	                            " already held; the archive holds indices 1..%" PRIu64,
+	                            g->district, run.added, run.skipped, res->size));
+
+failed:
+	archive_abort(run.t);
+	free(run.p.text);
+	free(run.p.bad);
+	free(run.ls.l);
+	free(run.ls.index);
+	free(run.seen);
+	free(run.miss);
+	return finish(res, INGEST_FAILED, NULL,
+	              strdup_printf("archive: %s; nothing written", archive_strerror(rc)));
+}

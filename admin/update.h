@@ -1,0 +1,37 @@
+/*
+ * update: the signed update bundle (.qfu, DESIGN.md §10) that carries the
+ * district's decisions back across the air gap: every queued status change
+ * and reply, in the order queued, and the acknowledgement of everything
+ * ingested (acks_through = the archive's verified size, head = the chain
+ * value there). The file is written, fsynced and closed before the archive
+ * records the update (seq and acks, queued operations marked sent in one
+ * transaction); if that fails the file is removed.
+ */
+#ifndef QF_ADMIN_UPDATE_H
+#define QF_ADMIN_UPDATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/codec.h"
+#include "crypto/keyfile.h"
+#include "store/archive.h"
+
+struct update_result {
+	uint64_t seq;
+	uint64_t acks_through;
+	uint64_t status_ops;
+	uint64_t reply_ops;
+};
+
+/*
+ * Writes the update of district (whose unlocked key is key) to path, which
+ * must not exist (created O_EXCL|O_NOFOLLOW, mode 0600), dated day, and
+ * records it. Returns 0 with r filled, or -1 with a one-line reason in err;
+ * then the archive is unchanged and nothing is left at path.
+ */
+int update_write(struct archive *a, const char *district, const struct keyfile_secret *key,
+                 const char *path, const char *day, struct update_result *r, char *err,
+                 size_t errsz);
+
+#endif

@@ -1,0 +1,730 @@
+/* view: see view.h. */
+#include "admin/view.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/cases.h"
+#include "admin/cli.h"
+#include "admin/extract.h"
+#include "crypto/chain.h"
+#include "crypto/envelope.h"
+
+struct label {
+	const char *value;
+	const char *zh;
+};
+
+static const struct label types[] = {
+        {"accusation", "检举控告"}, {"appeal", "申诉"}, {"suggestion", "批评建议"}, {NULL, NULL}};
+static const struct label categories[] = {{"political", "政治纪律"},
+                                          {"organizational", "组织纪律"},
+                                          {"integrity", "廉洁纪律"},
+                                          {"mass", "群众纪律"},
+                                          {"work", "工作纪律"},
+                                          {"life", "生活纪律"},
+                                          {"legal", "涉法行为（职务违法犯罪）"},
+                                          {"other", "其他"},
+                                          {NULL, NULL}};
+static const struct label levels[] = {{"county", "县处级"},       {"township", "乡科级"},
+                                      {"staff", "一般干部"},      {"village", "村（社区）干部"},
+                                      {"enterprise", "国企人员"}, {"other", "其他人员"},
+                                      {"unknown", "不清楚"},      {NULL, NULL}};
+static const struct label yesno[] = {
+        {"yes", "是"}, {"no", "否"}, {"unknown", "不清楚"}, {NULL, NULL}};
+static const struct label purposes[] = {
+        {"material", "补充材料"}, {"objection", "异议"}, {NULL, NULL}};
+
+static const char *
+str_or(const char *s, const char *dflt)
+{
+	return s != NULL ? s : dflt;
+}
+
+static const char *
+label_of(const struct label *t, const char *v)
+{
+	if (t == NULL || v == NULL)
+		return NULL;
+	for (; t->value != NULL; t++)
+		if (strcmp(t->value, v) == 0)
+			return t->zh;
+	return NULL;
+}
+
+/* Prints "  <label>  value [中文]" for a manifest member; missing or empty shows "-". */
+static void
+field(FILE *out, const char *indent, const char *label, const json_t *v, const struct label *t)
+{
+	fprintf(out, "%s%s: ", indent, label);
+	if (v == NULL || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
+		fputs("-\n", out);
+		return;
+	}
+	if (json_is_string(v)) {
+		const char *zh = label_of(t, json_string_value(v));
+
+		cli_print_text(out, json_string_value(v), NULL);
+		if (zh != NULL)
+			fprintf(out, " %s", zh);
+	} else {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		cli_print_text(out, s, NULL);
+		free(s);
+	}
+	fputc('\n', out);
+}
+
+/* Prints members of obj not in known[] (so every manifest field is shown). */
+static void
+other_fields(FILE *out, const char *indent, const json_t *obj, const char *const *known)
+{
+	const char *k;
+	const json_t *v;
+
+	json_object_foreach((json_t *)(uintptr_t)obj, k, v)
+	{
+		int seen = 0;
+		char label[160];
+
+		for (const char *const *p = known; *p != NULL; p++)
+			if (strcmp(*p, k) == 0)
+				seen = 1;
+		if (seen)
+			continue;
+		snprintf(label, sizeof label, "其他 Other \"%.100s\"", k);
+		field(out, indent, label, v, NULL);
+	}
+}
+
+static void
+body(FILE *out, const char *indent, const char *label, const json_t *v)
+{
+	fprintf(out, "%s%s:\n", indent, label);
+	if (!json_is_string(v) || json_string_length(v) == 0) {
+		fprintf(out, "%s  -\n", indent);
+		return;
+	}
+	{
+		char ind[32];
+
+		snprintf(ind, sizeof ind, "%s  ", indent);
+		fputs(ind, out);
+		cli_print_text(out, json_string_value(v), ind);
+		fputc('\n', out);
+	}
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+struct opened {
+	json_t *manifest;
+	json_t *paths; /* extracted file per attachment (strings), or NULL */
+};
+
+struct open_ctx {
+	struct opened *o;
+	struct extract *x;
+	unsigned *counter;
+	size_t next; /* next attachment index without a file yet */
+	char err[512];
+};
+
+static int
+on_manifest(void *ctx, const char *json, size_t len, const json_t *parsed)
+{
+	struct open_ctx *c = ctx;
+
+	(void)json;
+	(void)len;
+	c->o->manifest = json_deep_copy(parsed);
+	return c->o->manifest == NULL;
+}
+
+static const char *
+att_name(const json_t *m, size_t i)
+{
+	return json_string_value(
+	        json_object_get(json_array_get(json_object_get(m, "attachments"), i), "name"));
+}
+
+/* Creates the files of attachments up to and including index i. */
+static int
+files_through(struct open_ctx *c, size_t i)
+{
+	while (c->next <= i) {
+		char shown[512];
+
+		if (extract_file(c->x, ++*c->counter, att_name(c->o->manifest, c->next), shown,
+		                 sizeof shown, c->err, sizeof c->err) != 0)
+			return -1;
+		json_array_append_new(c->o->paths, json_string(shown));
+		c->next++;
+	}
+	return 0;
+}
+
+static int
+on_attachment(void *ctx, size_t index, const uint8_t *data, size_t len)
+{
+	struct open_ctx *c = ctx;
+
+	if (c->x == NULL)
+		return 0;
+	if (files_through(c, index) != 0)
+		return -1;
+	return extract_write(c->x, data, len, c->err, sizeof c->err);
+}
+
+static int
+open_one(struct opened *o, const struct keyfile_secret *key, const uint8_t *env, size_t len,
+         struct extract *x, unsigned *counter, char *err, size_t errsz)
+{
+	struct open_ctx c;
+	struct envelope_callbacks cb = {on_manifest, on_attachment, &c};
+	struct envelope_opener *op;
+	int rc;
+
+	memset(o, 0, sizeof *o);
+	memset(&c, 0, sizeof c);
+	c.o = o;
+	c.x = x;
+	c.counter = counter;
+	if (x != NULL && (o->paths = json_array()) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	rc = envelope_open_init(&op, key->pub.box_pk, key->box_sk, &cb);
+	if (rc == ENVELOPE_OK)
+		rc = envelope_open_update(op, env, len);
+	if (rc == ENVELOPE_OK)
+		rc = envelope_open_final(op);
+	envelope_open_free(op);
+	if (rc == ENVELOPE_OK && x != NULL && o->manifest != NULL) {
+		size_t n = json_array_size(json_object_get(o->manifest, "attachments"));
+
+		if (n > 0 && files_through(&c, n - 1) != 0)
+			rc = ENVELOPE_ERR_SINK;
+	}
+	if (rc != ENVELOPE_OK || o->manifest == NULL) {
+		if (c.err[0] != '\0')
+			snprintf(err, errsz, "%s", c.err);
+		else
+			snprintf(err, errsz, "envelope does not open: %s", envelope_strerror(rc));
+		json_decref(o->manifest);
+		json_decref(o->paths);
+		memset(o, 0, sizeof *o);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+opened_free(struct opened *o)
+{
+	json_decref(o->manifest);
+	json_decref(o->paths);
+	memset(o, 0, sizeof *o);
+}
+
+/* ---- show --------------------------------------------------------------- */
+
+static void
+print_attachments(FILE *out, const char *indent, const struct opened *o)
+{
+	const json_t *list = json_object_get(o->manifest, "attachments");
+	const json_t *a;
+	size_t i;
+
+	fprintf(out, "%s附件 Attachments:", indent);
+	if (json_array_size(list) == 0) {
+		fputs(" -\n", out);
+		return;
+	}
+	fputc('\n', out);
+	json_array_foreach(list, i, a)
+	{
+		const char *path = json_string_value(json_array_get(o->paths, i));
+
+		fprintf(out, "%s  %zu. ", indent, i + 1);
+		cli_print_text(out, json_string_value(json_object_get(a, "name")), NULL);
+		fputs(" (", out);
+		cli_print_text(out, json_string_value(json_object_get(a, "type")), NULL);
+		fprintf(out, ", %" JSON_INTEGER_FORMAT " bytes)",
+		        json_integer_value(json_object_get(a, "size")));
+		if (path != NULL) {
+			fputs(" -> ", out);
+			cli_print_text(out, path, NULL);
+		}
+		fputc('\n', out);
+	}
+}
+
+static void
+print_report(FILE *out, const struct opened *o)
+{
+	static const char *const known_top[] = {"v",      "kind",        "district", "lang",
+	                                        "report", "attachments", NULL};
+	static const char *const known_report[] = {"type",    "category", "subcategory", "town",
+	                                           "title",   "body",     "when",        "where",
+	                                           "subject", "identity", NULL};
+	static const char *const known_subject[] = {"name",  "unit",         "area", "position",
+	                                            "level", "party_member", NULL};
+	static const char *const known_identity[] = {"name", "phone",   "id_number",
+	                                             "unit", "address", NULL};
+	const json_t *m = o->manifest;
+	const json_t *r = json_object_get(m, "report");
+	const json_t *s = json_object_get(r, "subject");
+	const json_t *id = json_object_get(r, "identity");
+
+	fputs("\n== 举报内容 Report ==\n", out);
+	field(out, "", "类型 Type", json_object_get(r, "type"), types);
+	field(out, "", "问题类别 Category", json_object_get(r, "category"), categories);
+	field(out, "", "具体问题 Subcategory", json_object_get(r, "subcategory"), NULL);
+	field(out, "", "乡镇 Town", json_object_get(r, "town"), NULL);
+	field(out, "", "标题 Title", json_object_get(r, "title"), NULL);
+	field(out, "", "发生时间 When", json_object_get(r, "when"), NULL);
+	field(out, "", "发生地点 Where", json_object_get(r, "where"), NULL);
+	fputs("被反映人 Subject:\n", out);
+	if (json_is_object(s)) {
+		field(out, "  ", "姓名 Name", json_object_get(s, "name"), NULL);
+		field(out, "  ", "单位 Unit", json_object_get(s, "unit"), NULL);
+		field(out, "  ", "地区 Area", json_object_get(s, "area"), NULL);
+		field(out, "  ", "职务 Position", json_object_get(s, "position"), NULL);
+		field(out, "  ", "级别 Level", json_object_get(s, "level"), levels);
+		field(out, "  ", "是否党员 Party member", json_object_get(s, "party_member"),
+		      yesno);
+		other_fields(out, "  ", s, known_subject);
+	} else {
+		fputs("  -\n", out);
+	}
+	if (json_is_object(id)) {
+		fputs("举报人 Reporter: 实名 real name\n", out);
+		field(out, "  ", "姓名 Name", json_object_get(id, "name"), NULL);
+		field(out, "  ", "电话 Phone", json_object_get(id, "phone"), NULL);
+		field(out, "  ", "身份证号 ID number", json_object_get(id, "id_number"), NULL);
+		field(out, "  ", "单位 Unit", json_object_get(id, "unit"), NULL);
+		field(out, "  ", "地址 Address", json_object_get(id, "address"), NULL);
+		other_fields(out, "  ", id, known_identity);
+	} else {
+		fputs("举报人 Reporter: 匿名 anonymous\n", out);
+	}
+	field(out, "", "语言 Language", json_object_get(m, "lang"), NULL);
+	if (json_is_object(r))
+		other_fields(out, "", r, known_report);
+	other_fields(out, "", m, known_top);
+	body(out, "", "正文 Body", json_object_get(r, "body"));
+	print_attachments(out, "", o);
+}
+
+static void
+print_history(FILE *out, const json_t *rec)
+{
+	const json_t *h;
+	size_t i;
+
+	fputs("\n== 处理记录 History ==\n", out);
+	json_array_foreach(json_object_get(rec, "history"), i, h)
+	{
+		const char *ev = json_string_value(json_object_get(h, "event"));
+		const char *st = json_string_value(json_object_get(h, "status"));
+		json_int_t sent = json_integer_value(json_object_get(h, "sent_seq"));
+
+		fputs(str_or(json_string_value(json_object_get(h, "day")), "?"), out);
+		fputc(' ', out);
+		cli_print_text(out, str_or(json_string_value(json_object_get(h, "by")), "?"), NULL);
+		fputc(' ', out);
+		if (ev != NULL && strcmp(ev, "received") == 0) {
+			fputs("收到 received", out);
+		} else if (ev != NULL && strcmp(ev, "status") == 0) {
+			fprintf(out, "状态 status -> %s %s", str_or(st, "?"),
+			        str_or(cases_status_label(st), ""));
+		} else if (ev != NULL && strcmp(ev, "reply") == 0) {
+			fprintf(out, "答复 reply #%" JSON_INTEGER_FORMAT,
+			        json_integer_value(json_object_get(h, "n")));
+		} else {
+			char *s = json_dumps(h, JSON_COMPACT);
+
+			cli_print_text(out, s, NULL);
+			free(s);
+		}
+		if (ev != NULL && (strcmp(ev, "status") == 0 || strcmp(ev, "reply") == 0)) {
+			if (sent > 0)
+				fprintf(out, " (已发出 sent in update %" JSON_INTEGER_FORMAT ")",
+				        sent);
+			else
+				fputs(" (待发出 queued for the next update)", out);
+		}
+		fputc('\n', out);
+	}
+}
+
+int
+view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index,
+          const struct keyfile_secret *key, const char *extract_dir, char *err, size_t errsz)
+{
+	struct archive_district d;
+	struct archive_entry e;
+	struct extract *x = NULL;
+	struct opened report = {0}, *fu = NULL, *rep = NULL;
+	const json_t *list, *it;
+	json_t *rec = NULL;
+	char name[CASES_NAME_BUF];
+	unsigned counter = 0;
+	size_t nfu = 0, nrep = 0, i;
+	int rc;
+
+	cases_format_name(name, district, index);
+	rc = archive_case_get(t, district, index, &rec);
+	if (rc == ARCHIVE_OK)
+		rc = archive_district_get(t, district, &d);
+	if (rc != ARCHIVE_OK) {
+		snprintf(err, errsz,
+		         rc == ARCHIVE_ERR_NOT_FOUND ? "no case %s in the archive"
+		                                     : "case %s: archive failure",
+		         name);
+		json_decref(rec);
+		return -1;
+	}
+	if (extract_dir != NULL && extract_begin(&x, extract_dir, name, err, errsz) != 0) {
+		json_decref(rec);
+		return -1;
+	}
+	rc = archive_entry_get(t, district, index, &e);
+	if (rc != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
+		snprintf(err, errsz, "case %s: its report entry is missing from the archive", name);
+		goto fail;
+	}
+	if (open_one(&report, key, e.envelope, e.envelope_len, x, &counter, err, errsz) != 0)
+		goto fail_prefix;
+
+	list = json_object_get(rec, "followups");
+	fu = calloc(json_array_size(list) + 1, sizeof *fu);
+	list = json_object_get(rec, "replies");
+	rep = calloc(json_array_size(list) + 1, sizeof *rep);
+	if (fu == NULL || rep == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
+	json_array_foreach(json_object_get(rec, "followups"), i, it)
+	{
+		uint64_t fi = (uint64_t)json_integer_value(json_object_get(it, "index"));
+
+		if (archive_entry_get(t, district, fi, &e) != ARCHIVE_OK ||
+		    e.kind != CHAIN_KIND_FOLLOWUP) {
+			snprintf(err, errsz, "case %s: follow-up %" PRIu64 " is missing", name, fi);
+			goto fail;
+		}
+		if (open_one(&fu[i], key, e.envelope, e.envelope_len, x, &counter, err, errsz) != 0)
+			goto fail_prefix;
+		nfu = i + 1;
+	}
+	json_array_foreach(json_object_get(rec, "replies"), i, it)
+	{
+		const uint8_t *env;
+		size_t len;
+		uint32_t n = (uint32_t)json_integer_value(json_object_get(it, "n"));
+
+		if (archive_reply_get(t, district, index, n, ARCHIVE_REPLY_TO_DISTRICT, &env,
+		                      &len) != ARCHIVE_OK) {
+			snprintf(err, errsz, "case %s: reply %u is missing", name, n);
+			goto fail;
+		}
+		if (open_one(&rep[i], key, env, len, NULL, NULL, err, errsz) != 0)
+			goto fail_prefix;
+		nrep = i + 1;
+	}
+	if (x != NULL && extract_end(x, 1, err, errsz) != 0) {
+		x = NULL;
+		goto fail;
+	}
+	x = NULL;
+
+	/* print */
+	fprintf(out, "案件 Case: %s\n", name);
+	fprintf(out, "收到日期 Received: %s\n", json_string_value(json_object_get(rec, "day")));
+	{
+		const char *st = json_string_value(json_object_get(rec, "status"));
+
+		fprintf(out, "当前状态 Status: %s %s\n", st, str_or(cases_status_label(st), ""));
+	}
+	fprintf(out, "已确认送达 Acknowledged to the reporter: %s\n",
+	        cases_delivered(rec, d.acks_through) ? "是 yes" : "否 not yet (next update)");
+	print_report(out, &report);
+
+	fputs("\n== 补充材料 Follow-ups ==\n", out);
+	if (nfu == 0)
+		fputs("-\n", out);
+	json_array_foreach(json_object_get(rec, "followups"), i, it)
+	{
+		const json_t *m = fu[i].manifest;
+
+		if (i >= nfu)
+			break;
+		fprintf(out, "#%" JSON_INTEGER_FORMAT " 收到日期 received %s\n",
+		        json_integer_value(json_object_get(it, "index")),
+		        json_string_value(json_object_get(it, "day")));
+		field(out, "  ", "目的 Purpose", json_object_get(m, "purpose"), purposes);
+		body(out, "  ", "正文 Body", json_object_get(m, "body"));
+		print_attachments(out, "  ", &fu[i]);
+	}
+
+	fputs("\n== 答复 Replies ==\n", out);
+	if (nrep == 0)
+		fputs("-\n", out);
+	json_array_foreach(json_object_get(rec, "replies"), i, it)
+	{
+		const json_t *m = rep[i].manifest;
+		json_int_t sent = json_integer_value(json_object_get(it, "sent_seq"));
+		const char *st = json_string_value(json_object_get(m, "status"));
+
+		if (i >= nrep)
+			break;
+		fprintf(out, "#%" JSON_INTEGER_FORMAT " %s ",
+		        json_integer_value(json_object_get(it, "n")),
+		        json_string_value(json_object_get(it, "day")));
+		cli_print_text(out, json_string_value(json_object_get(it, "by")), NULL);
+		fprintf(out, ", 状态 status %s %s, ", str_or(st, "?"),
+		        str_or(cases_status_label(st), ""));
+		if (sent > 0)
+			fprintf(out, "已发出 sent in update %" JSON_INTEGER_FORMAT "\n", sent);
+		else
+			fputs("待发出 queued\n", out);
+		body(out, "  ", "正文 Body", json_object_get(m, "body"));
+		print_attachments(out, "  ", &rep[i]);
+	}
+	print_history(out, rec);
+
+	opened_free(&report);
+	for (i = 0; i < nfu; i++)
+		opened_free(&fu[i]);
+	for (i = 0; i < nrep; i++)
+		opened_free(&rep[i]);
+	free(fu);
+	free(rep);
+	json_decref(rec);
+	return 0;
+
+fail_prefix : {
+	char inner[512];
+
+	snprintf(inner, sizeof inner, "%s", err);
+	snprintf(err, errsz, "case %s: %s", name, inner);
+}
+fail:
+	extract_end(x, 0, NULL, 0);
+	opened_free(&report);
+	for (i = 0; i < nfu; i++)
+		opened_free(&fu[i]);
+	for (i = 0; i < nrep; i++)
+		opened_free(&rep[i]);
+	free(fu);
+	free(rep);
+	json_decref(rec);
+	return -1;
+}
+
+/* ---- list --------------------------------------------------------------- */
+
+struct list_ctx {
+	struct archive_txn *t;
+	const char *status;
+	view_key_fn key_for;
+	void *key_ctx;
+	json_t *rows;
+	json_t *queued; /* district -> {case index -> count} */
+	char *err;
+	size_t errsz;
+	char cur[CODEC_DISTRICT_BUF];
+	uint64_t acks;
+};
+
+static int
+count_op(void *ctx, uint64_t opno, const json_t *op)
+{
+	json_t *counts = ctx;
+	char k[24];
+
+	(void)opno;
+	snprintf(k, sizeof k, "%" JSON_INTEGER_FORMAT,
+	         json_integer_value(json_object_get(op, "case")));
+	json_object_set_new(counts, k,
+	                    json_integer(json_integer_value(json_object_get(counts, k)) + 1));
+	return 0;
+}
+
+static int
+list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
+{
+	struct list_ctx *c = vctx;
+	const char *st = json_string_value(json_object_get(rec, "status"));
+	json_t *counts, *row;
+	char name[CASES_NAME_BUF], k[24];
+
+	if (c->status != NULL && (st == NULL || strcmp(st, c->status) != 0))
+		return 0;
+	if (strcmp(c->cur, id) != 0) {
+		struct archive_district d;
+
+		if (archive_district_get(c->t, id, &d) != ARCHIVE_OK) {
+			snprintf(c->err, c->errsz, "district %s: archive failure", id);
+			return -1;
+		}
+		snprintf(c->cur, sizeof c->cur, "%s", id);
+		c->acks = d.acks_through;
+	}
+	counts = json_object_get(c->queued, id);
+	if (counts == NULL) {
+		counts = json_object();
+		if (counts == NULL || json_object_set_new(c->queued, id, counts) != 0 ||
+		    archive_outbox_foreach(c->t, id, count_op, counts) != ARCHIVE_OK) {
+			snprintf(c->err, c->errsz, "district %s: cannot read the queued operations",
+			         id);
+			return -1;
+		}
+	}
+	cases_format_name(name, id, index);
+	snprintf(k, sizeof k, "%" PRIu64, index);
+	row = json_pack("{s:s, s:s, s:I, s:O, s:O, s:I, s:I, s:I, s:b}", "case", name, "district",
+	                id, "index", (json_int_t)index, "day", json_object_get(rec, "day"),
+	                "status", json_object_get(rec, "status"), "followups",
+	                (json_int_t)json_array_size(json_object_get(rec, "followups")), "replies",
+	                (json_int_t)json_array_size(json_object_get(rec, "replies")), "queued",
+	                json_integer_value(json_object_get(counts, k)), "delivered",
+	                cases_delivered(rec, c->acks));
+	if (row == NULL || json_array_append_new(c->rows, row) != 0) {
+		snprintf(c->err, c->errsz, "out of memory");
+		return -1;
+	}
+	if (c->key_for != NULL) {
+		const struct keyfile_secret *key = c->key_for(c->key_ctx, id);
+		struct archive_entry e;
+		struct opened o;
+		const json_t *r;
+
+		if (key == NULL) {
+			snprintf(c->err, c->errsz, "no key for district %s", id);
+			return -1;
+		}
+		if (archive_entry_get(c->t, id, index, &e) != ARCHIVE_OK ||
+		    open_one(&o, key, e.envelope, e.envelope_len, NULL, NULL, c->err, c->errsz) !=
+		            0) {
+			snprintf(c->err, c->errsz, "case %s: the report does not open", name);
+			return -1;
+		}
+		r = json_object_get(o.manifest, "report");
+		json_object_set(row, "type",
+		                json_object_get(r, "type") != NULL ? json_object_get(r, "type")
+		                                                   : json_null());
+		json_object_set(row, "category",
+		                json_object_get(r, "category") != NULL
+		                        ? json_object_get(r, "category")
+		                        : json_null());
+		json_object_set(row, "title",
+		                json_object_get(r, "title") != NULL ? json_object_get(r, "title")
+		                                                    : json_null());
+		opened_free(&o);
+	}
+	return 0;
+}
+
+int
+view_list_rows(struct archive_txn *t, const char *status, view_key_fn key_for, void *ctx,
+               json_t **rows, char *err, size_t errsz)
+{
+	struct list_ctx c;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	*rows = NULL;
+	c.t = t;
+	c.status = status;
+	c.key_for = key_for;
+	c.key_ctx = ctx;
+	c.rows = json_array();
+	c.queued = json_object();
+	c.err = err;
+	c.errsz = errsz;
+	err[0] = '\0';
+	if (c.rows == NULL || c.queued == NULL) {
+		json_decref(c.rows);
+		json_decref(c.queued);
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	rc = archive_case_foreach(t, NULL, list_one, &c);
+	json_decref(c.queued);
+	if (rc != 0) {
+		if (err[0] == '\0')
+			snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		json_decref(c.rows);
+		return -1;
+	}
+	*rows = c.rows;
+	return 0;
+}
+
+static void
+cell(FILE *out, const json_t *v, int width)
+{
+	const char *s = json_string_value(v);
+	int n = 0;
+
+	if (s == NULL || s[0] == '\0')
+		s = "-";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	cli_print_text(out, s, NULL);
+	for (; n < width; n++)
+		fputc(' ', out);
+}
+
+void
+view_list_print(FILE *out, const json_t *rows, int json)
+{
+	const json_t *r;
+	size_t i;
+	int titles = json_object_get(json_array_get(rows, 0), "title") != NULL;
+
+	if (json) {
+		json_dumpf(rows, out, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+		fputc('\n', out);
+		return;
+	}
+	if (json_array_size(rows) == 0) {
+		fputs("no cases\n", out);
+		return;
+	}
+	fprintf(out, "%-16s %-10s %-12s %3s %3s %3s %-5s", "CASE", "DAY", "STATUS", "FU", "RE", "Q",
+	        "ACKED");
+	if (titles)
+		fprintf(out, " %-10s %-14s %s", "TYPE", "CATEGORY", "TITLE");
+	fputc('\n', out);
+	json_array_foreach(rows, i, r)
+	{
+		cell(out, json_object_get(r, "case"), 16);
+		fputc(' ', out);
+		cell(out, json_object_get(r, "day"), 10);
+		fputc(' ', out);
+		cell(out, json_object_get(r, "status"), 12);
+		fprintf(out,
+		        " %3" JSON_INTEGER_FORMAT " %3" JSON_INTEGER_FORMAT
+		        " %3" JSON_INTEGER_FORMAT " %-5s",
+		        json_integer_value(json_object_get(r, "followups")),
+		        json_integer_value(json_object_get(r, "replies")),
+		        json_integer_value(json_object_get(r, "queued")),
+		        json_is_true(json_object_get(r, "delivered")) ? "yes" : "no");
+		if (titles) {
+			fputc(' ', out);
+			cell(out, json_object_get(r, "type"), 10);
+			fputc(' ', out);
+			cell(out, json_object_get(r, "category"), 14);
+			fputc(' ', out);
+			cell(out, json_object_get(r, "title"), 0);
+		}
+		fputc('\n', out);
+	}
+}

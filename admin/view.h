@@ -1,0 +1,54 @@
+/*
+ * view: what the investigator reads (DESIGN.md §11): `show` decrypts a
+ * case on demand (the report, its follow-ups, the replies sent, the status
+ * history) and prints every manifest field with Chinese and English labels,
+ * optionally extracting attachments; `list` summarises cases, from the
+ * archive's records alone or, with titles, from the decrypted manifests.
+ * Decrypted text lives only in memory and on the terminal; every string
+ * from a reporter is printed through cli_print_text.
+ */
+#ifndef QF_ADMIN_VIEW_H
+#define QF_ADMIN_VIEW_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "crypto/keyfile.h"
+#include "store/archive.h"
+
+/*
+ * Decrypts and prints case index of district (status history, report,
+ * follow-ups, replies) to out, using key (the district's unlocked key).
+ * With extract_dir, also writes each attachment of the report and of its
+ * follow-ups, numbered 1, 2, ... in that order, as extract_dir/<case>/<n>-<safe
+ * name> (admin/extract.h); on any failure the files made are removed.
+ * Returns 0, or -1 with a one-line reason in err (no such case, an envelope
+ * that does not open, an extraction failure).
+ */
+int view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index,
+              const struct keyfile_secret *key, const char *extract_dir, char *err, size_t errsz);
+
+/*
+ * Returns the unlocked key of district for list titles, or NULL (the
+ * callback has said why) to stop.
+ */
+typedef const struct keyfile_secret *(*view_key_fn)(void *ctx, const char *district);
+
+/*
+ * Builds the list rows, one object per case (optionally only those with
+ * status), in (district, index) order: {"case","district","index","day",
+ * "status","followups","replies","queued","delivered"} and, when key_for is
+ * non-NULL, "type","category","title" from the decrypted report manifest.
+ * Returns 0 with *rows a new array, or -1 with a reason in err.
+ */
+int view_list_rows(struct archive_txn *t, const char *status, view_key_fn key_for, void *ctx,
+                   json_t **rows, char *err, size_t errsz);
+
+/*
+ * Prints rows as a table (titles included when present), or as one JSON
+ * array when json is set. Cannot fail.
+ */
+void view_list_print(FILE *out, const json_t *rows, int json);
+
+#endif

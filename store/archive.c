@@ -1,0 +1,1208 @@
+/* archive: see archive.h. */
+#include "store/archive.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "crypto/chain.h"
+
+#define REC_V1       1
+#define ENTRY_HDR    (1 + 1 + 32 + 32 + 32 + CODEC_DAY_LEN + 1 + 32)
+#define ENTRY_KEYLEN (CODEC_DISTRICT_MAX + 1 + 8)
+#define LOOKUP_KEY   (CODEC_DISTRICT_MAX + 1 + 32)
+#define REPLY_KEY    (CODEC_DISTRICT_MAX + 1 + 8 + 4 + 1)
+
+/* Address space reserved for the map; the file only grows as data is written. */
+#if UINTPTR_MAX > 0xffffffffu
+#define MAP_SIZE ((size_t)64 << 30)
+#else
+#define MAP_SIZE ((size_t)1 << 30)
+#endif
+
+struct archive {
+	MDB_env *env;
+	MDB_dbi meta, districts, entries, lookups, cases, outbox, replies, access;
+};
+
+struct archive_txn {
+	struct archive *a;
+	MDB_txn *txn;
+	int write;
+};
+
+const char *
+archive_strerror(int err)
+{
+	switch (err) {
+	case ARCHIVE_OK:
+		return "ok";
+	case ARCHIVE_SKIPPED:
+		return "already held";
+	case ARCHIVE_ERR_NOT_FOUND:
+		return "not found in the archive";
+	case ARCHIVE_ERR_EXISTS:
+		return "already in the archive";
+	case ARCHIVE_ERR_ORDER:
+		return "entry does not follow the archive's head (a gap)";
+	case ARCHIVE_ERR_CHAIN:
+		return "envelope hash or chain value does not match (tampering)";
+	case ARCHIVE_ERR_CASE:
+		return "entry does not fit the district's cases";
+	case ARCHIVE_ERR_SEQ:
+		return "update sequence out of order";
+	case ARCHIVE_ERR_CORRUPT:
+		return "a stored record is corrupt";
+	case ARCHIVE_ERR_IO:
+		return "the archive database failed";
+	case ARCHIVE_ERR_FULL:
+		return "the archive is full (disk or map size)";
+	case ARCHIVE_ERR_ARG:
+		return "invalid argument";
+	case ARCHIVE_ERR_NOMEM:
+		return "out of memory";
+	case ARCHIVE_ERR_RDONLY:
+		return "write in a read-only transaction";
+	default:
+		return "unknown archive error";
+	}
+}
+
+static int
+mdb_err(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS:
+		return ARCHIVE_OK;
+	case MDB_NOTFOUND:
+		return ARCHIVE_ERR_NOT_FOUND;
+	case MDB_MAP_FULL:
+	case MDB_TXN_FULL:
+	case MDB_PAGE_FULL:
+	case ENOSPC:
+		return ARCHIVE_ERR_FULL;
+	case ENOMEM:
+		return ARCHIVE_ERR_NOMEM;
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+	case MDB_INVALID:
+	case MDB_VERSION_MISMATCH:
+		return ARCHIVE_ERR_CORRUPT;
+	default:
+		return ARCHIVE_ERR_IO;
+	}
+}
+
+/* ---- environment -------------------------------------------------------- */
+
+static int
+open_dbs(struct archive *a)
+{
+	static const char *names[] = {"meta",  "districts", "entries", "lookups",
+	                              "cases", "outbox",    "replies", "access"};
+	MDB_dbi *dbis[] = {&a->meta,  &a->districts, &a->entries, &a->lookups,
+	                   &a->cases, &a->outbox,    &a->replies, &a->access};
+	MDB_txn *txn;
+	MDB_val k = {7, (void *)(uintptr_t) "version"}, v;
+	uint8_t ver[4];
+	int rc;
+
+	rc = mdb_txn_begin(a->env, NULL, 0, &txn);
+	if (rc != 0)
+		return mdb_err(rc);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		rc = mdb_dbi_open(txn, names[i], MDB_CREATE, dbis[i]);
+		if (rc != 0) {
+			mdb_txn_abort(txn);
+			return mdb_err(rc);
+		}
+	}
+	rc = mdb_get(txn, a->meta, &k, &v);
+	if (rc == MDB_NOTFOUND) {
+		codec_u32be_put(ver, ARCHIVE_SCHEMA);
+		v.mv_size = 4;
+		v.mv_data = ver;
+		rc = mdb_put(txn, a->meta, &k, &v, 0);
+	} else if (rc == 0 && (v.mv_size != 4 || codec_u32be_get(v.mv_data) != ARCHIVE_SCHEMA)) {
+		mdb_txn_abort(txn);
+		return ARCHIVE_ERR_CORRUPT;
+	}
+	if (rc != 0) {
+		mdb_txn_abort(txn);
+		return mdb_err(rc);
+	}
+	return mdb_err(mdb_txn_commit(txn));
+}
+
+int
+archive_open(struct archive **out, const char *dir, int create)
+{
+	struct archive *a;
+	struct stat st;
+	char *data;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	if (dir == NULL || dir[0] == '\0')
+		return ARCHIVE_ERR_ARG;
+	if (stat(dir, &st) != 0) {
+		if (errno != ENOENT || !create)
+			return errno == ENOENT ? ARCHIVE_ERR_NOT_FOUND : ARCHIVE_ERR_IO;
+		if (mkdir(dir, 0700) != 0)
+			return ARCHIVE_ERR_IO;
+	} else if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return ARCHIVE_ERR_IO;
+	}
+	n = strlen(dir) + sizeof "/data.mdb";
+	data = malloc(n);
+	if (data == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	snprintf(data, n, "%s/data.mdb", dir);
+	rc = stat(data, &st);
+	free(data);
+	if (rc != 0 && !create)
+		return ARCHIVE_ERR_NOT_FOUND;
+
+	a = calloc(1, sizeof *a);
+	if (a == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	rc = mdb_env_create(&a->env);
+	if (rc == 0)
+		rc = mdb_env_set_maxdbs(a->env, 8);
+	if (rc == 0)
+		rc = mdb_env_set_mapsize(a->env, MAP_SIZE);
+	if (rc == 0)
+		rc = mdb_env_open(a->env, dir, MDB_NOTLS, 0600);
+	if (rc != 0) {
+		int err = mdb_err(rc);
+
+		if (a->env != NULL)
+			mdb_env_close(a->env);
+		free(a);
+		errno = rc > 0 ? rc : errno;
+		return err;
+	}
+	rc = open_dbs(a);
+	if (rc != ARCHIVE_OK) {
+		mdb_env_close(a->env);
+		free(a);
+		return rc;
+	}
+	*out = a;
+	return ARCHIVE_OK;
+}
+
+void
+archive_close(struct archive *a)
+{
+	if (a == NULL)
+		return;
+	mdb_env_close(a->env);
+	free(a);
+}
+
+int
+archive_begin(struct archive *a, int write, struct archive_txn **out)
+{
+	struct archive_txn *t = calloc(1, sizeof *t);
+	int rc;
+
+	*out = NULL;
+	if (t == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	rc = mdb_txn_begin(a->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+	if (rc != 0) {
+		free(t);
+		return mdb_err(rc);
+	}
+	t->a = a;
+	t->write = write != 0;
+	*out = t;
+	return ARCHIVE_OK;
+}
+
+int
+archive_commit(struct archive_txn *t)
+{
+	int rc = mdb_txn_commit(t->txn);
+
+	free(t);
+	return mdb_err(rc);
+}
+
+void
+archive_abort(struct archive_txn *t)
+{
+	if (t == NULL)
+		return;
+	mdb_txn_abort(t->txn);
+	free(t);
+}
+
+/* ---- record helpers ----------------------------------------------------- */
+
+static int
+put_raw(struct archive_txn *t, MDB_dbi dbi, const void *key, size_t klen, const void *val,
+        size_t vlen, unsigned flags)
+{
+	MDB_val k = {klen, (void *)(uintptr_t)key}, v = {vlen, (void *)(uintptr_t)val};
+	int rc;
+
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	rc = mdb_put(t->txn, dbi, &k, &v, flags);
+	if (rc == MDB_KEYEXIST)
+		return ARCHIVE_ERR_EXISTS;
+	return mdb_err(rc);
+}
+
+static int
+get_raw(struct archive_txn *t, MDB_dbi dbi, const void *key, size_t klen, MDB_val *v)
+{
+	MDB_val k = {klen, (void *)(uintptr_t)key};
+
+	return mdb_err(mdb_get(t->txn, dbi, &k, v));
+}
+
+static int
+put_json(struct archive_txn *t, MDB_dbi dbi, const void *key, size_t klen, const json_t *obj)
+{
+	char *s;
+	int rc;
+
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	s = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+	if (s == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	rc = put_raw(t, dbi, key, klen, s, strlen(s), 0);
+	free(s);
+	return rc;
+}
+
+/* Parses a stored JSON object with "v":1. */
+static int
+parse_json(const MDB_val *v, json_t **out)
+{
+	json_t *j = json_loadb(v->mv_data, v->mv_size, JSON_REJECT_DUPLICATES, NULL);
+
+	*out = NULL;
+	if (j == NULL || !json_is_object(j) ||
+	    json_integer_value(json_object_get(j, "v")) != REC_V1) {
+		json_decref(j);
+		return ARCHIVE_ERR_CORRUPT;
+	}
+	*out = j;
+	return ARCHIVE_OK;
+}
+
+static int
+get_json(struct archive_txn *t, MDB_dbi dbi, const void *key, size_t klen, json_t **out)
+{
+	MDB_val v;
+	int rc;
+
+	*out = NULL;
+	rc = get_raw(t, dbi, key, klen, &v);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	return parse_json(&v, out);
+}
+
+/* Writes id NUL into key and returns its length, or 0 for an invalid id. */
+static size_t
+key_id(uint8_t *key, const char *id)
+{
+	size_t n;
+
+	if (!codec_district_valid(id))
+		return 0;
+	n = strlen(id);
+	memcpy(key, id, n);
+	key[n] = 0;
+	return n + 1;
+}
+
+static size_t
+key_id_u64(uint8_t key[ENTRY_KEYLEN], const char *id, uint64_t x)
+{
+	size_t n = key_id(key, id);
+
+	if (n == 0)
+		return 0;
+	codec_u64be_put(key + n, x);
+	return n + 8;
+}
+
+static int
+json_u64(const json_t *o, const char *name, uint64_t *out)
+{
+	const json_t *j = json_object_get(o, name);
+
+	if (!json_is_integer(j) || json_integer_value(j) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(j);
+	return 0;
+}
+
+static int
+json_b64u32(const json_t *o, const char *name, uint8_t out[32])
+{
+	return codec_b64u_decode_exact(out, 32, json_string_value(json_object_get(o, name)));
+}
+
+static json_t *
+b64u_json(const uint8_t *bin, size_t len)
+{
+	char *s = codec_b64u_encode_alloc(bin, len);
+	json_t *j;
+
+	if (s == NULL)
+		return NULL;
+	j = json_string(s);
+	free(s);
+	return j;
+}
+
+/* ---- districts ---------------------------------------------------------- */
+
+static int
+district_decode(const json_t *o, struct archive_district *d)
+{
+	const char *id = json_string_value(json_object_get(o, "id"));
+	const json_t *spk = json_object_get(o, "server_sign_pk");
+	const json_t *kp = json_object_get(o, "key_path");
+	uint64_t next_op;
+
+	memset(d, 0, sizeof *d);
+	if (!codec_district_valid(id) || json_u64(o, "size", &d->size) != 0 ||
+	    json_b64u32(o, "head", d->head) != 0 || json_u64(o, "seq", &d->seq) != 0 ||
+	    json_u64(o, "acks_through", &d->acks_through) != 0 ||
+	    json_u64(o, "next_op", &next_op) != 0)
+		return ARCHIVE_ERR_CORRUPT;
+	snprintf(d->id, sizeof d->id, "%s", id);
+	if (json_is_string(spk)) {
+		if (codec_b64u_decode_exact(d->server_pk, 32, json_string_value(spk)) != 0)
+			return ARCHIVE_ERR_CORRUPT;
+		d->has_server_pk = 1;
+	} else if (!json_is_null(spk)) {
+		return ARCHIVE_ERR_CORRUPT;
+	}
+	if (json_is_string(kp)) {
+		if (json_string_length(kp) >= sizeof d->key_path)
+			return ARCHIVE_ERR_CORRUPT;
+		memcpy(d->key_path, json_string_value(kp), json_string_length(kp) + 1);
+	} else if (!json_is_null(kp)) {
+		return ARCHIVE_ERR_CORRUPT;
+	}
+	return ARCHIVE_OK;
+}
+
+static int
+district_load(struct archive_txn *t, const char *id, json_t **rec)
+{
+	uint8_t key[CODEC_DISTRICT_BUF];
+
+	*rec = NULL;
+	if (key_id(key, id) == 0)
+		return ARCHIVE_ERR_ARG;
+	return get_json(t, t->a->districts, key, strlen(id), rec);
+}
+
+static int
+district_store(struct archive_txn *t, const char *id, const json_t *rec)
+{
+	return put_json(t, t->a->districts, id, strlen(id), rec);
+}
+
+int
+archive_district_get(struct archive_txn *t, const char *id, struct archive_district *d)
+{
+	json_t *rec;
+	int rc = district_load(t, id, &rec);
+
+	if (rc != ARCHIVE_OK)
+		return rc;
+	rc = district_decode(rec, d);
+	json_decref(rec);
+	return rc;
+}
+
+int
+archive_district_create(struct archive_txn *t, const char *id)
+{
+	uint8_t zero[32] = {0};
+	json_t *rec, *old;
+	int rc;
+
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	rc = district_load(t, id, &old);
+	json_decref(old);
+	if (rc == ARCHIVE_OK)
+		return ARCHIVE_ERR_EXISTS;
+	if (rc != ARCHIVE_ERR_NOT_FOUND)
+		return rc;
+	rec = json_pack("{s:i, s:s, s:i, s:o, s:n, s:n, s:i, s:i, s:i}", "v", REC_V1, "id", id,
+	                "size", 0, "head", b64u_json(zero, 32), "server_sign_pk", "key_path", "seq",
+	                0, "acks_through", 0, "next_op", 1);
+	if (rec == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	rc = district_store(t, id, rec);
+	json_decref(rec);
+	return rc;
+}
+
+static int
+district_set(struct archive_txn *t, const char *id, const char *name, json_t *val)
+{
+	json_t *rec;
+	int rc;
+
+	if (val == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	if (!t->write) {
+		json_decref(val);
+		return ARCHIVE_ERR_RDONLY;
+	}
+	rc = district_load(t, id, &rec);
+	if (rc != ARCHIVE_OK) {
+		json_decref(val);
+		return rc;
+	}
+	if (json_object_set_new(rec, name, val) != 0)
+		rc = ARCHIVE_ERR_NOMEM;
+	else
+		rc = district_store(t, id, rec);
+	json_decref(rec);
+	return rc;
+}
+
+int
+archive_district_set_key_path(struct archive_txn *t, const char *id, const char *path)
+{
+	if (path == NULL || path[0] == '\0' || strlen(path) >= ARCHIVE_PATH_MAX)
+		return ARCHIVE_ERR_ARG;
+	return district_set(t, id, "key_path", json_string(path));
+}
+
+int
+archive_district_set_server_key(struct archive_txn *t, const char *id, const uint8_t pk[32])
+{
+	return district_set(t, id, "server_sign_pk", b64u_json(pk, 32));
+}
+
+int
+archive_district_foreach(struct archive_txn *t,
+                         int (*fn)(void *ctx, const struct archive_district *d), void *ctx)
+{
+	struct archive_district *d = malloc(sizeof *d);
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc, op = MDB_FIRST;
+
+	if (d == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	rc = mdb_cursor_open(t->txn, t->a->districts, &c);
+	if (rc != 0) {
+		free(d);
+		return mdb_err(rc);
+	}
+	for (;;) {
+		json_t *rec;
+
+		rc = mdb_cursor_get(c, &k, &v, (MDB_cursor_op)op);
+		op = MDB_NEXT;
+		if (rc == MDB_NOTFOUND) {
+			rc = ARCHIVE_OK;
+			break;
+		}
+		if (rc != 0) {
+			rc = mdb_err(rc);
+			break;
+		}
+		rc = parse_json(&v, &rec);
+		if (rc == ARCHIVE_OK) {
+			rc = district_decode(rec, d);
+			json_decref(rec);
+		}
+		if (rc == ARCHIVE_OK)
+			rc = fn(ctx, d);
+		if (rc != ARCHIVE_OK)
+			break;
+	}
+	mdb_cursor_close(c);
+	free(d);
+	return rc;
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+static int
+entry_decode(const MDB_val *v, uint64_t index, struct archive_entry *e)
+{
+	const uint8_t *p = v->mv_data;
+
+	memset(e, 0, sizeof *e);
+	if (v->mv_size <= ENTRY_HDR || p[0] != REC_V1 ||
+	    (p[1] != CHAIN_KIND_REPORT && p[1] != CHAIN_KIND_FOLLOWUP) || p[108] > 1)
+		return ARCHIVE_ERR_CORRUPT;
+	e->index = index;
+	e->kind = p[1];
+	memcpy(e->lookup, p + 2, 32);
+	memcpy(e->envelope_hash, p + 34, 32);
+	memcpy(e->chain, p + 66, 32);
+	memcpy(e->day, p + 98, CODEC_DAY_LEN);
+	e->day[CODEC_DAY_LEN] = '\0';
+	e->has_reply_pk = p[108];
+	memcpy(e->reply_pk, p + 109, 32);
+	e->envelope = p + ENTRY_HDR;
+	e->envelope_len = v->mv_size - ENTRY_HDR;
+	if (!codec_day_valid(e->day))
+		return ARCHIVE_ERR_CORRUPT;
+	return ARCHIVE_OK;
+}
+
+int
+archive_entry_get(struct archive_txn *t, const char *id, uint64_t index, struct archive_entry *e)
+{
+	uint8_t key[ENTRY_KEYLEN];
+	size_t klen = key_id_u64(key, id, index);
+	MDB_val v;
+	int rc;
+
+	memset(e, 0, sizeof *e);
+	if (klen == 0 || index == 0)
+		return ARCHIVE_ERR_ARG;
+	rc = get_raw(t, t->a->entries, key, klen, &v);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	return entry_decode(&v, index, e);
+}
+
+int
+archive_chain_at(struct archive_txn *t, const char *id, uint64_t index, uint8_t out[32])
+{
+	struct archive_entry e;
+	int rc;
+
+	memset(out, 0, 32);
+	if (index == 0)
+		return codec_district_valid(id) ? ARCHIVE_OK : ARCHIVE_ERR_ARG;
+	rc = archive_entry_get(t, id, index, &e);
+	if (rc == ARCHIVE_OK)
+		memcpy(out, e.chain, 32);
+	return rc;
+}
+
+static int
+same_entry(const struct archive_entry *a, const struct archive_entry *b)
+{
+	return a->kind == b->kind && sodium_memcmp(a->lookup, b->lookup, 32) == 0 &&
+	       sodium_memcmp(a->envelope_hash, b->envelope_hash, 32) == 0 &&
+	       sodium_memcmp(a->chain, b->chain, 32) == 0 && strcmp(a->day, b->day) == 0 &&
+	       a->envelope_len == b->envelope_len &&
+	       memcmp(a->envelope, b->envelope, a->envelope_len) == 0;
+}
+
+static int
+lookup_key(uint8_t key[LOOKUP_KEY], const char *id, const uint8_t lookup[32], size_t *klen)
+{
+	size_t n = key_id(key, id);
+
+	if (n == 0)
+		return ARCHIVE_ERR_ARG;
+	memcpy(key + n, lookup, 32);
+	*klen = n + 32;
+	return ARCHIVE_OK;
+}
+
+int
+archive_case_find(struct archive_txn *t, const char *id, const uint8_t lookup[32], uint64_t *index)
+{
+	uint8_t key[LOOKUP_KEY];
+	size_t klen;
+	MDB_val v;
+	int rc = lookup_key(key, id, lookup, &klen);
+
+	if (rc != ARCHIVE_OK)
+		return rc;
+	rc = get_raw(t, t->a->lookups, key, klen, &v);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (v.mv_size != 8)
+		return ARCHIVE_ERR_CORRUPT;
+	*index = codec_u64be_get(v.mv_data);
+	return ARCHIVE_OK;
+}
+
+static int
+case_create(struct archive_txn *t, const char *id, const struct archive_entry *e)
+{
+	uint8_t key[LOOKUP_KEY], ikey[ENTRY_KEYLEN], ib[8];
+	size_t klen, iklen = key_id_u64(ikey, id, e->index);
+	json_t *rec;
+	int rc;
+
+	rc = lookup_key(key, id, e->lookup, &klen);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	codec_u64be_put(ib, e->index);
+	rc = put_raw(t, t->a->lookups, key, klen, ib, 8, MDB_NOOVERWRITE);
+	if (rc == ARCHIVE_ERR_EXISTS)
+		return ARCHIVE_ERR_CASE;
+	if (rc != ARCHIVE_OK)
+		return rc;
+	rec = json_pack("{s:i, s:s, s:I, s:o, s:o, s:s, s:s, s:[{s:s, s:s, s:s, s:s}], s:[], "
+	                "s:[]}",
+	                "v", REC_V1, "district", id, "index", (json_int_t)e->index, "lookup",
+	                b64u_json(e->lookup, 32), "reply_pk", b64u_json(e->reply_pk, 32), "day",
+	                e->day, "status", "received", "history", "day", e->day, "by", "server",
+	                "event", "received", "status", "received", "followups", "replies");
+	if (rec == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	rc = put_json(t, t->a->cases, ikey, iklen, rec);
+	json_decref(rec);
+	return rc;
+}
+
+static int
+case_add_followup(struct archive_txn *t, const char *id, const struct archive_entry *e)
+{
+	uint64_t index;
+	json_t *rec, *f;
+	int rc = archive_case_find(t, id, e->lookup, &index);
+
+	if (rc == ARCHIVE_ERR_NOT_FOUND)
+		return ARCHIVE_ERR_CASE;
+	if (rc != ARCHIVE_OK)
+		return rc;
+	rc = archive_case_get(t, id, index, &rec);
+	if (rc != ARCHIVE_OK)
+		return rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
+	f = json_object_get(rec, "followups");
+	if (!json_is_array(f)) {
+		rc = ARCHIVE_ERR_CORRUPT;
+	} else if (json_array_append_new(f, json_pack("{s:I, s:s}", "index", (json_int_t)e->index,
+	                                              "day", e->day)) != 0) {
+		rc = ARCHIVE_ERR_NOMEM;
+	} else {
+		rc = archive_case_put(t, id, index, rec);
+	}
+	json_decref(rec);
+	return rc;
+}
+
+int
+archive_entry_add(struct archive_txn *t, const char *id, const struct archive_entry *e)
+{
+	struct archive_district d;
+	uint8_t key[ENTRY_KEYLEN], calc[32], *val;
+	size_t klen;
+	json_t *rec;
+	int rc;
+
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	klen = key_id_u64(key, id, e->index);
+	if (klen == 0 || e->index == 0 || e->index > (uint64_t)INT64_MAX ||
+	    (e->kind != CHAIN_KIND_REPORT && e->kind != CHAIN_KIND_FOLLOWUP) ||
+	    !codec_day_valid(e->day) || e->envelope == NULL || e->envelope_len == 0 ||
+	    (e->kind == CHAIN_KIND_REPORT && !e->has_reply_pk))
+		return ARCHIVE_ERR_ARG;
+	rc = archive_district_get(t, id, &d);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (e->index <= d.size) {
+		struct archive_entry held;
+
+		rc = archive_entry_get(t, id, e->index, &held);
+		if (rc != ARCHIVE_OK)
+			return rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
+		return same_entry(&held, e) ? ARCHIVE_SKIPPED : ARCHIVE_ERR_CHAIN;
+	}
+	if (e->index != d.size + 1)
+		return ARCHIVE_ERR_ORDER;
+	chain_h256(calc, e->envelope, e->envelope_len);
+	if (sodium_memcmp(calc, e->envelope_hash, 32) != 0)
+		return ARCHIVE_ERR_CHAIN;
+	if (chain_next(calc, d.head, e->index, e->kind, e->lookup, e->envelope_hash, e->day) != 0)
+		return ARCHIVE_ERR_ARG;
+	if (sodium_memcmp(calc, e->chain, 32) != 0)
+		return ARCHIVE_ERR_CHAIN;
+
+	rc = e->kind == CHAIN_KIND_REPORT ? case_create(t, id, e) : case_add_followup(t, id, e);
+	if (rc != ARCHIVE_OK)
+		return rc;
+
+	if (e->envelope_len > SIZE_MAX - ENTRY_HDR)
+		return ARCHIVE_ERR_ARG;
+	val = malloc(ENTRY_HDR + e->envelope_len);
+	if (val == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	val[0] = REC_V1;
+	val[1] = (uint8_t)e->kind;
+	memcpy(val + 2, e->lookup, 32);
+	memcpy(val + 34, e->envelope_hash, 32);
+	memcpy(val + 66, e->chain, 32);
+	memcpy(val + 98, e->day, CODEC_DAY_LEN);
+	val[108] = e->kind == CHAIN_KIND_REPORT ? 1 : 0;
+	if (val[108])
+		memcpy(val + 109, e->reply_pk, 32);
+	else
+		memset(val + 109, 0, 32);
+	memcpy(val + ENTRY_HDR, e->envelope, e->envelope_len);
+	rc = put_raw(t, t->a->entries, key, klen, val, ENTRY_HDR + e->envelope_len,
+	             MDB_NOOVERWRITE);
+	free(val);
+	if (rc == ARCHIVE_ERR_EXISTS)
+		return ARCHIVE_ERR_CORRUPT; /* an entry beyond size: the record is broken */
+	if (rc != ARCHIVE_OK)
+		return rc;
+
+	rc = district_load(t, id, &rec);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (json_object_set_new(rec, "size", json_integer((json_int_t)e->index)) != 0 ||
+	    json_object_set_new(rec, "head", b64u_json(e->chain, 32)) != 0)
+		rc = ARCHIVE_ERR_NOMEM;
+	else
+		rc = district_store(t, id, rec);
+	json_decref(rec);
+	return rc;
+}
+
+/* ---- cases -------------------------------------------------------------- */
+
+/* Checks the members every reader relies on. */
+static int
+case_valid(const json_t *rec, const char *id, uint64_t index)
+{
+	uint8_t b[32];
+	uint64_t ix;
+
+	return json_is_object(rec) && json_integer_value(json_object_get(rec, "v")) == REC_V1 &&
+	       json_is_string(json_object_get(rec, "district")) &&
+	       strcmp(json_string_value(json_object_get(rec, "district")), id) == 0 &&
+	       json_u64(rec, "index", &ix) == 0 && ix == index &&
+	       json_b64u32(rec, "lookup", b) == 0 && json_b64u32(rec, "reply_pk", b) == 0 &&
+	       codec_day_valid(json_string_value(json_object_get(rec, "day"))) &&
+	       json_is_string(json_object_get(rec, "status")) &&
+	       json_is_array(json_object_get(rec, "history")) &&
+	       json_is_array(json_object_get(rec, "followups")) &&
+	       json_is_array(json_object_get(rec, "replies"));
+}
+
+int
+archive_case_get(struct archive_txn *t, const char *id, uint64_t index, json_t **rec)
+{
+	uint8_t key[ENTRY_KEYLEN];
+	size_t klen = key_id_u64(key, id, index);
+	int rc;
+
+	*rec = NULL;
+	if (klen == 0)
+		return ARCHIVE_ERR_ARG;
+	rc = get_json(t, t->a->cases, key, klen, rec);
+	if (rc == ARCHIVE_OK && !case_valid(*rec, id, index)) {
+		json_decref(*rec);
+		*rec = NULL;
+		rc = ARCHIVE_ERR_CORRUPT;
+	}
+	return rc;
+}
+
+int
+archive_case_put(struct archive_txn *t, const char *id, uint64_t index, const json_t *rec)
+{
+	uint8_t key[ENTRY_KEYLEN];
+	size_t klen = key_id_u64(key, id, index);
+	json_t *old;
+	int rc;
+
+	if (klen == 0 || !case_valid(rec, id, index))
+		return ARCHIVE_ERR_ARG;
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	rc = archive_case_get(t, id, index, &old);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (!json_equal(json_object_get(old, "lookup"), json_object_get(rec, "lookup")))
+		rc = ARCHIVE_ERR_ARG;
+	json_decref(old);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	return put_json(t, t->a->cases, key, klen, rec);
+}
+
+/* Splits a key id NUL u64be(x) [rest]. */
+static int
+split_key(const MDB_val *k, size_t rest, char id[CODEC_DISTRICT_BUF], uint64_t *x)
+{
+	const uint8_t *p = k->mv_data;
+	const uint8_t *nul = memchr(p, 0, k->mv_size);
+	size_t n;
+
+	if (nul == NULL)
+		return -1;
+	n = (size_t)(nul - p);
+	if (n == 0 || n > CODEC_DISTRICT_MAX || k->mv_size != n + 1 + 8 + rest)
+		return -1;
+	memcpy(id, p, n);
+	id[n] = '\0';
+	*x = codec_u64be_get(p + n + 1);
+	return 0;
+}
+
+/*
+ * Walks dbi from the first key with prefix (all keys when plen is 0) while
+ * keys keep it; fn gets key and value.
+ */
+static int
+walk(struct archive_txn *t, MDB_dbi dbi, const uint8_t *prefix, size_t plen,
+     int (*fn)(void *ctx, const MDB_val *k, const MDB_val *v), void *ctx)
+{
+	MDB_cursor *c;
+	MDB_val k = {plen, (void *)(uintptr_t)prefix}, v;
+	int rc = mdb_cursor_open(t->txn, dbi, &c);
+	MDB_cursor_op op = plen ? MDB_SET_RANGE : MDB_FIRST;
+
+	if (rc != 0)
+		return mdb_err(rc);
+	for (;;) {
+		rc = mdb_cursor_get(c, &k, &v, op);
+		op = MDB_NEXT;
+		if (rc == MDB_NOTFOUND) {
+			rc = ARCHIVE_OK;
+			break;
+		}
+		if (rc != 0) {
+			rc = mdb_err(rc);
+			break;
+		}
+		if (plen && (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)) {
+			rc = ARCHIVE_OK;
+			break;
+		}
+		rc = fn(ctx, &k, &v);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc;
+}
+
+struct case_walk {
+	struct archive_txn *t;
+	int (*fn)(void *ctx, const char *id, uint64_t index, const json_t *rec);
+	void *ctx;
+};
+
+static int
+case_walk_one(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	struct case_walk *w = ctx;
+	char id[CODEC_DISTRICT_BUF];
+	uint64_t index;
+	json_t *rec;
+	int rc;
+
+	if (split_key(k, 0, id, &index) != 0)
+		return ARCHIVE_ERR_CORRUPT;
+	rc = parse_json(v, &rec);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (!case_valid(rec, id, index))
+		rc = ARCHIVE_ERR_CORRUPT;
+	else
+		rc = w->fn(w->ctx, id, index, rec);
+	json_decref(rec);
+	return rc;
+}
+
+int
+archive_case_foreach(struct archive_txn *t, const char *id,
+                     int (*fn)(void *ctx, const char *id, uint64_t index, const json_t *rec),
+                     void *ctx)
+{
+	struct case_walk w = {t, fn, ctx};
+	uint8_t prefix[CODEC_DISTRICT_BUF];
+	size_t plen = 0;
+
+	if (id != NULL && (plen = key_id(prefix, id)) == 0)
+		return ARCHIVE_ERR_ARG;
+	return walk(t, t->a->cases, prefix, plen, case_walk_one, &w);
+}
+
+/* ---- outbox and replies ------------------------------------------------- */
+
+int
+archive_outbox_add(struct archive_txn *t, const char *id, json_t *op)
+{
+	uint8_t key[ENTRY_KEYLEN];
+	const char *kind = json_string_value(json_object_get(op, "op"));
+	uint64_t index, next;
+	json_t *rec, *crec;
+	size_t klen;
+	int rc;
+
+	if (!json_is_object(op) || kind == NULL ||
+	    (strcmp(kind, "status") != 0 && strcmp(kind, "reply") != 0) ||
+	    json_u64(op, "case", &index) != 0)
+		return ARCHIVE_ERR_ARG;
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	rc = archive_case_get(t, id, index, &crec);
+	json_decref(crec);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	rc = district_load(t, id, &rec);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (json_u64(rec, "next_op", &next) != 0) {
+		json_decref(rec);
+		return ARCHIVE_ERR_CORRUPT;
+	}
+	if (json_object_set_new(op, "v", json_integer(REC_V1)) != 0 ||
+	    json_object_set_new(rec, "next_op", json_integer((json_int_t)next + 1)) != 0) {
+		json_decref(rec);
+		return ARCHIVE_ERR_NOMEM;
+	}
+	klen = key_id_u64(key, id, next);
+	rc = put_json(t, t->a->outbox, key, klen, op);
+	if (rc == ARCHIVE_OK)
+		rc = district_store(t, id, rec);
+	json_decref(rec);
+	return rc;
+}
+
+struct outbox_walk {
+	int (*fn)(void *ctx, uint64_t opno, const json_t *op);
+	void *ctx;
+	uint64_t count;
+};
+
+static int
+outbox_walk_one(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	struct outbox_walk *w = ctx;
+	char id[CODEC_DISTRICT_BUF];
+	uint64_t opno;
+	json_t *op;
+	int rc;
+
+	if (split_key(k, 0, id, &opno) != 0)
+		return ARCHIVE_ERR_CORRUPT;
+	w->count++;
+	if (w->fn == NULL)
+		return 0;
+	rc = parse_json(v, &op);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	rc = w->fn(w->ctx, opno, op);
+	json_decref(op);
+	return rc;
+}
+
+int
+archive_outbox_foreach(struct archive_txn *t, const char *id,
+                       int (*fn)(void *ctx, uint64_t opno, const json_t *op), void *ctx)
+{
+	struct outbox_walk w = {fn, ctx, 0};
+	uint8_t prefix[CODEC_DISTRICT_BUF];
+	size_t plen = key_id(prefix, id);
+
+	if (plen == 0)
+		return ARCHIVE_ERR_ARG;
+	return walk(t, t->a->outbox, prefix, plen, outbox_walk_one, &w);
+}
+
+int
+archive_outbox_count(struct archive_txn *t, const char *id, uint64_t *n)
+{
+	struct outbox_walk w = {NULL, NULL, 0};
+	uint8_t prefix[CODEC_DISTRICT_BUF];
+	size_t plen = key_id(prefix, id);
+	int rc;
+
+	*n = 0;
+	if (plen == 0)
+		return ARCHIVE_ERR_ARG;
+	rc = walk(t, t->a->outbox, prefix, plen, outbox_walk_one, &w);
+	*n = w.count;
+	return rc;
+}
+
+static size_t
+reply_key(uint8_t key[REPLY_KEY], const char *id, uint64_t index, uint32_t n, int whom)
+{
+	size_t klen = key_id_u64(key, id, index);
+
+	if (klen == 0 || (whom != ARCHIVE_REPLY_TO_REPORTER && whom != ARCHIVE_REPLY_TO_DISTRICT))
+		return 0;
+	codec_u32be_put(key + klen, n);
+	key[klen + 4] = (uint8_t)whom;
+	return klen + 5;
+}
+
+int
+archive_reply_put(struct archive_txn *t, const char *id, uint64_t index, uint32_t n, int whom,
+                  const uint8_t *env, size_t len)
+{
+	uint8_t key[REPLY_KEY];
+	size_t klen = reply_key(key, id, index, n, whom);
+	json_t *rec;
+	int rc;
+
+	if (klen == 0 || env == NULL || len == 0 || n == 0)
+		return ARCHIVE_ERR_ARG;
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	rc = archive_case_get(t, id, index, &rec);
+	json_decref(rec);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	return put_raw(t, t->a->replies, key, klen, env, len, MDB_NOOVERWRITE);
+}
+
+int
+archive_reply_get(struct archive_txn *t, const char *id, uint64_t index, uint32_t n, int whom,
+                  const uint8_t **env, size_t *len)
+{
+	uint8_t key[REPLY_KEY];
+	size_t klen = reply_key(key, id, index, n, whom);
+	MDB_val v;
+	int rc;
+
+	*env = NULL;
+	*len = 0;
+	if (klen == 0)
+		return ARCHIVE_ERR_ARG;
+	rc = get_raw(t, t->a->replies, key, klen, &v);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	*env = v.mv_data;
+	*len = v.mv_size;
+	return ARCHIVE_OK;
+}
+
+int
+archive_update_done(struct archive_txn *t, const char *id, uint64_t seq, uint64_t acks_through)
+{
+	struct archive_district d;
+	uint8_t prefix[CODEC_DISTRICT_BUF];
+	size_t plen = key_id(prefix, id);
+	MDB_cursor *c;
+	MDB_val k = {plen, prefix}, v;
+	json_t *rec;
+	int rc;
+
+	if (plen == 0)
+		return ARCHIVE_ERR_ARG;
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	rc = archive_district_get(t, id, &d);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (seq != d.seq + 1 || acks_through > d.size || acks_through < d.acks_through)
+		return ARCHIVE_ERR_SEQ;
+	rc = mdb_cursor_open(t->txn, t->a->outbox, &c);
+	if (rc != 0)
+		return mdb_err(rc);
+	for (;;) {
+		k.mv_size = plen;
+		k.mv_data = prefix;
+		rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+		if (rc != 0 || k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+			break;
+		rc = mdb_cursor_del(c, 0);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	rc = district_load(t, id, &rec);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (json_object_set_new(rec, "seq", json_integer((json_int_t)seq)) != 0 ||
+	    json_object_set_new(rec, "acks_through", json_integer((json_int_t)acks_through)) != 0)
+		rc = ARCHIVE_ERR_NOMEM;
+	else
+		rc = district_store(t, id, rec);
+	json_decref(rec);
+	return rc;
+}
+
+/* ---- access log --------------------------------------------------------- */
+
+int
+archive_log_add(struct archive_txn *t, const char *day, const char *user, const char *command,
+                const char *case_name)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint8_t key[8];
+	uint64_t next = 1;
+	json_t *rec;
+	int rc;
+
+	if (!codec_day_valid(day) || command == NULL || command[0] == '\0')
+		return ARCHIVE_ERR_ARG;
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	rc = mdb_cursor_open(t->txn, t->a->access, &c);
+	if (rc != 0)
+		return mdb_err(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	if (rc == 0 && k.mv_size == 8)
+		next = codec_u64be_get(k.mv_data) + 1;
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	rec = json_pack("{s:i, s:s, s:s?, s:s, s:s?}", "v", REC_V1, "day", day, "user", user,
+	                "command", command, "case", case_name);
+	if (rec == NULL)
+		return ARCHIVE_ERR_ARG; /* text that is not UTF-8, or no memory */
+	codec_u64be_put(key, next);
+	rc = put_json(t, t->a->access, key, 8, rec);
+	json_decref(rec);
+	return rc;
+}
+
+struct log_walk {
+	int (*fn)(void *ctx, const json_t *rec);
+	void *ctx;
+};
+
+static int
+log_walk_one(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	struct log_walk *w = ctx;
+	json_t *rec;
+	int rc;
+
+	if (k->mv_size != 8)
+		return ARCHIVE_ERR_CORRUPT;
+	rc = parse_json(v, &rec);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	rc = w->fn(w->ctx, rec);
+	json_decref(rec);
+	return rc;
+}
+
+int
+archive_log_foreach(struct archive_txn *t, int (*fn)(void *ctx, const json_t *rec), void *ctx)
+{
+	struct log_walk w = {fn, ctx};
+
+	return walk(t, t->a->access, NULL, 0, log_walk_one, &w);
+}

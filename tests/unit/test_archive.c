@@ -1,0 +1,632 @@
+/*
+ * Unit tests for store/archive: the offline archive's LMDB store. Entries
+ * extend the verified head exactly, in one transaction or not at all;
+ * overlaps are skipped when identical and refused when not; cases, the
+ * outbox, update seqs, replies and the access log behave as documented.
+ */
+#include "tests/unit/cm.h"
+
+#include <lmdb.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crypto/chain.h"
+#include "crypto/codec.h"
+#include "store/archive.h"
+#include "tests/unit/testutil.h"
+
+#define DAY "2026-05-01"
+
+struct fx {
+	char *dir;
+	char *adir;
+	struct archive *a;
+};
+
+/* A chain of n entries as a server would make it (1-based; e[0] unused). */
+struct chain_fx {
+	struct archive_entry e[16];
+	uint8_t env[16][64];
+};
+
+static void
+make_chain(struct chain_fx *c, int n, const int *kinds)
+{
+	uint8_t prev[32] = {0};
+	uint8_t first_lookup[32];
+
+	memset(c, 0, sizeof *c);
+	randombytes_buf(first_lookup, 32);
+	for (int i = 1; i <= n; i++) {
+		struct archive_entry *e = &c->e[i];
+
+		e->index = (uint64_t)i;
+		e->kind = kinds != NULL ? kinds[i] : CHAIN_KIND_REPORT;
+		if (e->kind == CHAIN_KIND_FOLLOWUP)
+			memcpy(e->lookup, first_lookup, 32);
+		else if (i == 1)
+			memcpy(e->lookup, first_lookup, 32);
+		else
+			randombytes_buf(e->lookup, 32);
+		if (e->kind == CHAIN_KIND_REPORT) {
+			e->has_reply_pk = 1;
+			randombytes_buf(e->reply_pk, 32);
+		}
+		memcpy(e->day, DAY, sizeof DAY);
+		randombytes_buf(c->env[i], sizeof c->env[i]);
+		e->envelope = c->env[i];
+		e->envelope_len = sizeof c->env[i];
+		chain_h256(e->envelope_hash, e->envelope, e->envelope_len);
+		assert_int_equal(chain_next(e->chain, prev, e->index, e->kind, e->lookup,
+		                            e->envelope_hash, e->day),
+		                 0);
+		memcpy(prev, e->chain, 32);
+	}
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct archive_txn *t;
+
+	assert_non_null(f);
+	f->dir = testutil_tmpdir();
+	f->adir = malloc(strlen(f->dir) + 16);
+	assert_non_null(f->adir);
+	sprintf(f->adir, "%s/archive", f->dir);
+	assert_int_equal(archive_open(&f->a, f->adir, 1), ARCHIVE_OK);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_district_create(t, "d01"), ARCHIVE_OK);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	archive_close(f->a);
+	testutil_rmtree(f->dir);
+	free(f->dir);
+	free(f->adir);
+	free(f);
+	return 0;
+}
+
+static uint64_t
+size_of(struct archive *a, const char *id, uint8_t head[32])
+{
+	struct archive_txn *t;
+	struct archive_district d;
+
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_district_get(t, id, &d), ARCHIVE_OK);
+	archive_abort(t);
+	if (head != NULL)
+		memcpy(head, d.head, 32);
+	return d.size;
+}
+
+static void
+add_all(struct archive *a, struct chain_fx *c, int from, int to)
+{
+	struct archive_txn *t;
+
+	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
+	for (int i = from; i <= to; i++)
+		assert_int_equal(archive_entry_add(t, "d01", &c->e[i]), ARCHIVE_OK);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+}
+
+static void
+test_open_absent(void **state)
+{
+	char *dir = testutil_tmpdir();
+	char path[4200];
+	struct archive *a = NULL;
+	struct stat st;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/none", dir);
+	assert_int_equal(archive_open(&a, path, 0), ARCHIVE_ERR_NOT_FOUND);
+	assert_null(a);
+	assert_int_not_equal(stat(path, &st), 0); /* nothing was created */
+	/* an empty directory is not an archive either, and stays empty */
+	assert_int_equal(archive_open(&a, dir, 0), ARCHIVE_ERR_NOT_FOUND);
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	assert_int_not_equal(stat(path, &st), 0);
+	/* create makes the directory 0700 */
+	snprintf(path, sizeof path, "%s/new", dir);
+	assert_int_equal(archive_open(&a, path, 1), ARCHIVE_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	archive_close(a);
+	assert_int_equal(archive_open(&a, path, 0), ARCHIVE_OK);
+	archive_close(a);
+	testutil_rmtree(dir);
+	free(dir);
+}
+
+static void
+test_schema_version(void **state)
+{
+	struct fx *f = *state;
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val k = {7, (void *)(uintptr_t) "version"}, v;
+	uint8_t ver[4] = {0, 0, 0, 2};
+	struct archive *a;
+
+	archive_close(f->a);
+	f->a = NULL;
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
+	assert_int_equal(mdb_env_open(env, f->adir, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	v.mv_size = 4;
+	v.mv_data = ver;
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	assert_int_equal(archive_open(&a, f->adir, 0), ARCHIVE_ERR_CORRUPT);
+	assert_null(a);
+}
+
+static void
+test_district(void **state)
+{
+	struct fx *f = *state;
+	struct archive_txn *t;
+	struct archive_district d;
+	uint8_t zero[32] = {0}, pk[32];
+
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_district_create(t, "d01"), ARCHIVE_ERR_EXISTS);
+	assert_int_equal(archive_district_create(t, "-bad"), ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_district_get(t, "d02", &d), ARCHIVE_ERR_NOT_FOUND);
+	assert_int_equal(archive_district_get(t, "d01", &d), ARCHIVE_OK);
+	assert_string_equal(d.id, "d01");
+	assert_int_equal(d.size, 0);
+	assert_memory_equal(d.head, zero, 32);
+	assert_int_equal(d.has_server_pk, 0);
+	assert_string_equal(d.key_path, "");
+	assert_int_equal(d.seq, 0);
+	randombytes_buf(pk, 32);
+	assert_int_equal(archive_district_set_server_key(t, "d01", pk), ARCHIVE_OK);
+	assert_int_equal(archive_district_set_key_path(t, "d01", "/keys/district.key"), ARCHIVE_OK);
+	assert_int_equal(archive_district_set_key_path(t, "d01", ""), ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_district_set_key_path(t, "nope", "/x"), ARCHIVE_ERR_NOT_FOUND);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+
+	/* it persists across a reopen */
+	archive_close(f->a);
+	assert_int_equal(archive_open(&f->a, f->adir, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_district_get(t, "d01", &d), ARCHIVE_OK);
+	assert_int_equal(d.has_server_pk, 1);
+	assert_memory_equal(d.server_pk, pk, 32);
+	assert_string_equal(d.key_path, "/keys/district.key");
+	/* a read transaction cannot write */
+	assert_int_equal(archive_district_create(t, "d02"), ARCHIVE_ERR_RDONLY);
+	assert_int_equal(archive_log_add(t, DAY, "u", "show", "d01-1"), ARCHIVE_ERR_RDONLY);
+	archive_abort(t);
+}
+
+static void
+test_entries_commit(void **state)
+{
+	struct fx *f = *state;
+	struct chain_fx c;
+	struct archive_txn *t;
+	struct archive_entry got;
+	uint8_t head[32], at[32];
+	json_t *rec;
+	uint64_t ix;
+
+	make_chain(&c, 3, NULL);
+	add_all(f->a, &c, 1, 3);
+	assert_int_equal(size_of(f->a, "d01", head), 3);
+	assert_memory_equal(head, c.e[3].chain, 32);
+
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_entry_get(t, "d01", 2, &got), ARCHIVE_OK);
+	assert_int_equal(got.kind, CHAIN_KIND_REPORT);
+	assert_memory_equal(got.lookup, c.e[2].lookup, 32);
+	assert_memory_equal(got.chain, c.e[2].chain, 32);
+	assert_memory_equal(got.reply_pk, c.e[2].reply_pk, 32);
+	assert_string_equal(got.day, DAY);
+	assert_int_equal(got.envelope_len, sizeof c.env[2]);
+	assert_memory_equal(got.envelope, c.env[2], sizeof c.env[2]); /* bytes as received */
+	assert_int_equal(archive_entry_get(t, "d01", 4, &got), ARCHIVE_ERR_NOT_FOUND);
+	assert_int_equal(archive_chain_at(t, "d01", 0, at), ARCHIVE_OK);
+	assert_true(sodium_is_zero(at, 32));
+	assert_int_equal(archive_chain_at(t, "d01", 2, at), ARCHIVE_OK);
+	assert_memory_equal(at, c.e[2].chain, 32);
+	/* each report made a case named by its index, found by its lookup */
+	assert_int_equal(archive_case_get(t, "d01", 2, &rec), ARCHIVE_OK);
+	assert_string_equal(json_string_value(json_object_get(rec, "status")), "received");
+	assert_string_equal(json_string_value(json_object_get(rec, "day")), DAY);
+	assert_int_equal(json_array_size(json_object_get(rec, "history")), 1);
+	json_decref(rec);
+	assert_int_equal(archive_case_find(t, "d01", c.e[3].lookup, &ix), ARCHIVE_OK);
+	assert_int_equal(ix, 3);
+	archive_abort(t);
+}
+
+static void
+test_entries_abort(void **state)
+{
+	struct fx *f = *state;
+	struct chain_fx c;
+	struct archive_txn *t;
+	json_t *rec;
+	uint64_t ix;
+
+	make_chain(&c, 4, NULL);
+	add_all(f->a, &c, 1, 2);
+	/* entries 3 and 4 go in, then the transaction is dropped: none of it stays */
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d01", &c.e[3]), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d01", &c.e[4]), ARCHIVE_OK);
+	archive_abort(t);
+	assert_int_equal(size_of(f->a, "d01", NULL), 2);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_get(t, "d01", 3, &rec), ARCHIVE_ERR_NOT_FOUND);
+	assert_int_equal(archive_case_find(t, "d01", c.e[4].lookup, &ix), ARCHIVE_ERR_NOT_FOUND);
+	archive_abort(t);
+	/* and they can be added afterwards */
+	add_all(f->a, &c, 3, 4);
+	assert_int_equal(size_of(f->a, "d01", NULL), 4);
+}
+
+static void
+test_overlap_and_order(void **state)
+{
+	struct fx *f = *state;
+	struct chain_fx c;
+	struct archive_txn *t;
+	struct archive_entry e;
+	uint8_t env[64], head[32];
+
+	make_chain(&c, 5, NULL);
+	add_all(f->a, &c, 1, 3);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	/* identical overlap: skipped */
+	for (int i = 1; i <= 3; i++)
+		assert_int_equal(archive_entry_add(t, "d01", &c.e[i]), ARCHIVE_SKIPPED);
+	/* an overlap that differs: tampering */
+	e = c.e[2];
+	memcpy(env, c.env[2], 64);
+	env[10] ^= 1;
+	e.envelope = env;
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_CHAIN);
+	e = c.e[2];
+	e.chain[0] ^= 1;
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_CHAIN);
+	/* a gap */
+	assert_int_equal(archive_entry_add(t, "d01", &c.e[5]), ARCHIVE_ERR_ORDER);
+	/* the next entry with a wrong chain value, or an envelope that is not its hash */
+	e = c.e[4];
+	e.chain[31] ^= 0x80;
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_CHAIN);
+	e = c.e[4];
+	e.envelope = env;
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_CHAIN);
+	e = c.e[4];
+	e.day[9] = '2'; /* the chain binds the day */
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_CHAIN);
+	/* bad arguments */
+	e = c.e[4];
+	e.index = 0;
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_ARG);
+	e = c.e[4];
+	e.has_reply_pk = 0;
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_entry_add(t, "d09", &c.e[4]), ARCHIVE_ERR_NOT_FOUND);
+	/* none of the refusals moved the head */
+	assert_int_equal(archive_entry_add(t, "d01", &c.e[4]), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d01", &c.e[5]), ARCHIVE_OK);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(size_of(f->a, "d01", head), 5);
+	assert_memory_equal(head, c.e[5].chain, 32);
+}
+
+static void
+test_followups(void **state)
+{
+	struct fx *f = *state;
+	static const int kinds[] = {0, CHAIN_KIND_REPORT, CHAIN_KIND_REPORT, CHAIN_KIND_FOLLOWUP};
+	struct chain_fx c, other;
+	struct archive_txn *t;
+	struct archive_entry e;
+	uint8_t prev[32];
+	json_t *rec, *fu;
+
+	make_chain(&c, 3, kinds); /* 3 is a follow-up to case 1 */
+	add_all(f->a, &c, 1, 3);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_get(t, "d01", 1, &rec), ARCHIVE_OK);
+	fu = json_object_get(rec, "followups");
+	assert_int_equal(json_array_size(fu), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(fu, 0), "index")), 3);
+	json_decref(rec);
+	assert_int_equal(archive_case_get(t, "d01", 3, &rec), ARCHIVE_ERR_NOT_FOUND);
+	archive_abort(t);
+
+	/* a follow-up whose lookup is no case, and a report reusing a lookup */
+	make_chain(&other, 1, NULL);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	e = other.e[1];
+	e.index = 4;
+	e.kind = CHAIN_KIND_FOLLOWUP;
+	e.has_reply_pk = 0;
+	memcpy(prev, c.e[3].chain, 32);
+	assert_int_equal(chain_next(e.chain, prev, 4, e.kind, e.lookup, e.envelope_hash, e.day), 0);
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_CASE);
+	e.kind = CHAIN_KIND_REPORT;
+	e.has_reply_pk = 1;
+	memcpy(e.lookup, c.e[2].lookup, 32);
+	assert_int_equal(chain_next(e.chain, prev, 4, e.kind, e.lookup, e.envelope_hash, e.day), 0);
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_CASE);
+	archive_abort(t);
+	assert_int_equal(size_of(f->a, "d01", NULL), 3);
+}
+
+static void
+test_case_put(void **state)
+{
+	struct fx *f = *state;
+	struct chain_fx c;
+	struct archive_txn *t;
+	json_t *rec, *bad;
+
+	make_chain(&c, 1, NULL);
+	add_all(f->a, &c, 1, 1);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_get(t, "d01", 1, &rec), ARCHIVE_OK);
+	json_object_set_new(rec, "status", json_string("accepted"));
+	json_object_set_new(rec, "notes", json_array()); /* later versions add members */
+	assert_int_equal(archive_case_put(t, "d01", 1, rec), ARCHIVE_OK);
+	bad = json_deep_copy(rec);
+	json_object_set_new(bad, "lookup",
+	                    json_string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+	assert_int_equal(archive_case_put(t, "d01", 1, bad), ARCHIVE_ERR_ARG);
+	json_decref(bad);
+	bad = json_deep_copy(rec);
+	json_object_del(bad, "history");
+	assert_int_equal(archive_case_put(t, "d01", 1, bad), ARCHIVE_ERR_ARG);
+	json_decref(bad);
+	assert_int_equal(archive_case_put(t, "d01", 2, rec), ARCHIVE_ERR_ARG); /* index differs */
+	json_decref(rec);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_get(t, "d01", 1, &rec), ARCHIVE_OK);
+	assert_string_equal(json_string_value(json_object_get(rec, "status")), "accepted");
+	assert_true(json_is_array(json_object_get(rec, "notes")));
+	json_decref(rec);
+	archive_abort(t);
+}
+
+static int
+collect_op(void *ctx, uint64_t opno, const json_t *op)
+{
+	json_t *list = ctx;
+
+	(void)opno;
+	json_array_append(list, (json_t *)(uintptr_t)op);
+	return 0;
+}
+
+/* archive_outbox_add borrows the operation: this one frees it afterwards. */
+static int
+outbox_add(struct archive_txn *t, json_t *op)
+{
+	int rc;
+
+	assert_non_null(op);
+	rc = archive_outbox_add(t, "d01", op);
+	json_decref(op);
+	return rc;
+}
+
+static void
+test_outbox_and_seq(void **state)
+{
+	struct fx *f = *state;
+	struct chain_fx c;
+	struct archive_txn *t;
+	struct archive_district d;
+	json_t *list;
+	uint64_t n;
+
+	make_chain(&c, 2, NULL);
+	add_all(f->a, &c, 1, 2);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(outbox_add(t, json_pack("{s:s, s:i, s:s}", "op", "status", "case", 1,
+	                                         "status", "accepted")),
+	                 ARCHIVE_OK);
+	assert_int_equal(
+	        outbox_add(t, json_pack("{s:s, s:i, s:i}", "op", "reply", "case", 2, "n", 1)),
+	        ARCHIVE_OK);
+	/* no such case, no such op */
+	assert_int_equal(outbox_add(t, json_pack("{s:s, s:i}", "op", "status", "case", 7)),
+	                 ARCHIVE_ERR_NOT_FOUND);
+	assert_int_equal(outbox_add(t, json_pack("{s:s, s:i}", "op", "delete", "case", 1)),
+	                 ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	list = json_array();
+	assert_int_equal(archive_outbox_foreach(t, "d01", collect_op, list), ARCHIVE_OK);
+	assert_int_equal(json_array_size(list), 2); /* in the order queued */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "op")),
+	                    "status");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "op")),
+	                    "reply");
+	json_decref(list);
+	/* seq must be last + 1; acks at most the size */
+	assert_int_equal(archive_update_done(t, "d01", 2, 2), ARCHIVE_ERR_SEQ);
+	assert_int_equal(archive_update_done(t, "d01", 1, 3), ARCHIVE_ERR_SEQ);
+	assert_int_equal(archive_update_done(t, "d01", 1, 2), ARCHIVE_OK);
+	assert_int_equal(archive_outbox_count(t, "d01", &n), ARCHIVE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(archive_district_get(t, "d01", &d), ARCHIVE_OK);
+	assert_int_equal(d.seq, 1);
+	assert_int_equal(d.acks_through, 2);
+	assert_int_equal(archive_update_done(t, "d01", 1, 2), ARCHIVE_ERR_SEQ); /* replay */
+	assert_int_equal(archive_update_done(t, "d01", 2, 1), ARCHIVE_ERR_SEQ); /* acks go back */
+	assert_int_equal(archive_update_done(t, "d01", 2, 2), ARCHIVE_OK);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_district_get(t, "d01", &d), ARCHIVE_OK);
+	assert_int_equal(d.seq, 2);
+	archive_abort(t);
+}
+
+static void
+test_replies(void **state)
+{
+	struct fx *f = *state;
+	struct chain_fx c;
+	struct archive_txn *t;
+	const uint8_t *env;
+	size_t len;
+	uint8_t a[100], b[50];
+
+	make_chain(&c, 1, NULL);
+	add_all(f->a, &c, 1, 1);
+	randombytes_buf(a, sizeof a);
+	randombytes_buf(b, sizeof b);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_reply_put(t, "d01", 1, 1, ARCHIVE_REPLY_TO_REPORTER, a, sizeof a),
+	                 ARCHIVE_OK);
+	assert_int_equal(archive_reply_put(t, "d01", 1, 1, ARCHIVE_REPLY_TO_DISTRICT, b, sizeof b),
+	                 ARCHIVE_OK);
+	assert_int_equal(archive_reply_put(t, "d01", 1, 1, ARCHIVE_REPLY_TO_DISTRICT, a, sizeof a),
+	                 ARCHIVE_ERR_EXISTS);
+	assert_int_equal(archive_reply_put(t, "d01", 9, 1, ARCHIVE_REPLY_TO_DISTRICT, a, sizeof a),
+	                 ARCHIVE_ERR_NOT_FOUND);
+	assert_int_equal(archive_reply_put(t, "d01", 1, 2, 7, a, sizeof a), ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_reply_get(t, "d01", 1, 1, ARCHIVE_REPLY_TO_REPORTER, &env, &len),
+	                 ARCHIVE_OK);
+	assert_int_equal(len, sizeof a);
+	assert_memory_equal(env, a, sizeof a);
+	assert_int_equal(archive_reply_get(t, "d01", 1, 1, ARCHIVE_REPLY_TO_DISTRICT, &env, &len),
+	                 ARCHIVE_OK);
+	assert_memory_equal(env, b, sizeof b);
+	assert_int_equal(archive_reply_get(t, "d01", 1, 2, ARCHIVE_REPLY_TO_DISTRICT, &env, &len),
+	                 ARCHIVE_ERR_NOT_FOUND);
+	archive_abort(t);
+}
+
+static int
+collect_log(void *ctx, const json_t *rec)
+{
+	json_array_append((json_t *)ctx, (json_t *)(uintptr_t)rec);
+	return 0;
+}
+
+static void
+test_access_log(void **state)
+{
+	struct fx *f = *state;
+	struct archive_txn *t;
+	json_t *list;
+
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_log_add(t, DAY, "alice", "show", "d01-1"), ARCHIVE_OK);
+	assert_int_equal(archive_log_add(t, "2026-05-02", "bob", "show --extract", "d01-2"),
+	                 ARCHIVE_OK);
+	assert_int_equal(archive_log_add(t, "2026-13-01", "bob", "show", "d01-2"), ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_log_add(t, DAY, "bob", "", "d01-2"), ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_log_add(t, DAY, "\xff\xfe", "show", "d01-2"), ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_log_add(t, "2026-05-03", "carol", "status", "d01-1"), ARCHIVE_OK);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	list = json_array();
+	assert_int_equal(archive_log_foreach(t, collect_log, list), ARCHIVE_OK);
+	archive_abort(t);
+	assert_int_equal(json_array_size(list), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "user")),
+	                    "alice");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "command")),
+	                    "show --extract");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 2), "day")),
+	                    "2026-05-03");
+	json_decref(list);
+}
+
+static int
+count_case(void *ctx, const char *id, uint64_t index, const json_t *rec)
+{
+	int *n = ctx;
+
+	(void)rec;
+	assert_true(strcmp(id, "d01") == 0 || strcmp(id, "d02") == 0);
+	assert_true(index >= 1);
+	(*n)++;
+	return 0;
+}
+
+static void
+test_two_districts(void **state)
+{
+	struct fx *f = *state;
+	struct chain_fx c1, c2;
+	struct archive_txn *t;
+	int n = 0;
+
+	make_chain(&c1, 2, NULL);
+	make_chain(&c2, 3, NULL);
+	add_all(f->a, &c1, 1, 2);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_district_create(t, "d02"), ARCHIVE_OK);
+	for (int i = 1; i <= 3; i++)
+		assert_int_equal(archive_entry_add(t, "d02", &c2.e[i]), ARCHIVE_OK);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(size_of(f->a, "d01", NULL), 2);
+	assert_int_equal(size_of(f->a, "d02", NULL), 3);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_foreach(t, NULL, count_case, &n), ARCHIVE_OK);
+	assert_int_equal(n, 5);
+	n = 0;
+	assert_int_equal(archive_case_foreach(t, "d02", count_case, &n), ARCHIVE_OK);
+	assert_int_equal(n, 3);
+	archive_abort(t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_open_absent),
+	        cmocka_unit_test_setup_teardown(test_schema_version, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_district, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_entries_commit, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_entries_abort, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_overlap_and_order, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_followups, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_case_put, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_outbox_and_seq, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_replies, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_access_log, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_two_districts, setup, teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests_name("archive", tests, NULL, NULL);
+}
