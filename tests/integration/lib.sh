@@ -41,6 +41,14 @@ eq() {
 	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi
 }
 finish() {
+	# a sanitizer build reports memory errors and leaks of the server in its log
+	for log in "$T_DIR"/server.*.log; do
+		[ -f "$log" ] || continue
+		if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$log"; then
+			not_ok "sanitizer report in the server log:"
+			sed -n '1,40p' "$log"
+		fi
+	done
 	echo "$T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]
 }
