@@ -447,6 +447,8 @@ seen_put(struct run *run, uint64_t index, const uint8_t chain[32], const uint8_t
 		run->seen = ns;
 		run->nseen = n;
 	}
+	if (run->seen == NULL)
+		return -1;
 	memcpy(run->seen[k].chain, chain, 32);
 	run->seen[k].has = 1;
 	if (calc != NULL) {
@@ -535,7 +537,7 @@ check_new(struct run *run, const struct archive_entry *e)
 {
 	const char *id = run->g->district;
 	const char *kind = e->kind == CHAIN_KIND_REPORT ? "report" : "followup";
-	struct manifest_seen s;
+	struct manifest_seen s = {0};
 	uint64_t cix;
 	int rc, bad = 0;
 

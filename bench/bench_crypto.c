@@ -206,33 +206,40 @@ bench_size(size_t plen, const char *label)
 	memset(&s, 0, sizeof s);
 	if (scratch == NULL || make_sample(&s, plen) != 0) {
 		fprintf(stderr, "bench: setup failed\n");
+		free(scratch);
+		free(s.plain);
+		free(s.raw);
 		return 1;
 	}
 	printf("%s plaintext (P = %zu bytes, envelope %zu bytes)\n", label, plen, s.envlen);
 
-	for (n = 0, t0 = now(); (t = now() - t0) < TARGET_SECONDS || n < 2; n++)
-		if (seal_once(&s, &sink) != ENVELOPE_OK)
-			return 1;
-	report("envelope seal", plen, t, n);
-	for (n = 0, t0 = now(); (t = now() - t0) < TARGET_SECONDS || n < 2; n++)
+	int failed = 0;
+
+	for (n = 0, t0 = now(); !failed && ((t = now() - t0) < TARGET_SECONDS || n < 2); n++)
+		failed = seal_once(&s, &sink) != ENVELOPE_OK;
+	if (!failed)
+		report("envelope seal", plen, t, n);
+	for (n = 0, t0 = now(); !failed && ((t = now() - t0) < TARGET_SECONDS || n < 2); n++)
 		raw_push(s.plain, plen, NULL, scratch, NULL);
-	report("secretstream push (64 KiB chunks)", plen, t, n);
-	for (n = 0, t0 = now(); (t = now() - t0) < TARGET_SECONDS || n < 2; n++)
-		if (open_once(&s) != ENVELOPE_OK)
-			return 1;
-	report("envelope open", plen, t, n);
-	for (n = 0, t0 = now(); (t = now() - t0) < TARGET_SECONDS || n < 2; n++)
-		if (raw_pull(s.raw, s.rawlen, scratch) != 0)
-			return 1;
-	report("secretstream pull (64 KiB chunks)", plen, t, n);
-	if (plen <= 4096)
-		bench_box_seal();
+	if (!failed)
+		report("secretstream push (64 KiB chunks)", plen, t, n);
+	for (n = 0, t0 = now(); !failed && ((t = now() - t0) < TARGET_SECONDS || n < 2); n++)
+		failed = open_once(&s) != ENVELOPE_OK;
+	if (!failed)
+		report("envelope open", plen, t, n);
+	for (n = 0, t0 = now(); !failed && ((t = now() - t0) < TARGET_SECONDS || n < 2); n++)
+		failed = raw_pull(s.raw, s.rawlen, scratch) != 0;
+	if (!failed) {
+		report("secretstream pull (64 KiB chunks)", plen, t, n);
+		if (plen <= 4096)
+			bench_box_seal();
+	}
 
 	free(s.plain);
 	free(s.env);
 	free(s.raw);
 	free(scratch);
-	return 0;
+	return failed;
 }
 
 int

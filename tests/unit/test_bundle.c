@@ -46,11 +46,9 @@ test_vector_update(void **state)
 	testutil_b64u(pk, 32, testutil_str(json_object_get(keys, "public"), "sign_pk"));
 	assert_int_equal(read_all(upd, strlen(upd), BUNDLE_SIG_UPDATE, pk, &lines), BUNDLE_OK);
 	assert_int_equal(lines, 2);
-	assert_int_equal(read_all(tam, strlen(tam), BUNDLE_SIG_UPDATE, pk, &lines),
-	                 BUNDLE_ERR_SIG);
+	assert_int_equal(read_all(tam, strlen(tam), BUNDLE_SIG_UPDATE, pk, &lines), BUNDLE_ERR_SIG);
 	/* the right bytes under another type do not verify either */
-	assert_int_equal(read_all(upd, strlen(upd), BUNDLE_SIG_EXPORT, pk, &lines),
-	                 BUNDLE_ERR_SIG);
+	assert_int_equal(read_all(upd, strlen(upd), BUNDLE_SIG_EXPORT, pk, &lines), BUNDLE_ERR_SIG);
 	json_decref(keys);
 	json_decref(b);
 }
@@ -113,9 +111,9 @@ test_roundtrip_and_forgeries(void **state)
 			size_t n = (size_t)(l2 - good);
 			memcpy(t, good, n);
 			memcpy(t + n, l3, len - (size_t)(l3 - good));
-			assert_int_equal(read_all(t, len - (size_t)(l3 - l2), BUNDLE_SIG_EXPORT,
-			                          pk, &lines),
-			                 BUNDLE_ERR_SIG);
+			assert_int_equal(
+			        read_all(t, len - (size_t)(l3 - l2), BUNDLE_SIG_EXPORT, pk, &lines),
+			        BUNDLE_ERR_SIG);
 			free(t);
 		}
 	}
