@@ -155,4 +155,10 @@ install-deps:
 clean:
 	rm -rf $(BUILD)
 
+# Further targets live beside what they build: install (deploy/install.mk),
+# benchmarks (bench/bench.mk), fuzzing and stress (tests/fuzz/fuzz.mk).
+-include deploy/install.mk
+-include bench/bench.mk
+-include tests/fuzz/fuzz.mk
+
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

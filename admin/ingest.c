@@ -11,6 +11,7 @@
 #include "admin/keys.h"
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
+#include "crypto/serverkey.h"
 
 /* Problems named in the one-line message; the rest are counted. */
 #define SHOWN_MAX 12
@@ -790,7 +791,7 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 	memset(&run, 0, sizeof run);
 	run.g = g;
 	run.key = key;
-	keys_server_fingerprint(res->server_fp, g->server_pk);
+	serverkey_fingerprint(res->server_fp, g->server_pk);
 	if (strcmp(key->pub.id, g->district) != 0)
 		return finish(res, INGEST_REFUSED, NULL,
 		              strdup_printf("the bundle is for district %s, the key for %s",
@@ -815,7 +816,7 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 
 	/* the server's key: pinned on first use */
 	if (d.has_server_pk && sodium_memcmp(d.server_pk, g->server_pk, 32) != 0) {
-		keys_server_fingerprint(pinned_fp, d.server_pk);
+		serverkey_fingerprint(pinned_fp, d.server_pk);
 		if (!accept_new_key) {
 			archive_abort(run.t);
 			return finish(

@@ -8,24 +8,6 @@
 #include "admin/term.h"
 #include "crypto/chain.h"
 
-void
-keys_server_fingerprint(char out[KEYFILE_FINGERPRINT_BUF], const uint8_t pk[32])
-{
-	uint8_t h[32];
-	char hex[33];
-	size_t o = 0;
-
-	chain_h256(h, pk, 32);
-	codec_hex_encode(hex, sizeof hex, h, 16);
-	for (int g = 0; g < 8; g++) {
-		if (g > 0)
-			out[o++] = ' ';
-		memcpy(out + o, hex + 4 * g, 4);
-		o += 4;
-	}
-	out[o] = '\0';
-}
-
 int
 keys_unlock(struct keyfile_secret **out, const char *path, const char *passfile,
             const char *district, char *err, size_t errsz)

@@ -13,13 +13,6 @@
 #include "crypto/keyfile.h"
 
 /*
- * Server key fingerprint: the first 16 bytes of H256(server_sign_pk) as
- * lowercase hex in 8 groups of 4 joined by spaces (the look of a district
- * fingerprint, without a domain prefix). Cannot fail.
- */
-void keys_server_fingerprint(char out[KEYFILE_FINGERPRINT_BUF], const uint8_t pk[32]);
-
-/*
  * Unlocks the secret key file at path with a passphrase from passfile or
  * the terminal. When district is non-NULL the key must belong to it.
  * Returns 0 with *out set, or -1 with a one-line reason in err (unreadable

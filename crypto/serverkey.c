@@ -304,3 +304,26 @@ serverkey_load(struct serverkey **out, const char *path)
 	*out = k;
 	return 0;
 }
+
+void
+serverkey_fingerprint(char out[SERVERKEY_FINGERPRINT_BUF], const uint8_t sign_pk[32])
+{
+	static const char prefix[] = "qingfeng-server-v1";
+	crypto_generichash_state st;
+	uint8_t h[32];
+	char hex[33];
+	size_t o = 0;
+
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, (const uint8_t *)prefix, sizeof prefix - 1);
+	crypto_generichash_update(&st, sign_pk, 32);
+	crypto_generichash_final(&st, h, sizeof h);
+	codec_hex_encode(hex, sizeof hex, h, 16);
+	for (int g = 0; g < 8; g++) {
+		if (g > 0)
+			out[o++] = ' ';
+		memcpy(out + o, hex + 4 * g, 4);
+		o += 4;
+	}
+	out[o] = '\0';
+}

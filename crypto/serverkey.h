@@ -41,4 +41,15 @@ int serverkey_load(struct serverkey **out, const char *path);
 /* Wipes and frees; NULL is fine. Cannot fail. */
 void serverkey_free(struct serverkey *k);
 
+/* "xxxx xxxx xxxx xxxx xxxx xxxx xxxx xxxx" and its NUL. */
+#define SERVERKEY_FINGERPRINT_BUF 40
+
+/*
+ * Writes the fingerprint of a server signing key: the first 16 bytes of
+ * H256("qingfeng-server-v1" || sign_pk) as lowercase hex in 8 groups of 4
+ * joined by spaces, the same shape as a district fingerprint. `init`
+ * prints it; the offline tool shows it when it pins the key. Cannot fail.
+ */
+void serverkey_fingerprint(char out[SERVERKEY_FINGERPRINT_BUF], const uint8_t sign_pk[32]);
+
 #endif

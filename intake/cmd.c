@@ -27,7 +27,7 @@ cmd_init(const char *dir)
 	struct serverkey *k = NULL;
 	struct store *st = NULL;
 	struct config c;
-	char pk[CODEC_B64U_BUF(32)];
+	char pk[SERVERKEY_FINGERPRINT_BUF];
 	int rc;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
@@ -50,7 +50,7 @@ cmd_init(const char *dir)
 		serverkey_free(k);
 		return 1;
 	}
-	codec_b64u_encode(pk, sizeof pk, k->sign_pk, 32);
+	serverkey_fingerprint(pk, k->sign_pk);
 	serverkey_free(k);
 	snprintf(path, sizeof path, "%s/db", dir);
 	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
@@ -71,7 +71,8 @@ cmd_init(const char *dir)
 		return 1;
 	}
 	printf("initialised %s\n", dir);
-	printf("server signing key: %s\n", pk);
+	printf("server key fingerprint: %s\n", pk);
+	printf("(the district's offline tool shows the same when it first ingests an export)\n");
 	printf("next: qingfeng-intake district add --data %s district.pub.json\n", dir);
 	return 0;
 }

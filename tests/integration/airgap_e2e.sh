@@ -13,7 +13,8 @@ K="$T_DIR/keys"
 D="$T_DIR/data"
 A="$T_DIR/archive"
 check "keygen" sh -c "'$ADMIN' keygen --district d07 --name '七区纪委监委' --out '$K' --kdf interactive --passphrase-file '$P' >/dev/null"
-check "init" sh -c "'$INTAKE' init --data '$D' >/dev/null"
+SFP=$("$INTAKE" init --data "$D" | sed -n 's/^server key fingerprint: //p')
+check "init prints the server key fingerprint" test -n "$SFP"
 check "district add" sh -c "'$INTAKE' district add --data '$D' '$K/district.pub.json' >/dev/null"
 set_config "$D" '.pow_difficulty = 6'
 start_server "$D" || exit 1
@@ -38,7 +39,9 @@ check "follow-up" sh -c "'$REPORT' followup --server '$URL' --receipt '$R1' --bo
 # --- export and ingest
 check "export" sh -c "'$INTAKE' export --data '$D' --district d07 --out '$T_DIR/e1.qfx' >/dev/null"
 eq "export holds 3 entries" "$(($(wc -l <"$T_DIR/e1.qfx") - 2))" 3
-check "ingest" sh -c "'$ADMIN' ingest --archive '$A' --key '$K/district.key' --passphrase-file '$P' '$T_DIR/e1.qfx' >/dev/null"
+out=$("$ADMIN" ingest --archive "$A" --key "$K/district.key" --passphrase-file "$P" "$T_DIR/e1.qfx" 2>&1)
+eq "ingest" $? 0
+check "first ingest shows the same server fingerprint as init" sh -c "printf '%s' \"\$1\" | grep -qF \"\$2\"" _ "$out" "$SFP"
 out=$(adm ingest "$T_DIR/e1.qfx" 2>&1)
 eq "re-ingest exit 0" $? 0
 check "re-ingest is a no-op that says so" sh -c "printf '%s' \"\$1\" | grep -qi 'already'" _ "$out"

@@ -193,6 +193,17 @@ stop_server
 start_server "$D" || exit 1
 out=$(api POST /api/v1/reports "$T_DIR/powbody2.json")
 eq "reused pow after restart: pow_reused" "$(body_of "$out" | jq -r .error.code)" pow_reused
+
+# --- hot backup while serving, restore into a new data directory
+check "hot backup" sh -c "'$INTAKE' backup --data '$D' --out '$T_DIR/backup.mdb' >/dev/null"
+check "backup is mode 0600" test "$(stat -c %a "$T_DIR/backup.mdb")" = 600
+eq "backup refuses to overwrite" "$("$INTAKE" backup --data "$D" --out "$T_DIR/backup.mdb" >/dev/null 2>&1; echo $?)" 1
+mkdir -p "$T_DIR/restored/db"
+cp "$D/config.json" "$D/server.key" "$T_DIR/restored/"
+cp "$T_DIR/backup.mdb" "$T_DIR/restored/db/data.mdb"
+check "restored copy passes check" sh -c "'$INTAKE' check --data '$T_DIR/restored' >/dev/null"
+eq "restored copy holds the same cases" "$("$INTAKE" check --data "$T_DIR/restored" | head -n 1)" \
+	"$("$INTAKE" check --data "$D" | head -n 1)"
 stop_server
 
 # --- slow clients are cut off; SIGHUP adds a district; SIGTERM stops cleanly
