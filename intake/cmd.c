@@ -232,6 +232,78 @@ cmd_check(const char *dir)
 	return 1;
 }
 
+int
+cmd_stats(const char *dir, int as_json)
+{
+	struct store_stats ss;
+	struct store *st;
+	struct config c;
+	json_t *root, *ds;
+	int rc;
+
+	if (open_store_cfg(dir, &st, &c) != 0)
+		return 1;
+	rc = store_stats(st, &ss);
+	if (rc != STORE_OK) {
+		store_close(st);
+		fprintf(stderr, "qingfeng-intake: %s\n", store_strerror(rc));
+		return 1;
+	}
+	ds = json_array();
+	for (size_t i = 0; ds != NULL && i < c.ndistricts; i++) {
+		struct store_district d;
+
+		if (store_district_get(st, c.districts[i].id, &d) != STORE_OK)
+			continue;
+		json_array_append_new(
+		        ds, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id",
+		                      c.districts[i].id, "entries", (json_int_t)d.size, "exported",
+		                      (json_int_t)d.exported, "acknowledged", (json_int_t)d.acked,
+		                      "pending", (json_int_t)(d.size - d.acked), "update_seq",
+		                      (json_int_t)d.seq, "bytes", (json_int_t)d.bytes));
+	}
+	store_close(st);
+	root = json_pack("{s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:o*}", "cases",
+	                 (json_int_t)ss.cases, "entries", (json_int_t)ss.entries, "envelopes",
+	                 (json_int_t)ss.envelopes, "replies", (json_int_t)ss.replies, "pow_spent",
+	                 (json_int_t)ss.pow_spent, "storage", "map_used", (json_int_t)ss.map_used,
+	                 "map_size", (json_int_t)ss.map_size, "map_max", (json_int_t)ss.map_max,
+	                 "quota_per_district", (json_int_t)c.quota_bytes, "districts", ds);
+	if (root == NULL) {
+		fprintf(stderr, "qingfeng-intake: out of memory\n");
+		return 1;
+	}
+	if (as_json) {
+		char *t = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (t != NULL)
+			puts(t);
+		free(t);
+	} else {
+		size_t i;
+		json_t *d;
+
+		printf("cases %lld, log entries %lld, envelopes held %lld, replies %lld\n",
+		       (long long)ss.cases, (long long)ss.entries, (long long)ss.envelopes,
+		       (long long)ss.replies);
+		printf("storage: %.1f MiB used of a %.1f MiB map (cap %.1f MiB, %.0f%%)\n",
+		       ss.map_used / 1048576.0, ss.map_size / 1048576.0, ss.map_max / 1048576.0,
+		       ss.map_max ? 100.0 * ss.map_used / ss.map_max : 0.0);
+		json_array_foreach(json_object_get(root, "districts"), i, d)
+		{
+			printf("district %s: %lld entries, %lld awaiting the district's "
+			       "acknowledgement, %lld exported, update %lld, %.1f MiB held\n",
+			       json_string_value(json_object_get(d, "id")),
+			       (long long)json_integer_value(json_object_get(d, "entries")),
+			       (long long)json_integer_value(json_object_get(d, "pending")),
+			       (long long)json_integer_value(json_object_get(d, "exported")),
+			       (long long)json_integer_value(json_object_get(d, "update_seq")),
+			       json_integer_value(json_object_get(d, "bytes")) / 1048576.0);
+		}
+	}
+	json_decref(root);
+	return 0;
+}
+
 /* ---- export ------------------------------------------------------------ */
 
 struct export_ctx {

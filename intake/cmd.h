@@ -19,6 +19,12 @@ int cmd_backup(const char *dir, const char *out);
 /* `check --data DIR`: verifies every chain and the store's invariants. */
 int cmd_check(const char *dir);
 
+/*
+ * `stats --data DIR [--json]`: counts and storage use for monitoring, per
+ * district and in total; nothing identifying (no lookups, no days).
+ */
+int cmd_stats(const char *dir, int json);
+
 /* `export --data DIR --district ID --out FILE`: the signed export bundle. */
 int cmd_export(const char *dir, const char *district, const char *out);
 

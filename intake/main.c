@@ -23,13 +23,14 @@ static const char usage_text[] =
         "  import  --data DIR FILE                     apply a signed update from the district\n"
         "  backup  --data DIR --out FILE               hot, consistent copy of the store\n"
         "  check   --data DIR                          verify every chain and the store\n"
+        "  stats   --data DIR [--json]                 counts and storage use, for monitoring\n"
         "\n"
         "Every command takes --help. Exit codes: 0 success, 1 a problem (named on\n"
         "stderr), 2 a usage error.\n";
 
 struct opts {
 	const char *data, *listen, *district, *out, *file;
-	int replace, help;
+	int replace, help, json;
 };
 
 /* Parses "--name VALUE", "--name=VALUE", flags and at most one positional. */
@@ -51,6 +52,10 @@ parse(int argc, char **argv, int first, struct opts *o)
 		}
 		if (strcmp(a, "--replace") == 0) {
 			o->replace = 1;
+			continue;
+		}
+		if (strcmp(a, "--json") == 0) {
+			o->json = 1;
 			continue;
 		}
 		if (strncmp(a, "--", 2) != 0) {
@@ -152,6 +157,8 @@ main(int argc, char **argv)
 		return need(o.out, "--out FILE") ? 2 : cmd_backup(o.data, o.out);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(o.data);
+	if (strcmp(cmd, "stats") == 0)
+		return cmd_stats(o.data, o.json);
 	if (strcmp(cmd, "export") == 0)
 		return need(o.district, "--district ID") || need(o.out, "--out FILE")
 		               ? 2

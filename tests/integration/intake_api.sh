@@ -231,6 +231,12 @@ SERVER_PID=""
 check "stopped cleanly" grep -q "stopped" "$SERVER_LOG"
 check "a district secret key is refused by district add" sh -c "jq '.secret_file' '$QF_ROOT/tests/vectors/keys.json' > '$T_DIR/sec.json'; ! '$INTAKE' district add --data '$D' '$T_DIR/sec.json' 2>/dev/null"
 
+st=$("$INTAKE" stats --data "$D" --json)
+eq "stats: cases" "$(echo "$st" | jq .cases)" 2
+eq "stats: district entries" "$(echo "$st" | jq '.districts[0].entries')" 3
+check "stats: storage" test "$(echo "$st" | jq .storage.map_used)" -gt 0
+check "stats text" sh -c "'$INTAKE' stats --data '$D' | grep -q 'district d01'"
+
 check "store check passes" sh -c "'$INTAKE' check --data '$D' >/dev/null"
 check "no client address in data or log (text)" sh -c "! grep -rqa '$CLIENT_ADDR' '$D' '$SERVER_LOG'"
 check "no client address in data (binary)" sh -c "! grep -rqaP '\\x7f\\x00\\x00\\x03' '$D'"
