@@ -14,7 +14,9 @@
 #include "crypto/envelope.h"
 #include "crypto/pow.h"
 #include "crypto/sign.h"
+#include "intake/commit.h"
 #include "intake/http.h"
+#include "intake/nojs.h"
 #include "intake/server.h"
 #include "intake/web.h"
 
@@ -50,8 +52,8 @@ method_is(struct evhttp_request *req, enum evhttp_cmd_type want, const char *all
 	return 0;
 }
 
-static void
-reply_store_error(struct evhttp_request *req, int err)
+void
+api_reply_store_error(struct evhttp_request *req, int err)
 {
 	switch (err) {
 	case STORE_ERR_NOT_FOUND:
@@ -204,8 +206,8 @@ read_envelope(struct server *s, struct evhttp_request *req, const json_t *obj, s
 	return env;
 }
 
-static void
-reply_receipt(struct server *s, struct evhttp_request *req, const struct store_receipt *r)
+void
+api_reply_receipt(struct server *s, struct evhttp_request *req, const struct store_receipt *r)
 {
 	uint8_t sig[SIGN_BYTES];
 
@@ -222,11 +224,42 @@ reply_receipt(struct server *s, struct evhttp_request *req, const struct store_r
 	                          b64u_json(r->chain, 32), "sig", b64u_json(sig, sizeof sig)));
 }
 
+/*
+ * What reports and follow-ups share after their own fields: the envelope,
+ * the proof-of-work and the envelope's shape. Returns 0 with *env (malloc'd)
+ * and the challenge to spend (*pow 1, or 0 at difficulty 0), or -1 after
+ * answering.
+ */
+static int
+read_submission(struct server *s, struct evhttp_request *req, const json_t *obj, uint8_t **env,
+                size_t *envlen, uint8_t ch[POW_CHALLENGE_BYTES], uint64_t *expiry, int *pow)
+{
+	*env = read_envelope(s, req, obj, envlen);
+	if (*env == NULL)
+		return -1;
+	*pow = check_pow(s, req, obj, ch, expiry);
+	if (*pow < 0)
+		goto refused;
+	if (!api_envelope_plausible(*env, *envlen)) {
+		/* the verified challenge is spent all the same */
+		if (*pow > 0 && store_pow_spend(s->store, ch, *expiry) == STORE_ERR_POW_REUSED)
+			http_reply_error(req, 429, "pow_reused",
+			                 "this proof-of-work was already used");
+		else
+			http_reply_error(req, 400, "bad_envelope", "the envelope is malformed");
+		goto refused;
+	}
+	return 0;
+refused:
+	free(*env);
+	*env = NULL;
+	return -1;
+}
+
 static void
 handle_report(struct server *s, struct evhttp_request *req)
 {
 	struct store_report in;
-	struct store_receipt r;
 	uint8_t ch[POW_CHALLENGE_BYTES];
 	char today[CODEC_DAY_LEN + 1];
 	uint64_t expiry = 0;
@@ -234,7 +267,7 @@ handle_report(struct server *s, struct evhttp_request *req)
 	uint8_t *env = NULL;
 	size_t envlen = 0;
 	json_t *obj;
-	int pow, rc;
+	int pow;
 
 	if (!method_is(req, EVHTTP_REQ_POST, "POST"))
 		return;
@@ -253,23 +286,9 @@ handle_report(struct server *s, struct evhttp_request *req)
 	}
 	if (http_field_bytes(req, obj, "lookup", in.lookup, 32) != 0 ||
 	    http_field_bytes(req, obj, "auth_hash", in.auth_hash, 32) != 0 ||
-	    http_field_bytes(req, obj, "reply_pk", in.reply_pk, 32) != 0)
+	    http_field_bytes(req, obj, "reply_pk", in.reply_pk, 32) != 0 ||
+	    read_submission(s, req, obj, &env, &envlen, ch, &expiry, &pow) != 0)
 		goto out;
-	env = read_envelope(s, req, obj, &envlen);
-	if (env == NULL)
-		goto out;
-	pow = check_pow(s, req, obj, ch, &expiry);
-	if (pow < 0)
-		goto out;
-	if (!api_envelope_plausible(env, envlen)) {
-		if (pow > 0 && store_pow_spend(s->store, ch, expiry) == STORE_ERR_POW_REUSED) {
-			http_reply_error(req, 429, "pow_reused",
-			                 "this proof-of-work was already used");
-			goto out;
-		}
-		http_reply_error(req, 400, "bad_envelope", "the envelope is malformed");
-		goto out;
-	}
 	server_today(&s->cfg, today);
 	in.district = district;
 	in.envelope = env;
@@ -277,13 +296,8 @@ handle_report(struct server *s, struct evhttp_request *req)
 	in.day = today;
 	in.pow = pow > 0 ? ch : NULL;
 	in.pow_expiry = expiry;
-	rc = store_put_report(s->store, &in, &r);
-	if (rc != STORE_OK)
-		reply_store_error(req, rc);
-	else
-		reply_receipt(s, req, &r);
+	commit_report(s, req, &in, env); /* answers once the batch is on disk */
 out:
-	free(env);
 	json_decref(obj);
 }
 
@@ -291,14 +305,13 @@ static void
 handle_followup(struct server *s, struct evhttp_request *req)
 {
 	struct store_followup in;
-	struct store_receipt r;
 	uint8_t ch[POW_CHALLENGE_BYTES];
 	char today[CODEC_DAY_LEN + 1];
 	uint64_t expiry = 0;
 	uint8_t *env = NULL;
 	size_t envlen = 0;
 	json_t *obj;
-	int pow, rc;
+	int pow;
 
 	if (!method_is(req, EVHTTP_REQ_POST, "POST"))
 		return;
@@ -307,37 +320,18 @@ handle_followup(struct server *s, struct evhttp_request *req)
 		return;
 	memset(&in, 0, sizeof in);
 	if (http_field_bytes(req, obj, "lookup", in.lookup, 32) != 0 ||
-	    http_field_bytes(req, obj, "auth", in.auth, 32) != 0)
+	    http_field_bytes(req, obj, "auth", in.auth, 32) != 0 ||
+	    read_submission(s, req, obj, &env, &envlen, ch, &expiry, &pow) != 0)
 		goto out;
-	env = read_envelope(s, req, obj, &envlen);
-	if (env == NULL)
-		goto out;
-	pow = check_pow(s, req, obj, ch, &expiry);
-	if (pow < 0)
-		goto out;
-	if (!api_envelope_plausible(env, envlen)) {
-		if (pow > 0 && store_pow_spend(s->store, ch, expiry) == STORE_ERR_POW_REUSED) {
-			http_reply_error(req, 429, "pow_reused",
-			                 "this proof-of-work was already used");
-			goto out;
-		}
-		http_reply_error(req, 400, "bad_envelope", "the envelope is malformed");
-		goto out;
-	}
 	server_today(&s->cfg, today);
 	in.envelope = env;
 	in.envelope_len = envlen;
 	in.day = today;
 	in.pow = pow > 0 ? ch : NULL;
 	in.pow_expiry = expiry;
-	rc = store_put_followup(s->store, &in, &r);
-	if (rc != STORE_OK)
-		reply_store_error(req, rc);
-	else
-		reply_receipt(s, req, &r);
+	commit_followup(s, req, &in, env); /* answers once the batch is on disk */
 out:
 	sodium_memzero(in.auth, sizeof in.auth);
-	free(env);
 	json_decref(obj);
 }
 
@@ -370,7 +364,7 @@ handle_status(struct server *s, struct evhttp_request *req)
 	rc = store_get_case(s->store, lookup, auth, &v);
 	sodium_memzero(auth, sizeof auth);
 	if (rc != STORE_OK) {
-		reply_store_error(req, rc);
+		api_reply_store_error(req, rc);
 		return;
 	}
 	replies = json_array();
@@ -435,6 +429,14 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	if (s->stopping) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 		http_reply_error(req, 503, "overloaded", "the server is restarting");
+		return;
+	}
+	if (strcmp(path, "/nojs/report") == 0) {
+		nojs_report(s, req); /* GET: the form; POST: a report */
+		return;
+	}
+	if (strcmp(path, "/nojs/status") == 0) {
+		nojs_status(s, req);
 		return;
 	}
 	if (strncmp(path, "/api/", 5) != 0) {

@@ -23,4 +23,12 @@ void api_dispatch(struct evhttp_request *req, void *arg);
  */
 int api_envelope_plausible(const uint8_t *env, size_t len);
 
+struct store_receipt;
+
+/* Answers 201 with the server-signed receipt r. Exactly one answer. */
+void api_reply_receipt(struct server *s, struct evhttp_request *req, const struct store_receipt *r);
+
+/* Answers the §9 error for a store code. Exactly one answer. */
+void api_reply_store_error(struct evhttp_request *req, int err);
+
 #endif

@@ -18,6 +18,7 @@
 
 #include "crypto/codec.h"
 #include "intake/api.h"
+#include "intake/commit.h"
 
 void
 server_today(const struct config *c, char out[CODEC_DAY_LEN + 1])
@@ -234,6 +235,7 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 		return;
 	s->stopping = 1;
 	fprintf(stderr, "qingfeng-intake: stopping: finishing open requests\n");
+	commit_flush(s);
 	if (s->sock != NULL) {
 		evhttp_del_accept_socket(s->http, s->sock);
 		s->sock = NULL;
@@ -376,6 +378,10 @@ server_run(const char *dir, const char *listen)
 	evhttp_set_timeout(s->http, (int)s->cfg.request_timeout);
 	evhttp_set_default_content_type(s->http, "application/json; charset=utf-8");
 	evhttp_set_bevcb(s->http, conn_new, s);
+	if (commit_init(s) != 0) {
+		fprintf(stderr, "qingfeng-intake: out of memory\n");
+		goto out;
+	}
 	evhttp_set_gencb(s->http, api_dispatch, s);
 	s->base_fds = open_fds();
 	s->sock = evhttp_bind_socket_with_handle(s->http, host, port);
@@ -415,6 +421,7 @@ out:
 		event_free(s->ev_resume);
 	if (s->ev_drain)
 		event_free(s->ev_drain);
+	commit_free(s); /* answers and frees what is still queued, before evhttp goes */
 	if (s->http)
 		evhttp_free(s->http);
 	if (s->base)

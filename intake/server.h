@@ -32,11 +32,12 @@ struct server {
 	struct store *store;
 	struct serverkey *key;
 	struct ratelimit *rl;
-	char *info_json;   /* cached /api/v1/info answer */
-	size_t max_body;   /* largest JSON body accepted */
-	unsigned live;     /* open connections, as last counted */
-	unsigned base_fds; /* descriptors open before listening */
-	int paused;        /* listener paused at max_connections */
+	struct commit_queue *commit; /* submissions waiting for their group commit */
+	char *info_json;             /* cached /api/v1/info answer */
+	size_t max_body;             /* largest JSON body accepted */
+	unsigned live;               /* open connections, as last counted */
+	unsigned base_fds;           /* descriptors open before listening */
+	int paused;                  /* listener paused at max_connections */
 	int stopping;
 	int warned_full; /* logged "storage 80% full" already */
 };

@@ -7,7 +7,9 @@
  * address, nothing a request carried beyond what is listed here.
  *
  * Every write is one LMDB transaction that commits whole (and is synced to
- * disk before the call returns) or not at all. When the map is full it grows
+ * disk before the call returns) or not at all. One struct store serves one
+ * thread at a time: growing the map needs no other transaction open in the
+ * process, so a store_log_foreach callback must not write to the store. When the map is full it grows
  * geometrically up to map_max; beyond that writes fail with
  * STORE_ERR_FULL and nothing already stored is touched.
  *
@@ -155,6 +157,34 @@ struct store_followup {
  * is done either way).
  */
 int store_put_followup(struct store *s, const struct store_followup *in, struct store_receipt *r);
+
+/*
+ * One submission of a group commit: set kind and the matching input; the
+ * batch fills result (a store code as store_put_report/_followup would
+ * return) and, on STORE_OK, receipt.
+ */
+struct store_batch_item {
+	int kind; /* CHAIN_KIND_REPORT or CHAIN_KIND_FOLLOWUP */
+	const struct store_report *report;
+	const struct store_followup *followup;
+	int result;
+	struct store_receipt receipt;
+	/* private to the store */
+	uint8_t envelope_hash[32];
+	uint8_t auth_hash[32];
+};
+
+/*
+ * Group commit: applies every item in one write transaction, each in a
+ * nested transaction of its own so a refused item (lookup in use, wrong
+ * auth, reused proof-of-work, quota) changes nothing while the others go
+ * in, and commits once, synced, before returning. Refused items still
+ * spend their proof-of-work challenge. Returns STORE_OK when the
+ * transaction committed (each item's outcome is in its result), or the
+ * failure that stopped the whole batch (STORE_ERR_FULL, _IO, ...), which is
+ * then also every item's result and nothing is stored.
+ */
+int store_put_batch(struct store *s, struct store_batch_item *items, size_t n);
 
 /*
  * Marks a proof-of-work challenge spent (until its expiry) in its own synced

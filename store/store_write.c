@@ -290,6 +290,115 @@ store_put_followup(struct store *s, const struct store_followup *in, struct stor
 	return rc;
 }
 
+/* ---- group commit --------------------------------------------------------- */
+
+struct batch_ctx {
+	struct store_batch_item *items;
+	size_t n;
+};
+
+/* Runs one item in a nested transaction; a refusal aborts only that child. */
+static int
+batch_item(struct store *s, MDB_txn *txn, struct store_batch_item *it)
+{
+	const uint8_t *pow = it->kind == CHAIN_KIND_REPORT ? it->report->pow : it->followup->pow;
+	uint64_t expiry =
+	        it->kind == CHAIN_KIND_REPORT ? it->report->pow_expiry : it->followup->pow_expiry;
+	MDB_txn *child = NULL;
+	int rc;
+
+	memset(&it->receipt, 0, sizeof it->receipt);
+	if (it->result == STORE_ERR_ARG)
+		goto refused; /* checked before the transaction */
+	if ((rc = mdb_txn_begin(s->env, txn, 0, &child)) != 0)
+		return rc;
+	if (it->kind == CHAIN_KIND_REPORT) {
+		struct report_ctx c = {it->report, it->envelope_hash, &it->receipt};
+		rc = report_fn(s, child, &c);
+	} else {
+		struct followup_ctx c = {it->followup, it->auth_hash, it->envelope_hash,
+		                         &it->receipt};
+		rc = followup_fn(s, child, &c);
+	}
+	if (rc == 0) {
+		it->result = STORE_OK;
+		return mdb_txn_commit(child);
+	}
+	mdb_txn_abort(child);
+	if (rc > 0 || rc < STORE_ERR_MIN)
+		return rc; /* an LMDB or system failure stops the batch (MAP_FULL: grow, rerun) */
+	it->result = rc;
+refused:
+	memset(&it->receipt, 0, sizeof it->receipt);
+	/* A valid challenge is spent whatever becomes of the request. */
+	if (pow != NULL && it->result != STORE_ERR_POW_REUSED) {
+		rc = pow_put(txn, s, pow, expiry);
+		if (rc != 0 && rc != STORE_ERR_POW_REUSED)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+batch_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	struct batch_ctx *c = ctx;
+	int rc;
+
+	for (size_t i = 0; i < c->n; i++) {
+		/* the body may run again after the map grew: start each item afresh */
+		if (c->items[i].result != STORE_ERR_ARG)
+			c->items[i].result = STORE_ERR_IO;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if ((rc = batch_item(s, txn, &c->items[i])) != 0)
+			return rc;
+	return 0;
+}
+
+int
+store_put_batch(struct store *s, struct store_batch_item *items, size_t n)
+{
+	struct batch_ctx c = {items, n};
+	int rc;
+
+	if (s == NULL || (items == NULL && n > 0))
+		return STORE_ERR_ARG;
+	for (size_t i = 0; i < n; i++) {
+		struct store_batch_item *it = &items[i];
+		int ok;
+
+		it->result = 0;
+		if (it->kind == CHAIN_KIND_REPORT && it->report != NULL) {
+			const struct store_report *in = it->report;
+			ok = codec_district_valid(in->district) &&
+			     submission_valid(in->envelope, in->envelope_len, in->day);
+			if (ok)
+				chain_h256(it->envelope_hash, in->envelope, in->envelope_len);
+		} else if (it->kind == CHAIN_KIND_FOLLOWUP && it->followup != NULL) {
+			const struct store_followup *in = it->followup;
+			ok = submission_valid(in->envelope, in->envelope_len, in->day);
+			if (ok) {
+				chain_h256(it->envelope_hash, in->envelope, in->envelope_len);
+				receipt_auth_hash(it->auth_hash, in->auth);
+			}
+		} else {
+			return STORE_ERR_ARG;
+		}
+		if (!ok)
+			it->result = STORE_ERR_ARG;
+	}
+	rc = store_txn_write(s, batch_fn, &c);
+	for (size_t i = 0; i < n; i++) {
+		sodium_memzero(items[i].auth_hash, sizeof items[i].auth_hash);
+		if (rc != STORE_OK) {
+			items[i].result = rc;
+			memset(&items[i].receipt, 0, sizeof items[i].receipt);
+		}
+	}
+	return rc;
+}
+
 /* ---- proof-of-work ------------------------------------------------------- */
 
 struct pow_ctx {

@@ -1,0 +1,1147 @@
+/* nojs: see nojs.h. */
+#include "intake/nojs.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crypto/codec.h"
+#include "crypto/envelope.h"
+#include "crypto/receipt.h"
+#include "intake/http.h"
+#include "intake/server.h"
+#include "store/store.h"
+
+#define TEMPLATE_MAX (256u * 1024)
+
+/* ---- the form's fields -------------------------------------------------- */
+
+enum field {
+	F_LANG,
+	F_DISTRICT,
+	F_TYPE,
+	F_CATEGORY,
+	F_SUBCATEGORY,
+	F_TOWN,
+	F_TITLE,
+	F_BODY,
+	F_WHEN,
+	F_WHERE,
+	F_SUBJECT_NAME,
+	F_SUBJECT_UNIT,
+	F_SUBJECT_AREA,
+	F_SUBJECT_POSITION,
+	F_SUBJECT_LEVEL,
+	F_SUBJECT_PARTY,
+	F_REAL_NAME,
+	F_ID_NAME,
+	F_ID_PHONE,
+	F_ID_NUMBER,
+	F_ID_UNIT,
+	F_ID_ADDRESS,
+	F_RECEIPT,
+	F_COUNT
+};
+
+/* Field names as the form sends them, and the default shown when absent. */
+static const struct {
+	const char *name;
+	const char *def;
+} FIELDS[F_COUNT] = {
+        [F_LANG] = {"lang", "zh-CN"},
+        [F_DISTRICT] = {"district", ""},
+        [F_TYPE] = {"type", "accusation"},
+        [F_CATEGORY] = {"category", "other"},
+        [F_SUBCATEGORY] = {"subcategory", ""},
+        [F_TOWN] = {"town", ""},
+        [F_TITLE] = {"title", ""},
+        [F_BODY] = {"body", ""},
+        [F_WHEN] = {"when", ""},
+        [F_WHERE] = {"where", ""},
+        [F_SUBJECT_NAME] = {"subject_name", ""},
+        [F_SUBJECT_UNIT] = {"subject_unit", ""},
+        [F_SUBJECT_AREA] = {"subject_area", ""},
+        [F_SUBJECT_POSITION] = {"subject_position", ""},
+        [F_SUBJECT_LEVEL] = {"subject_level", "unknown"},
+        [F_SUBJECT_PARTY] = {"subject_party", "unknown"},
+        [F_REAL_NAME] = {"real_name", ""},
+        [F_ID_NAME] = {"id_name", ""},
+        [F_ID_PHONE] = {"id_phone", ""},
+        [F_ID_NUMBER] = {"id_number", ""},
+        [F_ID_UNIT] = {"id_unit", ""},
+        [F_ID_ADDRESS] = {"id_address", ""},
+        [F_RECEIPT] = {"receipt", ""},
+};
+
+static const char *const TYPES[] = {"accusation", "appeal", "suggestion", NULL};
+static const char *const CATEGORIES[] = {"political", "organizational", "integrity", "mass", "work",
+                                         "life",      "legal",          "other",     NULL};
+static const char *const LEVELS[] = {"county",     "township", "staff",   "village",
+                                     "enterprise", "other",    "unknown", NULL};
+static const char *const PARTY[] = {"yes", "no", "unknown", NULL};
+
+/* Decoded values (malloc'd by evhttp_uridecode, wiped before free). */
+struct form {
+	char *v[F_COUNT];
+	size_t len[F_COUNT];
+};
+
+static void
+form_wipe(struct form *f)
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		if (f->v[i] != NULL) {
+			sodium_memzero(f->v[i], f->len[i]);
+			free(f->v[i]);
+		}
+		f->v[i] = NULL;
+		f->len[i] = 0;
+	}
+}
+
+static const char *
+fv(const struct form *f, enum field i)
+{
+	return f->v[i] != NULL ? f->v[i] : FIELDS[i].def;
+}
+
+static int
+one_of(const char *s, const char *const *set)
+{
+	for (size_t i = 0; set[i] != NULL; i++)
+		if (strcmp(s, set[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* "en" or "zh-CN": the language of the answer. */
+static const char *
+form_lang(const struct form *f)
+{
+	return strcmp(fv(f, F_LANG), "en") == 0 ? "en" : "zh-CN";
+}
+
+/* ---- reading the request body, and wiping it ---------------------------- */
+
+/* Zeroes every byte libevent holds of the request body, then drops it. */
+static void
+wipe_input(struct evhttp_request *req)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	int n = evbuffer_peek(in, -1, NULL, NULL, 0);
+
+	if (n > 0) {
+		struct evbuffer_iovec *v = calloc((size_t)n, sizeof *v);
+
+		if (v != NULL) {
+			n = evbuffer_peek(in, -1, NULL, v, n);
+			for (int i = 0; i < n; i++)
+				sodium_memzero(v[i].iov_base, v[i].iov_len);
+			free(v);
+		}
+	}
+	evbuffer_drain(in, evbuffer_get_length(in));
+}
+
+static int
+is_form_type(const char *ct)
+{
+	const char *want = "application/x-www-form-urlencoded";
+	size_t n = strlen(want);
+
+	if (ct == NULL || strncasecmp(ct, want, n) != 0)
+		return 0;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+static enum field
+field_index(const char *name, size_t len)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		if (strlen(FIELDS[i].name) == len && memcmp(FIELDS[i].name, name, len) == 0)
+			return (enum field)i;
+	return F_COUNT;
+}
+
+/* Replaces every CR LF by LF in place (browsers send CR LF from textareas). */
+static void
+unix_newlines(char *s, size_t *len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < *len; i++) {
+		if (s[i] == '\r' && i + 1 < *len && s[i + 1] == '\n')
+			continue;
+		s[o++] = s[i];
+	}
+	if (o < *len)
+		sodium_memzero(s + o, *len - o);
+	s[o] = '\0';
+	*len = o;
+}
+
+/*
+ * Reads the urlencoded body into f (only names of allowed, each at most
+ * once). Returns NULL, or the error code to answer ("unsupported_media_type",
+ * "too_large", "bad_field", "overloaded"). The body is wiped in any case.
+ */
+static const char *
+form_read(struct evhttp_request *req, struct form *f, const unsigned *allowed, size_t nallowed)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+	size_t n = evbuffer_get_length(in);
+	const char *err = NULL;
+	char *buf, *p;
+
+	memset(f, 0, sizeof *f);
+	if (!is_form_type(ct)) {
+		wipe_input(req);
+		return "unsupported_media_type";
+	}
+	if (n > NOJS_MAX_BODY) {
+		wipe_input(req);
+		return "too_large";
+	}
+	buf = sodium_malloc(n + 1);
+	if (buf == NULL) {
+		wipe_input(req);
+		return "overloaded";
+	}
+	if (evbuffer_copyout(in, buf, n) != (ev_ssize_t)n) {
+		sodium_free(buf);
+		wipe_input(req);
+		return "overloaded";
+	}
+	buf[n] = '\0';
+	wipe_input(req);
+	if (strlen(buf) != n)
+		err = "bad_field"; /* a raw NUL */
+	for (p = buf; err == NULL && *p != '\0';) {
+		char *amp = strchr(p, '&');
+		char *end = amp ? amp : p + strlen(p);
+		char *eq = memchr(p, '=', (size_t)(end - p));
+		enum field i;
+		int ok = 0;
+		size_t dlen = 0;
+		char *val;
+
+		if (end == p) { /* "a=1&&b=2" */
+			p = end + 1;
+			continue;
+		}
+		if (eq == NULL) {
+			err = "bad_field";
+			break;
+		}
+		i = field_index(p, (size_t)(eq - p));
+		for (size_t k = 0; k < nallowed; k++)
+			ok |= allowed[k] == (unsigned)i;
+		if (i == F_COUNT || !ok || f->v[i] != NULL) {
+			err = "bad_field";
+			break;
+		}
+		*end = '\0';
+		val = evhttp_uridecode(eq + 1, 1, &dlen);
+		if (val == NULL) {
+			err = "overloaded";
+			break;
+		}
+		f->v[i] = val;
+		f->len[i] = dlen;
+		if (strlen(val) != dlen) { /* %00 */
+			err = "bad_field";
+			break;
+		}
+		unix_newlines(val, &f->len[i]);
+		if (amp == NULL)
+			break;
+		p = amp + 1;
+	}
+	sodium_free(buf); /* wipes */
+	if (err != NULL)
+		form_wipe(f);
+	return err;
+}
+
+/* ---- output: a growing sodium_malloc'd buffer ---------------------------- */
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static void
+sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 16384;
+		char *np;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		np = sodium_malloc(cap);
+		if (np == NULL) {
+			b->failed = 1;
+			return;
+		}
+		if (b->p != NULL) {
+			memcpy(np, b->p, b->len);
+			sodium_free(b->p);
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+sb_free(struct sbuf *b)
+{
+	if (b->p != NULL)
+		sodium_free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+static void
+sb_escaped(struct sbuf *b, const char *s, size_t n)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *e = NULL;
+
+		switch (s[i]) {
+		case '&':
+			e = "&amp;";
+			break;
+		case '<':
+			e = "&lt;";
+			break;
+		case '>':
+			e = "&gt;";
+			break;
+		case '"':
+			e = "&quot;";
+			break;
+		case '\'':
+			e = "&#39;";
+			break;
+		default:
+			break;
+		}
+		if (e != NULL) {
+			sb_add(b, s + start, i - start);
+			sb_add(b, e, strlen(e));
+			start = i + 1;
+		}
+	}
+	sb_add(b, s + start, n - start);
+}
+
+/* ---- templates ------------------------------------------------------------ */
+
+/* A variable of a page: name and value (len bytes, may be long text). */
+struct var {
+	const char *name;
+	const char *value;
+	size_t len;
+};
+
+/* A repeated block's items: n rows of nvars variables each. */
+struct list {
+	const char *name;
+	size_t n, nvars;
+	const struct var *rows;
+};
+
+struct scope {
+	const struct var *vars;
+	size_t nvars;
+	const struct list *lists;
+	size_t nlists;
+	const struct var *row; /* inside {%each%}: the current item's variables */
+	size_t nrow;
+};
+
+static const struct var *
+find_var(const struct scope *sc, const char *name, size_t n)
+{
+	for (size_t i = 0; i < sc->nrow; i++)
+		if (strlen(sc->row[i].name) == n && memcmp(sc->row[i].name, name, n) == 0)
+			return &sc->row[i];
+	for (size_t i = 0; i < sc->nvars; i++)
+		if (strlen(sc->vars[i].name) == n && memcmp(sc->vars[i].name, name, n) == 0)
+			return &sc->vars[i];
+	return NULL;
+}
+
+/* The next tag at or after *pos: sets *ts (start of "{%"), *te (after "%}"),
+ * and the tag's text t[0..tn). Returns 0, 1 when there is none, -1 when
+ * unterminated. */
+static int
+next_tag(const char *tpl, size_t len, size_t pos, size_t *ts, size_t *te, const char **t,
+         size_t *tn)
+{
+	const char *a = NULL, *z;
+
+	for (size_t i = pos; i + 1 < len; i++)
+		if (tpl[i] == '{' && tpl[i + 1] == '%') {
+			a = tpl + i;
+			break;
+		}
+	if (a == NULL)
+		return 1;
+	for (z = a + 2; z + 1 < tpl + len; z++)
+		if (z[0] == '%' && z[1] == '}')
+			break;
+	if (z + 1 >= tpl + len)
+		return -1;
+	*ts = (size_t)(a - tpl);
+	*te = (size_t)(z + 2 - tpl);
+	*t = a + 2;
+	*tn = (size_t)(z - (a + 2));
+	return 0;
+}
+
+static int
+tag_is(const char *t, size_t tn, const char *kw)
+{
+	size_t k = strlen(kw);
+
+	return tn >= k && memcmp(t, kw, k) == 0 && (tn == k || t[k] == ' ');
+}
+
+/* Position after the tag closing the block that starts at pos (open/close
+ * keywords nest). Returns 0 with *close_start/*after set, -1 if unbalanced. */
+static int
+block_end(const char *tpl, size_t len, size_t pos, const char *open, const char *close,
+          size_t *close_start, size_t *after)
+{
+	int depth = 1;
+	size_t ts, te, tn;
+	const char *t;
+
+	while (next_tag(tpl, len, pos, &ts, &te, &t, &tn) == 0) {
+		if (tag_is(t, tn, open))
+			depth++;
+		else if (tag_is(t, tn, close) && --depth == 0) {
+			*close_start = ts;
+			*after = te;
+			return 0;
+		}
+		pos = te;
+	}
+	return -1;
+}
+
+static int
+render(struct sbuf *b, const char *tpl, size_t len, const struct scope *sc)
+{
+	size_t pos = 0;
+
+	for (;;) {
+		size_t ts, te, tn, cs, after;
+		const char *t;
+		int r = next_tag(tpl, len, pos, &ts, &te, &t, &tn);
+
+		if (r < 0)
+			return -1;
+		if (r > 0) {
+			sb_add(b, tpl + pos, len - pos);
+			return b->failed ? -1 : 0;
+		}
+		sb_add(b, tpl + pos, ts - pos);
+		pos = te;
+		if (tag_is(t, tn, "if")) {
+			const char *cond = t + 3, *eq;
+			size_t cl = tn > 3 ? tn - 3 : 0;
+			const struct var *v;
+			int truth;
+
+			eq = memchr(cond, '=', cl);
+			v = find_var(sc, cond, eq ? (size_t)(eq - cond) : cl);
+			if (eq == NULL)
+				truth = v != NULL && v->len > 0;
+			else {
+				size_t wl = cl - (size_t)(eq + 1 - cond);
+
+				truth = v != NULL && v->len == wl &&
+				        memcmp(v->value, eq + 1, wl) == 0;
+			}
+			if (block_end(tpl, len, te, "if", "fi", &cs, &after) != 0)
+				return -1;
+			if (!truth)
+				pos = after;
+		} else if (tag_is(t, tn, "fi") || tag_is(t, tn, "end")) {
+			continue;
+		} else if (tag_is(t, tn, "each")) {
+			const struct list *l = NULL;
+
+			if (block_end(tpl, len, te, "each", "end", &cs, &after) != 0)
+				return -1;
+			for (size_t i = 0; i < sc->nlists; i++)
+				if (strlen(sc->lists[i].name) == tn - 5 &&
+				    memcmp(sc->lists[i].name, t + 5, tn - 5) == 0)
+					l = &sc->lists[i];
+			for (size_t k = 0; l != NULL && k < l->n; k++) {
+				struct scope inner = *sc;
+
+				inner.row = l->rows + k * l->nvars;
+				inner.nrow = l->nvars;
+				if (render(b, tpl + te, cs - te, &inner) != 0)
+					return -1;
+			}
+			pos = after;
+		} else {
+			const struct var *v = find_var(sc, t, tn);
+
+			if (v != NULL)
+				sb_escaped(b, v->value, v->len);
+		}
+	}
+}
+
+/* Reads <web root>/.nojs/<name>.<lang>.html into a new malloc'd text. */
+static char *
+load_template(const struct server *s, const char *name, const char *lang, size_t *len)
+{
+	char path[PATH_MAX + 128];
+	struct stat st;
+	char *t = NULL;
+	ssize_t n;
+	int fd;
+
+	if (s->web_root[0] == '\0' || (size_t)snprintf(path, sizeof path, "%s/.nojs/%s.%s.html",
+	                                               s->web_root, name, lang) >= sizeof path)
+		return NULL;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (size_t)st.st_size <= TEMPLATE_MAX) {
+		t = malloc((size_t)st.st_size + 1);
+		if (t != NULL) {
+			n = read(fd, t, (size_t)st.st_size);
+			if (n != st.st_size) {
+				free(t);
+				t = NULL;
+			} else {
+				t[n] = '\0';
+				*len = (size_t)n;
+			}
+		}
+	}
+	close(fd);
+	return t;
+}
+
+static void
+free_page(const void *data, size_t len, void *extra)
+{
+	(void)len;
+	(void)extra;
+	sodium_free((void *)(uintptr_t)data); /* wipes the page as it goes */
+}
+
+/* Renders template name in lang with sc and sends it with code. Exactly one answer. */
+static void
+send_page(struct server *s, struct evhttp_request *req, int code, const char *name,
+          const char *lang, const struct scope *sc)
+{
+	struct sbuf b = {NULL, 0, 0, 0};
+	struct evbuffer *out;
+	size_t tl = 0;
+	char *tpl = load_template(s, name, lang, &tl);
+
+	if (tpl == NULL) {
+		http_reply_error(req, 503, "overloaded",
+		                 "the no-JavaScript pages are not installed");
+		return;
+	}
+	if (render(&b, tpl, tl, sc) != 0 || b.p == NULL) {
+		free(tpl);
+		sb_free(&b);
+		http_reply_error(req, 503, "overloaded", "try again later");
+		return;
+	}
+	free(tpl);
+	out = evbuffer_new();
+	if (out == NULL || evbuffer_add_reference(out, b.p, b.len, free_page, NULL) != 0) {
+		if (out != NULL)
+			evbuffer_free(out);
+		sb_free(&b);
+		http_reply_error(req, 503, "overloaded", "try again later");
+		return;
+	}
+	http_headers(req, HTTP_CSP_BASE);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+	                  "text/html; charset=utf-8");
+	evhttp_send_reply(req, code,
+	                  code == 200   ? "OK"
+	                  : code == 201 ? "Created"
+	                  : code == 400 ? "Bad Request"
+	                  : code == 404 ? "Not Found"
+	                  : code == 413 ? "Payload Too Large"
+	                  : code == 415 ? "Unsupported Media Type"
+	                  : code == 429 ? "Too Many Requests"
+	                                : "Service Unavailable",
+	                  out);
+	evbuffer_free(out);
+}
+
+static void
+send_error_page(struct server *s, struct evhttp_request *req, int code, const char *lang,
+                const char *error)
+{
+	struct var v[] = {{"error", error, strlen(error)}};
+	struct scope sc = {v, 1, NULL, 0, NULL, 0};
+
+	send_page(s, req, code, "error", lang, &sc);
+}
+
+/* ---- the report form --------------------------------------------------- */
+
+#define DISTRICT_VARS 4
+
+/*
+ * Sends the form, filled in with f's values (or the defaults) and, when
+ * error is not NULL, the reason it came back.
+ */
+static void
+send_form(struct server *s, struct evhttp_request *req, int code, const struct form *f,
+          const char *error)
+{
+	struct var vars[F_COUNT + 4];
+	struct var *rows = NULL;
+	struct list districts;
+	struct scope sc;
+	char nd[24], multi[2];
+	size_t nv = 0, n = s->cfg.ndistricts;
+	const char *chosen = fv(f, F_DISTRICT);
+
+	for (int i = 0; i < F_COUNT; i++) {
+		vars[nv].name = FIELDS[i].name;
+		vars[nv].value = fv(f, (enum field)i);
+		vars[nv].len = f->v[i] != NULL ? f->len[i] : strlen(FIELDS[i].def);
+		nv++;
+	}
+	snprintf(nd, sizeof nd, "%zu", n);
+	snprintf(multi, sizeof multi, "%d", n > 1);
+	vars[nv++] = (struct var){"ndistricts", nd, strlen(nd)};
+	vars[nv++] = (struct var){"multi", multi, 1};
+	vars[nv++] = (struct var){"error", error ? error : "", error ? strlen(error) : 0};
+	if (n > 0) {
+		rows = calloc(n * DISTRICT_VARS, sizeof *rows);
+		if (rows == NULL) {
+			http_reply_error(req, 503, "overloaded", "try again later");
+			return;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct keyfile_public *d = &s->cfg.districts[i];
+		struct var *r = rows + i * DISTRICT_VARS;
+		int sel = strcmp(d->id, chosen) == 0;
+
+		r[0] = (struct var){"id", d->id, strlen(d->id)};
+		r[1] = (struct var){"name", d->name, strlen(d->name)};
+		r[2] = (struct var){"fingerprint", d->fingerprint, strlen(d->fingerprint)};
+		r[3] = (struct var){"selected", sel ? "1" : "0", 1};
+	}
+	districts = (struct list){"districts", n, DISTRICT_VARS, rows};
+	sc = (struct scope){vars, nv, &districts, 1, NULL, 0};
+	send_page(s, req, code, "report", form_lang(f), &sc);
+	free(rows);
+}
+
+/* ---- sealing a report ---------------------------------------------------- */
+
+/* Wipes every string value of j (recursively) before it is freed. */
+static void
+wipe_json(json_t *j)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (json_is_string(j)) {
+		sodium_memzero((void *)(uintptr_t)json_string_value(j), json_string_length(j));
+	} else if (json_is_object(j)) {
+		json_object_foreach(j, k, v) wipe_json(v);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v) wipe_json(v);
+	}
+}
+
+static json_t *
+jstr(const struct form *f, enum field i)
+{
+	const char *v = fv(f, i);
+
+	return json_stringn(v, f->v[i] != NULL ? f->len[i] : strlen(v));
+}
+
+/* True when every field is UTF-8 Jansson accepts (each check wiped after). */
+static int
+form_utf8(const struct form *f)
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		json_t *j;
+
+		if (f->v[i] == NULL)
+			continue;
+		j = json_stringn(f->v[i], f->len[i]);
+		if (j == NULL)
+			return 0;
+		wipe_json(j);
+		json_decref(j);
+	}
+	return 1;
+}
+
+/* True when s[0..n) is more than white space. */
+static int
+has_text(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 1;
+	return 0;
+}
+
+/* Checks the report's fields. Returns NULL, or the error code for the page. */
+static const char *
+report_check(const struct server *s, const struct form *f)
+{
+	const char *lang = fv(f, F_LANG);
+
+	if (strcmp(lang, "zh-CN") != 0 && strcmp(lang, "en") != 0)
+		return "bad_field";
+	if (!codec_district_valid(fv(f, F_DISTRICT)) ||
+	    config_district(&s->cfg, fv(f, F_DISTRICT)) == NULL)
+		return "unknown_district";
+	if (!one_of(fv(f, F_TYPE), TYPES) || !one_of(fv(f, F_CATEGORY), CATEGORIES) ||
+	    !one_of(fv(f, F_SUBJECT_LEVEL), LEVELS) || !one_of(fv(f, F_SUBJECT_PARTY), PARTY))
+		return "bad_field";
+	if (f->v[F_REAL_NAME] != NULL && strcmp(f->v[F_REAL_NAME], "1") != 0)
+		return "bad_field";
+	for (int i = 0; i < F_COUNT; i++) {
+		size_t max = i == F_BODY    ? NOJS_BODY_MAX_BYTES
+		             : i == F_TITLE ? NOJS_TITLE_MAX_BYTES
+		                            : NOJS_FIELD_MAX_BYTES;
+
+		if (f->len[i] > max)
+			return "too_large";
+	}
+	if (!form_utf8(f))
+		return "bad_field";
+	if (f->v[F_TITLE] == NULL || !has_text(f->v[F_TITLE], f->len[F_TITLE]))
+		return "title";
+	if (f->v[F_BODY] == NULL || !has_text(f->v[F_BODY], f->len[F_BODY]))
+		return "body";
+	if (f->v[F_REAL_NAME] != NULL &&
+	    (f->v[F_ID_NAME] == NULL || !has_text(f->v[F_ID_NAME], f->len[F_ID_NAME])))
+		return "real_name";
+	return NULL;
+}
+
+/*
+ * The §6 report manifest of f as text in a new sodium_malloc'd buffer (the
+ * same shape and key order as report/manifest.c; attachments always []).
+ * Returns NULL when memory runs out.
+ */
+static char *
+report_manifest(const struct form *f, size_t *mlen)
+{
+	json_t *identity, *m;
+	char *text = NULL;
+	size_t n;
+
+	if (f->v[F_REAL_NAME] != NULL)
+		identity =
+		        json_pack("{s:o, s:o, s:o, s:o, s:o}", "name", jstr(f, F_ID_NAME), "phone",
+		                  jstr(f, F_ID_PHONE), "id_number", jstr(f, F_ID_NUMBER), "unit",
+		                  jstr(f, F_ID_UNIT), "address", jstr(f, F_ID_ADDRESS));
+	else
+		identity = json_null();
+	m = json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
+	              "s:{s:o, s:o, s:o, s:o, s:s, s:s}, s:o}, s:[]}",
+	              "v", 1, "kind", "report", "district", fv(f, F_DISTRICT), "lang",
+	              fv(f, F_LANG), "report", "type", fv(f, F_TYPE), "category", fv(f, F_CATEGORY),
+	              "subcategory", jstr(f, F_SUBCATEGORY), "town", jstr(f, F_TOWN), "title",
+	              jstr(f, F_TITLE), "body", jstr(f, F_BODY), "when", jstr(f, F_WHEN), "where",
+	              jstr(f, F_WHERE), "subject", "name", jstr(f, F_SUBJECT_NAME), "unit",
+	              jstr(f, F_SUBJECT_UNIT), "area", jstr(f, F_SUBJECT_AREA), "position",
+	              jstr(f, F_SUBJECT_POSITION), "level", fv(f, F_SUBJECT_LEVEL), "party_member",
+	              fv(f, F_SUBJECT_PARTY), "identity", identity, "attachments");
+	if (m == NULL)
+		return NULL; /* only on memory exhaustion: every field was checked */
+	n = json_dumpb(m, NULL, 0, JSON_COMPACT);
+	if (n > 0 && n <= ENVELOPE_MANIFEST_MAX)
+		text = sodium_malloc(n + 1);
+	if (text != NULL && json_dumpb(m, text, n, JSON_COMPACT) == n) {
+		text[n] = '\0';
+		*mlen = n;
+	} else if (text != NULL) {
+		sodium_free(text);
+		text = NULL;
+	}
+	wipe_json(m);
+	json_decref(m);
+	return text;
+}
+
+/* Global limit of the no-JS report path, per minute, in memory only. */
+static struct {
+	uint64_t minute;
+	unsigned count;
+} nojs_rl;
+
+static int
+nojs_rate_allow(void)
+{
+	uint64_t minute = (uint64_t)time(NULL) / 60;
+
+	if (minute != nojs_rl.minute) {
+		nojs_rl.minute = minute;
+		nojs_rl.count = 0;
+	}
+	if (nojs_rl.count >= NOJS_REPORTS_PER_MINUTE)
+		return 0;
+	nojs_rl.count++;
+	return 1;
+}
+
+static int
+code_for(const char *error)
+{
+	if (strcmp(error, "too_large") == 0)
+		return 413;
+	if (strcmp(error, "unsupported_media_type") == 0)
+		return 415;
+	if (strcmp(error, "rate_limited") == 0 || strcmp(error, "status_rate_limited") == 0)
+		return 429;
+	if (strcmp(error, "not_found") == 0)
+		return 404;
+	if (strcmp(error, "storage_full") == 0 || strcmp(error, "overloaded") == 0)
+		return 503;
+	return 400;
+}
+
+static const char *
+store_error_code(int rc)
+{
+	switch (rc) {
+	case STORE_ERR_FULL:
+	case STORE_ERR_QUOTA:
+		return "storage_full";
+	case STORE_ERR_DISTRICT:
+		return "unknown_district";
+	default:
+		return "overloaded";
+	}
+}
+
+/* Seals and stores the report of f; on success sends the receipt page. */
+static void
+report_post(struct server *s, struct evhttp_request *req, struct form *f)
+{
+	static const unsigned allowed[] = {F_LANG,          F_DISTRICT,
+	                                   F_TYPE,          F_CATEGORY,
+	                                   F_SUBCATEGORY,   F_TOWN,
+	                                   F_TITLE,         F_BODY,
+	                                   F_WHEN,          F_WHERE,
+	                                   F_SUBJECT_NAME,  F_SUBJECT_UNIT,
+	                                   F_SUBJECT_AREA,  F_SUBJECT_POSITION,
+	                                   F_SUBJECT_LEVEL, F_SUBJECT_PARTY,
+	                                   F_REAL_NAME,     F_ID_NAME,
+	                                   F_ID_PHONE,      F_ID_NUMBER,
+	                                   F_ID_UNIT,       F_ID_ADDRESS};
+	const struct keyfile_public *d;
+	struct receipt_keys *k = NULL;
+	struct store_report in;
+	struct store_receipt r;
+	char receipt[RECEIPT_TEXT_BUF], today[CODEC_DAY_LEN + 1], idx[24];
+	const char *err;
+	char *mtext = NULL;
+	uint8_t *env = NULL;
+	size_t mlen = 0, envlen = 0;
+	int rc = STORE_ERR_IO;
+
+	err = form_read(req, f, allowed, sizeof allowed / sizeof allowed[0]);
+	if (err == NULL)
+		err = report_check(s, f);
+	if (err == NULL && !nojs_rate_allow())
+		err = "rate_limited";
+	if (err != NULL) {
+		send_form(s, req, code_for(err), f, err);
+		return;
+	}
+	d = config_district(&s->cfg, fv(f, F_DISTRICT));
+	mtext = report_manifest(f, &mlen);
+	k = sodium_malloc(sizeof *k);
+	if (mtext == NULL || k == NULL ||
+	    envelope_seal_buffer(&env, &envlen, d->box_pk, mtext, mlen, NULL, 0) != ENVELOPE_OK) {
+		err = "overloaded";
+		goto out;
+	}
+	if (envlen > s->cfg.max_envelope_bytes) {
+		err = "too_large";
+		goto out;
+	}
+	server_today(&s->cfg, today);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		receipt_generate(receipt);
+		if (receipt_derive(receipt, k) != 0)
+			break;
+		memset(&in, 0, sizeof in);
+		in.district = d->id;
+		memcpy(in.lookup, k->lookup, 32);
+		memcpy(in.auth_hash, k->auth_hash, 32);
+		memcpy(in.reply_pk, k->reply_pk, 32);
+		in.envelope = env;
+		in.envelope_len = envlen;
+		in.day = today;
+		rc = store_put_report(s->store, &in, &r);
+		if (rc != STORE_ERR_EXISTS)
+			break;
+	}
+	if (rc != STORE_OK) {
+		err = store_error_code(rc);
+		goto out;
+	}
+	snprintf(idx, sizeof idx, "%llu", (unsigned long long)r.index);
+	{
+		struct var v[] = {
+		        {"receipt", receipt, strlen(receipt)},
+		        {"district", d->id, strlen(d->id)},
+		        {"district_name", d->name, strlen(d->name)},
+		        {"fingerprint", d->fingerprint, strlen(d->fingerprint)},
+		        {"index", idx, strlen(idx)},
+		        {"day", r.day, strlen(r.day)},
+		};
+		struct scope sc = {v, sizeof v / sizeof v[0], NULL, 0, NULL, 0};
+
+		send_page(s, req, 201, "receipt", form_lang(f), &sc);
+	}
+out:
+	if (err != NULL)
+		send_form(s, req, code_for(err), f, err);
+	sodium_memzero(receipt, sizeof receipt);
+	if (k != NULL)
+		sodium_free(k);
+	if (mtext != NULL)
+		sodium_free(mtext);
+	free(env);
+}
+
+void
+nojs_report(struct server *s, struct evhttp_request *req)
+{
+	enum evhttp_cmd_type m = evhttp_request_get_command(req);
+	struct form f;
+
+	memset(&f, 0, sizeof f);
+	if (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD) {
+		const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+		const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
+		struct evkeyvalq params;
+
+		TAILQ_INIT(&params);
+		if (q != NULL && evhttp_parse_query_str(q, &params) == 0) {
+			const char *l = evhttp_find_header(&params, "lang");
+
+			if (l != NULL && strcmp(l, "en") == 0) {
+				f.v[F_LANG] = strdup("en");
+				f.len[F_LANG] = f.v[F_LANG] ? 2 : 0;
+			}
+		}
+		evhttp_clear_headers(&params);
+		send_form(s, req, 200, &f, NULL);
+		form_wipe(&f);
+		return;
+	}
+	if (m != EVHTTP_REQ_POST) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+		                  "GET, HEAD, POST");
+		http_reply_error(req, 405, "method_not_allowed", "this method is not allowed here");
+		return;
+	}
+	report_post(s, req, &f);
+	form_wipe(&f);
+}
+
+/* ---- status ------------------------------------------------------------- */
+
+#define REPLY_VARS 5
+
+struct reply_text {
+	char seq[24];
+	char day[CODEC_DAY_LEN + 1];
+	char *body; /* sodium_malloc'd copy of the reply's text, or NULL */
+	size_t len;
+	int ok, atts;
+};
+
+/* Opens one reply with the receipt's reply key; fills t. */
+static void
+open_reply(struct reply_text *t, const struct store_case_view *v, const struct store_reply *rp,
+           const struct receipt_keys *k)
+{
+	struct envelope_contents ct;
+	const json_t *m, *body, *atts;
+	const char *kind, *district, *lookup;
+	uint8_t lk[32];
+
+	memset(t, 0, sizeof *t);
+	snprintf(t->seq, sizeof t->seq, "%u", (unsigned)rp->seq);
+	memcpy(t->day, rp->day, sizeof t->day);
+	if (envelope_open_buffer(&ct, k->reply_pk, k->reply_sk, rp->envelope, rp->envelope_len) !=
+	    ENVELOPE_OK)
+		return;
+	m = ct.parsed;
+	kind = json_string_value(json_object_get(m, "kind"));
+	district = json_string_value(json_object_get(m, "district"));
+	lookup = json_string_value(json_object_get(m, "lookup"));
+	body = json_object_get(m, "body");
+	atts = json_object_get(m, "attachments");
+	if (kind != NULL && strcmp(kind, "reply") == 0 && district != NULL &&
+	    strcmp(district, v->district) == 0 && codec_b64u_decode_exact(lk, 32, lookup) == 0 &&
+	    sodium_memcmp(lk, k->lookup, 32) == 0) {
+		const char *txt = json_is_string(body) ? json_string_value(body) : "";
+		size_t n = json_is_string(body) ? json_string_length(body) : 0;
+
+		t->body = sodium_malloc(n + 1);
+		if (t->body != NULL) {
+			memcpy(t->body, txt, n);
+			t->body[n] = '\0';
+			t->len = n;
+			t->ok = 1;
+			t->atts = json_array_size(atts) > 0;
+		}
+	}
+	wipe_json((json_t *)(uintptr_t)ct.parsed);
+	envelope_contents_free(&ct);
+}
+
+static void
+status_page(struct server *s, struct evhttp_request *req, const char *lang,
+            const struct store_case_view *v, const struct receipt_keys *k)
+{
+	struct reply_text *texts = NULL;
+	struct var *rows = NULL;
+	char index[24], followups[24], nreplies[24];
+	const char *status = store_status_name(v->status);
+	struct list replies;
+	struct scope sc;
+	size_t n = v->nreplies;
+
+	if (n > 0) {
+		texts = calloc(n, sizeof *texts);
+		rows = calloc(n * REPLY_VARS, sizeof *rows);
+		if (texts == NULL || rows == NULL) {
+			free(texts);
+			free(rows);
+			send_error_page(s, req, 503, lang, "overloaded");
+			return;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct var *r = rows + i * REPLY_VARS;
+
+		open_reply(&texts[i], v, &v->replies[i], k);
+		r[0] = (struct var){"seq", texts[i].seq, strlen(texts[i].seq)};
+		r[1] = (struct var){"day", texts[i].day, strlen(texts[i].day)};
+		r[2] = (struct var){"ok", texts[i].ok ? "1" : "0", 1};
+		r[3] = (struct var){"body", texts[i].body ? texts[i].body : "", texts[i].len};
+		r[4] = (struct var){"atts", texts[i].atts ? "1" : "0", 1};
+	}
+	snprintf(index, sizeof index, "%llu", (unsigned long long)v->index);
+	snprintf(followups, sizeof followups, "%llu", (unsigned long long)v->followups);
+	snprintf(nreplies, sizeof nreplies, "%zu", n);
+	{
+		struct var vars[] = {
+		        {"status", status ? status : "", status ? strlen(status) : 0},
+		        {"status_day", v->status_day, strlen(v->status_day)},
+		        {"created_day", v->created_day, strlen(v->created_day)},
+		        {"district", v->district, strlen(v->district)},
+		        {"index", index, strlen(index)},
+		        {"followups", followups, strlen(followups)},
+		        {"delivered", v->delivered ? "1" : "0", 1},
+		        {"nreplies", nreplies, strlen(nreplies)},
+		};
+
+		replies = (struct list){"replies", n, REPLY_VARS, rows};
+		sc = (struct scope){vars, sizeof vars / sizeof vars[0], &replies, 1, NULL, 0};
+		send_page(s, req, 200, "status", lang, &sc);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (texts[i].body != NULL)
+			sodium_free(texts[i].body);
+	free(texts);
+	free(rows);
+}
+
+void
+nojs_status(struct server *s, struct evhttp_request *req)
+{
+	static const unsigned allowed[] = {F_LANG, F_RECEIPT};
+	struct store_case_view v;
+	struct receipt_keys *k = NULL;
+	struct form f;
+	const char *err, *lang;
+	int rc;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "POST");
+		http_reply_error(req, 405, "method_not_allowed", "this method is not allowed here");
+		return;
+	}
+	err = form_read(req, &f, allowed, sizeof allowed / sizeof allowed[0]);
+	lang = form_lang(&f);
+	if (err != NULL) {
+		send_error_page(s, req, code_for(err), lang, err);
+		return;
+	}
+	k = sodium_malloc(sizeof *k);
+	if (k == NULL) {
+		send_error_page(s, req, 503, lang, "overloaded");
+		goto out;
+	}
+	if (f.v[F_RECEIPT] == NULL || receipt_derive(f.v[F_RECEIPT], k) != 0) {
+		send_error_page(s, req, 400, lang, "invalid_receipt");
+		goto out;
+	}
+	if (!ratelimit_allow(s->rl, k->lookup, (uint64_t)time(NULL))) {
+		send_error_page(s, req, 429, lang, "status_rate_limited");
+		goto out;
+	}
+	rc = store_get_case(s->store, k->lookup, k->auth, &v);
+	if (rc != STORE_OK) {
+		send_error_page(s, req, rc == STORE_ERR_NOT_FOUND ? 404 : 503, lang,
+		                rc == STORE_ERR_NOT_FOUND ? "not_found" : "overloaded");
+		goto out;
+	}
+	status_page(s, req, lang, &v, k);
+	store_case_view_free(&v);
+out:
+	if (k != NULL)
+		sodium_free(k);
+	form_wipe(&f);
+}
