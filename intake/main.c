@@ -3,10 +3,12 @@
  * (DESIGN.md §11). Parses the command line and hands over to cmd_* and
  * server_run; the only place in intake/ that decides the exit code.
  */
+#include <event2/event.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "crypto/memwipe.h"
 #include "intake/cmd.h"
 #include "intake/server.h"
 
@@ -137,6 +139,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "qingfeng-intake: libsodium failed to initialise\n");
 		return 1;
 	}
+	/* request bodies, manifests and answers are wiped when Jansson and libevent free them */
+	memwipe_jansson();
+	event_set_mem_functions(memwipe_malloc, memwipe_realloc, memwipe_free);
 	if (parse(argc, argv, first, &o) != 0)
 		return 2;
 	if (o.help) {

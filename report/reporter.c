@@ -17,6 +17,7 @@
 #include "crypto/chain.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
+#include "crypto/memwipe.h"
 #include "crypto/receipt.h"
 #include "report/client.h"
 #include "report/manifest.h"
@@ -228,25 +229,10 @@ usage_error(const struct reporter_io *io, const char *cmd, const char *msg)
 	return REPORTER_EXIT_USAGE;
 }
 
-static void *
-wipe_malloc(size_t n)
-{
-	return malloc(n);
-}
-
-static void
-wipe_free(void *p)
-{
-	if (p == NULL)
-		return;
-	sodium_memzero(p, malloc_usable_size(p));
-	free(p);
-}
-
 void
 reporter_json_wipe_on_free(void)
 {
-	json_set_alloc_funcs(wipe_malloc, wipe_free);
+	memwipe_jansson();
 }
 
 void
