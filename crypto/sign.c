@@ -9,10 +9,12 @@
 #define RECEIPT_PREFIX "qingfeng-receipt-v1"
 #define HEAD_PREFIX    "qingfeng-head-v1"
 #define BUNDLE_PREFIX  "qingfeng-bundle-v1:"
+#define REPLY_PREFIX   "qingfeng-reply-v1"
+#define STATUS_MAX     32
 
-/* Longest statement: the receipt (prefix, lp(district), u64, day, 2 x 32). */
+/* Longest statement: the reply (prefix, lp(district), lookup, lp(status), 2 x 32). */
 #define STATEMENT_MAX                                                                              \
-	(sizeof RECEIPT_PREFIX - 1 + 1 + CODEC_DISTRICT_MAX + 8 + CODEC_DAY_LEN + 32 + 32)
+	(sizeof REPLY_PREFIX - 1 + 1 + CODEC_DISTRICT_MAX + 32 + 1 + STATUS_MAX + 32 + 32)
 
 struct statement {
 	uint8_t b[STATEMENT_MAX];
@@ -212,4 +214,59 @@ sign_bundle_final_verify(struct sign_bundle *b, const uint8_t sig[SIGN_BYTES], c
 	rc = crypto_sign_verify_detached(sig, m, len, pk) == 0 ? 0 : -1;
 	free(m);
 	return rc;
+}
+
+/* Builds the reply statement. Returns 0, or -1 on a bad district or status. */
+static int
+reply_statement(struct statement *s, const char *district, const uint8_t lookup[32],
+                const char *status, const uint8_t body_hash[32], const uint8_t (*att_hashes)[32],
+                size_t natt)
+{
+	crypto_generichash_state st;
+	uint8_t atts[32];
+	uint8_t sl;
+
+	if (!codec_district_valid(district) || status == NULL || strlen(status) > STATUS_MAX ||
+	    (natt > 0 && att_hashes == NULL))
+		return -1;
+	crypto_generichash_init(&st, NULL, 0, sizeof atts);
+	for (size_t i = 0; i < natt; i++)
+		crypto_generichash_update(&st, att_hashes[i], 32);
+	crypto_generichash_final(&st, atts, sizeof atts);
+	s->n = 0;
+	put(s, REPLY_PREFIX, strlen(REPLY_PREFIX));
+	put_lp(s, district);
+	put(s, lookup, 32);
+	sl = (uint8_t)strlen(status);
+	put(s, &sl, 1);
+	put(s, status, sl);
+	put(s, body_hash, 32);
+	put(s, atts, 32);
+	return 0;
+}
+
+int
+sign_reply(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES], const char *district,
+           const uint8_t lookup[32], const char *status, const uint8_t body_hash[32],
+           const uint8_t (*att_hashes)[32], size_t natt)
+{
+	struct statement s;
+
+	if (reply_statement(&s, district, lookup, status, body_hash, att_hashes, natt) != 0) {
+		memset(sig, 0, SIGN_BYTES);
+		return -1;
+	}
+	return sign_statement(sig, &s, sk);
+}
+
+int
+sign_reply_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES],
+                  const char *district, const uint8_t lookup[32], const char *status,
+                  const uint8_t body_hash[32], const uint8_t (*att_hashes)[32], size_t natt)
+{
+	struct statement s;
+
+	if (reply_statement(&s, district, lookup, status, body_hash, att_hashes, natt) != 0)
+		return -1;
+	return crypto_sign_verify_detached(sig, s.b, s.n, pk) == 0 ? 0 : -1;
 }

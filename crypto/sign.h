@@ -41,6 +41,25 @@ int sign_head_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYT
                      const char *district, uint64_t size, const uint8_t chain[32], const char *day);
 
 /*
+ * Reply signatures (a Qingfeng addition; docs/decisions.md): a reply is
+ * sealed to the reporter's reply_pk, which the server knows, so sealing
+ * alone does not show that the district wrote it. The district therefore
+ * signs, and puts as "sig" (b64u) into the reply manifest,
+ *   "qingfeng-reply-v1" || lp(district) || lookup || lp(status) ||
+ *   H256(body) || H256(H256(attachment 1) || ... || H256(attachment n))
+ * (n may be 0), which clients verify with the district's sign_pk. Returns
+ * 0, or -1 (sig zeroed) on an invalid district or a status over 32 bytes.
+ */
+int sign_reply(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES], const char *district,
+               const uint8_t lookup[32], const char *status, const uint8_t body_hash[32],
+               const uint8_t (*att_hashes)[32], size_t natt);
+
+/* Verifies a reply signature. Returns 0, or -1 when it does not verify. */
+int sign_reply_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES],
+                      const char *district, const uint8_t lookup[32], const char *status,
+                      const uint8_t body_hash[32], const uint8_t (*att_hashes)[32], size_t natt);
+
+/*
  * Bundle signatures (§10): Ed25519 over "qingfeng-bundle-v1:" || type || ":"
  * || H512(all bytes before the signature line). Feed those bytes, in order,
  * with sign_bundle_update; then sign or verify. type is "qingfeng-export" or
