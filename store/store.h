@@ -192,6 +192,15 @@ int store_put_batch(struct store *s, struct store_batch_item *items, size_t n);
  */
 int store_pow_spend(struct store *s, const uint8_t challenge[40], uint64_t expiry);
 
+/*
+ * Writes the same small record, so the files' modification and change
+ * times show this write rather than the last submission. The server calls
+ * it every minute: a copy of the disk then dates the last submission no
+ * closer than "within the last minute" (DESIGN.md §2.1). Returns STORE_OK,
+ * STORE_ERR_FULL or STORE_ERR_IO.
+ */
+int store_touch(struct store *s);
+
 /* Deletes spent challenges whose expiry is before now. Returns STORE_OK or STORE_ERR_IO. */
 int store_pow_prune(struct store *s, uint64_t now);
 

@@ -528,7 +528,8 @@ check_all(struct check *c)
 	if ((rc = walk(c, c->s->envelopes, envelope_rec)) != 0)
 		return rc;
 
-	qsort(c->refs, c->nrefs, sizeof *c->refs, lref_cmp);
+	if (c->nrefs > 0)
+		qsort(c->refs, c->nrefs, sizeof *c->refs, lref_cmp);
 	if ((rc = walk(c, c->s->cases, case_rec)) != 0)
 		return rc;
 	if ((rc = walk(c, c->s->replies, reply_rec)) != 0 ||

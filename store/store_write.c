@@ -399,6 +399,27 @@ store_put_batch(struct store *s, struct store_batch_item *items, size_t n)
 	return rc;
 }
 
+/* ---- housekeeping -------------------------------------------------------- */
+
+static int
+touch_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	static const char key[] = "touch";
+	static const uint8_t val[1] = {0};
+	MDB_val k = {sizeof key - 1, (void *)key}, v = {sizeof val, (void *)val};
+
+	(void)ctx;
+	return mdb_put(txn, s->meta, &k, &v, 0);
+}
+
+int
+store_touch(struct store *s)
+{
+	if (s == NULL)
+		return STORE_ERR_ARG;
+	return store_txn_write(s, touch_fn, NULL);
+}
+
 /* ---- proof-of-work ------------------------------------------------------- */
 
 struct pow_ctx {
