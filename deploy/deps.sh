@@ -4,17 +4,32 @@
 # not touch the network; otherwise it runs `apt-get update` once and installs
 # only what is missing.
 #
-# Usage: deploy/deps.sh [build|test|all]   (default: test)
+# Usage: deploy/deps.sh [build|test|deploy|all]   (default: test)
+# `deploy` adds the tools the deployment checks use (systemd-analyze, tor,
+# nginx, strace, man); `all` is test + lint tools + deploy. Installing tor or
+# nginx here never starts them: a temporary policy-rc.d forbids starting
+# services while apt runs, and their units are masked, because a build or CI
+# machine must not join the Tor network or listen on port 80.
 set -eu
 
 build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev"
 test_extra="libcmocka-dev curl jq"
+deploy_extra="systemd tor nginx-light strace openssl man-db"
+# The web pages are built with node and npm (web/build.mjs, `npm ci`); a node
+# that is already there (from Debian or elsewhere) is used as it is. The
+# browser tests drive Debian's chromium; a CJK font makes their screenshots
+# readable.
+web_build=""
+command -v node >/dev/null 2>&1 || web_build="nodejs"
+command -v npm >/dev/null 2>&1 || web_build="$web_build npm"
+web_test="chromium fonts-wqy-microhei"
 case "${1:-test}" in
-build) want="$build" ;;
-test) want="$build $test_extra" ;;
-all) want="$build $test_extra clang clang-tidy cppcheck clang-format lmdb-utils" ;;
+build) want="$build $web_build" ;;
+test) want="$build $web_build $test_extra $web_test" ;;
+deploy) want="$build $web_build $test_extra $web_test $deploy_extra" ;;
+all) want="$build $web_build $test_extra $web_test clang clang-tidy cppcheck clang-format lmdb-utils $deploy_extra" ;;
 *)
-	echo "usage: deploy/deps.sh [build|test|all]" >&2
+	echo "usage: deploy/deps.sh [build|test|deploy|all]" >&2
 	exit 2
 	;;
 esac
@@ -32,5 +47,23 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
+case " $missing " in
+*" tor "* | *" nginx-light "*)
+	# Daemons installed only for their config checkers: never started. A tor
+	# or nginx that was already here (e.g. nginx-full) is left alone.
+	units=""
+	command -v tor >/dev/null 2>&1 || units="tor.service tor@default.service"
+	command -v nginx >/dev/null 2>&1 || units="$units nginx.service"
+	$sudo mkdir -p /etc/systemd/system
+	for u in $units; do
+		[ -e "/etc/systemd/system/$u" ] || $sudo ln -s /dev/null "/etc/systemd/system/$u"
+	done
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+		$sudo chmod 755 /usr/sbin/policy-rc.d
+		trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+	fi
+	;;
+esac
 # shellcheck disable=SC2086
 $sudo apt-get install -y -qq --no-install-recommends $missing
