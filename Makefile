@@ -12,11 +12,16 @@ PREFIX ?= /usr/local
 
 PKGS := libsodium libevent lmdb jansson
 ifeq ($(filter clean distclean format,$(MAKECMDGOALS)),)
-  # Install missing Debian packages before anything reads pkg-config.
-  DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
-  ifneq ($(DEPS_OK),yes)
-    $(info deps: some libraries are missing; running deploy/deps.sh)
-    DEPS_RC := $(shell sh deploy/deps.sh test >&2; echo $$?)
+  # Install missing Debian packages before anything reads pkg-config: always
+  # for `make test` (it also needs curl, jq, chromium), otherwise only when a
+  # library is missing. deploy/deps.sh does nothing when all is there.
+  ifneq ($(filter test,$(MAKECMDGOALS)),)
+    DEPS_LEVEL := test
+  else
+    DEPS_LEVEL := $(if $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes),,build)
+  endif
+  ifneq ($(DEPS_LEVEL),)
+    DEPS_RC := $(shell sh deploy/deps.sh $(DEPS_LEVEL) >&2; echo $$?)
     ifneq ($(DEPS_RC),0)
       $(error deploy/deps.sh failed; install libsodium-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev pkg-config)
     endif
@@ -71,7 +76,27 @@ TOOLS := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.
 
 .PHONY: all test unit-test integration-test run bench bench-crypto format lint \
         clean install-deps check-format
-all: $(BINS) $(TESTS) $(TOOLS)
+# The reporter web pages: web/build.mjs renders web/ (pages, CSS, the JS
+# bundles with libsodium-wrappers from node_modules and SRI hashes) into
+# $(B)/web, where the server finds them. node_modules comes from `npm ci`
+# (package-lock.json) at build time only; deploy/deps.sh installs node/npm
+# when they are missing. flock keeps parallel builds off each other's npm ci.
+WEB_SRC := $(shell find web -type f 2>/dev/null)
+WEB_STAMP := $(B)/web/.built
+NODE_STAMP := node_modules/.qf-npm-ci
+
+all: $(BINS) $(TESTS) $(TOOLS) $(WEB_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || sh deploy/deps.sh build
+	@echo "  NPM     ci"
+	$(Q)flock package-lock.json sh -c '[ $@ -nt package-lock.json ] && [ $@ -nt package.json ] || \
+	  { npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null && touch $@; }'
+$(WEB_STAMP): $(WEB_SRC) $(NODE_STAMP)
+	@echo "  WEB     $(B)/web"
+	$(Q)flock -s package-lock.json node web/build.mjs $(B)/web
+.PHONY: web
+web: $(WEB_STAMP)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -129,7 +154,7 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(LIBSTORE) $(LIBCRYPTO)
 test: all
 	@B=$(B) sh tests/run.sh
 
-run: all
+run: $(BINS) $(WEB_STAMP)
 	@sh deploy/demo.sh $(B)
 
 bench-crypto: $(B)/bench/bench_crypto

@@ -12,8 +12,8 @@
 # machine must not join the Tor network or listen on port 80.
 set -eu
 
-build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev"
-test_extra="libcmocka-dev curl jq"
+build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev"
+test_extra="curl jq"
 deploy_extra="systemd tor nginx-light strace openssl man-db"
 # The web pages are built with node and npm (web/build.mjs, `npm ci`); a node
 # that is already there (from Debian or elsewhere) is used as it is. The
@@ -27,7 +27,7 @@ case "${1:-test}" in
 build) want="$build $web_build" ;;
 test) want="$build $web_build $test_extra $web_test" ;;
 deploy) want="$build $web_build $test_extra $web_test $deploy_extra" ;;
-all) want="$build $web_build $test_extra $web_test clang clang-tidy cppcheck clang-format lmdb-utils $deploy_extra" ;;
+all) want="$build $web_build $test_extra $web_test clang clang-tidy cppcheck clang-format lmdb-utils $deploy_extra wrk linux-perf" ;;
 *)
 	echo "usage: deploy/deps.sh [build|test|deploy|all]" >&2
 	exit 2

@@ -429,7 +429,7 @@ tag_is(const char *t, size_t tn, const char *kw)
 }
 
 /* Position after the tag closing the block that starts at pos (open/close
- * keywords nest). Returns 0 with *close_start/*after set, -1 if unbalanced. */
+ * keywords nest). Returns 0 with close_start and after set, -1 if unbalanced. */
 static int
 block_end(const char *tpl, size_t len, size_t pos, const char *open, const char *close,
           size_t *close_start, size_t *after)
@@ -683,9 +683,15 @@ wipe_json(json_t *j)
 	if (json_is_string(j)) {
 		sodium_memzero((void *)(uintptr_t)json_string_value(j), json_string_length(j));
 	} else if (json_is_object(j)) {
-		json_object_foreach(j, k, v) wipe_json(v);
+		json_object_foreach(j, k, v)
+		{
+			wipe_json(v);
+		}
 	} else if (json_is_array(j)) {
-		json_array_foreach(j, i, v) wipe_json(v);
+		json_array_foreach(j, i, v)
+		{
+			wipe_json(v);
+		}
 	}
 }
 
@@ -930,6 +936,11 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 	{
 		struct var v[] = {
 		        {"receipt", receipt, strlen(receipt)},
+		        {"r1", receipt, 4},
+		        {"r2", receipt + 5, 4},
+		        {"r3", receipt + 10, 4},
+		        {"r4", receipt + 15, 4},
+		        {"r5", receipt + 20, 4},
 		        {"district", d->id, strlen(d->id)},
 		        {"district_name", d->name, strlen(d->name)},
 		        {"fingerprint", d->fingerprint, strlen(d->fingerprint)},
@@ -963,16 +974,18 @@ nojs_report(struct server *s, struct evhttp_request *req)
 		const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
 		struct evkeyvalq params;
 
-		TAILQ_INIT(&params);
-		if (q != NULL && evhttp_parse_query_str(q, &params) == 0) {
-			const char *l = evhttp_find_header(&params, "lang");
+		/* evhttp_parse_query_str initialises params, even when it fails */
+		if (q != NULL) {
+			if (evhttp_parse_query_str(q, &params) == 0) {
+				const char *l = evhttp_find_header(&params, "lang");
 
-			if (l != NULL && strcmp(l, "en") == 0) {
-				f.v[F_LANG] = strdup("en");
-				f.len[F_LANG] = f.v[F_LANG] ? 2 : 0;
+				if (l != NULL && strcmp(l, "en") == 0) {
+					f.v[F_LANG] = strdup("en");
+					f.len[F_LANG] = f.v[F_LANG] ? 2 : 0;
+				}
 			}
+			evhttp_clear_headers(&params);
 		}
-		evhttp_clear_headers(&params);
 		send_form(s, req, 200, &f, NULL);
 		form_wipe(&f);
 		return;

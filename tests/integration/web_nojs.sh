@@ -1,0 +1,182 @@
+#!/bin/sh
+# The no-JavaScript endpoints (DESIGN.md §9, intake/nojs.c) through the real
+# server: the form, a report sealed by the server exactly as the CLI seals
+# one (the manifests are compared byte for byte), status with the reply key,
+# every refusal (with the form given back, escaped), the global rate limit of
+# the no-JS report path, the headers, and that nothing of the plaintext or of
+# the client reaches the disk or the log.
+. "$(dirname "$0")/lib.sh"
+
+D="$T_DIR/data"
+check "init + district add" new_data "$D"
+set_config "$D" '.pow_difficulty = 8'
+start_server "$D" || exit 1
+head_size() { curl -s "$URL/api/v1/log/d01/head" | jq -r .size; }
+FP=$(jq -r .fingerprint "$FIXTURES/d01.pub.json")
+
+# post PATH OUT [curl args...]: prints the HTTP code, the page in OUT
+post() {
+	p=$1 o=$2
+	shift 2
+	curl -s -o "$o" -w '%{http_code}' "$@" "$URL$p"
+}
+
+# --- the form
+out=$(curl -s -D "$T_DIR/h" -o "$T_DIR/form.html" -w '%{http_code}' "$URL/nojs/report")
+eq "GET form 200" "$out" 200
+tr -d '\r' <"$T_DIR/h" >"$T_DIR/hh"
+check "form is HTML" grep -qi '^content-type: text/html; charset=utf-8$' "$T_DIR/hh"
+check "form CSP without script-src" grep -qx "Content-Security-Policy: default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'" "$T_DIR/hh"
+check "form no-store" grep -qx 'Cache-Control: no-store' "$T_DIR/hh"
+check "form no cookie" sh -c "! grep -qi '^set-cookie' '$T_DIR/hh'"
+check "form shows the fingerprint" grep -qF "$FP" "$T_DIR/form.html"
+check "form has no script" sh -c "! grep -qi '<script' '$T_DIR/form.html'"
+check "form says what it trusts the server with" grep -q '信任服务器' "$T_DIR/form.html"
+check "form in zh-CN" grep -q 'lang="zh-CN"' "$T_DIR/form.html"
+curl -s "$URL/nojs/report?lang=en" >"$T_DIR/form-en.html"
+check "form in English" grep -q 'this version trusts the server' "$T_DIR/form-en.html"
+check "no template markers left" sh -c "! grep -q '{%' '$T_DIR/form.html' '$T_DIR/form-en.html'"
+out=$(curl -s -o /dev/null -w '%{http_code}' "$URL/.nojs/report.zh-CN.html")
+eq "templates are not served" "$out" 404
+
+# --- a report, and the same report through the CLI: one manifest
+BODY='正文第一行
+第二行 <b>粗体</b> & "引号" \ 反斜杠'
+printf '%s' "$BODY" >"$T_DIR/body.txt"
+# browsers send a textarea's line ends as CR LF: the no-JS path makes them LF
+printf '%s' "$BODY" | awk 'BEGIN { ORS = "" } NR > 1 { print "\r\n" } { print }' >"$T_DIR/body-crlf.txt"
+check "the CR LF copy differs" sh -c "! cmp -s '$T_DIR/body.txt' '$T_DIR/body-crlf.txt'"
+F="--data-urlencode lang=zh-CN --data-urlencode district=d01 --data-urlencode type=appeal
+   --data-urlencode category=integrity --data-urlencode subcategory=违规收受礼品礼金
+   --data-urlencode town=城关镇 --data-urlencode when=2026-05 --data-urlencode where=某饭店
+   --data-urlencode subject_name=张某 --data-urlencode subject_unit=城关镇政府
+   --data-urlencode subject_area=东片 --data-urlencode subject_position=副镇长
+   --data-urlencode subject_level=township --data-urlencode subject_party=yes"
+before=$(head_size)
+# shellcheck disable=SC2086
+code=$(post /nojs/report "$T_DIR/r1.html" $F --data-urlencode "title=无脚本 <i>标题</i>" \
+	--data-urlencode "body@$T_DIR/body-crlf.txt")
+eq "report 201" "$code" 201
+R1=$(grep -o '<span class="grp">[0-9A-Z]\{4\}</span>' "$T_DIR/r1.html" | sed 's/<[^>]*>//g' | paste -sd- -)
+check "the receipt is shown and is a receipt" sh -c "'$QFTOOL' derive '$R1' >/dev/null"
+check "receipt page names the district and day" sh -c "grep -q '测试区纪委监委' '$T_DIR/r1.html' && grep -q '[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}' '$T_DIR/r1.html'"
+check "receipt page has no script" sh -c "! grep -qi '<script' '$T_DIR/r1.html'"
+eq "stored" "$(head_size)" $((before + 1))
+"$REPORT" submit --server "$URL" --district d01 --type appeal --category integrity \
+	--subcategory 违规收受礼品礼金 --town 城关镇 --when 2026-05 --where 某饭店 \
+	--subject-name 张某 --subject-unit 城关镇政府 --subject-area 东片 --subject-position 副镇长 \
+	--level township --party-member yes --title "无脚本 <i>标题</i>" --body-file "$T_DIR/body.txt" >/dev/null
+eq "CLI report stored" "$(head_size)" $((before + 2))
+# a real-name report both ways
+# shellcheck disable=SC2086
+code=$(post /nojs/report "$T_DIR/r2.html" --data-urlencode lang=en --data-urlencode district=d01 \
+	--data-urlencode type=accusation --data-urlencode category=other --data-urlencode title=t2 \
+	--data-urlencode body=b2 --data-urlencode real_name=1 --data-urlencode id_name=李四 \
+	--data-urlencode id_phone=13800000000 --data-urlencode id_address=某路1号)
+eq "real-name report 201" "$code" 201
+check "English receipt page" grep -q 'now keep your receipt' "$T_DIR/r2.html"
+printf 'b2' >"$T_DIR/b2.txt"
+"$REPORT" submit --server "$URL" --district d01 --lang en --title t2 --body-file "$T_DIR/b2.txt" \
+	--identity-name 李四 --identity-phone 13800000000 --identity-address 某路1号 >/dev/null
+"$INTAKE" export --data "$D" --district d01 --out "$T_DIR/e.qfx" >/dev/null
+node "$QF_ROOT/tests/web/open-export.mjs" "$T_DIR/e.qfx" >"$T_DIR/entries" 2>"$T_DIR/node.err"
+eq "four entries opened" "$(wc -l <"$T_DIR/entries")" 4
+m1=$(sed -n 1p "$T_DIR/entries" | jq -r .manifest)
+m2=$(sed -n 2p "$T_DIR/entries" | jq -r .manifest)
+eq "no-JS manifest == CLI manifest (byte for byte)" "$m1" "$m2"
+eq "no-JS real-name manifest == CLI manifest" "$(sed -n 3p "$T_DIR/entries" | jq -r .manifest)" \
+	"$(sed -n 4p "$T_DIR/entries" | jq -r .manifest)"
+eq "the text arrived exactly, CR LF as LF" "$(printf '%s' "$m1" | jq -r .report.body)" "$BODY"
+eq "identity carried" "$(sed -n 3p "$T_DIR/entries" | jq -r .manifest | jq -c .report.identity)" \
+	'{"name":"李四","phone":"13800000000","id_number":"","unit":"","address":"某路1号"}'
+
+# --- status with the receipt
+code=$(post /nojs/status "$T_DIR/s1.html" --data-urlencode "receipt=$(printf '%s' "$R1" | tr 'A-Z-' 'a-z ')" --data-urlencode lang=zh-CN)
+eq "status 200 (typed sloppily)" "$code" 200
+check "status says received" grep -q '已接收' "$T_DIR/s1.html"
+check "status shows the case" grep -q 'd01-' "$T_DIR/s1.html"
+code=$(post /nojs/status "$T_DIR/s2.html" --data-urlencode "receipt=MS0Z-H1WW-YKQN-03JM-SFC0")
+eq "mistyped receipt 400" "$code" 400
+check "mistyped receipt explained" grep -q '回执不正确' "$T_DIR/s2.html"
+code=$(post /nojs/status "$T_DIR/s3.html" --data-urlencode "receipt=MS0Z-H1WW-YKQN-03JM-SFCX" --data-urlencode lang=en)
+eq "unknown receipt 404" "$code" 404
+check "unknown receipt explained in English" grep -q 'No report matches this receipt' "$T_DIR/s3.html"
+code=$(post /nojs/status /dev/null -H 'Content-Type: text/plain' --data 'receipt=x')
+eq "status wrong media type 415" "$code" 415
+code=$(post /nojs/status /dev/null --data 'receipt=x&receipt=y')
+eq "status duplicate field 400" "$code" 400
+code=$(post /nojs/status /dev/null --data 'receipt=x&evil=1')
+eq "status unknown field 400" "$code" 400
+out=$(curl -s -o /dev/null -w '%{http_code}' "$URL/nojs/status")
+eq "GET status 405" "$out" 405
+out=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$URL/nojs/report")
+eq "PUT report 405" "$out" 405
+codes=""
+for i in $(seq 1 11); do
+	codes="$codes $(post /nojs/status /dev/null --data-urlencode "receipt=MS0Z-H1WW-YKQN-03JM-SFCX")"
+done
+check "status rate-limited per receipt" sh -c "echo '$codes' | grep -q 429"
+
+# --- refusals: nothing stored, the form comes back filled in and escaped
+before=$(head_size)
+refuse() { # name want-code [curl args]
+	name=$1 want=$2
+	shift 2
+	code=$(post /nojs/report "$T_DIR/ref.html" "$@")
+	eq "$name: $want" "$code" "$want"
+	eq "$name: nothing stored" "$(head_size)" "$before"
+}
+refuse "no body" 400 --data-urlencode district=d01 --data-urlencode 'title=<script>alert(1)</script>'
+check "the form comes back with the reason" grep -q '请填写“具体内容”' "$T_DIR/ref.html"
+check "typed text comes back escaped" grep -qF 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' "$T_DIR/ref.html"
+check "nothing typed comes back raw" sh -c "! grep -q '<script>alert' '$T_DIR/ref.html'"
+refuse "no title" 400 --data-urlencode district=d01 --data-urlencode body=b
+refuse "blank title" 400 --data-urlencode district=d01 --data-urlencode 'title=   ' --data-urlencode body=b
+refuse "unknown district" 400 --data-urlencode district=d99 --data-urlencode title=t --data-urlencode body=b
+refuse "bad type" 400 --data-urlencode district=d01 --data-urlencode type=x --data-urlencode title=t --data-urlencode body=b
+refuse "bad category" 400 --data-urlencode district=d01 --data-urlencode category=x --data-urlencode title=t --data-urlencode body=b
+refuse "bad level" 400 --data-urlencode district=d01 --data-urlencode subject_level=x --data-urlencode title=t --data-urlencode body=b
+refuse "bad lang" 400 --data-urlencode district=d01 --data-urlencode lang=fr --data-urlencode title=t --data-urlencode body=b
+refuse "real name without a name" 400 --data-urlencode district=d01 --data-urlencode real_name=1 --data-urlencode title=t --data-urlencode body=b
+refuse "unknown field" 400 --data-urlencode district=d01 --data-urlencode title=t --data-urlencode body=b --data-urlencode x=1
+refuse "duplicate field" 400 --data-urlencode district=d01 --data-urlencode title=t --data-urlencode title=u --data-urlencode body=b
+refuse "NUL byte" 400 --data 'district=d01&title=t%00x&body=b'
+refuse "not UTF-8" 400 --data 'district=d01&title=t%FF%FEx&body=b'
+refuse "field without =" 400 --data 'district=d01&title&body=b'
+refuse "wrong media type" 415 -H 'Content-Type: application/json' --data '{"title":"t"}'
+head -c 300000 /dev/zero | tr '\0' 'a' >"$T_DIR/long"
+refuse "body too long" 413 --data-urlencode district=d01 --data-urlencode title=t --data-urlencode "body@$T_DIR/long"
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$T_DIR/huge"
+refuse "request over 1 MiB" 413 --data-urlencode district=d01 --data-urlencode title=t --data-urlencode "body@$T_DIR/huge"
+
+# --- the global limit of the no-JS report path (no proof-of-work without JS)
+stop_server
+start_server "$D" || exit 1
+before=$(head_size)
+n201=0 n429=0
+for i in $(seq 1 22); do
+	code=$(post /nojs/report "$T_DIR/rl.html" --data-urlencode district=d01 --data-urlencode title=rl --data-urlencode body=rl)
+	[ "$code" = 201 ] && n201=$((n201 + 1))
+	if [ "$code" = 429 ]; then
+		n429=$((n429 + 1))
+		break
+	fi
+done
+eq "the no-JS path is limited per minute" "$n429" 1
+check "at most 10 a minute got through before it" test "$n201" -ge 10 -a "$n201" -le 20
+check "the limit page explains and keeps the text" sh -c "grep -q '一分钟后' '$T_DIR/rl.html' && grep -q 'value=\"rl\"' '$T_DIR/rl.html'"
+eq "refused reports are not stored" "$(head_size)" $((before + n201))
+code=$(post /nojs/status /dev/null --data-urlencode "receipt=$R1")
+eq "status is not limited by the report limit" "$code" 200
+out=$(api GET /api/v1/pow)
+eq "the API is not limited by it" "$(code_of "$out")" 200
+stop_server
+
+# --- nothing of the plaintext, the client or the request on disk or in the log
+check "store check passes" sh -c "'$INTAKE' check --data '$D' >/dev/null"
+check "no plaintext in the data directory" sh -c "! grep -rqaF '粗体' '$D' && ! grep -rqa '13800000000' '$D'"
+check "no receipt in the data directory" sh -c "! grep -rqaF '$R1' '$D'"
+check "no client address in data or log" sh -c "! grep -rqa '$CLIENT_ADDR' '$D' '$SERVER_LOG'"
+check "no user agent in data or log" sh -c "! grep -rqa 'curl/' '$D' '$SERVER_LOG'"
+check "no per-request log lines" sh -c "[ \$(grep -vc -e 'serving' -e 'stopp' '$SERVER_LOG') -eq 0 ]"
+finish

@@ -1,0 +1,376 @@
+// Builds the reporter web pages into OUT (make: $(B)/web):
+//   node web/build.mjs OUT
+// - renders web/pages/*.html for each language (zh-CN at /, English at
+//   /en/, the no-JS pages under /nojs/) from web/i18n/<lang>.json;
+// - bundles each page's JavaScript module with its imports and the
+//   libsodium-wrappers ESM build from node_modules (pinned by
+//   package-lock.json) into one file, so that the Subresource Integrity hash
+//   on its script tag covers every line the page runs;
+// - writes the server-side templates of the no-JS answers to OUT/.nojs/
+//   (hidden: never served as files; intake/nojs.c fills them in).
+// Build-time template syntax: {{key}} an escaped string of the page's
+// language, {{key|raw}} the same unescaped (strings with markup), {{>name}}
+// the partial web/pages/_name.html, {{@name}} a value computed here.
+// Server-side syntax, left as is for nojs.c: {%name%}, {%if name=value%},
+// {%fi%}, {%each name%}, {%end%}.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdirSync, rmSync, renameSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tax from './js/taxonomy.js';
+
+const WEB = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(WEB, '..');
+const OUT = process.argv[2];
+if (!OUT) {
+	console.error('usage: node web/build.mjs OUT');
+	process.exit(2);
+}
+const TMP = `${OUT}.tmp`;
+const LANGS = ['zh-CN', 'en'];
+const I18N = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(readFileSync(join(WEB, 'i18n', `${l}.json`), 'utf8'))]));
+
+function fail(msg) {
+	console.error(`web/build.mjs: ${msg}`);
+	process.exit(1);
+}
+
+// Every key must exist in every language.
+for (const sec of ['page', 'js'])
+	for (const k of Object.keys(I18N['zh-CN'][sec]))
+		for (const l of LANGS) if (!(k in I18N[l][sec])) fail(`i18n ${l}.${sec}.${k} is missing`);
+
+const esc = (s) =>
+	String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const sri = (buf) => 'sha384-' + createHash('sha384').update(buf).digest('base64');
+
+// ---- the bundler -----------------------------------------------------------
+
+function vendorSodium() {
+	const nm = join(ROOT, 'node_modules');
+	const core = readFileSync(join(nm, 'libsodium/dist/modules-esm/libsodium.mjs'), 'utf8');
+	const wrap = readFileSync(join(nm, 'libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs'), 'utf8');
+	const once = (s, needle, what) => {
+		if (s.split(needle).length !== 2) fail(`unexpected ${what} in node_modules (expected one "${needle}")`);
+	};
+	once(core, 'export default A;', 'libsodium.mjs');
+	if (!core.trimEnd().endsWith('export default A;')) fail('libsodium.mjs: export is not at the end');
+	once(wrap, 'import e from"libsodium";', 'libsodium-wrappers.mjs import');
+	once(wrap, 'export default t;', 'libsodium-wrappers.mjs export');
+	if (/\bimport\s*[({"']/.test(core.replace('import.meta.url', ''))) fail('libsodium.mjs imports something');
+	const coreBody = core.trimEnd().slice(0, -'export default A;'.length);
+	const wrapBody = wrap.replace('import e from"libsodium";', 'const e=__qf_libsodium;');
+	const cut = wrapBody.indexOf('export default t;');
+	return (
+		`// libsodium ${pkgVersion('libsodium')} (ISC licence, https://github.com/jedisct1/libsodium.js)\n` +
+		`const __qf_libsodium=(()=>{${coreBody}\nreturn A;})();\n` +
+		`// libsodium-wrappers ${pkgVersion('libsodium-wrappers')} (ISC licence)\n` +
+		`const __qf_sodium=(()=>{${wrapBody.slice(0, cut)}\nreturn t;})();\n`
+	);
+}
+
+function pkgVersion(name) {
+	return JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
+const modName = (p) => '__qf_m_' + p.replace(/[^A-Za-z0-9]/g, '_');
+
+// Our modules follow simple conventions the bundler relies on: imports on
+// their own lines at the top, `export` before function/class/const/let
+// declarations, relative specifiers ending in .js, and libsodium as the only
+// bare specifier.
+function transform(file, source, deps) {
+	const exportsList = [];
+	const lines = source.split('\n').map((line) => {
+		let m = line.match(/^import (\w+) from '([^']+)';$/);
+		if (m) {
+			if (m[2] !== 'libsodium-wrappers') fail(`${file}: default import of ${m[2]}`);
+			deps.sodium = true;
+			return `const ${m[1]} = __qf_sodium;`;
+		}
+		m = line.match(/^import \* as (\w+) from '(\.[^']+)';$/);
+		if (m) {
+			const dep = resolve(dirname(file), m[2]);
+			deps.files.push(dep);
+			return `const ${m[1]} = ${modName(rel(dep))};`;
+		}
+		m = line.match(/^import \{([^}]+)\} from '(\.[^']+)';$/);
+		if (m) {
+			const dep = resolve(dirname(file), m[2]);
+			deps.files.push(dep);
+			const names = m[1]
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)
+				.map((s) => s.replace(/^([\w$]+) as ([\w$]+)$/, '$1: $2'));
+			return `const { ${names.join(', ')} } = ${modName(rel(dep))};`;
+		}
+		if (/^import\b/.test(line)) fail(`${file}: unsupported import: ${line}`);
+		m = line.match(/^export (?:async )?(?:function\*? |class |const |let )([\w$]+)/);
+		if (m) {
+			exportsList.push(m[1]);
+			return line.replace(/^export /, '');
+		}
+		m = line.match(/^export \{([^}]+)\};$/);
+		if (m) {
+			for (const n of m[1].split(',').map((s) => s.trim()).filter(Boolean)) {
+				const a = n.match(/^([\w$]+) as ([\w$]+)$/);
+				exportsList.push(a ? `${a[2]}: ${a[1]}` : n);
+			}
+			return '';
+		}
+		if (/^export\b/.test(line)) fail(`${file}: unsupported export: ${line}`);
+		return line;
+	});
+	return { body: lines.join('\n'), exportsList };
+}
+
+const rel = (p) => p.slice(WEB.length + 1);
+
+function bundle(entry, extraModules = {}) {
+	const order = [];
+	const seen = new Set();
+	let sodium = false;
+	const mods = {};
+	const visit = (file, stack) => {
+		if (seen.has(file)) return;
+		if (stack.includes(file)) fail(`import cycle through ${rel(file)}`);
+		const src = extraModules[file] ?? readFileSync(file, 'utf8');
+		const deps = { files: [], sodium: false };
+		const t = transform(file, src, deps);
+		sodium ||= deps.sodium;
+		for (const d of deps.files) visit(d, [...stack, file]);
+		seen.add(file);
+		mods[file] = t;
+		order.push(file);
+	};
+	visit(resolve(WEB, entry), []);
+	let out = `// Qingfeng reporter pages: ${entry}, bundled by web/build.mjs. Do not edit.\n`;
+	if (sodium) out += vendorSodium();
+	for (const f of order) {
+		const { body, exportsList } = mods[f];
+		out += `// ---- ${rel(f)}\nconst ${modName(rel(f))} = (() => {\n${body}\nreturn { ${exportsList.join(', ')} };\n})();\n`;
+	}
+	return out;
+}
+
+// ---- pages -----------------------------------------------------------------
+
+function jsStrings() {
+	const s = Object.fromEntries(LANGS.map((l) => [l, I18N[l].js]));
+	return `// generated by web/build.mjs from web/i18n/*.json\nexport const STRINGS = ${JSON.stringify(s)};\n`;
+}
+
+// What {{@name}} expands to, for one page.
+function pageVars(p, assets) {
+	const zh = p.lang === 'zh-CN';
+	const L = (o) => (zh ? o.zh : o.en);
+	const srv = p.server; // a nojs.c template: form values are server variables
+	const checkedIf = (name, v, def) =>
+		srv ? `{%if ${name}=${v}%} checked{%fi%}` : v === def ? ' checked' : '';
+	const selectedIf = (name, v, def) =>
+		srv ? `{%if ${name}=${v}%} selected{%fi%}` : v === def ? ' selected' : '';
+	const options = (name, list, def) =>
+		list.map((o) => `<option value="${o.v}"${selectedIf(name, o.v, def)}>${esc(L(o))}</option>`).join('\n');
+	const v = {
+		lang: p.lang,
+		root: p.root,
+		home: p.home,
+		other: p.other,
+		fileid: 'att',
+		footer: esc(I18N[p.lang].page[p.nav === 'nojs' ? 'footer_nojs_mode' : 'footer']),
+		no_district: esc(I18N[p.lang].js.no_district),
+		delivered_yes: esc(I18N[p.lang].js.delivered_yes),
+		delivered_no: esc(I18N[p.lang].js.delivered_no),
+		reply_bad: esc(I18N[p.lang].js.reply_bad),
+		progid: 'prog',
+		otherlang: zh ? 'en' : 'zh-CN',
+		nojs: p.nojsHome,
+		std: p.stdHome,
+		title: esc(I18N[p.lang].page[p.titleKey]),
+		css: `<link rel="stylesheet" href="${p.root}css/qf.css" integrity="${assets['css/qf.css']}">`,
+		scripts: (p.scripts || [])
+			.map((s) => `<script type="module" src="${p.root}js/${s}" integrity="${assets[`js/${s}`]}"></script>`)
+			.join('\n'),
+		type_radios: tax.TYPES.map(
+			(t) =>
+				`<div class="choice"><input type="radio" name="type" id="type-${t.v}" value="${t.v}"${checkedIf('type', t.v, 'accusation')} aria-describedby="type-${t.v}-h">` +
+				`<label for="type-${t.v}">${esc(L(t))}</label> <span class="hint" id="type-${t.v}-h">${esc(zh ? t.hzh : t.hen)}</span></div>`
+		).join('\n'),
+		category_options: options('category', tax.CATEGORIES, 'other'),
+		level_options: options('subject_level', tax.LEVELS, 'unknown'),
+		party_options: options('subject_party', tax.PARTY, 'unknown'),
+		purpose_radios: tax.PURPOSES.map(
+			(t) =>
+				`<div class="choice"><input type="radio" name="purpose" id="purpose-${t.v}" value="${t.v}"${t.v === 'material' ? ' checked' : ''}>` +
+				`<label for="purpose-${t.v}">${esc(L(t))}</label></div>`
+		).join('\n'),
+		// every second-level item, for the no-JS form's <datalist>
+		subcat_datalist: tax.CATEGORIES.flatMap((c) => c.subs.map((s) => `<option value="${esc(s[0])}">${zh ? '' : esc(s[1])}</option>`)).join('\n'),
+		status_blocks: Object.entries(tax.STATUSES)
+			.map(([k, s]) => `{%if status=${k}%}<p class="status-word"><strong>${esc(L(s))}</strong></p><p class="hint">${esc(zh ? s.dzh : s.den)}</p>{%fi%}`)
+			.join(''),
+		error_blocks: ERROR_CODES.map((c) => `{%if error=${c}%}${esc(nojsError(p.lang, c))}{%fi%}`).join(''),
+	};
+	v.cur = (k) => (k === p.nav ? ' aria-current="page"' : '');
+	return v;
+}
+
+const ERROR_CODES = ['bad_field', 'title', 'body', 'real_name', 'unknown_district', 'rate_limited', 'too_large',
+	'unsupported_media_type', 'invalid_receipt', 'not_found', 'status_rate_limited', 'storage_full', 'overloaded'];
+
+function nojsError(lang, code) {
+	const j = I18N[lang].js;
+	const p = I18N[lang].page;
+	const zh = lang === 'zh-CN';
+	switch (code) {
+		case 'bad_field':
+			return zh ? '提交的内容中有一项格式不对，请检查后重试。' : 'A field of the form is malformed; check it and try again.';
+		case 'title':
+			return j.required.replace('{field}', p.r_title_f);
+		case 'body':
+			return j.required.replace('{field}', p.r_body);
+		case 'real_name':
+			return j.real_name_needed;
+		case 'unknown_district':
+			return j.e_unknown_district;
+		case 'rate_limited':
+			return zh
+				? '无脚本版本此刻收到的举报太多，请一分钟后再次点击提交（您填写的内容保留在下面）。'
+				: 'The no-JavaScript version is taking too many reports right now; press send again in a minute (what you typed is kept below).';
+		case 'too_large':
+			return zh ? '内容太长，请删减后重试。' : 'The text is too long; shorten it and try again.';
+		case 'unsupported_media_type':
+			return j.e_bad_request.replace('{code}', code);
+		case 'invalid_receipt':
+			return j.invalid_receipt;
+		case 'not_found':
+			return j.e_not_found;
+		case 'status_rate_limited':
+			return j.e_rate_limited;
+		case 'storage_full':
+			return j.e_storage_full;
+		default:
+			return j.e_overloaded;
+	}
+}
+
+function render(text, p, vars, depth = 0) {
+	if (depth > 5) fail('partials nest too deep');
+	const page = I18N[p.lang].page;
+	return text.replace(/\{\{([^}]+)\}\}/g, (_, expr) => {
+		expr = expr.trim();
+		if (expr.startsWith('>')) {
+			const f = join(WEB, 'pages', `_${expr.slice(1).trim()}.html`);
+			return render(readFileSync(f, 'utf8'), p, vars, depth + 1);
+		}
+		if (expr.startsWith('@cur:')) return vars.cur(expr.slice(5));
+		if (expr.startsWith('@')) {
+			const k = expr.slice(1);
+			if (!(k in vars)) fail(`${p.src}: unknown build variable ${k}`);
+			return vars[k];
+		}
+		const [key, flag] = expr.split('|');
+		if (!(key in page)) fail(`${p.src}: unknown string ${key}`);
+		return flag === 'raw' ? page[key] : esc(page[key]);
+	});
+}
+
+// The pages: source template, output path, and where it sits.
+function pages() {
+	const list = [];
+	for (const lang of LANGS) {
+		const zh = lang === 'zh-CN';
+		const dir = zh ? '' : 'en/';
+		const root = zh ? '' : '../';
+		const common = { lang, root, home: '', stdHome: '', nojsHome: `${root}nojs/${dir}` };
+		for (const [name, titleKey, nav, scripts] of [
+			['index', 'notice_title', 'notice', ['notice.js']],
+			['report', 'r_title', 'report', ['report.js']],
+			['status', 's_title', 'status', ['status.js']],
+		])
+			list.push({
+				...common,
+				src: `${name}.html`,
+				out: `${dir}${name}.html`,
+				other: zh ? `en/${name}.html` : `../${name}.html`,
+				titleKey,
+				nav,
+				scripts,
+			});
+		// the static no-JS start page: /nojs/ and /nojs/en/
+		const nroot = zh ? '../' : '../../';
+		list.push({
+			lang,
+			root: nroot,
+			home: '',
+			stdHome: `${nroot}${dir}`,
+			nojsHome: '',
+			src: 'nojs-index.html',
+			out: `nojs/${dir}index.html`,
+			other: zh ? 'en/' : '../',
+			titleKey: 'nj_title',
+			nav: 'nojs',
+			report: zh ? 'report' : '../report?lang=en',
+			statusAction: zh ? 'status' : '../status',
+		});
+		// the templates nojs.c fills in; they answer at /nojs/report and /nojs/status
+		for (const [name, titleKey] of [
+			['report', 'nj_report'],
+			['receipt', 'rc_title'],
+			['status', 'nj_status'],
+			['error', 'nj_error_h'],
+		])
+			list.push({
+				lang,
+				root: '../',
+				home: zh ? '' : 'en/',
+				stdHome: `../${dir}`,
+				nojsHome: zh ? './' : 'en/',
+				src: `nojs-${name}.html`,
+				out: `.nojs/${name}.${lang}.html`,
+				other: name === 'report' ? (zh ? 'report?lang=en' : 'report') : zh ? 'en/' : './',
+				titleKey,
+				nav: 'nojs',
+				server: true,
+				report: zh ? 'report' : 'report?lang=en',
+				statusAction: 'status',
+			});
+	}
+	return list;
+}
+
+// ---- main --------------------------------------------------------------------
+
+rmSync(TMP, { recursive: true, force: true });
+mkdirSync(join(TMP, 'js'), { recursive: true });
+mkdirSync(join(TMP, 'css'), { recursive: true });
+mkdirSync(join(TMP, 'en'), { recursive: true });
+mkdirSync(join(TMP, 'nojs', 'en'), { recursive: true });
+mkdirSync(join(TMP, '.nojs'), { recursive: true });
+
+const assets = {};
+const put = (path, data) => {
+	writeFileSync(join(TMP, path), data);
+	assets[path] = sri(Buffer.from(data));
+};
+put('css/qf.css', readFileSync(join(WEB, 'css', 'qf.css')));
+const stringsFile = join(WEB, 'js', 'strings.js');
+for (const entry of ['notice.js', 'report.js', 'status.js', 'pow-worker.js'])
+	put(`js/${entry}`, bundle(`js/main-${entry}`, { [stringsFile]: jsStrings() }));
+
+for (const p of pages()) {
+	const vars = pageVars(p, assets);
+	Object.assign(vars, { report: p.report || '', status_action: p.statusAction || '' });
+	const html = render(readFileSync(join(WEB, 'pages', p.src), 'utf8'), p, vars);
+	if (/<script(?![^>]*\bsrc=)/i.test(html)) fail(`${p.out}: inline script`);
+	for (const m of html.matchAll(/<script\b[^>]*>/gi))
+		if (!/\bintegrity="sha384-/.test(m[0])) fail(`${p.out}: script without integrity`);
+	if (/\son[a-z]+=/i.test(html)) fail(`${p.out}: inline event handler`);
+	if (/(src|href|action)="(https?:)?\/\//i.test(html)) fail(`${p.out}: external resource`);
+	writeFileSync(join(TMP, p.out), html);
+}
+writeFileSync(join(TMP, '.built'), new Date(0).toISOString() + '\n');
+rmSync(OUT, { recursive: true, force: true });
+renameSync(TMP, OUT);
+if (!existsSync(join(OUT, 'index.html'))) fail('no index.html written');

@@ -1,0 +1,206 @@
+// The status page: the receipt (typing-tolerant, checked here before
+// anything is sent) gives lookup and auth for POST /api/v1/status; the
+// status in words, delivery confirmation, the replies decrypted here with
+// the receipt's reply key, and a follow-up (补充材料 / 异议) with
+// attachments, sealed and sent like a report.
+import { ready, receiptParse, receiptDerive, envelopeOpen, fromB64u, b64u, manifestFollowup, sealedSize, unpaddedLength, utf8, keysWipe, QfError } from './qf-crypto.js';
+import { info as getInfo, request, answerError } from './api.js';
+import { FilePicker } from './files.js';
+import { send } from './send.js';
+import { progressUI } from './progress.js';
+import { STATUSES } from './taxonomy.js';
+import { $, el, t, lang, say, show, chars, errorMessage, size, wasmAvailable, cannotEncrypt } from './ui.js';
+
+let KEYS = null;
+let STATUS = null;
+let INFO = null;
+let picker = null;
+const BODY_MAX = 50000;
+
+function statusLabel(s) {
+	const e = STATUSES[s];
+	return e ? (lang === 'en' ? e.en : e.zh) : s;
+}
+
+async function fetchStatus() {
+	const body = JSON.stringify({ lookup: b64u(KEYS.lookup), auth: b64u(KEYS.auth) });
+	const ans = await request('POST', 'api/v1/status', body);
+	if (ans.status !== 200) throw answerError(ans);
+	const j = ans.json;
+	if (!j || typeof j.status !== 'string' || !Array.isArray(j.replies) || typeof j.district !== 'string')
+		throw new QfError('unexpected');
+	return j;
+}
+
+function safeName(n) {
+	const base = String(n || '').split(/[\\/]/).pop().replace(/[\u0000-\u001f\u007f:*?"<>|]/g, '_');
+	return base && !base.startsWith('.') ? base : 'attachment';
+}
+
+function renderReply(r) {
+	const art = el('article', { class: 'reply' }, el('h3', { text: t('reply_n', { n: r.seq, day: r.day }) }));
+	let o;
+	try {
+		o = envelopeOpen(KEYS.replyPk, KEYS.replySk, fromB64u(r.envelope));
+		const m = o.manifest;
+		if (m.kind !== 'reply' || m.district !== STATUS.district || m.lookup !== b64u(KEYS.lookup))
+			throw new QfError('not_ours');
+	} catch (e) {
+		art.append(el('p', { class: 'error', text: t('reply_bad') }));
+		return art;
+	}
+	const m = o.manifest;
+	if (typeof m.status === 'string') art.append(el('p', { class: 'hint', text: t('reply_status', { status: statusLabel(m.status) }) }));
+	art.append(el('div', { class: 'reply-body', text: typeof m.body === 'string' ? m.body : '' }));
+	(m.attachments || []).forEach((a, i) => {
+		const name = safeName(a.name);
+		const b = el('button', { type: 'button', text: t('reply_att', { name, size: size(o.attachments[i].length) }) });
+		b.addEventListener('click', () => {
+			const url = URL.createObjectURL(new Blob([o.attachments[i]], { type: 'application/octet-stream' }));
+			const link = el('a', { href: url, download: name });
+			document.body.append(link);
+			link.click();
+			link.remove();
+			setTimeout(() => URL.revokeObjectURL(url), 10000);
+		});
+		art.append(el('p', {}, b));
+	});
+	return art;
+}
+
+function render(j) {
+	STATUS = j;
+	const s = STATUSES[j.status];
+	$('#st-status').textContent = statusLabel(j.status);
+	$('#st-desc').textContent = s ? (lang === 'en' ? s.den : s.dzh) : '';
+	$('#st-created').textContent = String(j.created_day);
+	$('#st-since').textContent = String(j.status_day);
+	$('#st-index').textContent = `${j.district}-${j.index}`;
+	$('#st-followups').textContent = String(j.followups);
+	$('#st-delivered').textContent = j.delivered ? t('delivered_yes') : t('delivered_no');
+	$('#st-delivered').dataset.delivered = j.delivered ? '1' : '0';
+	const box = $('#replies');
+	if (j.replies.length === 0) box.replaceChildren(el('p', { text: $('#replies').dataset.none }));
+	else box.replaceChildren(...j.replies.map(renderReply));
+	show($('#status-view'), true);
+}
+
+async function onStatus(e) {
+	e.preventDefault();
+	const err = $('#status-error');
+	const input = $('#receipt-input');
+	say(err, '');
+	const canon = receiptParse(input.value);
+	if (!canon) {
+		input.setAttribute('aria-invalid', 'true');
+		say(err, t('invalid_receipt'));
+		input.focus();
+		return;
+	}
+	input.removeAttribute('aria-invalid');
+	input.value = canon;
+	if (KEYS) keysWipe(KEYS);
+	KEYS = receiptDerive(canon);
+	try {
+		render(await fetchStatus());
+		$('#status-view').focus();
+	} catch (ex) {
+		show($('#status-view'), false);
+		say(err, errorMessage(ex));
+	}
+}
+
+async function onFollowup(e) {
+	e.preventDefault();
+	const err = $('#fu-error');
+	const form = $('#fu-form');
+	say(err, '');
+	say($('#fu-result'), '');
+	const body = $('#fu-body').value;
+	if (!body.trim() && picker.files.length === 0) {
+		say(err, t('fu_empty'));
+		$('#fu-body').focus();
+		return;
+	}
+	if (chars(body) > BODY_MAX) {
+		say(err, t('too_long', { field: $('label[for="fu-body"]').textContent, max: BODY_MAX }));
+		return;
+	}
+	let d;
+	try {
+		if (!INFO) INFO = await getInfo();
+		d = INFO.districts.find((x) => x.id === STATUS.district);
+		if (!d) throw new QfError('unknown_district');
+	} catch (ex) {
+		say(err, errorMessage(ex));
+		return;
+	}
+	const purpose = form.querySelector('input[name=purpose]:checked').value;
+	const m = manifestFollowup(d.id, KEYS.lookup, purpose, body, picker.manifestEntries());
+	const need = sealedSize(unpaddedLength(utf8(m), picker.manifestEntries().map((f) => f.size)));
+	if (need > INFO.maxEnvelope) {
+		say(err, t('files_too_large', { size: size(need), max: size(INFO.maxEnvelope) }));
+		return;
+	}
+	const prog = progressUI($('.progress'));
+	prog.reset();
+	show(form, false);
+	show(prog.section, true);
+	try {
+		const r = await send({
+			kind: 'followup',
+			district: d,
+			serverSignPk: INFO.serverSignPk,
+			keys: KEYS,
+			manifest: m,
+			attachments: picker.blobs(),
+			step: prog.step,
+		});
+		show(prog.section, false);
+		picker.clear();
+		$('#fu-body').value = '';
+		$('#fu-body').dispatchEvent(new Event('input'));
+		show(form, true);
+		say($('#fu-result'), t('fu_sent', { index: r.verified.index, day: r.verified.day }));
+		try {
+			render(await fetchStatus());
+		} catch (ex) {
+			/* the follow-up is in; the refreshed status can wait */
+		}
+		$('#fu-result').focus();
+	} catch (ex) {
+		show(prog.section, false);
+		show(form, true);
+		say(err, errorMessage(ex));
+		err.setAttribute('tabindex', '-1');
+		err.focus();
+	}
+}
+
+async function main() {
+	if (!wasmAvailable()) {
+		$('#status-form').hidden = true;
+		const box = el('div');
+		$('#status-form').before(box);
+		cannotEncrypt(box, t('no_wasm'));
+		return;
+	}
+	await ready;
+	$('#replies').dataset.none = $('#replies').textContent.trim();
+	$('#status-form').addEventListener('submit', onStatus);
+	$('#fu-form').addEventListener('submit', onFollowup);
+	const count = () => ($('#fu-count').textContent = t('counter', { n: chars($('#fu-body').value), max: BODY_MAX }));
+	$('#fu-body').addEventListener('input', count);
+	count();
+	$('#fu-result').setAttribute('tabindex', '-1');
+	try {
+		INFO = await getInfo();
+	} catch (e) {
+		INFO = null; /* retried when a follow-up is sent */
+	}
+	picker = new FilePicker($('#files-followup .files'), INFO ? INFO.maxEnvelope : 20 * 1024 * 1024);
+	window.addEventListener('pagehide', () => KEYS && keysWipe(KEYS));
+	$('#status-form').dataset.ready = '1';
+}
+
+main();

@@ -1,0 +1,552 @@
+// qf-crypto: the reporter's side of the Qingfeng protocol in the browser
+// (DESIGN.md §4-§9), on libsodium-wrappers: receipts and what derives from
+// them, envelopes (seal and open), Padmé, proof-of-work, district key
+// fingerprints, the server's signed receipts, and the §6 manifests serialised
+// exactly as the C tools serialise them (Jansson, compact).
+//
+// Every function throws a QfError with a stable code on bad input; nothing
+// here touches the DOM or the network, so node runs the same code against
+// tests/vectors.
+import sodium from 'libsodium-wrappers';
+
+export const ready = sodium.ready;
+
+export class QfError extends Error {
+	constructor(code, message) {
+		super(message || code);
+		this.code = code;
+	}
+}
+
+export const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CHUNK = 65536;
+export const CHUNK_OVERHEAD = 17;
+export const HEADER_BYTES = 4 + 80 + 24;
+export const MIN_PADDED = 4096;
+export const MANIFEST_MAX = 4 * 1024 * 1024;
+const MAGIC = [0x51, 0x46, 0x45, 0x31]; // "QFE1"
+const enc = new TextEncoder();
+
+// ---- encodings (§4) ----------------------------------------------------
+
+export function b64u(bytes) {
+	return sodium.to_base64(bytes, sodium.base64_variants.URLSAFE_NO_PADDING);
+}
+
+// Strict b64u (libsodium rejects padding, other alphabets and non-zero
+// trailing bits); n, when given, is the exact decoded length required.
+export function fromB64u(text, n) {
+	if (typeof text !== 'string' || !/^[A-Za-z0-9_-]*$/.test(text))
+		throw new QfError('bad_b64u', 'not base64url');
+	let out;
+	try {
+		out = sodium.from_base64(text, sodium.base64_variants.URLSAFE_NO_PADDING);
+	} catch (e) {
+		throw new QfError('bad_b64u', 'not base64url');
+	}
+	if (n !== undefined && out.length !== n)
+		throw new QfError('bad_b64u', 'wrong length');
+	return out;
+}
+
+export function utf8(s) {
+	return enc.encode(s);
+}
+
+export function concat(parts) {
+	let n = 0;
+	for (const p of parts) n += p.length;
+	const out = new Uint8Array(n);
+	let o = 0;
+	for (const p of parts) {
+		out.set(p, o);
+		o += p.length;
+	}
+	return out;
+}
+
+export function u64be(x) {
+	const b = new Uint8Array(8);
+	const v = BigInt(x);
+	new DataView(b.buffer).setBigUint64(0, v, false);
+	return b;
+}
+
+function u32be(x) {
+	const b = new Uint8Array(4);
+	new DataView(b.buffer).setUint32(0, x, false);
+	return b;
+}
+
+// lp(s): one length byte then the bytes (s <= 255 bytes).
+function lp(s) {
+	const b = typeof s === 'string' ? utf8(s) : s;
+	if (b.length > 255) throw new QfError('bad_arg', 'lp: too long');
+	return concat([Uint8Array.of(b.length), b]);
+}
+
+export function h256(bytes) {
+	return sodium.crypto_generichash(32, bytes, null);
+}
+
+export function wipe(buf) {
+	if (buf && buf.fill) buf.fill(0);
+}
+
+export function districtValid(id) {
+	return typeof id === 'string' && /^[a-z0-9][a-z0-9-]{0,31}$/.test(id);
+}
+
+// ---- receipts (§5) -----------------------------------------------------
+
+function checkSymbols(data) {
+	const h = h256(utf8('qingfeng-receipt-check-v1:' + data));
+	return ALPHABET[h[0] >> 3] + ALPHABET[h[1] >> 3];
+}
+
+function group(s) {
+	return s.match(/.{4}/g).join('-');
+}
+
+// A fresh receipt in canonical form "XXXX-XXXX-XXXX-XXXX-XXXX".
+export function receiptGenerate() {
+	const r = sodium.randombytes_buf(18);
+	let d = '';
+	for (let i = 0; i < 18; i++) d += ALPHABET[r[i] & 31]; // 256 = 8 * 32: uniform
+	wipe(r);
+	return group(d + checkSymbols(d));
+}
+
+// What a person typed -> canonical receipt, or null ("invalid receipt").
+export function receiptParse(typed) {
+	if (typeof typed !== 'string') return null;
+	const s = typed
+		.toUpperCase()
+		.replace(/[- ]/g, '')
+		.replace(/[IL]/g, '1')
+		.replace(/O/g, '0');
+	if (s.length !== 20) return null;
+	for (const c of s) if (!ALPHABET.includes(c)) return null;
+	const d = s.slice(0, 18);
+	if (checkSymbols(d) !== s.slice(18)) return null;
+	return group(s);
+}
+
+// lookup, auth, authHash, replyPk, replySk (Uint8Array) from a receipt.
+export function receiptDerive(receipt) {
+	const canon = receiptParse(receipt);
+	if (canon === null) throw new QfError('invalid_receipt', 'invalid receipt');
+	const d = canon.replace(/-/g, '').slice(0, 18);
+	const master = h256(utf8('qingfeng-receipt-v1:' + d));
+	const lookup = sodium.crypto_kdf_derive_from_key(32, 1, 'QFRCPT01', master);
+	const auth = sodium.crypto_kdf_derive_from_key(32, 2, 'QFRCPT01', master);
+	const seed = sodium.crypto_kdf_derive_from_key(32, 3, 'QFRCPT01', master);
+	const kp = sodium.crypto_box_seed_keypair(seed);
+	wipe(master);
+	wipe(seed);
+	return {
+		receipt: canon,
+		lookup,
+		auth,
+		authHash: h256(auth),
+		replyPk: kp.publicKey,
+		replySk: kp.privateKey,
+	};
+}
+
+export function keysWipe(k) {
+	if (!k) return;
+	for (const f of ['lookup', 'auth', 'authHash', 'replyPk', 'replySk']) wipe(k[f]);
+}
+
+// ---- fingerprints (§7) -------------------------------------------------
+
+export function fingerprint(id, boxPk, signPk) {
+	if (!districtValid(id)) throw new QfError('bad_district', 'bad district id');
+	const h = h256(concat([utf8('qingfeng-district-v1'), lp(id), boxPk, signPk]));
+	const hex = sodium.to_hex(h.subarray(0, 16));
+	return hex.match(/.{4}/g).join(' ');
+}
+
+// The district entry of /api/v1/info with its keys decoded and its
+// fingerprint recomputed; throws 'fingerprint' when the server's differs.
+export function districtFromInfo(d) {
+	if (!d || !districtValid(d.id) || typeof d.name !== 'string')
+		throw new QfError('bad_info', 'malformed district entry');
+	const boxPk = fromB64u(d.box_pk, 32);
+	const signPk = fromB64u(d.sign_pk, 32);
+	const fp = fingerprint(d.id, boxPk, signPk);
+	if (fp !== d.fingerprint)
+		throw new QfError('fingerprint', 'the fingerprint does not match the keys');
+	return { id: d.id, name: d.name, boxPk, signPk, fingerprint: fp };
+}
+
+// ---- Padmé and sizes (§6) ----------------------------------------------
+
+function bitLength(n) {
+	return n === 0 ? 0 : n.toString(2).length;
+}
+
+export function padme(len) {
+	const L = Math.max(len, MIN_PADDED);
+	const E = bitLength(L) - 1; // floor(log2 L), exact below 2^53
+	const S = bitLength(E); // floor(log2 E) + 1
+	const unit = 2 ** (E - S);
+	return Math.ceil(L / unit) * unit;
+}
+
+export function sealedSize(unpadded) {
+	const p = padme(unpadded);
+	const chunks = Math.ceil(p / CHUNK);
+	return HEADER_BYTES + p + chunks * CHUNK_OVERHEAD;
+}
+
+// ---- manifests (§6), serialised like Jansson's JSON_COMPACT -------------
+
+// Lone surrogates become U+FFFD (what UTF-8 encoding would do anyway).
+function wellFormed(s) {
+	return s.replace(
+		/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+		'\uFFFD'
+	);
+}
+
+function clean(v) {
+	if (typeof v === 'string') return wellFormed(v);
+	if (Array.isArray(v)) return v.map(clean);
+	if (v && typeof v === 'object') {
+		const o = {};
+		for (const k of Object.keys(v)) o[k] = clean(v[k]);
+		return o;
+	}
+	return v;
+}
+
+// JSON text as Jansson writes it: compact, UTF-8 as is, '/' unescaped,
+// control characters as \b \f \n \r \t or \u00XX with upper-case hex.
+export function janssonJSON(obj) {
+	return JSON.stringify(clean(obj)).replace(/\\(?:\\|u([0-9a-f]{4}))/g, (m, hex) =>
+		hex ? '\\u' + hex.toUpperCase() : m
+	);
+}
+
+const TYPES = ['accusation', 'appeal', 'suggestion'];
+const CATEGORIES = ['political', 'organizational', 'integrity', 'mass', 'work', 'life', 'legal', 'other'];
+const LEVELS = ['county', 'township', 'staff', 'village', 'enterprise', 'other', 'unknown'];
+const PARTY = ['yes', 'no', 'unknown'];
+export const ENUMS = { TYPES, CATEGORIES, LEVELS, PARTY, PURPOSES: ['material', 'objection'] };
+
+function str(v) {
+	return typeof v === 'string' ? v : '';
+}
+
+function attachmentList(files) {
+	return (files || []).map((f) => {
+		if (!Number.isSafeInteger(f.size) || f.size < 0)
+			throw new QfError('bad_field', 'attachment size');
+		return { name: str(f.name), type: str(f.type) || 'application/octet-stream', size: f.size };
+	});
+}
+
+// The report manifest of §6 (key order as there). r holds the fields;
+// files are {name, type, size}. Throws bad_field naming the field.
+export function manifestReport(r, files) {
+	const bad = (f) => {
+		throw new QfError('bad_field', f);
+	};
+	if (!districtValid(r.district)) bad('district');
+	if (!TYPES.includes(r.type)) bad('type');
+	if (!CATEGORIES.includes(r.category)) bad('category');
+	const s = r.subject || {};
+	const level = s.level || 'unknown';
+	const party = s.party_member || 'unknown';
+	if (!LEVELS.includes(level)) bad('level');
+	if (!PARTY.includes(party)) bad('party_member');
+	if (!str(r.title)) bad('title');
+	if (!str(r.body)) bad('body');
+	let identity = null;
+	if (r.identity) {
+		const i = r.identity;
+		identity = {
+			name: str(i.name),
+			phone: str(i.phone),
+			id_number: str(i.id_number),
+			unit: str(i.unit),
+			address: str(i.address),
+		};
+	}
+	return janssonJSON({
+		v: 1,
+		kind: 'report',
+		district: r.district,
+		lang: r.lang || 'zh-CN',
+		report: {
+			type: r.type,
+			category: r.category,
+			subcategory: str(r.subcategory),
+			town: str(r.town),
+			title: r.title,
+			body: r.body,
+			when: str(r.when),
+			where: str(r.where),
+			subject: {
+				name: str(s.name),
+				unit: str(s.unit),
+				area: str(s.area),
+				position: str(s.position),
+				level,
+				party_member: party,
+			},
+			identity,
+		},
+		attachments: attachmentList(files),
+	});
+}
+
+export function manifestFollowup(district, lookup, purpose, body, files) {
+	if (!districtValid(district)) throw new QfError('bad_field', 'district');
+	if (!['material', 'objection'].includes(purpose)) throw new QfError('bad_field', 'purpose');
+	return janssonJSON({
+		v: 1,
+		kind: 'followup',
+		district,
+		lookup: b64u(lookup),
+		purpose,
+		body: str(body),
+		attachments: attachmentList(files),
+	});
+}
+
+// ---- envelopes (§6) ----------------------------------------------------
+
+// Unpadded plaintext length for a manifest text and attachment sizes.
+export function unpaddedLength(manifestBytes, sizes) {
+	let l = 4 + manifestBytes.length;
+	for (const s of sizes) l += s;
+	return l;
+}
+
+// Seals manifest (string or UTF-8 bytes) and attachments (Uint8Arrays, in
+// manifest order) to recipientPk. onProgress(done, total) is awaited now and
+// then so a page stays responsive. Every plaintext chunk is wiped.
+export async function envelopeSeal(recipientPk, manifest, attachments, onProgress) {
+	const m = typeof manifest === 'string' ? utf8(manifest) : manifest;
+	if (m.length > MANIFEST_MAX) throw new QfError('too_large', 'manifest too large');
+	const parts = [u32be(m.length), m, ...attachments];
+	const unpadded = unpaddedLength(m, attachments.map((a) => a.length));
+	const padded = padme(unpadded);
+	const total = sealedSize(unpadded);
+	const out = new Uint8Array(total);
+	const fileKey = sodium.crypto_secretstream_xchacha20poly1305_keygen();
+	out.set(MAGIC, 0);
+	const sealedKey = sodium.crypto_box_seal(fileKey, recipientPk);
+	out.set(sealedKey, 4);
+	const init = sodium.crypto_secretstream_xchacha20poly1305_init_push(fileKey);
+	wipe(fileKey);
+	out.set(init.header, 84);
+	let o = HEADER_BYTES;
+	let part = 0;
+	let partOff = 0;
+	const chunk = new Uint8Array(CHUNK);
+	const nchunks = Math.ceil(padded / CHUNK);
+	for (let c = 0; c < nchunks; c++) {
+		const len = c === nchunks - 1 ? padded - c * CHUNK : CHUNK;
+		chunk.fill(0);
+		let fill = 0;
+		while (fill < len && part < parts.length) {
+			const p = parts[part];
+			const k = Math.min(len - fill, p.length - partOff);
+			chunk.set(p.subarray(partOff, partOff + k), fill);
+			fill += k;
+			partOff += k;
+			if (partOff === p.length) {
+				part++;
+				partOff = 0;
+			}
+		}
+		const tag =
+			c === nchunks - 1
+				? sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+				: sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+		const ct = sodium.crypto_secretstream_xchacha20poly1305_push(
+			init.state,
+			len === CHUNK ? chunk : chunk.subarray(0, len),
+			null,
+			tag
+		);
+		out.set(ct, o);
+		o += ct.length;
+		if (onProgress && (c % 16 === 15 || c === nchunks - 1)) await onProgress(c + 1, nchunks);
+	}
+	chunk.fill(0);
+	if (o !== total) throw new QfError('internal', 'sealed size mismatch');
+	return out;
+}
+
+function envErr(what) {
+	return new QfError('bad_envelope', what);
+}
+
+// Opens an envelope with a key pair: {manifestText, manifest, attachments}.
+// Throws QfError('bad_envelope', reason) for everything §6 says a reader
+// rejects.
+export function envelopeOpen(pk, sk, env) {
+	if (!(env instanceof Uint8Array) || env.length < HEADER_BYTES + CHUNK_OVERHEAD)
+		throw envErr('short');
+	for (let i = 0; i < 4; i++) if (env[i] !== MAGIC[i]) throw envErr('magic');
+	let key;
+	try {
+		key = sodium.crypto_box_seal_open(env.subarray(4, 84), pk, sk);
+	} catch (e) {
+		throw envErr('key');
+	}
+	let state;
+	try {
+		state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(env.subarray(84, 108), key);
+	} catch (e) {
+		throw envErr('auth');
+	} finally {
+		wipe(key);
+	}
+	const FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+	const MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+	const pieces = [];
+	let off = HEADER_BYTES;
+	let final = false;
+	while (off < env.length) {
+		if (final) throw envErr('trailing bytes or early final tag');
+		const clen = Math.min(CHUNK + CHUNK_OVERHEAD, env.length - off);
+		if (clen <= CHUNK_OVERHEAD) throw envErr('truncated');
+		let r;
+		try {
+			r = sodium.crypto_secretstream_xchacha20poly1305_pull(state, env.subarray(off, off + clen), null);
+		} catch (e) {
+			r = false;
+		}
+		if (!r) throw envErr('authentication');
+		if (r.tag === FINAL) final = true;
+		else if (r.tag !== MESSAGE) throw envErr('bad tag');
+		else if (clen < CHUNK + CHUNK_OVERHEAD) throw envErr('final tag missing');
+		pieces.push(r.message);
+		off += clen;
+	}
+	if (!final) throw envErr('final tag missing');
+	const P = concat(pieces);
+	pieces.forEach(wipe);
+	try {
+		if (P.length < 4) throw envErr('sizes');
+		const mlen = new DataView(P.buffer, P.byteOffset, 4).getUint32(0, false);
+		if (mlen > MANIFEST_MAX || 4 + mlen > P.length) throw envErr('sizes');
+		let text;
+		let manifest;
+		try {
+			text = new TextDecoder('utf-8', { fatal: true }).decode(P.subarray(4, 4 + mlen));
+			manifest = JSON.parse(text);
+		} catch (e) {
+			throw envErr('manifest');
+		}
+		if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest))
+			throw envErr('manifest');
+		let atts = manifest.attachments;
+		if (atts === undefined) atts = [];
+		if (!Array.isArray(atts)) throw envErr('manifest');
+		let l = 4 + mlen;
+		for (const a of atts) {
+			if (!a || typeof a !== 'object' || !Number.isSafeInteger(a.size) || a.size < 0)
+				throw envErr('manifest');
+			l += a.size;
+		}
+		if (padme(l) !== P.length) throw envErr('sizes');
+		for (let i = l; i < P.length; i++) if (P[i] !== 0) throw envErr('padding');
+		const attachments = [];
+		let o = 4 + mlen;
+		for (const a of atts) {
+			attachments.push(P.slice(o, o + a.size));
+			o += a.size;
+		}
+		return { manifestText: text, manifest, attachments };
+	} finally {
+		wipe(P);
+	}
+}
+
+// ---- proof-of-work (§9) ------------------------------------------------
+
+export function leadingZeroBits(h) {
+	let n = 0;
+	for (const b of h) {
+		if (b === 0) {
+			n += 8;
+			continue;
+		}
+		return n + Math.clz32(b) - 24;
+	}
+	return n;
+}
+
+export function powCheck(challenge, nonce, difficulty) {
+	if (difficulty === 0) return true;
+	return leadingZeroBits(h256(concat([challenge, nonce]))) >= difficulty;
+}
+
+// Counts nonces up from start (u64be) until H256(challenge || nonce) has
+// difficulty leading zero bits. onProgress(tries) is called every `every`
+// tries and may return true to stop (then null is returned).
+export function powSolve(challenge, difficulty, onProgress, every = 8192, start = 0) {
+	const buf = new Uint8Array(48);
+	buf.set(challenge, 0);
+	const dv = new DataView(buf.buffer);
+	let hi = Math.floor(start / 2 ** 32);
+	let lo = start % 2 ** 32;
+	for (let tries = 1; ; tries++) {
+		dv.setUint32(40, hi, false);
+		dv.setUint32(44, lo, false);
+		const h = sodium.crypto_generichash(32, buf, null);
+		if (difficulty === 0 || leadingZeroBits(h) >= difficulty) return buf.slice(40);
+		if (++lo === 2 ** 32) {
+			lo = 0;
+			hi++;
+		}
+		if (onProgress && tries % every === 0 && onProgress(tries)) return null;
+	}
+}
+
+// ---- the server's signed receipt (§8) ---------------------------------
+
+function dayValid(s) {
+	return typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s);
+}
+
+// Checks a 201 answer's receipt: district as expected, envelope_hash equal to
+// H256 of what was sent, signature by the server. Returns {district, index,
+// day, envelopeHash, chain}; throws 'format', 'district', 'hash' or
+// 'signature'.
+export function receiptVerify(answer, serverSignPk, district, envelopeHash) {
+	const r = answer && answer.receipt;
+	if (!r || !districtValid(r.district) || !Number.isSafeInteger(r.index) || r.index < 1 ||
+	    !dayValid(r.day))
+		throw new QfError('format', 'receipt has the wrong shape');
+	let eh, chain, sig;
+	try {
+		eh = fromB64u(r.envelope_hash, 32);
+		chain = fromB64u(r.chain, 32);
+		sig = fromB64u(r.sig, 64);
+	} catch (e) {
+		throw new QfError('format', 'receipt has the wrong shape');
+	}
+	if (r.district !== district) throw new QfError('district', 'receipt names another district');
+	if (!sodium.memcmp(eh, envelopeHash)) throw new QfError('hash', 'envelope hash differs');
+	const msg = concat([
+		utf8('qingfeng-receipt-v1'),
+		lp(r.district),
+		u64be(r.index),
+		utf8(r.day),
+		eh,
+		chain,
+	]);
+	if (!sodium.crypto_sign_verify_detached(sig, msg, serverSignPk))
+		throw new QfError('signature', 'receipt signature does not verify');
+	return { district: r.district, index: r.index, day: r.day, envelopeHash: eh, chain };
+}
+
+export { sodium };

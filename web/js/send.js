@@ -1,0 +1,118 @@
+// send: the way a report or follow-up leaves the page (DESIGN.md §6, §9):
+// seal the envelope here, solve the proof-of-work in a Web Worker, POST it
+// with upload progress, and check the server's signed receipt. A
+// pow_expired or pow_reused answer gets a fresh challenge (three tries); a
+// lookup_in_use answer (a report whose receipt collided) a fresh receipt.
+import { QfError, b64u, envelopeSeal, h256, receiptDerive, receiptGenerate, receiptVerify, keysWipe } from './qf-crypto.js';
+import { pow, request, answerError } from './api.js';
+import { siteURL } from './ui.js';
+
+const ATTEMPTS = 3;
+
+// Solves a challenge in a worker; onProgress(tries, expected).
+export function solvePow(challenge, difficulty, onProgress) {
+	if (difficulty === 0) return Promise.resolve({ nonce: 'AAAAAAAAAAA', ms: 0 });
+	return new Promise((resolve, reject) => {
+		const w = new Worker(siteURL('js/pow-worker.js'), { type: 'module' });
+		w.onmessage = (ev) => {
+			if (ev.data.progress !== undefined) onProgress && onProgress(ev.data.progress, 2 ** difficulty);
+			else if (ev.data.nonce) {
+				w.terminate();
+				resolve(ev.data);
+			} else {
+				w.terminate();
+				reject(new QfError('pow_failed', ev.data.error || 'worker failed'));
+			}
+		};
+		w.onerror = (e) => {
+			w.terminate();
+			reject(new QfError('pow_failed', e.message || 'worker failed'));
+		};
+		w.postMessage({ challenge, difficulty });
+	});
+}
+
+// opts: {kind: 'report'|'followup', district: {id, boxPk}, serverSignPk,
+//        keys (follow-ups: the receipt's keys), manifest: string,
+//        attachments: [Uint8Array], step(name, fraction, text)}
+// Returns {receipt (reports: the canonical receipt), keys, verified, timings}.
+export async function send(opts) {
+	const { kind, district, step } = opts;
+	const timings = {};
+	let t0 = performance.now();
+	const env = await envelopeSeal(district.boxPk, opts.manifest, opts.attachments, (done, total) => {
+		step('seal', done / total, { done, total });
+		return new Promise((r) => setTimeout(r, 0));
+	});
+	timings.seal = performance.now() - t0;
+	const ehash = h256(env);
+	const envText = b64u(env);
+	env.fill(0);
+	let keys = opts.keys;
+	let receipt = null;
+	if (kind === 'report') {
+		receipt = receiptGenerate();
+		keys = receiptDerive(receipt);
+	}
+	try {
+		for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+			t0 = performance.now();
+			const ch = await pow();
+			step('pow', 0, { tries: 0, expected: 2 ** ch.difficulty });
+			const sol = await solvePow(ch.challenge, ch.difficulty, (tries, expected) =>
+				step('pow', Math.min(1 - Math.exp(-tries / expected), 0.99), { tries, expected })
+			);
+			timings.pow = performance.now() - t0;
+			timings.difficulty = ch.difficulty;
+			step('pow', 1, null);
+			const p = { challenge: ch.challenge, nonce: sol.nonce };
+			const body =
+				kind === 'report'
+					? JSON.stringify({
+							district: district.id,
+							lookup: b64u(keys.lookup),
+							auth_hash: b64u(keys.authHash),
+							reply_pk: b64u(keys.replyPk),
+							envelope: envText,
+							pow: p,
+						})
+					: JSON.stringify({ lookup: b64u(keys.lookup), auth: b64u(keys.auth), envelope: envText, pow: p });
+			t0 = performance.now();
+			let ans;
+			try {
+				ans = await request('POST', kind === 'report' ? 'api/v1/reports' : 'api/v1/followups', body, (f) =>
+					step('send', f, { pct: Math.round(f * 100) })
+				);
+			} catch (e) {
+				throw new QfError('maybe_stored', e.code || 'network');
+			}
+			timings.send = performance.now() - t0;
+			if (ans.status === 201) {
+				step('send', 1, { pct: 100 });
+				let verified;
+				try {
+					verified = receiptVerify(ans.json, opts.serverSignPk, district.id, ehash);
+				} catch (e) {
+					throw new QfError('maybe_stored', e.code);
+				}
+				return { receipt, keys, verified, timings };
+			}
+			const err = answerError(ans);
+			if (err.code === 'pow_expired' || err.code === 'pow_reused') continue;
+			if (err.code === 'lookup_in_use' && kind === 'report') {
+				keysWipe(keys);
+				receipt = receiptGenerate();
+				keys = receiptDerive(receipt);
+				continue;
+			}
+			throw err;
+		}
+		throw new QfError('pow_expired');
+	} catch (e) {
+		if (e.code === 'maybe_stored') {
+			e.receipt = receipt;
+			e.keys = keys;
+		} else if (kind === 'report') keysWipe(keys);
+		throw e;
+	}
+}

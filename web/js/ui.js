@@ -1,0 +1,110 @@
+// ui: what every page shares: its language and strings, where the site's
+// root is (pages may live under a path prefix), small DOM helpers, sizes in
+// words, and the error messages for every answer of DESIGN.md §9.
+import { STRINGS } from './strings.js';
+
+export const lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
+
+export function t(key, vars = {}) {
+	const s = (STRINGS[lang] && STRINGS[lang][key]) || STRINGS['zh-CN'][key] || key;
+	return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+}
+
+// A URL relative to the site root (data-root on <html> is the path from
+// this page up to the root, e.g. "../" under /en/).
+export function siteURL(path) {
+	return new URL((document.documentElement.dataset.root || '') + path, location.href).href;
+}
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+
+export function el(tag, attrs = {}, ...children) {
+	const e = document.createElement(tag);
+	for (const [k, v] of Object.entries(attrs)) {
+		if (v === undefined || v === null || v === false) continue;
+		if (k === 'class') e.className = v;
+		else if (k === 'text') e.textContent = v;
+		else e.setAttribute(k, v === true ? '' : v);
+	}
+	for (const c of children) if (c !== null && c !== undefined) e.append(c);
+	return e;
+}
+
+export function show(node, on = true) {
+	node.hidden = !on;
+}
+
+// Shows msg in an error element (role=alert) or hides it when msg is empty.
+export function say(node, msg) {
+	node.textContent = msg || '';
+	node.hidden = !msg;
+}
+
+export function size(n) {
+	if (n < 1024) return t('bytes', { n });
+	if (n < 1024 * 1024) return t('kib', { n: (n / 1024).toFixed(n < 10240 ? 1 : 0) });
+	return t('mib', { n: (n / 1048576).toFixed(1) });
+}
+
+export function chars(s) {
+	return [...s].length;
+}
+
+// The message for an error from the API or the pipeline (a QfError, or
+// {code, status}).
+export function errorMessage(e) {
+	const code = (e && e.code) || 'unexpected';
+	switch (code) {
+		case 'network':
+			return t('e_network');
+		case 'bad_json':
+		case 'bad_envelope':
+		case 'unsupported_media_type':
+		case 'method_not_allowed':
+		case 'bad_request':
+			return t('e_bad_request', { code });
+		case 'bad_field':
+			return t('e_bad_field', { code });
+		case 'unknown_district':
+			return t('e_unknown_district');
+		case 'not_found':
+			return t('e_not_found');
+		case 'lookup_in_use':
+			return t('e_lookup_in_use');
+		case 'too_large':
+			return t('e_too_large');
+		case 'pow_required':
+		case 'pow_invalid':
+		case 'pow_expired':
+		case 'pow_reused':
+			return t('e_pow', { code });
+		case 'rate_limited':
+			return t('e_rate_limited');
+		case 'storage_full':
+			return t('e_storage_full');
+		case 'overloaded':
+			return t('e_overloaded');
+		case 'maybe_stored':
+			return t('e_maybe_stored', { detail: e.message || '' });
+		case 'fingerprint':
+			return t('fingerprint_bad');
+		case 'invalid_receipt':
+			return t('invalid_receipt');
+		case 'files_too_large':
+			return e.message;
+		default:
+			return t('e_unexpected', { status: (e && e.status) || '?' });
+	}
+}
+
+// True when this browser can run the WebAssembly libsodium needs (Tor
+// Browser's "Safer" and "Safest" levels turn it off).
+export function wasmAvailable() {
+	return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
+}
+
+// A message with a link to the no-JS pages, for when this page cannot work.
+export function cannotEncrypt(box, text) {
+	const link = el('a', { href: siteURL(lang === 'en' ? 'nojs/en/' : 'nojs/'), text: siteURL(lang === 'en' ? 'nojs/en/' : 'nojs/') });
+	box.replaceChildren(el('p', { class: 'error', role: 'alert' }, text, ' ', link));
+}
