@@ -2,7 +2,10 @@
 #include "admin/cli.h"
 
 #include <errno.h>
+#include <jansson.h>
+#include <malloc.h>
 #include <pwd.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,34 @@ cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs(CLI_PROG ": warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+wiping_free(void *p)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+void
+cli_json_wipe_on_free(void)
+{
+	json_set_alloc_funcs(malloc, wiping_free);
 }
 
 int
@@ -76,9 +107,8 @@ cli_who(char out[CLI_NAME_MAX + 1], const char *by)
 	return 0;
 }
 
-/* Decodes one UTF-8 sequence at p (at most avail bytes); returns its length or 0 if invalid. */
-static size_t
-utf8_next(const unsigned char *p, size_t avail, unsigned *cp)
+size_t
+cli_utf8_next(const unsigned char *p, size_t avail, unsigned *cp)
 {
 	size_t n;
 	unsigned c = p[0], v;
@@ -128,7 +158,7 @@ cli_utf8_valid(const char *s, size_t len)
 
 	while (len > 0) {
 		unsigned cp;
-		size_t n = utf8_next(p, len, &cp);
+		size_t n = cli_utf8_next(p, len, &cp);
 
 		if (n == 0 || cp == 0)
 			return 0;
@@ -149,7 +179,7 @@ cli_print_text(FILE *f, const char *s, const char *indent)
 	len = strlen(s);
 	while (len > 0) {
 		unsigned cp;
-		size_t n = utf8_next(p, len, &cp);
+		size_t n = cli_utf8_next(p, len, &cp);
 
 		if (n == 0) {
 			fputs("\xef\xbf\xbd", f);

@@ -1,6 +1,6 @@
 /*
  * cli: what every qingfeng-admin command shares at its edge: the one-line
- * error message, the calendar day of "today" (DESIGN.md §4; QF_TODAY,
+ * error message and warnings, wiping what Jansson frees, the calendar day of "today" (DESIGN.md §4; QF_TODAY,
  * --day-offset, QF_DAY_OFFSET), the name recorded as "who" in histories and
  * the access log, printing untrusted text safely on a terminal, reading
  * small files whole, and progress lines on a terminal.
@@ -26,6 +26,18 @@
 
 /* Prints "qingfeng-admin: " fmt and a newline to stderr. Cannot fail. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "qingfeng-admin: warning: " fmt and a newline to stderr. Cannot fail. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Makes Jansson wipe every block it frees (sodium_memzero over
+ * malloc_usable_size), so that decrypted manifests parsed into Jansson
+ * values do not linger in freed heap memory. Must be called before any
+ * Jansson value exists; strings Jansson hands out (json_dumps) are still
+ * freed with free() and wiped by whoever held secrets in them. Cannot fail.
+ */
+void cli_json_wipe_on_free(void);
 
 /*
  * Writes today's day into out: $QF_TODAY when set (it must be a valid day),
@@ -65,6 +77,13 @@ int cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
  * total ends the line. Does nothing otherwise. Cannot fail.
  */
 void cli_progress(const char *what, uint64_t done, uint64_t total);
+
+/*
+ * Decodes one UTF-8 sequence at p (avail >= 1 bytes there): returns its
+ * length with *cp set, or 0 when it is not a valid, shortest-form sequence
+ * of a scalar value. Cannot fail otherwise.
+ */
+size_t cli_utf8_next(const unsigned char *p, size_t avail, unsigned *cp);
 
 /* True (1) when s is valid UTF-8 of len bytes without NUL; 0 otherwise. */
 int cli_utf8_valid(const char *s, size_t len);

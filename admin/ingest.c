@@ -9,6 +9,7 @@
 
 #include "admin/cli.h"
 #include "admin/keys.h"
+#include "admin/workflow.h"
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
 #include "crypto/serverkey.h"
@@ -297,6 +298,7 @@ struct manifest_seen {
 	char district[CODEC_DISTRICT_BUF];
 	int has_lookup;
 	uint8_t lookup[32];
+	int real_name; /* a report with an identity block */
 };
 
 static int
@@ -317,6 +319,7 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 	if (codec_district_valid(district))
 		memcpy(s->district, district, strlen(district) + 1);
 	s->has_lookup = get_b32(m, "lookup", s->lookup) == 0;
+	s->real_name = workflow_manifest_real_name(m);
 	return 0;
 }
 
@@ -410,6 +413,7 @@ struct run {
 	int writing;         /* no problem yet: entries go into the transaction */
 	int fatal;           /* the archive failed: stop */
 	uint64_t added, skipped;
+	int real_name; /* of the report check_new looked at last */
 };
 
 /* The entry of this bundle at index, or NULL when none was kept. */
@@ -558,6 +562,7 @@ check_new(struct run *run, const struct archive_entry *e)
 		return -1;
 	}
 	if (e->kind == CHAIN_KIND_REPORT) {
+		run->real_name = s.real_name;
 		rc = archive_case_find(run->t, id, e->lookup, &cix);
 		if (rc == ARCHIVE_OK || lookups_find(&run->ls, e->lookup, &cix)) {
 			prob_add(&run->p, e->index, e->index,
@@ -733,6 +738,10 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 			bad = 1;
 		} else if (run->writing) {
 			rc = archive_entry_add(run->t, g->district, e);
+			/* the one fact of a report the case record keeps (§13 deadlines) */
+			if (rc == ARCHIVE_OK && e->kind == CHAIN_KIND_REPORT)
+				rc = workflow_set_real_name(run->t, g->district, e->index,
+				                            run->real_name);
 			if (rc == ARCHIVE_OK) {
 				run->added++;
 			} else if (rc == ARCHIVE_ERR_ORDER || rc == ARCHIVE_ERR_CHAIN ||

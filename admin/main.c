@@ -1,4 +1,4 @@
-/* qingfeng-admin: the district's offline investigator tool (DESIGN.md §11, §12). */
+/* qingfeng-admin: the district's offline investigator tool (DESIGN.md §11-§13). */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +13,7 @@ main(int argc, char **argv)
 		cli_error("cannot initialise libsodium");
 		return CLI_EXIT_USER;
 	}
+	cli_json_wipe_on_free(); /* before any Jansson value exists */
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	                  strcmp(argv[1], "help") == 0)) {
 		commands_usage_all(stdout);

@@ -7,34 +7,12 @@
 
 #include "admin/cases.h"
 #include "admin/cli.h"
+#include "admin/deadline.h"
 #include "admin/extract.h"
+#include "admin/labels.h"
+#include "admin/workflow.h"
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
-
-struct label {
-	const char *value;
-	const char *zh;
-};
-
-static const struct label types[] = {
-        {"accusation", "检举控告"}, {"appeal", "申诉"}, {"suggestion", "批评建议"}, {NULL, NULL}};
-static const struct label categories[] = {{"political", "政治纪律"},
-                                          {"organizational", "组织纪律"},
-                                          {"integrity", "廉洁纪律"},
-                                          {"mass", "群众纪律"},
-                                          {"work", "工作纪律"},
-                                          {"life", "生活纪律"},
-                                          {"legal", "涉法行为（职务违法犯罪）"},
-                                          {"other", "其他"},
-                                          {NULL, NULL}};
-static const struct label levels[] = {{"county", "县处级"},       {"township", "乡科级"},
-                                      {"staff", "一般干部"},      {"village", "村（社区）干部"},
-                                      {"enterprise", "国企人员"}, {"other", "其他人员"},
-                                      {"unknown", "不清楚"},      {NULL, NULL}};
-static const struct label yesno[] = {
-        {"yes", "是"}, {"no", "否"}, {"unknown", "不清楚"}, {NULL, NULL}};
-static const struct label purposes[] = {
-        {"material", "补充材料"}, {"objection", "异议"}, {NULL, NULL}};
 
 static const char *
 str_or(const char *s, const char *dflt)
@@ -42,20 +20,10 @@ str_or(const char *s, const char *dflt)
 	return s != NULL ? s : dflt;
 }
 
-static const char *
-label_of(const struct label *t, const char *v)
-{
-	if (t == NULL || v == NULL)
-		return NULL;
-	for (; t->value != NULL; t++)
-		if (strcmp(t->value, v) == 0)
-			return t->zh;
-	return NULL;
-}
-
 /* Prints "  <label>  value [中文]" for a manifest member; missing or empty shows "-". */
 static void
-field(FILE *out, const char *indent, const char *label, const json_t *v, const struct label *t)
+field(FILE *out, const char *indent, const char *label, const json_t *v,
+      const struct labels_entry *t)
 {
 	fprintf(out, "%s%s: ", indent, label);
 	if (v == NULL || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
@@ -63,7 +31,7 @@ field(FILE *out, const char *indent, const char *label, const json_t *v, const s
 		return;
 	}
 	if (json_is_string(v)) {
-		const char *zh = label_of(t, json_string_value(v));
+		const char *zh = labels_zh(t, json_string_value(v));
 
 		cli_print_text(out, json_string_value(v), NULL);
 		if (zh != NULL)
@@ -229,6 +197,19 @@ opened_free(struct opened *o)
 	memset(o, 0, sizeof *o);
 }
 
+int
+view_open_manifest(const struct keyfile_secret *key, const uint8_t *env, size_t len,
+                   json_t **manifest, char *err, size_t errsz)
+{
+	struct opened o;
+
+	*manifest = NULL;
+	if (open_one(&o, key, env, len, NULL, NULL, err, errsz) != 0)
+		return -1;
+	*manifest = o.manifest;
+	return 0;
+}
+
 /* ---- show --------------------------------------------------------------- */
 
 static void
@@ -280,8 +261,8 @@ print_report(FILE *out, const struct opened *o)
 	const json_t *id = json_object_get(r, "identity");
 
 	fputs("\n== 举报内容 Report ==\n", out);
-	field(out, "", "类型 Type", json_object_get(r, "type"), types);
-	field(out, "", "问题类别 Category", json_object_get(r, "category"), categories);
+	field(out, "", "类型 Type", json_object_get(r, "type"), labels_types());
+	field(out, "", "问题类别 Category", json_object_get(r, "category"), labels_categories());
 	field(out, "", "具体问题 Subcategory", json_object_get(r, "subcategory"), NULL);
 	field(out, "", "乡镇 Town", json_object_get(r, "town"), NULL);
 	field(out, "", "标题 Title", json_object_get(r, "title"), NULL);
@@ -293,9 +274,9 @@ print_report(FILE *out, const struct opened *o)
 		field(out, "  ", "单位 Unit", json_object_get(s, "unit"), NULL);
 		field(out, "  ", "地区 Area", json_object_get(s, "area"), NULL);
 		field(out, "  ", "职务 Position", json_object_get(s, "position"), NULL);
-		field(out, "  ", "级别 Level", json_object_get(s, "level"), levels);
+		field(out, "  ", "级别 Level", json_object_get(s, "level"), labels_levels());
 		field(out, "  ", "是否党员 Party member", json_object_get(s, "party_member"),
-		      yesno);
+		      labels_yesno());
 		other_fields(out, "  ", s, known_subject);
 	} else {
 		fputs("  -\n", out);
@@ -344,18 +325,117 @@ print_history(FILE *out, const json_t *rec)
 		} else if (ev != NULL && strcmp(ev, "reply") == 0) {
 			fprintf(out, "答复 reply #%" JSON_INTEGER_FORMAT,
 			        json_integer_value(json_object_get(h, "n")));
+		} else if (ev != NULL && strcmp(ev, "stage") == 0) {
+			const char *sg = json_string_value(json_object_get(h, "stage"));
+			const char *from = json_string_value(json_object_get(h, "from"));
+
+			fprintf(out, "阶段 stage -> %s %s (from %s)", str_or(sg, "?"),
+			        str_or(workflow_stage_label(sg), ""), str_or(from, "?"));
+			if (st != NULL)
+				fprintf(out, ", 状态 status -> %s %s", st,
+				        str_or(cases_status_label(st), ""));
+		} else if (ev != NULL && strcmp(ev, "mark") == 0) {
+			const char *mk = json_string_value(json_object_get(h, "mark"));
+			const char *val = json_string_value(json_object_get(h, "value"));
+			const char *cs = json_string_value(json_object_get(h, "case"));
+			const char *ap = json_string_value(json_object_get(h, "approved_by"));
+
+			fputs(json_is_true(json_object_get(h, "cleared")) ? "撤销标记 mark cleared "
+			                                                  : "标记 mark ",
+			      out);
+			fprintf(out, "%s %s", str_or(mk, "?"),
+			        str_or(workflow_mark_label(mk, NULL), ""));
+			if (val != NULL)
+				fprintf(out, ": %s %s", val,
+				        str_or(workflow_mark_label(mk, val), ""));
+			if (cs != NULL)
+				fprintf(out, ": %s", cs);
+			if (ap != NULL) {
+				fputs(", 批准 approved by ", out);
+				cli_print_text(out, ap, NULL);
+			}
+		} else if (ev != NULL && strcmp(ev, "note") == 0) {
+			fprintf(out, "备注 note #%" JSON_INTEGER_FORMAT,
+			        json_integer_value(json_object_get(h, "n")));
+		} else if (ev != NULL && strcmp(ev, "forward") == 0) {
+			fputs("转送 forwarded (redacted) to ", out);
+			cli_print_text(out, json_string_value(json_object_get(h, "to")), NULL);
+			fprintf(out, ", %" JSON_INTEGER_FORMAT " 个附件 attachments",
+			        json_integer_value(json_object_get(h, "attachments")));
 		} else {
 			char *s = json_dumps(h, JSON_COMPACT);
 
 			cli_print_text(out, s, NULL);
 			free(s);
 		}
-		if (ev != NULL && (strcmp(ev, "status") == 0 || strcmp(ev, "reply") == 0)) {
+		if (ev != NULL && (strcmp(ev, "stage") == 0 || strcmp(ev, "mark") == 0) &&
+		    json_is_integer(json_object_get(h, "note")))
+			fprintf(out, ", 备注 note #%" JSON_INTEGER_FORMAT,
+			        json_integer_value(json_object_get(h, "note")));
+		if (ev != NULL && (strcmp(ev, "status") == 0 || strcmp(ev, "reply") == 0 ||
+		                   json_is_integer(json_object_get(h, "sent_seq")))) {
 			if (sent > 0)
 				fprintf(out, " (已发出 sent in update %" JSON_INTEGER_FORMAT ")",
 				        sent);
 			else
 				fputs(" (待发出 queued for the next update)", out);
+		}
+		fputc('\n', out);
+	}
+}
+
+static void
+print_marks(FILE *out, const json_t *rec)
+{
+	const json_t *marks = json_object_get(rec, "marks");
+	const json_t *dups = json_object_get(rec, "duplicated_by");
+	const char *k;
+	const json_t *m, *it;
+	size_t i;
+
+	fprintf(out, "内部阶段 Stage: %s %s\n", workflow_stage_of(rec),
+	        str_or(workflow_stage_label(workflow_stage_of(rec)), ""));
+	fputs("举报方式 Identity: ", out);
+	switch (workflow_real_name(rec)) {
+	case 1:
+		fputs("实名 real name\n", out);
+		break;
+	case 0:
+		fputs("匿名 anonymous\n", out);
+		break;
+	default:
+		fputs("未记录 not recorded\n", out);
+		break;
+	}
+	fputs("标记 Marks:", out);
+	if (json_object_size(marks) == 0)
+		fputs(" -", out);
+	fputc('\n', out);
+	json_object_foreach((json_t *)(uintptr_t)marks, k, m)
+	{
+		const char *val = json_string_value(json_object_get(m, "value"));
+		const char *cs = json_string_value(json_object_get(m, "case"));
+		const char *ap = json_string_value(json_object_get(m, "approved_by"));
+
+		fprintf(out, "  %s %s", k, str_or(workflow_mark_label(k, NULL), ""));
+		if (val != NULL)
+			fprintf(out, ": %s %s", val, str_or(workflow_mark_label(k, val), ""));
+		if (cs != NULL)
+			fprintf(out, ": %s", cs);
+		if (ap != NULL) {
+			fputs(", 批准 approved by ", out);
+			cli_print_text(out, ap, NULL);
+		}
+		fprintf(out, " (%s ", str_or(json_string_value(json_object_get(m, "day")), "?"));
+		cli_print_text(out, str_or(json_string_value(json_object_get(m, "by")), "?"), NULL);
+		fputs(")\n", out);
+	}
+	if (json_array_size(dups) > 0) {
+		fputs("重复件 Duplicates of this case:", out);
+		json_array_foreach(dups, i, it)
+		{
+			fputc(' ', out);
+			cli_print_text(out, json_string_value(it), NULL);
 		}
 		fputc('\n', out);
 	}
@@ -368,12 +448,12 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 	struct archive_district d;
 	struct archive_entry e;
 	struct extract *x = NULL;
-	struct opened report = {0}, *fu = NULL, *rep = NULL;
+	struct opened report = {0}, *fu = NULL, *rep = NULL, *notes = NULL;
 	const json_t *list, *it;
 	json_t *rec = NULL;
 	char name[CASES_NAME_BUF];
 	unsigned counter = 0;
-	size_t nfu = 0, nrep = 0, i;
+	size_t nfu = 0, nrep = 0, nnotes = 0, i;
 	int rc;
 
 	cases_format_name(name, district, index);
@@ -404,7 +484,9 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 	fu = calloc(json_array_size(list) + 1, sizeof *fu);
 	list = json_object_get(rec, "replies");
 	rep = calloc(json_array_size(list) + 1, sizeof *rep);
-	if (fu == NULL || rep == NULL) {
+	list = json_object_get(rec, "notes");
+	notes = calloc(json_array_size(list) + 1, sizeof *notes);
+	if (fu == NULL || rep == NULL || notes == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}
@@ -436,6 +518,20 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 			goto fail_prefix;
 		nrep = i + 1;
 	}
+	json_array_foreach(json_object_get(rec, "notes"), i, it)
+	{
+		const uint8_t *env;
+		size_t len;
+		uint32_t n = (uint32_t)json_integer_value(json_object_get(it, "n"));
+
+		if (archive_note_get(t, district, index, n, &env, &len) != ARCHIVE_OK) {
+			snprintf(err, errsz, "case %s: note %u is missing", name, n);
+			goto fail;
+		}
+		if (open_one(&notes[i], key, env, len, NULL, NULL, err, errsz) != 0)
+			goto fail_prefix;
+		nnotes = i + 1;
+	}
 	if (x != NULL && extract_end(x, 1, err, errsz) != 0) {
 		x = NULL;
 		goto fail;
@@ -452,6 +548,7 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 	}
 	fprintf(out, "已确认送达 Acknowledged to the reporter: %s\n",
 	        cases_delivered(rec, d.acks_through) ? "是 yes" : "否 not yet (next update)");
+	print_marks(out, rec);
 	print_report(out, &report);
 
 	fputs("\n== 补充材料 Follow-ups ==\n", out);
@@ -466,7 +563,7 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		fprintf(out, "#%" JSON_INTEGER_FORMAT " 收到日期 received %s\n",
 		        json_integer_value(json_object_get(it, "index")),
 		        json_string_value(json_object_get(it, "day")));
-		field(out, "  ", "目的 Purpose", json_object_get(m, "purpose"), purposes);
+		field(out, "  ", "目的 Purpose", json_object_get(m, "purpose"), labels_purposes());
 		body(out, "  ", "正文 Body", json_object_get(m, "body"));
 		print_attachments(out, "  ", &fu[i]);
 	}
@@ -495,6 +592,20 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		body(out, "  ", "正文 Body", json_object_get(m, "body"));
 		print_attachments(out, "  ", &rep[i]);
 	}
+	fputs("\n== 备注 Notes (investigators only, never sent) ==\n", out);
+	if (nnotes == 0)
+		fputs("-\n", out);
+	json_array_foreach(json_object_get(rec, "notes"), i, it)
+	{
+		if (i >= nnotes)
+			break;
+		fprintf(out, "#%" JSON_INTEGER_FORMAT " %s ",
+		        json_integer_value(json_object_get(it, "n")),
+		        str_or(json_string_value(json_object_get(it, "day")), "?"));
+		cli_print_text(out, json_string_value(json_object_get(it, "by")), NULL);
+		fputc('\n', out);
+		body(out, "  ", "正文 Text", json_object_get(notes[i].manifest, "body"));
+	}
 	print_history(out, rec);
 
 	opened_free(&report);
@@ -502,8 +613,11 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		opened_free(&fu[i]);
 	for (i = 0; i < nrep; i++)
 		opened_free(&rep[i]);
+	for (i = 0; i < nnotes; i++)
+		opened_free(&notes[i]);
 	free(fu);
 	free(rep);
+	free(notes);
 	json_decref(rec);
 	return 0;
 
@@ -520,8 +634,11 @@ fail:
 		opened_free(&fu[i]);
 	for (i = 0; i < nrep; i++)
 		opened_free(&rep[i]);
+	for (i = 0; i < nnotes; i++)
+		opened_free(&notes[i]);
 	free(fu);
 	free(rep);
+	free(notes);
 	json_decref(rec);
 	return -1;
 }
@@ -539,6 +656,8 @@ struct list_ctx {
 	size_t errsz;
 	char cur[CODEC_DISTRICT_BUF];
 	uint64_t acks;
+	const struct workdays *w;
+	long today;
 };
 
 static int
@@ -598,6 +717,24 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		snprintf(c->err, c->errsz, "out of memory");
 		return -1;
 	}
+	json_object_set_new(row, "stage", json_string(workflow_stage_of(rec)));
+	json_object_set_new(row, "real_name",
+	                    workflow_real_name(rec) < 0 ? json_null()
+	                                                : json_boolean(workflow_real_name(rec)));
+	if (c->w != NULL) {
+		struct deadline dl[DEADLINE_MAX];
+		size_t ndl = deadline_of_case(rec, c->w, c->today, dl);
+		int next = deadline_next(dl, ndl), overdue = 0, soon = 0;
+
+		for (size_t k = 0; k < ndl; k++) {
+			overdue |= dl[k].state == DEADLINE_OVERDUE;
+			soon |= dl[k].state == DEADLINE_DUE_SOON;
+		}
+		json_object_set_new(row, "overdue", json_boolean(overdue));
+		json_object_set_new(row, "due_soon", json_boolean(soon));
+		json_object_set_new(row, "next_deadline",
+		                    next >= 0 ? deadline_to_json(&dl[next]) : json_null());
+	}
 	if (c->key_for != NULL) {
 		const struct keyfile_secret *key = c->key_for(c->key_ctx, id);
 		struct archive_entry e;
@@ -631,10 +768,12 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 }
 
 int
-view_list_rows(struct archive_txn *t, const char *status, view_key_fn key_for, void *ctx,
-               json_t **rows, char *err, size_t errsz)
+view_list_rows(struct archive_txn *t, const char *status, const struct workdays *w, long today,
+               view_key_fn key_for, void *ctx, json_t **rows, char *err, size_t errsz)
 {
 	struct list_ctx c;
+	json_t *ordered;
+	size_t i;
 	int rc;
 
 	memset(&c, 0, sizeof c);
@@ -647,6 +786,8 @@ view_list_rows(struct archive_txn *t, const char *status, view_key_fn key_for, v
 	c.queued = json_object();
 	c.err = err;
 	c.errsz = errsz;
+	c.w = w;
+	c.today = today;
 	err[0] = '\0';
 	if (c.rows == NULL || c.queued == NULL) {
 		json_decref(c.rows);
@@ -662,7 +803,24 @@ view_list_rows(struct archive_txn *t, const char *status, view_key_fn key_for, v
 		json_decref(c.rows);
 		return -1;
 	}
-	*rows = c.rows;
+	/* overdue cases first, each group in (district, index) order */
+	ordered = json_array();
+	if (ordered == NULL) {
+		json_decref(c.rows);
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	for (int pass = 1; pass >= 0; pass--) {
+		json_t *r;
+
+		json_array_foreach(c.rows, i, r)
+		{
+			if (json_is_true(json_object_get(r, "overdue")) == pass)
+				json_array_append(ordered, r);
+		}
+	}
+	json_decref(c.rows);
+	*rows = ordered;
 	return 0;
 }
 
@@ -698,8 +856,8 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		fputs("no cases\n", out);
 		return;
 	}
-	fprintf(out, "%-16s %-10s %-12s %3s %3s %3s %-5s", "CASE", "DAY", "STATUS", "FU", "RE", "Q",
-	        "ACKED");
+	fprintf(out, "%-16s %-10s %-12s %-14s %3s %3s %3s %-5s %-8s", "CASE", "DAY", "STATUS",
+	        "STAGE", "FU", "RE", "Q", "ACKED", "DUE");
 	if (titles)
 		fprintf(out, " %-10s %-14s %s", "TYPE", "CATEGORY", "TITLE");
 	fputc('\n', out);
@@ -710,13 +868,18 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		cell(out, json_object_get(r, "day"), 10);
 		fputc(' ', out);
 		cell(out, json_object_get(r, "status"), 12);
+		fputc(' ', out);
+		cell(out, json_object_get(r, "stage"), 14);
 		fprintf(out,
 		        " %3" JSON_INTEGER_FORMAT " %3" JSON_INTEGER_FORMAT
-		        " %3" JSON_INTEGER_FORMAT " %-5s",
+		        " %3" JSON_INTEGER_FORMAT " %-5s %-8s",
 		        json_integer_value(json_object_get(r, "followups")),
 		        json_integer_value(json_object_get(r, "replies")),
 		        json_integer_value(json_object_get(r, "queued")),
-		        json_is_true(json_object_get(r, "delivered")) ? "yes" : "no");
+		        json_is_true(json_object_get(r, "delivered")) ? "yes" : "no",
+		        json_is_true(json_object_get(r, "overdue"))    ? "overdue"
+		        : json_is_true(json_object_get(r, "due_soon")) ? "soon"
+		                                                       : "-");
 		if (titles) {
 			fputc(' ', out);
 			cell(out, json_object_get(r, "type"), 10);

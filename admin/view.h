@@ -1,7 +1,7 @@
 /*
- * view: what the investigator reads (DESIGN.md §11): `show` decrypts a
- * case on demand (the report, its follow-ups, the replies sent, the status
- * history) and prints every manifest field with Chinese and English labels,
+ * view: what the investigator reads (DESIGN.md §11, §13): `show` decrypts a
+ * case on demand (the report, its follow-ups, the replies sent, the notes,
+ * the stage and marks, the history) and prints every manifest field with Chinese and English labels,
  * optionally extracting attachments; `list` summarises cases, from the
  * archive's records alone or, with titles, from the decrypted manifests.
  * Decrypted text lives only in memory and on the terminal; every string
@@ -14,20 +14,31 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "admin/workdays.h"
 #include "crypto/keyfile.h"
 #include "store/archive.h"
 
 /*
- * Decrypts and prints case index of district (status history, report,
- * follow-ups, replies) to out, using key (the district's unlocked key).
+ * Decrypts and prints case index of district (status, stage, marks, report,
+ * follow-ups, replies, notes, history) to out, using key (the district's
+ * unlocked key).
  * With extract_dir, also writes each attachment of the report and of its
  * follow-ups, numbered 1, 2, ... in that order, as extract_dir/<case>/<n>-<safe
  * name> (admin/extract.h); on any failure the files made are removed.
  * Returns 0, or -1 with a one-line reason in err (no such case, an envelope
- * that does not open, an extraction failure).
+ * or note that does not open or is missing, an extraction failure).
  */
 int view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index,
               const struct keyfile_secret *key, const char *extract_dir, char *err, size_t errsz);
+
+/*
+ * Opens one envelope sealed to the district (a report, follow-up, reply
+ * copy or note) with key and hands back its manifest (attachments are
+ * authenticated and discarded). Returns 0 with *manifest a new reference,
+ * or -1 with a one-line reason in err and *manifest NULL.
+ */
+int view_open_manifest(const struct keyfile_secret *key, const uint8_t *env, size_t len,
+                       json_t **manifest, char *err, size_t errsz);
 
 /*
  * Returns the unlocked key of district for list titles, or NULL (the
@@ -37,13 +48,17 @@ typedef const struct keyfile_secret *(*view_key_fn)(void *ctx, const char *distr
 
 /*
  * Builds the list rows, one object per case (optionally only those with
- * status), in (district, index) order: {"case","district","index","day",
- * "status","followups","replies","queued","delivered"} and, when key_for is
- * non-NULL, "type","category","title" from the decrypted report manifest.
- * Returns 0 with *rows a new array, or -1 with a reason in err.
+ * status): {"case","district","index","day","status","stage","real_name"
+ * (true, false, or null when not recorded),"followups","replies","queued",
+ * "delivered"}; with a calendar w also "overdue","due_soon" and
+ * "next_deadline" (admin/deadline.h, as of the day number today, or null);
+ * when key_for is non-NULL, "type","category","title" from the decrypted
+ * report manifest. Cases with an overdue deadline come first; within each
+ * group the order is (district, index). Returns 0 with *rows a new array,
+ * or -1 with a reason in err.
  */
-int view_list_rows(struct archive_txn *t, const char *status, view_key_fn key_for, void *ctx,
-                   json_t **rows, char *err, size_t errsz);
+int view_list_rows(struct archive_txn *t, const char *status, const struct workdays *w, long today,
+                   view_key_fn key_for, void *ctx, json_t **rows, char *err, size_t errsz);
 
 /*
  * Prints rows as a table (titles included when present), or as one JSON

@@ -17,6 +17,7 @@
 #define ENTRY_KEYLEN (CODEC_DISTRICT_MAX + 1 + 8)
 #define LOOKUP_KEY   (CODEC_DISTRICT_MAX + 1 + 32)
 #define REPLY_KEY    (CODEC_DISTRICT_MAX + 1 + 8 + 4 + 1)
+#define NOTE_KEY     (CODEC_DISTRICT_MAX + 1 + 8 + 4)
 
 /* Address space reserved for the map; the file only grows as data is written. */
 #if UINTPTR_MAX > 0xffffffffu
@@ -27,7 +28,7 @@
 
 struct archive {
 	MDB_env *env;
-	MDB_dbi meta, districts, entries, lookups, cases, outbox, replies, access;
+	MDB_dbi meta, districts, entries, lookups, cases, outbox, replies, access, notes;
 };
 
 struct archive_txn {
@@ -103,10 +104,10 @@ mdb_err(int rc)
 static int
 open_dbs(struct archive *a)
 {
-	static const char *names[] = {"meta",  "districts", "entries", "lookups",
-	                              "cases", "outbox",    "replies", "access"};
-	MDB_dbi *dbis[] = {&a->meta,  &a->districts, &a->entries, &a->lookups,
-	                   &a->cases, &a->outbox,    &a->replies, &a->access};
+	static const char *names[] = {"meta",   "districts", "entries", "lookups", "cases",
+	                              "outbox", "replies",   "access",  "notes"};
+	MDB_dbi *dbis[] = {&a->meta,   &a->districts, &a->entries, &a->lookups, &a->cases,
+	                   &a->outbox, &a->replies,   &a->access,  &a->notes};
 	MDB_txn *txn;
 	MDB_val k = {7, (void *)(uintptr_t) "version"}, v;
 	uint8_t ver[4];
@@ -175,7 +176,7 @@ archive_open(struct archive **out, const char *dir, int create)
 		return ARCHIVE_ERR_NOMEM;
 	rc = mdb_env_create(&a->env);
 	if (rc == 0)
-		rc = mdb_env_set_maxdbs(a->env, 8);
+		rc = mdb_env_set_maxdbs(a->env, 16);
 	if (rc == 0)
 		rc = mdb_env_set_mapsize(a->env, MAP_SIZE);
 	if (rc == 0)
@@ -1086,6 +1087,58 @@ archive_reply_get(struct archive_txn *t, const char *id, uint64_t index, uint32_
 	if (klen == 0)
 		return ARCHIVE_ERR_ARG;
 	rc = get_raw(t, t->a->replies, key, klen, &v);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	*env = v.mv_data;
+	*len = v.mv_size;
+	return ARCHIVE_OK;
+}
+
+static size_t
+note_key(uint8_t key[NOTE_KEY], const char *id, uint64_t index, uint32_t n)
+{
+	size_t klen = key_id_u64(key, id, index);
+
+	if (klen == 0)
+		return 0;
+	codec_u32be_put(key + klen, n);
+	return klen + 4;
+}
+
+int
+archive_note_put(struct archive_txn *t, const char *id, uint64_t index, uint32_t n,
+                 const uint8_t *env, size_t len)
+{
+	uint8_t key[NOTE_KEY];
+	size_t klen = note_key(key, id, index, n);
+	json_t *rec;
+	int rc;
+
+	if (klen == 0 || env == NULL || len == 0 || n == 0)
+		return ARCHIVE_ERR_ARG;
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	rc = archive_case_get(t, id, index, &rec);
+	json_decref(rec);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	return put_raw(t, t->a->notes, key, klen, env, len, MDB_NOOVERWRITE);
+}
+
+int
+archive_note_get(struct archive_txn *t, const char *id, uint64_t index, uint32_t n,
+                 const uint8_t **env, size_t *len)
+{
+	uint8_t key[NOTE_KEY];
+	size_t klen = note_key(key, id, index, n);
+	MDB_val v;
+	int rc;
+
+	*env = NULL;
+	*len = 0;
+	if (klen == 0 || n == 0)
+		return ARCHIVE_ERR_ARG;
+	rc = get_raw(t, t->a->notes, key, klen, &v);
 	if (rc != ARCHIVE_OK)
 		return rc;
 	*env = v.mv_data;

@@ -28,6 +28,8 @@
  *   replies    id NUL u64be(case) u32be(n) u8(w) -> envelope bytes; w = 0 sealed to
  *                                                  the reporter, 1 to the district
  *   access     u64be(n)                         -> JSON access log line
+ *   notes      id NUL u64be(case) u32be(n)      -> envelope of investigator note n,
+ *                                                  sealed to the district
  *
  * District record: {"v":1,"id","size","head":b64u,"server_sign_pk":b64u|null,
  *   "key_path":str|null,"seq","acks_through","next_op"}.
@@ -38,6 +40,15 @@
  *   "sent_seq"}]}. The archive creates it on a report's ingest with status
  *   "received" and one history event {"day","by":"server","event":"received"},
  *   and appends each follow-up; everything else is the caller's to edit.
+ *   The investigator's workflow (DESIGN.md §13, admin/workflow.h) adds
+ *   members to the same version 1 record; a record without them reads as
+ *   their default: "real_name":bool (the report carries an identity block;
+ *   set at ingest), "stage" (default "registered"), "marks":{"realname":
+ *   {"value","day","by"},"duplicate-of":{"case","day","by"},"upper-level":
+ *   {"day","by"},"escalation":{"value","approved_by","day","by"},"finding":
+ *   {"value","day","by"}}, "duplicated_by":[case names], "notes":[{"n","day",
+ *   "by"}] (the text lives sealed in the notes database), and history events
+ *   "stage", "mark", "note" and "forward". None of it is ever put in an update.
  * Queued operation: {"v":1,"op":"status","case":N,"status":S} or
  *   {"v":1,"op":"reply","case":N,"n":R}.
  * Access log line: {"v":1,"day","user","command","case"}.
@@ -279,6 +290,24 @@ int archive_reply_put(struct archive_txn *t, const char *id, uint64_t index, uin
  */
 int archive_reply_get(struct archive_txn *t, const char *id, uint64_t index, uint32_t n, int whom,
                       const uint8_t **env, size_t *len);
+
+/*
+ * Stores investigator note n (>= 1) of case index of district id: an
+ * envelope sealed to the district's own box_pk, so that the note's text is
+ * never held in plaintext. Refuses to replace one (ARCHIVE_ERR_EXISTS).
+ * Returns ARCHIVE_OK, ARCHIVE_ERR_EXISTS, ARCHIVE_ERR_NOT_FOUND (case),
+ * ARCHIVE_ERR_ARG, ARCHIVE_ERR_RDONLY, ARCHIVE_ERR_FULL or ARCHIVE_ERR_IO.
+ */
+int archive_note_put(struct archive_txn *t, const char *id, uint64_t index, uint32_t n,
+                     const uint8_t *env, size_t len);
+
+/*
+ * Reads note n of case index; *env points into the map until the
+ * transaction ends. Returns ARCHIVE_OK, ARCHIVE_ERR_NOT_FOUND or
+ * ARCHIVE_ERR_ARG.
+ */
+int archive_note_get(struct archive_txn *t, const char *id, uint64_t index, uint32_t n,
+                     const uint8_t **env, size_t *len);
 
 /*
  * Records that update seq acknowledging acks_through was written for

@@ -30,7 +30,8 @@ one_line() {
 
 # --- help and usage
 eq "--help" "$(exits "$ADMIN" --help)" 0
-for c in keygen fingerprint ingest list show status reply update log; do
+for c in keygen fingerprint ingest list show status reply update log stage mark note due stats \
+	search forward; do
 	eq "$c --help" "$(exits "$ADMIN" "$c" --help)" 0
 	check "$c --help names it" sh -c "\"\$1\" \"\$2\" --help | grep -q \"usage: qingfeng-admin \$2\"" _ "$ADMIN" "$c"
 done
@@ -43,6 +44,14 @@ eq "show without CASE" "$(exits "$ADMIN" show --archive "$T_DIR/a")" 2
 eq "status without STATUS" "$(exits "$ADMIN" status --archive "$T_DIR/a" d01-1)" 2
 eq "reply without text" "$(exits "$ADMIN" reply --archive "$T_DIR/a" d01-1)" 2
 eq "keygen without --out" "$(exits "$ADMIN" keygen --district d01 --name x)" 2
+eq "stage without --by" "$(exits "$ADMIN" stage --archive "$T_DIR/a" d01-1 accepted)" 2
+eq "stage without STAGE" "$(exits "$ADMIN" stage --archive "$T_DIR/a" d01-1 --by x)" 2
+eq "mark without MARK" "$(exits "$ADMIN" mark --archive "$T_DIR/a" d01-1 --by x)" 2
+eq "note without text" "$(exits "$ADMIN" note --archive "$T_DIR/a" d01-1)" 2
+eq "search without words" "$(exits "$ADMIN" search --archive "$T_DIR/a")" 2
+eq "stats with two forms" "$(exits "$ADMIN" stats --archive "$T_DIR/a" --json --csv)" 2
+eq "forward without --to" "$(exits "$ADMIN" forward --archive "$T_DIR/a" d01-1 --out x --by y)" 2
+eq "due with an option of another command" "$(exits "$ADMIN" due --archive "$T_DIR/a" --csv)" 2
 eq "keygen bad --kdf" "$(exits "$ADMIN" keygen --district d01 --name x --out "$K" --kdf fast)" 2
 
 # --- keygen
@@ -79,13 +88,23 @@ one_line "ingest of a non-bundle" "$ADMIN" ingest --archive "$A" --key "$K/distr
 check "no archive made" test ! -e "$A"
 one_line "ingest of a missing file" "$ADMIN" ingest --archive "$A" --key "$K/district.key" \
 	--passphrase-file "$P" "$T_DIR/none.qfx"
-for c in list log; do
+for c in list log due stats; do
 	one_line "$c without an archive" "$ADMIN" "$c" --archive "$A"
 done
+one_line "stage without an archive" "$ADMIN" stage --archive "$A" d01-1 accepted --by x
+one_line "mark without an archive" "$ADMIN" mark --archive "$A" d01-1 upper-level --by x
+one_line "note without an archive" "$ADMIN" note --archive "$A" d01-1 --message x
+one_line "search without an archive" "$ADMIN" search --archive "$A" word
+one_line "forward without an archive" "$ADMIN" forward --archive "$A" d01-1 --out "$T_DIR/f.txt" \
+	--to x --by y
+one_line "stage with an unknown stage" "$ADMIN" stage --archive "$A" d01-1 solved --by x
+one_line "mark with an unknown mark" "$ADMIN" mark --archive "$A" d01-1 colour --by x
+one_line "stats with a bad day" "$ADMIN" stats --archive "$A" --from 2026-02-30
 one_line "show without an archive" "$ADMIN" show --archive "$A" d01-1
 one_line "update without an archive" "$ADMIN" update --archive "$A" --out "$T_DIR/u.qfu"
 one_line "status with a bad case name" "$ADMIN" status --archive "$A" d01 accepted
 check "still no archive" test ! -e "$A"
 check "no update file" test ! -e "$T_DIR/u.qfu"
+check "no forwarded file" test ! -e "$T_DIR/f.txt"
 
 finish

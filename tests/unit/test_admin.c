@@ -124,6 +124,30 @@ srv_report(struct srv *s, const char *title)
 	return srv_report_full(s, title, NULL, NULL, 0, "d01", NULL);
 }
 
+/* Adds a real-name report (identity given) or one whose identity block is all empty. */
+static size_t
+srv_report_identity(struct srv *s, const char *name)
+{
+	uint8_t lookup[32], pk[32], sk[32];
+	json_t *m;
+	char *text;
+
+	randombytes_buf(lookup, 32);
+	crypto_box_keypair(pk, sk);
+	m = json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:{s:s, s:s}}, s:[]}", "v", 1,
+	              "kind", "report", "district", "d01", "lang", "zh-CN", "report", "type",
+	              "accusation", "category", "integrity", "title", "实名", "body", "正文",
+	              "identity", "name", name, "phone", "", "attachments");
+	assert_non_null(m);
+	text = json_dumps(m, JSON_COMPACT);
+	json_decref(m);
+	srv_append(s, CHAIN_KIND_REPORT, lookup, text, NULL, 0, NULL);
+	free(text);
+	memcpy(s->e[s->n].reply_pk, pk, 32);
+	memcpy(s->e[s->n].reply_sk, sk, 32);
+	return s->n;
+}
+
 /* Adds a follow-up to the case of report index; sealed_lookup overrides the manifest's. */
 static size_t
 srv_followup(struct srv *s, size_t report, const uint8_t *lookup, const uint8_t *sealed_lookup)
@@ -450,6 +474,33 @@ test_valid_then_noop(void **state)
 	ingest_result_free(&res);
 	archive_digest(f, after);
 	assert_memory_equal(before, after, 32);
+}
+
+/* Ingest records, from the sealed manifest, whether a report carries an identity block. */
+static void
+test_real_name_flag(void **state)
+{
+	struct fx *f = *state;
+	struct archive *a;
+	struct archive_txn *t;
+	json_t *rec;
+	static const int want[] = {0, 0, 1, 0};
+
+	srv_report(&f->s, "匿名");
+	srv_report_identity(&f->s, "王五");
+	srv_report_identity(&f->s, ""); /* ticked real name, filled in nothing */
+	export(f, 1, 3);
+	assert_int_equal(ingest_ok(f), 3);
+	assert_int_equal(archive_open(&a, f->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	for (uint64_t i = 1; i <= 3; i++) {
+		assert_int_equal(archive_case_get(t, "d01", i, &rec), ARCHIVE_OK);
+		assert_true(json_is_boolean(json_object_get(rec, "real_name")));
+		assert_int_equal(json_is_true(json_object_get(rec, "real_name")), want[i]);
+		json_decref(rec);
+	}
+	archive_abort(t);
+	archive_close(a);
 }
 
 static void
@@ -1236,6 +1287,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_valid_then_noop, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_overlap, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_real_name_flag, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_altered_envelope, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_altered_index, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_dropped, setup, teardown),

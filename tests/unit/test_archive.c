@@ -2,7 +2,8 @@
  * Unit tests for store/archive: the offline archive's LMDB store. Entries
  * extend the verified head exactly, in one transaction or not at all;
  * overlaps are skipped when identical and refused when not; cases, the
- * outbox, update seqs, replies and the access log behave as documented.
+ * outbox, update seqs, replies, investigator notes and the access log
+ * behave as documented.
  */
 #include "tests/unit/cm.h"
 
@@ -530,6 +531,60 @@ test_replies(void **state)
 	archive_abort(t);
 }
 
+static void
+test_notes(void **state)
+{
+	struct fx *f = *state;
+	struct chain_fx c;
+	struct archive_txn *t;
+	const uint8_t *env;
+	size_t len;
+	uint8_t a[100], b[60];
+	json_t *rec;
+
+	make_chain(&c, 2, NULL);
+	add_all(f->a, &c, 1, 2);
+	randombytes_buf(a, sizeof a);
+	randombytes_buf(b, sizeof b);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_note_put(t, "d01", 1, 1, a, sizeof a), ARCHIVE_ERR_RDONLY);
+	archive_abort(t);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_note_put(t, "d01", 1, 1, a, sizeof a), ARCHIVE_OK);
+	assert_int_equal(archive_note_put(t, "d01", 1, 2, b, sizeof b), ARCHIVE_OK);
+	assert_int_equal(archive_note_put(t, "d01", 2, 1, b, sizeof b), ARCHIVE_OK);
+	/* never replaced; only for cases; no empty note, no note 0, no bad district */
+	assert_int_equal(archive_note_put(t, "d01", 1, 1, b, sizeof b), ARCHIVE_ERR_EXISTS);
+	assert_int_equal(archive_note_put(t, "d01", 9, 1, a, sizeof a), ARCHIVE_ERR_NOT_FOUND);
+	assert_int_equal(archive_note_put(t, "d01", 1, 0, a, sizeof a), ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_note_put(t, "d01", 1, 3, a, 0), ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_note_put(t, "D01", 1, 3, a, sizeof a), ARCHIVE_ERR_ARG);
+	/* the case record keeps members a later version adds */
+	assert_int_equal(archive_case_get(t, "d01", 1, &rec), ARCHIVE_OK);
+	json_object_set_new(rec, "stage", json_string("accepted"));
+	json_object_set_new(rec, "notes",
+	                    json_pack("[{s:i, s:s, s:s}]", "n", 1, "day", DAY, "by", "x"));
+	assert_int_equal(archive_case_put(t, "d01", 1, rec), ARCHIVE_OK);
+	json_decref(rec);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_note_get(t, "d01", 1, 1, &env, &len), ARCHIVE_OK);
+	assert_int_equal(len, sizeof a);
+	assert_memory_equal(env, a, sizeof a);
+	assert_int_equal(archive_note_get(t, "d01", 1, 2, &env, &len), ARCHIVE_OK);
+	assert_memory_equal(env, b, sizeof b);
+	assert_int_equal(archive_note_get(t, "d01", 2, 1, &env, &len), ARCHIVE_OK);
+	assert_int_equal(len, sizeof b);
+	assert_int_equal(archive_note_get(t, "d01", 1, 3, &env, &len), ARCHIVE_ERR_NOT_FOUND);
+	assert_null(env);
+	assert_int_equal(archive_note_get(t, "d01", 1, 0, &env, &len), ARCHIVE_ERR_ARG);
+	assert_int_equal(archive_case_get(t, "d01", 1, &rec), ARCHIVE_OK);
+	assert_string_equal(json_string_value(json_object_get(rec, "stage")), "accepted");
+	assert_int_equal(json_array_size(json_object_get(rec, "notes")), 1);
+	json_decref(rec);
+	archive_abort(t);
+}
+
 static int
 collect_log(void *ctx, const json_t *rec)
 {
@@ -622,6 +677,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_case_put, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_outbox_and_seq, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_replies, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_access_log, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_two_districts, setup, teardown),
 	};

@@ -1,0 +1,45 @@
+/*
+ * chart: the printable forms of the statistics (admin/stats.h): a
+ * self-contained SVG image (bar charts per category, subject level, town
+ * and stage, and a line of the weekly intake) and a self-contained HTML
+ * page (the same charts inline, with every figure in tables) that an office
+ * can print on A4. Neither refers to anything outside itself: no links,
+ * fonts, images, style sheets or scripts. Labels are Chinese with English.
+ * Every string that came from a reporter (town names, values outside the
+ * known lists) is escaped for XML, with characters XML 1.0 does not allow,
+ * invalid UTF-8 and bidirectional overrides replaced by U+FFFD.
+ */
+#ifndef QF_ADMIN_CHART_H
+#define QF_ADMIN_CHART_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Writes s as XML character data (also safe inside an attribute value):
+ * & < > " ' escaped, disallowed or unsafe characters as U+FFFD; with
+ * max_chars > 0, at most that many characters and then "…". NULL writes
+ * nothing. Cannot fail.
+ */
+void chart_xml_text(FILE *f, const char *s, size_t max_chars);
+
+/*
+ * Writes the charts of the figures s (stats_compute) as one SVG image: a
+ * whole document with its XML declaration when standalone, or the bare
+ * <svg> element for embedding in HTML. Cannot fail (write errors show in
+ * ferror(f)).
+ */
+void chart_svg(FILE *f, const json_t *s, int standalone);
+
+/* Writes the HTML page of the figures s. Cannot fail (see ferror(f)). */
+void chart_html(FILE *f, const json_t *s);
+
+/*
+ * Writes the SVG (html 0) or HTML (html 1) form to path, which must not
+ * exist (created O_EXCL|O_NOFOLLOW, mode 0600, fsynced). Returns 0, or -1
+ * with a one-line reason in err; then nothing is left at path.
+ */
+int chart_write_file(const char *path, const json_t *s, int html, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,389 @@
+/* deadline: see deadline.h. */
+#include "admin/deadline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/cases.h"
+#include "admin/workflow.h"
+#include "crypto/codec.h"
+
+static const char *const kind_names[] = {"acceptance", "result", "upper_level"};
+static const char *const kind_labels[] = {"受理告知", "结果告知", "上报上级"};
+static const char *const state_names[] = {"pending", "due_soon", "overdue", "met", "met_late"};
+static const char *const state_labels[] = {"未到期", "即将到期", "已逾期", "已按时完成",
+                                           "逾期完成"};
+
+const char *
+deadline_kind_name(int kind)
+{
+	return kind >= 0 && kind <= 2 ? kind_names[kind] : "?";
+}
+
+const char *
+deadline_kind_label(int kind)
+{
+	return kind >= 0 && kind <= 2 ? kind_labels[kind] : "?";
+}
+
+const char *
+deadline_state_name(int state)
+{
+	return state >= 0 && state <= 4 ? state_names[state] : "?";
+}
+
+const char *
+deadline_state_label(int state)
+{
+	return state >= 0 && state <= 4 ? state_labels[state] : "?";
+}
+
+int
+deadline_open(int state)
+{
+	return state == DEADLINE_PENDING || state == DEADLINE_DUE_SOON || state == DEADLINE_OVERDUE;
+}
+
+static long
+day_of(const json_t *o)
+{
+	long d;
+
+	if (codec_day_number(json_string_value(json_object_get(o, "day")), &d) != 0)
+		return -1;
+	return d;
+}
+
+static int
+is_one_of(const char *s, const char *const *list)
+{
+	if (s == NULL)
+		return 0;
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+fill(struct deadline *d, int kind, long from, unsigned n, long met, const struct workdays *w,
+     long today)
+{
+	d->kind = kind;
+	d->from = from;
+	d->due = workdays_add(w, from, n);
+	d->met = met;
+	d->left = workdays_between(w, today, d->due);
+	if (met >= 0)
+		d->state = met <= d->due ? DEADLINE_MET : DEADLINE_MET_LATE;
+	else if (today > d->due)
+		d->state = DEADLINE_OVERDUE;
+	else if (d->left <= DEADLINE_SOON_DAYS)
+		d->state = DEADLINE_DUE_SOON;
+	else
+		d->state = DEADLINE_PENDING;
+}
+
+/* What the history says, walked once. */
+struct walk {
+	long accepted;   /* first stage accepted or status accepted, or -1 */
+	long accept_met; /* first reply once decided, or -1 */
+	long concluded;  /* start of the current conclusion, or -1 */
+	long result_met; /* first reply after it, or -1 */
+	long up;         /* first stage transferred_up, or -1 */
+};
+
+static void
+walk_history(const json_t *rec, struct walk *wk)
+{
+	static const char *const undecided_stages[] = {"registered", "screened", NULL};
+	static const char *const concluding_stages[] = {"closed", "concluded", NULL};
+	static const char *const undecided_statuses[] = {"received", "need_info", NULL};
+	const json_t *ev;
+	int decided = 0;
+	size_t i;
+
+	wk->accepted = wk->accept_met = wk->concluded = wk->result_met = wk->up = -1;
+	json_array_foreach(json_object_get(rec, "history"), i, ev)
+	{
+		const char *kind = json_string_value(json_object_get(ev, "event"));
+		const char *s;
+		long d = day_of(ev);
+		int decision, conclusion;
+
+		if (kind == NULL || d < 0)
+			continue;
+		if (strcmp(kind, "reply") == 0) {
+			if (decided && wk->accept_met < 0)
+				wk->accept_met = d;
+			if (wk->concluded >= 0 && wk->result_met < 0)
+				wk->result_met = d;
+			continue;
+		}
+		if (strcmp(kind, "stage") == 0) {
+			s = json_string_value(json_object_get(ev, "stage"));
+			if (!workflow_stage_valid(s))
+				continue;
+			decision = !is_one_of(s, undecided_stages);
+			conclusion = is_one_of(s, concluding_stages);
+			if (strcmp(s, "transferred_up") == 0 && wk->up < 0)
+				wk->up = d;
+		} else if (strcmp(kind, "status") == 0) {
+			s = json_string_value(json_object_get(ev, "status"));
+			if (s == NULL)
+				continue;
+			decision = !is_one_of(s, undecided_statuses);
+			conclusion = strcmp(s, "concluded") == 0;
+		} else {
+			continue;
+		}
+		if (strcmp(s, "accepted") == 0 && wk->accepted < 0)
+			wk->accepted = d;
+		if (decision)
+			decided = 1;
+		if (!conclusion) {
+			wk->concluded = -1;
+			wk->result_met = -1;
+		} else if (wk->concluded < 0) {
+			wk->concluded = d;
+			wk->result_met = -1;
+		}
+	}
+}
+
+void
+deadline_milestones(const json_t *rec, long *accepted, long *concluded)
+{
+	struct walk wk;
+
+	walk_history(rec, &wk);
+	*accepted = wk.accepted;
+	*concluded = wk.concluded;
+}
+
+size_t
+deadline_of_case(const json_t *rec, const struct workdays *w, long today,
+                 struct deadline out[DEADLINE_MAX])
+{
+	struct walk wk;
+	long day = day_of(rec);
+	size_t n = 0;
+
+	if (day < 0)
+		return 0;
+	walk_history(rec, &wk);
+	if (workflow_real_name_applies(rec)) {
+		fill(&out[n++], DEADLINE_ACCEPTANCE, day, DEADLINE_ACCEPT_DAYS, wk.accept_met, w,
+		     today);
+		if (wk.concluded >= 0)
+			fill(&out[n++], DEADLINE_RESULT, wk.concluded, DEADLINE_RESULT_DAYS,
+			     wk.result_met, w, today);
+	}
+	if (json_is_object(json_object_get(json_object_get(rec, "marks"), "upper-level")))
+		fill(&out[n++], DEADLINE_UPPER_LEVEL, day, DEADLINE_UPPER_DAYS, wk.up, w, today);
+	return n;
+}
+
+int
+deadline_next(const struct deadline *d, size_t n)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < n; i++)
+		if (deadline_open(d[i].state) && (best < 0 || d[i].due < d[best].due))
+			best = (int)i;
+	return best;
+}
+
+json_t *
+deadline_to_json(const struct deadline *d)
+{
+	char from[CODEC_DAY_LEN + 1], due[CODEC_DAY_LEN + 1], met[CODEC_DAY_LEN + 1];
+
+	if (codec_day_from_number(from, d->from) != 0 || codec_day_from_number(due, d->due) != 0)
+		return NULL;
+	if (d->met < 0 || codec_day_from_number(met, d->met) != 0)
+		met[0] = '\0';
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s?}", "kind",
+	                 deadline_kind_name(d->kind), "label", deadline_kind_label(d->kind), "from",
+	                 from, "due", due, "state", deadline_state_name(d->state), "state_label",
+	                 deadline_state_label(d->state), "working_days_left", (json_int_t)d->left,
+	                 "met", met[0] ? met : NULL);
+}
+
+/* ---- the rows of `due` ------------------------------------------------------ */
+
+struct rows_ctx {
+	const struct workdays *w;
+	long today;
+	int all;
+	json_t *rows;
+	char *err;
+	size_t errsz;
+};
+
+static int
+state_rank(const char *s)
+{
+	static const char *const order[] = {"overdue", "due_soon", "pending", "met_late", "met"};
+
+	for (int i = 0; i < 5; i++)
+		if (s != NULL && strcmp(s, order[i]) == 0)
+			return i;
+	return 5;
+}
+
+static int
+row_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
+{
+	struct rows_ctx *c = vctx;
+	struct deadline dl[DEADLINE_MAX];
+	size_t n = deadline_of_case(rec, c->w, c->today, dl);
+	int next = deadline_next(dl, n);
+	char name[CASES_NAME_BUF];
+	json_t *row, *list;
+	int rn = workflow_real_name(rec);
+
+	if (n == 0 || (next < 0 && !c->all))
+		return 0;
+	if (next < 0)
+		next = (int)n - 1;
+	cases_format_name(name, id, index);
+	list = json_array();
+	for (size_t i = 0; list != NULL && i < n; i++)
+		if (json_array_append_new(list, deadline_to_json(&dl[i])) != 0) {
+			json_decref(list);
+			list = NULL;
+		}
+	row = json_pack("{s:s, s:s, s:I, s:O, s:s, s:O, s:o, s:o, s:o}", "case", name, "district",
+	                id, "index", (json_int_t)index, "day", json_object_get(rec, "day"), "stage",
+	                workflow_stage_of(rec), "status", json_object_get(rec, "status"),
+	                "real_name", rn < 0 ? json_null() : json_boolean(rn), "deadline",
+	                deadline_to_json(&dl[next]), "deadlines", list);
+	if (row == NULL || json_array_append_new(c->rows, row) != 0) {
+		snprintf(c->err, c->errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* One row to sort. */
+struct row_ref {
+	json_t *row;
+};
+
+static int
+cmp_rows(const void *x, const void *y)
+{
+	const json_t *a = ((const struct row_ref *)x)->row, *b = ((const struct row_ref *)y)->row;
+	const json_t *da = json_object_get(a, "deadline"), *db = json_object_get(b, "deadline");
+	int ra = state_rank(json_string_value(json_object_get(da, "state")));
+	int rb = state_rank(json_string_value(json_object_get(db, "state")));
+	int c;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	c = strcmp(json_string_value(json_object_get(da, "due")),
+	           json_string_value(json_object_get(db, "due")));
+	if (c != 0)
+		return c;
+	c = strcmp(json_string_value(json_object_get(a, "district")),
+	           json_string_value(json_object_get(b, "district")));
+	if (c != 0)
+		return c;
+	return json_integer_value(json_object_get(a, "index")) <
+	                       json_integer_value(json_object_get(b, "index"))
+	               ? -1
+	               : 1;
+}
+
+int
+deadline_rows(struct archive_txn *t, const char *district, const struct workdays *w, long today,
+              int all, json_t **rows, char *err, size_t errsz)
+{
+	struct rows_ctx c = {w, today, all, json_array(), err, errsz};
+	struct row_ref *v = NULL;
+	json_t *sorted;
+	size_t n, i;
+	int rc;
+
+	*rows = NULL;
+	err[0] = '\0';
+	if (c.rows == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	rc = archive_case_foreach(t, district, row_case, &c);
+	if (rc != 0) {
+		if (err[0] == '\0')
+			snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		json_decref(c.rows);
+		return -1;
+	}
+	n = json_array_size(c.rows);
+	v = calloc(n + 1, sizeof *v);
+	sorted = json_array();
+	if (v == NULL || sorted == NULL) {
+		free(v);
+		json_decref(sorted);
+		json_decref(c.rows);
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		v[i].row = json_array_get(c.rows, i);
+	qsort(v, n, sizeof *v, cmp_rows);
+	for (i = 0; i < n; i++)
+		json_array_append(sorted, v[i].row);
+	free(v);
+	json_decref(c.rows);
+	*rows = sorted;
+	return 0;
+}
+
+void
+deadline_print(FILE *f, const json_t *rows, int json)
+{
+	const json_t *r;
+	size_t i;
+	long counts[6] = {0};
+
+	if (json) {
+		json_dumpf(rows, f, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+		fputc('\n', f);
+		return;
+	}
+	if (json_array_size(rows) == 0) {
+		fputs("no open deadlines\n", f);
+		return;
+	}
+	fprintf(f, "%-16s %-26s %-10s %-10s %-22s %s\n", "CASE", "DEADLINE 期限", "FROM", "DUE",
+	        "STATE 状态", "LEFT");
+	json_array_foreach(rows, i, r)
+	{
+		const json_t *d = json_object_get(r, "deadline");
+		const char *kind = json_string_value(json_object_get(d, "kind"));
+		const char *label = json_string_value(json_object_get(d, "label"));
+		const char *st = json_string_value(json_object_get(d, "state"));
+		const char *stl = json_string_value(json_object_get(d, "state_label"));
+		char k[64], s[64];
+
+		counts[state_rank(st)]++;
+		snprintf(k, sizeof k, "%s %s", label, kind);
+		snprintf(s, sizeof s, "%s %s", stl, st);
+		fprintf(f, "%-16s %s", json_string_value(json_object_get(r, "case")), k);
+		/* pad by columns: the labels are 4 CJK characters (8 columns) */
+		for (int w = 9 + (int)strlen(kind); w < 26; w++)
+			fputc(' ', f);
+		fprintf(f, " %-10s %-10s %s", json_string_value(json_object_get(d, "from")),
+		        json_string_value(json_object_get(d, "due")), s);
+		for (int w = (int)(strlen(stl) / 3 * 2 + 1 + strlen(st)); w < 22; w++)
+			fputc(' ', f);
+		fprintf(f, " %" JSON_INTEGER_FORMAT "\n",
+		        json_integer_value(json_object_get(d, "working_days_left")));
+	}
+	fprintf(f, "%ld overdue, %ld due soon, %ld pending", counts[0], counts[1], counts[2]);
+	if (counts[3] + counts[4] > 0)
+		fprintf(f, ", %ld met late, %ld met", counts[3], counts[4]);
+	fputs(" (LEFT: working days to the deadline; negative: working days past it)\n", f);
+}

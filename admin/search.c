@@ -1,0 +1,346 @@
+/* search: see search.h. */
+#include "admin/search.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "admin/cases.h"
+#include "admin/cli.h"
+#include "crypto/chain.h"
+#include "crypto/envelope.h"
+
+/* Room for a context: SEARCH_CONTEXT characters (4 bytes at most) each side, the match, "…". */
+#define CONTEXT_BUF (2 * 4 * SEARCH_CONTEXT + SEARCH_WORD_MAX + 16)
+
+struct word {
+	char *folded; /* sodium_malloc'd */
+	size_t len;
+	int found;
+	const char *where;
+	char *context; /* sodium_malloc'd, CONTEXT_BUF bytes */
+};
+
+struct scan {
+	struct word *w;
+	size_t n;
+	size_t left; /* words not found yet */
+	int nomem;
+	const char *kind; /* "report", "followup", "reply", "note" */
+};
+
+static void
+fold(char *dst, const char *src, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = src[i];
+
+		dst[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	dst[len] = '\0';
+}
+
+/* The first occurrence of needle[0..nlen) in hay[0..hlen), or NULL. */
+static const char *
+find(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	if (nlen == 0 || nlen > hlen)
+		return NULL;
+	for (size_t i = 0; i + nlen <= hlen; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, nlen) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/* Writes the context of s around [at, at + len) into out (CONTEXT_BUF bytes). */
+static void
+context_of(char *out, const char *s, size_t slen, size_t at, size_t len)
+{
+	size_t start = at, end = at + len, o = 0;
+	int chars;
+
+	for (chars = 0; start > 0 && chars < SEARCH_CONTEXT; chars++) {
+		start--;
+		while (start > 0 && ((unsigned char)s[start] & 0xc0) == 0x80)
+			start--;
+	}
+	for (chars = 0; end < slen && chars < SEARCH_CONTEXT; chars++) {
+		end++;
+		while (end < slen && ((unsigned char)s[end] & 0xc0) == 0x80)
+			end++;
+	}
+	if (start > 0) {
+		memcpy(out, "…", 3);
+		o = 3;
+	}
+	for (size_t i = start; i < end && o + 4 < CONTEXT_BUF; i++) {
+		char c = s[i];
+
+		out[o++] = c == '\n' || c == '\r' || c == '\t' ? ' ' : c;
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	if (end < slen && o + 4 < CONTEXT_BUF) {
+		memcpy(out + o, "…", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+/* Looks for every word not yet found in one text field. */
+static void
+scan_text(struct scan *sc, const char *where, const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t len;
+	char *f;
+
+	if (s == NULL || sc->left == 0)
+		return;
+	len = strlen(s);
+	if (len == 0)
+		return;
+	f = sodium_malloc(len + 1);
+	if (f == NULL) {
+		sc->nomem = 1;
+		return;
+	}
+	fold(f, s, len);
+	for (size_t i = 0; i < sc->n; i++) {
+		struct word *w = &sc->w[i];
+		const char *hit;
+
+		if (w->found || w->len > len)
+			continue;
+		hit = find(f, len, w->folded, w->len);
+		if (hit == NULL)
+			continue;
+		w->found = 1;
+		w->where = where;
+		context_of(w->context, s, len, (size_t)(hit - f), w->len);
+		sc->left--;
+	}
+	sodium_free(f); /* wipes */
+}
+
+static int
+on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
+{
+	struct scan *sc = ctx;
+	const json_t *r = json_object_get(m, "report");
+	const json_t *subj = json_object_get(r, "subject");
+	const json_t *id = json_object_get(r, "identity"), *a, *v;
+	const char *k;
+	size_t i;
+
+	(void)json;
+	(void)len;
+	if (strcmp(sc->kind, "report") == 0) {
+		scan_text(sc, "标题 title", json_object_get(r, "title"));
+		scan_text(sc, "被反映人 subject name", json_object_get(subj, "name"));
+		scan_text(sc, "被反映人单位 subject unit", json_object_get(subj, "unit"));
+		scan_text(sc, "被反映人职务 subject position", json_object_get(subj, "position"));
+		scan_text(sc, "被反映人地区 subject area", json_object_get(subj, "area"));
+		scan_text(sc, "乡镇 town", json_object_get(r, "town"));
+		scan_text(sc, "地点 where", json_object_get(r, "where"));
+		scan_text(sc, "时间 when", json_object_get(r, "when"));
+		scan_text(sc, "具体问题 subcategory", json_object_get(r, "subcategory"));
+		scan_text(sc, "正文 body", json_object_get(r, "body"));
+		if (json_is_object(id))
+			json_object_foreach((json_t *)(uintptr_t)id, k, v)
+			{
+				scan_text(sc, "举报人 identity", v);
+			}
+		json_array_foreach(json_object_get(m, "attachments"), i, a)
+		{
+			scan_text(sc, "附件名 attachment name", json_object_get(a, "name"));
+		}
+	} else if (strcmp(sc->kind, "followup") == 0) {
+		scan_text(sc, "补充材料 follow-up", json_object_get(m, "body"));
+		json_array_foreach(json_object_get(m, "attachments"), i, a)
+		{
+			scan_text(sc, "附件名 attachment name", json_object_get(a, "name"));
+		}
+	} else if (strcmp(sc->kind, "reply") == 0) {
+		scan_text(sc, "答复 reply", json_object_get(m, "body"));
+	} else {
+		scan_text(sc, "备注 note", json_object_get(m, "body"));
+	}
+	return sc->nomem;
+}
+
+static int
+scan_envelope(struct scan *sc, const char *kind, const struct keyfile_secret *key,
+              const uint8_t *env, size_t len)
+{
+	struct envelope_callbacks cb = {on_manifest, NULL, sc};
+	struct envelope_opener *o;
+	int rc;
+
+	sc->kind = kind;
+	rc = envelope_open_init(&o, key->pub.box_pk, key->box_sk, &cb);
+	if (rc == ENVELOPE_OK)
+		rc = envelope_open_update(o, env, len);
+	if (rc == ENVELOPE_OK)
+		rc = envelope_open_final(o);
+	envelope_open_free(o);
+	return rc;
+}
+
+struct run {
+	struct archive_txn *t;
+	struct scan sc;
+	search_key_fn key_for;
+	void *kctx;
+	search_hit_fn on_hit;
+	void *hctx;
+	size_t searched;
+	char *err;
+	size_t errsz;
+};
+
+static int
+search_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
+{
+	struct run *r = vctx;
+	struct scan *sc = &r->sc;
+	const struct keyfile_secret *key = r->key_for(r->kctx, id);
+	struct archive_entry e;
+	char name[CASES_NAME_BUF];
+	const char *where[SEARCH_WORDS_MAX], *ctx[SEARCH_WORDS_MAX];
+	const json_t *it;
+	size_t i;
+	int rc;
+
+	cases_format_name(name, id, index);
+	if (key == NULL) {
+		snprintf(r->err, r->errsz, "no key for district %s", id);
+		return -1;
+	}
+	for (i = 0; i < sc->n; i++)
+		sc->w[i].found = 0;
+	sc->left = sc->n;
+	r->searched++;
+	rc = archive_entry_get(r->t, id, index, &e);
+	if (rc != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
+		snprintf(r->err, r->errsz, "case %s: its report entry is missing", name);
+		return -1;
+	}
+	rc = scan_envelope(sc, "report", key, e.envelope, e.envelope_len);
+	json_array_foreach(json_object_get(rec, "followups"), i, it)
+	{
+		if (rc != ENVELOPE_OK || sc->left == 0)
+			break;
+		if (archive_entry_get(r->t, id,
+		                      (uint64_t)json_integer_value(json_object_get(it, "index")),
+		                      &e) != ARCHIVE_OK) {
+			snprintf(r->err, r->errsz, "case %s: a follow-up is missing", name);
+			return -1;
+		}
+		rc = scan_envelope(sc, "followup", key, e.envelope, e.envelope_len);
+	}
+	json_array_foreach(json_object_get(rec, "replies"), i, it)
+	{
+		const uint8_t *env;
+		size_t len;
+
+		if (rc != ENVELOPE_OK || sc->left == 0)
+			break;
+		if (archive_reply_get(r->t, id, index,
+		                      (uint32_t)json_integer_value(json_object_get(it, "n")),
+		                      ARCHIVE_REPLY_TO_DISTRICT, &env, &len) != ARCHIVE_OK) {
+			snprintf(r->err, r->errsz, "case %s: a reply is missing", name);
+			return -1;
+		}
+		rc = scan_envelope(sc, "reply", key, env, len);
+	}
+	json_array_foreach(json_object_get(rec, "notes"), i, it)
+	{
+		const uint8_t *env;
+		size_t len;
+
+		if (rc != ENVELOPE_OK || sc->left == 0)
+			break;
+		if (archive_note_get(r->t, id, index,
+		                     (uint32_t)json_integer_value(json_object_get(it, "n")), &env,
+		                     &len) != ARCHIVE_OK) {
+			snprintf(r->err, r->errsz, "case %s: a note is missing", name);
+			return -1;
+		}
+		rc = scan_envelope(sc, "note", key, env, len);
+	}
+	if (sc->nomem) {
+		snprintf(r->err, r->errsz, "out of memory");
+		return -1;
+	}
+	if (rc != ENVELOPE_OK) {
+		snprintf(r->err, r->errsz, "case %s: an envelope does not open: %s", name,
+		         envelope_strerror(rc));
+		return -1;
+	}
+	if (sc->left > 0)
+		return 0;
+	for (i = 0; i < sc->n; i++) {
+		where[i] = sc->w[i].where;
+		ctx[i] = sc->w[i].context;
+	}
+	return r->on_hit(r->hctx, id, index, rec, where, ctx, sc->n);
+}
+
+int
+search_run(struct archive_txn *t, const char *district, const char *const *words, size_t nwords,
+           search_key_fn key_for, void *kctx, search_hit_fn on_hit, void *hctx, size_t *searched,
+           char *err, size_t errsz)
+{
+	struct word w[SEARCH_WORDS_MAX];
+	struct run r;
+	int rc = -1;
+
+	*searched = 0;
+	err[0] = '\0';
+	if (nwords == 0 || nwords > SEARCH_WORDS_MAX) {
+		snprintf(err, errsz, "give 1 to %d words to search for", SEARCH_WORDS_MAX);
+		return -1;
+	}
+	memset(w, 0, sizeof w);
+	memset(&r, 0, sizeof r);
+	for (size_t i = 0; i < nwords; i++) {
+		size_t len = words[i] != NULL ? strlen(words[i]) : 0;
+
+		if (len == 0 || len > SEARCH_WORD_MAX || !cli_utf8_valid(words[i], len)) {
+			snprintf(err, errsz, "word %zu must be 1-%d bytes of UTF-8 text", i + 1,
+			         SEARCH_WORD_MAX);
+			goto out;
+		}
+		w[i].folded = sodium_malloc(len + 1);
+		w[i].context = sodium_malloc(CONTEXT_BUF);
+		if (w[i].folded == NULL || w[i].context == NULL) {
+			snprintf(err, errsz, "out of memory");
+			goto out;
+		}
+		fold(w[i].folded, words[i], len);
+		w[i].len = len;
+		w[i].context[0] = '\0';
+	}
+	r.t = t;
+	r.sc.w = w;
+	r.sc.n = nwords;
+	r.key_for = key_for;
+	r.kctx = kctx;
+	r.on_hit = on_hit;
+	r.hctx = hctx;
+	r.err = err;
+	r.errsz = errsz;
+	rc = archive_case_foreach(t, district, search_case, &r);
+	*searched = r.searched;
+	if (rc != 0 && err[0] == '\0' && rc < 0)
+		snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+out:
+	for (size_t i = 0; i < nwords && i < SEARCH_WORDS_MAX; i++) {
+		if (w[i].folded != NULL)
+			sodium_free(w[i].folded);
+		if (w[i].context != NULL)
+			sodium_free(w[i].context);
+	}
+	return rc;
+}

@@ -1,0 +1,681 @@
+/* stats: see stats.h. */
+#include "admin/stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/cases.h"
+#include "admin/cli.h"
+#include "admin/deadline.h"
+#include "admin/labels.h"
+#include "admin/view.h"
+#include "admin/workflow.h"
+#include "crypto/chain.h"
+#include "crypto/codec.h"
+
+#define TOWN_MAX 120
+
+static const char *const statuses[] = {"received",    "accepted",  "not_accepted", "transferred",
+                                       "in_progress", "need_info", "concluded",    NULL};
+
+struct longs {
+	long *v;
+	size_t n, cap;
+};
+
+struct acc {
+	struct archive_txn *t;
+	const struct stats_query *q;
+	stats_key_fn key_for;
+	void *ctx;
+	json_t *stage, *status, *category, *town, *level, *type;
+	long cases, real_name, anonymous, overdue_cases;
+	long dl[DEADLINE_MAX][5];
+	struct longs acc_days, acc_wd, con_days, con_wd, days;
+	char *err;
+	size_t errsz;
+};
+
+static int
+push(struct longs *l, long x)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 256;
+		long *nv = realloc(l->v, ncap * sizeof *nv);
+
+		if (nv == NULL)
+			return -1;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n++] = x;
+	return 0;
+}
+
+static int
+bump(json_t *obj, const char *key)
+{
+	return json_object_set_new(obj, key,
+	                           json_integer(json_integer_value(json_object_get(obj, key)) + 1));
+}
+
+/* A manifest value to count under: the string, or dflt when missing or empty. */
+static const char *
+value_or(const json_t *v, const char *dflt)
+{
+	const char *s = json_string_value(v);
+
+	return s != NULL && s[0] != '\0' ? s : dflt;
+}
+
+/* The town with white space trimmed and at most TOWN_MAX bytes (whole characters). */
+static const char *
+town_of(const json_t *v, char buf[TOWN_MAX + 1])
+{
+	const char *s = json_string_value(v), *e;
+	size_t n;
+
+	if (s == NULL)
+		return "unspecified";
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		e--;
+	n = (size_t)(e - s);
+	if (n == 0)
+		return "unspecified";
+	if (n > TOWN_MAX) {
+		n = TOWN_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int
+count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
+{
+	struct acc *a = vctx;
+	const struct keyfile_secret *key;
+	struct archive_entry e;
+	struct deadline dl[DEADLINE_MAX];
+	char name[CASES_NAME_BUF], town[TOWN_MAX + 1];
+	json_t *m = NULL, *copy;
+	const json_t *r, *subj;
+	long day, accepted, concluded;
+	size_t ndl;
+	int overdue = 0, rn;
+
+	if (codec_day_number(json_string_value(json_object_get(rec, "day")), &day) != 0)
+		return ARCHIVE_ERR_CORRUPT;
+	if ((a->q->from >= 0 && day < a->q->from) || (a->q->to >= 0 && day > a->q->to))
+		return 0;
+	cases_format_name(name, id, index);
+	key = a->key_for(a->ctx, id);
+	if (key == NULL) {
+		snprintf(a->err, a->errsz, "no key for district %s", id);
+		return -1;
+	}
+	if (archive_entry_get(a->t, id, index, &e) != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
+		snprintf(a->err, a->errsz, "case %s: its report entry is missing", name);
+		return -1;
+	}
+	if (view_open_manifest(key, e.envelope, e.envelope_len, &m, a->err, a->errsz) != 0) {
+		char inner[256];
+
+		snprintf(inner, sizeof inner, "%s", a->err);
+		snprintf(a->err, a->errsz, "case %s: %s", name, inner);
+		return -1;
+	}
+	r = json_object_get(m, "report");
+	subj = json_object_get(r, "subject");
+	rn = workflow_manifest_real_name(m);
+	if (bump(a->stage, workflow_stage_of(rec)) != 0 ||
+	    bump(a->status, value_or(json_object_get(rec, "status"), "unspecified")) != 0 ||
+	    bump(a->category, value_or(json_object_get(r, "category"), "unspecified")) != 0 ||
+	    bump(a->type, value_or(json_object_get(r, "type"), "unspecified")) != 0 ||
+	    bump(a->level, value_or(json_object_get(subj, "level"), "unknown")) != 0 ||
+	    bump(a->town, town_of(json_object_get(r, "town"), town)) != 0 ||
+	    push(&a->days, day) != 0) {
+		json_decref(m);
+		snprintf(a->err, a->errsz, "out of memory");
+		return -1;
+	}
+	json_decref(m);
+	a->cases++;
+	if (rn)
+		a->real_name++;
+	else
+		a->anonymous++;
+
+	deadline_milestones(rec, &accepted, &concluded);
+	if ((accepted >= day &&
+	     (push(&a->acc_days, accepted - day) != 0 ||
+	      push(&a->acc_wd, workdays_between(a->q->w, day, accepted)) != 0)) ||
+	    (concluded >= day &&
+	     (push(&a->con_days, concluded - day) != 0 ||
+	      push(&a->con_wd, workdays_between(a->q->w, day, concluded)) != 0))) {
+		snprintf(a->err, a->errsz, "out of memory");
+		return -1;
+	}
+	/* deadlines: the record may predate the real-name flag; the manifest knows */
+	copy = json_copy((json_t *)(uintptr_t)rec);
+	if (copy == NULL || json_object_set_new(copy, "real_name", json_boolean(rn)) != 0) {
+		json_decref(copy);
+		snprintf(a->err, a->errsz, "out of memory");
+		return -1;
+	}
+	ndl = deadline_of_case(copy, a->q->w, a->q->today, dl);
+	json_decref(copy);
+	for (size_t i = 0; i < ndl; i++) {
+		a->dl[dl[i].kind][dl[i].state]++;
+		overdue |= dl[i].state == DEADLINE_OVERDUE;
+	}
+	a->overdue_cases += overdue;
+	return 0;
+}
+
+static int
+cmp_long(const void *x, const void *y)
+{
+	long a = *(const long *)x, b = *(const long *)y;
+
+	return (a > b) - (a < b);
+}
+
+int
+stats_quantiles(long *v, size_t n, double *median, long *p90)
+{
+	if (n == 0)
+		return -1;
+	size_t mid = n / 2, rank = (9 * n + 9) / 10; /* ceil(0.9 n) */
+
+	qsort(v, n, sizeof *v, cmp_long);
+	if (n % 2 == 1)
+		*median = (double)v[mid];
+	else
+		*median = ((double)v[mid - 1] + (double)v[mid]) / 2.0;
+	*p90 = v[rank - 1];
+	return 0;
+}
+
+static json_t *
+durations(struct longs *days, struct longs *wd)
+{
+	double md, mw;
+	long pd, pw;
+
+	if (stats_quantiles(days->v, days->n, &md, &pd) != 0 ||
+	    stats_quantiles(wd->v, wd->n, &mw, &pw) != 0)
+		return json_pack("{s:i, s:n, s:n, s:n, s:n}", "cases", 0, "median_days", "p90_days",
+		                 "median_working_days", "p90_working_days");
+	return json_pack("{s:I, s:f, s:I, s:f, s:I}", "cases", (json_int_t)days->n, "median_days",
+	                 md, "p90_days", (json_int_t)pd, "median_working_days", mw,
+	                 "p90_working_days", (json_int_t)pw);
+}
+
+/* An object with every value of table (count 0) so that the order is fixed. */
+static json_t *
+zeros(const struct labels_entry *t)
+{
+	json_t *o = json_object();
+
+	for (; o != NULL && t->value != NULL; t++)
+		json_object_set_new(o, t->value, json_integer(0));
+	return o;
+}
+
+struct town_row {
+	const char *name;
+	json_int_t n;
+};
+
+static int
+cmp_town(const void *x, const void *y)
+{
+	const struct town_row *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* by_town sorted: most first, then by name. */
+static json_t *
+sorted_towns(const json_t *towns)
+{
+	size_t n = json_object_size(towns), i = 0;
+	struct town_row *rows = calloc(n + 1, sizeof *rows);
+	const char *k;
+	const json_t *v;
+	json_t *o;
+
+	if (rows == NULL)
+		return NULL;
+	json_object_foreach((json_t *)(uintptr_t)towns, k, v)
+	{
+		rows[i].name = k;
+		rows[i].n = json_integer_value(v);
+		i++;
+	}
+	qsort(rows, n, sizeof *rows, cmp_town);
+	o = json_object();
+	for (i = 0; o != NULL && i < n; i++)
+		json_object_set_new(o, rows[i].name, json_integer(rows[i].n));
+	free(rows);
+	return o;
+}
+
+static long
+week_of(long day)
+{
+	return day - (workdays_weekday(day) + 6) % 7;
+}
+
+static json_t *
+weekly(const struct acc *a, char *err, size_t errsz)
+{
+	long start = a->q->from, end = a->q->to, nweeks;
+	long *counts;
+	json_t *out = json_array();
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < a->days.n; i++) {
+		if (a->q->from < 0 && (start < 0 || a->days.v[i] < start))
+			start = a->days.v[i];
+		if (a->q->to < 0 && (end < 0 || a->days.v[i] > end))
+			end = a->days.v[i];
+	}
+	if (start < 0 || end < 0 || end < start)
+		return out;
+	nweeks = (week_of(end) - week_of(start)) / 7 + 1;
+	if (nweeks > STATS_WEEKS_MAX) {
+		snprintf(err, errsz,
+		         "the range covers %ld weeks; at most %d fit in the weekly chart", nweeks,
+		         STATS_WEEKS_MAX);
+		json_decref(out);
+		return NULL;
+	}
+	counts = calloc((size_t)nweeks, sizeof *counts);
+	if (counts == NULL) {
+		json_decref(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < a->days.n; i++)
+		counts[(week_of(a->days.v[i]) - week_of(start)) / 7]++;
+	for (long k = 0; k < nweeks; k++) {
+		char d[CODEC_DAY_LEN + 1];
+
+		codec_day_from_number(d, week_of(start) + 7 * k);
+		json_array_append_new(
+		        out, json_pack("{s:s, s:I}", "week", d, "cases", (json_int_t)counts[k]));
+	}
+	free(counts);
+	return out;
+}
+
+static json_t *
+day_or_null(long d)
+{
+	char s[CODEC_DAY_LEN + 1];
+
+	if (d < 0 || codec_day_from_number(s, d) != 0)
+		return json_null();
+	return json_string(s);
+}
+
+int
+stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn key_for, void *ctx,
+              json_t **out, char *err, size_t errsz)
+{
+	struct acc a;
+	size_t nst;
+	const struct workflow_stage *st = workflow_stages(&nst);
+	json_t *s = NULL, *dls = NULL, *wk = NULL;
+	int rc, ret = -1;
+
+	*out = NULL;
+	memset(&a, 0, sizeof a);
+	a.t = t;
+	a.q = q;
+	a.key_for = key_for;
+	a.ctx = ctx;
+	a.err = err;
+	a.errsz = errsz;
+	err[0] = '\0';
+	a.stage = json_object();
+	a.status = json_object();
+	a.category = zeros(labels_categories());
+	a.level = zeros(labels_levels());
+	a.type = zeros(labels_types());
+	a.town = json_object();
+	if (a.stage == NULL || a.status == NULL || a.category == NULL || a.level == NULL ||
+	    a.type == NULL || a.town == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nst; i++)
+		json_object_set_new(a.stage, st[i].name, json_integer(0));
+	for (size_t i = 0; statuses[i] != NULL; i++)
+		json_object_set_new(a.status, statuses[i], json_integer(0));
+	rc = archive_case_foreach(t, q->district, count_case, &a);
+	if (rc != 0) {
+		if (err[0] == '\0')
+			snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		goto out;
+	}
+	dls = json_object();
+	for (int k = 0; dls != NULL && k < DEADLINE_MAX; k++) {
+		json_t *o = json_object();
+
+		for (int sidx = 0; o != NULL && sidx < 5; sidx++)
+			json_object_set_new(o, deadline_state_name(sidx),
+			                    json_integer(a.dl[k][sidx]));
+		json_object_set_new(dls, deadline_kind_name(k), o);
+	}
+	wk = weekly(&a, err, errsz);
+	if (wk == NULL) {
+		if (err[0] == '\0')
+			snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	s = json_pack("{s:i, s:s?, s:o, s:o, s:o, s:I, s:O, s:O, s:O, s:o, s:O, s:O, "
+	              "s:{s:I, s:I}, s:o, s:o, s:O, s:I, s:O}",
+	              "v", 1, "district", q->district, "from", day_or_null(q->from), "to",
+	              day_or_null(q->to), "today", day_or_null(q->today), "cases",
+	              (json_int_t)a.cases, "by_stage", a.stage, "by_status", a.status,
+	              "by_category", a.category, "by_town", sorted_towns(a.town), "by_level",
+	              a.level, "by_type", a.type, "identity", "real_name", (json_int_t)a.real_name,
+	              "anonymous", (json_int_t)a.anonymous, "to_acceptance",
+	              durations(&a.acc_days, &a.acc_wd), "to_conclusion",
+	              durations(&a.con_days, &a.con_wd), "deadlines", dls, "overdue_cases",
+	              (json_int_t)a.overdue_cases, "weekly", wk);
+	if (s == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	if (q->district == NULL)
+		json_object_set_new(s, "district", json_null());
+	*out = s;
+	ret = 0;
+out:
+	json_decref(a.stage);
+	json_decref(a.status);
+	json_decref(a.category);
+	json_decref(a.level);
+	json_decref(a.type);
+	json_decref(a.town);
+	json_decref(dls);
+	json_decref(wk);
+	free(a.acc_days.v);
+	free(a.acc_wd.v);
+	free(a.con_days.v);
+	free(a.con_wd.v);
+	free(a.days.v);
+	return ret;
+}
+
+/* ---- labels and printing -------------------------------------------------- */
+
+const char *
+stats_label(const char *section, const char *key)
+{
+	if (section == NULL || key == NULL)
+		return NULL;
+	if (strcmp(key, "unspecified") == 0)
+		return "未填";
+	if (strcmp(section, "stage") == 0)
+		return workflow_stage_label(key);
+	if (strcmp(section, "status") == 0)
+		return cases_status_label(key);
+	if (strcmp(section, "category") == 0)
+		return labels_zh(labels_categories(), key);
+	if (strcmp(section, "level") == 0)
+		return labels_zh(labels_levels(), key);
+	if (strcmp(section, "type") == 0)
+		return labels_zh(labels_types(), key);
+	if (strcmp(section, "identity") == 0)
+		return strcmp(key, "real_name") == 0   ? "实名"
+		       : strcmp(key, "anonymous") == 0 ? "匿名"
+		                                       : NULL;
+	if (strcmp(section, "deadline") == 0) {
+		for (int k = 0; k < DEADLINE_MAX; k++)
+			if (strcmp(key, deadline_kind_name(k)) == 0)
+				return deadline_kind_label(k);
+		return NULL;
+	}
+	if (strcmp(section, "state") == 0) {
+		for (int k = 0; k < 5; k++)
+			if (strcmp(key, deadline_state_name(k)) == 0)
+				return deadline_state_label(k);
+		return NULL;
+	}
+	return NULL;
+}
+
+/* Prints a number that is either an integer or a real with at most one decimal. */
+static void
+num(FILE *f, const json_t *v)
+{
+	if (json_is_integer(v))
+		fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v)) {
+		double d = json_real_value(v);
+
+		if (d == (double)(long)d)
+			fprintf(f, "%ld", (long)d);
+		else
+			fprintf(f, "%.1f", d);
+	}
+}
+
+/* Terminal columns of UTF-8 text: 1 per ASCII character, 2 per other character. */
+static int
+columns(const char *s)
+{
+	int n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			n += *p < 0x80 ? 1 : 2;
+	return n;
+}
+
+static void
+text_section(FILE *f, const json_t *s, const char *member, const char *section, const char *title)
+{
+	const char *k;
+	const json_t *v;
+
+	fprintf(f, "\n%s\n", title);
+	json_object_foreach(json_object_get(s, member), k, v)
+	{
+		const char *zh = stats_label(section, k);
+		int w = columns(k) + (zh != NULL ? 1 + columns(zh) : 0);
+
+		fputs("  ", f);
+		cli_print_text(f, k, NULL);
+		if (zh != NULL)
+			fprintf(f, " %s", zh);
+		for (; w < 40; w++)
+			fputc(' ', f);
+		fprintf(f, " %6" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
+	}
+}
+
+static void
+text_duration(FILE *f, const json_t *d, const char *title)
+{
+	fprintf(f, "  %s: %" JSON_INTEGER_FORMAT " cases", title,
+	        json_integer_value(json_object_get(d, "cases")));
+	if (json_integer_value(json_object_get(d, "cases")) > 0) {
+		fputs(", median ", f);
+		num(f, json_object_get(d, "median_days"));
+		fputs(" days (", f);
+		num(f, json_object_get(d, "median_working_days"));
+		fputs(" working), 90th percentile ", f);
+		num(f, json_object_get(d, "p90_days"));
+		fputs(" days (", f);
+		num(f, json_object_get(d, "p90_working_days"));
+		fputs(" working)", f);
+	}
+	fputc('\n', f);
+}
+
+void
+stats_print_text(FILE *f, const json_t *s)
+{
+	const json_t *dls = json_object_get(s, "deadlines"), *it;
+	const char *k;
+	size_t i;
+
+	{
+		const char *from = json_string_value(json_object_get(s, "from"));
+		const char *to = json_string_value(json_object_get(s, "to"));
+		const char *d = json_string_value(json_object_get(s, "district"));
+
+		fprintf(f, "清风 统计 Qingfeng statistics: district %s, received ",
+		        d != NULL ? d : "(all)");
+		if (from == NULL && to == NULL)
+			fputs("on any day", f);
+		else
+			fprintf(f, "%s to %s", from != NULL ? from : "the first day",
+			        to != NULL ? to : "the last day");
+		fprintf(f, ", as of %s\n", json_string_value(json_object_get(s, "today")));
+	}
+	fprintf(f, "案件总数 Cases: %" JSON_INTEGER_FORMAT "\n",
+	        json_integer_value(json_object_get(s, "cases")));
+	text_section(f, s, "by_stage", "stage", "按阶段 By stage");
+	text_section(f, s, "by_status", "status", "按状态 By status (what reporters see)");
+	text_section(f, s, "by_category", "category", "按问题类别 By category");
+	text_section(f, s, "by_town", "town", "按乡镇 By town");
+	text_section(f, s, "by_level", "level", "按被反映人级别 By subject level");
+	text_section(f, s, "by_type", "type", "按类型 By report type");
+	text_section(f, s, "identity", "identity", "实名/匿名 Real name or anonymous");
+	fputs("\n办理时长 Time taken (from the day received)\n", f);
+	text_duration(f, json_object_get(s, "to_acceptance"), "受理 to acceptance");
+	text_duration(f, json_object_get(s, "to_conclusion"), "办结 to conclusion");
+	fputs("\n期限 Deadlines (working days)\n", f);
+	json_object_foreach((json_t *)(uintptr_t)dls, k, it)
+	{
+		const char *sk;
+		const json_t *v;
+
+		fprintf(f, "  %s %s:", stats_label("deadline", k), k);
+		json_object_foreach((json_t *)(uintptr_t)it, sk, v)
+		{
+			fprintf(f, " %s %s %" JSON_INTEGER_FORMAT ";", stats_label("state", sk), sk,
+			        json_integer_value(v));
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "  逾期案件 Cases with an overdue deadline: %" JSON_INTEGER_FORMAT "\n",
+	        json_integer_value(json_object_get(s, "overdue_cases")));
+	fputs("\n每周收件 Weekly intake (week from Monday)\n", f);
+	json_array_foreach(json_object_get(s, "weekly"), i, it)
+	{
+		fprintf(f, "  %s %6" JSON_INTEGER_FORMAT "\n",
+		        json_string_value(json_object_get(it, "week")),
+		        json_integer_value(json_object_get(it, "cases")));
+	}
+}
+
+/* One CSV cell, quoted when needed, defused when a spreadsheet would see a formula. */
+static void
+csv_cell(FILE *f, const char *s)
+{
+	int quote;
+
+	if (s == NULL)
+		return;
+	quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == '=' || s[0] == '+' || s[0] == '-' ||
+	        s[0] == '@' || s[0] == '\t';
+	if (quote)
+		fputc('"', f);
+	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t')
+		fputc('\'', f);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	if (quote)
+		fputc('"', f);
+}
+
+static void
+csv_row(FILE *f, const char *section, const char *key, const char *label, const json_t *v)
+{
+	csv_cell(f, section);
+	fputc(',', f);
+	csv_cell(f, key);
+	fputc(',', f);
+	csv_cell(f, label);
+	fputc(',', f);
+	num(f, v);
+	fputs("\r\n", f);
+}
+
+static void
+csv_section(FILE *f, const json_t *s, const char *member, const char *section)
+{
+	const char *k;
+	const json_t *v;
+
+	json_object_foreach(json_object_get(s, member), k, v)
+	{
+		csv_row(f, section, k, stats_label(section, k), v);
+	}
+}
+
+void
+stats_print_csv(FILE *f, const json_t *s)
+{
+	static const char *const dur[] = {
+	        "cases", "median_days", "p90_days", "median_working_days", "p90_working_days",
+	        NULL};
+	const char *k;
+	const json_t *v, *it;
+	size_t i;
+
+	fputs("section,key,label,value\r\n", f);
+	csv_row(f, "cases", "all", "案件总数", json_object_get(s, "cases"));
+	csv_section(f, s, "by_stage", "stage");
+	csv_section(f, s, "by_status", "status");
+	csv_section(f, s, "by_category", "category");
+	csv_section(f, s, "by_town", "town");
+	csv_section(f, s, "by_level", "level");
+	csv_section(f, s, "by_type", "type");
+	csv_section(f, s, "identity", "identity");
+	for (int d = 0; d < 2; d++) {
+		const char *m = d == 0 ? "to_acceptance" : "to_conclusion";
+
+		for (i = 0; dur[i] != NULL; i++)
+			csv_row(f, m, dur[i], d == 0 ? "受理用时" : "办结用时",
+			        json_object_get(json_object_get(s, m), dur[i]));
+	}
+	json_object_foreach(json_object_get(s, "deadlines"), k, it)
+	{
+		char section[64];
+
+		snprintf(section, sizeof section, "deadline_%s", k);
+		{
+			const char *sk;
+
+			json_object_foreach((json_t *)(uintptr_t)it, sk, v)
+			{
+				csv_row(f, section, sk, stats_label("state", sk), v);
+			}
+		}
+	}
+	csv_row(f, "overdue_cases", "all", "逾期案件", json_object_get(s, "overdue_cases"));
+	json_array_foreach(json_object_get(s, "weekly"), i, it)
+	{
+		csv_row(f, "week", json_string_value(json_object_get(it, "week")), "每周收件",
+		        json_object_get(it, "cases"));
+	}
+}

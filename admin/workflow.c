@@ -1,0 +1,752 @@
+/* workflow: see workflow.h. */
+#include "admin/workflow.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/cases.h"
+#include "admin/cli.h"
+#include "crypto/envelope.h"
+
+/* The one table of §13: stage -> label -> reporter-visible status (§9). */
+static const struct workflow_stage stages[] = {
+        {"registered", "登记", "received"},
+        {"screened", "筛选", "received"},
+        {"accepted", "受理", "accepted"},
+        {"inquiry", "谈话函询", "in_progress"},
+        {"verification", "初步核实", "in_progress"},
+        {"hold", "暂存待查", "in_progress"},
+        {"closed", "予以了结", "concluded"},
+        {"referred", "移送审查调查", "in_progress"},
+        {"case_opened", "立案审查调查", "in_progress"},
+        {"concluded", "办结", "concluded"},
+        {"transferred_up", "上报上级", "transferred"},
+        {"transferred", "转送", "transferred"},
+        {"duplicate", "重复件", "accepted"},
+        {"not_accepted", "不予受理", "not_accepted"},
+};
+
+#define FORWARD_TO_MAX 200
+
+const struct workflow_stage *
+workflow_stages(size_t *n)
+{
+	*n = sizeof stages / sizeof stages[0];
+	return stages;
+}
+
+static const struct workflow_stage *
+stage_find(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
+		if (strcmp(s, stages[i].name) == 0)
+			return &stages[i];
+	return NULL;
+}
+
+int
+workflow_stage_valid(const char *s)
+{
+	return stage_find(s) != NULL;
+}
+
+const char *
+workflow_stage_label(const char *s)
+{
+	const struct workflow_stage *st = stage_find(s);
+
+	return st != NULL ? st->label : NULL;
+}
+
+const char *
+workflow_stage_status(const char *s)
+{
+	const struct workflow_stage *st = stage_find(s);
+
+	return st != NULL ? st->status : NULL;
+}
+
+const char *
+workflow_stage_of(const json_t *rec)
+{
+	const char *s = json_string_value(json_object_get(rec, "stage"));
+
+	return workflow_stage_valid(s) ? s : "registered";
+}
+
+/* ---- marks ---------------------------------------------------------------- */
+
+struct mark_value {
+	const char *value;
+	const char *label;
+};
+
+static const struct mark_value realname_values[] = {{"pending", "实名待核实"},
+                                                    {"verified", "实名已核实"},
+                                                    {"impersonated", "冒名"},
+                                                    {NULL, NULL}};
+static const struct mark_value escalation_values[] = {
+        {"raise", "提级管辖"}, {"designate", "指定管辖"}, {NULL, NULL}};
+static const struct mark_value finding_values[] = {
+        {"mistaken", "错告"}, {"false-accusation", "诬告"}, {NULL, NULL}};
+
+static const struct {
+	const char *name;
+	const char *label;
+	const struct mark_value *values; /* NULL: no value, or (duplicate-of) a case */
+} marks[] = {
+        {"realname", "实名核实", realname_values},
+        {"duplicate-of", "重复件", NULL},
+        {"upper-level", "属上级管辖", NULL},
+        {"escalation", "提级/指定管辖", escalation_values},
+        {"finding", "错告/诬告认定", finding_values},
+};
+
+static int
+mark_find(const char *name)
+{
+	if (name == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (strcmp(name, marks[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *
+value_label(const struct mark_value *v, const char *value)
+{
+	if (v == NULL || value == NULL)
+		return NULL;
+	for (; v->value != NULL; v++)
+		if (strcmp(v->value, value) == 0)
+			return v->label;
+	return NULL;
+}
+
+const char *
+workflow_mark_label(const char *mark, const char *value)
+{
+	int m = mark_find(mark);
+
+	if (m < 0)
+		return NULL;
+	if (value == NULL)
+		return marks[m].label;
+	return value_label(marks[m].values, value);
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static int
+load_case(struct archive_txn *t, const char *district, uint64_t index, json_t **rec, char *err,
+          size_t errsz)
+{
+	char name[CASES_NAME_BUF];
+	int rc = archive_case_get(t, district, index, rec);
+
+	if (rc == ARCHIVE_OK)
+		return 0;
+	cases_format_name(name, district, index);
+	if (rc == ARCHIVE_ERR_NOT_FOUND)
+		snprintf(err, errsz, "no case %s in the archive", name);
+	else
+		snprintf(err, errsz, "case %s: %s", name, archive_strerror(rc));
+	return -1;
+}
+
+static int
+store_case(struct archive_txn *t, const char *district, uint64_t index, const json_t *rec,
+           char *err, size_t errsz)
+{
+	int rc = archive_case_put(t, district, index, rec);
+
+	if (rc != ARCHIVE_OK) {
+		snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Text from the investigator: UTF-8, no control characters but newline and tab. */
+static int
+text_ok(const char *s, size_t len, int multiline)
+{
+	if (s == NULL || !cli_utf8_valid(s, len))
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) ||
+		    c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+/* Appends ev (stolen) to the record's history. */
+static int
+history_add(json_t *rec, json_t *ev, char *err, size_t errsz)
+{
+	if (ev == NULL || json_array_append_new(json_object_get(rec, "history"), ev) != 0) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Seals body as note n of the case, stores it and appends {"n","day","by"}
+ * to the record's "notes". Returns 0 with *n set.
+ */
+static int
+note_store(struct archive_txn *t, json_t *rec, const char *district, uint64_t index,
+           const struct keyfile_public *pub, const char *body, size_t body_len, const char *by,
+           const char *day, uint32_t *n, char *err, size_t errsz)
+{
+	json_t *m = NULL, *notes = json_object_get(rec, "notes");
+	char *mtext = NULL;
+	size_t mlen = 0;
+	uint8_t *env = NULL;
+	size_t envlen = 0;
+	int rc = -1, arc;
+
+	*n = 0;
+	if (pub == NULL) {
+		snprintf(err, errsz, "a note needs the district's public key");
+		return -1;
+	}
+	if (strcmp(pub->id, district) != 0) {
+		snprintf(err, errsz, "the key is for district %s, the case of %s", pub->id,
+		         district);
+		return -1;
+	}
+	if (body_len == 0 || body_len > WORKFLOW_NOTE_MAX || !text_ok(body, body_len, 1)) {
+		snprintf(err, errsz,
+		         "a note must be 1 byte to 64 KiB of UTF-8 text without control "
+		         "characters");
+		return -1;
+	}
+	if (notes == NULL) {
+		notes = json_array();
+		if (notes == NULL || json_object_set_new(rec, "notes", notes) != 0) {
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
+	} else if (!json_is_array(notes)) {
+		snprintf(err, errsz, "the case's notes are corrupt");
+		return -1;
+	}
+	if (json_array_size(notes) >= UINT32_MAX - 1) {
+		snprintf(err, errsz, "too many notes");
+		return -1;
+	}
+	*n = (uint32_t)json_array_size(notes) + 1;
+	m = json_pack("{s:i, s:s, s:s, s:I, s:s%}", "v", 1, "kind", "note", "district", district,
+	              "case", (json_int_t)index, "body", body, body_len);
+	if (m != NULL)
+		mtext = json_dumps(m, JSON_COMPACT);
+	if (mtext == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	mlen = strlen(mtext);
+	if (envelope_seal_buffer(&env, &envlen, pub->box_pk, mtext, mlen, NULL, 0) != ENVELOPE_OK) {
+		snprintf(err, errsz, "cannot seal the note");
+		goto out;
+	}
+	arc = archive_note_put(t, district, index, *n, env, envlen);
+	if (arc != ARCHIVE_OK) {
+		snprintf(err, errsz, "archive: %s", archive_strerror(arc));
+		goto out;
+	}
+	if (json_array_append_new(
+	            notes, json_pack("{s:i, s:s, s:s}", "n", (int)*n, "day", day, "by", by)) != 0) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (mtext != NULL) {
+		sodium_memzero(mtext, mlen);
+		free(mtext);
+	}
+	free(env);
+	json_decref(m);
+	if (rc != 0)
+		*n = 0;
+	return rc;
+}
+
+/* ---- stages --------------------------------------------------------------- */
+
+int
+workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, const char *stage,
+                   const struct keyfile_public *pub, const char *note, size_t note_len,
+                   const char *by, const char *day, int *queued, char *err, size_t errsz)
+{
+	const struct workflow_stage *st = stage_find(stage);
+	char name[CASES_NAME_BUF];
+	const char *old, *status;
+	json_t *rec = NULL, *ev = NULL, *op = NULL;
+	uint32_t n = 0;
+	int rc = -1, arc;
+
+	*queued = 0;
+	if (st == NULL) {
+		snprintf(err, errsz,
+		         "unknown stage '%s' (one of registered, screened, accepted, inquiry, "
+		         "verification, hold, closed, referred, case_opened, concluded, "
+		         "transferred_up, transferred, duplicate, not_accepted)",
+		         stage != NULL ? stage : "");
+		return -1;
+	}
+	if (load_case(t, district, index, &rec, err, errsz) != 0)
+		return -1;
+	cases_format_name(name, district, index);
+	old = workflow_stage_of(rec);
+	if (strcmp(old, stage) == 0) {
+		snprintf(err, errsz, "case %s is already at stage %s; nothing changed", name,
+		         stage);
+		goto out;
+	}
+	status = json_string_value(json_object_get(rec, "status"));
+	if (note != NULL &&
+	    note_store(t, rec, district, index, pub, note, note_len, by, day, &n, err, errsz) != 0)
+		goto out;
+	ev = json_pack("{s:s, s:s, s:s, s:s, s:s}", "day", day, "by", by, "event", "stage", "stage",
+	               stage, "from", old);
+	if (ev == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	if (n > 0)
+		json_object_set_new(ev, "note", json_integer(n));
+	if (status == NULL || strcmp(status, st->status) != 0) {
+		json_object_set_new(ev, "status", json_string(st->status));
+		json_object_set_new(ev, "sent_seq", json_integer(0));
+		op = json_pack("{s:s, s:I, s:s}", "op", "status", "case", (json_int_t)index,
+		               "status", st->status);
+		if (op == NULL ||
+		    json_object_set_new(rec, "status", json_string(st->status)) != 0) {
+			snprintf(err, errsz, "out of memory");
+			goto out;
+		}
+	}
+	if (json_object_set_new(rec, "stage", json_string(stage)) != 0) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	if (history_add(rec, ev, err, errsz) != 0) {
+		ev = NULL;
+		goto out;
+	}
+	ev = NULL;
+	if (store_case(t, district, index, rec, err, errsz) != 0)
+		goto out;
+	if (op != NULL) {
+		arc = archive_outbox_add(t, district, op);
+		if (arc != ARCHIVE_OK) {
+			snprintf(err, errsz, "archive: %s", archive_strerror(arc));
+			goto out;
+		}
+		*queued = 1;
+	}
+	rc = 0;
+out:
+	json_decref(ev);
+	json_decref(op);
+	json_decref(rec);
+	if (rc != 0)
+		*queued = 0;
+	return rc;
+}
+
+/* ---- marks ---------------------------------------------------------------- */
+
+/* Removes name from the string array arr (if present). */
+static void
+array_remove_string(json_t *arr, const char *name)
+{
+	size_t i = 0;
+
+	while (i < json_array_size(arr)) {
+		const char *s = json_string_value(json_array_get(arr, i));
+
+		if (s != NULL && strcmp(s, name) == 0)
+			json_array_remove(arr, i);
+		else
+			i++;
+	}
+}
+
+/*
+ * Updates the back-link list "duplicated_by" of the case named target:
+ * adds (add) or removes the name of the duplicate.
+ */
+static int
+backlink(struct archive_txn *t, const char *target, const char *dup, int add, char *err,
+         size_t errsz)
+{
+	char d[CODEC_DISTRICT_BUF];
+	uint64_t ix;
+	json_t *rec, *list;
+	int rc = -1;
+
+	if (cases_parse_name(target, d, &ix) != 0) {
+		snprintf(err, errsz, "'%s' is not a case name", target);
+		return -1;
+	}
+	if (load_case(t, d, ix, &rec, err, errsz) != 0)
+		return -1;
+	list = json_object_get(rec, "duplicated_by");
+	if (!json_is_array(list)) {
+		list = json_array();
+		if (list == NULL || json_object_set_new(rec, "duplicated_by", list) != 0) {
+			snprintf(err, errsz, "out of memory");
+			goto out;
+		}
+	}
+	array_remove_string(list, dup);
+	if (add && json_array_append_new(list, json_string(dup)) != 0) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	rc = store_case(t, d, ix, rec, err, errsz);
+out:
+	json_decref(rec);
+	return rc;
+}
+
+/* Checks duplicate-of target for case name; 0 when acceptable. */
+static int
+check_duplicate_target(struct archive_txn *t, const char *name, const char *target, char *err,
+                       size_t errsz)
+{
+	char d[CODEC_DISTRICT_BUF], tname[CASES_NAME_BUF];
+	uint64_t ix;
+	json_t *trec;
+	const char *its;
+
+	if (target == NULL || cases_parse_name(target, d, &ix) != 0) {
+		snprintf(err, errsz, "duplicate-of needs the case it duplicates, like d01-42");
+		return -1;
+	}
+	cases_format_name(tname, d, ix);
+	if (strcmp(tname, name) == 0) {
+		snprintf(err, errsz, "case %s cannot be a duplicate of itself", name);
+		return -1;
+	}
+	if (load_case(t, d, ix, &trec, err, errsz) != 0)
+		return -1;
+	its = json_string_value(json_object_get(
+	        json_object_get(json_object_get(trec, "marks"), "duplicate-of"), "case"));
+	if (its != NULL) {
+		snprintf(err, errsz,
+		         "case %s is itself a duplicate of %s: mark %s a duplicate of %s", tname,
+		         its, name, its);
+		json_decref(trec);
+		return -1;
+	}
+	json_decref(trec);
+	return 0;
+}
+
+/* True when member name is absent from both objects or equal in both. */
+static int
+same_member(const json_t *a, const json_t *b, const char *name)
+{
+	const json_t *x = json_object_get(a, name), *y = json_object_get(b, name);
+
+	if (x == NULL || y == NULL)
+		return x == y;
+	return json_equal((json_t *)(uintptr_t)x, (json_t *)(uintptr_t)y);
+}
+
+int
+workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const char *mark,
+              const char *value, const char *approved_by, int clear,
+              const struct keyfile_public *pub, const char *note, size_t note_len, const char *by,
+              const char *day, char *err, size_t errsz)
+{
+	int m = mark_find(mark);
+	char name[CASES_NAME_BUF];
+	json_t *rec = NULL, *marks_obj, *old, *nm = NULL, *ev = NULL;
+	const char *old_dup = NULL;
+	char *old_dup_copy = NULL;
+	uint32_t n = 0;
+	int rc = -1;
+
+	if (m < 0) {
+		snprintf(err, errsz,
+		         "unknown mark '%s' (one of realname, duplicate-of, upper-level, "
+		         "escalation, finding)",
+		         mark != NULL ? mark : "");
+		return -1;
+	}
+	cases_format_name(name, district, index);
+	if (clear && (value != NULL || approved_by != NULL)) {
+		snprintf(err, errsz, "--clear takes no value and no --approved-by");
+		return -1;
+	}
+	if (!clear) {
+		if (marks[m].values != NULL && value_label(marks[m].values, value) == NULL) {
+			const struct mark_value *v = marks[m].values;
+			char list[128] = "";
+
+			for (; v->value != NULL; v++)
+				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+				         list[0] ? ", " : "", v->value);
+			snprintf(err, errsz, "mark %s needs one of %s%s%s", mark, list,
+			         value != NULL ? ", not " : "", value != NULL ? value : "");
+			return -1;
+		}
+		if (strcmp(mark, "upper-level") == 0 && value != NULL) {
+			snprintf(err, errsz, "mark upper-level takes no value");
+			return -1;
+		}
+		if (strcmp(mark, "escalation") == 0) {
+			if (approved_by == NULL || approved_by[0] == '\0' ||
+			    strlen(approved_by) > CLI_NAME_MAX ||
+			    !text_ok(approved_by, strlen(approved_by), 0)) {
+				snprintf(err, errsz,
+				         "mark escalation needs --approved-by NAME (who approved "
+				         "it, 1-%d characters)",
+				         CLI_NAME_MAX);
+				return -1;
+			}
+		} else if (approved_by != NULL) {
+			snprintf(err, errsz, "--approved-by applies to mark escalation only");
+			return -1;
+		}
+	}
+	if (load_case(t, district, index, &rec, err, errsz) != 0)
+		return -1;
+	marks_obj = json_object_get(rec, "marks");
+	if (!json_is_object(marks_obj)) {
+		marks_obj = json_object();
+		if (marks_obj == NULL || json_object_set_new(rec, "marks", marks_obj) != 0) {
+			snprintf(err, errsz, "out of memory");
+			goto out;
+		}
+	}
+	old = json_object_get(marks_obj, mark);
+	old_dup = json_string_value(json_object_get(old, "case"));
+	if (old_dup != NULL && (old_dup_copy = strdup(old_dup)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	if (clear) {
+		if (old == NULL) {
+			snprintf(err, errsz, "case %s has no mark %s; nothing changed", name, mark);
+			goto out;
+		}
+	} else {
+		/* conditions of the rules */
+		if (strcmp(mark, "realname") == 0) {
+			int rn = workflow_real_name(rec);
+
+			if (rn == 0) {
+				snprintf(err, errsz,
+				         "case %s is anonymous: its report has no identity block",
+				         name);
+				goto out;
+			}
+			if (rn < 0) {
+				snprintf(err, errsz,
+				         "it is not yet recorded whether case %s has an identity "
+				         "block; run qingfeng-admin due once (it asks for the "
+				         "passphrase and records it)",
+				         name);
+				goto out;
+			}
+		} else if (strcmp(mark, "finding") == 0) {
+			const char *st = workflow_stage_of(rec);
+
+			if (strcmp(st, "closed") != 0 && strcmp(st, "concluded") != 0) {
+				snprintf(err, errsz,
+				         "a finding is recorded for closed cases (stage closed or "
+				         "concluded); case %s is at stage %s",
+				         name, st);
+				goto out;
+			}
+		} else if (strcmp(mark, "duplicate-of") == 0) {
+			if (check_duplicate_target(t, name, value, err, errsz) != 0)
+				goto out;
+		}
+		if (strcmp(mark, "duplicate-of") == 0)
+			nm = json_pack("{s:s, s:s, s:s}", "case", value, "day", day, "by", by);
+		else if (value != NULL)
+			nm = json_pack("{s:s, s:s, s:s}", "value", value, "day", day, "by", by);
+		else
+			nm = json_pack("{s:s, s:s}", "day", day, "by", by);
+		if (nm == NULL ||
+		    (approved_by != NULL &&
+		     json_object_set_new(nm, "approved_by", json_string(approved_by)))) {
+			snprintf(err, errsz, "out of memory");
+			goto out;
+		}
+		if (old != NULL && same_member(old, nm, "value") && same_member(old, nm, "case") &&
+		    same_member(old, nm, "approved_by")) {
+			snprintf(err, errsz, "case %s already has this mark; nothing changed",
+			         name);
+			goto out;
+		}
+	}
+	if (note != NULL &&
+	    note_store(t, rec, district, index, pub, note, note_len, by, day, &n, err, errsz) != 0)
+		goto out;
+	ev = json_pack("{s:s, s:s, s:s, s:s}", "day", day, "by", by, "event", "mark", "mark", mark);
+	if (ev == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	if (clear)
+		json_object_set_new(ev, "cleared", json_true());
+	if (!clear && strcmp(mark, "duplicate-of") == 0)
+		json_object_set_new(ev, "case", json_string(value));
+	else if (value != NULL)
+		json_object_set_new(ev, "value", json_string(value));
+	if (approved_by != NULL)
+		json_object_set_new(ev, "approved_by", json_string(approved_by));
+	if (n > 0)
+		json_object_set_new(ev, "note", json_integer(n));
+	if (clear)
+		json_object_del(marks_obj, mark);
+	else if (json_object_set(marks_obj, mark, nm) != 0) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	if (history_add(rec, ev, err, errsz) != 0) {
+		ev = NULL;
+		goto out;
+	}
+	ev = NULL;
+	if (store_case(t, district, index, rec, err, errsz) != 0)
+		goto out;
+	if (strcmp(mark, "duplicate-of") == 0) {
+		if (old_dup_copy != NULL && backlink(t, old_dup_copy, name, 0, err, errsz) != 0)
+			goto out;
+		if (!clear && backlink(t, value, name, 1, err, errsz) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(old_dup_copy);
+	json_decref(nm);
+	json_decref(ev);
+	json_decref(rec);
+	return rc;
+}
+
+/* ---- notes, forwards ------------------------------------------------------ */
+
+int
+workflow_add_note(struct archive_txn *t, const char *district, uint64_t index,
+                  const struct keyfile_public *pub, const char *body, size_t body_len,
+                  const char *by, const char *day, uint32_t *n, char *err, size_t errsz)
+{
+	json_t *rec;
+	int rc = -1;
+
+	*n = 0;
+	if (load_case(t, district, index, &rec, err, errsz) != 0)
+		return -1;
+	if (note_store(t, rec, district, index, pub, body, body_len, by, day, n, err, errsz) == 0 &&
+	    history_add(rec,
+	                json_pack("{s:s, s:s, s:s, s:i}", "day", day, "by", by, "event", "note",
+	                          "n", (int)*n),
+	                err, errsz) == 0 &&
+	    store_case(t, district, index, rec, err, errsz) == 0)
+		rc = 0;
+	json_decref(rec);
+	if (rc != 0)
+		*n = 0;
+	return rc;
+}
+
+int
+workflow_record_forward(struct archive_txn *t, const char *district, uint64_t index, const char *to,
+                        size_t natts, const char *by, const char *day, char *err, size_t errsz)
+{
+	json_t *rec;
+	int rc = -1;
+
+	if (to == NULL || to[0] == '\0' || strlen(to) > FORWARD_TO_MAX ||
+	    !text_ok(to, strlen(to), 0)) {
+		snprintf(err, errsz,
+		         "--to must name the agency in 1-%d bytes of text without control "
+		         "characters",
+		         FORWARD_TO_MAX);
+		return -1;
+	}
+	if (load_case(t, district, index, &rec, err, errsz) != 0)
+		return -1;
+	if (history_add(rec,
+	                json_pack("{s:s, s:s, s:s, s:s, s:I}", "day", day, "by", by, "event",
+	                          "forward", "to", to, "attachments", (json_int_t)natts),
+	                err, errsz) == 0 &&
+	    store_case(t, district, index, rec, err, errsz) == 0)
+		rc = 0;
+	json_decref(rec);
+	return rc;
+}
+
+/* ---- real name ------------------------------------------------------------ */
+
+int
+workflow_manifest_real_name(const json_t *manifest)
+{
+	const json_t *id = json_object_get(json_object_get(manifest, "report"), "identity");
+	const char *k;
+	const json_t *v;
+
+	if (!json_is_object(id))
+		return 0;
+	json_object_foreach((json_t *)(uintptr_t)id, k, v)
+	{
+		if (json_is_string(v) && json_string_length(v) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+workflow_real_name(const json_t *rec)
+{
+	const json_t *v = json_object_get(rec, "real_name");
+
+	if (!json_is_boolean(v))
+		return -1;
+	return json_is_true(v);
+}
+
+int
+workflow_set_real_name(struct archive_txn *t, const char *district, uint64_t index, int real_name)
+{
+	json_t *rec;
+	int rc = archive_case_get(t, district, index, &rec);
+
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (json_object_set_new(rec, "real_name", json_boolean(real_name)) != 0)
+		rc = ARCHIVE_ERR_NOMEM;
+	else
+		rc = archive_case_put(t, district, index, rec);
+	json_decref(rec);
+	return rc;
+}
+
+int
+workflow_real_name_applies(const json_t *rec)
+{
+	const char *v = json_string_value(json_object_get(
+	        json_object_get(json_object_get(rec, "marks"), "realname"), "value"));
+
+	return workflow_real_name(rec) == 1 && (v == NULL || strcmp(v, "impersonated") != 0);
+}

@@ -1,0 +1,136 @@
+/*
+ * workflow: the investigator's handling of a case (DESIGN.md §13) as it is
+ * recorded in the archive's case record: the internal stages and the one
+ * table mapping each to the status a reporter sees (§9), stage changes (in
+ * the history, with the day and the investigator; a changed status is
+ * queued for the next update), the marks the rules need (real-name
+ * verification, duplicate-of, upper-level jurisdiction, escalation, 错告/诬告
+ * findings), investigator notes (sealed to the district's own box_pk, never
+ * held in plaintext), forwarding records, and whether the report carries an
+ * identity block. Marks, notes, stages and history never leave the offline
+ * machine: the only thing an update ever carries for them is the mapped
+ * status, and only when it changes. Everything happens in the caller's
+ * write transaction; the caller aborts it when a function fails.
+ */
+#ifndef QF_ADMIN_WORKFLOW_H
+#define QF_ADMIN_WORKFLOW_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/keyfile.h"
+#include "store/archive.h"
+
+/* Longest note text, in bytes. */
+#define WORKFLOW_NOTE_MAX ((size_t)64 << 10)
+
+/* One internal stage: its name, its Chinese label and the §9 status it maps to. */
+struct workflow_stage {
+	const char *name;
+	const char *label;
+	const char *status;
+};
+
+/* The stage table, in the order of §13; *n gets its length. Cannot fail. */
+const struct workflow_stage *workflow_stages(size_t *n);
+
+/* True (1) when s names a stage; 0 otherwise (also NULL). Cannot fail. */
+int workflow_stage_valid(const char *s);
+
+/* The Chinese label of a stage ("受理"), or NULL for anything else. Cannot fail. */
+const char *workflow_stage_label(const char *s);
+
+/* The §9 status a stage maps to ("accepted"), or NULL for anything else. Cannot fail. */
+const char *workflow_stage_status(const char *s);
+
+/* The case's current stage: its "stage" member, or "registered". Cannot fail. */
+const char *workflow_stage_of(const json_t *rec);
+
+/*
+ * Moves the case to stage: records {"day","by","event":"stage","stage",
+ * "from"} in its history (with "note":n when a note is given, stored as
+ * workflow_add_note does, which needs pub) and, when the mapped status
+ * differs from the case's status, sets the status, adds "status" and
+ * "sent_seq":0 to the event and queues a status operation (*queued = 1;
+ * otherwise 0). Returns 0, or -1 with a one-line reason in err: unknown
+ * stage, no such case, the stage unchanged, a note that is empty, too long
+ * or not UTF-8, no public key for a note, archive failure.
+ */
+int workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index,
+                       const char *stage, const struct keyfile_public *pub, const char *note,
+                       size_t note_len, const char *by, const char *day, int *queued, char *err,
+                       size_t errsz);
+
+/*
+ * Sets or clears a mark:
+ *   "realname" pending|verified|impersonated   实名待核实 / 实名已核实 / 冒名
+ *              (only for a report with an identity block)
+ *   "duplicate-of" CASE                        重复件: the same matter as CASE
+ *              (an existing other case that is not itself a duplicate; CASE
+ *              keeps the back-link in "duplicated_by")
+ *   "upper-level" (no value)                   属上级管辖: must reach stage
+ *              transferred_up within 5 working days
+ *   "escalation" raise|designate               提级管辖 / 指定管辖, approved_by required
+ *   "finding" mistaken|false-accusation        错告 / 诬告 (only at stage closed or
+ *              concluded)
+ * With clear, removes the mark (value and approved_by must be NULL). Records
+ * {"day","by","event":"mark","mark",...} in the history (a note as for
+ * workflow_set_stage). Never queues anything. Returns 0, or -1 with a
+ * one-line reason in err (unknown mark or value, a condition above not met,
+ * nothing changed, no such case, archive failure).
+ */
+int workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const char *mark,
+                  const char *value, const char *approved_by, int clear,
+                  const struct keyfile_public *pub, const char *note, size_t note_len,
+                  const char *by, const char *day, char *err, size_t errsz);
+
+/* The Chinese label of a mark ("realname") or of a mark's value ("verified"), or NULL. Cannot fail. */
+const char *workflow_mark_label(const char *mark, const char *value);
+
+/*
+ * Adds investigator note n to the case: the manifest {"v":1,"kind":"note",
+ * "district","case":index,"body"} sealed to pub's box_pk and stored in the
+ * archive's notes, {"n","day","by"} appended to the record's "notes" and
+ * {"day","by","event":"note","n"} to its history. body must be UTF-8, 1 to
+ * WORKFLOW_NOTE_MAX bytes. Returns 0 with *n set, or -1 with a reason in err.
+ * The plaintext manifest is wiped.
+ */
+int workflow_add_note(struct archive_txn *t, const char *district, uint64_t index,
+                      const struct keyfile_public *pub, const char *body, size_t body_len,
+                      const char *by, const char *day, uint32_t *n, char *err, size_t errsz);
+
+/*
+ * Records {"day","by","event":"forward","to","attachments":natts} in the
+ * case history. to must be UTF-8 text without control characters, 1 to 200
+ * bytes. Returns 0, or -1 with a reason in err.
+ */
+int workflow_record_forward(struct archive_txn *t, const char *district, uint64_t index,
+                            const char *to, size_t natts, const char *by, const char *day,
+                            char *err, size_t errsz);
+
+/*
+ * True (1) when a report manifest carries an identity block: "identity" is
+ * an object with at least one non-empty string member; 0 otherwise. Cannot
+ * fail.
+ */
+int workflow_manifest_real_name(const json_t *manifest);
+
+/* The record's "real_name": 1 or 0, or -1 when it was never recorded. Cannot fail. */
+int workflow_real_name(const json_t *rec);
+
+/*
+ * Records whether the case's report carries an identity block. Returns
+ * ARCHIVE_OK or an error of archive_case_get / archive_case_put.
+ */
+int workflow_set_real_name(struct archive_txn *t, const char *district, uint64_t index,
+                           int real_name);
+
+/*
+ * True (1) when the real-name deadlines apply to the case: its report
+ * carries an identity block and it is not marked realname impersonated.
+ * Cannot fail.
+ */
+int workflow_real_name_applies(const json_t *rec);
+
+#endif

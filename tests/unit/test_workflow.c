@@ -1,0 +1,2079 @@
+/*
+ * Unit tests for the investigator's workflow (DESIGN.md §13): the holiday
+ * calendar and working-day arithmetic, the stage table, the deadline rules,
+ * and a seeded archive of 311 entries (300 bulk reports with known days,
+ * stages and replies, then special cases driven through the commands with
+ * QF_TODAY) whose deadlines, overdue lists and statistics are checked
+ * against values worked out by hand (and cross-checked with an independent
+ * model of the seed, not with this code). Also: marks, notes, search,
+ * redacted forwarding, show, the SVG/HTML files, the update bundle carrying
+ * nothing but mapped statuses and replies, refusals that change nothing,
+ * and the access log.
+ *
+ * The bulk: report i = 1..300 arrives on 2026-01-05 + floor((i-1)/10)
+ * (10 a day, 2026-01-05 .. 2026-02-03); type {accusation, appeal,
+ * suggestion}[i%3]; category {political, organizational, integrity, mass,
+ * work, life, legal, other}[i%8]; town {城关镇, 东河镇, 西山乡, 南湖街道,
+ * 城关镇, " "}[i%6]; level {county, township, staff, village, enterprise,
+ * other, ""}[i%7]; real-name when i%4 == 0 (an identity block of empty
+ * strings when i%20 == 2). Stages: i%3 == 1 stays registered; i%3 == 2
+ * screened a day later; i%3 == 0 accepted after g_a = (i/3)%10 + 1 days,
+ * and i%6 == 0 then verification a day later and concluded g_c =
+ * 20 + ((i/6)%5)*10 days after receipt. Replies: i%12 == 0 on the day of
+ * acceptance, and i%24 == 0 also on the day of conclusion.
+ */
+#include "tests/unit/cm.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "admin/cases.h"
+#include "admin/chart.h"
+#include "admin/cli.h"
+#include "admin/commands.h"
+#include "admin/deadline.h"
+#include "admin/forward.h"
+#include "admin/search.h"
+#include "admin/stats.h"
+#include "admin/update.h"
+#include "admin/view.h"
+#include "admin/workdays.h"
+#include "admin/workflow.h"
+#include "crypto/bundle.h"
+#include "crypto/chain.h"
+#include "crypto/envelope.h"
+#include "crypto/keyfile.h"
+#include "store/archive.h"
+#include "tests/unit/testutil.h"
+
+#define PASS   "correct horse battery staple"
+#define NBULK  300
+#define NCASES 311
+#define TODAY  "2026-04-10"
+
+struct fx {
+	char *dir;
+	char keypath[4200], passpath[4200], archive[4200], calpath[4200];
+	char out[4200], err[4200];
+	struct keyfile_secret *key;
+	struct workdays *w;
+	uint8_t lookup[NCASES + 1][32];
+	uint8_t prev[32];
+	uint64_t n;
+};
+
+static struct fx *F;
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static long
+dn(const char *day)
+{
+	long d;
+
+	assert_int_equal(codec_day_number(day, &d), 0);
+	return d;
+}
+
+static void
+day_str(char out[CODEC_DAY_LEN + 1], long d)
+{
+	assert_int_equal(codec_day_from_number(out, d), 0);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	uint8_t *buf;
+	size_t n;
+
+	if (cli_read_file(path, (size_t)64 << 20, &buf, &n) != 0)
+		return NULL;
+	if (len != NULL)
+		*len = n;
+	return (char *)buf;
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Runs a command in-process with stdout in F->out and stderr in F->err; returns its exit code. */
+static int
+run(const char *const *argv)
+{
+	char *copy[64];
+	int argc = 0, out, err, fo, fe, rc;
+
+	while (argv[argc] != NULL) {
+		assert_true(argc < 63);
+		copy[argc] = strdup(argv[argc]);
+		argc++;
+	}
+	copy[argc] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	out = dup(1);
+	err = dup(2);
+	fo = open(F->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	fe = open(F->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fo >= 0 && fe >= 0);
+	dup2(fo, 1);
+	dup2(fe, 2);
+	rc = commands_run(argc, copy);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out, 1);
+	dup2(err, 2);
+	close(out);
+	close(err);
+	close(fo);
+	close(fe);
+	for (int i = 0; i < argc; i++)
+		free(copy[i]);
+	return rc;
+}
+
+/* Runs a command dated day that must succeed. */
+static void
+run_ok(const char *day, const char *const *argv)
+{
+	int rc;
+
+	setenv("QF_TODAY", day, 1);
+	rc = run(argv);
+	if (rc != 0) {
+		char *e = slurp(F->err, NULL);
+
+		fail_msg("%s %s: exit %d: %s", argv[0], argv[3] != NULL ? argv[3] : "", rc,
+		         e != NULL ? e : "");
+	}
+}
+
+static char *
+out_text(void)
+{
+	char *s = slurp(F->out, NULL);
+
+	assert_non_null(s);
+	return s;
+}
+
+/* BLAKE2b of the archive's data file: "unchanged" means byte for byte. */
+static void
+digest(uint8_t out[32])
+{
+	char path[4300];
+	size_t len = 0;
+	char *buf;
+
+	snprintf(path, sizeof path, "%s/data.mdb", F->archive);
+	buf = slurp(path, &len);
+	assert_non_null(buf);
+	chain_h256(out, (const uint8_t *)buf, len);
+	free(buf);
+}
+
+static json_t *
+get_case(uint64_t index)
+{
+	struct archive *a;
+	struct archive_txn *t;
+	json_t *rec;
+
+	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_get(t, "d01", index, &rec), ARCHIVE_OK);
+	archive_abort(t);
+	archive_close(a);
+	return rec;
+}
+
+static const struct keyfile_secret *
+fx_key(void *ctx, const char *district)
+{
+	(void)ctx;
+	return strcmp(district, "d01") == 0 ? F->key : NULL;
+}
+
+/* ---- seeding -------------------------------------------------------------- */
+
+/* Seals manifest (and attachments) to the district and adds it as the next entry. */
+static void
+add_entry(struct archive_txn *t, int kind, const uint8_t lookup[32], const char *day,
+          const char *manifest, const struct envelope_blob *atts, size_t natts)
+{
+	struct archive_entry e;
+	uint8_t *env, sk[32];
+
+	memset(&e, 0, sizeof e);
+	e.index = ++F->n;
+	e.kind = kind;
+	memcpy(e.lookup, lookup, 32);
+	memcpy(e.day, day, CODEC_DAY_LEN + 1);
+	assert_int_equal(envelope_seal_buffer(&env, &e.envelope_len, F->key->pub.box_pk, manifest,
+	                                      strlen(manifest), atts, natts),
+	                 ENVELOPE_OK);
+	e.envelope = env;
+	if (kind == CHAIN_KIND_REPORT) {
+		e.has_reply_pk = 1;
+		crypto_box_keypair(e.reply_pk, sk);
+	}
+	chain_h256(e.envelope_hash, e.envelope, e.envelope_len);
+	assert_int_equal(
+	        chain_next(e.chain, F->prev, e.index, kind, e.lookup, e.envelope_hash, e.day), 0);
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_OK);
+	memcpy(F->prev, e.chain, 32);
+	free(env);
+}
+
+struct rep {
+	const char *type, *category, *town, *level, *title, *body, *sname, *sunit;
+	const char *id_name, *id_phone; /* NULL: anonymous */
+	const char *att_name, *att_data;
+};
+
+static void
+add_report(struct archive_txn *t, uint64_t want, const char *day, const struct rep *r, int set_flag)
+{
+	json_t *m, *atts = json_array(), *identity;
+	struct envelope_blob blob;
+	char *text;
+
+	randombytes_buf(F->lookup[want], 32);
+	if (r->att_name != NULL)
+		json_array_append_new(atts, json_pack("{s:s, s:s, s:I}", "name", r->att_name,
+		                                      "type", "image/jpeg", "size",
+		                                      (json_int_t)strlen(r->att_data)));
+	identity = r->id_name != NULL
+	                   ? json_pack("{s:s, s:s}", "name", r->id_name, "phone", r->id_phone)
+	                   : json_null();
+	m = json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+	              "s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:o}, s:o}",
+	              "v", 1, "kind", "report", "district", "d01", "lang", "zh-CN", "report",
+	              "type", r->type, "category", r->category, "subcategory", "违规收送礼金",
+	              "town", r->town, "title", r->title, "body", r->body, "when", "2026-01",
+	              "where", "镇政府", "subject", "name", r->sname, "unit", r->sunit, "area",
+	              "城关", "position", "副镇长", "level", r->level, "party_member", "yes",
+	              "identity", identity, "attachments", atts);
+	assert_non_null(m);
+	text = json_dumps(m, JSON_COMPACT);
+	json_decref(m);
+	blob.data = (const uint8_t *)r->att_data;
+	blob.len = r->att_data != NULL ? strlen(r->att_data) : 0;
+	add_entry(t, CHAIN_KIND_REPORT, F->lookup[want], day, text, &blob,
+	          r->att_name != NULL ? 1 : 0);
+	assert_int_equal(F->n, want);
+	free(text);
+	if (set_flag)
+		assert_int_equal(
+		        workflow_set_real_name(t, "d01", want,
+		                               r->id_name != NULL && r->id_name[0] != '\0'),
+		        ARCHIVE_OK);
+}
+
+static long
+bulk_day(int i)
+{
+	return dn("2026-01-05") + (i - 1) / 10;
+}
+
+static void
+stage_at(struct archive_txn *t, uint64_t index, const char *stage, long day)
+{
+	char d[CODEC_DAY_LEN + 1], err[256];
+	int queued;
+
+	day_str(d, day);
+	if (workflow_set_stage(t, "d01", index, stage, NULL, NULL, 0, "seed", d, &queued, err,
+	                       sizeof err) != 0)
+		fail_msg("stage %s of %llu: %s", stage, (unsigned long long)index, err);
+}
+
+static void
+reply_at(struct archive_txn *t, uint64_t index, long day)
+{
+	char d[CODEC_DAY_LEN + 1], err[256];
+	uint32_t n;
+
+	day_str(d, day);
+	if (cases_reply(t, "d01", index, &F->key->pub, "答复", 6, NULL, 0, "seed", d, &n, err,
+	                sizeof err) != 0)
+		fail_msg("reply to %llu: %s", (unsigned long long)index, err);
+}
+
+static void
+seed(void)
+{
+	static const char *const types[] = {"accusation", "appeal", "suggestion"};
+	static const char *const cats[] = {"political", "organizational", "integrity", "mass",
+	                                   "work",      "life",           "legal",     "other"};
+	static const char *const towns[] = {"城关镇",   "东河镇", "西山乡",
+	                                    "南湖街道", "城关镇", " "};
+	static const char *const levels[] = {"county",     "township", "staff", "village",
+	                                     "enterprise", "other",    ""};
+	struct archive *a;
+	struct archive_txn *t;
+	struct update_result ur;
+	char err[512], upd[4300];
+
+	assert_int_equal(archive_open(&a, F->archive, 1), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_district_create(t, "d01"), ARCHIVE_OK);
+	assert_int_equal(archive_district_set_key_path(t, "d01", F->keypath), ARCHIVE_OK);
+	for (int i = 1; i <= NBULK; i++) {
+		char title[64], body[128], sname[64], unit[64], idn[64], phone[32], d[16];
+		struct rep r;
+
+		memset(&r, 0, sizeof r);
+		snprintf(title, sizeof title, "标题%d", i);
+		if (i == 17)
+			snprintf(body, sizeof body, "他收受 Kickback-Alpha 回扣，金额不详。");
+		else
+			snprintf(body, sizeof body, "案件%d正文。", i);
+		snprintf(sname, sizeof sname, i == 123 ? "李四光" : "被反映人%d", i);
+		snprintf(unit, sizeof unit, "单位%d", i);
+		snprintf(idn, sizeof idn, "实名人%d", i);
+		snprintf(phone, sizeof phone, "1380000%04d", i);
+		r.type = types[i % 3];
+		r.category = cats[i % 8];
+		r.town = towns[i % 6];
+		r.level = levels[i % 7];
+		r.title = title;
+		r.body = body;
+		r.sname = sname;
+		r.sunit = unit;
+		if (i % 4 == 0) {
+			r.id_name = idn;
+			r.id_phone = phone;
+		} else if (i % 20 == 2) {
+			r.id_name = "";
+			r.id_phone = "";
+		}
+		day_str(d, bulk_day(i));
+		add_report(t, (uint64_t)i, d, &r, 1);
+	}
+	for (int i = 1; i <= NBULK; i++) {
+		long day = bulk_day(i);
+
+		if (i % 3 == 2)
+			stage_at(t, (uint64_t)i, "screened", day + 1);
+		if (i % 3 != 0)
+			continue;
+		{
+			long ga = (i / 3) % 10 + 1, gc = 20 + ((i / 6) % 5) * 10;
+
+			stage_at(t, (uint64_t)i, "accepted", day + ga);
+			if (i % 12 == 0)
+				reply_at(t, (uint64_t)i, day + ga);
+			if (i % 6 != 0)
+				continue;
+			stage_at(t, (uint64_t)i, "verification", day + ga + 1);
+			stage_at(t, (uint64_t)i, "concluded", day + gc);
+			if (i % 24 == 0)
+				reply_at(t, (uint64_t)i, day + gc);
+		}
+	}
+	/* the special cases, in the order of their days */
+	{
+		static const struct {
+			uint64_t index;
+			const char *day;
+			int real;
+		} sp[] = {{301, "2026-02-11", 0}, {302, "2026-03-02", 0}, {303, "2026-03-02", 0},
+		          {304, "2026-03-02", 1}, {305, "2026-03-02", 1}, {306, "2026-03-02", 1},
+		          {307, "2026-03-20", 1}, {308, "2026-04-07", 0}, {309, "2026-04-08", 0},
+		          {310, "2026-04-09", 1}};
+
+		for (size_t k = 0; k < sizeof sp / sizeof sp[0]; k++) {
+			char title[64], body[64], sname[64], idn[64], phone[32];
+			struct rep r;
+
+			memset(&r, 0, sizeof r);
+			snprintf(title, sizeof title, "特别%llu", (unsigned long long)sp[k].index);
+			snprintf(body, sizeof body, "特别案件%llu正文。",
+			         (unsigned long long)sp[k].index);
+			snprintf(sname, sizeof sname, "对象%llu", (unsigned long long)sp[k].index);
+			snprintf(idn, sizeof idn, "实名人%llu", (unsigned long long)sp[k].index);
+			snprintf(phone, sizeof phone, "13900000%llu",
+			         (unsigned long long)sp[k].index);
+			r.type = "accusation";
+			r.category = "integrity";
+			r.town = sp[k].index == 309 ? "<script>&\"x\x01y" : "城关镇";
+			r.level = "township";
+			r.title = title;
+			r.body = body;
+			r.sname = sname;
+			r.sunit = "某局";
+			if (sp[k].real) {
+				r.id_name = idn;
+				r.id_phone = phone;
+			}
+			if (sp[k].index == 304) {
+				r.att_name = "证据.jpg";
+				r.att_data = "JPEG-304";
+			}
+			/* case 310 is left as an older version left it: real-name not recorded */
+			add_report(t, sp[k].index, sp[k].day, &r, sp[k].index != 310);
+		}
+	}
+	/* a follow-up to case 304, with an attachment of its own */
+	{
+		char b64[CODEC_B64U_BUF(32)], *text;
+		json_t *m;
+		struct envelope_blob blob = {(const uint8_t *)"PDF-FU", 6};
+
+		codec_b64u_encode(b64, sizeof b64, F->lookup[304], 32);
+		m = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:i}]}", "v", 1, "kind",
+		              "followup", "district", "d01", "lookup", b64, "purpose", "material",
+		              "body", "补充材料 SECRET-FU", "attachments", "name", "补充.pdf",
+		              "type", "application/pdf", "size", 6);
+		text = json_dumps(m, JSON_COMPACT);
+		json_decref(m);
+		add_entry(t, CHAIN_KIND_FOLLOWUP, F->lookup[304], "2026-04-09", text, &blob, 1);
+		free(text);
+	}
+	assert_int_equal(F->n, NCASES);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	/* send what the bulk queued, so that the next update holds the specials' only */
+	snprintf(upd, sizeof upd, "%s/seed.qfu", F->dir);
+	if (update_write(a, "d01", F->key, upd, "2026-04-09", &ur, err, sizeof err) != 0)
+		fail_msg("update: %s", err);
+	assert_int_equal(ur.acks_through, NCASES);
+	/* 100 accepted, 50 verification (in_progress), 50 concluded; screened stays received */
+	assert_int_equal(ur.status_ops, 200);
+	assert_int_equal(ur.reply_ops, 25 + 12);
+	archive_close(a);
+}
+
+static int
+group_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	const char *root = getenv("QF_ROOT");
+	char src[4300], err[256];
+	char *cal;
+
+	assert_non_null(f);
+	F = f;
+	f->dir = testutil_tmpdir();
+	snprintf(f->keypath, sizeof f->keypath, "%s/district.key", f->dir);
+	snprintf(f->passpath, sizeof f->passpath, "%s/pass", f->dir);
+	snprintf(f->archive, sizeof f->archive, "%s/archive", f->dir);
+	snprintf(f->calpath, sizeof f->calpath, "%s/archive/holidays.txt", f->dir);
+	snprintf(f->out, sizeof f->out, "%s/stdout", f->dir);
+	snprintf(f->err, sizeof f->err, "%s/stderr", f->dir);
+	write_text(f->passpath, PASS "\n");
+	assert_int_equal(keyfile_generate(&f->key, "d01", "测试区纪委监委"), KEYFILE_OK);
+	assert_int_equal(keyfile_write_secret(f->keypath, f->key, PASS, strlen(PASS),
+	                                      KEYFILE_KDF_INTERACTIVE),
+	                 KEYFILE_OK);
+	/* the calendar shipped in the repository, as the archive's default holidays.txt */
+	snprintf(src, sizeof src, "%s/holidays/cn-2026.txt", root != NULL ? root : ".");
+	cal = slurp(src, NULL);
+	if (cal == NULL)
+		fail_msg("cannot read %s (run from the repository root or set QF_ROOT)", src);
+	assert_int_equal(workdays_parse(&f->w, cal, strlen(cal), err, sizeof err), 0);
+	seed();
+	write_text(f->calpath, cal);
+	free(cal);
+	*state = f;
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	unsetenv("QF_TODAY");
+	keyfile_secret_free(f->key);
+	workdays_free(f->w);
+	testutil_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+/* ---- the calendar ------------------------------------------------------- */
+
+static void
+test_calendar(void **state)
+{
+	const struct workdays *w = F->w;
+	struct workdays *x;
+	char err[256];
+	static const struct {
+		const char *text, *needle;
+	} bad[] = {
+	        {"2026-02-30 holiday\n", "line 1"},
+	        {"# ok\n2026-13-01 holiday\n", "line 2"},
+	        {"2026-02-16 off\n", "expected 'holiday' or 'workday'"},
+	        {"2026-02-16\n", "expected 'holiday' or 'workday'"},
+	        {"2026-02-16 holiday extra\n", "unexpected text"},
+	        {"2026-02-15 holiday\n2026-02-15 workday\n",
+	         "line 2: 2026-02-15 is already listed on line 1"},
+	        {"2026-02-16 workday\n", "Monday"},
+	        {"26-02-16 holiday\n", "not a day"},
+	        {"2026-02-16 Holiday\n", "expected"},
+	        {"2026-02-16 holiday\n\0\n", "NUL"},
+	};
+
+	(void)state;
+	assert_int_equal(workdays_count(w), 39);
+	assert_true(workdays_covers(w, 2026));
+	assert_false(workdays_covers(w, 2027));
+	/* 1970-01-01 was a Thursday, 2026-01-05 a Monday */
+	assert_int_equal(workdays_weekday(0), 4);
+	assert_int_equal(workdays_weekday(dn("2026-01-05")), 1);
+	assert_false(workdays_is_workday(w, dn("2026-01-01"))); /* New Year */
+	assert_true(workdays_is_workday(w, dn("2026-01-04")));  /* make-up Sunday */
+	assert_true(workdays_is_workday(w, dn("2026-02-14")));  /* make-up Saturday */
+	assert_false(workdays_is_workday(w, dn("2026-02-16"))); /* Spring Festival Monday */
+	assert_false(workdays_is_workday(w, dn("2026-02-21"))); /* a Saturday off anyway */
+	assert_false(workdays_is_workday(w, dn("2026-03-07"))); /* plain Saturday */
+	assert_true(workdays_is_workday(w, dn("2026-03-09")));  /* plain Monday */
+	assert_false(workdays_is_workday(w, dn("2026-04-06"))); /* Qingming Monday */
+	assert_true(workdays_is_workday(w, dn("2026-10-10")));  /* make-up Saturday */
+	/* the N-th working day after a day; the day itself does not count */
+	assert_int_equal(workdays_add(w, dn("2026-01-05"), 15), dn("2026-01-26"));
+	assert_int_equal(workdays_add(w, dn("2026-02-06"), 15), dn("2026-03-05"));
+	assert_int_equal(workdays_add(w, dn("2026-02-11"), 5), dn("2026-02-25"));
+	assert_int_equal(workdays_add(w, dn("2025-12-31"), 1), dn("2026-01-04"));
+	assert_int_equal(workdays_add(w, dn("2026-04-03"), 1), dn("2026-04-07"));
+	assert_int_equal(workdays_add(w, dn("2026-09-30"), 1), dn("2026-10-08"));
+	assert_int_equal(workdays_add(w, dn("2026-03-09"), 0), dn("2026-03-09"));
+	/* counting: (from, to], negative backwards */
+	assert_int_equal(workdays_between(w, dn("2026-02-13"), dn("2026-02-24")), 2);
+	assert_int_equal(workdays_between(w, dn("2026-02-24"), dn("2026-02-13")), -2);
+	assert_int_equal(workdays_between(w, dn("2026-01-26"), dn("2026-04-10")), 49);
+	assert_int_equal(workdays_between(w, dn("2026-04-10"), dn("2026-04-10")), 0);
+	/* 260 weekdays after Jan 1, minus 18 weekday holidays, plus 6 make-up days */
+	assert_int_equal(workdays_between(w, dn("2026-01-01"), dn("2026-12-31")), 260 - 18 + 6);
+	/* the arithmetic agrees with counting day by day over the whole year */
+	for (long d = dn("2025-12-20"); d < dn("2027-01-10"); d += 3) {
+		long n = 0;
+
+		for (long e = d + 1; e <= d + 40; e++) {
+			n += workdays_is_workday(w, e);
+			assert_int_equal(workdays_between(w, d, e), n);
+		}
+		assert_int_equal(workdays_between(w, d, workdays_add(w, d, 15)), 15);
+	}
+	/* every parse error is named, with the line */
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		size_t len = strlen(bad[i].text);
+
+		if (strstr(bad[i].needle, "NUL") != NULL)
+			len = strlen(bad[i].text) + 2;
+		x = (struct workdays *)(uintptr_t)1;
+		err[0] = '\0';
+		assert_int_equal(workdays_parse(&x, bad[i].text, len, err, sizeof err), -1);
+		assert_null(x);
+		if (strstr(err, bad[i].needle) == NULL)
+			fail_msg("case %zu: '%s' does not say '%s'", i, err, bad[i].needle);
+	}
+	/* comments, blank lines, CRLF and trailing blanks are fine */
+	{
+		const char *ok = "\r\n  # c\n2026-01-03 workday   # Sat\r\n\n\t2026-01-05\tholiday";
+
+		assert_int_equal(workdays_parse(&x, ok, strlen(ok), err, sizeof err), 0);
+	}
+	assert_int_equal(workdays_count(x), 2);
+	assert_true(workdays_is_workday(x, dn("2026-01-03")));
+	assert_false(workdays_is_workday(x, dn("2026-01-05")));
+	workdays_free(x);
+	/* a missing file: an error, unless it may be missing */
+	{
+		int missing;
+		char p[4300];
+
+		snprintf(p, sizeof p, "%s/none.txt", F->dir);
+		assert_int_equal(workdays_load(&x, p, 0, &missing, err, sizeof err), -1);
+		assert_non_null(strstr(err, "none.txt"));
+		assert_int_equal(workdays_load(&x, p, 1, &missing, err, sizeof err), 0);
+		assert_int_equal(missing, 1);
+		assert_int_equal(workdays_count(x), 0);
+		assert_true(workdays_is_workday(x, dn("2026-02-16")));
+		workdays_free(x);
+	}
+}
+
+/* ---- the stage table ------------------------------------------------------ */
+
+static void
+test_stage_table(void **state)
+{
+	static const char *const map[][2] = {
+	        {"registered", "received"},     {"screened", "received"},
+	        {"accepted", "accepted"},       {"duplicate", "accepted"},
+	        {"inquiry", "in_progress"},     {"verification", "in_progress"},
+	        {"hold", "in_progress"},        {"referred", "in_progress"},
+	        {"case_opened", "in_progress"}, {"closed", "concluded"},
+	        {"concluded", "concluded"},     {"transferred_up", "transferred"},
+	        {"transferred", "transferred"}, {"not_accepted", "not_accepted"},
+	};
+	size_t n;
+	const struct workflow_stage *st = workflow_stages(&n);
+
+	(void)state;
+	assert_int_equal(n, 14);
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		assert_true(workflow_stage_valid(map[i][0]));
+		assert_string_equal(workflow_stage_status(map[i][0]), map[i][1]);
+		assert_true(cases_status_valid(workflow_stage_status(map[i][0])));
+		assert_non_null(workflow_stage_label(map[i][0]));
+	}
+	for (size_t i = 0; i < n; i++)
+		assert_true(cases_status_valid(st[i].status));
+	assert_string_equal(workflow_stage_label("case_opened"), "立案审查调查");
+	assert_false(workflow_stage_valid("need_info")); /* a status, set with `status` */
+	assert_false(workflow_stage_valid("Accepted"));
+	assert_false(workflow_stage_valid(NULL));
+	assert_null(workflow_stage_status("received"));
+	{
+		json_t *rec = json_pack("{s:s}", "stage", "bogus");
+
+		assert_string_equal(workflow_stage_of(rec), "registered");
+		json_object_set_new(rec, "stage", json_string("hold"));
+		assert_string_equal(workflow_stage_of(rec), "hold");
+		json_decref(rec);
+	}
+	assert_string_equal(workflow_mark_label("finding", "false-accusation"), "诬告");
+	assert_string_equal(workflow_mark_label("realname", "impersonated"), "冒名");
+	assert_null(workflow_mark_label("realname", "maybe"));
+	assert_null(workflow_mark_label("color", NULL));
+}
+
+/* ---- the deadline rules on hand-made records ------------------------------ */
+
+/* A record received on day with real_name and the history events given as JSON text. */
+static json_t *
+rec_of(const char *day, int real_name, const char *history, const char *marks)
+{
+	json_t *h = json_loads(history, 0, NULL), *rec;
+
+	assert_non_null(h);
+	rec = json_pack("{s:s, s:b, s:o, s:s}", "day", day, "real_name", real_name, "history", h,
+	                "status", "received");
+	if (marks != NULL)
+		json_object_set_new(rec, "marks", json_loads(marks, 0, NULL));
+	return rec;
+}
+
+static void
+expect(const struct deadline *d, int kind, const char *from, const char *due, const char *met,
+       int state, long left)
+{
+	assert_int_equal(d->kind, kind);
+	assert_int_equal(d->from, dn(from));
+	assert_int_equal(d->due, dn(due));
+	assert_int_equal(d->met, met != NULL ? dn(met) : -1);
+	assert_int_equal(d->state, state);
+	assert_int_equal(d->left, left);
+}
+
+static void
+test_deadline_rules(void **state)
+{
+	const struct workdays *w = F->w;
+	struct deadline d[DEADLINE_MAX];
+	long today = dn(TODAY);
+	json_t *r;
+
+	(void)state;
+	/* anonymous, no marks: no deadline at all */
+	r = rec_of("2026-03-02", 0, "[]", NULL);
+	assert_int_equal(deadline_of_case(r, w, today, d), 0);
+	json_decref(r);
+	/* real-name, untouched: acceptance due 15 working days later, overdue */
+	r = rec_of("2026-03-02", 1, "[]", NULL);
+	assert_int_equal(deadline_of_case(r, w, today, d), 1);
+	expect(&d[0], DEADLINE_ACCEPTANCE, "2026-03-02", "2026-03-23", NULL, DEADLINE_OVERDUE, -13);
+	assert_int_equal(deadline_next(d, 1), 0);
+	json_decref(r);
+	/* a reply before any decision does not count; one after screened neither */
+	r = rec_of("2026-03-20", 1,
+	           "[{\"day\":\"2026-03-21\",\"event\":\"reply\"},"
+	           "{\"day\":\"2026-03-22\",\"event\":\"stage\",\"stage\":\"screened\"},"
+	           "{\"day\":\"2026-03-23\",\"event\":\"reply\"}]",
+	           NULL);
+	assert_int_equal(deadline_of_case(r, w, today, d), 1);
+	expect(&d[0], DEADLINE_ACCEPTANCE, "2026-03-20", "2026-04-13", NULL, DEADLINE_DUE_SOON, 1);
+	json_decref(r);
+	/* not_accepted then a reply: met; the same with a late reply: met late */
+	r = rec_of("2026-01-05", 1,
+	           "[{\"day\":\"2026-01-20\",\"event\":\"stage\",\"stage\":\"not_accepted\"},"
+	           "{\"day\":\"2026-01-26\",\"event\":\"reply\"}]",
+	           NULL);
+	assert_int_equal(deadline_of_case(r, w, today, d), 1);
+	expect(&d[0], DEADLINE_ACCEPTANCE, "2026-01-05", "2026-01-26", "2026-01-26", DEADLINE_MET,
+	       -49);
+	assert_int_equal(deadline_next(d, 1), -1);
+	json_decref(r);
+	r = rec_of("2026-01-05", 1,
+	           "[{\"day\":\"2026-01-20\",\"event\":\"stage\",\"stage\":\"accepted\"},"
+	           "{\"day\":\"2026-01-27\",\"event\":\"reply\"}]",
+	           NULL);
+	deadline_of_case(r, w, today, d);
+	assert_int_equal(d[0].state, DEADLINE_MET_LATE);
+	json_decref(r);
+	/* a status set directly counts as a decision; need_info does not */
+	r = rec_of("2026-01-05", 1,
+	           "[{\"day\":\"2026-01-06\",\"event\":\"status\",\"status\":\"need_info\"},"
+	           "{\"day\":\"2026-01-07\",\"event\":\"reply\"},"
+	           "{\"day\":\"2026-01-08\",\"event\":\"status\",\"status\":\"accepted\"},"
+	           "{\"day\":\"2026-01-09\",\"event\":\"reply\"}]",
+	           NULL);
+	deadline_of_case(r, w, today, d);
+	expect(&d[0], DEADLINE_ACCEPTANCE, "2026-01-05", "2026-01-26", "2026-01-09", DEADLINE_MET,
+	       -49);
+	json_decref(r);
+	/* concluded: a result deadline from the day of conclusion; closed concludes too */
+	r = rec_of("2026-01-05", 1,
+	           "[{\"day\":\"2026-01-06\",\"event\":\"stage\",\"stage\":\"accepted\"},"
+	           "{\"day\":\"2026-01-06\",\"event\":\"reply\"},"
+	           "{\"day\":\"2026-02-06\",\"event\":\"stage\",\"stage\":\"closed\"},"
+	           "{\"day\":\"2026-02-25\",\"event\":\"stage\",\"stage\":\"concluded\"}]",
+	           NULL);
+	assert_int_equal(deadline_of_case(r, w, today, d), 2);
+	expect(&d[0], DEADLINE_ACCEPTANCE, "2026-01-05", "2026-01-26", "2026-01-06", DEADLINE_MET,
+	       -49);
+	/* closed -> concluded is one conclusion, counted from the first day */
+	expect(&d[1], DEADLINE_RESULT, "2026-02-06", "2026-03-05", NULL, DEADLINE_OVERDUE, -25);
+	json_decref(r);
+	/* reopened: no result deadline; concluded again: a new one, earlier replies void */
+	r = rec_of("2026-01-05", 1,
+	           "[{\"day\":\"2026-01-06\",\"event\":\"stage\",\"stage\":\"accepted\"},"
+	           "{\"day\":\"2026-01-06\",\"event\":\"reply\"},"
+	           "{\"day\":\"2026-02-06\",\"event\":\"status\",\"status\":\"concluded\"},"
+	           "{\"day\":\"2026-02-09\",\"event\":\"reply\"},"
+	           "{\"day\":\"2026-03-30\",\"event\":\"stage\",\"stage\":\"verification\"}]",
+	           NULL);
+	assert_int_equal(deadline_of_case(r, w, today, d), 1);
+	json_decref(r);
+	r = rec_of("2026-01-05", 1,
+	           "[{\"day\":\"2026-01-06\",\"event\":\"stage\",\"stage\":\"accepted\"},"
+	           "{\"day\":\"2026-01-06\",\"event\":\"reply\"},"
+	           "{\"day\":\"2026-02-06\",\"event\":\"status\",\"status\":\"concluded\"},"
+	           "{\"day\":\"2026-02-09\",\"event\":\"reply\"},"
+	           "{\"day\":\"2026-03-30\",\"event\":\"stage\",\"stage\":\"verification\"},"
+	           "{\"day\":\"2026-04-01\",\"event\":\"stage\",\"stage\":\"concluded\"}]",
+	           NULL);
+	assert_int_equal(deadline_of_case(r, w, today, d), 2);
+	expect(&d[1], DEADLINE_RESULT, "2026-04-01", "2026-04-23", NULL, DEADLINE_PENDING, 9);
+	json_decref(r);
+	/* impersonated (冒名): the real-name deadlines no longer apply */
+	r = rec_of("2026-03-02", 1, "[]", "{\"realname\":{\"value\":\"impersonated\"}}");
+	assert_int_equal(deadline_of_case(r, w, today, d), 0);
+	json_object_set_new(r, "marks",
+	                    json_loads("{\"realname\":{\"value\":\"verified\"}}", 0, NULL));
+	assert_int_equal(deadline_of_case(r, w, today, d), 1);
+	json_decref(r);
+	/* upper level: 5 working days to transferred_up, across the Spring Festival */
+	r = rec_of("2026-02-11", 0,
+	           "[{\"day\":\"2026-02-26\",\"event\":\"stage\",\"stage\":\"transferred_up\"}]",
+	           "{\"upper-level\":{\"day\":\"2026-02-11\",\"by\":\"x\"}}");
+	assert_int_equal(deadline_of_case(r, w, today, d), 1);
+	expect(&d[0], DEADLINE_UPPER_LEVEL, "2026-02-11", "2026-02-25", "2026-02-26",
+	       DEADLINE_MET_LATE, -32);
+	json_decref(r);
+	r = rec_of("2026-04-07", 0, "[]", "{\"upper-level\":{}}");
+	deadline_of_case(r, w, today, d);
+	expect(&d[0], DEADLINE_UPPER_LEVEL, "2026-04-07", "2026-04-14", NULL, DEADLINE_DUE_SOON, 2);
+	json_decref(r);
+	/* due today is due soon with 0 left; the day after, overdue by 1 */
+	r = rec_of("2026-04-02", 0, "[]", "{\"upper-level\":{}}");
+	deadline_of_case(r, w, dn("2026-04-10"), d);
+	expect(&d[0], DEADLINE_UPPER_LEVEL, "2026-04-02", "2026-04-10", NULL, DEADLINE_DUE_SOON, 0);
+	deadline_of_case(r, w, dn("2026-04-13"), d);
+	expect(&d[0], DEADLINE_UPPER_LEVEL, "2026-04-02", "2026-04-10", NULL, DEADLINE_OVERDUE, -1);
+	/* a weekend after the day does not make it overdue yet */
+	deadline_of_case(r, w, dn("2026-04-11"), d);
+	assert_int_equal(d[0].state, DEADLINE_OVERDUE);
+	assert_int_equal(d[0].left, 0);
+	json_decref(r);
+	/* malformed members count as absent */
+	r = json_loads(
+	        "{\"day\":\"2026-03-02\",\"real_name\":true,\"history\":[{\"day\":5},"
+	        "{\"event\":\"stage\",\"stage\":\"accepted\"},\"x\",{\"event\":\"reply\","
+	        "\"day\":\"bad\"},{\"event\":\"stage\",\"day\":\"2026-03-03\",\"stage\":7}]}",
+	        0, NULL);
+	assert_non_null(r);
+	assert_int_equal(deadline_of_case(r, w, today, d), 1);
+	expect(&d[0], DEADLINE_ACCEPTANCE, "2026-03-02", "2026-03-23", NULL, DEADLINE_OVERDUE, -13);
+	json_decref(r);
+	r = json_pack("{s:s}", "day", "not a day");
+	assert_int_equal(deadline_of_case(r, w, today, d), 0);
+	json_decref(r);
+}
+
+static void
+test_quantiles(void **state)
+{
+	long a[] = {5, 1, 3}, b[] = {4, 1, 3, 2}, c[20], one[] = {7};
+	double m;
+	long p;
+
+	(void)state;
+	assert_int_equal(stats_quantiles(a, 0, &m, &p), -1);
+	assert_int_equal(stats_quantiles(a, 3, &m, &p), 0);
+	assert_true(m == 3.0);
+	assert_int_equal(p, 5); /* ceil(2.7) = 3rd */
+	assert_int_equal(stats_quantiles(b, 4, &m, &p), 0);
+	assert_true(m == 2.5);
+	assert_int_equal(p, 4); /* ceil(3.6) = 4th */
+	for (int i = 0; i < 20; i++)
+		c[i] = 20 - i;
+	assert_int_equal(stats_quantiles(c, 20, &m, &p), 0);
+	assert_true(m == 10.5);
+	assert_int_equal(p, 18); /* the 18th smallest of 1..20 */
+	assert_int_equal(stats_quantiles(one, 1, &m, &p), 0);
+	assert_true(m == 7.0);
+	assert_int_equal(p, 7);
+}
+
+/* ---- the seeded archive: statistics ------------------------------------- */
+
+static long
+iv(const json_t *o, const char *path1, const char *path2)
+{
+	const json_t *v = json_object_get(o, path1);
+
+	if (path2 != NULL)
+		v = json_object_get(v, path2);
+	if (!json_is_integer(v))
+		fail_msg("%s.%s is not an integer", path1, path2 != NULL ? path2 : "");
+	return (long)json_integer_value(v);
+}
+
+static double
+rv(const json_t *o, const char *path1, const char *path2)
+{
+	const json_t *v = json_object_get(json_object_get(o, path1), path2);
+
+	if (!json_is_number(v))
+		fail_msg("%s.%s is not a number", path1, path2);
+	return json_number_value(v);
+}
+
+static json_t *
+bulk_stats(void)
+{
+	struct archive *a;
+	struct archive_txn *t;
+	struct stats_query q = {"d01", dn("2026-01-05"), dn("2026-02-03"), dn(TODAY), F->w};
+	char err[512];
+	json_t *s;
+
+	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	if (stats_compute(t, &q, fx_key, NULL, &s, err, sizeof err) != 0)
+		fail_msg("stats: %s", err);
+	archive_abort(t);
+	archive_close(a);
+	return s;
+}
+
+static void
+test_seeded_stats(void **state)
+{
+	json_t *s = bulk_stats();
+	const json_t *towns = json_object_get(s, "by_town"), *wk = json_object_get(s, "weekly");
+	static const char *const town_order[] = {"城关镇", "unspecified", "东河镇", "南湖街道",
+	                                         "西山乡"};
+	const char *k;
+	const json_t *v;
+	size_t i = 0;
+
+	(void)state;
+	assert_int_equal(iv(s, "cases", NULL), 300);
+	assert_string_equal(json_string_value(json_object_get(s, "from")), "2026-01-05");
+	assert_string_equal(json_string_value(json_object_get(s, "to")), "2026-02-03");
+	assert_string_equal(json_string_value(json_object_get(s, "today")), TODAY);
+	/* stages: i%3==1 registered, i%3==2 screened, i%6==3 accepted, i%6==0 concluded */
+	assert_int_equal(iv(s, "by_stage", "registered"), 100);
+	assert_int_equal(iv(s, "by_stage", "screened"), 100);
+	assert_int_equal(iv(s, "by_stage", "accepted"), 50);
+	assert_int_equal(iv(s, "by_stage", "concluded"), 50);
+	assert_int_equal(iv(s, "by_stage", "verification"), 0);
+	assert_int_equal(iv(s, "by_stage", "transferred_up"), 0);
+	assert_int_equal(json_object_size(json_object_get(s, "by_stage")), 14);
+	assert_int_equal(iv(s, "by_status", "received"), 200);
+	assert_int_equal(iv(s, "by_status", "accepted"), 50);
+	assert_int_equal(iv(s, "by_status", "concluded"), 50);
+	assert_int_equal(iv(s, "by_status", "in_progress"), 0);
+	/* categories by i%8 over 1..300: residues 1-4 occur 38 times, 0 and 5-7 37 times */
+	assert_int_equal(iv(s, "by_category", "political"), 37);
+	assert_int_equal(iv(s, "by_category", "organizational"), 38);
+	assert_int_equal(iv(s, "by_category", "integrity"), 38);
+	assert_int_equal(iv(s, "by_category", "mass"), 38);
+	assert_int_equal(iv(s, "by_category", "work"), 38);
+	assert_int_equal(iv(s, "by_category", "life"), 37);
+	assert_int_equal(iv(s, "by_category", "legal"), 37);
+	assert_int_equal(iv(s, "by_category", "other"), 37);
+	assert_int_equal(json_object_size(json_object_get(s, "by_category")), 8);
+	/* towns by i%6: 城关镇 twice (100), the others 50; " " counts as unspecified */
+	assert_int_equal(json_object_size(towns), 5);
+	json_object_foreach((json_t *)(uintptr_t)towns, k, v)
+	{
+		assert_string_equal(k, town_order[i]);
+		assert_int_equal(json_integer_value(v), i == 0 ? 100 : 50);
+		i++;
+	}
+	/* levels by i%7: residue 0 (county) 42 times, the rest 43; "" counts as unknown */
+	assert_int_equal(iv(s, "by_level", "county"), 42);
+	assert_int_equal(iv(s, "by_level", "township"), 43);
+	assert_int_equal(iv(s, "by_level", "other"), 43);
+	assert_int_equal(iv(s, "by_level", "unknown"), 43);
+	assert_int_equal(json_object_size(json_object_get(s, "by_level")), 7);
+	assert_int_equal(iv(s, "by_type", "accusation"), 100);
+	assert_int_equal(iv(s, "by_type", "appeal"), 100);
+	assert_int_equal(iv(s, "by_type", "suggestion"), 100);
+	/* i%4==0 real name; the empty identity blocks (i%20==2) are anonymous */
+	assert_int_equal(iv(s, "identity", "real_name"), 75);
+	assert_int_equal(iv(s, "identity", "anonymous"), 225);
+	/* acceptance after 1..10 days, each 10 times: median (5+6)/2, 90th the 90th = 9;
+	 * in working days (no holiday falls in 2026-01-06..02-13): median 4, 90th 7 */
+	assert_int_equal(iv(s, "to_acceptance", "cases"), 100);
+	assert_true(rv(s, "to_acceptance", "median_days") == 5.5);
+	assert_int_equal(iv(s, "to_acceptance", "p90_days"), 9);
+	assert_true(rv(s, "to_acceptance", "median_working_days") == 4.0);
+	assert_int_equal(iv(s, "to_acceptance", "p90_working_days"), 7);
+	/* conclusion after 20, 30, 40, 50, 60 days, each 10 times: median 40, 90th (45th) 60;
+	 * in working days, across the Spring Festival: median 25, 90th 39 */
+	assert_int_equal(iv(s, "to_conclusion", "cases"), 50);
+	assert_true(rv(s, "to_conclusion", "median_days") == 40.0);
+	assert_int_equal(iv(s, "to_conclusion", "p90_days"), 60);
+	assert_true(rv(s, "to_conclusion", "median_working_days") == 25.0);
+	assert_int_equal(iv(s, "to_conclusion", "p90_working_days"), 39);
+	/* deadlines on 2026-04-10: the 25 decided real-name cases were told in time; the 50
+	 * undecided (i%12 = 4, 8) are overdue; results: 12 told (i%24==0), 13 not, of which
+	 * only case 204 (concluded 03-26, due 04-17) is not yet overdue */
+	{
+		const json_t *dl = json_object_get(s, "deadlines");
+		const json_t *acc = json_object_get(dl, "acceptance");
+		const json_t *res = json_object_get(dl, "result");
+		const json_t *up = json_object_get(dl, "upper_level");
+
+		assert_int_equal(iv(acc, "met", NULL), 25);
+		assert_int_equal(iv(acc, "overdue", NULL), 50);
+		assert_int_equal(iv(acc, "pending", NULL) + iv(acc, "due_soon", NULL) +
+		                         iv(acc, "met_late", NULL),
+		                 0);
+		assert_int_equal(iv(res, "met", NULL), 12);
+		assert_int_equal(iv(res, "overdue", NULL), 12);
+		assert_int_equal(iv(res, "pending", NULL), 1);
+		assert_int_equal(iv(res, "due_soon", NULL) + iv(res, "met_late", NULL), 0);
+		assert_int_equal(
+		        iv(up, "met", NULL) + iv(up, "overdue", NULL) + iv(up, "pending", NULL), 0);
+	}
+	assert_int_equal(iv(s, "overdue_cases", NULL), 62);
+	/* weekly, from Monday: 4 full weeks of 70, then 2 days of 10 */
+	assert_int_equal(json_array_size(wk), 5);
+	for (i = 0; i < 5; i++) {
+		static const char *const weeks[] = {"2026-01-05", "2026-01-12", "2026-01-19",
+		                                    "2026-01-26", "2026-02-02"};
+
+		assert_string_equal(
+		        json_string_value(json_object_get(json_array_get(wk, i), "week")),
+		        weeks[i]);
+		assert_int_equal(
+		        json_integer_value(json_object_get(json_array_get(wk, i), "cases")),
+		        i < 4 ? 70 : 20);
+	}
+	json_decref(s);
+	/* an open range counts everything, the specials included */
+	{
+		struct archive *a;
+		struct archive_txn *t;
+		struct stats_query q = {NULL, -1, -1, dn(TODAY), F->w};
+		char err[256];
+
+		assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+		assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+		assert_int_equal(stats_compute(t, &q, fx_key, NULL, &s, err, sizeof err), 0);
+		assert_int_equal(iv(s, "cases", NULL), 310);
+		assert_true(json_is_null(json_object_get(s, "from")));
+		assert_int_equal(json_array_size(json_object_get(s, "weekly")),
+		                 14); /* 01-05..04-06 */
+		json_decref(s);
+		/* a range of more than 20 years does not fit the weekly chart */
+		q.from = dn("1990-01-01");
+		assert_int_equal(stats_compute(t, &q, fx_key, NULL, &s, err, sizeof err), -1);
+		assert_non_null(strstr(err, "weeks"));
+		archive_abort(t);
+		archive_close(a);
+	}
+}
+
+/* ---- the special cases through the commands --------------------------------- */
+
+#define A_ARCH "--archive", F->archive
+#define BY     "--by", "张三"
+
+static void
+test_specials_cli(void **state)
+{
+	char *out;
+	json_t *rec;
+
+	(void)state;
+	{
+		const char *a1[] = {"mark", A_ARCH, "d01-301", "upper-level", BY, NULL};
+		run_ok("2026-02-11", a1);
+		const char *a2[] = {"stage", A_ARCH, "d01-301", "transferred_up", BY, NULL};
+		run_ok("2026-02-26", a2);
+		out = out_text();
+		assert_non_null(strstr(out, "status transferred 已转送有关机关 queued"));
+		free(out);
+		const char *a3[] = {"mark", A_ARCH, "d01-302", "upper-level", BY, NULL};
+		run_ok("2026-03-02", a3);
+		const char *a4[] = {"mark", A_ARCH, "d01-303", "upper-level", BY, NULL};
+		run_ok("2026-03-02", a4);
+		const char *a5[] = {"stage",
+		                    A_ARCH,
+		                    "d01-306",
+		                    "accepted",
+		                    BY,
+		                    "--note",
+		                    "受理意见：属实可能性大",
+		                    NULL};
+		run_ok("2026-03-03", a5);
+		const char *a6[] = {"reply", A_ARCH, "d01-306", "--message", "已受理", NULL};
+		run_ok("2026-03-04", a6);
+		const char *a7[] = {"mark",          A_ARCH,   "d01-302", "escalation", "raise",
+		                    "--approved-by", "李书记", BY,        NULL};
+		run_ok("2026-03-05", a7);
+		const char *a8[] = {"stage", A_ARCH, "d01-302", "transferred_up", BY, NULL};
+		run_ok("2026-03-06", a8);
+		const char *a9[] = {"stage", A_ARCH, "d01-304", "inquiry", BY, NULL};
+		run_ok("2026-03-10", a9);
+		const char *a10[] = {"reply", A_ARCH, "d01-304", "--message", "正在办理", NULL};
+		run_ok("2026-03-11", a10);
+		const char *a11[] = {"mark",         A_ARCH, "d01-305", "realname",
+		                     "impersonated", BY,     NULL};
+		run_ok("2026-03-12", a11);
+		const char *a12[] = {"stage", A_ARCH, "d01-306", "concluded", BY, NULL};
+		run_ok("2026-03-20", a12);
+		const char *a13[] = {"stage", A_ARCH, "d01-307", "screened", BY, NULL};
+		run_ok("2026-03-21", a13);
+		out = out_text();
+		assert_non_null(strstr(out, "stays received"));
+		free(out);
+		const char *a14[] = {"reply", A_ARCH, "d01-307", "--message", "收到", NULL};
+		run_ok("2026-03-23", a14);
+		const char *a15[] = {"reply", A_ARCH, "d01-306", "--message", "办结结果", NULL};
+		run_ok("2026-03-25", a15);
+		const char *a16[] = {"mark", A_ARCH, "d01-306", "finding", "mistaken", BY, NULL};
+		run_ok("2026-03-26", a16);
+		const char *a17[] = {"stage", A_ARCH, "d01-306", "verification", BY, NULL};
+		run_ok("2026-03-30", a17);
+		const char *a18[] = {"stage", A_ARCH, "d01-304", "verification", BY, NULL};
+		run_ok("2026-03-31", a18);
+		const char *a19[] = {"stage", A_ARCH, "d01-306", "concluded", BY, NULL};
+		run_ok("2026-04-01", a19);
+		const char *a20[] = {"mark", A_ARCH, "d01-308", "upper-level", BY, NULL};
+		run_ok("2026-04-07", a20);
+		const char *a21[] = {"mark", A_ARCH, "d01-309", "duplicate-of", "d01-2", BY, NULL};
+		run_ok("2026-04-08", a21);
+		const char *a22[] = {"stage", A_ARCH, "d01-309", "duplicate", BY, NULL};
+		run_ok("2026-04-08", a22);
+		const char *a23[] = {"status", A_ARCH, "d01-310", "accepted", BY, NULL};
+		run_ok("2026-04-09", a23);
+		const char *a24[] = {"reply", A_ARCH, "d01-310", "--message", "已受理", NULL};
+		run_ok("2026-04-09", a24);
+		const char *a25[] = {"note", A_ARCH, "d01-306", "--message", "约谈记录 ZebraNote",
+		                     BY,     NULL};
+		run_ok(TODAY, a25);
+		const char *a26[] = {"mark", A_ARCH, "d01-304", "realname", "verified", BY, NULL};
+		run_ok(TODAY, a26);
+	}
+	/* what the records say */
+	rec = get_case(306);
+	assert_string_equal(json_string_value(json_object_get(rec, "stage")), "concluded");
+	assert_string_equal(json_string_value(json_object_get(rec, "status")), "concluded");
+	assert_int_equal(json_array_size(json_object_get(rec, "notes")), 2);
+	assert_string_equal(
+	        json_string_value(json_object_get(
+	                json_object_get(json_object_get(rec, "marks"), "finding"), "value")),
+	        "mistaken");
+	{
+		/* the stage event of 03-03 carries the note's number and the queued status */
+		json_t *h = json_object_get(rec, "history"), *ev = NULL, *it;
+		size_t i;
+
+		json_array_foreach(h, i, it)
+		{
+			if (strcmp(json_string_value(json_object_get(it, "event")), "stage") == 0) {
+				ev = it;
+				break;
+			}
+		}
+		assert_non_null(ev);
+		assert_string_equal(json_string_value(json_object_get(ev, "day")), "2026-03-03");
+		assert_string_equal(json_string_value(json_object_get(ev, "by")), "张三");
+		assert_string_equal(json_string_value(json_object_get(ev, "stage")), "accepted");
+		assert_string_equal(json_string_value(json_object_get(ev, "from")), "registered");
+		assert_string_equal(json_string_value(json_object_get(ev, "status")), "accepted");
+		assert_int_equal(json_integer_value(json_object_get(ev, "note")), 1);
+		/* no plaintext note anywhere in the record */
+		{
+			char *text = json_dumps(rec, 0);
+
+			assert_null(strstr(text, "受理意见"));
+			assert_null(strstr(text, "ZebraNote"));
+			free(text);
+		}
+	}
+	json_decref(rec);
+	rec = get_case(302);
+	{
+		const json_t *e = json_object_get(json_object_get(rec, "marks"), "escalation");
+
+		assert_string_equal(json_string_value(json_object_get(e, "value")), "raise");
+		assert_string_equal(json_string_value(json_object_get(e, "approved_by")), "李书记");
+		assert_string_equal(json_string_value(json_object_get(e, "day")), "2026-03-05");
+	}
+	json_decref(rec);
+	rec = get_case(2);
+	assert_int_equal(json_array_size(json_object_get(rec, "duplicated_by")), 1);
+	assert_string_equal(
+	        json_string_value(json_array_get(json_object_get(rec, "duplicated_by"), 0)),
+	        "d01-309");
+	json_decref(rec);
+	rec = get_case(310);
+	assert_int_equal(workflow_real_name(rec), -1); /* not learnt yet */
+	json_decref(rec);
+}
+
+/* ---- due ------------------------------------------------------------------ */
+
+static const json_t *
+row_of(const json_t *rows, const char *name)
+{
+	const json_t *r;
+	size_t i;
+
+	json_array_foreach(rows, i, r)
+	{
+		if (strcmp(json_string_value(json_object_get(r, "case")), name) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+static void
+expect_row(const json_t *rows, const char *name, const char *kind, const char *due, const char *st,
+           long left)
+{
+	const json_t *r = row_of(rows, name), *d;
+
+	if (r == NULL)
+		fail_msg("%s is not listed", name);
+	d = json_object_get(r, "deadline");
+	assert_string_equal(json_string_value(json_object_get(d, "kind")), kind);
+	assert_string_equal(json_string_value(json_object_get(d, "due")), due);
+	assert_string_equal(json_string_value(json_object_get(d, "state")), st);
+	assert_int_equal(json_integer_value(json_object_get(d, "working_days_left")), left);
+}
+
+static void
+test_due(void **state)
+{
+	json_t *rows;
+	const json_t *r;
+	char *out, *err;
+	size_t i, noverdue = 0;
+	json_error_t je;
+
+	(void)state;
+	/* the command learns case 310's real name first (one passphrase), then lists */
+	{
+		const char *argv[] = {"due",       A_ARCH, "--json", "--passphrase-file",
+		                      F->passpath, NULL};
+
+		run_ok(TODAY, argv);
+	}
+	err = slurp(F->err, NULL);
+	assert_non_null(strstr(err, "1 case(s) do not yet record whether they are real-name"));
+	assert_null(strstr(err, "warning")); /* the calendar covers 2026 */
+	free(err);
+	out = out_text();
+	rows = json_loads(out, 0, &je);
+	free(out);
+	assert_non_null(rows);
+	/* 50 + 12 bulk + 303 overdue, 307 and 308 due soon, 204 and 306 pending */
+	assert_int_equal(json_array_size(rows), 67);
+	json_array_foreach(rows, i, r)
+	{
+		const char *st =
+		        json_string_value(json_object_get(json_object_get(r, "deadline"), "state"));
+
+		if (i < 63)
+			assert_string_equal(st, "overdue");
+		noverdue += strcmp(st, "overdue") == 0;
+		if (i > 0 && i < 63)
+			assert_true(strcmp(json_string_value(json_object_get(
+			                           json_object_get(json_array_get(rows, i - 1),
+			                                           "deadline"),
+			                           "due")),
+			                   json_string_value(json_object_get(
+			                           json_object_get(r, "deadline"), "due"))) <= 0);
+	}
+	assert_int_equal(noverdue, 63);
+	/* the earliest: received 2026-01-05 (a Monday), due 15 working days later */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "case")),
+	                    "d01-4");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 1), "case")),
+	                    "d01-8");
+	expect_row(rows, "d01-4", "acceptance", "2026-01-26", "overdue", -49);
+	expect_row(rows, "d01-184", "acceptance", "2026-02-13", "overdue", -35);
+	expect_row(rows, "d01-196", "acceptance", "2026-02-13", "overdue", -35); /* a Saturday */
+	expect_row(rows, "d01-296", "acceptance", "2026-03-02", "overdue", -28);
+	/* results: concluded on a Spring Festival day counts from the last working day before */
+	expect_row(rows, "d01-12", "result", "2026-03-13", "overdue", -19);
+	expect_row(rows, "d01-300", "result", "2026-03-13", "overdue", -19);
+	expect_row(rows, "d01-60", "result", "2026-02-27", "overdue", -30);
+	expect_row(rows, "d01-228", "result", "2026-04-09", "overdue", -1);
+	expect_row(rows, "d01-303", "upper_level", "2026-03-09", "overdue", -23);
+	/* the tail, in order */
+	{
+		static const char *const tail[] = {"d01-307", "d01-308", "d01-204", "d01-306"};
+
+		for (i = 0; i < 4; i++)
+			assert_string_equal(json_string_value(json_object_get(
+			                            json_array_get(rows, 63 + i), "case")),
+			                    tail[i]);
+	}
+	expect_row(rows, "d01-307", "acceptance", "2026-04-13", "due_soon", 1);
+	expect_row(rows, "d01-308", "upper_level", "2026-04-14", "due_soon", 2);
+	expect_row(rows, "d01-204", "result", "2026-04-17", "pending", 5);
+	expect_row(rows, "d01-306", "result", "2026-04-23", "pending", 9);
+	/* the overdue set is exactly the bulk i%12 in {4, 8}, the 12 results and 303 */
+	for (int k = 1; k <= NBULK; k++) {
+		char name[16];
+		int want = k % 12 == 4 || k % 12 == 8 || (k % 24 == 12 && k != 204);
+
+		snprintf(name, sizeof name, "d01-%d", k);
+		r = row_of(rows, name);
+		if (want != (r != NULL && strcmp(json_string_value(json_object_get(
+		                                         json_object_get(r, "deadline"), "state")),
+		                                 "overdue") == 0))
+			fail_msg("%s overdue: expected %d", name, want);
+	}
+	/* nothing for the met, impersonated or anonymous specials */
+	assert_null(row_of(rows, "d01-301"));
+	assert_null(row_of(rows, "d01-302"));
+	assert_null(row_of(rows, "d01-304"));
+	assert_null(row_of(rows, "d01-305"));
+	assert_null(row_of(rows, "d01-309"));
+	assert_null(row_of(rows, "d01-310"));
+	json_decref(rows);
+
+	/* --all lists the met ones too, after the open ones */
+	{
+		const char *argv[] = {"due", A_ARCH, "--json", "--all", NULL};
+
+		run_ok(TODAY, argv);
+		out = out_text();
+		rows = json_loads(out, 0, &je);
+		free(out);
+		assert_non_null(rows);
+		/* 67 open + 25 met bulk (acceptance, all with results met or open are listed once)
+		 * the met-only specials: 301 (met late), 302, 304, 310 */
+		expect_row(rows, "d01-301", "upper_level", "2026-02-25", "met_late", -32);
+		expect_row(rows, "d01-302", "upper_level", "2026-03-09", "met", -23);
+		expect_row(rows, "d01-304", "acceptance", "2026-03-23", "met", -13);
+		expect_row(rows, "d01-310", "acceptance", "2026-04-30", "met", 14);
+		assert_null(row_of(rows, "d01-305"));
+		/* bulk i%24==0 have both met: listed once, with the last */
+		expect_row(rows, "d01-24", "result", "2026-03-27", "met", -9);
+		assert_int_equal(json_array_size(rows), 67 + 12 + 4);
+		json_decref(rows);
+	}
+	/* the case now records its real name; the second run needs no passphrase */
+	{
+		json_t *rec = get_case(310);
+
+		assert_int_equal(workflow_real_name(rec), 1);
+		json_decref(rec);
+	}
+	/* the text form */
+	{
+		const char *argv[] = {"due", A_ARCH, NULL};
+
+		run_ok(TODAY, argv);
+		out = out_text();
+		assert_non_null(strstr(out, "63 overdue, 2 due soon, 2 pending"));
+		assert_non_null(strstr(out, "d01-307"));
+		assert_non_null(strstr(out, "即将到期 due_soon"));
+		free(out);
+	}
+	/* another calendar: without Spring Festival the 2026-02-11 deadline comes earlier */
+	{
+		char cal[4300];
+		const char *argv[] = {"due", A_ARCH, "--json", "--all", "--holidays", cal, NULL};
+
+		snprintf(cal, sizeof cal, "%s/plain.txt", F->dir);
+		write_text(cal, "# nothing\n");
+		run_ok(TODAY, argv);
+		out = out_text();
+		rows = json_loads(out, 0, &je);
+		free(out);
+		expect_row(rows, "d01-301", "upper_level", "2026-02-18", "met_late", -37);
+		json_decref(rows);
+		err = slurp(F->err, NULL);
+		assert_non_null(strstr(err, "lists nothing for 2026"));
+		free(err);
+	}
+}
+
+/* ---- list ------------------------------------------------------------------ */
+
+static void
+test_list_order(void **state)
+{
+	struct archive *a;
+	struct archive_txn *t;
+	json_t *rows;
+	const json_t *r;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(
+	        view_list_rows(t, NULL, F->w, dn(TODAY), NULL, NULL, &rows, err, sizeof err), 0);
+	archive_abort(t);
+	archive_close(a);
+	assert_int_equal(json_array_size(rows), 310);
+	json_array_foreach(rows, i, r)
+	{
+		assert_true(json_is_true(json_object_get(r, "overdue")) == (i < 63));
+	}
+	/* overdue first, each group in case order */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "case")),
+	                    "d01-4");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 62), "case")),
+	                    "d01-303");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 63), "case")),
+	                    "d01-1");
+	r = row_of(rows, "d01-307");
+	assert_true(json_is_true(json_object_get(r, "due_soon")));
+	assert_string_equal(json_string_value(json_object_get(r, "stage")), "screened");
+	assert_true(json_is_true(json_object_get(r, "real_name")));
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(r, "next_deadline"), "due")),
+	        "2026-04-13");
+	json_decref(rows);
+	/* the command says the same */
+	{
+		const char *argv[] = {"list", A_ARCH, "--json", NULL};
+		char *out;
+		json_error_t je;
+
+		run_ok(TODAY, argv);
+		out = out_text();
+		rows = json_loads(out, 0, &je);
+		free(out);
+		assert_string_equal(
+		        json_string_value(json_object_get(json_array_get(rows, 0), "case")),
+		        "d01-4");
+		assert_string_equal(
+		        json_string_value(json_object_get(json_array_get(rows, 63), "case")),
+		        "d01-1");
+		json_decref(rows);
+	}
+}
+
+/* ---- the update carries mapped statuses and replies only ------------------------- */
+
+static void
+test_update_only_status(void **state)
+{
+	static const struct {
+		const char *op;
+		uint64_t index;
+		const char *status;
+	} want[] = {
+	        {"status", 301, "transferred"}, {"status", 306, "accepted"},
+	        {"reply", 306, NULL},           {"status", 302, "transferred"},
+	        {"status", 304, "in_progress"}, {"reply", 304, NULL},
+	        {"status", 306, "concluded"},   {"reply", 307, NULL},
+	        {"reply", 306, NULL},           {"status", 306, "in_progress"},
+	        {"status", 306, "concluded"},   {"status", 309, "accepted"},
+	        {"status", 310, "accepted"},    {"reply", 310, NULL},
+	};
+	static const char *const never[] = {
+	        "impersonated", "upper-level", "escalation", "transferred_up", "duplicate-of",
+	        "mistaken",     "李书记",      "ZebraNote",  "verification",   "history"};
+	char path[4300], *raw;
+	struct bundle_reader r;
+	json_t *o;
+	FILE *in;
+	size_t n = 0, len;
+	int rc;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/specials.qfu", F->dir);
+	{
+		const char *argv[] = {"update",    A_ARCH, "--out", path, "--passphrase-file",
+		                      F->passpath, NULL};
+
+		run_ok(TODAY, argv);
+	}
+	raw = slurp(path, &len);
+	assert_non_null(raw);
+	for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+		if (strstr(raw, never[i]) != NULL)
+			fail_msg("the update carries '%s'", never[i]);
+	free(raw);
+	in = fopen(path, "rb");
+	assert_non_null(in);
+	bundle_reader_init(&r, in, 1 << 24);
+	assert_int_equal(bundle_read(&r, &o), BUNDLE_OK); /* header */
+	json_decref(o);
+	while ((rc = bundle_read(&r, &o)) == BUNDLE_OK) {
+		uint8_t lookup[32];
+		const char *k;
+		const json_t *v;
+
+		assert_true(n < sizeof want / sizeof want[0]);
+		assert_string_equal(json_string_value(json_object_get(o, "op")), want[n].op);
+		testutil_b64u(lookup, 32, json_string_value(json_object_get(o, "lookup")));
+		assert_memory_equal(lookup, F->lookup[want[n].index], 32);
+		if (want[n].status != NULL)
+			assert_string_equal(json_string_value(json_object_get(o, "status")),
+			                    want[n].status);
+		json_object_foreach(o, k, v)
+		{
+			assert_true(strcmp(k, "op") == 0 || strcmp(k, "lookup") == 0 ||
+			            strcmp(k, want[n].status != NULL ? "status" : "envelope") == 0);
+		}
+		json_decref(o);
+		n++;
+	}
+	assert_int_equal(rc, BUNDLE_END);
+	assert_int_equal(bundle_reader_verify(&r, BUNDLE_SIG_UPDATE, F->key->pub.sign_pk),
+	                 BUNDLE_OK);
+	bundle_reader_free(&r);
+	fclose(in);
+	assert_int_equal(n, sizeof want / sizeof want[0]);
+}
+
+/* ---- search --------------------------------------------------------------- */
+
+struct found {
+	char names[16][32];
+	char ctx[16][512];
+	char where[16][64];
+	size_t n;
+};
+
+static int
+collect_hit(void *vctx, const char *district, uint64_t index, const json_t *rec,
+            const char *const *where, const char *const *context, size_t nwords)
+{
+	struct found *f = vctx;
+
+	(void)rec;
+	(void)nwords;
+	assert_true(f->n < 16);
+	cases_format_name(f->names[f->n], district, index);
+	snprintf(f->ctx[f->n], sizeof f->ctx[0], "%s", context[0]);
+	snprintf(f->where[f->n], sizeof f->where[0], "%s", where[0]);
+	f->n++;
+	return 0;
+}
+
+static void
+search_for(const char *const *words, size_t n, struct found *f)
+{
+	struct archive *a;
+	struct archive_txn *t;
+	char err[256];
+	size_t searched;
+
+	memset(f, 0, sizeof *f);
+	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	if (search_run(t, NULL, words, n, fx_key, NULL, collect_hit, f, &searched, err,
+	               sizeof err) != 0)
+		fail_msg("search: %s", err);
+	assert_int_equal(searched, 310);
+	archive_abort(t);
+	archive_close(a);
+}
+
+static void
+test_search(void **state)
+{
+	struct found f;
+	const char *w1[] = {"kickback-ALPHA"};
+	const char *w2[] = {"李四光"};
+	const char *w3[] = {"李四光", "kickback"};
+	const char *w4[] = {"zebranote"};
+	const char *w5[] = {"13800000296"};
+	const char *w6[] = {"SECRET-FU", "证据"};
+	const char *w7[] = {"南湖街道", "单位10"};
+
+	(void)state;
+	search_for(w1, 1, &f);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.names[0], "d01-17");
+	assert_string_equal(f.where[0], "正文 body");
+	assert_string_equal(f.ctx[0], "他收受 Kickback-Alpha 回扣，金额不详。");
+	search_for(w2, 1, &f);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.names[0], "d01-123");
+	assert_string_equal(f.where[0], "被反映人 subject name");
+	search_for(w3, 2, &f); /* every word must be found in the same case */
+	assert_int_equal(f.n, 0);
+	search_for(w4, 1, &f); /* notes are searched */
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.names[0], "d01-306");
+	assert_string_equal(f.where[0], "备注 note");
+	search_for(w5, 1, &f); /* the identity block too */
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.names[0], "d01-296");
+	search_for(w6, 2, &f); /* a follow-up and an attachment name */
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.names[0], "d01-304");
+	assert_string_equal(f.where[0], "补充材料 follow-up");
+	/* 单位10 is in 单位10 and 单位100..109; of those only 105 lies in 南湖街道 (i%6 == 3) */
+	search_for(w7, 2, &f);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.names[0], "d01-105");
+	assert_string_equal(f.where[0], "乡镇 town");
+	/* context: at most SEARCH_CONTEXT characters each side, with ellipses */
+	{
+		const char *w[] = {"x"};
+		struct archive *a;
+		struct archive_txn *t;
+		char err[256];
+		size_t searched;
+
+		assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+		assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+		w[0] = "";
+		assert_int_equal(search_run(t, NULL, w, 1, fx_key, NULL, collect_hit, &f, &searched,
+		                            err, sizeof err),
+		                 -1);
+		w[0] = "\xff";
+		assert_int_equal(search_run(t, NULL, w, 1, fx_key, NULL, collect_hit, &f, &searched,
+		                            err, sizeof err),
+		                 -1);
+		assert_int_equal(search_run(t, NULL, w, 0, fx_key, NULL, collect_hit, &f, &searched,
+		                            err, sizeof err),
+		                 -1);
+		archive_abort(t);
+		archive_close(a);
+	}
+	/* the command, with its access log lines */
+	{
+		const char *argv[] = {"search",    A_ARCH,     "--passphrase-file",
+		                      F->passpath, "Kickback", NULL};
+		char *out;
+
+		run_ok(TODAY, argv);
+		out = out_text();
+		assert_non_null(strstr(out, "d01-17  2026-01-06"));
+		assert_non_null(strstr(out, "1 of 310 case(s) match"));
+		free(out);
+	}
+}
+
+/* ---- forward ------------------------------------------------------------------ */
+
+static void
+test_forward(void **state)
+{
+	char doc[4300], dir[4300], att[4400], fu[4400], *text;
+	struct forward_result r;
+	struct archive *a;
+	struct stat st;
+	json_t *rec, *last;
+	char err[512];
+	size_t len;
+
+	(void)state;
+	snprintf(doc, sizeof doc, "%s/fwd-304.txt", F->dir);
+	snprintf(dir, sizeof dir, "%s/fwd-att", F->dir);
+	snprintf(att, sizeof att, "%s/d01-304/1-证据.jpg", dir);
+	snprintf(fu, sizeof fu, "%s/d01-304/2-补充.pdf", dir);
+	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+	if (forward_write(a, "d01", 304, F->key, doc, "县公安局", dir, "张三", TODAY, &r, err,
+	                  sizeof err) != 0)
+		fail_msg("forward: %s", err);
+	assert_int_equal(r.attachments, 1);
+	assert_int_equal(r.listed, 1);
+	text = slurp(doc, &len);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "案件 Case: d01-304"));
+	assert_non_null(strstr(text, "转送至 Forwarded to: 县公安局"));
+	assert_non_null(strstr(text, "特别304"));
+	assert_non_null(strstr(text, "特别案件304正文。"));
+	assert_non_null(strstr(text, "对象304"));
+	assert_non_null(strstr(text, "integrity 廉洁纪律"));
+	/* no identity, no follow-up, no notes, no history */
+	assert_null(strstr(text, "实名人304"));
+	assert_null(strstr(text, "1390000"));
+	assert_null(strstr(text, "SECRET-FU"));
+	assert_null(strstr(text, "补充.pdf"));
+	assert_null(strstr(text, "正在办理"));
+	assert_null(strstr(text, "verified"));
+	free(text);
+	assert_int_equal(stat(doc, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	text = slurp(att, &len);
+	assert_non_null(text);
+	assert_int_equal(len, 8);
+	assert_memory_equal(text, "JPEG-304", 8);
+	free(text);
+	assert_int_not_equal(stat(fu, &st), 0); /* the follow-up's attachment stays */
+	/* never overwrites; a refusal leaves the archive as it was */
+	{
+		uint8_t before[32], after[32];
+
+		digest(before);
+		assert_int_equal(forward_write(a, "d01", 304, F->key, doc, "县公安局", NULL, "张三",
+		                               TODAY, &r, err, sizeof err),
+		                 -1);
+		assert_non_null(strstr(err, "exists"));
+		snprintf(doc, sizeof doc, "%s/fwd-bad.txt", F->dir);
+		assert_int_equal(forward_write(a, "d01", 304, F->key, doc, "县\x01局", NULL, "张三",
+		                               TODAY, &r, err, sizeof err),
+		                 -1);
+		assert_int_not_equal(stat(doc, &st), 0);
+		assert_int_equal(forward_write(a, "d01", 999, F->key, doc, "县公安局", NULL, "张三",
+		                               TODAY, &r, err, sizeof err),
+		                 -1);
+		assert_int_not_equal(stat(doc, &st), 0);
+		digest(after);
+		assert_memory_equal(before, after, 32);
+	}
+	archive_close(a);
+	rec = get_case(304);
+	last = json_array_get(json_object_get(rec, "history"),
+	                      json_array_size(json_object_get(rec, "history")) - 1);
+	assert_string_equal(json_string_value(json_object_get(last, "event")), "forward");
+	assert_string_equal(json_string_value(json_object_get(last, "to")), "县公安局");
+	assert_string_equal(json_string_value(json_object_get(last, "by")), "张三");
+	assert_string_equal(json_string_value(json_object_get(last, "day")), TODAY);
+	assert_int_equal(json_integer_value(json_object_get(last, "attachments")), 1);
+	json_decref(rec);
+	/* the command, without attachments */
+	{
+		const char *argv[] = {"forward",    A_ARCH, "d01-17",
+		                      "--out",      doc,    "--to",
+		                      "市纪委监委", BY,     "--passphrase-file",
+		                      F->passpath,  NULL};
+		char *out;
+
+		snprintf(doc, sizeof doc, "%s/fwd-17.txt", F->dir);
+		run_ok(TODAY, argv);
+		out = out_text();
+		assert_non_null(strstr(out, "0 attachment(s) not included"));
+		free(out);
+		text = slurp(doc, NULL);
+		assert_non_null(strstr(text, "Kickback-Alpha"));
+		free(text);
+	}
+}
+
+/* ---- show ------------------------------------------------------------------ */
+
+static char *
+show(uint64_t index)
+{
+	struct archive *a;
+	struct archive_txn *t;
+	char *buf = NULL, err[256];
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	assert_non_null(m);
+	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	if (view_show(m, t, "d01", index, F->key, NULL, err, sizeof err) != 0)
+		fail_msg("show: %s", err);
+	archive_abort(t);
+	archive_close(a);
+	fclose(m);
+	return buf;
+}
+
+static void
+test_show(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = show(306);
+	assert_non_null(strstr(s, "内部阶段 Stage: concluded 办结"));
+	assert_non_null(strstr(s, "举报方式 Identity: 实名 real name"));
+	assert_non_null(strstr(s, "finding 错告/诬告认定: mistaken 错告 (2026-03-26 张三)"));
+	assert_non_null(strstr(s, "== 备注 Notes"));
+	assert_non_null(strstr(s, "受理意见：属实可能性大"));
+	assert_non_null(strstr(s, "约谈记录 ZebraNote"));
+	assert_non_null(strstr(s, "2026-03-03 张三 阶段 stage -> accepted 受理 (from registered), "
+	                          "状态 status -> accepted 已受理, 备注 note #1"));
+	assert_non_null(strstr(s, "2026-04-10 张三 备注 note #2"));
+	free(s);
+	s = show(302);
+	assert_non_null(
+	        strstr(s, "escalation 提级/指定管辖: raise 提级管辖, 批准 approved by 李书记"));
+	free(s);
+	s = show(2);
+	assert_non_null(strstr(s, "重复件 Duplicates of this case: d01-309"));
+	free(s);
+	s = show(309);
+	assert_non_null(strstr(s, "duplicate-of 重复件: d01-2"));
+	free(s);
+	s = show(304);
+	assert_non_null(strstr(s, "转送 forwarded (redacted) to 县公安局, 1 个附件 attachments"));
+	free(s);
+}
+
+/* ---- the SVG, HTML and CSV forms ----------------------------------------------- */
+
+static void
+test_stats_files(void **state)
+{
+	char svg[4300], html[4300], *text, *out;
+	json_t *s;
+
+	(void)state;
+	snprintf(svg, sizeof svg, "%s/stats.svg", F->dir);
+	snprintf(html, sizeof html, "%s/stats.html", F->dir);
+	{
+		const char *argv[] = {"stats",     A_ARCH, "--svg", svg, "--passphrase-file",
+		                      F->passpath, NULL};
+		run_ok(TODAY, argv);
+		const char *argv2[] = {"stats",     A_ARCH, "--html", html, "--passphrase-file",
+		                       F->passpath, NULL};
+		run_ok(TODAY, argv2);
+		/* never overwrites */
+		assert_int_equal(run(argv), 1);
+	}
+	text = slurp(svg, NULL);
+	assert_non_null(text);
+	assert_true(strncmp(text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg ", 44) == 0);
+	assert_non_null(strstr(text, "按问题类别 By category"));
+	assert_non_null(strstr(text, "廉洁纪律 integrity"));
+	assert_non_null(strstr(text, "每周收件 Weekly intake"));
+	assert_non_null(strstr(text, "<polyline"));
+	/* the hostile town of case 309 is text, not markup */
+	assert_null(strstr(text, "<script"));
+	assert_non_null(strstr(text, "&lt;script&gt;&amp;&quot;x\xef\xbf\xbdy"));
+	/* self-contained: the namespace is the only URL */
+	{
+		const char *p = text;
+		int urls = 0;
+
+		while ((p = strstr(p, "http")) != NULL) {
+			urls++;
+			p += 4;
+		}
+		assert_int_equal(urls, 1);
+		assert_non_null(strstr(text, "xmlns=\"http://www.w3.org/2000/svg\""));
+	}
+	assert_null(strstr(text, "href"));
+	free(text);
+	text = slurp(html, NULL);
+	assert_non_null(text);
+	assert_true(strncmp(text, "<!DOCTYPE html>", 15) == 0);
+	assert_null(strstr(text, "<script"));
+	assert_null(strstr(text, "src="));
+	assert_null(strstr(text, "href"));
+	assert_null(strstr(text, "url("));
+	assert_null(strstr(text, "https:"));
+	assert_non_null(strstr(text, "<svg xmlns"));
+	assert_non_null(strstr(text, "@page{size:A4"));
+	assert_non_null(strstr(text, "至受理 to acceptance"));
+	assert_null(strstr(text, "<?xml")); /* the inline SVG has no declaration */
+	free(text);
+	/* QF_WORKFLOW_OUT=DIR keeps both files (the screenshot in docs/ is made from them) */
+	if (getenv("QF_WORKFLOW_OUT") != NULL) {
+		const char *files[] = {svg, html};
+
+		for (size_t i = 0; i < 2; i++) {
+			char dst[4400];
+			size_t len;
+
+			text = slurp(files[i], &len);
+			snprintf(dst, sizeof dst, "%s/%s", getenv("QF_WORKFLOW_OUT"),
+			         strrchr(files[i], '/') + 1);
+			write_text(dst, text);
+			free(text);
+		}
+	}
+	/* JSON and CSV of the bulk range agree with the library */
+	{
+		const char *argv[] = {"stats",      A_ARCH, "--json",     "--from",
+		                      "2026-01-05", "--to", "2026-02-03", "--passphrase-file",
+		                      F->passpath,  NULL};
+		json_error_t je;
+		json_t *lib = bulk_stats();
+
+		run_ok(TODAY, argv);
+		out = out_text();
+		s = json_loads(out, 0, &je);
+		free(out);
+		assert_non_null(s);
+		assert_true(json_equal(s, lib));
+		json_decref(s);
+		json_decref(lib);
+	}
+	{
+		const char *argv[] = {"stats",      A_ARCH, "--csv",      "--from",
+		                      "2026-01-05", "--to", "2026-02-03", "--passphrase-file",
+		                      F->passpath,  NULL};
+
+		run_ok(TODAY, argv);
+		out = out_text();
+		assert_true(strncmp(out, "section,key,label,value\r\n", 25) == 0);
+		assert_non_null(strstr(out, "\r\ncases,all,案件总数,300\r\n"));
+		assert_non_null(strstr(out, "\r\ncategory,integrity,廉洁纪律,38\r\n"));
+		assert_non_null(strstr(out, "\r\ntown,城关镇,,100\r\n"));
+		assert_non_null(strstr(out, "\r\ntown,unspecified,未填,50\r\n"));
+		assert_non_null(strstr(out, "\r\nto_acceptance,median_days,受理用时,5.5\r\n"));
+		assert_non_null(strstr(out, "\r\nto_conclusion,p90_working_days,办结用时,39\r\n"));
+		assert_non_null(strstr(out, "\r\ndeadline_acceptance,overdue,已逾期,50\r\n"));
+		assert_non_null(strstr(out, "\r\nweek,2026-02-02,每周收件,20\r\n"));
+		free(out);
+	}
+	/* a town a spreadsheet would take for a formula, and CSV quoting */
+	{
+		json_t *fig = json_pack("{s:i, s:{s:i, s:i}}", "cases", 2, "by_town", "=cmd|x", 1,
+		                        "a,\"b\"", 1);
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		stats_print_csv(m, fig);
+		fclose(m);
+		assert_non_null(strstr(buf, "\r\ntown,\"'=cmd|x\",,1\r\n"));
+		assert_non_null(strstr(buf, "\r\ntown,\"a,\"\"b\"\"\",,1\r\n"));
+		free(buf);
+		json_decref(fig);
+	}
+	/* XML escaping of every kind of hostile text */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		chart_xml_text(m, "a<b>&'\"\x01\x7f\xc2\x85\xe2\x80\xae\xef\xbf\xbe\xff\tz", 0);
+		chart_xml_text(m, "|一二三四五", 3);
+		fclose(m);
+		assert_string_equal(buf,
+		                    "a&lt;b&gt;&amp;&#39;&quot;\xef\xbf\xbd\xef\xbf\xbd\xef\xbf"
+		                    "\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd z|一二…");
+		free(buf);
+	}
+}
+
+/* ---- refusals -------------------------------------------------------------------- */
+
+static void
+test_refusals(void **state)
+{
+	char exist[4300], cal[4300];
+	uint8_t before[32], after[32];
+	struct {
+		int want;
+		const char *argv[16];
+	} bad[] = {
+	        {1, {"stage", A_ARCH, "d01-1", "solved", BY, NULL}},
+	        {1, {"stage", A_ARCH, "d01-3", "accepted", BY, NULL}}, /* unchanged */
+	        {2, {"stage", A_ARCH, "d01-1", "accepted", NULL}},     /* no --by */
+	        {1, {"stage", A_ARCH, "d01-999", "accepted", BY, NULL}},
+	        {1, {"stage", A_ARCH, "d01-1", "accepted", "--by", "", NULL}},
+	        {1, {"stage", A_ARCH, "d01-1", "accepted", BY, "--note", "", NULL}},
+	        {1, {"mark", A_ARCH, "d01-1", "colour", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-1", "realname", "verified", BY, NULL}}, /* anonymous */
+	        {1, {"mark", A_ARCH, "d01-4", "realname", "maybe", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-4", "realname", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-3", "finding", "mistaken", BY, NULL}}, /* accepted */
+	        {1, {"mark", A_ARCH, "d01-6", "finding", "slander", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-1", "escalation", "raise", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-1", "escalation", "up", "--approved-by", "x", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-1", "upper-level", "now", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-1", "upper-level", "--approved-by", "x", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-1", "duplicate-of", "d01-1", BY, NULL}},
+	        {1,
+	         {"mark", A_ARCH, "d01-1", "duplicate-of", "d01-309", BY, NULL}}, /* a duplicate */
+	        {1, {"mark", A_ARCH, "d01-1", "duplicate-of", "d01-999", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-1", "duplicate-of", "1", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-1", "duplicate-of", BY, NULL}},
+	        {1, {"mark", A_ARCH, "d01-1", "upper-level", "--clear", BY, NULL}}, /* not set */
+	        {1, {"mark", A_ARCH, "d01-303", "upper-level", BY, NULL}},          /* already */
+	        {1, {"mark", A_ARCH, "d01-303", "upper-level", "x", "--clear", BY, NULL}},
+	        {2, {"mark", A_ARCH, "d01-1", NULL}},
+	        {1, {"note", A_ARCH, "d01-1", "--message", "", NULL}},
+	        {1, {"note", A_ARCH, "d01-1", "--message", "a\x1b[2Jb", NULL}},
+	        {2, {"note", A_ARCH, "d01-1", NULL}},
+	        {1, {"note", A_ARCH, "d01-999", "--message", "x", NULL}},
+	        {1, {"due", A_ARCH, "--holidays", cal, NULL}},
+	        {1, {"due", A_ARCH, "--district", "d99", NULL}},
+	        {1, {"list", A_ARCH, "--holidays", cal, NULL}},
+	        {1, {"stats", A_ARCH, "--from", "2026-02-30", NULL}},
+	        {1, {"stats", A_ARCH, "--from", "2026-03-01", "--to", "2026-02-01", NULL}},
+	        {2, {"stats", A_ARCH, "--json", "--csv", NULL}},
+	        {1, {"stats", A_ARCH, "--svg", exist, "--passphrase-file", F->passpath, NULL}},
+	        {2, {"search", A_ARCH, NULL}},
+	        {1, {"search", A_ARCH, "", NULL}},
+	        {2, {"forward", A_ARCH, "d01-1", "--out", exist, BY, NULL}}, /* no --to */
+	        {2, {"forward", A_ARCH, "d01-1", "--out", exist, "--to", "x", NULL}},
+	        {1, {"forward", A_ARCH, "d01-999", "--out", exist, "--to", "x", BY, NULL}},
+	        {2, {"stage", A_ARCH, "d01-1", "accepted", "--csv", BY, NULL}},
+	};
+
+	(void)state;
+	snprintf(exist, sizeof exist, "%s/exists.svg", F->dir);
+	snprintf(cal, sizeof cal, "%s/bad-cal.txt", F->dir);
+	write_text(exist, "x");
+	write_text(cal, "2026-02-16 workday\n");
+	setenv("QF_TODAY", TODAY, 1);
+	digest(before);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int rc = run(bad[i].argv);
+
+		if (rc != bad[i].want) {
+			char *e = slurp(F->err, NULL);
+
+			fail_msg("refusal %zu (%s %s): exit %d, want %d: %s", i, bad[i].argv[0],
+			         bad[i].argv[3] != NULL ? bad[i].argv[3] : "", rc, bad[i].want, e);
+		}
+		if (rc == 1) {
+			char *e = slurp(F->err, NULL);
+
+			/* one line naming what is wrong */
+			assert_true(strncmp(e, "qingfeng-admin: ", 16) == 0);
+			assert_non_null(strchr(e, '\n'));
+			assert_true(strchr(e, '\n')[1] == '\0');
+			free(e);
+		}
+	}
+	digest(after);
+	assert_memory_equal(before, after, 32);
+	{
+		char *x = slurp(exist, NULL);
+
+		assert_string_equal(x, "x");
+		free(x);
+	}
+	/* a mark cleared is gone, and the history says so; set again, it is back */
+	{
+		const char *a1[] = {"mark", A_ARCH, "d01-303", "upper-level", "--clear", BY, NULL};
+		const char *a2[] = {"mark", A_ARCH, "d01-303", "upper-level", BY, NULL};
+		json_t *rec;
+
+		run_ok(TODAY, a1);
+		rec = get_case(303);
+		assert_null(json_object_get(json_object_get(rec, "marks"), "upper-level"));
+		json_decref(rec);
+		run_ok(TODAY, a2);
+		rec = get_case(303);
+		assert_non_null(json_object_get(json_object_get(rec, "marks"), "upper-level"));
+		json_decref(rec);
+	}
+	/* duplicate-of moved to another case moves the back-link */
+	{
+		const char *a1[] = {"mark", A_ARCH, "d01-309", "duplicate-of", "d01-5", BY, NULL};
+		json_t *rec;
+
+		run_ok(TODAY, a1);
+		rec = get_case(2);
+		assert_int_equal(json_array_size(json_object_get(rec, "duplicated_by")), 0);
+		json_decref(rec);
+		rec = get_case(5);
+		assert_string_equal(
+		        json_string_value(json_array_get(json_object_get(rec, "duplicated_by"), 0)),
+		        "d01-309");
+		json_decref(rec);
+	}
+}
+
+/* ---- the access log ------------------------------------------------------------- */
+
+static int
+count_line(void *ctx, const json_t *rec)
+{
+	json_t *counts = ctx;
+	char key[128];
+
+	snprintf(key, sizeof key, "%s|%s", json_string_value(json_object_get(rec, "command")),
+	         json_is_string(json_object_get(rec, "case"))
+	                 ? json_string_value(json_object_get(rec, "case"))
+	                 : "");
+	json_object_set_new(counts, key,
+	                    json_integer(json_integer_value(json_object_get(counts, key)) + 1));
+	return 0;
+}
+
+static void
+test_access_log(void **state)
+{
+	struct archive *a;
+	struct archive_txn *t;
+	json_t *c = json_object();
+
+	(void)state;
+	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_log_foreach(t, count_line, c), ARCHIVE_OK);
+	archive_abort(t);
+	archive_close(a);
+	assert_int_equal(json_integer_value(json_object_get(c, "stage|d01-306")), 4);
+	assert_int_equal(json_integer_value(json_object_get(c, "mark|d01-303")), 3);
+	assert_int_equal(json_integer_value(json_object_get(c, "note|d01-306")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "due (identity check)|d01-310")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "stats|d01-*")), 4);
+	assert_int_equal(json_integer_value(json_object_get(c, "search|*")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "search (match shown)|d01-17")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "forward|d01-304")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "forward|d01-17")), 1);
+	json_decref(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_calendar),
+	        cmocka_unit_test(test_stage_table),
+	        cmocka_unit_test(test_deadline_rules),
+	        cmocka_unit_test(test_quantiles),
+	        cmocka_unit_test(test_seeded_stats),
+	        cmocka_unit_test(test_specials_cli),
+	        cmocka_unit_test(test_due),
+	        cmocka_unit_test(test_list_order),
+	        cmocka_unit_test(test_update_only_status),
+	        cmocka_unit_test(test_search),
+	        cmocka_unit_test(test_forward),
+	        cmocka_unit_test(test_show),
+	        cmocka_unit_test(test_stats_files),
+	        cmocka_unit_test(test_refusals),
+	        cmocka_unit_test(test_access_log),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	cli_json_wipe_on_free(); /* as qingfeng-admin does, so the sanitizers see it too */
+	return cmocka_run_group_tests_name("workflow", tests, group_setup, group_teardown);
+}
