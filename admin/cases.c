@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "admin/cli.h"
+#include "crypto/chain.h"
+#include "crypto/codec.h"
 #include "crypto/envelope.h"
+#include "crypto/sign.h"
 
 static const struct {
 	const char *name;
@@ -178,11 +181,15 @@ seal(uint8_t **env, size_t *len, const uint8_t pk[32], const char *m, size_t mle
 
 int
 cases_reply(struct archive_txn *t, const char *district, uint64_t index,
-            const struct keyfile_public *pub, const char *body, size_t body_len,
+            const struct keyfile_secret *key, const char *body, size_t body_len,
             const struct cases_attachment *atts, size_t natts, const char *by, const char *day,
             uint32_t *n, char *err, size_t errsz)
 {
-	uint8_t reply_pk[32], *env_r = NULL, *env_d = NULL;
+	const struct keyfile_public *pub = &key->pub;
+	uint8_t reply_pk[32], lookup[32], body_hash[32], sig[SIGN_BYTES], *env_r = NULL,
+	                                                                  *env_d = NULL;
+	uint8_t(*att_hashes)[32] = NULL;
+	char sigtxt[CODEC_B64U_BUF(SIGN_BYTES)];
 	size_t len_r = 0, len_d = 0, mlen = 0;
 	json_t *rec = NULL, *m = NULL, *list, *op = NULL;
 	char *mtext = NULL;
@@ -200,7 +207,7 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 		snprintf(err, errsz, "too many attachments (at most %d)", CASES_REPLY_ATT_MAX);
 		return -1;
 	}
-	if (!cli_utf8_valid(body, body_len)) {
+	if (!cli_utf8_valid(body, body_len) || memchr(body, '\0', body_len) != NULL) {
 		snprintf(err, errsz, "the reply's text is not valid UTF-8");
 		return -1;
 	}
@@ -229,6 +236,29 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 			         atts[i].name);
 			goto out;
 		}
+	}
+	/* the district's signature: the reporter can tell the reply is the commission's */
+	if (codec_b64u_decode_exact(lookup, 32,
+	                            json_string_value(json_object_get(rec, "lookup"))) != 0) {
+		snprintf(err, errsz, "the case's lookup is corrupt");
+		goto out;
+	}
+	if (natts > 0 && (att_hashes = calloc(natts, sizeof *att_hashes)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < natts; i++)
+		chain_h256(att_hashes[i], atts[i].data, atts[i].len);
+	chain_h256(body_hash, (const uint8_t *)body, body_len);
+	if (sign_reply(sig, key->sign_sk, district, lookup, status, body_hash,
+	               (const uint8_t(*)[32])att_hashes, natts) != 0) {
+		snprintf(err, errsz, "cannot sign the reply (status \"%s\")", status ? status : "");
+		goto out;
+	}
+	codec_b64u_encode(sigtxt, sizeof sigtxt, sig, sizeof sig);
+	if (json_object_set_new(m, "sig", json_string(sigtxt)) != 0) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
 	}
 	mtext = json_dumps(m, JSON_COMPACT);
 	if (mtext == NULL) {
@@ -293,6 +323,8 @@ out:
 	}
 	free(env_r);
 	free(env_d);
+	free(att_hashes);
+	sodium_memzero(body_hash, sizeof body_hash);
 	json_decref(op);
 	json_decref(m);
 	json_decref(rec);

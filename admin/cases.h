@@ -69,15 +69,16 @@ struct cases_attachment {
 /*
  * Writes a reply to the case: the manifest {"v":1,"kind":"reply","district",
  * "lookup","status":<current status>,"body","attachments":[{"name","type",
- * "size"}]} sealed to the case's reply_pk (queued for the server) and to
- * pub's box_pk (kept for show), recorded as reply n in the case and its
- * history. body must be UTF-8. Returns 0 with *n set, or -1 with a reason
+ * "size"}],"sig"} sealed to the case's reply_pk (queued for the server) and
+ * to the district's own box_pk (kept for show), recorded as reply n in the
+ * case and its history. "sig" is the district's signature (sign_reply in
+ * crypto/sign.h) made with key. body must be UTF-8 without NUL. Returns 0 with *n set, or -1 with a reason
  * in err (no such case, pub of another district, body not UTF-8, too many
  * attachments, larger than CASES_REPLY_SEALED_MAX sealed, sealing or archive
  * failure). The plaintext manifest is wiped.
  */
 int cases_reply(struct archive_txn *t, const char *district, uint64_t index,
-                const struct keyfile_public *pub, const char *body, size_t body_len,
+                const struct keyfile_secret *key, const char *body, size_t body_len,
                 const struct cases_attachment *atts, size_t natts, const char *by, const char *day,
                 uint32_t *n, char *err, size_t errsz);
 

@@ -193,8 +193,10 @@ static const struct cmdinfo ci_reply = {
         1,
         1,
         "reply --archive DIR CASE (--message TEXT | --file F) [--attach F]... [--by NAME]",
-        "Writes a reply, sealed to the reporter (queued for the next update) and to the\n"
-        "district itself (kept so that show can display it). No passphrase is needed."};
+        "Writes a reply, signed with the district's key (so the reporter can tell it\n"
+        "comes from the commission, not from the server) and sealed to the reporter\n"
+        "(queued for the next update) and to the district itself (kept so that show\n"
+        "can display it). Asks for the passphrase."};
 static const struct cmdinfo ci_update = {
         "update",
         COMMON | BIT(O_DISTRICT) | BIT(O_OUT),
@@ -1113,11 +1115,11 @@ commands_reply(int argc, char **argv)
 	struct opts o;
 	struct archive *a = NULL;
 	struct archive_txn *t;
-	struct keyfile_public pub;
+	struct keyfile_secret *key = NULL;
 	struct cases_attachment atts[ATT_CAP];
 	uint8_t *data[ATT_CAP] = {0}, *bodybuf = NULL;
 	char district[CODEC_DISTRICT_BUF], err[ERR_MAX], day[CODEC_DAY_LEN + 1];
-	char who[CLI_NAME_MAX + 1], name[CASES_NAME_BUF], path[ARCHIVE_PATH_MAX];
+	char who[CLI_NAME_MAX + 1], name[CASES_NAME_BUF];
 	const char *body;
 	size_t body_len, i;
 	uint64_t index;
@@ -1172,21 +1174,16 @@ commands_reply(int argc, char **argv)
 	}
 	if (open_archive(&a, o.archive) != 0)
 		goto out;
-	if (key_path_for(a, district, o.key, path) != 0)
+	if (unlock_for(a, district, &o, &key) != 0)
 		goto out;
-	rc = keyfile_load_public(&pub, path);
-	if (rc != KEYFILE_OK) {
-		cli_error("key file %s: %s", path, keyfile_strerror(rc));
-		goto out;
-	}
 	cases_format_name(name, district, index);
 	rc = archive_begin(a, 1, &t);
 	if (rc != ARCHIVE_OK) {
 		cli_error("archive: %s", archive_strerror(rc));
 		goto out;
 	}
-	if (cases_reply(t, district, index, &pub, body, body_len, atts, o.nattach, who, day, &n,
-	                err, sizeof err) != 0) {
+	if (cases_reply(t, district, index, key, body, body_len, atts, o.nattach, who, day, &n, err,
+	                sizeof err) != 0) {
 		archive_abort(t);
 		cli_error("%s", err);
 		goto out;
@@ -1213,6 +1210,7 @@ out:
 			sodium_memzero(data[i], atts[i].len);
 		free(data[i]);
 	}
+	keyfile_secret_free(key);
 	archive_close(a);
 	return ret;
 }

@@ -19,6 +19,7 @@
 #include "crypto/envelope.h"
 #include "crypto/memwipe.h"
 #include "crypto/receipt.h"
+#include "crypto/sign.h"
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/package.h"
@@ -89,15 +90,20 @@ static const char USAGE_SUBMIT[] =
 
 static const char USAGE_STATUS[] =
         "usage: qingfeng-report status --server URL --receipt RECEIPT [--save-dir DIR]\n"
+        "                              [--pin FINGERPRINT]\n"
         "\n"
         "Shows the status of the report the receipt belongs to, whether the district\n"
         "has confirmed receiving everything sent, and the district's replies,\n"
-        "decrypted here. A mistyped receipt is caught before anything is sent.\n"
+        "decrypted here and checked against the district's signature (a reply\n"
+        "without a valid one is flagged and the exit code is 1). A mistyped receipt\n"
+        "is caught before anything is sent.\n"
         "\n"
         "  --server URL       the Qingfeng server: http://host[:port][/prefix]\n"
         "  --receipt RECEIPT  the receipt (dashes, spaces and case do not matter;\n"
         "                     \"-\" reads it from standard input)\n"
         "  --save-dir DIR     save the replies' attachments in DIR (never overwrites)\n"
+        "  --pin FINGERPRINT  refuse replies unless the district's key fingerprint is\n"
+        "                     this one (as published; spaces and case ignored)\n"
         "  --timeout SECONDS  give up on a request after this long without progress\n"
         "                     (default 60)\n"
         "  --help             show this text\n";
@@ -188,6 +194,7 @@ static const struct option STATUS_OPTS[] = {
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"receipt", required_argument, NULL, OPT_RECEIPT},
         {"save-dir", required_argument, NULL, OPT_SAVE_DIR},
+        {"pin", required_argument, NULL, OPT_PIN},
         {NULL, 0, NULL, 0},
 };
 
@@ -988,12 +995,43 @@ fail:
 }
 
 /*
+ * True when the reply manifest m carries the district's signature (its
+ * "sig", crypto/sign.h sign_reply) over district, lookup, status, body and
+ * the attachments opened into ct.
+ */
+static int
+reply_signed(const json_t *m, const struct envelope_contents *ct, const char *district,
+             const uint8_t lookup[32], const char *status, const char *body,
+             const uint8_t district_pk[32])
+{
+	uint8_t sig[SIGN_BYTES], body_hash[32], (*hashes)[32] = NULL;
+	int ok;
+
+	if (district_pk == NULL || status == NULL || body == NULL ||
+	    codec_b64u_decode_exact(sig, sizeof sig,
+	                            json_string_value(json_object_get(m, "sig"))) != 0)
+		return 0;
+	if (ct->natts > 0) {
+		hashes = calloc(ct->natts, sizeof *hashes);
+		if (hashes == NULL)
+			return 0;
+		for (size_t i = 0; i < ct->natts; i++)
+			chain_h256(hashes[i], ct->att[i], ct->att_len[i]);
+	}
+	chain_h256(body_hash, (const uint8_t *)body, strlen(body));
+	ok = sign_reply_verify(sig, district_pk, district, lookup, status, body_hash,
+	                       (const uint8_t(*)[32])hashes, ct->natts) == 0;
+	free(hashes);
+	return ok;
+}
+
+/*
  * Opens and prints one reply. Returns 0, or 1 when it could not be opened, is
  * not a reply to this case, or an attachment could not be saved.
  */
 static int
 show_reply(const struct reporter_io *io, const struct proto_status *s, const struct proto_reply *rp,
-           const struct receipt_keys *k, const char *save_dir)
+           const struct receipt_keys *k, const char *save_dir, const uint8_t district_pk[32])
 {
 	struct envelope_contents ct = {0};
 	const json_t *m, *atts;
@@ -1023,6 +1061,14 @@ show_reply(const struct reporter_io *io, const struct proto_status *s, const str
 		fprintf(io->out, "  is not a reply to this report: ignored\n");
 		result = 1;
 		goto out;
+	}
+	if (reply_signed(m, &ct, district, k->lookup, status, text, district_pk)) {
+		fprintf(io->out, "  Signed by the district: verified (已验证区纪委监委签名)\n");
+	} else {
+		fprintf(io->out, "  WARNING: this reply does NOT carry a valid signature of the "
+		                 "district. It may not come from the commission: do not act on it "
+		                 "(未通过签名验证，请勿轻信)\n");
+		result = 1;
 	}
 	if (status != NULL) {
 		proto_status_label(label, sizeof label, status);
@@ -1120,10 +1166,13 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 	struct receipt_keys *k = NULL;
 	struct client *c = NULL;
 	struct proto_status s;
+	struct proto_info info;
+	const char *pin = NULL;
 	char label[64];
 	int opt, rc = REPORTER_EXIT_ERROR, bad = 0;
 
 	memset(&s, 0, sizeof s);
+	memset(&info, 0, sizeof info);
 	GETOPT_RESET();
 	while ((opt = getopt_long(argc, argv, ":", STATUS_OPTS, NULL)) != -1) {
 		switch (opt) {
@@ -1144,6 +1193,9 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 			break;
 		case OPT_SAVE_DIR:
 			save_dir = optarg;
+			break;
+		case OPT_PIN:
+			pin = optarg;
 			break;
 		default:
 			return bad_option(io, "status", argc, argv, opt);
@@ -1189,8 +1241,21 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 		fprintf(io->out, "Delivery:    not yet confirmed by the district (尚未确认送达)\n");
 	fprintf(io->out, "Follow-ups:  %llu\n", (unsigned long long)s.followups);
 	fprintf(io->out, "Replies:     %zu\n", s.nreplies);
+	if (s.nreplies > 0) {
+		/* replies are checked against the district's own signing key */
+		if (fetch_info(io, c, s.district, &info) != 0)
+			goto out;
+		if (pin != NULL && !proto_pin_matches(pin, info.district.fingerprint)) {
+			say_error(io,
+			          "the server's key for district %s has fingerprint %s, not --pin "
+			          "%s: "
+			          "refusing to trust its replies",
+			          s.district, info.district.fingerprint, pin);
+			goto out;
+		}
+	}
 	for (size_t i = 0; i < s.nreplies; i++)
-		bad |= show_reply(io, &s, &s.replies[i], k, save_dir);
+		bad |= show_reply(io, &s, &s.replies[i], k, save_dir, info.district.sign_pk);
 	fflush(io->out);
 	if (bad) {
 		say_error(io, "some replies could not be read or saved (see above)");

@@ -66,6 +66,7 @@ out=$("$REPORT" status --server "$URL" --receipt "$R1" 2>&1)
 eq "reporter status exit 0" $? 0
 check "reporter sees accepted" sh -c "printf '%s' \"\$1\" | grep -q 'accepted'" _ "$out"
 check "reporter reads the reply" sh -c "printf '%s' \"\$1\" | grep -q 'reply-one'" _ "$out"
+check "reporter verifies the district's signature on it" sh -c "printf '%s' \"\$1\" | grep -q 'Signed by the district: verified'" _ "$out"
 check "reporter sees delivery confirmed" sh -c "printf '%s' \"\$1\" | grep -i 'deliver' | grep -vqi 'not yet'" _ "$out"
 out=$("$REPORT" status --server "$URL" --receipt "$R2" 2>&1)
 check "second report still received" sh -c "printf '%s' \"\$1\" | grep -q 'received'" _ "$out"

@@ -909,8 +909,9 @@ test_commands_and_update(void **state)
 		assert_int_equal(run_quiet(argv), 1);
 	}
 	{
-		const char *argv[] = {"reply", "--archive", f->archive, "d01-1", "--file",
-		                      body,    "--attach",  att,        NULL};
+		const char *argv[] = {
+		        "reply",    "--archive", f->archive,          "d01-1",     "--file", body,
+		        "--attach", att,         "--passphrase-file", f->passpath, NULL};
 		assert_int_equal(run_quiet(argv), 0);
 	}
 	{
@@ -1059,9 +1060,9 @@ test_update_library(void **state)
 	assert_int_equal(ingest_ok(f), 1);
 	assert_int_equal(archive_open(&a, f->archive, 0), ARCHIVE_OK);
 	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
-	assert_int_equal(cases_reply(t, "d01", 1, &f->key->pub, "好", 3, NULL, 0, "me", DAY, &n,
-	                             err, sizeof err),
-	                 0);
+	assert_int_equal(
+	        cases_reply(t, "d01", 1, f->key, "好", 3, NULL, 0, "me", DAY, &n, err, sizeof err),
+	        0);
 	assert_int_equal(n, 1);
 	/* a reply too large for the server is refused */
 	{
@@ -1071,15 +1072,15 @@ test_update_library(void **state)
 
 		assert_non_null(data);
 		big.data = data;
-		assert_int_equal(cases_reply(t, "d01", 1, &f->key->pub, "大", 3, &big, 1, "me", DAY,
-		                             &n, err, sizeof err),
+		assert_int_equal(cases_reply(t, "d01", 1, f->key, "大", 3, &big, 1, "me", DAY, &n,
+		                             err, sizeof err),
 		                 -1);
 		assert_non_null(strstr(err, "at most"));
 		free(data);
 	}
 	/* a body that is not UTF-8 is refused */
-	assert_int_equal(cases_reply(t, "d01", 1, &f->key->pub, "\xff", 1, NULL, 0, "me", DAY, &n,
-	                             err, sizeof err),
+	assert_int_equal(cases_reply(t, "d01", 1, f->key, "\xff", 1, NULL, 0, "me", DAY, &n, err,
+	                             sizeof err),
 	                 -1);
 	assert_int_equal(archive_commit(t), ARCHIVE_OK);
 	snprintf(path, sizeof path, "%s/u.qfu", f->dir);

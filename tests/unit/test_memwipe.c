@@ -49,8 +49,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_realloc_keeps_contents),
-		cmocka_unit_test(test_jansson),
+	        cmocka_unit_test(test_realloc_keeps_contents),
+	        cmocka_unit_test(test_jansson),
 	};
 
 	if (sodium_init() < 0)

@@ -569,6 +569,7 @@ struct tsrv {
 	const char *fail_code; /* ... and this error code */
 	int expire_first;      /* answer the first POST with pow_expired */
 	int bad_sig, bad_hash, bad_district, hang_info, hang_reports, forged_reply;
+	int unsigned_reply; /* a reply without the district's signature */
 	/* state */
 	uint64_t next_index;
 	uint8_t chain[32];
@@ -794,6 +795,19 @@ make_reply(struct tsrv *s, uint64_t seq, const uint8_t lookup[32])
 	              "您的举报已受理。\n\x1b[2J请耐心等待。", "attachments", "name",
 	              "../../.profile", "type", "text/plain", "size", (int)(sizeof att - 1));
 	assert_non_null(m);
+	if (!s->unsigned_reply) {
+		const char *body = json_string_value(json_object_get(m, "body"));
+		uint8_t bh[32], ah[1][32], sig[64];
+		char sigtxt[CODEC_B64U_BUF(64)];
+
+		chain_h256(bh, (const uint8_t *)body, strlen(body));
+		chain_h256(ah[0], blob.data, blob.len);
+		assert_int_equal(sign_reply(sig, s->district->sign_sk, "d01", lookup, "accepted",
+		                            bh, (const uint8_t(*)[32])ah, 1),
+		                 0);
+		codec_b64u_encode(sigtxt, sizeof sigtxt, sig, sizeof sig);
+		json_object_set_new(m, "sig", json_string(sigtxt));
+	}
 	mt = json_dumps(m, JSON_COMPACT);
 	assert_int_equal(envelope_seal_buffer(&env, &envlen, s->reply_pk, mt, strlen(mt), &blob, 1),
 	                 ENVELOPE_OK);
@@ -1344,6 +1358,24 @@ test_flow_errors(void **state)
 
 	/* a reply that belongs to another case is flagged */
 	submit_ok(s, dir, receipt);
+	/* a reply without the district's signature is flagged, exit 1 */
+	s->unsigned_reply = 1;
+	r = run_cmd(s, NULL, "status", "--server", s->url, "--receipt", receipt, NULL);
+	assert_int_equal(r.rc, 1);
+	assert_non_null(strstr(r.out, "does NOT carry a valid signature"));
+	run_free(&r);
+	s->unsigned_reply = 0;
+	/* with the district's signature and the right --pin it is accepted */
+	r = run_cmd(s, NULL, "status", "--server", s->url, "--receipt", receipt, "--pin",
+	            s->district->pub.fingerprint, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "Signed by the district: verified"));
+	run_free(&r);
+	/* a wrong --pin refuses the replies */
+	r = run_cmd(s, NULL, "status", "--server", s->url, "--receipt", receipt, "--pin",
+	            "0000 0000 0000 0000 0000 0000 0000 0000", NULL);
+	assert_int_equal(r.rc, 1);
+	run_free(&r);
 	s->forged_reply = 1;
 	r = run_cmd(s, NULL, "status", "--server", s->url, "--receipt", receipt, NULL);
 	assert_int_equal(r.rc, 1);

@@ -308,7 +308,7 @@ reply_at(struct archive_txn *t, uint64_t index, long day)
 	uint32_t n;
 
 	day_str(d, day);
-	if (cases_reply(t, "d01", index, &F->key->pub, "答复", 6, NULL, 0, "seed", d, &n, err,
+	if (cases_reply(t, "d01", index, F->key, "答复", 6, NULL, 0, "seed", d, &n, err,
 	                sizeof err) != 0)
 		fail_msg("reply to %llu: %s", (unsigned long long)index, err);
 }
@@ -1051,7 +1051,9 @@ test_specials_cli(void **state)
 		                    "受理意见：属实可能性大",
 		                    NULL};
 		run_ok("2026-03-03", a5);
-		const char *a6[] = {"reply", A_ARCH, "d01-306", "--message", "已受理", NULL};
+		const char *a6[] = {"reply",     A_ARCH,   "d01-306",
+		                    "--message", "已受理", "--passphrase-file",
+		                    F->passpath, NULL};
 		run_ok("2026-03-04", a6);
 		const char *a7[] = {"mark",          A_ARCH,   "d01-302", "escalation", "raise",
 		                    "--approved-by", "李书记", BY,        NULL};
@@ -1060,7 +1062,9 @@ test_specials_cli(void **state)
 		run_ok("2026-03-06", a8);
 		const char *a9[] = {"stage", A_ARCH, "d01-304", "inquiry", BY, NULL};
 		run_ok("2026-03-10", a9);
-		const char *a10[] = {"reply", A_ARCH, "d01-304", "--message", "正在办理", NULL};
+		const char *a10[] = {"reply",     A_ARCH,     "d01-304",
+		                     "--message", "正在办理", "--passphrase-file",
+		                     F->passpath, NULL};
 		run_ok("2026-03-11", a10);
 		const char *a11[] = {"mark",         A_ARCH, "d01-305", "realname",
 		                     "impersonated", BY,     NULL};
@@ -1072,9 +1076,13 @@ test_specials_cli(void **state)
 		out = out_text();
 		assert_non_null(strstr(out, "stays received"));
 		free(out);
-		const char *a14[] = {"reply", A_ARCH, "d01-307", "--message", "收到", NULL};
+		const char *a14[] = {"reply",     A_ARCH, "d01-307",
+		                     "--message", "收到", "--passphrase-file",
+		                     F->passpath, NULL};
 		run_ok("2026-03-23", a14);
-		const char *a15[] = {"reply", A_ARCH, "d01-306", "--message", "办结结果", NULL};
+		const char *a15[] = {"reply",     A_ARCH,     "d01-306",
+		                     "--message", "办结结果", "--passphrase-file",
+		                     F->passpath, NULL};
 		run_ok("2026-03-25", a15);
 		const char *a16[] = {"mark", A_ARCH, "d01-306", "finding", "mistaken", BY, NULL};
 		run_ok("2026-03-26", a16);
@@ -1092,7 +1100,9 @@ test_specials_cli(void **state)
 		run_ok("2026-04-08", a22);
 		const char *a23[] = {"status", A_ARCH, "d01-310", "accepted", BY, NULL};
 		run_ok("2026-04-09", a23);
-		const char *a24[] = {"reply", A_ARCH, "d01-310", "--message", "已受理", NULL};
+		const char *a24[] = {"reply",     A_ARCH,   "d01-310",
+		                     "--message", "已受理", "--passphrase-file",
+		                     F->passpath, NULL};
 		run_ok("2026-04-09", a24);
 		const char *a25[] = {"note", A_ARCH, "d01-306", "--message", "约谈记录 ZebraNote",
 		                     BY,     NULL};

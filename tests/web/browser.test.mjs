@@ -237,6 +237,8 @@ test('reply and import: the status page shows status, delivery and the decrypted
 	assert.match(await page.textContent('#st-delivered'), /已确认送达/);
 	assert.equal(await page.textContent('.reply .reply-body'), state.reply);
 	assert.equal(await page.$('.reply .reply-body i'), null, 'reply text is never parsed as HTML');
+	assert.ok(await page.$('.reply .signed'), 'the district signature on the reply verifies');
+	assert.equal(await page.$('.reply .unsigned'), null, 'no unsigned-reply warning');
 	await check(page, 'status-zh');
 });
 

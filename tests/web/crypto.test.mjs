@@ -220,3 +220,20 @@ test('b64u decoding is strict', () => {
 		assert.throws(() => qf.fromB64u(bad), { code: 'bad_b64u' }, bad);
 	assert.throws(() => qf.fromB64u('AAE', 3));
 });
+
+test('reply signatures made by the C side verify; altered ones do not', () => {
+	const f = JSON.parse(readFileSync(new URL('./fixtures/reply-sig.json', import.meta.url)));
+	const pk = qf.fromB64u(f.sign_pk, 32);
+	const lookup = qf.fromB64u(f.lookup, 32);
+	const atts = f.attachments.map((a) => qf.fromB64u(a));
+	assert.equal(qf.replyVerify(f.manifest, atts, lookup, pk), true);
+	assert.equal(qf.replyVerify({ ...f.manifest, body: f.manifest.body + ' ' }, atts, lookup, pk), false);
+	assert.equal(qf.replyVerify({ ...f.manifest, status: 'concluded' }, atts, lookup, pk), false);
+	assert.equal(qf.replyVerify({ ...f.manifest, district: 'd02' }, atts, lookup, pk), false);
+	assert.equal(qf.replyVerify(f.manifest, [], lookup, pk), false);
+	assert.equal(qf.replyVerify(f.manifest, atts, new Uint8Array(32), pk), false);
+	assert.equal(qf.replyVerify(f.manifest, atts, lookup, new Uint8Array(32)), false);
+	const { sig, ...unsigned } = f.manifest;
+	assert.equal(qf.replyVerify(unsigned, atts, lookup, pk), false);
+	assert.ok(sig);
+});

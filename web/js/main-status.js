@@ -3,7 +3,7 @@
 // status in words, delivery confirmation, the replies decrypted here with
 // the receipt's reply key, and a follow-up (补充材料 / 异议) with
 // attachments, sealed and sent like a report.
-import { ready, receiptParse, receiptDerive, envelopeOpen, fromB64u, b64u, manifestFollowup, sealedSize, unpaddedLength, utf8, keysWipe, QfError } from './qf-crypto.js';
+import { ready, receiptParse, receiptDerive, envelopeOpen, replyVerify, fromB64u, b64u, manifestFollowup, sealedSize, unpaddedLength, utf8, keysWipe, QfError } from './qf-crypto.js';
 import { info as getInfo, request, answerError } from './api.js';
 import { FilePicker } from './files.js';
 import { send } from './send.js';
@@ -37,6 +37,9 @@ function safeName(n) {
 	return base && !base.startsWith('.') ? base : 'attachment';
 }
 
+// The district's signing key, from /api/v1/info with its fingerprint recomputed.
+let SIGN_PK = null;
+
 function renderReply(r) {
 	const art = el('article', { class: 'reply' }, el('h3', { text: t('reply_n', { n: r.seq, day: r.day }) }));
 	let o;
@@ -50,6 +53,10 @@ function renderReply(r) {
 		return art;
 	}
 	const m = o.manifest;
+	if (SIGN_PK && replyVerify(m, o.attachments, KEYS.lookup, SIGN_PK))
+		art.append(el('p', { class: 'hint signed', text: t('reply_signed') }));
+	else
+		art.append(el('p', { class: 'error unsigned', text: t('reply_unsigned') }));
 	if (typeof m.status === 'string') art.append(el('p', { class: 'hint', text: t('reply_status', { status: statusLabel(m.status) }) }));
 	art.append(el('div', { class: 'reply-body', text: typeof m.body === 'string' ? m.body : '' }));
 	(m.attachments || []).forEach((a, i) => {
@@ -102,7 +109,15 @@ async function onStatus(e) {
 	if (KEYS) keysWipe(KEYS);
 	KEYS = receiptDerive(canon);
 	try {
-		render(await fetchStatus());
+		const j = await fetchStatus();
+		SIGN_PK = null;
+		if (j.replies.length > 0) {
+			// replies are checked against the district's own signing key
+			if (!INFO) INFO = await getInfo();
+			const d = INFO.districts.find((x) => x.id === j.district);
+			if (d) SIGN_PK = d.signPk;
+		}
+		render(j);
 		$('#status-view').focus();
 	} catch (ex) {
 		show($('#status-view'), false);

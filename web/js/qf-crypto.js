@@ -549,4 +549,31 @@ export function receiptVerify(answer, serverSignPk, district, envelopeHash) {
 	return { district: r.district, index: r.index, day: r.day, envelopeHash: eh, chain };
 }
 
+// The district's signature on a reply (crypto/sign.h sign_reply; a Qingfeng
+// addition to DESIGN §10): "qingfeng-reply-v1" || lp(district) || lookup ||
+// lp(status) || H256(body) || H256(H256(att 1) || ... || H256(att n)).
+// Returns true only when the manifest's "sig" verifies with signPk.
+export function replyVerify(manifest, attachments, lookup, signPk) {
+	const m = manifest;
+	if (!m || typeof m.sig !== 'string' || typeof m.status !== 'string' ||
+	    typeof m.body !== 'string' || !districtValid(m.district) || utf8(m.status).length > 32)
+		return false;
+	let sig;
+	try {
+		sig = fromB64u(m.sig, 64);
+	} catch (e) {
+		return false;
+	}
+	const atts = h256(concat((attachments || []).map((a) => h256(a))));
+	const msg = concat([
+		utf8('qingfeng-reply-v1'),
+		lp(m.district),
+		lookup,
+		lp(m.status),
+		h256(utf8(m.body)),
+		atts,
+	]);
+	return sodium.crypto_sign_verify_detached(sig, msg, signPk);
+}
+
 export { sodium };
