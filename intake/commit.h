@@ -36,8 +36,8 @@ void commit_report(struct server *s, struct evhttp_request *req, const struct st
                    uint8_t *envelope);
 
 /* Queues a follow-up for req, as commit_report. The auth copy is wiped after use. */
-void commit_followup(struct server *s, struct evhttp_request *req,
-                     const struct store_followup *in, uint8_t *envelope);
+void commit_followup(struct server *s, struct evhttp_request *req, const struct store_followup *in,
+                     uint8_t *envelope);
 
 /* Commits and answers what is queued now. Cannot fail (failures become answers). */
 void commit_flush(struct server *s);
