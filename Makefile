@@ -160,7 +160,7 @@ run: $(BINS) $(WEB_STAMP)
 bench-crypto: $(B)/bench/bench_crypto
 	$(B)/bench/bench_crypto
 
-bench: bench-crypto
+
 
 SRC_ALL = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
 format:

@@ -27,7 +27,7 @@ case "${1:-test}" in
 build) want="$build $web_build" ;;
 test) want="$build $web_build $test_extra $web_test" ;;
 deploy) want="$build $web_build $test_extra $web_test $deploy_extra" ;;
-all) want="$build $web_build $test_extra $web_test clang clang-tidy cppcheck clang-format lmdb-utils $deploy_extra wrk linux-perf" ;;
+all) want="$build $web_build $test_extra $web_test clang libclang-rt-14-dev clang-tidy cppcheck clang-format lmdb-utils $deploy_extra wrk linux-perf valgrind slowhttptest" ;;
 *)
 	echo "usage: deploy/deps.sh [build|test|deploy|all]" >&2
 	exit 2

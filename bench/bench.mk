@@ -1,0 +1,13 @@
+# Benchmarks (never part of `make test`): `make bench` runs bench/run.sh, the
+# whole harness (bare evhttp vs qingfeng-intake under wrk, the offline side,
+# memory, a perf profile), in under 10 minutes; it writes bench/results/ and
+# the table in docs/benchmarks.md. See docs/benchmarks.md for the knobs.
+BENCH_TOOLS := $(B)/bench/bare $(B)/bench/qfbench $(B)/bench/bench_crypto
+
+.PHONY: bench-all bench-tools
+bench-tools: $(B)/bin/qingfeng-intake $(B)/bin/qingfeng-admin $(BENCH_TOOLS)
+
+bench-all: bench-tools
+	@B=$(B) sh bench/run.sh
+
+bench: bench-all
