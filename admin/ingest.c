@@ -344,26 +344,77 @@ open_envelope(const struct keyfile_secret *key, const uint8_t *env, size_t len,
 }
 
 /* The lookups of reports in this bundle (for follow-ups that come later in it). */
+/*
+ * The lookups of the reports in this bundle, with an open-addressing index
+ * keyed by SipHash under a random key, so a bundle crafted with colliding
+ * lookups cannot make ingest quadratic.
+ */
 struct lookups {
 	uint8_t (*l)[32];
 	uint64_t *index;
 	size_t n, cap;
+	size_t *slot; /* 1 + position in l, 0 when empty */
+	size_t nslot;
+	uint8_t key[crypto_shorthash_KEYBYTES];
 };
+
+static size_t
+lookups_hash(const struct lookups *ls, const uint8_t lookup[32])
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	uint64_t x;
+
+	crypto_shorthash(h, lookup, 32, ls->key);
+	memcpy(&x, h, sizeof x);
+	return (size_t)(x % ls->nslot);
+}
 
 static int
 lookups_find(const struct lookups *ls, const uint8_t lookup[32], uint64_t *index)
 {
-	for (size_t i = 0; i < ls->n; i++)
-		if (memcmp(ls->l[i], lookup, 32) == 0) {
-			*index = ls->index[i];
+	if (ls->nslot == 0)
+		return 0;
+	for (size_t i = lookups_hash(ls, lookup);; i = (i + 1) % ls->nslot) {
+		size_t p = ls->slot[i];
+
+		if (p == 0)
+			return 0;
+		if (memcmp(ls->l[p - 1], lookup, 32) == 0) {
+			*index = ls->index[p - 1];
 			return 1;
 		}
+	}
+}
+
+/* Rebuilds the index with room for twice the entries. Returns 0 or -1. */
+static int
+lookups_rehash(struct lookups *ls)
+{
+	size_t n = ls->nslot ? ls->nslot * 2 : 256;
+	size_t *slot = calloc(n, sizeof *slot);
+
+	if (slot == NULL)
+		return -1;
+	if (ls->nslot == 0)
+		randombytes_buf(ls->key, sizeof ls->key);
+	free(ls->slot);
+	ls->slot = slot;
+	ls->nslot = n;
+	for (size_t p = 0; p < ls->n; p++) {
+		size_t i = lookups_hash(ls, ls->l[p]);
+
+		while (ls->slot[i] != 0)
+			i = (i + 1) % ls->nslot;
+		ls->slot[i] = p + 1;
+	}
 	return 0;
 }
 
 static int
 lookups_add(struct lookups *ls, const uint8_t lookup[32], uint64_t index)
 {
+	size_t i;
+
 	if (ls->n == ls->cap) {
 		size_t ncap = ls->cap ? ls->cap * 2 : 64;
 		uint8_t(*nl)[32] = realloc(ls->l, ncap * 32);
@@ -380,6 +431,12 @@ lookups_add(struct lookups *ls, const uint8_t lookup[32], uint64_t index)
 	}
 	memcpy(ls->l[ls->n], lookup, 32);
 	ls->index[ls->n++] = index;
+	if (ls->n * 2 > ls->nslot)
+		return lookups_rehash(ls); /* places the new entry too */
+	i = lookups_hash(ls, lookup);
+	while (ls->slot[i] != 0)
+		i = (i + 1) % ls->nslot;
+	ls->slot[i] = ls->n;
 	return 0;
 }
 
@@ -908,6 +965,7 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		free(run.p.text);
 		free(run.p.bad);
 		free(run.ls.l);
+		free(run.ls.slot);
 		free(run.ls.index);
 		free(run.seen);
 		free(run.miss);
@@ -949,6 +1007,7 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		         res->server_fp);
 
 	free(run.ls.l);
+	free(run.ls.slot);
 	free(run.ls.index);
 	free(run.seen);
 	free(run.miss);
@@ -995,6 +1054,7 @@ failed:
 	free(run.p.text);
 	free(run.p.bad);
 	free(run.ls.l);
+	free(run.ls.slot);
 	free(run.ls.index);
 	free(run.seen);
 	free(run.miss);

@@ -107,7 +107,7 @@ read_line(struct bundle_reader *r, size_t *len)
 	int c;
 
 	for (;;) {
-		c = getc(r->f);
+		c = getc_unlocked(r->f);
 		if (c == EOF)
 			break;
 		if (n + 2 > r->cap) {
