@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "crypto/codec.h"
@@ -136,6 +137,22 @@ store_adopt(struct store *s)
 	return mdb_env_set_mapsize(s->env, 0) == 0 ? 0 : STORE_ERR_IO;
 }
 
+/*
+ * True when the file system holding the environment has less than 64 MiB
+ * (the largest group commit) left for us: a write that failed with EIO
+ * there most likely ran out of space.
+ */
+static int
+disk_nearly_full(struct store *s)
+{
+	const char *path = NULL;
+	struct statvfs v;
+
+	if (mdb_env_get_path(s->env, &path) != 0 || path == NULL || statvfs(path, &v) != 0)
+		return 0;
+	return (uint64_t)v.f_bavail * v.f_frsize < (64u << 20);
+}
+
 int
 store_txn_write(struct store *s, store_txn_fn fn, void *ctx)
 {
@@ -160,6 +177,8 @@ store_txn_write(struct store *s, store_txn_fn fn, void *ctx)
 				return rc;
 			continue;
 		}
+		if (rc == EIO && disk_nearly_full(s))
+			return STORE_ERR_FULL; /* LMDB turns a short write on a full disk into EIO */
 		return store_map_rc(rc);
 	}
 	return STORE_ERR_IO;
