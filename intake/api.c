@@ -422,6 +422,7 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	const char *prefix = "/api/v1/log/";
 
+	server_conn_served(s, req);
 	if (path == NULL) {
 		http_reply_error(req, 400, "bad_request", "malformed request");
 		return;

@@ -1,7 +1,6 @@
 /* server: see server.h. */
 #include "intake/server.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -12,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -161,63 +161,129 @@ server_close(struct server *s)
 /* ---- connection accounting -------------------------------------------- */
 
 /*
- * Open connections are counted as the process's open descriptors beyond
- * those it had before listening. libevent 2.1 offers no hook when an
- * incoming connection is freed, so the count is read from /proc/self/fd on
- * every accept and, while the listener is paused, on a short timer.
+ * Every connection's bufferevent is registered when evhttp asks for it, with
+ * a reference of ours so its memory outlives evhttp's use; evhttp clears its
+ * callbacks when it frees the connection, which is how the sweep (on every
+ * accept and on a 200 ms timer) learns that it is gone and lets it go.
+ * At max_connections the oldest connection that has not yet delivered a
+ * whole request (a slowloris or slow-body client, or a very slow upload) is
+ * shut down to make room; at twice that the listener pauses as a backstop.
  */
-static unsigned
-open_fds(void)
+static void
+sweep(struct server *s)
 {
-	DIR *d = opendir("/proc/self/fd");
-	unsigned n = 0;
+	unsigned keep = 0;
 
-	if (d == NULL)
-		return 0;
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n > 3 ? n - 3 : 0; /* ".", ".." and the directory itself */
+	for (unsigned i = 0; i < s->nconns; i++) {
+		struct server_conn *c = &s->conns[i];
+		bufferevent_data_cb r = NULL, w = NULL;
+		bufferevent_event_cb e = NULL;
+		void *arg = NULL;
+
+		bufferevent_getcb(c->bev, &r, &w, &e, &arg);
+		if (r == NULL && e == NULL) {
+			bufferevent_decref(c->bev); /* evhttp let it go: so do we */
+			continue;
+		}
+		s->conns[keep++] = *c;
+	}
+	s->nconns = keep;
+	s->live = keep;
+}
+
+static void
+evict_one(struct server *s)
+{
+	for (unsigned i = 0; i < s->nconns; i++) {
+		struct server_conn *c = &s->conns[i];
+		evutil_socket_t fd;
+
+		if (c->served)
+			continue;
+		c->served = 2; /* evicted: not chosen again */
+		fd = bufferevent_getfd(c->bev);
+		if (fd >= 0)
+			shutdown(fd, SHUT_RDWR); /* evhttp sees the end and frees it */
+		return;
+	}
 }
 
 static void
 update_listener(struct server *s)
 {
 	struct evconnlistener *l = s->sock ? evhttp_bound_socket_get_listener(s->sock) : NULL;
-	struct timeval again = {0, 200000};
-	unsigned fds = open_fds();
+	unsigned hard = s->cfg.max_connections * 2;
 
-	s->live = fds > s->base_fds ? fds - s->base_fds : 0;
 	if (l == NULL)
 		return;
-	if (!s->paused && s->live >= s->cfg.max_connections) {
+	if (!s->paused && s->nconns >= hard) {
 		evconnlistener_disable(l);
 		s->paused = 1;
-		event_add(s->ev_resume, &again);
-	} else if (s->paused && s->live < s->cfg.max_connections) {
+	} else if (s->paused && s->nconns < hard) {
 		evconnlistener_enable(l);
 		s->paused = 0;
-	} else if (s->paused) {
-		event_add(s->ev_resume, &again);
 	}
 }
 
 static void
 on_resume(evutil_socket_t fd, short what, void *arg)
 {
+	struct server *s = arg;
+
 	(void)fd;
 	(void)what;
-	update_listener(arg);
+	sweep(s);
+	update_listener(s);
 }
 
-/* Called by evhttp for each accepted connection: counts, and pauses at the cap. */
+/* Called by evhttp for each accepted connection. */
 static struct bufferevent *
 conn_new(struct event_base *base, void *arg)
 {
 	struct server *s = arg;
+	struct bufferevent *bev;
 
+	sweep(s);
+	if (s->nconns >= s->cfg.max_connections)
+		evict_one(s);
+	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		return NULL;
+	if (s->nconns < s->capconns) {
+		bufferevent_incref(bev);
+		s->conns[s->nconns].bev = bev;
+		s->conns[s->nconns].served = 0;
+		s->nconns++;
+		s->live = s->nconns;
+	}
 	update_listener(s);
-	return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	return bev;
+}
+
+void
+server_conn_served(struct server *s, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+
+	for (unsigned i = s->nconns; bev != NULL && i > 0; i--) {
+		if (s->conns[i - 1].bev == bev) {
+			if (s->conns[i - 1].served == 0)
+				s->conns[i - 1].served = 1;
+			return;
+		}
+	}
+}
+
+/* Drops our references once evhttp is gone. */
+static void
+conns_free(struct server *s)
+{
+	for (unsigned i = 0; i < s->nconns; i++)
+		bufferevent_decref(s->conns[i].bev);
+	s->nconns = 0;
+	free(s->conns);
+	s->conns = NULL;
 }
 
 /* ---- signals and housekeeping ----------------------------------------- */
@@ -253,7 +319,7 @@ on_drain(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	update_listener(s);
+	sweep(s);
 	if (s->live == 0)
 		event_base_loopexit(s->base, NULL);
 	else
@@ -342,6 +408,7 @@ server_run(const char *dir, const char *listen)
 {
 	struct server *s = calloc(1, sizeof *s);
 	struct timeval tick = {60, 0};
+	struct timeval sweep_every = {0, 200000};
 	char host[128];
 	unsigned short port;
 	int rc = -1;
@@ -385,9 +452,13 @@ server_run(const char *dir, const char *listen)
 		goto out;
 	}
 	evhttp_set_gencb(s->http, api_dispatch, s);
-	s->base_fds = open_fds();
+	s->capconns = s->cfg.max_connections * 2;
+	s->conns = calloc(s->capconns, sizeof *s->conns);
+	if (s->conns == NULL) {
+		fprintf(stderr, "qingfeng-intake: out of memory\n");
+		goto out;
+	}
 	s->sock = evhttp_bind_socket_with_handle(s->http, host, port);
-	s->base_fds++; /* the listening socket */
 	if (s->sock == NULL) {
 		fprintf(stderr, "qingfeng-intake: cannot listen on %s: %s\n", s->cfg.listen,
 		        strerror(errno));
@@ -397,11 +468,12 @@ server_run(const char *dir, const char *listen)
 	s->ev_int = evsignal_new(s->base, SIGINT, on_stop, s);
 	s->ev_hup = evsignal_new(s->base, SIGHUP, on_reload, s);
 	s->ev_tick = event_new(s->base, -1, EV_PERSIST, on_tick, s);
-	s->ev_resume = evtimer_new(s->base, on_resume, s);
+	s->ev_resume = event_new(s->base, -1, EV_PERSIST, on_resume, s);
 	s->ev_drain = evtimer_new(s->base, on_drain, s);
 	if (!s->ev_term || !s->ev_int || !s->ev_hup || !s->ev_tick || !s->ev_resume ||
 	    !s->ev_drain || evsignal_add(s->ev_term, NULL) || evsignal_add(s->ev_int, NULL) ||
-	    evsignal_add(s->ev_hup, NULL) || event_add(s->ev_tick, &tick)) {
+	    evsignal_add(s->ev_hup, NULL) || event_add(s->ev_tick, &tick) ||
+	    event_add(s->ev_resume, &sweep_every)) {
 		fprintf(stderr, "qingfeng-intake: cannot set up signals\n");
 		goto out;
 	}
@@ -426,6 +498,7 @@ out:
 	commit_free(s); /* answers and frees what is still queued, before evhttp goes */
 	if (s->http)
 		evhttp_free(s->http);
+	conns_free(s);
 	if (s->base)
 		event_base_free(s->base);
 	server_close(s);

@@ -20,6 +20,12 @@
 
 #define SERVER_VERSION "0.1.0"
 
+/* A connection as the server tracks it (see server.c, connection accounting). */
+struct server_conn {
+	struct bufferevent *bev;
+	int served; /* 1: delivered a whole request; 2: evicted */
+};
+
 struct server {
 	struct event_base *base;
 	struct evhttp *http;
@@ -36,8 +42,9 @@ struct server {
 	char *info_json;             /* cached /api/v1/info answer */
 	size_t max_body;             /* largest JSON body accepted */
 	unsigned live;               /* open connections, as last counted */
-	unsigned base_fds;           /* descriptors open before listening */
-	int paused;                  /* listener paused at max_connections */
+	struct server_conn *conns;   /* every connection evhttp holds, oldest first */
+	unsigned nconns, capconns;
+	int paused; /* listener paused at max_connections */
 	int stopping;
 	int warned_full; /* logged "storage 80% full" already */
 };
@@ -55,6 +62,12 @@ int server_run(const char *dir, const char *listen);
  * Cannot fail (falls back to UTC).
  */
 void server_today(const struct config *c, char out[CODEC_DAY_LEN + 1]);
+
+/*
+ * Marks req's connection as one that delivered a whole request, so it is
+ * not evicted to make room at max_connections. Cannot fail.
+ */
+void server_conn_served(struct server *s, struct evhttp_request *req);
 
 /* Rebuilds the cached /api/v1/info answer. Returns 0, or -1 when memory runs out. */
 int server_build_info(struct server *s);
