@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <malloc.h>
 #include <pwd.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -37,21 +36,6 @@ cli_warn(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-static void
-wiping_free(void *p)
-{
-	if (p == NULL)
-		return;
-	sodium_memzero(p, malloc_usable_size(p));
-	free(p);
-}
-
-void
-cli_json_wipe_on_free(void)
-{
-	json_set_alloc_funcs(malloc, wiping_free);
 }
 
 int

@@ -1,6 +1,6 @@
 /*
  * cli: what every qingfeng-admin command shares at its edge: the one-line
- * error message and warnings, wiping what Jansson frees, the calendar day of "today" (DESIGN.md §4; QF_TODAY,
+ * error message and warnings, the calendar day of "today" (DESIGN.md §4; QF_TODAY,
  * --day-offset, QF_DAY_OFFSET), the name recorded as "who" in histories and
  * the access log, printing untrusted text safely on a terminal, reading
  * small files whole, and progress lines on a terminal.
@@ -29,15 +29,6 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints "qingfeng-admin: warning: " fmt and a newline to stderr. Cannot fail. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/*
- * Makes Jansson wipe every block it frees (sodium_memzero over
- * malloc_usable_size), so that decrypted manifests parsed into Jansson
- * values do not linger in freed heap memory. Must be called before any
- * Jansson value exists; strings Jansson hands out (json_dumps) are still
- * freed with free() and wiped by whoever held secrets in them. Cannot fail.
- */
-void cli_json_wipe_on_free(void);
 
 /*
  * Writes today's day into out: $QF_TODAY when set (it must be a valid day),

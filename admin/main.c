@@ -5,6 +5,7 @@
 
 #include "admin/cli.h"
 #include "admin/commands.h"
+#include "crypto/memwipe.h"
 
 int
 main(int argc, char **argv)
@@ -13,7 +14,7 @@ main(int argc, char **argv)
 		cli_error("cannot initialise libsodium");
 		return CLI_EXIT_USER;
 	}
-	cli_json_wipe_on_free(); /* before any Jansson value exists */
+	memwipe_jansson(); /* before any Jansson value exists: freed text is wiped */
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	                  strcmp(argv[1], "help") == 0)) {
 		commands_usage_all(stdout);
