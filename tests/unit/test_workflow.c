@@ -44,6 +44,7 @@
 #include "admin/view.h"
 #include "admin/workdays.h"
 #include "admin/workflow.h"
+#include "crypto/memwipe.h"
 #include "crypto/bundle.h"
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
@@ -2084,6 +2085,6 @@ main(void)
 
 	if (sodium_init() < 0)
 		return 1;
-	cli_json_wipe_on_free(); /* as qingfeng-admin does, so the sanitizers see it too */
+	memwipe_jansson(); /* as qingfeng-admin does, so the sanitizers see it too */
 	return cmocka_run_group_tests_name("workflow", tests, group_setup, group_teardown);
 }
