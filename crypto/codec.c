@@ -41,6 +41,17 @@ codec_b64u_decode(uint8_t *out, size_t outsz, size_t *outlen, const char *txt, s
 	*outlen = 0;
 	if (txt == NULL)
 		return -1;
+	/*
+	 * libsodium 1.0.18 maps some bytes >= 0x80 to symbols (e.g. "\xc3\xa9"
+	 * decodes like "__"), so the alphabet is checked first.
+	 */
+	for (size_t i = 0; i < txtlen; i++) {
+		unsigned char c = (unsigned char)txt[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return -1;
+	}
 	/* libsodium rejects non-zero trailing bits and a dangling symbol. */
 	if (sodium_base642bin(out, outsz, txt, txtlen, NULL, &n, &end, B64U_VARIANT) != 0)
 		return -1;

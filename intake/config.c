@@ -139,12 +139,14 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 				}
 			}
 		} else {
+			fail(err, errsz, path, "unknown key", key); /* key lives in root */
 			json_decref(root);
-			return fail(err, errsz, path, "unknown key", key);
+			return -1;
 		}
 		if (bad) {
+			fail(err, errsz, path, "bad value for", key);
 			json_decref(root);
-			return fail(err, errsz, path, "bad value for", key);
+			return -1;
 		}
 	}
 	json_decref(root);

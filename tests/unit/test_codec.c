@@ -47,6 +47,18 @@ test_b64u_rejects(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(codec_b64u_decode(out, sizeof out, &got, bad[i], strlen(bad[i])),
 		                 -1);
+	/* bytes >= 0x80 in place of symbols (libsodium 1.0.18 alone decodes this as "__") */
+	{
+		uint8_t out32[32];
+		assert_int_equal(
+		        codec_b64u_decode_exact(out32, 32,
+		                                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\xc3\xa9"
+		                                "A"),
+		        -1);
+		assert_int_equal(codec_b64u_decode_exact(
+		                         out32, 32, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA__A"),
+		                 0);
+	}
 	/* exact length */
 	assert_int_equal(codec_b64u_decode_exact(out, 3, "AAAA"), 0);
 	assert_int_equal(codec_b64u_decode_exact(out, 2, "AAAA"), -1);
