@@ -30,6 +30,13 @@ static const char usage_text[] =
         "Every command takes --help. Exit codes: 0 success, 1 a problem (named on\n"
         "stderr), 2 a usage error.\n";
 
+static void
+quiet_libevent(int severity, const char *msg)
+{
+	(void)severity;
+	(void)msg;
+}
+
 struct opts {
 	const char *data, *listen, *district, *out, *file;
 	int replace, help, json;
@@ -142,6 +149,8 @@ main(int argc, char **argv)
 	/* request bodies, manifests and answers are wiped when Jansson and libevent free them */
 	memwipe_jansson();
 	event_set_mem_functions(memwipe_malloc, memwipe_realloc, memwipe_free);
+	/* libevent's own warnings concern single connections: none goes to the log */
+	event_set_log_callback(quiet_libevent);
 	if (parse(argc, argv, first, &o) != 0)
 		return 2;
 	if (o.help) {

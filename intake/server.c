@@ -166,9 +166,11 @@ server_close(struct server *s)
  * callbacks when it frees the connection, which is how the sweep (on every
  * accept and on a 200 ms timer) learns that it is gone and lets it go.
  * At max_connections the oldest connection that has not yet delivered a
- * whole request (a slowloris or slow-body client, or a very slow upload) is
- * shut down to make room; at twice that the listener pauses as a backstop.
+ * whole request after CONN_EVICT_AGE seconds (a slowloris or slow-body
+ * client, or a very slow upload) is shut down to make room; at twice that
+ * the listener pauses as a backstop.
  */
+#define CONN_EVICT_AGE 2
 static void
 sweep(struct server *s)
 {
@@ -191,21 +193,40 @@ sweep(struct server *s)
 	s->live = keep;
 }
 
-static void
+/* Shuts down the oldest old-enough connection without a request. Returns 1, or 0 if none. */
+static int
 evict_one(struct server *s)
 {
+	struct timeval now;
+
+	event_base_gettimeofday_cached(s->base, &now);
 	for (unsigned i = 0; i < s->nconns; i++) {
 		struct server_conn *c = &s->conns[i];
 		evutil_socket_t fd;
 
 		if (c->served)
 			continue;
-		c->served = 2; /* evicted: not chosen again */
+		if (now.tv_sec - c->since < CONN_EVICT_AGE)
+			return 0; /* the rest are younger: a burst, not a slow client */
+		c->served = 2;    /* evicted: not chosen again */
 		fd = bufferevent_getfd(c->bev);
 		if (fd >= 0)
 			shutdown(fd, SHUT_RDWR); /* evhttp sees the end and frees it */
-		return;
+		return 1;
 	}
+	return 0;
+}
+
+/* Makes room down to max_connections among the connections old enough to judge. */
+static void
+evict_excess(struct server *s)
+{
+	unsigned live = 0;
+
+	for (unsigned i = 0; i < s->nconns; i++)
+		live += s->conns[i].served != 2;
+	while (live >= s->cfg.max_connections && evict_one(s))
+		live--;
 }
 
 static void
@@ -233,6 +254,7 @@ on_resume(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	sweep(s);
+	evict_excess(s);
 	update_listener(s);
 }
 
@@ -244,15 +266,18 @@ conn_new(struct event_base *base, void *arg)
 	struct bufferevent *bev;
 
 	sweep(s);
-	if (s->nconns >= s->cfg.max_connections)
-		evict_one(s);
+	evict_excess(s);
 	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL)
 		return NULL;
 	if (s->nconns < s->capconns) {
+		struct timeval now;
+
+		event_base_gettimeofday_cached(s->base, &now);
 		bufferevent_incref(bev);
 		s->conns[s->nconns].bev = bev;
 		s->conns[s->nconns].served = 0;
+		s->conns[s->nconns].since = now.tv_sec;
 		s->nconns++;
 		s->live = s->nconns;
 	}

@@ -24,6 +24,7 @@
 struct server_conn {
 	struct bufferevent *bev;
 	int served; /* 1: delivered a whole request; 2: evicted */
+	long since; /* accepted at (seconds, the event loop's clock) */
 };
 
 struct server {
