@@ -44,11 +44,11 @@
 #include "admin/view.h"
 #include "admin/workdays.h"
 #include "admin/workflow.h"
-#include "crypto/memwipe.h"
 #include "crypto/bundle.h"
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
 #include "crypto/keyfile.h"
+#include "crypto/memwipe.h"
 #include "store/archive.h"
 #include "tests/unit/testutil.h"
 
