@@ -81,10 +81,16 @@ resign(const char *in, const char *out, const char *type, const uint8_t sk[64])
 		return 1;
 	while ((c = getc(f)) != EOF) {
 		if (len + 1 >= cap) {
+			char *nb;
+
 			cap = cap ? cap * 2 : 1 << 16;
-			buf = realloc(buf, cap);
-			if (buf == NULL)
+			nb = realloc(buf, cap);
+			if (nb == NULL) {
+				free(buf);
+				fclose(f);
 				return 1;
+			}
+			buf = nb;
 		}
 		buf[len++] = (char)c;
 	}
@@ -121,6 +127,26 @@ put_b64u(const uint8_t *b, size_t n)
 
 /* ---- load, floods and checks for the fault and flood tests (issue 9) ---- */
 
+/* A decimal argument; 0 when it is not one (the callers check ranges). */
+static long
+num(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return end != s && *end == '\0' ? v : 0;
+}
+
+/* A decimal number of seconds; 0 when it is not one. */
+static double
+secs_arg(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	return end != s && *end == '\0' ? v : 0;
+}
+
 /* A blocking HTTP exchange with 127.0.0.1:port from the client address 127.0.0.3. */
 struct http_answer {
 	int code;   /* HTTP status; -1 no connection, -2 no whole answer */
@@ -138,8 +164,8 @@ http_connect(unsigned short port, int timeout_ms)
 		return -1;
 	memset(&me, 0, sizeof me);
 	me.sin_family = AF_INET;
-	me.sin_addr.s_addr = htonl(0x7f000003); /* 127.0.0.3, as lib.sh's clients */
-	bind(fd, (struct sockaddr *)&me, sizeof me);
+	me.sin_addr.s_addr = htonl(0x7f000003);            /* 127.0.0.3, as lib.sh's clients */
+	(void)bind(fd, (struct sockaddr *)&me, sizeof me); /* best effort */
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 	memset(&a, 0, sizeof a);
@@ -197,7 +223,7 @@ read_answer(int fd, struct http_answer *ans)
 	buf[len] = '\0';
 	body = strstr(buf, "\r\n\r\n");
 	if (len > 12 && memcmp(buf, "HTTP/1.1 ", 9) == 0 && body != NULL) {
-		ans->code = atoi(buf + 9);
+		ans->code = (int)strtol(buf + 9, NULL, 10);
 		ans->body = strdup(body + 4);
 	}
 	free(buf);
@@ -437,9 +463,9 @@ load_worker(unsigned short port, double secs, int out, const uint8_t *box_pk)
 static int
 cmd_load(char **argv, int argc)
 {
-	unsigned short port = (unsigned short)atoi(argv[2]);
-	double secs = atof(argv[3]);
-	int workers = atoi(argv[4]);
+	unsigned short port = (unsigned short)num(argv[2]);
+	double secs = secs_arg(argv[3]);
+	int workers = (int)num(argv[4]);
 	int out = open(argv[5], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	uint8_t box_pk[32];
 	int have_pk = argc > 6 && codec_b64u_decode_exact(box_pk, 32, argv[6]) == 0;
@@ -464,7 +490,7 @@ cmd_load(char **argv, int argc)
 static int
 cmd_check_acks(char **argv)
 {
-	unsigned short port = (unsigned short)atoi(argv[2]);
+	unsigned short port = (unsigned short)num(argv[2]);
 	FILE *f = fopen(argv[3], "r");
 	char kind[4], l[64], a[64], rest[256];
 	unsigned long reports = 0, followups = 0, missing = 0, short_fu = 0;
@@ -485,10 +511,16 @@ cmd_check_acks(char **argv)
 				;
 			if (i == nfus) {
 				if (nfus == capfus) {
+					struct fu *nf;
+
 					capfus = capfus ? capfus * 2 : 256;
-					fus = realloc(fus, capfus * sizeof *fus);
-					if (fus == NULL)
+					nf = realloc(fus, capfus * sizeof *fus);
+					if (nf == NULL) {
+						free(fus);
+						fclose(f);
 						return 2;
+					}
+					fus = nf;
 				}
 				snprintf(fus[nfus].l, sizeof fus[nfus].l, "%s", l);
 				fus[nfus++].n = 0;
@@ -547,7 +579,7 @@ flood_worker(unsigned short port, double secs, const char *mode, const char *arg
 	char *file_body = NULL;
 
 	if (strcmp(mode, "replay") == 0) {
-		FILE *f = fopen(arg, "r");
+		FILE *f = arg ? fopen(arg, "r") : NULL;
 		long n;
 
 		if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0)
@@ -576,11 +608,13 @@ flood_worker(unsigned short port, double secs, const char *mode, const char *arg
 			http_post(port, "/api/v1/status", body, strlen(body), &ans);
 		} else if (strcmp(mode, "replay") == 0) {
 			/* the same proof-of-work with a fresh lookup each time */
-			char *p = strstr(file_body, "\"lookup\":\"");
+			char *p = file_body ? strstr(file_body, "\"lookup\":\"") : NULL;
 
 			if (p != NULL && strlen(p) > 10 + 43)
 				memcpy(p + 10, l, 43);
-			http_post(port, "/api/v1/reports", file_body, strlen(file_body), &ans);
+			if (file_body != NULL)
+				http_post(port, "/api/v1/reports", file_body, strlen(file_body),
+				          &ans);
 		} else if (strcmp(mode, "connect") == 0) {
 			int fd = http_connect(port, 2000);
 
@@ -609,9 +643,9 @@ flood_worker(unsigned short port, double secs, const char *mode, const char *arg
 static int
 cmd_flood(char **argv, int argc)
 {
-	unsigned short port = (unsigned short)atoi(argv[2]);
-	double secs = atof(argv[3]);
-	int workers = atoi(argv[4]);
+	unsigned short port = (unsigned short)num(argv[2]);
+	double secs = secs_arg(argv[3]);
+	int workers = (int)num(argv[4]);
 	const char *mode = argv[5], *arg = argc > 6 ? argv[6] : NULL;
 	char tmpl[] = "/tmp/qftool-flood.XXXXXX";
 	int out = mkstemp(tmpl);
@@ -632,7 +666,7 @@ cmd_flood(char **argv, int argc)
 		;
 	lseek(out, 0, SEEK_SET);
 	f = fdopen(out, "r");
-	while (f != NULL && fscanf(f, "%d %ld", &code, &n) == 2)
+	while (f != NULL && fscanf(f, "%d %ld", &code, &n) == 2) /* NOLINT(cert-err34-c) */
 		totals[code < 0 ? 600 : code] += n;
 	for (int c = 0; c < 600; c++)
 		if (totals[c] > 0)
@@ -652,9 +686,9 @@ cmd_flood(char **argv, int argc)
 static int
 cmd_hold(char **argv)
 {
-	unsigned short port = (unsigned short)atoi(argv[2]);
-	int n = atoi(argv[3]), ok = 0, closed = 0;
-	double secs = atof(argv[4]);
+	unsigned short port = (unsigned short)num(argv[2]);
+	int n = (int)num(argv[3]), ok = 0, closed = 0;
+	double secs = secs_arg(argv[4]);
 	int *fds = calloc((size_t)(n > 0 ? n : 1), sizeof *fds);
 	const char *half = "POST /api/v1/status HTTP/1.1\r\nHost: x\r\n";
 
@@ -689,10 +723,10 @@ cmd_hold(char **argv)
 static int
 cmd_bigpost(char **argv)
 {
-	unsigned short port = (unsigned short)atoi(argv[2]);
-	int n = atoi(argv[3]);
+	unsigned short port = (unsigned short)num(argv[2]);
+	int n = (int)num(argv[3]);
 	size_t bytes = strtoul(argv[4], NULL, 10);
-	double hold = atof(argv[5]);
+	double hold = secs_arg(argv[5]);
 	char tmpl[] = "/tmp/qftool-big.XXXXXX";
 	int out = mkstemp(tmpl), code;
 	long totals[601] = {0}, cnt;
@@ -735,7 +769,7 @@ cmd_bigpost(char **argv)
 		;
 	lseek(out, 0, SEEK_SET);
 	f = fdopen(out, "r");
-	while (f != NULL && fscanf(f, "%d %ld", &code, &cnt) == 2)
+	while (f != NULL && fscanf(f, "%d %ld", &code, &cnt) == 2) /* NOLINT(cert-err34-c) */
 		totals[code < 0 || code >= 600 ? 600 : code] += cnt;
 	for (int c = 0; c < 600; c++)
 		if (totals[c] > 0)
