@@ -1017,7 +1017,7 @@ static void
 open_reply(struct reply_text *t, const struct store_case_view *v, const struct store_reply *rp,
            const struct receipt_keys *k)
 {
-	struct envelope_contents ct;
+	struct envelope_contents ct = {0};
 	const json_t *m, *body, *atts;
 	const char *kind, *district, *lookup;
 	uint8_t lk[32];
