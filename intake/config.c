@@ -26,6 +26,7 @@ config_defaults(struct config *c)
 	c->quota_bytes = 4ULL << 30;
 	c->map_max_bytes = 16ULL << 30;
 	c->max_connections = 512;
+	c->upload_memory_bytes = 256u << 20;
 	c->request_timeout = 60;
 	c->status_per_minute = 10;
 }
@@ -109,6 +110,9 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 		} else if (strcmp(key, "max_connections") == 0) {
 			bad = get_uint(v, 100000, &u) != 0 || u < 4;
 			c->max_connections = (unsigned)u;
+		} else if (strcmp(key, "upload_memory_bytes") == 0) {
+			bad = get_uint(v, 1ULL << 40, &c->upload_memory_bytes) != 0 ||
+			      c->upload_memory_bytes < (1u << 20);
 		} else if (strcmp(key, "request_timeout") == 0) {
 			bad = get_uint(v, 3600, &u) != 0 || u < 1;
 			c->request_timeout = (unsigned)u;
@@ -161,13 +165,14 @@ config_to_json(const struct config *c)
 
 	for (size_t i = 0; d != NULL && i < c->ndistricts; i++)
 		json_array_append_new(d, keyfile_public_to_json(&c->districts[i]));
-	root = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:o*}",
+	root = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:o*}",
 	                 "listen", c->listen, "web_root", c->web_root, "pow_difficulty",
 	                 (json_int_t)c->pow_difficulty, "pow_ttl", (json_int_t)c->pow_ttl,
 	                 "max_envelope_bytes", (json_int_t)c->max_envelope_bytes, "day_offset",
 	                 c->day_offset, "purge_acked", c->purge_acked, "quota_bytes",
 	                 (json_int_t)c->quota_bytes, "map_max_bytes", (json_int_t)c->map_max_bytes,
-	                 "max_connections", (json_int_t)c->max_connections, "request_timeout",
+	                 "max_connections", (json_int_t)c->max_connections, "upload_memory_bytes",
+	                 (json_int_t)c->upload_memory_bytes, "request_timeout",
 	                 (json_int_t)c->request_timeout, "status_per_minute",
 	                 (json_int_t)c->status_per_minute, "districts", d);
 	return root;

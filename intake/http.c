@@ -107,6 +107,15 @@ is_json_type(const char *ct)
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
+/* json_load_callback's source: the next bytes of the body, taken out of it. */
+static size_t
+body_take(void *buf, size_t len, void *arg)
+{
+	int n = evbuffer_remove(arg, buf, len);
+
+	return n < 0 ? (size_t)-1 : (size_t)n;
+}
+
 json_t *
 http_read_json(struct evhttp_request *req, size_t max_body)
 {
@@ -126,10 +135,15 @@ http_read_json(struct evhttp_request *req, size_t max_body)
 		http_reply_error(req, 413, "too_large", "the request body is too large");
 		return NULL;
 	}
-	p = evbuffer_pullup(in, -1);
-	obj = (p == NULL && len > 0)
-	              ? NULL
-	              : json_loadb((const char *)p, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (evbuffer_get_contiguous_space(in) == len) { /* one piece: parse it in place */
+		p = evbuffer_pullup(in, -1);
+		obj = (p == NULL && len > 0)
+		              ? NULL
+		              : json_loadb((const char *)p, len, JSON_REJECT_DUPLICATES, &jerr);
+	} else { /* a large body: parse it as it is taken out, without a second copy */
+		obj = json_load_callback(body_take, in, JSON_REJECT_DUPLICATES, &jerr);
+	}
+	evbuffer_drain(in, len); /* the object holds its own copy: free the body now */
 	if (obj == NULL || !json_is_object(obj)) {
 		json_decref(obj);
 		http_reply_error(req, 400, "bad_json", "the body is not a JSON object");

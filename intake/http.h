@@ -34,7 +34,8 @@ void http_reply_error(struct evhttp_request *req, int code, const char *ecode, c
 void http_reply_bad_field(struct evhttp_request *req, const char *field);
 
 /*
- * Reads the request body as a JSON object no larger than max_body bytes.
+ * Reads the request body as a JSON object no larger than max_body bytes,
+ * and frees the body once parsed (the object holds copies).
  * Returns the object, or NULL after answering: 415 when Content-Type is not
  * application/json, 413 too_large beyond max_body, 400 bad_json when it is
  * not a JSON object.

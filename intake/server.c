@@ -169,28 +169,174 @@ server_close(struct server *s)
  * whole request after CONN_EVICT_AGE seconds (a slowloris or slow-body
  * client, or a very slow upload) is shut down to make room; at twice that
  * the listener pauses as a backstop.
+ *
+ * Memory: evhttp keeps a body in the connection's input buffer until the
+ * last byte is there. A counter on that buffer sees every byte read; once a
+ * request has brought SERVER_SMALL_REQUEST bytes it needs one of s->slots
+ * upload slots (each room for the largest body) to go on. Without a free
+ * slot the connection stops reading, which TCP turns into back-pressure on
+ * the client, and waits for its turn; the handler gives the slot back when
+ * it has the whole request (server_conn_served), a connection that goes
+ * gives back what it held, and one that waits longer than request_timeout
+ * is closed. While others wait, a slot holder that brought less than
+ * SLOT_MIN_RATE bytes a second over its last SLOT_WINDOW_MS is closed, so a
+ * few slow uploads cannot hold every slot. Reads are kept
+ * just under 16 KiB so that libevent's buffer chains (a power of two each)
+ * are not half empty.
  */
 #define CONN_EVICT_AGE 2
+#define CONN_READ_MAX (16384 - 256)
+#define SLOT_MIN_RATE (16u << 10)
+#define SLOT_WINDOW_MS 5000
+
+static long long
+now_ms(struct server *s)
+{
+	struct timeval now;
+
+	event_base_gettimeofday_cached(s->base, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_usec / 1000;
+}
+
+/* Is c's connection still evhttp's? (evhttp clears the callbacks when it lets go.) */
+static int
+conn_open(const struct server_conn *c)
+{
+	bufferevent_data_cb r = NULL, w = NULL;
+	bufferevent_event_cb e = NULL;
+	void *arg = NULL;
+
+	bufferevent_getcb(c->bev, &r, &w, &e, &arg);
+	return r != NULL || e != NULL;
+}
+
+/* Shuts c's socket down so that evhttp sees the end and frees it. */
+static void
+conn_close(struct server_conn *c)
+{
+	evutil_socket_t fd = bufferevent_getfd(c->bev);
+
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);
+	if (c->waiting != 0) {
+		c->waiting = 0;
+		bufferevent_enable(c->bev, EV_READ); /* to read the end */
+	}
+}
+
+static void
+slot_take(struct server_conn *c)
+{
+	c->slot = 1;
+	c->mark = c->received;
+	c->mark_ms = now_ms(c->s);
+	c->s->slots_used++;
+}
+
+/* Gives free slots to the connections waiting longest. */
+static void
+slots_hand_out(struct server *s)
+{
+	while (s->slots_used < s->slots) {
+		struct server_conn *next = NULL;
+
+		for (unsigned i = 0; i < s->nconns; i++) {
+			struct server_conn *c = s->conns[i];
+
+			if (c->waiting != 0 && (next == NULL || c->waiting < next->waiting))
+				next = c;
+		}
+		if (next == NULL)
+			return;
+		next->waiting = 0;
+		if (!conn_open(next))
+			continue;
+		slot_take(next);
+		bufferevent_enable(next->bev, EV_READ);
+	}
+}
+
+static void
+slot_release(struct server_conn *c)
+{
+	if (c->slot) {
+		c->slot = 0;
+		c->s->slots_used--;
+		slots_hand_out(c->s);
+	}
+}
+
+/* Counts what is read into a connection's input buffer (evbuffer callback). */
+static void
+conn_count(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct server_conn *c = arg;
+	struct server *s = c->s;
+
+	(void)buf;
+	if (info->n_added == 0)
+		return;
+	c->received += info->n_added;
+	if (c->slot || c->waiting != 0 || c->received < SERVER_SMALL_REQUEST)
+		return;
+	if (s->slots_used < s->slots) {
+		slot_take(c);
+		return;
+	}
+	c->waiting = ++s->wait_turn;
+	c->wait_ms = now_ms(s);
+	bufferevent_disable(c->bev, EV_READ);
+}
+
+static void
+conn_free(struct server_conn *c)
+{
+	evbuffer_remove_cb_entry(bufferevent_get_input(c->bev), c->counter);
+	bufferevent_decref(c->bev);
+	free(c);
+}
+
 static void
 sweep(struct server *s)
 {
-	unsigned keep = 0;
+	unsigned keep = 0, released = 0, waiting = 0;
+	long long now = now_ms(s);
 
 	for (unsigned i = 0; i < s->nconns; i++) {
-		struct server_conn *c = &s->conns[i];
-		bufferevent_data_cb r = NULL, w = NULL;
-		bufferevent_event_cb e = NULL;
-		void *arg = NULL;
+		struct server_conn *c = s->conns[i];
 
-		bufferevent_getcb(c->bev, &r, &w, &e, &arg);
-		if (r == NULL && e == NULL) {
-			bufferevent_decref(c->bev); /* evhttp let it go: so do we */
+		if (!conn_open(c)) {
+			if (c->slot) {
+				s->slots_used--;
+				released = 1;
+			}
+			conn_free(c); /* evhttp let it go: so do we */
 			continue;
 		}
-		s->conns[keep++] = *c;
+		if (c->waiting != 0) {
+			if (now - c->wait_ms > (long long)s->cfg.request_timeout * 1000)
+				conn_close(c);
+			else
+				waiting++;
+		}
+		s->conns[keep++] = c;
+	}
+	for (unsigned i = 0; i < keep; i++) {
+		struct server_conn *c = s->conns[i];
+		long long span = now - c->mark_ms;
+
+		if (!c->slot || span < SLOT_WINDOW_MS)
+			continue;
+		if (waiting > 0 &&
+		    (double)(c->received - c->mark) < (double)span / 1000 * SLOT_MIN_RATE)
+			conn_close(c); /* too slow while others wait: it goes when evhttp sees it */
+		c->mark = c->received;
+		c->mark_ms = now;
 	}
 	s->nconns = keep;
 	s->live = keep;
+	if (released)
+		slots_hand_out(s);
 }
 
 /* Shuts down the oldest old-enough connection without a request. Returns 1, or 0 if none. */
@@ -201,17 +347,14 @@ evict_one(struct server *s)
 
 	event_base_gettimeofday_cached(s->base, &now);
 	for (unsigned i = 0; i < s->nconns; i++) {
-		struct server_conn *c = &s->conns[i];
-		evutil_socket_t fd;
+		struct server_conn *c = s->conns[i];
 
 		if (c->served)
 			continue;
 		if (now.tv_sec - c->since < CONN_EVICT_AGE)
 			return 0; /* the rest are younger: a burst, not a slow client */
 		c->served = 2;    /* evicted: not chosen again */
-		fd = bufferevent_getfd(c->bev);
-		if (fd >= 0)
-			shutdown(fd, SHUT_RDWR); /* evhttp sees the end and frees it */
+		conn_close(c);
 		return 1;
 	}
 	return 0;
@@ -224,7 +367,7 @@ evict_excess(struct server *s)
 	unsigned live = 0;
 
 	for (unsigned i = 0; i < s->nconns; i++)
-		live += s->conns[i].served != 2;
+		live += s->conns[i]->served != 2;
 	while (live >= s->cfg.max_connections && evict_one(s))
 		live--;
 }
@@ -264,23 +407,36 @@ conn_new(struct event_base *base, void *arg)
 {
 	struct server *s = arg;
 	struct bufferevent *bev;
+	struct server_conn *c;
+	struct timeval now;
 
 	sweep(s);
 	evict_excess(s);
-	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL)
-		return NULL;
-	if (s->nconns < s->capconns) {
-		struct timeval now;
+	if (s->nconns == s->capconns) { /* accepted in one batch past the pause */
+		struct server_conn **more = reallocarray(s->conns, s->capconns * 2, sizeof *more);
 
-		event_base_gettimeofday_cached(s->base, &now);
-		bufferevent_incref(bev);
-		s->conns[s->nconns].bev = bev;
-		s->conns[s->nconns].served = 0;
-		s->conns[s->nconns].since = now.tv_sec;
-		s->nconns++;
-		s->live = s->nconns;
+		if (more == NULL)
+			return NULL; /* evhttp makes its own: untracked, but served */
+		s->conns = more;
+		s->capconns *= 2;
 	}
+	c = calloc(1, sizeof *c);
+	bev = c ? bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE) : NULL;
+	if (bev == NULL ||
+	    (c->counter = evbuffer_add_cb(bufferevent_get_input(bev), conn_count, c)) == NULL) {
+		if (bev != NULL)
+			bufferevent_free(bev);
+		free(c);
+		return NULL;
+	}
+	bufferevent_set_max_single_read(bev, CONN_READ_MAX);
+	event_base_gettimeofday_cached(s->base, &now);
+	bufferevent_incref(bev);
+	c->s = s;
+	c->bev = bev;
+	c->since = now.tv_sec;
+	s->conns[s->nconns++] = c;
+	s->live = s->nconns;
 	update_listener(s);
 	return bev;
 }
@@ -292,9 +448,14 @@ server_conn_served(struct server *s, struct evhttp_request *req)
 	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
 
 	for (unsigned i = s->nconns; bev != NULL && i > 0; i--) {
-		if (s->conns[i - 1].bev == bev) {
-			if (s->conns[i - 1].served == 0)
-				s->conns[i - 1].served = 1;
+		struct server_conn *c = s->conns[i - 1];
+
+		if (c->bev == bev) {
+			if (c->served == 0)
+				c->served = 1;
+			c->received = 0;
+			c->waiting = 0;
+			slot_release(c);
 			return;
 		}
 	}
@@ -305,7 +466,7 @@ static void
 conns_free(struct server *s)
 {
 	for (unsigned i = 0; i < s->nconns; i++)
-		bufferevent_decref(s->conns[i].bev);
+		conn_free(s->conns[i]);
 	s->nconns = 0;
 	free(s->conns);
 	s->conns = NULL;
@@ -479,6 +640,9 @@ server_run(const char *dir, const char *listen)
 	evhttp_set_gencb(s->http, api_dispatch, s);
 	s->capconns = s->cfg.max_connections * 2;
 	s->conns = calloc(s->capconns, sizeof *s->conns);
+	s->slots = (unsigned)(s->cfg.upload_memory_bytes / s->max_body);
+	if (s->slots == 0)
+		s->slots = 1;
 	if (s->conns == NULL) {
 		fprintf(stderr, "qingfeng-intake: out of memory\n");
 		goto out;

@@ -20,6 +20,15 @@ out=$("$INTAKE" check --data "$D" 2>&1)
 eq "bad config value: refused" $? 1
 check "bad config value: the message names the key" sh -c "printf '%s' \"\$1\" | grep -q 'bad value for: pow_difficulty\$'" _ "$out"
 cp "$T_DIR/config.good" "$D/config.json"
+set_config "$D" '.upload_memory_bytes = 1000'
+out=$("$INTAKE" check --data "$D" 2>&1)
+eq "upload_memory_bytes under 1 MiB: refused" $? 1
+check "upload_memory_bytes under 1 MiB: the message names the key" sh -c "printf '%s' \"\$1\" | grep -q 'bad value for: upload_memory_bytes\$'" _ "$out"
+cp "$T_DIR/config.good" "$D/config.json"
+set_config "$D" '.upload_memory_bytes = 1048576'
+"$INTAKE" check --data "$D" >/dev/null 2>&1
+eq "upload_memory_bytes of 1 MiB: accepted" $? 0
+cp "$T_DIR/config.good" "$D/config.json"
 set_config "$D" '.pow_difficulty = 0'
 
 start_server "$D" || exit 1

@@ -39,7 +39,7 @@ run fault_crash QF_CRASH_ROUNDS=$((150 / k)) QF_CRASH_WORKERS=2 QF_CRASH_MAX_MS=
 	QF_CRASH_INGEST_ROUNDS=$((30 / k)) QF_CRASH_IMPORT_ROUNDS=$((60 / k))
 run durability QF_DURABILITY_ROUNDS=$((50 / k))
 run fault_disk
-run fault_memory QF_MEM_CLIENTS=$((32 / k)) QF_MEM_ENVELOPE=20971520
+run fault_memory QF_MEM_CLIENTS=$((32 / k)) QF_MEM_ENVELOPE=20971520 QF_MEM_SLOTS=9
 run flood_slow QF_SLOW_SECONDS=$((120 / k)) QF_SLOW_CONNECTIONS=$((2000 / k)) QF_SLOW_MAXCONN=512
 run flood_conn QF_FLOOD_SECONDS=$((60 / k)) QF_FLOOD_WORKERS=16
 echo

@@ -38,6 +38,9 @@
  *                                      connect/close churn; prints "CODE COUNT" lines
  *   qftool hold PORT N SECONDS         N connections sending half a request; prints
  *                                      "connected closed-by-server"
+ *   qftool slowpost PORT BYTES SECONDS one report of BYTES: 80 KiB at once, then a byte
+ *                                      every 250 ms for SECONDS, then the rest; prints
+ *                                      the answer's code (-1: none)
  *   qftool bigpost PORT N BYTES HOLD   N concurrent BYTES-long report bodies, each last
  *                                      byte held back HOLD seconds; prints "CODE COUNT"
  */
@@ -714,6 +717,69 @@ cmd_hold(char **argv)
 	return 0;
 }
 
+/* A report request body of bytes bytes: valid JSON, an envelope field of 'A's. */
+static char *
+big_body(size_t bytes)
+{
+	const char *pre = "{\"district\":\"d01\",\"lookup\":"
+	                  "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"auth_hash\":"
+	                  "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"reply_pk\":"
+	                  "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"envelope\":\"";
+	char *body = malloc(bytes);
+
+	if (body == NULL)
+		return NULL;
+	memset(body, 'A', bytes);
+	memcpy(body, pre, strlen(pre));
+	memcpy(body + bytes - 2, "\"}", 2);
+	return body;
+}
+
+static void
+big_header(char *hdr, size_t sz, size_t bytes)
+{
+	snprintf(hdr, sz,
+	         "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: "
+	         "application/json\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n",
+	         bytes);
+}
+
+/*
+ * qftool slowpost PORT BYTES SECS: one report request of BYTES bytes whose
+ * first 80 KiB go at once; then a byte every 250 ms for SECS seconds, then
+ * the rest. Prints the answer's code (-1: none).
+ */
+static int
+cmd_slowpost(char **argv)
+{
+	unsigned short port = (unsigned short)num(argv[2]);
+	size_t bytes = strtoul(argv[3], NULL, 10), sent;
+	double secs = secs_arg(argv[4]);
+	char *body = bytes >= 4096 ? big_body(bytes) : NULL, hdr[256];
+	struct http_answer ans = {-1, NULL};
+	int fd = http_connect(port, (int)(secs * 1000) + 30000);
+
+	if (body == NULL)
+		return 2;
+	big_header(hdr, sizeof hdr, bytes);
+	sent = bytes > (96u << 10) ? 80u << 10 : bytes - 1024;
+	if (fd >= 0 && send_all(fd, hdr, strlen(hdr)) == 0 && send_all(fd, body, sent) == 0) {
+		for (int i = 0; i < (int)(secs * 4) && sent < bytes - 1; i++, sent++) {
+			usleep(250000);
+			if (send_all(fd, body + sent, 1) != 0)
+				break;
+		}
+		if (send_all(fd, body + sent, bytes - sent) == 0)
+			read_answer(fd, &ans);
+	}
+	printf("%d\n", ans.code);
+	free(ans.body);
+	free(body);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 /*
  * qftool bigpost PORT N BYTES HOLDSECS: N concurrent report requests of
  * BYTES bytes each (a valid JSON body with an envelope field of 'A's),
@@ -737,25 +803,13 @@ cmd_bigpost(char **argv)
 	unlink(tmpl);
 	for (int i = 0; i < n; i++)
 		if (fork() == 0) {
-			const char *pre =
-			        "{\"district\":\"d01\",\"lookup\":"
-			        "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"auth_hash\":"
-			        "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"reply_pk\":"
-			        "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"envelope\":\"";
-			char *body = malloc(bytes), hdr[256];
+			char *body = big_body(bytes), hdr[256];
 			struct http_answer ans = {-1, NULL};
 			int fd = http_connect(port, (int)(hold * 1000) + 30000);
 
 			if (body == NULL)
 				_exit(2);
-			memset(body, 'A', bytes);
-			memcpy(body, pre, strlen(pre));
-			memcpy(body + bytes - 2, "\"}", 2);
-			snprintf(hdr, sizeof hdr,
-			         "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: "
-			         "application/json\r\nConnection: close\r\nContent-Length: "
-			         "%zu\r\n\r\n",
-			         bytes);
+			big_header(hdr, sizeof hdr, bytes);
 			if (fd >= 0 && send_all(fd, hdr, strlen(hdr)) == 0 &&
 			    send_all(fd, body, bytes - 1) == 0) {
 				usleep((useconds_t)(hold * 1e6));
@@ -928,6 +982,8 @@ main(int argc, char **argv)
 		return cmd_hold(argv);
 	if (strcmp(argv[1], "bigpost") == 0 && argc == 6)
 		return cmd_bigpost(argv);
+	if (strcmp(argv[1], "slowpost") == 0 && argc == 5)
+		return cmd_slowpost(argv);
 	if (strcmp(argv[1], "reply-sig-fixture") == 0 && argc == 2) {
 		static const char body[] = "已受理。感谢您的反映。\nAccepted.";
 		static const uint8_t att[] = "通知书 notice\n";
