@@ -46,9 +46,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
-CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(HARDEN) \
+CFLAGS_ALL = -std=c11 -pthread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(HARDEN) \
              -I. $(PKG_CFLAGS) $(CFLAGS)
-LDFLAGS_ALL = $(OPT) -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
+LDFLAGS_ALL = $(OPT) -pthread -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 
 Q := @
 ifeq ($(V),1)

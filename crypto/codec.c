@@ -32,6 +32,18 @@ codec_b64u_encode_alloc(const uint8_t *bin, size_t len)
 	return s;
 }
 
+/* The 64 symbols of base64url, by byte value. */
+static const unsigned char b64u_symbol[256] = {
+        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+        ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+        ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+        ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+        ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+        ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+        ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,
+        ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['-'] = 1, ['_'] = 1,
+};
+
 int
 codec_b64u_decode(uint8_t *out, size_t outsz, size_t *outlen, const char *txt, size_t txtlen)
 {
@@ -45,13 +57,9 @@ codec_b64u_decode(uint8_t *out, size_t outsz, size_t *outlen, const char *txt, s
 	 * libsodium 1.0.18 maps some bytes >= 0x80 to symbols (e.g. "\xc3\xa9"
 	 * decodes like "__"), so the alphabet is checked first.
 	 */
-	for (size_t i = 0; i < txtlen; i++) {
-		unsigned char c = (unsigned char)txt[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_'))
+	for (size_t i = 0; i < txtlen; i++)
+		if (!b64u_symbol[(unsigned char)txt[i]])
 			return -1;
-	}
 	/* libsodium rejects non-zero trailing bits and a dangling symbol. */
 	if (sodium_base642bin(out, outsz, txt, txtlen, NULL, &n, &end, B64U_VARIANT) != 0)
 		return -1;

@@ -1,11 +1,15 @@
 /* commit: see commit.h. */
 #include "intake/commit.h"
 
+#include <errno.h>
 #include <event2/event.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "crypto/chain.h"
 #include "intake/api.h"
@@ -22,13 +26,121 @@ struct commit_item {
 	uint8_t *envelope;
 };
 
-struct commit_queue {
-	struct event *ev;
+/* One batch: filled by the event loop, then committed by the worker. */
+struct commit_set {
 	struct commit_item items[COMMIT_MAX_ITEMS];
 	struct store_batch_item batch[COMMIT_MAX_ITEMS];
 	size_t n;
 	size_t bytes;
 };
+
+/*
+ * The loop fills one set while the worker thread commits (and syncs) the
+ * other, so parsing the next batch overlaps the fsync of this one. Only the
+ * loop touches requests: the worker runs store_put_batch alone and reports
+ * back through an eventfd; the loop then answers.
+ */
+struct commit_queue {
+	struct event *ev;      /* a flush after the requests ready now */
+	struct event *ev_done; /* the worker finished (efd readable) */
+	int efd;
+	struct store *store; /* the server's, set at each hand-over */
+	struct commit_set sets[2];
+	struct commit_set *fill; /* the loop's */
+	struct commit_set *busy; /* handed to the worker, until answered; or NULL */
+	pthread_t thread;
+	int started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int work, done, quit; /* under mu */
+};
+
+static void *
+worker(void *arg)
+{
+	struct commit_queue *q = arg;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		struct commit_set *set;
+
+		while (!q->work && !q->quit)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (!q->work)
+			break;
+		set = q->busy;
+		pthread_mutex_unlock(&q->mu);
+		(void)store_put_batch(q->store, set->batch, set->n); /* outcomes are per item */
+		pthread_mutex_lock(&q->mu);
+		q->work = 0;
+		q->done = 1;
+		pthread_cond_broadcast(&q->cv);
+		while (write(q->efd, &one, sizeof one) < 0 && errno == EINTR)
+			;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+/* Gives the fill set to the idle worker and starts an empty one. */
+static void
+hand_over(struct server *s)
+{
+	struct commit_queue *q = s->commit;
+	struct commit_set *set = q->fill;
+
+	for (size_t i = 0; i < set->n; i++) {
+		set->batch[i].report = &set->items[i].report;
+		set->batch[i].followup = &set->items[i].followup;
+	}
+	event_del(q->ev);
+	q->fill = set == &q->sets[0] ? &q->sets[1] : &q->sets[0];
+	q->fill->n = 0;
+	q->fill->bytes = 0;
+	pthread_mutex_lock(&q->mu);
+	q->store = s->store;
+	q->busy = set;
+	q->work = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Answers the busy set if the worker is done with it (or, with wait, once it is). */
+static void
+reap(struct server *s, int wait)
+{
+	struct commit_queue *q = s->commit;
+	struct commit_set *set;
+	size_t n;
+
+	pthread_mutex_lock(&q->mu);
+	while (wait && q->busy != NULL && !q->done)
+		pthread_cond_wait(&q->cv, &q->mu);
+	set = q->done ? q->busy : NULL;
+	if (set != NULL) {
+		q->done = 0;
+		q->busy = NULL;
+	}
+	pthread_mutex_unlock(&q->mu);
+	if (set == NULL)
+		return;
+	n = set->n;
+	set->n = 0;
+	set->bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct commit_item *it = &set->items[i];
+
+		if (set->batch[i].result == STORE_OK)
+			api_reply_receipt(s, it->req, &set->batch[i].receipt);
+		else
+			api_reply_store_error(it->req, set->batch[i].result);
+		sodium_memzero(it->followup.auth, sizeof it->followup.auth);
+		free(it->envelope);
+		it->envelope = NULL;
+		it->req = NULL;
+	}
+}
 
 static void
 on_commit(evutil_socket_t fd, short what, void *arg)
@@ -38,6 +150,20 @@ on_commit(evutil_socket_t fd, short what, void *arg)
 	commit_flush(arg);
 }
 
+static void
+on_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+	uint64_t v;
+
+	(void)what;
+	while (read(fd, &v, sizeof v) < 0 && errno == EINTR)
+		;
+	reap(s, 0);
+	if (s->commit->busy == NULL && s->commit->fill->n > 0)
+		hand_over(s);
+}
+
 int
 commit_init(struct server *s)
 {
@@ -45,12 +171,29 @@ commit_init(struct server *s)
 
 	if (q == NULL)
 		return -1;
-	q->ev = event_new(s->base, -1, 0, on_commit, s);
-	if (q->ev == NULL) {
+	q->fill = &q->sets[0];
+	q->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (q->efd < 0 || pthread_mutex_init(&q->mu, NULL) != 0) {
+		if (q->efd >= 0)
+			close(q->efd);
 		free(q);
 		return -1;
 	}
-	s->commit = q;
+	if (pthread_cond_init(&q->cv, NULL) != 0) {
+		pthread_mutex_destroy(&q->mu);
+		close(q->efd);
+		free(q);
+		return -1;
+	}
+	s->commit = q; /* from here commit_free cleans up */
+	q->ev = event_new(s->base, -1, 0, on_commit, s);
+	q->ev_done = event_new(s->base, q->efd, EV_READ | EV_PERSIST, on_done, s);
+	if (q->ev == NULL || q->ev_done == NULL || event_add(q->ev_done, NULL) != 0 ||
+	    pthread_create(&q->thread, NULL, worker, q) != 0) {
+		commit_free(s);
+		return -1;
+	}
+	q->started = 1;
 	return 0;
 }
 
@@ -61,29 +204,53 @@ commit_free(struct server *s)
 
 	if (q == NULL)
 		return;
-	commit_flush(s);
-	event_free(q->ev);
+	if (q->started) {
+		reap(s, 1);
+		if (q->fill->n > 0) {
+			hand_over(s);
+			reap(s, 1);
+		}
+		pthread_mutex_lock(&q->mu);
+		q->quit = 1;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+		pthread_join(q->thread, NULL);
+	}
+	if (q->ev)
+		event_free(q->ev);
+	if (q->ev_done)
+		event_free(q->ev_done);
+	close(q->efd);
+	pthread_cond_destroy(&q->cv);
+	pthread_mutex_destroy(&q->mu);
 	sodium_memzero(q, sizeof *q);
 	free(q);
 	s->commit = NULL;
 }
 
-/* Takes a slot; flushes first when the queue is full. NULL only if flushing left none. */
+/*
+ * Takes a place in the fill set. When it is full: waits for the worker,
+ * hands the set over and takes a place in the next. NULL only if none.
+ */
 static struct commit_item *
 slot(struct server *s, size_t envlen)
 {
 	struct commit_queue *q = s->commit;
+	struct commit_set *set = q->fill;
 
-	if (q->n == COMMIT_MAX_ITEMS || q->bytes + envlen > COMMIT_MAX_BYTES)
-		commit_flush(s);
-	if (q->n == COMMIT_MAX_ITEMS)
+	if (set->n == COMMIT_MAX_ITEMS || set->bytes + envlen > COMMIT_MAX_BYTES) {
+		reap(s, 1);
+		hand_over(s);
+		set = q->fill;
+	}
+	if (set->n == COMMIT_MAX_ITEMS)
 		return NULL;
-	if (q->n == 0)
+	if (set->n == 0)
 		event_active(q->ev, EV_TIMEOUT, 1); /* after the requests ready now */
-	q->bytes += envlen;
-	memset(&q->items[q->n], 0, sizeof q->items[q->n]);
-	memset(&q->batch[q->n], 0, sizeof q->batch[q->n]);
-	return &q->items[q->n++];
+	set->bytes += envlen;
+	memset(&set->items[set->n], 0, sizeof set->items[set->n]);
+	memset(&set->batch[set->n], 0, sizeof set->batch[set->n]);
+	return &set->items[set->n++];
 }
 
 void
@@ -91,6 +258,7 @@ commit_report(struct server *s, struct evhttp_request *req, const struct store_r
               uint8_t *envelope)
 {
 	struct commit_item *it = slot(s, in->envelope_len);
+	struct commit_set *set = s->commit->fill;
 
 	if (it == NULL) {
 		free(envelope);
@@ -109,7 +277,7 @@ commit_report(struct server *s, struct evhttp_request *req, const struct store_r
 		memcpy(it->pow, in->pow, sizeof it->pow);
 		it->report.pow = it->pow;
 	}
-	s->commit->batch[s->commit->n - 1].kind = CHAIN_KIND_REPORT;
+	set->batch[set->n - 1].kind = CHAIN_KIND_REPORT;
 }
 
 void
@@ -117,6 +285,7 @@ commit_followup(struct server *s, struct evhttp_request *req, const struct store
                 uint8_t *envelope)
 {
 	struct commit_item *it = slot(s, in->envelope_len);
+	struct commit_set *set = s->commit->fill;
 
 	if (it == NULL) {
 		free(envelope);
@@ -133,36 +302,15 @@ commit_followup(struct server *s, struct evhttp_request *req, const struct store
 		memcpy(it->pow, in->pow, sizeof it->pow);
 		it->followup.pow = it->pow;
 	}
-	s->commit->batch[s->commit->n - 1].kind = CHAIN_KIND_FOLLOWUP;
+	set->batch[set->n - 1].kind = CHAIN_KIND_FOLLOWUP;
 }
 
 void
 commit_flush(struct server *s)
 {
 	struct commit_queue *q = s->commit;
-	size_t n = q->n;
 
-	if (n == 0)
-		return;
-	event_del(q->ev);
-	for (size_t i = 0; i < n; i++) {
-		q->batch[i].report = &q->items[i].report;
-		q->batch[i].followup = &q->items[i].followup;
-	}
-	(void)store_put_batch(s->store, q->batch, n); /* outcomes are per item */
-	/* the queue is empty before answering: an answer may not re-enter a full queue */
-	q->n = 0;
-	q->bytes = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct commit_item *it = &q->items[i];
-
-		if (q->batch[i].result == STORE_OK)
-			api_reply_receipt(s, it->req, &q->batch[i].receipt);
-		else
-			api_reply_store_error(it->req, q->batch[i].result);
-		sodium_memzero(it->followup.auth, sizeof it->followup.auth);
-		free(it->envelope);
-		it->envelope = NULL;
-		it->req = NULL;
-	}
+	reap(s, 0);
+	if (q->busy == NULL && q->fill->n > 0)
+		hand_over(s); /* else on_done hands it over when the worker is free */
 }

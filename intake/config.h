@@ -28,8 +28,8 @@ struct config {
 	uint64_t map_max_bytes; /* LMDB map cap */
 	unsigned max_connections;
 	uint64_t upload_memory_bytes; /* room for request bodies over 64 KiB in flight */
-	unsigned request_timeout;   /* seconds for a whole request to arrive */
-	unsigned status_per_minute; /* status requests per lookup per minute */
+	unsigned request_timeout;     /* seconds for a whole request to arrive */
+	unsigned status_per_minute;   /* status requests per lookup per minute */
 	size_t ndistricts;
 	struct keyfile_public districts[CONFIG_MAX_DISTRICTS];
 };

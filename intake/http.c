@@ -60,25 +60,29 @@ reason(int code)
 void
 http_reply_json(struct evhttp_request *req, int code, json_t *obj)
 {
-	struct evbuffer *b = evbuffer_new();
-	char *s = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	struct evbuffer *out = evhttp_request_get_output_buffer(req);
+	char small[2048], *big = NULL, *text = small;
+	size_t n = obj ? json_dumpb(obj, small, sizeof small, JSON_COMPACT) : 0;
 
+	if (n > sizeof small) { /* a status with replies: dump it again, into the heap */
+		big = malloc(n);
+		if (big == NULL || json_dumpb(obj, big, n, JSON_COMPACT) != n)
+			n = 0;
+		text = big;
+	}
 	json_decref(obj);
 	http_headers(req, HTTP_CSP_BASE);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 	                  "application/json; charset=utf-8");
-	if (b == NULL || s == NULL) {
+	if (n == 0 || evbuffer_add(out, text, n) != 0) {
 		/* out of memory: still exactly one answer */
-		free(s);
-		if (b)
-			evbuffer_free(b);
+		free(big);
+		evbuffer_drain(out, evbuffer_get_length(out));
 		evhttp_send_reply(req, 503, reason(503), NULL);
 		return;
 	}
-	evbuffer_add(b, s, strlen(s));
-	free(s);
-	evhttp_send_reply(req, code, reason(code), b);
-	evbuffer_free(b);
+	free(big);
+	evhttp_send_reply(req, code, reason(code), NULL);
 }
 
 void

@@ -185,8 +185,8 @@ server_close(struct server *s)
  * are not half empty.
  */
 #define CONN_EVICT_AGE 2
-#define CONN_READ_MAX (16384 - 256)
-#define SLOT_MIN_RATE (16u << 10)
+#define CONN_READ_MAX  (16384 - 256)
+#define SLOT_MIN_RATE  (16u << 10)
 #define SLOT_WINDOW_MS 5000
 
 static long long

@@ -64,7 +64,7 @@ struct server {
 	unsigned nconns, capconns;
 	unsigned slots, slots_used; /* upload slots: requests over SERVER_SMALL_REQUEST */
 	unsigned long wait_turn;    /* last turn given to a connection waiting for a slot */
-	int paused; /* listener paused at max_connections */
+	int paused;                 /* listener paused at max_connections */
 	int stopping;
 	int warned_full; /* logged "storage 80% full" already */
 };

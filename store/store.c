@@ -118,6 +118,7 @@ store_grow(struct store *s)
 {
 	MDB_envinfo info;
 	uint64_t cur, next;
+	int rc;
 
 	if (mdb_env_info(s->env, &info) != 0)
 		return STORE_ERR_IO;
@@ -125,16 +126,22 @@ store_grow(struct store *s)
 	if (cur >= s->map_max)
 		return STORE_ERR_FULL;
 	next = cur > s->map_max / 2 ? s->map_max : cur * 2;
-	if (mdb_env_set_mapsize(s->env, (size_t)next) != 0)
-		return STORE_ERR_FULL;
-	return 0;
+	pthread_rwlock_wrlock(&s->maplock);
+	rc = mdb_env_set_mapsize(s->env, (size_t)next);
+	pthread_rwlock_unlock(&s->maplock);
+	return rc != 0 ? STORE_ERR_FULL : 0;
 }
 
 /* After MDB_MAP_RESIZED: adopt the size another process committed. */
 static int
 store_adopt(struct store *s)
 {
-	return mdb_env_set_mapsize(s->env, 0) == 0 ? 0 : STORE_ERR_IO;
+	int rc;
+
+	pthread_rwlock_wrlock(&s->maplock);
+	rc = mdb_env_set_mapsize(s->env, 0);
+	pthread_rwlock_unlock(&s->maplock);
+	return rc == 0 ? 0 : STORE_ERR_IO;
 }
 
 /*
@@ -158,8 +165,10 @@ store_txn_write(struct store *s, store_txn_fn fn, void *ctx)
 {
 	for (int tries = 0; tries < TXN_RETRIES; tries++) {
 		MDB_txn *txn = NULL;
-		int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
+		int rc;
 
+		pthread_rwlock_rdlock(&s->maplock);
+		rc = mdb_txn_begin(s->env, NULL, 0, &txn);
 		if (rc == 0) {
 			rc = fn(s, txn, ctx);
 			if (rc == 0)
@@ -167,6 +176,7 @@ store_txn_write(struct store *s, store_txn_fn fn, void *ctx)
 			else
 				mdb_txn_abort(txn);
 		}
+		pthread_rwlock_unlock(&s->maplock);
 		if (rc == MDB_MAP_FULL) {
 			if ((rc = store_grow(s)) != 0)
 				return rc;
@@ -188,14 +198,26 @@ int
 store_txn_read(struct store *s, MDB_txn **txn)
 {
 	for (int tries = 0; tries < TXN_RETRIES; tries++) {
-		int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
+		int rc;
 
+		pthread_rwlock_rdlock(&s->maplock);
+		rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
+		if (rc == 0)
+			return STORE_OK; /* the lock is held until store_txn_read_end */
+		pthread_rwlock_unlock(&s->maplock);
 		if (rc != MDB_MAP_RESIZED)
 			return store_map_rc(rc);
 		if (store_adopt(s) != 0)
 			return STORE_ERR_IO;
 	}
 	return STORE_ERR_IO;
+}
+
+void
+store_txn_read_end(struct store *s, MDB_txn *txn)
+{
+	mdb_txn_abort(txn);
+	pthread_rwlock_unlock(&s->maplock);
 }
 
 /* ---- keys and record codecs ------------------------------------------ */
@@ -507,11 +529,16 @@ store_open(struct store **out, const char *dir, const struct store_config *cfg)
 		return STORE_ERR_ARG;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return STORE_ERR_NOMEM;
+	if (pthread_rwlock_init(&s->maplock, NULL) != 0) {
+		free(s);
+		return STORE_ERR_NOMEM;
+	}
 	s->map_max = cfg && cfg->map_max ? cfg->map_max : MAP_MAX_DEFAULT;
 	s->quota = cfg ? cfg->quota_bytes : 0;
 	if (initial > s->map_max)
 		initial = s->map_max;
 	if ((rc = mdb_env_create(&s->env)) != 0) {
+		pthread_rwlock_destroy(&s->maplock);
 		free(s);
 		return store_map_rc(rc);
 	}
@@ -527,6 +554,7 @@ store_open(struct store **out, const char *dir, const struct store_config *cfg)
 		s->map_max = info.me_mapsize;
 	if ((rc = store_txn_write(s, open_fn, NULL)) != STORE_OK) {
 		mdb_env_close(s->env);
+		pthread_rwlock_destroy(&s->maplock);
 		free(s);
 		return rc;
 	}
@@ -534,6 +562,7 @@ store_open(struct store **out, const char *dir, const struct store_config *cfg)
 	return STORE_OK;
 fail:
 	mdb_env_close(s->env);
+	pthread_rwlock_destroy(&s->maplock);
 	free(s);
 	return store_map_rc(rc);
 }
@@ -544,6 +573,7 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	mdb_env_close(s->env);
+	pthread_rwlock_destroy(&s->maplock);
 	free(s);
 }
 
@@ -582,7 +612,7 @@ store_district_get(struct store *s, const char *id, struct store_district *out)
 	if ((rc = store_txn_read(s, &txn)) != STORE_OK)
 		return rc;
 	rc = store_get_district(txn, s, id, out);
-	mdb_txn_abort(txn);
+	store_txn_read_end(s, txn);
 	if (rc == MDB_NOTFOUND)
 		return STORE_ERR_DISTRICT;
 	if (rc != 0)
@@ -616,7 +646,7 @@ store_stats(struct store *s, struct store_stats *st)
 			break;
 		*dbs[i].out = ms.ms_entries;
 	}
-	mdb_txn_abort(txn);
+	store_txn_read_end(s, txn);
 	if (rc == 0 && (rc = mdb_env_info(s->env, &info)) == 0 &&
 	    (rc = mdb_env_stat(s->env, &ms)) == 0) {
 		st->map_size = info.me_mapsize;

@@ -562,7 +562,7 @@ store_check(struct store *s, void (*report)(void *ctx, const char *msg), void *c
 	if ((rc = store_txn_read(s, &c.txn)) != STORE_OK)
 		return rc;
 	rc = check_all(&c);
-	mdb_txn_abort(c.txn);
+	store_txn_read_end(s, c.txn);
 	free(c.ds);
 	free(c.refs);
 	if (rc != 0)

@@ -23,6 +23,7 @@
 #define QF_STORE_STORE_IMPL_H
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,12 @@ struct store {
 	MDB_dbi meta, districts, log, envelopes, cases, replies, pow;
 	uint64_t map_max;
 	uint64_t quota;
+	/*
+	 * Held shared by every transaction of this process and exclusively to
+	 * resize the map (LMDB allows that only with no transaction open in the
+	 * process): the server commits on a second thread while it reads.
+	 */
+	pthread_rwlock_t maplock;
 };
 
 /* A decoded case record. */
@@ -82,8 +89,14 @@ typedef int (*store_txn_fn)(struct store *s, MDB_txn *txn, void *ctx);
  */
 int store_txn_write(struct store *s, store_txn_fn fn, void *ctx);
 
-/* Begins a read transaction, adopting a map grown by another process. Returns a store code. */
+/*
+ * Begins a read transaction, adopting a map grown by another process.
+ * Returns a store code; on STORE_OK end it with store_txn_read_end.
+ */
 int store_txn_read(struct store *s, MDB_txn **txn);
+
+/* Ends a read transaction begun by store_txn_read. Cannot fail. */
+void store_txn_read_end(struct store *s, MDB_txn *txn);
 
 /* Maps 0, a store code, or an LMDB/errno code to a store code. */
 int store_map_rc(int rc);

@@ -99,7 +99,7 @@ store_get_case(struct store *s, const uint8_t lookup[32], const uint8_t auth[32]
 		out->followups = cr.followups;
 		rc = view_replies(txn, s, lookup, &cr, out);
 	}
-	mdb_txn_abort(txn);
+	store_txn_read_end(s, txn);
 	if (rc != 0)
 		store_case_view_free(out);
 	return store_map_rc(rc);
@@ -164,10 +164,10 @@ store_log_foreach(struct store *s, const char *id, uint64_t from, uint64_t to,
 		memset(&e, 0, sizeof e);
 		e.index = i;
 		if ((rc = load_entry(txn, s, id, &e)) == 0 && (rc = fn(ctx, &e)) != 0) {
-			mdb_txn_abort(txn);
+			store_txn_read_end(s, txn);
 			return rc; /* fn's own value, unmapped */
 		}
 	}
-	mdb_txn_abort(txn);
+	store_txn_read_end(s, txn);
 	return store_map_rc(rc);
 }
