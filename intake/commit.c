@@ -305,6 +305,14 @@ commit_followup(struct server *s, struct evhttp_request *req, const struct store
 	set->batch[set->n - 1].kind = CHAIN_KIND_FOLLOWUP;
 }
 
+int
+commit_busy(struct server *s)
+{
+	struct commit_queue *q = s->commit;
+
+	return q != NULL && (q->fill->n > 0 || q->busy != NULL);
+}
+
 void
 commit_flush(struct server *s)
 {

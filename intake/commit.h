@@ -57,4 +57,7 @@ void commit_followup(struct server *s, struct evhttp_request *req, const struct 
  */
 void commit_flush(struct server *s);
 
+/* 1 while submissions are queued or being committed, else 0. Cannot fail. */
+int commit_busy(struct server *s);
+
 #endif

@@ -570,6 +570,10 @@ exchange(const struct buf *req, struct buf *resp)
 		}
 		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 			break; /* closed */
+		if (commit_busy(&S)) {
+			usleep(50); /* a group commit on the worker thread: its answers follow */
+			continue;
+		}
 		if (sent == req->len && ++idle > 8)
 			break; /* nothing more will come */
 	}
