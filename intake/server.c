@@ -413,7 +413,9 @@ conn_new(struct event_base *base, void *arg)
 	sweep(s);
 	evict_excess(s);
 	if (s->nconns == s->capconns) { /* accepted in one batch past the pause */
-		struct server_conn **more = reallocarray(s->conns, s->capconns * 2, sizeof *more);
+		struct server_conn **more = reallocarray(
+		        s->conns, s->capconns * 2,
+		        sizeof *more); /* NOLINT(bugprone-sizeof-expression): pointers */
 
 		if (more == NULL)
 			return NULL; /* evhttp makes its own: untracked, but served */
@@ -639,7 +641,8 @@ server_run(const char *dir, const char *listen)
 	}
 	evhttp_set_gencb(s->http, api_dispatch, s);
 	s->capconns = s->cfg.max_connections * 2;
-	s->conns = calloc(s->capconns, sizeof *s->conns);
+	s->conns = calloc(s->capconns,
+	                  sizeof *s->conns); /* NOLINT(bugprone-sizeof-expression): pointers */
 	s->slots = (unsigned)(s->cfg.upload_memory_bytes / s->max_body);
 	if (s->slots == 0)
 		s->slots = 1;
