@@ -214,19 +214,24 @@ ingest_result_free(struct ingest_result *res)
 
 struct entry_in {
 	struct archive_entry e;
-	uint8_t *env;
 	const char *bad_field;
 };
 
+/*
+ * Reads an entry line's fields into in; the envelope is decoded into *buf
+ * (grown as needed, *cap bytes, kept by the caller for the next entry).
+ * Returns 0, or -1 with in->bad_field naming the field missing or malformed
+ * (or the envelope when *buf cannot grow).
+ */
 static int
-parse_entry(const json_t *o, struct entry_in *in)
+parse_entry(const json_t *o, struct entry_in *in, uint8_t **buf, size_t *cap)
 {
 	struct archive_entry *e = &in->e;
 	const char *kind = json_string_value(json_object_get(o, "kind"));
 	const char *day = json_string_value(json_object_get(o, "day"));
 	const json_t *rpk = json_object_get(o, "reply_pk");
 	const json_t *env = json_object_get(o, "envelope");
-	size_t elen, cap;
+	size_t elen, need;
 
 	memset(in, 0, sizeof *in);
 	if (get_u64(o, "index", &e->index) != 0 || e->index == 0) {
@@ -272,21 +277,24 @@ parse_entry(const json_t *o, struct entry_in *in)
 		in->bad_field = "envelope";
 		return -1;
 	}
-	cap = json_string_length(env) / 4 * 3 + 3;
-	in->env = malloc(cap);
-	if (in->env == NULL) {
-		in->bad_field = "envelope (out of memory)";
-		return -1;
+	need = json_string_length(env) / 4 * 3 + 3;
+	if (need > *cap) {
+		free(*buf); /* nothing in it is needed any more: no copy */
+		*cap = 0;
+		*buf = malloc(need);
+		if (*buf == NULL) {
+			in->bad_field = "envelope (out of memory)";
+			return -1;
+		}
+		*cap = need;
 	}
-	if (codec_b64u_decode(in->env, cap, &elen, json_string_value(env),
-	                      json_string_length(env)) != 0 ||
+	if (codec_b64u_decode(*buf, *cap, &elen, json_string_value(env), json_string_length(env)) !=
+	            0 ||
 	    elen == 0) {
-		free(in->env);
-		in->env = NULL;
 		in->bad_field = "envelope";
 		return -1;
 	}
-	e->envelope = in->env;
+	e->envelope = *buf;
 	e->envelope_len = elen;
 	return 0;
 }
@@ -323,23 +331,29 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 	return 0;
 }
 
-/* Opens env with the district key; fills s. Returns ENVELOPE_OK or an envelope error. */
+/*
+ * Opens env with the district key; fills s. *o is the run's opener: made on
+ * first use, reset (wiped) for every later envelope, freed by the caller
+ * with envelope_open_free. Returns ENVELOPE_OK or an envelope error
+ * (ENVELOPE_ERR_NOMEM when the opener cannot be made).
+ */
 static int
-open_envelope(const struct keyfile_secret *key, const uint8_t *env, size_t len,
-              struct manifest_seen *s)
+open_envelope(struct envelope_opener **o, const struct keyfile_secret *key, const uint8_t *env,
+              size_t len, struct manifest_seen *s)
 {
 	struct envelope_callbacks cb = {on_manifest, NULL, s};
-	struct envelope_opener *o;
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	rc = envelope_open_init(&o, key->pub.box_pk, key->box_sk, &cb);
+	if (*o == NULL)
+		rc = envelope_open_init(o, key->pub.box_pk, key->box_sk, &cb);
+	else
+		rc = envelope_open_reset(*o, key->pub.box_pk, key->box_sk, &cb);
 	if (rc != ENVELOPE_OK)
 		return rc;
-	rc = envelope_open_update(o, env, len);
+	rc = envelope_open_update(*o, env, len);
 	if (rc == ENVELOPE_OK)
-		rc = envelope_open_final(o);
-	envelope_open_free(o);
+		rc = envelope_open_final(*o);
 	return rc;
 }
 
@@ -457,6 +471,9 @@ struct run {
 	struct ingest *g;
 	struct archive_txn *t;
 	const struct keyfile_secret *key;
+	struct envelope_opener *opener; /* reused for every envelope (open_envelope) */
+	uint8_t *envbuf;                /* decoded envelope of the entry at hand (reused) */
+	size_t envcap;
 	struct problems p;
 	struct lookups ls;
 	uint64_t held;     /* archive size before this bundle */
@@ -472,6 +489,25 @@ struct run {
 	uint64_t added, skipped;
 	int real_name; /* of the report check_new looked at last */
 };
+
+/* Frees the tables and the opener a run keeps (not p, not t). Cannot fail. */
+static void
+run_free(struct run *run)
+{
+	free(run->ls.l);
+	free(run->ls.slot);
+	free(run->ls.index);
+	free(run->seen);
+	free(run->miss);
+	envelope_open_free(run->opener); /* wipes */
+	free(run->envbuf);
+	memset(&run->ls, 0, sizeof run->ls);
+	run->seen = NULL;
+	run->miss = NULL;
+	run->opener = NULL;
+	run->envbuf = NULL;
+	run->envcap = 0;
+}
 
 /* The entry of this bundle at index, or NULL when none was kept. */
 static const struct seen *
@@ -603,7 +639,7 @@ check_new(struct run *run, const struct archive_entry *e)
 	uint64_t cix;
 	int rc, bad = 0;
 
-	rc = open_envelope(run->key, e->envelope, e->envelope_len, &s);
+	rc = open_envelope(&run->opener, run->key, e->envelope, e->envelope_len, &s);
 	if (rc != ENVELOPE_OK) {
 		prob_add(&run->p, e->index, e->index,
 		         "index %" PRIu64 ": envelope does not open with the district key (%s)",
@@ -666,7 +702,7 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 	uint8_t calc[32];
 	int bad = 0, rc;
 
-	if (parse_entry(o, &in) != 0) {
+	if (parse_entry(o, &in, &run->envbuf, &run->envcap) != 0) {
 		if (e->index > 0)
 			prob_add(&run->p, e->index, e->index,
 			         "index %" PRIu64 ": field \"%s\" missing or malformed", e->index,
@@ -691,7 +727,6 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 		/* named at the end as dropped, unless they turn up later (a reorder) */
 		if (miss_add(run, run->expected, e->index - 1) != 0) {
 			run->fatal = ARCHIVE_ERR_NOMEM;
-			free(in.env);
 			return;
 		}
 		bad = 1;
@@ -699,7 +734,6 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 		rc = miss_take(run, e->index);
 		if (rc < 0) {
 			run->fatal = ARCHIVE_ERR_NOMEM;
-			free(in.env);
 			return;
 		}
 		if (rc > 0 && run->prev_index > e->index)
@@ -740,7 +774,6 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 			rc = archive_chain_at(run->t, g->district, e->index - 1, prev[0]);
 			if (rc != ARCHIVE_OK) {
 				run->fatal = rc;
-				free(in.env);
 				return;
 			}
 			nprev = 1;
@@ -770,7 +803,6 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 		}
 		if (seen_put(run, e->index, e->chain, have_mine ? mine : NULL) != 0) {
 			run->fatal = ARCHIVE_ERR_NOMEM;
-			free(in.env);
 			return;
 		}
 	}
@@ -817,7 +849,6 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 		run->writing = 0;
 	if (e->index >= run->expected)
 		run->expected = e->index + 1;
-	free(in.env);
 }
 
 static int
@@ -964,11 +995,7 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		archive_abort(run.t);
 		free(run.p.text);
 		free(run.p.bad);
-		free(run.ls.l);
-		free(run.ls.slot);
-		free(run.ls.index);
-		free(run.seen);
-		free(run.miss);
+		run_free(&run);
 		return finish(res, INGEST_FAILED, NULL,
 		              strdup_printf("cannot read the bundle: %s", bundle_strerror(rc)));
 	}
@@ -1006,11 +1033,7 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		         "signed by key [%s])",
 		         res->server_fp);
 
-	free(run.ls.l);
-	free(run.ls.slot);
-	free(run.ls.index);
-	free(run.seen);
-	free(run.miss);
+	run_free(&run);
 	res->added = run.added;
 	res->skipped = run.skipped;
 	if (run.p.count > 0 || run.p.nomem) {
@@ -1053,11 +1076,7 @@ failed:
 	archive_abort(run.t);
 	free(run.p.text);
 	free(run.p.bad);
-	free(run.ls.l);
-	free(run.ls.slot);
-	free(run.ls.index);
-	free(run.seen);
-	free(run.miss);
+	run_free(&run);
 	return finish(res, INGEST_FAILED, NULL,
 	              strdup_printf("archive: %s; nothing written", archive_strerror(rc)));
 }

@@ -20,6 +20,8 @@
 
 /* Longest bundle line accepted (an entry carries a whole envelope in b64u). */
 #define INGEST_MAX_LINE ((size_t)768 << 20)
+/* stdio buffer for reading a bundle (commands_ingest). */
+#define INGEST_READ_BUF ((size_t)1 << 20)
 
 enum ingest_outcome {
 	INGEST_DONE = 0,    /* new entries (or a newly pinned key) committed */

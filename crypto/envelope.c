@@ -2,6 +2,7 @@
 #include "crypto/envelope.h"
 
 #include <sodium.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -408,9 +409,11 @@ struct envelope_opener {
 	size_t natts;
 	size_t att_idx;
 	uint64_t chunks; /* chunks authenticated */
-	char *mbuf;      /* the manifest (sodium_malloc'd), while it is read */
+	char *mbuf;      /* the manifest (sodium_malloc'd, kept for reuse; wiped when done) */
+	size_t mcap;     /* bytes allocated at mbuf */
 	size_t mlen;
 	size_t mfill;
+	size_t pdirty; /* bytes of pbuf that may hold plaintext since it was last wiped */
 	size_t lfill;
 	size_t hfill;
 	size_t clen; /* bytes waiting in cbuf */
@@ -426,6 +429,19 @@ struct envelope_opener {
 	uint8_t pbuf[ENVELOPE_CHUNK];
 };
 
+/* Sets up o (all zero but for its manifest buffer) to open an envelope. */
+static void
+open_start(struct envelope_opener *o, const uint8_t pk[32], const uint8_t sk[32],
+           const struct envelope_callbacks *cb)
+{
+	memcpy(o->pk, pk, sizeof o->pk);
+	memcpy(o->sk, sk, sizeof o->sk);
+	if (cb != NULL)
+		o->cb = *cb;
+	o->stage = OPEN_HEADER;
+	o->cstage = CONTENT_LENGTH;
+}
+
 int
 envelope_open_init(struct envelope_opener **out, const uint8_t pk[32], const uint8_t sk[32],
                    const struct envelope_callbacks *cb)
@@ -437,30 +453,27 @@ envelope_open_init(struct envelope_opener **out, const uint8_t pk[32], const uin
 	if (o == NULL)
 		return ENVELOPE_ERR_NOMEM;
 	memset(o, 0, sizeof *o);
-	memcpy(o->pk, pk, sizeof o->pk);
-	memcpy(o->sk, sk, sizeof o->sk);
-	if (cb != NULL)
-		o->cb = *cb;
-	o->stage = OPEN_HEADER;
-	o->cstage = CONTENT_LENGTH;
+	open_start(o, pk, sk, cb);
 	*out = o;
 	return ENVELOPE_OK;
 }
 
-/* Drops every secret the opener holds; the opener is of no further use. */
+/*
+ * Drops every secret the opener holds; the opener is of no further use
+ * until envelope_open_reset. The manifest buffer stays allocated, wiped.
+ */
 static void
 open_wipe(struct envelope_opener *o)
 {
-	if (o->mbuf != NULL) {
-		sodium_free(o->mbuf);
-		o->mbuf = NULL;
-	}
+	if (o->mbuf != NULL)
+		sodium_memzero(o->mbuf, o->mfill);
 	sodium_memzero(o->sk, sizeof o->sk);
 	sodium_memzero(o->key, sizeof o->key);
 	sodium_memzero(&o->st, sizeof o->st);
 	sodium_memzero(&o->st_try, sizeof o->st_try);
 	sodium_memzero(o->lenbuf, sizeof o->lenbuf);
-	sodium_memzero(o->pbuf, sizeof o->pbuf);
+	sodium_memzero(o->pbuf, o->pdirty);
+	o->pdirty = 0;
 }
 
 static int
@@ -568,11 +581,36 @@ open_manifest_done(struct envelope_opener *o)
 	    o->cb.manifest(o->cb.ctx, o->mbuf, o->mlen, m) != 0)
 		rc = ENVELOPE_ERR_SINK;
 	json_decref(m);
-	sodium_free(o->mbuf);
-	o->mbuf = NULL;
+	/* the buffer is kept for the next envelope (envelope_open_reset) */
+	sodium_memzero(o->mbuf, o->mlen);
 	if (rc == ENVELOPE_OK)
 		open_next_attachment(o);
 	return rc;
+}
+
+/*
+ * Makes mbuf hold at least n bytes (a fresh sodium_malloc'd buffer when the
+ * one kept from an earlier envelope is too small; the old one is wiped and
+ * freed). Returns ENVELOPE_OK or ENVELOPE_ERR_NOMEM.
+ */
+static int
+open_mbuf_reserve(struct envelope_opener *o, size_t n)
+{
+	size_t cap;
+
+	if (o->mbuf != NULL && o->mcap >= n)
+		return ENVELOPE_OK;
+	if (o->mbuf != NULL)
+		sodium_free(o->mbuf); /* wipes */
+	o->mbuf = NULL;
+	o->mcap = 0;
+	/* whole pages: sodium_malloc takes them anyway; n <= ENVELOPE_MANIFEST_MAX + 1 */
+	cap = (n + 4095) & ~(size_t)4095;
+	o->mbuf = sodium_malloc(cap);
+	if (o->mbuf == NULL)
+		return ENVELOPE_ERR_NOMEM;
+	o->mcap = cap;
+	return ENVELOPE_OK;
 }
 
 /* Reads authenticated plaintext: length, manifest, attachments, padding. */
@@ -596,8 +634,7 @@ open_content(struct envelope_opener *o, const uint8_t *p, size_t n)
 				if (mlen > ENVELOPE_MANIFEST_MAX)
 					return ENVELOPE_ERR_MANIFEST;
 				o->mlen = mlen;
-				o->mbuf = sodium_malloc(o->mlen + 1);
-				if (o->mbuf == NULL)
+				if (open_mbuf_reserve(o, o->mlen + 1) != ENVELOPE_OK)
 					return ENVELOPE_ERR_NOMEM;
 				o->mbuf[o->mlen] = '\0';
 				o->cstage = CONTENT_MANIFEST;
@@ -662,15 +699,19 @@ open_plain(struct envelope_opener *o, size_t mlen, unsigned char tag)
 	return rc;
 }
 
+/* Authenticates and decrypts chunk c into o->pbuf with stream state st. */
 static int
-open_pull(crypto_secretstream_xchacha20poly1305_state *st, uint8_t *m, size_t *mlen,
+open_pull(struct envelope_opener *o, crypto_secretstream_xchacha20poly1305_state *st, size_t *mlen,
           unsigned char *tag, const uint8_t *c, size_t clen)
 {
 	unsigned long long ml = 0;
 
-	if (clen < ENVELOPE_CHUNK_OVERHEAD)
+	if (clen < ENVELOPE_CHUNK_OVERHEAD || clen > CIPHER_CHUNK)
 		return -1;
-	if (crypto_secretstream_xchacha20poly1305_pull(st, m, &ml, tag, c, clen, NULL, 0) != 0)
+	if (clen - ENVELOPE_CHUNK_OVERHEAD > o->pdirty)
+		o->pdirty = clen - ENVELOPE_CHUNK_OVERHEAD;
+	if (crypto_secretstream_xchacha20poly1305_pull(st, o->pbuf, &ml, tag, c, clen, NULL, 0) !=
+	    0)
 		return -1;
 	*mlen = (size_t)ml;
 	return 0;
@@ -682,7 +723,7 @@ open_chunk(struct envelope_opener *o, const uint8_t *c, size_t clen)
 	unsigned char tag = 0;
 	size_t mlen = 0;
 
-	if (open_pull(&o->st, o->pbuf, &mlen, &tag, c, clen) != 0)
+	if (open_pull(o, &o->st, &mlen, &tag, c, clen) != 0)
 		return ENVELOPE_ERR_AUTH;
 	return open_plain(o, mlen, tag);
 }
@@ -725,11 +766,11 @@ open_tail(struct envelope_opener *o)
 
 	o->clen = 0;
 	memcpy(&o->st_try, &o->st, sizeof o->st);
-	if (open_pull(&o->st, o->pbuf, &mlen, &tag, o->cbuf, clen) == 0)
+	if (open_pull(o, &o->st, &mlen, &tag, o->cbuf, clen) == 0)
 		return open_plain(o, mlen, tag);
 	m = open_grid_end(o->p_len, clen - ENVELOPE_CHUNK_OVERHEAD);
-	if (m > 0 && open_pull(&o->st_try, o->pbuf, &mlen, &tag, o->cbuf,
-	                       m + ENVELOPE_CHUNK_OVERHEAD) == 0) {
+	if (m > 0 &&
+	    open_pull(o, &o->st_try, &mlen, &tag, o->cbuf, m + ENVELOPE_CHUNK_OVERHEAD) == 0) {
 		sodium_memzero(o->pbuf, mlen);
 		if (tag == TAG_FINAL)
 			rc = ENVELOPE_ERR_TRAILING;
@@ -750,7 +791,7 @@ open_after_final(struct envelope_opener *o)
 	unsigned char tag = 0;
 
 	o->clen = 0;
-	if (open_pull(&o->st, o->pbuf, &mlen, &tag, o->cbuf, clen) == 0) {
+	if (open_pull(o, &o->st, &mlen, &tag, o->cbuf, clen) == 0) {
 		sodium_memzero(o->pbuf, mlen);
 		return ENVELOPE_ERR_TAG_EARLY;
 	}
@@ -854,6 +895,30 @@ envelope_open_final(struct envelope_opener *o)
 		return open_fail(o, ENVELOPE_ERR_SIZES);
 	open_wipe(o);
 	o->stage = OPEN_DONE;
+	return ENVELOPE_OK;
+}
+
+int
+envelope_open_reset(struct envelope_opener *o, const uint8_t pk[32], const uint8_t sk[32],
+                    const struct envelope_callbacks *cb)
+{
+	char *mbuf;
+	size_t mcap;
+
+	if (o == NULL)
+		return ENVELOPE_ERR_STATE;
+	open_wipe(o);
+	if (o->att_size != NULL) {
+		sodium_memzero(o->att_size, o->natts * sizeof *o->att_size);
+		free(o->att_size);
+	}
+	/* everything but the two buffers is small: clear it whole */
+	mbuf = o->mbuf;
+	mcap = o->mcap;
+	memset(o, 0, offsetof(struct envelope_opener, cbuf));
+	o->mbuf = mbuf;
+	o->mcap = mcap;
+	open_start(o, pk, sk, cb);
 	return ENVELOPE_OK;
 }
 

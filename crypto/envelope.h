@@ -158,6 +158,18 @@ int envelope_open_update(struct envelope_opener *o, const uint8_t *data, size_t 
  */
 int envelope_open_final(struct envelope_opener *o);
 
+/*
+ * Makes o ready to open another envelope with key pair pk/sk and callbacks
+ * cb, as a new envelope_open_init would, but keeps its sodium_malloc'd
+ * memory: whatever the previous envelope left in it (file key, stream
+ * state, plaintext, manifest) is wiped with sodium_memzero first. Any state
+ * is fine, including after an error. For opening many envelopes in a row
+ * without an allocation each. Returns ENVELOPE_OK, or ENVELOPE_ERR_STATE
+ * (o is NULL).
+ */
+int envelope_open_reset(struct envelope_opener *o, const uint8_t pk[32], const uint8_t sk[32],
+                        const struct envelope_callbacks *cb);
+
 /* Wipes and frees an opener; NULL is fine. Cannot fail. */
 void envelope_open_free(struct envelope_opener *o);
 

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/sign.h"
+
 struct server;
 
 /* The evhttp generic callback; arg is the struct server. */
@@ -25,8 +27,12 @@ int api_envelope_plausible(const uint8_t *env, size_t len);
 
 struct store_receipt;
 
-/* Answers 201 with the server-signed receipt r. Exactly one answer. */
-void api_reply_receipt(struct server *s, struct evhttp_request *req, const struct store_receipt *r);
+/*
+ * Answers 201 with receipt r and its signature sig (sign_receipt by the
+ * server key), or 503 when sig_ok is 0. Exactly one answer.
+ */
+void api_reply_receipt(struct evhttp_request *req, const struct store_receipt *r,
+                       const uint8_t sig[SIGN_BYTES], int sig_ok);
 
 /* Answers the §9 error for a store code. Exactly one answer. */
 void api_reply_store_error(struct evhttp_request *req, int err);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "crypto/chain.h"
+#include "crypto/sign.h"
 #include "intake/api.h"
 #include "intake/http.h"
 #include "intake/server.h"
@@ -24,6 +25,8 @@ struct commit_item {
 	char day[CODEC_DAY_LEN + 1];
 	uint8_t pow[40];
 	uint8_t *envelope;
+	uint8_t sig[SIGN_BYTES]; /* the receipt's, signed by the worker */
+	int sig_ok;
 };
 
 /* One batch: filled by the event loop, then committed by the worker. */
@@ -44,7 +47,8 @@ struct commit_queue {
 	struct event *ev;      /* a flush after the requests ready now */
 	struct event *ev_done; /* the worker finished (efd readable) */
 	int efd;
-	struct store *store; /* the server's, set at each hand-over */
+	struct store *store;    /* the server's, set at each hand-over */
+	const uint8_t *sign_sk; /* the server's signing key (read only) */
 	struct commit_set sets[2];
 	struct commit_set *fill; /* the loop's */
 	struct commit_set *busy; /* handed to the worker, until answered; or NULL */
@@ -72,6 +76,15 @@ worker(void *arg)
 		set = q->busy;
 		pthread_mutex_unlock(&q->mu);
 		(void)store_put_batch(q->store, set->batch, set->n); /* outcomes are per item */
+		for (size_t i = 0; i < set->n; i++) {
+			const struct store_receipt *r = &set->batch[i].receipt;
+
+			if (set->batch[i].result == STORE_OK)
+				set->items[i].sig_ok =
+				        sign_receipt(set->items[i].sig, q->sign_sk, r->district,
+				                     r->index, r->day, r->envelope_hash,
+				                     r->chain) == 0;
+		}
 		pthread_mutex_lock(&q->mu);
 		q->work = 0;
 		q->done = 1;
@@ -100,6 +113,7 @@ hand_over(struct server *s)
 	q->fill->bytes = 0;
 	pthread_mutex_lock(&q->mu);
 	q->store = s->store;
+	q->sign_sk = s->key->sign_sk;
 	q->busy = set;
 	q->work = 1;
 	pthread_cond_broadcast(&q->cv);
@@ -132,7 +146,7 @@ reap(struct server *s, int wait)
 		struct commit_item *it = &set->items[i];
 
 		if (set->batch[i].result == STORE_OK)
-			api_reply_receipt(s, it->req, &set->batch[i].receipt);
+			api_reply_receipt(it->req, &set->batch[i].receipt, it->sig, it->sig_ok);
 		else
 			api_reply_store_error(it->req, set->batch[i].result);
 		sodium_memzero(it->followup.auth, sizeof it->followup.auth);

@@ -1128,6 +1128,98 @@ test_callbacks(void **state)
 	free(env);
 }
 
+/*
+ * One opener reused with envelope_open_reset across valid and malformed
+ * envelopes (every malformed vector, with its own keys), in pieces and
+ * whole, with growing and shrinking manifests and after a stop in the
+ * middle: each must give what a fresh opener gives.
+ */
+static void
+test_open_reset(void **state)
+{
+	json_t *v = testutil_vector("envelopes.json");
+	json_t *bad = json_object_get(v, "malformed");
+	static const size_t sizes[] = {3, 70000, 0};
+	static const size_t many[] = {1, 2, 3, 4, 5, 6, 7, 8};
+	uint8_t vpk[32], vsk[32];
+	struct envelope_callbacks cb;
+	struct envelope_opener *o = NULL;
+	struct collect col;
+	size_t len1, len2, len3, blen = 3 * ENVELOPE_MIN_PADDED + 5;
+	uint8_t *env1 = seal_simple(sizes, 3, &len1);
+	uint8_t *env2 = seal_simple(many, 8, &len2);
+	uint8_t *env3 = NULL;
+	char *big = malloc(blen + 1);
+	const char *name;
+	json_t *e;
+
+	(void)state;
+	/* a manifest larger than the buffer the first ones need */
+	assert_non_null(big);
+	memset(big, ' ', blen);
+	memcpy(big, "{\"attachments\":[]}", 18);
+	big[blen] = '\0';
+	assert_int_equal(envelope_seal_buffer(&env3, &len3, g_pk, big, blen, NULL, 0), ENVELOPE_OK);
+	vector_keys(v, vpk, vsk);
+	assert_int_equal(envelope_open_reset(NULL, g_pk, g_sk, NULL), ENVELOPE_ERR_STATE);
+	memset(&col, 0, sizeof col);
+	cb = (struct envelope_callbacks){collect_manifest, collect_attachment, &col};
+	assert_int_equal(envelope_open_init(&o, g_pk, g_sk, &cb), ENVELOPE_OK);
+	/* stopped half way: no final, then reused */
+	assert_int_equal(envelope_open_update(o, env1, len1 / 2), ENVELOPE_OK);
+	for (int round = 0; round < 3; round++) {
+		json_object_foreach(bad, name, e)
+		{
+			size_t len;
+			uint8_t *env = testutil_b64u_alloc(json_string_value(e), &len);
+			int want = open_with(vpk, vsk, env, len, 0, NULL);
+
+			free(col.manifest);
+			memset(&col, 0, sizeof col);
+			assert_int_equal(envelope_open_reset(o, vpk, vsk, &cb), ENVELOPE_OK);
+			if (feed(o, env, len, round > 0) != want)
+				fail_msg("\"%s\" through a reused opener: not %d", name, want);
+			assert_false(col.bad_order);
+			free(env);
+
+			/* a valid envelope right after, alternating manifest sizes */
+			free(col.manifest);
+			memset(&col, 0, sizeof col);
+			assert_int_equal(envelope_open_reset(o, g_pk, g_sk, &cb), ENVELOPE_OK);
+			if (round == 1) {
+				assert_int_equal(feed(o, env2, len2, 1), ENVELOPE_OK);
+				for (size_t i = 0; i < 8; i++)
+					assert_int_equal(col.len[i], many[i]);
+			} else if (round == 2 && strlen(name) % 2 == 0) {
+				assert_int_equal(feed(o, env3, len3, 1), ENVELOPE_OK);
+				assert_int_equal(col.mlen, blen);
+				assert_memory_equal(col.manifest, big, blen);
+			} else {
+				assert_int_equal(feed(o, env1, len1, round > 0), ENVELOPE_OK);
+				assert_int_equal(col.len[0], 3);
+				assert_int_equal(col.len[1], 70000);
+			}
+			assert_int_equal(col.manifest_calls, 1);
+			assert_false(col.bad_order);
+		}
+	}
+	/* the key given to reset is the one used */
+	free(col.manifest);
+	memset(&col, 0, sizeof col);
+	assert_int_equal(envelope_open_reset(o, vpk, vsk, &cb), ENVELOPE_OK);
+	assert_int_equal(feed(o, env1, len1, 0), ENVELOPE_ERR_KEY);
+	/* no callbacks */
+	assert_int_equal(envelope_open_reset(o, g_pk, g_sk, NULL), ENVELOPE_OK);
+	assert_int_equal(feed(o, env2, len2, 0), ENVELOPE_OK);
+	free(col.manifest);
+	envelope_open_free(o);
+	free(env1);
+	free(env2);
+	free(env3);
+	free(big);
+	json_decref(v);
+}
+
 static void
 test_seal_misuse(void **state)
 {
@@ -1250,6 +1342,7 @@ main(void)
 	        cmocka_unit_test(test_manifest_shapes),
 	        cmocka_unit_test(test_plaintext_sizes),
 	        cmocka_unit_test(test_callbacks),
+	        cmocka_unit_test(test_open_reset),
 	        cmocka_unit_test(test_seal_misuse),
 	};
 
