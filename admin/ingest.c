@@ -826,11 +826,13 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 		if (check_new(run, e) != 0) {
 			bad = 1;
 		} else if (run->writing) {
+			/*
+			 * the one fact of a report the case record keeps (§13
+			 * deadlines), written with the new case record itself
+			 */
+			e->has_real_name = e->kind == CHAIN_KIND_REPORT;
+			e->real_name = run->real_name;
 			rc = archive_entry_add(run->t, g->district, e);
-			/* the one fact of a report the case record keeps (§13 deadlines) */
-			if (rc == ARCHIVE_OK && e->kind == CHAIN_KIND_REPORT)
-				rc = workflow_set_real_name(run->t, g->district, e->index,
-				                            run->real_name);
 			if (rc == ARCHIVE_OK) {
 				run->added++;
 			} else if (rc == ARCHIVE_ERR_ORDER || rc == ARCHIVE_ERR_CHAIN ||

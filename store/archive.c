@@ -31,10 +31,21 @@ struct archive {
 	MDB_dbi meta, districts, entries, lookups, cases, outbox, replies, access, notes;
 };
 
+/*
+ * A transaction, with the last district record it read (district_cached):
+ * drec is that record as parsed and dd as decoded, for district did; drec is
+ * NULL when nothing is cached. Every write of a district record goes through
+ * district_store, which drops the cache first, or through archive_entry_add,
+ * which writes the cached record itself; so the cache never differs from
+ * what the transaction holds.
+ */
 struct archive_txn {
 	struct archive *a;
 	MDB_txn *txn;
 	int write;
+	char did[CODEC_DISTRICT_BUF];
+	json_t *drec;
+	struct archive_district dd;
 };
 
 const char *
@@ -234,6 +245,7 @@ archive_commit(struct archive_txn *t)
 {
 	int rc = mdb_txn_commit(t->txn);
 
+	json_decref(t->drec);
 	free(t);
 	return mdb_err(rc);
 }
@@ -244,6 +256,7 @@ archive_abort(struct archive_txn *t)
 	if (t == NULL)
 		return;
 	mdb_txn_abort(t->txn);
+	json_decref(t->drec);
 	free(t);
 }
 
@@ -417,22 +430,56 @@ district_load(struct archive_txn *t, const char *id, json_t **rec)
 	return get_json(t, t->a->districts, key, strlen(id), rec);
 }
 
+/* Forgets the cached district record (archive_txn). Cannot fail. */
+static void
+district_uncache(struct archive_txn *t)
+{
+	json_decref(t->drec);
+	t->drec = NULL;
+}
+
+/*
+ * Makes t->drec and t->dd district id's record, read from the transaction
+ * unless it is the one cached. Returns ARCHIVE_OK, or an error of
+ * district_load or district_decode with nothing cached.
+ */
+static int
+district_cached(struct archive_txn *t, const char *id)
+{
+	json_t *rec;
+	int rc;
+
+	if (t->drec != NULL && id != NULL && strcmp(t->did, id) == 0)
+		return ARCHIVE_OK;
+	district_uncache(t);
+	rc = district_load(t, id, &rec);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	rc = district_decode(rec, &t->dd);
+	if (rc != ARCHIVE_OK) {
+		json_decref(rec);
+		return rc;
+	}
+	snprintf(t->did, sizeof t->did, "%s", id);
+	t->drec = rec;
+	return ARCHIVE_OK;
+}
+
+/* Writes district id's record (dropping the cache). Returns as put_json. */
 static int
 district_store(struct archive_txn *t, const char *id, const json_t *rec)
 {
+	district_uncache(t);
 	return put_json(t, t->a->districts, id, strlen(id), rec);
 }
 
 int
 archive_district_get(struct archive_txn *t, const char *id, struct archive_district *d)
 {
-	json_t *rec;
-	int rc = district_load(t, id, &rec);
+	int rc = district_cached(t, id);
 
-	if (rc != ARCHIVE_OK)
-		return rc;
-	rc = district_decode(rec, d);
-	json_decref(rec);
+	if (rc == ARCHIVE_OK)
+		memcpy(d, &t->dd, sizeof *d);
 	return rc;
 }
 
@@ -669,6 +716,11 @@ case_create(struct archive_txn *t, const char *id, const struct archive_entry *e
 	                "event", "received", "status", "received", "followups", "replies");
 	if (rec == NULL)
 		return ARCHIVE_ERR_NOMEM;
+	if (e->has_real_name &&
+	    json_object_set_new(rec, "real_name", json_boolean(e->real_name)) != 0) {
+		json_decref(rec);
+		return ARCHIVE_ERR_NOMEM;
+	}
 	rc = put_json(t, t->a->cases, ikey, iklen, rec);
 	json_decref(rec);
 	return rc;
@@ -704,10 +756,10 @@ case_add_followup(struct archive_txn *t, const char *id, const struct archive_en
 int
 archive_entry_add(struct archive_txn *t, const char *id, const struct archive_entry *e)
 {
-	struct archive_district d;
-	uint8_t key[ENTRY_KEYLEN], calc[32], *val;
+	uint8_t key[ENTRY_KEYLEN], calc[32], head[32], *val;
+	uint64_t size;
+	MDB_val k, v;
 	size_t klen;
-	json_t *rec;
 	int rc;
 
 	if (!t->write)
@@ -718,10 +770,12 @@ archive_entry_add(struct archive_txn *t, const char *id, const struct archive_en
 	    !codec_day_valid(e->day) || e->envelope == NULL || e->envelope_len == 0 ||
 	    (e->kind == CHAIN_KIND_REPORT && !e->has_reply_pk))
 		return ARCHIVE_ERR_ARG;
-	rc = archive_district_get(t, id, &d);
+	rc = district_cached(t, id);
 	if (rc != ARCHIVE_OK)
 		return rc;
-	if (e->index <= d.size) {
+	size = t->dd.size;
+	memcpy(head, t->dd.head, 32);
+	if (e->index <= size) {
 		struct archive_entry held;
 
 		rc = archive_entry_get(t, id, e->index, &held);
@@ -729,12 +783,12 @@ archive_entry_add(struct archive_txn *t, const char *id, const struct archive_en
 			return rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
 		return same_entry(&held, e) ? ARCHIVE_SKIPPED : ARCHIVE_ERR_CHAIN;
 	}
-	if (e->index != d.size + 1)
+	if (e->index != size + 1)
 		return ARCHIVE_ERR_ORDER;
 	chain_h256(calc, e->envelope, e->envelope_len);
 	if (sodium_memcmp(calc, e->envelope_hash, 32) != 0)
 		return ARCHIVE_ERR_CHAIN;
-	if (chain_next(calc, d.head, e->index, e->kind, e->lookup, e->envelope_hash, e->day) != 0)
+	if (chain_next(calc, head, e->index, e->kind, e->lookup, e->envelope_hash, e->day) != 0)
 		return ARCHIVE_ERR_ARG;
 	if (sodium_memcmp(calc, e->chain, 32) != 0)
 		return ARCHIVE_ERR_CHAIN;
@@ -745,9 +799,17 @@ archive_entry_add(struct archive_txn *t, const char *id, const struct archive_en
 
 	if (e->envelope_len > SIZE_MAX - ENTRY_HDR)
 		return ARCHIVE_ERR_ARG;
-	val = malloc(ENTRY_HDR + e->envelope_len);
-	if (val == NULL)
-		return ARCHIVE_ERR_NOMEM;
+	/* the value is built in place in the map (MDB_RESERVE): no copy of the envelope */
+	k.mv_size = klen;
+	k.mv_data = key;
+	v.mv_size = ENTRY_HDR + e->envelope_len;
+	v.mv_data = NULL;
+	rc = mdb_put(t->txn, t->a->entries, &k, &v, MDB_NOOVERWRITE | MDB_RESERVE);
+	if (rc == MDB_KEYEXIST)
+		return ARCHIVE_ERR_CORRUPT; /* an entry beyond size: the record is broken */
+	if (rc != 0)
+		return mdb_err(rc);
+	val = v.mv_data;
 	val[0] = REC_V1;
 	val[1] = (uint8_t)e->kind;
 	memcpy(val + 2, e->lookup, 32);
@@ -760,24 +822,23 @@ archive_entry_add(struct archive_txn *t, const char *id, const struct archive_en
 	else
 		memset(val + 109, 0, 32);
 	memcpy(val + ENTRY_HDR, e->envelope, e->envelope_len);
-	rc = put_raw(t, t->a->entries, key, klen, val, ENTRY_HDR + e->envelope_len,
-	             MDB_NOOVERWRITE);
-	free(val);
-	if (rc == ARCHIVE_ERR_EXISTS)
-		return ARCHIVE_ERR_CORRUPT; /* an entry beyond size: the record is broken */
-	if (rc != ARCHIVE_OK)
-		return rc;
 
-	rc = district_load(t, id, &rec);
+	/* size and head move on: in the cached record, written back whole */
+	rc = district_cached(t, id);
 	if (rc != ARCHIVE_OK)
 		return rc;
-	if (json_object_set_new(rec, "size", json_integer((json_int_t)e->index)) != 0 ||
-	    json_object_set_new(rec, "head", b64u_json(e->chain, 32)) != 0)
+	if (json_object_set_new(t->drec, "size", json_integer((json_int_t)e->index)) != 0 ||
+	    json_object_set_new(t->drec, "head", b64u_json(e->chain, 32)) != 0)
 		rc = ARCHIVE_ERR_NOMEM;
 	else
-		rc = district_store(t, id, rec);
-	json_decref(rec);
-	return rc;
+		rc = put_json(t, t->a->districts, id, strlen(id), t->drec);
+	if (rc != ARCHIVE_OK) {
+		district_uncache(t);
+		return rc;
+	}
+	t->dd.size = e->index;
+	memcpy(t->dd.head, e->chain, 32);
+	return ARCHIVE_OK;
 }
 
 /* ---- cases -------------------------------------------------------------- */

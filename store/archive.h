@@ -110,6 +110,14 @@ struct archive_entry {
 	char day[CODEC_DAY_LEN + 1];
 	int has_reply_pk; /* reports only */
 	uint8_t reply_pk[32];
+	/*
+	 * archive_entry_add of a report: with has_real_name, the new case
+	 * record gets "real_name":real_name (0 or 1) when it is first written,
+	 * exactly the record a later set of that member would write. Not kept
+	 * in the entry itself: archive_entry_get leaves both 0.
+	 */
+	int has_real_name;
+	int real_name;
 	const uint8_t *envelope; /* from archive_entry_get: valid until the txn ends */
 	size_t envelope_len;
 };
@@ -191,7 +199,9 @@ int archive_district_foreach(struct archive_txn *t,
  * reply_pk and a lookup not yet used in the district (ARCHIVE_ERR_CASE) and
  * creates its case; a follow-up needs the lookup of one of the district's
  * cases (ARCHIVE_ERR_CASE) and is appended to it; then size and head move on
- * and ARCHIVE_OK is returned. An index beyond size + 1 is ARCHIVE_ERR_ORDER.
+ * and ARCHIVE_OK is returned. A report's case record carries "real_name"
+ * when e->has_real_name says so; has_real_name and real_name play no part
+ * in the comparison with a held entry. An index beyond size + 1 is ARCHIVE_ERR_ORDER.
  * Also ARCHIVE_ERR_NOT_FOUND (no district), ARCHIVE_ERR_ARG (index 0, bad
  * kind or day, empty envelope), ARCHIVE_ERR_RDONLY, ARCHIVE_ERR_FULL,
  * ARCHIVE_ERR_IO, ARCHIVE_ERR_CORRUPT, ARCHIVE_ERR_NOMEM. On an error the

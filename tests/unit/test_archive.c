@@ -663,6 +663,97 @@ test_two_districts(void **state)
 	archive_abort(t);
 }
 
+static int
+check_district(void *ctx, const struct archive_district *d)
+{
+	const struct archive_district *want = ctx;
+
+	if (strcmp(d->id, want->id) != 0)
+		return 0;
+	assert_int_equal(d->size, want->size);
+	assert_memory_equal(d->head, want->head, 32);
+	assert_string_equal(d->key_path, want->key_path);
+	assert_int_equal(d->has_server_pk, want->has_server_pk);
+	return 0;
+}
+
+/*
+ * The district record a transaction caches for archive_entry_add: every
+ * read sees the latest write of the transaction (entries, key path, server
+ * key, outbox, another district in between), the record in the database is
+ * the same as the one read, a refused entry changes nothing, and an aborted
+ * transaction leaves the committed state.
+ */
+static void
+test_district_cache(void **state)
+{
+	struct fx *f = *state;
+	struct chain_fx c1, c2;
+	struct archive_entry bad;
+	struct archive_district d, d2;
+	struct archive_txn *t;
+	uint8_t pk[32];
+	json_t *op;
+
+	make_chain(&c1, 5, NULL);
+	make_chain(&c2, 2, NULL);
+	randombytes_buf(pk, 32);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_district_get(t, "d01", &d), ARCHIVE_OK);
+	assert_int_equal(d.size, 0);
+	assert_int_equal(archive_entry_add(t, "d01", &c1.e[1]), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d01", &c1.e[2]), ARCHIVE_OK);
+	assert_int_equal(archive_district_get(t, "d01", &d), ARCHIVE_OK);
+	assert_int_equal(d.size, 2);
+	assert_memory_equal(d.head, c1.e[2].chain, 32);
+	assert_int_equal(archive_district_set_key_path(t, "d01", "/k/district.key"), ARCHIVE_OK);
+	assert_int_equal(archive_district_get(t, "d01", &d), ARCHIVE_OK);
+	assert_string_equal(d.key_path, "/k/district.key");
+	assert_int_equal(d.size, 2);
+	assert_int_equal(archive_entry_add(t, "d01", &c1.e[3]), ARCHIVE_OK);
+	assert_int_equal(archive_district_set_server_key(t, "d01", pk), ARCHIVE_OK);
+	op = json_pack("{s:s, s:i, s:s}", "op", "status", "case", 1, "status", "accepted");
+	assert_int_equal(archive_outbox_add(t, "d01", op), ARCHIVE_OK);
+	json_decref(op);
+	/* another district in between */
+	assert_int_equal(archive_district_create(t, "d02"), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d02", &c2.e[1]), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d01", &c1.e[4]), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d02", &c2.e[2]), ARCHIVE_OK);
+	/* a refused entry leaves the district as it was */
+	bad = c1.e[5];
+	bad.chain[0] ^= 1;
+	assert_int_equal(archive_entry_add(t, "d01", &bad), ARCHIVE_ERR_CHAIN);
+	assert_int_equal(archive_entry_add(t, "d01", &c1.e[2]), ARCHIVE_SKIPPED);
+	assert_int_equal(archive_district_get(t, "d01", &d), ARCHIVE_OK);
+	assert_int_equal(d.size, 4);
+	assert_memory_equal(d.head, c1.e[4].chain, 32);
+	assert_string_equal(d.key_path, "/k/district.key");
+	assert_int_equal(d.has_server_pk, 1);
+	assert_memory_equal(d.server_pk, pk, 32);
+	assert_int_equal(archive_district_get(t, "d02", &d2), ARCHIVE_OK);
+	assert_int_equal(d2.size, 2);
+	assert_memory_equal(d2.head, c2.e[2].chain, 32);
+	/* what the database holds (read past the cache) is the same */
+	assert_int_equal(archive_district_foreach(t, check_district, &d), ARCHIVE_OK);
+	assert_int_equal(archive_district_foreach(t, check_district, &d2), ARCHIVE_OK);
+	/* the outbox's next_op was kept while size and head moved on */
+	op = json_pack("{s:s, s:i, s:s}", "op", "status", "case", 2, "status", "accepted");
+	assert_int_equal(archive_outbox_add(t, "d01", op), ARCHIVE_OK);
+	json_decref(op);
+	assert_int_equal(archive_update_done(t, "d01", 1, 4), ARCHIVE_OK);
+	assert_int_equal(archive_district_get(t, "d01", &d), ARCHIVE_OK);
+	assert_int_equal(d.seq, 1);
+	assert_int_equal(d.acks_through, 4);
+	assert_int_equal(d.size, 4);
+	archive_abort(t);
+	assert_int_equal(size_of(f->a, "d01", NULL), 0);
+
+	add_all(f->a, &c1, 1, 5);
+	assert_int_equal(size_of(f->a, "d01", d.head), 5);
+	assert_memory_equal(d.head, c1.e[5].chain, 32);
+}
+
 int
 main(void)
 {
@@ -680,6 +771,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_access_log, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_two_districts, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_district_cache, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

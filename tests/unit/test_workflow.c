@@ -25,6 +25,7 @@
 #include "tests/unit/cm.h"
 
 #include <fcntl.h>
+#include <lmdb.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2062,6 +2063,133 @@ test_access_log(void **state)
 	json_decref(c);
 }
 
+/* ---- the real_name flag written with the new case ------------------------ */
+
+/* Asserts that named database name holds the same keys and values in archives x and y. */
+static void
+same_db(const char *x, const char *y, const char *name)
+{
+	MDB_env *env[2];
+	MDB_txn *txn[2];
+	MDB_dbi dbi[2];
+	MDB_cursor *c[2];
+	const char *dir[2] = {x, y};
+	size_t n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(mdb_env_create(&env[i]), 0);
+		assert_int_equal(mdb_env_set_maxdbs(env[i], 16), 0);
+		assert_int_equal(mdb_env_open(env[i], dir[i], MDB_RDONLY | MDB_NOTLS, 0600), 0);
+		assert_int_equal(mdb_txn_begin(env[i], NULL, MDB_RDONLY, &txn[i]), 0);
+		assert_int_equal(mdb_dbi_open(txn[i], name, 0, &dbi[i]), 0);
+		assert_int_equal(mdb_cursor_open(txn[i], dbi[i], &c[i]), 0);
+	}
+	for (MDB_cursor_op op = MDB_FIRST;; op = MDB_NEXT) {
+		MDB_val k[2], v[2];
+		int rc0 = mdb_cursor_get(c[0], &k[0], &v[0], op);
+		int rc1 = mdb_cursor_get(c[1], &k[1], &v[1], op);
+
+		assert_int_equal(rc0, rc1);
+		if (rc0 == MDB_NOTFOUND)
+			break;
+		assert_int_equal(rc0, 0);
+		assert_int_equal(k[0].mv_size, k[1].mv_size);
+		assert_memory_equal(k[0].mv_data, k[1].mv_data, k[0].mv_size);
+		assert_int_equal(v[0].mv_size, v[1].mv_size);
+		assert_memory_equal(v[0].mv_data, v[1].mv_data, v[0].mv_size);
+		n++;
+	}
+	assert_true(n > 0);
+	for (int i = 0; i < 2; i++) {
+		mdb_cursor_close(c[i]);
+		mdb_txn_abort(txn[i]);
+		mdb_env_close(env[i]);
+	}
+}
+
+/*
+ * Ingest writes a report's case with its real_name flag at once
+ * (archive_entry has_real_name); the archive must hold exactly what the old
+ * path wrote: the case created without it, then workflow_set_real_name.
+ * Reports 1 (real name), 2 (anonymous), a follow-up 3 of report 1 (the flag
+ * of a follow-up is ignored) and report 4, all in one transaction.
+ */
+static void
+test_real_name_at_ingest(void **state)
+{
+	static const int kinds[] = {0, CHAIN_KIND_REPORT, CHAIN_KIND_REPORT, CHAIN_KIND_FOLLOWUP,
+	                            CHAIN_KIND_REPORT};
+	static const int rn[] = {0, 1, 0, 1, 1};
+	struct archive_entry e[5];
+	uint8_t env[5][100], prev[32] = {0};
+	char *dir = testutil_tmpdir(), path[2][4096];
+	static const char *const dbs[] = {"cases", "districts", "entries", "lookups"};
+
+	(void)state;
+	memset(e, 0, sizeof e);
+	for (int i = 1; i <= 4; i++) {
+		e[i].index = (uint64_t)i;
+		e[i].kind = kinds[i];
+		if (e[i].kind == CHAIN_KIND_FOLLOWUP) {
+			memcpy(e[i].lookup, e[1].lookup, 32);
+		} else {
+			randombytes_buf(e[i].lookup, 32);
+			e[i].has_reply_pk = 1;
+			randombytes_buf(e[i].reply_pk, 32);
+		}
+		memcpy(e[i].day, "2026-03-02", CODEC_DAY_LEN + 1);
+		randombytes_buf(env[i], sizeof env[i]);
+		e[i].envelope = env[i];
+		e[i].envelope_len = sizeof env[i];
+		chain_h256(e[i].envelope_hash, e[i].envelope, e[i].envelope_len);
+		assert_int_equal(chain_next(e[i].chain, prev, e[i].index, e[i].kind, e[i].lookup,
+		                            e[i].envelope_hash, e[i].day),
+		                 0);
+		memcpy(prev, e[i].chain, 32);
+	}
+	for (int way = 0; way < 2; way++) {
+		struct archive *a;
+		struct archive_txn *t;
+
+		snprintf(path[way], sizeof path[way], "%s/%s", dir, way == 0 ? "old" : "new");
+		assert_int_equal(archive_open(&a, path[way], 1), ARCHIVE_OK);
+		assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
+		assert_int_equal(archive_district_create(t, "d01"), ARCHIVE_OK);
+		assert_int_equal(archive_district_set_key_path(t, "d01", "/keys/district.key"),
+		                 ARCHIVE_OK);
+		for (int i = 1; i <= 4; i++) {
+			struct archive_entry x = e[i];
+
+			x.has_real_name = way == 1;
+			x.real_name = rn[i];
+			assert_int_equal(archive_entry_add(t, "d01", &x), ARCHIVE_OK);
+			if (way == 0 && x.kind == CHAIN_KIND_REPORT)
+				assert_int_equal(workflow_set_real_name(t, "d01", x.index, rn[i]),
+				                 ARCHIVE_OK);
+		}
+		assert_int_equal(archive_commit(t), ARCHIVE_OK);
+		if (way == 1) {
+			json_t *rec;
+
+			assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+			for (int i = 1; i <= 4; i++) {
+				if (kinds[i] != CHAIN_KIND_REPORT)
+					continue;
+				assert_int_equal(archive_case_get(t, "d01", (uint64_t)i, &rec),
+				                 ARCHIVE_OK);
+				assert_int_equal(workflow_real_name(rec), rn[i]);
+				json_decref(rec);
+			}
+			archive_abort(t);
+		}
+		archive_close(a);
+	}
+	for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++)
+		same_db(path[0], path[1], dbs[i]);
+	testutil_rmtree(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -2081,6 +2209,7 @@ main(void)
 	        cmocka_unit_test(test_stats_files),
 	        cmocka_unit_test(test_refusals),
 	        cmocka_unit_test(test_access_log),
+	        cmocka_unit_test(test_real_name_at_ingest),
 	};
 
 	if (sodium_init() < 0)
