@@ -19,12 +19,17 @@
 #define REPLY_KEY    (CODEC_DISTRICT_MAX + 1 + 8 + 4 + 1)
 #define NOTE_KEY     (CODEC_DISTRICT_MAX + 1 + 8 + 4)
 
-/* Address space reserved for the map; the file only grows as data is written. */
+/*
+ * Address space reserved for the map; the file only grows as data is
+ * written. Where that much cannot be reserved (ulimit -v, Valgrind) the
+ * archive opens with half as much, down to MAP_MIN.
+ */
 #if UINTPTR_MAX > 0xffffffffu
 #define MAP_SIZE ((size_t)64 << 30)
 #else
 #define MAP_SIZE ((size_t)1 << 30)
 #endif
+#define MAP_MIN ((size_t)256 << 20)
 
 struct archive {
 	MDB_env *env;
@@ -185,13 +190,19 @@ archive_open(struct archive **out, const char *dir, int create)
 	a = calloc(1, sizeof *a);
 	if (a == NULL)
 		return ARCHIVE_ERR_NOMEM;
-	rc = mdb_env_create(&a->env);
-	if (rc == 0)
-		rc = mdb_env_set_maxdbs(a->env, 16);
-	if (rc == 0)
-		rc = mdb_env_set_mapsize(a->env, MAP_SIZE);
-	if (rc == 0)
-		rc = mdb_env_open(a->env, dir, MDB_NOTLS, 0600);
+	for (size_t map = MAP_SIZE;; map /= 2) {
+		rc = mdb_env_create(&a->env);
+		if (rc == 0)
+			rc = mdb_env_set_maxdbs(a->env, 16);
+		if (rc == 0)
+			rc = mdb_env_set_mapsize(a->env, map);
+		if (rc == 0)
+			rc = mdb_env_open(a->env, dir, MDB_NOTLS, 0600);
+		if ((rc != ENOMEM && rc != EINVAL) || map / 2 < MAP_MIN)
+			break;
+		mdb_env_close(a->env); /* the map could not be reserved: try half */
+		a->env = NULL;
+	}
 	if (rc != 0) {
 		int err = mdb_err(rc);
 

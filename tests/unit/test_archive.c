@@ -170,6 +170,7 @@ test_schema_version(void **state)
 	f->a = NULL;
 	assert_int_equal(mdb_env_create(&env), 0);
 	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
+	assert_int_equal(mdb_env_set_mapsize(env, (size_t)256 << 20), 0); /* see test_workflow */
 	assert_int_equal(mdb_env_open(env, f->adir, 0, 0600), 0);
 	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
 	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
