@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crypto/fileio.h"
+
 #define PUBLIC_TYPE "qingfeng-district-public"
 #define SECRET_TYPE "qingfeng-district-secret"
 #define FP_PREFIX   "qingfeng-district-v1"
@@ -502,37 +504,6 @@ keyfile_load_public(struct keyfile_public *pub, const char *path)
 	return rc;
 }
 
-/* fsyncs the directory that holds path. Returns 0, or -1 (errno set). */
-static int
-sync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd, rc, saved;
-
-	if (slash == NULL) {
-		dir = strdup(".");
-	} else if (slash == path) {
-		dir = strdup("/");
-	} else {
-		dir = strndup(path, (size_t)(slash - path));
-	}
-	if (dir == NULL)
-		return -1;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	saved = errno;
-	close(fd);
-	/* Some file systems cannot sync a directory; the file itself is synced. */
-	if (rc != 0 && (saved == EINVAL || saved == EROFS))
-		rc = 0;
-	errno = saved;
-	return rc;
-}
-
 /*
  * Creates path for writing, never following a symlink and never replacing
  * anything. Returns KEYFILE_OK with *fd set, KEYFILE_ERR_EXISTS or
@@ -541,7 +512,7 @@ sync_parent(const char *path)
 static int
 create_file(const char *path, mode_t mode, int *fd)
 {
-	*fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	*fd = fileio_create(path, mode);
 	if (*fd < 0)
 		return errno == EEXIST ? KEYFILE_ERR_EXISTS : KEYFILE_ERR_IO;
 	return KEYFILE_OK;
@@ -567,19 +538,8 @@ abandon_file(int fd, const char *path)
 static int
 finish_file(int fd, const char *path, const char *data, size_t len)
 {
-	while (len > 0) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			goto fail;
-		}
-		data += w;
-		len -= (size_t)w;
-	}
+	if (fileio_write_all(fd, data, len) != 0)
+		goto fail;
 	if (fsync(fd) != 0)
 		goto fail;
 	if (close(fd) != 0) {
@@ -587,7 +547,7 @@ finish_file(int fd, const char *path, const char *data, size_t len)
 		goto fail;
 	}
 	fd = -1;
-	if (sync_parent(path) != 0)
+	if (fileio_sync_dir_of(path) != 0)
 		goto fail;
 	return KEYFILE_OK;
 fail:

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "crypto/codec.h"
+#include "crypto/fileio.h"
 
 #define SERVER_TYPE "qingfeng-server-secret"
 
@@ -53,36 +54,6 @@ wipe_member(json_t *obj, const char *key)
 		sodium_memzero((char *)json_string_value(v), json_string_length(v));
 }
 
-/* fsyncs the directory that holds path. Returns 0, or -1 (errno set). */
-static int
-sync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd, rc, saved;
-
-	if (slash == NULL)
-		dir = strdup(".");
-	else if (slash == path)
-		dir = strdup("/");
-	else
-		dir = strndup(path, (size_t)(slash - path));
-	if (dir == NULL)
-		return -1;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	saved = errno;
-	close(fd);
-	/* Some file systems cannot sync a directory; the file itself is synced. */
-	if (rc != 0 && (saved == EINVAL || saved == EROFS))
-		rc = 0;
-	errno = saved;
-	return rc;
-}
-
 /*
  * Creates path 0600 (never following a symlink, never replacing anything),
  * writes data, fsyncs it and its directory. Returns 0, or -1 (errno set)
@@ -91,32 +62,18 @@ sync_parent(const char *path)
 static int
 write_new_file(const char *path, const char *data, size_t len)
 {
-	int fd, saved;
+	int fd = fileio_create(path, 0600), saved;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
-	while (len > 0) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			goto fail;
-		}
-		data += w;
-		len -= (size_t)w;
-	}
-	if (fsync(fd) != 0)
+	if (fileio_write_all(fd, data, len) != 0 || fsync(fd) != 0)
 		goto fail;
 	if (close(fd) != 0) {
 		fd = -1;
 		goto fail;
 	}
 	fd = -1;
-	if (sync_parent(path) != 0)
+	if (fileio_sync_dir_of(path) != 0)
 		goto fail;
 	return 0;
 fail:

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "crypto/codec.h"
+#include "crypto/fileio.h"
 #include "store/store_impl.h"
 
 #define MAP_INITIAL_DEFAULT (64ULL << 20)
@@ -656,30 +657,6 @@ store_stats(struct store *s, struct store_stats *st)
 	return rc == 0 ? STORE_OK : STORE_ERR_IO;
 }
 
-/* Syncs the directory holding path, so the new file's name is durable too (best effort). */
-static void
-sync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd;
-
-	if (slash == NULL)
-		dir = strdup(".");
-	else if (slash == path)
-		dir = strdup("/");
-	else
-		dir = strndup(path, (size_t)(slash - path));
-	if (dir == NULL)
-		return;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-}
-
 int
 store_backup(struct store *s, const char *path)
 {
@@ -689,7 +666,7 @@ store_backup(struct store *s, const char *path)
 		errno = EINVAL;
 		return STORE_ERR_IO;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = fileio_create(path, 0600);
 	if (fd < 0)
 		return STORE_ERR_IO; /* errno says why (EEXIST ...) */
 	/* A read transaction inside: a consistent snapshot while writers go on. */
@@ -704,6 +681,6 @@ store_backup(struct store *s, const char *path)
 		errno = saved;
 		return STORE_ERR_IO;
 	}
-	sync_parent(path);
+	(void)fileio_sync_dir_of(path); /* the copy itself is synced */
 	return STORE_OK;
 }
