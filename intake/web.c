@@ -114,9 +114,12 @@ web_serve(struct evhttp_request *req, const char *root)
 	if (!S_ISREG(st.st_mode)) {
 		/* a directory without its trailing slash: send the browser there */
 		if (S_ISDIR(st.st_mode) && strlen(evhttp_uri_get_path(uri)) < 1024) {
+			const char *path = evhttp_uri_get_path(uri);
 			char loc[1100];
 
-			snprintf(loc, sizeof loc, "%s/", evhttp_uri_get_path(uri));
+			/* one leading slash: "//en" must not send the browser to host "en" */
+			path += strspn(path, "/");
+			snprintf(loc, sizeof loc, "/%s/", path);
 			close(fd);
 			http_headers(req, HTTP_CSP_BASE);
 			evhttp_add_header(evhttp_request_get_output_headers(req), "Location", loc);

@@ -638,6 +638,14 @@ check_answer(const struct buf *resp, const char *method, int stores, uint64_t be
 	case 429:
 	case 503:
 		break;
+	case 301: { /* a web page's directory without its slash: only on this site */
+		const char *loc = strstr(resp->p, "\r\nLocation: ");
+
+		if ((strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) || loc == NULL ||
+		    loc > end || loc[12] != '/' || loc[13] == '/' || loc[13] == '\\')
+			fz_fail("a redirect that is not to a path of this site");
+		break;
+	}
 	default:
 		fz_fail("a status §9 does not list");
 	}

@@ -69,6 +69,13 @@ hdr=$(curl -s -D - -o /dev/null "$URL/js/pow-worker.js" | tr -d '\r')
 check "the worker may run WebAssembly" sh -c "printf '%s' \"\$1\" | grep -qxF \"Content-Security-Policy: \$2\"" _ "$hdr" "$CSP_WASM"
 out=$(curl -s -o /dev/null -w '%{http_code}' "$URL/.nojs/status.en.html")
 eq "no-JS templates are not served" "$out" 404
+# a directory without its slash is redirected, only ever to a path of this site
+loc() { curl -s --path-as-is -D - -o /dev/null "$URL$1" | tr -d '\r' | sed -n 's/^Location: //p'; }
+eq "/en redirects to /en/" "$(loc /en)" /en/
+# (evhttp reads "////en" as an empty host and the path "//en": "//en/" would send
+# the browser to the host "en")
+eq "////en redirects to /en/, not to another host" "$(loc ////en)" /en/
+eq "/////nojs redirects to /nojs/" "$(loc /////nojs)" /nojs/
 stop_server
 grep -v -e 'serving' -e 'stopp' "$SERVER_LOG" >"$T_DIR/extra" || true
 check "no per-request log lines" sh -c "cat '$T_DIR/extra'; [ ! -s '$T_DIR/extra' ]"
