@@ -2,10 +2,12 @@
 #include "admin/ingest.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "admin/cli.h"
 #include "admin/keys.h"
@@ -307,6 +309,20 @@ struct manifest_seen {
 	int has_lookup;
 	uint8_t lookup[32];
 	int real_name; /* a report with an identity block */
+};
+
+/*
+ * What the work on one entry line that needs no other entry found out:
+ * the fields (parse_entry), the envelope's hash and, when opened ahead
+ * (the pipeline), the opener's result and the manifest's facts.
+ */
+struct entry_work {
+	int parsed; /* parse_entry's result: 0, or -1 with in.bad_field */
+	struct entry_in in;
+	uint8_t hash[32]; /* chain_h256 of the envelope, when parsed */
+	int opened;       /* the envelope was opened: orc and *ms hold the result */
+	int orc;
+	const struct manifest_seen *ms; /* sodium_malloc'd (struct pipe), wiped after use */
 };
 
 static int
@@ -629,33 +645,44 @@ miss_report(struct run *run)
 	run->nmiss = 0;
 }
 
-/* Checks one new entry's envelope and case relations. Returns 0 when it is fine. */
+/*
+ * Checks one new entry's envelope (opened ahead in w, or here with the run's
+ * opener) and case relations. Returns 0 when it is fine; -1 with a problem
+ * recorded, or with run->fatal set when the archive or memory failed.
+ */
 static int
-check_new(struct run *run, const struct archive_entry *e)
+check_new(struct run *run, const struct archive_entry *e, const struct entry_work *w)
 {
 	const char *id = run->g->district;
 	const char *kind = e->kind == CHAIN_KIND_REPORT ? "report" : "followup";
-	struct manifest_seen s = {0};
+	struct manifest_seen here = {0};
+	const struct manifest_seen *sp = &here;
 	uint64_t cix;
 	int rc, bad = 0;
 
-	rc = open_envelope(&run->opener, run->key, e->envelope, e->envelope_len, &s);
+	if (w->opened) {
+		rc = w->orc;
+		sp = w->ms;
+	} else {
+		rc = open_envelope(&run->opener, run->key, e->envelope, e->envelope_len, &here);
+	}
 	if (rc != ENVELOPE_OK) {
 		prob_add(&run->p, e->index, e->index,
 		         "index %" PRIu64 ": envelope does not open with the district key (%s)",
 		         e->index, envelope_strerror(rc));
 		return -1;
 	}
-	if (!s.got || s.v != 1 || strcmp(s.kind, kind) != 0 || strcmp(s.district, id) != 0) {
+	if (!sp->got || sp->v != 1 || strcmp(sp->kind, kind) != 0 ||
+	    strcmp(sp->district, id) != 0) {
 		prob_add(&run->p, e->index, e->index,
 		         "index %" PRIu64
 		         ": the sealed manifest says kind \"%s\" of district \"%s\", "
 		         "the entry says %s of %s",
-		         e->index, s.kind, s.district, kind, id);
+		         e->index, sp->kind, sp->district, kind, id);
 		return -1;
 	}
 	if (e->kind == CHAIN_KIND_REPORT) {
-		run->real_name = s.real_name;
+		run->real_name = sp->real_name;
 		rc = archive_case_find(run->t, id, e->lookup, &cix);
 		if (rc == ARCHIVE_OK || lookups_find(&run->ls, e->lookup, &cix)) {
 			prob_add(&run->p, e->index, e->index,
@@ -672,7 +699,7 @@ check_new(struct run *run, const struct archive_entry *e)
 		}
 		return bad ? -1 : 0;
 	}
-	if (!s.has_lookup || sodium_memcmp(s.lookup, e->lookup, 32) != 0) {
+	if (!sp->has_lookup || sodium_memcmp(sp->lookup, e->lookup, 32) != 0) {
 		prob_add(&run->p, e->index, e->index,
 		         "index %" PRIu64
 		         ": the follow-up's sealed lookup differs from the entry's",
@@ -693,24 +720,29 @@ check_new(struct run *run, const struct archive_entry *e)
 	return 0;
 }
 
+/*
+ * Applies the entry of line number line, worked on in w, in bundle order:
+ * checks its place, hash and chain, opens it if new (unless w has) and adds
+ * it to the transaction while no problem was found. Problems go to run->p;
+ * an archive or memory failure sets run->fatal.
+ */
 static void
-one_entry(struct run *run, const json_t *o, uint64_t line)
+entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 {
 	struct ingest *g = run->g;
-	struct entry_in in;
-	struct archive_entry *e = &in.e;
+	struct archive_entry *e = &w->in.e;
 	uint8_t calc[32];
 	int bad = 0, rc;
 
-	if (parse_entry(o, &in, &run->envbuf, &run->envcap) != 0) {
+	if (w->parsed != 0) {
 		if (e->index > 0)
 			prob_add(&run->p, e->index, e->index,
 			         "index %" PRIu64 ": field \"%s\" missing or malformed", e->index,
-			         in.bad_field);
+			         w->in.bad_field);
 		else
 			prob_add(&run->p, 0, 0,
 			         "line %" PRIu64 ": field \"%s\" missing or malformed", line,
-			         in.bad_field);
+			         w->in.bad_field);
 		run->writing = 0;
 		if (e->index >= run->expected)
 			run->expected = e->index + 1;
@@ -752,8 +784,7 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 	run->prev_index = e->index;
 
 	/* the envelope against its hash, the entry against the chain */
-	chain_h256(calc, e->envelope, e->envelope_len);
-	if (sodium_memcmp(calc, e->envelope_hash, 32) != 0) {
+	if (sodium_memcmp(w->hash, e->envelope_hash, 32) != 0) {
 		prob_add(&run->p, e->index, e->index,
 		         "index %" PRIu64 ": envelope does not match its envelope_hash (altered)",
 		         e->index);
@@ -823,7 +854,7 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 			run->fatal = rc == ARCHIVE_OK ? ARCHIVE_ERR_CORRUPT : rc;
 		}
 	} else if (!bad) {
-		if (check_new(run, e) != 0) {
+		if (check_new(run, e, w) != 0) {
 			bad = 1;
 		} else if (run->writing) {
 			/*
@@ -851,6 +882,339 @@ one_entry(struct run *run, const json_t *o, uint64_t line)
 		run->writing = 0;
 	if (e->index >= run->expected)
 		run->expected = e->index + 1;
+}
+
+/* One entry line on the calling thread: parse, decode, hash, then entry_apply. */
+static void
+one_entry(struct run *run, const json_t *o, uint64_t line)
+{
+	struct entry_work w;
+
+	memset(&w, 0, sizeof w);
+	w.parsed = parse_entry(o, &w.in, &run->envbuf, &run->envcap);
+	if (w.parsed == 0)
+		chain_h256(w.hash, w.in.e.envelope, w.in.e.envelope_len);
+	entry_apply(run, &w, line);
+}
+
+/* ---- the entries, in order ---------------------------------------------- */
+
+/*
+ * Reads and applies the entry lines on the calling thread until the
+ * signature line. *line and *n count the lines and entries done. Returns
+ * BUNDLE_END, or the reader's error (BUNDLE_ERR_FORMAT / _IO / _NOMEM), or
+ * BUNDLE_OK with run->fatal set.
+ */
+static int
+entries_seq(struct run *run, int progress, uint64_t total, uint64_t *line, uint64_t *n)
+{
+	for (;;) {
+		json_t *o;
+		int rc = bundle_read(&run->g->r, &o);
+
+		if (rc != BUNDLE_OK)
+			return rc;
+		(*line)++;
+		run->lines++;
+		one_entry(run, o, *line);
+		json_decref(o);
+		if (run->fatal)
+			return BUNDLE_OK;
+		if (progress)
+			cli_progress("ingest: entries", ++*n < total ? *n : total, total);
+	}
+}
+
+enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE };
+
+/* A slot's buffers above this are freed once applied, so idle slots stay small. */
+#define SLOT_KEEP ((size_t)64 << 10)
+
+/*
+ * One line in flight: the main thread fills line and queues it, one worker
+ * fills the rest, the main thread applies it. Only state is shared at a
+ * time; it changes under pipe.mu.
+ */
+struct slot {
+	int state;               /* SLOT_* */
+	char *line;              /* the raw line, its '\n' included */
+	size_t len;              /* bytes in line */
+	size_t cap;              /* bytes allocated for line */
+	int prc;                 /* bundle_parse_line's result */
+	uint8_t sig[SIGN_BYTES]; /* when prc is BUNDLE_END */
+	struct entry_work w;     /* when prc is BUNDLE_OK */
+	uint8_t *envbuf;         /* the decoded envelope (w.in.e.envelope) */
+	size_t envcap;
+};
+
+struct pipe;
+
+/* A worker thread and its own opener (sodium_malloc'd, wiped on reset and exit). */
+struct worker {
+	struct pipe *p;
+	pthread_t th;
+	struct envelope_opener *opener;
+};
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t work;      /* workers wait: a slot queued, or stop */
+	pthread_cond_t done;      /* the main thread waits: a slot done */
+	struct slot *slot;        /* depth slots; line k (from 0) is slot[k % depth] */
+	struct manifest_seen *ms; /* slot i's manifest facts: sodium_allocarray'd */
+	size_t depth;
+	uint64_t head;   /* next line to apply (main thread only) */
+	uint64_t tail;   /* next line to read (written by the main thread under mu) */
+	uint64_t next;   /* next line for a worker (under mu) */
+	size_t inflight; /* bytes of lines and envelopes read, not yet applied (main thread) */
+	int stop;        /* under mu */
+	const struct keyfile_secret *key; /* read-only while the workers run */
+	uint64_t held;
+	struct worker *w;
+	size_t nw;
+};
+
+/*
+ * The independent work on one line: parse it, read the entry's fields,
+ * decode and hash the envelope and, for a new entry whose envelope matches
+ * its hash (the only kind entry_apply opens), open it into *ms. Failures are
+ * results in s, applied in order by entry_apply.
+ */
+static void
+slot_work(struct worker *wk, struct slot *s, struct manifest_seen *ms)
+{
+	struct entry_work *w = &s->w;
+	const struct archive_entry *e = &w->in.e;
+	json_t *o;
+
+	memset(w, 0, sizeof *w);
+	s->prc = bundle_parse_line(s->line, s->len, &o, s->sig);
+	if (s->prc != BUNDLE_OK)
+		return;
+	w->parsed = parse_entry(o, &w->in, &s->envbuf, &s->envcap);
+	json_decref(o);
+	if (w->parsed != 0)
+		return;
+	chain_h256(w->hash, e->envelope, e->envelope_len);
+	if (e->index > wk->p->held && sodium_memcmp(w->hash, e->envelope_hash, 32) == 0) {
+		w->orc = open_envelope(&wk->opener, wk->p->key, e->envelope, e->envelope_len, ms);
+		w->ms = ms;
+		w->opened = 1;
+	}
+}
+
+/* A worker: takes queued lines in order until stop, then wipes its opener. Cannot fail. */
+static void *
+worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	struct pipe *p = wk->p;
+
+	for (;;) {
+		struct slot *s;
+		struct manifest_seen *ms;
+
+		pthread_mutex_lock(&p->mu);
+		while (!p->stop && p->next == p->tail)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->stop) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		s = &p->slot[p->next % p->depth];
+		ms = &p->ms[p->next % p->depth];
+		p->next++;
+		pthread_mutex_unlock(&p->mu);
+		slot_work(wk, s, ms);
+		pthread_mutex_lock(&p->mu);
+		s->state = SLOT_DONE;
+		pthread_cond_signal(&p->done);
+		pthread_mutex_unlock(&p->mu);
+	}
+	envelope_open_free(wk->opener);
+	wk->opener = NULL;
+	return NULL;
+}
+
+/* Stops and joins the workers, frees (wipes) what p holds. Cannot fail. */
+static void
+pipe_stop(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (size_t i = 0; i < p->nw; i++)
+		pthread_join(p->w[i].th, NULL);
+	for (size_t i = 0; i < p->depth; i++) {
+		free(p->slot[i].line);
+		free(p->slot[i].envbuf);
+	}
+	free(p->slot);
+	free(p->w);
+	sodium_free(p->ms); /* zeroes it first */
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->mu);
+}
+
+/*
+ * Starts nw workers (at least one must start) with depth slots. Returns 0,
+ * or -1 with nothing left running or allocated (no memory, no thread): the
+ * caller then works on its own thread.
+ */
+static int
+pipe_start(struct pipe *p, const struct run *run, size_t nw, size_t depth)
+{
+	memset(p, 0, sizeof *p);
+	p->depth = depth;
+	p->key = run->key;
+	p->held = run->held;
+	p->slot = calloc(depth, sizeof *p->slot);
+	p->w = calloc(nw, sizeof *p->w);
+	p->ms = sodium_allocarray(depth, sizeof *p->ms);
+	if (p->slot == NULL || p->w == NULL || p->ms == NULL) {
+		free(p->slot);
+		free(p->w);
+		sodium_free(p->ms);
+		return -1;
+	}
+	sodium_memzero(p->ms, depth * sizeof *p->ms);
+	if (pthread_mutex_init(&p->mu, NULL) != 0) {
+		free(p->slot);
+		free(p->w);
+		sodium_free(p->ms);
+		return -1;
+	}
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (size_t i = 0; i < nw; i++) {
+		p->w[p->nw].p = p;
+		if (pthread_create(&p->w[p->nw].th, NULL, worker_main, &p->w[p->nw]) != 0)
+			break;
+		p->nw++;
+	}
+	if (p->nw == 0) {
+		pipe_stop(p);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reads the next line into the slot at tail (taking the reader's buffer, no
+ * copy) and queues it for the workers. Returns BUNDLE_OK, or what ends the
+ * reading: bundle_read_raw's BUNDLE_END (end of file) or error.
+ */
+static int
+pipe_fill(struct pipe *p, struct bundle_reader *r)
+{
+	struct slot *s = &p->slot[p->tail % p->depth];
+	const char *line;
+	size_t len;
+	int rc = bundle_read_raw(r, &line, &len);
+
+	if (rc != BUNDLE_OK)
+		return rc;
+	bundle_reader_swap_line(r, &s->line, &s->cap); /* s->line is line now */
+	s->len = len;
+	p->inflight += len + len / 4 * 3;
+	pthread_mutex_lock(&p->mu);
+	s->state = SLOT_QUEUED;
+	p->tail++;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	return BUNDLE_OK;
+}
+
+/* Frees an applied slot's buffers when large, wipes its manifest facts. Cannot fail. */
+static void
+pipe_release(struct pipe *p, struct slot *s, struct manifest_seen *ms)
+{
+	sodium_memzero(ms, sizeof *ms);
+	p->inflight -= s->len + s->len / 4 * 3;
+	if (s->cap > SLOT_KEEP) {
+		free(s->line);
+		s->line = NULL;
+		s->cap = 0;
+	}
+	if (s->envcap > SLOT_KEEP) {
+		free(s->envbuf);
+		s->envbuf = NULL;
+		s->envcap = 0;
+	}
+	s->state = SLOT_FREE;
+	p->head++;
+}
+
+/*
+ * As entries_seq, with the lines parsed and the envelopes opened ahead by
+ * the workers of p: reads ahead while fewer than depth lines (and less than
+ * INGEST_INFLIGHT_BYTES) are in flight, applies them strictly in order, and
+ * ends exactly where entries_seq would, with the same result.
+ */
+static int
+entries_par(struct run *run, struct pipe *p, int progress, uint64_t total, uint64_t *line,
+            uint64_t *n)
+{
+	struct bundle_reader *r = &run->g->r;
+	int reader_rc = BUNDLE_OK; /* BUNDLE_OK while there is more to read */
+
+	for (;;) {
+		struct slot *s;
+		struct manifest_seen *ms;
+
+		while (reader_rc == BUNDLE_OK && p->tail - p->head < p->depth &&
+		       (p->tail == p->head || p->inflight < INGEST_INFLIGHT_BYTES))
+			reader_rc = pipe_fill(p, r);
+		if (p->tail == p->head) /* the file ended (or failed) before a signature line */
+			return reader_rc == BUNDLE_END ? BUNDLE_ERR_FORMAT : reader_rc;
+		s = &p->slot[p->head % p->depth];
+		ms = &p->ms[p->head % p->depth];
+		pthread_mutex_lock(&p->mu);
+		while (s->state != SLOT_DONE)
+			pthread_cond_wait(&p->done, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		if (s->prc == BUNDLE_END) {
+			/* the signature line: the file must end right after it */
+			if (p->tail - p->head == 1 && reader_rc == BUNDLE_OK) {
+				const char *rest;
+				size_t len;
+
+				reader_rc = bundle_read_raw(r, &rest, &len);
+			}
+			if (p->tail - p->head > 1 || reader_rc != BUNDLE_END)
+				return BUNDLE_ERR_FORMAT;
+			bundle_reader_set_end(r, s->sig);
+			return BUNDLE_END;
+		}
+		if (s->prc != BUNDLE_OK)
+			return BUNDLE_ERR_FORMAT;
+		bundle_reader_hash(r, s->line, s->len);
+		(*line)++;
+		run->lines++;
+		entry_apply(run, &s->w, *line);
+		pipe_release(p, s, ms);
+		if (run->fatal)
+			return BUNDLE_OK;
+		if (progress)
+			cli_progress("ingest: entries", ++*n < total ? *n : total, total);
+	}
+}
+
+/* The number of workers for g (see struct ingest), 0 for none. Cannot fail. */
+static size_t
+workers_for(const struct ingest *g)
+{
+	long n = g->workers;
+
+	if (n < 0)
+		return 0;
+	if (n == 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > INGEST_WORKERS_MAX ? INGEST_WORKERS_MAX : (size_t)n;
 }
 
 static int
@@ -973,23 +1337,22 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 	run.expected = g->from;
 	run.writing = run.p.count == 0;
 
-	/* the entries */
-	for (;;) {
-		json_t *o;
+	/* the entries: on worker threads, or on this one when none can start */
+	{
+		struct pipe pipe;
+		size_t nw = workers_for(g);
 
-		rc = bundle_read(&g->r, &o);
-		if (rc != BUNDLE_OK)
-			break;
-		line++;
-		run.lines++;
-		one_entry(&run, o, line);
-		json_decref(o);
-		if (run.fatal) {
-			rc = run.fatal;
-			goto failed;
+		if (nw > 0 &&
+		    pipe_start(&pipe, &run, nw, g->depth ? g->depth : INGEST_DEPTH) == 0) {
+			rc = entries_par(&run, &pipe, progress, total, &line, &n);
+			pipe_stop(&pipe);
+		} else {
+			rc = entries_seq(&run, progress, total, &line, &n);
 		}
-		if (progress)
-			cli_progress("ingest: entries", ++n < total ? n : total, total);
+	}
+	if (run.fatal) {
+		rc = run.fatal;
+		goto failed;
 	}
 	if (progress && n < total)
 		cli_progress("ingest: entries", total, total);

@@ -22,6 +22,19 @@
 #define INGEST_MAX_LINE ((size_t)768 << 20)
 /* stdio buffer for reading a bundle (commands_ingest). */
 #define INGEST_READ_BUF ((size_t)1 << 20)
+/*
+ * ingest_run's pipeline: the main thread reads lines, hashes them and
+ * applies the entries in order; up to INGEST_WORKERS_MAX worker threads (one
+ * per online core) parse the lines, decode and open the envelopes ahead of
+ * it. At most INGEST_DEPTH lines are in flight, and a new one is read only
+ * while the lines and decoded envelopes in flight hold less than
+ * INGEST_INFLIGHT_BYTES, or when none is: so at most that plus one line of
+ * INGEST_MAX_LINE and its envelope (as without the pipeline). With 6 KB
+ * entries the depth is the bound: 128 x (8 KB line + 4 KB envelope).
+ */
+#define INGEST_WORKERS_MAX    4
+#define INGEST_DEPTH          128
+#define INGEST_INFLIGHT_BYTES ((size_t)64 << 20)
 
 enum ingest_outcome {
 	INGEST_DONE = 0,    /* new entries (or a newly pinned key) committed */
@@ -39,6 +52,14 @@ struct ingest {
 	uint8_t prev_head[32];
 	uint8_t head[32];
 	char day[CODEC_DAY_LEN + 1];
+	/*
+	 * Left 0 by ingest_open (the defaults); tests set them before
+	 * ingest_run. workers: 0 one per online core (1..INGEST_WORKERS_MAX),
+	 * n > 0 that many (at most INGEST_WORKERS_MAX), -1 no threads (every
+	 * entry on the calling thread). depth: lines in flight, 0 INGEST_DEPTH.
+	 */
+	int workers;
+	size_t depth;
 };
 
 struct ingest_result {

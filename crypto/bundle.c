@@ -182,6 +182,79 @@ bundle_read(struct bundle_reader *r, json_t **obj)
 }
 
 int
+bundle_read_raw(struct bundle_reader *r, const char **line, size_t *len)
+{
+	size_t n;
+	int rc;
+
+	*line = NULL;
+	*len = 0;
+	if (r->done)
+		return BUNDLE_ERR_FORMAT;
+	rc = read_line(r, &n);
+	if (rc != BUNDLE_OK)
+		return rc;
+	if (n == 0)
+		return BUNDLE_END;
+	if (r->buf[n - 1] != '\n')
+		return BUNDLE_ERR_FORMAT; /* a last line cut short */
+	r->line_no++;
+	*line = r->buf;
+	*len = n;
+	return BUNDLE_OK;
+}
+
+int
+bundle_parse_line(const char *line, size_t len, json_t **obj, uint8_t sig[SIGN_BYTES])
+{
+	json_error_t jerr;
+	json_t *j;
+
+	*obj = NULL;
+	if (len == 0 || line[len - 1] != '\n')
+		return BUNDLE_ERR_FORMAT;
+	j = json_loadb(line, len - 1, JSON_REJECT_DUPLICATES, &jerr);
+	if (j == NULL || !json_is_object(j)) {
+		json_decref(j);
+		return BUNDLE_ERR_FORMAT;
+	}
+	if (is_sig_line(j)) {
+		const char *s = json_string_value(json_object_get(j, "sig"));
+		int bad = codec_b64u_decode_exact(sig, SIGN_BYTES, s) != 0;
+
+		json_decref(j);
+		return bad ? BUNDLE_ERR_FORMAT : BUNDLE_END;
+	}
+	*obj = j;
+	return BUNDLE_OK;
+}
+
+void
+bundle_reader_swap_line(struct bundle_reader *r, char **buf, size_t *cap)
+{
+	char *b = r->buf;
+	size_t c = r->cap;
+
+	r->buf = *buf;
+	r->cap = *cap;
+	*buf = b;
+	*cap = c;
+}
+
+void
+bundle_reader_hash(struct bundle_reader *r, const char *line, size_t len)
+{
+	sign_bundle_update(&r->h, line, len);
+}
+
+void
+bundle_reader_set_end(struct bundle_reader *r, const uint8_t sig[SIGN_BYTES])
+{
+	memcpy(r->sig, sig, SIGN_BYTES);
+	r->done = 1;
+}
+
+int
 bundle_reader_verify(struct bundle_reader *r, const char *type, const uint8_t pk[SIGN_PK_BYTES])
 {
 	if (!r->done)

@@ -94,6 +94,51 @@ int bundle_read(struct bundle_reader *r, json_t **obj);
 int bundle_reader_verify(struct bundle_reader *r, const char *type,
                          const uint8_t pk[SIGN_PK_BYTES]);
 
+/*
+ * The same reading in steps, for a caller that parses lines elsewhere (on
+ * other threads) but must hash them in order. One entry line is:
+ * bundle_read_raw, bundle_parse_line (BUNDLE_OK), bundle_reader_hash; the
+ * signature line is: bundle_read_raw, bundle_parse_line (BUNDLE_END), and
+ * when the next bundle_read_raw returns BUNDLE_END, bundle_reader_set_end.
+ * Any other result ends the bundle as BUNDLE_ERR_FORMAT, exactly where
+ * bundle_read would have returned it.
+ */
+
+/*
+ * Reads the next line without parsing or hashing it. Returns BUNDLE_OK with
+ * *line (r's buffer, NUL-terminated, valid until the next read) and *len
+ * (bytes, including the final '\n'); BUNDLE_END when the file ends with no
+ * byte left (*line NULL, *len 0: before a signature line that is a bundle
+ * cut short); BUNDLE_ERR_FORMAT when the last line has no '\n', a line is
+ * longer than max_line, or after bundle_reader_set_end; _IO; _NOMEM.
+ */
+int bundle_read_raw(struct bundle_reader *r, const char **line, size_t *len);
+
+/*
+ * Parses a line from bundle_read_raw (len bytes including the '\n') as
+ * bundle_read does. Touches no reader: safe on any thread. Returns
+ * BUNDLE_OK with *obj a new reference (an object), BUNDLE_END when it is a
+ * signature line whose signature decodes into sig (*obj NULL), or
+ * BUNDLE_ERR_FORMAT (*obj NULL).
+ */
+int bundle_parse_line(const char *line, size_t len, json_t **obj, uint8_t sig[SIGN_BYTES]);
+
+/*
+ * Exchanges r's line buffer, holding the line bundle_read_raw returned last,
+ * with *buf of *cap bytes (malloc'd, or NULL and 0): the caller keeps that
+ * line without a copy, and r grows what it gets as it needs. Cannot fail.
+ */
+void bundle_reader_swap_line(struct bundle_reader *r, char **buf, size_t *cap);
+
+/* Adds an entry line (len bytes including the '\n') to r's hash. Cannot fail. */
+void bundle_reader_hash(struct bundle_reader *r, const char *line, size_t len);
+
+/*
+ * Records sig, parsed from the signature line, as the one bundle_reader_verify
+ * checks, and marks the bundle read. Cannot fail.
+ */
+void bundle_reader_set_end(struct bundle_reader *r, const uint8_t sig[SIGN_BYTES]);
+
 /* Frees the line buffer. Cannot fail. */
 void bundle_reader_free(struct bundle_reader *r);
 

@@ -31,7 +31,7 @@
 
 #define PASS "correct horse battery staple"
 #define DAY  "2026-05-01"
-#define NMAX 16
+#define NMAX 24
 
 /* One submission as the server holds it. */
 struct sub {
@@ -716,6 +716,272 @@ test_contents_checked(void **state)
 	assert_int_equal(ingest_ok(f), 4);
 }
 
+/* ---- the pipeline against the sequential path ---------------------------- */
+
+#define PN 20 /* entries of the pipeline tests' log */
+
+/* Frees the log's envelopes and empties it. */
+static void
+srv_reset(struct srv *s)
+{
+	for (size_t i = 1; i <= s->n; i++)
+		free(s->e[i].env);
+	s->n = 0;
+}
+
+/*
+ * A log of PN reports, follow-ups and real-name reports; entry bad (0: none)
+ * is a report sealed to another key (how 1) or naming district d02 (how 2).
+ */
+static void
+srv_log(struct srv *s, size_t bad, int how)
+{
+	uint8_t pk[32], sk[32];
+
+	crypto_box_keypair(pk, sk);
+	srv_reset(s);
+	for (size_t i = 1; i <= PN; i++) {
+		if (i == bad && how == 1)
+			srv_report_full(s, "错", NULL, NULL, 0, "d01", pk);
+		else if (i == bad && how == 2)
+			srv_report_full(s, "错", NULL, NULL, 0, "d02", NULL);
+		else if (i % 5 == 3)
+			srv_followup(s, i - 1, NULL, NULL);
+		else if (i % 7 == 0)
+			srv_report_identity(s, "王五");
+		else
+			srv_report(s, "收受礼金");
+	}
+}
+
+enum {
+	MUT_NONE,
+	MUT_DAY,      /* a malformed field */
+	MUT_ENVELOPE, /* the envelope altered */
+	MUT_SWAP,     /* swapped with the entry after it */
+	MUT_JUNK,     /* a line that is not JSON */
+	MUT_CUT,      /* the file ends before it, no signature line */
+	MUT_HALF,     /* the file ends inside it */
+	MUT_SIGMID,   /* a signature line before it, the entries after */
+	MUT_TRAIL,    /* bytes after the signature line (k ignored) */
+	MUT_N
+};
+
+/* Writes entries from..to of f->s to f->bundle, entry k changed as mut says. */
+static void
+write_mutated(struct fx *f, size_t from, size_t to, size_t k, int mut)
+{
+	json_t *entries = srv_entries(&f->s, from, to), *hdr = srv_header(&f->s, from, to), *e;
+	json_t *o = k >= from && k <= to ? json_array_get(entries, k - from) : NULL;
+	FILE *out = fopen(f->bundle, "w");
+	struct bundle_writer w;
+	size_t i;
+
+	assert_non_null(out);
+	if (mut == MUT_DAY) {
+		json_object_set_new(o, "day", json_string("2026-13-01"));
+	} else if (mut == MUT_ENVELOPE) {
+		char *c = strdup(json_string_value(json_object_get(o, "envelope")));
+
+		c[100] = c[100] == 'A' ? 'B' : 'A';
+		json_object_set_new(o, "envelope", json_string(c));
+		free(c);
+	} else if (mut == MUT_SWAP && k < to) {
+		json_incref(o);
+		json_array_set(entries, k - from, json_array_get(entries, k + 1 - from));
+		json_array_set_new(entries, k + 1 - from, o);
+	}
+	bundle_writer_init(&w, out);
+	assert_int_equal(bundle_write(&w, hdr), BUNDLE_OK);
+	json_array_foreach(entries, i, e)
+	{
+		if (i + from == k && (mut == MUT_CUT || mut == MUT_HALF)) {
+			char *s = json_dumps(e, JSON_COMPACT);
+
+			if (mut == MUT_HALF)
+				fwrite(s, 1, strlen(s) / 2, out);
+			free(s);
+			break;
+		}
+		if (i + from == k && mut == MUT_JUNK) {
+			const char junk[] = "{\"index\": oops}\n";
+
+			fputs(junk, out);
+			sign_bundle_update(&w.h, junk, strlen(junk));
+			continue;
+		}
+		if (i + from == k && mut == MUT_SIGMID) {
+			char b[CODEC_B64U_BUF(64)];
+			uint8_t sig[64] = {1};
+
+			codec_b64u_encode(b, sizeof b, sig, sizeof sig);
+			fprintf(out, "{\"sig\":\"%s\"}\n", b);
+		}
+		assert_int_equal(bundle_write(&w, e), BUNDLE_OK);
+	}
+	if (mut != MUT_CUT && mut != MUT_HALF)
+		assert_int_equal(bundle_writer_finish(&w, BUNDLE_SIG_EXPORT, f->s.sign_sk),
+		                 BUNDLE_OK);
+	if (mut == MUT_TRAIL)
+		fputs("{}\n", out);
+	assert_int_equal(fclose(out), 0);
+	json_decref(hdr);
+	json_decref(entries);
+}
+
+/* Ingests path with the given workers and depth (struct ingest); returns the outcome. */
+static int
+ingest_with(struct fx *f, const char *path, int workers, size_t depth, struct ingest_result *res)
+{
+	FILE *in = fopen(path, "rb");
+	struct ingest g;
+	struct archive *a;
+	char err[512];
+	int rc;
+
+	assert_non_null(in);
+	assert_int_equal(ingest_open(&g, in, err, sizeof err), 0);
+	g.workers = workers;
+	g.depth = depth;
+	assert_int_equal(archive_open(&a, f->archive, 1), ARCHIVE_OK);
+	rc = ingest_run(&g, a, f->key, f->keypath, 0, 0, res);
+	archive_close(a);
+	ingest_close(&g);
+	fclose(in);
+	return rc;
+}
+
+/* What one ingest ended with. */
+struct outcome {
+	int rc;
+	uint64_t added, skipped, size;
+	char *message;
+	uint64_t bad[PN + 8];
+	size_t nbad;
+	uint8_t before[32], after[32]; /* the archive file */
+};
+
+/*
+ * Ingests f->bundle into a new archive (holding f->s's 1..prefix first,
+ * ingested on the calling thread) with workers and depth.
+ */
+static void
+outcome_get(struct fx *f, int workers, size_t depth, size_t prefix, const char *prefix_path,
+            struct outcome *o)
+{
+	struct ingest_result res;
+	struct archive *a;
+
+	memset(o, 0, sizeof *o);
+	testutil_rmtree(f->archive);
+	assert_int_equal(archive_open(&a, f->archive, 1), ARCHIVE_OK);
+	archive_close(a);
+	if (prefix > 0) {
+		assert_int_equal(ingest_with(f, prefix_path, -1, 0, &res), INGEST_DONE);
+		ingest_result_free(&res);
+	}
+	archive_digest(f, o->before);
+	o->rc = ingest_with(f, f->bundle, workers, depth, &res);
+	archive_digest(f, o->after);
+	o->added = res.added;
+	o->skipped = res.skipped;
+	o->size = res.size;
+	o->message = strdup(res.message);
+	assert_true(res.nbad <= PN + 8);
+	o->nbad = res.nbad;
+	if (res.nbad > 0)
+		memcpy(o->bad, res.bad, res.nbad * sizeof res.bad[0]);
+	ingest_result_free(&res);
+}
+
+/*
+ * Ingests f->bundle on the calling thread and through the pipeline with
+ * several worker counts and depths (down to 1, so that entries lie beyond
+ * the queue): every result must be the same. Returns the sequential outcome.
+ */
+static int
+expect_same(struct fx *f, size_t prefix, const char *what)
+{
+	static const struct {
+		int workers;
+		size_t depth;
+	} cfg[] = {{1, 1}, {1, 2}, {2, 3}, {4, 0}, {0, 0}, {2, 128}};
+	char prefix_path[4300];
+	struct outcome seq, par;
+	int rc;
+
+	snprintf(prefix_path, sizeof prefix_path, "%s/prefix.qfx", f->dir);
+	if (prefix > 0)
+		write_bundle(prefix_path, srv_header(&f->s, 1, prefix),
+		             srv_entries(&f->s, 1, prefix), f->s.sign_sk);
+	outcome_get(f, -1, 0, prefix, prefix_path, &seq);
+	for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
+		outcome_get(f, cfg[i].workers, cfg[i].depth, prefix, prefix_path, &par);
+		if (par.rc != seq.rc || strcmp(par.message, seq.message) != 0 ||
+		    par.added != seq.added || par.skipped != seq.skipped || par.size != seq.size ||
+		    par.nbad != seq.nbad || memcmp(par.bad, seq.bad, sizeof seq.bad) != 0)
+			fail_msg("%s, %d workers, depth %zu: %d \"%s\", not %d \"%s\"", what,
+			         cfg[i].workers, cfg[i].depth, par.rc, par.message, seq.rc,
+			         seq.message);
+		/* refused or failed: nothing applied, the archive byte-for-byte as before */
+		if (seq.rc != INGEST_DONE)
+			assert_memory_equal(par.before, par.after, 32);
+		free(par.message);
+	}
+	if (seq.rc != INGEST_DONE)
+		assert_memory_equal(seq.before, seq.after, 32);
+	rc = seq.rc;
+	free(seq.message);
+	return rc;
+}
+
+static void
+test_pipeline_good(void **state)
+{
+	struct fx *f = *state;
+
+	srv_log(&f->s, 0, 0);
+	write_mutated(f, 1, PN, 0, MUT_NONE);
+	assert_int_equal(expect_same(f, 0, "good"), INGEST_DONE);
+	/* an overlap with what the archive holds: 5..8 skipped */
+	write_mutated(f, 5, PN, 0, MUT_NONE);
+	assert_int_equal(expect_same(f, 8, "overlap"), INGEST_DONE);
+	/* all of it held already */
+	write_mutated(f, 1, 8, 0, MUT_NONE);
+	assert_int_equal(expect_same(f, 8, "held"), INGEST_NOOP);
+}
+
+static void
+test_pipeline_bad(void **state)
+{
+	static const size_t at[] = {1, 2, 10, PN - 1, PN};
+	struct fx *f = *state;
+	char what[64];
+
+	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+		size_t k = at[i];
+
+		srv_log(&f->s, 0, 0);
+		for (int mut = MUT_DAY; mut < MUT_N; mut++) {
+			if (mut == MUT_SWAP && k == PN)
+				continue;
+			snprintf(what, sizeof what, "change %d at %zu", mut, k);
+			write_mutated(f, 1, PN, k, mut);
+			assert_int_equal(expect_same(f, 0, what), INGEST_REFUSED);
+		}
+		/* altered where the archive holds it already (tampering), or after */
+		snprintf(what, sizeof what, "overlap, altered at %zu", k);
+		write_mutated(f, 5, PN, k < 5 ? 6 : k, MUT_ENVELOPE);
+		assert_int_equal(expect_same(f, 8, what), INGEST_REFUSED);
+		for (int how = 1; how <= 2; how++) {
+			srv_log(&f->s, k, how);
+			snprintf(what, sizeof what, "sealed wrongly (%d) at %zu", how, k);
+			write_mutated(f, 1, PN, 0, MUT_NONE);
+			assert_int_equal(expect_same(f, 0, what), INGEST_REFUSED);
+		}
+	}
+}
+
 static void
 test_malformed(void **state)
 {
@@ -1299,6 +1565,8 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_server_key, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_contents_checked, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_pipeline_good, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_pipeline_bad, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_wrong_passphrase, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_commands_and_update, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_update_library, setup, teardown),

@@ -9,7 +9,61 @@
 #include "crypto/bundle.h"
 #include "tests/unit/testutil.h"
 
-/* Reads every line of text as a bundle; returns the first non-OK code or the verify result. */
+/*
+ * As read_all, in the steps a pipelined reader takes: bundle_read_raw,
+ * bundle_parse_line, bundle_reader_hash, bundle_reader_set_end.
+ */
+static int
+read_all_raw(const char *text, size_t len, const char *type, const uint8_t pk[32], int *lines)
+{
+	FILE *f = fmemopen((void *)(uintptr_t)text, len, "r");
+	struct bundle_reader r;
+	uint8_t sig[SIGN_BYTES];
+	const char *line;
+	char *mine = NULL; /* the line taken from the reader */
+	size_t n, mycap = 0;
+	json_t *obj;
+	int rc;
+
+	assert_non_null(f);
+	bundle_reader_init(&r, f, 1 << 20);
+	*lines = 0;
+	for (;;) {
+		rc = bundle_read_raw(&r, &line, &n);
+		if (rc == BUNDLE_END)
+			rc = BUNDLE_ERR_FORMAT; /* no signature line */
+		if (rc != BUNDLE_OK)
+			break;
+		bundle_reader_swap_line(&r, &mine, &mycap);
+		assert_ptr_equal(mine, line);
+		rc = bundle_parse_line(mine, n, &obj, sig);
+		if (rc == BUNDLE_OK) {
+			bundle_reader_hash(&r, mine, n);
+			(*lines)++;
+			json_decref(obj);
+			continue;
+		}
+		if (rc == BUNDLE_END) {
+			/* the file must end right after the signature line */
+			rc = bundle_read_raw(&r, &line, &n) == BUNDLE_END ? BUNDLE_END
+			                                                  : BUNDLE_ERR_FORMAT;
+			if (rc == BUNDLE_END)
+				bundle_reader_set_end(&r, sig);
+		}
+		break;
+	}
+	if (rc == BUNDLE_END)
+		rc = bundle_reader_verify(&r, type, pk);
+	bundle_reader_free(&r);
+	free(mine);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * Reads every line of text as a bundle; returns the first non-OK code or the
+ * verify result. The stepwise reading (read_all_raw) must agree.
+ */
 static int
 read_all(const char *text, size_t len, const char *type, const uint8_t pk[32], int *lines)
 {
@@ -29,6 +83,12 @@ read_all(const char *text, size_t len, const char *type, const uint8_t pk[32], i
 		rc = bundle_reader_verify(&r, type, pk);
 	bundle_reader_free(&r);
 	fclose(f);
+	{
+		int raw_lines, raw_rc = read_all_raw(text, len, type, pk, &raw_lines);
+
+		assert_int_equal(raw_rc, rc);
+		assert_int_equal(raw_lines, *lines);
+	}
 	return rc;
 }
 
@@ -177,6 +237,16 @@ test_line_limit(void **state)
 	f = fmemopen(t, n, "r");
 	bundle_reader_init(&r, f, 1000);
 	assert_int_equal(bundle_read(&r, &obj), BUNDLE_ERR_FORMAT);
+	bundle_reader_free(&r);
+	fclose(f);
+	f = fmemopen(t, n, "r");
+	bundle_reader_init(&r, f, 1000);
+	{
+		const char *line;
+		size_t len;
+
+		assert_int_equal(bundle_read_raw(&r, &line, &len), BUNDLE_ERR_FORMAT);
+	}
 	bundle_reader_free(&r);
 	fclose(f);
 	f = fmemopen(t, n, "r");
