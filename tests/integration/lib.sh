@@ -44,7 +44,7 @@ finish() {
 	# a sanitizer build reports memory errors and leaks of the server in its log
 	for log in "$T_DIR"/server.*.log; do
 		[ -f "$log" ] || continue
-		if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$log"; then
+		if grep -qE 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error' "$log"; then
 			not_ok "sanitizer report in the server log:"
 			sed -n '1,40p' "$log"
 		fi
