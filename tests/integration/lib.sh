@@ -67,7 +67,9 @@ set_config() {
 # start_server DIR: serves DIR on a free loopback port; sets PORT, URL, SERVER_PID, SERVER_LOG.
 start_server() {
 	SERVER_LOG="$T_DIR/server.$$.log"
+	: >>"$SERVER_LOG"
 	for _try in 1 2 3 4 5 6 7 8; do
+		_keep=$(wc -c <"$SERVER_LOG")
 		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
 		"$INTAKE" serve --data "$1" --listen "127.0.0.1:$PORT" 2>>"$SERVER_LOG" &
 		SERVER_PID=$!
@@ -80,6 +82,10 @@ start_server() {
 		kill "$SERVER_PID" 2>/dev/null
 		wait "$SERVER_PID" 2>/dev/null
 		SERVER_PID=""
+		# a failed try (e.g. the port was taken) is not this server's log: say it, drop it
+		echo "note: server try $_try on port $PORT failed: $(tail -c +$((_keep + 1)) "$SERVER_LOG" | tr '\n' ' ')"
+		tail -c +$((_keep + 1)) "$SERVER_LOG" | grep -qE 'Sanitizer|runtime error' ||
+			[ "$_try" = 8 ] || truncate -s "$_keep" "$SERVER_LOG"
 	done
 	echo "could not start the server:" >&2
 	cat "$SERVER_LOG" >&2
