@@ -17,13 +17,19 @@ rm -rf "$VG"
 mkdir -p "$VG/bin" "$VG/tests/tools" "$LOGS"
 VGOPTS="--error-exitcode=97 --leak-check=full --show-leak-kinds=definite,indirect
  --errors-for-leak-kinds=definite,indirect --track-origins=yes --num-callers=30"
-for p in qingfeng-intake qingfeng-admin qingfeng-report; do
-	cat >"$VG/bin/$p" <<WRAP
+# wrappers that run each program under memcheck (made again before every script:
+# a script that runs `make install` from QF_BIN's tree would overwrite them)
+wrappers() {
+	for p in qingfeng-intake qingfeng-admin qingfeng-report; do
+		rm -f "$VG/bin/$p"
+		cat >"$VG/bin/$p" <<WRAP
 #!/bin/sh
 exec valgrind $(echo $VGOPTS) --log-file="$LOGS/$p.%p.log" "$ROOT/$B/bin/$p" "\$@"
 WRAP
-	chmod 755 "$VG/bin/$p"
-done
+		chmod 755 "$VG/bin/$p"
+	done
+}
+wrappers
 ln -s "$ROOT/$B/tests/tools/qftool" "$VG/tests/tools/qftool"
 # the web pages where the server looks for them (beside bin/)
 [ -d "$ROOT/$B/web" ] && ln -s "$ROOT/$B/web" "$VG/web"
@@ -45,7 +51,8 @@ for t in "$B"/tests/test_*; do
 	fi
 done
 # Scripts that measure time, memory or floods are not meaningful under Valgrind.
-skip="fuzz_smoke fault_memory flood_slow flood_conn web_browser"
+# deploy_install tests `make install`, which builds and installs its own copies.
+skip="fuzz_smoke fault_memory flood_slow flood_conn web_browser deploy_install"
 for t in tests/integration/*.sh; do
 	name=${t##*/}
 	name=${name%.sh}
@@ -54,6 +61,7 @@ for t in tests/integration/*.sh; do
 	if [ -n "${QF_VALGRIND_SCRIPTS:-}" ]; then
 		case " $QF_VALGRIND_SCRIPTS " in *" $name "*) ;; *) continue ;; esac
 	fi
+	wrappers
 	if QF_BIN="$VG/bin" QF_ROOT="$ROOT" QF_VECTORS="$ROOT/tests/vectors" QF_CRASH_ROUNDS=2 \
 		QF_DURABILITY_ROUNDS=1 sh "$t" >"$LOGS/$name.out" 2>&1; then
 		pass=$((pass + 1))
