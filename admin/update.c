@@ -11,6 +11,7 @@
 
 #include "admin/cases.h"
 #include "crypto/bundle.h"
+#include "crypto/fileio.h"
 
 struct op_ctx {
 	struct archive_txn *t;
@@ -126,29 +127,6 @@ mark_sent(struct archive_txn *t, const char *district, const json_t *touched, ui
 	return ARCHIVE_OK;
 }
 
-/* Syncs the directory holding path so the new file's name is durable. */
-static void
-sync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd;
-
-	if (slash == NULL) {
-		dir = strdup(".");
-	} else {
-		dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	}
-	if (dir == NULL)
-		return;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 int
 update_write(struct archive *a, const char *district, const struct keyfile_secret *key,
              const char *path, const char *day, struct update_result *r, char *err, size_t errsz)
@@ -237,7 +215,7 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	sync_parent(path);
+	(void)fileio_sync_dir_of(path);
 
 	rc = mark_sent(t, district, touched, r->seq);
 	if (rc == ARCHIVE_OK)

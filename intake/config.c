@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "crypto/codec.h"
+#include "crypto/fileio.h"
 
 void
 config_defaults(struct config *c)
@@ -181,11 +181,11 @@ config_to_json(const struct config *c)
 int
 config_save(const struct config *c, const char *path)
 {
-	char tmp[4096], dirbuf[4096];
+	char tmp[4096];
 	json_t *root = config_to_json(c);
 	char *text;
 	size_t len;
-	int fd, dfd, saved;
+	int fd, saved;
 
 	if (root == NULL) {
 		errno = ENOMEM;
@@ -204,12 +204,13 @@ config_save(const struct config *c, const char *path)
 		return -1;
 	}
 	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = fileio_create(tmp, 0600);
 	if (fd < 0) {
 		free(text);
 		return -1;
 	}
-	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
+	if (fileio_write_all(fd, text, len) != 0 || fileio_write_all(fd, "\n", 1) != 0 ||
+	    fsync(fd) != 0) {
 		saved = errno;
 		close(fd);
 		unlink(tmp);
@@ -224,12 +225,7 @@ config_save(const struct config *c, const char *path)
 		errno = saved;
 		return -1;
 	}
-	snprintf(dirbuf, sizeof dirbuf, "%s", path);
-	dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	(void)fileio_sync_dir_of(path); /* the file itself is synced */
 	return 0;
 }
 
