@@ -334,7 +334,7 @@ envelope_seal_buffer(uint8_t **out, size_t *outlen, const uint8_t recipient_pk[3
 
 	*out = NULL;
 	*outlen = 0;
-	if (mlen > ENVELOPE_MANIFEST_MAX)
+	if (mlen > ENVELOPE_MANIFEST_MAX || natts > ENVELOPE_ATTACHMENTS_MAX)
 		return ENVELOPE_ERR_STATE;
 	l += mlen;
 	for (size_t i = 0; i < natts; i++) {
@@ -532,6 +532,8 @@ open_manifest_sizes(struct envelope_opener *o, const json_t *m)
 		if (!json_is_array(atts))
 			return ENVELOPE_ERR_MANIFEST;
 		n = json_array_size(atts);
+		if (n > ENVELOPE_ATTACHMENTS_MAX)
+			return ENVELOPE_ERR_MANIFEST;
 	}
 	if (n > 0) {
 		o->att_size = calloc(n, sizeof *o->att_size);

@@ -21,8 +21,13 @@
 #define ENVELOPE_CHUNK            65536
 #define ENVELOPE_CHUNK_OVERHEAD   17
 #define ENVELOPE_MIN_PADDED       4096
-/* Largest manifest an opener accepts; beyond it the envelope is refused. */
-#define ENVELOPE_MANIFEST_MAX (4u << 20)
+/*
+ * Largest manifest and most attachments (DESIGN.md §6): an envelope whose
+ * manifest is longer or lists more is malformed; the opener refuses it
+ * (ENVELOPE_ERR_MANIFEST) and the sealer will not make one.
+ */
+#define ENVELOPE_MANIFEST_MAX    (1u << 20)
+#define ENVELOPE_ATTACHMENTS_MAX 100
 
 enum envelope_err {
 	ENVELOPE_OK = 0,
@@ -109,7 +114,8 @@ struct envelope_blob {
  * Seals manifest and attachments (in manifest order) into a new malloc'd
  * buffer. The caller has written the attachments' sizes into the manifest.
  * Returns ENVELOPE_OK with *out and *outlen set, or ENVELOPE_ERR_NOMEM /
- * ENVELOPE_ERR_STATE (manifest too large) with *out NULL.
+ * ENVELOPE_ERR_STATE (manifest too large, more than ENVELOPE_ATTACHMENTS_MAX
+ * attachments) with *out NULL.
  */
 int envelope_seal_buffer(uint8_t **out, size_t *outlen, const uint8_t recipient_pk[32],
                          const char *manifest, size_t mlen, const struct envelope_blob *atts,
@@ -147,7 +153,7 @@ int envelope_open_init(struct envelope_opener **out, const uint8_t pk[32], const
  * Feeds envelope bytes, in any pieces. Returns ENVELOPE_OK, or the first
  * rejection (every later call returns it again). A manifest is checked when
  * complete: a JSON object whose "attachments", if present, is an array of
- * objects each with an integer "size" >= 0.
+ * at most ENVELOPE_ATTACHMENTS_MAX objects each with an integer "size" >= 0.
  */
 int envelope_open_update(struct envelope_opener *o, const uint8_t *data, size_t len);
 

@@ -10,7 +10,7 @@ static const char ALPHABET[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 #define MASTER_PREFIX "qingfeng-receipt-v1:"
 #define KDF_CTX       "QFRCPT01"
 
-enum { KDF_ID_LOOKUP = 1, KDF_ID_AUTH = 2, KDF_ID_REPLY_SEED = 3 };
+enum { KDF_ID_LOOKUP = 1, KDF_ID_AUTH = 2, KDF_ID_REPLY_SEED = 3, KDF_ID_SIGN_SEED = 4 };
 
 /* The two check symbols of the 18 data symbols d. */
 static void
@@ -145,10 +145,12 @@ receipt_derive(const char *receipt, struct receipt_keys *k)
 	crypto_kdf_derive_from_key(k->lookup, sizeof k->lookup, KDF_ID_LOOKUP, KDF_CTX, master);
 	crypto_kdf_derive_from_key(k->auth, sizeof k->auth, KDF_ID_AUTH, KDF_CTX, master);
 	crypto_kdf_derive_from_key(seed, sizeof seed, KDF_ID_REPLY_SEED, KDF_CTX, master);
+	crypto_box_seed_keypair(k->reply_pk, k->reply_sk, seed);
+	crypto_kdf_derive_from_key(seed, sizeof seed, KDF_ID_SIGN_SEED, KDF_CTX, master);
+	crypto_sign_seed_keypair(k->rsign_pk, k->rsign_sk, seed);
+	sodium_memzero(seed, sizeof seed);
 	sodium_memzero(master, sizeof master);
 	receipt_auth_hash(k->auth_hash, k->auth);
-	crypto_box_seed_keypair(k->reply_pk, k->reply_sk, seed);
-	sodium_memzero(seed, sizeof seed);
 	return 0;
 }
 

@@ -2,8 +2,10 @@
  * receipt: the reporter's only credential (DESIGN.md §5). Generates receipts
  * of 90 random bits with two check symbols, parses what a person typed
  * (case, dashes, spaces, I/L/O tolerated), and derives the values the server
- * may see (lookup, auth, auth_hash, reply_pk) and the reply key the reporter
- * keeps (reply_sk).
+ * may see (lookup, auth, auth_hash, reply_pk), the reply key the reporter
+ * keeps (reply_sk) and the reporter's signing key (rsign_pk, rsign_sk: §5
+ * id 4), whose public half travels only inside the sealed report's "bind"
+ * and which signs every follow-up (§6).
  */
 #ifndef QF_CRYPTO_RECEIPT_H
 #define QF_CRYPTO_RECEIPT_H
@@ -18,7 +20,8 @@
 #define RECEIPT_TEXT_BUF 25
 
 /*
- * Everything derived from one receipt. Holds secrets (auth, reply_sk): keep
+ * Everything derived from one receipt. Holds secrets (auth, reply_sk,
+ * rsign_sk): keep
  * it in sodium_malloc'd memory or wipe it with receipt_keys_wipe().
  */
 struct receipt_keys {
@@ -27,6 +30,8 @@ struct receipt_keys {
 	uint8_t auth_hash[32];
 	uint8_t reply_pk[32];
 	uint8_t reply_sk[32];
+	uint8_t rsign_pk[32]; /* crypto_sign_seed_keypair(sign_seed) */
+	uint8_t rsign_sk[64];
 };
 
 /*
@@ -45,7 +50,8 @@ void receipt_generate(char out[RECEIPT_TEXT_BUF]);
 int receipt_parse(const char *typed, char out[RECEIPT_TEXT_BUF]);
 
 /*
- * Derives lookup, auth, auth_hash and the reply key pair from a receipt (typed
+ * Derives lookup, auth, auth_hash, the reply key pair and the reporter's
+ * signing key pair from a receipt (typed
  * or canonical; it is parsed first). Returns 0, or -1 when the receipt does
  * not parse; k is wiped on failure.
  */

@@ -6,15 +6,16 @@
 
 #include "crypto/codec.h"
 
-#define RECEIPT_PREFIX "qingfeng-receipt-v1"
-#define HEAD_PREFIX    "qingfeng-head-v1"
-#define BUNDLE_PREFIX  "qingfeng-bundle-v1:"
-#define REPLY_PREFIX   "qingfeng-reply-v1"
-#define STATUS_MAX     32
+#define RECEIPT_PREFIX  "qingfeng-receipt-v1"
+#define HEAD_PREFIX     "qingfeng-head-v1"
+#define BUNDLE_PREFIX   "qingfeng-bundle-v1:"
+#define REPLY_PREFIX    "qingfeng-reply-v1"
+#define FOLLOWUP_PREFIX "qingfeng-followup-v1"
+#define STATUS_MAX      32
 
-/* Longest statement: the reply (prefix, lp(district), lookup, lp(status), 2 x 32). */
+/* Longest statement: a follow-up (prefix, lp(district), lookup, lp(purpose), 2 x 32). */
 #define STATEMENT_MAX                                                                              \
-	(sizeof REPLY_PREFIX - 1 + 1 + CODEC_DISTRICT_MAX + 32 + 1 + STATUS_MAX + 32 + 32)
+	(sizeof FOLLOWUP_PREFIX - 1 + 1 + CODEC_DISTRICT_MAX + 32 + 1 + STATUS_MAX + 32 + 32)
 
 struct statement {
 	uint8_t b[STATEMENT_MAX];
@@ -216,11 +217,15 @@ sign_bundle_final_verify(struct sign_bundle *b, const uint8_t sig[SIGN_BYTES], c
 	return rc;
 }
 
-/* Builds the reply statement. Returns 0, or -1 on a bad district or status. */
+/*
+ * Builds the reply statement (prefix REPLY_PREFIX, word the status) or the
+ * follow-up statement (FOLLOWUP_PREFIX, word the purpose): both have the
+ * same shape. Returns 0, or -1 on a bad district or word.
+ */
 static int
-reply_statement(struct statement *s, const char *district, const uint8_t lookup[32],
-                const char *status, const uint8_t body_hash[32], const uint8_t (*att_hashes)[32],
-                size_t natt)
+content_statement(struct statement *s, const char *prefix, const char *district,
+                  const uint8_t lookup[32], const char *status, const uint8_t body_hash[32],
+                  const uint8_t (*att_hashes)[32], size_t natt)
 {
 	crypto_generichash_state st;
 	uint8_t atts[32];
@@ -234,7 +239,7 @@ reply_statement(struct statement *s, const char *district, const uint8_t lookup[
 		crypto_generichash_update(&st, att_hashes[i], 32);
 	crypto_generichash_final(&st, atts, sizeof atts);
 	s->n = 0;
-	put(s, REPLY_PREFIX, strlen(REPLY_PREFIX));
+	put(s, prefix, strlen(prefix));
 	put_lp(s, district);
 	put(s, lookup, 32);
 	sl = (uint8_t)strlen(status);
@@ -252,7 +257,8 @@ sign_reply(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES], const char 
 {
 	struct statement s;
 
-	if (reply_statement(&s, district, lookup, status, body_hash, att_hashes, natt) != 0) {
+	if (content_statement(&s, REPLY_PREFIX, district, lookup, status, body_hash, att_hashes,
+	                      natt) != 0) {
 		memset(sig, 0, SIGN_BYTES);
 		return -1;
 	}
@@ -266,7 +272,52 @@ sign_reply_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES]
 {
 	struct statement s;
 
-	if (reply_statement(&s, district, lookup, status, body_hash, att_hashes, natt) != 0)
+	if (content_statement(&s, REPLY_PREFIX, district, lookup, status, body_hash, att_hashes,
+	                      natt) != 0)
 		return -1;
 	return crypto_sign_verify_detached(sig, s.b, s.n, pk) == 0 ? 0 : -1;
+}
+
+int
+sign_followup_message(uint8_t *out, size_t outsz, size_t *outlen, const char *district,
+                      const uint8_t lookup[32], const char *purpose, const uint8_t body_hash[32],
+                      const uint8_t (*att_hashes)[32], size_t natt)
+{
+	struct statement s;
+
+	if (content_statement(&s, FOLLOWUP_PREFIX, district, lookup, purpose, body_hash, att_hashes,
+	                      natt) != 0 ||
+	    s.n > outsz)
+		return -1;
+	memcpy(out, s.b, s.n);
+	*outlen = s.n;
+	return 0;
+}
+
+int
+sign_followup(uint8_t sig[SIGN_BYTES], const uint8_t rsign_sk[SIGN_SK_BYTES], const char *district,
+              const uint8_t lookup[32], const char *purpose, const uint8_t body_hash[32],
+              const uint8_t (*att_hashes)[32], size_t natt)
+{
+	struct statement s;
+
+	if (content_statement(&s, FOLLOWUP_PREFIX, district, lookup, purpose, body_hash, att_hashes,
+	                      natt) != 0) {
+		memset(sig, 0, SIGN_BYTES);
+		return -1;
+	}
+	return sign_statement(sig, &s, rsign_sk);
+}
+
+int
+sign_followup_verify(const uint8_t sig[SIGN_BYTES], const uint8_t rsign_pk[SIGN_PK_BYTES],
+                     const char *district, const uint8_t lookup[32], const char *purpose,
+                     const uint8_t body_hash[32], const uint8_t (*att_hashes)[32], size_t natt)
+{
+	struct statement s;
+
+	if (content_statement(&s, FOLLOWUP_PREFIX, district, lookup, purpose, body_hash, att_hashes,
+	                      natt) != 0)
+		return -1;
+	return crypto_sign_verify_detached(sig, s.b, s.n, rsign_pk) == 0 ? 0 : -1;
 }

@@ -60,6 +60,31 @@ int sign_reply_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BY
                       const uint8_t body_hash[32], const uint8_t (*att_hashes)[32], size_t natt);
 
 /*
+ * Follow-up signatures (§6): the reporter signs every follow-up with the
+ * key derived from the receipt (receipt.h, rsign_sk), and the manifest
+ * carries it as "sig" (b64u):
+ *   "qingfeng-followup-v1" || lp(district) || lookup || lp(purpose) ||
+ *   H256(body) || H256(H256(attachment 1) || ... || H256(attachment n))
+ * The offline tool verifies it with the report's bind.sign_pk, so the
+ * server, which knows auth, cannot write a follow-up as the reporter.
+ * sign_followup returns 0, or -1 (sig zeroed) on an invalid district or a
+ * purpose over 32 bytes; sign_followup_verify returns 0, or -1 when it does
+ * not verify; sign_followup_message writes the signed bytes into out (for
+ * known-answer tests) and returns 0, or -1 on bad arguments or when outsz
+ * is too small.
+ */
+int sign_followup(uint8_t sig[SIGN_BYTES], const uint8_t rsign_sk[SIGN_SK_BYTES],
+                  const char *district, const uint8_t lookup[32], const char *purpose,
+                  const uint8_t body_hash[32], const uint8_t (*att_hashes)[32], size_t natt);
+int sign_followup_verify(const uint8_t sig[SIGN_BYTES], const uint8_t rsign_pk[SIGN_PK_BYTES],
+                         const char *district, const uint8_t lookup[32], const char *purpose,
+                         const uint8_t body_hash[32], const uint8_t (*att_hashes)[32], size_t natt);
+int sign_followup_message(uint8_t *out, size_t outsz, size_t *outlen, const char *district,
+                          const uint8_t lookup[32], const char *purpose,
+                          const uint8_t body_hash[32], const uint8_t (*att_hashes)[32],
+                          size_t natt);
+
+/*
  * Bundle signatures (§10): Ed25519 over "qingfeng-bundle-v1:" || type || ":"
  * || H512(all bytes before the signature line). Feed those bytes, in order,
  * with sign_bundle_update; then sign or verify. type is "qingfeng-export" or
