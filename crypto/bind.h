@@ -21,13 +21,13 @@
 
 enum bind_err {
 	BIND_OK = 0,
-	BIND_ERR_MISSING = -1,   /* no "bind" object, or a member missing or not 32 b64u bytes */
-	BIND_ERR_LOOKUP = -2,    /* bind.lookup differs from the entry's lookup */
-	BIND_ERR_REPLY_PK = -3,  /* bind.reply_pk differs from the entry's reply_pk */
-	BIND_ERR_NO_SIG = -4,    /* a follow-up without a well-formed "sig" */
-	BIND_ERR_SIG = -5,       /* the follow-up's signature does not verify */
-	BIND_ERR_FIELDS = -6,    /* a follow-up's district, lookup, purpose or body is malformed */
-	BIND_ERR_NOMEM = -7      /* allocation failed (bind_*_put) */
+	BIND_ERR_MISSING = -1,  /* no "bind" object, or a member missing or not 32 b64u bytes */
+	BIND_ERR_LOOKUP = -2,   /* bind.lookup differs from the entry's lookup */
+	BIND_ERR_REPLY_PK = -3, /* bind.reply_pk differs from the entry's reply_pk */
+	BIND_ERR_NO_SIG = -4,   /* a follow-up without a well-formed "sig" */
+	BIND_ERR_SIG = -5,      /* the follow-up's signature does not verify */
+	BIND_ERR_FIELDS = -6,   /* a follow-up's district, lookup, purpose or body is malformed */
+	BIND_ERR_NOMEM = -7     /* allocation failed (bind_*_put) */
 };
 
 /* A short English reason for an error code, for quarantine records. Never NULL. */
@@ -62,7 +62,7 @@ int bind_followup_put(json_t *m, const struct receipt_keys *k, const uint8_t (*a
  * bind.sign_pk) over its district, lookup, purpose, body and att_hashes.
  * Returns BIND_OK, BIND_ERR_NO_SIG, BIND_ERR_FIELDS or BIND_ERR_SIG.
  */
-int bind_followup_check(const json_t *m, const uint8_t sign_pk[32],
-                        const uint8_t (*att_hashes)[32], size_t natt);
+int bind_followup_check(const json_t *m, const uint8_t sign_pk[32], const uint8_t (*att_hashes)[32],
+                        size_t natt);
 
 #endif

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto/bind.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
 #include "crypto/receipt.h"
@@ -768,12 +769,13 @@ report_check(const struct server *s, const struct form *f)
 }
 
 /*
- * The §6 report manifest of f as text in a new sodium_malloc'd buffer (the
- * same shape and key order as report/manifest.c; attachments always []).
- * Returns NULL when memory runs out.
+ * The §6 report manifest of f, bound to the receipt keys k (its "bind"), as
+ * text in a new sodium_malloc'd buffer (the same shape and key order as
+ * report/manifest.c; attachments always []). Returns NULL when memory runs
+ * out.
  */
 static char *
-report_manifest(const struct form *f, size_t *mlen)
+report_manifest(const struct form *f, const struct receipt_keys *k, size_t *mlen)
 {
 	json_t *identity, *m;
 	char *text = NULL;
@@ -798,6 +800,11 @@ report_manifest(const struct form *f, size_t *mlen)
 	              fv(f, F_SUBJECT_PARTY), "identity", identity, "attachments");
 	if (m == NULL)
 		return NULL; /* only on memory exhaustion: every field was checked */
+	if (bind_report_put(m, k) != BIND_OK) {
+		wipe_json(m);
+		json_decref(m);
+		return NULL;
+	}
 	n = json_dumpb(m, NULL, 0, JSON_COMPACT);
 	if (n > 0 && n <= ENVELOPE_MANIFEST_MAX)
 		text = sodium_malloc(n + 1);
@@ -900,22 +907,31 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 		return;
 	}
 	d = config_district(&s->cfg, fv(f, F_DISTRICT));
-	mtext = report_manifest(f, &mlen);
 	k = sodium_malloc(sizeof *k);
-	if (mtext == NULL || k == NULL ||
-	    envelope_seal_buffer(&env, &envlen, d->box_pk, mtext, mlen, NULL, 0) != ENVELOPE_OK) {
+	if (k == NULL) {
 		err = "overloaded";
-		goto out;
-	}
-	if (envlen > s->cfg.max_envelope_bytes) {
-		err = "too_large";
 		goto out;
 	}
 	server_today(&s->cfg, today);
 	for (int attempt = 0; attempt < 2; attempt++) {
+		/* the receipt first: the sealed manifest binds what derives from it */
 		receipt_generate(receipt);
 		if (receipt_derive(receipt, k) != 0)
 			break;
+		if (mtext != NULL)
+			sodium_free(mtext); /* wipes */
+		free(env);
+		env = NULL;
+		mtext = report_manifest(f, k, &mlen);
+		if (mtext == NULL || envelope_seal_buffer(&env, &envlen, d->box_pk, mtext, mlen,
+		                                          NULL, 0) != ENVELOPE_OK) {
+			err = "overloaded";
+			goto out;
+		}
+		if (envlen > s->cfg.max_envelope_bytes) {
+			err = "too_large";
+			goto out;
+		}
 		memset(&in, 0, sizeof in);
 		in.district = d->id;
 		memcpy(in.lookup, k->lookup, 32);

@@ -76,16 +76,23 @@ sink(void *ctx, const uint8_t *data, size_t len)
 	return 0;
 }
 
-/* Streams one file of the announced size into the sealer. */
+/*
+ * Reads one file of the announced size, hashing it into hash (H256) and,
+ * when s is not NULL, streaming it into the sealer. Returns PACKAGE_OK,
+ * PACKAGE_ERR_IO (errno set), PACKAGE_ERR_CHANGED (shorter or longer than
+ * announced) or PACKAGE_ERR_SEAL.
+ */
 static int
-seal_file(struct envelope_sealer *s, const struct manifest_file *f, uint8_t *buf)
+read_file(const struct manifest_file *f, uint8_t *buf, struct envelope_sealer *s, uint8_t hash[32])
 {
+	crypto_generichash_state h;
 	uint64_t left = f->size;
 	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	int rc = PACKAGE_OK;
 
 	if (fd < 0)
 		return PACKAGE_ERR_IO;
+	crypto_generichash_init(&h, NULL, 0, 32);
 	while (left > 0) {
 		size_t want = left < READ_CHUNK ? (size_t)left : READ_CHUNK;
 		ssize_t n = read(fd, buf, want);
@@ -100,7 +107,8 @@ seal_file(struct envelope_sealer *s, const struct manifest_file *f, uint8_t *buf
 			rc = PACKAGE_ERR_CHANGED; /* shorter than it was */
 			goto out;
 		}
-		if (envelope_seal_update(s, buf, (size_t)n) != ENVELOPE_OK) {
+		crypto_generichash_update(&h, buf, (size_t)n);
+		if (s != NULL && envelope_seal_update(s, buf, (size_t)n) != ENVELOPE_OK) {
 			rc = PACKAGE_ERR_SEAL;
 			goto out;
 		}
@@ -119,6 +127,8 @@ seal_file(struct envelope_sealer *s, const struct manifest_file *f, uint8_t *buf
 		break;
 	}
 out:
+	crypto_generichash_final(&h, hash, 32);
+	sodium_memzero(&h, sizeof h);
 	sodium_memzero(buf, READ_CHUNK);
 	{
 		int saved = errno;
@@ -129,9 +139,32 @@ out:
 }
 
 int
+package_hash_files(const struct manifest_file *files, size_t nfiles, uint8_t (*hashes)[32],
+                   size_t *bad_file)
+{
+	uint8_t *buf = sodium_malloc(READ_CHUNK);
+	int rc = PACKAGE_OK;
+
+	*bad_file = 0;
+	if (buf == NULL)
+		return PACKAGE_ERR_NOMEM;
+	for (size_t i = 0; i < nfiles && rc == PACKAGE_OK; i++) {
+		rc = read_file(&files[i], buf, NULL, hashes[i]);
+		if (rc != PACKAGE_OK)
+			*bad_file = i;
+	}
+	{
+		int saved = errno;
+		sodium_free(buf);
+		errno = saved;
+	}
+	return rc;
+}
+
+int
 package_seal(uint8_t **env, size_t *envlen, const uint8_t box_pk[32], const char *manifest,
-             size_t mlen, const struct manifest_file *files, size_t nfiles, uint64_t max_bytes,
-             size_t *bad_file)
+             size_t mlen, const struct manifest_file *files, size_t nfiles,
+             const uint8_t (*hashes)[32], uint64_t max_bytes, size_t *bad_file)
 {
 	struct envelope_sealer *s = NULL;
 	struct outbuf o = {NULL, 0, 0};
@@ -164,7 +197,11 @@ package_seal(uint8_t **env, size_t *envlen, const uint8_t box_pk[32], const char
 		goto fail;
 	}
 	for (size_t i = 0; i < nfiles; i++) {
-		rc = seal_file(s, &files[i], buf);
+		uint8_t h[32];
+
+		rc = read_file(&files[i], buf, s, h);
+		if (rc == PACKAGE_OK && hashes != NULL && sodium_memcmp(h, hashes[i], 32) != 0)
+			rc = PACKAGE_ERR_CHANGED; /* not the bytes the signature covers */
 		if (rc != PACKAGE_OK) {
 			saved_errno = errno;
 			*bad_file = i;

@@ -32,14 +32,25 @@ const char *package_strerror(int err);
 uint64_t package_size(size_t mlen, const struct manifest_file *files, size_t nfiles);
 
 /*
+ * Hashes each file (H256 of its bytes, in hashes[i]) for a follow-up's
+ * signature (DESIGN.md §6). Returns PACKAGE_OK, or PACKAGE_ERR_NOMEM,
+ * PACKAGE_ERR_IO (errno set) or PACKAGE_ERR_CHANGED (a size differs from
+ * the manifest entry) with *bad_file the index of the file at fault.
+ */
+int package_hash_files(const struct manifest_file *files, size_t nfiles, uint8_t (*hashes)[32],
+                       size_t *bad_file);
+
+/*
  * Seals u32be(mlen) || manifest || the files' bytes in order, to box_pk,
- * into a new malloc'd buffer. max_bytes limits the envelope (0: no limit).
- * Returns PACKAGE_OK with *env and *envlen set, or an error with *env NULL
- * and, for PACKAGE_ERR_IO and PACKAGE_ERR_CHANGED, *bad_file the index of
+ * into a new malloc'd buffer. With hashes (not NULL), each file's bytes must
+ * still hash to hashes[i] (what a follow-up's signature covers). max_bytes
+ * limits the envelope (0: no limit). Returns PACKAGE_OK with *env and
+ * *envlen set, or an error with *env NULL and, for PACKAGE_ERR_IO and
+ * PACKAGE_ERR_CHANGED (a file changed size or bytes), *bad_file the index of
  * the file at fault. Every plaintext buffer is wiped.
  */
 int package_seal(uint8_t **env, size_t *envlen, const uint8_t box_pk[32], const char *manifest,
-                 size_t mlen, const struct manifest_file *files, size_t nfiles, uint64_t max_bytes,
-                 size_t *bad_file);
+                 size_t mlen, const struct manifest_file *files, size_t nfiles,
+                 const uint8_t (*hashes)[32], uint64_t max_bytes, size_t *bad_file);
 
 #endif

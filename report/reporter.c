@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "crypto/bind.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
@@ -26,7 +27,7 @@
 #include "report/proto.h"
 
 #define PROG         "qingfeng-report"
-#define MAX_ATTACH   256
+#define MAX_ATTACH   ENVELOPE_ATTACHMENTS_MAX /* DESIGN.md §6 */
 #define BODY_MAX     ENVELOPE_MANIFEST_MAX
 #define POW_ATTEMPTS 3
 #define SAFE_NAME    120
@@ -582,7 +583,8 @@ reporter_pow_solve(uint8_t nonce[POW_NONCE_BYTES], const uint8_t ch[POW_CHALLENG
 }
 
 /*
- * Seals manifest + files to the district, solves a proof of work, POSTs the
+ * Seals manifest + files to the district (with hashes, each file must still
+ * hash as the follow-up's signature says), solves a proof of work, POSTs the
  * body kind ("report" or "followup") and verifies the signed receipt.
  * Returns 0 with r filled, or 1 after printing; *maybe_stored is set when
  * the server may have stored the submission nevertheless (no answer, or an
@@ -592,7 +594,7 @@ static int
 send_envelope(const struct reporter_io *io, struct client *c, const struct proto_info *info,
               const char *district, const struct receipt_keys *k, int followup,
               const char *manifest, size_t mlen, const struct manifest_file *files, size_t nfiles,
-              struct proto_receipt *r, int *maybe_stored)
+              const uint8_t (*hashes)[32], struct proto_receipt *r, int *maybe_stored)
 {
 	const char *what = followup ? "sending the follow-up" : "sending the report";
 	uint8_t *env = NULL;
@@ -602,7 +604,7 @@ send_envelope(const struct reporter_io *io, struct client *c, const struct proto
 
 	*maybe_stored = 0;
 	rc = package_seal(&env, &envlen, info->district.box_pk, manifest, mlen, files, nfiles,
-	                  info->max_envelope_bytes, &bad);
+	                  hashes, info->max_envelope_bytes, &bad);
 	switch (rc) {
 	case PACKAGE_OK:
 		break;
@@ -840,7 +842,7 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 			break;
 		case OPT_ATTACH:
 			if (nattach == MAX_ATTACH)
-				return usage_error(io, "submit", "too many --attach (at most 256)");
+				return usage_error(io, "submit", "too many --attach (at most 100)");
 			attach[nattach++] = optarg;
 			break;
 		default:
@@ -896,7 +898,8 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 		goto out;
 	}
 	m = manifest_report_build(&rep, files, nattach);
-	if (m == NULL || manifest_text(&mtext, &mlen, m) != 0) {
+	/* the lookup, reply key and signing key, bound inside the seal (§6) */
+	if (m == NULL || bind_report_put(m, k) != BIND_OK || manifest_text(&mtext, &mlen, m) != 0) {
 		say_error(io, "cannot build the report (out of memory)");
 		goto out;
 	}
@@ -905,7 +908,7 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	secbuf_free(&body);
 	rep.body = NULL;
 
-	if (send_envelope(io, c, &info, rep.district, k, 0, mtext, mlen, files, nattach, &r,
+	if (send_envelope(io, c, &info, rep.district, k, 0, mtext, mlen, files, nattach, NULL, &r,
 	                  &maybe_stored) != 0) {
 		if (maybe_stored) {
 			fprintf(io->out,
@@ -1287,10 +1290,11 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 	struct proto_status s;
 	struct proto_info info;
 	struct proto_receipt r;
+	uint8_t hashes[MAX_ATTACH][32];
 	char *mtext = NULL;
-	size_t mlen = 0;
+	size_t mlen = 0, bad_file = 0;
 	json_t *m = NULL;
-	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0;
+	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0, prc;
 
 	memset(files, 0, sizeof files);
 	memset(&s, 0, sizeof s);
@@ -1324,7 +1328,7 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 		case OPT_ATTACH:
 			if (nattach == MAX_ATTACH)
 				return usage_error(io, "followup",
-				                   "too many --attach (at most 256)");
+				                   "too many --attach (at most 100)");
 			attach[nattach++] = optarg;
 			break;
 		default:
@@ -1375,17 +1379,29 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 	if (fetch_status(io, c, k, &s) != 0 || fetch_info(io, c, s.district, &info) != 0 ||
 	    show_district(io, c, &info, pin) != 0)
 		goto out;
+	prc = package_hash_files(files, nattach, hashes, &bad_file);
+	if (prc == PACKAGE_ERR_IO) {
+		say_error(io, "cannot read attachment %s: %s", files[bad_file].path,
+		          strerror(errno));
+		goto out;
+	} else if (prc != PACKAGE_OK) {
+		say_error(io, "attachment %s: %s", files[bad_file].path, package_strerror(prc));
+		goto out;
+	}
 	m = manifest_followup_build(s.district, k->lookup, purpose, body.p, body.len, files,
 	                            nattach);
-	if (m == NULL || manifest_text(&mtext, &mlen, m) != 0) {
+	/* signed with the key only the receipt gives (§6): the server cannot write this */
+	if (m == NULL ||
+	    bind_followup_put(m, k, (const uint8_t(*)[32])hashes, nattach) != BIND_OK ||
+	    manifest_text(&mtext, &mlen, m) != 0) {
 		say_error(io, "out of memory");
 		goto out;
 	}
 	json_decref(m);
 	m = NULL;
 	secbuf_free(&body);
-	if (send_envelope(io, c, &info, s.district, k, 1, mtext, mlen, files, nattach, &r,
-	                  &maybe_stored) != 0) {
+	if (send_envelope(io, c, &info, s.district, k, 1, mtext, mlen, files, nattach,
+	                  (const uint8_t(*)[32])hashes, &r, &maybe_stored) != 0) {
 		if (maybe_stored)
 			fprintf(io->out,
 			        "\nThe server may or may not have stored your follow-up: "

@@ -78,8 +78,8 @@ test_receipt_sign_keys(void **state)
 			uint8_t sig[64];
 
 			crypto_sign_detached(sig, NULL, (const uint8_t *)"x", 1, k.rsign_sk);
-			assert_int_equal(crypto_sign_verify_detached(sig, (const uint8_t *)"x", 1, want),
-			                 0);
+			assert_int_equal(
+			        crypto_sign_verify_detached(sig, (const uint8_t *)"x", 1, want), 0);
 		}
 		receipt_keys_wipe(&k);
 	}
@@ -226,8 +226,8 @@ test_envelope_bindings(void **state)
 
 	(void)state;
 	assert_non_null(o);
-	assert_int_equal(json_object_size(envs),
-	                 sizeof reports / sizeof reports[0] + sizeof followups / sizeof followups[0]);
+	assert_int_equal(json_object_size(envs), sizeof reports / sizeof reports[0] +
+	                                                 sizeof followups / sizeof followups[0]);
 	testutil_b64u(lookup, 32, testutil_str(g_v, "entry_lookup"));
 	testutil_b64u(reply_pk, 32, testutil_str(g_v, "entry_reply_pk"));
 	testutil_b64u(want_sign_pk, 32,
@@ -242,8 +242,8 @@ test_envelope_bindings(void **state)
 		if (o->rc != ENVELOPE_OK) {
 			got = 100 + o->rc;
 		} else {
-			assert_string_equal(
-			        json_string_value(json_object_get(o->c.parsed, "kind")), "report");
+			assert_string_equal(json_string_value(json_object_get(o->c.parsed, "kind")),
+			                    "report");
 			got = bind_report_check(o->c.parsed, lookup, reply_pk, spk);
 		}
 		if (got != reports[i].want)
@@ -321,9 +321,9 @@ test_attachment_bound(void **state)
 	for (size_t i = 0; i < ENVELOPE_ATTACHMENTS_MAX; i++) {
 		atts[i].data = (const uint8_t *)"";
 		atts[i].len = 0;
-		json_array_append_new(json_object_get(m, "attachments"),
-		                      json_pack("{s:s,s:s,s:i}", "name", "a", "type", "text/plain",
-		                                "size", 0));
+		json_array_append_new(
+		        json_object_get(m, "attachments"),
+		        json_pack("{s:s,s:s,s:i}", "name", "a", "type", "text/plain", "size", 0));
 	}
 	txt = json_dumps(m, JSON_COMPACT);
 	assert_int_equal(envelope_seal_buffer(&env, &len, g_box_pk, txt, strlen(txt), atts,
@@ -335,9 +335,9 @@ test_attachment_bound(void **state)
 	free(env);
 	free(txt);
 	atts[ENVELOPE_ATTACHMENTS_MAX] = atts[0];
-	json_array_append_new(json_object_get(m, "attachments"),
-	                      json_pack("{s:s,s:s,s:i}", "name", "a", "type", "text/plain", "size",
-	                                0));
+	json_array_append_new(
+	        json_object_get(m, "attachments"),
+	        json_pack("{s:s,s:s,s:i}", "name", "a", "type", "text/plain", "size", 0));
 	txt = json_dumps(m, JSON_COMPACT);
 	assert_int_equal(envelope_seal_buffer(&env, &len, g_box_pk, txt, strlen(txt), atts,
 	                                      ENVELOPE_ATTACHMENTS_MAX + 1),
@@ -351,10 +351,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_receipt_sign_keys),
-	        cmocka_unit_test(test_followup_signature),
-	        cmocka_unit_test(test_envelope_bindings),
-	        cmocka_unit_test(test_bind_round_trip),
+	        cmocka_unit_test(test_receipt_sign_keys), cmocka_unit_test(test_followup_signature),
+	        cmocka_unit_test(test_envelope_bindings), cmocka_unit_test(test_bind_round_trip),
 	        cmocka_unit_test(test_attachment_bound),
 	};
 

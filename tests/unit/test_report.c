@@ -339,7 +339,8 @@ test_package_roundtrip(void **state)
 	assert_non_null(m);
 	assert_int_equal(manifest_text(&mtext, &mlen, m), 0);
 
-	assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3, 0, &bad), PACKAGE_OK);
+	assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3, NULL, 0, &bad),
+	                 PACKAGE_OK);
 	assert_true(envlen == package_size(mlen, f, 3));
 	assert_int_equal(envelope_open_buffer(&c, pk, sk, env, envlen), ENVELOPE_OK);
 	assert_int_equal(c.manifest_len, mlen);
@@ -358,8 +359,38 @@ test_package_roundtrip(void **state)
 	envelope_contents_free(&c);
 	free(env);
 
+	/*
+	 * a follow-up's signature covers the files' hashes: sealing checks the
+	 * bytes are still those, and a same-size change is refused
+	 */
+	{
+		uint8_t h[3][32], want[32];
+		size_t len, keep = envlen;
+		uint8_t *b = slurp(paths[2], &len);
+		char *p;
+
+		crypto_generichash(want, 32, b, len, NULL, 0);
+		free(b);
+		assert_int_equal(package_hash_files(f, 3, h, &bad), PACKAGE_OK);
+		assert_memory_equal(h[2], want, 32);
+		assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3,
+		                              (const uint8_t(*)[32])h, 0, &bad),
+		                 PACKAGE_OK);
+		free(env);
+		p = make_file(dir, "f2.bin", sizes[2], 42); /* same size, other bytes */
+		free(p);
+		assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3,
+		                              (const uint8_t(*)[32])h, 0, &bad),
+		                 PACKAGE_ERR_CHANGED);
+		assert_int_equal(bad, 2);
+		assert_null(env);
+		p = make_file(dir, "f2.bin", sizes[2], (uint8_t)(2 + 7));
+		free(p);
+		envlen = keep;
+	}
+
 	/* a limit below the envelope's size refuses before reading anything */
-	assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3, envlen - 1, &bad),
+	assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3, NULL, envlen - 1, &bad),
 	                 PACKAGE_ERR_TOO_LARGE);
 	assert_null(env);
 
@@ -368,7 +399,7 @@ test_package_roundtrip(void **state)
 		char *p = make_file(dir, "f0.bin", 999, 7);
 		free(p);
 	}
-	assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3, 0, &bad),
+	assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3, NULL, 0, &bad),
 	                 PACKAGE_ERR_CHANGED);
 	assert_int_equal(bad, 0);
 	assert_null(env);
@@ -378,11 +409,11 @@ test_package_roundtrip(void **state)
 		p = make_file(dir, "f0.bin", 1000, 7);
 		free(p);
 	}
-	assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3, 0, &bad),
+	assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3, NULL, 0, &bad),
 	                 PACKAGE_ERR_CHANGED);
 	assert_int_equal(bad, 2);
 	unlink(paths[1]);
-	assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3, 0, &bad),
+	assert_int_equal(package_seal(&env, &envlen, pk, mtext, mlen, f, 3, NULL, 0, &bad),
 	                 PACKAGE_ERR_IO);
 	assert_int_equal(bad, 1);
 
