@@ -46,15 +46,36 @@ set_b64u32(json_t *m, const char *name, const uint8_t b[32])
 int
 bind_report_put(json_t *m, const struct receipt_keys *k)
 {
-	json_t *b = json_object();
+	json_t *b = json_object(), *rest = json_object();
+	const char *key;
+	json_t *v;
+	void *tmp;
+	int after = 0, rc = BIND_ERR_NOMEM;
 
-	if (b == NULL || set_b64u32(b, "lookup", k->lookup) != 0 ||
+	if (b == NULL || rest == NULL || set_b64u32(b, "lookup", k->lookup) != 0 ||
 	    set_b64u32(b, "reply_pk", k->reply_pk) != 0 ||
-	    set_b64u32(b, "sign_pk", k->rsign_pk) != 0 || json_object_set_new(m, "bind", b) != 0) {
-		json_decref(b);
-		return BIND_ERR_NOMEM;
+	    set_b64u32(b, "sign_pk", k->rsign_pk) != 0)
+		goto out;
+	/*
+	 * §6 places "bind" right after "lang" (at the end when there is no
+	 * "lang"): the members after it move behind it, order kept.
+	 */
+	json_object_del(m, "bind");
+	json_object_foreach(m, key, v)
+	{
+		if (after && json_object_set(rest, key, v) != 0)
+			goto out;
+		if (strcmp(key, "lang") == 0)
+			after = 1;
 	}
-	return BIND_OK;
+	json_object_foreach_safe(rest, tmp, key, v) json_object_del(m, key);
+	if (json_object_set(m, "bind", b) != 0 || json_object_update(m, rest) != 0)
+		goto out;
+	rc = BIND_OK;
+out:
+	json_decref(b);
+	json_decref(rest);
+	return rc;
 }
 
 int

@@ -35,7 +35,9 @@ const char *bind_strerror(int err);
 
 /*
  * Adds "bind":{"lookup","reply_pk","sign_pk"} from k to the report manifest
- * m (replacing any). Returns BIND_OK or BIND_ERR_NOMEM (m unchanged then).
+ * m (replacing any), right after "lang" as §6 orders the members (at the
+ * end when m has no "lang"). Returns BIND_OK, or BIND_ERR_NOMEM with m in
+ * an unspecified state (discard it).
  */
 int bind_report_put(json_t *m, const struct receipt_keys *k);
 

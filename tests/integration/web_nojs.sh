@@ -83,9 +83,15 @@ node "$QF_ROOT/tests/web/open-export.mjs" "$T_DIR/e.qfx" >"$T_DIR/entries" 2>"$T
 eq "four entries opened" "$(wc -l <"$T_DIR/entries")" 4
 m1=$(sed -n 1p "$T_DIR/entries" | jq -r .manifest)
 m2=$(sed -n 2p "$T_DIR/entries" | jq -r .manifest)
-eq "no-JS manifest == CLI manifest (byte for byte)" "$m1" "$m2"
-eq "no-JS real-name manifest == CLI manifest" "$(sed -n 3p "$T_DIR/entries" | jq -r .manifest)" \
-	"$(sed -n 4p "$T_DIR/entries" | jq -r .manifest)"
+# each binds its own receipt (DESIGN.md §6), right after lang; the rest is the same bytes
+unbind() { printf '%s' "$1" | sed 's/,"bind":{"lookup":"[^"]*","reply_pk":"[^"]*","sign_pk":"[^"]*"}//'; }
+eq "no-JS manifest == CLI manifest (byte for byte, apart from bind)" "$(unbind "$m1")" "$(unbind "$m2")"
+m3=$(sed -n 3p "$T_DIR/entries" | jq -r .manifest)
+m4=$(sed -n 4p "$T_DIR/entries" | jq -r .manifest)
+eq "no-JS real-name manifest == CLI manifest (apart from bind)" "$(unbind "$m3")" "$(unbind "$m4")"
+check "every manifest has its bind right after lang" sh -c "printf '%s\n' '$m1' '$m2' '$m3' '$m4' | grep -c '\"lang\":\"[a-zA-Z-]*\",\"bind\":{\"lookup\"' | grep -qx 4"
+eq "the no-JS report is bound to the receipt it showed" "$(printf '%s' "$m1" | jq -r .bind.lookup)" \
+	"$("$QFTOOL" derive "$R1" | sed -n 1p)"
 eq "the text arrived exactly, CR LF as LF" "$(printf '%s' "$m1" | jq -r .report.body)" "$BODY"
 eq "identity carried" "$(sed -n 3p "$T_DIR/entries" | jq -r .manifest | jq -c .report.identity)" \
 	'{"name":"李四","phone":"13800000000","id_number":"","unit":"","address":"某路1号"}'

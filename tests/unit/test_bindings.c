@@ -288,11 +288,25 @@ test_bind_round_trip(void **state)
 {
 	struct receipt_keys k;
 	uint8_t spk[32], other[32];
-	json_t *m = json_pack("{s:i,s:s}", "v", 1, "kind", "report");
+	json_t *m = json_pack("{s:i,s:s,s:s,s:s,s:{},s:[]}", "v", 1, "kind", "report", "district",
+	                      "d01", "lang", "zh-CN", "report", "attachments");
+	char *text, want[512];
 
 	(void)state;
 	assert_int_equal(receipt_derive("MS0Z-H1WW-YKQN-03JM-SFCX", &k), 0);
 	assert_int_equal(bind_report_put(m, &k), BIND_OK);
+	/* §6's order: bind right after lang; a second put replaces it in place */
+	assert_int_equal(bind_report_put(m, &k), BIND_OK);
+	text = json_dumps(m, JSON_COMPACT);
+	snprintf(want, sizeof want,
+	         "{\"v\":1,\"kind\":\"report\",\"district\":\"d01\",\"lang\":\"zh-CN\","
+	         "\"bind\":{\"lookup\":\"%s\",\"reply_pk\":\"%s\",\"sign_pk\":\"%s\"},"
+	         "\"report\":{},\"attachments\":[]}",
+	         "RuYTO-sK7fQpCpQATm-iOB5E8x9jx4mj3P28QbdTnrQ", testutil_str(g_v, "entry_reply_pk"),
+	         testutil_str(json_array_get(json_object_get(g_v, "receipt_sign_keys"), 0),
+	                      "sign_pk"));
+	assert_string_equal(text, want);
+	free(text);
 	assert_int_equal(bind_report_check(m, k.lookup, k.reply_pk, spk), BIND_OK);
 	assert_memory_equal(spk, k.rsign_pk, 32);
 	memcpy(other, k.reply_pk, 32);
