@@ -18,14 +18,16 @@
 #include "crypto/sign.h"
 
 /* The header line's "type". */
-#define BUNDLE_TYPE_EXPORT "qingfeng-export"
-#define BUNDLE_TYPE_UPDATE "qingfeng-update"
+#define BUNDLE_TYPE_EXPORT    "qingfeng-export"
+#define BUNDLE_TYPE_UPDATE    "qingfeng-update"
+#define BUNDLE_TYPE_OVERSIGHT "qingfeng-oversight"
 /*
  * The type inside the signed statement: "export" or "update" (DESIGN.md §10
  * leaves this open; the known-answer vectors fix it as the short word).
  */
-#define BUNDLE_SIG_EXPORT "export"
-#define BUNDLE_SIG_UPDATE "update"
+#define BUNDLE_SIG_EXPORT    "export"
+#define BUNDLE_SIG_UPDATE    "update"
+#define BUNDLE_SIG_OVERSIGHT "oversight" /* §16: the server's oversight bundle */
 
 enum bundle_err {
 	BUNDLE_OK = 0,

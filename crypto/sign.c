@@ -11,14 +11,21 @@
 #define BUNDLE_PREFIX   "qingfeng-bundle-v1:"
 #define REPLY_PREFIX    "qingfeng-reply-v1"
 #define FOLLOWUP_PREFIX "qingfeng-followup-v1"
+#define CASE_PREFIX     "qingfeng-case-v1"
+#define REPLIES_PREFIX  "qingfeng-replies-v1"
 #define STATUS_MAX      32
 
 /* Longest statement: a follow-up (prefix, lp(district), lookup, lp(purpose), 2 x 32). */
 #define STATEMENT_MAX                                                                              \
 	(sizeof FOLLOWUP_PREFIX - 1 + 1 + CODEC_DISTRICT_MAX + 32 + 1 + STATUS_MAX + 32 + 32)
 
+/* The case statement is longer: prefix, lp(district), lookup, 8, lp(status), 10, 8, 32, 8, 8. */
+#define CASE_STATEMENT_MAX                                                                         \
+	(sizeof CASE_PREFIX - 1 + 1 + CODEC_DISTRICT_MAX + 32 + 8 + 1 + STATUS_MAX +               \
+	 CODEC_DAY_LEN + 8 + 32 + 8 + 8)
+
 struct statement {
-	uint8_t b[STATEMENT_MAX];
+	uint8_t b[STATEMENT_MAX > CASE_STATEMENT_MAX ? STATEMENT_MAX : CASE_STATEMENT_MAX];
 	size_t n;
 };
 
@@ -320,4 +327,80 @@ sign_followup_verify(const uint8_t sig[SIGN_BYTES], const uint8_t rsign_pk[SIGN_
 	                      natt) != 0)
 		return -1;
 	return crypto_sign_verify_detached(sig, s.b, s.n, rsign_pk) == 0 ? 0 : -1;
+}
+
+/* Builds the case statement. Returns 0, or -1 on a bad district, status or day. */
+static int
+case_statement(struct statement *s, const struct sign_case_fields *f)
+{
+	uint8_t sl;
+
+	if (f == NULL || !codec_district_valid(f->district) || f->status == NULL ||
+	    strlen(f->status) > STATUS_MAX || !codec_day_valid(f->status_day))
+		return -1;
+	s->n = 0;
+	put(s, CASE_PREFIX, strlen(CASE_PREFIX));
+	put_lp(s, f->district);
+	put(s, f->lookup, 32);
+	put_u64be(s, f->index);
+	sl = (uint8_t)strlen(f->status);
+	put(s, &sl, 1);
+	put(s, f->status, sl);
+	put(s, f->status_day, CODEC_DAY_LEN);
+	put_u64be(s, f->replies);
+	put(s, f->replies_hash, 32);
+	put_u64be(s, f->followups_verified);
+	put_u64be(s, f->seq);
+	return 0;
+}
+
+int
+sign_case(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES],
+          const struct sign_case_fields *f)
+{
+	struct statement s;
+
+	if (case_statement(&s, f) != 0) {
+		memset(sig, 0, SIGN_BYTES);
+		return -1;
+	}
+	return sign_statement(sig, &s, sk);
+}
+
+int
+sign_case_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES],
+                 const struct sign_case_fields *f)
+{
+	struct statement s;
+
+	if (case_statement(&s, f) != 0)
+		return -1;
+	return crypto_sign_verify_detached(sig, s.b, s.n, pk) == 0 ? 0 : -1;
+}
+
+int
+sign_case_message(uint8_t *out, size_t outsz, size_t *outlen, const struct sign_case_fields *f)
+{
+	struct statement s;
+
+	if (case_statement(&s, f) != 0 || s.n > outsz)
+		return -1;
+	memcpy(out, s.b, s.n);
+	*outlen = s.n;
+	return 0;
+}
+
+void
+sign_replies_hash_next(uint8_t out[32], const uint8_t prev[32], const uint8_t *envelope, size_t len)
+{
+	crypto_generichash_state st;
+	uint8_t eh[32], p[32];
+
+	memcpy(p, prev, 32);
+	crypto_generichash(eh, sizeof eh, envelope, len, NULL, 0);
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, (const uint8_t *)REPLIES_PREFIX, strlen(REPLIES_PREFIX));
+	crypto_generichash_update(&st, p, 32);
+	crypto_generichash_update(&st, eh, 32);
+	crypto_generichash_final(&st, out, 32);
 }

@@ -85,10 +85,47 @@ int sign_followup_message(uint8_t *out, size_t outsz, size_t *outlen, const char
                           size_t natt);
 
 /*
+ * Case statements (§15): the district's signed word to the reporter,
+ *   "qingfeng-case-v1" || lp(district) || lookup(32) || u64be(index) ||
+ *   lp(status) || status_day(10) || u64be(replies) || replies_hash(32) ||
+ *   u64be(followups_verified) || u64be(seq)
+ * signed with the district's sign_sk. sign_case returns 0, or -1 (sig
+ * zeroed) on an invalid district or day, or a status over 32 bytes;
+ * sign_case_verify returns 0, or -1 when it does not verify or an argument
+ * is invalid; sign_case_message writes the signed bytes into out (for
+ * known-answer tests) and returns 0, or -1 on bad arguments or a short out.
+ */
+struct sign_case_fields {
+	const char *district;
+	uint8_t lookup[32];
+	uint64_t index;
+	const char *status;
+	const char *status_day;
+	uint64_t replies;
+	uint8_t replies_hash[32];
+	uint64_t followups_verified;
+	uint64_t seq;
+};
+
+int sign_case(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES],
+              const struct sign_case_fields *f);
+int sign_case_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES],
+                     const struct sign_case_fields *f);
+int sign_case_message(uint8_t *out, size_t outsz, size_t *outlen, const struct sign_case_fields *f);
+
+/*
+ * One step of a case's replies_hash (§15): out = H256("qingfeng-replies-v1"
+ * || prev || H256(envelope of the reply)); r_0 is 32 zero bytes. out may be
+ * prev. Cannot fail.
+ */
+void sign_replies_hash_next(uint8_t out[32], const uint8_t prev[32], const uint8_t *envelope,
+                            size_t len);
+
+/*
  * Bundle signatures (§10): Ed25519 over "qingfeng-bundle-v1:" || type || ":"
  * || H512(all bytes before the signature line). Feed those bytes, in order,
- * with sign_bundle_update; then sign or verify. type is "qingfeng-export" or
- * "qingfeng-update" (any non-empty string without ':' is accepted).
+ * with sign_bundle_update; then sign or verify. type is "export", "update"
+ * or "oversight" (any non-empty string without ':' is accepted).
  */
 struct sign_bundle {
 	crypto_generichash_state h;
