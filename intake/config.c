@@ -19,6 +19,7 @@ config_defaults(struct config *c)
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
 	c->pow_difficulty = 18;
 	c->pow_ttl = 600;
+	c->pow_spent_max = 262144;
 	c->max_envelope_bytes = 20u << 20;
 	snprintf(c->day_offset, sizeof c->day_offset, "+08:00");
 	c->day_offset_minutes = 480;
@@ -96,6 +97,9 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 		} else if (strcmp(key, "pow_ttl") == 0) {
 			bad = get_uint(v, 86400, &u) != 0 || u < 10;
 			c->pow_ttl = (unsigned)u;
+		} else if (strcmp(key, "pow_spent_max") == 0) {
+			bad = get_uint(v, 1u << 24, &u) != 0 || u < 1024;
+			c->pow_spent_max = (unsigned)u;
 		} else if (strcmp(key, "max_envelope_bytes") == 0) {
 			bad = get_uint(v, 1ULL << 30, &c->max_envelope_bytes) != 0 ||
 			      c->max_envelope_bytes < 8192;
@@ -165,13 +169,15 @@ config_to_json(const struct config *c)
 
 	for (size_t i = 0; d != NULL && i < c->ndistricts; i++)
 		json_array_append_new(d, keyfile_public_to_json(&c->districts[i]));
-	root = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:o*}",
+	root = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, "
+	                 "s:o*}",
 	                 "listen", c->listen, "web_root", c->web_root, "pow_difficulty",
 	                 (json_int_t)c->pow_difficulty, "pow_ttl", (json_int_t)c->pow_ttl,
-	                 "max_envelope_bytes", (json_int_t)c->max_envelope_bytes, "day_offset",
-	                 c->day_offset, "purge_acked", c->purge_acked, "quota_bytes",
-	                 (json_int_t)c->quota_bytes, "map_max_bytes", (json_int_t)c->map_max_bytes,
-	                 "max_connections", (json_int_t)c->max_connections, "upload_memory_bytes",
+	                 "pow_spent_max", (json_int_t)c->pow_spent_max, "max_envelope_bytes",
+	                 (json_int_t)c->max_envelope_bytes, "day_offset", c->day_offset,
+	                 "purge_acked", c->purge_acked, "quota_bytes", (json_int_t)c->quota_bytes,
+	                 "map_max_bytes", (json_int_t)c->map_max_bytes, "max_connections",
+	                 (json_int_t)c->max_connections, "upload_memory_bytes",
 	                 (json_int_t)c->upload_memory_bytes, "request_timeout",
 	                 (json_int_t)c->request_timeout, "status_per_minute",
 	                 (json_int_t)c->status_per_minute, "districts", d);

@@ -20,6 +20,7 @@ struct config {
 	char web_root[1024];     /* "" = the built or installed web pages */
 	unsigned pow_difficulty; /* leading zero bits; 0 disables */
 	unsigned pow_ttl;        /* seconds a challenge stays valid */
+	unsigned pow_spent_max;  /* spent challenges held per pow_ttl window (memory) */
 	uint64_t max_envelope_bytes;
 	char day_offset[8]; /* "+08:00" */
 	int day_offset_minutes;
