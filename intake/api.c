@@ -115,10 +115,14 @@ static void
 handle_pow(struct server *s, struct evhttp_request *req)
 {
 	uint8_t ch[POW_CHALLENGE_BYTES];
+	uint64_t now = (uint64_t)time(NULL);
 
 	if (!method_is(req, EVHTTP_REQ_GET, "GET"))
 		return;
-	pow_challenge_make(ch, s->key->pow_key, (uint64_t)time(NULL) + s->cfg.pow_ttl);
+	/* issued after the start second, so a challenge of an earlier process is told apart */
+	if (now <= s->started)
+		now = s->started + 1;
+	pow_challenge_make(ch, s->key->pow_key, now + s->cfg.pow_ttl);
 	http_reply_json(req, 200,
 	                json_pack("{s:o, s:I, s:I}", "challenge", b64u_json(ch, sizeof ch),
 	                          "difficulty", (json_int_t)s->cfg.pow_difficulty, "expires_in",

@@ -21,6 +21,7 @@
 #include "intake/api.h"
 #include "intake/commit.h"
 #include "intake/evhook.h"
+#include "intake/nojs.h"
 #include "intake/spent.h"
 
 void
@@ -166,6 +167,7 @@ server_close(struct server *s)
 	s->rl = NULL;
 	spent_free(s->spent);
 	s->spent = NULL;
+	nojs_free(s);
 	free(s->info_json);
 	s->info_json = NULL;
 }
@@ -762,7 +764,7 @@ server_run(const char *dir, const char *listen)
 	s->max_body = (size_t)(s->cfg.max_envelope_bytes + SUBMISSION_OVERHEAD);
 	s->rl = ratelimit_new(65536, s->cfg.status_per_minute);
 	s->spent = spent_new(s->cfg.pow_spent_max, s->cfg.pow_ttl);
-	if (s->rl == NULL || s->spent == NULL || server_build_info(s) != 0) {
+	if (s->rl == NULL || s->spent == NULL || nojs_init(s) != 0 || server_build_info(s) != 0) {
 		fprintf(stderr, "qingfeng-intake: out of memory\n");
 		goto out;
 	}

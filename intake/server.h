@@ -77,6 +77,7 @@ struct server {
 	struct serverkey *key;
 	struct ratelimit *rl;
 	struct spent *spent;         /* spent proof-of-work challenges (memory only) */
+	struct nojs_state *nojs;     /* the no-JS path's limits (nojs.c) */
 	uint64_t started;            /* unix time of the start (pow_key is new since) */
 	int warned_hook;             /* logged that headers cannot be checked before bodies */
 	struct commit_queue *commit; /* submissions waiting for their group commit */
