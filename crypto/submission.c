@@ -7,8 +7,7 @@
 #include "crypto/codec.h"
 
 uint8_t *
-submission_build(size_t *len, const char *json, size_t jlen, const uint8_t *envelope,
-                 size_t envlen)
+submission_build(size_t *len, const char *json, size_t jlen, const uint8_t *envelope, size_t envlen)
 {
 	uint8_t *out;
 

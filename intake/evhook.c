@@ -49,8 +49,7 @@ evhook_install(struct evhttp *http, int (*on_head)(struct evhttp_request *, void
 
 #else
 
-typedef struct evhttp_request *(*request_new_fn)(void (*)(struct evhttp_request *, void *),
-                                                 void *);
+typedef struct evhttp_request *(*request_new_fn)(void (*)(struct evhttp_request *, void *), void *);
 static request_new_fn real_new;
 
 static request_new_fn
