@@ -404,7 +404,7 @@ largest_envelope(size_t maxenv)
 
 struct upload {
 	int fd;
-	char head[512];      /* HTTP head and the JSON up to the envelope's value */
+	char head[512];      /* HTTP head, u32be(len(J)) and J: all before the envelope */
 	size_t headlen, off; /* off counts bytes of head || envelope || tail sent */
 	int code;
 };
@@ -412,7 +412,7 @@ struct upload {
 static int
 cmd_upload(const char *host, int port, int n, size_t maxenv)
 {
-	static const char tail[] = "\"}";
+	static const char tail[] = ""; /* the binary body ends with the envelope */
 	size_t envlen = largest_envelope(maxenv), b64len;
 	struct upload *u = calloc((size_t)n, sizeof *u);
 	struct pollfd *p = calloc((size_t)n, sizeof *p);
@@ -425,16 +425,14 @@ cmd_upload(const char *host, int port, int n, size_t maxenv)
 		return 1;
 	randombytes_buf(env, envlen);
 	memcpy(env, ENVELOPE_MAGIC, 4);
-	b64 = codec_b64u_encode_alloc(env, envlen);
-	free(env);
-	if (b64 == NULL)
-		return 1;
-	b64len = strlen(b64);
+	/* the submission body (§9): u32be(len(J)) || J || envelope, sent as it is */
+	b64 = (char *)env;
+	b64len = envlen;
 	for (int i = 0; i < n; i++) {
 		char l[CODEC_B64U_BUF(32)], h[CODEC_B64U_BUF(32)], r[CODEC_B64U_BUF(32)];
 		char json[300];
 		uint8_t v[32];
-		int jl;
+		int jl, hl;
 
 		randombytes_buf(v, 32);
 		codec_b64u_encode(l, sizeof l, v, 32);
@@ -444,14 +442,18 @@ cmd_upload(const char *host, int port, int n, size_t maxenv)
 		codec_b64u_encode(r, sizeof r, v, 32);
 		jl = snprintf(json, sizeof json,
 		              "{\"district\":\"d01\",\"lookup\":\"%s\",\"auth_hash\":\"%s\","
-		              "\"reply_pk\":\"%s\",\"envelope\":\"",
+		              "\"reply_pk\":\"%s\"}",
 		              l, h, r);
-		u[i].headlen =
-		        (size_t)snprintf(u[i].head, sizeof u[i].head,
-		                         "POST /api/v1/reports HTTP/1.1\r\nHost: bench\r\n"
-		                         "Content-Type: application/json\r\n"
-		                         "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-		                         (size_t)jl + b64len + sizeof tail - 1, json);
+		hl = snprintf(u[i].head, sizeof u[i].head,
+		              "POST /api/v1/reports HTTP/1.1\r\nHost: bench\r\n"
+		              "Content-Type: application/vnd.qingfeng.submission\r\n"
+		              "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		              (size_t)4 + (size_t)jl + envlen);
+		if (jl < 0 || hl < 0 || (size_t)hl + 4 + (size_t)jl > sizeof u[i].head)
+			return 1;
+		codec_u32be_put((uint8_t *)u[i].head + hl, (uint32_t)jl);
+		memcpy(u[i].head + hl + 4, json, (size_t)jl);
+		u[i].headlen = (size_t)hl + 4 + (size_t)jl;
 		u[i].fd = connect_to(host, port);
 		if (u[i].fd < 0 || fcntl(u[i].fd, F_SETFL, O_NONBLOCK) != 0) {
 			fprintf(stderr, "qfbench: connect failed: %s\n", strerror(errno));

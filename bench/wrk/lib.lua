@@ -18,14 +18,19 @@ function M.b64u32()
 end
 
 -- A 4 KiB envelope-shaped value: "QFE1" then random bytes, 4221 bytes =
--- 4 + 80 + 24 + 4096 + 17, b64u (the server cannot tell it from a real one).
+-- 4 + 80 + 24 + 4096 + 17 (the server cannot tell it from a real one).
 function M.envelope()
-  local t = {"UUZFMQ"}
-  for i = 1, 5622 do
-    local k = math.random(1, 64)
-    t[#t + 1] = A:sub(k, k)
+  local t = {"QFE1"}
+  for i = 1, 4217 do
+    t[#t + 1] = string.char(math.random(0, 255))
   end
   return table.concat(t)
+end
+
+-- u32be(n) as 4 bytes.
+local function u32be(n)
+  return string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256,
+    math.floor(n / 256) % 256, n % 256)
 end
 
 -- Seeds math.random from /dev/urandom: wrk starts its threads at the same moment.
@@ -36,13 +41,15 @@ function M.seed()
   math.randomseed(((b:byte(1) * 256 + b:byte(2)) * 256 + b:byte(3)) * 128 + b:byte(4) % 128)
 end
 
-local submit_headers = {["Content-Type"] = "application/json"}
+local json_headers = {["Content-Type"] = "application/json"}
+local submit_headers = {["Content-Type"] = "application/vnd.qingfeng.submission"}
 
--- One submission request with a fresh lookup, auth_hash and reply_pk.
+-- One submission request with a fresh lookup, auth_hash and reply_pk, in the
+-- binary body: u32be(len(J)) || J || envelope (no proof-of-work: difficulty 0).
 function M.submit_request(env)
-  local body = '{"district":"d01","lookup":"' .. M.b64u32() .. '","auth_hash":"' .. M.b64u32() ..
-    '","reply_pk":"' .. M.b64u32() .. '","envelope":"' .. env .. '"}'
-  return wrk.format("POST", "/api/v1/reports", submit_headers, body)
+  local j = '{"district":"d01","lookup":"' .. M.b64u32() .. '","auth_hash":"' .. M.b64u32() ..
+    '","reply_pk":"' .. M.b64u32() .. '"}'
+  return wrk.format("POST", "/api/v1/reports", submit_headers, u32be(#j) .. j .. env)
 end
 
 -- Status bodies for the "LOOKUP AUTH" lines of path (real cases of the store).
@@ -61,7 +68,7 @@ function M.load_pairs(path)
 end
 
 function M.status_request(bodies)
-  return wrk.format("POST", "/api/v1/status", submit_headers, bodies[math.random(1, #bodies)])
+  return wrk.format("POST", "/api/v1/status", json_headers, bodies[math.random(1, #bodies)])
 end
 
 -- Prints one machine-readable line for bench/run.sh.
