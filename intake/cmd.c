@@ -78,7 +78,8 @@ cmd_init(const char *dir)
 }
 
 int
-cmd_district_add(const char *dir, const char *file, int replace)
+cmd_district_add(const char *dir, const char *file, int replace, const char *level,
+                 const char *parent)
 {
 	char cpath[4096], dbpath[4096], err[512];
 	struct keyfile_public pub;
@@ -122,6 +123,15 @@ cmd_district_add(const char *dir, const char *file, int replace)
 		        pub.id);
 		return 1;
 	}
+	if (level != NULL || parent != NULL) {
+		const char *why = config_set_tier(&c, pub.id, level, parent != NULL, parent);
+
+		if (why != NULL) {
+			fprintf(stderr, "qingfeng-intake: district %s: %s; nothing changed\n",
+			        pub.id, why);
+			return 1;
+		}
+	}
 	snprintf(dbpath, sizeof dbpath, "%s/db", dir);
 	rc = store_open(&st, dbpath, NULL);
 	if (rc == STORE_OK)
@@ -138,8 +148,53 @@ cmd_district_add(const char *dir, const char *file, int replace)
 	}
 	printf("added district %s (%s)\n", pub.id, pub.name);
 	printf("fingerprint: %s\n", pub.fingerprint);
+	{
+		const struct config_tier *t = config_tier(&c, pub.id);
+
+		printf("level: %s; parent: %s\n", t->level, t->parent[0] ? t->parent : "none");
+	}
 	printf("check it against the fingerprint the commission published; then reload a "
 	       "running server (SIGHUP)\n");
+	return 0;
+}
+
+int
+cmd_district_set(const char *dir, const char *id, const char *level, int set_parent,
+                 const char *parent)
+{
+	char cpath[4096], err[512];
+	const struct config_tier *t;
+	const char *why;
+	struct config c;
+
+	snprintf(cpath, sizeof cpath, "%s/config.json", dir);
+	if (config_load(&c, cpath, err, sizeof err) != 0) {
+		fprintf(stderr, "qingfeng-intake: %s\n", err);
+		return 1;
+	}
+	if (level == NULL && !set_parent) {
+		t = config_tier(&c, id);
+		if (t == NULL) {
+			fprintf(stderr, "qingfeng-intake: no district \"%s\" in %s\n", id, cpath);
+			return 1;
+		}
+		printf("district %s: level %s; parent %s; %zu below it\n", id, t->level,
+		       t->parent[0] ? t->parent : "none", config_children(&c, id));
+		return 0;
+	}
+	why = config_set_tier(&c, id, level, set_parent, parent);
+	if (why != NULL) {
+		fprintf(stderr, "qingfeng-intake: district %s: %s; nothing changed\n", id, why);
+		return 1;
+	}
+	if (config_save(&c, cpath) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot write %s: %s\n", cpath, strerror(errno));
+		return 1;
+	}
+	t = config_tier(&c, id);
+	printf("district %s: level %s; parent %s\n", id, t->level,
+	       t->parent[0] ? t->parent : "none");
+	printf("reload a running server (SIGHUP)\n");
 	return 0;
 }
 
@@ -410,10 +465,12 @@ cmd_export(const char *dir, const char *district, const char *out)
 		goto out;
 	}
 	server_today(&c, today);
-	hdr = json_pack("{s:s, s:i, s:s, s:o, s:I, s:I, s:o, s:o, s:s}", "type", BUNDLE_TYPE_EXPORT,
-	                "v", 1, "district", district, "server_sign_pk", b64u_json(k->sign_pk, 32),
-	                "from", (json_int_t)from, "to", (json_int_t)to, "prev_head",
-	                b64u_json(x.prev, 32), "head", b64u_json(d.head, 32), "day", today);
+	/* applied_seq: which of the district's updates arrived (§15) */
+	hdr = json_pack("{s:s, s:i, s:s, s:o, s:I, s:I, s:o, s:o, s:s, s:I}", "type",
+	                BUNDLE_TYPE_EXPORT, "v", 1, "district", district, "server_sign_pk",
+	                b64u_json(k->sign_pk, 32), "from", (json_int_t)from, "to", (json_int_t)to,
+	                "prev_head", b64u_json(x.prev, 32), "head", b64u_json(d.head, 32), "day",
+	                today, "applied_seq", (json_int_t)d.seq);
 	bundle_writer_init(&x.w, f);
 	x.total = to >= from ? to - from + 1 : 0;
 	x.tty = isatty(STDERR_FILENO);
@@ -469,8 +526,81 @@ free_ops(struct store_op *ops, size_t n)
 	free(ops);
 }
 
+/* A non-negative integer member. Returns 0, or -1. */
 static int
-parse_op(const json_t *o, struct store_op *op, size_t max_env)
+get_count(const json_t *o, const char *name, uint64_t *out)
+{
+	const json_t *v = json_object_get(o, name);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/*
+ * Reads a case statement entry (§15) into op; its seq is the update's. The
+ * signature is checked later, with the district's key. Returns 0, or -1.
+ */
+static int
+parse_case(const json_t *o, struct store_op *op, uint64_t seq)
+{
+	struct store_statement *st = &op->st;
+	const char *day = json_string_value(json_object_get(o, "status_day"));
+
+	op->kind = STORE_OP_CASE;
+	st->seq = seq;
+	st->status = store_status_parse(json_string_value(json_object_get(o, "status")));
+	if (st->status < 0 || !codec_day_valid(day) || get_count(o, "index", &st->index) != 0 ||
+	    st->index == 0 || get_count(o, "replies", &st->replies) != 0 ||
+	    get_count(o, "followups_verified", &st->followups_verified) != 0 ||
+	    codec_b64u_decode_exact(st->replies_hash, 32,
+	                            json_string_value(json_object_get(o, "replies_hash"))) != 0 ||
+	    codec_b64u_decode_exact(st->sig, 64, json_string_value(json_object_get(o, "sig"))) != 0)
+		return -1;
+	memcpy(st->status_day, day, CODEC_DAY_LEN + 1);
+	return 0;
+}
+
+/* Verifies a case statement's signature with the district's key. Returns 0, or -1. */
+static int
+verify_case(const struct store_op *op, const char *district, const uint8_t sign_pk[32])
+{
+	struct sign_case_fields f;
+
+	memset(&f, 0, sizeof f);
+	f.district = district;
+	memcpy(f.lookup, op->lookup, 32);
+	f.index = op->st.index;
+	f.status = store_status_name(op->st.status);
+	f.status_day = op->st.status_day;
+	f.replies = op->st.replies;
+	memcpy(f.replies_hash, op->st.replies_hash, 32);
+	f.followups_verified = op->st.followups_verified;
+	f.seq = op->st.seq;
+	return sign_case_verify(op->st.sig, sign_pk, &f);
+}
+
+/* Hashes a whole file (H256) and rewinds it. Returns 0, or -1 with errno set. */
+static int
+hash_file(FILE *f, uint8_t out[32])
+{
+	crypto_generichash_state h;
+	uint8_t buf[65536];
+	size_t n;
+
+	crypto_generichash_init(&h, NULL, 0, 32);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		crypto_generichash_update(&h, buf, n);
+	crypto_generichash_final(&h, out, 32);
+	if (ferror(f))
+		return -1;
+	rewind(f);
+	return 0;
+}
+
+static int
+parse_op(const json_t *o, struct store_op *op, size_t max_env, uint64_t seq)
 {
 	const char *kind = json_string_value(json_object_get(o, "op"));
 
@@ -479,6 +609,8 @@ parse_op(const json_t *o, struct store_op *op, size_t max_env)
 	    codec_b64u_decode_exact(op->lookup, 32,
 	                            json_string_value(json_object_get(o, "lookup"))) != 0)
 		return -1;
+	if (strcmp(kind, "case") == 0)
+		return parse_case(o, op, seq);
 	if (strcmp(kind, "status") == 0) {
 		op->kind = STORE_OP_STATUS;
 		op->status = store_status_parse(json_string_value(json_object_get(o, "status")));
@@ -534,6 +666,10 @@ cmd_import(const char *dir, const char *file)
 		fprintf(stderr, "qingfeng-intake: cannot open %s: %s\n", file, strerror(errno));
 		goto out;
 	}
+	if (hash_file(f, u.file_hash) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot read %s: %s\n", file, strerror(errno));
+		goto out;
+	}
 	bundle_reader_init(&r, f, (size_t)(c.max_envelope_bytes / 3 * 4 + 8192));
 	rc = bundle_read(&r, &hdr);
 	if (rc != BUNDLE_OK) {
@@ -580,7 +716,7 @@ cmd_import(const char *dir, const char *file)
 			ops = n;
 			cap = ncap;
 		}
-		if (parse_op(o, &ops[nops], (size_t)c.max_envelope_bytes) != 0) {
+		if (parse_op(o, &ops[nops], (size_t)c.max_envelope_bytes, (uint64_t)seq) != 0) {
 			json_decref(o);
 			fprintf(stderr, "qingfeng-intake: %s: line %llu is not a valid operation\n",
 			        file, (unsigned long long)r.line_no);
@@ -599,6 +735,16 @@ cmd_import(const char *dir, const char *file)
 		        "district %s's key (forged or altered update)\n",
 		        file, district);
 		goto out;
+	}
+	for (size_t i = 0; i < nops; i++) {
+		if (ops[i].kind == STORE_OP_CASE &&
+		    verify_case(&ops[i], district, pub->sign_pk) != 0) {
+			fprintf(stderr,
+			        "qingfeng-intake: %s: REFUSED: case statement %zu does not verify "
+			        "with district %s's key; nothing applied\n",
+			        file, i + 1, district);
+			goto out;
+		}
 	}
 	server_today(&c, today);
 	u.district = district;
@@ -641,6 +787,15 @@ cmd_import(const char *dir, const char *file)
 		        "qingfeng-intake: REFUSED: operation %zu names a case that is "
 		        "not one of district %s\n",
 		        bad + 1, district);
+		break;
+	case STORE_ERR_STATEMENT:
+		fprintf(stderr,
+		        "qingfeng-intake: REFUSED: the district's case statement (operation %zu) "
+		        "does not match what this server holds for that case (its report index, "
+		        "status, replies or follow-ups). Nothing was applied. If an earlier "
+		        "update was never imported, import that one first, or ask the district "
+		        "for a new update: its next ingest shows which updates arrived.\n",
+		        bad + 1);
 		break;
 	default:
 		fprintf(stderr, "qingfeng-intake: REFUSED: %s\n", store_strerror(rc));

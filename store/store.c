@@ -60,6 +60,8 @@ store_strerror(int err)
 		return "update acknowledges entries that were not exported";
 	case STORE_ERR_HEAD:
 		return "update head differs from the server's chain (export altered)";
+	case STORE_ERR_STATEMENT:
+		return "a case statement disagrees with what the server holds";
 	default:
 		return "unknown store error";
 	}
@@ -491,10 +493,11 @@ open_fn(struct store *s, MDB_txn *txn, void *ctx)
 		const char *name;
 		MDB_dbi *dbi;
 	} dbs[STORE_NDBS] = {
-	        {"meta", &s->meta},   {"districts", &s->districts},
-	        {"log", &s->log},     {"envelopes", &s->envelopes},
-	        {"cases", &s->cases}, {"replies", &s->replies},
-	        {"pow", &s->pow},
+	        {"meta", &s->meta},       {"districts", &s->districts},
+	        {"log", &s->log},         {"envelopes", &s->envelopes},
+	        {"cases", &s->cases},     {"replies", &s->replies},
+	        {"pow", &s->pow},         {"statements", &s->statements},
+	        {"updates", &s->updates},
 	};
 	MDB_val k = {sizeof vkey - 1, (void *)vkey}, v;
 	uint8_t ver[4];

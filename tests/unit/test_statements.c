@@ -47,8 +47,7 @@ fields_from(struct sign_case_fields *f, const json_t *o, const char *district, c
 {
 	memset(f, 0, sizeof *f);
 	f->district = district;
-	testutil_b64u(f->lookup, 32,
-	              lookup != NULL ? lookup : testutil_str(o, "lookup"));
+	testutil_b64u(f->lookup, 32, lookup != NULL ? lookup : testutil_str(o, "lookup"));
 	f->index = (uint64_t)json_integer_value(json_object_get(o, "index"));
 	f->status = testutil_str(o, "status");
 	f->status_day = testutil_str(o, "status_day");
@@ -80,9 +79,9 @@ test_statements(void **state)
 		fields_from(&f, c, district, lookup);
 		want = malloc(strlen(hex) / 2);
 		assert_non_null(want);
-		assert_int_equal(sodium_hex2bin(want, strlen(hex) / 2, hex, strlen(hex), NULL, &wlen,
-		                                NULL),
-		                 0);
+		assert_int_equal(
+		        sodium_hex2bin(want, strlen(hex) / 2, hex, strlen(hex), NULL, &wlen, NULL),
+		        0);
 		assert_int_equal(sign_case_message(msg, sizeof msg, &mlen, &f), 0);
 		assert_int_equal(mlen, wlen);
 		assert_memory_equal(msg, want, wlen);
@@ -111,7 +110,8 @@ test_statements(void **state)
 		struct sign_case_fields f;
 
 		crypto_sign_keypair(spk, ssk);
-		fields_from(&f, json_array_get(json_object_get(g_st, "valid"), 0), district, lookup);
+		fields_from(&f, json_array_get(json_object_get(g_st, "valid"), 0), district,
+		            lookup);
 		assert_int_equal(sign_case(sig, ssk, &f), 0);
 		assert_int_equal(sign_case_verify(sig, spk, &f), 0);
 		f.replies++;
@@ -136,7 +136,8 @@ test_replies_hash(void **state)
 	assert_memory_equal(r, w, 32);
 	for (size_t k = 0; k < json_array_size(envs); k++) {
 		size_t len;
-		uint8_t *env = testutil_b64u_alloc(json_string_value(json_array_get(envs, k)), &len);
+		uint8_t *env =
+		        testutil_b64u_alloc(json_string_value(json_array_get(envs, k)), &len);
 
 		sign_replies_hash_next(r, r, env, len);
 		free(env);
@@ -250,8 +251,9 @@ read_oversight(const char *text, int *chains, int *cases)
 			testutil_b64u(eh, 32, testutil_str(o, "envelope_hash"));
 			testutil_b64u(claimed, 32, testutil_str(o, "chain"));
 			assert_int_equal(chain_next(dd->chain, dd->chain, index,
-			                            strcmp(kind, "report") == 0 ? CHAIN_KIND_REPORT
-			                                                        : CHAIN_KIND_FOLLOWUP,
+			                            strcmp(kind, "report") == 0
+			                                    ? CHAIN_KIND_REPORT
+			                                    : CHAIN_KIND_FOLLOWUP,
 			                            lookup, eh, testutil_str(o, "day")),
 			                 0);
 			assert_memory_equal(dd->chain, claimed, 32);
@@ -321,8 +323,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_statements),       cmocka_unit_test(test_replies_hash),
-	        cmocka_unit_test(test_update_bundle),    cmocka_unit_test(test_oversight_bundle),
+	        cmocka_unit_test(test_statements),         cmocka_unit_test(test_replies_hash),
+	        cmocka_unit_test(test_update_bundle),      cmocka_unit_test(test_oversight_bundle),
 	        cmocka_unit_test(test_oversight_tampered),
 	};
 
