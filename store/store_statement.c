@@ -11,10 +11,10 @@
 #include "crypto/sign.h"
 #include "store/store_impl.h"
 
-#define SREC_LEN   (1 + 32 + 1 + CODEC_DAY_LEN + 8 + 32 + 8 + 64)
-#define UREC_LEN   (1 + CODEC_DAY_LEN + 32 + 8)
-#define SKEY_MAX   (CODEC_DISTRICT_MAX + 1 + 8 + 8)
-#define UKEY_MAX   (CODEC_DISTRICT_MAX + 1 + 8)
+#define SREC_LEN (1 + 32 + 1 + CODEC_DAY_LEN + 8 + 32 + 8 + 64)
+#define UREC_LEN (1 + CODEC_DAY_LEN + 32 + 8)
+#define SKEY_MAX (CODEC_DISTRICT_MAX + 1 + 8 + 8)
+#define UKEY_MAX (CODEC_DISTRICT_MAX + 1 + 8)
 
 /* id NUL u64be(index) u64be(seq) into key; returns its length. */
 static size_t
