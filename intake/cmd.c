@@ -516,6 +516,186 @@ out:
 	return ret;
 }
 
+/* ---- oversight (§16) -------------------------------------------------- */
+
+struct oversight_ctx {
+	struct bundle_writer w;
+	const char *district;
+	uint64_t size; /* entries beyond the header's size are left out */
+	int rc;        /* the first bundle error */
+};
+
+static int
+ov_write(struct oversight_ctx *x, json_t *o)
+{
+	int rc = o != NULL ? bundle_write(&x->w, o) : BUNDLE_ERR_NOMEM;
+
+	json_decref(o);
+	if (rc != BUNDLE_OK) {
+		x->rc = rc;
+		return STORE_ERR_IO;
+	}
+	return 0;
+}
+
+static int
+ov_entry(void *arg, const struct store_entry *e)
+{
+	struct oversight_ctx *x = arg;
+
+	return ov_write(x, json_pack("{s:s, s:I, s:s, s:o, s:s, s:o, s:o}", "district", x->district,
+	                             "index", (json_int_t)e->index, "kind",
+	                             e->kind == CHAIN_KIND_REPORT ? "report" : "followup", "lookup",
+	                             b64u_json(e->lookup, 32), "day", e->day, "envelope_hash",
+	                             b64u_json(e->envelope_hash, 32), "chain",
+	                             b64u_json(e->chain, 32)));
+}
+
+static int
+ov_update(void *arg, const struct store_update_rec *u)
+{
+	struct oversight_ctx *x = arg;
+
+	if (u->acks_through > x->size)
+		return 0; /* applied after the snapshot of the header */
+	return ov_write(x, json_pack("{s:s, s:I, s:s, s:o, s:I}", "district", x->district,
+	                             "applied", (json_int_t)u->seq, "day", u->day, "update_hash",
+	                             b64u_json(u->file_hash, 32), "acks_through",
+	                             (json_int_t)u->acks_through));
+}
+
+static int
+ov_statement(void *arg, const uint8_t lookup[32], const struct store_statement *st)
+{
+	struct oversight_ctx *x = arg;
+
+	if (st->index > x->size)
+		return 0;
+	return ov_write(x, json_pack("{s:s, s:s, s:o, s:I, s:s, s:s, s:I, s:o, s:I, s:I, s:o}",
+	                             "district", x->district, "op", "case", "lookup",
+	                             b64u_json(lookup, 32), "index", (json_int_t)st->index,
+	                             "status", store_status_name(st->status), "status_day",
+	                             st->status_day, "replies", (json_int_t)st->replies,
+	                             "replies_hash", b64u_json(st->replies_hash, 32),
+	                             "followups_verified", (json_int_t)st->followups_verified,
+	                             "seq", (json_int_t)st->seq, "sig", b64u_json(st->sig, 64)));
+}
+
+/* Appends id and, depth first, every commission below it to order (at most max). */
+static void
+ov_order(const struct config *c, const char *id, const char **order, size_t *n, size_t max)
+{
+	if (*n >= max)
+		return;
+	order[(*n)++] = config_district(c, id)->id;
+	for (size_t i = 0; i < c->ndistricts; i++)
+		if (strcmp(c->tiers[i].parent, id) == 0)
+			ov_order(c, c->districts[i].id, order, n, max);
+}
+
+int
+cmd_oversight(const char *dir, const char *under, const char *out)
+{
+	const char *order[CONFIG_MAX_DISTRICTS];
+	struct store_district ds[CONFIG_MAX_DISTRICTS];
+	char kpath[4096], today[CODEC_DAY_LEN + 1];
+	struct oversight_ctx x;
+	struct serverkey *k = NULL;
+	struct store *st = NULL;
+	struct config c;
+	size_t n = 0;
+	json_t *hdr = NULL, *dl;
+	FILE *f = NULL;
+	int fd, rc, ret = 1;
+
+	if (open_store_cfg(dir, &st, &c) != 0)
+		return 1;
+	if (!codec_district_valid(under) || config_district(&c, under) == NULL) {
+		fprintf(stderr, "qingfeng-intake: no commission \"%s\" in %s/config.json\n", under,
+		        dir);
+		goto out;
+	}
+	snprintf(kpath, sizeof kpath, "%s/server.key", dir);
+	if (serverkey_load(&k, kpath) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot load %s: %s\n", kpath, strerror(errno));
+		goto out;
+	}
+	ov_order(&c, under, order, &n, CONFIG_MAX_DISTRICTS);
+	dl = json_array();
+	for (size_t i = 0; dl != NULL && i < n; i++) {
+		const struct keyfile_public *pub = config_district(&c, order[i]);
+		const struct config_tier *t = config_tier(&c, order[i]);
+		json_t *o;
+
+		rc = store_district_get(st, order[i], &ds[i]);
+		if (rc != STORE_OK) {
+			fprintf(stderr, "qingfeng-intake: %s: %s\n", order[i], store_strerror(rc));
+			json_decref(dl);
+			goto out;
+		}
+		o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:o}", "id", pub->id,
+		              "name", pub->name, "level", t->level, "parent",
+		              t->parent[0] ? json_string(t->parent) : json_null(), "box_pk",
+		              b64u_json(pub->box_pk, 32), "sign_pk", b64u_json(pub->sign_pk, 32),
+		              "fingerprint", pub->fingerprint, "size", (json_int_t)ds[i].size,
+		              "head", b64u_json(ds[i].head, 32));
+		if (o == NULL || json_array_append_new(dl, o) != 0) {
+			json_decref(dl);
+			dl = NULL;
+		}
+	}
+	server_today(&c, today);
+	hdr = dl == NULL ? NULL
+	                 : json_pack("{s:s, s:i, s:o, s:s, s:o}", "type", BUNDLE_TYPE_OVERSIGHT,
+	                             "v", 1, "server_sign_pk", b64u_json(k->sign_pk, 32), "day",
+	                             today, "districts", dl);
+	if (hdr == NULL) {
+		fprintf(stderr, "qingfeng-intake: out of memory\n");
+		goto out;
+	}
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "qingfeng-intake: cannot create %s: %s\n", out, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	memset(&x, 0, sizeof x);
+	bundle_writer_init(&x.w, f);
+	rc = bundle_write(&x.w, hdr);
+	/* per commission, in header order: its chain, its applied updates, its statements */
+	for (size_t i = 0; rc == BUNDLE_OK && i < n; i++) {
+		x.district = order[i];
+		x.size = ds[i].size;
+		if ((ds[i].size > 0 &&
+		     store_log_foreach(st, order[i], 1, ds[i].size, ov_entry, &x) != STORE_OK) ||
+		    store_updates_foreach(st, order[i], ov_update, &x) != STORE_OK ||
+		    store_statements_foreach(st, order[i], ov_statement, &x) != STORE_OK)
+			rc = x.rc != BUNDLE_OK ? x.rc : BUNDLE_ERR_IO;
+	}
+	if (rc == BUNDLE_OK)
+		rc = bundle_writer_finish(&x.w, BUNDLE_SIG_OVERSIGHT, k->sign_sk);
+	if (rc != BUNDLE_OK || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fprintf(stderr, "qingfeng-intake: writing %s failed\n", out);
+		fclose(f);
+		unlink(out);
+		goto out;
+	}
+	if (fclose(f) != 0) {
+		unlink(out);
+		fprintf(stderr, "qingfeng-intake: writing %s failed: %s\n", out, strerror(errno));
+		goto out;
+	}
+	printf("oversight bundle for %s and %zu commission(s) below it written to %s\n", under,
+	       n - 1, out);
+	ret = 0;
+out:
+	json_decref(hdr);
+	serverkey_free(k);
+	store_close(st);
+	return ret;
+}
+
 /* ---- import ------------------------------------------------------------ */
 
 static void

@@ -40,6 +40,15 @@ int cmd_check(const char *dir);
  */
 int cmd_stats(const char *dir, int json);
 
+/*
+ * `oversight --data DIR --under ID --out FILE.qfo` (§16): the server-signed
+ * oversight bundle for commission ID and every commission below it: the
+ * chains (no envelopes), the applied updates and every case statement. No
+ * content, receipt, identity or time finer than a day. Returns the exit
+ * code; on failure no file is left.
+ */
+int cmd_oversight(const char *dir, const char *under, const char *out);
+
 /* `export --data DIR --district ID --out FILE`: the signed export bundle. */
 int cmd_export(const char *dir, const char *district, const char *out);
 

@@ -33,6 +33,11 @@ static const char usage_text[] =
         "  backup  --data DIR --out FILE               hot, consistent copy of the store\n"
         "  check   --data DIR                          verify every chain and the store\n"
         "  stats   --data DIR [--json]                 counts and storage use, for monitoring\n"
+        "  oversight --data DIR --under ID --out FILE.qfo\n"
+        "                                              the signed oversight bundle for the\n"
+        "                                              commission ID and every one below it:\n"
+        "                                              chains, updates, case statements, no\n"
+        "                                              content (docs/DESIGN.md §16)\n"
         "\n"
         "Every command takes --help. Exit codes: 0 success, 1 a problem (named on\n"
         "stderr), 2 a usage error.\n";
@@ -215,6 +220,10 @@ main(int argc, char **argv)
 		return need(o.district, "--district ID") || need(o.out, "--out FILE")
 		               ? 2
 		               : cmd_export(o.data, o.district, o.out);
+	if (strcmp(cmd, "oversight") == 0)
+		return need(o.under, "--under ID") || need(o.out, "--out FILE")
+		               ? 2
+		               : cmd_oversight(o.data, o.under, o.out);
 	if (strcmp(cmd, "import") == 0)
 		return need(o.file, "the update file") ? 2 : cmd_import(o.data, o.file);
 	fprintf(stderr, "qingfeng-intake: unknown command \"%s\" (see --help)\n", cmd);

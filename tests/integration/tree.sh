@@ -86,4 +86,18 @@ check "the city reads the report" sh -c "printf '%s' \"\$1\" | grep -q '区委�
 check "the sealed report names the district it concerns" sh -c "printf '%s' \"\$1\" | grep -q 'oncerns.*d01'" _ "$out"
 "$INTAKE" export --data "$D" --district d01 --out "$T_DIR/d01.qfx" >/dev/null
 check "the district's export holds only its own reports" sh -c "[ \$(grep -c '\"kind\":\"report\"' '$T_DIR/d01.qfx') = 2 ]"
+
+# --- the oversight bundle (§16): the city and every commission below it, no content
+"$INTAKE" oversight --data "$D" --under c01 --out "$T_DIR/c01.qfo" >/dev/null
+eq "oversight bundle written" $? 0
+eq "header: the city, then the districts below it" \
+	"$(head -n 1 "$T_DIR/c01.qfo" | jq -r '[.type, (.districts[] | .id + ":" + .level + ":" + (.parent // "-") + ":" + (.size|tostring))] | join(" ")')" \
+	"qingfeng-oversight c01:city:-:2 d01:district:c01:2 d02:district:c01:0"
+eq "every chain entry, no envelope" "$(grep -c '"envelope_hash"' "$T_DIR/c01.qfo")" 4
+check "no envelope, no text of the report" sh -c "! grep -q '\"envelope\"' '$T_DIR/c01.qfo' && ! grep -q '收受礼金' '$T_DIR/c01.qfo'"
+"$INTAKE" oversight --data "$D" --under c01 --out "$T_DIR/c01.qfo" >/dev/null 2>&1
+eq "an existing file is never overwritten" $? 1
+"$INTAKE" oversight --data "$D" --under zz --out "$T_DIR/zz.qfo" >/dev/null 2>&1
+eq "an unknown commission: refused" $? 1
+check "... and no file left" test ! -e "$T_DIR/zz.qfo"
 finish
