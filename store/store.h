@@ -299,7 +299,7 @@ struct store_op {
 	int status;              /* STORE_OP_STATUS */
 	const uint8_t *envelope; /* STORE_OP_REPLY */
 	size_t envelope_len;
-	struct store_statement st; /* STORE_OP_CASE: its signature already verified */
+	struct store_statement st; /* STORE_OP_CASE */
 };
 
 struct store_update {
@@ -312,6 +312,7 @@ struct store_update {
 	size_t nops;
 	int purge;             /* delete envelopes with index <= acks_through */
 	uint8_t file_hash[32]; /* H256 of the update file, recorded with the day (§16) */
+	uint8_t sign_pk[32];   /* the district's key: every case statement must verify with it */
 };
 
 /*

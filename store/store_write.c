@@ -10,6 +10,7 @@
 #include "crypto/chain.h"
 #include "crypto/codec.h"
 #include "crypto/receipt.h"
+#include "crypto/sign.h"
 #include "store/store.h"
 #include "store/store_impl.h"
 
@@ -632,6 +633,22 @@ put_statement(MDB_txn *txn, struct store *s, const struct store_update *u,
 		return STORE_ERR_NOT_FOUND;
 	if (rc != 0)
 		return rc;
+	{
+		struct sign_case_fields f;
+
+		memset(&f, 0, sizeof f);
+		f.district = u->district;
+		memcpy(f.lookup, op->lookup, 32);
+		f.index = st->index;
+		f.status = store_status_name(st->status);
+		f.status_day = st->status_day;
+		f.replies = st->replies;
+		memcpy(f.replies_hash, st->replies_hash, 32);
+		f.followups_verified = st->followups_verified;
+		f.seq = st->seq;
+		if (sign_case_verify(st->sig, u->sign_pk, &f) != 0)
+			return STORE_ERR_STATEMENT; /* not the district's word */
+	}
 	if (st->seq != u->seq || st->index != cr.index || st->status != cr.status ||
 	    st->replies != cr.nreplies || st->followups_verified > cr.followups)
 		return STORE_ERR_STATEMENT;
@@ -694,8 +711,10 @@ update_fn(struct store *s, MDB_txn *txn, void *ctx)
 		if (rc != 0)
 			return rc;
 		if (op->kind == STORE_OP_STATUS) {
+			/* the day moves only with the status (an op carried again changes nothing) */
+			if (cr.status != op->status)
+				memcpy(cr.status_day, u->day, CODEC_DAY_LEN + 1);
 			cr.status = op->status;
-			memcpy(cr.status_day, u->day, CODEC_DAY_LEN + 1);
 		} else {
 			if ((rc = put_reply(txn, s, op->lookup, &cr, op, u->day, &fresh)) != 0)
 				return rc;

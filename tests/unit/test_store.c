@@ -30,6 +30,9 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
+/* The district key that signs the case statements of the tests (§15). */
+static uint8_t g_case_pk[32], g_case_sk[64];
+
 struct fx {
 	char *dir;
 	struct store *s;
@@ -281,6 +284,7 @@ update_h(struct store *s, const char *district, uint64_t seq, uint64_t acks, con
 	u.ops = ops;
 	u.nops = nops;
 	u.purge = purge;
+	memcpy(u.sign_pk, g_case_pk, 32);
 	return store_apply_update(s, &u, bad);
 }
 
@@ -1064,6 +1068,25 @@ test_update_apply(void **state)
 	check_ok(f->s);
 }
 
+/* Signs a case statement op of d01 with the test district key. */
+static void
+op_sign(struct store_op *op)
+{
+	struct sign_case_fields f;
+
+	memset(&f, 0, sizeof f);
+	f.district = "d01";
+	memcpy(f.lookup, op->lookup, 32);
+	f.index = op->st.index;
+	f.status = store_status_name(op->st.status);
+	f.status_day = op->st.status_day;
+	f.replies = op->st.replies;
+	memcpy(f.replies_hash, op->st.replies_hash, 32);
+	f.followups_verified = op->st.followups_verified;
+	f.seq = op->st.seq;
+	assert_int_equal(sign_case(op->st.sig, g_case_sk, &f), 0);
+}
+
 /* A case statement op for r: index, status, replies over envs[0..n), fv, seq. */
 static void
 op_case(struct store_op *op, const struct rep *r, uint64_t index, int status,
@@ -1080,7 +1103,7 @@ op_case(struct store_op *op, const struct rep *r, uint64_t index, int status,
 		sign_replies_hash_next(op->st.replies_hash, op->st.replies_hash, envs[i], lens[i]);
 	op->st.followups_verified = fv;
 	op->st.seq = seq;
-	randombytes_buf(op->st.sig, 64); /* the store keeps it; intake verifies it */
+	op_sign(op);
 }
 
 static int
@@ -1151,8 +1174,13 @@ test_update_statements(void **state)
 			op_reply(&ops[1], &a, e1, sizeof e1);
 			op_case(&ops[2], &a, wrong[i].index, wrong[i].status, envs, lens,
 			        wrong[i].n, wrong[i].fv, wrong[i].seq);
-			if (wrong[i].bad_hash)
-				ops[2].st.replies_hash[0] ^= 1;
+			if (wrong[i].bad_hash == 1) {
+				ops[2].st.replies_hash[0] ^=
+				        1; /* signed so: the district's mistake */
+				op_sign(&ops[2]);
+			}
+			if (wrong[i].bad_hash == 2)
+				ops[2].st.sig[0] ^= 1;
 			bad = 99;
 			assert_int_equal(update_h(f->s, "d01", 1, 2, NULL, ops, 3, 1, &bad),
 			                 STORE_ERR_STATEMENT);
@@ -1554,5 +1582,6 @@ main(void)
 
 	if (sodium_init() < 0)
 		return 1;
+	crypto_sign_keypair(g_case_pk, g_case_sk);
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
