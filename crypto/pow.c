@@ -108,3 +108,50 @@ pow_solve(uint8_t nonce[POW_NONCE_BYTES], const uint8_t ch[POW_CHALLENGE_BYTES],
 	}
 	return -1;
 }
+
+unsigned
+pow_required(unsigned base, uint64_t content_length)
+{
+	const uint64_t mib = 1048576;
+	unsigned extra = 0;
+
+	if (base == 0)
+		return 0;
+	/* the smallest e with content_length <= mib * 2^e */
+	while (extra < 44 && content_length > (mib << extra))
+		extra++;
+	return base + extra;
+}
+
+void
+pow_header_format(char out[POW_HEADER_LEN + 1], const uint8_t ch[POW_CHALLENGE_BYTES],
+                  const uint8_t nonce[POW_NONCE_BYTES])
+{
+	size_t n;
+
+	codec_b64u_encode(out, CODEC_B64U_BUF(POW_CHALLENGE_BYTES), ch, POW_CHALLENGE_BYTES);
+	n = strlen(out);
+	out[n++] = '.';
+	codec_b64u_encode(out + n, CODEC_B64U_BUF(POW_NONCE_BYTES), nonce, POW_NONCE_BYTES);
+}
+
+int
+pow_header_parse(uint8_t ch[POW_CHALLENGE_BYTES], uint8_t nonce[POW_NONCE_BYTES], const char *value)
+{
+	char part[CODEC_B64U_BUF(POW_CHALLENGE_BYTES)];
+	const char *dot = value != NULL ? strchr(value, '.') : NULL;
+	size_t n = dot != NULL ? (size_t)(dot - value) : 0;
+
+	if (dot == NULL || n >= sizeof part)
+		goto bad;
+	memcpy(part, value, n);
+	part[n] = '\0';
+	if (codec_b64u_decode_exact(ch, POW_CHALLENGE_BYTES, part) != 0 ||
+	    codec_b64u_decode_exact(nonce, POW_NONCE_BYTES, dot + 1) != 0)
+		goto bad;
+	return 0;
+bad:
+	memset(ch, 0, POW_CHALLENGE_BYTES);
+	memset(nonce, 0, POW_NONCE_BYTES);
+	return -1;
+}

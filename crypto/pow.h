@@ -44,6 +44,34 @@ enum pow_result pow_solution_check(const uint8_t ch[POW_CHALLENGE_BYTES],
                                    const uint8_t nonce[POW_NONCE_BYTES], unsigned difficulty);
 
 /*
+ * The difficulty a write of content_length bytes needs (DESIGN.md §9):
+ * base + max(0, ceil(log2(content_length / 1048576))), so that filling a
+ * quota costs in proportion to the bytes (a 20 MiB upload at base 18 needs
+ * 23 bits). Base 0 stays 0 (proof-of-work off). Cannot fail; the result is
+ * at most base + 44.
+ */
+unsigned pow_required(unsigned base, uint64_t content_length);
+
+/* The Qingfeng-PoW request header's name, and its value's longest length. */
+#define POW_HEADER     "Qingfeng-PoW"
+#define POW_HEADER_LEN 66 /* b64u(40) "." b64u(8): 54 + 1 + 11 */
+
+/*
+ * Writes the header value "<challenge b64u>.<nonce b64u>" (and a NUL) into
+ * out. Cannot fail.
+ */
+void pow_header_format(char out[POW_HEADER_LEN + 1], const uint8_t ch[POW_CHALLENGE_BYTES],
+                       const uint8_t nonce[POW_NONCE_BYTES]);
+
+/*
+ * Reads a header value made by pow_header_format: exactly a 40-byte
+ * challenge and an 8-byte nonce in unpadded b64u, joined by one '.'.
+ * Returns 0, or -1 (ch and nonce zeroed) for anything else.
+ */
+int pow_header_parse(uint8_t ch[POW_CHALLENGE_BYTES], uint8_t nonce[POW_NONCE_BYTES],
+                     const char *value);
+
+/*
  * Finds a nonce, counting up from 0 (as u64be), for the given difficulty.
  * Returns 0, or -1 when difficulty exceeds POW_MAX_DIFFICULTY or no nonce
  * was found in max_tries (0 means no limit).

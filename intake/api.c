@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "crypto/chain.h"
@@ -14,10 +15,12 @@
 #include "crypto/envelope.h"
 #include "crypto/pow.h"
 #include "crypto/sign.h"
+#include "crypto/submission.h"
 #include "intake/commit.h"
 #include "intake/http.h"
 #include "intake/nojs.h"
 #include "intake/server.h"
+#include "intake/spent.h"
 #include "intake/web.h"
 
 int
@@ -70,9 +73,6 @@ api_reply_store_error(struct evhttp_request *req, int err)
 	case STORE_ERR_DISTRICT:
 		http_reply_error(req, 400, "unknown_district", "no such district here");
 		break;
-	case STORE_ERR_POW_REUSED:
-		http_reply_error(req, 429, "pow_reused", "this proof-of-work was already used");
-		break;
 	default:
 		http_reply_error(req, 503, "overloaded",
 		                 "the server cannot handle this now; try again later");
@@ -115,95 +115,120 @@ static void
 handle_pow(struct server *s, struct evhttp_request *req)
 {
 	uint8_t ch[POW_CHALLENGE_BYTES];
+	uint64_t now = (uint64_t)time(NULL);
 
 	if (!method_is(req, EVHTTP_REQ_GET, "GET"))
 		return;
-	pow_challenge_make(ch, s->key->pow_key, (uint64_t)time(NULL) + s->cfg.pow_ttl);
+	/* issued after the start second, so a challenge of an earlier process is told apart */
+	if (now <= s->started)
+		now = s->started + 1;
+	pow_challenge_make(ch, s->key->pow_key, now + s->cfg.pow_ttl);
 	http_reply_json(req, 200,
 	                json_pack("{s:o, s:I, s:I}", "challenge", b64u_json(ch, sizeof ch),
 	                          "difficulty", (json_int_t)s->cfg.pow_difficulty, "expires_in",
 	                          (json_int_t)s->cfg.pow_ttl));
 }
 
-/*
- * Checks the request's proof-of-work. Returns 1 with the challenge to spend
- * in ch/expiry, 0 when none is needed (difficulty 0), or -1 after answering.
- */
-static int
-check_pow(struct server *s, struct evhttp_request *req, const json_t *obj,
-          uint8_t ch[POW_CHALLENGE_BYTES], uint64_t *expiry)
+int
+api_is_write(struct evhttp_request *req)
 {
-	const json_t *p = json_object_get(obj, "pow");
-	uint8_t nonce[POW_NONCE_BYTES];
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 
-	if (s->cfg.pow_difficulty == 0)
+	return evhttp_request_get_command(req) == EVHTTP_REQ_POST && path != NULL &&
+	       (strcmp(path, "/api/v1/reports") == 0 || strcmp(path, "/api/v1/followups") == 0);
+}
+
+static int
+refuse(struct api_verdict *v, int status, const char *code, const char *message)
+{
+	v->status = status;
+	v->code = code;
+	v->message = message;
+	return -1;
+}
+
+static int
+is_submission_type(const char *ct)
+{
+	size_t n = strlen(SUBMISSION_TYPE);
+
+	if (ct == NULL || strncasecmp(ct, SUBMISSION_TYPE, n) != 0)
 		return 0;
-	if (!json_is_object(p)) {
-		http_reply_error(req, 429, "pow_required", "a proof-of-work is required");
-		return -1;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+int
+api_gate(struct server *s, struct evhttp_request *req, struct api_verdict *v, uint64_t *length)
+{
+	const struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+	const char *cl = evhttp_find_header(h, "Content-Length");
+	const char *pow = evhttp_find_header(h, POW_HEADER);
+	uint8_t ch[POW_CHALLENGE_BYTES], nonce[POW_NONCE_BYTES];
+	uint64_t now = (uint64_t)time(NULL), n = 0;
+	unsigned need;
+
+	memset(v, 0, sizeof v[0]);
+	*length = 0;
+	if (evhttp_find_header(h, "Transfer-Encoding") != NULL)
+		return refuse(v, 411, "length_required",
+		              "send the body with a Content-Length, not chunked");
+	if (cl == NULL || cl[0] == '\0')
+		return refuse(v, 411, "length_required", "a Content-Length is required");
+	for (const char *p = cl; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || n > UINT64_MAX / 10 - 1)
+			return refuse(v, 411, "length_required", "the Content-Length is malformed");
+		n = n * 10 + (uint64_t)(*p - '0');
 	}
-	if (codec_b64u_decode_exact(ch, POW_CHALLENGE_BYTES,
-	                            json_string_value(json_object_get(p, "challenge"))) != 0 ||
-	    codec_b64u_decode_exact(nonce, POW_NONCE_BYTES,
-	                            json_string_value(json_object_get(p, "nonce"))) != 0) {
-		http_reply_error(req, 429, "pow_invalid", "the proof-of-work is malformed");
-		return -1;
-	}
-	switch (pow_challenge_check(ch, s->key->pow_key, (uint64_t)time(NULL))) {
+	if (!is_submission_type(evhttp_find_header(h, "Content-Type")))
+		return refuse(v, 415, "unsupported_media_type",
+		              "the body must be " SUBMISSION_TYPE);
+	if (n > s->max_body)
+		return refuse(v, 413, "too_large", "the request body is too large");
+	*length = n;
+	if (s->cfg.pow_difficulty == 0)
+		return 0; /* proof-of-work off: the header is ignored */
+	if (pow == NULL)
+		return refuse(v, 429, "pow_required", "a proof-of-work is required");
+	if (pow_header_parse(ch, nonce, pow) != 0)
+		return refuse(v, 429, "pow_invalid", "the proof-of-work is malformed");
+	switch (pow_challenge_check(ch, s->key->pow_key, now)) {
 	case POW_OK:
 		break;
 	case POW_EXPIRED:
-		http_reply_error(req, 429, "pow_expired", "the proof-of-work challenge expired");
-		return -1;
+		return refuse(v, 429, "pow_expired", "the proof-of-work challenge expired");
 	default:
-		http_reply_error(req, 429, "pow_invalid", "the proof-of-work is not valid");
-		return -1;
+		/*
+		 * pow_key is new at every start: a challenge that could have been
+		 * issued before it (its expiry within pow_ttl of the start) has
+		 * expired; one with a later expiry was never ours.
+		 */
+		if (pow_challenge_expiry(ch) <= s->started + s->cfg.pow_ttl)
+			return refuse(v, 429, "pow_expired",
+			              "the proof-of-work challenge expired (the server restarted)");
+		return refuse(v, 429, "pow_invalid", "the proof-of-work is not valid");
 	}
-	if (pow_solution_check(ch, nonce, s->cfg.pow_difficulty) != POW_OK) {
-		http_reply_error(req, 429, "pow_invalid", "the proof-of-work is not solved");
-		return -1;
+	need = pow_required(s->cfg.pow_difficulty, n);
+	if (pow_solution_check(ch, nonce, need) != POW_OK)
+		return refuse(v, 429, "pow_invalid",
+		              "the proof-of-work is not solved at the difficulty this size needs");
+	switch (spent_add(s->spent, ch)) {
+	case SPENT_OK:
+		return 0;
+	case SPENT_REUSED:
+		return refuse(v, 429, "pow_reused", "this proof-of-work was already used");
+	default:
+		return refuse(v, 503, "overloaded",
+		              "too many proofs-of-work in flight; try again later");
 	}
-	*expiry = pow_challenge_expiry(ch);
-	return 1;
 }
 
-/*
- * Decodes the "envelope" field into a new malloc'd buffer. Returns it, or
- * NULL after answering (400 bad_field, 413 too_large).
- */
-static uint8_t *
-read_envelope(struct server *s, struct evhttp_request *req, const json_t *obj, size_t *len)
+void
+api_reply_verdict(struct evhttp_request *req, const struct api_verdict *v, int close)
 {
-	const char *t = json_string_value(json_object_get(obj, "envelope"));
-	size_t tl, cap;
-	uint8_t *env;
-
-	if (t == NULL) {
-		http_reply_bad_field(req, "envelope");
-		return NULL;
-	}
-	tl = json_string_length(json_object_get(obj, "envelope"));
-	cap = tl / 4 * 3 + 3;
-	if (cap > s->cfg.max_envelope_bytes + 3) {
-		http_reply_error(req, 413, "too_large", "the envelope is too large");
-		return NULL;
-	}
-	env = malloc(cap ? cap : 1);
-	if (env == NULL) {
-		http_reply_error(req, 503, "overloaded", "try again later");
-		return NULL;
-	}
-	if (codec_b64u_decode(env, cap, len, t, tl) != 0) {
-		free(env);
-		http_reply_bad_field(req, "envelope");
-		return NULL;
-	}
-	if (*len > s->cfg.max_envelope_bytes) {
-		free(env);
-		http_reply_error(req, 413, "too_large", "the envelope is too large");
-		return NULL;
-	}
-	return env;
+	if (close) /* the body was never read: the connection cannot carry another request */
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+	http_reply_error(req, v->status, v->code, v->message);
 }
 
 void
@@ -222,35 +247,92 @@ api_reply_receipt(struct evhttp_request *req, const struct store_receipt *r,
 	                          b64u_json(r->chain, 32), "sig", b64u_json(sig, SIGN_BYTES)));
 }
 
-/*
- * What reports and follow-ups share after their own fields: the envelope,
- * the proof-of-work and the envelope's shape. Returns 0 with *env (malloc'd)
- * and the challenge to spend (*pow 1, or 0 at difficulty 0), or -1 after
- * answering.
- */
-static int
-read_submission(struct server *s, struct evhttp_request *req, const json_t *obj, uint8_t **env,
-                size_t *envlen, uint8_t ch[POW_CHALLENGE_BYTES], uint64_t *expiry, int *pow)
+int
+api_submission_take(struct evbuffer *in, char j[SUBMISSION_JSON_MAX], size_t *jlen, size_t *envlen)
 {
-	*env = read_envelope(s, req, obj, envlen);
-	if (*env == NULL)
+	size_t len = evbuffer_get_length(in);
+	uint8_t first[4];
+
+	*jlen = 0;
+	*envlen = 0;
+	if (evbuffer_copyout(in, first, 4) != 4 || submission_split(first, len, jlen) != 0 ||
+	    evbuffer_drain(in, 4) != 0 || evbuffer_remove(in, j, *jlen) != (int)*jlen) {
+		*jlen = 0;
 		return -1;
-	*pow = check_pow(s, req, obj, ch, expiry);
-	if (*pow < 0)
-		goto refused;
-	if (!api_envelope_plausible(*env, *envlen)) {
-		/* the verified challenge is spent all the same */
-		if (*pow > 0 && store_pow_spend(s->store, ch, *expiry) == STORE_ERR_POW_REUSED)
-			http_reply_error(req, 429, "pow_reused",
-			                 "this proof-of-work was already used");
-		else
-			http_reply_error(req, 400, "bad_envelope", "the envelope is malformed");
-		goto refused;
 	}
+	*envlen = evbuffer_get_length(in);
 	return 0;
-refused:
-	free(*env);
+}
+
+/*
+ * Reads a write's body (u32be(len(J)) || J || envelope) after its header
+ * passed the gate (checked here when the header callback did not run).
+ * Returns J as a new object with the envelope in a new malloc'd *env, or
+ * NULL after answering (the gate's refusal, 400 bad_json, 413 too_large,
+ * 400 bad_envelope). The body is drained in any case.
+ */
+static json_t *
+read_submission(struct server *s, struct evhttp_request *req, uint8_t **env, size_t *envlen)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const struct api_verdict *early = server_conn_verdict(s, req);
+	size_t len = evbuffer_get_length(in), jlen;
+	char j[SUBMISSION_JSON_MAX];
+	struct api_verdict v;
+	json_error_t jerr;
+	uint64_t cl;
+	json_t *obj;
+
 	*env = NULL;
+	*envlen = 0;
+	if (early != NULL && early->status != 0) {
+		evbuffer_drain(in, len);
+		api_reply_verdict(req, early, 1);
+		return NULL;
+	}
+	if (early == NULL && api_gate(s, req, &v, &cl) != 0) { /* no header callback ran */
+		evbuffer_drain(in, len);
+		api_reply_verdict(req, &v, 0);
+		return NULL;
+	}
+	if (api_submission_take(in, j, &jlen, envlen) != 0) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		http_reply_error(req, 400, "bad_json", "the submission body is malformed");
+		return NULL;
+	}
+	obj = json_loadb(j, jlen, JSON_REJECT_DUPLICATES, &jerr);
+	sodium_memzero(j, jlen); /* a follow-up's J holds auth */
+	if (obj == NULL || !json_is_object(obj)) {
+		json_decref(obj);
+		evbuffer_drain(in, *envlen);
+		http_reply_error(req, 400, "bad_json", "the submission's JSON is not an object");
+		return NULL;
+	}
+	if (*envlen > s->cfg.max_envelope_bytes) {
+		json_decref(obj);
+		evbuffer_drain(in, *envlen);
+		http_reply_error(req, 413, "too_large", "the envelope is too large");
+		return NULL;
+	}
+	*env = malloc(*envlen);
+	if (*env == NULL || evbuffer_remove(in, *env, *envlen) != (int)*envlen) {
+		free(*env);
+		*env = NULL;
+		json_decref(obj);
+		evbuffer_drain(in, evbuffer_get_length(in));
+		http_reply_error(req, 503, "overloaded", "try again later");
+		return NULL;
+	}
+	return obj;
+}
+
+/* The envelope's shape. Returns 0, or -1 after answering 400 bad_envelope. */
+static int
+check_envelope(struct evhttp_request *req, const uint8_t *env, size_t envlen)
+{
+	if (api_envelope_plausible(env, envlen))
+		return 0;
+	http_reply_error(req, 400, "bad_envelope", "the envelope is malformed");
 	return -1;
 }
 
@@ -258,18 +340,15 @@ static void
 handle_report(struct server *s, struct evhttp_request *req)
 {
 	struct store_report in;
-	uint8_t ch[POW_CHALLENGE_BYTES];
 	char today[CODEC_DAY_LEN + 1];
-	uint64_t expiry = 0;
 	const char *district;
 	uint8_t *env = NULL;
 	size_t envlen = 0;
 	json_t *obj;
-	int pow;
 
 	if (!method_is(req, EVHTTP_REQ_POST, "POST"))
 		return;
-	obj = http_read_json(req, s->max_body);
+	obj = read_submission(s, req, &env, &envlen);
 	if (obj == NULL)
 		return;
 	memset(&in, 0, sizeof in);
@@ -285,17 +364,17 @@ handle_report(struct server *s, struct evhttp_request *req)
 	if (http_field_bytes(req, obj, "lookup", in.lookup, 32) != 0 ||
 	    http_field_bytes(req, obj, "auth_hash", in.auth_hash, 32) != 0 ||
 	    http_field_bytes(req, obj, "reply_pk", in.reply_pk, 32) != 0 ||
-	    read_submission(s, req, obj, &env, &envlen, ch, &expiry, &pow) != 0)
+	    check_envelope(req, env, envlen) != 0)
 		goto out;
 	server_today(&s->cfg, today);
 	in.district = district;
 	in.envelope = env;
 	in.envelope_len = envlen;
 	in.day = today;
-	in.pow = pow > 0 ? ch : NULL;
-	in.pow_expiry = expiry;
 	commit_report(s, req, &in, env); /* answers once the batch is on disk */
+	env = NULL;
 out:
+	free(env);
 	json_decref(obj);
 }
 
@@ -303,33 +382,33 @@ static void
 handle_followup(struct server *s, struct evhttp_request *req)
 {
 	struct store_followup in;
-	uint8_t ch[POW_CHALLENGE_BYTES];
 	char today[CODEC_DAY_LEN + 1];
-	uint64_t expiry = 0;
 	uint8_t *env = NULL;
 	size_t envlen = 0;
 	json_t *obj;
-	int pow;
 
 	if (!method_is(req, EVHTTP_REQ_POST, "POST"))
 		return;
-	obj = http_read_json(req, s->max_body);
+	obj = read_submission(s, req, &env, &envlen);
 	if (obj == NULL)
 		return;
 	memset(&in, 0, sizeof in);
 	if (http_field_bytes(req, obj, "lookup", in.lookup, 32) != 0 ||
 	    http_field_bytes(req, obj, "auth", in.auth, 32) != 0 ||
-	    read_submission(s, req, obj, &env, &envlen, ch, &expiry, &pow) != 0)
+	    check_envelope(req, env, envlen) != 0)
 		goto out;
 	server_today(&s->cfg, today);
 	in.envelope = env;
 	in.envelope_len = envlen;
 	in.day = today;
-	in.pow = pow > 0 ? ch : NULL;
-	in.pow_expiry = expiry;
 	commit_followup(s, req, &in, env); /* answers once the batch is on disk */
+	env = NULL;
 out:
+	free(env);
 	sodium_memzero(in.auth, sizeof in.auth);
+	if (json_is_string(json_object_get(obj, "auth")))
+		sodium_memzero((void *)(uintptr_t)json_string_value(json_object_get(obj, "auth")),
+		               json_string_length(json_object_get(obj, "auth")));
 	json_decref(obj);
 }
 

@@ -7,11 +7,13 @@
 #ifndef QF_INTAKE_API_H
 #define QF_INTAKE_API_H
 
+#include <event2/buffer.h>
 #include <event2/http.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "crypto/sign.h"
+#include "crypto/submission.h"
 
 struct server;
 
@@ -33,6 +35,44 @@ struct store_receipt;
  */
 void api_reply_receipt(struct evhttp_request *req, const struct store_receipt *r,
                        const uint8_t sig[SIGN_BYTES], int sig_ok);
+
+/* A refusal decided from a request's header: status 0 when none. */
+struct api_verdict {
+	int status;
+	const char *code; /* fixed strings */
+	const char *message;
+};
+
+/* 1 when req is a write (POST /api/v1/reports or /followups), else 0. */
+int api_is_write(struct evhttp_request *req);
+
+/*
+ * What a write's header must pass before a byte of its body is read or it
+ * is given an upload slot (DESIGN.md §9): a Content-Length (411
+ * length_required without one, or with Transfer-Encoding), the submission
+ * media type (415), the length against max_envelope_bytes (413), and at
+ * difficulty > 0 the Qingfeng-PoW header solved at the difficulty the
+ * length needs (429 pow_required, pow_invalid, pow_expired, pow_reused; 503
+ * overloaded when the spent set is full). The challenge is spent here, the
+ * first time it verifies. Returns 0 with *length the Content-Length, or -1
+ * with the refusal in v. Answers nothing.
+ */
+int api_gate(struct server *s, struct evhttp_request *req, struct api_verdict *v, uint64_t *length);
+
+/*
+ * Answers a gate's refusal; close adds "Connection: close" (for a refusal
+ * before the body was read). Exactly one answer.
+ */
+void api_reply_verdict(struct evhttp_request *req, const struct api_verdict *v, int close);
+
+/*
+ * Takes the length prefix and J (DESIGN.md §9 submission body) out of in,
+ * J's bytes into j, leaving exactly the envelope in in. Returns 0 with
+ * *jlen and *envlen set, or -1 when the body is shorter than its prefix
+ * says, J is empty or over SUBMISSION_JSON_MAX, or no envelope byte follows.
+ */
+int api_submission_take(struct evbuffer *in, char j[SUBMISSION_JSON_MAX], size_t *jlen,
+                        size_t *envlen);
 
 /* Answers the §9 error for a store code. Exactly one answer. */
 void api_reply_store_error(struct evhttp_request *req, int err);

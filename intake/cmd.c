@@ -318,12 +318,12 @@ cmd_stats(const char *dir, int as_json)
 		                      (json_int_t)d.seq, "bytes", (json_int_t)d.bytes));
 	}
 	store_close(st);
-	root = json_pack("{s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:o*}", "cases",
+	root = json_pack("{s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:o*}", "cases",
 	                 (json_int_t)ss.cases, "entries", (json_int_t)ss.entries, "envelopes",
-	                 (json_int_t)ss.envelopes, "replies", (json_int_t)ss.replies, "pow_spent",
-	                 (json_int_t)ss.pow_spent, "storage", "map_used", (json_int_t)ss.map_used,
-	                 "map_size", (json_int_t)ss.map_size, "map_max", (json_int_t)ss.map_max,
-	                 "quota_per_district", (json_int_t)c.quota_bytes, "districts", ds);
+	                 (json_int_t)ss.envelopes, "replies", (json_int_t)ss.replies, "storage",
+	                 "map_used", (json_int_t)ss.map_used, "map_size", (json_int_t)ss.map_size,
+	                 "map_max", (json_int_t)ss.map_max, "quota_per_district",
+	                 (json_int_t)c.quota_bytes, "districts", ds);
 	if (root == NULL) {
 		fprintf(stderr, "qingfeng-intake: out of memory\n");
 		return 1;

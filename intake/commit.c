@@ -23,7 +23,6 @@ struct commit_item {
 	struct store_followup followup;
 	char district[CODEC_DISTRICT_BUF];
 	char day[CODEC_DAY_LEN + 1];
-	uint8_t pow[40];
 	uint8_t *envelope;
 	uint8_t sig[SIGN_BYTES]; /* the receipt's, signed by the worker */
 	int sig_ok;
@@ -287,10 +286,6 @@ commit_report(struct server *s, struct evhttp_request *req, const struct store_r
 	it->report.district = it->district;
 	it->report.day = it->day;
 	it->report.envelope = envelope;
-	if (in->pow != NULL) {
-		memcpy(it->pow, in->pow, sizeof it->pow);
-		it->report.pow = it->pow;
-	}
 	set->batch[set->n - 1].kind = CHAIN_KIND_REPORT;
 }
 
@@ -312,10 +307,6 @@ commit_followup(struct server *s, struct evhttp_request *req, const struct store
 	memcpy(it->day, in->day, sizeof it->day);
 	it->followup.day = it->day;
 	it->followup.envelope = envelope;
-	if (in->pow != NULL) {
-		memcpy(it->pow, in->pow, sizeof it->pow);
-		it->followup.pow = it->pow;
-	}
 	set->batch[set->n - 1].kind = CHAIN_KIND_FOLLOWUP;
 }
 

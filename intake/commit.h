@@ -39,7 +39,7 @@ void commit_free(struct server *s);
 
 /*
  * Queues a report for req. in's pointers need only live for the call: the
- * district, day and challenge are copied; envelope (malloc'd) is taken over
+ * district and day are copied; envelope (malloc'd) is taken over
  * and freed after the answer. If memory runs out, req is answered 503 at
  * once. Cannot fail otherwise.
  */

@@ -19,6 +19,7 @@ config_defaults(struct config *c)
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
 	c->pow_difficulty = 18;
 	c->pow_ttl = 600;
+	c->pow_spent_max = 262144;
 	c->max_envelope_bytes = 20u << 20;
 	snprintf(c->day_offset, sizeof c->day_offset, "+08:00");
 	c->day_offset_minutes = 480;
@@ -29,6 +30,9 @@ config_defaults(struct config *c)
 	c->upload_memory_bytes = 256u << 20;
 	c->request_timeout = 60;
 	c->status_per_minute = 10;
+	c->nojs_per_day = 50;
+	c->nojs_min_seconds = 15;
+	c->nojs_patient_seconds = 120;
 }
 
 static int
@@ -121,6 +125,9 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 		} else if (strcmp(key, "pow_ttl") == 0) {
 			bad = get_uint(v, 86400, &u) != 0 || u < 10;
 			c->pow_ttl = (unsigned)u;
+		} else if (strcmp(key, "pow_spent_max") == 0) {
+			bad = get_uint(v, 1u << 24, &u) != 0 || u < 1024;
+			c->pow_spent_max = (unsigned)u;
 		} else if (strcmp(key, "max_envelope_bytes") == 0) {
 			bad = get_uint(v, 1ULL << 30, &c->max_envelope_bytes) != 0 ||
 			      c->max_envelope_bytes < 8192;
@@ -144,6 +151,15 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 		} else if (strcmp(key, "status_per_minute") == 0) {
 			bad = get_uint(v, 100000, &u) != 0 || u < 1;
 			c->status_per_minute = (unsigned)u;
+		} else if (strcmp(key, "nojs_per_day") == 0) {
+			bad = get_uint(v, 100000, &u) != 0;
+			c->nojs_per_day = (unsigned)u;
+		} else if (strcmp(key, "nojs_min_seconds") == 0) {
+			bad = get_uint(v, 3600, &u) != 0;
+			c->nojs_min_seconds = (unsigned)u;
+		} else if (strcmp(key, "nojs_patient_seconds") == 0) {
+			bad = get_uint(v, 86400, &u) != 0;
+			c->nojs_patient_seconds = (unsigned)u;
 		} else if (strcmp(key, "districts") == 0) {
 			size_t i;
 			json_t *d;
@@ -187,6 +203,8 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 		if (why != NULL)
 			return fail(err, errsz, path, why, "districts");
 	}
+	if (c->nojs_patient_seconds < c->nojs_min_seconds)
+		return fail(err, errsz, path, "nojs_patient_seconds is below", "nojs_min_seconds");
 	return 0;
 }
 
@@ -207,16 +225,20 @@ config_to_json(const struct config *c)
 		}
 		json_array_append_new(d, o);
 	}
-	root = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:o*}",
-	                 "listen", c->listen, "web_root", c->web_root, "pow_difficulty",
-	                 (json_int_t)c->pow_difficulty, "pow_ttl", (json_int_t)c->pow_ttl,
-	                 "max_envelope_bytes", (json_int_t)c->max_envelope_bytes, "day_offset",
-	                 c->day_offset, "purge_acked", c->purge_acked, "quota_bytes",
-	                 (json_int_t)c->quota_bytes, "map_max_bytes", (json_int_t)c->map_max_bytes,
-	                 "max_connections", (json_int_t)c->max_connections, "upload_memory_bytes",
-	                 (json_int_t)c->upload_memory_bytes, "request_timeout",
-	                 (json_int_t)c->request_timeout, "status_per_minute",
-	                 (json_int_t)c->status_per_minute, "districts", d);
+	root = json_pack(
+	        "{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, "
+	        "s:I, s:I, s:I, s:o*}",
+	        "listen", c->listen, "web_root", c->web_root, "pow_difficulty",
+	        (json_int_t)c->pow_difficulty, "pow_ttl", (json_int_t)c->pow_ttl, "pow_spent_max",
+	        (json_int_t)c->pow_spent_max, "max_envelope_bytes",
+	        (json_int_t)c->max_envelope_bytes, "day_offset", c->day_offset, "purge_acked",
+	        c->purge_acked, "quota_bytes", (json_int_t)c->quota_bytes, "map_max_bytes",
+	        (json_int_t)c->map_max_bytes, "max_connections", (json_int_t)c->max_connections,
+	        "upload_memory_bytes", (json_int_t)c->upload_memory_bytes, "request_timeout",
+	        (json_int_t)c->request_timeout, "status_per_minute",
+	        (json_int_t)c->status_per_minute, "nojs_per_day", (json_int_t)c->nojs_per_day,
+	        "nojs_min_seconds", (json_int_t)c->nojs_min_seconds, "nojs_patient_seconds",
+	        (json_int_t)c->nojs_patient_seconds, "districts", d);
 	return root;
 }
 

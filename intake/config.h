@@ -32,6 +32,7 @@ struct config {
 	char web_root[1024];     /* "" = the built or installed web pages */
 	unsigned pow_difficulty; /* leading zero bits; 0 disables */
 	unsigned pow_ttl;        /* seconds a challenge stays valid */
+	unsigned pow_spent_max;  /* spent challenges held per pow_ttl window (memory) */
 	uint64_t max_envelope_bytes;
 	char day_offset[8]; /* "+08:00" */
 	int day_offset_minutes;
@@ -39,9 +40,12 @@ struct config {
 	uint64_t quota_bytes;   /* per district */
 	uint64_t map_max_bytes; /* LMDB map cap */
 	unsigned max_connections;
-	uint64_t upload_memory_bytes; /* room for request bodies over 64 KiB in flight */
-	unsigned request_timeout;     /* seconds for a whole request to arrive */
-	unsigned status_per_minute;   /* status requests per lookup per minute */
+	uint64_t upload_memory_bytes;  /* room for request bodies over 64 KiB in flight */
+	unsigned request_timeout;      /* seconds for a whole request to arrive */
+	unsigned status_per_minute;    /* status requests per lookup per minute */
+	unsigned nojs_per_day;         /* no-JS reports per district per day */
+	unsigned nojs_min_seconds;     /* a no-JS form must be open this long before it is sent */
+	unsigned nojs_patient_seconds; /* forms open this long skip the no-JS rate limit */
 	size_t ndistricts;
 	struct keyfile_public districts[CONFIG_MAX_DISTRICTS];
 	struct config_tier tiers[CONFIG_MAX_DISTRICTS]; /* tiers[i] belongs to districts[i] */

@@ -19,9 +19,11 @@
 #include "crypto/bind.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
+#include "crypto/pow.h"
 #include "crypto/receipt.h"
 #include "intake/http.h"
 #include "intake/server.h"
+#include "intake/spent.h"
 #include "store/store.h"
 
 #define TEMPLATE_MAX (256u * 1024)
@@ -52,6 +54,7 @@ enum field {
 	F_ID_UNIT,
 	F_ID_ADDRESS,
 	F_RECEIPT,
+	F_TOKEN,
 	F_COUNT
 };
 
@@ -83,6 +86,7 @@ static const struct {
         [F_ID_UNIT] = {"id_unit", ""},
         [F_ID_ADDRESS] = {"id_address", ""},
         [F_RECEIPT] = {"receipt", ""},
+        [F_TOKEN] = {"form_token", ""},
 };
 
 static const char *const TYPES[] = {"accusation", "appeal", "suggestion", NULL};
@@ -625,10 +629,13 @@ send_error_page(struct server *s, struct evhttp_request *req, int code, const ch
  * Sends the form, filled in with f's values (or the defaults) and, when
  * error is not NULL, the reason it came back.
  */
+static void token_for(struct server *s, const struct form *f, char out[CODEC_B64U_BUF(40)]);
+
 static void
 send_form(struct server *s, struct evhttp_request *req, int code, const struct form *f,
           const char *error)
 {
+	char token[CODEC_B64U_BUF(40)];
 	struct var vars[F_COUNT + 4];
 	struct var *rows = NULL;
 	struct list districts;
@@ -641,6 +648,11 @@ send_form(struct server *s, struct evhttp_request *req, int code, const struct f
 		vars[nv].name = FIELDS[i].name;
 		vars[nv].value = fv(f, (enum field)i);
 		vars[nv].len = f->v[i] != NULL ? f->len[i] : strlen(FIELDS[i].def);
+		if (i == F_TOKEN) { /* the form's token: kept while it is good, else a new one */
+			token_for(s, f, token);
+			vars[nv].value = token;
+			vars[nv].len = strlen(token);
+		}
 		nv++;
 	}
 	snprintf(nd, sizeof nd, "%zu", n);
@@ -820,25 +832,184 @@ report_manifest(const struct form *f, const struct receipt_keys *k, size_t *mlen
 	return text;
 }
 
-/* Global limit of the no-JS report path, per minute, in memory only. */
-static struct {
-	uint64_t minute;
-	unsigned count;
-} nojs_rl;
+/* ---- the no-JS limits ----------------------------------------------------- */
 
-static int
-nojs_rate_allow(void)
+/* A district's no-JS counters for one day. */
+struct nojs_count {
+	char id[CODEC_DISTRICT_BUF];
+	char day[CODEC_DAY_LEN + 1];
+	unsigned total, quick; /* reports stored today; those from quick forms */
+	double bucket;         /* quick reports it may take now */
+	uint64_t refilled;     /* when the bucket was last topped up (unix seconds) */
+};
+
+struct nojs_state {
+	uint8_t key[POW_KEY_BYTES]; /* MAC key of the form tokens, new at every start */
+	struct spent *used;         /* tokens of stored reports */
+	struct nojs_count counts[CONFIG_MAX_DISTRICTS];
+};
+
+int
+nojs_init(struct server *s)
 {
-	uint64_t minute = (uint64_t)time(NULL) / 60;
-
-	if (minute != nojs_rl.minute) {
-		nojs_rl.minute = minute;
-		nojs_rl.count = 0;
+	s->nojs = calloc(1, sizeof *s->nojs);
+	if (s->nojs == NULL)
+		return -1;
+	randombytes_buf(s->nojs->key, sizeof s->nojs->key);
+	s->nojs->used = spent_new(65536, NOJS_TOKEN_TTL);
+	if (s->nojs->used == NULL) {
+		nojs_free(s);
+		return -1;
 	}
-	if (nojs_rl.count >= NOJS_REPORTS_PER_MINUTE)
-		return 0;
-	nojs_rl.count++;
-	return 1;
+	return 0;
+}
+
+void
+nojs_free(struct server *s)
+{
+	if (s->nojs == NULL)
+		return;
+	spent_free(s->nojs->used);
+	sodium_memzero(s->nojs, sizeof *s->nojs);
+	free(s->nojs);
+	s->nojs = NULL;
+}
+
+/*
+ * A form token is a proof-of-work challenge of the token key whose "expiry"
+ * is the time it was issued plus NOJS_TOKEN_TTL: random, dated, MAC'd.
+ * Returns its age in seconds, or -1 when it is not a good token.
+ */
+static long long
+token_age(const struct server *s, const char *text, uint8_t ch[POW_CHALLENGE_BYTES])
+{
+	uint64_t now = (uint64_t)time(NULL), issued;
+
+	if (s->nojs == NULL || text == NULL ||
+	    codec_b64u_decode_exact(ch, POW_CHALLENGE_BYTES, text) != 0 ||
+	    pow_challenge_check(ch, s->nojs->key, now) != POW_OK)
+		return -1;
+	issued = pow_challenge_expiry(ch) - NOJS_TOKEN_TTL;
+	return issued > now ? -1 : (long long)(now - issued);
+}
+
+/* The token a form page carries: f's own while it is good, else a new one. */
+static void
+token_for(struct server *s, const struct form *f, char out[CODEC_B64U_BUF(40)])
+{
+	uint8_t ch[POW_CHALLENGE_BYTES];
+
+	if (f->v[F_TOKEN] != NULL && token_age(s, f->v[F_TOKEN], ch) >= 0) {
+		codec_b64u_encode(out, CODEC_B64U_BUF(40), ch, sizeof ch);
+		return;
+	}
+	out[0] = '\0';
+	if (s->nojs == NULL)
+		return;
+	pow_challenge_make(ch, s->nojs->key, (uint64_t)time(NULL) + NOJS_TOKEN_TTL);
+	codec_b64u_encode(out, CODEC_B64U_BUF(40), ch, sizeof ch);
+}
+
+/* District id's counters for today (a new day starts them again). */
+static struct nojs_count *
+count_of(struct server *s, const char *id)
+{
+	char today[CODEC_DAY_LEN + 1];
+	struct nojs_count *free_slot = NULL;
+
+	server_today(&s->cfg, today);
+	for (size_t i = 0; i < CONFIG_MAX_DISTRICTS; i++) {
+		struct nojs_count *c = &s->nojs->counts[i];
+
+		if (c->id[0] == '\0' || strcmp(c->day, today) != 0) {
+			if (free_slot == NULL || (free_slot->id[0] != '\0' && c->id[0] == '\0'))
+				free_slot = c;
+			if (c->id[0] == '\0' || strcmp(c->id, id) != 0)
+				continue;
+		}
+		if (strcmp(c->id, id) == 0) {
+			if (strcmp(c->day, today) == 0)
+				return c;
+			free_slot = c; /* yesterday's: start again */
+			break;
+		}
+	}
+	if (free_slot == NULL)
+		return NULL;
+	memset(free_slot, 0, sizeof *free_slot);
+	snprintf(free_slot->id, sizeof free_slot->id, "%s", id);
+	memcpy(free_slot->day, today, sizeof today);
+	free_slot->bucket = NOJS_BURST;
+	free_slot->refilled = (uint64_t)time(NULL);
+	return free_slot;
+}
+
+/*
+ * Checks a report's form token and the district's limits. Returns NULL
+ * with the token to spend in ch and *quick set when it may be stored, or the
+ * error code for the page: form_expired (no good token: a new form comes
+ * back), too_fast (sent sooner than nojs_min_seconds after the form),
+ * rate_limited (a quick form while the bucket or the quick half of the
+ * quota is used up: sending again later, or after writing longer, works),
+ * nojs_quota (the district's no-JS reports for today are used up).
+ */
+static const char *
+nojs_admit(struct server *s, const struct form *f, const char *district,
+           uint8_t ch[POW_CHALLENGE_BYTES], int *quick)
+{
+	long long age = token_age(s, f->v[F_TOKEN], ch);
+	uint64_t now = (uint64_t)time(NULL);
+	unsigned per_day = s->cfg.nojs_per_day;
+	struct nojs_count *c;
+
+	if (age < 0)
+		return "form_expired";
+	if (age < (long long)s->cfg.nojs_min_seconds)
+		return "too_fast";
+	c = count_of(s, district);
+	if (c == NULL)
+		return "overloaded";
+	if (c->total >= per_day)
+		return "nojs_quota";
+	*quick = age < (long long)s->cfg.nojs_patient_seconds;
+	if (!*quick)
+		return spent_add(s->nojs->used, ch) == SPENT_OK ? NULL : "form_expired";
+	/* quick forms: half the day's quota at most, spread by a bucket over the day */
+	if (per_day > 0)
+		c->bucket += (double)(now - c->refilled) * ((double)per_day / 2) / 86400.0;
+	c->refilled = now;
+	if (c->bucket > NOJS_BURST)
+		c->bucket = NOJS_BURST;
+	if (c->quick >= per_day / 2 || c->bucket < 1)
+		return "rate_limited";
+	return spent_add(s->nojs->used, ch) == SPENT_OK ? NULL : "form_expired";
+}
+
+/* Drops f's token, so that the form comes back with a new one. */
+static void
+drop_token(struct form *f)
+{
+	if (f->v[F_TOKEN] != NULL) {
+		sodium_memzero(f->v[F_TOKEN], f->len[F_TOKEN]);
+		free(f->v[F_TOKEN]);
+		f->v[F_TOKEN] = NULL;
+		f->len[F_TOKEN] = 0;
+	}
+}
+
+/* Counts a stored report. */
+static void
+nojs_count(struct server *s, const char *district, int quick)
+{
+	struct nojs_count *c = count_of(s, district);
+
+	if (c == NULL)
+		return;
+	c->total++;
+	if (quick) {
+		c->quick++;
+		c->bucket -= 1;
+	}
 }
 
 static int
@@ -848,7 +1019,8 @@ code_for(const char *error)
 		return 413;
 	if (strcmp(error, "unsupported_media_type") == 0)
 		return 415;
-	if (strcmp(error, "rate_limited") == 0 || strcmp(error, "status_rate_limited") == 0)
+	if (strcmp(error, "rate_limited") == 0 || strcmp(error, "status_rate_limited") == 0 ||
+	    strcmp(error, "too_fast") == 0 || strcmp(error, "nojs_quota") == 0)
 		return 429;
 	if (strcmp(error, "not_found") == 0)
 		return 404;
@@ -885,7 +1057,9 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 	                                   F_SUBJECT_LEVEL, F_SUBJECT_PARTY,
 	                                   F_REAL_NAME,     F_ID_NAME,
 	                                   F_ID_PHONE,      F_ID_NUMBER,
-	                                   F_ID_UNIT,       F_ID_ADDRESS};
+	                                   F_ID_UNIT,       F_ID_ADDRESS,
+	                                   F_TOKEN};
+	uint8_t token[POW_CHALLENGE_BYTES];
 	const struct keyfile_public *d;
 	struct receipt_keys *k = NULL;
 	struct store_report in;
@@ -895,13 +1069,15 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 	char *mtext = NULL;
 	uint8_t *env = NULL;
 	size_t mlen = 0, envlen = 0;
-	int rc = STORE_ERR_IO;
+	int rc = STORE_ERR_IO, quick = 1;
 
 	err = form_read(req, f, allowed, sizeof allowed / sizeof allowed[0]);
 	if (err == NULL)
 		err = report_check(s, f);
-	if (err == NULL && !nojs_rate_allow())
-		err = "rate_limited";
+	if (err == NULL) /* before any sealing or storing; spends the form's token */
+		err = nojs_admit(s, f, fv(f, F_DISTRICT), token, &quick);
+	if (err != NULL && strcmp(err, "form_expired") == 0)
+		drop_token(f);
 	if (err != NULL) {
 		send_form(s, req, code_for(err), f, err);
 		return;
@@ -948,6 +1124,7 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 		err = store_error_code(rc);
 		goto out;
 	}
+	nojs_count(s, d->id, quick);
 	snprintf(idx, sizeof idx, "%llu", (unsigned long long)r.index);
 	{
 		struct var v[] = {
@@ -968,8 +1145,10 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 		send_page(s, req, 201, "receipt", form_lang(f), &sc);
 	}
 out:
-	if (err != NULL)
+	if (err != NULL) {
+		drop_token(f); /* spent: the form comes back with a new one */
 		send_form(s, req, code_for(err), f, err);
+	}
 	sodium_memzero(receipt, sizeof receipt);
 	if (k != NULL)
 		sodium_free(k);

@@ -10,9 +10,15 @@
  * buffer too, the decoded fields, the manifest, the answer page) is wiped
  * with sodium_memzero. Answers are HTML pages made from the templates the
  * web build writes to <web root>/.nojs/ (every value HTML-escaped; no
- * script). Proof-of-work is impossible without JavaScript, so reports on
- * this path are limited globally to NOJS_REPORTS_PER_MINUTE per minute (in
- * memory); status requests share the API's per-lookup limit.
+ * script). Proof-of-work is impossible without JavaScript, so this path has
+ * its own limits, in memory (docs/decisions.md): the form carries a token
+ * (MAC'd with a key new at every start, holding the time it was issued)
+ * that must be nojs_min_seconds old when the report comes and is spent when
+ * it is stored; each district takes at most nojs_per_day no-JS reports a
+ * day; forms sent sooner than nojs_patient_seconds after they were issued
+ * share a small per-district token bucket and at most half of that quota,
+ * so a flood of quick posts cannot lock out a reporter who took the time to
+ * write. Status requests share the API's per-lookup limit.
  */
 #ifndef QF_INTAKE_NOJS_H
 #define QF_INTAKE_NOJS_H
@@ -22,11 +28,21 @@
 
 struct server;
 
-#define NOJS_REPORTS_PER_MINUTE 10
-#define NOJS_MAX_BODY           (1u << 20) /* urlencoded request body */
-#define NOJS_BODY_MAX_BYTES     200000     /* the report's text, bytes of UTF-8 */
-#define NOJS_TITLE_MAX_BYTES    800
-#define NOJS_FIELD_MAX_BYTES    1200
+#define NOJS_TOKEN_TTL       10800      /* seconds a form token stays valid */
+#define NOJS_BURST           3          /* quick reports a district takes at once */
+#define NOJS_MAX_BODY        (1u << 20) /* urlencoded request body */
+#define NOJS_BODY_MAX_BYTES  200000     /* the report's text, bytes of UTF-8 */
+#define NOJS_TITLE_MAX_BYTES 800
+#define NOJS_FIELD_MAX_BYTES 1200
+
+/*
+ * Sets up the no-JS limits of s (a fresh token key, the spent tokens, the
+ * per-district counters). Returns 0, or -1 when memory runs out.
+ */
+int nojs_init(struct server *s);
+
+/* Frees what nojs_init made; fine when it was not called. Cannot fail. */
+void nojs_free(struct server *s);
 
 /*
  * Answers /nojs/report: GET (or HEAD) the form, POST a report (201 and the

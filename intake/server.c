@@ -17,8 +17,12 @@
 #include <unistd.h>
 
 #include "crypto/codec.h"
+#include "crypto/submission.h"
 #include "intake/api.h"
 #include "intake/commit.h"
+#include "intake/evhook.h"
+#include "intake/nojs.h"
+#include "intake/spent.h"
 
 void
 server_today(const struct config *c, char out[CODEC_DAY_LEN + 1])
@@ -127,6 +131,9 @@ server_open(struct server *s, const char *dir)
 		fprintf(stderr, "qingfeng-intake: cannot load %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	/* new at every start: nothing about proof-of-work outlives the process */
+	randombytes_buf(s->key->pow_key, sizeof s->key->pow_key);
+	s->started = (uint64_t)time(NULL);
 	memset(&sc, 0, sizeof sc);
 	sc.map_max = s->cfg.map_max_bytes;
 	sc.quota_bytes = s->cfg.quota_bytes;
@@ -138,6 +145,10 @@ server_open(struct server *s, const char *dir)
 		server_close(s);
 		return -1;
 	}
+	if (store_compacted(s->store))
+		fprintf(stderr,
+		        "qingfeng-intake: upgraded the store: the spent proof-of-work "
+		        "challenges of the old version were dropped and data.mdb compacted\n");
 	for (size_t i = 0; i < s->cfg.ndistricts; i++) {
 		rc = store_district_ensure(s->store, s->cfg.districts[i].id);
 		if (rc != STORE_OK) {
@@ -160,6 +171,9 @@ server_close(struct server *s)
 	s->key = NULL;
 	ratelimit_free(s->rl);
 	s->rl = NULL;
+	spent_free(s->spent);
+	s->spent = NULL;
+	nojs_free(s);
 	free(s->info_json);
 	s->info_json = NULL;
 }
@@ -171,26 +185,41 @@ server_close(struct server *s)
  * a reference of ours so its memory outlives evhttp's use; evhttp clears its
  * callbacks when it frees the connection, which is how the sweep (on every
  * accept and on a 200 ms timer) learns that it is gone and lets it go.
- * At max_connections the oldest connection that has not yet delivered a
- * whole request after CONN_EVICT_AGE seconds (a slowloris or slow-body
- * client, or a very slow upload) is shut down to make room; at twice that
- * the listener pauses as a backstop.
+ *
+ * Each connection is in a phase of its current request (server.h): idle
+ * until a byte arrives, then head, body (once the header callback saw the
+ * header) and busy (handled, until the answer is sent: then idle again). A
+ * kept-alive connection's next request starts afresh, with the same
+ * budgets as a first one: its header must be complete SERVER_HEAD_TIMEOUT
+ * seconds after its first byte, and a body still arriving request_timeout
+ * seconds after the request began must have averaged SLOT_MIN_RATE bytes a
+ * second (time spent waiting for an upload slot not counted); the sweep
+ * closes those that do not. At max_connections a new connection makes room:
+ * the one idle longest goes first, then the oldest incomplete header, then
+ * the oldest incomplete body without a slot, each only after EVICT_GRACE_MS
+ * (a connection just opened has not had time to send anything); busy
+ * connections and upload slot holders are never evicted (slot holders are
+ * policed by rate). When nothing can go yet the listener pauses at twice
+ * max_connections, for at most the grace and one sweep.
  *
  * Memory: evhttp keeps a body in the connection's input buffer until the
- * last byte is there. A counter on that buffer sees every byte read; once a
- * request has brought SERVER_SMALL_REQUEST bytes it needs one of s->slots
- * upload slots (each room for the largest body) to go on. Without a free
- * slot the connection stops reading, which TCP turns into back-pressure on
- * the client, and waits for its turn; the handler gives the slot back when
- * it has the whole request (server_conn_served), a connection that goes
- * gives back what it held, and one that waits longer than request_timeout
- * is closed. While others wait, a slot holder that brought less than
- * SLOT_MIN_RATE bytes a second over its last SLOT_WINDOW_MS is closed, so a
- * few slow uploads cannot hold every slot. Reads are kept
- * just under 16 KiB so that libevent's buffer chains (a power of two each)
- * are not half empty.
+ * last byte is there. A write's header is checked first (api_gate): a
+ * refused one is answered at once (its Content-Length removed, so evhttp
+ * reads no body) and closed; an accepted one whose body will pass
+ * SERVER_SMALL_REQUEST needs one of s->slots upload slots (each room for
+ * the largest body) before its body is read. Other requests are counted
+ * as they arrive and need a slot once they have brought SERVER_SMALL_REQUEST
+ * bytes. Without a free slot the connection stops reading, which TCP turns
+ * into back-pressure on the client, and waits for its turn; the handler
+ * gives the slot back when it has the whole request (server_conn_served), a
+ * connection that goes gives back what it held, and one that waits longer
+ * than request_timeout is closed. While others wait, a slot holder that
+ * brought less than SLOT_MIN_RATE bytes a second over its last
+ * SLOT_WINDOW_MS is closed, so a few slow uploads cannot hold every slot.
+ * Reads are kept just under 16 KiB so that libevent's buffer chains (a
+ * power of two each) are not half empty.
  */
-#define CONN_EVICT_AGE 2
+#define EVICT_GRACE_MS 1000
 #define CONN_READ_MAX  (16384 - 256)
 #define SLOT_MIN_RATE  (16u << 10)
 #define SLOT_WINDOW_MS 5000
@@ -257,6 +286,7 @@ slots_hand_out(struct server *s)
 		next->waiting = 0;
 		if (!conn_open(next))
 			continue;
+		next->phase_ms += now_ms(s) - next->wait_ms; /* waiting is not the client's time */
 		slot_take(next);
 		bufferevent_enable(next->bev, EV_READ);
 	}
@@ -272,19 +302,12 @@ slot_release(struct server_conn *c)
 	}
 }
 
-/* Counts what is read into a connection's input buffer (evbuffer callback). */
+/* Takes a free slot for c, or makes it wait for one with reading paused. */
 static void
-conn_count(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+slot_need(struct server_conn *c)
 {
-	struct server_conn *c = arg;
 	struct server *s = c->s;
 
-	(void)buf;
-	if (info->n_added == 0)
-		return;
-	c->received += info->n_added;
-	if (c->slot || c->waiting != 0 || c->received < SERVER_SMALL_REQUEST)
-		return;
 	if (s->slots_used < s->slots) {
 		slot_take(c);
 		return;
@@ -294,12 +317,51 @@ conn_count(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 	bufferevent_disable(c->bev, EV_READ);
 }
 
+/* Counts what is read into a connection's input buffer (evbuffer callback). */
+static void
+conn_count(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct server_conn *c = arg;
+
+	(void)buf;
+	if (info->n_added == 0)
+		return;
+	if (c->phase == SERVER_IDLE) {
+		c->phase = SERVER_HEAD; /* a request begins: its budgets start now */
+		c->phase_ms = now_ms(c->s);
+	}
+	c->received += info->n_added;
+	if (c->slot || c->waiting != 0 || c->slot_fixed || c->received < SERVER_SMALL_REQUEST)
+		return;
+	slot_need(c);
+}
+
 static void
 conn_free(struct server_conn *c)
 {
 	evbuffer_remove_cb_entry(bufferevent_get_input(c->bev), c->counter);
 	bufferevent_decref(c->bev);
 	free(c);
+}
+
+/* Closes c when its current request is over its time budget. */
+static void
+conn_budget(struct server *s, struct server_conn *c, long long now)
+{
+	long long head =
+	        (long long)(s->cfg.request_timeout < SERVER_HEAD_TIMEOUT ? s->cfg.request_timeout
+	                                                                 : SERVER_HEAD_TIMEOUT) *
+	        1000;
+	long long body = (long long)s->cfg.request_timeout * 1000;
+	long long age = now - c->phase_ms;
+
+	if (c->evicted || c->waiting != 0)
+		return;
+	if (c->phase == SERVER_HEAD && age > head)
+		conn_close(c);
+	else if (c->phase == SERVER_BODY && age > body &&
+	         (double)c->received < (double)age / 1000 * SLOT_MIN_RATE)
+		conn_close(c);
 }
 
 static void
@@ -325,6 +387,7 @@ sweep(struct server *s)
 			else
 				waiting++;
 		}
+		conn_budget(s, c, now);
 		s->conns[keep++] = c;
 	}
 	for (unsigned i = 0; i < keep; i++) {
@@ -345,25 +408,37 @@ sweep(struct server *s)
 		slots_hand_out(s);
 }
 
-/* Shuts down the oldest old-enough connection without a request. Returns 1, or 0 if none. */
+/*
+ * Shuts down the connection that can best go: idle longest, else the
+ * oldest incomplete header, else the oldest incomplete body without a slot,
+ * each at least EVICT_GRACE_MS in its phase. Returns 1, or 0 if none.
+ */
 static int
 evict_one(struct server *s)
 {
-	struct timeval now;
+	long long now = now_ms(s);
+	struct server_conn *best = NULL;
+	int best_rank = 3;
 
-	event_base_gettimeofday_cached(s->base, &now);
 	for (unsigned i = 0; i < s->nconns; i++) {
 		struct server_conn *c = s->conns[i];
+		int rank;
 
-		if (c->served)
+		if (c->evicted || c->slot || c->phase == SERVER_BUSY ||
+		    now - c->phase_ms < EVICT_GRACE_MS)
 			continue;
-		if (now.tv_sec - c->since < CONN_EVICT_AGE)
-			return 0; /* the rest are younger: a burst, not a slow client */
-		c->served = 2;    /* evicted: not chosen again */
-		conn_close(c);
-		return 1;
+		rank = c->phase == SERVER_IDLE ? 0 : c->phase == SERVER_HEAD ? 1 : 2;
+		if (best == NULL || rank < best_rank ||
+		    (rank == best_rank && c->phase_ms < best->phase_ms)) {
+			best = c;
+			best_rank = rank;
+		}
 	}
-	return 0;
+	if (best == NULL)
+		return 0;
+	best->evicted = 1;
+	conn_close(best);
+	return 1;
 }
 
 /* Makes room down to max_connections among the connections old enough to judge. */
@@ -373,7 +448,7 @@ evict_excess(struct server *s)
 	unsigned live = 0;
 
 	for (unsigned i = 0; i < s->nconns; i++)
-		live += s->conns[i]->served != 2;
+		live += !s->conns[i]->evicted;
 	while (live >= s->cfg.max_connections && evict_one(s))
 		live--;
 }
@@ -414,7 +489,6 @@ conn_new(struct event_base *base, void *arg)
 	struct server *s = arg;
 	struct bufferevent *bev;
 	struct server_conn *c;
-	struct timeval now;
 
 	sweep(s);
 	evict_excess(s);
@@ -438,35 +512,109 @@ conn_new(struct event_base *base, void *arg)
 		return NULL;
 	}
 	bufferevent_set_max_single_read(bev, CONN_READ_MAX);
-	event_base_gettimeofday_cached(s->base, &now);
 	bufferevent_incref(bev);
 	c->s = s;
 	c->bev = bev;
-	c->since = now.tv_sec;
+	c->phase = SERVER_IDLE;
+	c->phase_ms = now_ms(s);
 	s->conns[s->nconns++] = c;
 	s->live = s->nconns;
 	update_listener(s);
 	return bev;
 }
 
-void
-server_conn_served(struct server *s, struct evhttp_request *req)
+/* The tracked connection req arrived on, or NULL. */
+static struct server_conn *
+conn_of(struct server *s, struct evhttp_request *req)
 {
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
 
-	for (unsigned i = s->nconns; bev != NULL && i > 0; i--) {
-		struct server_conn *c = s->conns[i - 1];
+	for (unsigned i = s->nconns; bev != NULL && i > 0; i--)
+		if (s->conns[i - 1]->bev == bev)
+			return s->conns[i - 1];
+	return NULL;
+}
 
-		if (c->bev == bev) {
-			if (c->served == 0)
-				c->served = 1;
-			c->received = 0;
-			c->waiting = 0;
-			slot_release(c);
-			return;
-		}
+/*
+ * The header callback (evhook): a request's header is read, its body not
+ * yet. A write goes through the gate here; a refused one loses its
+ * Content-Length, so evhttp hands it to api_dispatch at once without
+ * reading a body, and the answer closes the connection.
+ */
+static int
+on_head(struct evhttp_request *req, void *arg)
+{
+	struct server *s = arg;
+	struct server_conn *c = conn_of(s, req);
+	struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+	uint64_t length = 0, total;
+	size_t have;
+
+	if (c == NULL)
+		return 0; /* untracked (memory ran out at accept): served, checked later */
+	if (c->phase == SERVER_IDLE)
+		c->phase_ms = now_ms(s);
+	c->phase = SERVER_BODY;
+	c->gated = 1;
+	memset(&c->verdict, 0, sizeof c->verdict);
+	if (!api_is_write(req))
+		return 0;
+	c->slot_fixed = 1;
+	if (api_gate(s, req, &c->verdict, &length) != 0) {
+		evhttp_remove_header(h, "Content-Length");
+		evhttp_remove_header(h, "Transfer-Encoding");
+		return 0;
 	}
+	have = evbuffer_get_length(bufferevent_get_input(c->bev));
+	total = c->received + (length > have ? length - have : 0);
+	if (total >= SERVER_SMALL_REQUEST && !c->slot && c->waiting == 0)
+		slot_need(c);
+	return 0;
+}
+
+/* The answer to c's request was sent: the connection is idle, budgets start afresh. */
+static void
+on_answered(struct evhttp_request *req, void *arg)
+{
+	struct server_conn *c = arg;
+
+	(void)req;
+	c->phase = SERVER_IDLE;
+	c->phase_ms = now_ms(c->s);
+	c->gated = 0;
+	c->slot_fixed = 0;
+	c->received = 0;
+	memset(&c->verdict, 0, sizeof c->verdict);
+}
+
+void
+server_conn_served(struct server *s, struct evhttp_request *req)
+{
+	struct server_conn *c = conn_of(s, req);
+
+	if (c == NULL)
+		return;
+	if (!c->gated && !s->warned_hook && !evhook_active()) {
+		s->warned_hook = 1;
+		fprintf(stderr,
+		        "qingfeng-intake: warning: this libevent does not let the server see "
+		        "a request's header before its body; writes are checked after their "
+		        "body arrives\n");
+	}
+	c->phase = SERVER_BUSY;
+	c->received = 0;
+	c->waiting = 0;
+	slot_release(c);
+	evhttp_request_set_on_complete_cb(req, on_answered, c);
+}
+
+const struct api_verdict *
+server_conn_verdict(struct server *s, struct evhttp_request *req)
+{
+	struct server_conn *c = conn_of(s, req);
+
+	return c != NULL && c->gated ? &c->verdict : NULL;
 }
 
 /* Drops our references once evhttp is gone. */
@@ -559,7 +707,6 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	store_pow_prune(s->store, (uint64_t)time(NULL));
 	/* a write every minute, so file times do not date the last submission */
 	store_touch(s->store);
 	if (store_stats(s->store, &st) == STORE_OK && st.map_max > 0) {
@@ -621,9 +768,10 @@ server_run(const char *dir, const char *listen)
 		        s->cfg.listen);
 		goto out;
 	}
-	s->max_body = (size_t)(s->cfg.max_envelope_bytes / 3 * 4 + 4 + 4096);
+	s->max_body = (size_t)(s->cfg.max_envelope_bytes + SUBMISSION_OVERHEAD);
 	s->rl = ratelimit_new(65536, s->cfg.status_per_minute);
-	if (s->rl == NULL || server_build_info(s) != 0) {
+	s->spent = spent_new(s->cfg.pow_spent_max, s->cfg.pow_ttl);
+	if (s->rl == NULL || s->spent == NULL || nojs_init(s) != 0 || server_build_info(s) != 0) {
 		fprintf(stderr, "qingfeng-intake: out of memory\n");
 		goto out;
 	}
@@ -647,6 +795,10 @@ server_run(const char *dir, const char *listen)
 		goto out;
 	}
 	evhttp_set_gencb(s->http, api_dispatch, s);
+	if (evhook_install(s->http, on_head, s) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot set up libevent's header callback\n");
+		goto out;
+	}
 	s->capconns = s->cfg.max_connections * 2;
 	s->conns = calloc(s->capconns,
 	                  sizeof *s->conns); /* NOLINT(bugprone-sizeof-expression): pointers */
@@ -695,8 +847,10 @@ out:
 	if (s->ev_drain)
 		event_free(s->ev_drain);
 	commit_free(s); /* answers and frees what is still queued, before evhttp goes */
-	if (s->http)
+	if (s->http) {
+		evhook_install(NULL, NULL, NULL);
 		evhttp_free(s->http);
+	}
 	conns_free(s);
 	if (s->base)
 		event_base_free(s->base);

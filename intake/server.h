@@ -1,11 +1,15 @@
 /*
  * server: the running intake service (`qingfeng-intake serve`): one libevent
- * loop with evhttp, the store, the server key and the in-memory limits. It
- * bounds connections (evicting slow ones at max_connections), request
- * sizes and times, and the memory of large requests in flight (upload
- * slots: upload_memory_bytes / the largest body); it logs only operational
- * events (start, stop, reload, storage filling up), never anything per
- * request.
+ * loop with evhttp, the store, the server key, the spent proof-of-work
+ * challenges and the in-memory limits. Every request, the first on a
+ * connection or a later one on a kept-alive connection, gets the same time
+ * budgets (its header within SERVER_HEAD_TIMEOUT, its body at a minimum
+ * rate after request_timeout); at max_connections idle and slow
+ * connections are evicted first. A write's header is checked (api_gate)
+ * before its body is read or it gets an upload slot (slots bound the memory
+ * of large bodies in flight: upload_memory_bytes / the largest body). It
+ * logs only operational events (start, stop, reload, storage filling up),
+ * never anything per request.
  */
 #ifndef QF_INTAKE_SERVER_H
 #define QF_INTAKE_SERVER_H
@@ -17,6 +21,7 @@
 #include <stddef.h>
 
 #include "crypto/serverkey.h"
+#include "intake/api.h"
 #include "intake/config.h"
 #include "intake/ratelimit.h"
 #include "store/store.h"
@@ -29,13 +34,28 @@
  */
 #define SERVER_SMALL_REQUEST (64u << 10)
 
+/* Seconds a request's header may take from its first byte (at most request_timeout). */
+#define SERVER_HEAD_TIMEOUT 10
+
+/* Where a connection is in its current request (see server.c, connection accounting). */
+enum server_phase {
+	SERVER_IDLE, /* no byte of a request yet (new, or kept alive after an answer) */
+	SERVER_HEAD, /* a request's header is arriving */
+	SERVER_BODY, /* its header is read, its body is arriving */
+	SERVER_BUSY  /* the whole request is being handled, until its answer is sent */
+};
+
 /* A connection as the server tracks it (see server.c, connection accounting). */
 struct server_conn {
 	struct server *s;
 	struct bufferevent *bev;
 	struct evbuffer_cb_entry *counter; /* counts bytes read into bev's input */
-	int served;                        /* 1: delivered a whole request; 2: evicted */
-	long since;                        /* accepted at (seconds, the event loop's clock) */
+	int phase;                         /* enum server_phase */
+	int evicted;                       /* shut down to make room: not counted again */
+	long long phase_ms;                /* idle since, or the current request's first byte */
+	int gated;                         /* the header callback ran for this request */
+	int slot_fixed;                    /* the gate decided this request's slot */
+	struct api_verdict verdict;        /* the gate's refusal (status 0: none) */
 	size_t received;                   /* bytes read since its last request was handled */
 	int slot;                          /* holds an upload slot */
 	unsigned long waiting;             /* waits for a slot (reading paused): its turn, or 0 */
@@ -56,6 +76,10 @@ struct server {
 	struct store *store;
 	struct serverkey *key;
 	struct ratelimit *rl;
+	struct spent *spent;         /* spent proof-of-work challenges (memory only) */
+	struct nojs_state *nojs;     /* the no-JS path's limits (nojs.c) */
+	uint64_t started;            /* unix time of the start (pow_key is new since) */
+	int warned_hook;             /* logged that headers cannot be checked before bodies */
 	struct commit_queue *commit; /* submissions waiting for their group commit */
 	char *info_json;             /* cached /api/v1/info answer */
 	size_t max_body;             /* largest JSON body accepted */
@@ -84,18 +108,27 @@ int server_run(const char *dir, const char *listen);
 void server_today(const struct config *c, char out[CODEC_DAY_LEN + 1]);
 
 /*
- * Marks req's connection as one that delivered a whole request, so it is
- * not evicted to make room at max_connections, and gives back its upload
- * slot (the handler consumes the body before it returns). Cannot fail.
+ * Marks req's connection busy with a whole request (not evicted until its
+ * answer is sent; then idle again, with fresh budgets for its next
+ * request), and gives back its upload slot (the handler consumes the body
+ * before it returns). Cannot fail.
  */
 void server_conn_served(struct server *s, struct evhttp_request *req);
+
+/*
+ * The gate's verdict on req, decided from its header before the body was
+ * read (status 0: it passed), or NULL when the header callback did not run
+ * for it (libevent without the hook: see evhook.h). Cannot fail.
+ */
+const struct api_verdict *server_conn_verdict(struct server *s, struct evhttp_request *req);
 
 /* Rebuilds the cached /api/v1/info answer. Returns 0, or -1 when memory runs out. */
 int server_build_info(struct server *s);
 
 /*
  * Opens the store, the key and the config of data directory dir into s
- * (without networking). Returns 0, or -1 after printing why.
+ * (without networking), and draws a fresh pow_key (challenges issued before
+ * this start no longer verify). Returns 0, or -1 after printing why.
  */
 int server_open(struct server *s, const char *dir);
 

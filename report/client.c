@@ -9,6 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "crypto/pow.h"
+#include "crypto/submission.h"
+
 #define MAX_HEADERS 65536
 
 struct client {
@@ -277,8 +280,8 @@ body_unref(const void *data, size_t len, void *arg)
 }
 
 static int
-request(struct client *c, enum evhttp_cmd_type method, const char *path, const char *body,
-        size_t len, struct client_answer *ans)
+request(struct client *c, enum evhttp_cmd_type method, const char *path, const char *type,
+        const char *pow, const void *body, size_t len, struct client_answer *ans)
 {
 	struct pending p;
 	struct evhttp_connection *conn = NULL;
@@ -317,7 +320,8 @@ request(struct client *c, enum evhttp_cmd_type method, const char *path, const c
 	    evhttp_add_header(hdr, "Connection", "close") != 0)
 		goto out_req;
 	if (method == EVHTTP_REQ_POST) {
-		if (evhttp_add_header(hdr, "Content-Type", "application/json") != 0)
+		if (evhttp_add_header(hdr, "Content-Type", type) != 0 ||
+		    (pow != NULL && evhttp_add_header(hdr, POW_HEADER, pow) != 0))
 			goto out_req;
 		if (len > 0 && evbuffer_add_reference(evhttp_request_get_output_buffer(req), body,
 		                                      len, body_unref, NULL) != 0)
@@ -366,12 +370,19 @@ out:
 int
 client_get(struct client *c, const char *path, struct client_answer *ans)
 {
-	return request(c, EVHTTP_REQ_GET, path, NULL, 0, ans);
+	return request(c, EVHTTP_REQ_GET, path, NULL, NULL, NULL, 0, ans);
 }
 
 int
 client_post(struct client *c, const char *path, const char *body, size_t len,
             struct client_answer *ans)
 {
-	return request(c, EVHTTP_REQ_POST, path, body, len, ans);
+	return request(c, EVHTTP_REQ_POST, path, "application/json", NULL, body, len, ans);
+}
+
+int
+client_post_submission(struct client *c, const char *path, const uint8_t *body, size_t len,
+                       const char *pow, struct client_answer *ans)
+{
+	return request(c, EVHTTP_REQ_POST, path, SUBMISSION_TYPE, pow, body, len, ans);
 }

@@ -12,6 +12,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CLIENT_DEFAULT_TIMEOUT 60   /* seconds without progress before a request fails */
 #define CLIENT_MAX_TIMEOUT     3600 /* the longest --timeout accepted */
@@ -68,6 +69,15 @@ int client_get(struct client *c, const char *path, struct client_answer *ans);
  */
 int client_post(struct client *c, const char *path, const char *body, size_t len,
                 struct client_answer *ans);
+
+/*
+ * POSTs a write's body[0..len) (crypto/submission.h) to prefix + path as
+ * application/vnd.qingfeng.submission, with the Qingfeng-PoW header pow
+ * (omitted when NULL). The body is referenced, not copied. Returns as
+ * client_get.
+ */
+int client_post_submission(struct client *c, const char *path, const uint8_t *body, size_t len,
+                           const char *pow, struct client_answer *ans);
 
 /* Releases what an answer holds and zeroes it; fine on a zeroed one. Cannot fail. */
 void client_answer_free(struct client_answer *ans);

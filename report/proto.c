@@ -2,10 +2,12 @@
 #include "report/proto.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto/sign.h"
+#include "crypto/submission.h"
 
 #define FP_BYTES 16
 
@@ -582,58 +584,53 @@ set_b64u(json_t *obj, const char *key, const uint8_t *bin, size_t len)
 	return rc;
 }
 
-static json_t *
-pow_object(const uint8_t challenge[POW_CHALLENGE_BYTES], const uint8_t nonce[POW_NONCE_BYTES])
+/* Builds the submission body of J (wiped after) and the envelope. */
+static uint8_t *
+submission_of(size_t *len, const json_t *j, const uint8_t *envelope, size_t envlen)
 {
-	json_t *p = json_object();
+	size_t jlen = 0;
+	char *text = dump_secure(&jlen, j);
+	uint8_t *out = text != NULL ? submission_build(len, text, jlen, envelope, envlen) : NULL;
 
-	if (p == NULL || set_b64u(p, "challenge", challenge, POW_CHALLENGE_BYTES) != 0 ||
-	    set_b64u(p, "nonce", nonce, POW_NONCE_BYTES) != 0) {
-		json_decref(p);
-		return NULL;
-	}
-	return p;
+	proto_body_free(text);
+	return out;
 }
 
-char *
+uint8_t *
 proto_report_body(size_t *len, const char *district, const struct receipt_keys *k,
-                  const uint8_t *envelope, size_t envlen,
-                  const uint8_t challenge[POW_CHALLENGE_BYTES],
-                  const uint8_t nonce[POW_NONCE_BYTES])
+                  const uint8_t *envelope, size_t envlen)
 {
 	json_t *j = json_object();
-	char *out = NULL;
+	uint8_t *out = NULL;
 
 	*len = 0;
 	if (j == NULL || json_object_set_new(j, "district", json_string(district)) != 0 ||
 	    set_b64u(j, "lookup", k->lookup, 32) != 0 ||
 	    set_b64u(j, "auth_hash", k->auth_hash, 32) != 0 ||
-	    set_b64u(j, "reply_pk", k->reply_pk, 32) != 0 ||
-	    set_b64u(j, "envelope", envelope, envlen) != 0 ||
-	    json_object_set_new(j, "pow", pow_object(challenge, nonce)) != 0)
+	    set_b64u(j, "reply_pk", k->reply_pk, 32) != 0)
 		goto out;
-	out = dump_secure(len, j);
+	out = submission_of(len, j, envelope, envlen);
 out:
 	json_decref(j);
 	return out;
 }
 
-char *
+uint8_t *
 proto_followup_body(size_t *len, const struct receipt_keys *k, const uint8_t *envelope,
-                    size_t envlen, const uint8_t challenge[POW_CHALLENGE_BYTES],
-                    const uint8_t nonce[POW_NONCE_BYTES])
+                    size_t envlen)
 {
 	json_t *j = json_object();
-	char *out = NULL;
+	uint8_t *out = NULL;
 
 	*len = 0;
 	if (j == NULL || set_b64u(j, "lookup", k->lookup, 32) != 0 ||
-	    set_b64u(j, "auth", k->auth, 32) != 0 ||
-	    set_b64u(j, "envelope", envelope, envlen) != 0 ||
-	    json_object_set_new(j, "pow", pow_object(challenge, nonce)) != 0)
+	    set_b64u(j, "auth", k->auth, 32) != 0)
 		goto out;
-	out = dump_secure(len, j);
+	out = submission_of(len, j, envelope, envlen);
 out:
+	if (j != NULL && json_is_string(json_object_get(j, "auth")))
+		sodium_memzero((void *)(uintptr_t)json_string_value(json_object_get(j, "auth")),
+		               json_string_length(json_object_get(j, "auth")));
 	json_decref(j);
 	return out;
 }
@@ -655,7 +652,7 @@ out:
 }
 
 void
-proto_body_free(char *body)
+proto_body_free(void *body)
 {
 	if (body != NULL)
 		sodium_free(body); /* sodium_free wipes */

@@ -2,7 +2,8 @@
  * proto: the messages of the HTTP API v1 (DESIGN.md §9) as the reporter sees
  * them: reading the server's answers (errors, info, proof-of-work challenges,
  * signed receipts, status) and checking everything that can be checked, and
- * building the request bodies. Bodies that carry auth are built in
+ * building the request bodies (JSON for status, the binary submission body
+ * for writes). Bodies that carry auth are built in
  * sodium_malloc'd memory and must be released with proto_body_free, which
  * wipes them. Text that came from the server is made safe to print (control
  * characters dropped) before it is handed out.
@@ -201,28 +202,26 @@ void proto_status_label(char *out, size_t outsz, const char *status);
 void proto_printable(char *dst, size_t dstsz, const char *src, int keep_newlines);
 
 /*
- * The body of POST /api/v1/reports:
- * {"district","lookup","auth_hash","reply_pk","envelope","pow":{"challenge","nonce"}}.
- * Returns a NUL-terminated sodium_malloc'd text with *len set, or NULL when
- * memory runs out.
+ * The body of POST /api/v1/reports (DESIGN.md §9, crypto/submission.h):
+ * u32be(len(J)) || J || envelope with J = {"district","lookup","auth_hash",
+ * "reply_pk"} (compact, in that order). The proof-of-work travels in the
+ * Qingfeng-PoW header, solved at pow_required(difficulty, *len). Returns a
+ * sodium_malloc'd body with *len set, or NULL when memory runs out.
  */
-char *proto_report_body(size_t *len, const char *district, const struct receipt_keys *k,
-                        const uint8_t *envelope, size_t envlen,
-                        const uint8_t challenge[POW_CHALLENGE_BYTES],
-                        const uint8_t nonce[POW_NONCE_BYTES]);
+uint8_t *proto_report_body(size_t *len, const char *district, const struct receipt_keys *k,
+                           const uint8_t *envelope, size_t envlen);
 
 /*
- * The body of POST /api/v1/followups: {"lookup","auth","envelope","pow"}.
+ * The body of POST /api/v1/followups: the same with J = {"lookup","auth"}.
  * Returns as proto_report_body.
  */
-char *proto_followup_body(size_t *len, const struct receipt_keys *k, const uint8_t *envelope,
-                          size_t envlen, const uint8_t challenge[POW_CHALLENGE_BYTES],
-                          const uint8_t nonce[POW_NONCE_BYTES]);
+uint8_t *proto_followup_body(size_t *len, const struct receipt_keys *k, const uint8_t *envelope,
+                             size_t envlen);
 
 /* The body of POST /api/v1/status: {"lookup","auth"}. Returns as proto_report_body. */
 char *proto_status_body(size_t *len, const struct receipt_keys *k);
 
 /* Wipes and frees a body made above; NULL is fine. Cannot fail. */
-void proto_body_free(char *body);
+void proto_body_free(void *body);
 
 #endif

@@ -460,22 +460,27 @@ clear_files(struct manifest_file *files, size_t n)
 }
 
 /*
- * Sends one request and checks that the answer has status want. Returns 0
- * with ans set; 1 after printing a one-line message (the server's error code,
- * or the network failure); 3 without printing when retry_code names the
- * server's error code. *neterr is set to 1 for a network failure.
+ * Sends one request and checks that the answer has status want: a write
+ * (body a submission, pow its Qingfeng-PoW header or NULL) when write is
+ * set, else a JSON POST (or a GET without body). Returns 0 with ans set; 1
+ * after printing a one-line message (the server's error code, or the network
+ * failure); 3 without printing when retry_code names the server's error
+ * code. *neterr is set to 1 for a network failure.
  */
 static int
-call(const struct reporter_io *io, struct client *c, const char *what, const char *path,
-     const char *body, size_t len, int want, struct client_answer *ans, const char *retry_code,
-     int *neterr)
+call_as(const struct reporter_io *io, struct client *c, const char *what, const char *path,
+        int write, const char *pow, const void *body, size_t len, int want,
+        struct client_answer *ans, const char *retry_code, int *neterr)
 {
 	struct proto_error e;
 	int rc;
 
 	if (neterr != NULL)
 		*neterr = 0;
-	rc = body != NULL ? client_post(c, path, body, len, ans) : client_get(c, path, ans);
+	if (write)
+		rc = client_post_submission(c, path, body, len, pow, ans);
+	else
+		rc = body != NULL ? client_post(c, path, body, len, ans) : client_get(c, path, ans);
 	if (rc != CLIENT_OK) {
 		if (rc == CLIENT_ERR_JSON)
 			say_error(io,
@@ -504,6 +509,15 @@ call(const struct reporter_io *io, struct client *c, const char *what, const cha
 	}
 	client_answer_free(ans);
 	return 1;
+}
+
+/* call_as for a GET (body NULL) or a JSON POST. */
+static int
+call(const struct reporter_io *io, struct client *c, const char *what, const char *path,
+     const char *body, size_t len, int want, struct client_answer *ans, const char *retry_code,
+     int *neterr)
+{
+	return call_as(io, c, what, path, 0, NULL, body, len, want, ans, retry_code, neterr);
 }
 
 /* GET /api/v1/info and find the district. Returns 0, or 1 after printing. */
@@ -649,8 +663,8 @@ send_envelope(const struct reporter_io *io, struct client *c, const struct proto
               const uint8_t (*hashes)[32], struct proto_receipt *r, int *maybe_stored)
 {
 	const char *what = followup ? "sending the follow-up" : "sending the report";
-	uint8_t *env = NULL;
-	size_t envlen = 0, bad = 0;
+	uint8_t *env = NULL, *body = NULL;
+	size_t envlen = 0, bad = 0, blen = 0;
 	uint8_t ehash[32];
 	int rc, result = 1;
 
@@ -679,13 +693,18 @@ send_envelope(const struct reporter_io *io, struct client *c, const struct proto
 		return 1;
 	}
 	chain_h256(ehash, env, envlen);
+	body = followup ? proto_followup_body(&blen, k, env, envlen)
+	                : proto_report_body(&blen, district, k, env, envlen);
+	if (body == NULL) {
+		say_error(io, "out of memory");
+		goto out;
+	}
 
 	for (int attempt = 0; attempt < POW_ATTEMPTS; attempt++) {
 		struct client_answer ans = {0, NULL};
 		uint8_t ch[POW_CHALLENGE_BYTES], nonce[POW_NONCE_BYTES];
+		char pow[POW_HEADER_LEN + 1];
 		unsigned diff;
-		char *body;
-		size_t blen;
 		int neterr = 0;
 
 		if (call(io, c, "getting a proof-of-work challenge", "/api/v1/pow", NULL, 0, 200,
@@ -698,6 +717,7 @@ send_envelope(const struct reporter_io *io, struct client *c, const struct proto
 			goto out;
 		}
 		memset(nonce, 0, sizeof nonce);
+		diff = pow_required(diff, blen); /* the larger the body, the more work (§9) */
 		if (diff > 0) {
 			if (io->progress)
 				fprintf(io->err, "proof of work (difficulty %u)...\n", diff);
@@ -708,16 +728,10 @@ send_envelope(const struct reporter_io *io, struct client *c, const struct proto
 				goto out;
 			}
 		}
-		body = followup ? proto_followup_body(&blen, k, env, envlen, ch, nonce)
-		                : proto_report_body(&blen, district, k, env, envlen, ch, nonce);
-		if (body == NULL) {
-			say_error(io, "out of memory");
-			goto out;
-		}
-		rc = call(io, c, what, followup ? "/api/v1/followups" : "/api/v1/reports", body,
-		          blen, 201, &ans, attempt + 1 < POW_ATTEMPTS ? "pow_expired" : NULL,
-		          &neterr);
-		proto_body_free(body);
+		pow_header_format(pow, ch, nonce);
+		rc = call_as(io, c, what, followup ? "/api/v1/followups" : "/api/v1/reports", 1,
+		             diff > 0 ? pow : NULL, body, blen, 201, &ans,
+		             attempt + 1 < POW_ATTEMPTS ? "pow_expired" : NULL, &neterr);
 		if (rc == 3)
 			continue; /* the challenge expired while we worked: take a new one */
 		if (rc != 0) {
@@ -737,6 +751,7 @@ send_envelope(const struct reporter_io *io, struct client *c, const struct proto
 	}
 	say_error(io, "%s: the proof-of-work challenge kept expiring (pow_expired)", what);
 out:
+	proto_body_free(body);
 	free(env);
 	return result;
 }

@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
@@ -44,8 +46,6 @@ store_strerror(int err)
 		return "district storage quota exceeded";
 	case STORE_ERR_DISTRICT:
 		return "unknown district";
-	case STORE_ERR_POW_REUSED:
-		return "proof-of-work challenge already spent";
 	case STORE_ERR_CORRUPT:
 		return "store record corrupt";
 	case STORE_ERR_IO:
@@ -484,47 +484,216 @@ store_put_case_rec(MDB_txn *txn, struct store *s, const uint8_t lookup[32],
 
 /* ---- open and close ------------------------------------------------------ */
 
-/* Opens (creating) every named database and checks or writes the schema version. */
-static int
-open_fn(struct store *s, MDB_txn *txn, void *ctx)
-{
-	static const char vkey[] = "version";
-	struct {
-		const char *name;
-		MDB_dbi *dbi;
-	} dbs[STORE_NDBS] = {
-	        {"meta", &s->meta},       {"districts", &s->districts},
-	        {"log", &s->log},         {"envelopes", &s->envelopes},
-	        {"cases", &s->cases},     {"replies", &s->replies},
-	        {"pow", &s->pow},         {"statements", &s->statements},
-	        {"updates", &s->updates},
-	};
-	MDB_val k = {sizeof vkey - 1, (void *)vkey}, v;
-	uint8_t ver[4];
-	int rc;
+static const char VERSION_KEY[] = "version";
+static const char COMPACT_KEY[] = "compact"; /* set: free pages may hold dropped records */
 
-	(void)ctx;
-	for (int i = 0; i < STORE_NDBS; i++)
-		if ((rc = mdb_dbi_open(txn, dbs[i].name, MDB_CREATE, dbs[i].dbi)) != 0)
-			return rc;
-	rc = mdb_get(txn, s->meta, &k, &v);
-	if (rc == 0)
-		return v.mv_size == 4 && codec_u32be_get(v.mv_data) == STORE_SCHEMA
-		               ? 0
-		               : STORE_ERR_CORRUPT;
-	if (rc != MDB_NOTFOUND)
-		return rc;
+/* Writes the schema version into meta. */
+static int
+put_version(struct store *s, MDB_txn *txn)
+{
+	MDB_val k = {sizeof VERSION_KEY - 1, (void *)VERSION_KEY}, v;
+	uint8_t ver[4];
+
 	codec_u32be_put(ver, STORE_SCHEMA);
 	v.mv_size = sizeof ver;
 	v.mv_data = ver;
 	return mdb_put(txn, s->meta, &k, &v, 0);
 }
 
+/* Sets (on) or deletes the meta record saying the file needs a compaction. */
+static int
+mark_compact(struct store *s, MDB_txn *txn, int on)
+{
+	static const uint8_t one[1] = {1};
+	MDB_val k = {sizeof COMPACT_KEY - 1, (void *)COMPACT_KEY}, v = {1, (void *)one};
+	int rc;
+
+	if (on)
+		return mdb_put(txn, s->meta, &k, &v, 0);
+	rc = mdb_del(txn, s->meta, &k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/*
+ * Schema 1 to 2: drops the "pow" database (spent challenges and their
+ * expiries, which date submissions) and marks the file for compaction, so
+ * that its pages, now free but not wiped, are not kept either.
+ */
+static int
+upgrade_1(struct store *s, MDB_txn *txn)
+{
+	MDB_dbi pow;
+	int rc = mdb_dbi_open(txn, "pow", 0, &pow);
+
+	if (rc == 0 && (rc = mdb_drop(txn, pow, 1)) != 0)
+		return rc;
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	if ((rc = mark_compact(s, txn, 1)) != 0)
+		return rc;
+	return put_version(s, txn);
+}
+
+/* Opens (creating) every named database and checks, upgrades or writes the schema version. */
+static int
+open_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	struct {
+		const char *name;
+		MDB_dbi *dbi;
+	} dbs[] = {
+	        {"meta", &s->meta},   {"districts", &s->districts},
+	        {"log", &s->log},     {"envelopes", &s->envelopes},
+	        {"cases", &s->cases}, {"replies", &s->replies},
+	        {"statements", &s->statements}, {"updates", &s->updates},
+	};
+	MDB_val k = {sizeof VERSION_KEY - 1, (void *)VERSION_KEY}, v;
+	int rc;
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++)
+		if ((rc = mdb_dbi_open(txn, dbs[i].name, MDB_CREATE, dbs[i].dbi)) != 0)
+			return rc;
+	rc = mdb_get(txn, s->meta, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return put_version(s, txn);
+	if (rc != 0)
+		return rc;
+	if (v.mv_size != 4)
+		return STORE_ERR_CORRUPT;
+	if (codec_u32be_get(v.mv_data) == 1)
+		return upgrade_1(s, txn);
+	return codec_u32be_get(v.mv_data) == STORE_SCHEMA ? 0 : STORE_ERR_CORRUPT;
+}
+
+/* Creates and opens s->env in dir and runs open_fn. Returns a store code. */
+static int
+env_open(struct store *s, const char *dir, uint64_t initial)
+{
+	MDB_envinfo info;
+	int rc;
+
+	if ((rc = mdb_env_create(&s->env)) != 0) {
+		s->env = NULL;
+		return store_map_rc(rc);
+	}
+	/* Default durability: no MDB_NOSYNC/MDB_NOMETASYNC, every commit is synced. */
+	if ((rc = mdb_env_set_maxdbs(s->env, STORE_NDBS)) != 0 ||
+	    (rc = mdb_env_set_mapsize(s->env, (size_t)initial)) != 0 ||
+	    (rc = mdb_env_open(s->env, dir, 0, 0600)) != 0 ||
+	    (rc = mdb_env_info(s->env, &info)) != 0) {
+		mdb_env_close(s->env);
+		s->env = NULL;
+		return store_map_rc(rc);
+	}
+	/* A map already grown (by us earlier, or another process) raises the cap. */
+	if (info.me_mapsize > s->map_max)
+		s->map_max = info.me_mapsize;
+	if ((rc = store_txn_write(s, open_fn, NULL)) != STORE_OK) {
+		mdb_env_close(s->env);
+		s->env = NULL;
+	}
+	return rc;
+}
+
+static int
+compact_done_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	(void)ctx;
+	return mark_compact(s, txn, 0);
+}
+
+static int
+compact_again_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	(void)ctx;
+	return mark_compact(s, txn, 1);
+}
+
+/* True when the meta record asks for a compaction. */
+static int
+needs_compact(struct store *s)
+{
+	MDB_val k = {sizeof COMPACT_KEY - 1, (void *)COMPACT_KEY}, v;
+	MDB_txn *txn;
+	int rc;
+
+	if (store_txn_read(s, &txn) != STORE_OK)
+		return 0;
+	rc = mdb_get(txn, s->meta, &k, &v);
+	store_txn_read_end(s, txn);
+	return rc == 0;
+}
+
+/*
+ * Replaces dir/data.mdb by a compacted copy of itself, so that free pages
+ * (which LMDB does not wipe) no longer hold what was deleted. Only when no
+ * other process has the environment open: every LMDB process holds a shared
+ * fcntl lock on the first byte of lock.mdb while it has it open, and one that
+ * opens it meanwhile waits for our exclusive lock on that byte. Otherwise the
+ * mark stays and the next lone opener compacts. Returns a store code (of the
+ * reopening); s->compacted tells whether it was done.
+ */
+static int
+compact_in_place(struct store *s, const char *dir, uint64_t initial)
+{
+	char tmp[PATH_MAX], data[PATH_MAX], lock[PATH_MAX];
+	struct flock fl;
+	int lfd, fd, rc, alone = 0;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s/data.mdb.compact", dir) >= sizeof tmp ||
+	    (size_t)snprintf(data, sizeof data, "%s/data.mdb", dir) >= sizeof data ||
+	    (size_t)snprintf(lock, sizeof lock, "%s/lock.mdb", dir) >= sizeof lock)
+		return STORE_OK; /* paths LMDB accepted are shorter; leave the mark */
+	/* kept open until the environment is closed: closing any descriptor of
+	 * lock.mdb would drop this process's LMDB locks on it */
+	lfd = open(lock, O_RDWR | O_CLOEXEC);
+	if (lfd < 0)
+		return STORE_OK;
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_len = 1;
+	if (fcntl(lfd, F_GETLK, &fl) != 0 || fl.l_type != F_UNLCK) {
+		s->lock_fd = lfd; /* another process has it open: not now */
+		return STORE_OK;
+	}
+	unlink(tmp); /* a leftover of an interrupted compaction */
+	if ((rc = store_txn_write(s, compact_done_fn, NULL)) != STORE_OK) {
+		s->lock_fd = lfd;
+		return STORE_OK;
+	}
+	fd = fileio_create(tmp, 0600);
+	rc = fd < 0 ? -1 : mdb_env_copyfd2(s->env, fd, MDB_CP_COMPACT);
+	if (fd >= 0 && rc == 0 && fsync(fd) != 0)
+		rc = -1;
+	if (fd >= 0 && close(fd) != 0)
+		rc = -1;
+	mdb_env_close(s->env);
+	s->env = NULL;
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_len = 1;
+	if (rc == 0 && fcntl(lfd, F_SETLK, &fl) == 0)
+		alone = 1;
+	if (alone && rename(tmp, data) == 0) {
+		(void)fileio_sync_dir_of(data);
+		s->compacted = 1;
+	} else {
+		unlink(tmp);
+	}
+	close(lfd); /* lets waiting openers in, onto the new file */
+	rc = env_open(s, dir, initial);
+	if (rc == STORE_OK && !s->compacted)
+		rc = store_txn_write(s, compact_again_fn, NULL);
+	return rc;
+}
+
 int
 store_open(struct store **out, const char *dir, const struct store_config *cfg)
 {
 	struct store *s;
-	MDB_envinfo info;
 	uint64_t initial = cfg && cfg->map_initial ? cfg->map_initial : MAP_INITIAL_DEFAULT;
 	int rc;
 
@@ -537,38 +706,31 @@ store_open(struct store **out, const char *dir, const struct store_config *cfg)
 		free(s);
 		return STORE_ERR_NOMEM;
 	}
+	s->lock_fd = -1;
 	s->map_max = cfg && cfg->map_max ? cfg->map_max : MAP_MAX_DEFAULT;
 	s->quota = cfg ? cfg->quota_bytes : 0;
 	if (initial > s->map_max)
 		initial = s->map_max;
-	if ((rc = mdb_env_create(&s->env)) != 0) {
-		pthread_rwlock_destroy(&s->maplock);
-		free(s);
-		return store_map_rc(rc);
-	}
-	/* Default durability: no MDB_NOSYNC/MDB_NOMETASYNC, every commit is synced. */
-	if ((rc = mdb_env_set_maxdbs(s->env, STORE_NDBS)) != 0 ||
-	    (rc = mdb_env_set_mapsize(s->env, (size_t)initial)) != 0 ||
-	    (rc = mdb_env_open(s->env, dir, 0, 0600)) != 0)
-		goto fail;
-	/* A map already grown (by us earlier, or another process) raises the cap. */
-	if ((rc = mdb_env_info(s->env, &info)) != 0)
-		goto fail;
-	if (info.me_mapsize > s->map_max)
-		s->map_max = info.me_mapsize;
-	if ((rc = store_txn_write(s, open_fn, NULL)) != STORE_OK) {
-		mdb_env_close(s->env);
+	rc = env_open(s, dir, initial);
+	if (rc == STORE_OK && needs_compact(s))
+		rc = compact_in_place(s, dir, initial);
+	if (rc != STORE_OK) {
+		if (s->env != NULL)
+			mdb_env_close(s->env);
+		if (s->lock_fd >= 0)
+			close(s->lock_fd);
 		pthread_rwlock_destroy(&s->maplock);
 		free(s);
 		return rc;
 	}
 	*out = s;
 	return STORE_OK;
-fail:
-	mdb_env_close(s->env);
-	pthread_rwlock_destroy(&s->maplock);
-	free(s);
-	return store_map_rc(rc);
+}
+
+int
+store_compacted(const struct store *s)
+{
+	return s != NULL && s->compacted;
 }
 
 void
@@ -577,6 +739,8 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	mdb_env_close(s->env);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd); /* after the environment: see compact_in_place */
 	pthread_rwlock_destroy(&s->maplock);
 	free(s);
 }
@@ -638,8 +802,7 @@ store_stats(struct store *s, struct store_stats *st)
 	} dbs[] = {{s->cases, &st->cases},
 	           {s->log, &st->entries},
 	           {s->envelopes, &st->envelopes},
-	           {s->replies, &st->replies},
-	           {s->pow, &st->pow_spent}};
+	           {s->replies, &st->replies}};
 	int rc;
 
 	memset(st, 0, sizeof *st);

@@ -25,7 +25,8 @@
  *              statement of that update (§15), every one kept (§16)
  *   updates    id NUL u64be(seq) -> day applied, H256 of the update file,
  *              acks_through (§16)
- *   pow        challenge(40) -> u64be(expiry)
+ * Schema 1 also had "pow" (spent challenges); opening such a store drops it
+ * and compacts the file (see store_open).
  */
 #ifndef QF_STORE_STORE_H
 #define QF_STORE_STORE_H
@@ -37,20 +38,20 @@
 
 enum store_err {
 	STORE_OK = 0,
-	STORE_ERR_NOT_FOUND = -1,  /* unknown lookup, or wrong auth (indistinguishable) */
-	STORE_ERR_EXISTS = -2,     /* lookup already in use */
-	STORE_ERR_FULL = -3,       /* the map reached map_max or the disk is full */
-	STORE_ERR_QUOTA = -4,      /* the district's quota_bytes would be exceeded */
-	STORE_ERR_DISTRICT = -5,   /* unknown district */
-	STORE_ERR_POW_REUSED = -6, /* proof-of-work challenge already spent */
-	STORE_ERR_CORRUPT = -7,    /* a record failed its exact-length/version decode */
-	STORE_ERR_IO = -8,         /* LMDB or the file system failed otherwise */
-	STORE_ERR_ARG = -9,        /* invalid argument (bad id, day, status, lengths) */
-	STORE_ERR_NOMEM = -10,     /* allocation failed */
-	STORE_ERR_SEQ = -11,       /* update seq not greater than every applied seq */
-	STORE_ERR_ACKS = -12,      /* update acknowledges more than was exported */
-	STORE_ERR_HEAD = -13,      /* update head differs from the server's chain: tampering */
-	STORE_ERR_STATEMENT = -14  /* a case statement disagrees with what the server holds */
+	STORE_ERR_NOT_FOUND = -1, /* unknown lookup, or wrong auth (indistinguishable) */
+	STORE_ERR_EXISTS = -2,    /* lookup already in use */
+	STORE_ERR_FULL = -3,      /* the map reached map_max or the disk is full */
+	STORE_ERR_QUOTA = -4,     /* the district's quota_bytes would be exceeded */
+	STORE_ERR_DISTRICT = -5,  /* unknown district */
+	/* -6 was "proof-of-work challenge already spent", before challenges left the store */
+	STORE_ERR_CORRUPT = -7, /* a record failed its exact-length/version decode */
+	STORE_ERR_IO = -8,      /* LMDB or the file system failed otherwise */
+	STORE_ERR_ARG = -9,     /* invalid argument (bad id, day, status, lengths) */
+	STORE_ERR_NOMEM = -10,  /* allocation failed */
+	STORE_ERR_SEQ = -11,    /* update seq not greater than every applied seq */
+	STORE_ERR_ACKS = -12,   /* update acknowledges more than was exported */
+	STORE_ERR_HEAD = -13,   /* update head differs from the server's chain: tampering */
+	STORE_ERR_STATEMENT = -14 /* a case statement disagrees with what the server holds */
 };
 
 /* Human message for an error code. Never NULL. */
@@ -83,10 +84,17 @@ struct store;
 
 /*
  * Opens (creating if needed) the environment in directory dir (which must
- * exist), with mode 0600 files. Returns STORE_OK with *out set, or
- * STORE_ERR_IO / STORE_ERR_CORRUPT (unknown schema version) / STORE_ERR_NOMEM.
+ * exist), with mode 0600 files. A schema 1 store is upgraded: its "pow"
+ * database is dropped and, as soon as a process opens the store while no
+ * other has it open, data.mdb is replaced by a compacted copy of itself so
+ * that no free page keeps the dropped records (LMDB does not wipe free
+ * pages). Returns STORE_OK with *out set, or STORE_ERR_IO / STORE_ERR_CORRUPT
+ * (unknown schema version) / STORE_ERR_NOMEM.
  */
 int store_open(struct store **out, const char *dir, const struct store_config *cfg);
+
+/* 1 when store_open compacted data.mdb (after an upgrade), else 0. Cannot fail. */
+int store_compacted(const struct store *s);
 
 /* Closes the environment; NULL is fine. No transaction may be open. */
 void store_close(struct store *s);
@@ -120,7 +128,7 @@ struct store_receipt {
 	uint8_t chain[32];
 };
 
-/* A new report. pow may be NULL (difficulty 0). */
+/* A new report. */
 struct store_report {
 	const char *district;
 	uint8_t lookup[32];
@@ -128,18 +136,14 @@ struct store_report {
 	uint8_t reply_pk[32];
 	const uint8_t *envelope;
 	size_t envelope_len;
-	const char *day;    /* today, "YYYY-MM-DD" */
-	const uint8_t *pow; /* 40-byte challenge to mark spent, or NULL */
-	uint64_t pow_expiry;
+	const char *day; /* today, "YYYY-MM-DD" */
 };
 
 /*
  * Appends a report to its district's chain, creates its case (status
- * received) and stores the envelope, in one synced transaction. The
- * challenge, if given, is spent whatever the outcome (in its own transaction
- * when the report is refused). Returns STORE_OK with *r filled, or
- * STORE_ERR_POW_REUSED, _DISTRICT, _EXISTS (lookup in use), _QUOTA, _FULL,
- * _ARG, _IO; on any error nothing of the report is stored.
+ * received) and stores the envelope, in one synced transaction. Returns
+ * STORE_OK with *r filled, or STORE_ERR_DISTRICT, _EXISTS (lookup in use),
+ * _QUOTA, _FULL, _ARG, _IO; on any error nothing of the report is stored.
  */
 int store_put_report(struct store *s, const struct store_report *in, struct store_receipt *r);
 
@@ -150,8 +154,6 @@ struct store_followup {
 	const uint8_t *envelope;
 	size_t envelope_len;
 	const char *day;
-	const uint8_t *pow;
-	uint64_t pow_expiry;
 };
 
 /*
@@ -182,20 +184,13 @@ struct store_batch_item {
 /*
  * Group commit: applies every item in one write transaction, each in a
  * nested transaction of its own so a refused item (lookup in use, wrong
- * auth, reused proof-of-work, quota) changes nothing while the others go
- * in, and commits once, synced, before returning. Refused items still
- * spend their proof-of-work challenge. Returns STORE_OK when the
+ * auth, quota) changes nothing while the others go in, and commits once,
+ * synced, before returning. Returns STORE_OK when the
  * transaction committed (each item's outcome is in its result), or the
  * failure that stopped the whole batch (STORE_ERR_FULL, _IO, ...), which is
  * then also every item's result and nothing is stored.
  */
 int store_put_batch(struct store *s, struct store_batch_item *items, size_t n);
-
-/*
- * Marks a proof-of-work challenge spent (until its expiry) in its own synced
- * transaction. Returns STORE_OK, STORE_ERR_POW_REUSED, _FULL or _IO.
- */
-int store_pow_spend(struct store *s, const uint8_t challenge[40], uint64_t expiry);
 
 /*
  * Writes the same small record, so the files' modification and change
@@ -205,9 +200,6 @@ int store_pow_spend(struct store *s, const uint8_t challenge[40], uint64_t expir
  * STORE_ERR_FULL or STORE_ERR_IO.
  */
 int store_touch(struct store *s);
-
-/* Deletes spent challenges whose expiry is before now. Returns STORE_OK or STORE_ERR_IO. */
-int store_pow_prune(struct store *s, uint64_t now);
 
 /* One encrypted reply as the status answer lists it. */
 struct store_reply {
@@ -382,7 +374,7 @@ int store_check(struct store *s, void (*report)(void *ctx, const char *msg), voi
 /* Totals for monitoring: no identifying data. */
 struct store_stats {
 	uint64_t map_size, map_used, map_max;
-	uint64_t cases, entries, envelopes, replies, pow_spent;
+	uint64_t cases, entries, envelopes, replies;
 };
 
 /* Fills *st. Returns STORE_OK or STORE_ERR_IO. */

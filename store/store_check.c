@@ -9,7 +9,7 @@
  *   envelopes  every envelope has its log entry;
  *   cases      report entry, follow-up count and last index agree with the
  *              log; replies numbered 1..nreplies;
- *   replies    every reply has its case; pow records decode;
+ *   replies    every reply has its case;
  * and at last each district's bytes equal what it holds. Problems are
  * reported by district and index (or a lookup prefix), never by content.
  */
@@ -461,7 +461,7 @@ case_rec(struct check *c, const MDB_val *k, const MDB_val *v)
 	return case_replies(c, k->mv_data, &cr, a);
 }
 
-/* ---- replies and pow -------------------------------------------------------- */
+/* ---- replies -------------------------------------------------------- */
 
 static int
 reply_rec(struct check *c, const MDB_val *k, const MDB_val *v)
@@ -487,16 +487,6 @@ reply_rec(struct check *c, const MDB_val *k, const MDB_val *v)
 		return 0;
 	}
 	return rc;
-}
-
-static int
-pow_rec(struct check *c, const MDB_val *k, const MDB_val *v)
-{
-	const uint8_t *p = v->mv_data;
-
-	if (k->mv_size != 40 || v->mv_size != STORE_PREC_LEN || p[0] != STORE_REC_V1)
-		problem(c, "proof-of-work record corrupt");
-	return 0;
 }
 
 /* ---- the whole check ------------------------------------------------------- */
@@ -532,8 +522,7 @@ check_all(struct check *c)
 		qsort(c->refs, c->nrefs, sizeof *c->refs, lref_cmp);
 	if ((rc = walk(c, c->s->cases, case_rec)) != 0)
 		return rc;
-	if ((rc = walk(c, c->s->replies, reply_rec)) != 0 ||
-	    (rc = walk(c, c->s->pow, pow_rec)) != 0)
+	if ((rc = walk(c, c->s->replies, reply_rec)) != 0)
 		return rc;
 
 	for (size_t i = 0; i < c->nds; i++) {

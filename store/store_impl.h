@@ -5,7 +5,7 @@
  * transaction runners that grow the map on MDB_MAP_FULL.
  *
  * Record layouts (version 1; integers big-endian, days 10 ASCII bytes):
- *   meta      "version"                -> u32be(1)
+ *   meta      "version"                -> u32be(2)
  *   districts id                       -> ver size(8) head(32) acked(8) exported(8)
  *                                         seq(8) bytes(8) head_day(10, zeros if size 0)
  *   log       id NUL u64be(index)      -> ver kind(1) lookup(32) envelope_hash(32)
@@ -16,11 +16,11 @@
  *                                         status_day(10) created_day(10) followups(8)
  *                                         last_index(8) nreplies(4)
  *   replies   lookup(32) u32be(seq)    -> ver day(10) envelope(>= 1)
- *   pow       challenge(40)            -> ver expiry(8)
  *   statements id NUL u64be(index) u64be(seq) -> ver lookup(32) status(1)
  *                                         status_day(10) replies(8) replies_hash(32)
  *                                         followups_verified(8) sig(64)
  *   updates   id NUL u64be(seq)        -> ver day(10) file_hash(32) acks_through(8)
+ * (Schema 1 had "pow": challenge(40) -> ver expiry(8); store_open drops it.)
  * "bytes" (the quota's measure) counts envelope bytes without the version byte.
  */
 #ifndef QF_STORE_STORE_IMPL_H
@@ -33,15 +33,14 @@
 
 #include "store/store.h"
 
-#define STORE_SCHEMA  1
+#define STORE_SCHEMA  2
 #define STORE_REC_V1  1
-#define STORE_NDBS    9
+#define STORE_NDBS    9 /* eight, and room to open schema 1's "pow" to drop it */
 #define STORE_ERR_MIN STORE_ERR_STATEMENT /* store codes are STORE_ERR_MIN..-1 */
 
 #define STORE_DREC_LEN 83
 #define STORE_LREC_LEN 108
 #define STORE_CREC_LEN 147
-#define STORE_PREC_LEN 9
 #define STORE_RREC_MIN 12 /* ver, day, at least one envelope byte */
 #define STORE_EREC_MIN 2  /* ver, at least one envelope byte */
 /* Offsets inside a log record (the tests corrupt records by them). */
@@ -52,10 +51,12 @@
 
 struct store {
 	MDB_env *env;
-	MDB_dbi meta, districts, log, envelopes, cases, replies, pow;
+	MDB_dbi meta, districts, log, envelopes, cases, replies;
 	MDB_dbi statements, updates; /* §15, §16 */
 	uint64_t map_max;
 	uint64_t quota;
+	int lock_fd;   /* a descriptor of lock.mdb held until close, or -1 */
+	int compacted; /* store_open compacted the file */
 	/*
 	 * Held shared by every transaction of this process and exclusively to
 	 * resize the map (LMDB allows that only with no transaction open in the

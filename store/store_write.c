@@ -1,6 +1,6 @@
 /*
  * store_write: the writing calls of store.h (reports, follow-ups,
- * proof-of-work, updates, export marks). Each is one transaction body run
+ * updates, export marks). Each is one transaction body run
  * by store_txn_write: every check first, then the writes; any failure aborts
  * the whole transaction, so a refused call changes nothing.
  */
@@ -15,34 +15,6 @@
 #include "store/store_impl.h"
 
 /* ---- shared pieces ------------------------------------------------------ */
-
-/* STORE_ERR_POW_REUSED when challenge is in the pow table, else 0 or an LMDB code. */
-static int
-pow_check(MDB_txn *txn, struct store *s, const uint8_t *challenge)
-{
-	MDB_val k = {40, (void *)challenge}, v;
-	int rc;
-
-	if (challenge == NULL)
-		return 0;
-	rc = mdb_get(txn, s->pow, &k, &v);
-	if (rc == 0)
-		return STORE_ERR_POW_REUSED;
-	return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-static int
-pow_put(MDB_txn *txn, struct store *s, const uint8_t *challenge, uint64_t expiry)
-{
-	uint8_t rec[STORE_PREC_LEN];
-	MDB_val k = {40, (void *)challenge}, v = {sizeof rec, rec};
-	int rc;
-
-	rec[0] = STORE_REC_V1;
-	codec_u64be_put(rec + 1, expiry);
-	rc = mdb_put(txn, s->pow, &k, &v, MDB_NOOVERWRITE);
-	return rc == MDB_KEYEXIST ? STORE_ERR_POW_REUSED : rc;
-}
 
 /* STORE_ERR_QUOTA when adding add bytes to d would pass the quota. */
 static int
@@ -152,8 +124,6 @@ report_fn(struct store *s, MDB_txn *txn, void *ctx)
 	MDB_val k = {32, (void *)in->lookup}, v;
 	int rc;
 
-	if ((rc = pow_check(txn, s, in->pow)) != 0)
-		return rc;
 	rc = store_get_district(txn, s, in->district, &d);
 	if (rc != 0)
 		return rc == MDB_NOTFOUND ? STORE_ERR_DISTRICT : rc;
@@ -176,11 +146,7 @@ report_fn(struct store *s, MDB_txn *txn, void *ctx)
 	memcpy(cr.status_day, in->day, CODEC_DAY_LEN + 1);
 	memcpy(cr.created_day, in->day, CODEC_DAY_LEN + 1);
 	cr.last_index = d.size;
-	if ((rc = store_put_case_rec(txn, s, in->lookup, &cr)) != 0)
-		return rc;
-	if (in->pow != NULL)
-		return pow_put(txn, s, in->pow, in->pow_expiry);
-	return 0;
+	return store_put_case_rec(txn, s, in->lookup, &cr);
 }
 
 int
@@ -200,12 +166,8 @@ store_put_report(struct store *s, const struct store_report *in, struct store_re
 		chain_h256(ehash, in->envelope, in->envelope_len);
 		rc = store_txn_write(s, report_fn, &c);
 	}
-	if (rc != STORE_OK) {
+	if (rc != STORE_OK)
 		memset(r, 0, sizeof *r);
-		/* A valid challenge is spent whatever becomes of the request. */
-		if (in->pow != NULL && rc != STORE_ERR_POW_REUSED)
-			(void)store_pow_spend(s, in->pow, in->pow_expiry);
-	}
 	return rc;
 }
 
@@ -237,8 +199,6 @@ followup_fn(struct store *s, MDB_txn *txn, void *ctx)
 	                   c->r};
 	int rc, found, same;
 
-	if ((rc = pow_check(txn, s, in->pow)) != 0)
-		return rc;
 	rc = store_get_case_rec(txn, s, in->lookup, &cr);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return rc;
@@ -258,11 +218,7 @@ followup_fn(struct store *s, MDB_txn *txn, void *ctx)
 		return rc;
 	cr.followups++;
 	cr.last_index = d.size;
-	if ((rc = store_put_case_rec(txn, s, in->lookup, &cr)) != 0)
-		return rc;
-	if (in->pow != NULL)
-		return pow_put(txn, s, in->pow, in->pow_expiry);
-	return 0;
+	return store_put_case_rec(txn, s, in->lookup, &cr);
 }
 
 int
@@ -283,11 +239,8 @@ store_put_followup(struct store *s, const struct store_followup *in, struct stor
 		rc = store_txn_write(s, followup_fn, &c);
 		sodium_memzero(ahash, sizeof ahash);
 	}
-	if (rc != STORE_OK) {
+	if (rc != STORE_OK)
 		memset(r, 0, sizeof *r);
-		if (in->pow != NULL && rc != STORE_ERR_POW_REUSED)
-			(void)store_pow_spend(s, in->pow, in->pow_expiry);
-	}
 	return rc;
 }
 
@@ -302,15 +255,12 @@ struct batch_ctx {
 static int
 batch_item(struct store *s, MDB_txn *txn, struct store_batch_item *it)
 {
-	const uint8_t *pow = it->kind == CHAIN_KIND_REPORT ? it->report->pow : it->followup->pow;
-	uint64_t expiry =
-	        it->kind == CHAIN_KIND_REPORT ? it->report->pow_expiry : it->followup->pow_expiry;
 	MDB_txn *child = NULL;
 	int rc;
 
 	memset(&it->receipt, 0, sizeof it->receipt);
 	if (it->result == STORE_ERR_ARG)
-		goto refused; /* checked before the transaction */
+		return 0; /* checked before the transaction */
 	if ((rc = mdb_txn_begin(s->env, txn, 0, &child)) != 0)
 		return rc;
 	if (it->kind == CHAIN_KIND_REPORT) {
@@ -329,14 +279,7 @@ batch_item(struct store *s, MDB_txn *txn, struct store_batch_item *it)
 	if (rc > 0 || rc < STORE_ERR_MIN)
 		return rc; /* an LMDB or system failure stops the batch (MAP_FULL: grow, rerun) */
 	it->result = rc;
-refused:
 	memset(&it->receipt, 0, sizeof it->receipt);
-	/* A valid challenge is spent whatever becomes of the request. */
-	if (pow != NULL && it->result != STORE_ERR_POW_REUSED) {
-		rc = pow_put(txn, s, pow, expiry);
-		if (rc != 0 && rc != STORE_ERR_POW_REUSED)
-			return rc;
-	}
 	return 0;
 }
 
@@ -419,64 +362,6 @@ store_touch(struct store *s)
 	if (s == NULL)
 		return STORE_ERR_ARG;
 	return store_txn_write(s, touch_fn, NULL);
-}
-
-/* ---- proof-of-work ------------------------------------------------------- */
-
-struct pow_ctx {
-	const uint8_t *challenge;
-	uint64_t expiry;
-};
-
-static int
-pow_spend_fn(struct store *s, MDB_txn *txn, void *ctx)
-{
-	const struct pow_ctx *c = ctx;
-
-	return pow_put(txn, s, c->challenge, c->expiry);
-}
-
-int
-store_pow_spend(struct store *s, const uint8_t challenge[40], uint64_t expiry)
-{
-	struct pow_ctx c = {challenge, expiry};
-
-	if (s == NULL || challenge == NULL)
-		return STORE_ERR_ARG;
-	return store_txn_write(s, pow_spend_fn, &c);
-}
-
-static int
-pow_prune_fn(struct store *s, MDB_txn *txn, void *ctx)
-{
-	uint64_t now = *(const uint64_t *)ctx;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc;
-
-	if ((rc = mdb_cursor_open(txn, s->pow, &cur)) != 0)
-		return rc;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const uint8_t *p = v.mv_data;
-
-		if (v.mv_size != STORE_PREC_LEN || p[0] != STORE_REC_V1) {
-			rc = STORE_ERR_CORRUPT;
-			break;
-		}
-		if (codec_u64be_get(p + 1) < now && (rc = mdb_cursor_del(cur, 0)) != 0)
-			break;
-	}
-	mdb_cursor_close(cur);
-	return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-int
-store_pow_prune(struct store *s, uint64_t now)
-{
-	if (s == NULL)
-		return STORE_ERR_ARG;
-	return store_txn_write(s, pow_prune_fn, &now);
 }
 
 /* ---- export marks ---------------------------------------------------------- */

@@ -216,8 +216,9 @@ function pageVars(p, assets) {
 	return v;
 }
 
-const ERROR_CODES = ['bad_field', 'title', 'body', 'real_name', 'unknown_district', 'rate_limited', 'too_large',
-	'unsupported_media_type', 'invalid_receipt', 'not_found', 'status_rate_limited', 'storage_full', 'overloaded'];
+const ERROR_CODES = ['bad_field', 'title', 'body', 'real_name', 'unknown_district', 'rate_limited', 'too_fast',
+	'form_expired', 'nojs_quota', 'too_large', 'unsupported_media_type', 'invalid_receipt', 'not_found',
+	'status_rate_limited', 'storage_full', 'overloaded'];
 
 function nojsError(lang, code) {
 	const j = I18N[lang].js;
@@ -238,6 +239,18 @@ function nojsError(lang, code) {
 			return zh
 				? '无脚本版本此刻收到的举报太多，请一分钟后再次点击提交（您填写的内容保留在下面）。'
 				: 'The no-JavaScript version is taking too many reports right now; press send again in a minute (what you typed is kept below).';
+		case 'too_fast':
+			return zh
+				? '表单打开后请稍等片刻再提交（防止自动程序刷单）。您填写的内容保留在下面，请稍后再次点击提交。'
+				: 'Please wait a moment after opening the form before sending it (this keeps automated floods out). What you typed is kept below; press send again shortly.';
+		case 'form_expired':
+			return zh
+				? '此表单已过期或已提交过（服务器可能已重启）。您填写的内容保留在下面，请稍等片刻后再次点击提交。'
+				: 'This form has expired or was already sent (the server may have restarted). What you typed is kept below; wait a moment and press send again.';
+		case 'nojs_quota':
+			return zh
+				? '今天无脚本版本可接收的举报已满。请明天再试，或使用启用 JavaScript 的版本（您填写的内容保留在下面）。'
+				: 'The no-JavaScript version has taken as many reports for this district as it can today. Try again tomorrow, or use the JavaScript version (what you typed is kept below).';
 		case 'too_large':
 			return zh ? '内容太长，请删减后重试。' : 'The text is too long; shorten it and try again.';
 		case 'unsupported_media_type':

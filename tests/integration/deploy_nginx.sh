@@ -114,7 +114,8 @@ R="MS0Z-H1WW-YKQN-03JM-SFCX"
 set -- $("$QFTOOL" derive "$R")
 printf '{"district":"d01","lookup":"%s","auth_hash":"%s","reply_pk":"%s","envelope":"%s"}' \
 	"$1" "$3" "$4" "$("$QFTOOL" fake-envelope 4096)" >"$T_DIR/report.json"
-out=$(curl -sk -H 'Content-Type: application/json' --data-binary "@$T_DIR/report.json" \
+"$QFTOOL" submission "$T_DIR/report.json" "$T_DIR/report.bin"
+out=$(curl -sk -H "Content-Type: $SUBMISSION_TYPE" --data-binary "@$T_DIR/report.bin" \
 	-w '\n%{http_code}' "$TLS/api/v1/reports")
 eq "report through the front: 201" "$(code_of "$out")" 201
 eq "the receipt is the server's" "$(body_of "$out" | jq -r .receipt.index)" 1

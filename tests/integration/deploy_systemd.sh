@@ -166,7 +166,7 @@ sandbox_checks() {
 chmod 711 "$T_DIR"
 D="$T_DIR/state"
 check "init + district add" new_data "$D"
-set_config "$D" '.pow_difficulty = 8'
+set_config "$D" '.pow_difficulty = 8 | .nojs_min_seconds = 0'
 chown -R nobody:nogroup "$D"
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
@@ -195,7 +195,7 @@ check "report through the confined server" test -n "$RECEIPT"
 check "follow-up" sh -c "'$REPORT' followup --server '$URL' --receipt '$RECEIPT' --body-file '$T_DIR/body.txt' >/dev/null 2>&1"
 check "status" sh -c "'$REPORT' status --server '$URL' --receipt '$RECEIPT' >/dev/null 2>&1"
 eq "no-JS report" "$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode lang=zh-CN \
-	--data-urlencode district=d01 --data-urlencode type=accusation --data-urlencode category=other \
+	--data-urlencode "form_token=$(nojs_token)" --data-urlencode district=d01 --data-urlencode type=accusation --data-urlencode category=other \
 	--data-urlencode title=t --data-urlencode body=b "$URL/nojs/report")" 201
 eq "no-JS status" "$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "receipt=$RECEIPT" \
 	"$URL/nojs/status")" 200

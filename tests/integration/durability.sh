@@ -14,8 +14,9 @@ total201=0
 writer() { # out-file
 	while :; do
 		"$QFTOOL" report-body d01 >"$1.body" 2>"$1.cred" || return
-		code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-			--data-binary "@$1.body" "$URL/api/v1/reports" 2>/dev/null)
+		"$QFTOOL" submission "$1.body" "$1.bin" >/dev/null || return
+		code=$(curl -s -o /dev/null -w '%{http_code}' -H "Content-Type: $SUBMISSION_TYPE" \
+			--data-binary "@$1.bin" "$URL/api/v1/reports" 2>/dev/null)
 		echo "$(cat "$1.cred") $code" >>"$1"
 	done
 }

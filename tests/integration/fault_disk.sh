@@ -24,7 +24,7 @@ report() {
 	printf '{"district":"d01","lookup":"%s","auth_hash":"%s","reply_pk":"%s","envelope":"%s"}' \
 		"$l" "$("$QFTOOL" h256-b64u "$a")" "$("$QFTOOL" rand 32)" \
 		"$("$QFTOOL" fake-envelope "$1")" >"$T_DIR/body.json"
-	out=$(api POST /api/v1/reports "$T_DIR/body.json")
+	out=$(submit /api/v1/reports "$T_DIR/body.json")
 	c=$(code_of "$out")
 	[ "$c" = 201 ] && echo "$l $a" >>"$2"
 	echo "$c $(body_of "$out" | jq -r '.error.code // empty' 2>/dev/null)"

@@ -43,7 +43,7 @@ REPLY_PK=$("$QFTOOL" rand 32)
 LE=$(printf '%s' "$L" | sed 's/__/é/')
 printf '{"district":"d01","lookup":"%s","auth_hash":"%s","reply_pk":"%s","envelope":"%s"}' \
 	"$LE" "$AUTH_HASH" "$REPLY_PK" "$("$QFTOOL" fake-envelope 4096)" >"$T_DIR/body.json"
-out=$(api POST /api/v1/reports "$T_DIR/body.json")
+out=$(submit /api/v1/reports "$T_DIR/body.json")
 eq "lookup with non-ASCII bytes: 400" "$(code_of "$out")" 400
 eq "lookup with non-ASCII bytes: bad_field" "$(body_of "$out" | jq -r .error.code)" bad_field
 eq "lookup with non-ASCII bytes: nothing stored" "$(curl -s "$URL/api/v1/log/d01/head" | jq .size)" 0

@@ -15,7 +15,7 @@
 N=${QF_MEM_CLIENTS:-16}
 ENV_BYTES=${QF_MEM_ENVELOPE:-1048576}
 SLOTS=${QF_MEM_SLOTS:-4}
-max_body=$((ENV_BYTES / 3 * 4 + 4 + 4096))
+max_body=$((ENV_BYTES + 4 + 4096)) # the envelope, its length prefix and the JSON
 D="$T_DIR/data"
 check "init + district add" new_data "$D"
 set_config "$D" ".pow_difficulty = 0 | .max_envelope_bytes = $ENV_BYTES | .max_connections = 1024

@@ -18,14 +18,14 @@ check "init + district add" new_data "$D"
 set_config "$D" '.pow_difficulty = 0 | .max_connections = 64 | .request_timeout = 3'
 start_server "$D" || exit 1
 "$QFTOOL" report-body d01 >"$T_DIR/r.json" 2>"$T_DIR/cred"
-eq "a report to ask about" "$(code_of "$(api POST /api/v1/reports "$T_DIR/r.json")")" 201
+eq "a report to ask about" "$(code_of "$(submit /api/v1/reports "$T_DIR/r.json")")" 201
 read -r LOOKUP AUTH <"$T_DIR/cred"
 # the legitimate client's receipts: a probe a second, each receipt under its
 # status_per_minute (10) whatever the duration
 NPROBE=8
 for i in $(seq 1 $NPROBE); do
 	"$QFTOOL" report-body d01 >"$T_DIR/p.json" 2>"$T_DIR/pcred"
-	api POST /api/v1/reports "$T_DIR/p.json" >/dev/null
+	submit /api/v1/reports "$T_DIR/p.json" >/dev/null
 	read -r l a <"$T_DIR/pcred"
 	printf '{"lookup":"%s","auth":"%s"}' "$l" "$a" >"$T_DIR/st.$i.json"
 done

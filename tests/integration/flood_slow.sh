@@ -25,7 +25,7 @@ check "init + district add" new_data "$D"
 set_config "$D" ".pow_difficulty = 0 | .max_connections = $MAXCONN | .request_timeout = 5"
 start_server "$D" || exit 1
 "$QFTOOL" report-body d01 >"$T_DIR/r.json" 2>"$T_DIR/cred"
-eq "a report to ask about" "$(code_of "$(api POST /api/v1/reports "$T_DIR/r.json")")" 201
+eq "a report to ask about" "$(code_of "$(submit /api/v1/reports "$T_DIR/r.json")")" 201
 read -r LOOKUP AUTH <"$T_DIR/cred"
 printf '{"lookup":"%s","auth":"%s"}' "$LOOKUP" "$AUTH" >"$T_DIR/st.json"
 stop_server

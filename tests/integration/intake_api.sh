@@ -1,7 +1,7 @@
 #!/bin/sh
-# The JSON API of DESIGN.md §9 through the real server on loopback: shapes,
-# headers, every error code, proof-of-work, rate limits, and that a refused
-# request changes nothing.
+# The API of DESIGN.md §9 through the real server on loopback: shapes,
+# headers, every error code, the binary submission body, proof-of-work in
+# its header, rate limits, and that a refused request changes nothing.
 . "$(dirname "$0")/lib.sh"
 
 D="$T_DIR/data"
@@ -44,7 +44,7 @@ mkreport() { # district lookup auth_hash reply_pk envelope -> file
 }
 head_size() { curl -s "$URL/api/v1/log/d01/head" | jq -r .size; }
 mkreport d01 "$LOOKUP" "$AUTH_HASH" "$REPLY_PK" "$ENV"
-out=$(api POST /api/v1/reports "$T_DIR/body.json")
+out=$(submit /api/v1/reports "$T_DIR/body.json")
 eq "report 201" "$(code_of "$out")" 201
 rc=$(body_of "$out")
 eq "receipt index" "$(echo "$rc" | jq -r .receipt.index)" 1
@@ -52,7 +52,7 @@ eq "receipt district" "$(echo "$rc" | jq -r .receipt.district)" d01
 eq "receipt envelope_hash" "$(echo "$rc" | jq -r .receipt.envelope_hash)" "$("$QFTOOL" h256-b64u "$ENV")"
 check "receipt day is a day" sh -c "echo '$rc' | jq -r .receipt.day | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
 eq "receipt sig is 64 bytes" "$(echo "$rc" | jq -r .receipt.sig | tr -d '\n' | wc -c)" 86
-check "receipt answer has no-store" sh -c "curl --interface $CLIENT_ADDR -s -D - -o /dev/null -H 'Content-Type: application/json' --data-binary @$T_DIR/body.json $URL/api/v1/reports | tr -d '\r' | grep -qx 'Cache-Control: no-store'"
+check "receipt answer has no-store" sh -c "curl --interface $CLIENT_ADDR -s -D - -o /dev/null -H 'Content-Type: $SUBMISSION_TYPE' --data-binary @$T_DIR/body.json.bin $URL/api/v1/reports | tr -d '\r' | grep -qx 'Cache-Control: no-store'"
 
 printf '{"lookup":"%s","auth":"%s"}' "$LOOKUP" "$AUTH" >"$T_DIR/st.json"
 out=$(api POST /api/v1/status "$T_DIR/st.json")
@@ -76,7 +76,7 @@ eq "not_found code" "$(body_of "$a" | jq -r .error.code)" not_found
 # --- refusals change nothing
 before=$(head_size)
 refuse() { # name want-code want-error file [content-type]
-	out=$(api POST /api/v1/reports "$3" "${5:-application/json}")
+	out=$(submit /api/v1/reports "$3" "${5:-$SUBMISSION_TYPE}")
 	eq "$1: status" "$(code_of "$out")" "$2"
 	eq "$1: code" "$(body_of "$out" | jq -r .error.code)" "$4"
 	eq "$1: nothing stored" "$(head_size)" "$before"
@@ -91,13 +91,14 @@ L2=$("$QFTOOL" rand 32)
 mkreport d01 "$L2" "$AUTH_HASH" "$REPLY_PK" "$ENV"
 jq -c '.lookup = 5' "$T_DIR/body.json" >"$T_DIR/bad.json"
 refuse "lookup not a string" 400 "$T_DIR/bad.json" bad_field
-check "bad_field names the field" sh -c "curl --interface $CLIENT_ADDR -s -H 'Content-Type: application/json' --data-binary @$T_DIR/bad.json $URL/api/v1/reports | jq -r .error.message | grep -q lookup"
+msg=$(body_of "$(submit /api/v1/reports "$T_DIR/bad.json")" | jq -r .error.message)
+check "bad_field names the field" sh -c "echo '$msg' | grep -q lookup"
 jq -c '.auth_hash = "AAAA"' "$T_DIR/body.json" >"$T_DIR/bad.json"
 refuse "short auth_hash" 400 "$T_DIR/bad.json" bad_field
 jq -c '.reply_pk = (.reply_pk + "=")' "$T_DIR/body.json" >"$T_DIR/bad.json"
 refuse "padded base64" 400 "$T_DIR/bad.json" bad_field
 jq -c '.envelope = "!!!!"' "$T_DIR/body.json" >"$T_DIR/bad.json"
-refuse "envelope not base64url" 400 "$T_DIR/bad.json" bad_field
+refuse "a 4-byte envelope" 400 "$T_DIR/bad.json" bad_envelope
 jq -c '.district = "D01"' "$T_DIR/body.json" >"$T_DIR/bad.json"
 refuse "malformed district" 400 "$T_DIR/bad.json" bad_field
 jq -c '.district = "d99"' "$T_DIR/body.json" >"$T_DIR/bad.json"
@@ -108,6 +109,15 @@ mkreport d01 "$L2" "$AUTH_HASH" "$REPLY_PK" "$("$QFTOOL" fake-envelope 4000)"
 refuse "envelope of a wrong size" 400 "$T_DIR/body.json" bad_envelope
 mkreport d01 "$L2" "$AUTH_HASH" "$REPLY_PK" "$ENV"
 refuse "wrong media type" 415 "$T_DIR/body.json" unsupported_media_type text/plain
+refuse "JSON (the old body)" 415 "$T_DIR/body.json" unsupported_media_type application/json
+out=$(curl -s -H "Content-Type: $SUBMISSION_TYPE" -H 'Transfer-Encoding: chunked' \
+	--data-binary "@$T_DIR/body.json.bin" -w '\n%{http_code}' "$URL/api/v1/reports")
+eq "chunked body: 411" "$(code_of "$out")" 411
+eq "chunked body: length_required" "$(body_of "$out" | jq -r .error.code)" length_required
+out=$(curl -s --max-time 5 -w '\n%{http_code}' -X POST -H "Content-Type: $SUBMISSION_TYPE" \
+	-H 'Content-Length:' "$URL/api/v1/reports")
+eq "no Content-Length: 411" "$(code_of "$out")" 411
+eq "nothing stored by them" "$(head_size)" "$before"
 set_config "$D" '.max_envelope_bytes = 8192'
 stop_server
 start_server "$D" || exit 1
@@ -133,11 +143,11 @@ done
 # --- follow-up
 F_ENV=$("$QFTOOL" fake-envelope 4096)
 printf '{"lookup":"%s","auth":"%s","envelope":"%s"}' "$LOOKUP" "$AUTH" "$F_ENV" >"$T_DIR/fu.json"
-out=$(api POST /api/v1/followups "$T_DIR/fu.json")
+out=$(submit /api/v1/followups "$T_DIR/fu.json")
 eq "followup 201" "$(code_of "$out")" 201
 eq "followup index" "$(body_of "$out" | jq -r .receipt.index)" 2
 printf '{"lookup":"%s","auth":"%s","envelope":"%s"}' "$LOOKUP" "$("$QFTOOL" rand 32)" "$F_ENV" >"$T_DIR/fu2.json"
-out=$(api POST /api/v1/followups "$T_DIR/fu2.json")
+out=$(submit /api/v1/followups "$T_DIR/fu2.json")
 eq "followup wrong auth 404" "$(code_of "$out")" 404
 eq "followup refused: nothing stored" "$(head_size)" 2
 out=$(api POST /api/v1/status "$T_DIR/st.json")
@@ -163,7 +173,7 @@ stop_server
 set_config "$D" '.pow_difficulty = 8'
 start_server "$D" || exit 1
 mkreport d01 "$("$QFTOOL" rand 32)" "$AUTH_HASH" "$REPLY_PK" "$ENV"
-out=$(api POST /api/v1/reports "$T_DIR/body.json")
+out=$(submit /api/v1/reports "$T_DIR/body.json")
 eq "no pow: 429" "$(code_of "$out")" 429
 eq "no pow: pow_required" "$(body_of "$out" | jq -r .error.code)" pow_required
 CH=$(curl -s "$URL/api/v1/pow" | jq -r .challenge)
@@ -172,28 +182,33 @@ with_pow() { jq -c --arg c "$1" --arg n "$2" '.pow = {challenge: $c, nonce: $n}'
 bad_nonce=AAAAAAAAAAA
 [ "$NONCE" = "$bad_nonce" ] && bad_nonce=AAAAAAAAAAE
 with_pow "$CH" "$bad_nonce"
-out=$(api POST /api/v1/reports "$T_DIR/powbody.json")
+out=$(submit /api/v1/reports "$T_DIR/powbody.json")
 eq "unsolved pow: pow_invalid" "$(body_of "$out" | jq -r .error.code)" pow_invalid
 FORGED=$(printf '%s' "$CH" | sed 's/^./A/;t;s/^A/B/')
 [ "$FORGED" = "$CH" ] && FORGED=$(printf '%s' "$CH" | sed 's/^./B/')
 with_pow "$FORGED" "$NONCE"
-out=$(api POST /api/v1/reports "$T_DIR/powbody.json")
+out=$(submit /api/v1/reports "$T_DIR/powbody.json")
 eq "forged challenge: pow_invalid" "$(body_of "$out" | jq -r .error.code)" pow_invalid
-OLD=$("$QFTOOL" challenge "$D/server.key" 1000)
-with_pow "$OLD" "$("$QFTOOL" pow "$OLD" 8)"
-out=$(api POST /api/v1/reports "$T_DIR/powbody.json")
-eq "expired challenge: pow_expired" "$(body_of "$out" | jq -r .error.code)" pow_expired
+out=$(curl -s -H "Content-Type: $SUBMISSION_TYPE" -H "Qingfeng-PoW: $CH" \
+	--data-binary "@$T_DIR/body.json.bin" -w '\n%{http_code}' "$URL/api/v1/reports")
+eq "malformed header: pow_invalid" "$(body_of "$out" | jq -r .error.code)" pow_invalid
 with_pow "$CH" "$NONCE"
-out=$(api POST /api/v1/reports "$T_DIR/powbody.json")
+out=$(submit /api/v1/reports "$T_DIR/powbody.json")
 eq "solved pow: 201" "$(code_of "$out")" 201
 jq -c --arg l "$("$QFTOOL" rand 32)" '.lookup = $l' "$T_DIR/powbody.json" >"$T_DIR/powbody2.json"
-out=$(api POST /api/v1/reports "$T_DIR/powbody2.json")
+out=$(submit /api/v1/reports "$T_DIR/powbody2.json")
 eq "reused pow: 429" "$(code_of "$out")" 429
 eq "reused pow: pow_reused" "$(body_of "$out" | jq -r .error.code)" pow_reused
+CH2=$(curl -s "$URL/api/v1/pow" | jq -r .challenge)
+jq -c --arg l "$("$QFTOOL" rand 32)" --arg c "$CH2" --arg n "$("$QFTOOL" pow "$CH2" 8)" \
+	'.lookup = $l | .pow = {challenge: $c, nonce: $n}' "$T_DIR/body.json" >"$T_DIR/powbody3.json"
+sleep 1 # a restart in the second the server started cannot tell its challenges apart by time
 stop_server
 start_server "$D" || exit 1
-out=$(api POST /api/v1/reports "$T_DIR/powbody2.json")
-eq "reused pow after restart: pow_reused" "$(body_of "$out" | jq -r .error.code)" pow_reused
+out=$(submit /api/v1/reports "$T_DIR/powbody2.json")
+eq "spent before a restart: pow_expired (pow_key is new)" "$(body_of "$out" | jq -r .error.code)" pow_expired
+out=$(submit /api/v1/reports "$T_DIR/powbody3.json")
+eq "unspent from before a restart: pow_expired" "$(body_of "$out" | jq -r .error.code)" pow_expired
 
 # --- hot backup while serving, restore into a new data directory
 check "hot backup" sh -c "'$INTAKE' backup --data '$D' --out '$T_DIR/backup.mdb' >/dev/null"

@@ -108,6 +108,19 @@ api() {
 		curl -s -X "$1" -w '\n%{http_code}' "$URL$2"
 	fi
 }
+# submit PATH JSON-FILE [CONTENT-TYPE]: a write (DESIGN.md §9) of a JSON file whose
+# "envelope" holds the envelope (b64u) and optional "pow" the proof: posted as the binary
+# submission body with the Qingfeng-PoW header; prints like api.
+SUBMISSION_TYPE=application/vnd.qingfeng.submission
+submit() {
+	_pow=$("$QFTOOL" submission "$2" "$2.bin") || return 1
+	curl -s -X POST -H "Content-Type: ${3:-$SUBMISSION_TYPE}" ${_pow:+-H "Qingfeng-PoW: $_pow"} \
+		--data-binary "@$2.bin" -w '\n%{http_code}' "$URL$1"
+}
+# nojs_token [URL]: the form token of a freshly fetched no-JS report form
+nojs_token() {
+	curl -s "${1:-$URL}/nojs/report" | grep -o 'name="form_token" value="[^"]*"' | sed 's/.*value="//; s/"$//'
+}
 # code_of OUTPUT / body_of OUTPUT
 code_of() { printf '%s\n' "$1" | tail -n 1; }
 body_of() { printf '%s\n' "$1" | sed '$d'; }

@@ -2,14 +2,16 @@
 # The no-JavaScript endpoints (DESIGN.md §9, intake/nojs.c) through the real
 # server: the form, a report sealed by the server exactly as the CLI seals
 # one (the manifests are compared byte for byte), status with the reply key,
-# every refusal (with the form given back, escaped), the global rate limit of
-# the no-JS report path, the headers, and that nothing of the plaintext or of
-# the client reaches the disk or the log.
+# every refusal (with the form given back, escaped), the form token, the
+# limits of the no-JS report path (a flood of quick posts cannot lock out a
+# reporter who took the time to write, and no client can store more than
+# the district's daily quota), the headers, and that nothing of the
+# plaintext or of the client reaches the disk or the log.
 . "$(dirname "$0")/lib.sh"
 
 D="$T_DIR/data"
 check "init + district add" new_data "$D"
-set_config "$D" '.pow_difficulty = 8'
+set_config "$D" '.pow_difficulty = 8 | .nojs_min_seconds = 0 | .nojs_patient_seconds = 0'
 start_server "$D" || exit 1
 head_size() { curl -s "$URL/api/v1/log/d01/head" | jq -r .size; }
 FP=$(jq -r .fingerprint "$FIXTURES/d01.pub.json")
@@ -54,7 +56,7 @@ F="--data-urlencode lang=zh-CN --data-urlencode district=d01 --data-urlencode ty
    --data-urlencode subject_level=township --data-urlencode subject_party=yes"
 before=$(head_size)
 # shellcheck disable=SC2086
-code=$(post /nojs/report "$T_DIR/r1.html" $F --data-urlencode "title=无脚本 <i>标题</i>" \
+code=$(post /nojs/report "$T_DIR/r1.html" $F --data-urlencode "form_token=$(nojs_token)" --data-urlencode "title=无脚本 <i>标题</i>" \
 	--data-urlencode "body@$T_DIR/body-crlf.txt")
 eq "report 201" "$code" 201
 R1=$(grep -o '<span class="grp">[0-9A-Z]\{4\}</span>' "$T_DIR/r1.html" | sed 's/<[^>]*>//g' | paste -sd- -)
@@ -69,7 +71,7 @@ eq "stored" "$(head_size)" $((before + 1))
 eq "CLI report stored" "$(head_size)" $((before + 2))
 # a real-name report both ways
 # shellcheck disable=SC2086
-code=$(post /nojs/report "$T_DIR/r2.html" --data-urlencode lang=en --data-urlencode district=d01 \
+code=$(post /nojs/report "$T_DIR/r2.html" --data-urlencode "form_token=$(nojs_token)" --data-urlencode lang=en --data-urlencode district=d01 \
 	--data-urlencode type=accusation --data-urlencode category=other --data-urlencode title=t2 \
 	--data-urlencode body=b2 --data-urlencode real_name=1 --data-urlencode id_name=李四 \
 	--data-urlencode id_phone=13800000000 --data-urlencode id_address=某路1号)
@@ -155,27 +157,70 @@ refuse "body too long" 413 --data-urlencode district=d01 --data-urlencode title=
 head -c 1100000 /dev/zero | tr '\0' 'a' >"$T_DIR/huge"
 refuse "request over 1 MiB" 413 --data-urlencode district=d01 --data-urlencode title=t --data-urlencode "body@$T_DIR/huge"
 
-# --- the global limit of the no-JS report path (no proof-of-work without JS)
+# --- the form token
+refuse "no form token" 400 --data-urlencode district=d01 --data-urlencode title=t --data-urlencode body=b
+check "the refusal comes with a new form token" grep -q 'name="form_token" value="[A-Za-z0-9_-]\{54\}"' "$T_DIR/ref.html"
+TOK=$(nojs_token)
+code=$(post /nojs/report /dev/null --data-urlencode "form_token=$TOK" --data-urlencode district=d01 --data-urlencode title=t --data-urlencode body=b)
+eq "a form token once: 201" "$code" 201
+before=$(head_size)
+refuse "the same form again" 400 --data-urlencode "form_token=$TOK" --data-urlencode district=d01 --data-urlencode title=t --data-urlencode body=b
+refuse "a forged form token" 400 --data-urlencode "form_token=$(echo "$TOK" | sed 's/^./A/;t;s/^A/B/')" --data-urlencode district=d01 --data-urlencode title=t --data-urlencode body=b
+TOK2=$(nojs_token)
 stop_server
 start_server "$D" || exit 1
+refuse "a form from before a restart" 400 --data-urlencode "form_token=$TOK2" --data-urlencode district=d01 --data-urlencode title=t --data-urlencode body=b
+check "it comes back with a new form token" sh -c "! grep -qF '$TOK2' '$T_DIR/ref.html' && grep -q 'name=\"form_token\" value=\"[A-Za-z0-9_-]\{54\}\"' '$T_DIR/ref.html'"
+stop_server
+
+# --- the limits of the no-JS report path (no proof-of-work without JS).
+# A flooding client posts quick forms as fast as it can; another reporter's
+# form has been open longer than nojs_patient_seconds when it is sent: it is
+# stored, and the flood stores no more than the quick half of the quota.
+set_config "$D" '.nojs_min_seconds = 1 | .nojs_patient_seconds = 4 | .nojs_per_day = 12'
+start_server "$D" || exit 1
 before=$(head_size)
-n201=0 n429=0
-for i in $(seq 1 22); do
-	code=$(post /nojs/report "$T_DIR/rl.html" --data-urlencode district=d01 --data-urlencode title=rl --data-urlencode body=rl)
-	[ "$code" = 201 ] && n201=$((n201 + 1))
-	if [ "$code" = 429 ]; then
-		n429=$((n429 + 1))
-		break
-	fi
+slow_tok=$(nojs_token)
+flood() { # seconds: quick forms (1 s old) in a loop; prints "201s 429s"
+	end=$(($(date +%s) + $1)) a=0 b=0
+	while [ "$(date +%s)" -lt "$end" ]; do
+		t=$(nojs_token)
+		sleep 1.05
+		c=$(post /nojs/report /dev/null --data-urlencode "form_token=$t" --data-urlencode district=d01 --data-urlencode title=flood --data-urlencode body=flood)
+		[ "$c" = 201 ] && a=$((a + 1))
+		[ "$c" = 429 ] && b=$((b + 1))
+	done
+	echo "$a $b"
+}
+flood 6 >"$T_DIR/flood1" &
+fp1=$!
+flood 6 >"$T_DIR/flood2" &
+fp2=$!
+sleep 4.5
+code=$(post /nojs/report "$T_DIR/slow.html" --data-urlencode "form_token=$slow_tok" --data-urlencode district=d01 --data-urlencode title=patient --data-urlencode body=patient)
+eq "a reporter who took the time is not locked out by the flood" "$code" 201
+wait "$fp1" "$fp2"
+set -- $(cat "$T_DIR/flood1") $(cat "$T_DIR/flood2")
+flood201=$(($1 + $3))
+check "the flood was refused (429: $(($2 + $4)))" test $(($2 + $4)) -gt 0
+check "the flood stored at most the quick half of the quota ($flood201)" test "$flood201" -le 6
+eq "stored: the flood's and the patient one" "$(head_size)" $((before + flood201 + 1))
+# patient forms too: never more than the day's quota
+toks=""
+for i in $(seq 1 14); do toks="$toks $(nojs_token)"; done
+sleep 4.2
+n201=0 nq=0
+for t in $toks; do
+	c=$(post /nojs/report "$T_DIR/q.html" --data-urlencode "form_token=$t" --data-urlencode district=d01 --data-urlencode title=q --data-urlencode body=q)
+	[ "$c" = 201 ] && n201=$((n201 + 1))
+	[ "$c" = 429 ] && nq=$((nq + 1))
 done
-eq "the no-JS path is limited per minute" "$n429" 1
-check "at most 10 a minute got through before it" test "$n201" -ge 10 -a "$n201" -le 20
-check "the limit page explains and keeps the text" sh -c "grep -q '一分钟后' '$T_DIR/rl.html' && grep -q 'value=\"rl\"' '$T_DIR/rl.html'"
-eq "refused reports are not stored" "$(head_size)" $((before + n201))
+eq "no more than the daily quota in all" "$(head_size)" $((before + 12))
+check "the quota page explains and keeps the text" sh -c "grep -q '今天' '$T_DIR/q.html' && grep -q 'value=\"q\"' '$T_DIR/q.html'"
 code=$(post /nojs/status /dev/null --data-urlencode "receipt=$R1")
-eq "status is not limited by the report limit" "$code" 200
+eq "status is not limited by the report limits" "$code" 200
 out=$(api GET /api/v1/pow)
-eq "the API is not limited by it" "$(code_of "$out")" 200
+eq "the API is not limited by them" "$(code_of "$out")" 200
 stop_server
 
 # --- nothing of the plaintext, the client or the request on disk or in the log

@@ -8,9 +8,17 @@
  *   qftool derive RECEIPT              lookup auth auth_hash reply_pk (b64u, one per line)
  *   qftool fake-envelope N             a random envelope-shaped blob for N padded bytes, b64u
  *   qftool h256-b64u B64U              H256 of the decoded bytes, b64u
- *   qftool challenge SERVER.KEY EXPIRY a challenge from the server's own pow key
- *   qftool report-body DISTRICT        a report request body with a fake envelope;
- *                                      prints "LOOKUP AUTH" on stderr
+ *   qftool report-body DISTRICT        a report's fields and a fake envelope as JSON
+ *                                      (the envelope b64u in "envelope"), for
+ *                                      `submission`; prints "LOOKUP AUTH" on stderr
+ *   qftool submission IN.json OUT      the write body (DESIGN.md §9) of a JSON object
+ *                                      whose "envelope" holds the envelope (b64u) and
+ *                                      whose optional "pow":{challenge,nonce} the proof:
+ *                                      J is the rest; prints the Qingfeng-PoW header value
+ *                                      (or nothing). IN that is not a JSON object becomes
+ *                                      J as it is, with a fake envelope
+ *   qftool pow-required BASE BYTES     the difficulty a write of BYTES needs
+ *   qftool contains FILE B64U          exit 0 when FILE holds the decoded bytes anywhere
  *   qftool resign-export SERVER.KEY IN OUT
  *   qftool resign-update DISTRICT.KEY PASSFILE IN OUT
  *                                      re-sign a (deliberately altered) bundle, as an
@@ -43,6 +51,14 @@
  *                                      the answer's code (-1: none)
  *   qftool bigpost PORT N BYTES HOLD   N concurrent BYTES-long report bodies, each last
  *                                      byte held back HOLD seconds; prints "CODE COUNT"
+ *   qftool keepslow PORT N SECONDS     slowloris on kept-alive connections: N connections
+ *                                      each get one answer, then trickle a second request's
+ *                                      header a line a second (reconnecting when closed),
+ *                                      until SECONDS pass; prints "answered closed"
+ *   qftool unpaid PORT N BYTES json|sub N concurrent writes of BYTES each without a
+ *                                      proof-of-work (a JSON body with a base64 envelope,
+ *                                      or a submission body), each sent whole whatever
+ *                                      the server answers early; prints "CODE COUNT"
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -68,6 +84,7 @@
 #include "crypto/receipt.h"
 #include "crypto/serverkey.h"
 #include "crypto/sign.h"
+#include "crypto/submission.h"
 
 /* Copies IN to OUT with a fresh signature line; everything before the last line is signed. */
 static int
@@ -232,11 +249,12 @@ read_answer(int fd, struct http_answer *ans)
 	free(buf);
 }
 
+/* POSTs body as type (with the Qingfeng-PoW header pow unless NULL). */
 static void
-http_post(unsigned short port, const char *path, const char *body, size_t len,
-          struct http_answer *ans)
+http_send(unsigned short port, const char *path, const char *type, const char *pow,
+          const void *body, size_t len, struct http_answer *ans)
 {
-	char hdr[256];
+	char hdr[512];
 	int fd = http_connect(port, 10000);
 
 	ans->code = -1;
@@ -244,14 +262,41 @@ http_post(unsigned short port, const char *path, const char *body, size_t len,
 	if (fd < 0)
 		return;
 	snprintf(hdr, sizeof hdr,
-	         "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+	         "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: %s\r\n%s%s%s"
 	         "Connection: close\r\nContent-Length: %zu\r\n\r\n",
-	         path, len);
+	         path, type, pow ? POW_HEADER ": " : "", pow ? pow : "", pow ? "\r\n" : "", len);
 	if (send_all(fd, hdr, strlen(hdr)) == 0 && send_all(fd, body, len) == 0)
 		read_answer(fd, ans);
 	else
 		ans->code = -2;
 	close(fd);
+}
+
+static void
+http_post(unsigned short port, const char *path, const char *body, size_t len,
+          struct http_answer *ans)
+{
+	http_send(port, path, "application/json", NULL, body, len, ans);
+}
+
+/* POSTs a write: J (text) and the envelope (b64u) as a submission body. */
+static void
+http_write(unsigned short port, const char *path, const char *j, const char *env_b64u,
+           const char *pow, struct http_answer *ans)
+{
+	size_t tl = strlen(env_b64u), envlen = 0, blen = 0;
+	uint8_t *env = malloc(tl + 1), *body;
+
+	ans->code = -1;
+	ans->body = NULL;
+	if (env == NULL || codec_b64u_decode(env, tl + 1, &envlen, env_b64u, tl) != 0)
+		exit(2);
+	body = submission_build(&blen, j, strlen(j), env, envlen);
+	if (body == NULL)
+		exit(2);
+	http_send(port, path, SUBMISSION_TYPE, pow, body, blen, ans);
+	sodium_free(body);
+	free(env);
 }
 
 static double
@@ -271,6 +316,65 @@ b64u_dup(const uint8_t *b, size_t n)
 	if (t == NULL)
 		exit(1);
 	return t;
+}
+
+/*
+ * The write body of a JSON text: "envelope" (b64u) becomes the envelope,
+ * "pow" {challenge, nonce} the header value written to pow (pow[0] = 0
+ * without one), the rest J. A text that is not a JSON object becomes J as
+ * it is, with a fake 4221-byte envelope. Returns a sodium_malloc'd body.
+ */
+static uint8_t *
+to_submission(const char *text, size_t tlen, size_t *blen, char pow[POW_HEADER_LEN + 1])
+{
+	json_t *j = json_loadb(text, tlen, 0, NULL);
+	uint8_t fake[4221], *env = NULL, *body;
+	size_t envlen = 0;
+	const char *e;
+	char *jt;
+
+	pow[0] = '\0';
+	if (!json_is_object(j)) {
+		json_decref(j);
+		randombytes_buf(fake, sizeof fake);
+		memcpy(fake, ENVELOPE_MAGIC, 4);
+		return submission_build(blen, text, tlen, fake, sizeof fake);
+	}
+	e = json_string_value(json_object_get(j, "envelope"));
+	if (e != NULL) {
+		size_t el = strlen(e);
+
+		env = malloc(el + 1);
+		if (env == NULL || codec_b64u_decode(env, el + 1, &envlen, e, el) != 0) {
+			/* not base64url: the text's own bytes */
+			free(env);
+			env = (uint8_t *)strdup(e);
+			envlen = el;
+		}
+	}
+	if (json_is_object(json_object_get(j, "pow"))) {
+		const json_t *p = json_object_get(j, "pow");
+		uint8_t ch[POW_CHALLENGE_BYTES], nonce[POW_NONCE_BYTES];
+
+		if (codec_b64u_decode_exact(ch, sizeof ch,
+		                            json_string_value(json_object_get(p, "challenge"))) ==
+		            0 &&
+		    codec_b64u_decode_exact(nonce, sizeof nonce,
+		                            json_string_value(json_object_get(p, "nonce"))) == 0)
+			pow_header_format(pow, ch, nonce);
+	}
+	json_object_del(j, "envelope");
+	json_object_del(j, "pow");
+	jt = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (env == NULL) { /* no envelope: one byte, so the body has the right shape */
+		env = calloc(1, 1);
+		envlen = 1;
+	}
+	body = jt != NULL ? submission_build(blen, jt, strlen(jt), env, envlen) : NULL;
+	free(jt);
+	free(env);
+	json_decref(j);
+	return body;
 }
 
 /*
@@ -394,9 +498,9 @@ load_worker(unsigned short port, double secs, int out, const uint8_t *box_pk)
 			body = malloc(cap);
 			snprintf(body, cap,
 			         "{\"district\":\"d01\",\"lookup\":\"%s\",\"auth_hash\":\"%s\","
-			         "\"reply_pk\":\"%s\",\"envelope\":\"%s\"}",
-			         l, h, p, e);
-			http_post(port, "/api/v1/reports", body, strlen(body), &ans);
+			         "\"reply_pk\":\"%s\"}",
+			         l, h, p);
+			http_write(port, "/api/v1/reports", body, e, NULL, &ans);
 			if (ans.code == 201) {
 				ack_receipt(out, 'R', l, a, ans.body);
 				if (ncases < sizeof cases / sizeof cases[0])
@@ -413,10 +517,8 @@ load_worker(unsigned short port, double secs, int out, const uint8_t *box_pk)
 				e = load_envelope(box_pk, l);
 				cap = strlen(e) + 512;
 				body = malloc(cap);
-				snprintf(body, cap,
-				         "{\"lookup\":\"%s\",\"auth\":\"%s\",\"envelope\":\"%s\"}",
-				         l, a, e);
-				http_post(port, "/api/v1/followups", body, strlen(body), &ans);
+				snprintf(body, cap, "{\"lookup\":\"%s\",\"auth\":\"%s\"}", l, a);
+				http_write(port, "/api/v1/followups", body, e, NULL, &ans);
 				if (ans.code == 201) {
 					ack_receipt(out, 'F', l, a, ans.body);
 					c->followups++;
@@ -612,12 +714,19 @@ flood_worker(unsigned short port, double secs, const char *mode, const char *arg
 		} else if (strcmp(mode, "replay") == 0) {
 			/* the same proof-of-work with a fresh lookup each time */
 			char *p = file_body ? strstr(file_body, "\"lookup\":\"") : NULL;
+			char pow[POW_HEADER_LEN + 1];
+			uint8_t *b;
+			size_t blen = 0;
 
 			if (p != NULL && strlen(p) > 10 + 43)
 				memcpy(p + 10, l, 43);
-			if (file_body != NULL)
-				http_post(port, "/api/v1/reports", file_body, strlen(file_body),
-				          &ans);
+			b = file_body ? to_submission(file_body, strlen(file_body), &blen, pow)
+			              : NULL;
+			if (b != NULL)
+				http_send(port, "/api/v1/reports", SUBMISSION_TYPE,
+				          pow[0] ? pow : NULL, b, blen, &ans);
+			if (b != NULL)
+				sodium_free(b);
 		} else if (strcmp(mode, "connect") == 0) {
 			int fd = http_connect(port, 2000);
 
@@ -717,30 +826,48 @@ cmd_hold(char **argv)
 	return 0;
 }
 
-/* A report request body of bytes bytes: valid JSON, an envelope field of 'A's. */
+/*
+ * A report request body of bytes bytes: a submission body (json 0) whose
+ * envelope is 'A's, or (json 1) the JSON of the old protocol with the
+ * envelope as a base64 field of 'A's.
+ */
+static char *
+big_body_as(size_t bytes, int json)
+{
+	const char *j = "{\"district\":\"d01\",\"lookup\":"
+	                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"auth_hash\":"
+	                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"reply_pk\":"
+	                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"";
+	size_t jl = strlen(j);
+	char *body = malloc(bytes);
+
+	if (body == NULL || bytes < jl + 32)
+		return NULL;
+	memset(body, 'A', bytes);
+	if (json) {
+		memcpy(body, j, jl);
+		memcpy(body + jl, ",\"envelope\":\"", 13);
+		memcpy(body + bytes - 2, "\"}", 2);
+	} else {
+		codec_u32be_put((uint8_t *)body, (uint32_t)(jl + 1));
+		memcpy(body + 4, j, jl);
+		body[4 + jl] = '}';
+	}
+	return body;
+}
+
 static char *
 big_body(size_t bytes)
 {
-	const char *pre = "{\"district\":\"d01\",\"lookup\":"
-	                  "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"auth_hash\":"
-	                  "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"reply_pk\":"
-	                  "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"envelope\":\"";
-	char *body = malloc(bytes);
-
-	if (body == NULL)
-		return NULL;
-	memset(body, 'A', bytes);
-	memcpy(body, pre, strlen(pre));
-	memcpy(body + bytes - 2, "\"}", 2);
-	return body;
+	return big_body_as(bytes, 0);
 }
 
 static void
 big_header(char *hdr, size_t sz, size_t bytes)
 {
 	snprintf(hdr, sz,
-	         "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: "
-	         "application/json\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n",
+	         "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: " SUBMISSION_TYPE
+	         "\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n",
 	         bytes);
 }
 
@@ -835,6 +962,157 @@ cmd_bigpost(char **argv)
 	return 0;
 }
 
+/*
+ * qftool keepslow PORT N SECONDS: N connections each send a whole request
+ * (GET /api/v1/info, kept alive) and read its answer, then trickle a second
+ * request's header one line a second without ever ending it; a connection
+ * the server closes is opened again. Runs SECONDS; prints how many first
+ * answers came and how many connections the server closed.
+ */
+static int
+cmd_keepslow(char **argv)
+{
+	unsigned short port = (unsigned short)num(argv[2]);
+	int n = (int)num(argv[3]), answered = 0, closed = 0;
+	double secs = secs_arg(argv[4]), end = now_seconds() + secs, next = 0;
+	const char *first = "GET /api/v1/info HTTP/1.1\r\nHost: x\r\n\r\n";
+	const char *second = "GET /api/v1/info HTTP/1.1\r\n";
+	int *fds = calloc((size_t)(n > 0 ? n : 1), sizeof *fds);
+
+	if (fds == NULL || n < 1)
+		return 2;
+	for (int i = 0; i < n; i++)
+		fds[i] = -1;
+	while (now_seconds() < end) {
+		for (int i = 0; i < n; i++) {
+			char buf[4096];
+
+			if (fds[i] < 0) {
+				fds[i] = http_connect(port, 300);
+				if (fds[i] < 0)
+					continue;
+				if (send_all(fds[i], first, strlen(first)) != 0 ||
+				    recv(fds[i], buf, sizeof buf, 0) <= 0 ||
+				    send_all(fds[i], second, strlen(second)) != 0) {
+					close(fds[i]);
+					fds[i] = -1;
+					closed++;
+					continue;
+				}
+				answered++;
+			}
+		}
+		if (now_seconds() >= next) { /* a header line a second on each */
+			next = now_seconds() + 1;
+			for (int i = 0; i < n; i++) {
+				char c;
+
+				if (fds[i] < 0)
+					continue;
+				if (recv(fds[i], &c, 1, MSG_DONTWAIT) == 0 ||
+				    send_all(fds[i], "X-Slow: 1\r\n", 11) != 0) {
+					close(fds[i]);
+					fds[i] = -1;
+					closed++;
+				}
+			}
+		}
+		usleep(50000);
+	}
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	printf("%d %d\n", answered, closed);
+	free(fds);
+	return 0;
+}
+
+/*
+ * qftool unpaid PORT N BYTES json|sub: N concurrent writes of BYTES bytes
+ * with no proof-of-work, each body sent whole whatever the server says
+ * early (as an attacker would). Prints "CODE COUNT" lines (-1: no answer).
+ */
+static int
+cmd_unpaid(char **argv)
+{
+	unsigned short port = (unsigned short)num(argv[2]);
+	int n = (int)num(argv[3]), json = strcmp(argv[5], "json") == 0;
+	size_t bytes = strtoul(argv[4], NULL, 10);
+	char tmpl[] = "/tmp/qftool-unpaid.XXXXXX";
+	int out = mkstemp(tmpl), code;
+	long totals[601] = {0}, cnt;
+	FILE *f;
+
+	if (out < 0 || n < 1 || n > 64 || bytes < 4096)
+		return 2;
+	unlink(tmpl);
+	for (int i = 0; i < n; i++)
+		if (fork() == 0) {
+			char *body = big_body_as(bytes, json), hdr[512];
+			struct http_answer ans = {-1, NULL};
+			int fd = http_connect(port, 60000);
+
+			if (body == NULL)
+				_exit(2);
+			snprintf(hdr, sizeof hdr,
+			         "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\n"
+			         "Connection: close\r\nContent-Length: %zu\r\n\r\n",
+			         json ? "application/json" : SUBMISSION_TYPE, bytes);
+			if (fd >= 0 && send_all(fd, hdr, strlen(hdr)) == 0) {
+				(void)send_all(fd, body,
+				               bytes); /* whole, or until the server closes */
+				read_answer(fd, &ans);
+			}
+			ack_line(out, "%d 1\n", ans.code);
+			_exit(0);
+		}
+	while (wait(NULL) > 0)
+		;
+	lseek(out, 0, SEEK_SET);
+	f = fdopen(out, "r");
+	while (f != NULL && fscanf(f, "%d %ld", &code, &cnt) == 2) /* NOLINT(cert-err34-c) */
+		totals[code < 0 || code >= 600 ? 600 : code] += cnt;
+	for (int c = 0; c < 600; c++)
+		if (totals[c] > 0)
+			printf("%d %ld\n", c, totals[c]);
+	if (totals[600] > 0)
+		printf("-1 %ld\n", totals[600]);
+	if (f != NULL)
+		fclose(f);
+	return 0;
+}
+
+/* Reads a whole file into a new malloc'd buffer. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, got;
+	char *b = malloc(cap + 1);
+
+	if (f == NULL || b == NULL) {
+		if (f != NULL)
+			fclose(f);
+		free(b);
+		return NULL;
+	}
+	while ((got = fread(b + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			char *nb = realloc(b, cap * 2 + 1);
+
+			if (nb == NULL)
+				break;
+			b = nb;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	b[n] = '\0';
+	*len = n;
+	return b;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -888,16 +1166,46 @@ main(int argc, char **argv)
 		free(b);
 		return 0;
 	}
-	if (strcmp(argv[1], "challenge") == 0 && argc == 4) {
-		struct serverkey *k;
-		uint8_t ch[POW_CHALLENGE_BYTES];
-		if (serverkey_load(&k, argv[2]) != 0)
+	if (strcmp(argv[1], "submission") == 0 && argc == 4) {
+		char pow[POW_HEADER_LEN + 1];
+		size_t tl = 0, blen = 0;
+		char *text = slurp(argv[2], &tl);
+		uint8_t *b;
+		FILE *o;
+		while (text != NULL && tl > 0 && (text[tl - 1] == '\n' || text[tl - 1] == '\r'))
+			text[--tl] = '\0';
+		b = text != NULL ? to_submission(text, tl, &blen, pow) : NULL;
+		o = b != NULL ? fopen(argv[3], "wb") : NULL;
+		if (o == NULL || fwrite(b, 1, blen, o) != blen || fclose(o) != 0)
 			return 1;
-		pow_challenge_make(ch, k->pow_key, strtoull(argv[3], NULL, 10));
-		serverkey_free(k);
-		put_b64u(ch, sizeof ch);
+		sodium_free(b);
+		free(text);
+		if (pow[0] != '\0')
+			printf("%s\n", pow);
 		return 0;
 	}
+	if (strcmp(argv[1], "pow-required") == 0 && argc == 4) {
+		printf("%u\n", pow_required((unsigned)num(argv[2]), strtoull(argv[3], NULL, 10)));
+		return 0;
+	}
+	if (strcmp(argv[1], "contains") == 0 && argc == 4) {
+		size_t tl = strlen(argv[3]), n = 0, flen = 0;
+		uint8_t *needle = malloc(tl + 1);
+		char *hay = slurp(argv[2], &flen);
+		int found = 0;
+		if (needle == NULL || hay == NULL ||
+		    codec_b64u_decode(needle, tl + 1, &n, argv[3], tl) != 0 || n == 0)
+			return 2;
+		for (size_t i = 0; i + n <= flen && !found; i++)
+			found = memcmp(hay + i, needle, n) == 0;
+		free(needle);
+		free(hay);
+		return found ? 0 : 1;
+	}
+	if (strcmp(argv[1], "keepslow") == 0 && argc == 5)
+		return cmd_keepslow(argv);
+	if (strcmp(argv[1], "unpaid") == 0 && argc == 6)
+		return cmd_unpaid(argv);
 	if (strcmp(argv[1], "report-body") == 0 && argc == 3) {
 		uint8_t lookup[32], auth[32], ah[32], rpk[32], env[4221];
 		char l[CODEC_B64U_BUF(32)], a[CODEC_B64U_BUF(32)], h[CODEC_B64U_BUF(32)],

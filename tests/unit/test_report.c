@@ -26,6 +26,7 @@
 #include "crypto/pow.h"
 #include "crypto/receipt.h"
 #include "crypto/sign.h"
+#include "crypto/submission.h"
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/package.h"
@@ -671,44 +672,66 @@ get_b64u32(uint8_t out[32], const json_t *j, const char *key)
 }
 
 /*
- * Checks the pow and opens the envelope of a POST. Returns 0, or answers the
- * request with an error and returns -1.
+ * Splits a write's body (crypto/submission.h) into J (returned) and the
+ * envelope (*env, malloc'd); NULL when the body or its media type is wrong.
+ */
+static json_t *
+sub_json(struct evhttp_request *req, uint8_t **env, size_t *envlen)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+	size_t len = evbuffer_get_length(in), jlen;
+	unsigned char *p = evbuffer_pullup(in, -1);
+	json_t *j;
+
+	*env = NULL;
+	*envlen = 0;
+	if (ct == NULL || strcmp(ct, SUBMISSION_TYPE) != 0 || p == NULL ||
+	    submission_split(p, len, &jlen) != 0)
+		return NULL;
+	j = json_loadb((const char *)p + 4, jlen, JSON_REJECT_DUPLICATES, NULL);
+	*envlen = len - 4 - jlen;
+	*env = malloc(*envlen);
+	assert_non_null(*env);
+	memcpy(*env, p + 4 + jlen, *envlen);
+	return j;
+}
+
+/*
+ * Checks the Qingfeng-PoW header (at the difficulty the body's size needs)
+ * and opens the envelope of a POST. Returns 0, or answers the request with
+ * an error and returns -1.
  */
 static int
-take_envelope(struct tsrv *s, struct evhttp_request *req, const json_t *j, uint8_t ehash[32])
+take_envelope(struct tsrv *s, struct evhttp_request *req, const uint8_t *env, size_t envlen,
+              uint8_t ehash[32])
 {
-	const json_t *pow = json_object_get(j, "pow");
+	const char *pow = evhttp_find_header(evhttp_request_get_input_headers(req), POW_HEADER);
+	const char *cl =
+	        evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Length");
 	uint8_t ch[POW_CHALLENGE_BYTES], nonce[POW_NONCE_BYTES];
-	const char *envtxt = json_string_value(json_object_get(j, "envelope"));
-	uint8_t *env;
-	size_t envlen;
 
-	if (codec_b64u_decode_exact(ch, sizeof ch,
-	                            json_string_value(json_object_get(pow, "challenge"))) != 0 ||
-	    codec_b64u_decode_exact(nonce, sizeof nonce,
-	                            json_string_value(json_object_get(pow, "nonce"))) != 0) {
+	if (pow == NULL || cl == NULL || pow_header_parse(ch, nonce, pow) != 0) {
 		send_error(req, 429, "pow_required");
 		return -1;
 	}
 	if (memcmp(ch, s->last_challenge, sizeof ch) != 0 ||
-	    pow_solution_check(ch, nonce, s->difficulty) != POW_OK) {
+	    pow_solution_check(ch, nonce, pow_required(s->difficulty, strtoull(cl, NULL, 10))) !=
+	            POW_OK) {
 		send_error(req, 429, "pow_invalid");
 		return -1;
 	}
-	if (envtxt == NULL) {
+	if (env == NULL) {
 		send_error(req, 400, "bad_envelope");
 		return -1;
 	}
-	env = testutil_b64u_alloc(envtxt, &envlen);
 	envelope_contents_free(&s->last);
 	if (envelope_open_buffer(&s->last, s->district->pub.box_pk, s->district->box_sk, env,
 	                         envlen) != ENVELOPE_OK) {
-		free(env);
 		send_error(req, 400, "bad_envelope");
 		return -1;
 	}
 	chain_h256(ehash, env, envlen);
-	free(env);
 	return 0;
 }
 
@@ -742,7 +765,9 @@ send_receipt(struct tsrv *s, struct evhttp_request *req, int kind, const uint8_t
 static void
 handle_reports(struct tsrv *s, struct evhttp_request *req)
 {
-	json_t *j = body_json(req);
+	uint8_t *env = NULL;
+	size_t envlen = 0;
+	json_t *j = sub_json(req, &env, &envlen);
 	uint8_t ehash[32];
 	const char *district = json_string_value(json_object_get(j, "district"));
 
@@ -760,16 +785,17 @@ handle_reports(struct tsrv *s, struct evhttp_request *req)
 	if (j == NULL || district == NULL || strcmp(district, "d01") != 0 ||
 	    get_b64u32(s->lookup, j, "lookup") != 0 ||
 	    get_b64u32(s->auth_hash, j, "auth_hash") != 0 ||
-	    get_b64u32(s->reply_pk, j, "reply_pk") != 0 || json_object_size(j) != 6) {
+	    get_b64u32(s->reply_pk, j, "reply_pk") != 0 || json_object_size(j) != 4) {
 		send_error(req, 400, "bad_field");
 		goto out;
 	}
-	if (take_envelope(s, req, j, ehash) != 0)
+	if (take_envelope(s, req, env, envlen, ehash) != 0)
 		goto out;
 	s->have_case = 1;
 	snprintf(s->last_kind, sizeof s->last_kind, "report");
 	send_receipt(s, req, CHAIN_KIND_REPORT, ehash);
 out:
+	free(env);
 	json_decref(j);
 }
 
@@ -791,19 +817,22 @@ check_auth(struct tsrv *s, const json_t *j)
 static void
 handle_followups(struct tsrv *s, struct evhttp_request *req)
 {
-	json_t *j = body_json(req);
+	uint8_t *env = NULL;
+	size_t envlen = 0;
+	json_t *j = sub_json(req, &env, &envlen);
 	uint8_t ehash[32];
 
-	if (j == NULL || json_object_size(j) != 4 || check_auth(s, j) != 0) {
+	if (j == NULL || json_object_size(j) != 2 || check_auth(s, j) != 0) {
 		send_error(req, 404, "not_found");
 		goto out;
 	}
-	if (take_envelope(s, req, j, ehash) != 0)
+	if (take_envelope(s, req, env, envlen, ehash) != 0)
 		goto out;
 	s->nfollowups++;
 	snprintf(s->last_kind, sizeof s->last_kind, "followup");
 	send_receipt(s, req, CHAIN_KIND_FOLLOWUP, ehash);
 out:
+	free(env);
 	json_decref(j);
 }
 

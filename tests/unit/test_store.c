@@ -1,6 +1,7 @@
 /*
  * Unit tests for store/: reports, cases and the hash chain against an
- * independent computation, auth, proof-of-work spending, quotas, map growth
+ * independent computation, auth, the schema 1 upgrade (proof-of-work gone
+ * from the file), quotas, map growth
  * and its cap, the export walk, updates (applied whole or not at all),
  * backup, the consistency check on deliberately corrupted records, reopen.
  */
@@ -95,8 +96,8 @@ rep_new(struct rep *r, size_t len)
 }
 
 static int
-put_report_pow(struct store *s, const char *district, const struct rep *r, const char *day,
-               const uint8_t *pow, struct store_receipt *rc)
+put_report(struct store *s, const char *district, const struct rep *r, const char *day,
+           struct store_receipt *rc)
 {
 	struct store_report in;
 
@@ -108,22 +109,12 @@ put_report_pow(struct store *s, const char *district, const struct rep *r, const
 	in.envelope = r->env;
 	in.envelope_len = r->len;
 	in.day = day;
-	in.pow = pow;
-	in.pow_expiry = 1000;
 	return store_put_report(s, &in, rc);
 }
 
 static int
-put_report(struct store *s, const char *district, const struct rep *r, const char *day,
-           struct store_receipt *rc)
-{
-	return put_report_pow(s, district, r, day, NULL, rc);
-}
-
-static int
-put_followup_pow(struct store *s, const uint8_t lookup[32], const uint8_t auth[32],
-                 const uint8_t *env, size_t len, const char *day, const uint8_t *pow,
-                 struct store_receipt *rc)
+put_followup_raw(struct store *s, const uint8_t lookup[32], const uint8_t auth[32],
+                 const uint8_t *env, size_t len, const char *day, struct store_receipt *rc)
 {
 	struct store_followup in;
 
@@ -133,8 +124,6 @@ put_followup_pow(struct store *s, const uint8_t lookup[32], const uint8_t auth[3
 	in.envelope = env;
 	in.envelope_len = len;
 	in.day = day;
-	in.pow = pow;
-	in.pow_expiry = 1000;
 	return store_put_followup(s, &in, rc);
 }
 
@@ -142,7 +131,7 @@ static int
 put_followup(struct store *s, const struct rep *r, const uint8_t *env, size_t len, const char *day,
              struct store_receipt *rc)
 {
-	return put_followup_pow(s, r->lookup, r->auth, env, len, day, NULL, rc);
+	return put_followup_raw(s, r->lookup, r->auth, env, len, day, rc);
 }
 
 /* chain_i computed straight from DESIGN.md §8 with libsodium, not with chain_next. */
@@ -485,7 +474,7 @@ test_auth_not_found(void **state)
 	/* the auth_hash itself is not the auth */
 	assert_int_equal(store_get_case(f->s, r.lookup, r.auth_hash, &v), STORE_ERR_NOT_FOUND);
 
-	assert_int_equal(put_followup_pow(f->s, r.lookup, bad, r.env, 10, DAY2, NULL, &rc),
+	assert_int_equal(put_followup_raw(f->s, r.lookup, bad, r.env, 10, DAY2, &rc),
 	                 STORE_ERR_NOT_FOUND);
 	assert_int_equal(rc.index, 0);
 	assert_int_equal(put_followup(f->s, &other, other.env, 10, DAY2, &rc), STORE_ERR_NOT_FOUND);
@@ -553,78 +542,173 @@ test_followup_delivered(void **state)
 
 /* ---- proof-of-work ------------------------------------------------------------- */
 
-static void
-test_pow(void **state)
+/* True when the file at path holds the n bytes of needle anywhere. */
+static int
+file_holds(const char *path, const uint8_t *needle, size_t n)
 {
-	struct fx *f = *state;
-	struct rep r, r2, r3;
-	struct store_receipt rc;
-	struct store_stats st0, st1;
-	uint8_t p1[40], p2[40], p3[40], p4[40];
+	FILE *fp = fopen(path, "rb");
+	uint8_t *buf;
+	size_t len = 0, cap = 1 << 20, got;
+	int found = 0;
 
-	randombytes_buf(p1, 40);
-	randombytes_buf(p2, 40);
-	randombytes_buf(p3, 40);
-	randombytes_buf(p4, 40);
-	rep_new(&r, 30);
-	rep_new(&r2, 30);
-	rep_new(&r3, 30);
-	assert_int_equal(put_report_pow(f->s, "d01", &r, DAY1, p1, &rc), STORE_OK);
-	assert_int_equal(store_stats(f->s, &st0), STORE_OK);
-	assert_int_equal(st0.pow_spent, 1);
-
-	/* across calls: a spent challenge is refused before anything else, and stores nothing */
-	assert_int_equal(put_report_pow(f->s, "d01", &r2, DAY1, p1, &rc), STORE_ERR_POW_REUSED);
-	assert_int_equal(put_followup_pow(f->s, r.lookup, r.auth, r.env, 5, DAY1, p1, &rc),
-	                 STORE_ERR_POW_REUSED);
-	assert_int_equal(store_pow_spend(f->s, p1, 5000), STORE_ERR_POW_REUSED);
-	/* even a request that would fail otherwise says pow_reused */
-	assert_int_equal(put_report_pow(f->s, "d99", &r2, DAY1, p1, &rc), STORE_ERR_POW_REUSED);
-	assert_int_equal(store_stats(f->s, &st1), STORE_OK);
-	assert_int_equal(st1.entries, st0.entries);
-	assert_int_equal(st1.cases, st0.cases);
-	assert_int_equal(st1.pow_spent, 1);
-
-	/* spent whatever becomes of the request: unknown district, lookup in use, bad auth */
-	assert_int_equal(put_report_pow(f->s, "d99", &r2, DAY1, p2, &rc), STORE_ERR_DISTRICT);
-	assert_int_equal(put_report_pow(f->s, "d01", &r2, DAY1, p2, &rc), STORE_ERR_POW_REUSED);
-	assert_int_equal(put_report_pow(f->s, "d01", &r, DAY1, p3, &rc), STORE_ERR_EXISTS);
-	assert_int_equal(store_pow_spend(f->s, p3, 1000), STORE_ERR_POW_REUSED);
-	assert_int_equal(put_followup_pow(f->s, r2.lookup, r2.auth, r.env, 5, DAY1, p4, &rc),
-	                 STORE_ERR_NOT_FOUND);
-	assert_int_equal(put_report_pow(f->s, "d01", &r3, DAY1, p4, &rc), STORE_ERR_POW_REUSED);
-	/* and a follow-up with a fresh one works and spends it */
-	randombytes_buf(p4, 40);
-	assert_int_equal(put_followup_pow(f->s, r.lookup, r.auth, r.env, 5, DAY1, p4, &rc),
-	                 STORE_OK);
-	assert_int_equal(put_report_pow(f->s, "d01", &r3, DAY1, p4, &rc), STORE_ERR_POW_REUSED);
-	assert_int_equal(store_stats(f->s, &st1), STORE_OK);
-	assert_int_equal(st1.pow_spent, 5); /* p1, p2, p3, the first p4, the new p4 */
-	assert_int_equal(st1.entries, 2);
-	check_ok(f->s);
+	assert_non_null(fp);
+	buf = malloc(cap);
+	assert_non_null(buf);
+	while ((got = fread(buf + len, 1, cap - len, fp)) > 0) {
+		len += got;
+		if (len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+	}
+	fclose(fp);
+	for (size_t i = 0; n > 0 && i + n <= len && !found; i++)
+		found = memcmp(buf + i, needle, n) == 0;
+	free(buf);
+	return found;
 }
 
+/*
+ * Makes dir a schema 1 store as the old server wrote it: version 1, a "pow"
+ * database holding npow spent challenges (copied to chs) with their
+ * expiries, and some deleted ones only in free pages.
+ */
 static void
-test_pow_prune(void **state)
+make_schema1(const char *dir, uint8_t (*chs)[40], size_t npow)
 {
-	struct fx *f = *state;
-	struct store_stats st;
-	uint8_t a[40], b[40], c[40];
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta, pow, dbi;
+	uint8_t ver[4] = {0, 0, 0, 1}, rec[9] = {1, 0, 0, 0, 0, 0x6a, 0x10, 0, 0};
+	const char *names[] = {"districts", "log", "envelopes", "cases", "replies"};
+	MDB_val k, v;
 
-	randombytes_buf(a, 40);
-	randombytes_buf(b, 40);
-	randombytes_buf(c, 40);
-	assert_int_equal(store_pow_spend(f->s, a, 100), STORE_OK);
-	assert_int_equal(store_pow_spend(f->s, b, 200), STORE_OK);
-	assert_int_equal(store_pow_spend(f->s, c, 300), STORE_OK);
-	assert_int_equal(store_pow_prune(f->s, 200), STORE_OK); /* before now: a only */
-	assert_int_equal(store_stats(f->s, &st), STORE_OK);
-	assert_int_equal(st.pow_spent, 2);
-	assert_int_equal(store_pow_spend(f->s, b, 200), STORE_ERR_POW_REUSED);
-	assert_int_equal(store_pow_spend(f->s, a, 100), STORE_OK); /* forgotten once expired */
-	assert_int_equal(store_pow_prune(f->s, 1000), STORE_OK);
-	assert_int_equal(store_stats(f->s, &st), STORE_OK);
-	assert_int_equal(st.pow_spent, 0);
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 7), 0);
+	assert_int_equal(mdb_env_open(env, dir, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", MDB_CREATE, &meta), 0);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(mdb_dbi_open(txn, names[i], MDB_CREATE, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(txn, "pow", MDB_CREATE, &pow), 0);
+	k.mv_size = 7;
+	k.mv_data = (void *)"version";
+	v.mv_size = 4;
+	v.mv_data = ver;
+	assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
+	for (size_t i = 0; i < npow; i++) {
+		randombytes_buf(chs[i], 40);
+		k.mv_size = 40;
+		k.mv_data = chs[i];
+		v.mv_size = sizeof rec;
+		v.mv_data = rec;
+		assert_int_equal(mdb_put(txn, pow, &k, &v, 0), 0);
+	}
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	/* the old server pruned expired ones: deleted, but still in free pages */
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	for (size_t i = 0; i < npow / 2; i++) {
+		k.mv_size = 40;
+		k.mv_data = chs[i];
+		assert_int_equal(mdb_del(txn, pow, &k, NULL), 0);
+	}
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/*
+ * Schema 1 kept spent proof-of-work challenges, each with its expiry, which
+ * dates the submission. Opening such a store drops them, and compacts the
+ * file so that no free page keeps one, live or pruned.
+ */
+static void
+test_upgrade_drops_pow(void **state)
+{
+	char *dir = testutil_tmpdir();
+	char path[4096];
+	uint8_t chs[300][40];
+	struct store *s;
+	struct rep r;
+	struct store_receipt rc;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+
+	(void)state;
+	make_schema1(dir, chs, 300);
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	assert_true(file_holds(path, chs[0], 40));   /* pruned: only in a free page */
+	assert_true(file_holds(path, chs[299], 40)); /* still spent */
+
+	s = open_cfg(dir, 0, 0, 0);
+	assert_int_equal(store_compacted(s), 1);
+	assert_int_equal(store_txn_read(s, &txn), STORE_OK);
+	assert_int_equal(mdb_dbi_open(txn, "pow", 0, &dbi), MDB_NOTFOUND);
+	store_txn_read_end(s, txn);
+	for (size_t i = 0; i < 300; i++)
+		assert_false(file_holds(path, chs[i], 40));
+	/* the store works as a new one and checks out */
+	assert_int_equal(store_district_ensure(s, "d01"), STORE_OK);
+	rep_new(&r, 30);
+	assert_int_equal(put_report(s, "d01", &r, DAY1, &rc), STORE_OK);
+	check_ok(s);
+	store_close(s);
+	s = open_cfg(dir, 0, 0, 0);
+	assert_int_equal(store_compacted(s), 0); /* once is enough */
+	store_close(s);
+	testutil_rmtree(dir);
+	free(dir);
+}
+
+/* While another process has the store open, the file is not replaced under it: later. */
+static void
+test_upgrade_compacts_when_alone(void **state)
+{
+	char *dir = testutil_tmpdir();
+	char path[4096];
+	uint8_t chs[50][40];
+	int go[2], ready[2];
+	struct store *s;
+	pid_t pid;
+	char c = 0;
+
+	(void)state;
+	make_schema1(dir, chs, 50);
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) { /* another process holding the environment open */
+		MDB_env *env;
+
+		if (mdb_env_create(&env) != 0 || mdb_env_set_maxdbs(env, 7) != 0 ||
+		    mdb_env_open(env, dir, 0, 0600) != 0)
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		mdb_env_close(env);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	s = open_cfg(dir, 0, 0, 0);
+	assert_int_equal(store_compacted(s), 0);
+	assert_true(file_holds(path, chs[49], 40)); /* dropped, not yet wiped */
+	store_close(s);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	s = open_cfg(dir, 0, 0, 0);
+	assert_int_equal(store_compacted(s), 1);
+	for (size_t i = 0; i < 50; i++)
+		assert_false(file_holds(path, chs[i], 40));
+	check_ok(s);
+	store_close(s);
+	close(go[0]);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
+	testutil_rmtree(dir);
+	free(dir);
 }
 
 /* ---- quota and map ------------------------------------------------------------ */
@@ -637,7 +721,7 @@ test_quota(void **state)
 	struct store_receipt rc;
 	struct store_district d, d0;
 	struct store_op op;
-	uint8_t p[40], renv[200];
+	uint8_t renv[200];
 
 	store_close(f->s);
 	f->s = open_cfg(f->dir, 0, 0, 1000);
@@ -645,11 +729,9 @@ test_quota(void **state)
 	rep_new(&r2, 500);
 	rep_new(&r3, 400);
 	rep_new(&r4, 1);
-	randombytes_buf(p, 40);
 	assert_int_equal(put_report(f->s, "d01", &r1, DAY1, &rc), STORE_OK);
 	assert_int_equal(store_district_get(f->s, "d01", &d0), STORE_OK);
-	assert_int_equal(put_report_pow(f->s, "d01", &r2, DAY1, p, &rc), STORE_ERR_QUOTA);
-	assert_int_equal(store_pow_spend(f->s, p, 1), STORE_ERR_POW_REUSED);
+	assert_int_equal(put_report(f->s, "d01", &r2, DAY1, &rc), STORE_ERR_QUOTA);
 	assert_int_equal(store_district_get(f->s, "d01", &d), STORE_OK);
 	assert_memory_equal(&d, &d0, sizeof d);
 	/* exactly up to the quota is fine; one byte more is not */
@@ -1501,7 +1583,7 @@ test_reopen(void **state)
 static void
 edit_meta(MDB_txn *txn, MDB_dbi dbi)
 {
-	MDB_val k = {7, (void *)"version"}, v = {4, (void *)"\0\0\0\2"};
+	MDB_val k = {7, (void *)"version"}, v = {4, (void *)"\0\0\0\3"};
 
 	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
 }
@@ -1563,8 +1645,8 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_auth_not_found, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_exists_unchanged, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_followup_delivered, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_pow, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_pow_prune, setup, teardown),
+	        cmocka_unit_test(test_upgrade_drops_pow),
+	        cmocka_unit_test(test_upgrade_compacts_when_alone),
 	        cmocka_unit_test_setup_teardown(test_quota, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_map_cap, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),

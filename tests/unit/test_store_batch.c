@@ -16,7 +16,7 @@
 #define DAY "2026-11-28"
 
 struct sub {
-	uint8_t lookup[32], auth[32], reply_pk[32], pow[40];
+	uint8_t lookup[32], auth[32], reply_pk[32];
 	uint8_t *env;
 	size_t len;
 	struct store_report rep;
@@ -30,7 +30,6 @@ sub_new(struct sub *x, size_t len)
 	randombytes_buf(x->lookup, 32);
 	randombytes_buf(x->auth, 32);
 	randombytes_buf(x->reply_pk, 32);
-	randombytes_buf(x->pow, 40);
 	x->env = malloc(len);
 	assert_non_null(x->env);
 	randombytes_buf(x->env, len);
@@ -157,39 +156,6 @@ test_mixed_batch(void **state)
 }
 
 static void
-test_pow_in_batch(void **state)
-{
-	char *dir = testutil_tmpdir();
-	struct store *s = open_store(dir, 0, 0);
-	struct sub a, b, c;
-	struct store_batch_item it[3];
-
-	(void)state;
-	sub_new(&a, 5000);
-	sub_new(&b, 5000);
-	sub_new(&c, 5000);
-	a.rep.pow = a.pow;
-	b.rep.pow = a.pow; /* the same challenge again in the same batch */
-	memcpy(c.rep.lookup, a.lookup, 32);
-	c.rep.pow = c.pow; /* refused (lookup in use) but its challenge is spent */
-	item_report(&it[0], &a);
-	item_report(&it[1], &b);
-	item_report(&it[2], &c);
-	assert_int_equal(store_put_batch(s, it, 3), STORE_OK);
-	assert_int_equal(it[0].result, STORE_OK);
-	assert_int_equal(it[1].result, STORE_ERR_POW_REUSED);
-	assert_int_equal(it[2].result, STORE_ERR_EXISTS);
-	assert_int_equal(store_pow_spend(s, a.pow, 1000), STORE_ERR_POW_REUSED);
-	assert_int_equal(store_pow_spend(s, c.pow, 1000), STORE_ERR_POW_REUSED);
-	store_close(s);
-	free(a.env);
-	free(b.env);
-	free(c.env);
-	testutil_rmtree(dir);
-	free(dir);
-}
-
-static void
 test_growth_and_cap(void **state)
 {
 	char *dir = testutil_tmpdir();
@@ -250,7 +216,6 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_mixed_batch),
-	        cmocka_unit_test(test_pow_in_batch),
 	        cmocka_unit_test(test_growth_and_cap),
 	        cmocka_unit_test(test_bad_arguments),
 	};

@@ -2,7 +2,8 @@
 // against the real server on 127.0.0.1,
 //   - proof-of-work at the default difficulty (18) in the page's Web
 //     Worker, over several small reports;
-//   - encrypting and sending a report with a 16 MiB attachment.
+//   - encrypting and sending a report with a 16 MiB attachment: the bytes
+//     the write's request body carried, and the time to upload them.
 // Usage: QF_BIN=build/bin node tests/web/bench-web.mjs [runs]
 import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,13 @@ const srv = await H.startServer(data);
 const ctx = await launch({ viewport: { width: 1280, height: 900 } });
 const page = await ctx.newPage();
 page.setDefaultTimeout(600000);
+let lastUpload = 0; // the body bytes of the last write
+page.on('request', (r) => {
+	if (r.method() === 'POST' && /\/api\/v1\/(reports|followups)$/.test(r.url())) {
+		const b = r.postDataBuffer();
+		lastUpload = b ? b.length : Number(r.headers()['content-length'] || 0);
+	}
+});
 
 async function report(files) {
 	await page.goto(`${srv.url}/en/report.html`);
@@ -32,6 +40,7 @@ async function report(files) {
 	await page.waitForSelector('#receipt-view:not([hidden])');
 	const wall = Date.now() - t0;
 	const t = await page.evaluate(() => window.qfTimings);
+	t.upload_bytes = lastUpload;
 	await page.fill('#confirm-input', (await page.getAttribute('#receipt', 'data-receipt')).slice(-4));
 	await page.press('#confirm-input', 'Enter');
 	return { ...t, wall };
@@ -60,6 +69,8 @@ console.log(JSON.stringify({
 	attachment_16MiB: large.map((t) => ({
 		seal_ms: Math.round(t.seal),
 		pow_ms: Math.round(t.pow),
+		pow_difficulty: t.difficulty,
+		upload_bytes: t.upload_bytes,
 		upload_and_store_ms: Math.round(t.send),
 		click_to_receipt_ms: t.wall,
 		encrypt_and_send_ms: Math.round(t.wall - t.pow),

@@ -1,17 +1,27 @@
 // api: the HTTP API v1 of DESIGN.md §9 as the pages use it: reading
 // /api/v1/info (the districts, their keys checked against their
-// fingerprints), proof-of-work challenges, and JSON POSTs with upload
-// progress. Errors become QfError(code) with the server's error code, or
+// fingerprints), proof-of-work challenges, and POSTs (JSON, or a write's
+// binary submission body with its Qingfeng-PoW header) with upload progress. Errors become QfError(code) with the server's error code, or
 // 'network' when no answer came.
 import { QfError, districtFromInfo, fromB64u } from './qf-crypto.js';
 import { siteURL } from './ui.js';
 
-export function request(method, path, body, onUpload) {
+export const SUBMISSION_TYPE = 'application/vnd.qingfeng.submission';
+
+// headers: extra request headers; a body that is not a string goes as the
+// submission media type unless headers name another.
+export function request(method, path, body, onUpload, headers) {
 	return new Promise((resolve, reject) => {
 		const x = new XMLHttpRequest();
 		x.open(method, siteURL(path));
 		x.responseType = 'text';
-		if (body !== undefined) x.setRequestHeader('Content-Type', 'application/json');
+		const h = Object.assign(
+			body === undefined
+				? {}
+				: { 'Content-Type': typeof body === 'string' ? 'application/json' : SUBMISSION_TYPE },
+			headers || {}
+		);
+		for (const k of Object.keys(h)) x.setRequestHeader(k, h[k]);
 		if (onUpload) x.upload.onprogress = (e) => e.lengthComputable && onUpload(e.loaded / e.total);
 		x.onload = () => {
 			let json = null;

@@ -1,6 +1,9 @@
 // send: the way a report or follow-up leaves the page (DESIGN.md §6, §9):
-// seal the envelope here, solve the proof-of-work in a Web Worker, POST it
-// with upload progress, and check the server's signed receipt. A
+// seal the envelope here, solve the proof-of-work (at the difficulty the
+// body's size needs) in a Web Worker, POST the binary submission body
+// (u32be(len(J)) || J || envelope: the envelope's bytes as they are, no
+// base64) with the proof in the Qingfeng-PoW header and upload progress,
+// and check the server's signed receipt. A
 // pow_expired or pow_reused answer gets a fresh challenge (three tries); a
 // lookup_in_use answer (a report whose receipt collided) a fresh receipt.
 import { QfError, b64u, envelopeSeal, h256, receiptDerive, receiptGenerate, receiptVerify, keysWipe } from './qf-crypto.js';
@@ -8,6 +11,26 @@ import { pow, request, answerError } from './api.js';
 import { siteURL } from './ui.js';
 
 const ATTEMPTS = 3;
+
+// The difficulty a write of length bytes needs (DESIGN.md §9):
+// base + max(0, ceil(log2(length / 1 MiB))); base 0 stays 0.
+export function powRequired(base, length) {
+	if (base === 0) return 0;
+	let extra = 0;
+	while (extra < 44 && length > 1048576 * 2 ** extra) extra++;
+	return base + extra;
+}
+
+// The submission body u32be(len(J)) || J || envelope, J the UTF-8 JSON of fields.
+export function submissionBody(fields, env) {
+	const j = new TextEncoder().encode(JSON.stringify(fields));
+	const body = new Uint8Array(4 + j.length + env.length);
+	new DataView(body.buffer).setUint32(0, j.length);
+	body.set(j, 4);
+	body.set(env, 4 + j.length);
+	j.fill(0);
+	return body;
+}
 
 // Solves a challenge in a worker; onProgress(tries, expected).
 export function solvePow(challenge, difficulty, onProgress) {
@@ -46,42 +69,48 @@ export async function send(opts) {
 	});
 	timings.seal = performance.now() - t0;
 	const ehash = h256(env);
-	const envText = b64u(env);
-	env.fill(0);
 	let keys = opts.keys;
 	let receipt = null;
+	let body = null;
 	if (kind === 'report') {
 		receipt = receiptGenerate();
 		keys = receiptDerive(receipt);
 	}
+	const makeBody = () =>
+		submissionBody(
+			kind === 'report'
+				? {
+						district: district.id,
+						lookup: b64u(keys.lookup),
+						auth_hash: b64u(keys.authHash),
+						reply_pk: b64u(keys.replyPk),
+					}
+				: { lookup: b64u(keys.lookup), auth: b64u(keys.auth) },
+			env
+		);
 	try {
+		body = makeBody();
 		for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
 			t0 = performance.now();
 			const ch = await pow();
-			step('pow', 0, { tries: 0, expected: 2 ** ch.difficulty });
-			const sol = await solvePow(ch.challenge, ch.difficulty, (tries, expected) =>
+			const difficulty = powRequired(ch.difficulty, body.length);
+			step('pow', 0, { tries: 0, expected: 2 ** difficulty });
+			const sol = await solvePow(ch.challenge, difficulty, (tries, expected) =>
 				step('pow', Math.min(1 - Math.exp(-tries / expected), 0.99), { tries, expected })
 			);
 			timings.pow = performance.now() - t0;
-			timings.difficulty = ch.difficulty;
+			timings.difficulty = difficulty;
 			step('pow', 1, null);
-			const p = { challenge: ch.challenge, nonce: sol.nonce };
-			const body =
-				kind === 'report'
-					? JSON.stringify({
-							district: district.id,
-							lookup: b64u(keys.lookup),
-							auth_hash: b64u(keys.authHash),
-							reply_pk: b64u(keys.replyPk),
-							envelope: envText,
-							pow: p,
-						})
-					: JSON.stringify({ lookup: b64u(keys.lookup), auth: b64u(keys.auth), envelope: envText, pow: p });
+			const headers = difficulty > 0 ? { 'Qingfeng-PoW': `${ch.challenge}.${sol.nonce}` } : {};
 			t0 = performance.now();
 			let ans;
 			try {
-				ans = await request('POST', kind === 'report' ? 'api/v1/reports' : 'api/v1/followups', body, (f) =>
-					step('send', f, { pct: Math.round(f * 100) })
+				ans = await request(
+					'POST',
+					kind === 'report' ? 'api/v1/reports' : 'api/v1/followups',
+					body,
+					(f) => step('send', f, { pct: Math.round(f * 100) }),
+					headers
 				);
 			} catch (e) {
 				throw new QfError('maybe_stored', e.code || 'network');
@@ -103,6 +132,8 @@ export async function send(opts) {
 				keysWipe(keys);
 				receipt = receiptGenerate();
 				keys = receiptDerive(receipt);
+				body.fill(0);
+				body = makeBody();
 				continue;
 			}
 			throw err;
@@ -114,5 +145,8 @@ export async function send(opts) {
 			e.keys = keys;
 		} else if (kind === 'report') keysWipe(keys);
 		throw e;
+	} finally {
+		if (body) body.fill(0); /* J holds auth for a follow-up */
+		env.fill(0);
 	}
 }
