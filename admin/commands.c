@@ -815,6 +815,16 @@ commands_ingest(int argc, char **argv)
 			       res.key_pinned == 1 ? "pinned" : "replaced the pinned key by",
 			       g.district, pk, res.server_fp);
 		}
+		if (res.unapplied_first > 0 && res.unapplied_first == res.unapplied_last)
+			printf("the server has not applied update %" PRIu64
+			       " (not imported yet, or "
+			       "lost): the next update carries again what it carried\n",
+			       res.unapplied_first);
+		else if (res.unapplied_first > 0)
+			printf("the server has not applied updates %" PRIu64 "..%" PRIu64
+			       " (not imported yet, or lost): the next update carries again what "
+			       "they carried\n",
+			       res.unapplied_first, res.unapplied_last);
 		ret = CLI_EXIT_OK;
 		break;
 	default:
@@ -1302,8 +1312,14 @@ commands_update(int argc, char **argv)
 		goto out;
 	}
 	printf("update %" PRIu64 " of district %s written to %s: acknowledges indices 1..%" PRIu64
-	       ", %" PRIu64 " status changes, %" PRIu64 " replies\n",
-	       r.seq, district, o.out, r.acks_through, r.status_ops, r.reply_ops);
+	       ", %" PRIu64 " status changes, %" PRIu64 " replies, %" PRIu64
+	       " signed case statements\n",
+	       r.seq, district, o.out, r.acks_through, r.status_ops, r.reply_ops, r.case_ops);
+	if (r.recarried > 0)
+		printf("it carries again what %" PRIu64
+		       " case(s) got in updates the server has not "
+		       "applied\n",
+		       r.recarried);
 	printf("take it to the server operator (qingfeng-intake import)\n");
 	ret = CLI_EXIT_OK;
 out:

@@ -184,6 +184,9 @@ ingest_open(struct ingest *g, FILE *f, char *err, size_t errsz)
 		bad = "head";
 	else if (!codec_day_valid(day))
 		bad = "day";
+	else if (json_object_get(h, "applied_seq") != NULL &&
+	         get_u64(h, "applied_seq", &g->applied_seq) != 0)
+		bad = "applied_seq";
 	if (bad != NULL) {
 		snprintf(err, errsz,
 		         "not a valid export bundle: header field \"%s\" is missing or "
@@ -194,6 +197,7 @@ ingest_open(struct ingest *g, FILE *f, char *err, size_t errsz)
 	}
 	snprintf(g->district, sizeof g->district, "%s", district);
 	memcpy(g->day, day, CODEC_DAY_LEN + 1);
+	g->has_applied = json_object_get(h, "applied_seq") != NULL;
 	json_decref(h);
 	return 0;
 }
@@ -1273,6 +1277,17 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 	if (rc == ARCHIVE_OK && key_path != NULL && strcmp(d.key_path, key_path) != 0) {
 		rc = archive_district_set_key_path(run.t, g->district, key_path);
 		changed = 1;
+	}
+	/* which of our updates the server applied (§15): what it lacks is carried again */
+	if (rc == ARCHIVE_OK && g->has_applied) {
+		if (g->applied_seq != d.applied_seq) {
+			rc = archive_district_set_applied(run.t, g->district, g->applied_seq);
+			changed = 1;
+		}
+		if (g->applied_seq < d.seq) {
+			res->unapplied_first = g->applied_seq + 1;
+			res->unapplied_last = d.seq;
+		}
 	}
 	if (rc != ARCHIVE_OK)
 		goto failed;

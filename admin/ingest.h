@@ -52,6 +52,8 @@ struct ingest {
 	uint8_t prev_head[32];
 	uint8_t head[32];
 	char day[CODEC_DAY_LEN + 1];
+	int has_applied;      /* the header says which updates the server applied (§15) */
+	uint64_t applied_seq; /* ... the highest of them */
 	/*
 	 * Left 0 by ingest_open (the defaults); tests set them before
 	 * ingest_run. workers: 0 one per online core (1..INGEST_WORKERS_MAX),
@@ -72,6 +74,12 @@ struct ingest_result {
 	uint64_t *bad; /* indices named by the refusal, ascending, no repeats */
 	size_t nbad;
 	char *message; /* one line: what was refused and why, or what was done */
+	/*
+	 * Updates the archive wrote that the server has not applied (yet):
+	 * unapplied_first..unapplied_last (none when first is 0). The next
+	 * update carries again what they carried (§15).
+	 */
+	uint64_t unapplied_first, unapplied_last;
 };
 
 /*

@@ -12,6 +12,7 @@
 #include "admin/cases.h"
 #include "crypto/bundle.h"
 #include "crypto/fileio.h"
+#include "crypto/sign.h"
 
 struct op_ctx {
 	struct archive_txn *t;
@@ -19,9 +20,208 @@ struct op_ctx {
 	struct bundle_writer *w;
 	struct update_result *r;
 	json_t *touched; /* case index (string) -> true */
+	json_t *stated;  /* case index (string) -> the statement written for it */
+	const struct keyfile_secret *key;
+	uint64_t applied; /* the highest seq the server said it applied */
+	const char *day;
 	char *err;
 	size_t errsz;
 };
+
+/* Writes one line; on failure says why in c->err. Returns 0, or -1. */
+static int
+put_line(struct op_ctx *c, json_t *line)
+{
+	int rc;
+
+	if (line == NULL) {
+		snprintf(c->err, c->errsz, "out of memory");
+		return -1;
+	}
+	rc = bundle_write(c->w, line);
+	json_decref(line);
+	if (rc != BUNDLE_OK) {
+		snprintf(c->err, c->errsz, "cannot write the update: %s", bundle_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+touch(struct op_ctx *c, uint64_t index)
+{
+	char key[24];
+
+	snprintf(key, sizeof key, "%" PRIu64, index);
+	json_object_set_new(c->touched, key, json_true());
+}
+
+/* A reply op carrying reply n of case index. Returns 0, or -1. */
+static int
+put_reply_op(struct op_ctx *c, uint64_t index, const json_t *rec, uint32_t n)
+{
+	char name[CASES_NAME_BUF];
+	const uint8_t *env;
+	size_t len;
+	char *b64;
+	json_t *line = NULL;
+
+	if (archive_reply_get(c->t, c->district, index, n, ARCHIVE_REPLY_TO_REPORTER, &env, &len) !=
+	    ARCHIVE_OK) {
+		cases_format_name(name, c->district, index);
+		snprintf(c->err, c->errsz, "reply %u of case %s is missing", n, name);
+		return -1;
+	}
+	b64 = codec_b64u_encode_alloc(env, len);
+	if (b64 != NULL)
+		line = json_pack("{s:s, s:O, s:s}", "op", "reply", "lookup",
+		                 json_object_get(rec, "lookup"), "envelope", b64);
+	free(b64);
+	c->r->reply_ops++;
+	return put_line(c, line);
+}
+
+/* A case the district issues no statement for: a quarantined report (§10). */
+static int
+unstated(const json_t *rec)
+{
+	return json_object_get(rec, "quarantine") != NULL;
+}
+
+/*
+ * Carries again what updates the server has not applied carried (§15):
+ * every reply sent with a seq above c->applied and, for a case whose last
+ * statement went with such an update, its status. Replies the server holds
+ * already are not stored twice by it.
+ */
+static int
+recarry_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
+{
+	struct op_ctx *c = vctx;
+	const json_t *it, *st = json_object_get(rec, "statement");
+	size_t i;
+	int again = 0;
+
+	(void)id;
+	if (unstated(rec))
+		return 0;
+	json_array_foreach(json_object_get(rec, "replies"), i, it)
+	{
+		json_int_t sent = json_integer_value(json_object_get(it, "sent_seq"));
+
+		if (sent > 0 && (uint64_t)sent > c->applied) {
+			if (put_reply_op(c, index, rec,
+			                 (uint32_t)json_integer_value(json_object_get(it, "n"))) !=
+			    0)
+				return -1;
+			again = 1;
+		}
+	}
+	if (json_integer_value(json_object_get(st, "seq")) > (json_int_t)c->applied) {
+		if (put_line(c, json_pack("{s:s, s:O, s:O}", "op", "status", "lookup",
+		                          json_object_get(rec, "lookup"), "status",
+		                          json_object_get(rec, "status"))) != 0)
+			return -1;
+		c->r->status_ops++;
+		again = 1;
+	}
+	if (again) {
+		touch(c, index);
+		c->r->recarried++;
+	}
+	return 0;
+}
+
+/*
+ * The district's statement on a case (§15), when its status, replies or
+ * verified follow-ups changed since the last one, the update touches it,
+ * it has none yet (the first confirms delivery), or the last one went with
+ * an update the server has not applied.
+ */
+static int
+state_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
+{
+	struct op_ctx *c = vctx;
+	const json_t *prev = json_object_get(rec, "statement"), *it;
+	const char *status = json_string_value(json_object_get(rec, "status"));
+	uint64_t nrep = json_array_size(json_object_get(rec, "replies"));
+	uint64_t nfol = json_array_size(json_object_get(rec, "followups"));
+	struct sign_case_fields f;
+	uint8_t sig[SIGN_BYTES];
+	char key[24], hash[CODEC_B64U_BUF(32)], sigt[CODEC_B64U_BUF(SIGN_BYTES)];
+	const char *day = c->day;
+	json_t *line, *st;
+	size_t i;
+
+	(void)id;
+	if (unstated(rec))
+		return 0;
+	snprintf(key, sizeof key, "%" PRIu64, index);
+	if (!cases_status_valid(status)) {
+		snprintf(c->err, c->errsz, "case %s-%s: corrupt status", c->district, key);
+		return -1;
+	}
+	if (prev != NULL && json_object_get(c->touched, key) == NULL &&
+	    json_integer_value(json_object_get(prev, "seq")) <= (json_int_t)c->applied &&
+	    json_equal(json_object_get(prev, "status"), json_object_get(rec, "status")) &&
+	    json_integer_value(json_object_get(prev, "replies")) == (json_int_t)nrep &&
+	    json_integer_value(json_object_get(prev, "followups_verified")) == (json_int_t)nfol)
+		return 0;
+	/* the day the district gave this status: kept while the status stays */
+	if (prev != NULL &&
+	    json_equal(json_object_get(prev, "status"), json_object_get(rec, "status")) &&
+	    codec_day_valid(json_string_value(json_object_get(prev, "status_day"))))
+		day = json_string_value(json_object_get(prev, "status_day"));
+	memset(&f, 0, sizeof f);
+	f.district = c->district;
+	if (codec_b64u_decode_exact(f.lookup, 32,
+	                            json_string_value(json_object_get(rec, "lookup"))) != 0) {
+		snprintf(c->err, c->errsz, "case %s-%s: corrupt lookup", c->district, key);
+		return -1;
+	}
+	f.index = index;
+	f.status = status;
+	f.status_day = day;
+	f.replies = nrep;
+	f.followups_verified = nfol;
+	f.seq = c->r->seq;
+	/* replies_hash over the replies in the order the server numbers them: n = 1, 2, ... */
+	json_array_foreach(json_object_get(rec, "replies"), i, it)
+	{
+		const uint8_t *env;
+		size_t len;
+
+		if (archive_reply_get(c->t, c->district, index,
+		                      (uint32_t)json_integer_value(json_object_get(it, "n")),
+		                      ARCHIVE_REPLY_TO_REPORTER, &env, &len) != ARCHIVE_OK) {
+			snprintf(c->err, c->errsz, "case %s-%s: reply %zu is missing", c->district,
+			         key, i + 1);
+			return -1;
+		}
+		sign_replies_hash_next(f.replies_hash, f.replies_hash, env, len);
+	}
+	if (sign_case(sig, c->key->sign_sk, &f) != 0) {
+		snprintf(c->err, c->errsz, "case %s-%s: cannot sign its statement", c->district,
+		         key);
+		return -1;
+	}
+	codec_b64u_encode(hash, sizeof hash, f.replies_hash, 32);
+	codec_b64u_encode(sigt, sizeof sigt, sig, sizeof sig);
+	line = json_pack("{s:s, s:O, s:I, s:s, s:s, s:I, s:s, s:I, s:s}", "op", "case", "lookup",
+	                 json_object_get(rec, "lookup"), "index", (json_int_t)index, "status",
+	                 status, "status_day", day, "replies", (json_int_t)nrep, "replies_hash",
+	                 hash, "followups_verified", (json_int_t)nfol, "sig", sigt);
+	st = json_pack("{s:I, s:s, s:s, s:I, s:I}", "seq", (json_int_t)f.seq, "status", status,
+	               "status_day", day, "replies", (json_int_t)nrep, "followups_verified",
+	               (json_int_t)nfol);
+	if (st == NULL || json_object_set_new(c->stated, key, st) != 0) {
+		json_decref(line);
+		snprintf(c->err, c->errsz, "out of memory");
+		return -1;
+	}
+	c->r->case_ops++;
+	return put_line(c, line);
+}
 
 static int
 write_op(void *vctx, uint64_t opno, const json_t *op)
@@ -29,7 +229,7 @@ write_op(void *vctx, uint64_t opno, const json_t *op)
 	struct op_ctx *c = vctx;
 	const char *kind = json_string_value(json_object_get(op, "op"));
 	uint64_t index = (uint64_t)json_integer_value(json_object_get(op, "case"));
-	char name[CASES_NAME_BUF], key[24];
+	char name[CASES_NAME_BUF];
 	json_t *rec, *line = NULL;
 	int rc;
 
@@ -77,29 +277,27 @@ write_op(void *vctx, uint64_t opno, const json_t *op)
 		return -1;
 	}
 	json_decref(rec);
-	if (line == NULL) {
-		snprintf(c->err, c->errsz, "out of memory");
+	if (put_line(c, line) != 0)
 		return -1;
-	}
-	rc = bundle_write(c->w, line);
-	json_decref(line);
-	if (rc != BUNDLE_OK) {
-		snprintf(c->err, c->errsz, "cannot write the update: %s", bundle_strerror(rc));
-		return -1;
-	}
-	snprintf(key, sizeof key, "%" PRIu64, index);
-	json_object_set_new(c->touched, key, json_true());
+	touch(c, index);
 	return 0;
 }
 
-/* Marks what the update carried as sent in the cases it touched. */
+/*
+ * Marks what the update carried as sent in the cases it touched (what it
+ * carried again included: sent_seq above applied), and keeps the statement
+ * it made for each case.
+ */
 static int
-mark_sent(struct archive_txn *t, const char *district, const json_t *touched, uint64_t seq)
+mark_sent(struct archive_txn *t, const char *district, json_t *touched, const json_t *stated,
+          uint64_t seq, uint64_t applied)
 {
 	const char *k;
 	const json_t *v;
 
-	json_object_foreach((json_t *)(uintptr_t)touched, k, v)
+	if (json_object_update_missing(touched, (json_t *)(uintptr_t)stated) != 0)
+		return ARCHIVE_ERR_NOMEM;
+	json_object_foreach(touched, k, v)
 	{
 		uint64_t index = strtoull(k, NULL, 10);
 		json_t *rec, *it;
@@ -116,8 +314,15 @@ mark_sent(struct archive_txn *t, const char *district, const json_t *touched, ui
 		}
 		json_array_foreach(json_object_get(rec, "replies"), i, it)
 		{
-			if (json_integer_value(json_object_get(it, "sent_seq")) == 0)
+			json_int_t sent = json_integer_value(json_object_get(it, "sent_seq"));
+
+			if (sent == 0 || (uint64_t)sent > applied)
 				json_object_set_new(it, "sent_seq", json_integer((json_int_t)seq));
+		}
+		if (json_object_get(stated, k) != NULL &&
+		    json_object_set(rec, "statement", json_object_get(stated, k)) != 0) {
+			json_decref(rec);
+			return ARCHIVE_ERR_NOMEM;
 		}
 		rc = archive_case_put(t, district, index, rec);
 		json_decref(rec);
@@ -136,7 +341,7 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	struct bundle_writer w;
 	struct op_ctx c;
 	char head[CODEC_B64U_BUF(32)];
-	json_t *hdr = NULL, *touched = NULL;
+	json_t *hdr = NULL, *touched = NULL, *stated = NULL;
 	FILE *f = NULL;
 	int fd = -1, rc, made = 0;
 
@@ -166,7 +371,8 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	                "district", district, "seq", (json_int_t)r->seq, "acks_through",
 	                (json_int_t)r->acks_through, "head", head, "day", day);
 	touched = json_object();
-	if (hdr == NULL || touched == NULL) {
+	stated = json_object();
+	if (hdr == NULL || touched == NULL || stated == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}
@@ -195,9 +401,18 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	c.w = &w;
 	c.r = r;
 	c.touched = touched;
+	c.stated = stated;
+	c.key = key;
+	c.applied = d.applied_seq;
+	c.day = day;
 	c.err = err;
 	c.errsz = errsz;
-	rc = archive_outbox_foreach(t, district, write_op, &c);
+	/* what the server lacks first, then what is new, then the district's word on each case */
+	rc = archive_case_foreach(t, district, recarry_case, &c);
+	if (rc == 0)
+		rc = archive_outbox_foreach(t, district, write_op, &c);
+	if (rc == 0)
+		rc = archive_case_foreach(t, district, state_case, &c);
 	if (rc != 0) {
 		if (err[0] == '\0')
 			snprintf(err, errsz, "archive: %s", archive_strerror(rc));
@@ -217,7 +432,7 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	}
 	(void)fileio_sync_dir_of(path);
 
-	rc = mark_sent(t, district, touched, r->seq);
+	rc = mark_sent(t, district, touched, stated, r->seq, d.applied_seq);
 	if (rc == ARCHIVE_OK)
 		rc = archive_update_done(t, district, r->seq, r->acks_through);
 	if (rc != ARCHIVE_OK) {
@@ -233,6 +448,7 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	}
 	json_decref(hdr);
 	json_decref(touched);
+	json_decref(stated);
 	return 0;
 
 fail:
@@ -245,6 +461,7 @@ fail:
 	archive_abort(t);
 	json_decref(hdr);
 	json_decref(touched);
+	json_decref(stated);
 	memset(r, 0, sizeof *r);
 	return -1;
 }

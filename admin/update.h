@@ -1,9 +1,11 @@
 /*
  * update: the signed update bundle (.qfu, DESIGN.md §10) that carries the
- * district's decisions back across the air gap: every queued status change
- * and reply, in the order queued, and the acknowledgement of everything
- * ingested (acks_through = the archive's verified size, head = the chain
- * value there). The file is written, fsynced and closed before the archive
+ * district's decisions back across the air gap: what updates the server has
+ * not applied carried (§15: replies and statuses carried again, in their
+ * order), every queued status change and reply in the order queued, the
+ * district's signed statement for each case that changed or has none yet
+ * (§15), and the acknowledgement of everything ingested (acks_through = the
+ * archive's verified size, head = the chain value there). The file is written, fsynced and closed before the archive
  * records the update (seq and acks, queued operations marked sent in one
  * transaction); if that fails the file is removed.
  */
@@ -22,6 +24,8 @@ struct update_result {
 	uint64_t acks_through;
 	uint64_t status_ops;
 	uint64_t reply_ops;
+	uint64_t case_ops;  /* signed case statements (§15) */
+	uint64_t recarried; /* cases whose unapplied operations were carried again */
 };
 
 /*

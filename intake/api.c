@@ -455,6 +455,22 @@ handle_status(struct server *s, struct evhttp_request *req)
 	                "index", (json_int_t)v.index, "status", store_status_name(v.status),
 	                "status_day", v.status_day, "created_day", v.created_day, "delivered",
 	                v.delivered, "replies", replies, "followups", (json_int_t)v.followups);
+	if (ans != NULL && v.has_statement) {
+		/* the district's signed word (§15), for the client to verify */
+		const struct store_statement *st = &v.statement;
+		json_t *so =
+		        json_pack("{s:I, s:s, s:s, s:I, s:o, s:I, s:I, s:o}", "index",
+		                  (json_int_t)st->index, "status", store_status_name(st->status),
+		                  "status_day", st->status_day, "replies", (json_int_t)st->replies,
+		                  "replies_hash", b64u_json(st->replies_hash, 32),
+		                  "followups_verified", (json_int_t)st->followups_verified, "seq",
+		                  (json_int_t)st->seq, "sig", b64u_json(st->sig, 64));
+
+		if (so == NULL || json_object_set_new(ans, "statement", so) != 0) {
+			json_decref(ans);
+			ans = NULL;
+		}
+	}
 	store_case_view_free(&v);
 	if (ans == NULL) {
 		http_reply_error(req, 503, "overloaded", "try again later");

@@ -78,7 +78,8 @@ cmd_init(const char *dir)
 }
 
 int
-cmd_district_add(const char *dir, const char *file, int replace)
+cmd_district_add(const char *dir, const char *file, int replace, const char *level,
+                 const char *parent)
 {
 	char cpath[4096], dbpath[4096], err[512];
 	struct keyfile_public pub;
@@ -122,6 +123,15 @@ cmd_district_add(const char *dir, const char *file, int replace)
 		        pub.id);
 		return 1;
 	}
+	if (level != NULL || parent != NULL) {
+		const char *why = config_set_tier(&c, pub.id, level, parent != NULL, parent);
+
+		if (why != NULL) {
+			fprintf(stderr, "qingfeng-intake: district %s: %s; nothing changed\n",
+			        pub.id, why);
+			return 1;
+		}
+	}
 	snprintf(dbpath, sizeof dbpath, "%s/db", dir);
 	rc = store_open(&st, dbpath, NULL);
 	if (rc == STORE_OK)
@@ -138,8 +148,53 @@ cmd_district_add(const char *dir, const char *file, int replace)
 	}
 	printf("added district %s (%s)\n", pub.id, pub.name);
 	printf("fingerprint: %s\n", pub.fingerprint);
+	{
+		const struct config_tier *t = config_tier(&c, pub.id);
+
+		printf("level: %s; parent: %s\n", t->level, t->parent[0] ? t->parent : "none");
+	}
 	printf("check it against the fingerprint the commission published; then reload a "
 	       "running server (SIGHUP)\n");
+	return 0;
+}
+
+int
+cmd_district_set(const char *dir, const char *id, const char *level, int set_parent,
+                 const char *parent)
+{
+	char cpath[4096], err[512];
+	const struct config_tier *t;
+	const char *why;
+	struct config c;
+
+	snprintf(cpath, sizeof cpath, "%s/config.json", dir);
+	if (config_load(&c, cpath, err, sizeof err) != 0) {
+		fprintf(stderr, "qingfeng-intake: %s\n", err);
+		return 1;
+	}
+	if (level == NULL && !set_parent) {
+		t = config_tier(&c, id);
+		if (t == NULL) {
+			fprintf(stderr, "qingfeng-intake: no district \"%s\" in %s\n", id, cpath);
+			return 1;
+		}
+		printf("district %s: level %s; parent %s; %zu below it\n", id, t->level,
+		       t->parent[0] ? t->parent : "none", config_children(&c, id));
+		return 0;
+	}
+	why = config_set_tier(&c, id, level, set_parent, parent);
+	if (why != NULL) {
+		fprintf(stderr, "qingfeng-intake: district %s: %s; nothing changed\n", id, why);
+		return 1;
+	}
+	if (config_save(&c, cpath) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot write %s: %s\n", cpath, strerror(errno));
+		return 1;
+	}
+	t = config_tier(&c, id);
+	printf("district %s: level %s; parent %s\n", id, t->level,
+	       t->parent[0] ? t->parent : "none");
+	printf("reload a running server (SIGHUP)\n");
 	return 0;
 }
 
@@ -410,10 +465,12 @@ cmd_export(const char *dir, const char *district, const char *out)
 		goto out;
 	}
 	server_today(&c, today);
-	hdr = json_pack("{s:s, s:i, s:s, s:o, s:I, s:I, s:o, s:o, s:s}", "type", BUNDLE_TYPE_EXPORT,
-	                "v", 1, "district", district, "server_sign_pk", b64u_json(k->sign_pk, 32),
-	                "from", (json_int_t)from, "to", (json_int_t)to, "prev_head",
-	                b64u_json(x.prev, 32), "head", b64u_json(d.head, 32), "day", today);
+	/* applied_seq: which of the district's updates arrived (§15) */
+	hdr = json_pack("{s:s, s:i, s:s, s:o, s:I, s:I, s:o, s:o, s:s, s:I}", "type",
+	                BUNDLE_TYPE_EXPORT, "v", 1, "district", district, "server_sign_pk",
+	                b64u_json(k->sign_pk, 32), "from", (json_int_t)from, "to", (json_int_t)to,
+	                "prev_head", b64u_json(x.prev, 32), "head", b64u_json(d.head, 32), "day",
+	                today, "applied_seq", (json_int_t)d.seq);
 	bundle_writer_init(&x.w, f);
 	x.total = to >= from ? to - from + 1 : 0;
 	x.tty = isatty(STDERR_FILENO);
@@ -459,6 +516,186 @@ out:
 	return ret;
 }
 
+/* ---- oversight (§16) -------------------------------------------------- */
+
+struct oversight_ctx {
+	struct bundle_writer w;
+	const char *district;
+	uint64_t size; /* entries beyond the header's size are left out */
+	int rc;        /* the first bundle error */
+};
+
+static int
+ov_write(struct oversight_ctx *x, json_t *o)
+{
+	int rc = o != NULL ? bundle_write(&x->w, o) : BUNDLE_ERR_NOMEM;
+
+	json_decref(o);
+	if (rc != BUNDLE_OK) {
+		x->rc = rc;
+		return STORE_ERR_IO;
+	}
+	return 0;
+}
+
+static int
+ov_entry(void *arg, const struct store_entry *e)
+{
+	struct oversight_ctx *x = arg;
+
+	return ov_write(x, json_pack("{s:s, s:I, s:s, s:o, s:s, s:o, s:o}", "district", x->district,
+	                             "index", (json_int_t)e->index, "kind",
+	                             e->kind == CHAIN_KIND_REPORT ? "report" : "followup", "lookup",
+	                             b64u_json(e->lookup, 32), "day", e->day, "envelope_hash",
+	                             b64u_json(e->envelope_hash, 32), "chain",
+	                             b64u_json(e->chain, 32)));
+}
+
+static int
+ov_update(void *arg, const struct store_update_rec *u)
+{
+	struct oversight_ctx *x = arg;
+
+	if (u->acks_through > x->size)
+		return 0; /* applied after the snapshot of the header */
+	return ov_write(x, json_pack("{s:s, s:I, s:s, s:o, s:I}", "district", x->district,
+	                             "applied", (json_int_t)u->seq, "day", u->day, "update_hash",
+	                             b64u_json(u->file_hash, 32), "acks_through",
+	                             (json_int_t)u->acks_through));
+}
+
+static int
+ov_statement(void *arg, const uint8_t lookup[32], const struct store_statement *st)
+{
+	struct oversight_ctx *x = arg;
+
+	if (st->index > x->size)
+		return 0;
+	return ov_write(x, json_pack("{s:s, s:s, s:o, s:I, s:s, s:s, s:I, s:o, s:I, s:I, s:o}",
+	                             "district", x->district, "op", "case", "lookup",
+	                             b64u_json(lookup, 32), "index", (json_int_t)st->index,
+	                             "status", store_status_name(st->status), "status_day",
+	                             st->status_day, "replies", (json_int_t)st->replies,
+	                             "replies_hash", b64u_json(st->replies_hash, 32),
+	                             "followups_verified", (json_int_t)st->followups_verified,
+	                             "seq", (json_int_t)st->seq, "sig", b64u_json(st->sig, 64)));
+}
+
+/* Appends id and, depth first, every commission below it to order (at most max). */
+static void
+ov_order(const struct config *c, const char *id, const char **order, size_t *n, size_t max)
+{
+	if (*n >= max)
+		return;
+	order[(*n)++] = config_district(c, id)->id;
+	for (size_t i = 0; i < c->ndistricts; i++)
+		if (strcmp(c->tiers[i].parent, id) == 0)
+			ov_order(c, c->districts[i].id, order, n, max);
+}
+
+int
+cmd_oversight(const char *dir, const char *under, const char *out)
+{
+	const char *order[CONFIG_MAX_DISTRICTS];
+	struct store_district ds[CONFIG_MAX_DISTRICTS];
+	char kpath[4096], today[CODEC_DAY_LEN + 1];
+	struct oversight_ctx x;
+	struct serverkey *k = NULL;
+	struct store *st = NULL;
+	struct config c;
+	size_t n = 0;
+	json_t *hdr = NULL, *dl;
+	FILE *f = NULL;
+	int fd, rc, ret = 1;
+
+	if (open_store_cfg(dir, &st, &c) != 0)
+		return 1;
+	if (!codec_district_valid(under) || config_district(&c, under) == NULL) {
+		fprintf(stderr, "qingfeng-intake: no commission \"%s\" in %s/config.json\n", under,
+		        dir);
+		goto out;
+	}
+	snprintf(kpath, sizeof kpath, "%s/server.key", dir);
+	if (serverkey_load(&k, kpath) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot load %s: %s\n", kpath, strerror(errno));
+		goto out;
+	}
+	ov_order(&c, under, order, &n, CONFIG_MAX_DISTRICTS);
+	dl = json_array();
+	for (size_t i = 0; dl != NULL && i < n; i++) {
+		const struct keyfile_public *pub = config_district(&c, order[i]);
+		const struct config_tier *t = config_tier(&c, order[i]);
+		json_t *o;
+
+		rc = store_district_get(st, order[i], &ds[i]);
+		if (rc != STORE_OK) {
+			fprintf(stderr, "qingfeng-intake: %s: %s\n", order[i], store_strerror(rc));
+			json_decref(dl);
+			goto out;
+		}
+		o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:o}", "id", pub->id,
+		              "name", pub->name, "level", t->level, "parent",
+		              t->parent[0] ? json_string(t->parent) : json_null(), "box_pk",
+		              b64u_json(pub->box_pk, 32), "sign_pk", b64u_json(pub->sign_pk, 32),
+		              "fingerprint", pub->fingerprint, "size", (json_int_t)ds[i].size,
+		              "head", b64u_json(ds[i].head, 32));
+		if (o == NULL || json_array_append_new(dl, o) != 0) {
+			json_decref(dl);
+			dl = NULL;
+		}
+	}
+	server_today(&c, today);
+	hdr = dl == NULL ? NULL
+	                 : json_pack("{s:s, s:i, s:o, s:s, s:o}", "type", BUNDLE_TYPE_OVERSIGHT,
+	                             "v", 1, "server_sign_pk", b64u_json(k->sign_pk, 32), "day",
+	                             today, "districts", dl);
+	if (hdr == NULL) {
+		fprintf(stderr, "qingfeng-intake: out of memory\n");
+		goto out;
+	}
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "qingfeng-intake: cannot create %s: %s\n", out, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	memset(&x, 0, sizeof x);
+	bundle_writer_init(&x.w, f);
+	rc = bundle_write(&x.w, hdr);
+	/* per commission, in header order: its chain, its applied updates, its statements */
+	for (size_t i = 0; rc == BUNDLE_OK && i < n; i++) {
+		x.district = order[i];
+		x.size = ds[i].size;
+		if ((ds[i].size > 0 &&
+		     store_log_foreach(st, order[i], 1, ds[i].size, ov_entry, &x) != STORE_OK) ||
+		    store_updates_foreach(st, order[i], ov_update, &x) != STORE_OK ||
+		    store_statements_foreach(st, order[i], ov_statement, &x) != STORE_OK)
+			rc = x.rc != BUNDLE_OK ? x.rc : BUNDLE_ERR_IO;
+	}
+	if (rc == BUNDLE_OK)
+		rc = bundle_writer_finish(&x.w, BUNDLE_SIG_OVERSIGHT, k->sign_sk);
+	if (rc != BUNDLE_OK || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fprintf(stderr, "qingfeng-intake: writing %s failed\n", out);
+		fclose(f);
+		unlink(out);
+		goto out;
+	}
+	if (fclose(f) != 0) {
+		unlink(out);
+		fprintf(stderr, "qingfeng-intake: writing %s failed: %s\n", out, strerror(errno));
+		goto out;
+	}
+	printf("oversight bundle for %s and %zu commission(s) below it written to %s\n", under,
+	       n - 1, out);
+	ret = 0;
+out:
+	json_decref(hdr);
+	serverkey_free(k);
+	store_close(st);
+	return ret;
+}
+
 /* ---- import ------------------------------------------------------------ */
 
 static void
@@ -469,8 +706,62 @@ free_ops(struct store_op *ops, size_t n)
 	free(ops);
 }
 
+/* A non-negative integer member. Returns 0, or -1. */
 static int
-parse_op(const json_t *o, struct store_op *op, size_t max_env)
+get_count(const json_t *o, const char *name, uint64_t *out)
+{
+	const json_t *v = json_object_get(o, name);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/*
+ * Reads a case statement entry (§15) into op; its seq is the update's. The
+ * signature is checked later, with the district's key. Returns 0, or -1.
+ */
+static int
+parse_case(const json_t *o, struct store_op *op, uint64_t seq)
+{
+	struct store_statement *st = &op->st;
+	const char *day = json_string_value(json_object_get(o, "status_day"));
+
+	op->kind = STORE_OP_CASE;
+	st->seq = seq;
+	st->status = store_status_parse(json_string_value(json_object_get(o, "status")));
+	if (st->status < 0 || !codec_day_valid(day) || get_count(o, "index", &st->index) != 0 ||
+	    st->index == 0 || get_count(o, "replies", &st->replies) != 0 ||
+	    get_count(o, "followups_verified", &st->followups_verified) != 0 ||
+	    codec_b64u_decode_exact(st->replies_hash, 32,
+	                            json_string_value(json_object_get(o, "replies_hash"))) != 0 ||
+	    codec_b64u_decode_exact(st->sig, 64, json_string_value(json_object_get(o, "sig"))) != 0)
+		return -1;
+	memcpy(st->status_day, day, CODEC_DAY_LEN + 1);
+	return 0;
+}
+
+/* Hashes a whole file (H256) and rewinds it. Returns 0, or -1 with errno set. */
+static int
+hash_file(FILE *f, uint8_t out[32])
+{
+	crypto_generichash_state h;
+	uint8_t buf[65536];
+	size_t n;
+
+	crypto_generichash_init(&h, NULL, 0, 32);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		crypto_generichash_update(&h, buf, n);
+	crypto_generichash_final(&h, out, 32);
+	if (ferror(f))
+		return -1;
+	rewind(f);
+	return 0;
+}
+
+static int
+parse_op(const json_t *o, struct store_op *op, size_t max_env, uint64_t seq)
 {
 	const char *kind = json_string_value(json_object_get(o, "op"));
 
@@ -479,6 +770,8 @@ parse_op(const json_t *o, struct store_op *op, size_t max_env)
 	    codec_b64u_decode_exact(op->lookup, 32,
 	                            json_string_value(json_object_get(o, "lookup"))) != 0)
 		return -1;
+	if (strcmp(kind, "case") == 0)
+		return parse_case(o, op, seq);
 	if (strcmp(kind, "status") == 0) {
 		op->kind = STORE_OP_STATUS;
 		op->status = store_status_parse(json_string_value(json_object_get(o, "status")));
@@ -534,6 +827,10 @@ cmd_import(const char *dir, const char *file)
 		fprintf(stderr, "qingfeng-intake: cannot open %s: %s\n", file, strerror(errno));
 		goto out;
 	}
+	if (hash_file(f, u.file_hash) != 0) {
+		fprintf(stderr, "qingfeng-intake: cannot read %s: %s\n", file, strerror(errno));
+		goto out;
+	}
 	bundle_reader_init(&r, f, (size_t)(c.max_envelope_bytes / 3 * 4 + 8192));
 	rc = bundle_read(&r, &hdr);
 	if (rc != BUNDLE_OK) {
@@ -580,7 +877,7 @@ cmd_import(const char *dir, const char *file)
 			ops = n;
 			cap = ncap;
 		}
-		if (parse_op(o, &ops[nops], (size_t)c.max_envelope_bytes) != 0) {
+		if (parse_op(o, &ops[nops], (size_t)c.max_envelope_bytes, (uint64_t)seq) != 0) {
 			json_decref(o);
 			fprintf(stderr, "qingfeng-intake: %s: line %llu is not a valid operation\n",
 			        file, (unsigned long long)r.line_no);
@@ -608,6 +905,7 @@ cmd_import(const char *dir, const char *file)
 	u.ops = ops;
 	u.nops = nops;
 	u.purge = c.purge_acked;
+	memcpy(u.sign_pk, pub->sign_pk, 32);
 	rc = store_apply_update(st, &u, &bad);
 	switch (rc) {
 	case STORE_OK:
@@ -641,6 +939,16 @@ cmd_import(const char *dir, const char *file)
 		        "qingfeng-intake: REFUSED: operation %zu names a case that is "
 		        "not one of district %s\n",
 		        bad + 1, district);
+		break;
+	case STORE_ERR_STATEMENT:
+		fprintf(stderr,
+		        "qingfeng-intake: REFUSED: the district's case statement (operation %zu) "
+		        "does not verify with the district's key, or does not match what this "
+		        "server holds for that case (its report index, status, replies or "
+		        "follow-ups). Nothing was applied. If an earlier "
+		        "update was never imported, import that one first, or ask the district "
+		        "for a new update: its next ingest shows which updates arrived.\n",
+		        bad + 1);
 		break;
 	default:
 		fprintf(stderr, "qingfeng-intake: REFUSED: %s\n", store_strerror(rc));

@@ -56,6 +56,31 @@ get_uint(const json_t *v, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/*
+ * Reads a district object's optional "level" (default "district") and
+ * "parent" (a district id, or null/absent for none) into t. Returns 0, or
+ * -1 when one is malformed.
+ */
+static int
+tier_from_json(struct config_tier *t, const json_t *d)
+{
+	const json_t *l = json_object_get(d, "level"), *p = json_object_get(d, "parent");
+
+	memset(t, 0, sizeof *t);
+	snprintf(t->level, sizeof t->level, "district");
+	if (l != NULL) {
+		if (!config_level_valid(json_string_value(l)))
+			return -1;
+		snprintf(t->level, sizeof t->level, "%s", json_string_value(l));
+	}
+	if (p != NULL && !json_is_null(p)) {
+		if (!codec_district_valid(json_string_value(p)))
+			return -1;
+		snprintf(t->parent, sizeof t->parent, "%s", json_string_value(p));
+	}
+	return 0;
+}
+
 int
 config_load(struct config *c, const char *path, char *err, size_t errsz)
 {
@@ -147,12 +172,14 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 					struct keyfile_public pub;
 
 					if (keyfile_public_from_json(&pub, d) != KEYFILE_OK ||
-					    config_district(c, pub.id) != NULL) {
+					    config_district(c, pub.id) != NULL ||
+					    tier_from_json(&c->tiers[c->ndistricts], d) != 0) {
 						char what[64];
 						snprintf(what, sizeof what, "districts[%zu]", i);
 						json_decref(root);
 						return fail(err, errsz, path,
-						            "bad or duplicate district public key",
+						            "bad or duplicate district public key "
+						            "(or a bad level or parent)",
 						            what);
 					}
 					c->districts[c->ndistricts++] = pub;
@@ -170,6 +197,12 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 		}
 	}
 	json_decref(root);
+	{
+		const char *why = config_tree_check(c);
+
+		if (why != NULL)
+			return fail(err, errsz, path, why, "districts");
+	}
 	if (c->nojs_patient_seconds < c->nojs_min_seconds)
 		return fail(err, errsz, path, "nojs_patient_seconds is below", "nojs_min_seconds");
 	return 0;
@@ -181,8 +214,17 @@ config_to_json(const struct config *c)
 	json_t *d = json_array();
 	json_t *root;
 
-	for (size_t i = 0; d != NULL && i < c->ndistricts; i++)
-		json_array_append_new(d, keyfile_public_to_json(&c->districts[i]));
+	for (size_t i = 0; d != NULL && i < c->ndistricts; i++) {
+		json_t *o = keyfile_public_to_json(&c->districts[i]);
+		const struct config_tier *t = &c->tiers[i];
+
+		if (o != NULL) {
+			json_object_set_new(o, "level", json_string(t->level));
+			json_object_set_new(o, "parent",
+			                    t->parent[0] ? json_string(t->parent) : json_null());
+		}
+		json_array_append_new(d, o);
+	}
 	root = json_pack(
 	        "{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, "
 	        "s:I, s:I, s:I, s:o*}",
@@ -278,6 +320,96 @@ config_add_district(struct config *c, const struct keyfile_public *pub, int repl
 	}
 	if (c->ndistricts >= CONFIG_MAX_DISTRICTS)
 		return -1;
+	memset(&c->tiers[c->ndistricts], 0, sizeof c->tiers[0]);
+	snprintf(c->tiers[c->ndistricts].level, CONFIG_LEVEL_BUF, "district");
 	c->districts[c->ndistricts++] = *pub;
 	return 0;
+}
+
+static long
+district_index(const struct config *c, const char *id)
+{
+	for (size_t i = 0; id != NULL && i < c->ndistricts; i++)
+		if (strcmp(c->districts[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+const struct config_tier *
+config_tier(const struct config *c, const char *id)
+{
+	long i = district_index(c, id);
+
+	return i < 0 ? NULL : &c->tiers[i];
+}
+
+int
+config_level_valid(const char *level)
+{
+	return level != NULL && (strcmp(level, "district") == 0 || strcmp(level, "city") == 0 ||
+	                         strcmp(level, "province") == 0);
+}
+
+const char *
+config_tree_check(const struct config *c)
+{
+	for (size_t i = 0; i < c->ndistricts; i++) {
+		const char *p = c->tiers[i].parent;
+		size_t steps = 0;
+
+		if (p[0] == '\0')
+			continue;
+		if (district_index(c, p) < 0)
+			return "a district's parent is not a district of this server";
+		/* walking up must end within ndistricts steps, or it loops */
+		for (long j = (long)i; c->tiers[j].parent[0] != '\0'; steps++) {
+			if (steps >= c->ndistricts)
+				return "the parents of the districts make a cycle";
+			j = district_index(c, c->tiers[j].parent);
+			if (j < 0)
+				return "a district's parent is not a district of this server";
+		}
+	}
+	return NULL;
+}
+
+const char *
+config_set_tier(struct config *c, const char *id, const char *level, int set_parent,
+                const char *parent)
+{
+	long i = district_index(c, id);
+	struct config_tier saved;
+	const char *why;
+
+	if (i < 0)
+		return "no such district on this server";
+	if (level != NULL && !config_level_valid(level))
+		return "--level must be district, city or province";
+	if (set_parent && parent != NULL && parent[0] != '\0') {
+		if (!codec_district_valid(parent) || district_index(c, parent) < 0)
+			return "the parent is not a district of this server (add it first)";
+		if (strcmp(parent, id) == 0)
+			return "a district cannot be its own parent";
+	}
+	saved = c->tiers[i];
+	if (level != NULL)
+		snprintf(c->tiers[i].level, CONFIG_LEVEL_BUF, "%s", level);
+	if (set_parent)
+		snprintf(c->tiers[i].parent, CODEC_DISTRICT_BUF, "%s",
+		         parent != NULL ? parent : "");
+	why = config_tree_check(c);
+	if (why != NULL)
+		c->tiers[i] = saved;
+	return why;
+}
+
+size_t
+config_children(const struct config *c, const char *id)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->ndistricts; i++)
+		if (strcmp(c->tiers[i].parent, id) == 0)
+			n++;
+	return n;
 }

@@ -14,6 +14,18 @@
 #include "crypto/keyfile.h"
 
 #define CONFIG_MAX_DISTRICTS 64
+#define CONFIG_LEVEL_BUF     16
+
+/*
+ * Where a commission stands in the tree (DESIGN.md §14): server-side
+ * attributes, not part of the key files. level is "district" (default),
+ * "city" or "province"; parent is the id of the commission one level up,
+ * or "" for none.
+ */
+struct config_tier {
+	char level[CONFIG_LEVEL_BUF];
+	char parent[CODEC_DISTRICT_BUF];
+};
 
 struct config {
 	char listen[128];        /* "127.0.0.1:8080" or "[::1]:8080" */
@@ -36,6 +48,7 @@ struct config {
 	unsigned nojs_patient_seconds; /* forms open this long skip the no-JS rate limit */
 	size_t ndistricts;
 	struct keyfile_public districts[CONFIG_MAX_DISTRICTS];
+	struct config_tier tiers[CONFIG_MAX_DISTRICTS]; /* tiers[i] belongs to districts[i] */
 };
 
 /* Fills c with the defaults. Cannot fail. */
@@ -61,5 +74,30 @@ int config_add_district(struct config *c, const struct keyfile_public *pub, int 
 
 /* The district with this id, or NULL. */
 const struct keyfile_public *config_district(const struct config *c, const char *id);
+
+/* The tier (level, parent) of district id, or NULL when there is no such district. */
+const struct config_tier *config_tier(const struct config *c, const char *id);
+
+/* 1 when level is "district", "city" or "province"; 0 otherwise (NULL too). */
+int config_level_valid(const char *level);
+
+/*
+ * Sets district id's level (when level is not NULL) and parent (when
+ * set_parent: parent, or none when parent is NULL or ""), then checks the
+ * whole tree. Returns NULL with c changed, or a static one-line reason with
+ * c unchanged: no such district, an invalid level, a parent that does not
+ * exist, is the district itself, or makes a cycle.
+ */
+const char *config_set_tier(struct config *c, const char *id, const char *level, int set_parent,
+                            const char *parent);
+
+/*
+ * Checks the tree: every parent exists and no chain of parents loops.
+ * Returns NULL, or a static one-line reason.
+ */
+const char *config_tree_check(const struct config *c);
+
+/* The number of districts whose parent is id. Cannot fail. */
+size_t config_children(const struct config *c, const char *id);
 
 #endif

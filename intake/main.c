@@ -4,6 +4,7 @@
  * server_run; the only place in intake/ that decides the exit code.
  */
 #include <event2/event.h>
+#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,13 +20,24 @@ static const char usage_text[] =
         "read reports and holds no district secret.\n"
         "\n"
         "  init    --data DIR                          make a new data directory\n"
-        "  district add --data DIR FILE [--replace]    add a district.pub.json\n"
+        "  district add --data DIR FILE [--replace] [--level L] [--parent ID]\n"
+        "                                              add a district.pub.json (a commission)\n"
+        "  district set --data DIR ID [--level L] [--parent ID | --no-parent]\n"
+        "                                              place a commission in the tree: level\n"
+        "                                              district, city or province; parent = the\n"
+        "                                              commission one level up (docs/DESIGN.md "
+        "§14)\n"
         "  serve   --data DIR [--listen HOST:PORT]     run the service\n"
         "  export  --data DIR --district ID --out FILE write new ciphertext for the district\n"
         "  import  --data DIR FILE                     apply a signed update from the district\n"
         "  backup  --data DIR --out FILE               hot, consistent copy of the store\n"
         "  check   --data DIR                          verify every chain and the store\n"
         "  stats   --data DIR [--json]                 counts and storage use, for monitoring\n"
+        "  oversight --data DIR --under ID --out FILE.qfo\n"
+        "                                              the signed oversight bundle for the\n"
+        "                                              commission ID and every one below it:\n"
+        "                                              chains, updates, case statements, no\n"
+        "                                              content (docs/DESIGN.md §16)\n"
         "\n"
         "Every command takes --help. Exit codes: 0 success, 1 a problem (named on\n"
         "stderr), 2 a usage error.\n";
@@ -38,74 +50,87 @@ quiet_libevent(int severity, const char *msg)
 }
 
 struct opts {
-	const char *data, *listen, *district, *out, *file;
-	int replace, help, json;
+	const char *data, *listen, *district, *out, *file, *level, *parent, *under;
+	int replace, help, json, no_parent;
 };
 
-/* Parses "--name VALUE", "--name=VALUE", flags and at most one positional. */
+/*
+ * Parses the options after the command words (argv[first] on) with
+ * getopt_long: "--name VALUE", "--name=VALUE", flags, and at most one
+ * positional argument. Returns 0, or -1 after naming the problem.
+ */
 static int
 parse(int argc, char **argv, int first, struct opts *o)
 {
-	static const char *const with_value[] = {"--data", "--listen", "--district", "--out"};
+	enum { O_DATA = 256, O_LISTEN, O_DISTRICT, O_OUT, O_LEVEL, O_PARENT, O_UNDER };
+	static const struct option longopts[] = {
+	        {"data", required_argument, NULL, O_DATA},
+	        {"listen", required_argument, NULL, O_LISTEN},
+	        {"district", required_argument, NULL, O_DISTRICT},
+	        {"out", required_argument, NULL, O_OUT},
+	        {"level", required_argument, NULL, O_LEVEL},
+	        {"parent", required_argument, NULL, O_PARENT},
+	        {"under", required_argument, NULL, O_UNDER},
+	        {"no-parent", no_argument, NULL, 'P'},
+	        {"replace", no_argument, NULL, 'r'},
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	int c, n = argc - first + 1;
+	char **v = argv + first - 1; /* v[0] stands for the program name */
 
 	memset(o, 0, sizeof *o);
-	for (int i = first; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = NULL;
-		const char *eq;
-		size_t k;
-
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			o->help = 1;
-			continue;
-		}
-		if (strcmp(a, "--replace") == 0) {
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(n, v, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_DATA:
+			o->data = optarg;
+			break;
+		case O_LISTEN:
+			o->listen = optarg;
+			break;
+		case O_DISTRICT:
+			o->district = optarg;
+			break;
+		case O_OUT:
+			o->out = optarg;
+			break;
+		case O_LEVEL:
+			o->level = optarg;
+			break;
+		case O_PARENT:
+			o->parent = optarg;
+			break;
+		case O_UNDER:
+			o->under = optarg;
+			break;
+		case 'P':
+			o->no_parent = 1;
+			break;
+		case 'r':
 			o->replace = 1;
-			continue;
-		}
-		if (strcmp(a, "--json") == 0) {
+			break;
+		case 'j':
 			o->json = 1;
-			continue;
-		}
-		if (strncmp(a, "--", 2) != 0) {
-			if (o->file != NULL) {
-				fprintf(stderr, "qingfeng-intake: unexpected argument \"%s\"\n", a);
-				return -1;
-			}
-			o->file = a;
-			continue;
-		}
-		eq = strchr(a, '=');
-		for (k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
-			size_t n = strlen(with_value[k]);
-			if (strncmp(a, with_value[k], n) == 0 && (a[n] == '\0' || a[n] == '='))
-				break;
-		}
-		switch (k) {
-		case 0:
-			slot = &o->data;
 			break;
-		case 1:
-			slot = &o->listen;
+		case 'h':
+			o->help = 1;
 			break;
-		case 2:
-			slot = &o->district;
-			break;
-		case 3:
-			slot = &o->out;
-			break;
+		case ':':
+			fprintf(stderr, "qingfeng-intake: %s needs a value\n", v[optind - 1]);
+			return -1;
 		default:
-			fprintf(stderr, "qingfeng-intake: unknown option \"%s\"\n", a);
+			fprintf(stderr, "qingfeng-intake: unknown option \"%s\"\n", v[optind - 1]);
 			return -1;
 		}
-		if (eq != NULL) {
-			*slot = eq + 1;
-		} else if (i + 1 < argc) {
-			*slot = argv[++i];
-		} else {
-			fprintf(stderr, "qingfeng-intake: %s needs a value\n", a);
-			return -1;
-		}
+	}
+	if (optind < n)
+		o->file = v[optind++];
+	if (optind < n) {
+		fprintf(stderr, "qingfeng-intake: unexpected argument \"%s\"\n", v[optind]);
+		return -1;
 	}
 	return 0;
 }
@@ -136,8 +161,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "district") == 0) {
-		if (argc < 3 || strcmp(argv[2], "add") != 0) {
-			fprintf(stderr, "qingfeng-intake: usage: district add --data DIR FILE\n");
+		if (argc < 3 || (strcmp(argv[2], "add") != 0 && strcmp(argv[2], "set") != 0)) {
+			fprintf(stderr, "qingfeng-intake: usage: district add --data DIR FILE, or "
+			                "district set --data DIR ID [--level L] [--parent ID | "
+			                "--no-parent]\n");
 			return 2;
 		}
 		first = 3;
@@ -161,10 +188,26 @@ main(int argc, char **argv)
 		return 2;
 	if (strcmp(cmd, "init") == 0)
 		return cmd_init(o.data);
-	if (strcmp(cmd, "district") == 0)
+	if (strcmp(cmd, "district") == 0 && strcmp(argv[2], "set") == 0) {
+		if (need(o.file, "the district ID") != 0)
+			return 2;
+		if (o.parent != NULL && o.no_parent) {
+			fprintf(stderr,
+			        "qingfeng-intake: --parent and --no-parent exclude each other\n");
+			return 2;
+		}
+		return cmd_district_set(o.data, o.file, o.level, o.parent != NULL || o.no_parent,
+		                        o.parent);
+	}
+	if (strcmp(cmd, "district") == 0) {
+		if (o.no_parent) {
+			fprintf(stderr, "qingfeng-intake: --no-parent is for district set\n");
+			return 2;
+		}
 		return need(o.file, "the district.pub.json file")
 		               ? 2
-		               : cmd_district_add(o.data, o.file, o.replace);
+		               : cmd_district_add(o.data, o.file, o.replace, o.level, o.parent);
+	}
 	if (strcmp(cmd, "serve") == 0)
 		return server_run(o.data, o.listen) == 0 ? 0 : 1;
 	if (strcmp(cmd, "backup") == 0)
@@ -177,6 +220,10 @@ main(int argc, char **argv)
 		return need(o.district, "--district ID") || need(o.out, "--out FILE")
 		               ? 2
 		               : cmd_export(o.data, o.district, o.out);
+	if (strcmp(cmd, "oversight") == 0)
+		return need(o.under, "--under ID") || need(o.out, "--out FILE")
+		               ? 2
+		               : cmd_oversight(o.data, o.under, o.out);
 	if (strcmp(cmd, "import") == 0)
 		return need(o.file, "the update file") ? 2 : cmd_import(o.data, o.file);
 	fprintf(stderr, "qingfeng-intake: unknown command \"%s\" (see --help)\n", cmd);

@@ -47,8 +47,14 @@ server_build_info(struct server *s)
 	for (size_t i = 0; d != NULL && i < s->cfg.ndistricts; i++) {
 		json_t *o = keyfile_public_to_json(&s->cfg.districts[i]);
 
+		const struct config_tier *t = &s->cfg.tiers[i];
+
 		json_object_del(o, "type");
 		json_object_del(o, "v");
+		/* §14: where the commission stands in the tree */
+		json_object_set_new(o, "level", json_string(t->level));
+		json_object_set_new(o, "parent",
+		                    t->parent[0] ? json_string(t->parent) : json_null());
 		json_array_append_new(d, o);
 	}
 	codec_b64u_encode(pk, sizeof pk, s->key->sign_pk, 32);
@@ -685,6 +691,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	}
 	s->cfg.ndistricts = c.ndistricts;
 	memcpy(s->cfg.districts, c.districts, sizeof c.districts);
+	memcpy(s->cfg.tiers, c.tiers, sizeof c.tiers);
 	if (server_build_info(s) != 0) {
 		fprintf(stderr, "qingfeng-intake: reload: out of memory\n");
 		return;

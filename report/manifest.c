@@ -286,6 +286,9 @@ manifest_report_build(const struct manifest_report *r, const struct manifest_fil
 		goto fail;
 	}
 	id = NULL;
+	if (r->concerns != NULL &&
+	    (!codec_district_valid(r->concerns) || put_str(rep, "concerns", r->concerns) != 0))
+		goto fail;
 	if (json_object_set_new(m, "v", json_integer(1)) != 0 ||
 	    put_str(m, "kind", "report") != 0 || put_str(m, "district", r->district) != 0 ||
 	    put_str(m, "lang", r->lang) != 0)

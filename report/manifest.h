@@ -37,6 +37,12 @@ struct manifest_report {
 	struct {
 		const char *name, *phone, *id_number, *unit, *address;
 	} identity;
+	/*
+	 * Routed (§14): the id of the district the report concerns, when it is
+	 * sealed to that district's parent instead; NULL otherwise. Goes into
+	 * "report" as its last key, "concerns".
+	 */
+	const char *concerns;
 };
 
 /* Sets the defaults: type accusation, category other, level and party_member

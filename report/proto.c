@@ -137,12 +137,55 @@ proto_error_parse(struct proto_error *e, const json_t *answer)
 	return PROTO_OK;
 }
 
+/* The entry of id in the districts array, or NULL. */
+static const json_t *
+find_entry(const json_t *districts, const char *id)
+{
+	for (size_t i = 0; i < json_array_size(districts); i++) {
+		const json_t *d = json_array_get(districts, i);
+		const char *did = json_string_value(json_object_get(d, "id"));
+
+		if (did != NULL && strcmp(did, id) == 0)
+			return json_is_object(d) ? d : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Reads the info entry of id (the public key object without its type and
+ * version) into pub, its fingerprint recomputed. Returns PROTO_OK,
+ * PROTO_ERR_DISTRICT (not listed), PROTO_ERR_FINGERPRINT, PROTO_ERR_FORMAT
+ * or PROTO_ERR_NOMEM.
+ */
+static int
+district_entry(struct keyfile_public *pub, const json_t *districts, const char *id)
+{
+	const json_t *entry = find_entry(districts, id);
+	json_t *copy;
+	int rc;
+
+	if (entry == NULL)
+		return PROTO_ERR_DISTRICT;
+	copy = json_copy((json_t *)entry);
+	if (copy == NULL ||
+	    json_object_set_new(copy, "type", json_string("qingfeng-district-public")) ||
+	    json_object_set_new(copy, "v", json_integer(1))) {
+		json_decref(copy);
+		return PROTO_ERR_NOMEM;
+	}
+	rc = keyfile_public_from_json(pub, copy);
+	json_decref(copy);
+	if (rc == KEYFILE_ERR_MISMATCH)
+		return PROTO_ERR_FINGERPRINT;
+	if (rc != KEYFILE_OK || strcmp(pub->id, id) != 0)
+		return PROTO_ERR_FORMAT;
+	return PROTO_OK;
+}
+
 int
 proto_info_parse(struct proto_info *info, const json_t *answer, const char *district_id)
 {
-	const json_t *districts, *entry = NULL, *v;
-	json_t *copy;
-	size_t i;
+	const json_t *districts, *entry, *v;
 	int rc;
 
 	memset(info, 0, sizeof *info);
@@ -171,40 +214,43 @@ proto_info_parse(struct proto_info *info, const json_t *answer, const char *dist
 	districts = json_object_get(answer, "districts");
 	if (!json_is_array(districts))
 		goto format;
-	for (i = 0; i < json_array_size(districts); i++) {
-		const json_t *d = json_array_get(districts, i);
-		const char *id = json_string_value(json_object_get(d, "id"));
+	rc = district_entry(&info->district, districts, district_id);
+	if (rc == PROTO_ERR_DISTRICT) {
+		memset(info, 0, sizeof *info);
+		return rc;
+	}
+	if (rc != PROTO_OK)
+		goto fail;
+	entry = find_entry(districts, district_id);
+	v = json_object_get(entry, "level");
+	snprintf(info->level, sizeof info->level, "district");
+	if (v != NULL) {
+		const char *l = json_string_value(v);
 
-		if (id != NULL && strcmp(id, district_id) == 0) {
-			entry = d;
-			break;
-		}
+		if (l == NULL || (strcmp(l, "district") != 0 && strcmp(l, "city") != 0 &&
+		                  strcmp(l, "province") != 0))
+			goto format;
+		snprintf(info->level, sizeof info->level, "%s", l);
 	}
-	if (entry == NULL || !json_is_object(entry)) {
-		memset(info, 0, sizeof *info);
-		return PROTO_ERR_DISTRICT;
+	v = json_object_get(entry, "parent");
+	if (v != NULL && !json_is_null(v)) {
+		const char *p = json_string_value(v);
+
+		if (!codec_district_valid(p) || strcmp(p, district_id) == 0)
+			goto format;
+		rc = district_entry(&info->parent, districts, p);
+		if (rc == PROTO_ERR_DISTRICT)
+			goto format; /* a parent the server does not list */
+		if (rc != PROTO_OK)
+			goto fail;
+		info->has_parent = 1;
 	}
-	/* The info entry is the public key object without its type and version. */
-	copy = json_copy((json_t *)entry);
-	if (copy == NULL ||
-	    json_object_set_new(copy, "type", json_string("qingfeng-district-public")) ||
-	    json_object_set_new(copy, "v", json_integer(1))) {
-		json_decref(copy);
-		memset(info, 0, sizeof *info);
-		return PROTO_ERR_NOMEM;
-	}
-	rc = keyfile_public_from_json(&info->district, copy);
-	json_decref(copy);
-	if (rc == KEYFILE_ERR_MISMATCH) {
-		memset(info, 0, sizeof *info);
-		return PROTO_ERR_FINGERPRINT;
-	}
-	if (rc != KEYFILE_OK || strcmp(info->district.id, district_id) != 0)
-		goto format;
 	return PROTO_OK;
 format:
+	rc = PROTO_ERR_FORMAT;
+fail:
 	memset(info, 0, sizeof *info);
-	return PROTO_ERR_FORMAT;
+	return rc;
 }
 
 /* Reduces a typed fingerprint to its 16 bytes. Returns 0, or -1. */
@@ -336,6 +382,37 @@ get_day(char out[CODEC_DAY_LEN + 1], const json_t *obj, const char *key)
 	return 0;
 }
 
+/* A non-negative integer member. Returns 0, or -1. */
+static int
+get_count(const json_t *o, const char *name, uint64_t *out)
+{
+	const json_t *v = json_object_get(o, name);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* Reads a statement object. Returns 0, or -1 when its shape is wrong. */
+static int
+statement_parse(struct proto_statement *st, const json_t *o)
+{
+	const char *status = json_string_value(json_object_get(o, "status"));
+
+	if (!json_is_object(o) || !word_ok(status, sizeof st->status, 0) ||
+	    get_day(st->status_day, o, "status_day") != 0 || get_count(o, "index", &st->index) ||
+	    get_count(o, "replies", &st->replies) ||
+	    get_count(o, "followups_verified", &st->followups_verified) ||
+	    get_count(o, "seq", &st->seq) ||
+	    codec_b64u_decode_exact(st->replies_hash, 32,
+	                            json_string_value(json_object_get(o, "replies_hash"))) != 0 ||
+	    codec_b64u_decode_exact(st->sig, 64, json_string_value(json_object_get(o, "sig"))) != 0)
+		return -1;
+	memcpy(st->status, status, strlen(status) + 1);
+	return 0;
+}
+
 int
 proto_status_parse(struct proto_status *s, const json_t *answer)
 {
@@ -357,6 +434,10 @@ proto_status_parse(struct proto_status *s, const json_t *answer)
 		goto fail;
 	memcpy(s->district, d, strlen(d) + 1);
 	memcpy(s->status, st, strlen(st) + 1);
+	if (json_object_get(answer, "statement") != NULL &&
+	    statement_parse(&s->statement, json_object_get(answer, "statement")) != 0)
+		goto fail;
+	s->has_statement = json_object_get(answer, "statement") != NULL;
 	s->index = (uint64_t)json_integer_value(idx);
 	s->followups = (uint64_t)json_integer_value(fu);
 	s->delivered = json_is_true(del);
@@ -393,6 +474,53 @@ proto_status_parse(struct proto_status *s, const json_t *answer)
 fail:
 	proto_status_free(s);
 	return err;
+}
+
+int
+proto_statement_check(const struct proto_status *s, const uint8_t lookup[32],
+                      const uint8_t sign_pk[32])
+{
+	const struct proto_statement *st = &s->statement;
+	struct sign_case_fields f;
+	uint8_t h[32] = {0};
+	uint64_t shown = 0;
+	int bad = 0;
+
+	if (!s->has_statement)
+		return -1;
+	memset(&f, 0, sizeof f);
+	f.district = s->district;
+	memcpy(f.lookup, lookup, 32);
+	f.index = st->index;
+	f.status = st->status;
+	f.status_day = st->status_day;
+	f.replies = st->replies;
+	memcpy(f.replies_hash, st->replies_hash, 32);
+	f.followups_verified = st->followups_verified;
+	f.seq = st->seq;
+	if (st->index != s->index || sign_case_verify(st->sig, sign_pk, &f) != 0)
+		bad |= PROTO_STMT_SIG;
+	/* the replies by seq 1, 2, ...: the order the district's replies_hash covers */
+	for (uint64_t seq = 1; seq <= st->replies; seq++) {
+		const struct proto_reply *r = NULL;
+
+		for (size_t i = 0; i < s->nreplies && r == NULL; i++)
+			if (s->replies[i].seq == seq)
+				r = &s->replies[i];
+		if (r == NULL)
+			break;
+		sign_replies_hash_next(h, h, r->envelope, r->len);
+		shown++;
+	}
+	if (shown < st->replies)
+		bad |= PROTO_STMT_MISSING;
+	else if (sodium_memcmp(h, st->replies_hash, 32) != 0)
+		bad |= PROTO_STMT_DIFFERENT;
+	if (s->nreplies > st->replies)
+		bad |= PROTO_STMT_STALE;
+	if (strcmp(s->status, st->status) != 0)
+		bad |= PROTO_STMT_STATUS;
+	return bad;
 }
 
 const char *

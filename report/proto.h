@@ -56,14 +56,20 @@ struct proto_info {
 	uint64_t max_envelope_bytes; /* 0 when the server states no limit */
 	unsigned pow_difficulty;
 	struct keyfile_public district; /* the district asked for */
+	char level[16];                 /* its level (§14): district, city or province */
+	int has_parent;                 /* it has a commission one level up, listed too: */
+	struct keyfile_public parent;   /* its keys (fingerprint recomputed) */
 };
 
 /*
  * Reads the info answer and the entry of district_id in "districts" (its keys
  * checked with keyfile_public_from_json; the fingerprint is recomputed from
- * them). Returns PROTO_OK, PROTO_ERR_FORMAT (not "service":"qingfeng", "api"
- * not 1, a bad server_sign_pk or district entry), PROTO_ERR_DISTRICT
- * (district_id not listed), PROTO_ERR_FINGERPRINT or PROTO_ERR_NOMEM.
+ * them), its "level" (default "district") and "parent" (§14): when that is
+ * an id, the parent's entry is read the same way into info->parent.
+ * Returns PROTO_OK, PROTO_ERR_FORMAT (not "service":"qingfeng", "api" not
+ * 1, a bad server_sign_pk, district entry, level or parent, or a parent not
+ * listed), PROTO_ERR_DISTRICT (district_id not listed),
+ * PROTO_ERR_FINGERPRINT or PROTO_ERR_NOMEM.
  */
 int proto_info_parse(struct proto_info *info, const json_t *answer, const char *district_id);
 
@@ -117,6 +123,18 @@ struct proto_reply {
 	size_t len;
 };
 
+/* The district's signed case statement (§15) as the status answer carries it. */
+struct proto_statement {
+	uint64_t index;
+	char status[PROTO_STATUS_BUF];
+	char status_day[CODEC_DAY_LEN + 1];
+	uint64_t replies;
+	uint8_t replies_hash[32];
+	uint64_t followups_verified;
+	uint64_t seq;
+	uint8_t sig[64];
+};
+
 /* A status answer. */
 struct proto_status {
 	char district[CODEC_DISTRICT_BUF];
@@ -128,18 +146,40 @@ struct proto_status {
 	uint64_t followups;
 	size_t nreplies;
 	struct proto_reply *replies; /* malloc'd array */
+	int has_statement;
+	struct proto_statement statement;
 };
 
 /*
  * Reads {"district","index","status","status_day","created_day","delivered",
- * "replies":[{"seq","day","envelope"}],"followups"}. Returns PROTO_OK with s
- * filled (free with proto_status_free), or PROTO_ERR_FORMAT / PROTO_ERR_NOMEM
- * with s zeroed.
+ * "replies":[{"seq","day","envelope"}],"followups","statement"?}. Returns
+ * PROTO_OK with s filled (free with proto_status_free), or PROTO_ERR_FORMAT
+ * / PROTO_ERR_NOMEM with s zeroed.
  */
 int proto_status_parse(struct proto_status *s, const json_t *answer);
 
 /* Frees what s holds and zeroes it. Cannot fail. */
 void proto_status_free(struct proto_status *s);
+
+/* What proto_statement_check found wrong: a bit each. */
+enum proto_statement_problem {
+	PROTO_STMT_SIG = 1,       /* not signed by the district's key (or not for this case) */
+	PROTO_STMT_MISSING = 2,   /* the server shows fewer replies than the district sent */
+	PROTO_STMT_DIFFERENT = 4, /* the replies shown are not the ones the district sent */
+	PROTO_STMT_STATUS = 8,    /* the server's status differs from the district's */
+	PROTO_STMT_STALE = 16     /* more replies than the statement counts: an old statement */
+};
+
+/*
+ * Checks s's statement (§15) for the case of lookup: its signature with the
+ * district's sign_pk (over s->district, lookup and its fields), its index
+ * against s->index, replies_hash recomputed over the replies shown (by
+ * seq), the count, and the plaintext status. Returns 0 when all holds, -1
+ * when s has no statement, or a mask of PROTO_STMT_* bits. Cannot fail
+ * otherwise.
+ */
+int proto_statement_check(const struct proto_status *s, const uint8_t lookup[32],
+                          const uint8_t sign_pk[32]);
 
 /*
  * The Chinese name of a reporter-visible status ("accepted" -> "已受理"), or

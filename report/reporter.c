@@ -57,8 +57,11 @@ static const char USAGE_SUBMIT[] =
         "\n"
         "  --server URL             the Qingfeng server: http://host[:port][/prefix]\n"
         "  --district ID            the district to report to, e.g. d01\n"
-        "  --pin FINGERPRINT        refuse to send unless the district's key fingerprint\n"
-        "                           is this one (as published; spaces and case ignored)\n"
+        "  --pin FINGERPRINT        refuse to send unless the key fingerprint of the\n"
+        "                           commission that will read the report is this one\n"
+        "                           (as published; spaces and case ignored)\n"
+        "  --no-route               keep the chosen district even for a report about a\n"
+        "                           county-level cadre (see below)\n"
         "  --title TEXT             a short title\n"
         "  --body-file FILE         the report's text, UTF-8 (\"-\": standard input)\n"
         "  --attach FILE            attach a file; may be given many times\n"
@@ -87,7 +90,14 @@ static const char USAGE_SUBMIT[] =
         "  --identity-address TEXT\n"
         "  --timeout SECONDS        give up on a request after this long without\n"
         "                           progress (default 60)\n"
-        "  --help                   show this text\n";
+        "  --help                   show this text\n"
+        "\n"
+        "A report about a county-level cadre (--level county: the district's party\n"
+        "committee, government, congress and CPPCC leaders, and the district\n"
+        "commission's own leaders) is handled by the commission one level up (依照\n"
+        "干部管理权限). When the server lists such a commission above the district, the\n"
+        "report is sealed to it instead, so the district cannot read it; the report\n"
+        "says which district it concerns. --no-route keeps the chosen district.\n";
 
 static const char USAGE_STATUS[] =
         "usage: qingfeng-report status --server URL --receipt RECEIPT [--save-dir DIR]\n"
@@ -156,7 +166,8 @@ enum opt_id {
 	OPT_ATTACH,
 	OPT_RECEIPT,
 	OPT_SAVE_DIR,
-	OPT_PURPOSE
+	OPT_PURPOSE,
+	OPT_NO_ROUTE
 };
 
 static const struct option SUBMIT_OPTS[] = {
@@ -186,6 +197,7 @@ static const struct option SUBMIT_OPTS[] = {
         {"identity-unit", required_argument, NULL, OPT_ID_UNIT},
         {"identity-address", required_argument, NULL, OPT_ID_ADDRESS},
         {"attach", required_argument, NULL, OPT_ATTACH},
+        {"no-route", no_argument, NULL, OPT_NO_ROUTE},
         {NULL, 0, NULL, 0},
 };
 
@@ -566,6 +578,46 @@ show_district(const struct reporter_io *io, struct client *c, const struct proto
 	return 0;
 }
 
+/*
+ * Routing (§14): a report about a county-level cadre of a district that has
+ * a commission above it goes to that commission, unless no_route. Fills *to
+ * with the info of the recipient (the district, or its parent with the
+ * district's limits), points rep->district at it and sets rep->concerns, and
+ * says what happens and why. Returns 0 (it cannot fail).
+ */
+static int
+route(const struct reporter_io *io, struct client *c, const struct proto_info *info,
+      struct manifest_report *rep, int no_route, struct proto_info *to)
+{
+	char dname[KEYFILE_NAME_MAX + 1], pname[KEYFILE_NAME_MAX + 1];
+
+	(void)c;
+	*to = *info;
+	if (!info->has_parent || strcmp(rep->subject.level, "county") != 0)
+		return 0;
+	proto_printable(dname, sizeof dname, info->district.name, 0);
+	proto_printable(pname, sizeof pname, info->parent.name, 0);
+	if (no_route) {
+		fprintf(io->out,
+		        "Routing:     kept with %s (%s) as you asked (--no-route), although the\n"
+		        "             report concerns a county-level cadre, which %s (%s)\n"
+		        "             handles; %s will read it.\n",
+		        info->district.id, dname, info->parent.id, pname, info->district.id);
+		return 0;
+	}
+	to->district = info->parent;
+	rep->concerns = info->district.id;
+	rep->district = to->district.id;
+	fprintf(io->out,
+	        "Routing:     the report concerns a county-level cadre (县处级) of %s (%s).\n"
+	        "             By the rules on cadre management (依照干部管理权限) the commission\n"
+	        "             one level up handles it, so it is sealed to %s (%s);\n"
+	        "             %s cannot read it. --no-route keeps %s instead.\n",
+	        info->district.id, dname, info->parent.id, pname, info->district.id,
+	        info->district.id);
+	return 0;
+}
+
 int
 reporter_pow_solve(uint8_t nonce[POW_NONCE_BYTES], const uint8_t ch[POW_CHALLENGE_BYTES],
                    unsigned difficulty, FILE *progress)
@@ -758,13 +810,13 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	struct secbuf body = {NULL, 0, 0};
 	struct receipt_keys *k = NULL;
 	struct client *c = NULL;
-	struct proto_info info;
+	struct proto_info info, to;
 	struct proto_receipt r;
 	char receipt[RECEIPT_TEXT_BUF];
 	char *mtext = NULL;
 	size_t mlen = 0;
 	json_t *m = NULL;
-	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0;
+	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0, no_route = 0;
 
 	memset(files, 0, sizeof files);
 	memset(receipt, 0, sizeof receipt);
@@ -860,6 +912,9 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 				return usage_error(io, "submit", "too many --attach (at most 100)");
 			attach[nattach++] = optarg;
 			break;
+		case OPT_NO_ROUTE:
+			no_route = 1;
+			break;
 		default:
 			return bad_option(io, "submit", argc, argv, opt);
 		}
@@ -899,7 +954,8 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	}
 	if (stat_files(io, attach, nattach, files) != 0)
 		goto out;
-	if (fetch_info(io, c, rep.district, &info) != 0 || show_district(io, c, &info, pin) != 0)
+	if (fetch_info(io, c, rep.district, &info) != 0 ||
+	    route(io, c, &info, &rep, no_route, &to) != 0 || show_district(io, c, &to, pin) != 0)
 		goto out;
 
 	k = sodium_malloc(sizeof *k);
@@ -923,7 +979,7 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	secbuf_free(&body);
 	rep.body = NULL;
 
-	if (send_envelope(io, c, &info, rep.district, k, 0, mtext, mlen, files, nattach, NULL, &r,
+	if (send_envelope(io, c, &to, rep.district, k, 0, mtext, mlen, files, nattach, NULL, &r,
 	                  &maybe_stored) != 0) {
 		if (maybe_stored) {
 			fprintf(io->out,
@@ -1175,6 +1231,62 @@ fetch_status(const struct reporter_io *io, struct client *c, const struct receip
 	return 0;
 }
 
+/*
+ * Prints the district's signed statement (§15) and checks the server's
+ * answer against it. Returns 0 when all agrees, 1 after printing a loud
+ * warning for each disagreement.
+ */
+static int
+show_statement(const struct reporter_io *io, const struct proto_status *s, const uint8_t lookup[32],
+               const uint8_t sign_pk[32])
+{
+	const struct proto_statement *st = &s->statement;
+	int bad = proto_statement_check(s, lookup, sign_pk);
+	char label[64];
+
+	if (bad & PROTO_STMT_SIG) {
+		fprintf(io->out,
+		        "\nWARNING (警告): the server shows a statement about your case that the "
+		        "district did\nNOT sign (签名无效). Do not trust the status above; the "
+		        "server may be lying about your case.\n");
+		return 1;
+	}
+	proto_status_label(label, sizeof label, st->status);
+	fprintf(io->out,
+	        "\nSigned by the district (区纪委监委签名，已在本机核验):\n"
+	        "  The district has received and verified your report (已收到并核验您的举报).\n"
+	        "  Status:     %s, given on %s (update %llu)\n"
+	        "  Replies:    %llu sent by the district\n"
+	        "  Follow-ups: %llu verified as yours; if you sent fewer, someone else wrote in\n"
+	        "              your name: tell the commission.\n",
+	        label, st->status_day, (unsigned long long)st->seq, (unsigned long long)st->replies,
+	        (unsigned long long)st->followups_verified);
+	if (bad & PROTO_STMT_MISSING)
+		fprintf(io->out,
+		        "\nWARNING (警告): the district says it sent you %llu replies, but the "
+		        "server "
+		        "shows\nonly %zu. The server is holding back the district's replies "
+		        "(服务器隐瞒了答复).\n",
+		        (unsigned long long)st->replies, s->nreplies);
+	if (bad & PROTO_STMT_DIFFERENT)
+		fprintf(io->out, "\nWARNING (警告): the replies the server shows are not the ones "
+		                 "the district "
+		                 "sent\n(答复与区纪委监委签名不符). Do not trust them.\n");
+	if (bad & PROTO_STMT_STATUS)
+		fprintf(io->out,
+		        "\nWARNING (警告): the server says the status is \"%s\", but the district "
+		        "signed\n\"%s\". The server is showing a false status "
+		        "(服务器显示的状态与签名不符).\n",
+		        s->status, st->status);
+	if (bad & PROTO_STMT_STALE)
+		fprintf(io->out,
+		        "\nWARNING (警告): the server shows more replies than the district's "
+		        "statement counts:\nthe statement is old (%s). The server may be hiding "
+		        "the district's newest word.\n",
+		        st->status_day);
+	return bad != 0;
+}
+
 int
 reporter_status(int argc, char **argv, const struct reporter_io *io)
 {
@@ -1187,7 +1299,7 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 	struct proto_info info;
 	const char *pin = NULL;
 	char label[64];
-	int opt, rc = REPORTER_EXIT_ERROR, bad = 0;
+	int opt, rc = REPORTER_EXIT_ERROR, bad = 0, lying = 0;
 
 	memset(&s, 0, sizeof s);
 	memset(&info, 0, sizeof info);
@@ -1251,7 +1363,8 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 	fprintf(io->out, "Report:      district %s, entry %llu\n", s.district,
 	        (unsigned long long)s.index);
 	fprintf(io->out, "Filed:       %s\n", s.created_day);
-	fprintf(io->out, "Status:      %s since %s\n", label, s.status_day);
+	fprintf(io->out, "Status:      %s since %s%s\n", label, s.status_day,
+	        s.has_statement ? "" : " (the server's word: the district has signed nothing yet)");
 	if (s.delivered)
 		fprintf(io->out, "Delivery:    confirmed by the district: everything you sent "
 		                 "reached it intact (已确认送达)\n");
@@ -1259,7 +1372,7 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 		fprintf(io->out, "Delivery:    not yet confirmed by the district (尚未确认送达)\n");
 	fprintf(io->out, "Follow-ups:  %llu\n", (unsigned long long)s.followups);
 	fprintf(io->out, "Replies:     %zu\n", s.nreplies);
-	if (s.nreplies > 0) {
+	if (s.nreplies > 0 || s.has_statement) {
 		/* replies are checked against the district's own signing key */
 		if (fetch_info(io, c, s.district, &info) != 0)
 			goto out;
@@ -1272,9 +1385,16 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 			goto out;
 		}
 	}
+	if (s.has_statement && show_statement(io, &s, k->lookup, info.district.sign_pk) != 0)
+		lying = 1;
 	for (size_t i = 0; i < s.nreplies; i++)
 		bad |= show_reply(io, &s, &s.replies[i], k, save_dir, info.district.sign_pk);
 	fflush(io->out);
+	if (lying) {
+		say_error(io, "the server's answer does not agree with the district's signed "
+		              "statement (see the WARNING above)");
+		goto out;
+	}
 	if (bad) {
 		say_error(io, "some replies could not be read or saved (see above)");
 		goto out;

@@ -410,7 +410,9 @@ district_decode(const json_t *o, struct archive_district *d)
 	if (!codec_district_valid(id) || json_u64(o, "size", &d->size) != 0 ||
 	    json_b64u32(o, "head", d->head) != 0 || json_u64(o, "seq", &d->seq) != 0 ||
 	    json_u64(o, "acks_through", &d->acks_through) != 0 ||
-	    json_u64(o, "next_op", &next_op) != 0)
+	    json_u64(o, "next_op", &next_op) != 0 ||
+	    (json_object_get(o, "applied_seq") != NULL &&
+	     json_u64(o, "applied_seq", &d->applied_seq) != 0))
 		return ARCHIVE_ERR_CORRUPT;
 	snprintf(d->id, sizeof d->id, "%s", id);
 	if (json_is_string(spk)) {
@@ -1216,6 +1218,25 @@ archive_note_get(struct archive_txn *t, const char *id, uint64_t index, uint32_t
 	*env = v.mv_data;
 	*len = v.mv_size;
 	return ARCHIVE_OK;
+}
+
+int
+archive_district_set_applied(struct archive_txn *t, const char *id, uint64_t applied_seq)
+{
+	json_t *rec;
+	int rc;
+
+	if (!t->write)
+		return ARCHIVE_ERR_RDONLY;
+	rc = district_load(t, id, &rec);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (json_object_set_new(rec, "applied_seq", json_integer((json_int_t)applied_seq)) != 0)
+		rc = ARCHIVE_ERR_NOMEM;
+	else
+		rc = district_store(t, id, rec);
+	json_decref(rec);
+	return rc;
 }
 
 int

@@ -32,7 +32,8 @@
  *                                                  sealed to the district
  *
  * District record: {"v":1,"id","size","head":b64u,"server_sign_pk":b64u|null,
- *   "key_path":str|null,"seq","acks_through","next_op"}.
+ *   "key_path":str|null,"seq","acks_through","next_op"} and, once an export
+ *   said it, "applied_seq" (absent: 0).
  * Case record (version 1; later versions may add members, readers ignore
  * members they do not know): {"v":1,"district","index","lookup":b64u,
  *   "reply_pk":b64u,"day","status","history":[{"day","by","event",...}],
@@ -98,6 +99,7 @@ struct archive_district {
 	char key_path[ARCHIVE_PATH_MAX]; /* district.key path, "" when unknown */
 	uint64_t seq;                    /* last update seq written (0: none) */
 	uint64_t acks_through;           /* acks_through of the last update written */
+	uint64_t applied_seq; /* highest seq the server said it applied (last export, §15) */
 };
 
 /* One ingested entry of the chain. */
@@ -173,6 +175,12 @@ int archive_district_create(struct archive_txn *t, const char *id);
  * write error as above.
  */
 int archive_district_set_key_path(struct archive_txn *t, const char *id, const char *path);
+
+/*
+ * Records the highest update seq the server says it applied (the export
+ * header's applied_seq, §15). Returns as archive_district_set_key_path.
+ */
+int archive_district_set_applied(struct archive_txn *t, const char *id, uint64_t applied_seq);
 
 /*
  * Pins (or re-pins) the server's signing key for district id. Returns as

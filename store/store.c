@@ -60,6 +60,8 @@ store_strerror(int err)
 		return "update acknowledges entries that were not exported";
 	case STORE_ERR_HEAD:
 		return "update head differs from the server's chain (export altered)";
+	case STORE_ERR_STATEMENT:
+		return "a case statement disagrees with what the server holds";
 	default:
 		return "unknown store error";
 	}
@@ -543,6 +545,7 @@ open_fn(struct store *s, MDB_txn *txn, void *ctx)
 	        {"meta", &s->meta},   {"districts", &s->districts},
 	        {"log", &s->log},     {"envelopes", &s->envelopes},
 	        {"cases", &s->cases}, {"replies", &s->replies},
+	        {"statements", &s->statements}, {"updates", &s->updates},
 	};
 	MDB_val k = {sizeof VERSION_KEY - 1, (void *)VERSION_KEY}, v;
 	int rc;

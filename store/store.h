@@ -21,6 +21,10 @@
  *   cases      lookup -> case (district, index, auth_hash, reply_pk, status,
  *              days, follow-up count, last index, reply count)
  *   replies    lookup u32be(seq) -> day, envelope
+ *   statements id NUL u64be(index) u64be(seq) -> the district's signed case
+ *              statement of that update (§15), every one kept (§16)
+ *   updates    id NUL u64be(seq) -> day applied, H256 of the update file,
+ *              acks_through (§16)
  * Schema 1 also had "pow" (spent challenges); opening such a store drops it
  * and compacts the file (see store_open).
  */
@@ -46,7 +50,8 @@ enum store_err {
 	STORE_ERR_NOMEM = -10,  /* allocation failed */
 	STORE_ERR_SEQ = -11,    /* update seq not greater than every applied seq */
 	STORE_ERR_ACKS = -12,   /* update acknowledges more than was exported */
-	STORE_ERR_HEAD = -13    /* update head differs from the server's chain: tampering */
+	STORE_ERR_HEAD = -13,   /* update head differs from the server's chain: tampering */
+	STORE_ERR_STATEMENT = -14 /* a case statement disagrees with what the server holds */
 };
 
 /* Human message for an error code. Never NULL. */
@@ -204,6 +209,21 @@ struct store_reply {
 	size_t envelope_len;
 };
 
+/*
+ * A case statement (DESIGN.md §15): the district's signed word on one case,
+ * carried by update seq. status is a store status code.
+ */
+struct store_statement {
+	uint64_t index;
+	int status;
+	char status_day[CODEC_DAY_LEN + 1];
+	uint64_t replies;
+	uint8_t replies_hash[32];
+	uint64_t followups_verified;
+	uint64_t seq;
+	uint8_t sig[64];
+};
+
 /* A case as the reporter may see it. Free with store_case_view_free. */
 struct store_case_view {
 	char district[CODEC_DISTRICT_BUF];
@@ -215,6 +235,8 @@ struct store_case_view {
 	uint64_t followups;
 	size_t nreplies;
 	struct store_reply *replies;
+	int has_statement; /* the latest statement of the case, when the district signed one */
+	struct store_statement statement;
 };
 
 /*
@@ -261,7 +283,7 @@ int store_mark_exported(struct store *s, const char *id, uint64_t to);
 
 /* ---- import (offline -> server) ---------------------------------------- */
 
-enum store_op_kind { STORE_OP_STATUS = 1, STORE_OP_REPLY = 2 };
+enum store_op_kind { STORE_OP_STATUS = 1, STORE_OP_REPLY = 2, STORE_OP_CASE = 3 };
 
 struct store_op {
 	int kind;
@@ -269,6 +291,7 @@ struct store_op {
 	int status;              /* STORE_OP_STATUS */
 	const uint8_t *envelope; /* STORE_OP_REPLY */
 	size_t envelope_len;
+	struct store_statement st; /* STORE_OP_CASE */
 };
 
 struct store_update {
@@ -279,7 +302,9 @@ struct store_update {
 	const char *day; /* today (status_day and reply day) */
 	const struct store_op *ops;
 	size_t nops;
-	int purge; /* delete envelopes with index <= acks_through */
+	int purge;             /* delete envelopes with index <= acks_through */
+	uint8_t file_hash[32]; /* H256 of the update file, recorded with the day (§16) */
+	uint8_t sign_pk[32];   /* the district's key: every case statement must verify with it */
 };
 
 /*
@@ -288,10 +313,45 @@ struct store_update {
  * exported (STORE_ERR_ACKS) nor go below acked, head must equal the chain
  * value at acks_through (STORE_ERR_HEAD: an export was altered), and every
  * lookup must be a case of this district (STORE_ERR_NOT_FOUND, *bad_op set
- * to its position). Replies get the next seq of their case. Returns STORE_OK
- * or one of those, STORE_ERR_DISTRICT, _QUOTA, _FULL, _IO.
+ * to its position). Replies get the next seq of their case; a reply whose
+ * envelope the case already holds (an update carried again after one that
+ * was applied late) is not added twice. After the status and reply
+ * operations, each case statement (STORE_OP_CASE) must name the case's
+ * report index, carry seq = the update's, count exactly the replies the
+ * case now holds with their replies_hash, not exceed its follow-ups, give
+ * the case's status, and not lower replies or followups_verified below the
+ * case's previous statement (STORE_ERR_STATEMENT, *bad_op set); every
+ * statement is kept, and the update is recorded (seq, day, file_hash,
+ * acks_through). Returns STORE_OK or one of those, STORE_ERR_DISTRICT,
+ * _QUOTA, _FULL, _IO.
  */
 int store_apply_update(struct store *s, const struct store_update *u, size_t *bad_op);
+
+/* One applied update as the server recorded it (§16). */
+struct store_update_rec {
+	uint64_t seq;
+	char day[CODEC_DAY_LEN + 1];
+	uint8_t file_hash[32];
+	uint64_t acks_through;
+};
+
+/*
+ * Calls fn for every applied update of district id, in seq order, inside one
+ * read transaction. fn returns 0 to go on. Returns STORE_OK, _CORRUPT, _IO,
+ * or the first non-zero value fn returned.
+ */
+int store_updates_foreach(struct store *s, const char *id,
+                          int (*fn)(void *ctx, const struct store_update_rec *u), void *ctx);
+
+/*
+ * Calls fn for every case statement of district id, in (index, seq) order,
+ * inside one read transaction, with the case's lookup. Returns as
+ * store_updates_foreach.
+ */
+int store_statements_foreach(struct store *s, const char *id,
+                             int (*fn)(void *ctx, const uint8_t lookup[32],
+                                       const struct store_statement *st),
+                             void *ctx);
 
 /* ---- operations ------------------------------------------------------- */
 

@@ -16,6 +16,10 @@
  *                                         status_day(10) created_day(10) followups(8)
  *                                         last_index(8) nreplies(4)
  *   replies   lookup(32) u32be(seq)    -> ver day(10) envelope(>= 1)
+ *   statements id NUL u64be(index) u64be(seq) -> ver lookup(32) status(1)
+ *                                         status_day(10) replies(8) replies_hash(32)
+ *                                         followups_verified(8) sig(64)
+ *   updates   id NUL u64be(seq)        -> ver day(10) file_hash(32) acks_through(8)
  * (Schema 1 had "pow": challenge(40) -> ver expiry(8); store_open drops it.)
  * "bytes" (the quota's measure) counts envelope bytes without the version byte.
  */
@@ -31,8 +35,8 @@
 
 #define STORE_SCHEMA  2
 #define STORE_REC_V1  1
-#define STORE_NDBS    7              /* six, and room to open schema 1's "pow" to drop it */
-#define STORE_ERR_MIN STORE_ERR_HEAD /* store codes are STORE_ERR_MIN..-1 */
+#define STORE_NDBS    9 /* eight, and room to open schema 1's "pow" to drop it */
+#define STORE_ERR_MIN STORE_ERR_STATEMENT /* store codes are STORE_ERR_MIN..-1 */
 
 #define STORE_DREC_LEN 83
 #define STORE_LREC_LEN 108
@@ -48,6 +52,7 @@
 struct store {
 	MDB_env *env;
 	MDB_dbi meta, districts, log, envelopes, cases, replies;
+	MDB_dbi statements, updates; /* §15, §16 */
 	uint64_t map_max;
 	uint64_t quota;
 	int lock_fd;   /* a descriptor of lock.mdb held until close, or -1 */
@@ -106,6 +111,22 @@ int store_map_rc(int rc);
 size_t store_lkey(uint8_t *key, const char *id, uint64_t index);
 /* Builds the reply key lookup u32be(seq). */
 void store_rkey(uint8_t key[STORE_RKEY_LEN], const uint8_t lookup[32], uint32_t seq);
+
+/*
+ * Case statements and update records (store_statement.c). The *_put
+ * functions return 0, STORE_ERR_ARG or an LMDB code; statement_latest
+ * returns 0 with *st and lookup set, MDB_NOTFOUND, STORE_ERR_CORRUPT or an
+ * LMDB code; replies_hash computes a case's hash over its first n replies
+ * (0, STORE_ERR_CORRUPT or an LMDB code).
+ */
+int store_statement_put(MDB_txn *txn, struct store *s, const char *id, const uint8_t lookup[32],
+                        const struct store_statement *st);
+int store_statement_latest(MDB_txn *txn, struct store *s, const char *id, uint64_t index,
+                           struct store_statement *st, uint8_t lookup[32]);
+int store_update_rec_put(MDB_txn *txn, struct store *s, const char *id,
+                         const struct store_update_rec *u);
+int store_replies_hash(MDB_txn *txn, struct store *s, const uint8_t lookup[32], uint64_t n,
+                       uint8_t out[32]);
 
 /* Record codecs: decoders return 0 or STORE_ERR_CORRUPT, never reading past v->mv_size. */
 void store_district_enc(uint8_t out[STORE_DREC_LEN], const struct store_district *d);

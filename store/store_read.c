@@ -99,6 +99,15 @@ store_get_case(struct store *s, const uint8_t lookup[32], const uint8_t auth[32]
 		out->followups = cr.followups;
 		rc = view_replies(txn, s, lookup, &cr, out);
 	}
+	if (rc == 0) {
+		uint8_t sl[32];
+
+		/* the district's latest signed word on the case (§15), if any */
+		rc = store_statement_latest(txn, s, cr.district, cr.index, &out->statement, sl);
+		out->has_statement = rc == 0;
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	}
 	store_txn_read_end(s, txn);
 	if (rc != 0)
 		store_case_view_free(out);

@@ -10,6 +10,7 @@
 #include "crypto/chain.h"
 #include "crypto/codec.h"
 #include "crypto/receipt.h"
+#include "crypto/sign.h"
 #include "store/store.h"
 #include "store/store_impl.h"
 
@@ -435,15 +436,52 @@ purge_envelopes(MDB_txn *txn, struct store *s, const char *id, uint64_t through,
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/* Appends reply envelope env to case cr (lookup), numbered cr->nreplies + 1. */
+/*
+ * 1 when case cr (lookup) already holds a reply with this envelope, 0 when
+ * not; an LMDB or store code on failure.
+ */
+static int
+reply_held(MDB_txn *txn, struct store *s, const uint8_t lookup[32], const struct store_case_rec *cr,
+           const struct store_op *op)
+{
+	for (uint32_t i = 1; i <= cr->nreplies; i++) {
+		uint8_t key[STORE_RKEY_LEN];
+		MDB_val k = {sizeof key, key}, v;
+		char day[CODEC_DAY_LEN + 1];
+		const uint8_t *env;
+		size_t len;
+		int rc;
+
+		store_rkey(key, lookup, i);
+		rc = mdb_get(txn, s->replies, &k, &v);
+		if (rc != 0)
+			return rc == MDB_NOTFOUND ? STORE_ERR_CORRUPT : rc;
+		if ((rc = store_reply_dec(day, &env, &len, &v)) != 0)
+			return rc;
+		if (len == op->envelope_len && memcmp(env, op->envelope, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Appends reply envelope env to case cr (lookup), numbered cr->nreplies + 1,
+ * unless the case holds it already (an update carried again, §15): then
+ * *added stays 0.
+ */
 static int
 put_reply(MDB_txn *txn, struct store *s, const uint8_t lookup[32], struct store_case_rec *cr,
-          const struct store_op *op, const char *day)
+          const struct store_op *op, const char *day, int *added)
 {
 	uint8_t key[STORE_RKEY_LEN];
 	MDB_val k = {sizeof key, key}, v = {op->envelope_len + 1 + CODEC_DAY_LEN, NULL};
 	uint8_t *p;
 	int rc;
+
+	*added = 0;
+	rc = reply_held(txn, s, lookup, cr, op);
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
 
 	if (cr->nreplies == UINT32_MAX)
 		return STORE_ERR_FULL;
@@ -456,7 +494,60 @@ put_reply(MDB_txn *txn, struct store *s, const uint8_t lookup[32], struct store_
 	memcpy(p + 1, day, CODEC_DAY_LEN);
 	memcpy(p + 1 + CODEC_DAY_LEN, op->envelope, op->envelope_len);
 	cr->nreplies++;
+	*added = 1;
 	return 0;
+}
+
+/*
+ * Checks case statement op against what the server holds once the update's
+ * other operations are applied, and keeps it. Returns 0,
+ * STORE_ERR_STATEMENT, STORE_ERR_NOT_FOUND (not a case of the district) or
+ * an LMDB/store code.
+ */
+static int
+put_statement(MDB_txn *txn, struct store *s, const struct store_update *u,
+              const struct store_op *op)
+{
+	const struct store_statement *st = &op->st;
+	struct store_statement prev;
+	struct store_case_rec cr;
+	uint8_t h[32], plookup[32];
+	int rc = store_get_case_rec(txn, s, op->lookup, &cr);
+
+	if (rc == MDB_NOTFOUND || (rc == 0 && strcmp(cr.district, u->district) != 0))
+		return STORE_ERR_NOT_FOUND;
+	if (rc != 0)
+		return rc;
+	{
+		struct sign_case_fields f;
+
+		memset(&f, 0, sizeof f);
+		f.district = u->district;
+		memcpy(f.lookup, op->lookup, 32);
+		f.index = st->index;
+		f.status = store_status_name(st->status);
+		f.status_day = st->status_day;
+		f.replies = st->replies;
+		memcpy(f.replies_hash, st->replies_hash, 32);
+		f.followups_verified = st->followups_verified;
+		f.seq = st->seq;
+		if (sign_case_verify(st->sig, u->sign_pk, &f) != 0)
+			return STORE_ERR_STATEMENT; /* not the district's word */
+	}
+	if (st->seq != u->seq || st->index != cr.index || st->status != cr.status ||
+	    st->replies != cr.nreplies || st->followups_verified > cr.followups)
+		return STORE_ERR_STATEMENT;
+	if ((rc = store_replies_hash(txn, s, op->lookup, cr.nreplies, h)) != 0)
+		return rc;
+	if (sodium_memcmp(h, st->replies_hash, 32) != 0)
+		return STORE_ERR_STATEMENT;
+	rc = store_statement_latest(txn, s, u->district, cr.index, &prev, plookup);
+	if (rc == 0 &&
+	    (prev.replies > st->replies || prev.followups_verified > st->followups_verified))
+		return STORE_ERR_STATEMENT;
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	return store_statement_put(txn, s, u->district, op->lookup, st);
 }
 
 static int
@@ -493,7 +584,10 @@ update_fn(struct store *s, MDB_txn *txn, void *ctx)
 	for (size_t i = 0; i < u->nops; i++) {
 		const struct store_op *op = &u->ops[i];
 		struct store_case_rec cr;
+		int fresh = 0;
 
+		if (op->kind == STORE_OP_CASE)
+			continue; /* checked against the result, below */
 		rc = store_get_case_rec(txn, s, op->lookup, &cr);
 		if (rc == MDB_NOTFOUND || (rc == 0 && strcmp(cr.district, u->district) != 0)) {
 			c->bad_op = i;
@@ -502,17 +596,41 @@ update_fn(struct store *s, MDB_txn *txn, void *ctx)
 		if (rc != 0)
 			return rc;
 		if (op->kind == STORE_OP_STATUS) {
+			/* the day moves only with the status (an op carried again changes nothing) */
+			if (cr.status != op->status)
+				memcpy(cr.status_day, u->day, CODEC_DAY_LEN + 1);
 			cr.status = op->status;
-			memcpy(cr.status_day, u->day, CODEC_DAY_LEN + 1);
 		} else {
-			if ((rc = put_reply(txn, s, op->lookup, &cr, op, u->day)) != 0)
+			if ((rc = put_reply(txn, s, op->lookup, &cr, op, u->day, &fresh)) != 0)
 				return rc;
-			added += op->envelope_len;
+			if (fresh)
+				added += op->envelope_len;
 		}
 		if ((rc = store_put_case_rec(txn, s, op->lookup, &cr)) != 0)
 			return rc;
 	}
 
+	/* The district's statements, against what the case now holds (§15). */
+	for (size_t i = 0; i < u->nops; i++) {
+		if (u->ops[i].kind != STORE_OP_CASE)
+			continue;
+		rc = put_statement(txn, s, u, &u->ops[i]);
+		if (rc == STORE_ERR_NOT_FOUND || rc == STORE_ERR_STATEMENT)
+			c->bad_op = i;
+		if (rc != 0)
+			return rc;
+	}
+	{
+		struct store_update_rec ur;
+
+		memset(&ur, 0, sizeof ur);
+		ur.seq = u->seq;
+		memcpy(ur.day, u->day, CODEC_DAY_LEN + 1);
+		memcpy(ur.file_hash, u->file_hash, 32);
+		ur.acks_through = u->acks_through;
+		if ((rc = store_update_rec_put(txn, s, u->district, &ur)) != 0)
+			return rc;
+	}
 	if (u->purge && (rc = purge_envelopes(txn, s, u->district, u->acks_through, &d.bytes)) != 0)
 		return rc;
 	if (added > 0 && (rc = quota_check(s, &d, added)) != 0)
@@ -539,8 +657,10 @@ store_apply_update(struct store *s, const struct store_update *u, size_t *bad_op
 		return STORE_ERR_DISTRICT;
 	for (size_t i = 0; i < u->nops; i++) {
 		const struct store_op *op = &u->ops[i];
-		int ok = op->kind == STORE_OP_STATUS
-		                 ? store_status_name(op->status) != NULL
+		int ok = op->kind == STORE_OP_STATUS ? store_status_name(op->status) != NULL
+		         : op->kind == STORE_OP_CASE
+		                 ? store_status_name(op->st.status) != NULL &&
+		                           codec_day_valid(op->st.status_day)
 		                 : op->kind == STORE_OP_REPLY && op->envelope != NULL &&
 		                           op->envelope_len > 0 && op->envelope_len < SIZE_MAX - 64;
 		if (!ok) {
@@ -549,7 +669,7 @@ store_apply_update(struct store *s, const struct store_update *u, size_t *bad_op
 		}
 	}
 	rc = store_txn_write(s, update_fn, &c);
-	if (rc == STORE_ERR_NOT_FOUND)
+	if (rc == STORE_ERR_NOT_FOUND || rc == STORE_ERR_STATEMENT)
 		*bad_op = c.bad_op;
 	return rc;
 }

@@ -149,10 +149,13 @@ done
 
 # --- update: the mapped statuses and the replies, nothing else
 check "update" sh -c "QF_TODAY=$DAY '$ADMIN' update --archive '$A' --passphrase-file '$P' --out '$T_DIR/u1.qfu' >/dev/null"
-eq "update entries" "$(sed '1d;$d' "$T_DIR/u1.qfu" | jq -c '[.op, (.status // "-")]' | tr '\n' ' ')" \
+eq "update entries" "$(sed '1d;$d' "$T_DIR/u1.qfu" | jq -c 'select(.op != "case") | [.op, (.status // "-")]' | tr '\n' ' ')" \
 	'["status","accepted"] ["reply","-"] ["status","accepted"] '
+# and the district's signed word on each case (§15): the reporter-visible status only
+eq "update statements" "$(sed '1d;$d' "$T_DIR/u1.qfu" | jq -c 'select(.op == "case") | .status' | sort | uniq -c | tr -s ' \n' ' ')" \
+	' 2 "accepted" 1 "received" '
 for s in 李书记 escalation upper-level duplicate-of verified note internal stage; do
-	check "update does not carry '$s'" sh -c "! sed '1d;\$d' '$T_DIR/u1.qfu' | jq -c 'del(.envelope)' | grep -qF '$s'"
+	check "update does not carry '$s'" sh -c "! sed '1d;\$d' '$T_DIR/u1.qfu' | jq -c 'if .op == \"case\" then [.status, .status_day] else del(.envelope) end' | grep -qF '$s'"
 done
 check "import" sh -c "'$INTAKE' import --data '$D' '$T_DIR/u1.qfu' >/dev/null"
 start_server "$D" || exit 1

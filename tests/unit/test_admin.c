@@ -26,6 +26,7 @@
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
 #include "crypto/keyfile.h"
+#include "crypto/sign.h"
 #include "store/archive.h"
 #include "tests/unit/testutil.h"
 
@@ -51,6 +52,7 @@ struct srv {
 	uint8_t box_pk[32]; /* the district's */
 	size_t n;
 	struct sub e[NMAX + 1]; /* 1-based */
+	uint64_t applied;       /* the highest update applied: the header's applied_seq when > 0 */
 };
 
 struct fx {
@@ -196,12 +198,15 @@ static json_t *
 srv_header(const struct srv *s, size_t from, size_t to)
 {
 	uint8_t zero[32] = {0};
+	json_t *h = json_pack("{s:s, s:i, s:s, s:o, s:I, s:I, s:o, s:o, s:s}", "type",
+	                      "qingfeng-export", "v", 1, "district", "d01", "server_sign_pk",
+	                      b64(s->sign_pk, 32), "from", (json_int_t)from, "to", (json_int_t)to,
+	                      "prev_head", b64(from > 1 ? s->e[from - 1].chain : zero, 32), "head",
+	                      b64(to >= 1 ? s->e[to].chain : zero, 32), "day", DAY);
 
-	return json_pack("{s:s, s:i, s:s, s:o, s:I, s:I, s:o, s:o, s:s}", "type", "qingfeng-export",
-	                 "v", 1, "district", "d01", "server_sign_pk", b64(s->sign_pk, 32), "from",
-	                 (json_int_t)from, "to", (json_int_t)to, "prev_head",
-	                 b64(from > 1 ? s->e[from - 1].chain : zero, 32), "head",
-	                 b64(to >= 1 ? s->e[to].chain : zero, 32), "day", DAY);
+	if (h != NULL && s->applied > 0)
+		json_object_set_new(h, "applied_seq", json_integer((json_int_t)s->applied));
+	return h;
 }
 
 static json_t *
@@ -1090,7 +1095,8 @@ test_wrong_passphrase(void **state)
 
 struct upd_seen {
 	json_t *hdr;
-	json_t *entries;
+	json_t *entries; /* status and reply operations */
+	json_t *cases;   /* the signed case statements (§15), each verified */
 	int verified;
 };
 
@@ -1105,10 +1111,34 @@ read_update(const char *path, const uint8_t pk[32], struct upd_seen *u)
 	assert_non_null(in);
 	memset(u, 0, sizeof *u);
 	u->entries = json_array();
+	u->cases = json_array();
 	bundle_reader_init(&r, in, 1 << 24);
 	assert_int_equal(bundle_read(&r, &u->hdr), BUNDLE_OK);
-	while ((rc = bundle_read(&r, &o)) == BUNDLE_OK)
+	while ((rc = bundle_read(&r, &o)) == BUNDLE_OK) {
+		if (strcmp(json_string_value(json_object_get(o, "op")), "case") == 0) {
+			struct sign_case_fields cf;
+			uint8_t sig[64];
+
+			memset(&cf, 0, sizeof cf);
+			cf.district = json_string_value(json_object_get(u->hdr, "district"));
+			testutil_b64u(cf.lookup, 32,
+			              json_string_value(json_object_get(o, "lookup")));
+			cf.index = (uint64_t)json_integer_value(json_object_get(o, "index"));
+			cf.status = json_string_value(json_object_get(o, "status"));
+			cf.status_day = json_string_value(json_object_get(o, "status_day"));
+			cf.replies = (uint64_t)json_integer_value(json_object_get(o, "replies"));
+			testutil_b64u(cf.replies_hash, 32,
+			              json_string_value(json_object_get(o, "replies_hash")));
+			cf.followups_verified = (uint64_t)json_integer_value(
+			        json_object_get(o, "followups_verified"));
+			cf.seq = (uint64_t)json_integer_value(json_object_get(u->hdr, "seq"));
+			testutil_b64u(sig, 64, json_string_value(json_object_get(o, "sig")));
+			assert_int_equal(sign_case_verify(sig, pk, &cf), 0);
+			json_array_append_new(u->cases, o);
+			continue;
+		}
 		json_array_append_new(u->entries, o);
+	}
 	assert_int_equal(rc, BUNDLE_END);
 	u->verified = bundle_reader_verify(&r, BUNDLE_SIG_UPDATE, pk) == BUNDLE_OK;
 	bundle_reader_free(&r);
@@ -1246,6 +1276,8 @@ test_commands_and_update(void **state)
 	assert_memory_equal(head, f->s.e[3].chain, 32);
 	assert_string_equal(json_string_value(json_object_get(u.hdr, "day")), "2026-05-06");
 	assert_int_equal(json_array_size(u.entries), 2);
+	/* the district's word on each case (two reports): the first confirms delivery (§15) */
+	assert_int_equal(json_array_size(u.cases), 2);
 	o = json_array_get(u.entries, 0);
 	assert_string_equal(json_string_value(json_object_get(o, "op")), "status");
 	assert_string_equal(json_string_value(json_object_get(o, "status")), "accepted");
@@ -1280,8 +1312,10 @@ test_commands_and_update(void **state)
 	free(env);
 	json_decref(u.hdr);
 	json_decref(u.entries);
+	json_decref(u.cases);
 
 	/* a second update: seq 2, nothing queued, acks through the new size */
+	f->s.applied = 1; /* the server says it applied update 1 */
 	srv_report(&f->s, "四");
 	export(f, 4, 4);
 	assert_int_equal(ingest_ok(f), 1);
@@ -1298,13 +1332,32 @@ test_commands_and_update(void **state)
 	testutil_b64u(head, 32, json_string_value(json_object_get(u.hdr, "head")));
 	assert_memory_equal(head, f->s.e[4].chain, 32);
 	assert_int_equal(json_array_size(u.entries), 0);
+	/* only the new case gets a statement: nothing changed on the others */
+	assert_int_equal(json_array_size(u.cases), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(u.cases, 0), "index")),
+	                 4);
 	json_decref(u.hdr);
 	json_decref(u.entries);
+	json_decref(u.cases);
 	/* another district's key cannot verify it */
-	read_update(upd2, f->s.sign_pk, &u);
-	assert_false(u.verified);
+	read_update(upd2, f->key->pub.sign_pk, &u);
 	json_decref(u.hdr);
 	json_decref(u.entries);
+	json_decref(u.cases);
+	{
+		FILE *in = fopen(upd2, "rb");
+		struct bundle_reader r;
+		json_t *o2;
+
+		assert_non_null(in);
+		bundle_reader_init(&r, in, 1 << 24);
+		while (bundle_read(&r, &o2) == BUNDLE_OK)
+			json_decref(o2);
+		assert_int_not_equal(bundle_reader_verify(&r, BUNDLE_SIG_UPDATE, f->s.sign_pk),
+		                     BUNDLE_OK);
+		bundle_reader_free(&r);
+		fclose(in);
+	}
 	unsetenv("QF_TODAY");
 }
 
@@ -1366,7 +1419,12 @@ test_update_library(void **state)
 	snprintf(path, sizeof path, "%s/u2.qfu", f->dir);
 	assert_int_equal(update_write(a, "d01", f->key, path, DAY, &r, err, sizeof err), 0);
 	assert_int_equal(r.seq, 2);
-	assert_int_equal(r.reply_ops, 0);
+	/*
+	 * no export has said the server applied update 1: update 2 carries its
+	 * reply and status again (the server stores a reply it holds only once)
+	 */
+	assert_int_equal(r.reply_ops, 1);
+	assert_int_equal(r.recarried, 1);
 	archive_close(a);
 	read_update(path, f->key->pub.sign_pk, &u);
 	assert_true(u.verified);
@@ -1374,6 +1432,7 @@ test_update_library(void **state)
 	assert_memory_not_equal(head, zero, 32);
 	json_decref(u.hdr);
 	json_decref(u.entries);
+	json_decref(u.cases);
 }
 
 /* ---- extraction --------------------------------------------------------- */

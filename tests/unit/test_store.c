@@ -20,6 +20,7 @@
 
 #include "crypto/chain.h"
 #include "crypto/codec.h"
+#include "crypto/sign.h"
 #include "store/store.h"
 #include "store/store_impl.h"
 #include "tests/unit/testutil.h"
@@ -29,6 +30,9 @@
 #define DAY3 "2026-05-03"
 
 /* ---- helpers -------------------------------------------------------------- */
+
+/* The district key that signs the case statements of the tests (§15). */
+static uint8_t g_case_pk[32], g_case_sk[64];
 
 struct fx {
 	char *dir;
@@ -269,6 +273,7 @@ update_h(struct store *s, const char *district, uint64_t seq, uint64_t acks, con
 	u.ops = ops;
 	u.nops = nops;
 	u.purge = purge;
+	memcpy(u.sign_pk, g_case_pk, 32);
 	return store_apply_update(s, &u, bad);
 }
 
@@ -1145,6 +1150,179 @@ test_update_apply(void **state)
 	check_ok(f->s);
 }
 
+/* Signs a case statement op of d01 with the test district key. */
+static void
+op_sign(struct store_op *op)
+{
+	struct sign_case_fields f;
+
+	memset(&f, 0, sizeof f);
+	f.district = "d01";
+	memcpy(f.lookup, op->lookup, 32);
+	f.index = op->st.index;
+	f.status = store_status_name(op->st.status);
+	f.status_day = op->st.status_day;
+	f.replies = op->st.replies;
+	memcpy(f.replies_hash, op->st.replies_hash, 32);
+	f.followups_verified = op->st.followups_verified;
+	f.seq = op->st.seq;
+	assert_int_equal(sign_case(op->st.sig, g_case_sk, &f), 0);
+}
+
+/* A case statement op for r: index, status, replies over envs[0..n), fv, seq. */
+static void
+op_case(struct store_op *op, const struct rep *r, uint64_t index, int status,
+        const uint8_t *const *envs, const size_t *lens, size_t n, uint64_t fv, uint64_t seq)
+{
+	memset(op, 0, sizeof *op);
+	op->kind = STORE_OP_CASE;
+	memcpy(op->lookup, r->lookup, 32);
+	op->st.index = index;
+	op->st.status = status;
+	memcpy(op->st.status_day, DAY3, CODEC_DAY_LEN + 1);
+	op->st.replies = n;
+	for (size_t i = 0; i < n; i++)
+		sign_replies_hash_next(op->st.replies_hash, op->st.replies_hash, envs[i], lens[i]);
+	op->st.followups_verified = fv;
+	op->st.seq = seq;
+	op_sign(op);
+}
+
+static int
+count_update(void *ctx, const struct store_update_rec *u)
+{
+	uint64_t *n = ctx;
+
+	assert_int_equal(u->seq, *n + 1);
+	assert_string_equal(u->day, DAY3);
+	(*n)++;
+	return 0;
+}
+
+static int
+count_statement(void *ctx, const uint8_t lookup[32], const struct store_statement *st)
+{
+	uint64_t *n = ctx;
+
+	(void)lookup;
+	assert_int_equal(st->index, 1);
+	(*n)++;
+	return 0;
+}
+
+/* §15: statements are checked against what the case holds, kept, and answered. */
+static void
+test_update_statements(void **state)
+{
+	struct fx *f = *state;
+	struct rep a;
+	struct store_receipt rc;
+	struct store_case_view v;
+	struct store_district d;
+	struct store_op ops[4];
+	uint8_t e1[40], e2[50], fenv[20];
+	const uint8_t *envs[2] = {e1, e2};
+	const size_t lens[2] = {sizeof e1, sizeof e2};
+	uint64_t n = 0;
+	size_t bad = 99;
+
+	randombytes_buf(e1, sizeof e1);
+	randombytes_buf(e2, sizeof e2);
+	randombytes_buf(fenv, sizeof fenv);
+	rep_new(&a, 100);
+	assert_int_equal(put_report(f->s, "d01", &a, DAY1, &rc), STORE_OK);
+	assert_int_equal(put_followup(f->s, &a, fenv, sizeof fenv, DAY2, &rc), STORE_OK);
+	assert_int_equal(store_mark_exported(f->s, "d01", 2), STORE_OK);
+
+	/* each disagreement refuses the whole update, and names the statement */
+	{
+		static const struct {
+			uint64_t index;
+			int status;
+			size_t n;
+			uint64_t fv, seq;
+			int bad_hash;
+		} wrong[] = {
+		        {2, STORE_STATUS_ACCEPTED, 1, 0, 1, 0},  /* not the report's index */
+		        {1, STORE_STATUS_CONCLUDED, 1, 0, 1, 0}, /* not the case's status */
+		        {1, STORE_STATUS_ACCEPTED, 0, 0, 1, 0},  /* counts fewer replies */
+		        {1, STORE_STATUS_ACCEPTED, 2, 0, 1, 0},  /* counts a reply not held */
+		        {1, STORE_STATUS_ACCEPTED, 1, 0, 1, 1},  /* other replies */
+		        {1, STORE_STATUS_ACCEPTED, 1, 2, 1, 0},  /* more follow-ups than held */
+		        {1, STORE_STATUS_ACCEPTED, 1, 0, 7, 0},  /* another update's seq */
+		};
+		for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+			op_status(&ops[0], &a, STORE_STATUS_ACCEPTED);
+			op_reply(&ops[1], &a, e1, sizeof e1);
+			op_case(&ops[2], &a, wrong[i].index, wrong[i].status, envs, lens,
+			        wrong[i].n, wrong[i].fv, wrong[i].seq);
+			if (wrong[i].bad_hash == 1) {
+				ops[2].st.replies_hash[0] ^=
+				        1; /* signed so: the district's mistake */
+				op_sign(&ops[2]);
+			}
+			if (wrong[i].bad_hash == 2)
+				ops[2].st.sig[0] ^= 1;
+			bad = 99;
+			assert_int_equal(update_h(f->s, "d01", 1, 2, NULL, ops, 3, 1, &bad),
+			                 STORE_ERR_STATEMENT);
+			assert_int_equal(bad, 2);
+			assert_int_equal(store_get_case(f->s, a.lookup, a.auth, &v), STORE_OK);
+			assert_int_equal(v.nreplies, 0);
+			assert_false(v.has_statement);
+			store_case_view_free(&v);
+			assert_int_equal(store_district_get(f->s, "d01", &d), STORE_OK);
+			assert_int_equal(d.seq, 0);
+		}
+	}
+
+	/* a statement that agrees is kept and answered */
+	op_status(&ops[0], &a, STORE_STATUS_ACCEPTED);
+	op_reply(&ops[1], &a, e1, sizeof e1);
+	op_case(&ops[2], &a, 1, STORE_STATUS_ACCEPTED, envs, lens, 1, 0, 1);
+	assert_int_equal(update(f->s, "d01", 1, 2, ops, 3, 1), STORE_OK);
+	assert_int_equal(store_get_case(f->s, a.lookup, a.auth, &v), STORE_OK);
+	assert_true(v.has_statement);
+	assert_int_equal(v.statement.seq, 1);
+	assert_int_equal(v.statement.replies, 1);
+	assert_int_equal(v.statement.status, STORE_STATUS_ACCEPTED);
+	assert_memory_equal(v.statement.replies_hash, ops[2].st.replies_hash, 32);
+	assert_memory_equal(v.statement.sig, ops[2].st.sig, 64);
+	store_case_view_free(&v);
+
+	/*
+	 * an update carried again (the district thought update 1 lost): the reply
+	 * it holds already is not added twice, the new one is
+	 */
+	op_reply(&ops[0], &a, e1, sizeof e1);
+	op_reply(&ops[1], &a, e2, sizeof e2);
+	op_case(&ops[2], &a, 1, STORE_STATUS_ACCEPTED, envs, lens, 2, 1, 2);
+	assert_int_equal(update(f->s, "d01", 2, 2, ops, 3, 1), STORE_OK);
+	assert_int_equal(store_get_case(f->s, a.lookup, a.auth, &v), STORE_OK);
+	assert_int_equal(v.nreplies, 2);
+	assert_memory_equal(v.replies[1].envelope, e2, sizeof e2);
+	assert_int_equal(v.statement.seq, 2);
+	assert_int_equal(v.statement.followups_verified, 1);
+	store_case_view_free(&v);
+	assert_int_equal(store_district_get(f->s, "d01", &d), STORE_OK);
+	assert_int_equal(d.bytes, sizeof e1 + sizeof e2); /* 1..2 purged */
+
+	/* never lower than the previous statement */
+	op_case(&ops[0], &a, 1, STORE_STATUS_ACCEPTED, envs, lens, 2, 0, 3);
+	assert_int_equal(update_h(f->s, "d01", 3, 2, NULL, ops, 1, 1, &bad), STORE_ERR_STATEMENT);
+
+	/* every applied update and every statement is kept (§16) */
+	assert_int_equal(store_updates_foreach(f->s, "d01", count_update, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(store_statements_foreach(f->s, "d01", count_statement, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(store_statements_foreach(f->s, "d02", count_statement, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	check_ok(f->s);
+}
+
 static void
 test_update_refusals(void **state)
 {
@@ -1477,6 +1655,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_mark_exported, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_update_apply, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_update_refusals, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_update_statements, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_check_corrupt, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
@@ -1485,5 +1664,6 @@ main(void)
 
 	if (sodium_init() < 0)
 		return 1;
+	crypto_sign_keypair(g_case_pk, g_case_sk);
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
