@@ -55,6 +55,7 @@ enum field {
 	F_ID_ADDRESS,
 	F_RECEIPT,
 	F_TOKEN,
+	F_KEEP, /* routing (§14): keep the chosen district for a county-level cadre */
 	F_COUNT
 };
 
@@ -87,6 +88,7 @@ static const struct {
         [F_ID_ADDRESS] = {"id_address", ""},
         [F_RECEIPT] = {"receipt", ""},
         [F_TOKEN] = {"form_token", ""},
+        [F_KEEP] = {"keep_district", ""},
 };
 
 static const char *const TYPES[] = {"accusation", "appeal", "suggestion", NULL};
@@ -636,11 +638,11 @@ send_form(struct server *s, struct evhttp_request *req, int code, const struct f
           const char *error)
 {
 	char token[CODEC_B64U_BUF(40)];
-	struct var vars[F_COUNT + 4];
+	struct var vars[F_COUNT + 5];
 	struct var *rows = NULL;
 	struct list districts;
 	struct scope sc;
-	char nd[24], multi[2];
+	char nd[24], multi[2], routes[2];
 	size_t nv = 0, n = s->cfg.ndistricts;
 	const char *chosen = fv(f, F_DISTRICT);
 
@@ -659,6 +661,13 @@ send_form(struct server *s, struct evhttp_request *req, int code, const struct f
 	snprintf(multi, sizeof multi, "%d", n > 1);
 	vars[nv++] = (struct var){"ndistricts", nd, strlen(nd)};
 	vars[nv++] = (struct var){"multi", multi, 1};
+	/* §14: some district has a commission above it, so routing can happen */
+	routes[0] = '0';
+	routes[1] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (s->cfg.tiers[i].parent[0] != '\0')
+			routes[0] = '1';
+	vars[nv++] = (struct var){"routes", routes, 1};
 	vars[nv++] = (struct var){"error", error ? error : "", error ? strlen(error) : 0};
 	if (n > 0) {
 		rows = calloc(n * DISTRICT_VARS, sizeof *rows);
@@ -781,13 +790,15 @@ report_check(const struct server *s, const struct form *f)
 }
 
 /*
- * The §6 report manifest of f, bound to the receipt keys k (its "bind"), as
- * text in a new sodium_malloc'd buffer (the same shape and key order as
- * report/manifest.c; attachments always []). Returns NULL when memory runs
- * out.
+ * The §6 report manifest of f for district (the recipient), bound to the
+ * receipt keys k (its "bind") and, when routed (§14), naming the district
+ * it concerns as the report's last key, as text in a new sodium_malloc'd
+ * buffer (the same shape and key order as report/manifest.c; attachments
+ * always []). Returns NULL when memory runs out.
  */
 static char *
-report_manifest(const struct form *f, const struct receipt_keys *k, size_t *mlen)
+report_manifest(const struct form *f, const struct receipt_keys *k, const char *district,
+                const char *concerns, size_t *mlen)
 {
 	json_t *identity, *m;
 	char *text = NULL;
@@ -802,17 +813,19 @@ report_manifest(const struct form *f, const struct receipt_keys *k, size_t *mlen
 		identity = json_null();
 	m = json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
 	              "s:{s:o, s:o, s:o, s:o, s:s, s:s}, s:o}, s:[]}",
-	              "v", 1, "kind", "report", "district", fv(f, F_DISTRICT), "lang",
-	              fv(f, F_LANG), "report", "type", fv(f, F_TYPE), "category", fv(f, F_CATEGORY),
-	              "subcategory", jstr(f, F_SUBCATEGORY), "town", jstr(f, F_TOWN), "title",
-	              jstr(f, F_TITLE), "body", jstr(f, F_BODY), "when", jstr(f, F_WHEN), "where",
-	              jstr(f, F_WHERE), "subject", "name", jstr(f, F_SUBJECT_NAME), "unit",
-	              jstr(f, F_SUBJECT_UNIT), "area", jstr(f, F_SUBJECT_AREA), "position",
-	              jstr(f, F_SUBJECT_POSITION), "level", fv(f, F_SUBJECT_LEVEL), "party_member",
-	              fv(f, F_SUBJECT_PARTY), "identity", identity, "attachments");
+	              "v", 1, "kind", "report", "district", district, "lang", fv(f, F_LANG),
+	              "report", "type", fv(f, F_TYPE), "category", fv(f, F_CATEGORY), "subcategory",
+	              jstr(f, F_SUBCATEGORY), "town", jstr(f, F_TOWN), "title", jstr(f, F_TITLE),
+	              "body", jstr(f, F_BODY), "when", jstr(f, F_WHEN), "where", jstr(f, F_WHERE),
+	              "subject", "name", jstr(f, F_SUBJECT_NAME), "unit", jstr(f, F_SUBJECT_UNIT),
+	              "area", jstr(f, F_SUBJECT_AREA), "position", jstr(f, F_SUBJECT_POSITION),
+	              "level", fv(f, F_SUBJECT_LEVEL), "party_member", fv(f, F_SUBJECT_PARTY),
+	              "identity", identity, "attachments");
 	if (m == NULL)
 		return NULL; /* only on memory exhaustion: every field was checked */
-	if (bind_report_put(m, k) != BIND_OK) {
+	if (bind_report_put(m, k) != BIND_OK ||
+	    (concerns != NULL && json_object_set_new(json_object_get(m, "report"), "concerns",
+	                                             json_string(concerns)) != 0)) {
 		wipe_json(m);
 		json_decref(m);
 		return NULL;
@@ -1043,6 +1056,31 @@ store_error_code(int rc)
 	}
 }
 
+/*
+ * Routing (§14), the same rule as the page and the CLI: a report about a
+ * county-level cadre of a district with a commission above it goes to that
+ * commission, unless the reporter ticked keep_district. Returns the
+ * recipient (the district checked by report_check, or its parent) and sets
+ * *concerns to the chosen district when routed, else NULL. Cannot fail.
+ */
+static const struct keyfile_public *
+route(const struct server *s, const struct form *f, const char **concerns)
+{
+	const struct keyfile_public *d = config_district(&s->cfg, fv(f, F_DISTRICT));
+	const struct config_tier *t = config_tier(&s->cfg, d->id);
+	const struct keyfile_public *p;
+
+	*concerns = NULL;
+	if (t == NULL || t->parent[0] == '\0' || strcmp(fv(f, F_SUBJECT_LEVEL), "county") != 0 ||
+	    f->v[F_KEEP] != NULL)
+		return d;
+	p = config_district(&s->cfg, t->parent);
+	if (p == NULL)
+		return d; /* config_tree_check keeps this from happening */
+	*concerns = d->id;
+	return p;
+}
+
 /* Seals and stores the report of f; on success sends the receipt page. */
 static void
 report_post(struct server *s, struct evhttp_request *req, struct form *f)
@@ -1058,9 +1096,10 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 	                                   F_REAL_NAME,     F_ID_NAME,
 	                                   F_ID_PHONE,      F_ID_NUMBER,
 	                                   F_ID_UNIT,       F_ID_ADDRESS,
-	                                   F_TOKEN};
+	                                   F_TOKEN,         F_KEEP};
 	uint8_t token[POW_CHALLENGE_BYTES];
-	const struct keyfile_public *d;
+	const struct keyfile_public *d = NULL;
+	const char *concerns = NULL, *cname;
 	struct receipt_keys *k = NULL;
 	struct store_report in;
 	struct store_receipt r;
@@ -1074,15 +1113,16 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 	err = form_read(req, f, allowed, sizeof allowed / sizeof allowed[0]);
 	if (err == NULL)
 		err = report_check(s, f);
+	if (err == NULL)
+		d = route(s, f, &concerns);
 	if (err == NULL) /* before any sealing or storing; spends the form's token */
-		err = nojs_admit(s, f, fv(f, F_DISTRICT), token, &quick);
+		err = nojs_admit(s, f, d->id, token, &quick);
 	if (err != NULL && strcmp(err, "form_expired") == 0)
 		drop_token(f);
 	if (err != NULL) {
 		send_form(s, req, code_for(err), f, err);
 		return;
 	}
-	d = config_district(&s->cfg, fv(f, F_DISTRICT));
 	k = sodium_malloc(sizeof *k);
 	if (k == NULL) {
 		err = "overloaded";
@@ -1098,7 +1138,7 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 			sodium_free(mtext); /* wipes */
 		free(env);
 		env = NULL;
-		mtext = report_manifest(f, k, &mlen);
+		mtext = report_manifest(f, k, d->id, concerns, &mlen);
 		if (mtext == NULL || envelope_seal_buffer(&env, &envlen, d->box_pk, mtext, mlen,
 		                                          NULL, 0) != ENVELOPE_OK) {
 			err = "overloaded";
@@ -1126,6 +1166,7 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 	}
 	nojs_count(s, d->id, quick);
 	snprintf(idx, sizeof idx, "%llu", (unsigned long long)r.index);
+	cname = concerns != NULL ? config_district(&s->cfg, concerns)->name : "";
 	{
 		struct var v[] = {
 		        {"receipt", receipt, strlen(receipt)},
@@ -1136,6 +1177,8 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 		        {"r5", receipt + 20, 4},
 		        {"district", d->id, strlen(d->id)},
 		        {"district_name", d->name, strlen(d->name)},
+		        {"routed", concerns != NULL ? "1" : "0", 1},
+		        {"concerns_name", cname, strlen(cname)},
 		        {"fingerprint", d->fingerprint, strlen(d->fingerprint)},
 		        {"index", idx, strlen(idx)},
 		        {"day", r.day, strlen(r.day)},

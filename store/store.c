@@ -542,10 +542,14 @@ open_fn(struct store *s, MDB_txn *txn, void *ctx)
 		const char *name;
 		MDB_dbi *dbi;
 	} dbs[] = {
-	        {"meta", &s->meta},   {"districts", &s->districts},
-	        {"log", &s->log},     {"envelopes", &s->envelopes},
-	        {"cases", &s->cases}, {"replies", &s->replies},
-	        {"statements", &s->statements}, {"updates", &s->updates},
+	        {"meta", &s->meta},
+	        {"districts", &s->districts},
+	        {"log", &s->log},
+	        {"envelopes", &s->envelopes},
+	        {"cases", &s->cases},
+	        {"replies", &s->replies},
+	        {"statements", &s->statements},
+	        {"updates", &s->updates},
 	};
 	MDB_val k = {sizeof VERSION_KEY - 1, (void *)VERSION_KEY}, v;
 	int rc;

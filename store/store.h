@@ -44,13 +44,13 @@ enum store_err {
 	STORE_ERR_QUOTA = -4,     /* the district's quota_bytes would be exceeded */
 	STORE_ERR_DISTRICT = -5,  /* unknown district */
 	/* -6 was "proof-of-work challenge already spent", before challenges left the store */
-	STORE_ERR_CORRUPT = -7, /* a record failed its exact-length/version decode */
-	STORE_ERR_IO = -8,      /* LMDB or the file system failed otherwise */
-	STORE_ERR_ARG = -9,     /* invalid argument (bad id, day, status, lengths) */
-	STORE_ERR_NOMEM = -10,  /* allocation failed */
-	STORE_ERR_SEQ = -11,    /* update seq not greater than every applied seq */
-	STORE_ERR_ACKS = -12,   /* update acknowledges more than was exported */
-	STORE_ERR_HEAD = -13,   /* update head differs from the server's chain: tampering */
+	STORE_ERR_CORRUPT = -7,   /* a record failed its exact-length/version decode */
+	STORE_ERR_IO = -8,        /* LMDB or the file system failed otherwise */
+	STORE_ERR_ARG = -9,       /* invalid argument (bad id, day, status, lengths) */
+	STORE_ERR_NOMEM = -10,    /* allocation failed */
+	STORE_ERR_SEQ = -11,      /* update seq not greater than every applied seq */
+	STORE_ERR_ACKS = -12,     /* update acknowledges more than was exported */
+	STORE_ERR_HEAD = -13,     /* update head differs from the server's chain: tampering */
 	STORE_ERR_STATEMENT = -14 /* a case statement disagrees with what the server holds */
 };
 

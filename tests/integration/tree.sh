@@ -43,7 +43,7 @@ check "refusals changed nothing" cmp -s "$D/config.json" "$T_DIR/config.before"
 "$INTAKE" district set --data "$D" d02 --no-parent >/dev/null && "$INTAKE" district set --data "$D" d02 --parent c01 >/dev/null
 eq "--no-parent and back" $? 0
 
-set_config "$D" '.pow_difficulty = 0'
+set_config "$D" '.pow_difficulty = 0 | .nojs_min_seconds = 0 | .nojs_patient_seconds = 0'
 start_server "$D" || exit 1
 info=$(curl -s "$URL/api/v1/info")
 eq "info: the city's level" "$(printf '%s' "$info" | jq -r '.districts[] | select(.id=="c01") | .level')" city
@@ -77,6 +77,26 @@ printf '补充。\n' >"$T_DIR/more.txt"
 out=$("$REPORT" followup --server "$URL" --receipt "$R1" --body-file "$T_DIR/more.txt" 2>&1)
 check "the follow-up goes to the city too" sh -c "printf '%s' \"\$1\" | grep -q 'district c01, entry 2'" _ "$out"
 
+# --- the no-JS form: the same rule, said before anything is sent, and the choice to keep
+curl -s "$URL/nojs/report" >"$T_DIR/form.html"
+check "no-JS form explains the rule" grep -q '依照干部管理权限' "$T_DIR/form.html"
+check "no-JS form offers to keep the district" grep -q 'name="keep_district"' "$T_DIR/form.html"
+head_of() { curl -s "$URL/api/v1/log/$1/head" | jq -r .size; }
+c_before=$(head_of c01)
+d_before=$(head_of d01)
+code=$(curl -s -o "$T_DIR/nr1.html" -w '%{http_code}' --data-urlencode "form_token=$(nojs_token)" \
+	--data-urlencode district=d01 --data-urlencode subject_level=county --data-urlencode title=无脚本县处级 \
+	--data-urlencode body=正文 "$URL/nojs/report")
+eq "no-JS county-level report: 201" "$code" 201
+eq "... stored with the city" "$(head_of c01)" $((c_before + 1))
+check "... the receipt page says where it went and why" sh -c "grep -q '依照干部管理权限加密交给' '$T_DIR/nr1.html' && grep -q '测试市纪委监委' '$T_DIR/nr1.html'"
+code=$(curl -s -o "$T_DIR/nr2.html" -w '%{http_code}' --data-urlencode "form_token=$(nojs_token)" \
+	--data-urlencode district=d01 --data-urlencode subject_level=county --data-urlencode keep_district=1 \
+	--data-urlencode title=留在本区 --data-urlencode body=正文 "$URL/nojs/report")
+eq "no-JS, kept on purpose: 201" "$code" 201
+eq "... stored with the district" "$(head_of d01)" $((d_before + 1))
+check "... no routing note" sh -c "! grep -q '依照干部管理权限加密交给' '$T_DIR/nr2.html'"
+
 # --- the city reads it with its own key; the report names the district it concerns
 "$INTAKE" export --data "$D" --district c01 --out "$T_DIR/c01.qfx" >/dev/null
 out=$("$ADMIN" ingest --archive "$T_DIR/arch" --key "$T_DIR/c01/district.key" --passphrase-file "$PASS" "$T_DIR/c01.qfx" 2>&1)
@@ -84,16 +104,18 @@ eq "the city ingests" $? 0
 out=$("$ADMIN" show --archive "$T_DIR/arch" --passphrase-file "$PASS" c01-1 2>&1)
 check "the city reads the report" sh -c "printf '%s' \"\$1\" | grep -q '区委某领导收受礼金'" _ "$out"
 check "the sealed report names the district it concerns" sh -c "printf '%s' \"\$1\" | grep -q 'oncerns.*d01'" _ "$out"
+out=$("$ADMIN" show --archive "$T_DIR/arch" --passphrase-file "$PASS" c01-3 2>&1)
+check "the no-JS routed report names it too" sh -c "printf '%s' \"\$1\" | grep -q 'oncerns.*d01' && printf '%s' \"\$1\" | grep -q 无脚本县处级" _ "$out"
 "$INTAKE" export --data "$D" --district d01 --out "$T_DIR/d01.qfx" >/dev/null
-check "the district's export holds only its own reports" sh -c "[ \$(grep -c '\"kind\":\"report\"' '$T_DIR/d01.qfx') = 2 ]"
+check "the district's export holds only its own reports" sh -c "[ \$(grep -c '\"kind\":\"report\"' '$T_DIR/d01.qfx') = 3 ]"
 
 # --- the oversight bundle (§16): the city and every commission below it, no content
 "$INTAKE" oversight --data "$D" --under c01 --out "$T_DIR/c01.qfo" >/dev/null
 eq "oversight bundle written" $? 0
 eq "header: the city, then the districts below it" \
 	"$(head -n 1 "$T_DIR/c01.qfo" | jq -r '[.type, (.districts[] | .id + ":" + .level + ":" + (.parent // "-") + ":" + (.size|tostring))] | join(" ")')" \
-	"qingfeng-oversight c01:city:-:2 d01:district:c01:2 d02:district:c01:0"
-eq "every chain entry, no envelope" "$(grep -c '"envelope_hash"' "$T_DIR/c01.qfo")" 4
+	"qingfeng-oversight c01:city:-:3 d01:district:c01:3 d02:district:c01:0"
+eq "every chain entry, no envelope" "$(grep -c '"envelope_hash"' "$T_DIR/c01.qfo")" 6
 check "no envelope, no text of the report" sh -c "! grep -q '\"envelope\"' '$T_DIR/c01.qfo' && ! grep -q '收受礼金' '$T_DIR/c01.qfo'"
 "$INTAKE" oversight --data "$D" --under c01 --out "$T_DIR/c01.qfo" >/dev/null 2>&1
 eq "an existing file is never overwritten" $? 1
