@@ -30,6 +30,46 @@ function district() {
 	return INFO.districts.find((d) => d.id === id);
 }
 
+// §14: the district's parent, when a report about a county-level cadre goes
+// there (the default), else null.
+function routedTo() {
+	const d = district();
+	if (!d.parent || val('subject_level') !== 'county') return null;
+	const p = INFO.districts.find((x) => x.id === d.parent);
+	return p && !$('#keep-district').checked ? p : null;
+}
+
+// The commission that will read the report: the district, or its parent.
+function recipient() {
+	return routedTo() || district();
+}
+
+// Says, before anything is encrypted, which commission will read the report
+// and why, with the parent's fingerprint, and lets the reporter keep the district.
+function updateRoute() {
+	const box = $('#route-box');
+	const d = district();
+	const p = d.parent ? INFO.districts.find((x) => x.id === d.parent) : null;
+	const applies = !!p && val('subject_level') === 'county';
+	if (!applies) {
+		box.hidden = true;
+		return;
+	}
+	if (box.dataset.for !== d.id) {
+		const keep = el('input', { type: 'checkbox', id: 'keep-district' });
+		keep.addEventListener('change', () => box.classList.toggle('kept', keep.checked));
+		box.replaceChildren(
+			el('p', { class: 'route-title' }, el('strong', { text: t('route_h') })),
+			el('p', { text: t('route_explain', { parent: p.name, district: d.name }) }),
+			el('p', { class: 'fp-line' }, t('route_fp', { parent: p.name }) + ' ', el('code', { id: 'route-fp', text: p.fingerprint }), el('br'),
+				el('span', { class: 'hint', text: t('route_fp_check', { parent: p.name }) })),
+			el('div', { class: 'choice' }, keep, el('label', { for: 'keep-district', text: t('route_keep', { district: d.name }) }))
+		);
+		box.dataset.for = d.id;
+	}
+	box.hidden = false;
+}
+
 function setupDistricts() {
 	const box = $('#district-box');
 	const ds = INFO.districts;
@@ -39,9 +79,14 @@ function setupDistricts() {
 		const sel = el('select', { id: 'district', name: 'district' });
 		for (const d of ds) sel.append(el('option', { value: d.id, text: d.name }));
 		box.replaceChildren(el('div', { class: 'field' }, el('label', { for: 'district', text: $('legend', box.parentNode).textContent }), sel));
-		sel.addEventListener('change', () => ($('#fp').textContent = district().fingerprint));
+		sel.addEventListener('change', () => {
+			$('#fp').textContent = district().fingerprint;
+			updateRoute();
+		});
 	}
 	$('#fp').textContent = district().fingerprint;
+	$('#subject_level').addEventListener('change', updateRoute);
+	updateRoute();
 }
 
 function setupCategories() {
@@ -87,9 +132,11 @@ function validate() {
 
 function manifest() {
 	const real = $('#real_name').checked;
+	const to = routedTo();
 	return manifestReport(
 		{
-			district: district().id,
+			district: recipient().id,
+			concerns: to ? district().id : undefined,
 			lang,
 			type: form.querySelector('input[name=type]:checked').value,
 			category: val('category'),
@@ -121,7 +168,7 @@ function manifest() {
 	);
 }
 
-function showReceipt(receipt, verified, warning) {
+function showReceipt(receipt, verified, warning, sent) {
 	const box = $('#receipt');
 	const groups = receipt.split('-');
 	box.replaceChildren();
@@ -140,11 +187,12 @@ function showReceipt(receipt, verified, warning) {
 		});
 	}
 	if (verified) {
-		$('#rc-district').textContent = `${district().name} (${verified.district})`;
+		$('#rc-district').textContent = `${sent.name} (${verified.district})`;
 		$('#rc-index').textContent = String(verified.index);
 		$('#rc-day').textContent = verified.day;
 	}
 	show($('#rc-signed'), !!verified);
+	say($('#rc-routed'), sent && sent.concerns ? t('rc_routed', { district: sent.concerns, parent: sent.name }) : '');
 	show($('#receipt-view'), true);
 	confirmed = false;
 	window.addEventListener('beforeunload', onLeave);
@@ -233,6 +281,9 @@ async function onSubmit(e) {
 		say(formError, t('files_too_large', { size: size(need), max: size(INFO.maxEnvelope) }));
 		return;
 	}
+	// who reads it, fixed now: the receipt names it even after the form is reset
+	const to = recipient();
+	const sent = { name: to.name, concerns: routedTo() ? district().name : null };
 	const prog = progressUI($('.progress'));
 	prog.reset();
 	show(form, false);
@@ -241,7 +292,7 @@ async function onSubmit(e) {
 	try {
 		const r = await send({
 			kind: 'report',
-			district: district(),
+			district: to,
 			serverSignPk: INFO.serverSignPk,
 			manifest: m,
 			attachments: picker.blobs(),
@@ -252,12 +303,13 @@ async function onSubmit(e) {
 		show(prog.section, false);
 		picker.clear();
 		form.reset();
-		showReceipt(r.receipt, r.verified, null);
+		updateRoute();
+		showReceipt(r.receipt, r.verified, null, sent);
 	} catch (err) {
 		show(prog.section, false);
 		if (err.code === 'maybe_stored' && err.receipt) {
 			keysWipe(err.keys);
-			showReceipt(err.receipt, null, errorMessage(err));
+			showReceipt(err.receipt, null, errorMessage(err), sent);
 			return;
 		}
 		show(form, true);

@@ -3,7 +3,7 @@
 // status in words, delivery confirmation, the replies decrypted here with
 // the receipt's reply key, and a follow-up (补充材料 / 异议) with
 // attachments, sealed and sent like a report.
-import { ready, receiptParse, receiptDerive, envelopeOpen, replyVerify, fromB64u, b64u, manifestFollowup, sealedSize, unpaddedLength, utf8, keysWipe, QfError } from './qf-crypto.js';
+import { ready, receiptParse, receiptDerive, envelopeOpen, replyVerify, statementCheck, fromB64u, b64u, manifestFollowup, sealedSize, unpaddedLength, utf8, keysWipe, QfError } from './qf-crypto.js';
 import { info as getInfo, request, answerError } from './api.js';
 import { FilePicker } from './files.js';
 import { send } from './send.js';
@@ -75,6 +75,44 @@ function renderReply(r) {
 	return art;
 }
 
+// The district's signed statement (§15): its word, checked here against the
+// replies and the status the server shows; any disagreement is said loudly.
+function renderStatement(j) {
+	const box = $('#st-statement');
+	const p = SIGN_PK ? statementCheck(j, KEYS.lookup, SIGN_PK) : null;
+	if (!j.statement) {
+		box.replaceChildren(el('p', { class: 'hint unsigned-status', text: t('st_unsigned') }));
+		return;
+	}
+	const warnings = [];
+	if (!p || p.sig) warnings.push(t('st_warn_sig'));
+	else {
+		const st = j.statement;
+		if (p.missing) warnings.push(t('st_warn_missing', { replies: st.replies, shown: j.replies.length }));
+		if (p.different) warnings.push(t('st_warn_different'));
+		if (p.status) warnings.push(t('st_warn_status', { shown: statusLabel(j.status), signed: statusLabel(st.status) }));
+		if (p.stale) warnings.push(t('st_warn_stale', { day: st.status_day }));
+	}
+	const parts = [];
+	if (warnings.length > 0)
+		parts.push(
+			el('div', { class: 'error statement-warning', role: 'alert' },
+				el('h3', { text: t('st_warn_h') }),
+				...warnings.map((w) => el('p', { text: w })),
+				el('p', { text: t('st_warn_what') }))
+		);
+	if (p && !p.sig) {
+		const st = j.statement;
+		parts.push(
+			el('div', { class: 'signed-statement' },
+				el('h3', { text: t('st_signed_h') }),
+				el('p', { text: t('st_signed', { status: statusLabel(st.status), day: st.status_day, replies: st.replies, followups: st.followups_verified }) }),
+				el('p', { class: 'hint', text: t('st_followups_note') }))
+		);
+	}
+	box.replaceChildren(...parts);
+}
+
 function render(j) {
 	STATUS = j;
 	const s = STATUSES[j.status];
@@ -89,6 +127,7 @@ function render(j) {
 	const box = $('#replies');
 	if (j.replies.length === 0) box.replaceChildren(el('p', { text: $('#replies').dataset.none }));
 	else box.replaceChildren(...j.replies.map(renderReply));
+	renderStatement(j);
 	show($('#status-view'), true);
 }
 
@@ -111,8 +150,8 @@ async function onStatus(e) {
 	try {
 		const j = await fetchStatus();
 		SIGN_PK = null;
-		if (j.replies.length > 0) {
-			// replies are checked against the district's own signing key
+		if (j.replies.length > 0 || j.statement) {
+			// replies and the statement are checked against the district's own signing key
 			if (!INFO) INFO = await getInfo();
 			const d = INFO.districts.find((x) => x.id === j.district);
 			if (d) SIGN_PK = d.signPk;
@@ -178,7 +217,8 @@ async function onFollowup(e) {
 		show(form, true);
 		say($('#fu-result'), t('fu_sent', { index: r.verified.index, day: r.verified.day }));
 		try {
-			render(await fetchStatus());
+			const j = await fetchStatus();
+			render(j);
 		} catch (ex) {
 			/* the follow-up is in; the refreshed status can wait */
 		}

@@ -178,7 +178,10 @@ export function districtFromInfo(d) {
 	const fp = fingerprint(d.id, boxPk, signPk);
 	if (fp !== d.fingerprint)
 		throw new QfError('fingerprint', 'the fingerprint does not match the keys');
-	return { id: d.id, name: d.name, boxPk, signPk, fingerprint: fp };
+	// §14: where the commission stands (the server's word; routing shows the parent's fingerprint)
+	const level = ['district', 'city', 'province'].includes(d.level) ? d.level : 'district';
+	const parent = districtValid(d.parent) && d.parent !== d.id ? d.parent : null;
+	return { id: d.id, name: d.name, boxPk, signPk, fingerprint: fp, level, parent };
 }
 
 // ---- Padmé and sizes (§6) ----------------------------------------------
@@ -255,6 +258,7 @@ export function manifestReport(r, files) {
 		throw new QfError('bad_field', f);
 	};
 	if (!districtValid(r.district)) bad('district');
+	if (r.concerns !== undefined && r.concerns !== null && !districtValid(r.concerns)) bad('concerns');
 	if (!TYPES.includes(r.type)) bad('type');
 	if (!CATEGORIES.includes(r.category)) bad('category');
 	const s = r.subject || {};
@@ -298,6 +302,8 @@ export function manifestReport(r, files) {
 				party_member: party,
 			},
 			identity,
+			// §14: routed to the level above; absent otherwise (the last key of report)
+			...(r.concerns ? { concerns: r.concerns } : {}),
 		},
 		attachments: attachmentList(files),
 	});
@@ -574,6 +580,62 @@ export function replyVerify(manifest, attachments, lookup, signPk) {
 		atts,
 	]);
 	return sodium.crypto_sign_verify_detached(sig, msg, signPk);
+}
+
+// ---- the district's case statements (§15) ------------------------------
+
+// The signed bytes of a statement for the case of lookup (32 bytes) in district.
+export function statementMessage(district, lookup, st) {
+	return concat([
+		utf8('qingfeng-case-v1'),
+		lp(district),
+		lookup,
+		u64be(st.index),
+		lp(st.status),
+		utf8(st.status_day),
+		u64be(st.replies),
+		fromB64u(st.replies_hash, 32),
+		u64be(st.followups_verified),
+		u64be(st.seq),
+	]);
+}
+
+// r_0 = 32 zero bytes, r_k = H256("qingfeng-replies-v1" || r_(k-1) || H256(envelope k)).
+export function repliesHash(envelopes) {
+	let r = new Uint8Array(32);
+	for (const e of envelopes) r = h256(concat([utf8('qingfeng-replies-v1'), r, h256(e)]));
+	return r;
+}
+
+// Checks the statement of a status answer j against the district's signPk
+// and the replies j shows (by seq 1, 2, ...). Returns null when j has none,
+// else { sig, missing, different, stale, status } (true = that problem).
+export function statementCheck(j, lookup, signPk) {
+	const st = j && j.statement;
+	if (!st || typeof st !== 'object') return null;
+	const p = { sig: false, missing: false, different: false, stale: false, status: false };
+	let sigOk = false;
+	try {
+		sigOk =
+			Number.isSafeInteger(st.index) && st.index === j.index && typeof st.status === 'string' &&
+			dayValid(st.status_day) && Number.isSafeInteger(st.replies) && st.replies >= 0 &&
+			Number.isSafeInteger(st.followups_verified) && Number.isSafeInteger(st.seq) &&
+			sodium.crypto_sign_verify_detached(fromB64u(st.sig, 64), statementMessage(j.district, lookup, st), signPk);
+	} catch (e) {
+		sigOk = false;
+	}
+	if (!sigOk) {
+		p.sig = true;
+		return p;
+	}
+	const bySeq = new Map((j.replies || []).map((r) => [r.seq, r.envelope]));
+	const shown = [];
+	for (let k = 1; k <= st.replies && bySeq.has(k); k++) shown.push(fromB64u(bySeq.get(k)));
+	if (shown.length < st.replies) p.missing = true;
+	else if (b64u(repliesHash(shown)) !== st.replies_hash) p.different = true;
+	if ((j.replies || []).length > st.replies) p.stale = true;
+	if (j.status !== st.status) p.status = true;
+	return p;
 }
 
 export { sodium };
