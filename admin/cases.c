@@ -213,6 +213,15 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 	}
 	if (load_case(t, district, index, &rec, err, errsz) != 0)
 		return -1;
+	if (json_object_get(rec, "quarantine") != NULL) {
+		/* §10: its bind did not hold, so the reply key may be anyone's */
+		snprintf(err, errsz,
+		         "case %s-%" PRIu64 " is quarantined: it cannot be answered (a reply could "
+		         "go to whoever chose its reply key)",
+		         district, index);
+		goto out;
+	}
+	/* §6: reply_pk is the one the report bound inside its seal (ingest checked it) */
 	if (codec_b64u_decode_exact(reply_pk, 32,
 	                            json_string_value(json_object_get(rec, "reply_pk"))) != 0) {
 		snprintf(err, errsz, "the case's reply key is corrupt");

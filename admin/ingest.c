@@ -12,9 +12,11 @@
 #include "admin/cli.h"
 #include "admin/keys.h"
 #include "admin/workflow.h"
+#include "crypto/bind.h"
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
 #include "crypto/serverkey.h"
+#include "crypto/sign.h"
 
 /* Problems named in the one-line message; the rest are counted. */
 #define SHOWN_MAX 12
@@ -313,6 +315,21 @@ struct manifest_seen {
 	int has_lookup;
 	uint8_t lookup[32];
 	int real_name; /* a report with an identity block */
+	/* a report's bind (§6) against the entry's lookup and reply_pk */
+	const uint8_t *entry_lookup, *entry_reply_pk; /* set by open_envelope */
+	int bind_rc;                                  /* bind_report_check's result */
+	uint8_t sign_pk[32];                          /* bind.sign_pk when bind_rc is BIND_OK */
+	/* a follow-up's signed fields (§6), checked once the attachments are hashed */
+	int fu_fields; /* district, lookup, purpose and body were well-formed */
+	int has_sig;
+	uint8_t sig[SIGN_BYTES];
+	char purpose[33];
+	uint8_t body_hash[32];
+	/* H256 of each attachment, as the opener delivers them */
+	size_t natt;
+	long cur; /* the attachment being hashed, -1 before the first */
+	crypto_generichash_state h;
+	uint8_t att_hash[ENVELOPE_ATTACHMENTS_MAX][32];
 };
 
 /*
@@ -348,6 +365,53 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 		memcpy(s->district, district, strlen(district) + 1);
 	s->has_lookup = get_b32(m, "lookup", s->lookup) == 0;
 	s->real_name = workflow_manifest_real_name(m);
+	s->natt =
+	        json_array_size(json_object_get(m, "attachments")); /* the opener checked <= 100 */
+	s->cur = -1;
+	if (kind != NULL && strcmp(kind, "report") == 0 && s->entry_lookup != NULL)
+		s->bind_rc = bind_report_check(m, s->entry_lookup, s->entry_reply_pk, s->sign_pk);
+	if (kind != NULL && strcmp(kind, "followup") == 0) {
+		const char *purpose = json_string_value(json_object_get(m, "purpose"));
+		const json_t *body = json_object_get(m, "body");
+
+		s->has_sig =
+		        codec_b64u_decode_exact(s->sig, SIGN_BYTES,
+		                                json_string_value(json_object_get(m, "sig"))) == 0;
+		if (codec_district_valid(district) && s->has_lookup && purpose != NULL &&
+		    strlen(purpose) < sizeof s->purpose && json_is_string(body)) {
+			memcpy(s->purpose, purpose, strlen(purpose) + 1);
+			chain_h256(s->body_hash, (const uint8_t *)json_string_value(body),
+			           json_string_length(body));
+			s->fu_fields = 1;
+		}
+	}
+	return 0;
+}
+
+/* Ends the hash of the attachment being hashed; empty ones up to upto get H256(""). */
+static void
+att_close(struct manifest_seen *s, long upto)
+{
+	if (s->cur >= 0 && (size_t)s->cur < s->natt)
+		crypto_generichash_final(&s->h, s->att_hash[s->cur], 32);
+	for (long j = s->cur + 1; j < upto && (size_t)j < s->natt; j++)
+		chain_h256(s->att_hash[j], NULL, 0);
+}
+
+/* Hashes attachment bytes as they come (for a follow-up's signature). */
+static int
+on_attachment(void *ctx, size_t index, const uint8_t *data, size_t len)
+{
+	struct manifest_seen *s = ctx;
+
+	if (index >= s->natt)
+		return 0; /* the opener refuses such an envelope */
+	if ((long)index != s->cur) {
+		att_close(s, (long)index);
+		s->cur = (long)index;
+		crypto_generichash_init(&s->h, NULL, 0, 32);
+	}
+	crypto_generichash_update(&s->h, data, len);
 	return 0;
 }
 
@@ -358,13 +422,18 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
  * (ENVELOPE_ERR_NOMEM when the opener cannot be made).
  */
 static int
-open_envelope(struct envelope_opener **o, const struct keyfile_secret *key, const uint8_t *env,
-              size_t len, struct manifest_seen *s)
+open_envelope(struct envelope_opener **o, const struct keyfile_secret *key,
+              const struct archive_entry *e, struct manifest_seen *s)
 {
-	struct envelope_callbacks cb = {on_manifest, NULL, s};
+	struct envelope_callbacks cb = {on_manifest, on_attachment, s};
+	const uint8_t *env = e->envelope;
+	size_t len = e->envelope_len;
 	int rc;
 
 	memset(s, 0, sizeof *s);
+	s->entry_lookup = e->lookup;
+	s->entry_reply_pk = e->reply_pk;
+	s->bind_rc = BIND_ERR_MISSING;
 	if (*o == NULL)
 		rc = envelope_open_init(o, key->pub.box_pk, key->box_sk, &cb);
 	else
@@ -374,6 +443,9 @@ open_envelope(struct envelope_opener **o, const struct keyfile_secret *key, cons
 	rc = envelope_open_update(*o, env, len);
 	if (rc == ENVELOPE_OK)
 		rc = envelope_open_final(*o);
+	if (s->got)
+		att_close(s, (long)s->natt);
+	s->entry_lookup = s->entry_reply_pk = NULL; /* not valid beyond this call */
 	return rc;
 }
 
@@ -506,8 +578,9 @@ struct run {
 	uint64_t prev_index; /* index of the entry line before, 0 if none */
 	int writing;         /* no problem yet: entries go into the transaction */
 	int fatal;           /* the archive failed: stop */
-	uint64_t added, skipped;
-	int real_name; /* of the report check_new looked at last */
+	uint64_t added, skipped, quarantined;
+	int real_name;     /* of the report check_new looked at last */
+	char qreason[256]; /* the reason of the entry check_new quarantined last */
 };
 
 /* Frees the tables and the opener a run keeps (not p, not t). Cannot fail. */
@@ -650,78 +723,121 @@ miss_report(struct run *run)
 }
 
 /*
- * Checks one new entry's envelope (opened ahead in w, or here with the run's
- * opener) and case relations. Returns 0 when it is fine; -1 with a problem
- * recorded, or with run->fatal set when the archive or memory failed.
+ * Checks one new entry's content (opened ahead in w, or here with the run's
+ * opener) and case relations (§6, §10). Returns 0 with *reason NULL when it
+ * is clean, 0 with *reason pointing at run->qreason when it is to be
+ * quarantined (kept, acknowledged, never the reporter's words), or -1 with
+ * run->fatal set when the archive or memory failed. For a clean report,
+ * *sign_pk receives its bind.sign_pk.
  */
 static int
-check_new(struct run *run, const struct archive_entry *e, const struct entry_work *w)
+check_new(struct run *run, const struct archive_entry *e, const struct entry_work *w,
+          const char **reason, uint8_t sign_pk[32])
 {
 	const char *id = run->g->district;
 	const char *kind = e->kind == CHAIN_KIND_REPORT ? "report" : "followup";
-	struct manifest_seen here = {0};
-	const struct manifest_seen *sp = &here;
+	struct manifest_seen *here = NULL;
+	const struct manifest_seen *sp;
 	uint64_t cix;
-	int rc, bad = 0;
+	int rc, ret = 0;
 
+	*reason = NULL;
 	if (w->opened) {
 		rc = w->orc;
 		sp = w->ms;
 	} else {
-		rc = open_envelope(&run->opener, run->key, e->envelope, e->envelope_len, &here);
+		here = sodium_malloc(sizeof *here);
+		if (here == NULL) {
+			run->fatal = ARCHIVE_ERR_NOMEM;
+			return -1;
+		}
+		rc = open_envelope(&run->opener, run->key, e, here);
+		sp = here;
 	}
+#define QUARANTINE(...)                                                                            \
+	(snprintf(run->qreason, sizeof run->qreason, __VA_ARGS__), *reason = run->qreason)
 	if (rc != ENVELOPE_OK) {
-		prob_add(&run->p, e->index, e->index,
-		         "index %" PRIu64 ": envelope does not open with the district key (%s)",
-		         e->index, envelope_strerror(rc));
-		return -1;
+		QUARANTINE("the envelope does not open with the district key (%s)",
+		           envelope_strerror(rc));
+		goto done;
 	}
 	if (!sp->got || sp->v != 1 || strcmp(sp->kind, kind) != 0 ||
 	    strcmp(sp->district, id) != 0) {
-		prob_add(&run->p, e->index, e->index,
-		         "index %" PRIu64
-		         ": the sealed manifest says kind \"%s\" of district \"%s\", "
-		         "the entry says %s of %s",
-		         e->index, sp->kind, sp->district, kind, id);
-		return -1;
+		QUARANTINE("the sealed manifest is not a version 1 %s of district %s", kind, id);
+		goto done;
 	}
 	if (e->kind == CHAIN_KIND_REPORT) {
 		run->real_name = sp->real_name;
 		rc = archive_case_find(run->t, id, e->lookup, &cix);
 		if (rc == ARCHIVE_OK || lookups_find(&run->ls, e->lookup, &cix)) {
-			prob_add(&run->p, e->index, e->index,
-			         "index %" PRIu64 ": report reuses the lookup of case %s-%" PRIu64,
-			         e->index, id, cix);
-			bad = 1;
-		} else if (rc != ARCHIVE_ERR_NOT_FOUND) {
+			QUARANTINE("the report reuses the lookup of case %s-%" PRIu64, id, cix);
+			goto done;
+		}
+		if (rc != ARCHIVE_ERR_NOT_FOUND) {
 			run->fatal = rc;
-			return -1;
+			ret = -1;
+			goto done;
 		}
-		if (!bad && lookups_add(&run->ls, e->lookup, e->index) != 0) {
+		if (lookups_add(&run->ls, e->lookup, e->index) != 0) {
 			run->fatal = ARCHIVE_ERR_NOMEM;
-			return -1;
+			ret = -1;
+			goto done;
 		}
-		return bad ? -1 : 0;
+		if (sp->bind_rc != BIND_OK)
+			QUARANTINE("%s", bind_strerror(sp->bind_rc));
+		else
+			memcpy(sign_pk, sp->sign_pk, 32);
+		goto done;
 	}
 	if (!sp->has_lookup || sodium_memcmp(sp->lookup, e->lookup, 32) != 0) {
-		prob_add(&run->p, e->index, e->index,
-		         "index %" PRIu64
-		         ": the follow-up's sealed lookup differs from the entry's",
-		         e->index);
-		return -1;
+		QUARANTINE("the follow-up's sealed lookup differs from the entry's");
+		goto done;
 	}
 	rc = archive_case_find(run->t, id, e->lookup, &cix);
-	if (rc == ARCHIVE_ERR_NOT_FOUND && !lookups_find(&run->ls, e->lookup, &cix)) {
-		prob_add(&run->p, e->index, e->index,
-		         "index %" PRIu64 ": follow-up for a lookup that is no case of district %s",
-		         e->index, id);
-		return -1;
+	if (rc == ARCHIVE_ERR_NOT_FOUND) {
+		if (!lookups_find(&run->ls, e->lookup, &cix))
+			QUARANTINE("a follow-up for a lookup that is no case of district %s", id);
+		/* else: its report is in this bundle, which is refused (nothing written) */
+		goto done;
 	}
-	if (rc != ARCHIVE_OK && rc != ARCHIVE_ERR_NOT_FOUND) {
+	if (rc != ARCHIVE_OK) {
 		run->fatal = rc;
-		return -1;
+		ret = -1;
+		goto done;
 	}
-	return 0;
+	{
+		json_t *rec;
+		uint8_t pk[32];
+
+		rc = archive_case_get(run->t, id, cix, &rec);
+		if (rc != ARCHIVE_OK) {
+			run->fatal = rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
+			ret = -1;
+			goto done;
+		}
+		if (json_object_get(rec, "quarantine") != NULL)
+			QUARANTINE("a follow-up to quarantined case %s-%" PRIu64, id, cix);
+		else if (codec_b64u_decode_exact(
+		                 pk, 32, json_string_value(json_object_get(rec, "sign_pk"))) != 0)
+			QUARANTINE("its report (case %s-%" PRIu64
+			           ") carries no signing key to check "
+			           "it with (ingested before follow-ups were signed)",
+			           id, cix);
+		else if (!sp->has_sig)
+			QUARANTINE("%s", bind_strerror(BIND_ERR_NO_SIG));
+		else if (!sp->fu_fields)
+			QUARANTINE("%s", bind_strerror(BIND_ERR_FIELDS));
+		else if (sign_followup_verify(sp->sig, pk, sp->district, sp->lookup, sp->purpose,
+		                              sp->body_hash, (const uint8_t(*)[32])sp->att_hash,
+		                              sp->natt) != 0)
+			QUARANTINE("%s", bind_strerror(BIND_ERR_SIG));
+		json_decref(rec);
+	}
+#undef QUARANTINE
+done:
+	if (here != NULL)
+		sodium_free(here); /* wipes */
+	return ret;
 }
 
 /*
@@ -858,16 +974,24 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 			run->fatal = rc == ARCHIVE_OK ? ARCHIVE_ERR_CORRUPT : rc;
 		}
 	} else if (!bad) {
-		if (check_new(run, e, w) != 0) {
-			bad = 1;
+		const char *reason = NULL;
+
+		if (check_new(run, e, w, &reason, e->sign_pk) != 0) {
+			return; /* run->fatal */
 		} else if (run->writing) {
 			/*
-			 * the one fact of a report the case record keeps (§13
-			 * deadlines), written with the new case record itself
+			 * the facts of a report the case record keeps (§13
+			 * deadlines, §6 signing key), written with the new case
+			 * record itself; a quarantined entry is kept all the same
+			 * (§10: content never decides acceptance)
 			 */
 			e->has_real_name = e->kind == CHAIN_KIND_REPORT;
 			e->real_name = run->real_name;
+			e->has_sign_pk = e->kind == CHAIN_KIND_REPORT && reason == NULL;
+			e->quarantine = reason;
 			rc = archive_entry_add(run->t, g->district, e);
+			if (rc == ARCHIVE_OK && reason != NULL)
+				run->quarantined++;
 			if (rc == ARCHIVE_OK) {
 				run->added++;
 			} else if (rc == ARCHIVE_ERR_ORDER || rc == ARCHIVE_ERR_CHAIN ||
@@ -1001,7 +1125,7 @@ slot_work(struct worker *wk, struct slot *s, struct manifest_seen *ms)
 		return;
 	chain_h256(w->hash, e->envelope, e->envelope_len);
 	if (e->index > wk->p->held && sodium_memcmp(w->hash, e->envelope_hash, 32) == 0) {
-		w->orc = open_envelope(&wk->opener, wk->p->key, e->envelope, e->envelope_len, ms);
+		w->orc = open_envelope(&wk->opener, wk->p->key, e, ms);
 		w->ms = ms;
 		w->opened = 1;
 	}
@@ -1447,6 +1571,16 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		return finish(res, INGEST_FAILED, NULL,
 		              strdup_printf("archive: %s; nothing written", archive_strerror(rc)));
 	outcome = run.added == 0 ? INGEST_NOOP : INGEST_DONE;
+	res->quarantined = run.quarantined;
+	if (run.quarantined > 0)
+		return finish(
+		        res, outcome, NULL,
+		        strdup_printf("district %s: %" PRIu64 " new entries, %" PRIu64
+		                      " of them QUARANTINED (their chain verifies, their content "
+		                      "does not: see list), %" PRIu64
+		                      " already held; the archive holds indices 1..%" PRIu64,
+		                      g->district, run.added, run.quarantined, run.skipped,
+		                      res->size));
 	return finish(res, outcome, NULL,
 	              strdup_printf("district %s: %" PRIu64 " new entries, %" PRIu64
 	                            " already held; the archive holds indices 1..%" PRIu64,

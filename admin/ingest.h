@@ -66,10 +66,11 @@ struct ingest {
 
 struct ingest_result {
 	int outcome;
-	uint64_t added;   /* entries newly stored */
-	uint64_t skipped; /* entries already held, identical */
-	uint64_t size;    /* the archive's verified size for the district afterwards */
-	int key_pinned;   /* 1: server key pinned now, 2: replaced (--accept-new-server-key) */
+	uint64_t added;       /* entries newly stored */
+	uint64_t quarantined; /* ... of which quarantined (§10: kept, named, acknowledged) */
+	uint64_t skipped;     /* entries already held, identical */
+	uint64_t size;        /* the archive's verified size for the district afterwards */
+	int key_pinned;       /* 1: server key pinned now, 2: replaced (--accept-new-server-key) */
 	char server_fp[KEYFILE_FINGERPRINT_BUF];
 	uint64_t *bad; /* indices named by the refusal, ascending, no repeats */
 	size_t nbad;

@@ -30,6 +30,7 @@ struct acc {
 	void *ctx;
 	json_t *stage, *status, *category, *town, *level, *type;
 	long cases, real_name, anonymous, overdue_cases;
+	long quarantined; /* quarantined entries (§10), counted apart from the cases */
 	long dl[DEADLINE_MAX][5];
 	struct longs acc_days, acc_wd, con_days, con_wd, days;
 	char *err;
@@ -113,6 +114,8 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		return ARCHIVE_ERR_CORRUPT;
 	if ((a->q->from >= 0 && day < a->q->from) || (a->q->to >= 0 && day > a->q->to))
 		return 0;
+	if (json_object_get(rec, "quarantine") != NULL)
+		return 0; /* counted with the quarantine records, not as a case */
 	cases_format_name(name, id, index);
 	key = a->key_for(a->ctx, id);
 	if (key == NULL) {
@@ -328,6 +331,21 @@ day_or_null(long d)
 	return json_string(s);
 }
 
+/* Counts a quarantine record received within the query's days. */
+static int
+count_quarantined(void *vctx, const char *id, const json_t *q)
+{
+	struct acc *a = vctx;
+	long day;
+
+	(void)id;
+	if (codec_day_number(json_string_value(json_object_get(q, "day")), &day) != 0)
+		return ARCHIVE_ERR_CORRUPT;
+	if ((a->q->from < 0 || day >= a->q->from) && (a->q->to < 0 || day <= a->q->to))
+		a->quarantined++;
+	return 0;
+}
+
 int
 stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn key_for, void *ctx,
               json_t **out, char *err, size_t errsz)
@@ -363,6 +381,8 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 	for (size_t i = 0; statuses[i] != NULL; i++)
 		json_object_set_new(a.status, statuses[i], json_integer(0));
 	rc = archive_case_foreach(t, q->district, count_case, &a);
+	if (rc == 0)
+		rc = archive_quarantine_foreach(t, q->district, count_quarantined, &a);
 	if (rc != 0) {
 		if (err[0] == '\0')
 			snprintf(err, errsz, "archive: %s", archive_strerror(rc));
@@ -400,6 +420,7 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 	}
 	if (q->district == NULL)
 		json_object_set_new(s, "district", json_null());
+	json_object_set_new(s, "quarantined", json_integer(a.quarantined));
 	*out = s;
 	ret = 0;
 out:
@@ -549,6 +570,10 @@ stats_print_text(FILE *f, const json_t *s)
 	}
 	fprintf(f, "案件总数 Cases: %" JSON_INTEGER_FORMAT "\n",
 	        json_integer_value(json_object_get(s, "cases")));
+	fprintf(f,
+	        "隔离条目 Quarantined entries (kept, not cases; see list): %" JSON_INTEGER_FORMAT
+	        "\n",
+	        json_integer_value(json_object_get(s, "quarantined")));
 	text_section(f, s, "by_stage", "stage", "按阶段 By stage");
 	text_section(f, s, "by_status", "status", "按状态 By status (what reporters see)");
 	text_section(f, s, "by_category", "category", "按问题类别 By category");

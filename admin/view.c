@@ -25,7 +25,9 @@ static void
 field(FILE *out, const char *indent, const char *label, const json_t *v,
       const struct labels_entry *t)
 {
-	fprintf(out, "%s%s: ", indent, label);
+	fputs(indent, out);
+	cli_print_text(out, label, NULL); /* a label may carry a manifest key: never raw */
+	fputs(": ", out);
 	if (v == NULL || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
 		fputs("-\n", out);
 		return;
@@ -247,10 +249,10 @@ static void
 print_report(FILE *out, const struct opened *o)
 {
 	static const char *const known_top[] = {"v",      "kind",        "district", "lang",
-	                                        "report", "attachments", NULL};
+	                                        "report", "attachments", "bind",     NULL};
 	static const char *const known_report[] = {"type",    "category", "subcategory", "town",
 	                                           "title",   "body",     "when",        "where",
-	                                           "subject", "identity", NULL};
+	                                           "subject", "identity", "concerns",    NULL};
 	static const char *const known_subject[] = {"name",  "unit",         "area", "position",
 	                                            "level", "party_member", NULL};
 	static const char *const known_identity[] = {"name", "phone",   "id_number",
@@ -261,6 +263,11 @@ print_report(FILE *out, const struct opened *o)
 	const json_t *id = json_object_get(r, "identity");
 
 	fputs("\n== 举报内容 Report ==\n", out);
+	if (json_object_get(r, "concerns") != NULL) {
+		/* §14: routed here from below */
+		field(out, "", "涉及 Concerns (a county-level cadre of this district, routed here)",
+		      json_object_get(r, "concerns"), NULL);
+	}
 	field(out, "", "类型 Type", json_object_get(r, "type"), labels_types());
 	field(out, "", "问题类别 Category", json_object_get(r, "category"), labels_categories());
 	field(out, "", "具体问题 Subcategory", json_object_get(r, "subcategory"), NULL);
@@ -458,6 +465,28 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 
 	cases_format_name(name, district, index);
 	rc = archive_case_get(t, district, index, &rec);
+	if (rc == ARCHIVE_ERR_NOT_FOUND) {
+		json_t *q;
+
+		/* no case: perhaps a quarantined entry of its own (§10) */
+		if (archive_quarantine_get(t, district, index, &q) == ARCHIVE_OK) {
+			fprintf(out, "条目 Entry: %s (%s)\n收到日期 Received: %s\n", name,
+			        str_or(json_string_value(json_object_get(q, "kind")), "?"),
+			        str_or(json_string_value(json_object_get(q, "day")), "?"));
+			fputs("隔离 QUARANTINED: ", out);
+			cli_print_text(out, json_string_value(json_object_get(q, "reason")), NULL);
+			fputs("\nIts chain verifies: the server stored exactly what was submitted. "
+			      "Its "
+			      "content does not\nhold (most likely a broken or malicious client), "
+			      "so it "
+			      "belongs to no case, is\nnot shown as anyone's words, and is "
+			      "acknowledged "
+			      "by the next update like any entry.\n",
+			      out);
+			json_decref(q);
+			return 0;
+		}
+	}
 	if (rc == ARCHIVE_OK)
 		rc = archive_district_get(t, district, &d);
 	if (rc != ARCHIVE_OK) {
@@ -477,8 +506,11 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		snprintf(err, errsz, "case %s: its report entry is missing from the archive", name);
 		goto fail;
 	}
-	if (open_one(&report, key, e.envelope, e.envelope_len, x, &counter, err, errsz) != 0)
-		goto fail_prefix;
+	if (open_one(&report, key, e.envelope, e.envelope_len, x, &counter, err, errsz) != 0) {
+		if (json_object_get(rec, "quarantine") == NULL)
+			goto fail_prefix;
+		memset(&report, 0, sizeof report); /* quarantined: it may not open at all */
+	}
 
 	list = json_object_get(rec, "followups");
 	fu = calloc(json_array_size(list) + 1, sizeof *fu);
@@ -499,8 +531,12 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 			snprintf(err, errsz, "case %s: follow-up %" PRIu64 " is missing", name, fi);
 			goto fail;
 		}
-		if (open_one(&fu[i], key, e.envelope, e.envelope_len, x, &counter, err, errsz) != 0)
-			goto fail_prefix;
+		if (open_one(&fu[i], key, e.envelope, e.envelope_len, x, &counter, err, errsz) !=
+		    0) {
+			if (json_object_get(it, "quarantine") == NULL)
+				goto fail_prefix;
+			memset(&fu[i], 0, sizeof fu[i]); /* quarantined: it may not open */
+		}
 		nfu = i + 1;
 	}
 	json_array_foreach(json_object_get(rec, "replies"), i, it)
@@ -548,8 +584,21 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 	}
 	fprintf(out, "已确认送达 Acknowledged to the reporter: %s\n",
 	        cases_delivered(rec, d.acks_through) ? "是 yes" : "否 not yet (next update)");
+	if (json_object_get(rec, "quarantine") != NULL) {
+		fputs("\n隔离 QUARANTINED: ", out);
+		cli_print_text(out, json_string_value(json_object_get(rec, "quarantine")), NULL);
+		fputs("\nIts chain verifies: the server stored exactly what was submitted. Its "
+		      "content does not\nhold: most likely a broken or malicious client, or a "
+		      "server that supplied another\nreply key. It cannot be answered (a reply "
+		      "could go to whoever chose that key).\n",
+		      out);
+	}
 	print_marks(out, rec);
-	print_report(out, &report);
+	if (report.manifest != NULL)
+		print_report(out, &report);
+	else
+		fputs("\n== 举报内容 Report ==\n(the envelope does not open: nothing to show)\n",
+		      out);
 
 	fputs("\n== 补充材料 Follow-ups ==\n", out);
 	if (nfu == 0)
@@ -563,6 +612,16 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		fprintf(out, "#%" JSON_INTEGER_FORMAT " 收到日期 received %s\n",
 		        json_integer_value(json_object_get(it, "index")),
 		        json_string_value(json_object_get(it, "day")));
+		if (json_object_get(it, "quarantine") != NULL) {
+			fputs("  隔离 QUARANTINED, NOT verified as the reporter's words: ", out);
+			cli_print_text(out, json_string_value(json_object_get(it, "quarantine")),
+			               NULL);
+			fputc('\n', out);
+			if (m == NULL) {
+				fputs("  (the envelope does not open: nothing to show)\n", out);
+				continue;
+			}
+		}
 		field(out, "  ", "目的 Purpose", json_object_get(m, "purpose"), labels_purposes());
 		body(out, "  ", "正文 Body", json_object_get(m, "body"));
 		print_attachments(out, "  ", &fu[i]);
@@ -718,6 +777,9 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		return -1;
 	}
 	json_object_set_new(row, "stage", json_string(workflow_stage_of(rec)));
+	json_object_set(row, "quarantine",
+	                json_object_get(rec, "quarantine") ? json_object_get(rec, "quarantine")
+	                                                   : json_null());
 	json_object_set_new(row, "real_name",
 	                    workflow_real_name(rec) < 0 ? json_null()
 	                                                : json_boolean(workflow_real_name(rec)));
@@ -748,6 +810,8 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		if (archive_entry_get(c->t, id, index, &e) != ARCHIVE_OK ||
 		    open_one(&o, key, e.envelope, e.envelope_len, NULL, NULL, c->err, c->errsz) !=
 		            0) {
+			if (json_object_get(rec, "quarantine") != NULL)
+				return 0; /* quarantined: it may not open at all */
 			snprintf(c->err, c->errsz, "case %s: the report does not open", name);
 			return -1;
 		}
@@ -763,6 +827,37 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		                json_object_get(r, "title") != NULL ? json_object_get(r, "title")
 		                                                    : json_null());
 		opened_free(&o);
+	}
+	return 0;
+}
+
+/*
+ * A quarantined entry that is not the report of a listed case (a follow-up,
+ * a report that reused a lookup) as a row of its own: kept and acknowledged
+ * like any entry, never the reporter's words (§10).
+ */
+static int
+list_quarantined(void *vctx, const char *id, const json_t *q)
+{
+	struct list_ctx *c = vctx;
+	char name[CASES_NAME_BUF];
+	uint64_t index = (uint64_t)json_integer_value(json_object_get(q, "index"));
+	const char *kind = json_string_value(json_object_get(q, "kind"));
+	json_t *rec = NULL, *row;
+
+	if (kind != NULL && strcmp(kind, "report") == 0 &&
+	    archive_case_get(c->t, id, index, &rec) == ARCHIVE_OK) {
+		json_decref(rec); /* listed as a case, with its reason */
+		return 0;
+	}
+	cases_format_name(name, id, index);
+	row = json_pack("{s:s, s:s, s:I, s:O, s:n, s:s, s:O}", "case", name, "district", id,
+	                "index", (json_int_t)index, "day", json_object_get(q, "day"), "status",
+	                "kind", kind != NULL ? kind : "?", "quarantine",
+	                json_object_get(q, "reason"));
+	if (row == NULL || json_array_append_new(c->rows, row) != 0) {
+		snprintf(c->err, c->errsz, "out of memory");
+		return -1;
 	}
 	return 0;
 }
@@ -796,6 +891,8 @@ view_list_rows(struct archive_txn *t, const char *status, const struct workdays 
 		return -1;
 	}
 	rc = archive_case_foreach(t, NULL, list_one, &c);
+	if (rc == 0 && status == NULL)
+		rc = archive_quarantine_foreach(t, NULL, list_quarantined, &c);
 	json_decref(c.queued);
 	if (rc != 0) {
 		if (err[0] == '\0')
@@ -825,9 +922,8 @@ view_list_rows(struct archive_txn *t, const char *status, const struct workdays 
 }
 
 static void
-cell(FILE *out, const json_t *v, int width)
+cell_text(FILE *out, const char *s, int width)
 {
-	const char *s = json_string_value(v);
 	int n = 0;
 
 	if (s == NULL || s[0] == '\0')
@@ -838,6 +934,12 @@ cell(FILE *out, const json_t *v, int width)
 	cli_print_text(out, s, NULL);
 	for (; n < width; n++)
 		fputc(' ', out);
+}
+
+static void
+cell(FILE *out, const json_t *v, int width)
+{
+	cell_text(out, json_string_value(v), width);
 }
 
 void
@@ -867,7 +969,10 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		fputc(' ', out);
 		cell(out, json_object_get(r, "day"), 10);
 		fputc(' ', out);
-		cell(out, json_object_get(r, "status"), 12);
+		if (json_is_string(json_object_get(r, "quarantine")))
+			cell_text(out, "QUARANTINE", 12);
+		else
+			cell(out, json_object_get(r, "status"), 12);
 		fputc(' ', out);
 		cell(out, json_object_get(r, "stage"), 14);
 		fprintf(out,
@@ -889,5 +994,12 @@ view_list_print(FILE *out, const json_t *rows, int json)
 			cell(out, json_object_get(r, "title"), 0);
 		}
 		fputc('\n', out);
+		if (json_is_string(json_object_get(r, "quarantine"))) {
+			/* the reason may quote what came in the bundle: printed safely */
+			fputs("  隔离 quarantined: ", out);
+			cli_print_text(out, json_string_value(json_object_get(r, "quarantine")),
+			               NULL);
+			fputs(" (kept and acknowledged; not the reporter's words)\n", out);
+		}
 	}
 }

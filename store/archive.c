@@ -33,7 +33,8 @@
 
 struct archive {
 	MDB_env *env;
-	MDB_dbi meta, districts, entries, lookups, cases, outbox, replies, access, notes;
+	MDB_dbi meta, districts, entries, lookups, cases, outbox, replies, access, notes,
+	        quarantine;
 };
 
 /*
@@ -121,9 +122,9 @@ static int
 open_dbs(struct archive *a)
 {
 	static const char *names[] = {"meta",   "districts", "entries", "lookups", "cases",
-	                              "outbox", "replies",   "access",  "notes"};
+	                              "outbox", "replies",   "access",  "notes",   "quarantine"};
 	MDB_dbi *dbis[] = {&a->meta,   &a->districts, &a->entries, &a->lookups, &a->cases,
-	                   &a->outbox, &a->replies,   &a->access,  &a->notes};
+	                   &a->outbox, &a->replies,   &a->access,  &a->notes,   &a->quarantine};
 	MDB_txn *txn;
 	MDB_val k = {7, (void *)(uintptr_t) "version"}, v;
 	uint8_t ver[4];
@@ -717,6 +718,8 @@ case_create(struct archive_txn *t, const char *id, const struct archive_entry *e
 		return rc;
 	codec_u64be_put(ib, e->index);
 	rc = put_raw(t, t->a->lookups, key, klen, ib, 8, MDB_NOOVERWRITE);
+	if (rc == ARCHIVE_ERR_EXISTS && e->quarantine != NULL)
+		return ARCHIVE_OK; /* a quarantined report reusing a lookup: no case, only its record */
 	if (rc == ARCHIVE_ERR_EXISTS)
 		return ARCHIVE_ERR_CASE;
 	if (rc != ARCHIVE_OK)
@@ -729,8 +732,12 @@ case_create(struct archive_txn *t, const char *id, const struct archive_entry *e
 	                "event", "received", "status", "received", "followups", "replies");
 	if (rec == NULL)
 		return ARCHIVE_ERR_NOMEM;
-	if (e->has_real_name &&
-	    json_object_set_new(rec, "real_name", json_boolean(e->real_name)) != 0) {
+	if ((e->has_real_name &&
+	     json_object_set_new(rec, "real_name", json_boolean(e->real_name)) != 0) ||
+	    (e->has_sign_pk &&
+	     json_object_set_new(rec, "sign_pk", b64u_json(e->sign_pk, 32)) != 0) ||
+	    (e->quarantine != NULL &&
+	     json_object_set_new(rec, "quarantine", json_string(e->quarantine)) != 0)) {
 		json_decref(rec);
 		return ARCHIVE_ERR_NOMEM;
 	}
@@ -743,9 +750,11 @@ static int
 case_add_followup(struct archive_txn *t, const char *id, const struct archive_entry *e)
 {
 	uint64_t index;
-	json_t *rec, *f;
+	json_t *rec, *f, *item;
 	int rc = archive_case_find(t, id, e->lookup, &index);
 
+	if (rc == ARCHIVE_ERR_NOT_FOUND && e->quarantine != NULL)
+		return ARCHIVE_OK; /* a quarantined follow-up of no case: only its record */
 	if (rc == ARCHIVE_ERR_NOT_FOUND)
 		return ARCHIVE_ERR_CASE;
 	if (rc != ARCHIVE_OK)
@@ -754,10 +763,16 @@ case_add_followup(struct archive_txn *t, const char *id, const struct archive_en
 	if (rc != ARCHIVE_OK)
 		return rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
 	f = json_object_get(rec, "followups");
+	item = json_pack("{s:I, s:s}", "index", (json_int_t)e->index, "day", e->day);
+	if (item != NULL && e->quarantine != NULL &&
+	    json_object_set_new(item, "quarantine", json_string(e->quarantine)) != 0) {
+		json_decref(item);
+		item = NULL;
+	}
 	if (!json_is_array(f)) {
+		json_decref(item);
 		rc = ARCHIVE_ERR_CORRUPT;
-	} else if (json_array_append_new(f, json_pack("{s:I, s:s}", "index", (json_int_t)e->index,
-	                                              "day", e->day)) != 0) {
+	} else if (item == NULL || json_array_append_new(f, item) != 0) {
 		rc = ARCHIVE_ERR_NOMEM;
 	} else {
 		rc = archive_case_put(t, id, index, rec);
@@ -809,6 +824,20 @@ archive_entry_add(struct archive_txn *t, const char *id, const struct archive_en
 	rc = e->kind == CHAIN_KIND_REPORT ? case_create(t, id, e) : case_add_followup(t, id, e);
 	if (rc != ARCHIVE_OK)
 		return rc;
+	if (e->quarantine != NULL) {
+		/* §10: kept and acknowledged like any entry, with the reason */
+		json_t *q = json_pack("{s:i, s:I, s:s, s:s, s:s}", "v", REC_V1, "index",
+		                      (json_int_t)e->index, "kind",
+		                      e->kind == CHAIN_KIND_REPORT ? "report" : "followup", "day",
+		                      e->day, "reason", e->quarantine);
+
+		if (q == NULL)
+			return ARCHIVE_ERR_NOMEM;
+		rc = put_json(t, t->a->quarantine, key, klen, q);
+		json_decref(q);
+		if (rc != ARCHIVE_OK)
+			return rc;
+	}
 
 	if (e->envelope_len > SIZE_MAX - ENTRY_HDR)
 		return ARCHIVE_ERR_ARG;
@@ -852,6 +881,63 @@ archive_entry_add(struct archive_txn *t, const char *id, const struct archive_en
 	t->dd.size = e->index;
 	memcpy(t->dd.head, e->chain, 32);
 	return ARCHIVE_OK;
+}
+
+int
+archive_quarantine_get(struct archive_txn *t, const char *id, uint64_t index, json_t **rec)
+{
+	uint8_t key[ENTRY_KEYLEN];
+	size_t klen = key_id_u64(key, id, index);
+
+	*rec = NULL;
+	if (klen == 0)
+		return ARCHIVE_ERR_ARG;
+	return get_json(t, t->a->quarantine, key, klen, rec);
+}
+
+int
+archive_quarantine_foreach(struct archive_txn *t, const char *id,
+                           int (*fn)(void *ctx, const char *id, const json_t *rec), void *ctx)
+{
+	uint8_t prefix[CODEC_DISTRICT_BUF];
+	size_t plen = id != NULL ? key_id(prefix, id) : 0;
+	MDB_cursor *c;
+	MDB_val k = {plen, prefix}, v;
+	int rc, frc = 0;
+
+	if (id != NULL && plen == 0)
+		return ARCHIVE_ERR_ARG;
+	rc = mdb_cursor_open(t->txn, t->a->quarantine, &c);
+	if (rc != 0)
+		return mdb_err(rc);
+	for (rc = mdb_cursor_get(c, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		const char *kid = k.mv_data;
+		char did[CODEC_DISTRICT_BUF];
+		size_t dl = strnlen(kid, k.mv_size);
+		json_t *rec;
+		json_error_t jerr;
+
+		if (plen && (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0))
+			break;
+		if (dl >= sizeof did)
+			continue;
+		memcpy(did, kid, dl);
+		did[dl] = '\0';
+		rec = json_loadb(v.mv_data, v.mv_size, 0, &jerr);
+		if (rec == NULL) {
+			mdb_cursor_close(c);
+			return ARCHIVE_ERR_CORRUPT;
+		}
+		frc = fn(ctx, did, rec);
+		json_decref(rec);
+		if (frc != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (frc != 0)
+		return frc;
+	return rc == MDB_NOTFOUND || rc == 0 ? ARCHIVE_OK : mdb_err(rc);
 }
 
 /* ---- cases -------------------------------------------------------------- */

@@ -30,6 +30,10 @@
  *   access     u64be(n)                         -> JSON access log line
  *   notes      id NUL u64be(case) u32be(n)      -> envelope of investigator note n,
  *                                                  sealed to the district
+ *   quarantine id NUL u64be(index)              -> JSON {"v":1,"index","kind","day",
+ *                                                  "reason"}: an entry whose chain
+ *                                                  verifies but whose content does
+ *                                                  not (DESIGN.md §10)
  *
  * District record: {"v":1,"id","size","head":b64u,"server_sign_pk":b64u|null,
  *   "key_path":str|null,"seq","acks_through","next_op"} and, once an export
@@ -120,6 +124,23 @@ struct archive_entry {
 	 */
 	int has_real_name;
 	int real_name;
+	/*
+	 * archive_entry_add of a clean report: with has_sign_pk, the case
+	 * record keeps "sign_pk" (the report's bind.sign_pk, which verifies
+	 * its follow-ups). Not kept in the entry; archive_entry_get leaves 0.
+	 */
+	int has_sign_pk;
+	uint8_t sign_pk[32];
+	/*
+	 * archive_entry_add: the reason the entry is quarantined (§10), or
+	 * NULL for a clean one. A quarantined entry is stored and extends the
+	 * chain like any other; it gets a quarantine record {"v":1,"index",
+	 * "kind","day","reason"}; a quarantined report gets a case record with
+	 * "quarantine":reason when its lookup is unused (none when a case holds
+	 * it already), a quarantined follow-up is appended to its case with
+	 * "quarantine":reason when there is one. archive_entry_get leaves NULL.
+	 */
+	const char *quarantine;
 	const uint8_t *envelope; /* from archive_entry_get: valid until the txn ends */
 	size_t envelope_len;
 };
@@ -216,6 +237,22 @@ int archive_district_foreach(struct archive_txn *t,
  * transaction may hold part of the change: the caller aborts it.
  */
 int archive_entry_add(struct archive_txn *t, const char *id, const struct archive_entry *e);
+
+/*
+ * Reads the quarantine record of entry index of district id. Returns
+ * ARCHIVE_OK with *rec a new reference, ARCHIVE_ERR_NOT_FOUND (the entry is
+ * not quarantined), ARCHIVE_ERR_ARG or ARCHIVE_ERR_CORRUPT.
+ */
+int archive_quarantine_get(struct archive_txn *t, const char *id, uint64_t index, json_t **rec);
+
+/*
+ * Calls fn for every quarantine record (of district id, or of all when id
+ * is NULL) in (district, index) order; rec is borrowed. A non-zero return
+ * from fn stops and is returned; otherwise ARCHIVE_OK, ARCHIVE_ERR_CORRUPT
+ * or ARCHIVE_ERR_IO.
+ */
+int archive_quarantine_foreach(struct archive_txn *t, const char *id,
+                               int (*fn)(void *ctx, const char *id, const json_t *rec), void *ctx);
 
 /*
  * Reads entry index of district id; e->envelope points into the map and is

@@ -17,6 +17,13 @@
  *                                      J is the rest; prints the Qingfeng-PoW header value
  *                                      (or nothing). IN that is not a JSON object becomes
  *                                      J as it is, with a fake envelope
+ *   qftool seal PUB.json MANIFEST.json RECEIPT report|followup|followup-unsigned|followup-other
+ *                                      seals MANIFEST (its attachments filled with 'A' to
+ *                                      their sizes) to the district of PUB.json as the
+ *                                      reporter of RECEIPT would: a report gets its bind,
+ *                                      a follow-up its lookup and the reporter's signature
+ *                                      (none, or another key's, to play a forger); prints
+ *                                      the write's JSON for `submission`
  *   qftool pow-required BASE BYTES     the difficulty a write of BYTES needs
  *   qftool contains FILE B64U          exit 0 when FILE holds the decoded bytes anywhere
  *   qftool resign-export SERVER.KEY IN OUT
@@ -75,6 +82,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto/bind.h"
 #include "crypto/bundle.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
@@ -1113,6 +1121,94 @@ slurp(const char *path, size_t *len)
 	return b;
 }
 
+/* qftool seal: a write of a chosen manifest, sealed as a client (or a forger) would. */
+static int
+cmd_seal(char **argv)
+{
+	const char *mode = argv[5];
+	struct keyfile_public pub;
+	struct receipt_keys k;
+	struct envelope_blob blobs[ENVELOPE_ATTACHMENTS_MAX];
+	uint8_t(*hashes)[32] = calloc(ENVELOPE_ATTACHMENTS_MAX, 32);
+	uint8_t *env = NULL;
+	size_t envlen = 0, natt;
+	json_error_t jerr;
+	json_t *m = json_load_file(argv[3], 0, &jerr), *out;
+	char *text, *b64;
+
+	if (hashes == NULL || m == NULL || keyfile_load_public(&pub, argv[2]) != 0 ||
+	    receipt_derive(argv[4], &k) != 0)
+		return 2;
+	natt = json_array_size(json_object_get(m, "attachments"));
+	if (natt > ENVELOPE_ATTACHMENTS_MAX)
+		return 2;
+	for (size_t i = 0; i < natt; i++) {
+		size_t n = (size_t)json_integer_value(json_object_get(
+		        json_array_get(json_object_get(m, "attachments"), i), "size"));
+		uint8_t *b = malloc(n ? n : 1);
+
+		if (b == NULL)
+			return 2;
+		memset(b, 'A', n);
+		blobs[i].data = b;
+		blobs[i].len = n;
+		chain_h256(hashes[i], b, n);
+	}
+	if (strcmp(mode, "report") == 0) {
+		if (bind_report_put(m, &k) != BIND_OK)
+			return 2;
+	} else {
+		char l[CODEC_B64U_BUF(32)];
+
+		codec_b64u_encode(l, sizeof l, k.lookup, 32);
+		json_object_set_new(m, "lookup", json_string(l));
+		if (strcmp(mode, "followup-other") == 0) {
+			struct receipt_keys other = k;
+
+			crypto_sign_keypair(other.rsign_pk, other.rsign_sk);
+			if (bind_followup_put(m, &other, (const uint8_t(*)[32])hashes, natt) !=
+			    BIND_OK)
+				return 2;
+		} else if (strcmp(mode, "followup") == 0) {
+			if (bind_followup_put(m, &k, (const uint8_t(*)[32])hashes, natt) != BIND_OK)
+				return 2;
+		} else if (strcmp(mode, "followup-unsigned") != 0) {
+			return 2;
+		}
+	}
+	text = json_dumps(m, JSON_COMPACT);
+	if (text == NULL || envelope_seal_buffer(&env, &envlen, pub.box_pk, text, strlen(text),
+	                                         blobs, natt) != ENVELOPE_OK)
+		return 2;
+	b64 = b64u_dup(env, envlen);
+	if (strcmp(mode, "report") == 0) {
+		char l[CODEC_B64U_BUF(32)], h[CODEC_B64U_BUF(32)], r[CODEC_B64U_BUF(32)];
+
+		codec_b64u_encode(l, sizeof l, k.lookup, 32);
+		codec_b64u_encode(h, sizeof h, k.auth_hash, 32);
+		codec_b64u_encode(r, sizeof r, k.reply_pk, 32);
+		out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "district", pub.id, "lookup", l,
+		                "auth_hash", h, "reply_pk", r, "envelope", b64);
+	} else {
+		char l[CODEC_B64U_BUF(32)], a[CODEC_B64U_BUF(32)];
+
+		codec_b64u_encode(l, sizeof l, k.lookup, 32);
+		codec_b64u_encode(a, sizeof a, k.auth, 32);
+		out = json_pack("{s:s, s:s, s:s}", "lookup", l, "auth", a, "envelope", b64);
+	}
+	json_dumpf(out, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(out);
+	json_decref(m);
+	free(text);
+	free(b64);
+	free(env);
+	for (size_t i = 0; i < natt; i++)
+		free((void *)(uintptr_t)blobs[i].data);
+	free(hashes);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1206,6 +1302,8 @@ main(int argc, char **argv)
 		return cmd_keepslow(argv);
 	if (strcmp(argv[1], "unpaid") == 0 && argc == 6)
 		return cmd_unpaid(argv);
+	if (strcmp(argv[1], "seal") == 0 && argc == 6)
+		return cmd_seal(argv);
 	if (strcmp(argv[1], "report-body") == 0 && argc == 3) {
 		uint8_t lookup[32], auth[32], ah[32], rpk[32], env[4221];
 		char l[CODEC_B64U_BUF(32)], a[CODEC_B64U_BUF(32)], h[CODEC_B64U_BUF(32)],

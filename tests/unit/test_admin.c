@@ -7,6 +7,8 @@
  */
 #include "tests/unit/cm.h"
 
+#include <inttypes.h>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -22,10 +24,12 @@
 #include "admin/ingest.h"
 #include "admin/update.h"
 #include "admin/view.h"
+#include "crypto/bind.h"
 #include "crypto/bundle.h"
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
 #include "crypto/keyfile.h"
+#include "crypto/receipt.h"
 #include "crypto/sign.h"
 #include "store/archive.h"
 #include "tests/unit/testutil.h"
@@ -39,6 +43,7 @@ struct sub {
 	int kind;
 	uint8_t lookup[32];
 	uint8_t reply_pk[32], reply_sk[32];
+	struct receipt_keys k; /* a report's: what a real client derives from its receipt */
 	char day[CODEC_DAY_LEN + 1];
 	uint8_t *env;
 	size_t len;
@@ -92,12 +97,13 @@ srv_report_full(struct srv *s, const char *title, const char *const *names,
                 const struct envelope_blob *atts, size_t natts, const char *district,
                 const uint8_t *seal_to)
 {
-	uint8_t lookup[32], pk[32], sk[32];
+	char receipt[RECEIPT_TEXT_BUF];
+	struct receipt_keys k;
 	json_t *list = json_array(), *m;
 	char *text;
 
-	randombytes_buf(lookup, 32);
-	crypto_box_keypair(pk, sk);
+	receipt_generate(receipt);
+	assert_int_equal(receipt_derive(receipt, &k), 0);
 	for (size_t i = 0; i < natts; i++)
 		json_array_append_new(list, json_pack("{s:s, s:s, s:I}", "name", names[i], "type",
 		                                      "application/octet-stream", "size",
@@ -111,12 +117,14 @@ srv_report_full(struct srv *s, const char *title, const char *const *names,
 	              "城关", "position", "副镇长", "level", "township", "party_member", "yes",
 	              "identity", "attachments", list);
 	assert_non_null(m);
+	assert_int_equal(bind_report_put(m, &k), BIND_OK); /* as every client does (§6) */
 	text = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
-	srv_append(s, CHAIN_KIND_REPORT, lookup, text, atts, natts, seal_to);
+	srv_append(s, CHAIN_KIND_REPORT, k.lookup, text, atts, natts, seal_to);
 	free(text);
-	memcpy(s->e[s->n].reply_pk, pk, 32);
-	memcpy(s->e[s->n].reply_sk, sk, 32);
+	memcpy(s->e[s->n].reply_pk, k.reply_pk, 32);
+	memcpy(s->e[s->n].reply_sk, k.reply_sk, 32);
+	s->e[s->n].k = k;
 	return s->n;
 }
 
@@ -130,23 +138,26 @@ srv_report(struct srv *s, const char *title)
 static size_t
 srv_report_identity(struct srv *s, const char *name)
 {
-	uint8_t lookup[32], pk[32], sk[32];
+	char receipt[RECEIPT_TEXT_BUF];
+	struct receipt_keys k;
 	json_t *m;
 	char *text;
 
-	randombytes_buf(lookup, 32);
-	crypto_box_keypair(pk, sk);
+	receipt_generate(receipt);
+	assert_int_equal(receipt_derive(receipt, &k), 0);
 	m = json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:{s:s, s:s}}, s:[]}", "v", 1,
 	              "kind", "report", "district", "d01", "lang", "zh-CN", "report", "type",
 	              "accusation", "category", "integrity", "title", "实名", "body", "正文",
 	              "identity", "name", name, "phone", "", "attachments");
 	assert_non_null(m);
+	assert_int_equal(bind_report_put(m, &k), BIND_OK);
 	text = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
-	srv_append(s, CHAIN_KIND_REPORT, lookup, text, NULL, 0, NULL);
+	srv_append(s, CHAIN_KIND_REPORT, k.lookup, text, NULL, 0, NULL);
 	free(text);
-	memcpy(s->e[s->n].reply_pk, pk, 32);
-	memcpy(s->e[s->n].reply_sk, sk, 32);
+	memcpy(s->e[s->n].reply_pk, k.reply_pk, 32);
+	memcpy(s->e[s->n].reply_sk, k.reply_sk, 32);
+	s->e[s->n].k = k;
 	return s->n;
 }
 
@@ -163,6 +174,8 @@ srv_followup(struct srv *s, size_t report, const uint8_t *lookup, const uint8_t 
 	m = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:[]}", "v", 1, "kind", "followup",
 	              "district", "d01", "lookup", b64, "purpose", "material", "body", "补充",
 	              "attachments");
+	/* signed with the report's key, as the reporter's client does (§6) */
+	assert_int_equal(bind_followup_put(m, &s->e[report].k, NULL, 0), BIND_OK);
 	text = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
 	srv_append(s, CHAIN_KIND_FOLLOWUP, l, text, NULL, 0, NULL);
@@ -699,26 +712,98 @@ test_server_key(void **state)
 	expect_refused(f, NULL, 0, 0);
 }
 
+/* The quarantine record of index, or NULL. */
+static json_t *
+quarantine_of(struct fx *f, uint64_t index)
+{
+	struct archive *a;
+	struct archive_txn *t;
+	json_t *rec = NULL;
+
+	assert_int_equal(archive_open(&a, f->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	if (archive_quarantine_get(t, "d01", index, &rec) != ARCHIVE_OK)
+		rec = NULL;
+	archive_abort(t);
+	archive_close(a);
+	return rec;
+}
+
+/* Asserts that index is quarantined with a reason containing what. */
+static void
+expect_quarantined(struct fx *f, uint64_t index, const char *what)
+{
+	json_t *q = quarantine_of(f, index);
+	const char *reason;
+
+	if (q == NULL)
+		fail_msg("index %" PRIu64 " is not quarantined", index);
+	reason = json_string_value(json_object_get(q, "reason"));
+	if (reason == NULL || strstr(reason, what) == NULL)
+		fail_msg("index %" PRIu64 ": reason \"%s\", expected \"%s\"", index,
+		         reason ? reason : "(none)", what);
+	json_decref(q);
+}
+
 static void
 test_contents_checked(void **state)
 {
 	struct fx *f = *state;
 	uint8_t other_pk[32], other_sk[32], l[32];
+	json_t *q;
 
 	base(f);
 	crypto_box_keypair(other_pk, other_sk);
 	/* 6: sealed to another key; 7: manifest of another district; 8: follow-up with no
-	 * case; 9: follow-up whose sealed lookup differs from the entry's */
+	 * case; 9: follow-up whose sealed lookup differs from the entry's. Content never
+	 * decides acceptance (§10): the bundle is taken, these four are quarantined. */
 	srv_report_full(&f->s, "x", NULL, NULL, 0, "d01", other_pk);
 	srv_report_full(&f->s, "y", NULL, NULL, 0, "d02", NULL);
 	randombytes_buf(l, 32);
-	srv_followup(&f->s, 0, l, NULL);
+	srv_followup(&f->s, 2, l, NULL);
 	srv_followup(&f->s, 2, NULL, l);
 	export(f, 2, 9);
-	expect_refused(f, (const uint64_t[]){6, 7, 8, 9}, 4, 0);
-	/* and a follow-up may follow its report within one bundle */
-	export(f, 2, 5);
-	assert_int_equal(ingest_ok(f), 4);
+	assert_int_equal(ingest_ok(f), 8);
+	expect_quarantined(f, 6, "does not open");
+	expect_quarantined(f, 7, "not a version 1 report of district d01");
+	expect_quarantined(f, 8, "no case");
+	expect_quarantined(f, 9, "sealed lookup differs");
+	/* a follow-up may follow its report within one bundle, and is clean */
+	for (uint64_t i = 2; i <= 5; i++) {
+		q = quarantine_of(f, i);
+		assert_null(q);
+	}
+}
+
+/* §6 bindings: the server's reply key swap, a replayed lookup, a forged follow-up */
+static void
+test_bindings_quarantined(void **state)
+{
+	struct fx *f = *state;
+	json_t *e;
+	uint8_t other[32];
+
+	base(f);
+	srv_followup(&f->s, 4, NULL, NULL); /* 6: signed by the reporter: clean */
+	/* 7: a follow-up the server wrote with the report's lookup but another key */
+	{
+		struct receipt_keys k = f->s.e[4].k;
+
+		randombytes_buf(k.rsign_sk, 32);
+		crypto_sign_seed_keypair(k.rsign_pk, k.rsign_sk, k.rsign_sk);
+		f->s.e[0].k = k;
+		srv_followup(&f->s, 0, f->s.e[4].lookup, NULL);
+	}
+	export(f, 2, 7);
+	/* and the export's reply_pk of report 5 swapped by the operator (re-signed) */
+	e = srv_entries(&f->s, 2, 7);
+	randombytes_buf(other, 32);
+	json_object_set_new(json_array_get(e, 3), "reply_pk", b64(other, 32));
+	write_bundle(f->bundle, srv_header(&f->s, 2, 7), e, f->s.sign_sk);
+	assert_int_equal(ingest_ok(f), 6);
+	expect_quarantined(f, 5, "reply_pk differs");
+	assert_null(quarantine_of(f, 6));
+	expect_quarantined(f, 7, "does not verify");
 }
 
 /* ---- the pipeline against the sequential path ---------------------------- */
@@ -978,11 +1063,12 @@ test_pipeline_bad(void **state)
 		snprintf(what, sizeof what, "overlap, altered at %zu", k);
 		write_mutated(f, 5, PN, k < 5 ? 6 : k, MUT_ENVELOPE);
 		assert_int_equal(expect_same(f, 8, what), INGEST_REFUSED);
+		/* content never refuses (§10): quarantined, the same on every path */
 		for (int how = 1; how <= 2; how++) {
 			srv_log(&f->s, k, how);
 			snprintf(what, sizeof what, "sealed wrongly (%d) at %zu", how, k);
 			write_mutated(f, 1, PN, 0, MUT_NONE);
-			assert_int_equal(expect_same(f, 0, what), INGEST_REFUSED);
+			assert_int_equal(expect_same(f, 0, what), INGEST_DONE);
 		}
 	}
 }
@@ -1623,6 +1709,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_server_key, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_contents_checked, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_bindings_quarantined, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_pipeline_good, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_pipeline_bad, setup, teardown),
