@@ -10,6 +10,8 @@
 int
 main(int argc, char **argv)
 {
+	/* a core dump would hold the unlocked district key and decrypted reports */
+	(void)memwipe_no_core_dumps();
 	if (sodium_init() < 0) {
 		cli_error("cannot initialise libsodium");
 		return CLI_EXIT_USER;

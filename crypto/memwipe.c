@@ -1,6 +1,11 @@
 /* memwipe: see memwipe.h. */
 #include "crypto/memwipe.h"
 
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <jansson.h>
 #include <malloc.h>
 #include <sodium.h>
@@ -45,4 +50,17 @@ void
 memwipe_jansson(void)
 {
 	json_set_alloc_funcs(memwipe_malloc, memwipe_free);
+}
+
+int
+memwipe_no_core_dumps(void)
+{
+	struct rlimit none = {0, 0};
+	int rc = setrlimit(RLIMIT_CORE, &none);
+
+#ifdef __linux__
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		rc = -1;
+#endif
+	return rc;
 }

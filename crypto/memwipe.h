@@ -25,4 +25,12 @@ void memwipe_free(void *p);
 /* Makes Jansson allocate with memwipe_malloc and free with memwipe_free. Cannot fail. */
 void memwipe_jansson(void);
 
+/*
+ * Keeps the process's memory out of core files: RLIMIT_CORE 0 (soft and
+ * hard) and, on Linux, not dumpable (PR_SET_DUMPABLE 0: no core, no ptrace
+ * by others of the same user). For every program's main(), first thing.
+ * Returns 0, or -1 (errno set) when either call failed; the caller goes on.
+ */
+int memwipe_no_core_dumps(void);
+
 #endif

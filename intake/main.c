@@ -151,6 +151,8 @@ main(int argc, char **argv)
 	const char *cmd;
 	int first = 2;
 
+	/* a core dump would hold request bodies and the no-JS path's plaintext */
+	(void)memwipe_no_core_dumps();
 	if (argc < 2) {
 		fputs(usage_text, stderr);
 		return 2;

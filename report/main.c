@@ -6,9 +6,9 @@
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
+#include "crypto/memwipe.h"
 #include "report/client.h"
 #include "report/reporter.h"
 
@@ -16,10 +16,9 @@ int
 main(int argc, char **argv)
 {
 	struct reporter_io io;
-	struct rlimit no_core = {0, 0};
 
 	/* A core dump would hold the receipt and the plaintext. */
-	(void)setrlimit(RLIMIT_CORE, &no_core);
+	(void)memwipe_no_core_dumps();
 	/* A server that closes early must give an error, not kill us. */
 	(void)signal(SIGPIPE, SIG_IGN);
 	if (sodium_init() < 0) {

@@ -186,6 +186,8 @@ function pageVars(p, assets) {
 		progid: 'prog',
 		otherlang: zh ? 'en' : 'zh-CN',
 		nojs: p.nojsHome,
+		// the no-JS status handler: where a receipt form posts when no script runs (§9)
+		nojs_status: `${p.root}nojs/status`,
 		std: p.stdHome,
 		title: esc(I18N[p.lang].page[p.titleKey]),
 		css: `<link rel="stylesheet" href="${p.root}css/qf.css" integrity="${assets['css/qf.css']}">`,

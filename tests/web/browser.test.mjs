@@ -189,7 +189,8 @@ test('export: the offline tool decrypts the exact text and files; the JPEG has n
 			[
 				{ name: 'gps.jpg', type: 'image/jpeg', size: e.attachments[0].length },
 				{ name: 'doc.pdf', type: 'application/pdf', size: e.attachments[1].length },
-			]
+			],
+			qf.receiptDerive(state.receipt) /* bound to its receipt (§6) */
 		)
 	);
 	const out = H.run(H.ADMIN, ['ingest', '--archive', `${dir}/archive`, '--key', keyf.key, '--passphrase-file', keyf.pass, qfx]);
@@ -258,13 +259,15 @@ test('a follow-up with an attachment from the status page arrives at the distric
 	const entries = await H.openExport(qfx);
 	const fu = entries.find((x) => x.kind === 'followup');
 	assert.equal(fu.manifest.purpose, 'objection');
-	assert.equal(fu.manifestText, qf.manifestFollowup('d01', qf.receiptDerive(state.receipt).lookup, 'objection', '补充：转账记录截图见附件。', [
+	const rk = qf.receiptDerive(state.receipt);
+	assert.equal(fu.manifestText, qf.manifestFollowup('d01', rk.lookup, 'objection', '补充：转账记录截图见附件。', [
 		{ name: 'meta.png', type: 'image/png', size: fu.attachments[0].length },
-	]));
+	], rk, fu.attachments), 'signed by the reporter (§6)');
 	assert.deepEqual(fu.attachments[0], stripPng(new Uint8Array(readFileSync(`${H.FIXTURES}/meta.png`))).data);
 	H.run(H.ADMIN, ['ingest', '--archive', `${dir}/archive`, '--passphrase-file', keyf.pass, qfx]);
 	const shown = admin('show', 'd01-1');
 	assert.ok(shown.includes('补充：转账记录截图见附件。'));
+	assert.ok(!shown.includes('QUARANTINED'), 'the page\'s report and follow-up are clean');
 });
 
 test('English pages: a report, its receipt and the status', async () => {

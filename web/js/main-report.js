@@ -130,7 +130,8 @@ function validate() {
 	return null;
 }
 
-function manifest() {
+// The report's manifest; with keys (the receipt's, made by send) it carries its bind.
+function manifest(keys) {
 	const real = $('#real_name').checked;
 	const to = routedTo();
 	return manifestReport(
@@ -164,7 +165,8 @@ function manifest() {
 					}
 				: null,
 		},
-		picker.manifestEntries()
+		picker.manifestEntries(),
+		keys
 	);
 }
 
@@ -271,7 +273,7 @@ async function onSubmit(e) {
 	}
 	let m;
 	try {
-		m = manifest();
+		m = manifest(null); /* checks the fields and sizes the envelope; send binds it */
 	} catch (err) {
 		say(formError, errorMessage(err));
 		return;
@@ -290,11 +292,13 @@ async function onSubmit(e) {
 	show(prog.section, true);
 	prog.section.scrollIntoView();
 	try {
+		const fields = manifest; /* read now: the form is still as it was */
+		const unbound = m;
 		const r = await send({
 			kind: 'report',
 			district: to,
 			serverSignPk: INFO.serverSignPk,
-			manifest: m,
+			manifest: (keys) => (keys ? fields(keys) : unbound),
 			attachments: picker.blobs(),
 			step: prog.step,
 		});

@@ -191,6 +191,7 @@ async function onFollowup(e) {
 	}
 	const purpose = form.querySelector('input[name=purpose]:checked').value;
 	const m = manifestFollowup(d.id, KEYS.lookup, purpose, body, picker.manifestEntries());
+	const blobs = picker.blobs();
 	const need = sealedSize(unpaddedLength(utf8(m), picker.manifestEntries().map((f) => f.size)));
 	if (need > INFO.maxEnvelope) {
 		say(err, t('files_too_large', { size: size(need), max: size(INFO.maxEnvelope) }));
@@ -206,8 +207,9 @@ async function onFollowup(e) {
 			district: d,
 			serverSignPk: INFO.serverSignPk,
 			keys: KEYS,
-			manifest: m,
-			attachments: picker.blobs(),
+			/* signed with the receipt's key over the text and the attachments (§6) */
+			manifest: (keys) => manifestFollowup(d.id, keys.lookup, purpose, body, picker.manifestEntries(), keys, blobs),
+			attachments: blobs,
 			step: prog.step,
 		});
 		show(prog.section, false);
@@ -255,6 +257,8 @@ async function main() {
 	}
 	picker = new FilePicker($('#files-followup .files'), INFO ? INFO.maxEnvelope : 20 * 1024 * 1024);
 	window.addEventListener('pagehide', () => KEYS && keysWipe(KEYS));
+	// only now can the receipt be handled here: before this no submission at all (§9)
+	$('#status-submit').disabled = false;
 	$('#status-form').dataset.ready = '1';
 }
 

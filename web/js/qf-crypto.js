@@ -132,7 +132,8 @@ export function receiptParse(typed) {
 	return group(s);
 }
 
-// lookup, auth, authHash, replyPk, replySk (Uint8Array) from a receipt.
+// lookup, auth, authHash, replyPk, replySk, and the reporter's signing pair
+// rsignPk, rsignSk (§5 id 4) (Uint8Array) from a receipt.
 export function receiptDerive(receipt) {
 	const canon = receiptParse(receipt);
 	if (canon === null) throw new QfError('invalid_receipt', 'invalid receipt');
@@ -142,8 +143,11 @@ export function receiptDerive(receipt) {
 	const auth = sodium.crypto_kdf_derive_from_key(32, 2, 'QFRCPT01', master);
 	const seed = sodium.crypto_kdf_derive_from_key(32, 3, 'QFRCPT01', master);
 	const kp = sodium.crypto_box_seed_keypair(seed);
+	const signSeed = sodium.crypto_kdf_derive_from_key(32, 4, 'QFRCPT01', master);
+	const sp = sodium.crypto_sign_seed_keypair(signSeed);
 	wipe(master);
 	wipe(seed);
+	wipe(signSeed);
 	return {
 		receipt: canon,
 		lookup,
@@ -151,12 +155,14 @@ export function receiptDerive(receipt) {
 		authHash: h256(auth),
 		replyPk: kp.publicKey,
 		replySk: kp.privateKey,
+		rsignPk: sp.publicKey,
+		rsignSk: sp.privateKey,
 	};
 }
 
 export function keysWipe(k) {
 	if (!k) return;
-	for (const f of ['lookup', 'auth', 'authHash', 'replyPk', 'replySk']) wipe(k[f]);
+	for (const f of ['lookup', 'auth', 'authHash', 'replyPk', 'replySk', 'rsignPk', 'rsignSk']) wipe(k[f]);
 }
 
 // ---- fingerprints (§7) -------------------------------------------------
@@ -252,8 +258,10 @@ function attachmentList(files) {
 }
 
 // The report manifest of §6 (key order as there). r holds the fields;
-// files are {name, type, size}. Throws bad_field naming the field.
-export function manifestReport(r, files) {
+// files are {name, type, size}; keys (the receipt's) give the sealed "bind"
+// (§6: the lookup and reply key sent beside it, and the signing key).
+// Throws bad_field naming the field.
+export function manifestReport(r, files, keys) {
 	const bad = (f) => {
 		throw new QfError('bad_field', f);
 	};
@@ -284,6 +292,7 @@ export function manifestReport(r, files) {
 		kind: 'report',
 		district: r.district,
 		lang: r.lang || 'zh-CN',
+		...(keys ? { bind: { lookup: b64u(keys.lookup), reply_pk: b64u(keys.replyPk), sign_pk: b64u(keys.rsignPk) } } : {}),
 		report: {
 			type: r.type,
 			category: r.category,
@@ -309,10 +318,20 @@ export function manifestReport(r, files) {
 	});
 }
 
-export function manifestFollowup(district, lookup, purpose, body, files) {
+// The follow-up's signed bytes (§6): "qingfeng-followup-v1" || lp(district) ||
+// lookup || lp(purpose) || H256(body) || H256(H256(att 1) || ... || H256(att n)).
+export function followupMessage(district, lookup, purpose, body, attachments) {
+	const atts = h256(concat((attachments || []).map((a) => h256(a))));
+	return concat([utf8('qingfeng-followup-v1'), lp(district), lookup, lp(purpose), h256(utf8(body)), atts]);
+}
+
+// The follow-up manifest of §6; with keys (the receipt's) and the
+// attachments' bytes it carries "sig", the reporter's signature, so that
+// the server, which knows auth, cannot write a follow-up as the reporter.
+export function manifestFollowup(district, lookup, purpose, body, files, keys, attachments) {
 	if (!districtValid(district)) throw new QfError('bad_field', 'district');
 	if (!['material', 'objection'].includes(purpose)) throw new QfError('bad_field', 'purpose');
-	return janssonJSON({
+	const m = {
 		v: 1,
 		kind: 'followup',
 		district,
@@ -320,7 +339,12 @@ export function manifestFollowup(district, lookup, purpose, body, files) {
 		purpose,
 		body: str(body),
 		attachments: attachmentList(files),
-	});
+	};
+	if (keys) {
+		const msg = followupMessage(district, lookup, purpose, m.body, attachments || []);
+		m.sig = b64u(sodium.crypto_sign_detached(msg, keys.rsignSk));
+	}
+	return janssonJSON(m);
 }
 
 // ---- envelopes (§6) ----------------------------------------------------

@@ -56,26 +56,35 @@ export function solvePow(challenge, difficulty, onProgress) {
 }
 
 // opts: {kind: 'report'|'followup', district: {id, boxPk}, serverSignPk,
-//        keys (follow-ups: the receipt's keys), manifest: string,
-//        attachments: [Uint8Array], step(name, fraction, text)}
+//        keys (follow-ups: the receipt's keys), manifest: (keys) => string
+//        (built once the receipt's keys exist: a report binds them, a
+//        follow-up is signed with them, §6), attachments: [Uint8Array],
+//        step(name, fraction, text)}
 // Returns {receipt (reports: the canonical receipt), keys, verified, timings}.
 export async function send(opts) {
 	const { kind, district, step } = opts;
 	const timings = {};
-	let t0 = performance.now();
-	const env = await envelopeSeal(district.boxPk, opts.manifest, opts.attachments, (done, total) => {
-		step('seal', done / total, { done, total });
-		return new Promise((r) => setTimeout(r, 0));
-	});
-	timings.seal = performance.now() - t0;
-	const ehash = h256(env);
+	let t0;
 	let keys = opts.keys;
 	let receipt = null;
 	let body = null;
+	let env = null;
+	let ehash = null;
 	if (kind === 'report') {
 		receipt = receiptGenerate();
 		keys = receiptDerive(receipt);
 	}
+	// the receipt first: the sealed manifest binds what derives from it (§6)
+	const seal = async () => {
+		t0 = performance.now();
+		env = await envelopeSeal(district.boxPk, opts.manifest(keys), opts.attachments, (done, total) => {
+			step('seal', done / total, { done, total });
+			return new Promise((r) => setTimeout(r, 0));
+		});
+		timings.seal = performance.now() - t0;
+		ehash = h256(env);
+	};
+	await seal();
 	const makeBody = () =>
 		submissionBody(
 			kind === 'report'
@@ -133,6 +142,7 @@ export async function send(opts) {
 				receipt = receiptGenerate();
 				keys = receiptDerive(receipt);
 				body.fill(0);
+				await seal(); /* the new receipt's bind */
 				body = makeBody();
 				continue;
 			}
