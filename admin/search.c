@@ -145,6 +145,7 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 		scan_text(sc, "地点 where", json_object_get(r, "where"));
 		scan_text(sc, "时间 when", json_object_get(r, "when"));
 		scan_text(sc, "具体问题 subcategory", json_object_get(r, "subcategory"));
+		scan_text(sc, "涉及 concerns (routed from)", json_object_get(r, "concerns"));
 		scan_text(sc, "正文 body", json_object_get(r, "body"));
 		if (json_is_object(id))
 			json_object_foreach((json_t *)(uintptr_t)id, k, v)

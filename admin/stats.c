@@ -29,6 +29,7 @@ struct acc {
 	stats_key_fn key_for;
 	void *ctx;
 	json_t *stage, *status, *category, *town, *level, *type;
+	json_t *concerns; /* §14: routed reports per district they concern */
 	long cases, real_name, anonymous, overdue_cases;
 	long quarantined; /* quarantined entries (§10), counted apart from the cases */
 	long dl[DEADLINE_MAX][5];
@@ -142,6 +143,8 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	    bump(a->type, value_or(json_object_get(r, "type"), "unspecified")) != 0 ||
 	    bump(a->level, value_or(json_object_get(subj, "level"), "unknown")) != 0 ||
 	    bump(a->town, town_of(json_object_get(r, "town"), town)) != 0 ||
+	    (json_is_string(json_object_get(r, "concerns")) &&
+	     bump(a->concerns, json_string_value(json_object_get(r, "concerns"))) != 0) ||
 	    push(&a->days, day) != 0) {
 		json_decref(m);
 		snprintf(a->err, a->errsz, "out of memory");
@@ -371,8 +374,9 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 	a.level = zeros(labels_levels());
 	a.type = zeros(labels_types());
 	a.town = json_object();
-	if (a.stage == NULL || a.status == NULL || a.category == NULL || a.level == NULL ||
-	    a.type == NULL || a.town == NULL) {
+	a.concerns = json_object();
+	if (a.concerns == NULL || a.stage == NULL || a.status == NULL || a.category == NULL ||
+	    a.level == NULL || a.type == NULL || a.town == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
 	}
@@ -421,6 +425,7 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 	if (q->district == NULL)
 		json_object_set_new(s, "district", json_null());
 	json_object_set_new(s, "quarantined", json_integer(a.quarantined));
+	json_object_set(s, "by_concerns", a.concerns);
 	*out = s;
 	ret = 0;
 out:
@@ -430,6 +435,7 @@ out:
 	json_decref(a.level);
 	json_decref(a.type);
 	json_decref(a.town);
+	json_decref(a.concerns);
 	json_decref(dls);
 	json_decref(wk);
 	free(a.acc_days.v);
@@ -578,6 +584,9 @@ stats_print_text(FILE *f, const json_t *s)
 	text_section(f, s, "by_status", "status", "按状态 By status (what reporters see)");
 	text_section(f, s, "by_category", "category", "按问题类别 By category");
 	text_section(f, s, "by_town", "town", "按乡镇 By town");
+	if (json_object_size(json_object_get(s, "by_concerns")) > 0)
+		text_section(f, s, "by_concerns", "concerns",
+		             "转自下级（涉及县处级干部）Routed from the districts below");
 	text_section(f, s, "by_level", "level", "按被反映人级别 By subject level");
 	text_section(f, s, "by_type", "type", "按类型 By report type");
 	text_section(f, s, "identity", "identity", "实名/匿名 Real name or anonymous");

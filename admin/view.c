@@ -826,6 +826,8 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		json_object_set(row, "title",
 		                json_object_get(r, "title") != NULL ? json_object_get(r, "title")
 		                                                    : json_null());
+		if (json_is_string(json_object_get(r, "concerns"))) /* §14: routed from below */
+			json_object_set(row, "concerns", json_object_get(r, "concerns"));
 		opened_free(&o);
 	}
 	return 0;
@@ -992,6 +994,11 @@ view_list_print(FILE *out, const json_t *rows, int json)
 			cell(out, json_object_get(r, "category"), 14);
 			fputc(' ', out);
 			cell(out, json_object_get(r, "title"), 0);
+			if (json_is_string(json_object_get(r, "concerns"))) {
+				fputs(" [涉及 concerns ", out);
+				cell(out, json_object_get(r, "concerns"), 0);
+				fputc(']', out);
+			}
 		}
 		fputc('\n', out);
 		if (json_is_string(json_object_get(r, "quarantine"))) {

@@ -106,6 +106,12 @@ check "the city reads the report" sh -c "printf '%s' \"\$1\" | grep -q '区委�
 check "the sealed report names the district it concerns" sh -c "printf '%s' \"\$1\" | grep -q 'oncerns.*d01'" _ "$out"
 out=$("$ADMIN" show --archive "$T_DIR/arch" --passphrase-file "$PASS" c01-3 2>&1)
 check "the no-JS routed report names it too" sh -c "printf '%s' \"\$1\" | grep -q 'oncerns.*d01' && printf '%s' \"\$1\" | grep -q 无脚本县处级" _ "$out"
+out=$("$ADMIN" list --archive "$T_DIR/arch" --passphrase-file "$PASS" --titles 2>&1)
+check "list --titles names the district a routed report concerns" sh -c "printf '%s' \"\$1\" | grep '^c01-1 ' | grep -q '涉及 concerns d01'" _ "$out"
+out=$("$ADMIN" stats --archive "$T_DIR/arch" --passphrase-file "$PASS" 2>&1)
+check "stats counts the routed reports per district" sh -c "printf '%s' \"\$1\" | grep -A2 'Routed from the districts below' | grep -q 'd01.*2'" _ "$out"
+out=$("$ADMIN" search --archive "$T_DIR/arch" --passphrase-file "$PASS" d01 2>&1)
+check "search finds reports by the district they concern" sh -c "printf '%s' \"\$1\" | grep -q 'c01-1'" _ "$out"
 "$INTAKE" export --data "$D" --district d01 --out "$T_DIR/d01.qfx" >/dev/null
 check "the district's export holds only its own reports" sh -c "[ \$(grep -c '\"kind\":\"report\"' '$T_DIR/d01.qfx') = 3 ]"
 
