@@ -391,12 +391,14 @@ to_submission(const char *text, size_t tlen, size_t *blen, char pow[POW_HEADER_L
  * shape. Returns its b64u text.
  */
 static char *
-load_envelope(const uint8_t *box_pk, const char *lookup_b64u)
+load_envelope(const uint8_t *box_pk, const struct receipt_keys *k, int followup)
 {
-	uint8_t *env = NULL, att[3000];
+	uint8_t *env = NULL, att[3000], ah[1][32];
 	size_t envlen = 0, attlen = 1 + randombytes_uniform(sizeof att);
 	struct envelope_blob blob = {att, attlen};
-	char man[1024];
+	char man[1024], lookup_b64u[CODEC_B64U_BUF(32)];
+	json_error_t jerr;
+	json_t *m;
 	char *t;
 
 	if (box_pk == NULL) {
@@ -407,7 +409,9 @@ load_envelope(const uint8_t *box_pk, const char *lookup_b64u)
 		return b64u_dup(fake, sizeof fake);
 	}
 	randombytes_buf(att, attlen);
-	if (lookup_b64u == NULL)
+	chain_h256(ah[0], att, attlen);
+	codec_b64u_encode(lookup_b64u, sizeof lookup_b64u, k->lookup, 32);
+	if (!followup)
 		snprintf(man, sizeof man,
 		         "{\"v\":1,\"kind\":\"report\",\"district\":\"d01\",\"lang\":\"zh-CN\","
 		         "\"report\":{\"type\":\"accusation\",\"category\":\"other\","
@@ -425,15 +429,24 @@ load_envelope(const uint8_t *box_pk, const char *lookup_b64u)
 		         "\"purpose\":\"material\",\"body\":\"more\",\"attachments\":[{\"name\":"
 		         "\"b.bin\",\"type\":\"application/octet-stream\",\"size\":%zu}]}",
 		         lookup_b64u, attlen);
-	if (envelope_seal_buffer(&env, &envlen, box_pk, man, strlen(man), &blob, 1) != ENVELOPE_OK)
+	/* as a real client: the report bound to its receipt, the follow-up signed (§6) */
+	m = json_loads(man, 0, &jerr);
+	if (m == NULL || (followup ? bind_followup_put(m, k, (const uint8_t(*)[32])ah, 1)
+	                           : bind_report_put(m, k)) != BIND_OK)
 		exit(1);
+	t = json_dumps(m, JSON_COMPACT);
+	json_decref(m);
+	if (t == NULL ||
+	    envelope_seal_buffer(&env, &envlen, box_pk, t, strlen(t), &blob, 1) != ENVELOPE_OK)
+		exit(1);
+	free(t);
 	t = b64u_dup(env, envlen);
 	free(env);
 	return t;
 }
 
 struct load_case {
-	uint8_t lookup[32], auth[32];
+	struct receipt_keys k; /* lookup, auth, the reply and signing keys */
 	unsigned followups;
 };
 
@@ -489,19 +502,18 @@ load_worker(unsigned short port, double secs, int out, const uint8_t *box_pk)
 
 		if (ncases == 0 || r < 50) {
 			struct load_case c;
-			uint8_t ah[32], rpk[32];
+			char receipt[RECEIPT_TEXT_BUF];
 			char *h, *p;
 
-			randombytes_buf(c.lookup, 32);
-			randombytes_buf(c.auth, 32);
-			randombytes_buf(rpk, 32);
+			receipt_generate(receipt);
+			if (receipt_derive(receipt, &c.k) != 0)
+				exit(1);
 			c.followups = 0;
-			receipt_auth_hash(ah, c.auth);
-			l = b64u_dup(c.lookup, 32);
-			a = b64u_dup(c.auth, 32);
-			h = b64u_dup(ah, 32);
-			p = b64u_dup(rpk, 32);
-			e = load_envelope(box_pk, NULL);
+			l = b64u_dup(c.k.lookup, 32);
+			a = b64u_dup(c.k.auth, 32);
+			h = b64u_dup(c.k.auth_hash, 32);
+			p = b64u_dup(c.k.reply_pk, 32);
+			e = load_envelope(box_pk, &c.k, 0);
 			cap = strlen(e) + 512;
 			body = malloc(cap);
 			snprintf(body, cap,
@@ -519,10 +531,10 @@ load_worker(unsigned short port, double secs, int out, const uint8_t *box_pk)
 		} else {
 			struct load_case *c = &cases[randombytes_uniform((uint32_t)ncases)];
 
-			l = b64u_dup(c->lookup, 32);
-			a = b64u_dup(c->auth, 32);
+			l = b64u_dup(c->k.lookup, 32);
+			a = b64u_dup(c->k.auth, 32);
 			if (r < 75) {
-				e = load_envelope(box_pk, l);
+				e = load_envelope(box_pk, &c->k, 1);
 				cap = strlen(e) + 512;
 				body = malloc(cap);
 				snprintf(body, cap, "{\"lookup\":\"%s\",\"auth\":\"%s\"}", l, a);
