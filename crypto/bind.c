@@ -49,7 +49,6 @@ bind_report_put(json_t *m, const struct receipt_keys *k)
 	json_t *b = json_object(), *rest = json_object();
 	const char *key;
 	json_t *v;
-	void *tmp;
 	int after = 0, rc = BIND_ERR_NOMEM;
 
 	if (b == NULL || rest == NULL || set_b64u32(b, "lookup", k->lookup) != 0 ||
@@ -68,7 +67,10 @@ bind_report_put(json_t *m, const struct receipt_keys *k)
 		if (strcmp(key, "lang") == 0)
 			after = 1;
 	}
-	json_object_foreach_safe(rest, tmp, key, v) json_object_del(m, key);
+	json_object_foreach(rest, key, v)
+	{
+		json_object_del(m, key); /* iterating rest, deleting from m */
+	}
 	if (json_object_set(m, "bind", b) != 0 || json_object_update(m, rest) != 0)
 		goto out;
 	rc = BIND_OK;

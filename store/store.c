@@ -663,7 +663,7 @@ compact_in_place(struct store *s, const char *dir, uint64_t initial)
 		return STORE_OK;
 	}
 	unlink(tmp); /* a leftover of an interrupted compaction */
-	if ((rc = store_txn_write(s, compact_done_fn, NULL)) != STORE_OK) {
+	if (store_txn_write(s, compact_done_fn, NULL) != STORE_OK) {
 		s->lock_fd = lfd;
 		return STORE_OK;
 	}
