@@ -359,6 +359,19 @@ cmd_stats(const char *dir, int as_json)
 	return 0;
 }
 
+/* Loads DIR/server.key into *k. Returns 0, or 1 after saying why. */
+static int
+load_server_key(const char *dir, struct serverkey **k)
+{
+	char kpath[4096];
+
+	snprintf(kpath, sizeof kpath, "%s/server.key", dir);
+	if (serverkey_load(k, kpath) == 0)
+		return 0;
+	fprintf(stderr, "qingfeng-intake: cannot load %s: %s\n", kpath, strerror(errno));
+	return 1;
+}
+
 /* ---- export ------------------------------------------------------------ */
 
 struct export_ctx {
@@ -420,7 +433,7 @@ export_entry(void *arg, const struct store_entry *e)
 int
 cmd_export(const char *dir, const char *district, const char *out)
 {
-	char kpath[4096], today[CODEC_DAY_LEN + 1];
+	char today[CODEC_DAY_LEN + 1];
 	struct export_ctx x;
 	struct store_district d;
 	struct serverkey *k = NULL;
@@ -438,11 +451,8 @@ cmd_export(const char *dir, const char *district, const char *out)
 		        dir);
 		goto out;
 	}
-	snprintf(kpath, sizeof kpath, "%s/server.key", dir);
-	if (serverkey_load(&k, kpath) != 0) {
-		fprintf(stderr, "qingfeng-intake: cannot load %s: %s\n", kpath, strerror(errno));
+	if (load_server_key(dir, &k) != 0)
 		goto out;
-	}
 	rc = store_district_get(st, district, &d);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "qingfeng-intake: %s: %s\n", district, store_strerror(rc));
@@ -598,7 +608,7 @@ cmd_oversight(const char *dir, const char *under, const char *out)
 {
 	const char *order[CONFIG_MAX_DISTRICTS];
 	struct store_district ds[CONFIG_MAX_DISTRICTS];
-	char kpath[4096], today[CODEC_DAY_LEN + 1];
+	char today[CODEC_DAY_LEN + 1];
 	struct oversight_ctx x;
 	struct serverkey *k = NULL;
 	struct store *st = NULL;
@@ -615,11 +625,8 @@ cmd_oversight(const char *dir, const char *under, const char *out)
 		        dir);
 		goto out;
 	}
-	snprintf(kpath, sizeof kpath, "%s/server.key", dir);
-	if (serverkey_load(&k, kpath) != 0) {
-		fprintf(stderr, "qingfeng-intake: cannot load %s: %s\n", kpath, strerror(errno));
+	if (load_server_key(dir, &k) != 0)
 		goto out;
-	}
 	ov_order(&c, under, order, &n, CONFIG_MAX_DISTRICTS);
 	dl = json_array();
 	for (size_t i = 0; dl != NULL && i < n; i++) {

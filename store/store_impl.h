@@ -127,6 +127,13 @@ int store_update_rec_put(MDB_txn *txn, struct store *s, const char *id,
                          const struct store_update_rec *u);
 int store_replies_hash(MDB_txn *txn, struct store *s, const uint8_t lookup[32], uint64_t n,
                        uint8_t out[32]);
+/*
+ * Reply seq (>= 1) of the case of lookup: *env / *len point into the map.
+ * Returns 0, STORE_ERR_CORRUPT (missing or malformed: the case counts it)
+ * or an LMDB code.
+ */
+int store_reply_at(MDB_txn *txn, struct store *s, const uint8_t lookup[32], uint64_t seq,
+                   const uint8_t **env, size_t *len);
 
 /* Record codecs: decoders return 0 or STORE_ERR_CORRUPT, never reading past v->mv_size. */
 void store_district_enc(uint8_t out[STORE_DREC_LEN], const struct store_district *d);

@@ -129,25 +129,34 @@ store_update_rec_put(MDB_txn *txn, struct store *s, const char *id,
 }
 
 int
+store_reply_at(MDB_txn *txn, struct store *s, const uint8_t lookup[32], uint64_t seq,
+               const uint8_t **env, size_t *len)
+{
+	uint8_t key[STORE_RKEY_LEN];
+	MDB_val k = {sizeof key, key}, v;
+	char day[CODEC_DAY_LEN + 1];
+	int rc;
+
+	if (seq == 0 || seq > UINT32_MAX)
+		return STORE_ERR_CORRUPT;
+	store_rkey(key, lookup, (uint32_t)seq);
+	rc = mdb_get(txn, s->replies, &k, &v);
+	if (rc != 0)
+		return rc == MDB_NOTFOUND ? STORE_ERR_CORRUPT : rc;
+	return store_reply_dec(day, env, len, &v);
+}
+
+int
 store_replies_hash(MDB_txn *txn, struct store *s, const uint8_t lookup[32], uint64_t n,
                    uint8_t out[32])
 {
 	memset(out, 0, 32);
 	for (uint64_t i = 1; i <= n; i++) {
-		uint8_t key[STORE_RKEY_LEN];
-		MDB_val k = {sizeof key, key}, v;
-		char day[CODEC_DAY_LEN + 1];
 		const uint8_t *env;
 		size_t len;
-		int rc;
+		int rc = store_reply_at(txn, s, lookup, i, &env, &len);
 
-		if (i > UINT32_MAX)
-			return STORE_ERR_CORRUPT;
-		store_rkey(key, lookup, (uint32_t)i);
-		rc = mdb_get(txn, s->replies, &k, &v);
 		if (rc != 0)
-			return rc == MDB_NOTFOUND ? STORE_ERR_CORRUPT : rc;
-		if ((rc = store_reply_dec(day, &env, &len, &v)) != 0)
 			return rc;
 		sign_replies_hash_next(out, out, env, len);
 	}

@@ -445,18 +445,11 @@ reply_held(MDB_txn *txn, struct store *s, const uint8_t lookup[32], const struct
            const struct store_op *op)
 {
 	for (uint32_t i = 1; i <= cr->nreplies; i++) {
-		uint8_t key[STORE_RKEY_LEN];
-		MDB_val k = {sizeof key, key}, v;
-		char day[CODEC_DAY_LEN + 1];
 		const uint8_t *env;
 		size_t len;
-		int rc;
+		int rc = store_reply_at(txn, s, lookup, i, &env, &len);
 
-		store_rkey(key, lookup, i);
-		rc = mdb_get(txn, s->replies, &k, &v);
 		if (rc != 0)
-			return rc == MDB_NOTFOUND ? STORE_ERR_CORRUPT : rc;
-		if ((rc = store_reply_dec(day, &env, &len, &v)) != 0)
 			return rc;
 		if (len == op->envelope_len && memcmp(env, op->envelope, len) == 0)
 			return 1;
