@@ -214,6 +214,8 @@ search_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	int rc;
 
 	cases_format_name(name, id, index);
+	if (json_object_get(rec, "quarantine") != NULL)
+		return 0; /* §10: not the reporter's words, perhaps no words at all */
 	if (key == NULL) {
 		snprintf(r->err, r->errsz, "no key for district %s", id);
 		return -1;
@@ -232,6 +234,8 @@ search_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	{
 		if (rc != ENVELOPE_OK || sc->left == 0)
 			break;
+		if (json_object_get(it, "quarantine") != NULL)
+			continue; /* §10: never the reporter's words */
 		if (archive_entry_get(r->t, id,
 		                      (uint64_t)json_integer_value(json_object_get(it, "index")),
 		                      &e) != ARCHIVE_OK) {

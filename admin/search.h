@@ -3,7 +3,9 @@
  * (DESIGN.md §11, §13): the report's title, body, town, place, time,
  * subcategory, subject (name, unit, area, position), identity block and
  * attachment names, the follow-ups, the replies sent and the investigators'
- * notes. Cases are decrypted one at a time, in memory; the text compared and
+ * notes. Quarantined entries (DESIGN.md §10) are left out: a quarantined
+ * report is no case to find, a quarantined follow-up is not the reporter's
+ * words (list and show name them). Cases are decrypted one at a time, in memory; the text compared and
  * the context shown live in sodium_malloc'd buffers that are wiped, and
  * nothing is written to disk. Matching ignores ASCII case; Chinese text
  * matches as written.
