@@ -169,7 +169,7 @@ deadline_of_case(const json_t *rec, const struct workdays *w, long today,
 	long day = day_of(rec);
 	size_t n = 0;
 
-	if (day < 0)
+	if (day < 0 || json_object_get(rec, "quarantine") != NULL)
 		return 0;
 	walk_history(rec, &wk);
 	if (workflow_real_name_applies(rec)) {

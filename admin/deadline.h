@@ -59,8 +59,9 @@ struct deadline {
 
 /*
  * The deadlines of the case record rec as of today (a day number), in the
- * order acceptance, result, upper-level, only those that apply. Returns how
- * many were written to out. Cannot fail.
+ * order acceptance, result, upper-level, only those that apply; none for a
+ * quarantined report (DESIGN.md §10: it cannot be answered, so no time
+ * limit could ever be met). Returns how many were written to out. Cannot fail.
  */
 size_t deadline_of_case(const json_t *rec, const struct workdays *w, long today,
                         struct deadline out[DEADLINE_MAX]);

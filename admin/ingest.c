@@ -742,6 +742,7 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 	int rc, ret = 0;
 
 	*reason = NULL;
+	run->real_name = 0; /* until this report's own manifest says otherwise */
 	if (w->opened) {
 		rc = w->orc;
 		sp = w->ms;
@@ -756,6 +757,12 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 	}
 #define QUARANTINE(...)                                                                            \
 	(snprintf(run->qreason, sizeof run->qreason, __VA_ARGS__), *reason = run->qreason)
+	if (rc == ENVELOPE_ERR_NOMEM) {
+		/* this machine's memory, not the entry: nothing is decided about it */
+		run->fatal = ARCHIVE_ERR_NOMEM;
+		ret = -1;
+		goto done;
+	}
 	if (rc != ENVELOPE_OK) {
 		QUARANTINE("the envelope does not open with the district key (%s)",
 		           envelope_strerror(rc));
