@@ -37,8 +37,8 @@ files_through(struct fwd_open *c, size_t i)
 	while (c->next <= i) {
 		char shown[512];
 
-		if (extract_file(c->x, (unsigned)c->next + 1, att_name(c->manifest, c->next), shown,
-		                 sizeof shown, c->err, sizeof c->err) != 0)
+		if (extract_file(c->x, (unsigned)c->next + 1, 0, att_name(c->manifest, c->next),
+		                 shown, sizeof shown, c->err, sizeof c->err) != 0)
 			return -1;
 		if (json_array_append_new(c->paths, json_string(shown)) != 0)
 			return -1;
@@ -194,6 +194,14 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		         rc == ARCHIVE_ERR_NOT_FOUND ? "no case %s in the archive"
 		                                     : "case %s: archive failure",
 		         name);
+		goto fail;
+	}
+	if (json_object_get(rec, "quarantine") != NULL) {
+		/* §10: its content did not hold; it goes nowhere as someone's report */
+		snprintf(err, errsz,
+		         "case %s is quarantined: it is not forwarded (its content is not proven "
+		         "to be the reporter's; see show %s)",
+		         name, name);
 		goto fail;
 	}
 	/* the history first: a bad --to changes nothing */

@@ -32,8 +32,10 @@ struct forward_result {
  * report's attachments in att_dir/<case>/ when att_dir is non-NULL, and
  * records {"event":"forward","to","attachments"} in the case history and a
  * "forward" line in the access log, dated day, by by, in one transaction.
- * Returns 0 with r filled, or -1 with a one-line reason in err; then
- * nothing is left at path or in att_dir and the archive is unchanged.
+ * Returns 0 with r filled, or -1 with a one-line reason in err (no such
+ * case, a quarantined case (DESIGN.md §10), a report that does not open,
+ * a file that cannot be written); then nothing is left at path or in
+ * att_dir and the archive is unchanged.
  */
 int forward_write(struct archive *a, const char *district, uint64_t index,
                   const struct keyfile_secret *key, const char *path, const char *to,
