@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define NAME_FILE_BUF (16 + EXTRACT_NAME_BUF)
+#define NAME_FILE_BUF (32 + EXTRACT_NAME_BUF) /* "<n>-QUARANTINED-" and the name */
 
 struct extract {
 	int dirfd;  /* DIR */
@@ -172,8 +172,8 @@ close_current(struct extract *x)
 }
 
 int
-extract_file(struct extract *x, unsigned n, const char *name, char *shown, size_t showsz, char *err,
-             size_t errsz)
+extract_file(struct extract *x, unsigned n, int quarantined, const char *name, char *shown,
+             size_t showsz, char *err, size_t errsz)
 {
 	char safe[EXTRACT_NAME_BUF];
 
@@ -193,7 +193,8 @@ extract_file(struct extract *x, unsigned n, const char *name, char *shown, size_
 		x->capmade = ncap;
 	}
 	extract_safe_name(safe, name);
-	snprintf(x->made[x->nmade], NAME_FILE_BUF, "%u-%s", n, safe);
+	snprintf(x->made[x->nmade], NAME_FILE_BUF, "%u-%s%s", n, quarantined ? "QUARANTINED-" : "",
+	         safe);
 	x->fd = openat(x->casefd, x->made[x->nmade],
 	               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (x->fd < 0) {

@@ -1,6 +1,7 @@
 /*
  * extract: writing a case's attachments to disk for `show --extract DIR`
- * (DESIGN.md §11) as DIR/<case>/<n>-<safe name>, and nothing else. The name
+ * (DESIGN.md §11) as DIR/<case>/<n>-<safe name> (<n>-QUARANTINED-<safe name>
+ * for a quarantined entry's), and nothing else. The name
  * a reporter's device gave an attachment is untrusted: it is reduced to a
  * safe base name, and every file is created O_EXCL|O_NOFOLLOW with mode
  * 0600 beneath directories opened O_NOFOLLOW, so a hostile name or a
@@ -38,13 +39,15 @@ int extract_begin(struct extract **out, const char *dir, const char *case_name, 
                   size_t errsz);
 
 /*
- * Creates the file "<n>-<safe name of name>" (O_EXCL|O_NOFOLLOW, 0600),
+ * Creates the file "<n>-<safe name of name>" (O_EXCL|O_NOFOLLOW, 0600), or
+ * "<n>-QUARANTINED-<safe name>" with quarantined (an attachment of a
+ * quarantined entry, DESIGN.md §10: the file keeps the mark `show` prints),
  * closing the previous one. Its path relative to DIR goes to shown (if
  * non-NULL, showsz bytes). Returns 0, or -1 with a reason in err (the file
  * exists, cannot be created).
  */
-int extract_file(struct extract *x, unsigned n, const char *name, char *shown, size_t showsz,
-                 char *err, size_t errsz);
+int extract_file(struct extract *x, unsigned n, int quarantined, const char *name, char *shown,
+                 size_t showsz, char *err, size_t errsz);
 
 /* Appends bytes to the current file. Returns 0, or -1 with a reason in err. */
 int extract_write(struct extract *x, const uint8_t *data, size_t len, char *err, size_t errsz);

@@ -98,7 +98,8 @@ struct open_ctx {
 	struct opened *o;
 	struct extract *x;
 	unsigned *counter;
-	size_t next; /* next attachment index without a file yet */
+	int quarantined; /* the entry is quarantined: its files say so (extract_file) */
+	size_t next;     /* next attachment index without a file yet */
 	char err[512];
 };
 
@@ -127,8 +128,9 @@ files_through(struct open_ctx *c, size_t i)
 	while (c->next <= i) {
 		char shown[512];
 
-		if (extract_file(c->x, ++*c->counter, att_name(c->o->manifest, c->next), shown,
-		                 sizeof shown, c->err, sizeof c->err) != 0)
+		if (extract_file(c->x, ++*c->counter, c->quarantined,
+		                 att_name(c->o->manifest, c->next), shown, sizeof shown, c->err,
+		                 sizeof c->err) != 0)
 			return -1;
 		json_array_append_new(c->o->paths, json_string(shown));
 		c->next++;
@@ -150,7 +152,7 @@ on_attachment(void *ctx, size_t index, const uint8_t *data, size_t len)
 
 static int
 open_one(struct opened *o, const struct keyfile_secret *key, const uint8_t *env, size_t len,
-         struct extract *x, unsigned *counter, char *err, size_t errsz)
+         struct extract *x, unsigned *counter, int quarantined, char *err, size_t errsz)
 {
 	struct open_ctx c;
 	struct envelope_callbacks cb = {on_manifest, on_attachment, &c};
@@ -162,6 +164,7 @@ open_one(struct opened *o, const struct keyfile_secret *key, const uint8_t *env,
 	c.o = o;
 	c.x = x;
 	c.counter = counter;
+	c.quarantined = quarantined;
 	if (x != NULL && (o->paths = json_array()) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
@@ -206,7 +209,7 @@ view_open_manifest(const struct keyfile_secret *key, const uint8_t *env, size_t 
 	struct opened o;
 
 	*manifest = NULL;
-	if (open_one(&o, key, env, len, NULL, NULL, err, errsz) != 0)
+	if (open_one(&o, key, env, len, NULL, NULL, 0, err, errsz) != 0)
 		return -1;
 	*manifest = o.manifest;
 	return 0;
@@ -506,7 +509,8 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		snprintf(err, errsz, "case %s: its report entry is missing from the archive", name);
 		goto fail;
 	}
-	if (open_one(&report, key, e.envelope, e.envelope_len, x, &counter, err, errsz) != 0) {
+	if (open_one(&report, key, e.envelope, e.envelope_len, x, &counter,
+	             json_object_get(rec, "quarantine") != NULL, err, errsz) != 0) {
 		if (json_object_get(rec, "quarantine") == NULL)
 			goto fail_prefix;
 		memset(&report, 0, sizeof report); /* quarantined: it may not open at all */
@@ -531,8 +535,8 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 			snprintf(err, errsz, "case %s: follow-up %" PRIu64 " is missing", name, fi);
 			goto fail;
 		}
-		if (open_one(&fu[i], key, e.envelope, e.envelope_len, x, &counter, err, errsz) !=
-		    0) {
+		if (open_one(&fu[i], key, e.envelope, e.envelope_len, x, &counter,
+		             json_object_get(it, "quarantine") != NULL, err, errsz) != 0) {
 			if (json_object_get(it, "quarantine") == NULL)
 				goto fail_prefix;
 			memset(&fu[i], 0, sizeof fu[i]); /* quarantined: it may not open */
@@ -550,7 +554,7 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 			snprintf(err, errsz, "case %s: reply %u is missing", name, n);
 			goto fail;
 		}
-		if (open_one(&rep[i], key, env, len, NULL, NULL, err, errsz) != 0)
+		if (open_one(&rep[i], key, env, len, NULL, NULL, 0, err, errsz) != 0)
 			goto fail_prefix;
 		nrep = i + 1;
 	}
@@ -564,7 +568,7 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 			snprintf(err, errsz, "case %s: note %u is missing", name, n);
 			goto fail;
 		}
-		if (open_one(&notes[i], key, env, len, NULL, NULL, err, errsz) != 0)
+		if (open_one(&notes[i], key, env, len, NULL, NULL, 0, err, errsz) != 0)
 			goto fail_prefix;
 		nnotes = i + 1;
 	}
@@ -808,8 +812,8 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 			return -1;
 		}
 		if (archive_entry_get(c->t, id, index, &e) != ARCHIVE_OK ||
-		    open_one(&o, key, e.envelope, e.envelope_len, NULL, NULL, c->err, c->errsz) !=
-		            0) {
+		    open_one(&o, key, e.envelope, e.envelope_len, NULL, NULL, 0, c->err,
+		             c->errsz) != 0) {
 			if (json_object_get(rec, "quarantine") != NULL)
 				return 0; /* quarantined: it may not open at all */
 			snprintf(c->err, c->errsz, "case %s: the report does not open", name);
