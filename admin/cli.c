@@ -12,17 +12,43 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * Prints prefix, then the message of fmt through the escaping of
+ * cli_print_text (one line: a message may quote a file name, a bundle field
+ * or a manifest value), then a newline, to stderr. Cannot fail: when no
+ * buffer can be had, the first 1023 bytes are escaped.
+ */
+static void
+message(const char *prefix, const char *fmt, va_list ap)
+{
+	char small[1024], *buf = small;
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n >= (int)sizeof small && (buf = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(buf, (size_t)n + 1, fmt, again);
+	else
+		buf = small;
+	va_end(again);
+	fflush(stdout);
+	fputs(prefix, stderr);
+	if (n >= 0)
+		cli_print_text(stderr, buf, NULL);
+	fputc('\n', stderr);
+	if (buf != small)
+		free(buf);
+}
+
 void
 cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs(CLI_PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message(CLI_PROG ": ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -30,12 +56,9 @@ cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs(CLI_PROG ": warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message(CLI_PROG ": warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int
@@ -127,12 +150,54 @@ cli_utf8_next(const unsigned char *p, size_t avail, unsigned *cp)
 	return n + 1;
 }
 
+/* True for the code points that steer a terminal or reorder text (cli_print_text). */
 static int
 unsafe_cp(unsigned cp)
 {
-	return (cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f) ||
-	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
-	       cp == 0x200f || cp == 0x061c;
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c ||
+	       cp == 0x2028 || cp == 0x2029;
+}
+
+/*
+ * The shown form of the next character of p (len > 0 bytes) into out (at
+ * least CLI_SAFE_UNIT bytes, NUL-terminated): the character itself, or its
+ * escape; *used gets how many bytes of p it stands for. With multiline, a
+ * newline (or CR LF) is kept as "\n". Cannot fail.
+ */
+#define CLI_SAFE_UNIT 16
+static void
+safe_unit(const unsigned char *p, size_t len, int multiline, char out[CLI_SAFE_UNIT], size_t *used)
+{
+	unsigned cp;
+	size_t n = cli_utf8_next(p, len, &cp);
+
+	if (n == 0) { /* not UTF-8: the byte, spelled out */
+		snprintf(out, CLI_SAFE_UNIT, "\\x%02x", p[0]);
+		*used = 1;
+		return;
+	}
+	*used = n;
+	if (multiline && cp == '\r' && len > 1 && p[1] == '\n') {
+		memcpy(out, "\n", 2);
+		out[2] = '\0';
+		*used = 2;
+	} else if (multiline && cp == '\n') {
+		memcpy(out, "\n", 2);
+	} else if (cp == '\n') {
+		snprintf(out, CLI_SAFE_UNIT, "\\n");
+	} else if (cp == '\r') {
+		snprintf(out, CLI_SAFE_UNIT, "\\r");
+	} else if (cp == '\t') {
+		snprintf(out, CLI_SAFE_UNIT, "\\t");
+	} else if (cp < 0x80 && unsafe_cp(cp)) {
+		snprintf(out, CLI_SAFE_UNIT, "\\x%02x", cp);
+	} else if (unsafe_cp(cp)) {
+		snprintf(out, CLI_SAFE_UNIT, "\\u%04x", cp);
+	} else {
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
 }
 
 int
@@ -162,22 +227,41 @@ cli_print_text(FILE *f, const char *s, const char *indent)
 		return;
 	len = strlen(s);
 	while (len > 0) {
-		unsigned cp;
-		size_t n = cli_utf8_next(p, len, &cp);
+		char u[CLI_SAFE_UNIT];
+		size_t n;
 
-		if (n == 0) {
-			fputs("\xef\xbf\xbd", f);
-			n = 1;
-		} else if (unsafe_cp(cp)) {
-			fputs("\xef\xbf\xbd", f);
-		} else {
-			fwrite(p, 1, n, f);
-			if (cp == '\n' && indent != NULL && len > 1)
-				fputs(indent, f);
-		}
+		safe_unit(p, len, indent != NULL, u, &n);
+		fputs(u, f);
+		if (u[0] == '\n' && len > n)
+			fputs(indent, f);
 		p += n;
 		len -= n;
 	}
+}
+
+char *
+cli_safe_text(const char *s, int multiline)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t len = strlen((const char *)p), o = 0;
+	char *out;
+
+	/* every byte becomes at most 4 ("\xff", "\u202e" stands for 3) */
+	if (len > (SIZE_MAX - 1) / 4 || (out = malloc(len * 4 + 1)) == NULL)
+		return NULL;
+	while (len > 0) {
+		char u[CLI_SAFE_UNIT];
+		size_t n, k;
+
+		safe_unit(p, len, multiline, u, &n);
+		k = strlen(u);
+		memcpy(out + o, u, k);
+		o += k;
+		p += n;
+		len -= n;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 int

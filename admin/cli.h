@@ -24,10 +24,13 @@
 /* Longest user or investigator name recorded ("by"). */
 #define CLI_NAME_MAX 64
 
-/* Prints "qingfeng-admin: " fmt and a newline to stderr. Cannot fail. */
+/*
+ * Prints "qingfeng-admin: " fmt and a newline to stderr, the message
+ * escaped as cli_print_text does. Cannot fail.
+ */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Prints "qingfeng-admin: warning: " fmt and a newline to stderr. Cannot fail. */
+/* As cli_error, after "qingfeng-admin: warning: ". Cannot fail. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
@@ -48,13 +51,28 @@ int cli_today(char out[CODEC_DAY_LEN + 1], const char *day_offset);
 int cli_who(char out[CLI_NAME_MAX + 1], const char *by);
 
 /*
- * Writes untrusted UTF-8 text s to f with every control character except
- * newline and tab (C0, DEL, C1), every bidirectional override and every
- * invalid byte replaced by U+FFFD, so text from a reporter cannot move the
- * cursor, recolour the terminal or reorder what is shown. With indent, each
- * line after a newline starts with indent. NULL prints nothing. Cannot fail.
+ * The one escaping layer for text that came from a reporter or a bundle
+ * (manifest keys and values, file names, quarantine reasons, anything an
+ * error message quotes) on its way to a terminal. Every character that
+ * could steer the terminal or reorder what is shown is spelled out, visibly
+ * and harmlessly: C0 controls and DEL as \xHH (newline, carriage return and
+ * tab as \n, \r, \t), C1 controls and the bidirectional controls (U+061C,
+ * U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) and the line and
+ * paragraph separators U+2028, U+2029 as \uHHHH, and each byte that is not
+ * UTF-8 as \xHH. A backslash is left as it is (the text is for reading).
+ *
+ * cli_print_text writes s to f; with indent (a multi-line body) a newline,
+ * or CR LF, is kept as a newline and the next line starts with indent;
+ * without, the text stays on one line. NULL prints nothing. Cannot fail.
+ * cli_error and cli_warn print their whole message through it.
  */
 void cli_print_text(FILE *f, const char *s, const char *indent);
+
+/*
+ * The same escaping into a new malloc'd string (multiline as indent above,
+ * without the indent); NULL s is "". Returns NULL when out of memory.
+ */
+char *cli_safe_text(const char *s, int multiline);
 
 /*
  * Reads the whole file at path (at most max bytes) into a new malloc'd

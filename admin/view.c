@@ -932,12 +932,19 @@ cell_text(FILE *out, const char *s, int width)
 {
 	int n = 0;
 
+	char *shown;
+
 	if (s == NULL || s[0] == '\0')
 		s = "-";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	shown = cli_safe_text(s, 0); /* the width is that of what is shown */
+	for (const unsigned char *p = (const unsigned char *)(shown ? shown : s); *p; p++)
 		if ((*p & 0xc0) != 0x80)
 			n++;
-	cli_print_text(out, s, NULL);
+	if (shown != NULL)
+		fputs(shown, out);
+	else
+		cli_print_text(out, s, NULL);
+	free(shown);
 	for (; n < width; n++)
 		fputc(' ', out);
 }

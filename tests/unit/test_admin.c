@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "admin/cases.h"
+#include "admin/cli.h"
 #include "admin/commands.h"
 #include "admin/extract.h"
 #include "admin/ingest.h"
@@ -1674,6 +1675,96 @@ test_case_names(void **state)
 	assert_string_equal(cases_status_label("concluded"), "已办结");
 }
 
+/*
+ * The one escaping layer (cli.h): whatever could steer a terminal or
+ * reorder text is spelled out, the rest is shown as it is.
+ */
+static void
+test_safe_text(void **state)
+{
+	static const struct {
+		const char *in;
+		int multiline;
+		const char *want;
+	} cases[] = {
+	        {"举报 abc-1.2 \\ C:\\x", 0, "举报 abc-1.2 \\ C:\\x"},
+	        {"\x1b[2J\x1b[H", 0, "\\x1b[2J\\x1b[H"},
+	        {"\x1b]0;PWNED\x07", 0, "\\x1b]0;PWNED\\x07"},
+	        {"\x1b]52;c;SGVsbG8=\x07", 1, "\\x1b]52;c;SGVsbG8=\\x07"},
+	        {"a\xe2\x80\xae"
+	         "exe.jpg",
+	         0, "a\\u202eexe.jpg"},                              /* RLO */
+	        {"\xe2\x80\xaa\xe2\x80\xac", 0, "\\u202a\\u202c"},   /* LRE, PDF */
+	        {"\xe2\x81\xa6x\xe2\x81\xa9", 0, "\\u2066x\\u2069"}, /* LRI, PDI */
+	        {"\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 0, "\\u200e\\u200f\\u061c"},
+	        {"\xe2\x80\xa8\xe2\x80\xa9", 1, "\\u2028\\u2029"},
+	        {"\xc2\x9b"
+	         "31m\xc2\x85",
+	         0, "\\u009b31m\\u0085"}, /* C1 CSI, NEL */
+	        {"\x7f\x01\x1f", 0, "\\x7f\\x01\\x1f"},
+	        {"\xff\xfe", 0, "\\xff\\xfe"},          /* not UTF-8 */
+	        {"\xc0\xaf", 0, "\\xc0\\xaf"},          /* overlong '/' */
+	        {"\xed\xa0\x80", 0, "\\xed\\xa0\\x80"}, /* a surrogate */
+	        {"x\xe4\xb8", 0, "x\\xe4\\xb8"},        /* cut short */
+	        {"a\nb", 0, "a\\nb"},                   /* one line stays one line */
+	        {"a\nb", 1, "a\nb"},
+	        {"a\r\nb", 1, "a\nb"},
+	        {"a\r\nb", 0, "a\\r\\nb"},
+	        {"a\rb", 1, "a\\rb"}, /* a lone CR would overwrite the line */
+	        {"a\tb", 1, "a\\tb"},
+	};
+	char *got;
+	FILE *f;
+	char buf[256];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		got = cli_safe_text(cases[i].in, cases[i].multiline);
+		assert_non_null(got);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, got, cases[i].want);
+		free(got);
+	}
+	got = cli_safe_text(NULL, 0);
+	assert_string_equal(got, "");
+	free(got);
+
+	/* printed: a body keeps its lines, each indented; a field stays on one line */
+	f = tmpfile();
+	assert_non_null(f);
+	cli_print_text(f, "一\n\x1b[2J二\r\n三\n", "  ");
+	cli_print_text(f, "|x\ny|", NULL);
+	cli_print_text(f, NULL, NULL);
+	rewind(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_string_equal(buf, "一\n  \\x1b[2J二\n  三\n|x\\ny|");
+
+	/* an error message quoting untrusted text */
+	{
+		int saved = dup(STDERR_FILENO);
+
+		f = tmpfile();
+		assert_non_null(f);
+		assert_true(saved >= 0);
+		fflush(stderr);
+		assert_int_equal(dup2(fileno(f), STDERR_FILENO), STDERR_FILENO);
+		cli_error("field \"%s\" of %s", "\x1b]0;x\x07", "d01");
+		cli_warn("%s", "\xe2\x80\xae");
+		fflush(stderr);
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		rewind(f);
+		n = fread(buf, 1, sizeof buf - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+		assert_string_equal(buf, "qingfeng-admin: field \"\\x1b]0;x\\x07\" of d01\n"
+		                         "qingfeng-admin: warning: \\u202e\n");
+	}
+}
+
 static void
 test_usage(void **state)
 {
@@ -1719,6 +1810,7 @@ main(void)
 	        cmocka_unit_test(test_safe_names),
 	        cmocka_unit_test_setup_teardown(test_extract, setup, teardown),
 	        cmocka_unit_test(test_case_names),
+	        cmocka_unit_test(test_safe_text),
 	        cmocka_unit_test(test_usage),
 	};
 
