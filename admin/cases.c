@@ -221,7 +221,20 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 		         district, index);
 		goto out;
 	}
-	/* §6: reply_pk is the one the report bound inside its seal (ingest checked it) */
+	if (!json_is_string(json_object_get(rec, "sign_pk"))) {
+		/* ingested before reports were bound: only the server vouches for its reply key */
+		snprintf(
+		        err, errsz,
+		        "case %s-%" PRIu64 " cannot be answered: its report was not bound to a "
+		        "reply key inside its seal (ingested before bindings), so a reply could go "
+		        "to whoever chose that key",
+		        district, index);
+		goto out;
+	}
+	/*
+	 * §6: reply_pk is the one the report bound inside its seal: ingest keeps
+	 * bind.sign_pk (above) only for a report whose bind.reply_pk equals it
+	 */
 	if (codec_b64u_decode_exact(reply_pk, 32,
 	                            json_string_value(json_object_get(rec, "reply_pk"))) != 0) {
 		snprintf(err, errsz, "the case's reply key is corrupt");

@@ -69,11 +69,14 @@ struct cases_attachment {
 /*
  * Writes a reply to the case: the manifest {"v":1,"kind":"reply","district",
  * "lookup","status":<current status>,"body","attachments":[{"name","type",
- * "size"}],"sig"} sealed to the case's reply_pk (queued for the server) and
+ * "size"}],"sig"} sealed to the case's reply_pk, the key its report bound
+ * inside its seal (DESIGN.md §6; queued for the server), and
  * to the district's own box_pk (kept for show), recorded as reply n in the
  * case and its history. "sig" is the district's signature (sign_reply in
  * crypto/sign.h) made with key. body must be UTF-8 without NUL. Returns 0 with *n set, or -1 with a reason
- * in err (no such case, pub of another district, body not UTF-8, too many
+ * in err (no such case, a quarantined case or one whose report carries no
+ * bind (no "sign_pk": ingested before reports were bound), pub of another
+ * district, body not UTF-8, too many
  * attachments, larger than CASES_REPLY_SEALED_MAX sealed, sealing or archive
  * failure). The plaintext manifest is wiped.
  */

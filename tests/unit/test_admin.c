@@ -807,6 +807,38 @@ test_bindings_quarantined(void **state)
 	expect_quarantined(f, 7, "does not verify");
 }
 
+/*
+ * §6: a reply is sealed only to a reply key the report bound inside its
+ * seal. A case without the bind's signing key (ingested before reports were
+ * bound) has a reply key only the server vouches for: no reply to it.
+ */
+static void
+test_reply_needs_bind(void **state)
+{
+	struct fx *f = *state;
+	struct archive *a;
+	struct archive_txn *t;
+	json_t *rec;
+	char err[512];
+	uint32_t n;
+
+	base(f);
+	assert_int_equal(archive_open(&a, f->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_get(t, "d01", 1, &rec), ARCHIVE_OK);
+	assert_true(json_is_string(json_object_get(rec, "sign_pk"))); /* a bound report */
+	assert_int_equal(json_object_del(rec, "sign_pk"), 0);
+	assert_int_equal(archive_case_put(t, "d01", 1, rec), ARCHIVE_OK);
+	json_decref(rec);
+	assert_int_equal(
+	        cases_reply(t, "d01", 1, f->key, "好", 3, NULL, 0, "me", DAY, &n, err, sizeof err),
+	        -1);
+	assert_non_null(strstr(err, "bound"));
+	assert_int_equal(n, 0);
+	archive_abort(t);
+	archive_close(a);
+}
+
 /* ---- the pipeline against the sequential path ---------------------------- */
 
 #define PN 20 /* entries of the pipeline tests' log */
@@ -1801,6 +1833,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_server_key, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_contents_checked, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bindings_quarantined, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_reply_needs_bind, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_pipeline_good, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_pipeline_bad, setup, teardown),

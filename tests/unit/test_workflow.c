@@ -231,6 +231,8 @@ add_entry(struct archive_txn *t, int kind, const uint8_t lookup[32], const char 
 	if (kind == CHAIN_KIND_REPORT) {
 		e.has_reply_pk = 1;
 		crypto_box_keypair(e.reply_pk, sk);
+		e.has_sign_pk = 1; /* as ingest keeps it for a bound report (§6) */
+		randombytes_buf(e.sign_pk, 32);
 	}
 	chain_h256(e.envelope_hash, e.envelope, e.envelope_len);
 	assert_int_equal(
