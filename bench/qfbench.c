@@ -58,30 +58,43 @@ now(void)
 
 /*
  * A report manifest whose unpadded plaintext (u32be + manifest) is just under
- * 4096 bytes, so the padded plaintext is 4096 and the envelope 4221 bytes.
+ * 4096 bytes, so the padded plaintext is 4096 and the envelope 4221 bytes;
+ * with k, bound to that receipt's lookup, reply key and signing key as a
+ * client binds it (DESIGN.md §6: an unbound report is quarantined at ingest).
  */
 static size_t
-make_manifest(char *out, size_t outsz, const char *district, unsigned long n)
+make_manifest(char *out, size_t outsz, const char *district, unsigned long n,
+              const struct receipt_keys *k)
 {
+	char l[CODEC_B64U_BUF(32)] = "", r[CODEC_B64U_BUF(32)] = "", s[CODEC_B64U_BUF(32)] = "";
+	char bind[256] = "";
 	static const char filler[] = "The township road project paid for work that was never done; "
 	                             "the contractor is the head's brother-in-law. ";
 	char body[4096];
 	size_t len = 0;
 	int m;
 
-	while (len + sizeof filler < 3500) {
+	if (k != NULL) {
+		codec_b64u_encode(l, sizeof l, k->lookup, 32);
+		codec_b64u_encode(r, sizeof r, k->reply_pk, 32);
+		codec_b64u_encode(s, sizeof s, k->rsign_pk, 32);
+		snprintf(bind, sizeof bind,
+		         "\"bind\":{\"lookup\":\"%s\",\"reply_pk\":\"%s\",\"sign_pk\":\"%s\"},", l,
+		         r, s);
+	}
+	while (len + sizeof filler < 3300) {
 		memcpy(body + len, filler, sizeof filler - 1);
 		len += sizeof filler - 1;
 	}
 	body[len] = '\0';
 	m = snprintf(out, outsz,
-	             "{\"v\":1,\"kind\":\"report\",\"district\":\"%s\",\"lang\":\"zh-CN\","
+	             "{\"v\":1,\"kind\":\"report\",\"district\":\"%s\",\"lang\":\"zh-CN\",%s"
 	             "\"report\":{\"type\":\"accusation\",\"category\":\"integrity\","
 	             "\"subcategory\":\"\",\"town\":\"bench\",\"title\":\"bench report %lu\","
 	             "\"body\":\"%s\",\"when\":\"2026-05\",\"where\":\"\",\"subject\":{\"name\":"
 	             "\"\",\"unit\":\"\",\"area\":\"\",\"position\":\"\",\"level\":\"unknown\","
 	             "\"party_member\":\"unknown\"},\"identity\":null},\"attachments\":[]}",
-	             district, n, body);
+	             district, bind, n, body);
 	return m < 0 || (size_t)m >= outsz ? 0 : (size_t)m;
 }
 
@@ -136,7 +149,7 @@ cmd_prefill(const char *dbdir, const char *pubpath, unsigned long n, const char 
 			receipt_generate(receipt);
 			if (receipt_derive(receipt, &k) != 0)
 				goto out;
-			mlen = make_manifest(manifest, sizeof manifest, pub.id, done + i + 1);
+			mlen = make_manifest(manifest, sizeof manifest, pub.id, done + i + 1, &k);
 			if (mlen == 0 ||
 			    envelope_seal_buffer(&env[i], &envlen, pub.box_pk, manifest, mlen, NULL,
 			                         0) != ENVELOPE_OK) {
@@ -222,7 +235,7 @@ cmd_rawopen(double seconds)
 	static struct raw_sample s[RAW_SAMPLES];
 	uint8_t pk[32], sk[32], plain[RAW_PLAIN];
 	char manifest[4096];
-	size_t mlen = make_manifest(manifest, sizeof manifest, "d01", 1);
+	size_t mlen = make_manifest(manifest, sizeof manifest, "d01", 1, NULL);
 	double t0, t, raw_rate, env_rate;
 	long n;
 
