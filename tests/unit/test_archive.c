@@ -755,6 +755,211 @@ test_district_cache(void **state)
 	assert_memory_equal(d.head, c1.e[5].chain, 32);
 }
 
+/* Recomputes the hashes and chain values of entries 1..n after their fields changed. */
+static void
+rechain(struct chain_fx *c, int n)
+{
+	uint8_t prev[32] = {0};
+
+	for (int i = 1; i <= n; i++) {
+		struct archive_entry *e = &c->e[i];
+
+		e->has_reply_pk = e->kind == CHAIN_KIND_REPORT;
+		chain_h256(e->envelope_hash, e->envelope, e->envelope_len);
+		assert_int_equal(chain_next(e->chain, prev, e->index, e->kind, e->lookup,
+		                            e->envelope_hash, e->day),
+		                 0);
+		memcpy(prev, e->chain, 32);
+	}
+}
+
+/* The quarantine record of index in district id, or NULL (asserting NOT_FOUND). */
+static json_t *
+quarantine_rec(struct archive *a, const char *id, uint64_t index)
+{
+	struct archive_txn *t;
+	json_t *q = NULL;
+	int rc;
+
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	rc = archive_quarantine_get(t, id, index, &q);
+	archive_abort(t);
+	if (rc == ARCHIVE_ERR_NOT_FOUND) {
+		assert_null(q);
+		return NULL;
+	}
+	assert_int_equal(rc, ARCHIVE_OK);
+	return q;
+}
+
+static int
+collect_quarantine(void *ctx, const char *id, const json_t *rec)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "%s-%" JSON_INTEGER_FORMAT " ", id,
+	         json_integer_value(json_object_get(rec, "index")));
+	strcat(ctx, buf);
+	return 0;
+}
+
+/*
+ * §10: a quarantined entry extends the chain like any other and gets a
+ * quarantine record; a quarantined report that takes a fresh lookup becomes
+ * a case marked "quarantine", one that reuses a lookup no case at all; a
+ * quarantined follow-up joins its case marked, or no case; the clean rules
+ * (a follow-up needs a case, a report a fresh lookup) still hold.
+ */
+static void
+test_quarantine(void **state)
+{
+	struct fx *f = *state;
+	static const int kinds[] = {0,
+	                            CHAIN_KIND_REPORT,
+	                            CHAIN_KIND_REPORT,
+	                            CHAIN_KIND_REPORT,
+	                            CHAIN_KIND_FOLLOWUP,
+	                            CHAIN_KIND_FOLLOWUP,
+	                            CHAIN_KIND_FOLLOWUP,
+	                            CHAIN_KIND_FOLLOWUP};
+	static const char *const why[] = {NULL,           NULL,      "does not open", "reuses",
+	                                  "not verified", "no case", "quarantined",   NULL};
+	struct chain_fx c, d2;
+	struct archive_txn *t;
+	struct archive_entry e;
+	uint8_t l1[32], l2[32], head[32];
+	json_t *rec, *fus, *q;
+	char seen[256] = "";
+
+	make_chain(&c, 7, kinds);
+	memcpy(l1, c.e[1].lookup, 32);
+	memcpy(l2, c.e[2].lookup, 32);
+	memcpy(c.e[3].lookup, l1, 32);      /* a report reusing case 1's lookup */
+	randombytes_buf(c.e[5].lookup, 32); /* a follow-up of no case */
+	memcpy(c.e[6].lookup, l2, 32);      /* a follow-up of the quarantined report */
+	rechain(&c, 7);
+	c.e[1].has_sign_pk = 1;
+	randombytes_buf(c.e[1].sign_pk, 32);
+	for (int i = 1; i <= 7; i++)
+		c.e[i].quarantine = why[i];
+
+	/* without the quarantine mark, the clean rules refuse 3 and 5 as before */
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d01", &c.e[1]), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d01", &c.e[2]), ARCHIVE_OK);
+	e = c.e[3];
+	e.quarantine = NULL;
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_CASE);
+	archive_abort(t);
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	for (int i = 1; i <= 4; i++)
+		assert_int_equal(archive_entry_add(t, "d01", &c.e[i]), ARCHIVE_OK);
+	e = c.e[5];
+	e.quarantine = NULL;
+	assert_int_equal(archive_entry_add(t, "d01", &e), ARCHIVE_ERR_CASE);
+	archive_abort(t);
+	assert_null(quarantine_rec(f->a, "d01", 2)); /* aborted: nothing left */
+
+	add_all(f->a, &c, 1, 7);
+	assert_int_equal(size_of(f->a, "d01", head), 7);
+	assert_memory_equal(head, c.e[7].chain, 32);
+
+	/* the records, with the reason, for exactly the quarantined ones */
+	for (uint64_t i = 1; i <= 7; i++) {
+		q = quarantine_rec(f->a, "d01", i);
+		if (why[i] == NULL) {
+			assert_null(q);
+			continue;
+		}
+		assert_non_null(q);
+		assert_int_equal(json_integer_value(json_object_get(q, "v")), 1);
+		assert_int_equal(json_integer_value(json_object_get(q, "index")), (json_int_t)i);
+		assert_string_equal(json_string_value(json_object_get(q, "kind")),
+		                    kinds[i] == CHAIN_KIND_REPORT ? "report" : "followup");
+		assert_string_equal(json_string_value(json_object_get(q, "day")), DAY);
+		assert_string_equal(json_string_value(json_object_get(q, "reason")), why[i]);
+		json_decref(q);
+	}
+
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	/* every entry is held as received, the quarantined too */
+	for (uint64_t i = 1; i <= 7; i++) {
+		assert_int_equal(archive_entry_get(t, "d01", i, &e), ARCHIVE_OK);
+		assert_memory_equal(e.envelope, c.env[i], sizeof c.env[i]);
+		assert_null(e.quarantine);
+	}
+	/* case 1: clean, its signing key kept, its follow-ups 4 (marked) and 7 */
+	assert_int_equal(archive_case_get(t, "d01", 1, &rec), ARCHIVE_OK);
+	assert_null(json_object_get(rec, "quarantine"));
+	{
+		char want[CODEC_B64U_BUF(32)];
+
+		codec_b64u_encode(want, sizeof want, c.e[1].sign_pk, 32);
+		assert_string_equal(json_string_value(json_object_get(rec, "sign_pk")), want);
+	}
+	fus = json_object_get(rec, "followups");
+	assert_int_equal(json_array_size(fus), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(fus, 0), "index")), 4);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_array_get(fus, 0), "quarantine")),
+	        "not verified");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(fus, 1), "index")), 7);
+	assert_null(json_object_get(json_array_get(fus, 1), "quarantine"));
+	json_decref(rec);
+	/* case 2: the quarantined report, no signing key, its follow-up 6 marked */
+	assert_int_equal(archive_case_get(t, "d01", 2, &rec), ARCHIVE_OK);
+	assert_string_equal(json_string_value(json_object_get(rec, "quarantine")), "does not open");
+	assert_null(json_object_get(rec, "sign_pk"));
+	fus = json_object_get(rec, "followups");
+	assert_int_equal(json_array_size(fus), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(fus, 0), "index")), 6);
+	json_decref(rec);
+	/* 3 reused a lookup: no case of its own; the lookup still names case 1 */
+	assert_int_equal(archive_case_get(t, "d01", 3, &rec), ARCHIVE_ERR_NOT_FOUND);
+	{
+		uint64_t ix = 0;
+
+		assert_int_equal(archive_case_find(t, "d01", l1, &ix), ARCHIVE_OK);
+		assert_int_equal(ix, 1);
+		assert_int_equal(archive_case_find(t, "d01", c.e[5].lookup, &ix),
+		                 ARCHIVE_ERR_NOT_FOUND);
+	}
+	assert_int_equal(archive_quarantine_foreach(t, "d01", collect_quarantine, seen),
+	                 ARCHIVE_OK);
+	archive_abort(t);
+	assert_string_equal(seen, "d01-2 d01-3 d01-4 d01-5 d01-6 ");
+
+	/* an overlap with a held quarantined entry is skipped, nothing doubled */
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d01", &c.e[4]), ARCHIVE_SKIPPED);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	rec = NULL;
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_get(t, "d01", 1, &rec), ARCHIVE_OK);
+	archive_abort(t);
+	assert_int_equal(json_array_size(json_object_get(rec, "followups")), 2);
+	json_decref(rec);
+
+	/* per district, in (district, index) order */
+	make_chain(&d2, 1, NULL);
+	d2.e[1].quarantine = "elsewhere";
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_district_create(t, "d02"), ARCHIVE_OK);
+	assert_int_equal(archive_entry_add(t, "d02", &d2.e[1]), ARCHIVE_OK);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	seen[0] = '\0';
+	assert_int_equal(archive_quarantine_foreach(t, NULL, collect_quarantine, seen), ARCHIVE_OK);
+	assert_string_equal(seen, "d01-2 d01-3 d01-4 d01-5 d01-6 d02-1 ");
+	seen[0] = '\0';
+	assert_int_equal(archive_quarantine_foreach(t, "d02", collect_quarantine, seen),
+	                 ARCHIVE_OK);
+	assert_string_equal(seen, "d02-1 ");
+	assert_int_equal(archive_quarantine_foreach(t, "D!", collect_quarantine, seen),
+	                 ARCHIVE_ERR_ARG);
+	archive_abort(t);
+}
+
 int
 main(void)
 {
@@ -773,6 +978,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_access_log, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_two_districts, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_district_cache, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_quarantine, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
