@@ -839,6 +839,96 @@ test_reply_needs_bind(void **state)
 	archive_close(a);
 }
 
+/*
+ * tests/vectors/bindings.json through ingest itself (§6, §10), on the
+ * calling thread and on workers: the independent implementation's
+ * envelopes, sealed to envelopes.json's key, filed under the vectors' entry
+ * lookup and reply key. Only "report, bound" and "followup, signed" are
+ * clean; every other one is quarantined with its reason, and no bundle is
+ * refused. Each bad report gets an archive of its own (they share the
+ * entry's lookup, and a second report with it is a reuse).
+ */
+static int ingest_with(struct fx *f, const char *path, int workers, size_t depth,
+                       struct ingest_result *res);
+
+static void
+vector_ingest(struct fx *f, const char *const *names, const char *const *why, size_t n, int workers)
+{
+	json_t *v = testutil_vector("bindings.json"), *envs = json_object_get(v, "envelopes");
+	uint8_t lookup[32], reply_pk[32];
+	struct ingest_result res;
+
+	testutil_b64u(lookup, 32, testutil_str(v, "entry_lookup"));
+	testutil_b64u(reply_pk, 32, testutil_str(v, "entry_reply_pk"));
+	for (size_t i = 1; i <= f->s.n; i++)
+		free(f->s.e[i].env);
+	f->s.n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct sub *e = &f->s.e[++f->s.n];
+		const uint8_t zero[32] = {0};
+		const uint8_t *prev = f->s.n == 1 ? zero : f->s.e[f->s.n - 1].chain;
+
+		memset(e, 0, sizeof *e);
+		e->kind = strncmp(names[i], "report", 6) == 0 ? CHAIN_KIND_REPORT
+		                                              : CHAIN_KIND_FOLLOWUP;
+		memcpy(e->lookup, lookup, 32);
+		memcpy(e->reply_pk, reply_pk, 32);
+		memcpy(e->day, DAY, sizeof DAY);
+		e->env = testutil_b64u_alloc(testutil_str(envs, names[i]), &e->len);
+		chain_h256(e->hash, e->env, e->len);
+		assert_int_equal(
+		        chain_next(e->chain, prev, f->s.n, e->kind, e->lookup, e->hash, e->day), 0);
+	}
+	export(f, 1, n);
+	testutil_rmtree(f->archive);
+	if (ingest_with(f, f->bundle, workers, 0, &res) != INGEST_DONE)
+		fail_msg("%s: %s", names[0], res.message);
+	assert_int_equal(res.added, n);
+	ingest_result_free(&res);
+	for (size_t i = 0; i < n; i++) {
+		json_t *q = quarantine_of(f, i + 1);
+
+		if (why[i] == NULL && q != NULL)
+			fail_msg("\"%s\" is quarantined: %s", names[i],
+			         json_string_value(json_object_get(q, "reason")));
+		if (why[i] != NULL)
+			expect_quarantined(f, i + 1, why[i]);
+		json_decref(q);
+	}
+	json_decref(v);
+}
+
+static void
+test_binding_vectors(void **state)
+{
+	struct fx *f = *state;
+	static const char *const fu[] = {"report, bound", "followup, signed",
+	                                 "followup, signature does not verify", "followup, no sig"};
+	static const char *const fu_why[] = {NULL, NULL, "does not verify",
+	                                     "no reporter's signature"};
+	static const char *const bad[][2] = {
+	        {"report, bind.reply_pk differs from the entry's", "reply_pk differs"},
+	        {"report, bind.lookup differs from the entry's", "bind.lookup differs"},
+	        {"report, no bind", "carries no valid bind"},
+	        {"report, 101 attachments", "does not open"},
+	};
+	json_t *env = testutil_vector("envelopes.json");
+	struct keyfile_secret *mine = f->key, vk = *f->key;
+
+	/* the district key the vectors' envelopes are sealed to (a copy: f->key is read-only) */
+	testutil_b64u(vk.pub.box_pk, 32, testutil_str(env, "box_pk"));
+	testutil_b64u(vk.box_sk, 32, testutil_str(env, "box_sk"));
+	json_decref(env);
+	f->key = &vk;
+	for (int workers = -1; workers <= 2; workers += 3) {
+		vector_ingest(f, fu, fu_why, 4, workers);
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+			vector_ingest(f, &bad[i][0], &bad[i][1], 1, workers);
+	}
+	f->key = mine;
+	sodium_memzero(&vk, sizeof vk);
+}
+
 /* ---- the pipeline against the sequential path ---------------------------- */
 
 #define PN 20 /* entries of the pipeline tests' log */
@@ -1834,6 +1924,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_contents_checked, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bindings_quarantined, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_reply_needs_bind, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_binding_vectors, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_pipeline_good, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_pipeline_bad, setup, teardown),
