@@ -11,8 +11,10 @@
  * accepted only if it extends the verified head exactly (index = size + 1,
  * H256(envelope) = envelope_hash, chain_next(head, ...) = chain); one that
  * is already held is skipped when identical and refused when it differs;
- * a follow-up must belong to a case of the district; an update's seq is the
- * last one plus one. Every change happens inside a write transaction that
+ * a follow-up must belong to a case of the district and a report needs an
+ * unused lookup, unless the entry comes quarantined (DESIGN.md §10: its chain
+ * verifies, its content does not; it is kept and acknowledged all the same);
+ * an update's seq is the last one plus one. Every change happens inside a write transaction that
  * commits whole (synced to disk) or not at all.
  *
  * Layout (named databases):
@@ -38,12 +40,24 @@
  * District record: {"v":1,"id","size","head":b64u,"server_sign_pk":b64u|null,
  *   "key_path":str|null,"seq","acks_through","next_op"} and, once an export
  *   said it, "applied_seq" (absent: 0).
+ * Quarantine (§10): every quarantined entry is in entries like any other
+ *   (the chain, the head and acks_through move on over it) and has a
+ *   quarantine record with the reason. A quarantined report whose lookup was
+ *   unused gets a case record with "quarantine":reason (so its later
+ *   follow-ups are quarantined as of a quarantined case); one that reuses a
+ *   lookup gets none. A quarantined follow-up of a case is in that case's
+ *   "followups" with "quarantine":reason; one of no case is in no case.
  * Case record (version 1; later versions may add members, readers ignore
  * members they do not know): {"v":1,"district","index","lookup":b64u,
  *   "reply_pk":b64u,"day","status","history":[{"day","by","event",...}],
- *   "followups":[{"index","day"}],"replies":[{"n","day","by","status",
- *   "sent_seq"}]}. The archive creates it on a report's ingest with status
- *   "received" and one history event {"day","by":"server","event":"received"},
+ *   "followups":[{"index","day"[,"quarantine"]}],"replies":[{"n","day",
+ *   "by","status","sent_seq"}]}, and from ingest "sign_pk":b64u (the
+ *   report's bind.sign_pk, DESIGN.md §6: it verifies the case's follow-ups;
+ *   present only for a report whose sealed bind matched the exported lookup
+ *   and reply_pk, so then "reply_pk" is the key the report bound; a case
+ *   without it cannot be answered) or "quarantine":reason. The archive
+ *   creates it on a report's ingest with status "received" and one history
+ *   event {"day","by":"server","event":"received"},
  *   and appends each follow-up; everything else is the caller's to edit.
  *   The investigator's workflow (DESIGN.md §13, admin/workflow.h) adds
  *   members to the same version 1 record; a record without them reads as
