@@ -21,24 +21,24 @@
 static void
 message(const char *prefix, const char *fmt, va_list ap)
 {
-	char small[1024], *buf = small;
+	char small[1024], *big = NULL;
+	const char *text = small;
 	va_list again;
 	int n;
 
 	va_copy(again, ap);
 	n = vsnprintf(small, sizeof small, fmt, ap);
-	if (n >= (int)sizeof small && (buf = malloc((size_t)n + 1)) != NULL)
-		vsnprintf(buf, (size_t)n + 1, fmt, again);
-	else
-		buf = small;
+	if (n >= (int)sizeof small && (big = malloc((size_t)n + 1)) != NULL) {
+		vsnprintf(big, (size_t)n + 1, fmt, again);
+		text = big;
+	}
 	va_end(again);
 	fflush(stdout);
 	fputs(prefix, stderr);
 	if (n >= 0)
-		cli_print_text(stderr, buf, NULL);
+		cli_print_text(stderr, text, NULL);
 	fputc('\n', stderr);
-	if (buf != small)
-		free(buf);
+	free(big);
 }
 
 void
