@@ -3,7 +3,9 @@
 // its script still loading (held back by request routing), a typed receipt
 // and Enter send nothing that carries it — no URL, no body — and add no
 // history entry. Before this, the form had no method and its handler came
-// with the script: Enter sent GET /status.html?receipt=….
+// with the script: Enter sent GET /status.html?receipt=…. Also: the no-JS
+// status forms post (both languages), the script page's form would post to
+// the working no-JS handler, and every form on every page says post.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './browser.mjs';
@@ -84,3 +86,63 @@ test('script still loading: Enter sends the receipt nowhere; once loaded it is u
 		await ctx.close();
 	}
 });
+
+test('JavaScript off, English page: the form posts to the no-JS status handler, and would work there', async () => {
+	const ctx = await launch({ javaScriptEnabled: false });
+	try {
+		const page = await ctx.newPage();
+		const seen = record(page);
+		await page.goto(`${srv.url}/en/status.html`);
+		assert.equal(await page.getAttribute('#status-form', 'method'), 'post');
+		assert.ok(await page.isDisabled('#status-form button[type=submit]'), 'no native submission');
+		assert.deepEqual(await typeAndEnter(page, seen), [], 'a request carried the receipt');
+		assert.equal(new URL(await page.$eval('#status-form', (f) => f.action)).pathname, '/nojs/status');
+		// were the button usable, a native submission would go by POST to a handler that answers
+		await page.$eval('#status-form button[type=submit]', (b) => b.removeAttribute('disabled'));
+		await Promise.all([page.waitForNavigation(), page.press('#receipt-input', 'Enter')]);
+		const posted = seen.filter((r) => r.body && r.body.includes('MS0Z'));
+		assert.deepEqual(posted.map((r) => [r.method, new URL(r.url).pathname]), [['POST', '/nojs/status']]);
+		assert.ok(seen.every((r) => !r.url.includes('MS0Z')), 'no URL carries it');
+		assert.match(await page.textContent('main'), /No report matches|not found/i);
+	} finally {
+		await ctx.close();
+	}
+});
+
+test('the no-JS status forms post, in both languages: the receipt in the body, never in a URL', async () => {
+	const ctx = await launch({ javaScriptEnabled: false });
+	try {
+		for (const base of ['/nojs/', '/nojs/en/']) {
+			const page = await ctx.newPage();
+			const seen = record(page);
+			await page.goto(`${srv.url}${base}`);
+			await page.fill('#receipt', RECEIPT);
+			await Promise.all([page.waitForNavigation(), page.press('#receipt', 'Enter')]);
+			const carrying = seen.filter((r) => r.url.includes('MS0Z') || (r.body || '').includes('MS0Z'));
+			assert.deepEqual(carrying.map((r) => [r.method, new URL(r.url).pathname]), [['POST', '/nojs/status']], base);
+			assert.ok(!page.url().includes('MS0Z'), page.url());
+			await page.close();
+		}
+	} finally {
+		await ctx.close();
+	}
+});
+
+// The script pages' other forms hold report text, a follow-up or a piece of
+// the receipt; each is shown only once its script handles it, and says post
+// all the same, so that no later change can make one send its fields by GET.
+test('every form on every page says method="post"', async () => {
+	const ctx = await launch({ javaScriptEnabled: false });
+	try {
+		const page = await ctx.newPage();
+		for (const path of ['/status.html', '/en/status.html', '/report.html', '/en/report.html', '/nojs/', '/nojs/en/', '/nojs/report', '/nojs/report?lang=en']) {
+			await page.goto(`${srv.url}${path}`);
+			const forms = await page.$$eval('form', (fs) => fs.map((f) => ({ id: f.id || f.getAttribute('action'), method: f.getAttribute('method') })));
+			assert.ok(forms.length > 0, path);
+			for (const f of forms) assert.equal(f.method, 'post', `${path} form ${f.id}`);
+		}
+	} finally {
+		await ctx.close();
+	}
+});
+
