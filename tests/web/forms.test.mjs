@@ -5,7 +5,9 @@
 // history entry. Before this, the form had no method and its handler came
 // with the script: Enter sent GET /status.html?receipt=…. Also: the no-JS
 // status forms post (both languages), the script page's form would post to
-// the working no-JS handler, and every form on every page says post.
+// the working no-JS handler, every form on every page says post, and the
+// pages refuse more than 100 attachments (§6) instead of sending a report
+// or follow-up the offline tool would quarantine.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './browser.mjs';
@@ -146,3 +148,47 @@ test('every form on every page says method="post"', async () => {
 	}
 });
 
+// §6: at most 100 attachments. The offline tool refuses to open an envelope
+// that lists more, so it would quarantine a report or follow-up the page had
+// sent; the page says so instead, and sends nothing.
+test('101 attachments: the report and follow-up forms say so and send nothing', async () => {
+	const ctx = await launch({});
+	try {
+		const page = await ctx.newPage();
+		page.setDefaultTimeout(60000);
+		const seen = record(page);
+		const files = (n) => Array.from({ length: n }, (_, i) => ({ name: `f${i}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`${i}`) }));
+		await page.goto(`${srv.url}/en/report.html`);
+		await page.waitForSelector('#report-form[data-ready]');
+		await page.fill('#title', 'Many files');
+		await page.fill('#body', 'One too many.');
+		await page.setInputFiles('#att', files(101));
+		await page.waitForSelector('.file-list li:nth-child(101)');
+		await page.click('#report-form button[type=submit]');
+		await page.waitForSelector('#form-error:not([hidden]), #receipt-view:not([hidden])');
+		assert.deepEqual(seen.filter((r) => r.method === 'POST').map((r) => new URL(r.url).pathname), [], 'nothing sent');
+		assert.match(await page.textContent('#form-error'), /At most 100 attachments.*101.*remove 1/);
+		assert.ok(await page.isVisible('#report-form'), 'the form stays, as typed');
+		// one file fewer goes
+		await page.click('.file-list li:nth-child(101) button');
+		await page.click('#report-form button[type=submit]');
+		await page.waitForSelector('#receipt-view:not([hidden])');
+		const receipt = await page.getAttribute('#receipt', 'data-receipt');
+		assert.equal(seen.filter((r) => r.method === 'POST' && r.url.endsWith('/api/v1/reports')).length, 1);
+		page.on('dialog', (d) => d.accept());
+		await page.goto(`${srv.url}/en/status.html`);
+		await page.waitForSelector('#status-form[data-ready]');
+		await page.fill('#receipt-input', receipt);
+		await page.press('#receipt-input', 'Enter');
+		await page.waitForSelector('#status-view:not([hidden])');
+		await page.fill('#fu-body', 'More files.');
+		await page.setInputFiles('#att', files(101));
+		await page.waitForSelector('.file-list li:nth-child(101)');
+		await page.click('#fu-form button[type=submit]');
+		await page.waitForSelector('#fu-error:not([hidden])');
+		assert.match(await page.textContent('#fu-error'), /At most 100 attachments/);
+		assert.equal(seen.filter((r) => r.method === 'POST' && r.url.endsWith('/api/v1/followups')).length, 0);
+	} finally {
+		await ctx.close();
+	}
+});
