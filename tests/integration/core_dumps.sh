@@ -34,6 +34,35 @@ dumpable() { # NAME PID
 		not_ok "$1: dumpable (its /proc files belong to $(stat -c %U "/proc/$2/environ"))"
 	fi
 }
+# the server itself, serving a copy of the data as the unprivileged user
+if [ -n "$as_user" ]; then
+	cp -a "$D" "$W/data" && chown -R nobody:nogroup "$W/data"
+	port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
+	$as_user "$INTAKE" serve --data "$W/data" --listen "127.0.0.1:$port" 2>"$W/serve.log" &
+	pid=$!
+	for _i in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/info" && break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		core0 "qingfeng-intake serve (unprivileged)" "$pid"
+		dumpable "qingfeng-intake serve" "$pid"
+	else
+		not_ok "qingfeng-intake serve did not start as nobody: $(cat "$W/serve.log")"
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	# the check itself: an ordinary process of that user is dumpable
+	$as_user sleep 5 &
+	pid=$!
+	sleep 0.2
+	eq "a control process (sleep) is dumpable: its /proc files are its user's" \
+		"$(stat -c %U "/proc/$pid/environ")" nobody
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+else
+	dumpable qingfeng-intake "$SERVER_PID"
+fi
 $as_user "$ADMIN" keygen --district d09 --name 九区 --out "$W/k" --kdf interactive --passphrase-file "$W/fifo" >/dev/null 2>&1 &
 pid=$!
 sleep 0.5

@@ -9,6 +9,7 @@ import * as qf from '../../web/js/qf-crypto.js';
 
 await qf.ready;
 const sodium = qf.sodium;
+const b64 = (x) => qf.b64u(x);
 const V = process.env.QF_VECTORS || new URL('../vectors', import.meta.url).pathname;
 const v = JSON.parse(readFileSync(`${V}/bindings.json`, 'utf8'));
 
@@ -43,4 +44,64 @@ test('bindings: a report carries its bind right after lang', () => {
 	assert.equal(m.bind.lookup, v.entry_lookup);
 	assert.equal(m.bind.reply_pk, v.entry_reply_pk);
 	assert.equal(m.bind.sign_pk, v.receipt_sign_keys[0].sign_pk);
+});
+
+// The envelopes of bindings.json, opened by the page's reader with the
+// district key of envelopes.json.
+function openVectors() {
+	const e = JSON.parse(readFileSync(`${V}/envelopes.json`, 'utf8'));
+	const pk = qf.fromB64u(e.box_pk, 32);
+	const sk = qf.fromB64u(e.box_sk, 32);
+	const out = {};
+	for (const [name, text] of Object.entries(v.envelopes)) {
+		try {
+			out[name] = qf.envelopeOpen(pk, sk, qf.fromB64u(text));
+		} catch (err) {
+			out[name] = err;
+		}
+	}
+	return out;
+}
+
+test('bindings: the page makes the same bind and signature the vectors carry', () => {
+	const o = openVectors();
+	const k = qf.receiptDerive(v.followup.receipt);
+	const bound = o['report, bound'].manifest;
+	assert.deepEqual(bound.bind, { lookup: b64(k.lookup), reply_pk: b64(k.replyPk), sign_pk: b64(k.rsignPk) });
+	const fu = o['followup, signed'];
+	const m = fu.manifest;
+	const again = JSON.parse(qf.manifestFollowup(m.district, k.lookup, m.purpose, m.body, m.attachments, k, fu.attachments));
+	assert.equal(again.sig, m.sig, 'the page signs the vector follow-up byte for byte');
+	const f = o['followup, signature does not verify'];
+	const fm = f.manifest;
+	const honest = JSON.parse(qf.manifestFollowup(fm.district, k.lookup, fm.purpose, fm.body, fm.attachments, k, f.attachments));
+	assert.notEqual(honest.sig, fm.sig, 'the forged one carries a signature the reporter never made');
+	qf.keysWipe(k);
+});
+
+test('bindings: the page refuses what the offline tool refuses (101 attachments, a manifest over 1 MiB)', async () => {
+	const o = openVectors();
+	for (const [name, r] of Object.entries(o))
+		if (name === 'report, 101 attachments') {
+			assert.ok(r instanceof qf.QfError && r.code === 'bad_envelope', `${name} is refused`);
+		} else assert.ok(!(r instanceof Error), `${name} opens: ${r && r.message}`);
+	const files = (n) => Array.from({ length: n }, (_, i) => ({ name: `f${i}`, type: 'text/plain', size: 1 }));
+	const r = { district: 'd01', type: 'accusation', category: 'other', title: 't', body: 'b' };
+	const k = qf.receiptDerive(v.followup.receipt);
+	assert.doesNotThrow(() => qf.manifestReport(r, files(100), k));
+	assert.throws(() => qf.manifestReport(r, files(101), k), (e) => e.code === 'too_large');
+	const blobs = (n) => Array.from({ length: n }, () => Uint8Array.of(1));
+	assert.doesNotThrow(() => qf.manifestFollowup('d01', k.lookup, 'material', 'b', files(100), k, blobs(100)));
+	assert.throws(() => qf.manifestFollowup('d01', k.lookup, 'material', 'b', files(101), k, blobs(101)), (e) => e.code === 'too_large');
+	const pk = qf.fromB64u(JSON.parse(readFileSync(`${V}/envelopes.json`, 'utf8')).box_pk, 32);
+	await assert.rejects(qf.envelopeSeal(pk, new Uint8Array(1048577).fill(0x20), []), (e) => e.code === 'too_large');
+	await qf.envelopeSeal(pk, new Uint8Array(1048576).fill(0x20), []);
+	qf.keysWipe(k);
+});
+
+test('bindings: the size check before sending counts the bind', () => {
+	const r = { district: 'd01', type: 'accusation', category: 'other', title: 't', body: 'b' };
+	const k = qf.receiptDerive(v.followup.receipt);
+	assert.equal(qf.manifestReport(r, [], qf.SIZING_KEYS).length, qf.manifestReport(r, [], k).length);
+	qf.keysWipe(k);
 });

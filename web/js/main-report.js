@@ -2,7 +2,7 @@
 // and the receipt with its confirmation step. Nothing typed leaves the page
 // unencrypted, and nothing typed is lost on an error: the form is only
 // hidden while sending and comes back as it was.
-import { ready, manifestReport, sealedSize, unpaddedLength, utf8, keysWipe } from './qf-crypto.js';
+import { ready, manifestReport, sealedSize, unpaddedLength, utf8, keysWipe, SIZING_KEYS, ATTACHMENTS_MAX } from './qf-crypto.js';
 import { info as getInfo } from './api.js';
 import { FilePicker } from './files.js';
 import { send } from './send.js';
@@ -271,9 +271,17 @@ async function onSubmit(e) {
 		bad.focus.focus();
 		return;
 	}
+	const n = picker.files.length;
+	if (n > ATTACHMENTS_MAX) {
+		/* the offline tool would quarantine it (§6) */
+		say(formError, t('too_many_files', { max: ATTACHMENTS_MAX, n, extra: n - ATTACHMENTS_MAX }));
+		return;
+	}
 	let m;
 	try {
-		m = manifest(null); /* checks the fields and sizes the envelope; send binds it */
+		/* checks the fields and sizes the envelope as it will be: send binds it to the
+		   receipt, and a bind of the same shape has exactly the same length */
+		m = manifest(SIZING_KEYS);
 	} catch (err) {
 		say(formError, errorMessage(err));
 		return;
@@ -292,13 +300,11 @@ async function onSubmit(e) {
 	show(prog.section, true);
 	prog.section.scrollIntoView();
 	try {
-		const fields = manifest; /* read now: the form is still as it was */
-		const unbound = m;
 		const r = await send({
 			kind: 'report',
 			district: to,
 			serverSignPk: INFO.serverSignPk,
-			manifest: (keys) => (keys ? fields(keys) : unbound),
+			manifest, /* called with the receipt's keys while the form is still as it was */
 			attachments: picker.blobs(),
 			step: prog.step,
 		});

@@ -3,7 +3,7 @@
 // status in words, delivery confirmation, the replies decrypted here with
 // the receipt's reply key, and a follow-up (补充材料 / 异议) with
 // attachments, sealed and sent like a report.
-import { ready, receiptParse, receiptDerive, envelopeOpen, replyVerify, statementCheck, fromB64u, b64u, manifestFollowup, sealedSize, unpaddedLength, utf8, keysWipe, QfError } from './qf-crypto.js';
+import { ready, receiptParse, receiptDerive, envelopeOpen, replyVerify, statementCheck, fromB64u, b64u, manifestFollowup, sealedSize, unpaddedLength, utf8, keysWipe, QfError, ATTACHMENTS_MAX } from './qf-crypto.js';
 import { info as getInfo, request, answerError } from './api.js';
 import { FilePicker } from './files.js';
 import { send } from './send.js';
@@ -189,9 +189,22 @@ async function onFollowup(e) {
 		say(err, errorMessage(ex));
 		return;
 	}
+	const n = picker.files.length;
+	if (n > ATTACHMENTS_MAX) {
+		/* the offline tool would quarantine it (§6) */
+		say(err, t('too_many_files', { max: ATTACHMENTS_MAX, n, extra: n - ATTACHMENTS_MAX }));
+		return;
+	}
 	const purpose = form.querySelector('input[name=purpose]:checked').value;
-	const m = manifestFollowup(d.id, KEYS.lookup, purpose, body, picker.manifestEntries());
 	const blobs = picker.blobs();
+	let m;
+	try {
+		/* signed with the receipt's key over the text and the attachments (§6) */
+		m = manifestFollowup(d.id, KEYS.lookup, purpose, body, picker.manifestEntries(), KEYS, blobs);
+	} catch (ex) {
+		say(err, errorMessage(ex));
+		return;
+	}
 	const need = sealedSize(unpaddedLength(utf8(m), picker.manifestEntries().map((f) => f.size)));
 	if (need > INFO.maxEnvelope) {
 		say(err, t('files_too_large', { size: size(need), max: size(INFO.maxEnvelope) }));
@@ -207,8 +220,7 @@ async function onFollowup(e) {
 			district: d,
 			serverSignPk: INFO.serverSignPk,
 			keys: KEYS,
-			/* signed with the receipt's key over the text and the attachments (§6) */
-			manifest: (keys) => manifestFollowup(d.id, keys.lookup, purpose, body, picker.manifestEntries(), keys, blobs),
+			manifest: () => m,
 			attachments: blobs,
 			step: prog.step,
 		});

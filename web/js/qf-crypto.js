@@ -23,7 +23,11 @@ export const CHUNK = 65536;
 export const CHUNK_OVERHEAD = 17;
 export const HEADER_BYTES = 4 + 80 + 24;
 export const MIN_PADDED = 4096;
-export const MANIFEST_MAX = 4 * 1024 * 1024;
+// §6: a manifest over 1 MiB or listing more than 100 attachments is
+// malformed (crypto/envelope.h): the page neither makes nor opens one, so
+// nothing it sends is quarantined for its size.
+export const MANIFEST_MAX = 1024 * 1024;
+export const ATTACHMENTS_MAX = 100;
 const MAGIC = [0x51, 0x46, 0x45, 0x31]; // "QFE1"
 const enc = new TextEncoder();
 
@@ -250,12 +254,21 @@ function str(v) {
 }
 
 function attachmentList(files) {
+	if ((files || []).length > ATTACHMENTS_MAX) throw new QfError('too_large', 'more than 100 attachments');
 	return (files || []).map((f) => {
 		if (!Number.isSafeInteger(f.size) || f.size < 0)
 			throw new QfError('bad_field', 'attachment size');
 		return { name: str(f.name), type: str(f.type) || 'application/octet-stream', size: f.size };
 	});
 }
+
+// Keys of the right shapes for sizing a bound report before its receipt
+// exists: every bind member is 32 bytes, so the manifest is exactly as long.
+export const SIZING_KEYS = Object.freeze({
+	lookup: new Uint8Array(32),
+	replyPk: new Uint8Array(32),
+	rsignPk: new Uint8Array(32),
+});
 
 // The report manifest of §6 (key order as there). r holds the fields;
 // files are {name, type, size}; keys (the receipt's) give the sealed "bind"
@@ -479,7 +492,7 @@ export function envelopeOpen(pk, sk, env) {
 			throw envErr('manifest');
 		let atts = manifest.attachments;
 		if (atts === undefined) atts = [];
-		if (!Array.isArray(atts)) throw envErr('manifest');
+		if (!Array.isArray(atts) || atts.length > ATTACHMENTS_MAX) throw envErr('manifest');
 		let l = 4 + mlen;
 		for (const a of atts) {
 			if (!a || typeof a !== 'object' || !Number.isSafeInteger(a.size) || a.size < 0)
