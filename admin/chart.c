@@ -77,8 +77,8 @@ chart_xml_text(FILE *f, const char *s, size_t max_chars)
 
 /* Rows of a section, in the order of the figures; towns beyond the first TOWNS_MAX merged. */
 static size_t
-bars_of(const json_t *s, const char *member, const char *section, struct chart_bar *rows, size_t max,
-        int skip_zero)
+bars_of(const json_t *s, const char *member, const char *section, struct chart_bar *rows,
+        size_t max, int skip_zero)
 {
 	const char *k;
 	const json_t *v;
