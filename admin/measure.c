@@ -170,13 +170,13 @@ add_backdated(struct ctx *c, const struct oversee_district *d, const struct over
 {
 	char b1[CODEC_DAY_LEN + 1], b2[CODEC_DAY_LEN + 1];
 
-	if (json_array_append_new(
-	            c->backdated,
-	            json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s}", "district", d->id, "index",
-	                      (json_int_t)s->index, "seq", (json_int_t)s->seq, "status",
-	                      oversee_status_name(s->status), "status_day",
-	                      dayname(s->status_day, b1), "rule", rule, "bound_day",
-	                      dayname(bound, b2))) != 0)
+	if (json_array_append_new(c->backdated,
+	                          json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s}", "district",
+	                                    d->id, "index", (json_int_t)s->index, "seq",
+	                                    (json_int_t)s->seq, "status",
+	                                    oversee_status_name(s->status), "status_day",
+	                                    dayname(s->status_day, b1), "rule", rule, "bound_day",
+	                                    dayname(bound, b2))) != 0)
 		c->nomem = 1;
 }
 
@@ -230,7 +230,8 @@ measure_district(struct ctx *c, const struct oversee_district *d, struct acc *a)
 
 			if (u == NULL || u->day > q->as_of)
 				continue;
-			if (dec < 0 && s->status != OVERSEE_RECEIVED && s->status != OVERSEE_NEED_INFO)
+			if (dec < 0 && s->status != OVERSEE_RECEIVED &&
+			    s->status != OVERSEE_NEED_INFO)
 				dec = u->day;
 			if (conc < 0 && s->status == OVERSEE_CONCLUDED)
 				conc = u->day;
@@ -298,7 +299,8 @@ measure_district(struct ctx *c, const struct oversee_district *d, struct acc *a)
 			}
 		}
 		if (rd >= 0 && latest != OVERSEE_CONCLUDED && !is_closed_other(latest)) {
-			long since = last >= 0 ? last : rd, sw = workdays_between(w, since, q->as_of);
+			long since = last >= 0 ? last : rd,
+			     sw = workdays_between(w, since, q->as_of);
 
 			a->open++;
 			if (sw > (long)q->lim.stale) {
@@ -352,13 +354,14 @@ acc_json(json_t *o, struct acc *a, const struct ctx *c)
 	rc |= json_object_set_new(o, "duban", json_integer(a->duban));
 	rc |= json_object_set_new(o, "backdated", json_integer(a->backdated));
 	rc |= json_object_set_new(o, "by_status", bs);
-	rc |= json_object_set_new(o, "months", months_json(a->mrep, a->mfol, c->mfirst, c->nmonths));
+	rc |= json_object_set_new(o, "months",
+	                          months_json(a->mrep, a->mfol, c->mfirst, c->nmonths));
 	return rc != 0 ? -1 : 0;
 }
 
 int
-measure_compute(const struct oversee *ov, const struct measure_query *q, json_t **out,
-                char *err, size_t errsz)
+measure_compute(const struct oversee *ov, const struct measure_query *q, json_t **out, char *err,
+                size_t errsz)
 {
 	struct ctx c;
 	struct acc *accs = NULL, total;
@@ -393,7 +396,7 @@ measure_compute(const struct oversee *ov, const struct measure_query *q, json_t 
 	c.nmonths = (size_t)(last - first + 1);
 	c.duban = json_array();
 	c.backdated = json_array();
-	accs = calloc(ov->nd, sizeof *accs);
+	accs = calloc(ov->nd > 0 ? ov->nd : 1, sizeof *accs);
 	total.mrep = calloc(c.nmonths, sizeof(long));
 	total.mfol = calloc(c.nmonths, sizeof(long));
 	list = json_array();
@@ -449,21 +452,20 @@ measure_compute(const struct oversee *ov, const struct measure_query *q, json_t 
 	if (tot == NULL || acc_json(tot, &total, &c) != 0)
 		goto out;
 	serverkey_fingerprint(fp, ov->server_pk);
-	m = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}, "
-	              "s:{s:I, s:I, s:I, s:I}, s:o, s:O, s:O, s:O, s:O}",
-	              "v", 1, "bundle_day", ov->day, "as_of", dayname(q->as_of, asof), "under",
-	              ov->d[0].id, "under_name", ov->d[0].name, "server_key", fp,
-	              "server_key_state",
-	              ov->server_pinned_now == 1   ? "first use"
-	              : ov->server_pinned_now == 2 ? "replaced"
-	                                           : "as pinned",
-	              "limits", "read", (json_int_t)q->lim.read, "decision",
-	              (json_int_t)q->lim.decide, "conclusion", (json_int_t)q->lim.conclude, "stale",
-	              (json_int_t)q->lim.stale, "verified", "commissions", (json_int_t)ov->nd,
-	              "entries", (json_int_t)ov->entries, "updates", (json_int_t)ov->updates,
-	              "statements", (json_int_t)ov->statements, "commissions", list, "total", tot,
-	              "months", json_object_get(tot, "months"), "duban", c.duban, "backdated",
-	              c.backdated);
+	m = json_pack(
+	        "{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}, "
+	        "s:{s:I, s:I, s:I, s:I}, s:o, s:O, s:O, s:O, s:O}",
+	        "v", 1, "bundle_day", ov->day, "as_of", dayname(q->as_of, asof), "under",
+	        ov->d[0].id, "under_name", ov->d[0].name, "server_key", fp, "server_key_state",
+	        ov->server_pinned_now == 1   ? "first use"
+	        : ov->server_pinned_now == 2 ? "replaced"
+	                                     : "as pinned",
+	        "limits", "read", (json_int_t)q->lim.read, "decision", (json_int_t)q->lim.decide,
+	        "conclusion", (json_int_t)q->lim.conclude, "stale", (json_int_t)q->lim.stale,
+	        "verified", "commissions", (json_int_t)ov->nd, "entries", (json_int_t)ov->entries,
+	        "updates", (json_int_t)ov->updates, "statements", (json_int_t)ov->statements,
+	        "commissions", list, "total", tot, "months", json_object_get(tot, "months"),
+	        "duban", c.duban, "backdated", c.backdated);
 	list = NULL;
 	if (m == NULL)
 		goto out;
@@ -521,8 +523,10 @@ text_width(const char *s)
 		if (n == 0)
 			n = 1, cp = '?';
 		w += (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-		                     (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-		                     (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+		                     (cp >= 0xac00 && cp <= 0xd7a3) ||
+		                     (cp >= 0xf900 && cp <= 0xfaff) ||
+		                     (cp >= 0xfe30 && cp <= 0xfe4f) ||
+		                     (cp >= 0xff00 && cp <= 0xff60) ||
 		                     (cp >= 0xffe0 && cp <= 0xffe6)
 		             ? 2
 		             : 1;
@@ -640,7 +644,8 @@ table_block(FILE *f, const json_t *const *cols, const char *const *names, size_t
 void
 measure_print_text(FILE *f, const json_t *m)
 {
-	const json_t *list = json_object_get(m, "commissions"), *it, *lim = json_object_get(m, "limits");
+	const json_t *list = json_object_get(m, "commissions"), *it,
+	             *lim = json_object_get(m, "limits");
 	const json_t *ver = json_object_get(m, "verified");
 	const json_t *cols[COLS];
 	const char *names[COLS];
@@ -654,9 +659,10 @@ measure_print_text(FILE *f, const json_t *m)
 	        json_string_value(json_object_get(m, "bundle_day")),
 	        json_string_value(json_object_get(m, "as_of")));
 	fprintf(f,
-	        "已核验 Verified: 服务器签名 the server's signature (key [%s], %s); %" JSON_INTEGER_FORMAT
-	        " 个委的哈希链 chains of %" JSON_INTEGER_FORMAT " commissions, %" JSON_INTEGER_FORMAT
-	        " 条 entries; %" JSON_INTEGER_FORMAT " 次已应用更新 applied updates; %" JSON_INTEGER_FORMAT
+	        "已核验 Verified: 服务器签名 the server's signature (key [%s], %s); "
+	        "%" JSON_INTEGER_FORMAT " 个委的哈希链 chains of %" JSON_INTEGER_FORMAT
+	        " commissions, %" JSON_INTEGER_FORMAT " 条 entries; %" JSON_INTEGER_FORMAT
+	        " 次已应用更新 applied updates; %" JSON_INTEGER_FORMAT
 	        " 份案件声明 case statements, each with its commission's key\n",
 	        json_string_value(json_object_get(m, "server_key")),
 	        json_string_value(json_object_get(m, "server_key_state")),
@@ -665,8 +671,9 @@ measure_print_text(FILE *f, const json_t *m)
 	        geti(ver, "statements", NULL));
 	fprintf(f,
 	        "时限（工作日）Limits in working days: 读取 read %" JSON_INTEGER_FORMAT
-	        ", 受理决定 decision %" JSON_INTEGER_FORMAT ", 办结 conclusion %" JSON_INTEGER_FORMAT
-	        ", 久拖未决 stale %" JSON_INTEGER_FORMAT " (qingfeng-admin oversee --help: where "
+	        ", 受理决定 decision %" JSON_INTEGER_FORMAT
+	        ", 办结 conclusion %" JSON_INTEGER_FORMAT ", 久拖未决 stale %" JSON_INTEGER_FORMAT
+	        " (qingfeng-admin oversee --help: where "
 	        "each comes from)\n\n",
 	        geti(lim, "read", NULL), geti(lim, "decision", NULL), geti(lim, "conclusion", NULL),
 	        geti(lim, "stale", NULL));
@@ -681,9 +688,8 @@ measure_print_text(FILE *f, const json_t *m)
 		        json_string_value(json_object_get(it, "level")),
 		        i == 0 ? ", 本级 overseen" : "",
 		        json_string_value(json_object_get(it, "fingerprint")),
-		        json_string_value(json_object_get(it, "key_state")),
-		        geti(it, "size", NULL), vb != NULL ? ", extends the one verified on " : "",
-		        vb != NULL ? vb : "");
+		        json_string_value(json_object_get(it, "key_state")), geti(it, "size", NULL),
+		        vb != NULL ? ", extends the one verified on " : "", vb != NULL ? vb : "");
 	}
 	fputc('\n', f);
 	for (i = 0; i <= ncom; i++) {

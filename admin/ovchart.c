@@ -113,25 +113,28 @@ stacked(FILE *f, double y, const json_t *m, const char *step, const char *title)
 			if (w <= 0)
 				continue;
 			fprintf(f,
-			        "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"16\" fill=\"%s\">"
+			        "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"16\" "
+			        "fill=\"%s\">"
 			        "<title>%s: %ld</title></rect>\n",
 			        x, y + 2, w, segs[k].colour, segs[k].label, v[k]);
 			if (w >= 18)
 				fprintf(f,
-				        "<text x=\"%.1f\" y=\"%.0f\" class=\"v\" text-anchor=\"middle\" "
+				        "<text x=\"%.1f\" y=\"%.0f\" class=\"v\" "
+				        "text-anchor=\"middle\" "
 				        "fill=\"%s\">%ld</text>\n",
 				        x + w / 2, y + 14, k == 3 ? "#111" : "#fff", v[k]);
 			x += w;
 		}
-		fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" class=\"v\">%" JSON_INTEGER_FORMAT "</text>\n",
+		fprintf(f,
+		        "<text x=\"%.1f\" y=\"%.0f\" class=\"v\">%" JSON_INTEGER_FORMAT "</text>\n",
 		        x + 6, y + 14, geti(c, "reports", NULL));
 		y += ROW_H;
 	}
 	/* legend */
 	x = BAR_X;
 	for (size_t k = 0; k < np; k++) {
-		fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", x,
-		        y + 4, segs[k].colour);
+		fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
+		        x, y + 4, segs[k].colour);
 		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" class=\"v\">%s</text>\n", x + 16, y + 14,
 		        segs[k].label);
 		x += 16 + 8.0 * (double)strlen(segs[k].label) * 0.75 + 14;
@@ -211,7 +214,8 @@ months_chart(FILE *f, double y, const json_t *m)
 		const char *col = line_colours[i % nc];
 		const json_t *ms = json_object_get(c, "months");
 
-		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", col);
+		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+		        col);
 		json_array_foreach(ms, j, it)
 		{
 			double x = n <= 1 ? LINE_X + LINE_W / 2.0
@@ -285,7 +289,8 @@ ovchart_svg(FILE *f, const json_t *m, int standalone)
 	fputs("</text>\n", f);
 	fprintf(f,
 	        "<text x=\"%d\" y=\"78\" class=\"l\">收件 reports %" JSON_INTEGER_FORMAT
-	        "; 从未读取 never read %" JSON_INTEGER_FORMAT "; 督办件 cases to ask about %" JSON_INTEGER_FORMAT
+	        "; 从未读取 never read %" JSON_INTEGER_FORMAT
+	        "; 督办件 cases to ask about %" JSON_INTEGER_FORMAT
 	        "; 倒签 backdating flags %" JSON_INTEGER_FORMAT " (合计 all below)</text>\n",
 	        LABEL_X, geti(json_object_get(m, "total"), "reports", NULL),
 	        geti(json_object_get(m, "total"), "unread", NULL),
@@ -357,9 +362,10 @@ ovchart_html(FILE *f, const json_t *m)
 	heading(f, m);
 	fputs("</p>\n", f);
 	fprintf(f,
-	        "<p>已核验 Verified: 服务器签名 the server's signature (key [%s], %s); %" JSON_INTEGER_FORMAT
-	        " 个委的哈希链 chains of %" JSON_INTEGER_FORMAT " commissions with %" JSON_INTEGER_FORMAT
-	        " entries; %" JSON_INTEGER_FORMAT " 次已应用更新 applied updates; %" JSON_INTEGER_FORMAT
+	        "<p>已核验 Verified: 服务器签名 the server's signature (key [%s], %s); "
+	        "%" JSON_INTEGER_FORMAT " 个委的哈希链 chains of %" JSON_INTEGER_FORMAT
+	        " commissions with %" JSON_INTEGER_FORMAT " entries; %" JSON_INTEGER_FORMAT
+	        " 次已应用更新 applied updates; %" JSON_INTEGER_FORMAT
 	        " 份案件声明 case statements, each with its commission's key.</p>\n",
 	        json_string_value(json_object_get(m, "server_key")),
 	        json_string_value(json_object_get(m, "server_key_state")),
@@ -369,8 +375,9 @@ ovchart_html(FILE *f, const json_t *m)
 	lim = json_object_get(m, "limits");
 	fprintf(f,
 	        "<p>时限（工作日）Limits in working days: 读取 read %" JSON_INTEGER_FORMAT
-	        " · 受理决定 decision %" JSON_INTEGER_FORMAT " · 办结 conclusion %" JSON_INTEGER_FORMAT
-	        " · 久拖未决 stale %" JSON_INTEGER_FORMAT ". 时间从收件日起，至服务器应用该更新之日止 "
+	        " · 受理决定 decision %" JSON_INTEGER_FORMAT
+	        " · 办结 conclusion %" JSON_INTEGER_FORMAT " · 久拖未决 stale %" JSON_INTEGER_FORMAT
+	        ". 时间从收件日起，至服务器应用该更新之日止 "
 	        "Times run from the report's day to the day the server applied the update that "
 	        "did it.</p>\n",
 	        geti(lim, "read", NULL), geti(lim, "decision", NULL), geti(lim, "conclusion", NULL),
@@ -390,7 +397,7 @@ ovchart_html(FILE *f, const json_t *m)
 		fprintf(f, "<tr><td>%s</td>", hrows[r].label);
 		for (i = 0; i <= json_array_size(list); i++) {
 			const json_t *col = i < json_array_size(list) ? json_array_get(list, i)
-			                                             : json_object_get(m, "total");
+			                                              : json_object_get(m, "total");
 			const json_t *v = json_object_get(col, hrows[r].a);
 
 			if (hrows[r].b != NULL)
@@ -481,17 +488,19 @@ ovchart_html(FILE *f, const json_t *m)
 		fputs("</td>", f);
 		for (i = 0; i <= json_array_size(list); i++) {
 			const json_t *col = i < json_array_size(list) ? json_array_get(list, i)
-			                                             : json_object_get(m, "total");
+			                                              : json_object_get(m, "total");
 			const json_t *mo = json_array_get(json_object_get(col, "months"), r);
 
 			fprintf(f,
-			        "<td class=\"n\">%" JSON_INTEGER_FORMAT " +%" JSON_INTEGER_FORMAT "</td>",
+			        "<td class=\"n\">%" JSON_INTEGER_FORMAT " +%" JSON_INTEGER_FORMAT
+			        "</td>",
 			        geti(mo, "reports", NULL), geti(mo, "followups", NULL));
 		}
 		fputs("</tr>\n", f);
 	}
 	fputs("</table></section>\n", f);
-	fputs("<footer>qingfeng-admin oversee. 仅供内部使用 For internal use. 本页不含任何举报内容、"
+	fputs("<footer>qingfeng-admin oversee. 仅供内部使用 For internal use. "
+	      "本页不含任何举报内容、"
 	      "凭证、身份或精确到日以下的时间 This page holds no report content, no receipt, no "
 	      "identity and no time finer than a day: only what the server's chain and the "
 	      "districts' signed statements prove.</footer>\n</body>\n</html>\n",

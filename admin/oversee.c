@@ -135,8 +135,7 @@ prob_message(struct probs *p)
 	return m;
 }
 
-static char *
-strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static char *
 strdup_printf(const char *fmt, ...)
@@ -355,8 +354,8 @@ pin_load(struct pins_txn *t, const char *id, struct pin *p)
 
 		if (json_array_size(it) != 6 || !json_is_integer(json_array_get(it, 0)) ||
 		    ud == NULL || !codec_day_valid(ud) ||
-		    codec_b64u_decode_exact(u->hash, 32, json_string_value(json_array_get(it, 2))) !=
-		            0 ||
+		    codec_b64u_decode_exact(u->hash, 32,
+		                            json_string_value(json_array_get(it, 2))) != 0 ||
 		    !json_is_integer(json_array_get(it, 3)) ||
 		    !json_is_integer(json_array_get(it, 4)) ||
 		    codec_b64u_decode_exact(u->digest, 32,
@@ -513,11 +512,12 @@ read_header(struct run *r, const json_t *h)
 		    name == NULL || strlen(name) > KEYFILE_NAME_MAX || level == NULL ||
 		    (strcmp(level, "district") != 0 && strcmp(level, "city") != 0 &&
 		     strcmp(level, "province") != 0) ||
-		    !(json_is_null(parent) ||
-		      (json_is_string(parent) && codec_district_valid(json_string_value(parent)))) ||
-		    jb64(x, "box_pk", d->box_pk, 32) != 0 || jb64(x, "sign_pk", d->sign_pk, 32) != 0 ||
-		    jb64(x, "head", d->head, 32) != 0 || ju64(x, "size", &d->size) != 0 ||
-		    fp == NULL || strlen(fp) >= sizeof d->fingerprint) {
+		    !(json_is_null(parent) || (json_is_string(parent) &&
+		                               codec_district_valid(json_string_value(parent)))) ||
+		    jb64(x, "box_pk", d->box_pk, 32) != 0 ||
+		    jb64(x, "sign_pk", d->sign_pk, 32) != 0 || jb64(x, "head", d->head, 32) != 0 ||
+		    ju64(x, "size", &d->size) != 0 || fp == NULL ||
+		    strlen(fp) >= sizeof d->fingerprint) {
 			prob_add(&r->p, "the header's commission %zu is malformed", i + 1);
 			return -1;
 		}
@@ -530,10 +530,12 @@ read_header(struct run *r, const json_t *h)
 		r->ds[i].d = d;
 		ov->nd = i + 1;
 		if (i > 0 && find_district(r, d->parent) == NULL)
-			prob_add(&r->p, "%s: its parent \"%s\" is not in the bundle", id, d->parent);
+			prob_add(&r->p, "%s: its parent \"%s\" is not in the bundle", id,
+			         d->parent);
 		if (keyfile_fingerprint(want, id, d->box_pk, d->sign_pk) != 0 ||
 		    strcmp(want, fp) != 0)
-			prob_add(&r->p, "%s: the header's fingerprint [%s] is not that of its keys [%s]",
+			prob_add(&r->p,
+			         "%s: the header's fingerprint [%s] is not that of its keys [%s]",
 			         id, fp, want);
 	}
 	return 0;
@@ -564,7 +566,8 @@ check_keys(struct run *r, struct pins_txn *t)
 		serverkey_fingerprint(rfp, ref);
 		if (!o->accept_new_server_key)
 			prob_add(&r->p,
-			         "the bundle is signed by server key [%s], not the pinned key [%s] (if "
+			         "the bundle is signed by server key [%s], not the pinned key [%s] "
+			         "(if "
 			         "the server's key was replaced on purpose, re-run with "
 			         "--accept-new-server-key)",
 			         fp, rfp);
@@ -595,18 +598,20 @@ check_keys(struct run *r, struct pins_txn *t)
 		fp_norm(d->fingerprint, have);
 		if (expect != NULL && (fp_norm(expect, want) != 0 || strcmp(want, have) != 0)) {
 			prob_add(&r->p,
-			         "--expect %s=%s does not match the key this bundle shows for %s [%s]",
+			         "--expect %s=%s does not match the key this bundle shows for %s "
+			         "[%s]",
 			         d->id, expect, d->id, d->fingerprint);
 			continue;
 		}
 		if (s->pin.present) {
 			if (strcmp(s->pin.fingerprint, d->fingerprint) != 0 ||
 			    sodium_memcmp(s->pin.sign_pk, d->sign_pk, 32) != 0) {
-				prob_add(&r->p,
-				         "%s: its key changed: this bundle shows [%s], pinned on %s "
-				         "[%s]; a commission's signing key cannot change under "
-				         "oversight (its earlier statements would no longer verify)",
-				         d->id, d->fingerprint, s->pin.day, s->pin.fingerprint);
+				prob_add(
+				        &r->p,
+				        "%s: its key changed: this bundle shows [%s], pinned on %s "
+				        "[%s]; a commission's signing key cannot change under "
+				        "oversight (its earlier statements would no longer verify)",
+				        d->id, d->fingerprint, s->pin.day, s->pin.fingerprint);
 				continue;
 			}
 			d->pinned_size = s->pin.size;
@@ -641,7 +646,8 @@ finish_chain(struct run *r, struct dstate *s)
 		         ": entries %" PRIu64 "..%" PRIu64 " are missing",
 		         d->id, d->size, s->at, s->at + 1, d->size);
 	else if (sodium_memcmp(s->chain, d->head, 32) != 0)
-		prob_add(&r->p, "%s: the chain does not end in the header's head (entry %" PRIu64 ")",
+		prob_add(&r->p,
+		         "%s: the chain does not end in the header's head (entry %" PRIu64 ")",
 		         d->id, d->size);
 }
 
@@ -657,11 +663,12 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 	int k;
 
 	if (s->phase != 0) {
-		prob_add(&r->p, "%s: a chain entry after its updates or statements (line %" PRIu64 ")",
+		prob_add(&r->p,
+		         "%s: a chain entry after its updates or statements (line %" PRIu64 ")",
 		         d->id, r->line);
 		return;
 	}
-	k = kind == NULL                      ? 0
+	k = kind == NULL                    ? 0
 	    : strcmp(kind, "report") == 0   ? CHAIN_KIND_REPORT
 	    : strcmp(kind, "followup") == 0 ? CHAIN_KIND_FOLLOWUP
 	                                    : 0;
@@ -672,9 +679,10 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 		return;
 	}
 	if (index <= s->at || index > d->size) {
-		prob_add(&r->p,
-		         "%s: entry %" PRIu64 " %s (after entry %" PRIu64 " of %" PRIu64 ")", d->id,
-		         index, index <= s->at ? "is out of order or repeated" : "is beyond the header's size",
+		prob_add(&r->p, "%s: entry %" PRIu64 " %s (after entry %" PRIu64 " of %" PRIu64 ")",
+		         d->id, index,
+		         index <= s->at ? "is out of order or repeated"
+		                        : "is beyond the header's size",
 		         s->at, d->size);
 		return;
 	}
@@ -682,12 +690,17 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 		r->nomem = 1;
 		return;
 	}
-	if (index > s->at + 1) {
+	if (index == s->at + 2) {
 		prob_add(&r->p,
-		         "%s: entr%s %" PRIu64 "..%" PRIu64 " %s missing: entry %" PRIu64
+		         "%s: entry %" PRIu64 " is missing: entry %" PRIu64
 		         " follows entry %" PRIu64,
-		         d->id, index - s->at > 2 ? "ies" : "y", s->at + 1, index - 1,
-		         index - s->at > 2 ? "are" : "is", index, s->at);
+		         d->id, s->at + 1, index, s->at);
+		memset(&d->entries[s->at], 0, sizeof *d->entries);
+	} else if (index > s->at + 2) {
+		prob_add(&r->p,
+		         "%s: entries %" PRIu64 "..%" PRIu64 " are missing: entry %" PRIu64
+		         " follows entry %" PRIu64,
+		         d->id, s->at + 1, index - 1, index, s->at);
 		memset(&d->entries[s->at], 0, (size_t)(index - 1 - s->at) * sizeof *d->entries);
 	}
 	e = &d->entries[index - 1];
@@ -720,9 +733,8 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 
 		e->report = index;
 		if (other != 0)
-			prob_add(&r->p,
-			         "%s: report %" PRIu64 " has the lookup of report %" PRIu64, d->id,
-			         index, other);
+			prob_add(&r->p, "%s: report %" PRIu64 " has the lookup of report %" PRIu64,
+			         d->id, index, other);
 		else if (lmap_add(&s->reports, d->entries, index) != 0)
 			r->nomem = 1;
 	} else {
@@ -752,8 +764,10 @@ read_update(struct run *r, struct dstate *s, const json_t *o)
 	s->phase = 1;
 	memset(&u, 0, sizeof u);
 	if (ju64(o, "applied", &u.seq) != 0 || u.seq == 0 || jday(o, "day", &u.day) != 0 ||
-	    jb64(o, "update_hash", u.hash, 32) != 0 || ju64(o, "acks_through", &u.acks_through) != 0) {
-		prob_add(&r->p, "%s: line %" PRIu64 " is a malformed applied update", d->id, r->line);
+	    jb64(o, "update_hash", u.hash, 32) != 0 ||
+	    ju64(o, "acks_through", &u.acks_through) != 0) {
+		prob_add(&r->p, "%s: line %" PRIu64 " is a malformed applied update", d->id,
+		         r->line);
 		return;
 	}
 	prev = d->nupdates > 0 ? &d->updates[d->nupdates - 1] : NULL;
@@ -779,8 +793,9 @@ read_update(struct run *r, struct dstate *s, const json_t *o)
 		         ") than update %" PRIu64 " (%" PRIu64 ")",
 		         d->id, u.seq, u.acks_through, prev->seq, prev->acks_through);
 	if (prev != NULL && u.day < prev->day)
-		prob_add(&r->p, "%s: update %" PRIu64 " was applied on %s, before update %" PRIu64
-		                " (%s): the server's days go back",
+		prob_add(&r->p,
+		         "%s: update %" PRIu64 " was applied on %s, before update %" PRIu64
+		         " (%s): the server's days go back",
 		         d->id, u.seq, dayname(u.day, b1), prev->seq, dayname(prev->day, b2));
 	if (u.day > r->ov->daynum)
 		prob_add(&r->p, "%s: update %" PRIu64 " is dated %s, after the bundle's day %s",
@@ -829,9 +844,10 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 	f.district = d->id;
 	if (jb64(o, "lookup", f.lookup, 32) != 0 || ju64(o, "index", &f.index) != 0 ||
 	    (st.status = status_parse(status)) < 0 || sday == NULL || !codec_day_valid(sday) ||
-	    ju64(o, "replies", &f.replies) != 0 || jb64(o, "replies_hash", f.replies_hash, 32) != 0 ||
-	    ju64(o, "followups_verified", &f.followups_verified) != 0 || ju64(o, "seq", &f.seq) != 0 ||
-	    jb64(o, "sig", sig, sizeof sig) != 0) {
+	    ju64(o, "replies", &f.replies) != 0 ||
+	    jb64(o, "replies_hash", f.replies_hash, 32) != 0 ||
+	    ju64(o, "followups_verified", &f.followups_verified) != 0 ||
+	    ju64(o, "seq", &f.seq) != 0 || jb64(o, "sig", sig, sizeof sig) != 0) {
 		prob_add(&r->p, "%s: line %" PRIu64 " is a malformed statement", d->id, r->line);
 		return;
 	}
@@ -902,7 +918,8 @@ check_statements(struct run *r, struct oversee_district *d)
 		if (a->index != b->index)
 			continue;
 		if (a->seq == b->seq)
-			prob_add(&r->p, "%s: report %" PRIu64 " has two statements of update %" PRIu64,
+			prob_add(&r->p,
+			         "%s: report %" PRIu64 " has two statements of update %" PRIu64,
 			         d->id, b->index, b->seq);
 		else if (b->replies < a->replies || b->followups < a->followups)
 			prob_add(&r->p,
@@ -925,14 +942,15 @@ check_against_pin(struct run *r, struct dstate *s)
 		return;
 	if (d->size < p->size)
 		prob_add(&r->p,
-		         "%s: the chain holds %" PRIu64 " entries; the bundle verified on %s held %" PRIu64
-		         ": entries %" PRIu64 "..%" PRIu64
-		         " are missing (dropped by the server, or an old bundle)",
+		         "%s: the chain holds %" PRIu64
+		         " entries; the bundle verified on %s held %" PRIu64 ": entries %" PRIu64
+		         "..%" PRIu64 " are missing (dropped by the server, or an old bundle)",
 		         d->id, d->size, p->day, p->size, d->size + 1, p->size);
 	for (uint64_t i = 0; i < n; i++)
 		if (sodium_memcmp(d->entries[i].chain, p->chains + i * 32, 32) != 0) {
 			prob_add(&r->p,
-			         "%s: entry %" PRIu64 " differs from the one verified on %s (and so "
+			         "%s: entry %" PRIu64
+			         " differs from the one verified on %s (and so "
 			         "does every chain value after it, through %" PRIu64
 			         "): an entry at or after %" PRIu64
 			         " was altered, dropped or reordered",
@@ -944,29 +962,37 @@ check_against_pin(struct run *r, struct dstate *s)
 			if (nlate++ == 0)
 				first = i + 1;
 		}
-	if (nlate > 0)
+	if (nlate == 1)
 		prob_add(&r->p,
-		         "%s: %" PRIu64 " entr%s from %" PRIu64 " on %s dated before %s, the day of "
-		         "the bundle verified then, which did not hold %s (backdated by the server)",
-		         d->id, nlate, nlate == 1 ? "y" : "ies", first, nlate == 1 ? "is" : "are",
-		         p->day, nlate == 1 ? "it" : "them");
+		         "%s: entry %" PRIu64
+		         " is dated %s, before %s, the day of the bundle verified "
+		         "then, which did not hold it (backdated by the server)",
+		         d->id, first, dayname(d->entries[first - 1].day, b1), p->day);
+	else if (nlate > 1)
+		prob_add(&r->p,
+		         "%s: %" PRIu64 " entries from %" PRIu64
+		         " on are dated before %s, the day of "
+		         "the bundle verified then, which did not hold them (backdated by the "
+		         "server)",
+		         d->id, nlate, first, p->day);
 	for (size_t i = 0; i < p->nupdates; i++) {
 		const struct oversee_update *pu = &p->updates[i];
 		const struct oversee_update *u = update_of(d, pu->seq);
 
 		if (u == NULL) {
 			prob_add(&r->p,
-			         "%s: update %" PRIu64 ", verified on %s, is missing from this bundle",
+			         "%s: update %" PRIu64
+			         ", verified on %s, is missing from this bundle",
 			         d->id, pu->seq, p->day);
 			continue;
 		}
 		if (u->day != pu->day || sodium_memcmp(u->hash, pu->hash, 32) != 0 ||
 		    u->acks_through != pu->acks_through)
 			prob_add(&r->p,
-			         "%s: update %" PRIu64 " differs from the one verified on %s (applied on "
+			         "%s: update %" PRIu64
+			         " differs from the one verified on %s (applied on "
 			         "%s, was %s; its file hash or acks_through may differ too)",
-			         d->id, pu->seq, p->day, dayname(u->day, b1),
-			         dayname(pu->day, b2));
+			         d->id, pu->seq, p->day, dayname(u->day, b1), dayname(pu->day, b2));
 		else if (u->statements != pu->statements ||
 		         sodium_memcmp(u->digest, pu->digest, 32) != 0)
 			prob_add(&r->p,
@@ -986,12 +1012,14 @@ check_against_pin(struct run *r, struct dstate *s)
 			continue;
 		if (p->nupdates > 0 && u->seq < p->updates[p->nupdates - 1].seq)
 			prob_add(&r->p,
-			         "%s: update %" PRIu64 " was not in the bundle verified on %s, though "
+			         "%s: update %" PRIu64
+			         " was not in the bundle verified on %s, though "
 			         "later updates were",
 			         d->id, u->seq, p->day);
 		else if (u->day < p->daynum)
 			prob_add(&r->p,
-			         "%s: update %" PRIu64 " is dated %s, before the bundle verified on %s, "
+			         "%s: update %" PRIu64
+			         " is dated %s, before the bundle verified on %s, "
 			         "which did not list it (backdated by the server)",
 			         d->id, u->seq, dayname(u->day, b1), p->day);
 	}
@@ -1063,10 +1091,12 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 		struct dstate *s;
 
 		r.line++;
-		s = cur != NULL && id != NULL && strcmp(cur->d->id, id) == 0 ? cur
-		                                                            : find_district(&r, id);
+		s = cur != NULL && id != NULL && strcmp(cur->d->id, id) == 0
+		            ? cur
+		            : find_district(&r, id);
 		if (s == NULL) {
-			prob_add(&r.p, "line %" PRIu64 " names no commission of the header", r.line);
+			prob_add(&r.p, "line %" PRIu64 " names no commission of the header",
+			         r.line);
 		} else if (s != cur && s->started) {
 			prob_add(&r.p, "line %" PRIu64 ": the lines of %s are not together", r.line,
 			         s->d->id);
@@ -1086,7 +1116,8 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 				read_statement(&r, s, obj);
 			else
 				prob_add(&r.p,
-				         "line %" PRIu64 " is neither a chain entry, an update nor a "
+				         "line %" PRIu64
+				         " is neither a chain entry, an update nor a "
 				         "statement",
 				         r.line);
 		}
@@ -1145,8 +1176,6 @@ done:
 			ret = -1;
 		} else {
 			ret = 0;
-			*out = r.ov;
-			r.ov = NULL;
 		}
 	} else if (ret == 1) {
 		if (r.p.n == 0)
@@ -1155,17 +1184,11 @@ done:
 	}
 	if (*msg == NULL && ret != 0)
 		*msg = strdup_printf("out of memory");
-	if (r.ov != NULL) {
-		free_states(&r);
+	free_states(&r);
+	if (ret == 0)
+		*out = r.ov;
+	else
 		oversee_free(r.ov);
-	} else {
-		/* r.ds still points at the districts' pins and maps */
-		for (size_t i = 0; r.ds != NULL && i < (*out)->nd; i++) {
-			free(r.ds[i].reports.slot);
-			free(r.ds[i].pin.updates);
-		}
-		free(r.ds);
-	}
 	free(r.p.buf);
 	return ret;
 }

@@ -96,13 +96,13 @@ struct oversee_district {
 	char fingerprint[KEYFILE_FINGERPRINT_BUF];
 	uint8_t box_pk[32], sign_pk[32], head[32];
 	uint64_t size;
-	struct oversee_entry *entries; /* entries[i - 1] is index i; size of them */
+	struct oversee_entry *entries;  /* entries[i - 1] is index i; size of them */
 	struct oversee_update *updates; /* seq order */
 	size_t nupdates;
 	struct oversee_statement *statements; /* (index, seq) order */
 	size_t nstatements;
-	int key_pinned_now;               /* pinned by this run, with --expect */
-	uint64_t pinned_size;             /* the chain verified before (0: none) */
+	int key_pinned_now;                 /* pinned by this run, with --expect */
+	uint64_t pinned_size;               /* the chain verified before (0: none) */
 	char pinned_day[CODEC_DAY_LEN + 1]; /* its bundle's day, "" when none */
 };
 

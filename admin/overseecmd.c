@@ -11,8 +11,8 @@
 
 #include "admin/cli.h"
 #include "admin/measure.h"
-#include "admin/oversee.h"
 #include "admin/ovchart.h"
+#include "admin/oversee.h"
 #include "admin/workdays.h"
 #include "crypto/serverkey.h"
 #include "store/archive.h"
@@ -175,7 +175,8 @@ parse(int argc, char **argv, struct ovopts *o)
 				return -1;
 			}
 			if (oversee_expect_parse(optarg, &o->expect[o->nexpect]) != 0) {
-				cli_error("oversee: --expect must be ID=FINGERPRINT (a district id and "
+				cli_error("oversee: --expect must be ID=FINGERPRINT (a district id "
+				          "and "
 				          "the 32 hex digits of its fingerprint)");
 				return -1;
 			}
@@ -224,14 +225,15 @@ parse(int argc, char **argv, struct ovopts *o)
 			usage(stdout);
 			return 1;
 		default:
-			cli_error("oversee: %s option %s", c == ':' ? "missing argument for" : "unknown",
-			          argv[optind - 1]);
+			cli_error("oversee: %s option %s",
+			          c == ':' ? "missing argument for" : "unknown", argv[optind - 1]);
 			usage(stderr);
 			return -1;
 		}
 	}
 	if (argc - optind != 1) {
-		cli_error("oversee: %s", argc - optind < 1 ? "missing FILE.qfo" : "too many arguments");
+		cli_error("oversee: %s",
+		          argc - optind < 1 ? "missing FILE.qfo" : "too many arguments");
 		usage(stderr);
 		return -1;
 	}
@@ -363,7 +365,8 @@ overseecmd_run(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	notes = o.json || o.csv ? stderr : stdout;
-	if (o.as_of != NULL && (!codec_day_valid(o.as_of) || codec_day_number(o.as_of, &as_of) != 0)) {
+	if (o.as_of != NULL &&
+	    (!codec_day_valid(o.as_of) || codec_day_number(o.as_of, &as_of) != 0)) {
 		cli_error("--as-of must be a day YYYY-MM-DD, not '%s'", o.as_of);
 		return CLI_EXIT_USER;
 	}
@@ -441,13 +444,14 @@ overseecmd_run(int argc, char **argv)
 		fprintf(notes,
 		        "%s the server's signing key [%s]: check it against the key the server "
 		        "operator shows\n",
-		        ov->server_pinned_now == 1 ? "pinned on first use" : "replaced the pinned key by",
+		        ov->server_pinned_now == 1 ? "pinned on first use"
+		                                   : "replaced the pinned key by",
 		        fp);
 	}
 	for (size_t i = 0; i < ov->nd; i++)
 		if (ov->d[i].key_pinned_now)
-			fprintf(notes, "pinned the key of %s [%s] (as --expect said)\n", ov->d[i].id,
-			        ov->d[i].fingerprint);
+			fprintf(notes, "pinned the key of %s [%s] (as --expect said)\n",
+			        ov->d[i].id, ov->d[i].fingerprint);
 	if (o.svg != NULL || o.html != NULL) {
 		const char *path = o.svg != NULL ? o.svg : o.html;
 

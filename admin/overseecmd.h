@@ -11,7 +11,7 @@
 /* The synopsis, as the list of commands shows it. */
 #define OVERSEECMD_SYNOPSIS                                                                        \
 	"oversee --archive DIR FILE.qfo [--expect ID=FINGERPRINT]... [--holidays F]\n"             \
-	"              [--as-of DAY] [--read-days N] [--decide-days N] [--conclude-days N]\n"     \
+	"              [--as-of DAY] [--read-days N] [--decide-days N] [--conclude-days N]\n"      \
 	"              [--stale-days N] [--accept-new-server-key]\n"                               \
 	"              [--json | --csv | --svg FILE | --html FILE]"
 
