@@ -166,14 +166,14 @@ add_duban(struct ctx *c, const struct oversee_district *d, uint64_t index, long 
 
 static void
 add_backdated(struct ctx *c, const struct oversee_district *d, const struct oversee_statement *s,
-              const char *rule, long bound)
+              long rday, const char *rule, long bound)
 {
-	char b1[CODEC_DAY_LEN + 1], b2[CODEC_DAY_LEN + 1];
+	char b1[CODEC_DAY_LEN + 1], b2[CODEC_DAY_LEN + 1], b3[CODEC_DAY_LEN + 1];
 
 	if (json_array_append_new(c->backdated,
-	                          json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s}", "district",
-	                                    d->id, "index", (json_int_t)s->index, "seq",
-	                                    (json_int_t)s->seq, "status",
+	                          json_pack("{s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:s}", "district",
+	                                    d->id, "index", (json_int_t)s->index, "report_day",
+	                                    dayname(rday, b3), "seq", (json_int_t)s->seq, "status",
 	                                    oversee_status_name(s->status), "status_day",
 	                                    dayname(s->status_day, b1), "rule", rule, "bound_day",
 	                                    dayname(bound, b2))) != 0)
@@ -224,6 +224,8 @@ measure_district(struct ctx *c, const struct oversee_district *d, struct acc *a)
 		a->reports++;
 		if (m >= 0 && (size_t)m < c->nmonths)
 			a->mrep[m]++;
+		const struct oversee_statement *pst = NULL;
+
 		for (size_t k = si; k < d->nstatements && d->statements[k].index == i; k++) {
 			const struct oversee_statement *s = &d->statements[k];
 			const struct oversee_update *u = update_of(d, s->seq);
@@ -239,16 +241,21 @@ measure_district(struct ctx *c, const struct oversee_district *d, struct acc *a)
 				long before = previous_update_day(d, s->seq);
 
 				if (s->status_day < R) {
-					add_backdated(c, d, s, "before_report", R);
+					add_backdated(c, d, s, R, "before_report", R);
 					a->backdated++;
 				} else if (before >= 0 && s->status_day < before) {
-					add_backdated(c, d, s, "before_previous_update", before);
+					add_backdated(c, d, s, R, "before_previous_update", before);
 					a->backdated++;
 				}
 			}
+			/* a statement carried again unchanged (only its seq differs) is no change */
+			if (pst == NULL || s->status != pst->status ||
+			    s->status_day != pst->status_day || s->replies != pst->replies ||
+			    s->followups != pst->followups)
+				last = u->day;
+			pst = s;
 			prev = s->status;
 			latest = s->status;
-			last = u->day;
 		}
 		el = workdays_between(w, R, q->as_of);
 		rd = read_day(d, i, q->as_of);
@@ -459,6 +466,7 @@ measure_compute(const struct oversee *ov, const struct measure_query *q, json_t 
 	        ov->d[0].id, "under_name", ov->d[0].name, "server_key", fp, "server_key_state",
 	        ov->server_pinned_now == 1   ? "first use"
 	        : ov->server_pinned_now == 2 ? "replaced"
+	        : ov->server_pinned_now == 3 ? "first use, as the archive's ingest pinned it"
 	                                     : "as pinned",
 	        "limits", "read", (json_int_t)q->lim.read, "decision", (json_int_t)q->lim.decide,
 	        "conclusion", (json_int_t)q->lim.conclude, "stale", (json_int_t)q->lim.stale,
@@ -880,12 +888,17 @@ measure_print_csv(FILE *f, const json_t *m)
 	}
 	json_array_foreach(json_object_get(m, "backdated"), i, it)
 	{
-		char idx[24];
+		char idx[24], label[96];
 		const char *rule = json_string_value(json_object_get(it, "rule"));
 
 		snprintf(idx, sizeof idx, "%" JSON_INTEGER_FORMAT, geti(it, "index", NULL));
+		if (strcmp(rule, "before_report") == 0)
+			snprintf(label, sizeof label, "%s", measure_label(rule));
+		else
+			snprintf(label, sizeof label, "%s %s", measure_label(rule),
+			         json_string_value(json_object_get(it, "bound_day")));
 		csv_row(f, "backdated", json_string_value(json_object_get(it, "district")), idx,
-		        json_string_value(json_object_get(it, "bound_day")), rule,
-		        measure_label(rule), json_string_value(json_object_get(it, "status_day")));
+		        json_string_value(json_object_get(it, "report_day")), rule, label,
+		        json_string_value(json_object_get(it, "status_day")));
 	}
 }

@@ -70,8 +70,8 @@ struct measure_query {
  *      or the first alone when it is the only one),
  *    "months":[{"month":"YYYY-MM","reports","followups"}] (the level's),
  *    "duban":[{"district","index","report_day","what","since","late_by"}],
- *    "backdated":[{"district","index","seq","status","status_day","rule",
- *      "bound_day"}]}
+ *    "backdated":[{"district","index","report_day","seq","status","status_day",
+ *      "rule","bound_day"}]}
  * where MEASURES are "reports","followups",
  *   "read"|"decision"|"conclusion":{"cases","median_wd","p90_wd","late"}
  *     (median and p90 null while cases is 0),

@@ -29,6 +29,20 @@ geti(const json_t *o, const char *a, const char *b)
 	return json_integer_value(v);
 }
 
+/* About how wide text is at the 11px of class v: CJK 11px, other characters 6px. */
+static double
+text_px(const char *s)
+{
+	double w = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x80)
+			w += 6;
+		else if ((*p & 0xc0) != 0x80) /* the first byte of a sequence */
+			w += 11;
+	return w;
+}
+
 struct seg {
 	const char *label;
 	const char *colour;
@@ -72,7 +86,7 @@ static const struct seg segs[5] = {
         {"逾期完成 late", C_LATE},
         {"已逾期未完成 overdue", C_OVERDUE},
         {"未到期 not yet due", C_PENDING},
-        {"不予受理/转送 not accepted, transferred", C_OTHER},
+        {"不予受理/转送 not accepted or transferred", C_OTHER},
 };
 
 /* A stacked bar per commission for one step; returns the height below it. */
@@ -137,7 +151,7 @@ stacked(FILE *f, double y, const json_t *m, const char *step, const char *title)
 		        x, y + 4, segs[k].colour);
 		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" class=\"v\">%s</text>\n", x + 16, y + 14,
 		        segs[k].label);
-		x += 16 + 8.0 * (double)strlen(segs[k].label) * 0.75 + 14;
+		x += 16 + text_px(segs[k].label) + 14;
 	}
 	return y + ROW_H + 12;
 }
@@ -148,14 +162,14 @@ stacked_height(const json_t *m)
 	return 40 + (double)json_array_size(json_object_get(m, "commissions")) * ROW_H + ROW_H + 12;
 }
 
-/* ---- monthly intake: one line per commission ------------------------------------ */
+/* ---- monthly intake: a column per month, stacked by commission ---------------- */
 
 #define LINE_H 200
 #define LINE_X 80
 #define LINE_W 640
 
-static const char *const line_colours[] = {"#b03a2e", "#2c5d9e", "#2e8b57", "#8e44ad",
-                                           "#d35400", "#16a085", "#7f8c8d", "#c0392b"};
+static const char *const colours[] = {"#b03a2e", "#2c5d9e", "#2e8b57", "#8e44ad",
+                                      "#d35400", "#16a085", "#7f8c8d", "#c0392b"};
 
 static double
 months_chart(FILE *f, double y, const json_t *m)
@@ -163,15 +177,19 @@ months_chart(FILE *f, double y, const json_t *m)
 	const json_t *list = json_object_get(m, "commissions"), *c, *it;
 	size_t n = json_array_size(json_object_get(m, "months")), i, j, every, nc;
 	long max = 1, step;
-	double top, bottom;
+	double top, bottom, slot, colw;
 
-	json_array_foreach(list, i, c)
+	json_array_foreach(json_object_get(m, "months"), j, it)
 	{
-		json_array_foreach(json_object_get(c, "months"), j, it)
+		long sum = 0;
+
+		json_array_foreach(list, i, c)
 		{
-			if ((long)geti(it, "reports", NULL) > max)
-				max = (long)geti(it, "reports", NULL);
+			sum += (long)geti(json_array_get(json_object_get(c, "months"), j),
+			                  "reports", NULL);
 		}
+		if (sum > max)
+			max = sum;
 	}
 	step = chart_nice_step(max);
 	max = (max + step - 1) / step * step;
@@ -195,41 +213,43 @@ months_chart(FILE *f, double y, const json_t *m)
 	        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "
 	        "stroke-width=\"1\"/>\n",
 	        LINE_X, bottom, LINE_X + LINE_W, bottom);
+	nc = sizeof colours / sizeof colours[0];
+	slot = n > 0 ? (double)LINE_W / (double)n : LINE_W;
+	colw = slot * 0.7 > 40 ? 40 : slot * 0.7;
 	every = (n + 11) / 12;
-	json_array_foreach(json_object_get(m, "months"), i, it)
+	json_array_foreach(json_object_get(m, "months"), j, it)
 	{
-		double x = n <= 1 ? LINE_X + LINE_W / 2.0
-		                  : LINE_X + (double)LINE_W * (double)i / (double)(n - 1);
+		double x = LINE_X + slot * (double)j + (slot - colw) / 2, yy = bottom;
 		const char *mo = json_string_value(json_object_get(it, "month"));
 
-		if (every > 0 && i % every == 0 && mo != NULL)
+		json_array_foreach(list, i, c)
+		{
+			long v = (long)geti(json_array_get(json_object_get(c, "months"), j),
+			                    "reports", NULL);
+			double h = (double)LINE_H * (double)v / (double)max;
+
+			if (v <= 0)
+				continue;
+			yy -= h;
+			fprintf(f,
+			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+			        "fill=\"%s\"><title>",
+			        x, yy, colw, h, colours[i % nc]);
+			chart_xml_text(f, json_string_value(json_object_get(c, "id")), 0);
+			fprintf(f, " %s: %ld</title></rect>\n", mo != NULL ? mo : "", v);
+		}
+		if (every > 0 && j % every == 0 && mo != NULL)
 			fprintf(f,
 			        "<text x=\"%.1f\" y=\"%.1f\" class=\"v\" "
 			        "text-anchor=\"middle\">%s</text>\n",
-			        x, bottom + 16, mo);
+			        x + colw / 2, bottom + 16, mo);
 	}
-	nc = sizeof line_colours / sizeof line_colours[0];
 	json_array_foreach(list, i, c)
 	{
-		const char *col = line_colours[i % nc];
-		const json_t *ms = json_object_get(c, "months");
-
-		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
-		        col);
-		json_array_foreach(ms, j, it)
-		{
-			double x = n <= 1 ? LINE_X + LINE_W / 2.0
-			                  : LINE_X + (double)LINE_W * (double)j / (double)(n - 1);
-			double yy = bottom - (double)LINE_H * (double)geti(it, "reports", NULL) /
-			                             (double)max;
-
-			fprintf(f, "%s%.1f,%.1f", j ? " " : "", x, yy);
-		}
-		fputs("\"/>\n", f);
-		fprintf(f, "<rect x=\"%d\" y=\"%.0f\" width=\"12\" height=\"3\" fill=\"%s\"/>\n",
-		        LINE_X + LINE_W + 14, top + (double)i * 18 + 6, col);
+		fprintf(f, "<rect x=\"%d\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
+		        LINE_X + LINE_W + 14, top + (double)i * 18, colours[i % nc]);
 		fprintf(f, "<text x=\"%d\" y=\"%.0f\" class=\"v\">", LINE_X + LINE_W + 30,
-		        top + (double)i * 18 + 11);
+		        top + (double)i * 18 + 10);
 		chart_xml_text(f, json_string_value(json_object_get(c, "id")), 0);
 		fputs("</text>\n", f);
 	}

@@ -69,9 +69,11 @@ oversee_expect_parse(char *arg, struct oversee_expect *e)
 /* ---- problems ------------------------------------------------------------ */
 
 struct probs {
-	char *buf;
-	size_t len, cap;
-	unsigned n;
+	/* [1]: against the pins, listed first (a lie's cascade follows it); [0]: the rest */
+	char *line[2][OVERSEE_PROBLEMS_MAX];
+	unsigned nline[2];
+	unsigned n; /* every problem found */
+	int front;  /* where the next ones go */
 	int nomem;
 };
 
@@ -81,57 +83,63 @@ static void
 prob_add(struct probs *p, const char *fmt, ...)
 {
 	va_list ap;
+	char *l;
 	int m;
 
-	if (p->n++ >= OVERSEE_PROBLEMS_MAX || p->nomem)
+	p->n++;
+	if (p->nomem || p->nline[p->front] >= OVERSEE_PROBLEMS_MAX)
 		return;
-	for (;;) {
-		size_t room = p->cap - p->len;
-
-		if (room > 4) {
-			memcpy(p->buf + p->len, "  - ", 4);
-			va_start(ap, fmt);
-			m = vsnprintf(p->buf + p->len + 4, room - 4, fmt, ap);
-			va_end(ap);
-			if (m >= 0 && (size_t)m + 6 < room) {
-				p->len += 4 + (size_t)m;
-				p->buf[p->len++] = '\n';
-				p->buf[p->len] = '\0';
-				return;
-			}
-		}
-		{
-			size_t ncap = p->cap ? p->cap * 2 : 4096;
-			char *nb = realloc(p->buf, ncap);
-
-			if (nb == NULL) {
-				p->nomem = 1;
-				return;
-			}
-			p->buf = nb;
-			p->cap = ncap;
-		}
+	va_start(ap, fmt);
+	m = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	l = m >= 0 ? malloc((size_t)m + 1) : NULL;
+	if (l == NULL) {
+		p->nomem = 1;
+		return;
 	}
+	va_start(ap, fmt);
+	vsnprintf(l, (size_t)m + 1, fmt, ap);
+	va_end(ap);
+	p->line[p->front][p->nline[p->front]++] = l;
 }
 
-/* The message of a refusal: a first line, the problems, how many more. */
+static void
+prob_clear(struct probs *p)
+{
+	for (int k = 0; k < 2; k++) {
+		for (unsigned i = 0; i < p->nline[k]; i++)
+			free(p->line[k][i]);
+		p->nline[k] = 0;
+	}
+	p->n = 0;
+}
+
+/* The message of a refusal: a first line, the problems (pins first), how many more. */
 static char *
 prob_message(struct probs *p)
 {
-	size_t n = (p->buf != NULL ? p->len : 0) + 160;
-	char *m = malloc(n);
+	size_t n = 160, len;
+	unsigned shown = 0;
+	char *m;
 
+	for (int k = 0; k < 2; k++)
+		for (unsigned i = 0; i < p->nline[k]; i++)
+			n += strlen(p->line[k][i]) + 5;
+	m = malloc(n);
 	if (m == NULL)
 		return NULL;
-	snprintf(m, n, "oversight bundle refused, nothing written (%u problem%s):\n%s", p->n,
-	         p->n == 1 ? "" : "s", p->buf != NULL ? p->buf : "");
-	if (p->n > OVERSEE_PROBLEMS_MAX) {
-		size_t l = strlen(m);
-
-		snprintf(m + l, n - l, "  ... and %u more\n", p->n - OVERSEE_PROBLEMS_MAX);
+	snprintf(m, n, "oversight bundle refused, nothing written (%u problem%s):", p->n,
+	         p->n == 1 ? "" : "s");
+	for (int k = 1; k >= 0; k--)
+		for (unsigned i = 0; i < p->nline[k] && shown < OVERSEE_PROBLEMS_MAX;
+		     i++, shown++) {
+			len = strlen(m);
+			snprintf(m + len, n - len, "\n  - %s", p->line[k][i]);
+		}
+	if (p->n > shown) {
+		len = strlen(m);
+		snprintf(m + len, n - len, "\n  ... and %u more", p->n - shown);
 	}
-	if (m[0] != '\0' && m[strlen(m) - 1] == '\n')
-		m[strlen(m) - 1] = '\0';
 	return m;
 }
 
@@ -560,7 +568,7 @@ check_keys(struct run *r, struct pins_txn *t)
 	else if (rc == PINS_OK)
 		prob_add(&r->p, "the pinned server key is corrupt");
 	else if (o->narchive_server_pk > 0)
-		ref = o->archive_server_pk[0];
+		ref = o->archive_server_pk[0], ov->server_pinned_now = 3;
 	serverkey_fingerprint(fp, ov->server_pk);
 	if (ref != NULL && sodium_memcmp(ref, ov->server_pk, 32) != 0) {
 		serverkey_fingerprint(rfp, ref);
@@ -575,6 +583,13 @@ check_keys(struct run *r, struct pins_txn *t)
 	} else if (ref == NULL) {
 		ov->server_pinned_now = 1;
 	}
+	if (ov->server_pinned_now == 3)
+		for (size_t i = 1; i < o->narchive_server_pk; i++)
+			if (sodium_memcmp(o->archive_server_pk[i], ov->server_pk, 32) != 0)
+				prob_add(&r->p,
+				         "the case archive has pinned more than one server key at "
+				         "ingest; this bundle's [%s] is not all of them",
+				         fp);
 	for (size_t i = 0; i < o->nexpect; i++)
 		if (find_district(r, o->expect[i].id) == NULL)
 			prob_add(&r->p, "--expect names %s, which this bundle does not hold",
@@ -853,19 +868,24 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 	}
 	f.status = status;
 	f.status_day = sday;
-	if (f.index == 0 || f.index > s->at || d->entries[f.index - 1].kind != CHAIN_KIND_REPORT ||
-	    memcmp(d->entries[f.index - 1].lookup, f.lookup, 32) != 0) {
-		prob_add(&r->p,
-		         "%s: a statement names index %" PRIu64 " (seq %" PRIu64
-		         "), which is not a report of the chain with its lookup",
-		         d->id, f.index, f.seq);
-		return;
-	}
 	u = update_of(d, f.seq);
 	if (u == NULL) {
 		prob_add(&r->p,
 		         "%s: the statement on report %" PRIu64 " belongs to update %" PRIu64
 		         ", which the bundle does not list as applied",
+		         d->id, f.index, f.seq);
+		return;
+	}
+	/* counted before anything else, so that one lie does not read as many dropped */
+	chain_h256(h, sig, sizeof sig);
+	for (size_t i = 0; i < 32; i++)
+		u->digest[i] ^= h[i];
+	u->statements++;
+	if (f.index == 0 || f.index > s->at || d->entries[f.index - 1].kind != CHAIN_KIND_REPORT ||
+	    memcmp(d->entries[f.index - 1].lookup, f.lookup, 32) != 0) {
+		prob_add(&r->p,
+		         "%s: a statement names index %" PRIu64 " (seq %" PRIu64
+		         "), which is not a report of the chain with its lookup",
 		         d->id, f.index, f.seq);
 		return;
 	}
@@ -879,10 +899,6 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 		         "%s: the statement on report %" PRIu64 " (update %" PRIu64
 		         ") does not verify with %s's key",
 		         d->id, f.index, f.seq, d->id);
-	chain_h256(h, sig, sizeof sig);
-	for (size_t i = 0; i < 32; i++)
-		u->digest[i] ^= h[i];
-	u->statements++;
 	st.index = f.index;
 	st.seq = f.seq;
 	codec_day_number(sday, &st.status_day);
@@ -940,12 +956,6 @@ check_against_pin(struct run *r, struct dstate *s)
 
 	if (!p->present)
 		return;
-	if (d->size < p->size)
-		prob_add(&r->p,
-		         "%s: the chain holds %" PRIu64
-		         " entries; the bundle verified on %s held %" PRIu64 ": entries %" PRIu64
-		         "..%" PRIu64 " are missing (dropped by the server, or an old bundle)",
-		         d->id, d->size, p->day, p->size, d->size + 1, p->size);
 	for (uint64_t i = 0; i < n; i++)
 		if (sodium_memcmp(d->entries[i].chain, p->chains + i * 32, 32) != 0) {
 			prob_add(&r->p,
@@ -957,6 +967,18 @@ check_against_pin(struct run *r, struct dstate *s)
 			         d->id, i + 1, p->day, n, i + 1);
 			break;
 		}
+	if (d->size + 1 == p->size)
+		prob_add(&r->p,
+		         "%s: the chain holds %" PRIu64
+		         " entries; the bundle verified on %s held %" PRIu64 ": entry %" PRIu64
+		         " is missing (dropped by the server, or an old bundle)",
+		         d->id, d->size, p->day, p->size, p->size);
+	else if (d->size < p->size)
+		prob_add(&r->p,
+		         "%s: the chain holds %" PRIu64
+		         " entries; the bundle verified on %s held %" PRIu64 ": entries %" PRIu64
+		         "..%" PRIu64 " are missing (dropped by the server, or an old bundle)",
+		         d->id, d->size, p->day, p->size, d->size + 1, p->size);
 	for (uint64_t i = p->size; i < d->size; i++)
 		if (d->entries[i].day < p->daynum) {
 			if (nlate++ == 0)
@@ -1081,7 +1103,10 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 	json_decref(obj);
 	obj = NULL;
 	header_ok = 1;
-	if (check_keys(&r, t) != 0) {
+	r.p.front = 1;
+	rc = check_keys(&r, t);
+	r.p.front = 0;
+	if (rc != 0) {
 		*msg = strdup_printf("cannot read %s", PINS_FILE);
 		ret = -1;
 		goto done;
@@ -1132,8 +1157,7 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 	}
 	if (bundle_reader_verify(&br, BUNDLE_SIG_OVERSIGHT, r.ov->server_pk) != BUNDLE_OK) {
 		/* every other finding is moot: the file is not what the server signed */
-		r.p.n = 0;
-		r.p.len = 0;
+		prob_clear(&r.p);
 		prob_add(&r.p, "the server's signature does not verify: the file was altered after "
 		               "the server wrote it");
 		goto done;
@@ -1143,6 +1167,7 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 		finish_chain(&r, &r.ds[i]);
 		check_statements(&r, r.ds[i].d);
 	}
+	r.p.front = 1; /* against what was verified before: the first thing to say */
 	{
 		const struct dstate *newest = NULL;
 
@@ -1189,6 +1214,6 @@ done:
 		*out = r.ov;
 	else
 		oversee_free(r.ov);
-	free(r.p.buf);
+	prob_clear(&r.p);
 	return ret;
 }

@@ -110,7 +110,11 @@ struct oversee {
 	char day[CODEC_DAY_LEN + 1]; /* the bundle's day */
 	long daynum;
 	uint8_t server_pk[32];
-	int server_pinned_now; /* 1: pinned on first use; 2: replaced (--accept-new-server-key) */
+	/*
+	 * 0: as pinned; 1: pinned on first use; 2: replaced (--accept-new-server-key);
+	 * 3: pinned now, the key the case archive's ingest had pinned
+	 */
+	int server_pinned_now;
 	struct oversee_district *d; /* header order: the commission overseen first */
 	size_t nd;
 	uint64_t entries, statements, updates; /* totals verified */

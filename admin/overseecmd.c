@@ -441,12 +441,19 @@ overseecmd_run(int argc, char **argv)
 		char fp[SERVERKEY_FINGERPRINT_BUF];
 
 		serverkey_fingerprint(fp, ov->server_pk);
-		fprintf(notes,
-		        "%s the server's signing key [%s]: check it against the key the server "
-		        "operator shows\n",
-		        ov->server_pinned_now == 1 ? "pinned on first use"
-		                                   : "replaced the pinned key by",
-		        fp);
+		if (ov->server_pinned_now == 3)
+			fprintf(notes,
+			        "pinned the server's signing key [%s], the one this archive's "
+			        "ingest "
+			        "pinned\n",
+			        fp);
+		else
+			fprintf(notes,
+			        "%s the server's signing key [%s]: check it against the key the "
+			        "server operator shows\n",
+			        ov->server_pinned_now == 1 ? "pinned on first use"
+			                                   : "replaced the pinned key by",
+			        fp);
 	}
 	for (size_t i = 0; i < ov->nd; i++)
 		if (ov->d[i].key_pinned_now)

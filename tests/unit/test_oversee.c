@@ -169,8 +169,10 @@ duban_is(const json_t *m, const char *want)
 
 	json_array_foreach(json_object_get(m, "duban"), i, it)
 	{
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s-%" JSON_INTEGER_FORMAT ":%s:%" JSON_INTEGER_FORMAT,
-		                      i ? " " : "", json_string_value(json_object_get(it, "district")),
+		n += (size_t)snprintf(buf + n, sizeof buf - n,
+		                      "%s%s-%" JSON_INTEGER_FORMAT ":%s:%" JSON_INTEGER_FORMAT,
+		                      i ? " " : "",
+		                      json_string_value(json_object_get(it, "district")),
 		                      json_integer_value(json_object_get(it, "index")),
 		                      json_string_value(json_object_get(it, "what")),
 		                      json_integer_value(json_object_get(it, "late_by")));
@@ -200,7 +202,8 @@ test_vector(void **state)
 	has(msg, "d01 is not pinned yet");
 	free(msg);
 	{
-		struct oversee_expect bad[2] = {vec_expect[0], {"d01", "0000 47c8 248b fbb3 5799 fe25 81b0 05f0"}};
+		struct oversee_expect bad[2] = {vec_expect[0],
+		                                {"d01", "0000 47c8 248b fbb3 5799 fe25 81b0 05f0"}};
 
 		assert_int_equal(verify(testutil_str(v, "bundle"), bad, 2, NULL, &msg), 1);
 		has(msg, "--expect d01=0000 47c8 248b fbb3 5799 fe25 81b0 05f0 does not match");
@@ -346,11 +349,12 @@ make_bundle(const struct scen *sc)
 		assert_int_equal(chain_next(chain, chain, size, kind, lk, eh, sc->e[i].day), 0);
 		if (orig != sc->omit)
 			json_array_append_new(
-			        lines, json_pack("{s:s, s:I, s:s, s:o, s:s, s:o, s:o}", "district", "d01",
-			                         "index", (json_int_t)size, "kind",
-			                         kind == CHAIN_KIND_REPORT ? "report" : "followup",
-			                         "lookup", b64(lk, 32), "day", sc->e[i].day,
-			                         "envelope_hash", b64(eh, 32), "chain", b64(chain, 32)));
+			        lines,
+			        json_pack("{s:s, s:I, s:s, s:o, s:s, s:o, s:o}", "district", "d01",
+			                  "index", (json_int_t)size, "kind",
+			                  kind == CHAIN_KIND_REPORT ? "report" : "followup",
+			                  "lookup", b64(lk, 32), "day", sc->e[i].day,
+			                  "envelope_hash", b64(eh, 32), "chain", b64(chain, 32)));
 	}
 	for (i = 0; i < sc->nu; i++) {
 		uint8_t h[32];
@@ -358,10 +362,11 @@ make_bundle(const struct scen *sc)
 		if (sc->u[i].seq == sc->drop_seq)
 			continue;
 		crypto_generichash(h, 32, (const uint8_t *)&sc->u[i].seq, 8, NULL, 0);
-		json_array_append_new(lines, json_pack("{s:s, s:I, s:s, s:o, s:I}", "district", "d01",
-		                                       "applied", (json_int_t)sc->u[i].seq, "day",
-		                                       sc->u[i].day, "update_hash", b64(h, 32),
-		                                       "acks_through", (json_int_t)sc->u[i].acks));
+		json_array_append_new(lines,
+		                      json_pack("{s:s, s:I, s:s, s:o, s:I}", "district", "d01",
+		                                "applied", (json_int_t)sc->u[i].seq, "day",
+		                                sc->u[i].day, "update_hash", b64(h, 32),
+		                                "acks_through", (json_int_t)sc->u[i].acks));
 	}
 	for (i = 0; i < sc->ns; i++) {
 		struct sign_case_fields cf;
@@ -381,26 +386,27 @@ make_bundle(const struct scen *sc)
 		if (i + 1 == sc->bad_sig)
 			sig[5] ^= 1;
 		json_array_append_new(
-		        lines, json_pack("{s:s, s:s, s:o, s:I, s:s, s:s, s:I, s:o, s:I, s:I, s:o}",
-		                         "district", "d01", "op", "case", "lookup", b64(cf.lookup, 32),
-		                         "index", (json_int_t)cf.index, "status", cf.status,
-		                         "status_day", cf.status_day, "replies", (json_int_t)cf.replies,
-		                         "replies_hash", b64(zero, 32), "followups_verified",
-		                         (json_int_t)0, "seq", (json_int_t)cf.seq, "sig", b64(sig, 64)));
+		        lines,
+		        json_pack("{s:s, s:s, s:o, s:I, s:s, s:s, s:I, s:o, s:I, s:I, s:o}",
+		                  "district", "d01", "op", "case", "lookup", b64(cf.lookup, 32),
+		                  "index", (json_int_t)cf.index, "status", cf.status, "status_day",
+		                  cf.status_day, "replies", (json_int_t)cf.replies, "replies_hash",
+		                  b64(zero, 32), "followups_verified", (json_int_t)0, "seq",
+		                  (json_int_t)cf.seq, "sig", b64(sig, 64)));
 	}
 	bundle_writer_init(&w, f);
 	{
 		json_t *h = json_pack(
 		        "{s:s, s:i, s:o, s:s, s:[{s:s, s:s, s:s, s:n, s:o, s:o, s:s, s:i, s:o},"
 		        " {s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:o}]}",
-		        "type", BUNDLE_TYPE_OVERSIGHT, "v", 1, "server_sign_pk", b64(K.server_pk, 32),
-		        "day", sc->day, "districts", "id", "c01", "name", "测试市纪委监委", "level",
-		        "city", "parent", "box_pk", b64(K.c_box, 32), "sign_pk", b64(K.c_sign, 32),
-		        "fingerprint", K.c_fp, "size", 0, "head", b64(zero, 32), "id", "d01", "name",
-		        "测试区纪委监委", "level", "district", "parent", "c01", "box_pk",
-		        b64(K.d_box, 32), "sign_pk", b64(dsign, 32), "fingerprint",
-		        sc->d_fp != NULL ? sc->d_fp : K.d_fp, "size", (json_int_t)size, "head",
-		        b64(chain, 32));
+		        "type", BUNDLE_TYPE_OVERSIGHT, "v", 1, "server_sign_pk",
+		        b64(K.server_pk, 32), "day", sc->day, "districts", "id", "c01", "name",
+		        "测试市纪委监委", "level", "city", "parent", "box_pk", b64(K.c_box, 32),
+		        "sign_pk", b64(K.c_sign, 32), "fingerprint", K.c_fp, "size", 0, "head",
+		        b64(zero, 32), "id", "d01", "name", "测试区纪委监委", "level", "district",
+		        "parent", "c01", "box_pk", b64(K.d_box, 32), "sign_pk", b64(dsign, 32),
+		        "fingerprint", sc->d_fp != NULL ? sc->d_fp : K.d_fp, "size",
+		        (json_int_t)size, "head", b64(chain, 32));
 
 		assert_int_equal(bundle_write(&w, h), BUNDLE_OK);
 		json_decref(h);
@@ -455,10 +461,10 @@ static const struct sc_update U[] = {
         {4, "2026-07-08", 5},
 };
 static const struct sc_stmt S[] = {
-        {1, 1, "accepted", "2026-06-04", 1},     {2, 1, "received", "2026-06-04", 0},
-        {1, 2, "in_progress", "2026-06-17", 1},  {2, 2, "not_accepted", "2026-06-17", 1},
-        {3, 2, "received", "2026-06-17", 0},     {3, 3, "accepted", "2026-06-05", 1},
-        {5, 3, "received", "2026-06-24", 0},     {1, 3, "concluded", "2026-06-24", 2},
+        {1, 1, "accepted", "2026-06-04", 1},    {2, 1, "received", "2026-06-04", 0},
+        {1, 2, "in_progress", "2026-06-17", 1}, {2, 2, "not_accepted", "2026-06-17", 1},
+        {3, 2, "received", "2026-06-17", 0},    {3, 3, "accepted", "2026-06-05", 1},
+        {5, 3, "received", "2026-06-24", 0},    {1, 3, "concluded", "2026-06-24", 2},
         {5, 4, "accepted", "2026-06-20", 1},
 };
 
@@ -729,6 +735,18 @@ test_keys(void **state)
 	msg = verify_made(&b, 0, 1);
 	has(msg, "d01: its key changed");
 	free(msg);
+	/* another server key, signing consistently: refused against the pinned one */
+	{
+		struct keys saved = K;
+		struct scen c = base();
+
+		crypto_sign_keypair(K.server_pk, K.server_sk);
+		msg = verify_made(&c, 0, 1);
+		K = saved;
+	}
+	has(msg, "not the pinned key");
+	has(msg, "--accept-new-server-key");
+	free(msg);
 	/* not even with --expect of the new key */
 	x[0] = own_expect[0];
 	x[1].id = "d01";
@@ -788,10 +806,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_vector),           cmocka_unit_test(test_measures),
-	        cmocka_unit_test(test_gap),              cmocka_unit_test(test_replay),
-	        cmocka_unit_test(test_renumbered),       cmocka_unit_test(test_dropped),
-	        cmocka_unit_test(test_server_backdates), cmocka_unit_test(test_keys),
+	        cmocka_unit_test(test_vector),
+	        cmocka_unit_test(test_measures),
+	        cmocka_unit_test(test_gap),
+	        cmocka_unit_test(test_replay),
+	        cmocka_unit_test(test_renumbered),
+	        cmocka_unit_test(test_dropped),
+	        cmocka_unit_test(test_server_backdates),
+	        cmocka_unit_test(test_keys),
 	        cmocka_unit_test(test_statements),
 	};
 
