@@ -4,10 +4,12 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto/bundle.h"
 #include "crypto/chain.h"
@@ -461,6 +463,15 @@ struct dstate {
 	int key_ok; /* the signing key may verify statements (pinned or expected) */
 };
 
+/* A statement whose signature is still to be verified (on every core, once all is read). */
+struct pending {
+	size_t d; /* the commission, in header order */
+	uint64_t index, seq, replies, followups;
+	int status;
+	char status_day[CODEC_DAY_LEN + 1];
+	uint8_t lookup[32], replies_hash[32], sig[SIGN_BYTES];
+};
+
 struct run {
 	struct oversee *ov;
 	struct dstate *ds;
@@ -468,6 +479,8 @@ struct run {
 	struct probs p;
 	uint64_t line;
 	int nomem;
+	struct pending *pend;
+	size_t npend, cap_pend;
 };
 
 static struct dstate *
@@ -894,11 +907,25 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 		         "%s: the statement on report %" PRIu64 " belongs to update %" PRIu64
 		         ", which acknowledges only through entry %" PRIu64,
 		         d->id, f.index, f.seq, u->acks_through);
-	if (s->key_ok && sign_case_verify(sig, d->sign_pk, &f) != 0)
-		prob_add(&r->p,
-		         "%s: the statement on report %" PRIu64 " (update %" PRIu64
-		         ") does not verify with %s's key",
-		         d->id, f.index, f.seq, d->id);
+	if (s->key_ok) {
+		struct pending *pd;
+
+		if (grow((void **)&r->pend, &r->cap_pend, r->npend + 1, sizeof *r->pend) != 0) {
+			r->nomem = 1;
+			return;
+		}
+		pd = &r->pend[r->npend++];
+		pd->d = (size_t)(s - r->ds);
+		pd->index = f.index;
+		pd->seq = f.seq;
+		pd->replies = f.replies;
+		pd->followups = f.followups_verified;
+		pd->status = st.status;
+		memcpy(pd->status_day, sday, CODEC_DAY_LEN + 1);
+		memcpy(pd->lookup, f.lookup, 32);
+		memcpy(pd->replies_hash, f.replies_hash, 32);
+		memcpy(pd->sig, sig, sizeof sig);
+	}
 	st.index = f.index;
 	st.seq = f.seq;
 	codec_day_number(sday, &st.status_day);
@@ -1047,6 +1074,87 @@ check_against_pin(struct run *r, struct dstate *s)
 	}
 }
 
+/* ---- statement signatures, on every core ---------------------------------------------- */
+
+#define VERIFY_THREADS_MAX 8
+
+struct vjob {
+	const struct run *r;
+	uint8_t *bad;
+	size_t first, step;
+};
+
+static void *
+verify_some(void *arg)
+{
+	const struct vjob *j = arg;
+	const struct run *r = j->r;
+
+	for (size_t i = j->first; i < r->npend; i += j->step) {
+		const struct pending *pd = &r->pend[i];
+		const struct oversee_district *d = &r->ov->d[pd->d];
+		struct sign_case_fields f;
+
+		memset(&f, 0, sizeof f);
+		f.district = d->id;
+		memcpy(f.lookup, pd->lookup, 32);
+		f.index = pd->index;
+		f.status = status_names[pd->status];
+		f.status_day = pd->status_day;
+		f.replies = pd->replies;
+		memcpy(f.replies_hash, pd->replies_hash, 32);
+		f.followups_verified = pd->followups;
+		f.seq = pd->seq;
+		j->bad[i] = sign_case_verify(pd->sig, d->sign_pk, &f) != 0;
+	}
+	return NULL;
+}
+
+/* Verifies every pending statement, in threads when there are many; adds a problem per failure. */
+static void
+verify_pending(struct run *r)
+{
+	struct vjob jobs[VERIFY_THREADS_MAX];
+	pthread_t th[VERIFY_THREADS_MAX];
+	int started[VERIFY_THREADS_MAX] = {0};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cores < 1 ? 1 : cores > VERIFY_THREADS_MAX ? VERIFY_THREADS_MAX : (size_t)cores;
+	uint8_t *bad;
+
+	if (r->npend == 0)
+		return;
+	bad = calloc(r->npend, 1);
+	if (bad == NULL) {
+		r->nomem = 1;
+		return;
+	}
+	if (r->npend < 1024)
+		n = 1;
+	for (size_t k = 0; k < n; k++) {
+		jobs[k].r = r;
+		jobs[k].bad = bad;
+		jobs[k].first = k;
+		jobs[k].step = n;
+	}
+	for (size_t k = 1; k < n; k++)
+		started[k] = pthread_create(&th[k], NULL, verify_some, &jobs[k]) == 0;
+	verify_some(&jobs[0]);
+	for (size_t k = 1; k < n; k++) {
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else
+			verify_some(&jobs[k]); /* no thread: do its share here */
+	}
+	for (size_t i = 0; i < r->npend; i++)
+		if (bad[i])
+			prob_add(&r->p,
+			         "%s: the statement on report %" PRIu64 " (update %" PRIu64
+			         ") does not verify with %s's key",
+			         r->ov->d[r->pend[i].d].id, r->pend[i].index, r->pend[i].seq,
+			         r->ov->d[r->pend[i].d].id);
+	free(bad);
+}
+
 void
 oversee_free(struct oversee *ov)
 {
@@ -1163,6 +1271,7 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 		goto done;
 	}
 	sig_ok = 1;
+	verify_pending(&r);
 	for (size_t i = 0; i < r.ov->nd; i++) {
 		finish_chain(&r, &r.ds[i]);
 		check_statements(&r, r.ds[i].d);
@@ -1215,5 +1324,6 @@ done:
 	else
 		oversee_free(r.ov);
 	prob_clear(&r.p);
+	free(r.pend);
 	return ret;
 }

@@ -802,6 +802,46 @@ test_statements(void **state)
 	free(msg);
 }
 
+/* Enough statements to be verified on several threads: one forged is still found. */
+static void
+test_many(void **state)
+{
+	enum { N = 3000 };
+	struct sc_update *u = calloc(N, sizeof *u);
+	struct sc_stmt *st = calloc(N, sizeof *st);
+	struct scen sc = base();
+	struct oversee *ov;
+	char *msg, *text;
+
+	(void)state;
+	assert_non_null(u);
+	assert_non_null(st);
+	for (size_t i = 0; i < N; i++) {
+		u[i] = (struct sc_update){i + 1, "2026-06-02", 1};
+		st[i] = (struct sc_stmt){1, i + 1, i == 0 ? "received" : "in_progress",
+		                         "2026-06-02", 0};
+	}
+	sc.ne = 1;
+	sc.u = u;
+	sc.nu = N;
+	sc.s = st;
+	sc.ns = N;
+	fresh();
+	text = make_bundle(&sc);
+	assert_int_equal(verify(text, own_expect, 2, &ov, NULL), 0);
+	assert_int_equal(ov->statements, N);
+	oversee_free(ov);
+	free(text);
+	fresh();
+	sc.bad_sig = 2345;
+	msg = verify_made(&sc, 1, 1);
+	has(msg, "(1 problem)");
+	has(msg, "d01: the statement on report 1 (update 2345) does not verify with d01's key");
+	free(msg);
+	free(u);
+	free(st);
+}
+
 int
 main(void)
 {
@@ -815,6 +855,7 @@ main(void)
 	        cmocka_unit_test(test_server_backdates),
 	        cmocka_unit_test(test_keys),
 	        cmocka_unit_test(test_statements),
+	        cmocka_unit_test(test_many),
 	};
 
 	if (sodium_init() < 0)
