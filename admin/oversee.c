@@ -954,7 +954,8 @@ cmp_statement(const void *a, const void *b)
 static void
 check_statements(struct run *r, struct oversee_district *d)
 {
-	qsort(d->statements, d->nstatements, sizeof *d->statements, cmp_statement);
+	if (d->nstatements > 1)
+		qsort(d->statements, d->nstatements, sizeof *d->statements, cmp_statement);
 	for (size_t i = 1; i < d->nstatements; i++) {
 		const struct oversee_statement *a = &d->statements[i - 1], *b = &d->statements[i];
 
@@ -978,7 +979,9 @@ check_against_pin(struct run *r, struct dstate *s)
 {
 	struct oversee_district *d = s->d;
 	const struct pin *p = &s->pin;
-	uint64_t n = d->size < p->size ? d->size : p->size, first = 0, nlate = 0;
+	/* only the entries read: a bundle cut short is refused already, and holds no more */
+	uint64_t have = s->at < d->size ? s->at : d->size;
+	uint64_t n = have < p->size ? have : p->size, first = 0, nlate = 0;
 	char b1[CODEC_DAY_LEN + 1], b2[CODEC_DAY_LEN + 1];
 
 	if (!p->present)
@@ -1006,7 +1009,7 @@ check_against_pin(struct run *r, struct dstate *s)
 		         " entries; the bundle verified on %s held %" PRIu64 ": entries %" PRIu64
 		         "..%" PRIu64 " are missing (dropped by the server, or an old bundle)",
 		         d->id, d->size, p->day, p->size, d->size + 1, p->size);
-	for (uint64_t i = p->size; i < d->size; i++)
+	for (uint64_t i = p->size; i < have; i++)
 		if (d->entries[i].day < p->daynum) {
 			if (nlate++ == 0)
 				first = i + 1;

@@ -326,7 +326,7 @@ fz_data_dir(const char *tag, unsigned nreports, void (*edit)(struct config *c))
 	}
 	snprintf(path, sizeof path, "%s/d01.pub.json", base);
 	if (fz_write_file(path, FZ_D01_PUB_JSON, strlen(FZ_D01_PUB_JSON)) != 0 ||
-	    cmd_district_add(d, path, 0) != 0) {
+	    cmd_district_add(d, path, 0, NULL, NULL) != 0) {
 		fz_quiet(0);
 		fz_die("cmd_district_add");
 	}
