@@ -33,8 +33,9 @@
 #define NREPORTS 3
 #define MAX_KEYS 64
 
-static const char *const DBS[STORE_NDBS] = {"meta",  "districts", "log", "envelopes",
-                                            "cases", "replies",   "pow"};
+static const char *const DBS[STORE_NDBS] = {"meta",      "districts",  "log",
+                                            "envelopes", "cases",      "replies",
+                                            "pow",       "statements", "updates"};
 static const char *data;
 static char db[800], live[800], tpl[800], outp[800];
 static struct {
