@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "admin/measure.h"
-#include "admin/oversee.h"
 #include "admin/ovchart.h"
+#include "admin/oversee.h"
 #include "admin/workdays.h"
 #include "crypto/bundle.h"
 #include "crypto/codec.h"
