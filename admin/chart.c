@@ -15,9 +15,7 @@
 #define BAR_W     480
 #define ROW_H     22
 #define TOWNS_MAX 15
-#define FONT                                                                                       \
-	"'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','Microsoft "                \
-	"YaHei',sans-serif"
+#define FONT      CHART_FONT
 
 static int
 xml_allowed(unsigned cp)
@@ -77,16 +75,10 @@ chart_xml_text(FILE *f, const char *s, size_t max_chars)
 
 /* ---- bar charts ----------------------------------------------------------- */
 
-struct bar {
-	const char *key;
-	const char *zh;
-	long n;
-};
-
 /* Rows of a section, in the order of the figures; towns beyond the first TOWNS_MAX merged. */
 static size_t
-bars_of(const json_t *s, const char *member, const char *section, struct bar *rows, size_t max,
-        int skip_zero)
+bars_of(const json_t *s, const char *member, const char *section, struct chart_bar *rows,
+        size_t max, int skip_zero)
 {
 	const char *k;
 	const json_t *v;
@@ -124,8 +116,8 @@ bars_height(size_t n)
 	return 40 + (double)(n == 0 ? 1 : n) * ROW_H + 16;
 }
 
-static double
-bar_chart(FILE *f, double y, const char *title, const struct bar *rows, size_t n)
+double
+chart_bars(FILE *f, double y, const char *title, const struct chart_bar *rows, size_t n)
 {
 	long max = 1;
 
@@ -172,8 +164,8 @@ bar_chart(FILE *f, double y, const char *title, const struct bar *rows, size_t n
 #define LINE_X 80
 #define LINE_W 760
 
-static long
-nice_step(long max)
+long
+chart_nice_step(long max)
 {
 	long step = 1;
 
@@ -202,7 +194,7 @@ line_chart(FILE *f, double y, const json_t *weeks)
 		if (c > max)
 			max = c;
 	}
-	step = nice_step(max);
+	step = chart_nice_step(max);
 	max = (max + step - 1) / step * step;
 	fprintf(f,
 	        "<text x=\"%d\" y=\"%.0f\" class=\"h\">每周收件 Weekly intake (周一起 weeks from "
@@ -288,7 +280,7 @@ heading(FILE *f, const json_t *s)
 void
 chart_svg(FILE *f, const json_t *s, int standalone)
 {
-	struct bar cat[32], lvl[32], town[TOWNS_MAX + 1], stage[32];
+	struct chart_bar cat[32], lvl[32], town[TOWNS_MAX + 1], stage[32];
 	size_t ncat = bars_of(s, "by_category", "category", cat, 32, 0);
 	size_t nlvl = bars_of(s, "by_level", "level", lvl, 32, 0);
 	size_t ntown = bars_of(s, "by_town", "town", town, TOWNS_MAX + 1, 0);
@@ -327,10 +319,10 @@ chart_svg(FILE *f, const json_t *s, int standalone)
 	        json_integer_value(json_object_get(json_object_get(s, "identity"), "anonymous")),
 	        json_integer_value(json_object_get(s, "overdue_cases")));
 	y = 90;
-	y = bar_chart(f, y, "按问题类别 By category", cat, ncat);
-	y = bar_chart(f, y, "按乡镇 By town", town, ntown);
-	y = bar_chart(f, y, "按被反映人级别 By subject level", lvl, nlvl);
-	y = bar_chart(f, y, "按办理阶段 By stage", stage, nstage);
+	y = chart_bars(f, y, "按问题类别 By category", cat, ncat);
+	y = chart_bars(f, y, "按乡镇 By town", town, ntown);
+	y = chart_bars(f, y, "按被反映人级别 By subject level", lvl, nlvl);
+	y = chart_bars(f, y, "按办理阶段 By stage", stage, nstage);
 	line_chart(f, y, json_object_get(s, "weekly"));
 	fputs("</svg>\n", f);
 }
@@ -394,14 +386,12 @@ html_duration(FILE *f, const json_t *d, const char *title)
 }
 
 void
-chart_html(FILE *f, const json_t *s)
+chart_html_begin(FILE *f, const char *title)
 {
-	const json_t *dls = json_object_get(s, "deadlines"), *it, *v;
-	const char *k, *sk;
-	size_t i;
-
-	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<title>清风 统计 Qingfeng statistics</title>\n<style>\n"
+	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
+	      f);
+	chart_xml_text(f, title, 0);
+	fputs("</title>\n<style>\n"
 	      "@page{size:A4;margin:14mm}\n"
 	      "body{font-family:" FONT ";color:#111;background:#fff;margin:24px;font-size:14px}\n"
 	      "h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:22px 0 6px;"
@@ -414,6 +404,16 @@ chart_html(FILE *f, const json_t *s)
 	      "footer{margin-top:24px;font-size:12px;color:#555}\n"
 	      "</style>\n</head>\n<body>\n",
 	      f);
+}
+
+void
+chart_html(FILE *f, const json_t *s)
+{
+	const json_t *dls = json_object_get(s, "deadlines"), *it, *v;
+	const char *k, *sk;
+	size_t i;
+
+	chart_html_begin(f, "清风 统计 Qingfeng statistics");
 	fputs("<h1>清风 统计 Qingfeng statistics</h1>\n<p>", f);
 	heading(f, s);
 	fputs("</p>\n", f);
@@ -485,7 +485,8 @@ chart_html(FILE *f, const json_t *s)
 }
 
 int
-chart_write_file(const char *path, const json_t *s, int html, char *err, size_t errsz)
+chart_write_with(const char *path, void (*write)(FILE *f, const void *arg), const void *arg,
+                 char *err, size_t errsz)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	FILE *f;
@@ -503,10 +504,7 @@ chart_write_file(const char *path, const json_t *s, int html, char *err, size_t 
 		unlink(path);
 		return -1;
 	}
-	if (html)
-		chart_html(f, s);
-	else
-		chart_svg(f, s, 1);
+	write(f, arg);
 	bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
 	if (fclose(f) != 0)
 		bad = 1;
@@ -516,4 +514,22 @@ chart_write_file(const char *path, const json_t *s, int html, char *err, size_t 
 		return -1;
 	}
 	return 0;
+}
+
+static void
+write_html(FILE *f, const void *s)
+{
+	chart_html(f, s);
+}
+
+static void
+write_svg(FILE *f, const void *s)
+{
+	chart_svg(f, s, 1);
+}
+
+int
+chart_write_file(const char *path, const json_t *s, int html, char *err, size_t errsz)
+{
+	return chart_write_with(path, html ? write_html : write_svg, s, err, errsz);
 }

@@ -20,6 +20,7 @@
 #include "admin/forward.h"
 #include "admin/ingest.h"
 #include "admin/keys.h"
+#include "admin/overseecmd.h"
 #include "admin/search.h"
 #include "admin/stats.h"
 #include "admin/term.h"
@@ -2110,6 +2111,9 @@ out:
 
 /* ---- dispatch ----------------------------------------------------------- */
 
+/* oversee (§16) parses its own options: admin/overseecmd.h */
+static const struct cmdinfo ci_oversee = {"oversee", 0, 1, 1, OVERSEECMD_SYNOPSIS, ""};
+
 static const struct {
 	const struct cmdinfo *ci;
 	int (*fn)(int argc, char **argv);
@@ -2122,6 +2126,7 @@ static const struct {
         {&ci_mark, commands_mark},     {&ci_note, commands_note},
         {&ci_due, commands_due},       {&ci_stats, commands_stats},
         {&ci_search, commands_search}, {&ci_forward, commands_forward},
+        {&ci_oversee, overseecmd_run},
 };
 
 void

@@ -11,3 +11,8 @@ bench-all: bench-tools
 	@B=$(B) sh bench/run.sh
 
 bench: bench-all
+
+# The oversight bundle of 100,000 cases: produce and verify (bench/oversight.sh).
+.PHONY: bench-oversight
+bench-oversight: bench-tools
+	@B=$(B) sh bench/oversight.sh

@@ -532,6 +532,7 @@ struct oversight_ctx {
 	struct bundle_writer w;
 	const char *district;
 	uint64_t size; /* entries beyond the header's size are left out */
+	uint64_t seq;  /* the last update written: later statements are left out too */
 	int rc;        /* the first bundle error */
 };
 
@@ -568,6 +569,7 @@ ov_update(void *arg, const struct store_update_rec *u)
 
 	if (u->acks_through > x->size)
 		return 0; /* applied after the snapshot of the header */
+	x->seq = u->seq;
 	return ov_write(x, json_pack("{s:s, s:I, s:s, s:o, s:I}", "district", x->district,
 	                             "applied", (json_int_t)u->seq, "day", u->day, "update_hash",
 	                             b64u_json(u->file_hash, 32), "acks_through",
@@ -579,8 +581,8 @@ ov_statement(void *arg, const uint8_t lookup[32], const struct store_statement *
 {
 	struct oversight_ctx *x = arg;
 
-	if (st->index > x->size)
-		return 0;
+	if (st->index > x->size || st->seq > x->seq)
+		return 0; /* of an update applied after the snapshot (the reader wants its update) */
 	return ov_write(x, json_pack("{s:s, s:s, s:o, s:I, s:s, s:s, s:I, s:o, s:I, s:I, s:o}",
 	                             "district", x->district, "op", "case", "lookup",
 	                             b64u_json(lookup, 32), "index", (json_int_t)st->index,
@@ -674,6 +676,7 @@ cmd_oversight(const char *dir, const char *under, const char *out)
 	for (size_t i = 0; rc == BUNDLE_OK && i < n; i++) {
 		x.district = order[i];
 		x.size = ds[i].size;
+		x.seq = 0;
 		if ((ds[i].size > 0 &&
 		     store_log_foreach(st, order[i], 1, ds[i].size, ov_entry, &x) != STORE_OK) ||
 		    store_updates_foreach(st, order[i], ov_update, &x) != STORE_OK ||

@@ -28,8 +28,15 @@
  *   qftool contains FILE B64U          exit 0 when FILE holds the decoded bytes anywhere
  *   qftool resign-export SERVER.KEY IN OUT
  *   qftool resign-update DISTRICT.KEY PASSFILE IN OUT
+ *   qftool resign-oversight SERVER.KEY IN OUT
  *                                      re-sign a (deliberately altered) bundle, as an
  *                                      operator holding that key could
+ *   qftool oversight-drop SERVER.KEY IN OUT DISTRICT INDEX
+ *                                      an oversight bundle without chain entry INDEX of
+ *                                      DISTRICT, the entries after it renumbered, the
+ *                                      chain and the header's size and head recomputed,
+ *                                      re-signed: a consistent lie only the pins of an
+ *                                      earlier oversight or the statements can expose
  *   qftool reply-sig-fixture           a reply manifest signed by a fresh district key,
  *                                      as JSON, for the web client's cross-check
  *   qftool slow PORT MAXSECONDS        connect to 127.0.0.1:PORT, send half a request
@@ -1221,6 +1228,91 @@ cmd_seal(char **argv)
 	return 0;
 }
 
+/* ---- oversight-drop: a server that drops an entry and covers its tracks ---- */
+
+static int
+oversight_drop(const char *keypath, const char *in, const char *out, const char *district,
+               uint64_t drop)
+{
+	struct serverkey *k = NULL;
+	struct bundle_reader r;
+	struct bundle_writer w;
+	FILE *f = fopen(in, "rb"), *o = NULL;
+	json_t *hdr = NULL, *obj, *lines = json_array(), *it;
+	uint8_t chain[32] = {0};
+	uint64_t n = 0;
+	size_t i;
+	int rc = 1;
+
+	if (f == NULL || serverkey_load(&k, keypath) != 0)
+		goto out;
+	bundle_reader_init(&r, f, 1 << 20);
+	if (bundle_read(&r, &hdr) != BUNDLE_OK)
+		goto out_r;
+	while (bundle_read(&r, &obj) == BUNDLE_OK) {
+		const char *d = json_string_value(json_object_get(obj, "district"));
+
+		if (d != NULL && strcmp(d, district) == 0 && json_object_get(obj, "kind") != NULL) {
+			uint64_t idx = (uint64_t)json_integer_value(json_object_get(obj, "index"));
+			uint8_t lk[32], eh[32];
+			char t[CODEC_B64U_BUF(32)];
+
+			if (idx == drop) {
+				json_decref(obj);
+				continue;
+			}
+			n++;
+			codec_b64u_decode_exact(lk, 32,
+			                        json_string_value(json_object_get(obj, "lookup")));
+			codec_b64u_decode_exact(
+			        eh, 32, json_string_value(json_object_get(obj, "envelope_hash")));
+			chain_next(chain, chain, n,
+			           strcmp(json_string_value(json_object_get(obj, "kind")),
+			                  "report") == 0
+			                   ? CHAIN_KIND_REPORT
+			                   : CHAIN_KIND_FOLLOWUP,
+			           lk, eh, json_string_value(json_object_get(obj, "day")));
+			codec_b64u_encode(t, sizeof t, chain, 32);
+			json_object_set_new(obj, "index", json_integer((json_int_t)n));
+			json_object_set_new(obj, "chain", json_string(t));
+		}
+		json_array_append_new(lines, obj);
+	}
+	json_array_foreach(json_object_get(hdr, "districts"), i, it)
+	{
+		if (strcmp(json_string_value(json_object_get(it, "id")), district) == 0) {
+			char t[CODEC_B64U_BUF(32)];
+
+			codec_b64u_encode(t, sizeof t, chain, 32);
+			json_object_set_new(it, "size", json_integer((json_int_t)n));
+			json_object_set_new(it, "head", json_string(t));
+		}
+	}
+	o = fopen(out, "wb");
+	if (o == NULL)
+		goto out_r;
+	bundle_writer_init(&w, o);
+	if (bundle_write(&w, hdr) != BUNDLE_OK)
+		goto out_r;
+	json_array_foreach(lines, i, it)
+	{
+		if (bundle_write(&w, it) != BUNDLE_OK)
+			goto out_r;
+	}
+	rc = bundle_writer_finish(&w, BUNDLE_SIG_OVERSIGHT, k->sign_sk) == BUNDLE_OK ? 0 : 1;
+out_r:
+	bundle_reader_free(&r);
+out:
+	if (o != NULL && fclose(o) != 0)
+		rc = 1;
+	if (f != NULL)
+		fclose(f);
+	json_decref(hdr);
+	json_decref(lines);
+	serverkey_free(k);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1346,6 +1438,18 @@ main(int argc, char **argv)
 		serverkey_free(k);
 		return rc;
 	}
+	if (strcmp(argv[1], "resign-oversight") == 0 && argc == 5) {
+		struct serverkey *k;
+		int rc;
+		if (serverkey_load(&k, argv[2]) != 0)
+			return 1;
+		rc = resign(argv[3], argv[4], BUNDLE_SIG_OVERSIGHT, k->sign_sk);
+		serverkey_free(k);
+		return rc;
+	}
+	if (strcmp(argv[1], "oversight-drop") == 0 && argc == 7)
+		return oversight_drop(argv[2], argv[3], argv[4], argv[5],
+		                      strtoull(argv[6], NULL, 10));
 	if (strcmp(argv[1], "resign-update") == 0 && argc == 6) {
 		struct keyfile_secret *k;
 		char pass[1024];

@@ -1,0 +1,503 @@
+/* overseecmd: see overseecmd.h. */
+#include "admin/overseecmd.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "admin/cli.h"
+#include "admin/measure.h"
+#include "admin/ovchart.h"
+#include "admin/oversee.h"
+#include "admin/workdays.h"
+#include "crypto/serverkey.h"
+#include "store/archive.h"
+#include "store/pins.h"
+
+#define ERR_MAX 2048
+/* Most server keys the case archive may have pinned that are looked at. */
+#define ARCHIVE_KEYS_MAX 16
+
+static const char help[] =
+        "The upper level's assessment of the commissions below it (DESIGN.md §16), from\n"
+        "the server's signed oversight bundle (qingfeng-intake oversight --under ID) and\n"
+        "the districts' signed case statements. The bundle holds no report content, no\n"
+        "receipt and no identity, and no key of a district is needed.\n"
+        "\n"
+        "It verifies everything before it measures, and refuses the whole bundle, writing\n"
+        "nothing, on any problem, naming the commission and the indices: the server's\n"
+        "signature (its key pinned in DIR on first use, as ingest does; --accept-new-\n"
+        "server-key after a deliberate change); each commission's key (pinned the first\n"
+        "time only with --expect ID=FINGERPRINT, the fingerprint the commission\n"
+        "publishes on its posters and official site, never taken from the bundle; it\n"
+        "may not change later); each hash chain, and that it extends the one verified\n"
+        "last (shorter, or different at any index, is tampering); each applied update;\n"
+        "every statement's signature, and that it names a report of the chain. Then it\n"
+        "pins what it verified (DIR/oversight.mdb, one transaction), so that an old\n"
+        "bundle replayed, or a later one missing something, is refused.\n"
+        "\n"
+        "Measures, per commission and for all below the one overseen, in working days\n"
+        "(--holidays F, default DIR/holidays.txt; without one, Monday to Friday): read\n"
+        "读取 (to the first update that acknowledged the report), decision 受理决定\n"
+        "(the first status other than received and need_info), conclusion 办结, open\n"
+        "cases without a new statement for long 久拖未决, reports never read, reports\n"
+        "and follow-ups per month. A time runs from the report's day on the server's\n"
+        "chain to the day the server applied the district's update: never the\n"
+        "district's own date. Lists the 督办 cases (commission, index, report day, what\n"
+        "is late, by how many working days) and the statements dated before the\n"
+        "district could have acted (倒签). --as-of DAY: as the facts stood on DAY\n"
+        "(default and latest: the bundle's day).\n"
+        "\n"
+        "Limits in working days (the time may not exceed N):\n"
+        "  --read-days N      default 5. The rules set no time for reading a report,\n"
+        "                     but one that belongs to the level above must be sent up\n"
+        "                     within 5, which nobody can do unread: 《纪检监察机关处理检举\n"
+        "                     控告工作规则》第十五条：“纪检监察机关信访举报部门收到属于上级纪检\n"
+        "                     监察机关受理的检举控告，应当径送本机关主要负责人，并在收到之日起\n"
+        "                     5个工作日内报送上一级纪检监察机关信访举报部门”.\n"
+        "  --decide-days N    default 15. 《规则》关于实名检举控告的规定：“信访举报部门对\n"
+        "                     属于本机关受理的实名检举控告，应当在收到检举控告之日起15个工作\n"
+        "                     日内告知实名检举控告人受理情况” (its article number is not\n"
+        "                     given: it could not be checked against the official text).\n"
+        "                     The decision must come first. The bundle cannot tell\n"
+        "                     real-name reports (it holds no identity), so every report is\n"
+        "                     held to it.\n"
+        "  --conclude-days N  default 60. The rules set no time for concluding (办结).\n"
+        "                     60 working days, about three months, is this tool's\n"
+        "                     default: the point at which to ask. Set your own rule.\n"
+        "  --stale-days N     default 30. The rules give no number. An open case on\n"
+        "                     which the district has signed nothing new (no status, no\n"
+        "                     reply, no follow-up verified) for twice the 15 working\n"
+        "                     days of the real-name rule is worth a question.\n"
+        "\n"
+        "Output: tables on the terminal (Chinese first); --json; --csv; --svg FILE and\n"
+        "--html FILE write a self-contained, printable file (never overwriting).\n"
+        "docs/oversight.md explains what the bundle proves and what it cannot see.\n"
+        "\n"
+        "Common options: --archive DIR (required; created if absent), --day-offset\n"
+        "(accepted), --key and --passphrase-file (accepted, not needed), --help.\n";
+
+enum {
+	OV_ARCHIVE = 2000,
+	OV_EXPECT,
+	OV_HOLIDAYS,
+	OV_ASOF,
+	OV_READ,
+	OV_DECIDE,
+	OV_CONCLUDE,
+	OV_STALE,
+	OV_ACCEPT,
+	OV_JSON,
+	OV_CSV,
+	OV_SVG,
+	OV_HTML,
+	OV_IGNORED,
+	OV_HELP
+};
+
+static const struct option long_opts[] = {
+        {"archive", required_argument, NULL, OV_ARCHIVE},
+        {"expect", required_argument, NULL, OV_EXPECT},
+        {"holidays", required_argument, NULL, OV_HOLIDAYS},
+        {"as-of", required_argument, NULL, OV_ASOF},
+        {"read-days", required_argument, NULL, OV_READ},
+        {"decide-days", required_argument, NULL, OV_DECIDE},
+        {"conclude-days", required_argument, NULL, OV_CONCLUDE},
+        {"stale-days", required_argument, NULL, OV_STALE},
+        {"accept-new-server-key", no_argument, NULL, OV_ACCEPT},
+        {"json", no_argument, NULL, OV_JSON},
+        {"csv", no_argument, NULL, OV_CSV},
+        {"svg", required_argument, NULL, OV_SVG},
+        {"html", required_argument, NULL, OV_HTML},
+        {"key", required_argument, NULL, OV_IGNORED},
+        {"passphrase-file", required_argument, NULL, OV_IGNORED},
+        {"day-offset", required_argument, NULL, OV_IGNORED},
+        {"help", no_argument, NULL, OV_HELP},
+        {NULL, 0, NULL, 0},
+};
+
+struct ovopts {
+	const char *archive, *holidays, *as_of, *svg, *html, *bundle;
+	struct oversee_expect expect[OVERSEE_DISTRICTS_MAX];
+	size_t nexpect;
+	struct measure_limits lim;
+	int accept_new, json, csv;
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: " CLI_PROG " " OVERSEECMD_SYNOPSIS "\n", f);
+	if (f == stdout)
+		fprintf(f, "\n%s", help);
+}
+
+static int
+limit_arg(const char *name, const char *s, unsigned *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > MEASURE_LIMIT_MAX) {
+		cli_error("oversee: %s must be a number of working days 0..%d, not '%s'", name,
+		          MEASURE_LIMIT_MAX, s);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Returns 0 to go on, 1 after --help, -1 on a usage error (said). */
+static int
+parse(int argc, char **argv, struct ovopts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->lim.read = MEASURE_READ_DAYS;
+	o->lim.decide = MEASURE_DECIDE_DAYS;
+	o->lim.conclude = MEASURE_CONCLUDE_DAYS;
+	o->lim.stale = MEASURE_STALE_DAYS;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OV_ARCHIVE:
+			o->archive = optarg;
+			break;
+		case OV_EXPECT:
+			if (o->nexpect == OVERSEE_DISTRICTS_MAX) {
+				cli_error("oversee: at most %d --expect", OVERSEE_DISTRICTS_MAX);
+				return -1;
+			}
+			if (oversee_expect_parse(optarg, &o->expect[o->nexpect]) != 0) {
+				cli_error("oversee: --expect must be ID=FINGERPRINT (a district id "
+				          "and "
+				          "the 32 hex digits of its fingerprint)");
+				return -1;
+			}
+			o->nexpect++;
+			break;
+		case OV_HOLIDAYS:
+			o->holidays = optarg;
+			break;
+		case OV_ASOF:
+			o->as_of = optarg;
+			break;
+		case OV_READ:
+			if (limit_arg("--read-days", optarg, &o->lim.read) != 0)
+				return -1;
+			break;
+		case OV_DECIDE:
+			if (limit_arg("--decide-days", optarg, &o->lim.decide) != 0)
+				return -1;
+			break;
+		case OV_CONCLUDE:
+			if (limit_arg("--conclude-days", optarg, &o->lim.conclude) != 0)
+				return -1;
+			break;
+		case OV_STALE:
+			if (limit_arg("--stale-days", optarg, &o->lim.stale) != 0)
+				return -1;
+			break;
+		case OV_ACCEPT:
+			o->accept_new = 1;
+			break;
+		case OV_JSON:
+			o->json = 1;
+			break;
+		case OV_CSV:
+			o->csv = 1;
+			break;
+		case OV_SVG:
+			o->svg = optarg;
+			break;
+		case OV_HTML:
+			o->html = optarg;
+			break;
+		case OV_IGNORED:
+			break;
+		case OV_HELP:
+			usage(stdout);
+			return 1;
+		default:
+			cli_error("oversee: %s option %s",
+			          c == ':' ? "missing argument for" : "unknown", argv[optind - 1]);
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_error("oversee: %s",
+		          argc - optind < 1 ? "missing FILE.qfo" : "too many arguments");
+		usage(stderr);
+		return -1;
+	}
+	o->bundle = argv[optind];
+	if (o->archive == NULL) {
+		cli_error("oversee: --archive DIR is required");
+		usage(stderr);
+		return -1;
+	}
+	if (o->json + o->csv + (o->svg != NULL) + (o->html != NULL) > 1) {
+		cli_error("oversee: choose one of --json, --csv, --svg FILE, --html FILE");
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+struct keys {
+	uint8_t pk[ARCHIVE_KEYS_MAX][32];
+	size_t n;
+};
+
+static int
+collect_key(void *ctx, const struct archive_district *d)
+{
+	struct keys *k = ctx;
+
+	if (!d->has_server_pk || k->n == ARCHIVE_KEYS_MAX)
+		return 0;
+	for (size_t i = 0; i < k->n; i++)
+		if (memcmp(k->pk[i], d->server_pk, 32) == 0)
+			return 0;
+	memcpy(k->pk[k->n++], d->server_pk, 32);
+	return 0;
+}
+
+/* The server keys the case archive in dir has pinned (none when there is no archive). */
+static int
+archive_keys(const char *dir, struct keys *k)
+{
+	struct archive *a;
+	struct archive_txn *t;
+	int rc = archive_open(&a, dir, 0);
+
+	k->n = 0;
+	if (rc == ARCHIVE_ERR_NOT_FOUND)
+		return 0;
+	if (rc != ARCHIVE_OK) {
+		cli_error("cannot open the archive at %s: %s", dir, archive_strerror(rc));
+		return -1;
+	}
+	rc = archive_begin(a, 0, &t);
+	if (rc == ARCHIVE_OK) {
+		rc = archive_district_foreach(t, collect_key, k);
+		archive_abort(t);
+	}
+	archive_close(a);
+	if (rc != ARCHIVE_OK) {
+		cli_error("archive: %s", archive_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Removes a pins file (and directory) this run created, after a refusal. */
+static void
+remove_new_pins(const char *dir, int made_dir)
+{
+	size_t n = strlen(dir) + sizeof "/" PINS_FILE "-lock";
+	char *p = malloc(n);
+
+	if (p != NULL) {
+		snprintf(p, n, "%s/%s", dir, PINS_FILE);
+		unlink(p);
+		snprintf(p, n, "%s/%s-lock", dir, PINS_FILE);
+		unlink(p);
+		free(p);
+	}
+	if (made_dir)
+		rmdir(dir);
+}
+
+static int
+load_calendar(const struct ovopts *o, struct workdays **w, FILE *notes, const char *bundle_day)
+{
+	char path[PATH_MAX], err[ERR_MAX];
+	int missing;
+
+	if (o->holidays != NULL)
+		snprintf(path, sizeof path, "%s", o->holidays);
+	else
+		snprintf(path, sizeof path, "%s/holidays.txt", o->archive);
+	if (workdays_load(w, path, o->holidays == NULL, &missing, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		return -1;
+	}
+	if (missing)
+		fprintf(notes,
+		        "note: no holiday calendar at %s: counting Monday to Friday only (copy "
+		        "holidays/cn-2026.txt there and keep it current)\n",
+		        path);
+	else if (bundle_day != NULL && !workdays_covers(*w, (int)strtol(bundle_day, NULL, 10)))
+		fprintf(notes,
+		        "note: the holiday calendar %s lists nothing for %.4s: counting Monday to "
+		        "Friday only in that year\n",
+		        path, bundle_day);
+	return 0;
+}
+
+int
+overseecmd_run(int argc, char **argv)
+{
+	struct ovopts o;
+	struct oversee_opts vo;
+	struct oversee *ov = NULL;
+	struct measure_query q;
+	struct workdays *w = NULL;
+	struct pins *p = NULL;
+	struct pins_txn *t = NULL;
+	struct keys keys;
+	struct stat st;
+	json_t *m = NULL;
+	char err[ERR_MAX], pfile[PATH_MAX], *msg = NULL, *inbuf = NULL;
+	FILE *f = NULL, *notes;
+	long as_of = -1;
+	int rc, ret = CLI_EXIT_USER, made_dir = 0, new_pins = 0;
+
+	rc = parse(argc, argv, &o);
+	if (rc != 0)
+		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	notes = o.json || o.csv ? stderr : stdout;
+	if (o.as_of != NULL &&
+	    (!codec_day_valid(o.as_of) || codec_day_number(o.as_of, &as_of) != 0)) {
+		cli_error("--as-of must be a day YYYY-MM-DD, not '%s'", o.as_of);
+		return CLI_EXIT_USER;
+	}
+	if ((o.svg != NULL || o.html != NULL) && lstat(o.svg != NULL ? o.svg : o.html, &st) == 0) {
+		cli_error("cannot create %s: it exists; refusing to overwrite it",
+		          o.svg != NULL ? o.svg : o.html);
+		return CLI_EXIT_USER;
+	}
+	f = fopen(o.bundle, "rb");
+	if (f == NULL) {
+		cli_error("cannot read %s: %s", o.bundle, strerror(errno));
+		return CLI_EXIT_USER;
+	}
+	inbuf = malloc((size_t)1 << 20);
+	if (inbuf != NULL && setvbuf(f, inbuf, _IOFBF, (size_t)1 << 20) != 0) {
+		free(inbuf);
+		inbuf = NULL;
+	}
+	if (load_calendar(&o, &w, notes, NULL) != 0)
+		goto out;
+	if (archive_keys(o.archive, &keys) != 0)
+		goto out;
+	made_dir = stat(o.archive, &st) != 0;
+	snprintf(pfile, sizeof pfile, "%s/%s", o.archive, PINS_FILE);
+	new_pins = stat(pfile, &st) != 0;
+	rc = pins_open(&p, o.archive, 1);
+	if (rc == PINS_OK)
+		rc = pins_begin(p, 1, &t);
+	if (rc != PINS_OK) {
+		cli_error("cannot open %s: %s", pfile, pins_strerror(rc));
+		goto refused;
+	}
+	memset(&vo, 0, sizeof vo);
+	vo.expect = o.expect;
+	vo.nexpect = o.nexpect;
+	vo.accept_new_server_key = o.accept_new;
+	vo.archive_server_pk = (const uint8_t(*)[32])keys.pk;
+	vo.narchive_server_pk = keys.n;
+	rc = oversee_verify(f, t, &vo, &ov, &msg);
+	if (rc != 0) {
+		cli_error("%s: %s", o.bundle, msg != NULL ? msg : "refused");
+		goto refused;
+	}
+	if (as_of < 0)
+		as_of = ov->daynum;
+	else if (as_of > ov->daynum) {
+		cli_error("--as-of %s lies after the bundle's day %s: the bundle knows nothing "
+		          "later; nothing written",
+		          o.as_of, ov->day);
+		goto refused;
+	}
+	if (!workdays_covers(w, (int)strtol(ov->day, NULL, 10)) && workdays_count(w) > 0)
+		fprintf(notes,
+		        "note: the holiday calendar lists nothing for %.4s: counting Monday to "
+		        "Friday only in that year\n",
+		        ov->day);
+	memset(&q, 0, sizeof q);
+	q.w = w;
+	q.as_of = as_of;
+	q.lim = o.lim;
+	if (measure_compute(ov, &q, &m, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		goto refused;
+	}
+	rc = pins_commit(t);
+	t = NULL;
+	if (rc != PINS_OK) {
+		cli_error("cannot write %s: %s; nothing pinned", pfile, pins_strerror(rc));
+		goto refused;
+	}
+	if (ov->server_pinned_now) {
+		char fp[SERVERKEY_FINGERPRINT_BUF];
+
+		serverkey_fingerprint(fp, ov->server_pk);
+		if (ov->server_pinned_now == 3)
+			fprintf(notes,
+			        "pinned the server's signing key [%s], the one this archive's "
+			        "ingest "
+			        "pinned\n",
+			        fp);
+		else
+			fprintf(notes,
+			        "%s the server's signing key [%s]: check it against the key the "
+			        "server operator shows\n",
+			        ov->server_pinned_now == 1 ? "pinned on first use"
+			                                   : "replaced the pinned key by",
+			        fp);
+	}
+	for (size_t i = 0; i < ov->nd; i++)
+		if (ov->d[i].key_pinned_now)
+			fprintf(notes, "pinned the key of %s [%s] (as --expect said)\n",
+			        ov->d[i].id, ov->d[i].fingerprint);
+	if (o.svg != NULL || o.html != NULL) {
+		const char *path = o.svg != NULL ? o.svg : o.html;
+
+		if (ovchart_write_file(path, m, o.html != NULL, err, sizeof err) != 0) {
+			cli_error("%s (the bundle was verified and pinned; run again to write it)",
+			          err);
+			goto out;
+		}
+		printf("wrote %s (%s; %zu commissions, %zu cases to ask about)\n", path,
+		       o.html != NULL ? "HTML" : "SVG", ov->nd,
+		       json_array_size(json_object_get(m, "duban")));
+	} else if (o.json) {
+		json_dumpf(m, stdout, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+	} else if (o.csv) {
+		measure_print_csv(stdout, m);
+	} else {
+		measure_print_text(stdout, m);
+	}
+	ret = CLI_EXIT_OK;
+	goto out;
+refused:
+	pins_abort(t);
+	t = NULL;
+	pins_close(p);
+	p = NULL;
+	if (new_pins)
+		remove_new_pins(o.archive, made_dir);
+out:
+	pins_abort(t);
+	pins_close(p);
+	json_decref(m);
+	free(msg);
+	oversee_free(ov);
+	workdays_free(w);
+	if (f != NULL)
+		fclose(f);
+	free(inbuf);
+	return ret;
+}
