@@ -564,6 +564,27 @@ test_printable(void **state)
 	assert_string_equal(out, "??");
 }
 
+/* Bidi controls and zero-width characters from the server are dropped. */
+static void
+test_printable_invisible(void **state)
+{
+	char out[64];
+
+	(void)state;
+	/* RLO would show "已驳回" as "回驳已"; LRI/PDI, RLM/LRM, ALM likewise */
+	proto_printable(out, sizeof out, "a\u202Eb\u202Ac\u2066d\u2069e\u200Ef\u200Fg\xd8\x9ch", 0);
+	assert_string_equal(out, "abcdefgh");
+	/* zero-width space, joiners, word joiner, BOM */
+	proto_printable(out, sizeof out, "\u200B1\u200C2\u200D3\u20604\uFEFF5", 0);
+	assert_string_equal(out, "12345");
+	/* visible neighbours stay: NBSP, en space, arrows, CJK */
+	proto_printable(out, sizeof out, "\u00A0\u2002\u2190已受理", 0);
+	assert_string_equal(out, "\u00A0\u2002\u2190已受理");
+	/* an overlong or surrogate form of a control is not a way round */
+	proto_printable(out, sizeof out, "x\xf0\x82\x80\xaey\xed\xa0\x80z", 0);
+	assert_string_equal(out, "x????y???z");
+}
+
 static void
 test_pin(void **state)
 {
@@ -1677,6 +1698,7 @@ main(void)
 	        cmocka_unit_test(test_receipt_verify),
 	        cmocka_unit_test(test_error_parse),
 	        cmocka_unit_test(test_printable),
+	        cmocka_unit_test(test_printable_invisible),
 	        cmocka_unit_test(test_pin),
 	        cmocka_unit_test(test_client_url),
 	        cmocka_unit_test(test_pow_progress),
