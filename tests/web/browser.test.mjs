@@ -436,7 +436,7 @@ test('an altered PDF cleaner (loaded only when a PDF is chosen) is not run: the 
 	const root = `${dir}/web-altered-chunk`;
 	cpSync(`${H.BIN}/../web`, root, { recursive: true });
 	appendFileSync(`${root}/js/strip-pdf.js`, '\nwindow.qfAltered = 1;\n');
-	const d3 = `${dir}/data3`;
+	const d3 = `${dir}/data-altered-chunk`;
 	H.newData(d3, { pow_difficulty: 8, web_root: root });
 	const s3 = await H.startServer(d3);
 	const p = await ctx.newPage();
