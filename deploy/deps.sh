@@ -13,7 +13,7 @@
 set -eu
 
 build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev"
-test_extra="curl jq libxml2-utils"
+test_extra="curl jq libxml2-utils poppler-utils"
 deploy_extra="systemd tor nginx-light strace openssl man-db"
 # The web pages are built with node and npm (web/build.mjs, `npm ci`); a node
 # that is already there (from Debian or elsewhere) is used as it is. The

@@ -6,8 +6,12 @@
 # store (db/data.mdb, from `qingfeng-intake backup`), config.json and
 # server.key, so the backup is itself a data directory. The copy is verified
 # with `qingfeng-intake check` before it counts; then all but the newest KEEP
-# backups (default $QF_BACKUP_KEEP, else 14) are deleted. A failed backup
-# leaves BACKUP-DIR/.incomplete-* for inspection, deletes nothing and exits 1.
+# backups (default $QF_BACKUP_KEEP, else 14) are deleted, and, when
+# QF_BACKUP_MAX_AGE_DAYS is set, every backup older than that many days (by
+# its name; never the one just made). A backup keeps the ciphertext of
+# reports purged since it was made for as long as the backup is kept: these
+# two settings bound that time. A failed backup leaves
+# BACKUP-DIR/.incomplete-* for inspection, deletes nothing and exits 1.
 #
 # Restore (docs/operator.md): stop the server, copy config.json and
 # server.key into the data directory, copy db/data.mdb to DATA/db/data.mdb,
@@ -30,6 +34,14 @@ case "$keep" in
 '' | *[!0-9]*) usage ;;
 esac
 [ "$keep" -ge 1 ] || usage
+max_age=${QF_BACKUP_MAX_AGE_DAYS:-}
+case "$max_age" in
+'') ;;
+*[!0-9]* | 0*)
+	echo "qingfeng-backup: QF_BACKUP_MAX_AGE_DAYS must be a number of days from 1" >&2
+	exit 2
+	;;
+esac
 intake=${QF_INTAKE:-@BINDIR@/qingfeng-intake}
 
 [ -f "$data/config.json" ] || {
@@ -71,4 +83,17 @@ while [ "$excess" -gt 0 ]; do
 	echo "qingfeng-backup: removed old backup $1"
 	shift
 	excess=$((excess - 1))
+done
+
+# Rotation by age: backups made more than $max_age days before this one go.
+[ -n "$max_age" ] || exit 0
+when=$(echo "$stamp" | sed 's/^\(....\)\(..\)\(..\)-\(..\)\(..\)\(..\)$/\1-\2-\3 \4:\5:\6/')
+cutoff=$(date -d "$when $max_age days ago" +%Y%m%d%H%M%S)
+for b in "$@"; do
+	[ "$b" = "$final" ] && continue
+	name=${b##*/}
+	if [ "$(echo "$name" | tr -d -)" -lt "$cutoff" ]; then
+		rm -rf "$b"
+		echo "qingfeng-backup: removed old backup $b (more than $max_age days old)"
+	fi
 done

@@ -78,6 +78,44 @@ utf8_len(unsigned char b)
 	return 0;
 }
 
+/* The code point of the n-byte UTF-8 sequence at s (already checked). */
+static uint32_t
+utf8_cp(const unsigned char *s, size_t n)
+{
+	static const unsigned char lead_mask[5] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	uint32_t cp = s[0] & lead_mask[n];
+
+	for (size_t i = 1; i < n; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	return cp;
+}
+
+/* Whether the n-byte sequence at s is the shortest form of a scalar value. */
+static int
+utf8_shortest(const unsigned char *s, size_t n)
+{
+	uint32_t cp = utf8_cp(s, n);
+
+	if (n == 3)
+		return cp >= 0x800 && !(cp >= 0xd800 && cp <= 0xdfff);
+	if (n == 4)
+		return cp >= 0x10000 && cp <= 0x10ffff;
+	return 1;
+}
+
+/*
+ * Characters that change how the text around them is shown without being
+ * seen: bidi controls (U+061C, U+200E/F, U+202A-202E, U+2066-2069), which
+ * can make a terminal show text in another order than it is, and zero-width
+ * ones (U+200B-200D, U+2060-2064, U+FEFF), which can hide a difference.
+ */
+static int
+invisible(uint32_t cp)
+{
+	return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
 void
 proto_printable(char *dst, size_t dstsz, const char *src, int keep_newlines)
 {
@@ -96,7 +134,7 @@ proto_printable(char *dst, size_t dstsz, const char *src, int keep_newlines)
 		for (i = 1; n > 1 && i < n; i++)
 			if ((s[i] & 0xc0) != 0x80)
 				break;
-		if (n == 0 || i < n) {
+		if (n == 0 || i < n || !utf8_shortest(s, n)) {
 			/* not UTF-8: show a replacement, skip the byte */
 			if (o + 1 >= dstsz)
 				break;
@@ -111,6 +149,10 @@ proto_printable(char *dst, size_t dstsz, const char *src, int keep_newlines)
 		}
 		if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
 			s += 2; /* C1 control */
+			continue;
+		}
+		if (invisible(utf8_cp(s, n))) {
+			s += n; /* bidi control or zero-width character */
 			continue;
 		}
 		if (o + n >= dstsz)

@@ -196,8 +196,11 @@ void proto_status_label(char *out, size_t outsz, const char *status);
 /*
  * Copies src into dst (dstsz bytes, always NUL-terminated, cut at a UTF-8
  * boundary) without control characters (C0 but newline and tab when
- * keep_newlines, DEL, C1), so that text from the server or from a reply
- * cannot drive the terminal. Cannot fail.
+ * keep_newlines, DEL, C1), bidi controls (U+061C, U+200E/F, U+202A-202E,
+ * U+2066-2069) and zero-width characters (U+200B-200D, U+2060-2064,
+ * U+FEFF), so that text from the server or from a reply cannot drive the
+ * terminal or show itself in another order than it is. A byte that does
+ * not start the shortest UTF-8 form of a character shows as '?'. Cannot fail.
  */
 void proto_printable(char *dst, size_t dstsz, const char *src, int keep_newlines);
 

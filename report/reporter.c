@@ -24,6 +24,7 @@
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/package.h"
+#include "report/pins.h"
 #include "report/proto.h"
 
 #define PROG         "qingfeng-report"
@@ -31,6 +32,14 @@
 #define BODY_MAX     ENVELOPE_MANIFEST_MAX
 #define POW_ATTEMPTS 3
 #define SAFE_NAME    120
+
+#define STATE_TEXT                                                                                 \
+	"STATE FILE: submit and followup record, for each receipt, the district and the\n"         \
+	"key fingerprint the text was sealed to, in $XDG_STATE_HOME/qingfeng/pins (or\n"           \
+	"~/.local/state/qingfeng/pins), mode 0600. status and followup refuse (exit 1) when\n"     \
+	"the server later names another district or key for that receipt. The file holds\n"        \
+	"no receipt and nothing the server could match to a report, but it shows that\n"           \
+	"this computer filed reports and to which district: --no-state keeps nothing.\n"
 
 static const char USAGE_MAIN[] =
         "usage: qingfeng-report COMMAND --server URL [OPTIONS]\n"
@@ -90,6 +99,9 @@ static const char USAGE_SUBMIT[] =
         "  --identity-address TEXT\n"
         "  --timeout SECONDS        give up on a request after this long without\n"
         "                           progress (default 60)\n"
+        "  --no-route               keep the chosen district (see below)\n"
+        "  --no-state               keep no record of the district's fingerprint (see\n"
+        "                           STATE FILE below)\n"
         "  --help                   show this text\n"
         "\n"
         "A report about a county-level cadre (--level county: the district's party\n"
@@ -97,7 +109,8 @@ static const char USAGE_SUBMIT[] =
         "commission's own leaders) is handled by the commission one level up (依照\n"
         "干部管理权限). When the server lists such a commission above the district, the\n"
         "report is sealed to it instead, so the district cannot read it; the report\n"
-        "says which district it concerns. --no-route keeps the chosen district.\n";
+        "says which district it concerns. --no-route keeps the chosen district.\n"
+        "\n" STATE_TEXT;
 
 static const char USAGE_STATUS[] =
         "usage: qingfeng-report status --server URL --receipt RECEIPT [--save-dir DIR]\n"
@@ -117,7 +130,9 @@ static const char USAGE_STATUS[] =
         "                     this one (as published; spaces and case ignored)\n"
         "  --timeout SECONDS  give up on a request after this long without progress\n"
         "                     (default 60)\n"
-        "  --help             show this text\n";
+        "  --no-state         neither read nor write the state file (see below)\n"
+        "  --help             show this text\n"
+        "\n" STATE_TEXT;
 
 static const char USAGE_FOLLOWUP[] =
         "usage: qingfeng-report followup --server URL --receipt RECEIPT --body-file FILE\n"
@@ -135,7 +150,9 @@ static const char USAGE_FOLLOWUP[] =
         "                       is this one\n"
         "  --timeout SECONDS    give up on a request after this long without progress\n"
         "                       (default 60)\n"
-        "  --help               show this text\n";
+        "  --no-state           neither read nor write the state file (see below)\n"
+        "  --help               show this text\n"
+        "\n" STATE_TEXT;
 
 enum opt_id {
 	OPT_HELP = 256,
@@ -167,7 +184,8 @@ enum opt_id {
 	OPT_RECEIPT,
 	OPT_SAVE_DIR,
 	OPT_PURPOSE,
-	OPT_NO_ROUTE
+	OPT_NO_ROUTE,
+	OPT_NO_STATE
 };
 
 static const struct option SUBMIT_OPTS[] = {
@@ -198,6 +216,7 @@ static const struct option SUBMIT_OPTS[] = {
         {"identity-address", required_argument, NULL, OPT_ID_ADDRESS},
         {"attach", required_argument, NULL, OPT_ATTACH},
         {"no-route", no_argument, NULL, OPT_NO_ROUTE},
+        {"no-state", no_argument, NULL, OPT_NO_STATE},
         {NULL, 0, NULL, 0},
 };
 
@@ -208,6 +227,7 @@ static const struct option STATUS_OPTS[] = {
         {"receipt", required_argument, NULL, OPT_RECEIPT},
         {"save-dir", required_argument, NULL, OPT_SAVE_DIR},
         {"pin", required_argument, NULL, OPT_PIN},
+        {"no-state", no_argument, NULL, OPT_NO_STATE},
         {NULL, 0, NULL, 0},
 };
 
@@ -220,6 +240,7 @@ static const struct option FOLLOWUP_OPTS[] = {
         {"attach", required_argument, NULL, OPT_ATTACH},
         {"purpose", required_argument, NULL, OPT_PURPOSE},
         {"pin", required_argument, NULL, OPT_PIN},
+        {"no-state", no_argument, NULL, OPT_NO_STATE},
         {NULL, 0, NULL, 0},
 };
 
@@ -796,6 +817,83 @@ bad_option(const struct reporter_io *io, const char *cmd, int argc, char **argv,
 	return usage_error(io, cmd, msg);
 }
 
+/* ---- the state file (report/pins.h) ------------------------------------ */
+
+/*
+ * The state file's path into out, or NULL with --no-state (keep 0) or when
+ * there is no home to keep it in (said on stderr). Cannot fail otherwise.
+ */
+static const char *
+state_path(const struct reporter_io *io, int keep, char out[PINS_PATH_BUF])
+{
+	if (!keep)
+		return NULL;
+	if (pins_default_path(out, PINS_PATH_BUF) != PINS_OK) {
+		fprintf(io->err,
+		        PROG ": note: neither XDG_STATE_HOME nor HOME is set: the district's "
+		             "fingerprint is not recorded or checked\n");
+		return NULL;
+	}
+	return out;
+}
+
+/*
+ * Refuses a district that is not the one receipt k was sealed to before:
+ * returns 0 when the state file has no record for k (or state is NULL) or
+ * the record names this district and fingerprint; 1, said on stderr, when it
+ * names another or the file cannot be read.
+ */
+static int
+pin_check(const struct reporter_io *io, const char *state, const struct receipt_keys *k,
+          const char *district, const char *fingerprint)
+{
+	uint8_t key[PINS_KEY_BYTES];
+	char d[PINS_DISTRICT_BUF], fp[PINS_FP_BUF];
+	int rc;
+
+	if (state == NULL)
+		return 0;
+	pins_key(key, k);
+	rc = pins_find(state, key, d, fp);
+	sodium_memzero(key, sizeof key);
+	if (rc == PINS_NONE)
+		return 0;
+	if (rc != PINS_OK) {
+		say_error(io, "cannot read the state file %s: %s (--no-state goes on without it)",
+		          state, pins_strerror(rc));
+		return 1;
+	}
+	if (strcmp(d, district) != 0 || !proto_pin_matches(fp, fingerprint)) {
+		say_error(io,
+		          "this receipt was sealed to district %s with key fingerprint %s, but the "
+		          "server now answers with district %s, fingerprint %s: refusing (the "
+		          "server may be posing as the commission; check the fingerprint the "
+		          "commission published)",
+		          d, fp, district, fingerprint);
+		return 1;
+	}
+	return 0;
+}
+
+/* Records the district receipt k was sealed to; a failure is only a note on stderr. */
+static void
+pin_record(const struct reporter_io *io, const char *state, const struct receipt_keys *k,
+           const char *district, const char *fingerprint)
+{
+	uint8_t key[PINS_KEY_BYTES];
+	int rc;
+
+	if (state == NULL)
+		return;
+	pins_key(key, k);
+	rc = pins_add(state, key, district, fingerprint);
+	sodium_memzero(key, sizeof key);
+	if (rc != PINS_OK)
+		fprintf(io->err,
+		        PROG ": note: could not record the district's fingerprint in %s: %s\n",
+		        state, pins_strerror(rc));
+}
+
 /* ---- submit ------------------------------------------------------------ */
 
 int
@@ -816,7 +914,8 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	char *mtext = NULL;
 	size_t mlen = 0;
 	json_t *m = NULL;
-	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0, no_route = 0;
+	char statebuf[PINS_PATH_BUF];
+	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0, no_route = 0, keep_state = 1;
 
 	memset(files, 0, sizeof files);
 	memset(receipt, 0, sizeof receipt);
@@ -915,6 +1014,9 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 		case OPT_NO_ROUTE:
 			no_route = 1;
 			break;
+		case OPT_NO_STATE:
+			keep_state = 0;
+			break;
 		default:
 			return bad_option(io, "submit", argc, argv, opt);
 		}
@@ -982,6 +1084,8 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	if (send_envelope(io, c, &to, rep.district, k, 0, mtext, mlen, files, nattach, NULL, &r,
 	                  &maybe_stored) != 0) {
 		if (maybe_stored) {
+			pin_record(io, state_path(io, keep_state, statebuf), k, rep.district,
+			           info.district.fingerprint);
 			fprintf(io->out,
 			        "\nThe server may or may not have stored your report. Keep the "
 			        "receipt below and\ncheck later with \"" PROG " status\": if the "
@@ -990,6 +1094,8 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 		}
 		goto out;
 	}
+	pin_record(io, state_path(io, keep_state, statebuf), k, rep.district,
+	           info.district.fingerprint);
 	fprintf(io->out, "\nReport filed (已提交): district %s, entry %llu, day %s.\n", r.district,
 	        (unsigned long long)r.index, r.day);
 	print_receipt(io->out, receipt);
@@ -1297,9 +1403,9 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 	struct client *c = NULL;
 	struct proto_status s;
 	struct proto_info info;
-	const char *pin = NULL;
-	char label[64];
-	int opt, rc = REPORTER_EXIT_ERROR, bad = 0, lying = 0;
+	const char *pin = NULL, *state;
+	char label[64], statebuf[PINS_PATH_BUF];
+	int opt, rc = REPORTER_EXIT_ERROR, bad = 0, lying = 0, keep_state = 1;
 
 	memset(&s, 0, sizeof s);
 	memset(&info, 0, sizeof info);
@@ -1326,6 +1432,9 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 			break;
 		case OPT_PIN:
 			pin = optarg;
+			break;
+		case OPT_NO_STATE:
+			keep_state = 0;
 			break;
 		default:
 			return bad_option(io, "status", argc, argv, opt);
@@ -1359,6 +1468,20 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 		goto out;
 	if (fetch_status(io, c, k, &s) != 0)
 		goto out;
+	state = state_path(io, keep_state, statebuf);
+	if (state != NULL) {
+		uint8_t key[PINS_KEY_BYTES];
+		char d[PINS_DISTRICT_BUF], fp[PINS_FP_BUF];
+
+		pins_key(key, k);
+		if (pins_find(state, key, d, fp) != PINS_NONE &&
+		    (fetch_info(io, c, s.district, &info) != 0 ||
+		     pin_check(io, state, k, s.district, info.district.fingerprint) != 0)) {
+			sodium_memzero(key, sizeof key);
+			goto out;
+		}
+		sodium_memzero(key, sizeof key);
+	}
 	proto_status_label(label, sizeof label, s.status);
 	fprintf(io->out, "Report:      district %s, entry %llu\n", s.district,
 	        (unsigned long long)s.index);
@@ -1374,7 +1497,8 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 	fprintf(io->out, "Replies:     %zu\n", s.nreplies);
 	if (s.nreplies > 0 || s.has_statement) {
 		/* replies are checked against the district's own signing key */
-		if (fetch_info(io, c, s.district, &info) != 0)
+		if (info.district.fingerprint[0] == '\0' &&
+		    fetch_info(io, c, s.district, &info) != 0)
 			goto out;
 		if (pin != NULL && !proto_pin_matches(pin, info.district.fingerprint)) {
 			say_error(io,
@@ -1429,7 +1553,9 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 	char *mtext = NULL;
 	size_t mlen = 0, bad_file = 0;
 	json_t *m = NULL;
-	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0, prc;
+	char statebuf[PINS_PATH_BUF];
+	const char *state = NULL;
+	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0, prc, keep_state = 1;
 
 	memset(files, 0, sizeof files);
 	memset(&s, 0, sizeof s);
@@ -1465,6 +1591,9 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 				return usage_error(io, "followup",
 				                   "too many --attach (at most 100)");
 			attach[nattach++] = optarg;
+			break;
+		case OPT_NO_STATE:
+			keep_state = 0;
 			break;
 		default:
 			return bad_option(io, "followup", argc, argv, opt);
@@ -1511,8 +1640,10 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 		say_error(io, "--body-file is empty and nothing is attached: nothing to send");
 		goto out;
 	}
+	state = state_path(io, keep_state, statebuf);
 	if (fetch_status(io, c, k, &s) != 0 || fetch_info(io, c, s.district, &info) != 0 ||
-	    show_district(io, c, &info, pin) != 0)
+	    show_district(io, c, &info, pin) != 0 ||
+	    pin_check(io, state, k, s.district, info.district.fingerprint) != 0)
 		goto out;
 	prc = package_hash_files(files, nattach, hashes, &bad_file);
 	if (prc == PACKAGE_ERR_IO) {
@@ -1544,6 +1675,7 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 			        "before you send it again.\n");
 		goto out;
 	}
+	pin_record(io, state, k, s.district, info.district.fingerprint);
 	fprintf(io->out, "\nFollow-up filed (已提交): district %s, entry %llu, day %s.\n",
 	        r.district, (unsigned long long)r.index, r.day);
 	rc = REPORTER_EXIT_OK;

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The installed nightly backup (qingfeng-backup, run by qingfeng-backup.timer)
 # against a serving installed server, and the restore procedure of
-# docs/operator.md step by step: hot backup that passes check, rotation,
-# a failed backup deleting nothing, then a disaster (data directory gone)
+# docs/operator.md step by step: hot backup that passes check, rotation by
+# count and by age (QF_BACKUP_MAX_AGE_DAYS), a failed backup deleting nothing, then a disaster (data directory gone)
 # and the restore — the reporter's receipt still works and the chain goes on.
 # Also `qingfeng-intake stats` on the live data directory.
 . "$(dirname "$0")/lib.sh"
@@ -75,6 +75,33 @@ out=$("$BACKUP" "$D" 2>&1)
 eq "usage error exit 2" $? 2
 out=$("$BACKUP" "$D" "$BK" zero 2>&1)
 eq "bad KEEP exit 2" $? 2
+
+# --- retention by age (QF_BACKUP_MAX_AGE_DAYS): purged ciphertext stays in a
+# backup until the backup goes, so an operator can bound how long that is.
+# This `date` answers "now" from a file and does real date arithmetic for -d.
+mkdir -p "$T_DIR/stub2"
+cat >"$T_DIR/stub2/date" <<EOF
+#!/bin/sh
+case " \$* " in
+*" -d "*) exec /bin/date "\$@" ;;
+esac
+cat "$T_DIR/stub2/now"
+EOF
+chmod 755 "$T_DIR/stub2/date"
+BK2="$T_DIR/var/lib/qingfeng-backups-aged"
+aged() { # aged NOW MAX-AGE-DAYS
+	echo "$1" >"$T_DIR/stub2/now"
+	PATH="$T_DIR/stub2:$PATH" QF_BACKUP_MAX_AGE_DAYS=$2 "$BACKUP" "$D" "$BK2" 14 >"$T_DIR/aged.out" 2>&1
+}
+aged 20260501-033000 7
+aged 20260505-033000 7
+aged 20260510-033000 7
+eq "age rotation keeps what is at most 7 days old" "$(ls "$BK2" | tr '\n' ' ')" "20260505-033000 20260510-033000 "
+check "age rotation says what it removed" grep -q 'removed old backup .*20260501-033000' "$T_DIR/aged.out"
+aged 20260520-033000 1
+eq "age rotation never removes the backup it just made" "$(ls "$BK2" | tr '\n' ' ')" "20260520-033000 "
+out=$(QF_BACKUP_MAX_AGE_DAYS=soon "$BACKUP" "$D" "$BK2" 2>&1)
+eq "bad QF_BACKUP_MAX_AGE_DAYS exit 2" $? 2
 
 # --- a new report after the last backup is lost in the disaster; one before is not
 printf 'later\n' >"$T_DIR/later.txt"

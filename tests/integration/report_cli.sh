@@ -1,8 +1,10 @@
 #!/bin/sh
 # The reporter CLI against the real server: submit with attachments under a
 # real proof-of-work, status with a sloppily typed receipt, follow-up, the
-# --pin refusal, typos caught before sending; and nothing the reporter wrote
-# reaches the server's disk or log in the clear.
+# --pin refusal, typos caught before sending; the state file: after the
+# server swaps the district's key for a look-alike (same id, same name, its
+# own keys) status and followup refuse, and --no-state keeps nothing; and
+# nothing the reporter wrote reaches the server's disk or log in the clear.
 . "$(dirname "$0")/lib.sh"
 
 D="$T_DIR/data"
@@ -61,6 +63,43 @@ out=$("$REPORT" submit --server "$URL" --district d01 --title x --body-file "$T_
 eq "missing body file exit 1" $? 1
 out=$("$REPORT" submit --server "$URL" --district d01 --title x --body-file "$T_DIR/body.txt" --level emperor 2>&1)
 eq "bad --level exit 2" $? 2
+
+# --- the state file: the district each receipt was sealed to
+PINS="$XDG_STATE_HOME/qingfeng/pins"
+check "state file written" test -f "$PINS"
+eq "state file mode 0600" "$(stat -c %a "$PINS")" 600
+eq "state file: one line for the one receipt filed" "$(wc -l <"$PINS")" 1
+check "state file names d01 and its fingerprint" grep -q " d01 $(echo "$FP" | tr -d ' ')\$" "$PINS"
+check "state file holds no receipt" sh -c "! grep -q '$RECEIPT' '$PINS'"
+out=$("$REPORT" submit --server "$URL" --district d01 --title "不留记录" --body-file "$T_DIR/body.txt" --no-state 2>&1)
+eq "submit --no-state exit 0" $? 0
+NOSTATE=$(printf '%s\n' "$out" | grep -oE '^ +[0-9A-Z]{4}(-[0-9A-Z]{4}){4} *$' | tr -d ' ')
+eq "--no-state: no line added" "$(wc -l <"$PINS")" 1
+stored=$(head_size)
+
+# the server now lists a look-alike d01: same id and name, its own keys
+printf 'look-alike-passphrase\n' >"$T_DIR/pass2"
+"$ADMIN" keygen --district d01 --name "$(jq -r .name "$FIXTURES/d01.pub.json")" --out "$T_DIR/fake" \
+	--kdf interactive --passphrase-file "$T_DIR/pass2" >/dev/null
+stop_server
+jq --slurpfile k "$T_DIR/fake/district.pub.json" '.districts[0] = $k[0]' "$D/config.json" >"$D/config.json.new" &&
+	mv "$D/config.json.new" "$D/config.json"
+start_server "$D" || exit 1
+FAKE=$(jq -r .fingerprint "$T_DIR/fake/district.pub.json")
+out=$("$REPORT" status --server "$URL" --receipt "$RECEIPT" 2>&1)
+eq "status after the key swap refused" $? 1
+check "the refusal names both fingerprints" sh -c "printf '%s' \"\$1\" | grep -q 'sealed to district d01' && printf '%s' \"\$1\" | grep -q '$FAKE'" _ "$out"
+out=$("$REPORT" followup --server "$URL" --receipt "$RECEIPT" --body-file "$T_DIR/more.txt" 2>&1)
+eq "followup after the key swap refused" $? 1
+eq "followup after the key swap: nothing stored" "$(head_size)" "$stored"
+out=$("$REPORT" status --server "$URL" --receipt "$NOSTATE" 2>&1)
+eq "a receipt with no record: status goes on" $? 0
+out=$("$REPORT" status --server "$URL" --receipt "$RECEIPT" --no-state 2>&1)
+eq "status --no-state neither reads nor refuses" $? 0
+printf 'garbage\n' >>"$PINS"
+out=$("$REPORT" status --server "$URL" --receipt "$NOSTATE" 2>&1)
+eq "an unreadable state file is refused, not ignored" $? 1
+check "it says which file" sh -c "printf '%s' \"\$1\" | grep -q 'state file'" _ "$out"
 stop_server
 
 check "store check passes" sh -c "'$INTAKE' check --data '$D' >/dev/null"

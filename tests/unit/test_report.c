@@ -30,6 +30,7 @@
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/package.h"
+#include "report/pins.h"
 #include "report/proto.h"
 #include "report/reporter.h"
 #include "tests/unit/testutil.h"
@@ -563,6 +564,109 @@ test_printable(void **state)
 	assert_string_equal(out, "已受");
 	proto_printable(out, sizeof out, "\xff\xc3", 0);
 	assert_string_equal(out, "??");
+}
+
+/* Bidi controls and zero-width characters from the server are dropped. */
+static void
+test_printable_invisible(void **state)
+{
+	char out[64];
+
+	(void)state;
+	/* RLO would show "已驳回" as "回驳已"; LRI/PDI, RLM/LRM, ALM likewise */
+	proto_printable(out, sizeof out, "a\u202Eb\u202Ac\u2066d\u2069e\u200Ef\u200Fg\xd8\x9ch", 0);
+	assert_string_equal(out, "abcdefgh");
+	/* zero-width space, joiners, word joiner, BOM */
+	proto_printable(out, sizeof out, "\u200B1\u200C2\u200D3\u20604\uFEFF5", 0);
+	assert_string_equal(out, "12345");
+	/* visible neighbours stay: NBSP, en space, arrows, CJK */
+	proto_printable(out, sizeof out, "\u00A0\u2002\u2190已受理", 0);
+	assert_string_equal(out, "\u00A0\u2002\u2190已受理");
+	/* an overlong or surrogate form of a control is not a way round */
+	proto_printable(out, sizeof out, "x\xf0\x82\x80\xaey\xed\xa0\x80z", 0);
+	assert_string_equal(out, "x????y???z");
+}
+
+/* The state file: one line per receipt, keyed by nothing the server knows. */
+static void
+test_pins_file(void **state)
+{
+	struct receipt_keys k1, k2;
+	uint8_t key1[PINS_KEY_BYTES], key2[PINS_KEY_BYTES], again[PINS_KEY_BYTES];
+	char *dir = testutil_tmpdir();
+	char path[512], link[512], d[PINS_DISTRICT_BUF], fp[PINS_FP_BUF], hex[65], text[1024];
+	struct stat st;
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(receipt_derive("MS0Z-H1WW-YKQN-03JM-SFCX", &k1), 0);
+	receipt_generate(text);
+	assert_int_equal(receipt_derive(text, &k2), 0);
+	pins_key(key1, &k1);
+	pins_key(again, &k1);
+	pins_key(key2, &k2);
+	assert_memory_equal(key1, again, sizeof key1);
+	assert_memory_not_equal(key1, key2, sizeof key1);
+	assert_memory_not_equal(key1, k1.lookup, sizeof key1);
+
+	snprintf(path, sizeof path, "%s/state/qingfeng/pins", dir);
+	assert_int_equal(pins_find(path, key1, d, fp), PINS_NONE);
+	assert_int_equal(pins_add(path, key1, "d01", "B81B 2EF3 d63b 16ca ac5e 29ef 6391 f289"),
+	                 PINS_OK);
+	assert_int_equal(pins_add(path, key1, "d02", "0000 0000 0000 0000 0000 0000 0000 0000"),
+	                 PINS_OK);
+	assert_int_equal(pins_add(path, key2, "d02", "00000000000000000000000000000001"), PINS_OK);
+	assert_int_equal(pins_find(path, key1, d, fp), PINS_OK);
+	assert_string_equal(d, "d01");
+	assert_string_equal(fp, "b81b2ef3d63b16caac5e29ef6391f289");
+	assert_int_equal(pins_find(path, key2, d, fp), PINS_OK);
+	assert_string_equal(d, "d02");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	snprintf(link, sizeof link, "%s/state/qingfeng", dir);
+	assert_int_equal(stat(link, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	/* two lines, neither holding the receipt's lookup */
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	assert_int_equal(n, 2 * (64 + 1 + 3 + 1 + 32 + 1));
+	sodium_bin2hex(hex, sizeof hex, k1.lookup, 32);
+	assert_null(strstr(text, hex));
+	assert_null(strstr(text, "MS0Z"));
+
+	/* what cannot be stored, a file that is not ours, a symlink */
+	assert_int_equal(pins_add(path, key1, "d 01", "b81b2ef3d63b16caac5e29ef6391f289"),
+	                 PINS_ERR_ARG);
+	assert_int_equal(pins_add(path, key1, "d01", "b81b2ef3"), PINS_ERR_ARG);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("not a pin\n", f);
+	fclose(f);
+	again[0] ^= 1; /* a receipt with no line: the whole file is read */
+	assert_int_equal(pins_find(path, again, d, fp), PINS_ERR_FORMAT);
+	snprintf(link, sizeof link, "%s/link", dir);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(pins_find(link, key1, d, fp), PINS_ERR_IO);
+	assert_int_equal(pins_add(link, key1, "d01", "b81b2ef3d63b16caac5e29ef6391f289"),
+	                 PINS_ERR_IO);
+
+	/* where it lives */
+	setenv("XDG_STATE_HOME", "/x/state", 1);
+	assert_int_equal(pins_default_path(path, sizeof path), PINS_OK);
+	assert_string_equal(path, "/x/state/qingfeng/pins");
+	setenv("XDG_STATE_HOME", "relative", 1);
+	setenv("HOME", "/home/r", 1);
+	assert_int_equal(pins_default_path(path, sizeof path), PINS_OK);
+	assert_string_equal(path, "/home/r/.local/state/qingfeng/pins");
+	unsetenv("XDG_STATE_HOME");
+	unsetenv("HOME");
+	assert_int_equal(pins_default_path(path, sizeof path), PINS_ERR_ARG);
+	testutil_rmtree(dir);
+	free(dir);
 }
 
 static void
@@ -1706,6 +1810,8 @@ main(void)
 	        cmocka_unit_test(test_receipt_verify),
 	        cmocka_unit_test(test_error_parse),
 	        cmocka_unit_test(test_printable),
+	        cmocka_unit_test(test_printable_invisible),
+	        cmocka_unit_test(test_pins_file),
 	        cmocka_unit_test(test_pin),
 	        cmocka_unit_test(test_client_url),
 	        cmocka_unit_test(test_pow_progress),

@@ -14,7 +14,9 @@ import { spawnSync } from 'node:child_process';
 import { launch } from './browser.mjs';
 import * as H from './harness.mjs';
 import * as qf from '../../web/js/qf-crypto.js';
-import { stripJpeg, stripPng } from '../../web/js/metastrip.js';
+import { stripJpeg, stripPng, strip } from '../../web/js/metastrip.js';
+
+const stripLoad = (name) => import(`../../web/js/strip-${name}.js`);
 
 const SHOTS = process.env.QF_SCREENSHOTS || `${H.BIN}/../screenshots`;
 const AXE = readFileSync(`${H.ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
@@ -117,10 +119,15 @@ test('a report with a GPS-tagged JPEG and a PDF is encrypted, sent and gives a r
 	await page.fill('#where', '村委会');
 	await page.setInputFiles('#att', [`${H.FIXTURES}/gps.jpg`, `${H.FIXTURES}/doc.pdf`]);
 	await page.waitForSelector('.file-list li:nth-child(2)');
+	// sent as 附件1.jpg and 附件2.pdf unless the reporter keeps the original name
+	assert.deepEqual(await page.$$eval('.file-list .fname', (l) => l.map((e) => e.textContent)), ['附件1.jpg', '附件2.pdf']);
+	assert.match(await page.textContent('.file-list li:nth-child(1) .keep label'), /发送原文件名（gps\.jpg）/);
+	assert.equal(await page.isChecked('#att-keep-0'), false);
 	const list = await page.textContent('.file-list');
-	assert.match(list, /gps\.jpg/);
-	assert.match(list, /已删除元数据：APP1, APP13, COM/);
-	assert.match(list, /doc\.pdf[\s\S]*可能含有作者/);
+	assert.match(list, /已删除：[^。]*拍摄地点/);
+	assert.match(list, /已删除：[^。]*相机或手机型号/);
+	// the PDF was opened by the lazily loaded cleaner (its SRI hash checked)
+	assert.match(await page.textContent('.file-list li:nth-child(2) .meta'), /已检查，没有需要删除的元数据/);
 	await check(page, 'report-zh');
 	// the sending steps pass axe too (they are on screen only for a moment)
 	await page.evaluate(() => (document.querySelector('.progress').hidden = false));
@@ -187,8 +194,8 @@ test('export: the offline tool decrypts the exact text and files; the JPEG has n
 				identity: null,
 			},
 			[
-				{ name: 'gps.jpg', type: 'image/jpeg', size: e.attachments[0].length },
-				{ name: 'doc.pdf', type: 'application/pdf', size: e.attachments[1].length },
+				{ name: '附件1.jpg', type: 'image/jpeg', size: e.attachments[0].length },
+				{ name: '附件2.pdf', type: 'application/pdf', size: e.attachments[1].length },
 			],
 			qf.receiptDerive(state.receipt) /* bound to its receipt (§6) */
 		)
@@ -200,9 +207,10 @@ test('export: the offline tool decrypts the exact text and files; the JPEG has n
 	for (const line of state.body.split('\n')) assert.ok(shown.includes(line), line);
 	const files = readdirSync(`${dir}/x/d01-1`).sort();
 	assert.equal(files.length, 2);
-	const pdf = readFileSync(`${dir}/x/d01-1/${files.find((f) => f.endsWith('doc.pdf'))}`);
-	assert.deepEqual(pdf, readFileSync(`${H.FIXTURES}/doc.pdf`));
-	const jpg = readFileSync(`${dir}/x/d01-1/${files.find((f) => f.endsWith('gps.jpg'))}`);
+	assert.ok(!files.some((f) => /gps|doc/.test(f)), 'the original names were not sent');
+	const pdf = readFileSync(`${dir}/x/d01-1/${files.find((f) => f.endsWith('附件2.pdf'))}`);
+	assert.deepEqual(new Uint8Array(pdf), (await strip(new Uint8Array(readFileSync(`${H.FIXTURES}/doc.pdf`)), { load: stripLoad })).data);
+	const jpg = readFileSync(`${dir}/x/d01-1/${files.find((f) => f.endsWith('附件1.jpg'))}`);
 	const orig = readFileSync(`${H.FIXTURES}/gps.jpg`);
 	for (const s of ['QFTESTCAM', 'QF-MODEL-9', 'QF-XMP-GPS', 'GPSLatitude', 'QF-IPTC-KEY', 'QF-COMMENT'])
 		assert.ok(!jpg.includes(s), `${s} is gone from the JPEG`);
@@ -248,7 +256,11 @@ test('a follow-up with an attachment from the status page arrives at the distric
 	await page.fill('#fu-body', '补充：转账记录截图见附件。');
 	await page.setInputFiles('#att', [`${H.FIXTURES}/meta.png`]);
 	await page.waitForSelector('.file-list li');
-	assert.match(await page.textContent('.file-list'), /eXIf/);
+	assert.match(await page.textContent('.file-list'), /拍摄地点/);
+	// the reporter keeps this file's original name on purpose
+	assert.equal(await page.textContent('.file-list .fname'), '附件1.png');
+	await page.check('#att-keep-0');
+	assert.equal(await page.textContent('.file-list .fname'), 'meta.png');
 	await page.click('#fu-form button[type=submit]');
 	await page.waitForSelector('#fu-result:not([hidden])');
 	assert.match(await page.textContent('#fu-result'), /登记序号 2/);
@@ -278,6 +290,11 @@ test('English pages: a report, its receipt and the status', async () => {
 	await page.check('#real_name');
 	await page.fill('#id_name', 'Li Si');
 	await page.fill('#id_phone', '13800000000');
+	// a Word file: cleaned by the lazily loaded Office cleaner, sent as attachment-1.docx
+	await page.setInputFiles('#att', [`${H.FIXTURES}/author.docx`]);
+	await page.waitForSelector('.file-list li');
+	assert.equal(await page.textContent('.file-list .fname'), 'attachment-1.docx');
+	assert.match(await page.textContent('.file-list .meta'), /^Removed: .*author.*last modified by.*comment authors/);
 	await check(page, 'report-en');
 	await page.click('#report-form button[type=submit]');
 	await page.waitForSelector('#receipt-view:not([hidden])');
@@ -300,6 +317,8 @@ test('English pages: a report, its receipt and the status', async () => {
 	})());
 	const en = entries.find((x) => x.kind === 'report' && x.manifest.lang === 'en');
 	assert.deepEqual(en.manifest.report.identity, { name: 'Li Si', phone: '13800000000', id_number: '', unit: '', address: '' });
+	assert.deepEqual(en.manifest.attachments.map((a) => a.name), ['attachment-1.docx']);
+	assert.deepEqual(en.attachments[0], (await strip(new Uint8Array(readFileSync(`${H.FIXTURES}/author.docx`)), { load: stripLoad })).data);
 	assert.equal(state.errors.length, 0, state.errors.join('\n'));
 });
 
@@ -413,6 +432,28 @@ test('a script that does not match its integrity hash is not run', async () => {
 	} finally {
 		await p.close();
 		await s2.stop();
+	}
+});
+
+test('an altered PDF cleaner (loaded only when a PDF is chosen) is not run: the PDF is refused, not sent uncleaned', async () => {
+	const root = `${dir}/web-altered-chunk`;
+	cpSync(`${H.BIN}/../web`, root, { recursive: true });
+	appendFileSync(`${root}/js/strip-pdf.js`, '\nwindow.qfAltered = 1;\n');
+	const d3 = `${dir}/data-altered-chunk`;
+	H.newData(d3, { pow_difficulty: 8, web_root: root });
+	const s3 = await H.startServer(d3);
+	const p = await ctx.newPage();
+	try {
+		await p.goto(`${s3.url}/report.html`);
+		await p.waitForSelector('#report-form[data-ready]');
+		await p.setInputFiles('#att', [`${H.FIXTURES}/author.pdf`]);
+		await p.waitForSelector('.file-error:not([hidden])');
+		assert.match(await p.textContent('.file-error'), /无法删除“author\.pdf”中的元数据/);
+		assert.equal(await p.evaluate(() => window.qfAltered), undefined);
+		assert.equal(await p.$$eval('.file-list li', (l) => l.length), 0);
+	} finally {
+		await p.close();
+		await s3.stop();
 	}
 });
 

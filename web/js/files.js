@@ -1,15 +1,25 @@
 // files: the attachment picker of the report and follow-up forms. Each
-// file is read when chosen; JPEG and PNG files lose their metadata at once
-// (metastrip.js, on unless the reporter turns it off) and the list says
-// what was removed; other files get a warning that they may carry metadata.
+// file is read when chosen; images, Office documents and PDFs lose their
+// metadata at once (metastrip.js, on unless the reporter turns it off; the
+// Office and PDF cleaners are loaded when first needed, chunks.js) and the
+// list says in plain words what was removed; a file the page cannot clean
+// gets a warning naming what it may carry, never a "clean".
+// Files are sent under neutral names ("附件1.jpg", "attachment-1.jpg": the
+// original extension, lower case) unless the reporter ticks "send the
+// original name" for that file: a device's name dates a photo to the second
+// and a document's name often names its writer.
 // Limits are enforced when a file is added, so nothing is sent that the
 // server would refuse.
 import { strip } from './metastrip.js';
+import { loadChunk } from './chunks.js';
 import { sealedSize } from './qf-crypto.js';
 import { $, el, t, size, say } from './ui.js';
 
 // Room kept for the manifest when checking attachments against the limit.
 export const MANIFEST_RESERVE = 256 * 1024;
+
+// Categories of metadata (metastrip.js) in the page's words.
+const words = (list) => list.map((k) => t(`m_${k}`)).join(t('list_sep'));
 
 export class FilePicker {
 	// box: the .files element; maxEnvelope: the server's max_envelope_bytes
@@ -56,17 +66,19 @@ export class FilePicker {
 			if (this.stripBox.checked) {
 				let r;
 				try {
-					r = strip(data);
+					r = await strip(data, { load: loadChunk });
 				} catch (e) {
 					problems.push(t('strip_failed', { name: file.name, detail: e.message }));
+					data.fill(0);
 					continue;
 				}
-				if (r.kind) {
-					note = r.removed.length ? t('strip_done', { what: r.removed.join(', ') }) : t('strip_none');
+				if (r.cleaned) {
+					note = r.removed.length ? t('strip_done', { what: words(r.removed) }) : t('strip_none');
+					if (/^(docx|xlsx|pptx|pdf)$/.test(r.kind)) note += t('strip_doc_note');
 					if (r.data !== data) data.fill(0);
 					data = r.data;
 				} else {
-					note = t('meta_warn');
+					note = t('meta_may', { what: words(r.mayContain) });
 					warn = true;
 				}
 			} else {
@@ -78,7 +90,7 @@ export class FilePicker {
 				data.fill(0);
 				continue;
 			}
-			this.files.push({ name: file.name, type: file.type || 'application/octet-stream', data, note, warn });
+			this.files.push({ name: file.name, type: file.type || 'application/octet-stream', data, note, warn, keepName: false });
 		}
 		this.input.value = '';
 		say(this.error, problems.join(' '));
@@ -99,18 +111,36 @@ export class FilePicker {
 		this.render();
 	}
 
+	// The name file i is sent under.
+	sentName(i) {
+		const f = this.files[i];
+		if (f.keepName) return f.name;
+		const ext = /\.([A-Za-z0-9]{1,10})$/.exec(f.name);
+		return t('att_name', { n: i + 1 }) + (ext ? '.' + ext[1].toLowerCase() : '');
+	}
+
 	render() {
+		const id = this.input.id;
 		this.list.replaceChildren(
 			...this.files.map((f, i) => {
-				const b = el('button', { type: 'button', 'aria-label': t('remove_file', { name: f.name }), text: t('remove') });
+				const name = this.sentName(i);
+				const b = el('button', { type: 'button', 'aria-label': t('remove_file', { name }), text: t('remove') });
 				b.addEventListener('click', () => this.remove(i));
+				const keep = el('input', { type: 'checkbox', id: `${id}-keep-${i}`, class: 'keep-name' });
+				keep.checked = f.keepName;
+				keep.addEventListener('change', () => {
+					f.keepName = keep.checked;
+					this.render();
+					$(`#${id}-keep-${i}`, this.list).focus();
+				});
 				return el(
 					'li',
 					{},
-					el('span', { class: 'fname', text: f.name }),
+					el('span', { class: 'fname', text: name }),
 					el('span', { class: 'fsize', text: size(f.data.length) }),
 					b,
-					el('span', { class: f.warn ? 'meta warn' : 'meta', text: f.note })
+					el('span', { class: f.warn ? 'meta warn' : 'meta', text: f.note }),
+					el('span', { class: 'choice keep' }, keep, el('label', { for: keep.id, text: t('keep_name', { name: f.name }) }))
 				);
 			})
 		);
@@ -118,7 +148,7 @@ export class FilePicker {
 
 	// {name, type, size} for the manifest, and the bytes in the same order.
 	manifestEntries() {
-		return this.files.map((f) => ({ name: f.name, type: f.type, size: f.data.length }));
+		return this.files.map((f, i) => ({ name: this.sentName(i), type: f.type, size: f.data.length }));
 	}
 
 	blobs() {
