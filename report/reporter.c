@@ -24,7 +24,7 @@
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/package.h"
-#include "report/pins.h"
+#include "report/statefile.h"
 #include "report/proto.h"
 
 #define PROG         "qingfeng-report"
@@ -817,18 +817,18 @@ bad_option(const struct reporter_io *io, const char *cmd, int argc, char **argv,
 	return usage_error(io, cmd, msg);
 }
 
-/* ---- the state file (report/pins.h) ------------------------------------ */
+/* ---- the state file (report/statefile.h) ------------------------------------ */
 
 /*
  * The state file's path into out, or NULL with --no-state (keep 0) or when
  * there is no home to keep it in (said on stderr). Cannot fail otherwise.
  */
 static const char *
-state_path(const struct reporter_io *io, int keep, char out[PINS_PATH_BUF])
+state_path(const struct reporter_io *io, int keep, char out[STATEFILE_PATH_BUF])
 {
 	if (!keep)
 		return NULL;
-	if (pins_default_path(out, PINS_PATH_BUF) != PINS_OK) {
+	if (statefile_default_path(out, STATEFILE_PATH_BUF) != STATEFILE_OK) {
 		fprintf(io->err,
 		        PROG ": note: neither XDG_STATE_HOME nor HOME is set: the district's "
 		             "fingerprint is not recorded or checked\n");
@@ -847,20 +847,20 @@ static int
 pin_check(const struct reporter_io *io, const char *state, const struct receipt_keys *k,
           const char *district, const char *fingerprint)
 {
-	uint8_t key[PINS_KEY_BYTES];
-	char d[PINS_DISTRICT_BUF], fp[PINS_FP_BUF];
+	uint8_t key[STATEFILE_KEY_BYTES];
+	char d[STATEFILE_DISTRICT_BUF], fp[STATEFILE_FP_BUF];
 	int rc;
 
 	if (state == NULL)
 		return 0;
-	pins_key(key, k);
-	rc = pins_find(state, key, d, fp);
+	statefile_key(key, k);
+	rc = statefile_find(state, key, d, fp);
 	sodium_memzero(key, sizeof key);
-	if (rc == PINS_NONE)
+	if (rc == STATEFILE_NONE)
 		return 0;
-	if (rc != PINS_OK) {
+	if (rc != STATEFILE_OK) {
 		say_error(io, "cannot read the state file %s: %s (--no-state goes on without it)",
-		          state, pins_strerror(rc));
+		          state, statefile_strerror(rc));
 		return 1;
 	}
 	if (strcmp(d, district) != 0 || !proto_pin_matches(fp, fingerprint)) {
@@ -880,18 +880,18 @@ static void
 pin_record(const struct reporter_io *io, const char *state, const struct receipt_keys *k,
            const char *district, const char *fingerprint)
 {
-	uint8_t key[PINS_KEY_BYTES];
+	uint8_t key[STATEFILE_KEY_BYTES];
 	int rc;
 
 	if (state == NULL)
 		return;
-	pins_key(key, k);
-	rc = pins_add(state, key, district, fingerprint);
+	statefile_key(key, k);
+	rc = statefile_add(state, key, district, fingerprint);
 	sodium_memzero(key, sizeof key);
-	if (rc != PINS_OK)
+	if (rc != STATEFILE_OK)
 		fprintf(io->err,
 		        PROG ": note: could not record the district's fingerprint in %s: %s\n",
-		        state, pins_strerror(rc));
+		        state, statefile_strerror(rc));
 }
 
 /* ---- submit ------------------------------------------------------------ */
@@ -914,7 +914,7 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	char *mtext = NULL;
 	size_t mlen = 0;
 	json_t *m = NULL;
-	char statebuf[PINS_PATH_BUF];
+	char statebuf[STATEFILE_PATH_BUF];
 	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0, no_route = 0, keep_state = 1;
 
 	memset(files, 0, sizeof files);
@@ -1085,7 +1085,7 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	                  &maybe_stored) != 0) {
 		if (maybe_stored) {
 			pin_record(io, state_path(io, keep_state, statebuf), k, rep.district,
-			           info.district.fingerprint);
+			           to.district.fingerprint);
 			fprintf(io->out,
 			        "\nThe server may or may not have stored your report. Keep the "
 			        "receipt below and\ncheck later with \"" PROG " status\": if the "
@@ -1095,7 +1095,7 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 		goto out;
 	}
 	pin_record(io, state_path(io, keep_state, statebuf), k, rep.district,
-	           info.district.fingerprint);
+	           to.district.fingerprint);
 	fprintf(io->out, "\nReport filed (已提交): district %s, entry %llu, day %s.\n", r.district,
 	        (unsigned long long)r.index, r.day);
 	print_receipt(io->out, receipt);
@@ -1404,7 +1404,7 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 	struct proto_status s;
 	struct proto_info info;
 	const char *pin = NULL, *state;
-	char label[64], statebuf[PINS_PATH_BUF];
+	char label[64], statebuf[STATEFILE_PATH_BUF];
 	int opt, rc = REPORTER_EXIT_ERROR, bad = 0, lying = 0, keep_state = 1;
 
 	memset(&s, 0, sizeof s);
@@ -1470,11 +1470,11 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 		goto out;
 	state = state_path(io, keep_state, statebuf);
 	if (state != NULL) {
-		uint8_t key[PINS_KEY_BYTES];
-		char d[PINS_DISTRICT_BUF], fp[PINS_FP_BUF];
+		uint8_t key[STATEFILE_KEY_BYTES];
+		char d[STATEFILE_DISTRICT_BUF], fp[STATEFILE_FP_BUF];
 
-		pins_key(key, k);
-		if (pins_find(state, key, d, fp) != PINS_NONE &&
+		statefile_key(key, k);
+		if (statefile_find(state, key, d, fp) != STATEFILE_NONE &&
 		    (fetch_info(io, c, s.district, &info) != 0 ||
 		     pin_check(io, state, k, s.district, info.district.fingerprint) != 0)) {
 			sodium_memzero(key, sizeof key);
@@ -1553,7 +1553,7 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 	char *mtext = NULL;
 	size_t mlen = 0, bad_file = 0;
 	json_t *m = NULL;
-	char statebuf[PINS_PATH_BUF];
+	char statebuf[STATEFILE_PATH_BUF];
 	const char *state = NULL;
 	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0, prc, keep_state = 1;
 

@@ -1,5 +1,5 @@
 /* pins: see pins.h. */
-#include "report/pins.h"
+#include "report/statefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,12 +12,12 @@
 
 #include "crypto/fileio.h"
 
-#define PINS_LABEL     "qingfeng-report pin v1"
-#define PINS_FILE_MAX  (4 * 1024 * 1024)
-#define PINS_LINE_HEAD (2 * PINS_KEY_BYTES)
+#define STATEFILE_LABEL     "qingfeng-report pin v1"
+#define STATEFILE_FILE_MAX  (4 * 1024 * 1024)
+#define STATEFILE_LINE_HEAD (2 * STATEFILE_KEY_BYTES)
 
 int
-pins_default_path(char *out, size_t outsz)
+statefile_default_path(char *out, size_t outsz)
 {
 	const char *xdg = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
@@ -28,15 +28,15 @@ pins_default_path(char *out, size_t outsz)
 	else if (home != NULL && home[0] == '/')
 		n = snprintf(out, outsz, "%s/.local/state/qingfeng/pins", home);
 	else
-		return PINS_ERR_ARG;
-	return n < 0 || (size_t)n >= outsz ? PINS_ERR_ARG : PINS_OK;
+		return STATEFILE_ERR_ARG;
+	return n < 0 || (size_t)n >= outsz ? STATEFILE_ERR_ARG : STATEFILE_OK;
 }
 
 void
-pins_key(uint8_t key[PINS_KEY_BYTES], const struct receipt_keys *k)
+statefile_key(uint8_t key[STATEFILE_KEY_BYTES], const struct receipt_keys *k)
 {
-	crypto_generichash(key, PINS_KEY_BYTES, (const unsigned char *)PINS_LABEL,
-	                   sizeof PINS_LABEL - 1, k->reply_sk, sizeof k->reply_sk);
+	crypto_generichash(key, STATEFILE_KEY_BYTES, (const unsigned char *)STATEFILE_LABEL,
+	                   sizeof STATEFILE_LABEL - 1, k->reply_sk, sizeof k->reply_sk);
 }
 
 static int
@@ -44,7 +44,7 @@ district_ok(const char *d)
 {
 	size_t n = strlen(d);
 
-	if (n == 0 || n >= PINS_DISTRICT_BUF)
+	if (n == 0 || n >= STATEFILE_DISTRICT_BUF)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (d[i] <= ' ' || d[i] == 0x7f)
@@ -54,7 +54,7 @@ district_ok(const char *d)
 
 /* The 32 hex digits of a fingerprint in any spacing and case; 0, or -1. */
 static int
-fp_normal(char out[PINS_FP_BUF], const char *fp)
+fp_normal(char out[STATEFILE_FP_BUF], const char *fp)
 {
 	size_t o = 0;
 
@@ -73,7 +73,7 @@ fp_normal(char out[PINS_FP_BUF], const char *fp)
 	return o == 32 ? 0 : -1;
 }
 
-/* Reads the whole file into *buf (NUL-terminated); PINS_NONE when it is missing. */
+/* Reads the whole file into *buf (NUL-terminated); STATEFILE_NONE when it is missing. */
 static int
 read_all(const char *path, char **buf, size_t *len)
 {
@@ -85,23 +85,23 @@ read_all(const char *path, char **buf, size_t *len)
 	*buf = NULL;
 	*len = 0;
 	if (fd < 0)
-		return errno == ENOENT ? PINS_NONE : PINS_ERR_IO;
+		return errno == ENOENT ? STATEFILE_NONE : STATEFILE_ERR_IO;
 	if (fstat(fd, &st) != 0) {
 		int e = errno;
 
 		close(fd);
 		errno = e;
-		return PINS_ERR_IO;
+		return STATEFILE_ERR_IO;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > PINS_FILE_MAX) {
+	if (!S_ISREG(st.st_mode) || st.st_size > STATEFILE_FILE_MAX) {
 		close(fd);
 		errno = EINVAL;
-		return PINS_ERR_IO;
+		return STATEFILE_ERR_IO;
 	}
 	b = malloc((size_t)st.st_size + 1);
 	if (b == NULL) {
 		close(fd);
-		return PINS_ERR_IO;
+		return STATEFILE_ERR_IO;
 	}
 	while (n < (size_t)st.st_size) {
 		ssize_t r = read(fd, b + n, (size_t)st.st_size - n);
@@ -116,18 +116,18 @@ read_all(const char *path, char **buf, size_t *len)
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
-	return PINS_OK;
+	return STATEFILE_OK;
 }
 
 /* Looks key up in the text; fills district and fp when found. */
 static int
-lookup(const char *text, size_t len, const uint8_t key[PINS_KEY_BYTES],
-       char district[PINS_DISTRICT_BUF], char fp[PINS_FP_BUF])
+lookup(const char *text, size_t len, const uint8_t key[STATEFILE_KEY_BYTES],
+       char district[STATEFILE_DISTRICT_BUF], char fp[STATEFILE_FP_BUF])
 {
-	char hex[PINS_LINE_HEAD + 1];
+	char hex[STATEFILE_LINE_HEAD + 1];
 	const char *p = text, *end = text + len;
 
-	sodium_bin2hex(hex, sizeof hex, key, PINS_KEY_BYTES);
+	sodium_bin2hex(hex, sizeof hex, key, STATEFILE_KEY_BYTES);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl != NULL ? nl : end;
@@ -140,36 +140,36 @@ lookup(const char *text, size_t len, const uint8_t key[PINS_KEY_BYTES],
 		}
 		sp1 = memchr(p, ' ', (size_t)(eol - p));
 		sp2 = sp1 != NULL ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
-		if (nl == NULL || sp1 != p + PINS_LINE_HEAD || sp2 == NULL || eol - sp2 - 1 != 32)
-			return PINS_ERR_FORMAT;
+		if (nl == NULL || sp1 != p + STATEFILE_LINE_HEAD || sp2 == NULL || eol - sp2 - 1 != 32)
+			return STATEFILE_ERR_FORMAT;
 		dlen = (size_t)(sp2 - sp1 - 1);
-		if (dlen == 0 || dlen >= PINS_DISTRICT_BUF)
-			return PINS_ERR_FORMAT;
-		if (memcmp(p, hex, PINS_LINE_HEAD) == 0) {
-			char raw[PINS_FP_BUF];
+		if (dlen == 0 || dlen >= STATEFILE_DISTRICT_BUF)
+			return STATEFILE_ERR_FORMAT;
+		if (memcmp(p, hex, STATEFILE_LINE_HEAD) == 0) {
+			char raw[STATEFILE_FP_BUF];
 
 			memcpy(district, sp1 + 1, dlen);
 			district[dlen] = '\0';
 			memcpy(raw, sp2 + 1, 32);
 			raw[32] = '\0';
 			if (!district_ok(district) || fp_normal(fp, raw) != 0)
-				return PINS_ERR_FORMAT;
-			return PINS_OK;
+				return STATEFILE_ERR_FORMAT;
+			return STATEFILE_OK;
 		}
 		p = eol + 1;
 	}
-	return PINS_NONE;
+	return STATEFILE_NONE;
 }
 
 int
-pins_find(const char *path, const uint8_t key[PINS_KEY_BYTES], char district[PINS_DISTRICT_BUF],
-          char fp[PINS_FP_BUF])
+statefile_find(const char *path, const uint8_t key[STATEFILE_KEY_BYTES], char district[STATEFILE_DISTRICT_BUF],
+          char fp[STATEFILE_FP_BUF])
 {
 	char *text;
 	size_t len;
 	int rc = read_all(path, &text, &len);
 
-	if (rc != PINS_OK)
+	if (rc != STATEFILE_OK)
 		return rc;
 	rc = lookup(text, len, key, district, fp);
 	free(text);
@@ -180,7 +180,7 @@ pins_find(const char *path, const uint8_t key[PINS_KEY_BYTES], char district[PIN
 static int
 make_dirs(const char *path)
 {
-	char dir[PINS_PATH_BUF];
+	char dir[STATEFILE_PATH_BUF];
 	size_t n = strlen(path);
 
 	if (n >= sizeof dir)
@@ -198,58 +198,58 @@ make_dirs(const char *path)
 }
 
 int
-pins_add(const char *path, const uint8_t key[PINS_KEY_BYTES], const char *district,
+statefile_add(const char *path, const uint8_t key[STATEFILE_KEY_BYTES], const char *district,
          const char *fingerprint)
 {
-	char line[PINS_LINE_HEAD + 1 + PINS_DISTRICT_BUF + PINS_FP_BUF + 2];
-	char fp[PINS_FP_BUF], d[PINS_DISTRICT_BUF], old[PINS_FP_BUF];
+	char line[STATEFILE_LINE_HEAD + 1 + STATEFILE_DISTRICT_BUF + STATEFILE_FP_BUF + 2];
+	char fp[STATEFILE_FP_BUF], d[STATEFILE_DISTRICT_BUF], old[STATEFILE_FP_BUF];
 	char *text;
 	size_t len;
 	int fd, rc, n;
 
 	if (!district_ok(district) || fp_normal(fp, fingerprint) != 0)
-		return PINS_ERR_ARG;
+		return STATEFILE_ERR_ARG;
 	rc = read_all(path, &text, &len);
-	if (rc == PINS_OK) {
+	if (rc == STATEFILE_OK) {
 		rc = lookup(text, len, key, d, old);
 		free(text);
-		if (rc != PINS_NONE)
+		if (rc != STATEFILE_NONE)
 			return rc; /* there already, or the file is not ours */
 		fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-	} else if (rc == PINS_NONE) {
+	} else if (rc == STATEFILE_NONE) {
 		if (make_dirs(path) != 0)
-			return PINS_ERR_IO;
+			return STATEFILE_ERR_IO;
 		fd = fileio_create(path, 0600);
 	} else
 		return rc;
 	if (fd < 0)
-		return PINS_ERR_IO;
-	sodium_bin2hex(line, PINS_LINE_HEAD + 1, key, PINS_KEY_BYTES);
-	n = snprintf(line + PINS_LINE_HEAD, sizeof line - PINS_LINE_HEAD, " %s %s\n", district, fp);
-	if (n < 0 || (size_t)n >= sizeof line - PINS_LINE_HEAD ||
-	    fileio_write_all(fd, line, PINS_LINE_HEAD + (size_t)n) != 0 || fsync(fd) != 0) {
+		return STATEFILE_ERR_IO;
+	sodium_bin2hex(line, STATEFILE_LINE_HEAD + 1, key, STATEFILE_KEY_BYTES);
+	n = snprintf(line + STATEFILE_LINE_HEAD, sizeof line - STATEFILE_LINE_HEAD, " %s %s\n", district, fp);
+	if (n < 0 || (size_t)n >= sizeof line - STATEFILE_LINE_HEAD ||
+	    fileio_write_all(fd, line, STATEFILE_LINE_HEAD + (size_t)n) != 0 || fsync(fd) != 0) {
 		int e = errno;
 
 		close(fd);
 		errno = e;
-		return PINS_ERR_IO;
+		return STATEFILE_ERR_IO;
 	}
 	if (close(fd) != 0 || fileio_sync_dir_of(path) != 0)
-		return PINS_ERR_IO;
-	return PINS_OK;
+		return STATEFILE_ERR_IO;
+	return STATEFILE_OK;
 }
 
 const char *
-pins_strerror(int rc)
+statefile_strerror(int rc)
 {
 	switch (rc) {
-	case PINS_OK:
+	case STATEFILE_OK:
 		return "ok";
-	case PINS_NONE:
+	case STATEFILE_NONE:
 		return "no record for this receipt";
-	case PINS_ERR_IO:
+	case STATEFILE_ERR_IO:
 		return strerror(errno);
-	case PINS_ERR_FORMAT:
+	case STATEFILE_ERR_FORMAT:
 		return "the file holds a line that is not a pin";
 	default:
 		return "a district id or fingerprint that cannot be recorded";

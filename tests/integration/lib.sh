@@ -14,7 +14,7 @@ curl() { command curl --interface "$CLIENT_ADDR" "$@"; }
 T_PASS=0
 T_FAIL=0
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qfit.XXXXXX")
-# qingfeng-report keeps its state file (report/pins.h) here, not in the tester's home
+# qingfeng-report keeps its state file (report/statefile.h) here, not in the tester's home
 export XDG_STATE_HOME="$T_DIR/state"
 SERVER_PID=""
 

@@ -30,7 +30,7 @@
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/package.h"
-#include "report/pins.h"
+#include "report/statefile.h"
 #include "report/proto.h"
 #include "report/reporter.h"
 #include "tests/unit/testutil.h"
@@ -592,9 +592,9 @@ static void
 test_pins_file(void **state)
 {
 	struct receipt_keys k1, k2;
-	uint8_t key1[PINS_KEY_BYTES], key2[PINS_KEY_BYTES], again[PINS_KEY_BYTES];
+	uint8_t key1[STATEFILE_KEY_BYTES], key2[STATEFILE_KEY_BYTES], again[STATEFILE_KEY_BYTES];
 	char *dir = testutil_tmpdir();
-	char path[512], link[512], d[PINS_DISTRICT_BUF], fp[PINS_FP_BUF], hex[65], text[1024];
+	char path[512], link[512], d[STATEFILE_DISTRICT_BUF], fp[STATEFILE_FP_BUF], hex[65], text[1024];
 	struct stat st;
 	FILE *f;
 	size_t n;
@@ -603,24 +603,24 @@ test_pins_file(void **state)
 	assert_int_equal(receipt_derive("MS0Z-H1WW-YKQN-03JM-SFCX", &k1), 0);
 	receipt_generate(text);
 	assert_int_equal(receipt_derive(text, &k2), 0);
-	pins_key(key1, &k1);
-	pins_key(again, &k1);
-	pins_key(key2, &k2);
+	statefile_key(key1, &k1);
+	statefile_key(again, &k1);
+	statefile_key(key2, &k2);
 	assert_memory_equal(key1, again, sizeof key1);
 	assert_memory_not_equal(key1, key2, sizeof key1);
 	assert_memory_not_equal(key1, k1.lookup, sizeof key1);
 
 	snprintf(path, sizeof path, "%s/state/qingfeng/pins", dir);
-	assert_int_equal(pins_find(path, key1, d, fp), PINS_NONE);
-	assert_int_equal(pins_add(path, key1, "d01", "B81B 2EF3 d63b 16ca ac5e 29ef 6391 f289"),
-	                 PINS_OK);
-	assert_int_equal(pins_add(path, key1, "d02", "0000 0000 0000 0000 0000 0000 0000 0000"),
-	                 PINS_OK);
-	assert_int_equal(pins_add(path, key2, "d02", "00000000000000000000000000000001"), PINS_OK);
-	assert_int_equal(pins_find(path, key1, d, fp), PINS_OK);
+	assert_int_equal(statefile_find(path, key1, d, fp), STATEFILE_NONE);
+	assert_int_equal(statefile_add(path, key1, "d01", "B81B 2EF3 d63b 16ca ac5e 29ef 6391 f289"),
+	                 STATEFILE_OK);
+	assert_int_equal(statefile_add(path, key1, "d02", "0000 0000 0000 0000 0000 0000 0000 0000"),
+	                 STATEFILE_OK);
+	assert_int_equal(statefile_add(path, key2, "d02", "00000000000000000000000000000001"), STATEFILE_OK);
+	assert_int_equal(statefile_find(path, key1, d, fp), STATEFILE_OK);
 	assert_string_equal(d, "d01");
 	assert_string_equal(fp, "b81b2ef3d63b16caac5e29ef6391f289");
-	assert_int_equal(pins_find(path, key2, d, fp), PINS_OK);
+	assert_int_equal(statefile_find(path, key2, d, fp), STATEFILE_OK);
 	assert_string_equal(d, "d02");
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -639,32 +639,32 @@ test_pins_file(void **state)
 	assert_null(strstr(text, "MS0Z"));
 
 	/* what cannot be stored, a file that is not ours, a symlink */
-	assert_int_equal(pins_add(path, key1, "d 01", "b81b2ef3d63b16caac5e29ef6391f289"),
-	                 PINS_ERR_ARG);
-	assert_int_equal(pins_add(path, key1, "d01", "b81b2ef3"), PINS_ERR_ARG);
+	assert_int_equal(statefile_add(path, key1, "d 01", "b81b2ef3d63b16caac5e29ef6391f289"),
+	                 STATEFILE_ERR_ARG);
+	assert_int_equal(statefile_add(path, key1, "d01", "b81b2ef3"), STATEFILE_ERR_ARG);
 	f = fopen(path, "a");
 	assert_non_null(f);
 	fputs("not a pin\n", f);
 	fclose(f);
 	again[0] ^= 1; /* a receipt with no line: the whole file is read */
-	assert_int_equal(pins_find(path, again, d, fp), PINS_ERR_FORMAT);
+	assert_int_equal(statefile_find(path, again, d, fp), STATEFILE_ERR_FORMAT);
 	snprintf(link, sizeof link, "%s/link", dir);
 	assert_int_equal(symlink(path, link), 0);
-	assert_int_equal(pins_find(link, key1, d, fp), PINS_ERR_IO);
-	assert_int_equal(pins_add(link, key1, "d01", "b81b2ef3d63b16caac5e29ef6391f289"),
-	                 PINS_ERR_IO);
+	assert_int_equal(statefile_find(link, key1, d, fp), STATEFILE_ERR_IO);
+	assert_int_equal(statefile_add(link, key1, "d01", "b81b2ef3d63b16caac5e29ef6391f289"),
+	                 STATEFILE_ERR_IO);
 
 	/* where it lives */
 	setenv("XDG_STATE_HOME", "/x/state", 1);
-	assert_int_equal(pins_default_path(path, sizeof path), PINS_OK);
+	assert_int_equal(statefile_default_path(path, sizeof path), STATEFILE_OK);
 	assert_string_equal(path, "/x/state/qingfeng/pins");
 	setenv("XDG_STATE_HOME", "relative", 1);
 	setenv("HOME", "/home/r", 1);
-	assert_int_equal(pins_default_path(path, sizeof path), PINS_OK);
+	assert_int_equal(statefile_default_path(path, sizeof path), STATEFILE_OK);
 	assert_string_equal(path, "/home/r/.local/state/qingfeng/pins");
 	unsetenv("XDG_STATE_HOME");
 	unsetenv("HOME");
-	assert_int_equal(pins_default_path(path, sizeof path), PINS_ERR_ARG);
+	assert_int_equal(statefile_default_path(path, sizeof path), STATEFILE_ERR_ARG);
 	testutil_rmtree(dir);
 	free(dir);
 }
