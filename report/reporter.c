@@ -24,8 +24,8 @@
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/package.h"
-#include "report/statefile.h"
 #include "report/proto.h"
+#include "report/statefile.h"
 
 #define PROG         "qingfeng-report"
 #define MAX_ATTACH   ENVELOPE_ATTACHMENTS_MAX /* DESIGN.md §6 */

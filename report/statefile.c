@@ -140,7 +140,8 @@ lookup(const char *text, size_t len, const uint8_t key[STATEFILE_KEY_BYTES],
 		}
 		sp1 = memchr(p, ' ', (size_t)(eol - p));
 		sp2 = sp1 != NULL ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
-		if (nl == NULL || sp1 != p + STATEFILE_LINE_HEAD || sp2 == NULL || eol - sp2 - 1 != 32)
+		if (nl == NULL || sp1 != p + STATEFILE_LINE_HEAD || sp2 == NULL ||
+		    eol - sp2 - 1 != 32)
 			return STATEFILE_ERR_FORMAT;
 		dlen = (size_t)(sp2 - sp1 - 1);
 		if (dlen == 0 || dlen >= STATEFILE_DISTRICT_BUF)
@@ -162,8 +163,8 @@ lookup(const char *text, size_t len, const uint8_t key[STATEFILE_KEY_BYTES],
 }
 
 int
-statefile_find(const char *path, const uint8_t key[STATEFILE_KEY_BYTES], char district[STATEFILE_DISTRICT_BUF],
-          char fp[STATEFILE_FP_BUF])
+statefile_find(const char *path, const uint8_t key[STATEFILE_KEY_BYTES],
+               char district[STATEFILE_DISTRICT_BUF], char fp[STATEFILE_FP_BUF])
 {
 	char *text;
 	size_t len;
@@ -199,7 +200,7 @@ make_dirs(const char *path)
 
 int
 statefile_add(const char *path, const uint8_t key[STATEFILE_KEY_BYTES], const char *district,
-         const char *fingerprint)
+              const char *fingerprint)
 {
 	char line[STATEFILE_LINE_HEAD + 1 + STATEFILE_DISTRICT_BUF + STATEFILE_FP_BUF + 2];
 	char fp[STATEFILE_FP_BUF], d[STATEFILE_DISTRICT_BUF], old[STATEFILE_FP_BUF];
@@ -225,7 +226,8 @@ statefile_add(const char *path, const uint8_t key[STATEFILE_KEY_BYTES], const ch
 	if (fd < 0)
 		return STATEFILE_ERR_IO;
 	sodium_bin2hex(line, STATEFILE_LINE_HEAD + 1, key, STATEFILE_KEY_BYTES);
-	n = snprintf(line + STATEFILE_LINE_HEAD, sizeof line - STATEFILE_LINE_HEAD, " %s %s\n", district, fp);
+	n = snprintf(line + STATEFILE_LINE_HEAD, sizeof line - STATEFILE_LINE_HEAD, " %s %s\n",
+	             district, fp);
 	if (n < 0 || (size_t)n >= sizeof line - STATEFILE_LINE_HEAD ||
 	    fileio_write_all(fd, line, STATEFILE_LINE_HEAD + (size_t)n) != 0 || fsync(fd) != 0) {
 		int e = errno;

@@ -48,8 +48,8 @@ void statefile_key(uint8_t key[STATEFILE_KEY_BYTES], const struct receipt_keys *
  * such line, or no file), STATEFILE_ERR_IO (the file cannot be read, or is a
  * symlink or not a regular file) or STATEFILE_ERR_FORMAT.
  */
-int statefile_find(const char *path, const uint8_t key[STATEFILE_KEY_BYTES], char district[STATEFILE_DISTRICT_BUF],
-              char fp[STATEFILE_FP_BUF]);
+int statefile_find(const char *path, const uint8_t key[STATEFILE_KEY_BYTES],
+                   char district[STATEFILE_DISTRICT_BUF], char fp[STATEFILE_FP_BUF]);
 
 /*
  * Adds key's line (district id, fingerprint in any spacing and case) to the
@@ -59,7 +59,7 @@ int statefile_find(const char *path, const uint8_t key[STATEFILE_KEY_BYTES], cha
  * district id or fingerprint), STATEFILE_ERR_FORMAT or STATEFILE_ERR_IO.
  */
 int statefile_add(const char *path, const uint8_t key[STATEFILE_KEY_BYTES], const char *district,
-             const char *fingerprint);
+                  const char *fingerprint);
 
 /* A message for a STATEFILE_ERR_* code. */
 const char *statefile_strerror(int rc);

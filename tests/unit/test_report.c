@@ -30,9 +30,9 @@
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/package.h"
-#include "report/statefile.h"
 #include "report/proto.h"
 #include "report/reporter.h"
+#include "report/statefile.h"
 #include "tests/unit/testutil.h"
 
 #define DAY "2026-05-01"
@@ -594,7 +594,8 @@ test_pins_file(void **state)
 	struct receipt_keys k1, k2;
 	uint8_t key1[STATEFILE_KEY_BYTES], key2[STATEFILE_KEY_BYTES], again[STATEFILE_KEY_BYTES];
 	char *dir = testutil_tmpdir();
-	char path[512], link[512], d[STATEFILE_DISTRICT_BUF], fp[STATEFILE_FP_BUF], hex[65], text[1024];
+	char path[512], link[512], d[STATEFILE_DISTRICT_BUF], fp[STATEFILE_FP_BUF], hex[65],
+	        text[1024];
 	struct stat st;
 	FILE *f;
 	size_t n;
@@ -612,11 +613,14 @@ test_pins_file(void **state)
 
 	snprintf(path, sizeof path, "%s/state/qingfeng/pins", dir);
 	assert_int_equal(statefile_find(path, key1, d, fp), STATEFILE_NONE);
-	assert_int_equal(statefile_add(path, key1, "d01", "B81B 2EF3 d63b 16ca ac5e 29ef 6391 f289"),
+	assert_int_equal(
+	        statefile_add(path, key1, "d01", "B81B 2EF3 d63b 16ca ac5e 29ef 6391 f289"),
+	        STATEFILE_OK);
+	assert_int_equal(
+	        statefile_add(path, key1, "d02", "0000 0000 0000 0000 0000 0000 0000 0000"),
+	        STATEFILE_OK);
+	assert_int_equal(statefile_add(path, key2, "d02", "00000000000000000000000000000001"),
 	                 STATEFILE_OK);
-	assert_int_equal(statefile_add(path, key1, "d02", "0000 0000 0000 0000 0000 0000 0000 0000"),
-	                 STATEFILE_OK);
-	assert_int_equal(statefile_add(path, key2, "d02", "00000000000000000000000000000001"), STATEFILE_OK);
 	assert_int_equal(statefile_find(path, key1, d, fp), STATEFILE_OK);
 	assert_string_equal(d, "d01");
 	assert_string_equal(fp, "b81b2ef3d63b16caac5e29ef6391f289");
