@@ -7,7 +7,8 @@
 #   make offline-bundle   build/qingfeng-offline/: qingfeng-admin and every package it
 #                         needs that a minimal Debian 12 lacks, SHA256SUMS,
 #                         安装说明 (install with dpkg -i, no network), and a tar
-#   make test-deb         tests/integration/deploy_deb.sh alone
+#   make test-deb         tests/integration/deploy_deb.sh alone, with the minbase
+#                         chroot check (QF_DEB_MINBASE=1)
 #
 # `make deb` needs node_modules (`npm ci`, which NODE_STAMP runs) and the
 # Debian packaging tools (deploy/deps.sh deb installs them); the package build
@@ -26,4 +27,4 @@ offline-bundle: deb
 	@sh deploy/offline-bundle.sh $(DEB_OUT) $(BUNDLE_OUT)
 
 test-deb: all
-	@QF_BIN="$(CURDIR)/$(B)/bin" QF_ROOT="$(CURDIR)" QF_TEST_DEB=1 sh tests/integration/deploy_deb.sh
+	@QF_BIN="$(CURDIR)/$(B)/bin" QF_ROOT="$(CURDIR)" QF_DEB_MINBASE=1 sh tests/integration/deploy_deb.sh

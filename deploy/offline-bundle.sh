@@ -38,7 +38,10 @@ for p in $(printf '%s\n' "$closure" | sort -u); do
 	need="$need $p"
 done
 if [ -n "$need" ]; then
-	(cd "$out" && apt-get download $need) >/dev/null
+	# as root, apt's _apt user could not write into OUT-DIR
+	sandbox=""
+	[ "$(id -u)" = 0 ] && sandbox="-o APT::Sandbox::User=root"
+	(cd "$out" && apt-get $sandbox download $need) >/dev/null
 fi
 
 cat >"$out/安装说明.txt" <<'TXT'
