@@ -267,8 +267,8 @@ static const struct cmdinfo ci_due = {
         0,
         "due --archive DIR [--json] [--all] [--holidays FILE] [--district ID]",
         "Lists, per case, the next deadline of docs/DESIGN.md §13 in working days,\n"
-        "overdue first: acceptance (a real-name report is told whether it was accepted within 15\n"
-        "working days), result (told the result within 15 working days of the\n"
+        "overdue first: acceptance (a real-name report is told whether it was accepted\n"
+        "within 15 working days), result (told the result within 15 working days of the\n"
         "conclusion), upper-level (a case marked upper-level reaches transferred_up\n"
         "within 5 working days). Due soon: today or within the next 3 working days.\n"
         "--all also lists deadlines already met. --holidays FILE: the holiday calendar\n"

@@ -24,9 +24,9 @@
 
 static const char help[] =
         "The upper level's assessment of the commissions below it (docs/DESIGN.md\n"
-        "§16), from the server's signed oversight bundle (qingfeng-intake oversight --under ID) and\n"
-        "the districts' signed case statements. The bundle holds no report content, no\n"
-        "receipt and no identity, and no key of a district is needed.\n"
+        "§16), from the server's signed oversight bundle (qingfeng-intake oversight\n"
+        "--under ID) and the districts' signed case statements. The bundle holds no\n"
+        "report content, no receipt and no identity, and no key of a district is needed.\n"
         "\n"
         "It verifies everything before it measures, and refuses the whole bundle, writing\n"
         "nothing, on any problem, naming the commission and the indices: the server's\n"
