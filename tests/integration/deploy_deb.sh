@@ -158,7 +158,7 @@ check "installed admin names the installed calendar" sh -c \
 	"printf '%s' \"\$1\" | grep -qF /usr/share/qingfeng/holidays/cn-2026.txt" _ "$out"
 
 # --- QF_DEB_MINBASE=1 (`make test-deb`): the same in a fresh minimal Debian 12
-# (mmdebstrap --variant=minbase, ~75 s and ~60 MB from the mirror), which shows
+# (mmdebstrap --variant=minbase, about 75 s), which shows
 # that the bundle lacks nothing such a system does not have. Off in `make test`
 # for its time budget (docs/decisions.md).
 if [ "${QF_DEB_MINBASE:-0}" = 1 ] && command -v mmdebstrap >/dev/null; then
