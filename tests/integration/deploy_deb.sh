@@ -65,6 +65,8 @@ purged_clean() {
 purge() { DEBIAN_FRONTEND=noninteractive dpkg --purge "$@" >"$T_DIR/purge.out" 2>&1; }
 
 # --- qingfeng-server
+had_var=0
+[ -e /var/lib/qingfeng ] && had_var=1
 check "dpkg -i qingfeng-server" sh -c "dpkg -i '$(deb qingfeng-server)' >'$T_DIR/i.out' 2>&1" ||
 	cat "$T_DIR/i.out"
 check "the service user exists" sh -c "getent passwd qingfeng >/dev/null"
@@ -93,7 +95,17 @@ if start_server "$D"; then
 	stop_server
 fi
 INTAKE=$INTAKE_BUILD
+# data in the state directory (only when this test made the directory)
+if [ "$had_var" = 0 ]; then
+	check "tmpfiles made /var/lib/qingfeng" test -d /var/lib/qingfeng
+	echo data >/var/lib/qingfeng/qf-deb-test
+fi
 check "purge qingfeng-server" purge qingfeng-server || cat "$T_DIR/purge.out"
+if [ "$had_var" = 0 ]; then
+	check "purge keeps the data and names it" sh -c \
+		"test -f /var/lib/qingfeng/qf-deb-test && grep -q 'data is kept in:.*/var/lib/qingfeng' '$T_DIR/purge.out'"
+	rm -rf /var/lib/qingfeng
+fi
 purged_clean "purge of qingfeng-server" "$T_DIR/server.files"
 check "purge names the kept user" grep -q "system user qingfeng is kept" "$T_DIR/purge.out"
 
