@@ -11,7 +11,10 @@ BUILD ?= build
 PREFIX ?= /usr/local
 
 PKGS := libsodium libevent lmdb jansson
-ifeq ($(filter clean distclean format,$(MAKECMDGOALS)),)
+# QF_NO_DEPS=1 (debian/rules sets it): never run deploy/deps.sh, whose apt-get
+# would download during a package build; Build-Depends brought the libraries.
+QF_NO_DEPS ?=
+ifeq ($(filter clean distclean format,$(MAKECMDGOALS))$(QF_NO_DEPS),)
   # Install missing Debian packages before anything reads pkg-config: always
   # for `make test` (it also needs curl, jq, chromium), otherwise only when a
   # library is missing. deploy/deps.sh does nothing when all is there.
@@ -46,8 +49,12 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+# Where the admin tool's warnings point for the holiday calendar: the source
+# tree's holidays/cn-2026.txt unless set (debian/rules sets the installed path).
+QF_HOLIDAYS_HINT ?=
 CFLAGS_ALL = -std=c11 -pthread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(HARDEN) \
-             -I. $(PKG_CFLAGS) $(CFLAGS)
+             -I. $(PKG_CFLAGS) $(if $(QF_HOLIDAYS_HINT),-DQF_HOLIDAYS_HINT='"$(QF_HOLIDAYS_HINT)"') \
+             $(CFLAGS)
 LDFLAGS_ALL = $(OPT) -pthread -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 
 Q := @
@@ -181,8 +188,10 @@ clean:
 	rm -rf $(BUILD)
 
 # Further targets live beside what they build: install (deploy/install.mk),
+# Debian packages and the offline bundle (deploy/deb.mk),
 # benchmarks (bench/bench.mk), fuzzing and stress (tests/fuzz/fuzz.mk).
 -include deploy/install.mk
+-include deploy/deb.mk
 -include bench/bench.mk
 -include tests/fuzz/fuzz.mk
 

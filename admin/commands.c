@@ -220,10 +220,10 @@ static const struct cmdinfo ci_stage = {
         2,
         2,
         "stage --archive DIR CASE STAGE --by NAME [--note TEXT]",
-        "Records that the case reached an internal stage (DESIGN.md §13), with the day,\n"
-        "the investigator and an optional note, in the case history. When the stage maps\n"
-        "to another status than the reporter sees now, that status is queued for the\n"
-        "next update; nothing else about stages ever leaves this machine.\n"
+        "Records that the case reached an internal stage (docs/DESIGN.md §13), with the\n"
+        "day, the investigator and an optional note, in the case history. When the stage\n"
+        "maps to another status than the reporter sees now, that status is queued for\n"
+        "the next update; nothing else about stages ever leaves this machine.\n"
         "The status the reporter sees, and the stages that map to it:\n"
         "  received      <- registered 登记, screened 筛选\n"
         "  accepted      <- accepted 受理, duplicate 重复件\n"
@@ -266,9 +266,9 @@ static const struct cmdinfo ci_due = {
         0,
         0,
         "due --archive DIR [--json] [--all] [--holidays FILE] [--district ID]",
-        "Lists, per case, the next deadline of DESIGN.md §13 in working days, overdue\n"
-        "first: acceptance (a real-name report is told whether it was accepted within 15\n"
-        "working days), result (told the result within 15 working days of the\n"
+        "Lists, per case, the next deadline of docs/DESIGN.md §13 in working days,\n"
+        "overdue first: acceptance (a real-name report is told whether it was accepted\n"
+        "within 15 working days), result (told the result within 15 working days of the\n"
         "conclusion), upper-level (a case marked upper-level reaches transferred_up\n"
         "within 5 working days). Due soon: today or within the next 3 working days.\n"
         "--all also lists deadlines already met. --holidays FILE: the holiday calendar\n"
@@ -1331,6 +1331,12 @@ out:
 
 /* ---- workflow: stage, mark, note --------------------------------------- */
 
+/* The calendar shipped with Qingfeng, named in the warning below (the Makefile
+ * sets the installed path when it builds the Debian package). */
+#ifndef QF_HOLIDAYS_HINT
+#define QF_HOLIDAYS_HINT "holidays/cn-2026.txt"
+#endif
+
 /*
  * The holiday calendar: --holidays FILE, else DIR/holidays.txt when it
  * exists. Unless quiet, warns when there is none or it lists nothing for
@@ -1354,8 +1360,8 @@ load_calendar(const struct opts *o, const char *today, int quiet, struct workday
 		return 0;
 	if (missing)
 		cli_warn("no holiday calendar at %s: counting Monday to Friday only (copy "
-		         "holidays/cn-2026.txt there and keep it current)",
-		         path);
+		         "%s there and keep it current)",
+		         path, QF_HOLIDAYS_HINT);
 	else if (!workdays_covers(*w, (int)strtol(today, NULL, 10)))
 		cli_warn("the holiday calendar %s lists nothing for %.4s: counting Monday to "
 		         "Friday only in that year",

@@ -23,10 +23,10 @@
 #define ARCHIVE_KEYS_MAX 16
 
 static const char help[] =
-        "The upper level's assessment of the commissions below it (DESIGN.md §16), from\n"
-        "the server's signed oversight bundle (qingfeng-intake oversight --under ID) and\n"
-        "the districts' signed case statements. The bundle holds no report content, no\n"
-        "receipt and no identity, and no key of a district is needed.\n"
+        "The upper level's assessment of the commissions below it (docs/DESIGN.md\n"
+        "§16), from the server's signed oversight bundle (qingfeng-intake oversight\n"
+        "--under ID) and the districts' signed case statements. The bundle holds no\n"
+        "report content, no receipt and no identity, and no key of a district is needed.\n"
         "\n"
         "It verifies everything before it measures, and refuses the whole bundle, writing\n"
         "nothing, on any problem, naming the commission and the indices: the server's\n"

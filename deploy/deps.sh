@@ -4,9 +4,12 @@
 # not touch the network; otherwise it runs `apt-get update` once and installs
 # only what is missing.
 #
-# Usage: deploy/deps.sh [build|test|deploy|all]   (default: test)
+# Usage: deploy/deps.sh [build|test|deploy|deb|all]   (default: test)
 # `deploy` adds the tools the deployment checks use (systemd-analyze, tor,
-# nginx, strace, man); `all` is test + lint tools + deploy. Installing tor or
+# nginx, strace, man); `deb` is build + what `make deb` and its test need
+# (debhelper, lintian, cmocka for the build's unit suites, mmdebstrap for the
+# minimal Debian 12 the offline bundle is tried on); `all` is test + lint
+# tools + deploy + deb. Installing tor or
 # nginx here never starts them: a temporary policy-rc.d forbids starting
 # services while apt runs, and their units are masked, because a build or CI
 # machine must not join the Tor network or listen on port 80.
@@ -15,6 +18,7 @@ set -eu
 build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev"
 test_extra="curl jq libxml2-utils poppler-utils"
 deploy_extra="systemd tor nginx-light strace openssl man-db"
+deb_extra="debhelper dpkg-dev lintian libcmocka-dev mmdebstrap"
 # The web pages are built with node and npm (web/build.mjs, `npm ci`); a node
 # that is already there (from Debian or elsewhere) is used as it is. The
 # browser tests drive Debian's chromium; a CJK font makes their screenshots
@@ -27,9 +31,10 @@ case "${1:-test}" in
 build) want="$build $web_build" ;;
 test) want="$build $web_build $test_extra $web_test" ;;
 deploy) want="$build $web_build $test_extra $web_test $deploy_extra" ;;
-all) want="$build $web_build $test_extra $web_test clang libclang-rt-14-dev clang-tidy cppcheck clang-format lmdb-utils $deploy_extra wrk linux-perf valgrind slowhttptest" ;;
+deb) want="$build $web_build $deb_extra" ;;
+all) want="$build $web_build $test_extra $web_test clang libclang-rt-14-dev clang-tidy cppcheck clang-format lmdb-utils $deploy_extra $deb_extra wrk linux-perf valgrind slowhttptest" ;;
 *)
-	echo "usage: deploy/deps.sh [build|test|deploy|all]" >&2
+	echo "usage: deploy/deps.sh [build|test|deploy|deb|all]" >&2
 	exit 2
 	;;
 esac

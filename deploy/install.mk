@@ -3,7 +3,7 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=/staging/root]
 #
 # installs the three binaries, the web root, the man pages, the docs, the
-# example config, Tor and nginx snippets, the systemd units (server, nightly
+# holiday calendar, the example config, Tor and nginx snippets, the systemd units (server, nightly
 # backup timer), sysusers.d/tmpfiles.d entries and the backup helper. It never
 # touches /etc, /var or a running system: the operator's next steps are in
 # docs/operator.md (and printed at the end). `make uninstall` with the same
@@ -28,6 +28,7 @@ TMPFILESDIR ?= $(SYSTEMD_LIBDIR)/tmpfiles.d
 QF_SHARE = $(DATADIR)/qingfeng
 QF_WEB = $(QF_SHARE)/web
 QF_EXAMPLES = $(QF_SHARE)/examples
+QF_HOLIDAYS = $(QF_SHARE)/holidays
 QF_LIBEXEC = $(LIBEXECDIR)/qingfeng
 
 INSTALL ?= install
@@ -38,6 +39,7 @@ QF_MAN8 = $(notdir $(wildcard docs/man/*.8))
 QF_DOCS = README.md $(filter-out docs/investigator-notes.md,$(wildcard docs/*.md))
 QF_UNITS = qingfeng-intake.service qingfeng-backup.service qingfeng-backup.timer
 QF_EXAMPLE_FILES = config.json qingfeng.torrc nginx-qingfeng.conf
+QF_HOLIDAY_FILES = $(notdir $(wildcard holidays/*.txt))
 
 # Fills in the paths a unit or script needs.
 QF_SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
@@ -48,14 +50,15 @@ QF_SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
 install: $(BINS) $(WEB_STAMP)
 	$(INSTALL) -d -m 755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(QF_LIBEXEC)" \
 	  "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man8" "$(DESTDIR)$(DOCDIR)" \
-	  "$(DESTDIR)$(QF_EXAMPLES)" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSUSERSDIR)" \
-	  "$(DESTDIR)$(TMPFILESDIR)"
+	  "$(DESTDIR)$(QF_EXAMPLES)" "$(DESTDIR)$(QF_HOLIDAYS)" "$(DESTDIR)$(UNITDIR)" \
+	  "$(DESTDIR)$(SYSUSERSDIR)" "$(DESTDIR)$(TMPFILESDIR)"
 	$(INSTALL) -m 755 $(BINS) "$(DESTDIR)$(BINDIR)/"
 	$(QF_SUBST) deploy/qingfeng-backup.sh >"$(DESTDIR)$(QF_LIBEXEC)/qingfeng-backup"
 	chmod 755 "$(DESTDIR)$(QF_LIBEXEC)/qingfeng-backup"
 	$(INSTALL) -m 644 $(addprefix docs/man/,$(QF_MAN1)) "$(DESTDIR)$(MANDIR)/man1/"
 	$(INSTALL) -m 644 $(addprefix docs/man/,$(QF_MAN8)) "$(DESTDIR)$(MANDIR)/man8/"
 	$(INSTALL) -m 644 $(QF_DOCS) "$(DESTDIR)$(DOCDIR)/"
+	$(INSTALL) -m 644 $(addprefix holidays/,$(QF_HOLIDAY_FILES)) "$(DESTDIR)$(QF_HOLIDAYS)/"
 	$(INSTALL) -m 644 deploy/config.example.json "$(DESTDIR)$(QF_EXAMPLES)/config.json"
 	$(INSTALL) -m 644 deploy/tor/qingfeng.torrc "$(DESTDIR)$(QF_EXAMPLES)/qingfeng.torrc"
 	$(INSTALL) -m 644 deploy/nginx/qingfeng.conf "$(DESTDIR)$(QF_EXAMPLES)/nginx-qingfeng.conf"
@@ -87,10 +90,11 @@ uninstall:
 	rm -f $(addprefix "$(DESTDIR)$(MANDIR)/man8/",$(QF_MAN8))
 	rm -f $(addprefix "$(DESTDIR)$(DOCDIR)/",$(notdir $(QF_DOCS)))
 	rm -f $(addprefix "$(DESTDIR)$(QF_EXAMPLES)/",$(QF_EXAMPLE_FILES))
+	rm -f $(addprefix "$(DESTDIR)$(QF_HOLIDAYS)/",$(QF_HOLIDAY_FILES))
 	rm -f $(addprefix "$(DESTDIR)$(UNITDIR)/",$(QF_UNITS))
 	rm -f "$(DESTDIR)$(SYSUSERSDIR)/qingfeng.conf" "$(DESTDIR)$(TMPFILESDIR)/qingfeng.conf"
 	rm -rf "$(DESTDIR)$(QF_WEB)"
-	-rmdir "$(DESTDIR)$(QF_EXAMPLES)" "$(DESTDIR)$(QF_SHARE)" "$(DESTDIR)$(QF_LIBEXEC)" \
+	-rmdir "$(DESTDIR)$(QF_EXAMPLES)" "$(DESTDIR)$(QF_HOLIDAYS)" "$(DESTDIR)$(QF_SHARE)" "$(DESTDIR)$(QF_LIBEXEC)" \
 	  "$(DESTDIR)$(DOCDIR)" 2>/dev/null
 	@echo "removed Qingfeng from $(DESTDIR)$(PREFIX); /var/lib/qingfeng and the backups are kept"
 
