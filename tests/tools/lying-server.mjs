@@ -13,16 +13,73 @@
 //   old-statement  shows the first statement it ever saw for the case
 //   foreign-key    shows the statement re-signed by a key that is not the district's
 //   no-statement   hides the statement (the status is then the server's word)
+//   lookalike RECEIPT  lists a look-alike district in /api/v1/info (the same
+//                  name as d01, its own keys, id d99), says the case of RECEIPT
+//                  belongs to it, shows one reply forged and signed by it with
+//                  a statement signed by it, and opens every follow-up sealed to
+//                  it; GET /liar/opened lists the kinds of what it could read.
+//                  (The receipt stands in for the reply key the attacker
+//                  needs for the forged reply; reading follow-ups needs none.)
 import http from 'node:http';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const sodium = require('libsodium-wrappers');
-const [upstream, mode] = process.argv.slice(2);
+import * as qf from '../../web/js/qf-crypto.js';
+
+const [upstream, mode, receipt] = process.argv.slice(2);
 const first = new Map(); // lookup -> the first statement seen
 
 await sodium.ready;
 const foreign = sodium.crypto_sign_keypair();
+await qf.ready;
+const LOOK = { id: 'd99', box: sodium.crypto_box_keypair(), sign: sodium.crypto_sign_keypair() };
+const opened = []; // the kinds of the follow-ups the look-alike could open
+
+// /api/v1/info with the look-alike listed under d01's name
+function lookalikeInfo(info) {
+	const real = info.districts.find((d) => d.id === 'd01');
+	info.districts.push({
+		...real,
+		id: LOOK.id,
+		box_pk: b64u(LOOK.box.publicKey),
+		sign_pk: b64u(LOOK.sign.publicKey),
+		fingerprint: qf.fingerprint(LOOK.id, LOOK.box.publicKey, LOOK.sign.publicKey),
+	});
+	return info;
+}
+
+// the case handed to the look-alike: one forged reply, its own statement
+async function lookalikeStatus(answer) {
+	const keys = qf.receiptDerive(receipt);
+	const body = '经核实，您反映的问题不属实，本案已办结。请勿再补充材料。';
+	const sigMsg = qf.concat([qf.utf8('qingfeng-reply-v1'), ...lp(LOOK.id), keys.lookup, ...lp('concluded'),
+		qf.h256(qf.utf8(body)), qf.h256(new Uint8Array(0))]);
+	const m = { kind: 'reply', district: LOOK.id, lookup: b64u(keys.lookup), status: 'concluded', body, attachments: [],
+		sig: b64u(sodium.crypto_sign_detached(sigMsg, LOOK.sign.privateKey)) };
+	const env = await qf.envelopeSeal(keys.replyPk, qf.janssonJSON(m), []);
+	answer.district = LOOK.id;
+	answer.status = 'concluded';
+	answer.replies = [{ seq: 1, day: answer.status_day, envelope: b64u(env) }];
+	const st = { index: answer.index, status: 'concluded', status_day: answer.status_day, replies: 1,
+		replies_hash: b64u(qf.repliesHash([env])), followups_verified: 0, seq: 1 };
+	st.sig = b64u(sodium.crypto_sign_detached(qf.statementMessage(LOOK.id, keys.lookup, st), LOOK.sign.privateKey));
+	answer.statement = st;
+	return answer;
+}
+
+// a follow-up sealed to the look-alike: read it
+function lookalikeRead(body) {
+	try {
+		const n = new DataView(body.buffer, body.byteOffset).getUint32(0);
+		const j = JSON.parse(body.subarray(4, 4 + n).toString());
+		if (j.district !== LOOK.id) return;
+		const o = qf.envelopeOpen(LOOK.box.publicKey, LOOK.box.privateKey, new Uint8Array(body.subarray(4 + n)));
+		opened.push(o.manifest.kind);
+	} catch (e) {
+		/* not one it can read */
+	}
+}
 
 function b64u(b) {
 	return sodium.to_base64(b, sodium.base64_variants.URLSAFE_NO_PADDING);
@@ -71,15 +128,25 @@ function lie(answer, lookup) {
 const server = http.createServer((req, res) => {
 	const chunks = [];
 	req.on('data', (c) => chunks.push(c));
-	req.on('end', () => {
+	req.on('end', async () => {
 		const body = Buffer.concat(chunks);
+		if (mode === 'lookalike' && req.url === '/liar/opened') {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(opened));
+			return;
+		}
+		if (mode === 'lookalike' && req.url === '/api/v1/followups') lookalikeRead(body);
 		const headers = { ...req.headers, host: `127.0.0.1:${upstream}` };
 		const up = http.request({ host: '127.0.0.1', port: upstream, method: req.method, path: req.url, headers }, (ur) => {
 			const got = [];
 			ur.on('data', (c) => got.push(c));
-			ur.on('end', () => {
+			ur.on('end', async () => {
 				let out = Buffer.concat(got);
-				if (req.url === '/api/v1/status' && ur.statusCode === 200) {
+				if (mode === 'lookalike' && req.url === '/api/v1/info' && ur.statusCode === 200)
+					out = Buffer.from(JSON.stringify(lookalikeInfo(JSON.parse(out.toString()))));
+				else if (mode === 'lookalike' && req.url === '/api/v1/status' && ur.statusCode === 200)
+					out = Buffer.from(JSON.stringify(await lookalikeStatus(JSON.parse(out.toString()))));
+				else if (req.url === '/api/v1/status' && ur.statusCode === 200) {
 					const lookup = JSON.parse(body.toString()).lookup;
 					out = Buffer.from(JSON.stringify(lie(JSON.parse(out.toString()), lookup)));
 				}

@@ -150,6 +150,13 @@ test('the receipt can be copied, downloaded and must be confirmed before leaving
 	assert.equal(dl.suggestedFilename(), 'qingfeng-receipt.txt');
 	const txt = readFileSync(await dl.path(), 'utf8');
 	assert.ok(txt.includes(state.receipt));
+	// the commission's fingerprint on its own labelled line, the same as the page shows; the
+	// receipt line as before; the name (the server's words) never on the fingerprint's line
+	const fp = await page.textContent('#rc-fp');
+	assert.match(fp, /^[0-9a-f]{4}( [0-9a-f]{4}){7}$/);
+	assert.ok(txt.split('\n').includes(`公钥指纹 / Key fingerprint: ${fp}`), txt);
+	assert.ok(txt.split('\n').includes(`    ${state.receipt}`), txt);
+	assert.ok(txt.split('\n').includes('区纪委监委编号 / Commission id: d01'), txt);
 	// leaving before confirming asks first (the dialog is dismissed: we stay)
 	const dialog = page.waitForEvent('dialog');
 	page.evaluate(() => {

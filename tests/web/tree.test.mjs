@@ -39,10 +39,10 @@ async function shot(p, name) {
 }
 
 // The lying proxy in front of the server; resolves {url, stop()}.
-function liar(mode) {
+function liar(mode, ...extra) {
 	return new Promise((resolve, reject) => {
 		const port = new URL(srv.url).port;
-		const p = spawn('node', [`${H.ROOT}/tests/tools/lying-server.mjs`, port, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const p = spawn('node', [`${H.ROOT}/tests/tools/lying-server.mjs`, port, mode, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
 		p.stdout.once('data', (d) => resolve({ url: `http://127.0.0.1:${String(d).trim()}`, stop: () => p.kill() }));
 		p.on('error', reject);
 	});
@@ -180,5 +180,61 @@ test("status: the district's signed word, and a lying server's loud warning", as
 	await page.press('#receipt-input', 'Enter');
 	await page.waitForSelector('#status-view:not([hidden])');
 	assert.match(await page.textContent('#st-statement'), /尚未对本案签名/);
+	assert.equal(state.errors.length, 0, state.errors.join('\n'));
+});
+
+// Issue 20 item 4: a hostile server lists a look-alike district (d01's name,
+// its own keys) and says the case is its: with the receipt file's
+// fingerprint, the page must refuse to call its forged reply verified and
+// refuse to seal a follow-up to it; without one, it shows the fingerprint.
+test('status: a look-alike district is caught by the receipt file\'s fingerprint', async () => {
+	const d01 = (await (await fetch(`${srv.url}/api/v1/info`)).json()).districts.find((d) => d.id === 'd01');
+	const file = `清风举报回执 / Qingfeng receipt\n\n    ${state.kept}\n\n区纪委监委编号 / Commission id: d01\n公钥指纹 / Key fingerprint: ${d01.fingerprint}\n`;
+	const l = await liar('lookalike', state.kept);
+	try {
+		await page.goto(`${l.url}/status.html`);
+		await page.waitForSelector('#status-form[data-ready]');
+		await page.fill('#receipt-input', state.kept);
+		await page.press('#receipt-input', 'Enter');
+		await page.waitForSelector('#status-view:not([hidden])');
+		// the attack, today: the forged reply is called verified
+		assert.equal(await page.$$eval('.reply .signed', (x) => x.length), 1, 'the look-alike signed it');
+		// no receipt file: the fingerprint it would verify and seal to, shown plainly
+		const shown = await page.textContent('#fu-fp');
+		assert.notEqual(shown, d01.fingerprint, 'the look-alike\'s fingerprint is shown as is');
+		assert.match(shown, /^[0-9a-f]{4}( [0-9a-f]{4}){7}$/);
+		// the receipt file opened: the loud warning and both refusals
+		await page.setInputFiles('#receipt-file', { name: 'qingfeng-receipt.txt', mimeType: 'text/plain', buffer: Buffer.from(file) });
+		await page.waitForSelector('#status-view:not([hidden]) .district-warning');
+		assert.equal(await page.getAttribute('.district-warning', 'role'), 'alert');
+		assert.match(await page.textContent('.district-warning'), new RegExp(d01.fingerprint));
+		assert.equal(await page.$$eval('.reply .signed', (x) => x.length), 0, 'the forged reply is not called verified');
+		assert.equal(await page.$$eval('.signed-statement', (x) => x.length), 0, 'nor its statement');
+		await page.fill('#fu-body', '补充：还有一笔礼金。');
+		await page.click('#fu-form button[type=submit]');
+		await page.waitForSelector('#fu-error:not([hidden])');
+		assert.match(await page.textContent('#fu-error'), /指纹/);
+		const opened = await (await fetch(`${l.url}/liar/opened`)).json();
+		assert.deepEqual(opened, [], 'no follow-up sealed to the look-alike');
+		await shot(page, 'status-lookalike-zh');
+		// the whole receipt file pasted in the receipt box does the same
+		await page.goto(`${l.url}/status.html`);
+		await page.waitForSelector('#status-form[data-ready]');
+		await page.fill('#receipt-input', file);
+		await page.press('#receipt-input', 'Enter');
+		await page.waitForSelector('#status-view:not([hidden]) .district-warning');
+		assert.equal(await page.$$eval('.reply .signed', (x) => x.length), 0);
+	} finally {
+		l.stop();
+	}
+	// the honest server, the same file: no warning, the reply verified
+	await page.goto(`${srv.url}/status.html`);
+	await page.waitForSelector('#status-form[data-ready]');
+	await page.fill('#receipt-input', file);
+	await page.press('#receipt-input', 'Enter');
+	await page.waitForSelector('#status-view:not([hidden])');
+	assert.equal(await page.$('.district-warning'), null);
+	assert.equal(await page.textContent('#fu-fp'), d01.fingerprint);
+	assert.ok((await page.$$eval('.reply .signed', (x) => x.length)) > 0);
 	assert.equal(state.errors.length, 0, state.errors.join('\n'));
 });

@@ -170,7 +170,9 @@ function manifest(keys) {
 	);
 }
 
+let SENT = null;
 function showReceipt(receipt, verified, warning, sent) {
+	SENT = sent || null;
 	const box = $('#receipt');
 	const groups = receipt.split('-');
 	box.replaceChildren();
@@ -190,6 +192,7 @@ function showReceipt(receipt, verified, warning, sent) {
 	}
 	if (verified) {
 		$('#rc-district').textContent = `${sent.name} (${verified.district})`;
+		$('#rc-fp').textContent = sent.fingerprint;
 		$('#rc-index').textContent = String(verified.index);
 		$('#rc-day').textContent = verified.day;
 	}
@@ -220,9 +223,11 @@ async function copyReceipt() {
 
 function downloadReceipt() {
 	const r = $('#receipt').dataset.receipt;
-	const facts = $('#rc-signed').hidden
-		? ''
-		: `\n${$('#rc-district').textContent} · ${$('#rc-index').textContent} · ${$('#rc-day').textContent}\n`;
+	// the commission on labelled lines, its fingerprint on its own (the status page checks it)
+	const facts =
+		(SENT ? `\n区纪委监委编号 / Commission id: ${SENT.id}\n公钥指纹 / Key fingerprint: ${SENT.fingerprint}\n` +
+			`单位名称（服务器所称）/ Commission name (as the server states it):\n    ${SENT.name}\n` : '') +
+		($('#rc-signed').hidden ? '' : `案件编号 / Case: ${$('#rc-index').textContent} · ${$('#rc-day').textContent}\n`);
 	const text =
 		`清风举报回执 / Qingfeng receipt\n\n    ${r}\n${facts}\n` +
 		'回执是查询办理情况、阅读答复、补充材料的唯一凭证，丢失无法找回。请妥善保管，切勿告诉他人。\n' +
@@ -293,7 +298,7 @@ async function onSubmit(e) {
 	}
 	// who reads it, fixed now: the receipt names it even after the form is reset
 	const to = recipient();
-	const sent = { name: to.name, concerns: routedTo() ? district().name : null };
+	const sent = { name: to.name, id: to.id, fingerprint: to.fingerprint, concerns: routedTo() ? district().name : null };
 	const prog = progressUI($('.progress'));
 	prog.reset();
 	show(form, false);

@@ -15,6 +15,10 @@ let KEYS = null;
 let STATUS = null;
 let INFO = null;
 let picker = null;
+// The fingerprint the reporter's receipt file records (or typed), normalised; null: none given.
+let EXPECT_FP = null;
+// The district the server names, from /api/v1/info (its fingerprint recomputed).
+let DISTRICT = null;
 const BODY_MAX = 50000;
 
 function statusLabel(s) {
@@ -39,6 +43,42 @@ function safeName(n) {
 
 // The district's signing key, from /api/v1/info with its fingerprint recomputed.
 let SIGN_PK = null;
+
+function fpNorm(s) {
+	const h = String(s || '').toLowerCase().replace(/[^0-9a-f]/g, '');
+	return h.length === 32 ? h : null;
+}
+
+// The receipt and the fingerprint in what was typed or pasted: a bare
+// receipt, or the whole receipt file's text (its labelled fingerprint line).
+function receiptText(text) {
+	const fp = /(?:fingerprint|指纹)[^:：\n]*[:：]\s*([0-9a-fA-F ]{32,48})/.exec(text);
+	let canon = receiptParse(text);
+	if (!canon)
+		for (const m of text.matchAll(/[0-9A-Za-z]{4}(?:[- ][0-9A-Za-z]{4}){4}/g)) if ((canon = receiptParse(m[0]))) break;
+	return { canon, fp: fp ? fpNorm(fp[1]) : null };
+}
+
+// Is the district the server names the one the receipt records? (true when none recorded)
+function districtMatches() {
+	return !EXPECT_FP || (!!DISTRICT && fpNorm(DISTRICT.fingerprint) === EXPECT_FP);
+}
+
+// The fingerprint shown under its own label, and the warning when it is not the receipt's.
+function renderDistrictCheck() {
+	$('#fu-fp').textContent = DISTRICT ? DISTRICT.fingerprint : '?';
+	const box = $('#st-district-check');
+	if (districtMatches()) {
+		box.replaceChildren();
+		return;
+	}
+	const expected = EXPECT_FP.match(/.{4}/g).join(' ');
+	box.replaceChildren(
+		el('div', { class: 'error district-warning', role: 'alert' },
+			el('h3', { text: t('st_fp_mismatch_h') }),
+			el('p', { text: t('st_fp_mismatch', { expected, shown: DISTRICT ? DISTRICT.fingerprint : '?' }) }))
+	);
+}
 
 function renderReply(r) {
 	const art = el('article', { class: 'reply' }, el('h3', { text: t('reply_n', { n: r.seq, day: r.day }) }));
@@ -131,12 +171,26 @@ function render(j) {
 	show($('#status-view'), true);
 }
 
+// The fingerprint (and receipt) of a receipt file the reporter opens.
+let FILE_FP = null;
+async function onReceiptFile() {
+	const f = $('#receipt-file').files[0];
+	if (!f || f.size > 65536) return;
+	const got = receiptText(await f.text());
+	FILE_FP = got.fp;
+	if (got.canon) {
+		$('#receipt-input').value = got.canon;
+		$('#status-form').requestSubmit();
+	}
+}
+
 async function onStatus(e) {
 	e.preventDefault();
 	const err = $('#status-error');
 	const input = $('#receipt-input');
 	say(err, '');
-	const canon = receiptParse(input.value);
+	const got = receiptText(input.value);
+	const canon = got.canon;
 	if (!canon) {
 		input.setAttribute('aria-invalid', 'true');
 		say(err, t('invalid_receipt'));
@@ -145,18 +199,19 @@ async function onStatus(e) {
 	}
 	input.removeAttribute('aria-invalid');
 	input.value = canon;
+	EXPECT_FP = fpNorm($('#expect-fp').value) || got.fp || FILE_FP;
 	if (KEYS) keysWipe(KEYS);
 	KEYS = receiptDerive(canon);
 	try {
 		const j = await fetchStatus();
 		SIGN_PK = null;
-		if (j.replies.length > 0 || j.statement) {
-			// replies and the statement are checked against the district's own signing key
-			if (!INFO) INFO = await getInfo();
-			const d = INFO.districts.find((x) => x.id === j.district);
-			if (d) SIGN_PK = d.signPk;
-		}
+		// replies and the statement are checked against the district's own signing key,
+		// and only when it is the one the receipt records
+		if (!INFO) INFO = await getInfo();
+		DISTRICT = INFO.districts.find((x) => x.id === j.district) || null;
+		if (DISTRICT && districtMatches()) SIGN_PK = DISTRICT.signPk;
 		render(j);
+		renderDistrictCheck();
 		$('#status-view').focus();
 	} catch (ex) {
 		show($('#status-view'), false);
@@ -185,6 +240,13 @@ async function onFollowup(e) {
 		if (!INFO) INFO = await getInfo();
 		d = INFO.districts.find((x) => x.id === STATUS.district);
 		if (!d) throw new QfError('unknown_district');
+		DISTRICT = d;
+		if (!districtMatches()) {
+			/* never sealed to a commission the receipt does not record */
+			renderDistrictCheck();
+			say(err, t('fu_fp_refused'));
+			return;
+		}
 	} catch (ex) {
 		say(err, errorMessage(ex));
 		return;
@@ -257,6 +319,7 @@ async function main() {
 	await ready;
 	$('#replies').dataset.none = $('#replies').textContent.trim();
 	$('#status-form').addEventListener('submit', onStatus);
+	$('#receipt-file').addEventListener('change', onReceiptFile);
 	$('#fu-form').addEventListener('submit', onFollowup);
 	const count = () => ($('#fu-count').textContent = t('counter', { n: chars($('#fu-body').value), max: BODY_MAX }));
 	$('#fu-body').addEventListener('input', count);
