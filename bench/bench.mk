@@ -16,3 +16,9 @@ bench: bench-all
 .PHONY: bench-oversight
 bench-oversight: bench-tools
 	@B=$(B) sh bench/oversight.sh
+
+# The report and status pages over a Tor-like link in chromium: bytes and time
+# to a usable form and to a receipt (tests/web/bench-slow.mjs; docs/benchmarks.md).
+.PHONY: bench-web
+bench-web: all
+	QF_BIN=$(B)/bin node tests/web/bench-slow.mjs

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,6 +76,94 @@ web_resolve(char *out, size_t outsz, const char *root, const char *path)
 	return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }
 
+/* the q-value at s ("1", "0.5", "0.001"...) in thousandths; -1 if malformed */
+static int
+qvalue(const char *s, size_t n)
+{
+	int q, scale = 100;
+	size_t i = 1;
+
+	if (n == 0 || (s[0] != '0' && s[0] != '1'))
+		return -1;
+	q = (s[0] - '0') * 1000;
+	if (n > 1) {
+		if (s[1] != '.')
+			return -1;
+		for (i = 2; i < n && i < 5; i++, scale /= 10) {
+			if (s[i] < '0' || s[i] > '9')
+				return -1;
+			q += (s[i] - '0') * scale;
+		}
+		if (i != n)
+			return -1;
+	}
+	return q > 1000 ? -1 : q;
+}
+
+void
+web_accept_encoding(const char *ae, int *q_br, int *q_gzip)
+{
+	int star = -1, br = -1, gz = -1;
+
+	*q_br = *q_gzip = 0;
+	if (ae == NULL)
+		return;
+	while (*ae != '\0') {
+		size_t len = strcspn(ae, ","), n;
+		const char *tok = ae, *semi, *end;
+		int q = 1000;
+
+		ae += len + (ae[len] == ',');
+		while (len > 0 && (*tok == ' ' || *tok == '\t'))
+			tok++, len--;
+		end = tok + len;
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		semi = memchr(tok, ';', (size_t)(end - tok));
+		n = (size_t)((semi ? semi : end) - tok);
+		while (n > 0 && (tok[n - 1] == ' ' || tok[n - 1] == '\t'))
+			n--;
+		if (semi != NULL) {
+			const char *v = semi + 1;
+
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			if (end - v < 2 || (v[0] != 'q' && v[0] != 'Q') || v[1] != '=')
+				continue; /* a parameter we do not know: ignore the coding */
+			q = qvalue(v + 2, (size_t)(end - v - 2));
+			if (q < 0)
+				continue;
+		}
+		if (n == 2 && strncasecmp(tok, "br", 2) == 0)
+			br = q;
+		else if (n == 4 && strncasecmp(tok, "gzip", 4) == 0)
+			gz = q;
+		else if (n == 1 && tok[0] == '*')
+			star = q;
+	}
+	*q_br = br >= 0 ? br : (star > 0 ? star : 0);
+	*q_gzip = gz >= 0 ? gz : (star > 0 ? star : 0);
+}
+
+/* opens file+suffix if it is a regular file (fd, size in *st), else -1 */
+static int
+open_variant(const char *file, const char *suffix, struct stat *st)
+{
+	char path[4200];
+	int fd, n = snprintf(path, sizeof path, "%s%s", file, suffix);
+
+	if (n < 0 || (size_t)n >= sizeof path)
+		return -1;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static void
 not_found(struct evhttp_request *req)
 {
@@ -130,12 +219,38 @@ web_serve(struct evhttp_request *req, const char *root)
 		not_found(req);
 		return;
 	}
+	{
+		/* a pre-compressed copy (web/build.mjs) when the client asks for it */
+		int q_br, q_gz, vfd = -1;
+		struct stat vst;
+		const char *coding = NULL;
+
+		web_accept_encoding(evhttp_find_header(evhttp_request_get_input_headers(req),
+		                                       "Accept-Encoding"),
+		                    &q_br, &q_gz);
+		if (q_br > 0 && q_br >= q_gz && (vfd = open_variant(file, ".br", &vst)) >= 0)
+			coding = "br";
+		else if (q_gz > 0 && (vfd = open_variant(file, ".gz", &vst)) >= 0)
+			coding = "gzip";
+		else if (q_br > 0 && (vfd = open_variant(file, ".br", &vst)) >= 0)
+			coding = "br";
+		if (coding != NULL) {
+			close(fd);
+			fd = vfd;
+			st = vst;
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			                  "Content-Encoding", coding);
+		}
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Vary",
+		                  "Accept-Encoding");
+	}
 	b = evbuffer_new();
 	if (b == NULL || evbuffer_add_file(b, fd, 0, st.st_size) != 0) {
 		if (b)
 			evbuffer_free(b);
 		else
 			close(fd);
+		evhttp_remove_header(evhttp_request_get_output_headers(req), "Content-Encoding");
 		http_reply_error(req, 503, "overloaded", "try again later");
 		return;
 	}

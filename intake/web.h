@@ -4,6 +4,9 @@
  * once, must be relative, and may not contain "..", NUL, backslashes or
  * hidden segments; files are opened without following symbolic links and
  * must be regular files under the root. "/" and "/dir/" serve index.html.
+ * A client whose Accept-Encoding allows it gets the pre-compressed copy
+ * FILE.br or FILE.gz built next to the file (Content-Encoding set; every
+ * file answer says Vary: Accept-Encoding). API answers never are.
  */
 #ifndef QF_INTAKE_WEB_H
 #define QF_INTAKE_WEB_H
@@ -22,5 +25,13 @@ void web_serve(struct evhttp_request *req, const char *root);
  * refused or too long. Exposed for tests.
  */
 int web_resolve(char *out, size_t outsz, const char *root, const char *path);
+
+/*
+ * Reads an Accept-Encoding header value (NULL: absent) into the q-values,
+ * in thousandths, the client gives brotli and gzip (0: not acceptable;
+ * "*" stands for codings not named). Malformed entries are ignored.
+ * Cannot fail.
+ */
+void web_accept_encoding(const char *ae, int *q_br, int *q_gzip);
 
 #endif

@@ -12,14 +12,18 @@
 //   needed (web/js/chunks.js), checked against the SRI hash built into the
 //   page's bundle (the generated module chunk-list.js);
 // - writes the server-side templates of the no-JS answers to OUT/.nojs/
-//   (hidden: never served as files; intake/nojs.c fills them in).
+//   (hidden: never served as files; intake/nojs.c fills them in);
+// - stores next to every text file a gzip (FILE.gz) and a brotli (FILE.br)
+//   copy, made with node's zlib (no other tool), that the server sends to a
+//   browser asking for them (intake/web.c, docs/decisions.md).
 // Build-time template syntax: {{key}} an escaped string of the page's
 // language, {{key|raw}} the same unescaped (strings with markup), {{>name}}
 // the partial web/pages/_name.html, {{@name}} a value computed here.
 // Server-side syntax, left as is for nojs.c: {%name%}, {%if name=value%},
 // {%fi%}, {%each name%}, {%end%}.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync, rmSync, renameSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, rmSync, renameSync, existsSync, readdirSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tax from './js/taxonomy.js';
@@ -425,6 +429,30 @@ for (const p of pages()) {
 	if (/(src|href|action)="(https?:)?\/\//i.test(html)) fail(`${p.out}: external resource`);
 	writeFileSync(join(TMP, p.out), html);
 }
+// Pre-compressed copies of every text file outside hidden directories (the
+// no-JS templates are filled in per request and never sent compressed).
+const COMPRESS = /\.(html|js|css|json|svg|txt)$/;
+(function compressTree(dir) {
+	for (const e of readdirSync(dir, { withFileTypes: true })) {
+		if (e.name.startsWith('.')) continue;
+		const f = join(dir, e.name);
+		if (e.isDirectory()) compressTree(f);
+		else if (e.isFile() && COMPRESS.test(e.name)) {
+			const data = readFileSync(f);
+			writeFileSync(`${f}.gz`, gzipSync(data, { level: 9 }));
+			writeFileSync(
+				`${f}.br`,
+				brotliCompressSync(data, {
+					params: {
+						[zc.BROTLI_PARAM_MODE]: zc.BROTLI_MODE_TEXT,
+						[zc.BROTLI_PARAM_QUALITY]: 11,
+						[zc.BROTLI_PARAM_SIZE_HINT]: data.length,
+					},
+				}),
+			);
+		}
+	}
+})(TMP);
 writeFileSync(join(TMP, '.built'), new Date(0).toISOString() + '\n');
 rmSync(OUT, { recursive: true, force: true });
 renameSync(TMP, OUT);

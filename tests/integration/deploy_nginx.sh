@@ -31,6 +31,8 @@ check "no client address passed or logged" sh -c \
 	"! grep -E '^[^#]*(remote_addr|proxy_add_x_forwarded_for|realip)' '$SITE'"
 check "request bodies never buffered to disk" grep -q 'proxy_request_buffering off;' "$SITE"
 check "answers never buffered to disk" grep -q 'proxy_max_temp_file_size 0;' "$SITE"
+check "nginx never compresses (the server sends its own pre-compressed files)" sh -c \
+	"grep -q '^[[:space:]]*gzip off;' '$SITE' && ! grep -qE '^[[:space:]]*(gzip|brotli)[a-z_]* on' '$SITE'"
 check "HSTS" grep -q 'Strict-Transport-Security' "$SITE"
 check "no version banner" grep -q 'server_tokens off;' "$SITE"
 LISTEN=$(jq -r .listen "$ROOT/usr/local/share/qingfeng/examples/config.json")
