@@ -38,6 +38,11 @@ for p in qingfeng-server qingfeng-admin qingfeng-report; do
 		skip "$p is installed on this machine: not touching it"
 done
 
+# the service user the server package creates is kept by purge (Debian practice); a test
+# that made it removes it at the end, so the machine is left as it was
+had_user=0
+getent passwd qingfeng >/dev/null && had_user=1
+
 # --- build
 DEBS=${QF_DEB_DIR:-$T_DIR/deb}
 if [ -z "${QF_DEB_DIR:-}" ]; then
@@ -196,4 +201,9 @@ fi
 check "purge qingfeng-admin" purge qingfeng-admin
 purged_clean "purge of qingfeng-admin" "$T_DIR/admin.files"
 check "the archive (data) survives the purge" test -d "$A"
+if [ "$had_user" = 0 ] && getent passwd qingfeng >/dev/null; then
+	userdel qingfeng 2>/dev/null
+	getent group qingfeng >/dev/null && groupdel qingfeng 2>/dev/null
+	check "the service user this test made is gone" sh -c "! getent passwd qingfeng >/dev/null"
+fi
 finish
