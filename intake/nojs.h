@@ -34,6 +34,19 @@ struct server;
 #define NOJS_BODY_MAX_BYTES  200000     /* the report's text, bytes of UTF-8 */
 #define NOJS_TITLE_MAX_BYTES 800
 #define NOJS_FIELD_MAX_BYTES 1200
+/*
+ * A post's answer waits, padded, as a one-time page (GET /nojs/once?ID, a
+ * random ID) behind a 303: the browser's history entry is that address,
+ * never the post, and the page is served once, then wiped. At most
+ * NOJS_ONCE_MAX pages and NOJS_ONCE_BYTES in all are held, in memory only,
+ * each for NOJS_ONCE_SECONDS; a full table drops the page that expires first.
+ */
+#define NOJS_ONCE_ID_BYTES 16
+#define NOJS_ONCE_MAX      64
+#define NOJS_ONCE_BYTES    (16u << 20)
+#define NOJS_ONCE_SECONDS  120
+/* Answers to posts are padded to padme(max(len, NOJS_PAD_MIN)) bytes. */
+#define NOJS_PAD_MIN 65536u
 
 /*
  * Sets up the no-JS limits of s (a fresh token key, the spent tokens, the
@@ -58,5 +71,19 @@ void nojs_report(struct server *s, struct evhttp_request *req);
  * with an error page; other methods 405. Exactly one answer; cannot fail.
  */
 void nojs_status(struct server *s, struct evhttp_request *req);
+
+/*
+ * Answers GET /nojs/once?ID: the one-time page ID with the code of the post
+ * it answers, which is then gone; 410 and a padded page saying so for an
+ * unknown, expired or already served ID; other methods 405. Exactly one
+ * answer; cannot fail.
+ */
+void nojs_once(struct server *s, struct evhttp_request *req);
+
+/* Wipes the one-time pages whose time is up. Cannot fail. */
+void nojs_sweep(struct server *s);
+
+/* The length an answer of len bytes is padded to. Cannot fail. */
+size_t nojs_padded_len(size_t len);
 
 #endif
