@@ -54,7 +54,6 @@ struct nojs_state {
 	size_t once_bytes; /* of the pages held */
 };
 
-
 /* ---- the form's fields -------------------------------------------------- */
 
 enum field {
@@ -676,20 +675,22 @@ send_once(struct server *s, struct evhttp_request *req, int code, char *page, si
 	}
 	nojs_sweep(s);
 	for (;;) {
-		struct nojs_once *oldest = NULL;
+		struct nojs_once *oldest = NULL, *receipt = NULL;
 
 		slot = NULL;
 		for (size_t i = 0; i < NOJS_ONCE_MAX; i++) {
 			struct nojs_once *o = &n->once[i];
+			struct nojs_once **best = o->code == 201 ? &receipt : &oldest;
 
 			if (o->page == NULL && slot == NULL)
 				slot = o;
-			if (o->page != NULL && (oldest == NULL || o->expires < oldest->expires))
-				oldest = o;
+			if (o->page != NULL && (*best == NULL || o->expires < (*best)->expires))
+				*best = o;
 		}
 		if (slot != NULL && n->once_bytes + len <= NOJS_ONCE_BYTES)
 			break;
-		once_drop(n, oldest); /* oldest is not NULL: the table holds something */
+		/* the table holds something: one of them is not NULL */
+		once_drop(n, oldest != NULL ? oldest : receipt);
 	}
 	randombytes_buf(slot->id, sizeof slot->id);
 	slot->page = page;
@@ -1548,7 +1549,8 @@ nojs_once(struct server *s, struct evhttp_request *req)
 				int code = o->code;
 
 				s->nojs->once_bytes -= len;
-				memset(o, 0, sizeof *o); /* served once: the page is the answer's now */
+				memset(o, 0,
+				       sizeof *o); /* served once: the page is the answer's now */
 				send_html(req, code, page, len);
 				return;
 			}
