@@ -224,6 +224,14 @@ unix_newlines(char *s, size_t *len)
 	*len = o;
 }
 
+/* True for the fields whose values the form pads with trailing spaces. */
+static int
+is_choice(enum field i)
+{
+	return i == F_DISTRICT || i == F_TYPE || i == F_CATEGORY || i == F_SUBJECT_LEVEL ||
+	       i == F_SUBJECT_PARTY;
+}
+
 /*
  * Reads the urlencoded body into f (only names of allowed, each at most
  * once). Returns NULL, or the error code to answer ("unsupported_media_type",
@@ -298,6 +306,9 @@ form_read(struct evhttp_request *req, struct form *f, const unsigned *allowed, s
 			break;
 		}
 		unix_newlines(val, &f->len[i]);
+		if (is_choice(i)) /* the form pads choices to one length (web/build.mjs) */
+			while (f->len[i] > 0 && val[f->len[i] - 1] == ' ')
+				val[--f->len[i]] = '\0';
 		if (amp == NULL)
 			break;
 		p = amp + 1;
@@ -783,7 +794,8 @@ send_form(struct server *s, struct evhttp_request *req, int code, const struct f
 	struct list districts;
 	struct scope sc;
 	char nd[24], multi[2], routes[2];
-	size_t nv = 0, n = s->cfg.ndistricts;
+	char(*ids)[CODEC_DISTRICT_BUF] = NULL;
+	size_t nv = 0, n = s->cfg.ndistricts, idmax = 0;
 	const char *chosen = fv(f, F_DISTRICT);
 
 	for (int i = 0; i < F_COUNT; i++) {
@@ -811,17 +823,26 @@ send_form(struct server *s, struct evhttp_request *req, int code, const struct f
 	vars[nv++] = (struct var){"error", error ? error : "", error ? strlen(error) : 0};
 	if (n > 0) {
 		rows = calloc(n * DISTRICT_VARS, sizeof *rows);
-		if (rows == NULL) {
+		ids = calloc(n, sizeof *ids);
+		if (rows == NULL || ids == NULL) {
+			free(rows);
+			free(ids);
 			http_reply_error(req, 503, "overloaded", "try again later");
 			return;
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		if (strlen(s->cfg.districts[i].id) > idmax)
+			idmax = strlen(s->cfg.districts[i].id);
 	for (size_t i = 0; i < n; i++) {
 		const struct keyfile_public *d = &s->cfg.districts[i];
 		struct var *r = rows + i * DISTRICT_VARS;
 		int sel = strcmp(d->id, chosen) == 0;
 
-		r[0] = (struct var){"id", d->id, strlen(d->id)};
+		/* every id posts the same number of bytes: padded with spaces, trimmed on reading */
+		memset(ids[i], ' ', idmax);
+		memcpy(ids[i], d->id, strlen(d->id));
+		r[0] = (struct var){"id", ids[i], idmax};
 		r[1] = (struct var){"name", d->name, strlen(d->name)};
 		r[2] = (struct var){"fingerprint", d->fingerprint, strlen(d->fingerprint)};
 		r[3] = (struct var){"selected", sel ? "1" : "0", 1};
@@ -830,6 +851,7 @@ send_form(struct server *s, struct evhttp_request *req, int code, const struct f
 	sc = (struct scope){vars, nv, &districts, 1, NULL, 0};
 	send_page(s, req, code, "report", form_lang(f), &sc);
 	free(rows);
+	free(ids);
 }
 
 /* ---- sealing a report ---------------------------------------------------- */

@@ -203,8 +203,11 @@ function pageVars(p, assets) {
 		srv ? `{%if ${name}=${v}%} checked{%fi%}` : v === def ? ' checked' : '';
 	const selectedIf = (name, v, def) =>
 		srv ? `{%if ${name}=${v}%} selected{%fi%}` : v === def ? ' selected' : '';
+	// the no-JS form's choices all post the same number of bytes: values padded
+	// with trailing spaces to the longest of their list (nojs.c trims them)
+	const padv = (list, v) => (srv ? v.padEnd(Math.max(...list.map((o) => o.v.length)), ' ') : v);
 	const options = (name, list, def) =>
-		list.map((o) => `<option value="${o.v}"${selectedIf(name, o.v, def)}>${esc(L(o))}</option>`).join('\n');
+		list.map((o) => `<option value="${padv(list, o.v)}"${selectedIf(name, o.v, def)}>${esc(L(o))}</option>`).join('\n');
 	const v = {
 		lang: p.lang,
 		root: p.root,
@@ -229,7 +232,7 @@ function pageVars(p, assets) {
 			.join('\n'),
 		type_radios: tax.TYPES.map(
 			(t) =>
-				`<div class="choice"><input type="radio" autocomplete="off" name="type" id="type-${t.v}" value="${t.v}"${checkedIf('type', t.v, 'accusation')} aria-describedby="type-${t.v}-h">` +
+				`<div class="choice"><input type="radio" autocomplete="off" name="type" id="type-${t.v}" value="${padv(tax.TYPES, t.v)}"${checkedIf('type', t.v, 'accusation')} aria-describedby="type-${t.v}-h">` +
 				`<label for="type-${t.v}">${esc(L(t))}</label> <span class="hint" id="type-${t.v}-h">${esc(zh ? t.hzh : t.hen)}</span></div>`
 		).join('\n'),
 		category_options: options('category', tax.CATEGORIES, 'other'),

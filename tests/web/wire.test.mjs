@@ -128,3 +128,44 @@ test('a page on another origin cannot make its visitor file a report', async () 
 		evil.close();
 	}
 });
+
+// Selects the option whose value (padded or not) is v.
+async function choose(page, sel, v) {
+	const value = await page.$eval(sel, (s, v) => [...s.options].find((o) => o.value.trim() === v).value, v);
+	await page.selectOption(sel, value);
+}
+
+// Issue 20 item 5: without script the post's size follows the text typed
+// (nothing can pad it; the form says so), but the choices need not show:
+// every value of a list posts the same number of bytes.
+test('no-JS report: different choices post the same number of bytes', async () => {
+	const ctx = await launch({ javaScriptEnabled: false });
+	try {
+		const sizes = [];
+		for (const c of [
+			{ type: '#type-appeal', category: 'mass', level: 'staff', party: 'no' },
+			{ type: '#type-suggestion', category: 'organizational', level: 'enterprise', party: 'unknown' },
+		]) {
+			const page = await ctx.newPage();
+			let size = -1;
+			page.on('request', (r) => {
+				if (r.method() === 'POST') size = Buffer.byteLength(r.postData() || '');
+			});
+			await page.goto(`${srv.url}/nojs/report?lang=en`);
+			await page.check(c.type);
+			await choose(page, '#category', c.category);
+			await choose(page, '#subject_level', c.level);
+			await choose(page, '#subject_party', c.party);
+			await page.fill('#title', 'Same title');
+			await page.fill('#body', 'Same body');
+			await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+			assert.match(await page.textContent('body'), /keep your receipt/, 'the report was filed');
+			sizes.push(size);
+			await page.close();
+		}
+		assert.ok(sizes[0] > 0);
+		assert.equal(sizes[1], sizes[0], 'the choices change the post size');
+	} finally {
+		await ctx.close();
+	}
+});
