@@ -15,6 +15,13 @@
 
 #define SUBMISSION_TYPE     "application/vnd.qingfeng.submission"
 #define SUBMISSION_JSON_MAX 4096
+/*
+ * Clients pad J with trailing spaces (JSON whitespace, which every parser,
+ * the server's too, accepts) to this many bytes, so that a body's size does
+ * not tell the district id's length (docs/decisions.md). Every J a client
+ * sends is shorter than this before padding.
+ */
+#define SUBMISSION_JSON_PADDED 256
 /* Bytes of a body besides its envelope, at most. */
 #define SUBMISSION_OVERHEAD (4 + SUBMISSION_JSON_MAX)
 

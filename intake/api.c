@@ -476,7 +476,8 @@ handle_status(struct server *s, struct evhttp_request *req)
 		http_reply_error(req, 503, "overloaded", "try again later");
 		return;
 	}
-	http_reply_json(req, 200, ans);
+	/* padded: the length says nothing of the district, index, status or delivered */
+	http_reply_json_padded(req, 200, ans, API_STATUS_PAD_MIN);
 }
 
 static void
@@ -523,6 +524,16 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	if (s->stopping) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 		http_reply_error(req, 503, "overloaded", "the server is restarting");
+		return;
+	}
+	nojs_sweep(s); /* one-time pages whose time is up go at the next request */
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_POST && http_cross_site(req)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+		http_reply_error(req, 403, "cross_site", "posts from other sites are refused");
+		return;
+	}
+	if (strcmp(path, "/nojs/once") == 0) {
+		nojs_once(s, req); /* the answer to a post, once */
 		return;
 	}
 	if (strcmp(path, "/nojs/report") == 0) {

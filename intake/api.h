@@ -17,6 +17,14 @@
 
 struct server;
 
+/*
+ * A status answer is padded with spaces to padme(max(length, this)): one
+ * length for every case without replies, whatever its district, index,
+ * status, delivered flag or statement; replies (envelopes, Padmé-sized
+ * themselves) move it to larger buckets.
+ */
+#define API_STATUS_PAD_MIN 4096
+
 /* The evhttp generic callback; arg is the struct server. */
 void api_dispatch(struct evhttp_request *req, void *arg);
 

@@ -21,8 +21,25 @@ enum http_csp {
 /* Sets the headers every answer carries. Cannot fail (libevent may drop headers on OOM). */
 void http_headers(struct evhttp_request *req, enum http_csp csp);
 
+/*
+ * True when a POST comes from a page of another site or origin (so that no
+ * site can make its visitors file reports): Sec-Fetch-Site present and
+ * neither "same-origin" nor "none"; or, without it, an Origin that is
+ * "null" or whose host[:port] is not the request's Host (scheme ignored:
+ * behind Tor or a TLS proxy the server cannot see it). A request with
+ * neither header (the CLI, curl, old browsers) is not. Cannot fail.
+ */
+int http_cross_site(struct evhttp_request *req);
+
 /* Sends obj (stolen) as a JSON answer with status code. Cannot fail. */
 void http_reply_json(struct evhttp_request *req, int code, json_t *obj);
+
+/*
+ * As http_reply_json, with the JSON followed by spaces up to
+ * padme(max(length, pad_min)) bytes (no padding when pad_min is 0), so the
+ * answer's length says no more than its bucket. Cannot fail.
+ */
+void http_reply_json_padded(struct evhttp_request *req, int code, json_t *obj, size_t pad_min);
 
 /*
  * Sends {"error":{"code","message"}} with status code. code and message

@@ -28,6 +28,32 @@
 
 #define TEMPLATE_MAX (256u * 1024)
 
+/* A district's no-JS counters for one day. */
+struct nojs_count {
+	char id[CODEC_DISTRICT_BUF];
+	char day[CODEC_DAY_LEN + 1];
+	unsigned total, quick; /* reports stored today; those from quick forms */
+	double bucket;         /* quick reports it may take now */
+	uint64_t refilled;     /* when the bucket was last topped up (unix seconds) */
+};
+
+/* A rendered answer to a post, waiting to be fetched once (GET /nojs/once/ID). */
+struct nojs_once {
+	uint8_t id[NOJS_ONCE_ID_BYTES];
+	char *page; /* sodium_malloc'd, padded; NULL when the slot is free */
+	size_t len;
+	int code;
+	time_t expires;
+};
+
+struct nojs_state {
+	uint8_t key[POW_KEY_BYTES]; /* MAC key of the form tokens, new at every start */
+	struct spent *used;         /* tokens of stored reports */
+	struct nojs_count counts[CONFIG_MAX_DISTRICTS];
+	struct nojs_once once[NOJS_ONCE_MAX];
+	size_t once_bytes; /* of the pages held */
+};
+
 /* ---- the form's fields -------------------------------------------------- */
 
 enum field {
@@ -198,6 +224,14 @@ unix_newlines(char *s, size_t *len)
 	*len = o;
 }
 
+/* True for the fields whose values the form pads with trailing spaces. */
+static int
+is_choice(enum field i)
+{
+	return i == F_DISTRICT || i == F_TYPE || i == F_CATEGORY || i == F_SUBJECT_LEVEL ||
+	       i == F_SUBJECT_PARTY;
+}
+
 /*
  * Reads the urlencoded body into f (only names of allowed, each at most
  * once). Returns NULL, or the error code to answer ("unsupported_media_type",
@@ -272,6 +306,9 @@ form_read(struct evhttp_request *req, struct form *f, const unsigned *allowed, s
 			break;
 		}
 		unix_newlines(val, &f->len[i]);
+		if (is_choice(i)) /* the form pads choices to one length (web/build.mjs) */
+			while (f->len[i] > 0 && val[f->len[i] - 1] == ' ')
+				val[--f->len[i]] = '\0';
 		if (amp == NULL)
 			break;
 		p = amp + 1;
@@ -567,15 +604,131 @@ free_page(const void *data, size_t len, void *extra)
 	sodium_free((void *)(uintptr_t)data); /* wipes the page as it goes */
 }
 
-/* Renders template name in lang with sc and sends it with code. Exactly one answer. */
+static const char *
+reason_of(int code)
+{
+	return code == 200   ? "OK"
+	       : code == 201 ? "Created"
+	       : code == 400 ? "Bad Request"
+	       : code == 404 ? "Not Found"
+	       : code == 410 ? "Gone"
+	       : code == 413 ? "Payload Too Large"
+	       : code == 415 ? "Unsupported Media Type"
+	       : code == 429 ? "Too Many Requests"
+	                     : "Service Unavailable";
+}
+
+size_t
+nojs_padded_len(size_t len)
+{
+	return (size_t)envelope_padme(len < NOJS_PAD_MIN ? NOJS_PAD_MIN : len);
+}
+
+/* Sends page (len bytes, sodium_malloc'd: freed, wiped, once sent) with code. */
+static void
+send_html(struct evhttp_request *req, int code, char *page, size_t len)
+{
+	struct evbuffer *out = evbuffer_new();
+
+	if (out == NULL || evbuffer_add_reference(out, page, len, free_page, NULL) != 0) {
+		if (out != NULL)
+			evbuffer_free(out);
+		sodium_free(page);
+		http_reply_error(req, 503, "overloaded", "try again later");
+		return;
+	}
+	http_headers(req, HTTP_CSP_BASE);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+	                  "text/html; charset=utf-8");
+	evhttp_send_reply(req, code, reason_of(code), out);
+	evbuffer_free(out);
+}
+
+/* Frees one-time slot o (wiping its page). */
+static void
+once_drop(struct nojs_state *n, struct nojs_once *o)
+{
+	if (o->page == NULL)
+		return;
+	n->once_bytes -= o->len;
+	sodium_free(o->page);
+	memset(o, 0, sizeof *o);
+}
+
+void
+nojs_sweep(struct server *s)
+{
+	time_t now = time(NULL);
+
+	if (s->nojs == NULL)
+		return;
+	for (size_t i = 0; i < NOJS_ONCE_MAX; i++)
+		if (s->nojs->once[i].page != NULL && s->nojs->once[i].expires <= now)
+			once_drop(s->nojs, &s->nojs->once[i]);
+}
+
+/*
+ * Keeps page (len bytes, sodium_malloc'd; taken in any case) as a one-time
+ * page and answers 303 to it. When the table is full the page that expires
+ * first goes. Exactly one answer.
+ */
+static void
+send_once(struct server *s, struct evhttp_request *req, int code, char *page, size_t len)
+{
+	struct nojs_state *n = s->nojs;
+	struct nojs_once *slot = NULL;
+	char id[CODEC_B64U_BUF(NOJS_ONCE_ID_BYTES)], loc[sizeof id + 8];
+
+	if (n == NULL || len > NOJS_ONCE_BYTES) {
+		sodium_free(page);
+		http_reply_error(req, 503, "overloaded", "try again later");
+		return;
+	}
+	nojs_sweep(s);
+	for (;;) {
+		struct nojs_once *oldest = NULL, *receipt = NULL;
+
+		slot = NULL;
+		for (size_t i = 0; i < NOJS_ONCE_MAX; i++) {
+			struct nojs_once *o = &n->once[i];
+			struct nojs_once **best = o->code == 201 ? &receipt : &oldest;
+
+			if (o->page == NULL && slot == NULL)
+				slot = o;
+			if (o->page != NULL && (*best == NULL || o->expires < (*best)->expires))
+				*best = o;
+		}
+		if (slot != NULL && n->once_bytes + len <= NOJS_ONCE_BYTES)
+			break;
+		/* the table holds something: one of them is not NULL */
+		once_drop(n, oldest != NULL ? oldest : receipt);
+	}
+	randombytes_buf(slot->id, sizeof slot->id);
+	slot->page = page;
+	slot->len = len;
+	slot->code = code;
+	slot->expires = time(NULL) + NOJS_ONCE_SECONDS;
+	n->once_bytes += len;
+	codec_b64u_encode(id, sizeof id, slot->id, sizeof slot->id);
+	snprintf(loc, sizeof loc, "once?%s", id);
+	http_headers(req, HTTP_CSP_BASE);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location", loc);
+	evhttp_send_reply(req, 303, "See Other", NULL);
+}
+
+/*
+ * Renders template name in lang with sc and sends it with code: a GET
+ * directly; a POST's answer padded (nojs_padded_len) as a one-time page,
+ * with a 303 to it. Exactly one answer.
+ */
 static void
 send_page(struct server *s, struct evhttp_request *req, int code, const char *name,
           const char *lang, const struct scope *sc)
 {
 	struct sbuf b = {NULL, 0, 0, 0};
-	struct evbuffer *out;
-	size_t tl = 0;
+	size_t tl = 0, padded;
 	char *tpl = load_template(s, name, lang, &tl);
+	int post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
 
 	if (tpl == NULL) {
 		http_reply_error(req, 503, "overloaded",
@@ -589,28 +742,26 @@ send_page(struct server *s, struct evhttp_request *req, int code, const char *na
 		return;
 	}
 	free(tpl);
-	out = evbuffer_new();
-	if (out == NULL || evbuffer_add_reference(out, b.p, b.len, free_page, NULL) != 0) {
-		if (out != NULL)
-			evbuffer_free(out);
+	padded = post || code == 410 ? nojs_padded_len(b.len) : b.len;
+	if (padded > b.len) {
+		char *p = sodium_malloc(padded);
+
+		if (p == NULL) {
+			sb_free(&b);
+			http_reply_error(req, 503, "overloaded", "try again later");
+			return;
+		}
+		memcpy(p, b.p, b.len);
+		memset(p + b.len, ' ', padded - b.len);
+		p[padded - 1] = '\n';
 		sb_free(&b);
-		http_reply_error(req, 503, "overloaded", "try again later");
-		return;
+		b.p = p;
+		b.len = padded;
 	}
-	http_headers(req, HTTP_CSP_BASE);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-	                  "text/html; charset=utf-8");
-	evhttp_send_reply(req, code,
-	                  code == 200   ? "OK"
-	                  : code == 201 ? "Created"
-	                  : code == 400 ? "Bad Request"
-	                  : code == 404 ? "Not Found"
-	                  : code == 413 ? "Payload Too Large"
-	                  : code == 415 ? "Unsupported Media Type"
-	                  : code == 429 ? "Too Many Requests"
-	                                : "Service Unavailable",
-	                  out);
-	evbuffer_free(out);
+	if (post)
+		send_once(s, req, code, b.p, b.len);
+	else
+		send_html(req, code, b.p, b.len);
 }
 
 static void
@@ -643,7 +794,8 @@ send_form(struct server *s, struct evhttp_request *req, int code, const struct f
 	struct list districts;
 	struct scope sc;
 	char nd[24], multi[2], routes[2];
-	size_t nv = 0, n = s->cfg.ndistricts;
+	char(*ids)[CODEC_DISTRICT_BUF] = NULL;
+	size_t nv = 0, n = s->cfg.ndistricts, idmax = 0;
 	const char *chosen = fv(f, F_DISTRICT);
 
 	for (int i = 0; i < F_COUNT; i++) {
@@ -671,17 +823,26 @@ send_form(struct server *s, struct evhttp_request *req, int code, const struct f
 	vars[nv++] = (struct var){"error", error ? error : "", error ? strlen(error) : 0};
 	if (n > 0) {
 		rows = calloc(n * DISTRICT_VARS, sizeof *rows);
-		if (rows == NULL) {
+		ids = calloc(n, sizeof *ids);
+		if (rows == NULL || ids == NULL) {
+			free(rows);
+			free(ids);
 			http_reply_error(req, 503, "overloaded", "try again later");
 			return;
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		if (strlen(s->cfg.districts[i].id) > idmax)
+			idmax = strlen(s->cfg.districts[i].id);
 	for (size_t i = 0; i < n; i++) {
 		const struct keyfile_public *d = &s->cfg.districts[i];
 		struct var *r = rows + i * DISTRICT_VARS;
 		int sel = strcmp(d->id, chosen) == 0;
 
-		r[0] = (struct var){"id", d->id, strlen(d->id)};
+		/* every id posts the same number of bytes: padded with spaces, trimmed on reading */
+		memset(ids[i], ' ', idmax);
+		memcpy(ids[i], d->id, strlen(d->id));
+		r[0] = (struct var){"id", ids[i], idmax};
 		r[1] = (struct var){"name", d->name, strlen(d->name)};
 		r[2] = (struct var){"fingerprint", d->fingerprint, strlen(d->fingerprint)};
 		r[3] = (struct var){"selected", sel ? "1" : "0", 1};
@@ -690,6 +851,7 @@ send_form(struct server *s, struct evhttp_request *req, int code, const struct f
 	sc = (struct scope){vars, nv, &districts, 1, NULL, 0};
 	send_page(s, req, code, "report", form_lang(f), &sc);
 	free(rows);
+	free(ids);
 }
 
 /* ---- sealing a report ---------------------------------------------------- */
@@ -847,21 +1009,6 @@ report_manifest(const struct form *f, const struct receipt_keys *k, const char *
 
 /* ---- the no-JS limits ----------------------------------------------------- */
 
-/* A district's no-JS counters for one day. */
-struct nojs_count {
-	char id[CODEC_DISTRICT_BUF];
-	char day[CODEC_DAY_LEN + 1];
-	unsigned total, quick; /* reports stored today; those from quick forms */
-	double bucket;         /* quick reports it may take now */
-	uint64_t refilled;     /* when the bucket was last topped up (unix seconds) */
-};
-
-struct nojs_state {
-	uint8_t key[POW_KEY_BYTES]; /* MAC key of the form tokens, new at every start */
-	struct spent *used;         /* tokens of stored reports */
-	struct nojs_count counts[CONFIG_MAX_DISTRICTS];
-};
-
 int
 nojs_init(struct server *s)
 {
@@ -882,6 +1029,9 @@ nojs_free(struct server *s)
 {
 	if (s->nojs == NULL)
 		return;
+	for (size_t i = 0; i < NOJS_ONCE_MAX; i++)
+		if (s->nojs->once[i].page != NULL)
+			sodium_free(s->nojs->once[i].page); /* wipes */
 	spent_free(s->nojs->used);
 	sodium_memzero(s->nojs, sizeof *s->nojs);
 	free(s->nojs);
@@ -1395,4 +1545,38 @@ out:
 	if (k != NULL)
 		sodium_free(k);
 	form_wipe(&f);
+}
+
+void
+nojs_once(struct server *s, struct evhttp_request *req)
+{
+	enum evhttp_cmd_type m = evhttp_request_get_command(req);
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
+	uint8_t id[NOJS_ONCE_ID_BYTES];
+
+	if (m != EVHTTP_REQ_GET) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET");
+		http_reply_error(req, 405, "method_not_allowed", "this method is not allowed here");
+		return;
+	}
+	nojs_sweep(s);
+	if (s->nojs != NULL && q != NULL && codec_b64u_decode_exact(id, sizeof id, q) == 0) {
+		for (size_t i = 0; i < NOJS_ONCE_MAX; i++) {
+			struct nojs_once *o = &s->nojs->once[i];
+
+			if (o->page != NULL && sodium_memcmp(o->id, id, sizeof id) == 0) {
+				char *page = o->page;
+				size_t len = o->len;
+				int code = o->code;
+
+				s->nojs->once_bytes -= len;
+				memset(o, 0,
+				       sizeof *o); /* served once: the page is the answer's now */
+				send_html(req, code, page, len);
+				return;
+			}
+		}
+	}
+	send_error_page(s, req, 410, "zh-CN", "once_gone");
 }

@@ -626,15 +626,32 @@ set_b64u(json_t *obj, const char *key, const uint8_t *bin, size_t len)
 	return rc;
 }
 
-/* Builds the submission body of J (wiped after) and the envelope. */
+/*
+ * Builds the submission body of J, padded with trailing spaces to
+ * SUBMISSION_JSON_PADDED bytes (wiped after), and the envelope. Returns
+ * NULL when memory runs out.
+ */
 static uint8_t *
 submission_of(size_t *len, const json_t *j, const uint8_t *envelope, size_t envlen)
 {
 	size_t jlen = 0;
 	char *text = dump_secure(&jlen, j);
-	uint8_t *out = text != NULL ? submission_build(len, text, jlen, envelope, envlen) : NULL;
+	char *padded = NULL;
+	uint8_t *out = NULL;
 
+	if (text != NULL && jlen < SUBMISSION_JSON_PADDED) {
+		padded = sodium_malloc(SUBMISSION_JSON_PADDED);
+		if (padded != NULL) {
+			memcpy(padded, text, jlen);
+			memset(padded + jlen, ' ', SUBMISSION_JSON_PADDED - jlen);
+			jlen = SUBMISSION_JSON_PADDED;
+		}
+	}
+	if (text != NULL && (padded != NULL || jlen >= SUBMISSION_JSON_PADDED))
+		out = submission_build(len, padded != NULL ? padded : text, jlen, envelope, envlen);
 	proto_body_free(text);
+	if (padded != NULL)
+		sodium_free(padded);
 	return out;
 }
 

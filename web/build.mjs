@@ -207,8 +207,11 @@ function pageVars(p, assets) {
 		srv ? `{%if ${name}=${v}%} checked{%fi%}` : v === def ? ' checked' : '';
 	const selectedIf = (name, v, def) =>
 		srv ? `{%if ${name}=${v}%} selected{%fi%}` : v === def ? ' selected' : '';
+	// the no-JS form's choices all post the same number of bytes: values padded
+	// with trailing spaces to the longest of their list (nojs.c trims them)
+	const padv = (list, v) => (srv ? v.padEnd(Math.max(...list.map((o) => o.v.length)), ' ') : v);
 	const options = (name, list, def) =>
-		list.map((o) => `<option value="${o.v}"${selectedIf(name, o.v, def)}>${esc(L(o))}</option>`).join('\n');
+		list.map((o) => `<option value="${padv(list, o.v)}"${selectedIf(name, o.v, def)}>${esc(L(o))}</option>`).join('\n');
 	const v = {
 		lang: p.lang,
 		root: p.root,
@@ -233,7 +236,7 @@ function pageVars(p, assets) {
 			.join('\n'),
 		type_radios: tax.TYPES.map(
 			(t) =>
-				`<div class="choice"><input type="radio" name="type" id="type-${t.v}" value="${t.v}"${checkedIf('type', t.v, 'accusation')} aria-describedby="type-${t.v}-h">` +
+				`<div class="choice"><input type="radio" autocomplete="off" name="type" id="type-${t.v}" value="${padv(tax.TYPES, t.v)}"${checkedIf('type', t.v, 'accusation')} aria-describedby="type-${t.v}-h">` +
 				`<label for="type-${t.v}">${esc(L(t))}</label> <span class="hint" id="type-${t.v}-h">${esc(zh ? t.hzh : t.hen)}</span></div>`
 		).join('\n'),
 		category_options: options('category', tax.CATEGORIES, 'other'),
@@ -241,7 +244,7 @@ function pageVars(p, assets) {
 		party_options: options('subject_party', tax.PARTY, 'unknown'),
 		purpose_radios: tax.PURPOSES.map(
 			(t) =>
-				`<div class="choice"><input type="radio" name="purpose" id="purpose-${t.v}" value="${t.v}"${t.v === 'material' ? ' checked' : ''}>` +
+				`<div class="choice"><input type="radio" autocomplete="off" name="purpose" id="purpose-${t.v}" value="${t.v}"${t.v === 'material' ? ' checked' : ''}>` +
 				`<label for="purpose-${t.v}">${esc(L(t))}</label></div>`
 		).join('\n'),
 		// every second-level item, for the no-JS form's <datalist>
@@ -257,7 +260,7 @@ function pageVars(p, assets) {
 
 const ERROR_CODES = ['bad_field', 'title', 'body', 'real_name', 'unknown_district', 'rate_limited', 'too_fast',
 	'form_expired', 'nojs_quota', 'too_large', 'unsupported_media_type', 'invalid_receipt', 'not_found',
-	'status_rate_limited', 'storage_full', 'overloaded'];
+	'status_rate_limited', 'storage_full', 'overloaded', 'once_gone'];
 
 function nojsError(lang, code) {
 	const j = I18N[lang].js;
@@ -302,6 +305,9 @@ function nojsError(lang, code) {
 			return j.e_rate_limited;
 		case 'storage_full':
 			return j.e_storage_full;
+		case 'once_gone':
+			// the one-time page of a post (intake/nojs.c) keeps no language: both
+			return '此页面只显示一次，已经删除（返回或刷新不会再显示回执或您填写的内容，也不会重新提交）。如果您没有记下回执，举报已经提交，但回执无法再次显示。 · This page is shown only once and is gone (going back or reloading shows neither the receipt nor what you typed, and sends nothing again). If you did not write down your receipt, the report was filed, but its receipt cannot be shown again.';
 		default:
 			return j.e_overloaded;
 	}

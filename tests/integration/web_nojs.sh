@@ -16,11 +16,12 @@ start_server "$D" || exit 1
 head_size() { curl -s "$URL/api/v1/log/d01/head" | jq -r .size; }
 FP=$(jq -r .fingerprint "$FIXTURES/d01.pub.json")
 
-# post PATH OUT [curl args...]: prints the HTTP code, the page in OUT
+# post PATH OUT [curl args...]: prints the HTTP code, the page in OUT; follows the
+# 303 to the one-time page (as a browser does) and prints that page's code
 post() {
 	p=$1 o=$2
 	shift 2
-	curl -s -o "$o" -w '%{http_code}' "$@" "$URL$p"
+	curl -s -L -o "$o" -w '%{http_code}' "$@" "$URL$p"
 }
 
 # --- the form
@@ -172,6 +173,76 @@ stop_server
 start_server "$D" || exit 1
 refuse "a form from before a restart" 400 --data-urlencode "form_token=$TOK2" --data-urlencode district=d01 --data-urlencode title=t --data-urlencode body=b
 check "it comes back with a new form token" sh -c "! grep -qF '$TOK2' '$T_DIR/ref.html' && grep -q 'name=\"form_token\" value=\"[A-Za-z0-9_-]\{54\}\"' '$T_DIR/ref.html'"
+stop_server
+
+# --- the wire and the history (issue 20 item 5; issue 21 items 1, 5, 6)
+start_server "$D" || exit 1
+# a no-JS post is answered 303 to a one-time page: the history entry is that
+# page's address (no receipt in it), served once, then gone (410)
+raw() { # PATH HEADERS-OUT BODY-OUT [curl args]: no redirect followed; prints code
+	p=$1 h=$2 o=$3
+	shift 3
+	curl -s -D "$h" -o "$o" -w '%{http_code}' "$@" "$URL$p"
+}
+code=$(raw /nojs/report "$T_DIR/wh" "$T_DIR/wb" --data-urlencode "form_token=$(nojs_token)" --data-urlencode district=d01 --data-urlencode title=wire --data-urlencode body=wire)
+eq "a no-JS report is answered 303" "$code" 303
+loc=$(tr -d '\r' <"$T_DIR/wh" | sed -n 's/^[Ll]ocation: //p')
+check "to a one-time page (random token, no receipt) [$loc]" sh -c "echo '$loc' | grep -qE '^once[?][A-Za-z0-9_-]{22}$'"
+check "the 303 is no-store" sh -c "tr -d '\r' <'$T_DIR/wh' | grep -qx 'Cache-Control: no-store'"
+eq "the 303 carries no page" "$(wc -c <"$T_DIR/wb")" 0
+code=$(raw "/nojs/$loc" "$T_DIR/wh1" "$T_DIR/once1.html")
+eq "the one-time page: 201" "$code" 201
+W=$(grep -o '<span class="grp">[0-9A-Z]\{4\}</span>' "$T_DIR/once1.html" | sed 's/<[^>]*>//g' | paste -sd- -)
+check "it shows the receipt" sh -c "'$QFTOOL' derive '$W' >/dev/null"
+code=$(raw "/nojs/$loc" "$T_DIR/wh2" "$T_DIR/once2.html")
+eq "the one-time page a second time: 410" "$code" 410
+check "... without the receipt" sh -c "! grep -qF '$W' '$T_DIR/once2.html'"
+code=$(raw "/nojs/once?AAAAAAAAAAAAAAAAAAAAAA" /dev/null /dev/null)
+eq "an unknown one-time page: 410" "$code" 410
+code=$(raw /nojs/status "$T_DIR/wh" /dev/null --data-urlencode "receipt=$W")
+eq "a no-JS status post is answered 303" "$code" 303
+code=$(raw /nojs/status "$T_DIR/wh" /dev/null --data-urlencode "receipt=MS0Z-H1WW-YKQN-03JM-SFC0")
+eq "a refused status post too" "$code" 303
+# sizes: the answers to a short and a long text are the same length
+: >"$T_DIR/long.txt"
+for i in $(seq 1 300); do printf '这是一段很长的举报正文，' >>"$T_DIR/long.txt"; done
+sz() { # curl args: the 303's bytes, then the one-time page's bytes
+	curl -s -D "$T_DIR/szh" -o /dev/null -w '%{size_header} %{size_download}\n' "$@" "$URL/nojs/report" >"$T_DIR/sz1"
+	l=$(tr -d '\r' <"$T_DIR/szh" | sed -n 's/^[Ll]ocation: //p')
+	[ -n "$l" ] && curl -s -o /dev/null -w '%{size_download}' "$URL/nojs/$l" >>"$T_DIR/sz1"
+	tr '\n' ' ' <"$T_DIR/sz1"
+}
+short_err=$(sz --data-urlencode district=d01 --data-urlencode body=短)
+long_err=$(sz --data-urlencode district=d01 --data-urlencode "body@$T_DIR/long.txt")
+eq "a refusal: short and long text, the same answer sizes ($short_err)" "$long_err" "$short_err"
+short_ok=$(sz --data-urlencode "form_token=$(nojs_token)" --data-urlencode district=d01 --data-urlencode title=t --data-urlencode body=短)
+long_ok=$(sz --data-urlencode "form_token=$(nojs_token)" --data-urlencode district=d01 --data-urlencode title=t --data-urlencode "body@$T_DIR/long.txt")
+eq "a receipt: short and long text, the same answer sizes ($short_ok)" "$long_ok" "$short_ok"
+# cross-site posts are refused; same-origin ones (Chromium sends Origin: null
+# under Referrer-Policy: no-referrer) and clients without either header are not
+before=$(head_size)
+xs() { # name want [curl args]
+	name=$1 want=$2
+	shift 2
+	code=$(curl -s -o /dev/null -w '%{http_code}' "$@" --data-urlencode "form_token=$(nojs_token)" \
+		--data-urlencode district=d01 --data-urlencode title=x --data-urlencode body=x "$URL/nojs/report")
+	eq "$name: $want" "$code" "$want"
+}
+xs "Sec-Fetch-Site: cross-site" 403 -H 'Sec-Fetch-Site: cross-site' -H 'Origin: http://evil.example'
+xs "Sec-Fetch-Site: same-site" 403 -H 'Sec-Fetch-Site: same-site' -H "Origin: http://127.0.0.1:1"
+xs "a foreign Origin" 403 -H 'Origin: http://evil.example'
+xs "a foreign port in Origin, same host" 403 -H 'Origin: http://127.0.0.1:1'
+xs "Origin: null without Sec-Fetch-Site" 403 -H 'Origin: null'
+eq "nothing stored by cross-site posts" "$(head_size)" "$before"
+xs "same-origin" 303 -H 'Sec-Fetch-Site: same-origin' -H "Origin: $URL"
+xs "same-origin with Origin: null" 303 -H 'Sec-Fetch-Site: same-origin' -H 'Origin: null'
+xs "own Origin, no Sec-Fetch-Site" 303 -H "Origin: $URL"
+xs "neither header (curl, old browsers)" 303
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' --data-urlencode "receipt=$W" "$URL/nojs/status")
+eq "a cross-site status post: 403" "$code" 403
+printf '{"lookup":"x","auth":"y"}' >"$T_DIR/xs.json"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' -H 'Content-Type: application/json' --data-binary "@$T_DIR/xs.json" "$URL/api/v1/status")
+eq "a cross-site API post: 403" "$code" 403
 stop_server
 
 # --- the limits of the no-JS report path (no proof-of-work without JS).

@@ -1781,6 +1781,38 @@ test_info_and_status_parse(void **state)
 	}
 }
 
+/*
+ * Issue 21 item 5: the size of a report's body must not tell its district.
+ * Bodies for districts with a 3- and a 32-character id, with equal
+ * envelopes, are the same length, and J still parses.
+ */
+static void
+test_report_body_size_hides_district(void **state)
+{
+	struct receipt_keys k;
+	uint8_t env[64];
+	size_t a = 0, b = 0, jlen = 0;
+	uint8_t *ba, *bb;
+	json_t *j;
+
+	(void)state;
+	memset(&k, 7, sizeof k);
+	memset(env, 1, sizeof env);
+	ba = proto_report_body(&a, "d01", &k, env, sizeof env);
+	bb = proto_report_body(&b, "abcdefghijklmnopqrstuvwxyz-01234", &k, env, sizeof env);
+	assert_non_null(ba);
+	assert_non_null(bb);
+	assert_int_equal(a, b);
+	assert_int_equal(submission_split(bb, b, &jlen), 0);
+	j = json_loadb((const char *)bb + 4, jlen, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "district")),
+	                    "abcdefghijklmnopqrstuvwxyz-01234");
+	json_decref(j);
+	proto_body_free(ba);
+	proto_body_free(bb);
+}
+
 static void
 test_pow_progress(void **state)
 {
@@ -1819,6 +1851,7 @@ main(void)
 	        cmocka_unit_test(test_pin),
 	        cmocka_unit_test(test_client_url),
 	        cmocka_unit_test(test_pow_progress),
+	        cmocka_unit_test(test_report_body_size_hides_district),
 	        cmocka_unit_test(test_cli_usage),
 	        cmocka_unit_test_setup_teardown(test_info_and_status_parse, tsrv_setup,
 	                                        tsrv_teardown),

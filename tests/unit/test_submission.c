@@ -99,7 +99,12 @@ test_submission_build_vector(void **state)
 	unload(&v);
 }
 
-/* qingfeng-report's report body for the same values is the vector's body. */
+/*
+ * qingfeng-report's report body for the same values is the vector's body
+ * with J padded by trailing spaces to SUBMISSION_JSON_PADDED bytes
+ * (docs/decisions.md, issue 21): u32be(256) || the vector's J || spaces ||
+ * the same envelope.
+ */
 static void
 test_cli_body_vector(void **state)
 {
@@ -116,8 +121,17 @@ test_cli_body_vector(void **state)
 	testutil_b64u(k.reply_pk, 32, testutil_str(v.json, "reply_pk"));
 	b = proto_report_body(&blen, testutil_str(v.json, "district"), &k, v.env, v.envlen);
 	assert_non_null(b);
-	assert_int_equal(blen, v.bodylen);
-	assert_memory_equal(b, v.body, blen);
+	{
+		size_t jlen = v.bodylen - 4 - v.envlen;
+
+		assert_true(jlen < SUBMISSION_JSON_PADDED);
+		assert_int_equal(blen, 4 + SUBMISSION_JSON_PADDED + v.envlen);
+		assert_int_equal(codec_u32be_get(b), SUBMISSION_JSON_PADDED);
+		assert_memory_equal(b + 4, v.body + 4, jlen);
+		for (size_t i = 4 + jlen; i < 4 + SUBMISSION_JSON_PADDED; i++)
+			assert_int_equal(b[i], ' ');
+		assert_memory_equal(b + 4 + SUBMISSION_JSON_PADDED, v.env, v.envlen);
+	}
 	proto_body_free(b);
 	unload(&v);
 }

@@ -105,3 +105,16 @@ test('bindings: the size check before sending counts the bind', () => {
 	assert.equal(qf.manifestReport(r, [], qf.SIZING_KEYS).length, qf.manifestReport(r, [], k).length);
 	qf.keysWipe(k);
 });
+
+// Issue 21 item 5: a report's J is padded with trailing spaces to a fixed
+// length (docs/decisions.md), so the body's size does not tell the district.
+test('submission J: the same length for a 3- and a 32-character district id, and still JSON', () => {
+	const k = 'A'.repeat(43);
+	const a = qf.submissionJson({ district: 'd01', lookup: k, auth_hash: k, reply_pk: k });
+	const b = qf.submissionJson({ district: 'abcdefghijklmnopqrstuvwxyz-01234', lookup: k, auth_hash: k, reply_pk: k });
+	assert.equal(a.length, b.length);
+	assert.equal(a.length, qf.SUBMISSION_JSON_PADDED);
+	assert.equal(JSON.parse(new TextDecoder().decode(b)).district, 'abcdefghijklmnopqrstuvwxyz-01234');
+	const f = qf.submissionJson({ lookup: k, auth: k });
+	assert.equal(f.length, qf.SUBMISSION_JSON_PADDED);
+});

@@ -208,6 +208,19 @@ export function padme(len) {
 	return Math.ceil(L / unit) * unit;
 }
 
+// A write's J (§9), UTF-8, padded with trailing spaces (JSON whitespace) to
+// SUBMISSION_JSON_PADDED bytes so that the body's size does not tell the
+// district id's length (docs/decisions.md); the CLI pads the same way.
+export const SUBMISSION_JSON_PADDED = 256;
+export function submissionJson(fields) {
+	const j = new TextEncoder().encode(JSON.stringify(fields));
+	if (j.length >= SUBMISSION_JSON_PADDED) return j;
+	const out = new Uint8Array(SUBMISSION_JSON_PADDED).fill(0x20);
+	out.set(j);
+	j.fill(0);
+	return out;
+}
+
 export function sealedSize(unpadded) {
 	const p = padme(unpadded);
 	const chunks = Math.ceil(p / CHUNK);

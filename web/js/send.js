@@ -6,7 +6,7 @@
 // and check the server's signed receipt. A
 // pow_expired or pow_reused answer gets a fresh challenge (three tries); a
 // lookup_in_use answer (a report whose receipt collided) a fresh receipt.
-import { QfError, b64u, envelopeSeal, h256, receiptDerive, receiptGenerate, receiptVerify, keysWipe } from './qf-crypto.js';
+import { QfError, b64u, envelopeSeal, submissionJson, h256, receiptDerive, receiptGenerate, receiptVerify, keysWipe } from './qf-crypto.js';
 import { pow, request, answerError } from './api.js';
 import { siteURL } from './ui.js';
 
@@ -21,9 +21,10 @@ export function powRequired(base, length) {
 	return base + extra;
 }
 
-// The submission body u32be(len(J)) || J || envelope, J the UTF-8 JSON of fields.
+// The submission body u32be(len(J)) || J || envelope, J the UTF-8 JSON of
+// fields padded to a fixed length (qf-crypto.js submissionJson).
 export function submissionBody(fields, env) {
-	const j = new TextEncoder().encode(JSON.stringify(fields));
+	const j = submissionJson(fields);
 	const body = new Uint8Array(4 + j.length + env.length);
 	new DataView(body.buffer).setUint32(0, j.length);
 	body.set(j, 4);
