@@ -194,10 +194,10 @@ RECEIPT=$(printf '%s\n' "$out" | grep -oE '^ +[0-9A-Z]{4}(-[0-9A-Z]{4}){4} *$' |
 check "report through the confined server" test -n "$RECEIPT"
 check "follow-up" sh -c "'$REPORT' followup --server '$URL' --receipt '$RECEIPT' --body-file '$T_DIR/body.txt' >/dev/null 2>&1"
 check "status" sh -c "'$REPORT' status --server '$URL' --receipt '$RECEIPT' >/dev/null 2>&1"
-eq "no-JS report" "$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode lang=zh-CN \
+eq "no-JS report" "$(curl -s -L -o /dev/null -w '%{http_code}' --data-urlencode lang=zh-CN \
 	--data-urlencode "form_token=$(nojs_token)" --data-urlencode district=d01 --data-urlencode type=accusation --data-urlencode category=other \
 	--data-urlencode title=t --data-urlencode body=b "$URL/nojs/report")" 201
-eq "no-JS status" "$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "receipt=$RECEIPT" \
+eq "no-JS status" "$(curl -s -L -o /dev/null -w '%{http_code}' --data-urlencode "receipt=$RECEIPT" \
 	"$URL/nojs/status")" 200
 curl -s -o /dev/null "$URL/"
 curl -s -o /dev/null -I "$URL/"

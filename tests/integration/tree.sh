@@ -78,19 +78,20 @@ out=$("$REPORT" followup --server "$URL" --receipt "$R1" --body-file "$T_DIR/mor
 check "the follow-up goes to the city too" sh -c "printf '%s' \"\$1\" | grep -q 'district c01, entry 2'" _ "$out"
 
 # --- the no-JS form: the same rule, said before anything is sent, and the choice to keep
+# (a post is answered 303 to a one-time page that keeps the answer's code; curl -L follows it)
 curl -s "$URL/nojs/report" >"$T_DIR/form.html"
 check "no-JS form explains the rule" grep -q '依照干部管理权限' "$T_DIR/form.html"
 check "no-JS form offers to keep the district" grep -q 'name="keep_district"' "$T_DIR/form.html"
 head_of() { curl -s "$URL/api/v1/log/$1/head" | jq -r .size; }
 c_before=$(head_of c01)
 d_before=$(head_of d01)
-code=$(curl -s -o "$T_DIR/nr1.html" -w '%{http_code}' --data-urlencode "form_token=$(nojs_token)" \
+code=$(curl -s -L -o "$T_DIR/nr1.html" -w '%{http_code}' --data-urlencode "form_token=$(nojs_token)" \
 	--data-urlencode district=d01 --data-urlencode subject_level=county --data-urlencode title=无脚本县处级 \
 	--data-urlencode body=正文 "$URL/nojs/report")
 eq "no-JS county-level report: 201" "$code" 201
 eq "... stored with the city" "$(head_of c01)" $((c_before + 1))
 check "... the receipt page says where it went and why" sh -c "grep -q '依照干部管理权限加密交给' '$T_DIR/nr1.html' && grep -q '测试市纪委监委' '$T_DIR/nr1.html'"
-code=$(curl -s -o "$T_DIR/nr2.html" -w '%{http_code}' --data-urlencode "form_token=$(nojs_token)" \
+code=$(curl -s -L -o "$T_DIR/nr2.html" -w '%{http_code}' --data-urlencode "form_token=$(nojs_token)" \
 	--data-urlencode district=d01 --data-urlencode subject_level=county --data-urlencode keep_district=1 \
 	--data-urlencode title=留在本区 --data-urlencode body=正文 "$URL/nojs/report")
 eq "no-JS, kept on purpose: 201" "$code" 201

@@ -9,7 +9,8 @@
 // languages, desktop and 360 px wide (saved to $QF_SCREENSHOTS).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdirSync, readdirSync, cpSync, appendFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, cpSync, appendFileSync, existsSync } from 'node:fs';
+import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { launch } from './browser.mjs';
 import * as H from './harness.mjs';
@@ -423,10 +424,20 @@ test('the server kept no trace of the browser', () => {
 	assert.equal(r.status, 1, `user agent found in ${r.stdout}`);
 });
 
+/* Alters a built file the way an attacker on the server would: the file and
+ * its pre-compressed copies (which the server sends when the browser asks),
+ * so that the browser gets the altered bytes whatever encoding it takes. */
+function alterServed(path, text) {
+	appendFileSync(path, text);
+	const body = readFileSync(path);
+	if (existsSync(`${path}.gz`)) writeFileSync(`${path}.gz`, gzipSync(body));
+	if (existsSync(`${path}.br`)) writeFileSync(`${path}.br`, brotliCompressSync(body));
+}
+
 test('a script that does not match its integrity hash is not run', async () => {
 	const root = `${dir}/web-altered`;
 	cpSync(`${H.BIN}/../web`, root, { recursive: true });
-	appendFileSync(`${root}/js/report.js`, '\nwindow.qfAltered = 1;\n');
+	alterServed(`${root}/js/report.js`, '\nwindow.qfAltered = 1;\n');
 	const d2 = `${dir}/data2`;
 	H.newData(d2, { pow_difficulty: 8, web_root: root });
 	const s2 = await H.startServer(d2);
@@ -446,7 +457,7 @@ test('a script that does not match its integrity hash is not run', async () => {
 test('an altered PDF cleaner (loaded only when a PDF is chosen) is not run: the PDF is refused, not sent uncleaned', async () => {
 	const root = `${dir}/web-altered-chunk`;
 	cpSync(`${H.BIN}/../web`, root, { recursive: true });
-	appendFileSync(`${root}/js/strip-pdf.js`, '\nwindow.qfAltered = 1;\n');
+	alterServed(`${root}/js/strip-pdf.js`, '\nwindow.qfAltered = 1;\n');
 	const d3 = `${dir}/data-altered-chunk`;
 	H.newData(d3, { pow_difficulty: 8, web_root: root });
 	const s3 = await H.startServer(d3);
