@@ -18,10 +18,8 @@
 #include "crypto/submission.h"
 #include "intake/commit.h"
 #include "intake/http.h"
-#include "intake/nojs.h"
 #include "intake/server.h"
 #include "intake/spent.h"
-#include "intake/web.h"
 
 int
 api_envelope_plausible(const uint8_t *env, size_t len)
@@ -80,8 +78,8 @@ api_reply_store_error(struct evhttp_request *req, int err)
 	}
 }
 
-static void
-handle_info(struct server *s, struct evhttp_request *req)
+void
+api_info(struct server *s, struct evhttp_request *req)
 {
 	struct evbuffer *b;
 
@@ -111,8 +109,8 @@ b64u_json(const uint8_t *bin, size_t len)
 	return j;
 }
 
-static void
-handle_pow(struct server *s, struct evhttp_request *req)
+void
+api_pow(struct server *s, struct evhttp_request *req)
 {
 	uint8_t ch[POW_CHALLENGE_BYTES];
 	uint64_t now = (uint64_t)time(NULL);
@@ -140,7 +138,7 @@ api_is_write(struct evhttp_request *req)
 }
 
 static int
-refuse(struct api_verdict *v, int status, const char *code, const char *message)
+refuse(struct http_verdict *v, int status, const char *code, const char *message)
 {
 	v->status = status;
 	v->code = code;
@@ -159,7 +157,7 @@ is_submission_type(const char *ct)
 }
 
 int
-api_gate(struct server *s, struct evhttp_request *req, struct api_verdict *v, uint64_t *length)
+api_gate(struct server *s, struct evhttp_request *req, struct http_verdict *v, uint64_t *length)
 {
 	const struct evkeyvalq *h = evhttp_request_get_input_headers(req);
 	const char *cl = evhttp_find_header(h, "Content-Length");
@@ -224,14 +222,6 @@ api_gate(struct server *s, struct evhttp_request *req, struct api_verdict *v, ui
 }
 
 void
-api_reply_verdict(struct evhttp_request *req, const struct api_verdict *v, int close)
-{
-	if (close) /* the body was never read: the connection cannot carry another request */
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-	http_reply_error(req, v->status, v->code, v->message);
-}
-
-void
 api_reply_receipt(struct evhttp_request *req, const struct store_receipt *r,
                   const uint8_t sig[SIGN_BYTES], int sig_ok)
 {
@@ -245,6 +235,17 @@ api_reply_receipt(struct evhttp_request *req, const struct store_receipt *r,
 	                          r->district, "index", (json_int_t)r->index, "day", r->day,
 	                          "envelope_hash", b64u_json(r->envelope_hash, 32), "chain",
 	                          b64u_json(r->chain, 32), "sig", b64u_json(sig, SIGN_BYTES)));
+}
+
+/* The group commit's completion for an API write: its 201 or refusal. */
+static void
+api_committed(struct evhttp_request *req, const struct commit_outcome *o, void *arg)
+{
+	(void)arg;
+	if (o->result == STORE_OK)
+		api_reply_receipt(req, o->receipt, o->sig, o->sig_ok);
+	else
+		api_reply_store_error(req, o->result);
 }
 
 int
@@ -275,10 +276,10 @@ static json_t *
 read_submission(struct server *s, struct evhttp_request *req, uint8_t **env, size_t *envlen)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	const struct api_verdict *early = server_conn_verdict(s, req);
+	const struct http_verdict *early = server_conn_verdict(s, req);
 	size_t len = evbuffer_get_length(in), jlen;
 	char j[SUBMISSION_JSON_MAX];
-	struct api_verdict v;
+	struct http_verdict v;
 	json_error_t jerr;
 	uint64_t cl;
 	json_t *obj;
@@ -287,12 +288,12 @@ read_submission(struct server *s, struct evhttp_request *req, uint8_t **env, siz
 	*envlen = 0;
 	if (early != NULL && early->status != 0) {
 		evbuffer_drain(in, len);
-		api_reply_verdict(req, early, 1);
+		http_reply_verdict(req, early, 1);
 		return NULL;
 	}
 	if (early == NULL && api_gate(s, req, &v, &cl) != 0) { /* no header callback ran */
 		evbuffer_drain(in, len);
-		api_reply_verdict(req, &v, 0);
+		http_reply_verdict(req, &v, 0);
 		return NULL;
 	}
 	if (api_submission_take(in, j, &jlen, envlen) != 0) {
@@ -336,8 +337,8 @@ check_envelope(struct evhttp_request *req, const uint8_t *env, size_t envlen)
 	return -1;
 }
 
-static void
-handle_report(struct server *s, struct evhttp_request *req)
+void
+api_report(struct server *s, struct evhttp_request *req)
 {
 	struct store_report in;
 	char today[CODEC_DAY_LEN + 1];
@@ -371,15 +372,18 @@ handle_report(struct server *s, struct evhttp_request *req)
 	in.envelope = env;
 	in.envelope_len = envlen;
 	in.day = today;
-	commit_report(s, req, &in, env); /* answers once the batch is on disk */
-	env = NULL;
+	if (commit_report(s->commit, req, &in, env, api_committed, NULL) != 0) {
+		http_reply_error(req, 503, "overloaded", "try again later");
+		goto out;
+	}
+	env = NULL; /* answered by api_committed once the batch is on disk */
 out:
 	free(env);
 	json_decref(obj);
 }
 
-static void
-handle_followup(struct server *s, struct evhttp_request *req)
+void
+api_followup(struct server *s, struct evhttp_request *req)
 {
 	struct store_followup in;
 	char today[CODEC_DAY_LEN + 1];
@@ -401,8 +405,11 @@ handle_followup(struct server *s, struct evhttp_request *req)
 	in.envelope = env;
 	in.envelope_len = envlen;
 	in.day = today;
-	commit_followup(s, req, &in, env); /* answers once the batch is on disk */
-	env = NULL;
+	if (commit_followup(s->commit, req, &in, env, api_committed, NULL) != 0) {
+		http_reply_error(req, 503, "overloaded", "try again later");
+		goto out;
+	}
+	env = NULL; /* answered by api_committed once the batch is on disk */
 out:
 	free(env);
 	sodium_memzero(in.auth, sizeof in.auth);
@@ -412,8 +419,8 @@ out:
 	json_decref(obj);
 }
 
-static void
-handle_status(struct server *s, struct evhttp_request *req)
+void
+api_status(struct server *s, struct evhttp_request *req)
 {
 	struct store_case_view v;
 	uint8_t lookup[32], auth[32];
@@ -480,13 +487,24 @@ handle_status(struct server *s, struct evhttp_request *req)
 	http_reply_json_padded(req, 200, ans, API_STATUS_PAD_MIN);
 }
 
-static void
-handle_head(struct server *s, struct evhttp_request *req, const char *district)
+void
+api_log_head(struct server *s, struct evhttp_request *req, const char *path)
 {
+	static const char prefix[] = "/api/v1/log/";
 	struct store_district d;
 	uint8_t sig[SIGN_BYTES];
-	char day[CODEC_DAY_LEN + 1];
+	char day[CODEC_DAY_LEN + 1], district[CODEC_DISTRICT_BUF];
+	const char *id = path + strlen(prefix), *slash;
+	size_t n;
 
+	if (strncmp(path, prefix, strlen(prefix)) != 0 || (slash = strchr(id, '/')) == NULL ||
+	    strcmp(slash, "/head") != 0 || (n = (size_t)(slash - id)) == 0 ||
+	    n >= sizeof district) {
+		http_reply_error(req, 404, "not_found", "no such resource");
+		return;
+	}
+	memcpy(district, id, n);
+	district[n] = '\0';
 	if (!method_is(req, EVHTTP_REQ_GET, "GET"))
 		return;
 	if (!codec_district_valid(district) || config_district(&s->cfg, district) == NULL ||
@@ -506,71 +524,4 @@ handle_head(struct server *s, struct evhttp_request *req, const char *district)
 	                json_pack("{s:s, s:I, s:o, s:s, s:o}", "district", district, "size",
 	                          (json_int_t)d.size, "head", b64u_json(d.head, 32), "day", day,
 	                          "sig", b64u_json(sig, sizeof sig)));
-}
-
-void
-api_dispatch(struct evhttp_request *req, void *arg)
-{
-	struct server *s = arg;
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
-	const char *prefix = "/api/v1/log/";
-
-	server_conn_served(s, req);
-	if (path == NULL) {
-		http_reply_error(req, 400, "bad_request", "malformed request");
-		return;
-	}
-	if (s->stopping) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-		http_reply_error(req, 503, "overloaded", "the server is restarting");
-		return;
-	}
-	nojs_sweep(s); /* one-time pages whose time is up go at the next request */
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_POST && http_cross_site(req)) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-		http_reply_error(req, 403, "cross_site", "posts from other sites are refused");
-		return;
-	}
-	if (strcmp(path, "/nojs/once") == 0) {
-		nojs_once(s, req); /* the answer to a post, once */
-		return;
-	}
-	if (strcmp(path, "/nojs/report") == 0) {
-		nojs_report(s, req); /* GET: the form; POST: a report */
-		return;
-	}
-	if (strcmp(path, "/nojs/status") == 0) {
-		nojs_status(s, req);
-		return;
-	}
-	if (strncmp(path, "/api/", 5) != 0) {
-		web_serve(req, s->web_root);
-		return;
-	}
-	if (strcmp(path, "/api/v1/info") == 0)
-		handle_info(s, req);
-	else if (strcmp(path, "/api/v1/pow") == 0)
-		handle_pow(s, req);
-	else if (strcmp(path, "/api/v1/reports") == 0)
-		handle_report(s, req);
-	else if (strcmp(path, "/api/v1/followups") == 0)
-		handle_followup(s, req);
-	else if (strcmp(path, "/api/v1/status") == 0)
-		handle_status(s, req);
-	else if (strncmp(path, prefix, strlen(prefix)) == 0) {
-		const char *d = path + strlen(prefix);
-		const char *slash = strchr(d, '/');
-		char id[CODEC_DISTRICT_BUF];
-		size_t n = slash ? (size_t)(slash - d) : 0;
-
-		if (slash == NULL || strcmp(slash, "/head") != 0 || n == 0 || n >= sizeof id) {
-			http_reply_error(req, 404, "not_found", "no such resource");
-			return;
-		}
-		memcpy(id, d, n);
-		id[n] = '\0';
-		handle_head(s, req, id);
-	} else
-		http_reply_error(req, 404, "not_found", "no such resource");
 }

@@ -1,8 +1,9 @@
 /*
  * api: the JSON API v1 of DESIGN.md §9 (info, pow, reports, follow-ups,
- * status, log heads) and the dispatch of every request: /api/v1/... here,
- * everything else to the static web pages. Each request gets exactly one
- * answer; no handler logs or echoes request content.
+ * status, log heads) and the write gate that checks a write's header
+ * before its body is read. route.c decides which handler a request goes
+ * to. Each handler gives its request exactly one answer (a write's comes
+ * from the group commit's completion); none logs or echoes request content.
  */
 #ifndef QF_INTAKE_API_H
 #define QF_INTAKE_API_H
@@ -14,6 +15,7 @@
 
 #include "crypto/sign.h"
 #include "crypto/submission.h"
+#include "intake/http.h"
 
 struct server;
 
@@ -25,8 +27,21 @@ struct server;
  */
 #define API_STATUS_PAD_MIN 4096
 
-/* The evhttp generic callback; arg is the struct server. */
-void api_dispatch(struct evhttp_request *req, void *arg);
+/*
+ * The handlers, one per endpoint (DESIGN.md §9). Each checks its method
+ * (405 with Allow otherwise) and its input (4xx with a JSON error code) and
+ * gives exactly one answer; none fails otherwise. api_report and
+ * api_followup queue the write for the group commit and answer when it is
+ * on disk (503 overloaded when the queue has no room).
+ */
+void api_info(struct server *s, struct evhttp_request *req);
+void api_pow(struct server *s, struct evhttp_request *req);
+void api_report(struct server *s, struct evhttp_request *req);
+void api_followup(struct server *s, struct evhttp_request *req);
+void api_status(struct server *s, struct evhttp_request *req);
+
+/* GET /api/v1/log/ID/head for the request's path (404 for any other shape under /log/). */
+void api_log_head(struct server *s, struct evhttp_request *req, const char *path);
 
 /*
  * Checks the shape an envelope must have whatever its key: magic, at least
@@ -44,13 +59,6 @@ struct store_receipt;
 void api_reply_receipt(struct evhttp_request *req, const struct store_receipt *r,
                        const uint8_t sig[SIGN_BYTES], int sig_ok);
 
-/* A refusal decided from a request's header: status 0 when none. */
-struct api_verdict {
-	int status;
-	const char *code; /* fixed strings */
-	const char *message;
-};
-
 /* 1 when req is a write (POST /api/v1/reports or /followups), else 0. */
 int api_is_write(struct evhttp_request *req);
 
@@ -65,13 +73,8 @@ int api_is_write(struct evhttp_request *req);
  * first time it verifies. Returns 0 with *length the Content-Length, or -1
  * with the refusal in v. Answers nothing.
  */
-int api_gate(struct server *s, struct evhttp_request *req, struct api_verdict *v, uint64_t *length);
-
-/*
- * Answers a gate's refusal; close adds "Connection: close" (for a refusal
- * before the body was read). Exactly one answer.
- */
-void api_reply_verdict(struct evhttp_request *req, const struct api_verdict *v, int close);
+int api_gate(struct server *s, struct evhttp_request *req, struct http_verdict *v,
+             uint64_t *length);
 
 /*
  * Takes the length prefix and J (DESIGN.md §9 submission body) out of in,

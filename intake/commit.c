@@ -12,10 +12,6 @@
 #include <unistd.h>
 
 #include "crypto/chain.h"
-#include "crypto/sign.h"
-#include "intake/api.h"
-#include "intake/http.h"
-#include "intake/server.h"
 
 struct commit_item {
 	struct evhttp_request *req;
@@ -26,6 +22,8 @@ struct commit_item {
 	uint8_t *envelope;
 	uint8_t sig[SIGN_BYTES]; /* the receipt's, signed by the worker */
 	int sig_ok;
+	commit_done_fn *done;
+	void *arg;
 };
 
 /* One batch: filled by the event loop, then committed by the worker. */
@@ -46,7 +44,7 @@ struct commit_queue {
 	struct event *ev;      /* a flush after the requests ready now */
 	struct event *ev_done; /* the worker finished (efd readable) */
 	int efd;
-	struct store *store;    /* the server's, set at each hand-over */
+	struct store *store;    /* the server's */
 	const uint8_t *sign_sk; /* the server's signing key (read only) */
 	struct commit_set sets[2];
 	struct commit_set *fill; /* the loop's */
@@ -97,9 +95,8 @@ worker(void *arg)
 
 /* Gives the fill set to the idle worker and starts an empty one. */
 static void
-hand_over(struct server *s)
+hand_over(struct commit_queue *q)
 {
-	struct commit_queue *q = s->commit;
 	struct commit_set *set = q->fill;
 
 	for (size_t i = 0; i < set->n; i++) {
@@ -111,19 +108,16 @@ hand_over(struct server *s)
 	q->fill->n = 0;
 	q->fill->bytes = 0;
 	pthread_mutex_lock(&q->mu);
-	q->store = s->store;
-	q->sign_sk = s->key->sign_sk;
 	q->busy = set;
 	q->work = 1;
 	pthread_cond_broadcast(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 }
 
-/* Answers the busy set if the worker is done with it (or, with wait, once it is). */
+/* Completes the busy set if the worker is done with it (or, with wait, once it is). */
 static void
-reap(struct server *s, int wait)
+reap(struct commit_queue *q, int wait)
 {
-	struct commit_queue *q = s->commit;
 	struct commit_set *set;
 	size_t n;
 
@@ -143,11 +137,10 @@ reap(struct server *s, int wait)
 	set->bytes = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct commit_item *it = &set->items[i];
+		struct commit_outcome o = {set->batch[i].result, &set->batch[i].receipt, it->sig,
+		                           it->sig_ok};
 
-		if (set->batch[i].result == STORE_OK)
-			api_reply_receipt(it->req, &set->batch[i].receipt, it->sig, it->sig_ok);
-		else
-			api_reply_store_error(it->req, set->batch[i].result);
+		it->done(it->req, &o, it->arg);
 		sodium_memzero(it->followup.auth, sizeof it->followup.auth);
 		free(it->envelope);
 		it->envelope = NULL;
@@ -166,24 +159,28 @@ on_commit(evutil_socket_t fd, short what, void *arg)
 static void
 on_done(evutil_socket_t fd, short what, void *arg)
 {
-	struct server *s = arg;
+	struct commit_queue *q = arg;
 	uint64_t v;
 
 	(void)what;
 	while (read(fd, &v, sizeof v) < 0 && errno == EINTR)
 		;
-	reap(s, 0);
-	if (s->commit->busy == NULL && s->commit->fill->n > 0)
-		hand_over(s);
+	reap(q, 0);
+	if (q->busy == NULL && q->fill->n > 0)
+		hand_over(q);
 }
 
 int
-commit_init(struct server *s)
+commit_init(struct commit_queue **out, struct event_base *base, struct store *store,
+            const uint8_t *sign_sk)
 {
 	struct commit_queue *q = calloc(1, sizeof *q);
 
+	*out = NULL;
 	if (q == NULL)
 		return -1;
+	q->store = store;
+	q->sign_sk = sign_sk;
 	q->fill = &q->sets[0];
 	q->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (q->efd < 0 || pthread_mutex_init(&q->mu, NULL) != 0) {
@@ -198,30 +195,29 @@ commit_init(struct server *s)
 		free(q);
 		return -1;
 	}
-	s->commit = q; /* from here commit_free cleans up */
-	q->ev = event_new(s->base, -1, 0, on_commit, s);
-	q->ev_done = event_new(s->base, q->efd, EV_READ | EV_PERSIST, on_done, s);
+	/* from here commit_free cleans up */
+	q->ev = event_new(base, -1, 0, on_commit, q);
+	q->ev_done = event_new(base, q->efd, EV_READ | EV_PERSIST, on_done, q);
 	if (q->ev == NULL || q->ev_done == NULL || event_add(q->ev_done, NULL) != 0 ||
 	    pthread_create(&q->thread, NULL, worker, q) != 0) {
-		commit_free(s);
+		commit_free(q);
 		return -1;
 	}
 	q->started = 1;
+	*out = q;
 	return 0;
 }
 
 void
-commit_free(struct server *s)
+commit_free(struct commit_queue *q)
 {
-	struct commit_queue *q = s->commit;
-
 	if (q == NULL)
 		return;
 	if (q->started) {
-		reap(s, 1);
+		reap(q, 1);
 		if (q->fill->n > 0) {
-			hand_over(s);
-			reap(s, 1);
+			hand_over(q);
+			reap(q, 1);
 		}
 		pthread_mutex_lock(&q->mu);
 		q->quit = 1;
@@ -238,7 +234,6 @@ commit_free(struct server *s)
 	pthread_mutex_destroy(&q->mu);
 	sodium_memzero(q, sizeof *q);
 	free(q);
-	s->commit = NULL;
 }
 
 /*
@@ -246,14 +241,13 @@ commit_free(struct server *s)
  * hands the set over and takes a place in the next. NULL only if none.
  */
 static struct commit_item *
-slot(struct server *s, size_t envlen)
+slot(struct commit_queue *q, size_t envlen)
 {
-	struct commit_queue *q = s->commit;
 	struct commit_set *set = q->fill;
 
 	if (set->n == COMMIT_MAX_ITEMS || set->bytes + envlen > COMMIT_MAX_BYTES) {
-		reap(s, 1);
-		hand_over(s);
+		reap(q, 1);
+		hand_over(q);
 		set = q->fill;
 	}
 	if (set->n == COMMIT_MAX_ITEMS)
@@ -266,19 +260,17 @@ slot(struct server *s, size_t envlen)
 	return &set->items[set->n++];
 }
 
-void
-commit_report(struct server *s, struct evhttp_request *req, const struct store_report *in,
-              uint8_t *envelope)
+int
+commit_report(struct commit_queue *q, struct evhttp_request *req, const struct store_report *in,
+              uint8_t *envelope, commit_done_fn *done, void *arg)
 {
-	struct commit_item *it = slot(s, in->envelope_len);
-	struct commit_set *set = s->commit->fill;
+	struct commit_item *it = slot(q, in->envelope_len);
 
-	if (it == NULL) {
-		free(envelope);
-		http_reply_error(req, 503, "overloaded", "try again later");
-		return;
-	}
+	if (it == NULL)
+		return -1;
 	it->req = req;
+	it->done = done;
+	it->arg = arg;
 	it->envelope = envelope;
 	it->report = *in;
 	snprintf(it->district, sizeof it->district, "%s", in->district);
@@ -286,44 +278,40 @@ commit_report(struct server *s, struct evhttp_request *req, const struct store_r
 	it->report.district = it->district;
 	it->report.day = it->day;
 	it->report.envelope = envelope;
-	set->batch[set->n - 1].kind = CHAIN_KIND_REPORT;
+	q->fill->batch[q->fill->n - 1].kind = CHAIN_KIND_REPORT;
+	return 0;
 }
 
-void
-commit_followup(struct server *s, struct evhttp_request *req, const struct store_followup *in,
-                uint8_t *envelope)
+int
+commit_followup(struct commit_queue *q, struct evhttp_request *req, const struct store_followup *in,
+                uint8_t *envelope, commit_done_fn *done, void *arg)
 {
-	struct commit_item *it = slot(s, in->envelope_len);
-	struct commit_set *set = s->commit->fill;
+	struct commit_item *it = slot(q, in->envelope_len);
 
-	if (it == NULL) {
-		free(envelope);
-		http_reply_error(req, 503, "overloaded", "try again later");
-		return;
-	}
+	if (it == NULL)
+		return -1;
 	it->req = req;
+	it->done = done;
+	it->arg = arg;
 	it->envelope = envelope;
 	it->followup = *in;
 	memcpy(it->day, in->day, sizeof it->day);
 	it->followup.day = it->day;
 	it->followup.envelope = envelope;
-	set->batch[set->n - 1].kind = CHAIN_KIND_FOLLOWUP;
+	q->fill->batch[q->fill->n - 1].kind = CHAIN_KIND_FOLLOWUP;
+	return 0;
 }
 
 int
-commit_busy(struct server *s)
+commit_busy(const struct commit_queue *q)
 {
-	struct commit_queue *q = s->commit;
-
 	return q != NULL && (q->fill->n > 0 || q->busy != NULL);
 }
 
 void
-commit_flush(struct server *s)
+commit_flush(struct commit_queue *q)
 {
-	struct commit_queue *q = s->commit;
-
-	reap(s, 0);
+	reap(q, 0);
 	if (q->busy == NULL && q->fill->n > 0)
-		hand_over(s); /* else on_done hands it over when the worker is free */
+		hand_over(q); /* else on_done hands it over when the worker is free */
 }

@@ -204,3 +204,11 @@ http_cross_site(struct evhttp_request *req)
 		return 1; /* "null", or nothing to compare with */
 	return strcasecmp(sep + 3, host) != 0;
 }
+
+void
+http_reply_verdict(struct evhttp_request *req, const struct http_verdict *v, int close)
+{
+	if (close) /* the body was never read: the connection cannot carry another request */
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+	http_reply_error(req, v->status, v->code, v->message);
+}

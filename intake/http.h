@@ -18,6 +18,13 @@ enum http_csp {
 	HTTP_CSP_WASM  /* pages whose crypto needs WebAssembly */
 };
 
+/* A refusal decided from a request's header (the write gate): status 0 when none. */
+struct http_verdict {
+	int status;
+	const char *code; /* fixed strings */
+	const char *message;
+};
+
 /* Sets the headers every answer carries. Cannot fail (libevent may drop headers on OOM). */
 void http_headers(struct evhttp_request *req, enum http_csp csp);
 
@@ -46,6 +53,12 @@ void http_reply_json_padded(struct evhttp_request *req, int code, json_t *obj, s
  * are fixed strings chosen by the server, never request content.
  */
 void http_reply_error(struct evhttp_request *req, int code, const char *ecode, const char *message);
+
+/*
+ * Answers a gate's refusal; close adds "Connection: close" (for a refusal
+ * before the body was read). Exactly one answer.
+ */
+void http_reply_verdict(struct evhttp_request *req, const struct http_verdict *v, int close);
 
 /* Sends a field error: 400 bad_field with a message naming field. */
 void http_reply_bad_field(struct evhttp_request *req, const char *field);

@@ -11,6 +11,7 @@
 
 #include "crypto/memwipe.h"
 #include "intake/cmd.h"
+#include "intake/route.h"
 #include "intake/server.h"
 
 static const char usage_text[] =
@@ -211,7 +212,7 @@ main(int argc, char **argv)
 		               : cmd_district_add(o.data, o.file, o.replace, o.level, o.parent);
 	}
 	if (strcmp(cmd, "serve") == 0)
-		return server_run(o.data, o.listen) == 0 ? 0 : 1;
+		return server_run(o.data, o.listen, &route_handlers) == 0 ? 0 : 1;
 	if (strcmp(cmd, "backup") == 0)
 		return need(o.out, "--out FILE") ? 2 : cmd_backup(o.data, o.out);
 	if (strcmp(cmd, "check") == 0)

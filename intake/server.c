@@ -1,11 +1,13 @@
 /* server: see server.h. */
 #include "intake/server.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -18,10 +20,8 @@
 
 #include "crypto/codec.h"
 #include "crypto/submission.h"
-#include "intake/api.h"
 #include "intake/commit.h"
 #include "intake/evhook.h"
-#include "intake/nojs.h"
 #include "intake/spent.h"
 
 void
@@ -173,7 +173,6 @@ server_close(struct server *s)
 	s->rl = NULL;
 	spent_free(s->spent);
 	s->spent = NULL;
-	nojs_free(s);
 	free(s->info_json);
 	s->info_json = NULL;
 }
@@ -539,7 +538,7 @@ conn_of(struct server *s, struct evhttp_request *req)
 /*
  * The header callback (evhook): a request's header is read, its body not
  * yet. A write goes through the gate here; a refused one loses its
- * Content-Length, so evhttp hands it to api_dispatch at once without
+ * Content-Length, so evhttp hands it to the request handler at once without
  * reading a body, and the answer closes the connection.
  */
 static int
@@ -558,10 +557,10 @@ on_head(struct evhttp_request *req, void *arg)
 	c->phase = SERVER_BODY;
 	c->gated = 1;
 	memset(&c->verdict, 0, sizeof c->verdict);
-	if (!api_is_write(req))
+	if (!s->h->is_write(req))
 		return 0;
 	c->slot_fixed = 1;
-	if (api_gate(s, req, &c->verdict, &length) != 0) {
+	if (s->h->gate(s, req, &c->verdict, &length) != 0) {
 		evhttp_remove_header(h, "Content-Length");
 		evhttp_remove_header(h, "Transfer-Encoding");
 		return 0;
@@ -609,7 +608,7 @@ server_conn_served(struct server *s, struct evhttp_request *req)
 	evhttp_request_set_on_complete_cb(req, on_answered, c);
 }
 
-const struct api_verdict *
+const struct http_verdict *
 server_conn_verdict(struct server *s, struct evhttp_request *req)
 {
 	struct server_conn *c = conn_of(s, req);
@@ -643,7 +642,7 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 		return;
 	s->stopping = 1;
 	fprintf(stderr, "qingfeng-intake: stopping: finishing open requests\n");
-	commit_flush(s);
+	commit_flush(s->commit);
 	if (s->sock != NULL) {
 		evhttp_del_accept_socket(s->http, s->sock);
 		s->sock = NULL;
@@ -739,48 +738,50 @@ split_listen(const char *listen, char *host, size_t hostsz, unsigned short *port
 	memcpy(host, h, hl);
 	host[hl] = '\0';
 	p = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || p < 1 || p > 65535)
+	if (*end != '\0' || p < 0 || p > 65535)
 		return -1;
 	*port = (unsigned short)p;
 	return 0;
 }
 
 int
-server_run(const char *dir, const char *listen)
+server_start(struct server **out, const char *dir, const char *listen,
+             const struct server_handlers *h)
 {
 	struct server *s = calloc(1, sizeof *s);
 	struct timeval tick = {60, 0};
 	struct timeval sweep_every = {0, 200000};
 	char host[128];
 	unsigned short port;
-	int rc = -1;
 
+	*out = NULL;
 	if (s == NULL)
 		return -1;
 	if (server_open(s, dir) != 0) {
 		free(s);
 		return -1;
 	}
+	s->h = h; /* server_open cleared s */
 	if (listen != NULL)
 		snprintf(s->cfg.listen, sizeof s->cfg.listen, "%s", listen);
 	if (split_listen(s->cfg.listen, host, sizeof host, &port) != 0) {
 		fprintf(stderr, "qingfeng-intake: bad listen address \"%s\" (want HOST:PORT)\n",
 		        s->cfg.listen);
-		goto out;
+		goto fail;
 	}
 	s->max_body = (size_t)(s->cfg.max_envelope_bytes + SUBMISSION_OVERHEAD);
 	s->rl = ratelimit_new(65536, s->cfg.status_per_minute);
 	s->spent = spent_new(s->cfg.pow_spent_max, s->cfg.pow_ttl);
-	if (s->rl == NULL || s->spent == NULL || nojs_init(s) != 0 || server_build_info(s) != 0) {
+	if (s->rl == NULL || s->spent == NULL || h->init(s) != 0 || server_build_info(s) != 0) {
 		fprintf(stderr, "qingfeng-intake: out of memory\n");
-		goto out;
+		goto fail;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	s->base = event_base_new();
 	s->http = s->base ? evhttp_new(s->base) : NULL;
 	if (s->http == NULL) {
 		fprintf(stderr, "qingfeng-intake: cannot set up libevent\n");
-		goto out;
+		goto fail;
 	}
 	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
 	                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
@@ -790,14 +791,14 @@ server_run(const char *dir, const char *listen)
 	evhttp_set_timeout(s->http, (int)s->cfg.request_timeout);
 	evhttp_set_default_content_type(s->http, "application/json; charset=utf-8");
 	evhttp_set_bevcb(s->http, conn_new, s);
-	if (commit_init(s) != 0) {
+	if (commit_init(&s->commit, s->base, s->store, s->key->sign_sk) != 0) {
 		fprintf(stderr, "qingfeng-intake: out of memory\n");
-		goto out;
+		goto fail;
 	}
-	evhttp_set_gencb(s->http, api_dispatch, s);
+	evhttp_set_gencb(s->http, h->request, s);
 	if (evhook_install(s->http, on_head, s) != 0) {
 		fprintf(stderr, "qingfeng-intake: cannot set up libevent's header callback\n");
-		goto out;
+		goto fail;
 	}
 	s->capconns = s->cfg.max_connections * 2;
 	s->conns = calloc(s->capconns,
@@ -807,13 +808,13 @@ server_run(const char *dir, const char *listen)
 		s->slots = 1;
 	if (s->conns == NULL) {
 		fprintf(stderr, "qingfeng-intake: out of memory\n");
-		goto out;
+		goto fail;
 	}
 	s->sock = evhttp_bind_socket_with_handle(s->http, host, port);
 	if (s->sock == NULL) {
 		fprintf(stderr, "qingfeng-intake: cannot listen on %s: %s\n", s->cfg.listen,
 		        strerror(errno));
-		goto out;
+		goto fail;
 	}
 	s->ev_term = evsignal_new(s->base, SIGTERM, on_stop, s);
 	s->ev_int = evsignal_new(s->base, SIGINT, on_stop, s);
@@ -826,14 +827,42 @@ server_run(const char *dir, const char *listen)
 	    evsignal_add(s->ev_hup, NULL) || event_add(s->ev_tick, &tick) ||
 	    event_add(s->ev_resume, &sweep_every)) {
 		fprintf(stderr, "qingfeng-intake: cannot set up signals\n");
-		goto out;
+		goto fail;
 	}
-	fprintf(stderr, "qingfeng-intake: serving %zu district(s) on http://%s/ (web root %s)\n",
-	        s->cfg.ndistricts, s->cfg.listen, s->web_root[0] ? s->web_root : "none");
+	*out = s;
+	return 0;
+fail:
+	server_free(s);
+	return -1;
+}
+
+unsigned short
+server_port(const struct server *s)
+{
+	struct sockaddr_storage a;
+	socklen_t al = sizeof a;
+
+	if (s->sock == NULL ||
+	    getsockname(evhttp_bound_socket_get_fd(s->sock), (struct sockaddr *)&a, &al) != 0)
+		return 0;
+	if (a.ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&a)->sin_port);
+	if (a.ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&a)->sin6_port);
+	return 0;
+}
+
+void
+server_loop(struct server *s)
+{
 	event_base_dispatch(s->base);
-	fprintf(stderr, "qingfeng-intake: stopped\n");
-	rc = 0;
-out:
+}
+
+void
+server_free(struct server *s)
+{
+	if (s == NULL)
+		return;
 	if (s->ev_term)
 		event_free(s->ev_term);
 	if (s->ev_int)
@@ -846,7 +875,8 @@ out:
 		event_free(s->ev_resume);
 	if (s->ev_drain)
 		event_free(s->ev_drain);
-	commit_free(s); /* answers and frees what is still queued, before evhttp goes */
+	commit_free(s->commit); /* answers and frees what is still queued, before evhttp goes */
+	s->commit = NULL;
 	if (s->http) {
 		evhook_install(NULL, NULL, NULL);
 		evhttp_free(s->http);
@@ -854,7 +884,24 @@ out:
 	conns_free(s);
 	if (s->base)
 		event_base_free(s->base);
+	s->h->fini(s);
 	server_close(s);
 	free(s);
-	return rc;
+}
+
+int
+server_run(const char *dir, const char *listen, const struct server_handlers *h)
+{
+	struct server *s;
+
+	if (server_start(&s, dir, listen, h) != 0)
+		return -1;
+	fprintf(stderr,
+	        "qingfeng-intake: serving %zu district(s) on http://%s/ (port %u; web root %s)\n",
+	        s->cfg.ndistricts, s->cfg.listen, (unsigned)server_port(s),
+	        s->web_root[0] ? s->web_root : "none");
+	server_loop(s);
+	fprintf(stderr, "qingfeng-intake: stopped\n");
+	server_free(s);
+	return 0;
 }

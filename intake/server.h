@@ -5,8 +5,8 @@
  * connection or a later one on a kept-alive connection, gets the same time
  * budgets (its header within SERVER_HEAD_TIMEOUT, its body at a minimum
  * rate after request_timeout); at max_connections idle and slow
- * connections are evicted first. A write's header is checked (api_gate)
- * before its body is read or it gets an upload slot (slots bound the memory
+ * connections are evicted first. A write's header is checked (the
+ * handlers' gate) before its body is read or it gets an upload slot (slots bound the memory
  * of large bodies in flight: upload_memory_bytes / the largest body). It
  * logs only operational events (start, stop, reload, storage filling up),
  * never anything per request.
@@ -21,8 +21,8 @@
 #include <stddef.h>
 
 #include "crypto/serverkey.h"
-#include "intake/api.h"
 #include "intake/config.h"
+#include "intake/http.h"
 #include "intake/ratelimit.h"
 #include "store/store.h"
 
@@ -55,7 +55,7 @@ struct server_conn {
 	long long phase_ms;                /* idle since, or the current request's first byte */
 	int gated;                         /* the header callback ran for this request */
 	int slot_fixed;                    /* the gate decided this request's slot */
-	struct api_verdict verdict;        /* the gate's refusal (status 0: none) */
+	struct http_verdict verdict;       /* the gate's refusal (status 0: none) */
 	size_t received;                   /* bytes read since its last request was handled */
 	int slot;                          /* holds an upload slot */
 	unsigned long waiting;             /* waits for a slot (reading paused): its turn, or 0 */
@@ -64,7 +64,28 @@ struct server_conn {
 	size_t mark;                       /* received at mark_ms */
 };
 
+struct server;
+
+/*
+ * What the server runs, given by its caller (route.h): the server itself
+ * knows no paths and no endpoint.
+ */
+struct server_handlers {
+	/* the evhttp generic callback (arg: the struct server); one answer per request */
+	void (*request)(struct evhttp_request *req, void *arg);
+	/* 1 when req is a write whose header must pass the gate before its body is read */
+	int (*is_write)(struct evhttp_request *req);
+	/* the write gate: 0 with *length its Content-Length, or -1 with the refusal in v */
+	int (*gate)(struct server *s, struct evhttp_request *req, struct http_verdict *v,
+	            uint64_t *length);
+	/* sets up the handlers' own state after server_open: 0, or -1 when memory runs out */
+	int (*init)(struct server *s);
+	/* frees it (also after a failed init). Cannot fail. */
+	void (*fini)(struct server *s);
+};
+
 struct server {
+	const struct server_handlers *h;
 	struct event_base *base;
 	struct evhttp *http;
 	struct evhttp_bound_socket *sock;
@@ -94,11 +115,29 @@ struct server {
 };
 
 /*
- * Runs the service for data directory dir until SIGTERM or SIGINT; listen,
- * if not NULL, overrides the configured address. Returns 0 after a clean
- * stop, or -1 after printing why it could not start.
+ * Sets up the service for data directory dir with handlers h: the store,
+ * the key, the group commit, evhttp and its limits, signals, and the
+ * listening socket (listen, if not NULL, overrides the configured address;
+ * port 0 takes a free one, see server_port). Returns 0 with *out set, or
+ * -1 after printing why it could not start (nothing is left open).
  */
-int server_run(const char *dir, const char *listen);
+int server_start(struct server **out, const char *dir, const char *listen,
+                 const struct server_handlers *h);
+
+/* The port s listens on (0 once it stopped listening). Cannot fail. */
+unsigned short server_port(const struct server *s);
+
+/* Runs s's loop until SIGTERM or SIGINT (or its base is told to exit). Cannot fail. */
+void server_loop(struct server *s);
+
+/* Completes what is queued, closes everything server_start opened and frees s. */
+void server_free(struct server *s);
+
+/*
+ * server_start, server_loop, server_free. Returns 0 after a clean stop, or
+ * -1 after printing why it could not start.
+ */
+int server_run(const char *dir, const char *listen, const struct server_handlers *h);
 
 /*
  * Today's day in the configured offset ("YYYY-MM-DD"). The environment
@@ -120,7 +159,7 @@ void server_conn_served(struct server *s, struct evhttp_request *req);
  * read (status 0: it passed), or NULL when the header callback did not run
  * for it (libevent without the hook: see evhook.h). Cannot fail.
  */
-const struct api_verdict *server_conn_verdict(struct server *s, struct evhttp_request *req);
+const struct http_verdict *server_conn_verdict(struct server *s, struct evhttp_request *req);
 
 /* Rebuilds the cached /api/v1/info answer. Returns 0, or -1 when memory runs out. */
 int server_build_info(struct server *s);

@@ -1,8 +1,8 @@
 /*
  * fuzz_http: every request handler of the intake server, through the real
  * libevent HTTP server in this process. The server is set up as server_run
- * sets it up (intake/server.c: evhttp limits, the group commit, api_dispatch
- * as the only callback) on a loopback port, over a data directory with known
+ * sets it up (intake/server.c: evhttp limits, the group commit, route.c's
+ * request handler as the only callback) on a loopback port, over a data directory with known
  * cases, a reply sealed to a real receipt's reply key, a web root (with a
  * symbolic link out of it) and the no-JavaScript templates. Each input is
  * sent on a fresh connection and the loop runs until the answer is complete.
@@ -41,9 +41,9 @@
 #include "crypto/envelope.h"
 #include "crypto/pow.h"
 #include "crypto/receipt.h"
-#include "intake/api.h"
 #include "intake/commit.h"
 #include "intake/config.h"
+#include "intake/route.h"
 #include "intake/server.h"
 #include "store/store.h"
 #include "tests/fuzz/fuzz.h"
@@ -320,9 +320,10 @@ setup_server(void)
 	evhttp_set_max_body_size(S.http, (ev_ssize_t)S.max_body);
 	evhttp_set_timeout(S.http, (int)S.cfg.request_timeout);
 	evhttp_set_default_content_type(S.http, "application/json; charset=utf-8");
-	if (commit_init(&S) != 0)
+	if (commit_init(&S.commit, S.base, S.store, S.key->sign_sk) != 0)
 		fz_die("commit_init");
-	evhttp_set_gencb(S.http, api_dispatch, &S);
+	S.h = &route_handlers;
+	evhttp_set_gencb(S.http, route_handlers.request, &S);
 	sock = evhttp_bind_socket_with_handle(S.http, "127.0.0.1", 0);
 	if (sock == NULL ||
 	    getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&a, &al) != 0)
@@ -335,10 +336,13 @@ setup_server(void)
 static void
 reset_state(void)
 {
+	commit_free(S.commit); /* it holds the store: a new queue for the new store */
 	store_close(S.store);
 	if (fz_copy_file(tpl, live) != 0)
 		fz_die("reset");
 	open_store();
+	if (commit_init(&S.commit, S.base, S.store, S.key->sign_sk) != 0)
+		fz_die("commit_init");
 	ratelimit_free(S.rl);
 	S.rl = ratelimit_new(65536, S.cfg.status_per_minute);
 	if (S.rl == NULL)
@@ -570,7 +574,7 @@ exchange(const struct buf *req, struct buf *resp)
 		}
 		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 			break; /* closed */
-		if (commit_busy(&S)) {
+		if (commit_busy(S.commit)) {
 			usleep(50); /* a group commit on the worker thread: its answers follow */
 			continue;
 		}
