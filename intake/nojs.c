@@ -21,6 +21,7 @@
 #include "crypto/envelope.h"
 #include "crypto/pow.h"
 #include "crypto/receipt.h"
+#include "intake/commit.h"
 #include "intake/http.h"
 #include "intake/server.h"
 #include "intake/spent.h"
@@ -1232,6 +1233,77 @@ route(const struct server *s, const struct form *f, const char **concerns)
 }
 
 /* Seals and stores the report of f; on success sends the receipt page. */
+/*
+ * A no-JS report between its sealing and its answer: it waits for the
+ * group commit like any other write (commit.h). sodium_malloc'd (the
+ * receipt); the form's text is kept to send it back if the store refuses.
+ * The commission is copied: a reload may change the configuration meanwhile.
+ */
+struct report_wait {
+	struct server *s;
+	struct form f;
+	struct keyfile_public d;
+	char concerns_name[KEYFILE_NAME_MAX + 1];
+	int routed, quick;
+	char receipt[RECEIPT_TEXT_BUF];
+};
+
+static void
+report_wait_free(struct report_wait *w)
+{
+	form_wipe(&w->f);
+	sodium_free(w); /* wipes the receipt */
+}
+
+/* The group commit's completion for a no-JS report: the receipt page, or the form back. */
+static void
+report_committed(struct evhttp_request *req, const struct commit_outcome *o, void *arg)
+{
+	struct report_wait *w = arg;
+	struct server *s = w->s;
+	const char *receipt = w->receipt;
+	char idx[24];
+
+	if (o->result != STORE_OK) {
+		/* a lookup already in use (a receipt drawn twice) is refused as busy: send again */
+		const char *err = store_error_code(o->result);
+
+		drop_token(&w->f); /* spent: the form comes back with a new one */
+		send_form(s, req, code_for(err), &w->f, err);
+		report_wait_free(w);
+		return;
+	}
+	nojs_count(s, w->d.id, w->quick);
+	snprintf(idx, sizeof idx, "%llu", (unsigned long long)o->receipt->index);
+	{
+		struct var v[] = {
+		        {"receipt", receipt, strlen(receipt)},
+		        {"r1", receipt, 4},
+		        {"r2", receipt + 5, 4},
+		        {"r3", receipt + 10, 4},
+		        {"r4", receipt + 15, 4},
+		        {"r5", receipt + 20, 4},
+		        {"district", w->d.id, strlen(w->d.id)},
+		        {"district_name", w->d.name, strlen(w->d.name)},
+		        {"routed", w->routed ? "1" : "0", 1},
+		        {"concerns_name", w->concerns_name, strlen(w->concerns_name)},
+		        {"fingerprint", w->d.fingerprint, strlen(w->d.fingerprint)},
+		        {"index", idx, strlen(idx)},
+		        {"day", o->receipt->day, strlen(o->receipt->day)},
+		};
+		struct scope sc = {v, sizeof v / sizeof v[0], NULL, 0, NULL, 0};
+
+		send_page(s, req, 201, "receipt", form_lang(&w->f), &sc);
+	}
+	report_wait_free(w);
+}
+
+/*
+ * A no-JS report: checked, admitted (its form token spent), sealed on the
+ * server to the commission's box key, and queued for the group commit,
+ * which answers (report_committed). Takes f's values over. Refusals send
+ * the form back with the reason. Exactly one answer.
+ */
 static void
 report_post(struct server *s, struct evhttp_request *req, struct form *f)
 {
@@ -1249,16 +1321,16 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 	                                   F_TOKEN,         F_KEEP};
 	uint8_t token[POW_CHALLENGE_BYTES];
 	const struct keyfile_public *d = NULL;
-	const char *concerns = NULL, *cname;
+	const char *concerns = NULL;
 	struct receipt_keys *k = NULL;
+	struct report_wait *w = NULL;
 	struct store_report in;
-	struct store_receipt r;
-	char receipt[RECEIPT_TEXT_BUF], today[CODEC_DAY_LEN + 1], idx[24];
+	char today[CODEC_DAY_LEN + 1];
 	const char *err;
 	char *mtext = NULL;
 	uint8_t *env = NULL;
 	size_t mlen = 0, envlen = 0;
-	int rc = STORE_ERR_IO, quick = 1;
+	int quick = 1;
 
 	err = form_read(req, f, allowed, sizeof allowed / sizeof allowed[0]);
 	if (err == NULL)
@@ -1274,75 +1346,59 @@ report_post(struct server *s, struct evhttp_request *req, struct form *f)
 		return;
 	}
 	k = sodium_malloc(sizeof *k);
-	if (k == NULL) {
+	w = sodium_malloc(sizeof *w);
+	if (k == NULL || w == NULL) {
 		err = "overloaded";
 		goto out;
 	}
+	memset(w, 0, sizeof *w);
+	w->s = s;
+	w->d = *d;
+	w->quick = quick;
+	w->routed = concerns != NULL;
+	if (concerns != NULL)
+		snprintf(w->concerns_name, sizeof w->concerns_name, "%s",
+		         config_district(&s->cfg, concerns)->name);
 	server_today(&s->cfg, today);
-	for (int attempt = 0; attempt < 2; attempt++) {
-		/* the receipt first: the sealed manifest binds what derives from it */
-		receipt_generate(receipt);
-		if (receipt_derive(receipt, k) != 0)
-			break;
-		if (mtext != NULL)
-			sodium_free(mtext); /* wipes */
-		free(env);
-		env = NULL;
-		mtext = report_manifest(f, k, d->id, concerns, &mlen);
-		if (mtext == NULL || envelope_seal_buffer(&env, &envlen, d->box_pk, mtext, mlen,
-		                                          NULL, 0) != ENVELOPE_OK) {
-			err = "overloaded";
-			goto out;
-		}
-		if (envlen > s->cfg.max_envelope_bytes) {
-			err = "too_large";
-			goto out;
-		}
-		memset(&in, 0, sizeof in);
-		in.district = d->id;
-		memcpy(in.lookup, k->lookup, 32);
-		memcpy(in.auth_hash, k->auth_hash, 32);
-		memcpy(in.reply_pk, k->reply_pk, 32);
-		in.envelope = env;
-		in.envelope_len = envlen;
-		in.day = today;
-		rc = store_put_report(s->store, &in, &r);
-		if (rc != STORE_ERR_EXISTS)
-			break;
-	}
-	if (rc != STORE_OK) {
-		err = store_error_code(rc);
+	/* the receipt first: the sealed manifest binds what derives from it */
+	receipt_generate(w->receipt);
+	if (receipt_derive(w->receipt, k) != 0) {
+		err = "overloaded";
 		goto out;
 	}
-	nojs_count(s, d->id, quick);
-	snprintf(idx, sizeof idx, "%llu", (unsigned long long)r.index);
-	cname = concerns != NULL ? config_district(&s->cfg, concerns)->name : "";
-	{
-		struct var v[] = {
-		        {"receipt", receipt, strlen(receipt)},
-		        {"r1", receipt, 4},
-		        {"r2", receipt + 5, 4},
-		        {"r3", receipt + 10, 4},
-		        {"r4", receipt + 15, 4},
-		        {"r5", receipt + 20, 4},
-		        {"district", d->id, strlen(d->id)},
-		        {"district_name", d->name, strlen(d->name)},
-		        {"routed", concerns != NULL ? "1" : "0", 1},
-		        {"concerns_name", cname, strlen(cname)},
-		        {"fingerprint", d->fingerprint, strlen(d->fingerprint)},
-		        {"index", idx, strlen(idx)},
-		        {"day", r.day, strlen(r.day)},
-		};
-		struct scope sc = {v, sizeof v / sizeof v[0], NULL, 0, NULL, 0};
-
-		send_page(s, req, 201, "receipt", form_lang(f), &sc);
+	mtext = report_manifest(f, k, d->id, concerns, &mlen);
+	if (mtext == NULL ||
+	    envelope_seal_buffer(&env, &envlen, d->box_pk, mtext, mlen, NULL, 0) != ENVELOPE_OK) {
+		err = "overloaded";
+		goto out;
 	}
+	if (envlen > s->cfg.max_envelope_bytes) {
+		err = "too_large";
+		goto out;
+	}
+	memset(&in, 0, sizeof in);
+	in.district = d->id;
+	memcpy(in.lookup, k->lookup, 32);
+	memcpy(in.auth_hash, k->auth_hash, 32);
+	memcpy(in.reply_pk, k->reply_pk, 32);
+	in.envelope = env;
+	in.envelope_len = envlen;
+	in.day = today;
+	if (commit_report(s->commit, req, &in, env, report_committed, w) != 0) {
+		err = "overloaded";
+		goto out;
+	}
+	env = NULL; /* the queue's now */
+	w->f = *f;  /* the form's values go with the wait; f is left empty */
+	memset(f, 0, sizeof *f);
+	w = NULL;
 out:
 	if (err != NULL) {
 		drop_token(f); /* spent: the form comes back with a new one */
 		send_form(s, req, code_for(err), f, err);
 	}
-	sodium_memzero(receipt, sizeof receipt);
+	if (w != NULL)
+		report_wait_free(w);
 	if (k != NULL)
 		sodium_free(k);
 	if (mtext != NULL)

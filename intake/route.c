@@ -17,12 +17,9 @@ struct route {
 };
 
 static const struct route routes[] = {
-        {"/api/v1/info", api_info},
-        {"/api/v1/pow", api_pow},
-        {"/api/v1/reports", api_report},
-        {"/api/v1/followups", api_followup},
-        {"/api/v1/status", api_status},
-        {"/nojs/once", nojs_once},     /* the answer to a post, once */
+        {"/api/v1/info", api_info},      {"/api/v1/pow", api_pow},
+        {"/api/v1/reports", api_report}, {"/api/v1/followups", api_followup},
+        {"/api/v1/status", api_status},  {"/nojs/once", nojs_once}, /* the answer to a post, once */
         {"/nojs/report", nojs_report}, /* GET: the form; POST: a report */
         {"/nojs/status", nojs_status},
 };

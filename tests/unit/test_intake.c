@@ -1,0 +1,399 @@
+/*
+ * Unit tests for the intake server in this process, as libevent's
+ * regress_http does it: the real server (server_start with route.c's
+ * handlers) listens on 127.0.0.1:0, and an evhttp client on the same event
+ * base sends requests; the loop runs until the answer is complete. Covered:
+ * the routing table (every endpoint, 404 and 405 answers), the refusals
+ * taken before any handler (cross-site posts), a report written through the
+ * group commit and its completion (201 with a signed receipt, then its
+ * status and the log head), and no-JS posts, which go through the same
+ * commit (303 to a one-time page holding the receipt).
+ */
+#include "tests/unit/cm.h"
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/codec.h"
+#include "crypto/envelope.h"
+#include "crypto/keyfile.h"
+#include "crypto/receipt.h"
+#include "crypto/sign.h"
+#include "crypto/submission.h"
+#include "intake/cmd.h"
+#include "intake/config.h"
+#include "intake/route.h"
+#include "intake/server.h"
+#include "store/store.h"
+#include "tests/unit/testutil.h"
+
+/* One exchange's result, filled by the client callback. */
+struct answer {
+	int done;
+	int code;
+	char *body; /* NUL-terminated copy, malloc'd */
+	size_t len;
+	char location[256];
+	char ctype[128];
+	char csp;   /* a Content-Security-Policy header came */
+	char allow[64];
+};
+
+struct fixture {
+	char *dir;
+	struct server *s;
+	unsigned short port;
+	struct keyfile_secret *key; /* d01's, generated here */
+};
+
+static void
+answer_cb(struct evhttp_request *req, void *arg)
+{
+	struct answer *a = arg;
+	struct evbuffer *b;
+	const char *h;
+
+	a->done = 1;
+	if (req == NULL)
+		return;
+	a->code = evhttp_request_get_response_code(req);
+	b = evhttp_request_get_input_buffer(req);
+	a->len = evbuffer_get_length(b);
+	a->body = calloc(1, a->len + 1);
+	if (a->body != NULL)
+		evbuffer_remove(b, a->body, a->len);
+	h = evhttp_find_header(evhttp_request_get_input_headers(req), "Location");
+	snprintf(a->location, sizeof a->location, "%s", h ? h : "");
+	h = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+	snprintf(a->ctype, sizeof a->ctype, "%s", h ? h : "");
+	h = evhttp_find_header(evhttp_request_get_input_headers(req), "Allow");
+	snprintf(a->allow, sizeof a->allow, "%s", h ? h : "");
+	a->csp = evhttp_find_header(evhttp_request_get_input_headers(req),
+	                            "Content-Security-Policy") != NULL;
+}
+
+/*
+ * Sends one request on a fresh connection and runs the server's loop until
+ * its answer is complete. headers: "Name: value" strings, NULL-terminated.
+ */
+static void
+exchange(struct fixture *fx, enum evhttp_cmd_type method, const char *path,
+         const char *const *headers, const void *body, size_t len, struct answer *a)
+{
+	struct evhttp_connection *c;
+	struct evhttp_request *req;
+	struct evkeyvalq *out;
+
+	memset(a, 0, sizeof *a);
+	c = evhttp_connection_base_new(fx->s->base, NULL, "127.0.0.1", fx->port);
+	assert_non_null(c);
+	req = evhttp_request_new(answer_cb, a);
+	assert_non_null(req);
+	out = evhttp_request_get_output_headers(req);
+	evhttp_add_header(out, "Host", "127.0.0.1");
+	for (size_t i = 0; headers != NULL && headers[i] != NULL; i++) {
+		char name[64];
+		const char *colon = strchr(headers[i], ':');
+
+		assert_non_null(colon);
+		snprintf(name, sizeof name, "%.*s", (int)(colon - headers[i]), headers[i]);
+		evhttp_add_header(out, name, colon + 2);
+	}
+	if (body != NULL)
+		evbuffer_add(evhttp_request_get_output_buffer(req), body, len);
+	assert_int_equal(evhttp_make_request(c, req, method, path), 0);
+	for (int spins = 0; !a->done && spins < 200000; spins++)
+		event_base_loop(fx->s->base, EVLOOP_ONCE);
+	assert_true(a->done);
+	evhttp_connection_free(c);
+}
+
+static void
+answer_free(struct answer *a)
+{
+	free(a->body);
+	a->body = NULL;
+}
+
+/* The error code of a JSON error answer ("" when the body is not one). */
+static const char *
+error_code(const struct answer *a, char *buf, size_t n)
+{
+	json_t *j = json_loads(a->body ? a->body : "", 0, NULL);
+	const char *c = json_string_value(json_object_get(json_object_get(j, "error"), "code"));
+
+	snprintf(buf, n, "%s", c ? c : "");
+	json_decref(j);
+	return buf;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+	struct config c;
+	char path[1024], err[256];
+
+	assert_non_null(fx);
+	fx->dir = testutil_tmpdir();
+	assert_int_equal(cmd_init(fx->dir), 0);
+	assert_int_equal(keyfile_generate(&fx->key, "d01", "测试区纪委监委"), 0);
+	snprintf(path, sizeof path, "%s/d01.pub.json", fx->dir);
+	assert_int_equal(keyfile_write_public(path, &fx->key->pub), 0);
+	assert_int_equal(cmd_district_add(fx->dir, path, 0, NULL, NULL), 0);
+	snprintf(path, sizeof path, "%s/config.json", fx->dir);
+	assert_int_equal(config_load(&c, path, err, sizeof err), 0);
+	c.pow_difficulty = 0; /* the gate's proof-of-work has its own suite (pow_gate.sh) */
+	c.nojs_min_seconds = 0;
+	c.nojs_patient_seconds = 0;
+	assert_int_equal(config_save(&c, path), 0);
+	assert_int_equal(server_start(&fx->s, fx->dir, "127.0.0.1:0", &route_handlers), 0);
+	fx->port = server_port(fx->s);
+	assert_true(fx->port != 0);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	server_free(fx->s);
+	keyfile_secret_free(fx->key);
+	testutil_rmtree(fx->dir);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static void
+test_routes(void **state)
+{
+	struct fixture *fx = *state;
+	struct answer a;
+	char code[64];
+	json_t *j;
+
+	exchange(fx, EVHTTP_REQ_GET, "/api/v1/info", NULL, NULL, 0, &a);
+	assert_int_equal(a.code, 200);
+	assert_true(a.csp);
+	j = json_loads(a.body, 0, NULL);
+	assert_non_null(j);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_array_get(json_object_get(j, "districts"), 0),
+	                                          "id")),
+	        "d01");
+	json_decref(j);
+	answer_free(&a);
+
+	exchange(fx, EVHTTP_REQ_GET, "/api/v1/nothing", NULL, NULL, 0, &a);
+	assert_int_equal(a.code, 404);
+	assert_string_equal(error_code(&a, code, sizeof code), "not_found");
+	answer_free(&a);
+
+	exchange(fx, EVHTTP_REQ_GET, "/api/v1/reports", NULL, NULL, 0, &a);
+	assert_int_equal(a.code, 405);
+	assert_string_equal(a.allow, "POST");
+	answer_free(&a);
+
+	exchange(fx, EVHTTP_REQ_GET, "/api/v1/log/d01/head", NULL, NULL, 0, &a);
+	assert_int_equal(a.code, 200);
+	answer_free(&a);
+
+	exchange(fx, EVHTTP_REQ_GET, "/api/v1/log/d01/tail", NULL, NULL, 0, &a);
+	assert_int_equal(a.code, 404);
+	answer_free(&a);
+
+	exchange(fx, EVHTTP_REQ_GET, "/api/v1/log/d99/head", NULL, NULL, 0, &a);
+	assert_int_equal(a.code, 404);
+	answer_free(&a);
+
+	exchange(fx, EVHTTP_REQ_GET, "/nojs/report", NULL, NULL, 0, &a);
+	assert_int_equal(a.code, 200);
+	assert_non_null(strstr(a.ctype, "text/html"));
+	answer_free(&a);
+}
+
+static void
+test_refusals_before_handlers(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const evil[] = {"Origin: http://evil.example",
+	                                   "Content-Type: application/json", NULL};
+	static const char *const json_ct[] = {"Content-Type: application/json", NULL};
+	static const char *const text_ct[] = {"Content-Type: text/plain", NULL};
+	struct answer a;
+	char code[64];
+
+	exchange(fx, EVHTTP_REQ_POST, "/api/v1/status", evil, "{}", 2, &a);
+	assert_int_equal(a.code, 403);
+	assert_string_equal(error_code(&a, code, sizeof code), "cross_site");
+	answer_free(&a);
+
+	exchange(fx, EVHTTP_REQ_POST, "/api/v1/status", json_ct, "{not json", 9, &a);
+	assert_int_equal(a.code, 400);
+	assert_string_equal(error_code(&a, code, sizeof code), "bad_json");
+	answer_free(&a);
+
+	exchange(fx, EVHTTP_REQ_POST, "/api/v1/status", text_ct, "{}", 2, &a);
+	assert_int_equal(a.code, 415);
+	answer_free(&a);
+
+	/* a submission that is not one: refused, and nothing is stored */
+	exchange(fx, EVHTTP_REQ_POST, "/api/v1/reports",
+	         (const char *const[]){"Content-Type: " SUBMISSION_TYPE, NULL}, "\0\0\0\2{}x", 7,
+	         &a);
+	assert_int_equal(a.code / 100, 4);
+	answer_free(&a);
+	{
+		struct store_district d;
+
+		assert_int_equal(store_district_get(fx->s->store, "d01", &d), STORE_OK);
+		assert_int_equal(d.size, 0);
+	}
+}
+
+/* Builds a §9 submission body for a report to d01 under receipt. */
+static uint8_t *
+report_body(struct fixture *fx, const char *receipt, size_t *len)
+{
+	struct receipt_keys k;
+	char lookup[CODEC_B64U_BUF(32)], ah[CODEC_B64U_BUF(32)], rpk[CODEC_B64U_BUF(32)];
+	char j[SUBMISSION_JSON_MAX];
+	static const char manifest[] = "{\"v\":1,\"type\":\"suggestion\"}";
+	uint8_t *env = NULL, *body;
+	size_t envlen = 0;
+	int n;
+
+	assert_int_equal(receipt_derive(receipt, &k), 0);
+	codec_b64u_encode(lookup, sizeof lookup, k.lookup, 32);
+	codec_b64u_encode(ah, sizeof ah, k.auth_hash, 32);
+	codec_b64u_encode(rpk, sizeof rpk, k.reply_pk, 32);
+	receipt_keys_wipe(&k);
+	n = snprintf(j, sizeof j,
+	             "{\"district\":\"d01\",\"lookup\":\"%s\",\"auth_hash\":\"%s\",\"reply_pk\":\"%s\"}",
+	             lookup, ah, rpk);
+	assert_true(n > 0 && (size_t)n < sizeof j);
+	assert_int_equal(envelope_seal_buffer(&env, &envlen, fx->key->pub.box_pk, manifest,
+	                                      sizeof manifest - 1, NULL, 0),
+	                 ENVELOPE_OK);
+	body = submission_build(len, j, (size_t)n, env, envlen);
+	assert_non_null(body);
+	free(env);
+	return body;
+}
+
+static void
+test_report_through_group_commit(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const sub_ct[] = {"Content-Type: " SUBMISSION_TYPE, NULL};
+	static const char *const json_ct[] = {"Content-Type: application/json", NULL};
+	char receipt[RECEIPT_TEXT_BUF], code[64], status[512];
+	struct receipt_keys k;
+	char lookup[CODEC_B64U_BUF(32)], auth[CODEC_B64U_BUF(32)];
+	struct store_district d;
+	struct answer a;
+	uint8_t *body;
+	size_t len;
+	json_t *j, *r;
+
+	receipt_generate(receipt);
+	body = report_body(fx, receipt, &len);
+	exchange(fx, EVHTTP_REQ_POST, "/api/v1/reports", sub_ct, body, len, &a);
+	assert_int_equal(a.code, 201);
+	j = json_loads(a.body, 0, NULL);
+	r = json_object_get(j, "receipt");
+	assert_string_equal(json_string_value(json_object_get(r, "district")), "d01");
+	assert_int_equal(json_integer_value(json_object_get(r, "index")), 1);
+	json_decref(j);
+	answer_free(&a);
+
+	/* the same lookup again: refused by the store through the same completion */
+	exchange(fx, EVHTTP_REQ_POST, "/api/v1/reports", sub_ct, body, len, &a);
+	assert_int_equal(a.code, 409);
+	assert_string_equal(error_code(&a, code, sizeof code), "lookup_in_use");
+	answer_free(&a);
+	sodium_free(body);
+
+	assert_int_equal(store_district_get(fx->s->store, "d01", &d), STORE_OK);
+	assert_int_equal(d.size, 1);
+
+	assert_int_equal(receipt_derive(receipt, &k), 0);
+	codec_b64u_encode(lookup, sizeof lookup, k.lookup, 32);
+	codec_b64u_encode(auth, sizeof auth, k.auth, 32);
+	receipt_keys_wipe(&k);
+	snprintf(status, sizeof status, "{\"lookup\":\"%s\",\"auth\":\"%s\"}", lookup, auth);
+	exchange(fx, EVHTTP_REQ_POST, "/api/v1/status", json_ct, status, strlen(status), &a);
+	assert_int_equal(a.code, 200);
+	assert_true(a.len >= 4096); /* padded */
+	j = json_loads(a.body, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "received");
+	json_decref(j);
+	answer_free(&a);
+}
+
+static void
+test_nojs_report_through_group_commit(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const form_ct[] = {"Content-Type: application/x-www-form-urlencoded",
+	                                      NULL};
+	static const char mark[] = "name=\"form_token\" value=\"";
+	struct store_district d;
+	struct answer a, page;
+	char once[300], form[512], token[128];
+	const char *t;
+	int n;
+
+	/* the form carries a token the post must bring back */
+	exchange(fx, EVHTTP_REQ_GET, "/nojs/report", NULL, NULL, 0, &a);
+	assert_int_equal(a.code, 200);
+	t = strstr(a.body, mark);
+	assert_non_null(t);
+	t += sizeof mark - 1;
+	assert_non_null(strchr(t, '"'));
+	snprintf(token, sizeof token, "%.*s", (int)(strchr(t, '"') - t), t);
+	answer_free(&a);
+	n = snprintf(form, sizeof form,
+	             "district=d01&type=suggestion&category=other&title=T&body=%%E6%%AD%%A3"
+	             "%%E6%%96%%87&form_token=%s",
+	             token);
+	assert_true(n > 0 && (size_t)n < sizeof form);
+
+	exchange(fx, EVHTTP_REQ_POST, "/nojs/report", form_ct, form, (size_t)n, &a);
+	assert_int_equal(a.code, 303);
+	assert_memory_equal(a.location, "once?", 5); /* relative to /nojs/report */
+	snprintf(once, sizeof once, "/nojs/%s", a.location);
+	answer_free(&a);
+	exchange(fx, EVHTTP_REQ_GET, once, NULL, NULL, 0, &page);
+	assert_int_equal(page.code, 201);
+	assert_non_null(strstr(page.body, "d01"));
+	answer_free(&page);
+	assert_int_equal(store_district_get(fx->s->store, "d01", &d), STORE_OK);
+	assert_int_equal(d.size, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_routes, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_refusals_before_handlers, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_report_through_group_commit, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_nojs_report_through_group_commit, setup,
+	                                        teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
