@@ -7,10 +7,13 @@
  * address, nothing a request carried beyond what is listed here.
  *
  * Every write is one LMDB transaction that commits whole (and is synced to
- * disk before the call returns) or not at all. One struct store serves one
- * thread at a time: growing the map needs no other transaction open in the
- * process, so a store_log_foreach callback must not write to the store. When the map is full it grows
- * geometrically up to map_max; beyond that writes fail with
+ * disk before the call returns) or not at all. One struct store may be used
+ * by several threads at once (the server reads on its event loop while the
+ * group commit writes on its worker): every transaction holds a read lock
+ * on the map that growing it takes for writing, since growing needs no
+ * other transaction open in the process. So a store_log_foreach callback
+ * must not write to the store (it would wait for itself). When the map is
+ * full it grows geometrically up to map_max; beyond that writes fail with
  * STORE_ERR_FULL and nothing already stored is touched.
  *
  * Layout (named databases, all records start with a version byte):
