@@ -13,6 +13,54 @@ fileio_create(const char *path, mode_t mode)
 	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 }
 
+FILE *
+fileio_create_stream(const char *path, mode_t mode)
+{
+	int fd = fileio_create(path, mode), saved;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	if (f == NULL) {
+		saved = errno;
+		close(fd);
+		unlink(path);
+		errno = saved;
+	}
+	return f;
+}
+
+int
+fileio_finish_stream(FILE *f, const char *path)
+{
+	int rc = fflush(f) != 0 || fsync(fileno(f)) != 0 ? -1 : 0, saved = errno;
+
+	if (fclose(f) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc == 0 && fileio_sync_dir_of(path) != 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0) {
+		unlink(path);
+		errno = saved;
+	}
+	return rc;
+}
+
+void
+fileio_abandon_stream(FILE *f, const char *path)
+{
+	int saved = errno;
+
+	fclose(f);
+	unlink(path);
+	errno = saved;
+}
+
 int
 fileio_write_all(int fd, const void *data, size_t len)
 {

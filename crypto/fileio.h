@@ -8,6 +8,7 @@
 #define QF_CRYPTO_FILEIO_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /*
@@ -16,6 +17,23 @@
  * when something is there already).
  */
 int fileio_create(const char *path, mode_t mode);
+
+/*
+ * fileio_create as a stdio stream ("w"). Returns it, or NULL with errno
+ * set (EEXIST when something is there already).
+ */
+FILE *fileio_create_stream(const char *path, mode_t mode);
+
+/*
+ * Finishes a stream from fileio_create_stream: flushes, fsyncs, closes,
+ * and syncs the directory. On any failure the file at path is removed (it
+ * was ours: O_EXCL) and -1 is returned with errno set; 0 when the file is
+ * whole on disk. f is closed in either case.
+ */
+int fileio_finish_stream(FILE *f, const char *path);
+
+/* Closes a stream from fileio_create_stream and removes its file (a write failed). */
+void fileio_abandon_stream(FILE *f, const char *path);
 
 /*
  * Writes all len bytes of data to fd, retrying on EINTR and short writes.

@@ -13,6 +13,7 @@
 #include "crypto/bundle.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
+#include "crypto/fileio.h"
 #include "crypto/keyfile.h"
 #include "crypto/serverkey.h"
 #include "intake/api.h"
@@ -442,7 +443,7 @@ cmd_export(const char *dir, const char *district, const char *out)
 	uint64_t from, to;
 	json_t *hdr;
 	FILE *f = NULL;
-	int fd, rc, ret = 1;
+	int rc, ret = 1;
 
 	if (open_store_cfg(dir, &st, &c) != 0)
 		return 1;
@@ -467,11 +468,9 @@ cmd_export(const char *dir, const char *district, const char *out)
 		        (unsigned long long)d.acked, store_strerror(rc));
 		goto out;
 	}
-	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+	f = fileio_create_stream(out, 0600);
+	if (f == NULL) {
 		fprintf(stderr, "qingfeng-intake: cannot create %s: %s\n", out, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		goto out;
 	}
 	server_today(&c, today);
@@ -494,20 +493,18 @@ cmd_export(const char *dir, const char *district, const char *out)
 		fputc('\n', stderr);
 	if (rc == BUNDLE_OK)
 		rc = bundle_writer_finish(&x.w, BUNDLE_SIG_EXPORT, k->sign_sk);
-	if (rc != BUNDLE_OK || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+	if (rc != BUNDLE_OK) {
 		fprintf(stderr, "qingfeng-intake: writing %s failed\n", out);
-		fclose(f);
+		fileio_abandon_stream(f, out);
 		f = NULL;
-		unlink(out);
 		goto out;
 	}
-	if (fclose(f) != 0) {
-		f = NULL;
-		unlink(out);
+	rc = fileio_finish_stream(f, out);
+	f = NULL;
+	if (rc != 0) {
 		fprintf(stderr, "qingfeng-intake: writing %s failed: %s\n", out, strerror(errno));
 		goto out;
 	}
-	f = NULL;
 	if (x.total > 0 && (rc = store_mark_exported(st, district, to)) != STORE_OK) {
 		fprintf(stderr, "qingfeng-intake: exported, but could not record it: %s\n",
 		        store_strerror(rc));
@@ -618,7 +615,7 @@ cmd_oversight(const char *dir, const char *under, const char *out)
 	size_t n = 0;
 	json_t *hdr = NULL, *dl;
 	FILE *f = NULL;
-	int fd, rc, ret = 1;
+	int rc, ret = 1;
 
 	if (open_store_cfg(dir, &st, &c) != 0)
 		return 1;
@@ -662,11 +659,9 @@ cmd_oversight(const char *dir, const char *under, const char *out)
 		fprintf(stderr, "qingfeng-intake: out of memory\n");
 		goto out;
 	}
-	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+	f = fileio_create_stream(out, 0600);
+	if (f == NULL) {
 		fprintf(stderr, "qingfeng-intake: cannot create %s: %s\n", out, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		goto out;
 	}
 	memset(&x, 0, sizeof x);
@@ -685,14 +680,12 @@ cmd_oversight(const char *dir, const char *under, const char *out)
 	}
 	if (rc == BUNDLE_OK)
 		rc = bundle_writer_finish(&x.w, BUNDLE_SIG_OVERSIGHT, k->sign_sk);
-	if (rc != BUNDLE_OK || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+	if (rc != BUNDLE_OK) {
 		fprintf(stderr, "qingfeng-intake: writing %s failed\n", out);
-		fclose(f);
-		unlink(out);
+		fileio_abandon_stream(f, out);
 		goto out;
 	}
-	if (fclose(f) != 0) {
-		unlink(out);
+	if (fileio_finish_stream(f, out) != 0) {
 		fprintf(stderr, "qingfeng-intake: writing %s failed: %s\n", out, strerror(errno));
 		goto out;
 	}

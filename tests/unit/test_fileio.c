@@ -95,6 +95,43 @@ test_sync_dir_forms(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+static void
+test_streams(void **state)
+{
+	char p[256], q[256], buf[16];
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	path_in(p, sizeof p, "s");
+	f = fileio_create_stream(p, 0600);
+	assert_non_null(f);
+	assert_int_equal(fputs("whole", f) >= 0, 1);
+	assert_int_equal(fileio_finish_stream(f, p), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	fd = open(p, O_RDONLY);
+	assert_int_equal(read(fd, buf, sizeof buf), 5);
+	close(fd);
+	assert_memory_equal(buf, "whole", 5);
+	/* never replaces, never follows a link */
+	assert_null(fileio_create_stream(p, 0600));
+	assert_int_equal(errno, EEXIST);
+	path_in(q, sizeof q, "slink");
+	assert_int_equal(symlink(p, q), 0);
+	assert_null(fileio_create_stream(q, 0600));
+	unlink(q);
+	unlink(p);
+	/* an abandoned stream leaves nothing behind */
+	f = fileio_create_stream(p, 0600);
+	assert_non_null(f);
+	fputs("half", f);
+	fileio_abandon_stream(f, p);
+	assert_int_equal(stat(p, &st), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
 static int
 setup(void **state)
 {
@@ -113,10 +150,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_create_write_sync),
-	        cmocka_unit_test(test_no_symlink),
-	        cmocka_unit_test(test_write_errors),
-	        cmocka_unit_test(test_sync_dir_forms),
+	        cmocka_unit_test(test_create_write_sync), cmocka_unit_test(test_no_symlink),
+	        cmocka_unit_test(test_write_errors),      cmocka_unit_test(test_sync_dir_forms),
+	        cmocka_unit_test(test_streams),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

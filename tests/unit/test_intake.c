@@ -42,7 +42,7 @@ struct answer {
 	size_t len;
 	char location[256];
 	char ctype[128];
-	char csp;   /* a Content-Security-Policy header came */
+	char csp; /* a Content-Security-Policy header came */
 	char allow[64];
 };
 
@@ -187,10 +187,9 @@ test_routes(void **state)
 	assert_true(a.csp);
 	j = json_loads(a.body, 0, NULL);
 	assert_non_null(j);
-	assert_string_equal(
-	        json_string_value(json_object_get(json_array_get(json_object_get(j, "districts"), 0),
-	                                          "id")),
-	        "d01");
+	assert_string_equal(json_string_value(json_object_get(
+	                            json_array_get(json_object_get(j, "districts"), 0), "id")),
+	                    "d01");
 	json_decref(j);
 	answer_free(&a);
 
@@ -278,9 +277,10 @@ report_body(struct fixture *fx, const char *receipt, size_t *len)
 	codec_b64u_encode(ah, sizeof ah, k.auth_hash, 32);
 	codec_b64u_encode(rpk, sizeof rpk, k.reply_pk, 32);
 	receipt_keys_wipe(&k);
-	n = snprintf(j, sizeof j,
-	             "{\"district\":\"d01\",\"lookup\":\"%s\",\"auth_hash\":\"%s\",\"reply_pk\":\"%s\"}",
-	             lookup, ah, rpk);
+	n = snprintf(
+	        j, sizeof j,
+	        "{\"district\":\"d01\",\"lookup\":\"%s\",\"auth_hash\":\"%s\",\"reply_pk\":\"%s\"}",
+	        lookup, ah, rpk);
 	assert_true(n > 0 && (size_t)n < sizeof j);
 	assert_int_equal(envelope_seal_buffer(&env, &envlen, fx->key->pub.box_pk, manifest,
 	                                      sizeof manifest - 1, NULL, 0),
