@@ -916,6 +916,13 @@ cmd_import(const char *dir, const char *file)
 		       "entries 1..%lld\n",
 		       (long long)seq, district, nops, (long long)acks);
 		ret = 0;
+		/* LMDB frees the purged envelopes' pages without wiping them (issue 21) */
+		if (u.purge && (rc = store_wipe_free(st)) != STORE_OK)
+			fprintf(stderr,
+			        "qingfeng-intake: warning: the purged ciphertext is deleted, but "
+			        "not yet overwritten in data.mdb (%s); the next import overwrites "
+			        "it. Do not copy data.mdb off the server until then.\n",
+			        store_strerror(rc));
 		break;
 	case STORE_ERR_SEQ:
 		fprintf(stderr,

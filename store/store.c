@@ -62,6 +62,8 @@ store_strerror(int err)
 		return "update head differs from the server's chain (export altered)";
 	case STORE_ERR_STATEMENT:
 		return "a case statement disagrees with what the server holds";
+	case STORE_ERR_BUSY:
+		return "a reader held old pages: free pages not all wiped";
 	default:
 		return "unknown store error";
 	}

@@ -47,14 +47,15 @@ enum store_err {
 	STORE_ERR_QUOTA = -4,     /* the district's quota_bytes would be exceeded */
 	STORE_ERR_DISTRICT = -5,  /* unknown district */
 	/* -6 was "proof-of-work challenge already spent", before challenges left the store */
-	STORE_ERR_CORRUPT = -7,   /* a record failed its exact-length/version decode */
-	STORE_ERR_IO = -8,        /* LMDB or the file system failed otherwise */
-	STORE_ERR_ARG = -9,       /* invalid argument (bad id, day, status, lengths) */
-	STORE_ERR_NOMEM = -10,    /* allocation failed */
-	STORE_ERR_SEQ = -11,      /* update seq not greater than every applied seq */
-	STORE_ERR_ACKS = -12,     /* update acknowledges more than was exported */
-	STORE_ERR_HEAD = -13,     /* update head differs from the server's chain: tampering */
-	STORE_ERR_STATEMENT = -14 /* a case statement disagrees with what the server holds */
+	STORE_ERR_CORRUPT = -7,    /* a record failed its exact-length/version decode */
+	STORE_ERR_IO = -8,         /* LMDB or the file system failed otherwise */
+	STORE_ERR_ARG = -9,        /* invalid argument (bad id, day, status, lengths) */
+	STORE_ERR_NOMEM = -10,     /* allocation failed */
+	STORE_ERR_SEQ = -11,       /* update seq not greater than every applied seq */
+	STORE_ERR_ACKS = -12,      /* update acknowledges more than was exported */
+	STORE_ERR_HEAD = -13,      /* update head differs from the server's chain: tampering */
+	STORE_ERR_STATEMENT = -14, /* a case statement disagrees with what the server holds */
+	STORE_ERR_BUSY = -15       /* a reader kept an old snapshot: free pages not all wiped */
 };
 
 /* Human message for an error code. Never NULL. */
@@ -357,6 +358,22 @@ int store_statements_foreach(struct store *s, const char *id,
                              void *ctx);
 
 /* ---- operations ------------------------------------------------------- */
+
+/*
+ * Overwrites LMDB's free pages with zeros (LMDB does not wipe what it frees,
+ * so purged envelopes would stay in data.mdb; issue 21). Fills the free pages
+ * with zero-filled one-page values in batches of write transactions, then
+ * deletes those values again, and checks that no free page older than the
+ * wipe is left; a reader holding an older snapshot (the running intake
+ * answering a request) keeps its pages out of reach, so a round that leaves
+ * some is retried after a short wait. Safe while other processes (the
+ * running intake) have the store open. Envelopes the intake accepts
+ * (>= 4221 bytes) live only in overflow pages, which a purge frees whole:
+ * this wipe reaches every byte of them (docs/decisions.md). Returns
+ * STORE_OK, STORE_ERR_BUSY (a reader held old pages through every round),
+ * STORE_ERR_FULL or STORE_ERR_IO; the store stays consistent either way.
+ */
+int store_wipe_free(struct store *s);
 
 /*
  * Writes a consistent, compacted copy of the environment to the file path

@@ -35,8 +35,8 @@
 
 #define STORE_SCHEMA  2
 #define STORE_REC_V1  1
-#define STORE_NDBS    9                   /* eight, and room to open schema 1's "pow" to drop it */
-#define STORE_ERR_MIN STORE_ERR_STATEMENT /* store codes are STORE_ERR_MIN..-1 */
+#define STORE_NDBS    9              /* eight, and room to open schema 1's "pow" to drop it */
+#define STORE_ERR_MIN STORE_ERR_BUSY /* store codes are STORE_ERR_MIN..-1 */
 
 #define STORE_DREC_LEN 83
 #define STORE_LREC_LEN 108

@@ -5,7 +5,9 @@
  * the whole transaction, so a refused call changes nothing.
  */
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypto/chain.h"
 #include "crypto/codec.h"
@@ -664,5 +666,196 @@ store_apply_update(struct store *s, const struct store_update *u, size_t *bad_op
 	rc = store_txn_write(s, update_fn, &c);
 	if (rc == STORE_ERR_NOT_FOUND || rc == STORE_ERR_STATEMENT)
 		*bad_op = c.bad_op;
+	return rc;
+}
+
+/* ---- wiping free pages (issue 21) ---------------------------------------- */
+
+#define SCRUB_BATCH  16384 /* pages per transaction: bounds the dirty memory (64 MiB) */
+#define SCRUB_WAITS  50    /* looks at the readers while one holds old pages ... */
+#define SCRUB_WAIT   20    /* ... this many milliseconds apart (1 s in all) */
+#define SCRUB_ROUNDS 3     /* fill rounds, should LMDB keep some free pages back */
+
+struct scrub_ctx {
+	uint64_t free_pages; /* counted before each round */
+	size_t oldest;       /* the oldest free-list record (a transaction id), or SIZE_MAX */
+	size_t start;        /* the id of the wipe's first transaction */
+	uint64_t from, n;    /* this batch: fill keys from..from+n-1 (never reused) */
+	size_t vlen;         /* a value that takes exactly one overflow page */
+};
+
+/* "\0scrub" u64be(i): a meta key no record of the schema uses. */
+static void
+scrub_key(uint8_t key[14], uint64_t i)
+{
+	memcpy(key, "\0scrub", 6);
+	codec_u64be_put(key + 6, i);
+}
+
+/*
+ * Counts the free pages and finds the oldest free-list record: LMDB's free
+ * database (handle 0, as mdb_stat -f reads it; LMDB opens it only in read
+ * transactions) maps the id of the transaction that freed pages to their list
+ * (a count, then the page numbers). Returns a store code.
+ */
+static int
+scrub_count(struct store *s, struct scrub_ctx *c)
+{
+	MDB_val k, v;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	int rc;
+
+	c->free_pages = 0;
+	c->oldest = SIZE_MAX;
+	if ((rc = store_txn_read(s, &txn)) != STORE_OK)
+		return rc;
+	if ((rc = mdb_cursor_open(txn, 0, &cur)) == 0) {
+		while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+			size_t id, n;
+
+			if (k.mv_size != sizeof id || v.mv_size < sizeof n) {
+				rc = STORE_ERR_CORRUPT;
+				break;
+			}
+			memcpy(&id, k.mv_data, sizeof id);
+			memcpy(&n, v.mv_data, sizeof n);
+			c->free_pages += n;
+			if (id < c->oldest)
+				c->oldest = id;
+		}
+		mdb_cursor_close(cur);
+	}
+	store_txn_read_end(s, txn);
+	return rc == MDB_NOTFOUND ? STORE_OK : store_map_rc(rc);
+}
+
+/* A small write, so that the pages the purge freed become reusable; notes its id. */
+static int
+scrub_bump_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	struct scrub_ctx *c = ctx;
+	uint8_t key[14];
+	MDB_val k = {sizeof key, key}, v = {1, (void *)"\1"};
+
+	if (c->start == 0)
+		c->start = mdb_txn_id(txn);
+	scrub_key(key, UINT64_MAX);
+	return mdb_put(txn, s->meta, &k, &v, 0);
+}
+
+/* mdb_reader_list's callback: counts the readers of a snapshot older than *ctx. */
+static int
+scrub_reader_fn(const char *msg, void *ctx)
+{
+	size_t *c = ctx, txnid; /* c[0]: the wipe's first id, c[1]: the count */
+
+	/* "pid thread txnid" lines ("-" for a slot without a reader), after a header */
+	if (sscanf(msg, "%*d %*x %zu", &txnid) == 1 && txnid < c[0])
+		c[1]++;
+	return 0;
+}
+
+/*
+ * Waits (up to SCRUB_WAITS * SCRUB_WAIT ms) until no reader holds a snapshot
+ * older than the wipe, which would keep the pages freed before it from being
+ * reused. Returns STORE_OK, STORE_ERR_BUSY, or STORE_ERR_IO.
+ */
+static int
+scrub_wait_readers(struct store *s, size_t start)
+{
+	for (int i = 0; i < SCRUB_WAITS; i++) {
+		size_t c[2] = {start, 0};
+		struct timespec ts = {0, SCRUB_WAIT * 1000000L};
+
+		if (mdb_reader_list(s->env, scrub_reader_fn, c) < 0)
+			return STORE_ERR_IO;
+		if (c[1] == 0)
+			return STORE_OK;
+		nanosleep(&ts, NULL);
+	}
+	return STORE_ERR_BUSY;
+}
+
+/* Writes n zero-filled one-page values: LMDB takes them from the free pages. */
+static int
+scrub_fill_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	struct scrub_ctx *c = ctx;
+	uint8_t key[14];
+
+	for (uint64_t i = c->from; i < c->from + c->n; i++) {
+		MDB_val k = {sizeof key, key}, v = {c->vlen, NULL};
+		int rc;
+
+		scrub_key(key, i);
+		if ((rc = mdb_put(txn, s->meta, &k, &v, MDB_RESERVE)) != 0)
+			return rc;
+		memset(v.mv_data, 0, c->vlen);
+	}
+	return 0;
+}
+
+/* Deletes every fill value (and the marker): their pages, now zeros, are free again. */
+static int
+scrub_clear_fn(struct store *s, MDB_txn *txn, void *ctx)
+{
+	uint8_t key[14];
+	MDB_val k = {sizeof key, key}, v;
+	MDB_cursor *cur;
+	int rc;
+
+	(void)ctx;
+	scrub_key(key, 0);
+	if ((rc = mdb_cursor_open(txn, s->meta, &cur)) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != sizeof key || memcmp(k.mv_data, "\0scrub", 6) != 0)
+			break;
+		if ((rc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int
+store_wipe_free(struct store *s)
+{
+	struct scrub_ctx c;
+	MDB_stat st;
+	int rc;
+
+	if (s == NULL)
+		return STORE_ERR_ARG;
+	memset(&c, 0, sizeof c);
+	if (mdb_env_stat(s->env, &st) != 0 || st.ms_psize <= 16)
+		return STORE_ERR_IO;
+	c.vlen = st.ms_psize - 16; /* the overflow page header is 16 bytes */
+	/* twice: LMDB reuses pages freed by transaction T from T + 2 on */
+	if ((rc = store_txn_write(s, scrub_bump_fn, &c)) != STORE_OK ||
+	    (rc = store_txn_write(s, scrub_bump_fn, &c)) != STORE_OK)
+		return rc;
+	rc = scrub_wait_readers(s, c.start);
+	for (int round = 0; rc == STORE_OK; round++) {
+		uint64_t end;
+
+		if ((rc = scrub_count(s, &c)) != STORE_OK)
+			break;
+		if (c.oldest >= c.start)
+			break; /* every page freed before the wipe was overwritten */
+		if (round == SCRUB_ROUNDS) {
+			rc = STORE_ERR_BUSY;
+			break;
+		}
+		for (end = c.from + c.free_pages; rc == STORE_OK && c.from < end; c.from += c.n) {
+			c.n = end - c.from < SCRUB_BATCH ? end - c.from : SCRUB_BATCH;
+			rc = store_txn_write(s, scrub_fill_fn, &c);
+		}
+	}
+	/* the fill values (zeros) and the marker go: their pages are free again */
+	if (store_txn_write(s, scrub_clear_fn, NULL) != STORE_OK && rc == STORE_OK)
+		rc = STORE_ERR_IO;
 	return rc;
 }

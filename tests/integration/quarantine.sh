@@ -89,8 +89,11 @@ check "stats counts the quarantined entries" grep -q 'Quarantined entries.*: 3' 
 "$ADMIN" reply --archive "$A" --passphrase-file "$P" d06-3 --message "已受理。" >/dev/null
 "$ADMIN" update --archive "$A" --passphrase-file "$P" --out "$T_DIR/u1.qfu" >/dev/null
 check "the update acknowledges every entry, the quarantined included" sh -c "head -n 1 '$T_DIR/u1.qfu' | jq -e '.acks_through == 7' >/dev/null"
+eq "before the import every exported envelope is in data.mdb" "$(node "$QF_ROOT/tests/tools/purged_in_file.mjs" "$T_DIR/e1.qfx" "$D/db/data.mdb")" "7 of 7"
 "$INTAKE" import --data "$D" "$T_DIR/u1.qfu" >/dev/null
 eq "import" $? 0
+# issue 21: the purge also overwrites the freed pages, with the server running
+eq "no purged envelope left in data.mdb's bytes" "$(node "$QF_ROOT/tests/tools/purged_in_file.mjs" "$T_DIR/e1.qfx" "$D/db/data.mdb")" "0 of 7"
 check "the server purged the acknowledged envelopes (the garbage too)" sh -c "'$INTAKE' stats --data '$D' --json | jq -e '.envelopes == 0' >/dev/null"
 R5=$(filed "$("$REPORT" submit --server "$URL" --district d06 --title 五 --body-file "$T_DIR/body.txt" 2>&1)")
 "$INTAKE" export --data "$D" --district d06 --out "$T_DIR/e2.qfx" >/dev/null

@@ -1401,6 +1401,159 @@ test_update_refusals(void **state)
 	check_ok(f->s);
 }
 
+/*
+ * Issue 21: purged envelopes must not stay in data.mdb's free pages (a server
+ * copy plus a later-seized district key would open them), also while another
+ * process (the running intake) holds the environment open, so that no
+ * compaction can swap the file. Envelopes of the sizes the intake accepts
+ * (>= 4221 bytes: api_envelope_plausible), of two and more overflow pages.
+ * While that process holds a read snapshot from before the purge, the wipe
+ * cannot reach the pages and says so (STORE_ERR_BUSY); once it lets go, the
+ * wipe leaves none. Before the wipe (the old code) every purged envelope is
+ * still in the file.
+ */
+#define PURGE_N    111
+#define PURGE_KEPT 11 /* the last ones are not acknowledged */
+
+struct purge_kept {
+	const uint8_t (*envs)[12000];
+	const size_t *lens;
+	size_t n;
+};
+
+static int
+purge_kept_fn(void *ctx, const struct store_entry *e)
+{
+	struct purge_kept *k = ctx;
+	size_t i = (size_t)e->index - 1;
+
+	assert_non_null(e->envelope);
+	assert_int_equal(e->envelope_len, k->lens[i]);
+	assert_memory_equal(e->envelope, k->envs[i], k->lens[i]);
+	k->n++;
+	return 0;
+}
+
+static size_t
+purge_found(const char *path, const uint8_t (*envs)[12000], const size_t *lens, size_t n)
+{
+	size_t found = 0;
+
+	for (size_t i = 0; i < n; i++)
+		found += (size_t)file_holds(path, envs[i] + lens[i] / 2, 32);
+	return found;
+}
+
+static void
+test_purge_wipes(void **state)
+{
+	char *dir = testutil_tmpdir();
+	char path[4096];
+	static uint8_t envs[PURGE_N][12000];
+	size_t lens[PURGE_N];
+	int go[2], ready[2];
+	struct store *s;
+	struct store_district d;
+	struct store_receipt rc;
+	struct rep r;
+	struct purge_kept k = {envs, lens, 0};
+	size_t found;
+	pid_t pid;
+	char c = 0;
+
+	(void)state;
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	s = open_cfg(dir, 0, 0, 0);
+	assert_int_equal(store_district_ensure(s, "d01"), STORE_OK);
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	for (size_t i = 0; i < PURGE_N; i++) {
+		struct store_report in;
+
+		lens[i] = 4221 + 61 * i; /* 2 or 3 overflow pages */
+		randombytes_buf(envs[i], lens[i]);
+		rep_new(&r, 1);
+		memset(&in, 0, sizeof in);
+		in.district = "d01";
+		memcpy(in.lookup, r.lookup, 32);
+		memcpy(in.auth_hash, r.auth_hash, 32);
+		memcpy(in.reply_pk, r.reply_pk, 32);
+		in.envelope = envs[i];
+		in.envelope_len = lens[i];
+		in.day = DAY1;
+		assert_int_equal(store_put_report(s, &in, &rc), STORE_OK);
+	}
+	store_close(s);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) { /* the running intake: the environment open, a reader in it */
+		MDB_env *env;
+		MDB_txn *txn;
+
+		alarm(60); /* gone even when the parent fails before telling it */
+		if (mdb_env_create(&env) != 0 || mdb_env_set_maxdbs(env, STORE_NDBS) != 0 ||
+		    mdb_env_open(env, dir, 0, 0600) != 0 ||
+		    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) != 0)
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		mdb_txn_abort(txn); /* the reader is done; the environment stays open */
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		mdb_env_close(env);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	s = open_cfg(dir, 0, 0, 0);
+	assert_int_equal(purge_found(path, envs, lens, PURGE_N), PURGE_N);
+	assert_int_equal(store_mark_exported(s, "d01", PURGE_N), STORE_OK);
+	assert_int_equal(update(s, "d01", 1, PURGE_N - PURGE_KEPT, NULL, 0, 1), STORE_OK);
+	found = purge_found(path, envs, lens, PURGE_N - PURGE_KEPT);
+	print_message("purged envelopes in data.mdb after the purge: %zu of %d\n", found,
+	              PURGE_N - PURGE_KEPT);
+	assert_int_equal(found, PURGE_N - PURGE_KEPT); /* LMDB frees pages, never wipes them */
+
+	/* the reader's snapshot still holds the pages: not reachable, said so */
+	assert_int_equal(store_wipe_free(s), STORE_ERR_BUSY);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(store_wipe_free(s), STORE_OK);
+	found = purge_found(path, envs, lens, PURGE_N - PURGE_KEPT);
+	print_message("purged envelopes in data.mdb after the wipe: %zu of %d\n", found,
+	              PURGE_N - PURGE_KEPT);
+	assert_int_equal(found, 0);
+
+	/* the others are untouched and read back whole */
+	assert_int_equal(purge_found(path, envs + PURGE_N - PURGE_KEPT, lens + PURGE_N - PURGE_KEPT,
+	                             PURGE_KEPT),
+	                 PURGE_KEPT);
+	assert_int_equal(
+	        store_log_foreach(s, "d01", PURGE_N - PURGE_KEPT + 1, PURGE_N, purge_kept_fn, &k),
+	        STORE_OK);
+	assert_int_equal(k.n, PURGE_KEPT);
+	assert_int_equal(store_district_get(s, "d01", &d), STORE_OK);
+	{
+		uint64_t bytes = 0;
+
+		for (size_t i = PURGE_N - PURGE_KEPT; i < PURGE_N; i++)
+			bytes += lens[i];
+		assert_int_equal(d.bytes, bytes);
+	}
+	check_ok(s);
+	/* a second wipe with nothing new to wipe is quick and harmless */
+	assert_int_equal(store_wipe_free(s), STORE_OK);
+	check_ok(s);
+	store_close(s);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	close(go[0]);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
+	testutil_rmtree(dir);
+	free(dir);
+}
+
 /* ---- backup, check, reopen ------------------------------------------------------- */
 
 static void
@@ -1656,6 +1809,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_update_apply, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_update_refusals, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_update_statements, setup, teardown),
+	        cmocka_unit_test(test_purge_wipes),
 	        cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_check_corrupt, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
