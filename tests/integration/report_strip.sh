@@ -87,7 +87,9 @@ check "--send-uncleaned still warns" sh -c "printf '%s' \"\$1\" | grep -q 'NOT c
 check "export" sh -c "'$INTAKE' export --data '$D' --district d07 --out '$T_DIR/e1.qfx' >/dev/null"
 check "ingest" sh -c "'$ADMIN' ingest --archive '$A' --key '$K/district.key' --passphrase-file '$P' '$T_DIR/e1.qfx' >/dev/null"
 check "show --extract" sh -c "'$ADMIN' show d07-1 --archive '$A' --passphrase-file '$P' --extract '$T_DIR/x' >'$T_DIR/show1'"
-check "show --extract 2" sh -c "'$ADMIN' show d07-2 --archive '$A' --passphrase-file '$P' --extract '$T_DIR/x' >'$T_DIR/show2'"
+C2=$("$ADMIN" list --archive "$A" --json | jq -r '[.[].case] | sort | last')
+eq "two reports (the follow-up is the first's)" "$("$ADMIN" list --archive "$A" --json | jq length)" 2
+check "show --extract the second" sh -c "'$ADMIN' show '$C2' --archive '$A' --passphrase-file '$P' --extract '$T_DIR/x' >'$T_DIR/show2'"
 X="$T_DIR/x/d07-1"
 ls "$X" >"$T_DIR/names"
 eq "neutral names" "$(tr '\n' ' ' <"$T_DIR/names")" "1-附件1.jpg 2-附件2.jpg 3-附件3.png 4-附件4.webp 5-附件1.jpg "
@@ -110,9 +112,9 @@ for pair in 1-附件1.jpg:gps.jpg 2-附件2.jpg:phone.jpg 3-附件3.png:phone.pn
 	page_strip "$WF/${pair#*:}" >"$T_DIR/want"
 	check "${pair%%:*} is what the page would send" cmp -s "$X/${pair%%:*}" "$T_DIR/want"
 done
-ls "$T_DIR/x/d07-2" >"$T_DIR/names2"
+ls "$T_DIR/x/$C2" >"$T_DIR/names2"
 eq "--keep-names kept them" "$(tr '\n' ' ' <"$T_DIR/names2")" "1-材料.docx 2-screen.png "
-check "--send-uncleaned sent the document as it was" cmp -s "$T_DIR/x/d07-2/1-材料.docx" "$WF/author.docx"
+check "--send-uncleaned sent the document as it was" cmp -s "$T_DIR/x/$C2/1-材料.docx" "$WF/author.docx"
 page_strip "$WF/phone.png" >"$T_DIR/want"
-check "with --send-uncleaned a photo is still cleaned" cmp -s "$T_DIR/x/d07-2/2-screen.png" "$T_DIR/want"
+check "with --send-uncleaned a photo is still cleaned" cmp -s "$T_DIR/x/$C2/2-screen.png" "$T_DIR/want"
 finish
