@@ -36,6 +36,7 @@ FUZZ_OPTS_store := -max_len=20000
 FUZZ_OPTS_reply := -max_len=100000
 FUZZ_OPTS_show := -max_len=100000
 FUZZ_OPTS_oversee := -max_len=100000
+FUZZ_OPTS_metastrip := -max_len=20000
 # The HTTP harness runs the server's clock (rate limits, proof-of-work expiry).
 FUZZ_LDFLAGS_http := -Wl,--wrap=time
 
