@@ -405,7 +405,8 @@ manifest_file_neutral_name(struct manifest_file *f, size_t n)
 		for (i = 0; i < elen; i++) {
 			char c = dot[1 + i];
 
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9')))
 				break;
 			ext[1 + i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 		}

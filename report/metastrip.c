@@ -15,7 +15,8 @@ static const uint8_t PNG_SIG[8] = {0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 static const uint8_t OLE_SIG[8] = {0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1};
 static const uint8_t EXIF_HEAD[6] = {'E', 'x', 'i', 'f', 0, 0};
 /* JFIF 1.01, no density (aspect 1:1), no thumbnail */
-static const uint8_t JFIF[18] = {0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0};
+static const uint8_t JFIF[18] = {0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0,
+                                 1,    1,    0, 0,  1,   0,   1,   0,   0};
 
 static int
 at_is(const uint8_t *b, size_t len, size_t at, const char *s)
@@ -37,8 +38,8 @@ one_of(const uint8_t *b, const char *const *list)
 enum metastrip_kind
 metastrip_sniff(const uint8_t *b, size_t len)
 {
-	static const char *const HEIC[] = {"heic", "heim", "heis", "heix", "hevc", "hevx", "mif1",
-	                                   "msf1", "avif", "avis", "crx ", NULL};
+	static const char *const HEIC[] = {"heic", "heim", "heis", "heix", "hevc", "hevx",
+	                                   "mif1", "msf1", "avif", "avis", "crx ", NULL};
 	static const char *const VIDEO[] = {"moov", "mdat", "wide", "free", "skip", NULL};
 	size_t look = len < 1024 ? len : 1024;
 
@@ -111,11 +112,13 @@ metastrip_may_contain(enum metastrip_kind kind)
 	case METASTRIP_GIF:
 		return "the software that made it, comments";
 	case METASTRIP_OFFICE_OLD:
-		return "the author, who last modified it (often a work login), the company or unit, "
+		return "the author, who last modified it (often a work login), the company or "
+		       "unit, "
 		       "when it was written and edited, the software";
 	case METASTRIP_PDF:
 		return "the author, the computer user or work login that made it, when it was "
-		       "written and edited, the software, and in photos inside: where and with what "
+		       "written and edited, the software, and in photos inside: where and with "
+		       "what "
 		       "they were taken";
 	case METASTRIP_ZIP:
 		return "the author, who last modified it (often a work login), the authors of "
@@ -124,7 +127,8 @@ metastrip_may_contain(enum metastrip_kind kind)
 	case METASTRIP_JPEG:
 	case METASTRIP_PNG:
 	case METASTRIP_WEBP:
-		return "where the photo was taken (GPS), when, the camera or phone model and serial "
+		return "where the photo was taken (GPS), when, the camera or phone model and "
+		       "serial "
 		       "number, the owner's name";
 	case METASTRIP_UNKNOWN:
 	default:
@@ -227,9 +231,9 @@ exif_orientation(const uint8_t *t, size_t len)
 static void
 orientation_segment(uint8_t seg[36], int v)
 {
-	static const uint8_t head[36] = {0xff, 0xe1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M',
-	                                 0,    0x2a, 0, 0,  0,   8,   0,   1,   0x01, 0x12, 0, 3,
-	                                 0,    0,    0, 1,  0,   0,   0,   0,   0,   0,   0, 0};
+	static const uint8_t head[36] = {
+	        0xff, 0xe1, 0,    34,   'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 0x2a, 0, 0, 0, 8,
+	        0,    1,    0x01, 0x12, 0,   3,   0,   0,   0, 1, 0,   0,   0, 0,    0, 0, 0, 0};
 
 	memcpy(seg, head, 36);
 	seg[28] = 0;
@@ -320,11 +324,13 @@ strip_jpeg(const uint8_t *b, size_t len, struct out *o, const char **why)
 
 			i = end;
 			if (app) {
-				if (m == 0xe1 && !exif_seen && plen >= 6 && memcmp(p, EXIF_HEAD, 6) == 0) {
+				if (m == 0xe1 && !exif_seen && plen >= 6 &&
+				    memcmp(p, EXIF_HEAD, 6) == 0) {
 					exif_seen = 1;
 					orientation = exif_orientation(p + 6, plen - 6);
 				}
-				if (m == 0xee && adobe < 0 && plen >= 12 && memcmp(p, "Adobe", 5) == 0)
+				if (m == 0xee && adobe < 0 && plen >= 12 &&
+				    memcmp(p, "Adobe", 5) == 0)
 					adobe = p[11];
 				continue;
 			}
@@ -370,7 +376,8 @@ strip_jpeg(const uint8_t *b, size_t len, struct out *o, const char **why)
 	if (components != 4) /* JFIF allows grey and YCbCr only */
 		put(o, JFIF, sizeof JFIF);
 	if (adobe >= 0) {
-		uint8_t seg[16] = {0xff, 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
+		uint8_t seg[16] = {0xff, 0xee, 0,   14, 'A', 'd', 'o', 'b',
+		                   'e',  0,    100, 0,  0,   0,   0,   0};
 
 		seg[15] = (uint8_t)adobe;
 		put(o, seg, sizeof seg);

@@ -78,8 +78,7 @@ const char *metastrip_may_contain(enum metastrip_kind kind);
  * error *out is NULL and *outlen 0. *why may be NULL on success and is set
  * on every error.
  */
-int metastrip_image(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen,
-                    const char **why);
+int metastrip_image(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen, const char **why);
 
 /* Wipes and frees a buffer from metastrip_image; NULL is fine. Cannot fail. */
 void metastrip_free(uint8_t *buf);

@@ -36,13 +36,13 @@
 
 #define ATTACH_TEXT                                                                                \
 	"ATTACHMENTS: JPEG, PNG and WebP photos are cleaned before they are encrypted:\n"          \
-	"only what shows the picture is kept (its orientation too); location (GPS),\n"            \
-	"time, camera or phone model and serial number, owner, thumbnails, content\n"             \
-	"credentials and colour profiles go, by the same rules as the web page. A photo\n"        \
-	"that is cut short or malformed is refused. Other files (Word, Excel, PowerPoint,\n"      \
-	"PDF, HEIC, video, anything else) cannot be cleaned here and may name you (author,\n"     \
-	"last modified by, location, device): they are refused with a warning unless\n"           \
-	"--send-uncleaned is given (the web page cleans Office files and PDFs). Files are\n"      \
+	"only what shows the picture is kept (its orientation too); location (GPS),\n"             \
+	"time, camera or phone model and serial number, owner, thumbnails, content\n"              \
+	"credentials and colour profiles go, by the same rules as the web page. A photo\n"         \
+	"that is cut short or malformed is refused. Other files (Word, Excel, PowerPoint,\n"       \
+	"PDF, HEIC, video, anything else) cannot be cleaned here and may name you (author,\n"      \
+	"last modified by, location, device): they are refused with a warning unless\n"            \
+	"--send-uncleaned is given (the web page cleans Office files and PDFs). Files are\n"       \
 	"sent as 附件1.jpg, 附件2.pdf... unless --keep-names.\n"
 
 #define STATE_TEXT                                                                                 \
@@ -573,11 +573,12 @@ prepare_files(const struct reporter_io *io, char **paths, size_t n, struct manif
 		else
 			sodium_free(raw);
 		if (rc == METASTRIP_ERR_FORMAT) {
-			say_error(io,
-			          "cannot clean %s: it looks like a %s but is not a whole, valid one "
-			          "(%s). It was not sent: open it and save a copy, or take a "
-			          "screenshot of it, and attach that",
-			          paths[i], metastrip_kind_name(kind), why);
+			say_error(
+			        io,
+			        "cannot clean %s: it looks like a %s but is not a whole, valid one "
+			        "(%s). It was not sent: open it and save a copy, or take a "
+			        "screenshot of it, and attach that",
+			        paths[i], metastrip_kind_name(kind), why);
 			return 1;
 		}
 		if (rc == METASTRIP_ERR_NOMEM) {
@@ -593,13 +594,16 @@ prepare_files(const struct reporter_io *io, char **paths, size_t n, struct manif
 			f->size = cleanlen;
 			fprintf(io->err,
 			        "%s: %s cleaned: sent as %s, with only what shows the picture "
-			        "(location, time, camera or phone, serial number, owner, thumbnails "
+			        "(location, time, camera or phone, serial number, owner, "
+			        "thumbnails "
 			        "and colour profile removed)\n",
 			        paths[i], metastrip_kind_name(kind), f->name);
 			continue;
 		}
 		uncleaned++;
-		fprintf(io->err, "%s%s: this %s is NOT cleaned: qingfeng-report can only clean JPEG, PNG and WebP photos. It may carry %s.\n",
+		fprintf(io->err,
+		        "%s%s: this %s is NOT cleaned: qingfeng-report can only clean JPEG, PNG "
+		        "and WebP photos. It may carry %s.\n",
 		        att->send_uncleaned ? "WARNING: " : PROG ": ", paths[i],
 		        metastrip_kind_name(kind), metastrip_may_contain(kind));
 	}

@@ -108,8 +108,9 @@ jpeg_markers(const uint8_t *b, size_t len, uint8_t *m, uint16_t *seglen, size_t 
 	}
 }
 
-static const char *const GPS_JPG_CANARIES[] = {"QFTESTCAM", "QF-MODEL-9", "QF-XMP-GPS", "GPSLatitude",
-                                               "QF-IPTC-KEY", "QF-COMMENT", "Photoshop", NULL};
+static const char *const GPS_JPG_CANARIES[] = {"QFTESTCAM",   "QF-MODEL-9",  "QF-XMP-GPS",
+                                               "GPSLatitude", "QF-IPTC-KEY", "QF-COMMENT",
+                                               "Photoshop",   NULL};
 
 static void
 test_jpeg_gps(void **state)
@@ -142,8 +143,8 @@ test_jpeg_gps(void **state)
 	assert_int_equal(l[1], 34);
 	assert_int_equal(out[2 + 18 + 29], 6);
 	for (size_t k = 2; k < nm; k++)
-		assert_true(m[k] == 0xdb || m[k] == 0xc4 || m[k] == 0xdd || (m[k] >= 0xc0 && m[k] <= 0xc2) ||
-		            m[k] == 0xda);
+		assert_true(m[k] == 0xdb || m[k] == 0xc4 || m[k] == 0xdd ||
+		            (m[k] >= 0xc0 && m[k] <= 0xc2) || m[k] == 0xda);
 	assert_int_equal(out[outlen - 2], 0xff);
 	assert_int_equal(out[outlen - 1], 0xd9);
 	/* from the first DQT on, the image is the original's, byte for byte */
@@ -160,12 +161,31 @@ test_jpeg_gps(void **state)
 static void
 test_jpeg_phone(void **state)
 {
-	static const char *const canaries[] = {
-	        "QF-THUMB-ORIGINAL", "QF-MAKE-CAM", "QF-MODEL-PHONE", "QF-SOFTWARE", "QF-ARTIST",
-	        "2026:03:01 14:35:22", "QF-SERIAL-0042", "QF-XMP-CREATOR", "QF-XMP-MODEL", "QF-XMP-EXT",
-	        "QF-ICC-DEVICE", "QF-MPF-INDEX", "QF-VENDOR-APP5", "QF-C2PA-AUTHOR", "QF-C2PA-DEVICE",
-	        "QF-IPTC-BYLINE", "QF-COMMENT-2", "QF-TRAILER-MOTION", "JFXX", "ICC_PROFILE", "c2pa",
-	        "jumb", "Photoshop", "ns.adobe.com", NULL};
+	static const char *const canaries[] = {"QF-THUMB-ORIGINAL",
+	                                       "QF-MAKE-CAM",
+	                                       "QF-MODEL-PHONE",
+	                                       "QF-SOFTWARE",
+	                                       "QF-ARTIST",
+	                                       "2026:03:01 14:35:22",
+	                                       "QF-SERIAL-0042",
+	                                       "QF-XMP-CREATOR",
+	                                       "QF-XMP-MODEL",
+	                                       "QF-XMP-EXT",
+	                                       "QF-ICC-DEVICE",
+	                                       "QF-MPF-INDEX",
+	                                       "QF-VENDOR-APP5",
+	                                       "QF-C2PA-AUTHOR",
+	                                       "QF-C2PA-DEVICE",
+	                                       "QF-IPTC-BYLINE",
+	                                       "QF-COMMENT-2",
+	                                       "QF-TRAILER-MOTION",
+	                                       "JFXX",
+	                                       "ICC_PROFILE",
+	                                       "c2pa",
+	                                       "jumb",
+	                                       "Photoshop",
+	                                       "ns.adobe.com",
+	                                       NULL};
 	size_t len, outlen, again_len, nm;
 	uint8_t *in = fixture("phone.jpg", &len), *out, *again, m[64];
 	uint16_t l[64];
@@ -214,11 +234,26 @@ crc32_of(const uint8_t *p, size_t n)
 static void
 test_png(void **state)
 {
-	static const char *const canaries[] = {
-	        "QF-ICC-PNG-NAME", "QF-C2PA-AUTHOR", "QF-C2PA-DEVICE", "QF-PNG-EXIF-CAM",
-	        "QF-PNG-EXIF-MODEL", "QF-PNG-AUTHOR", "QF-PNG-XMP", "QF-PNG-PRIVATE", "QF-PNG-TRAILER",
-	        "2026:03:01 14:35:22", "caBX", "iCCP", "tEXt", "iTXt", "zTXt", "tIME", "prVt", NULL};
-	static const char *const want[] = {"IHDR", "eXIf", "sRGB", "gAMA", "cHRM", "pHYs", "IDAT", "IEND"};
+	static const char *const canaries[] = {"QF-ICC-PNG-NAME",
+	                                       "QF-C2PA-AUTHOR",
+	                                       "QF-C2PA-DEVICE",
+	                                       "QF-PNG-EXIF-CAM",
+	                                       "QF-PNG-EXIF-MODEL",
+	                                       "QF-PNG-AUTHOR",
+	                                       "QF-PNG-XMP",
+	                                       "QF-PNG-PRIVATE",
+	                                       "QF-PNG-TRAILER",
+	                                       "2026:03:01 14:35:22",
+	                                       "caBX",
+	                                       "iCCP",
+	                                       "tEXt",
+	                                       "iTXt",
+	                                       "zTXt",
+	                                       "tIME",
+	                                       "prVt",
+	                                       NULL};
+	static const char *const want[] = {"IHDR", "eXIf", "sRGB", "gAMA",
+	                                   "cHRM", "pHYs", "IDAT", "IEND"};
 	size_t len, outlen, i = 8, w = 0;
 	uint8_t *in = fixture("phone.png", &len), *out;
 
@@ -271,8 +306,11 @@ le32(const uint8_t *p)
 static void
 test_webp(void **state)
 {
-	static const char *const canaries[] = {"QF-WEBP-ICC", "QF-WEBP-EXIF-CAM", "QF-WEBP-XMP",
-	                                       "QF-WEBP-UNKNOWN", "ICCP", "EXIF", "XMP ", "QFUK", NULL};
+	static const char *const canaries[] = {"QF-WEBP-ICC", "QF-WEBP-EXIF-CAM",
+	                                       "QF-WEBP-XMP", "QF-WEBP-UNKNOWN",
+	                                       "ICCP",        "EXIF",
+	                                       "XMP ",        "QFUK",
+	                                       NULL};
 	static const char *const want[] = {"VP8X", "ALPH", "VP8 "};
 	size_t len, outlen, i = 12, w = 0;
 	uint8_t *in = fixture("phone.webp", &len), *out;
@@ -291,7 +329,7 @@ test_webp(void **state)
 		assert_true(w < 3);
 		assert_memory_equal(out + i, want[w++], 4);
 		if (memcmp(out + i, "VP8X", 4) == 0) {
-			assert_int_equal(out[i + 8] & 0x2c, 0); /* no ICC, Exif, XMP flags */
+			assert_int_equal(out[i + 8] & 0x2c, 0);    /* no ICC, Exif, XMP flags */
 			assert_int_equal(out[i + 8] & 0x10, 0x10); /* alpha kept */
 		}
 		i += 8 + n + (n & 1);
@@ -306,7 +344,8 @@ test_webp(void **state)
 static void
 test_cut_and_forged(void **state)
 {
-	static const char *const names[] = {"gps.jpg", "phone.jpg", "meta.png", "phone.png", "phone.webp"};
+	static const char *const names[] = {"gps.jpg", "phone.jpg", "meta.png", "phone.png",
+	                                    "phone.webp"};
 	size_t len, outlen;
 	uint8_t *in, *out;
 
@@ -410,9 +449,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_jpeg_gps),      cmocka_unit_test(test_jpeg_phone),
-	        cmocka_unit_test(test_png),           cmocka_unit_test(test_webp),
-	        cmocka_unit_test(test_cut_and_forged), cmocka_unit_test(test_other_kinds),
+	        cmocka_unit_test(test_jpeg_gps),
+	        cmocka_unit_test(test_jpeg_phone),
+	        cmocka_unit_test(test_png),
+	        cmocka_unit_test(test_webp),
+	        cmocka_unit_test(test_cut_and_forged),
+	        cmocka_unit_test(test_other_kinds),
 	};
 
 	if (sodium_init() < 0)

@@ -1325,8 +1325,8 @@ test_flow_submit_status_followup(void **state)
 		fclose(f);
 		snprintf(line, sizeof line, "%s\n", receipt);
 		r = run_cmd(s, line, "followup", "--server", s->url, "--receipt", "-",
-		            "--body-file", bodyp, "--attach", att, "--purpose", "objection", "--send-uncleaned",
-		            "--pin", s->district->pub.fingerprint, NULL);
+		            "--body-file", bodyp, "--attach", att, "--purpose", "objection",
+		            "--send-uncleaned", "--pin", s->district->pub.fingerprint, NULL);
 		if (r.rc != 0)
 			fprintf(stderr, "out: %s\nerr: %s\n", r.out, r.err);
 		assert_int_equal(r.rc, 0);

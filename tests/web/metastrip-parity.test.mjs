@@ -162,3 +162,27 @@ test('the allow-list is the one file both read', () => {
 	const js = readFileSync(join(ROOT, 'web/js/metastrip.js'), 'utf8');
 	assert.ok(!/new Set\(\[\s*0xdb/.test(js) && !/new Set\(\['IHDR'/.test(js) && !/new Set\(\['VP8/.test(js));
 });
+
+test('large metadata (a 300 KB PNG text chunk, a full XMP APP1, a 300 KB WebP XMP): cleaned alike', () => {
+	const png = fx('phone.png');
+	const ihdrEnd = 8 + 25;
+	const text = Buffer.alloc(12 + 300000, 0x41);
+	text.writeUInt32BE(300000, 0);
+	text.write('tEXt', 4, 'latin1');
+	text[8 + 200000] = 0; // a 200 KB keyword (PNG allows 79 bytes)
+	const big = Buffer.concat([png.subarray(0, ihdrEnd), text, png.subarray(ihdrEnd)]);
+	assert.ok(same(big, 'PNG with a 200 KB keyword').data);
+	const jpeg = fx('gps.jpg');
+	const xmp = Buffer.alloc(65535 + 2, 0x42);
+	xmp.writeUInt16BE(0xffe1, 0);
+	xmp.writeUInt16BE(65535, 2);
+	xmp.write('http://ns.adobe.com/xap/1.0/\0GPS', 4, 'latin1');
+	assert.ok(same(Buffer.concat([jpeg.subarray(0, 2), xmp, jpeg.subarray(2)]), 'JPEG with a full XMP segment').data);
+	const webp = Buffer.from(fx('phone.webp'));
+	const chunk = Buffer.alloc(8 + 300000, 0x43);
+	chunk.write('XMP ', 0, 'latin1');
+	chunk.writeUInt32LE(300000, 4);
+	const w = Buffer.concat([webp.subarray(0, webp.readUInt32LE(4) + 8), chunk]);
+	w.writeUInt32LE(w.length - 8, 4);
+	assert.ok(same(w, 'WebP with a 300 KB XMP').data);
+});

@@ -311,7 +311,7 @@ function pngChunkInfo(type, d, removed) {
 	else if (type === 'eXIf') for (const c of exifInfo(d).found) removed.add(c);
 	else if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
 		const nul = d.indexOf(0);
-		const key = latin1(d, 0, nul < 0 ? Math.min(d.length, 80) : nul);
+		const key = latin1(d, 0, Math.min(nul < 0 ? d.length : nul, 80)); // keywords are 1-79 bytes
 		if (key === 'XML:com.adobe.xmp') {
 			const compressed = type === 'iTXt' && d[nul + 1] === 1;
 			for (const c of compressed ? ['other'] : xmpInfo(latin1(d, 0, Math.min(d.length, 65535)))) removed.add(c);
