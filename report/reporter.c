@@ -593,10 +593,9 @@ prepare_files(const struct reporter_io *io, char **paths, size_t n, struct manif
 			f->data = clean;
 			f->size = cleanlen;
 			fprintf(io->err,
-			        "%s: %s cleaned: sent as %s, with only what shows the picture "
-			        "(location, time, camera or phone, serial number, owner, "
-			        "thumbnails "
-			        "and colour profile removed)\n",
+			        "%s: %s cleaned: sent as %s with only what shows the picture; "
+			        "anything else it held (location, time, camera or phone, serial "
+			        "number, owner, thumbnails, colour profile) removed\n",
 			        paths[i], metastrip_kind_name(kind), f->name);
 			continue;
 		}
