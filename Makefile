@@ -52,8 +52,10 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 # Where the admin tool's warnings point for the holiday calendar: the source
 # tree's holidays/cn-2026.txt unless set (debian/rules sets the installed path).
 QF_HOLIDAYS_HINT ?=
+# Headers generated at build time (the same for every SAN setting).
+GEN := $(BUILD)/gen
 CFLAGS_ALL = -std=c11 -pthread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(HARDEN) \
-             -I. $(PKG_CFLAGS) $(if $(QF_HOLIDAYS_HINT),-DQF_HOLIDAYS_HINT='"$(QF_HOLIDAYS_HINT)"') \
+             -I. -I$(GEN) $(PKG_CFLAGS) $(if $(QF_HOLIDAYS_HINT),-DQF_HOLIDAYS_HINT='"$(QF_HOLIDAYS_HINT)"') \
              $(CFLAGS)
 LDFLAGS_ALL = $(OPT) -pthread -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 
@@ -105,6 +107,14 @@ $(WEB_STAMP): $(WEB_SRC) $(NODE_STAMP)
 .PHONY: web
 web: $(WEB_STAMP)
 
+# The reporter CLI's metadata stripper keeps what the page's keeps: its lists
+# are generated from the page's web/js/metastrip-allow.js.
+$(GEN)/metastrip_allow.h: web/js/metastrip-allow.js report/gen-allow.mjs
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)node report/gen-allow.mjs $@
+$(B)/obj/report/metastrip.o: $(GEN)/metastrip_allow.h
+
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
@@ -154,6 +164,12 @@ $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(LIBSTORE) $(LIBCRYPTO)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
+# the reporter CLI's metadata stripper on its own (tests/web/metastrip-parity.test.mjs)
+$(B)/tests/tools/metastrip: $(B)/obj/tests/tools/metastrip.o $(LIBREPORT) $(LIBCRYPTO)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
 $(B)/bench/%: $(B)/obj/bench/%.o $(LIBSTORE) $(LIBCRYPTO)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
@@ -175,9 +191,9 @@ format:
 check-format:
 	@clang-format --dry-run --Werror $(SRC_ALL)
 
-lint:
+lint: $(GEN)/metastrip_allow.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	  --std=c11 --inline-suppr -I. -D__GNUC__ --suppress=missingIncludeSystem \
+	  --std=c11 --inline-suppr -I. -I$(GEN) -D__GNUC__ --suppress=missingIncludeSystem \
 	  crypto store intake admin report
 	clang-tidy --quiet $(filter crypto/% store/% intake/% admin/% report/%,$(filter %.c,$(SRC_ALL))) -- $(CFLAGS_ALL)
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -385,7 +386,45 @@ manifest_file_clear(struct manifest_file *f)
 		return;
 	free(f->path);
 	free(f->name);
+	if (f->data != NULL)
+		sodium_free(f->data);
 	memset(f, 0, sizeof *f);
+}
+
+int
+manifest_file_neutral_name(struct manifest_file *f, size_t n)
+{
+	const char *dot = strrchr(f->name, '.');
+	char ext[12] = "";
+	char *name;
+	size_t elen = dot != NULL ? strlen(dot + 1) : 0;
+
+	if (dot != NULL && elen >= 1 && elen <= 10) {
+		size_t i;
+
+		for (i = 0; i < elen; i++) {
+			char c = dot[1 + i];
+
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9')))
+				break;
+			ext[1 + i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+		}
+		if (i == elen) {
+			ext[0] = '.';
+			ext[1 + elen] = '\0';
+		} else
+			ext[0] = '\0';
+	}
+	name = malloc(64);
+	if (name == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	snprintf(name, 64, "附件%zu%s", n, ext);
+	free(f->name);
+	f->name = name;
+	return 0;
 }
 
 int

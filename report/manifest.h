@@ -16,9 +16,15 @@
 /* What an attachment file contributes to a manifest. */
 struct manifest_file {
 	char *path;       /* as given, malloc'd */
-	char *name;       /* its base name, malloc'd */
-	const char *type; /* a static MIME type */
-	uint64_t size;    /* bytes, from fstat */
+	char *name;       /* the name it is sent under, malloc'd: its base name, or 附件N.ext */
+	const char *type; /* a static MIME type, from the original name */
+	uint64_t size;    /* bytes, from stat, or of data */
+	/*
+	 * What is sent instead of the file on disk (a cleaned image,
+	 * report/metastrip.h), sodium_malloc'd and wiped by manifest_file_clear;
+	 * NULL: the file is read from path when it is sealed.
+	 */
+	uint8_t *data;
 };
 
 /*
@@ -114,7 +120,15 @@ const char *manifest_guess_type(const char *name);
  */
 int manifest_file_init(struct manifest_file *f, const char *path);
 
-/* Frees what f holds and zeroes it. Cannot fail. */
+/*
+ * Renames f to the neutral name 附件N.ext (N = n, the original extension in
+ * lower case when it is 1 to 10 letters and digits; none otherwise), as the
+ * page does: a device's name dates a photo, a document's often names its
+ * writer. Returns 0, or -1 with errno ENOMEM (f unchanged).
+ */
+int manifest_file_neutral_name(struct manifest_file *f, size_t n);
+
+/* Frees what f holds (wiping data) and zeroes it. Cannot fail. */
 void manifest_file_clear(struct manifest_file *f);
 
 #endif

@@ -23,6 +23,7 @@
 #include "crypto/sign.h"
 #include "report/client.h"
 #include "report/manifest.h"
+#include "report/metastrip.h"
 #include "report/package.h"
 #include "report/proto.h"
 #include "report/statefile.h"
@@ -32,6 +33,17 @@
 #define BODY_MAX     ENVELOPE_MANIFEST_MAX
 #define POW_ATTEMPTS 3
 #define SAFE_NAME    120
+
+#define ATTACH_TEXT                                                                                \
+	"ATTACHMENTS: JPEG, PNG and WebP photos are cleaned before they are encrypted:\n"          \
+	"only what shows the picture is kept (its orientation too); location (GPS),\n"             \
+	"time, camera or phone model and serial number, owner, thumbnails, content\n"              \
+	"credentials and colour profiles go, by the same rules as the web page. A photo\n"         \
+	"that is cut short or malformed is refused. Other files (Word, Excel, PowerPoint,\n"       \
+	"PDF, HEIC, video, anything else) cannot be cleaned here and may name you (author,\n"      \
+	"last modified by, location, device): they are refused with a warning unless\n"            \
+	"--send-uncleaned is given (the web page cleans Office files and PDFs). Files are\n"       \
+	"sent as 附件1.jpg, 附件2.pdf... unless --keep-names.\n"
 
 #define STATE_TEXT                                                                                 \
 	"STATE FILE: submit and followup record, for each receipt, the district and the\n"         \
@@ -73,7 +85,10 @@ static const char USAGE_SUBMIT[] =
         "                           county-level cadre (see below)\n"
         "  --title TEXT             a short title\n"
         "  --body-file FILE         the report's text, UTF-8 (\"-\": standard input)\n"
-        "  --attach FILE            attach a file; may be given many times\n"
+        "  --attach FILE            attach a file; may be given many times (see\n"
+        "                           ATTACHMENTS below)\n"
+        "  --send-uncleaned         send attachments that cannot be cleaned as they are\n"
+        "  --keep-names             send attachments under their own names, not 附件N\n"
         "  --type TYPE              accusation 检举控告 (default), appeal 申诉,\n"
         "                           suggestion 批评建议\n"
         "  --category CATEGORY      political 政治纪律, organizational 组织纪律,\n"
@@ -110,7 +125,7 @@ static const char USAGE_SUBMIT[] =
         "干部管理权限). When the server lists such a commission above the district, the\n"
         "report is sealed to it instead, so the district cannot read it; the report\n"
         "says which district it concerns. --no-route keeps the chosen district.\n"
-        "\n" STATE_TEXT;
+        "\n" ATTACH_TEXT "\n" STATE_TEXT;
 
 static const char USAGE_STATUS[] =
         "usage: qingfeng-report status --server URL --receipt RECEIPT [--save-dir DIR]\n"
@@ -144,7 +159,10 @@ static const char USAGE_FOLLOWUP[] =
         "  --server URL         the Qingfeng server: http://host[:port][/prefix]\n"
         "  --receipt RECEIPT    the receipt (\"-\" reads it from standard input)\n"
         "  --body-file FILE     the text, UTF-8 (\"-\": standard input)\n"
-        "  --attach FILE        attach a file; may be given many times\n"
+        "  --attach FILE        attach a file; may be given many times (see\n"
+        "                       ATTACHMENTS below)\n"
+        "  --send-uncleaned     send attachments that cannot be cleaned as they are\n"
+        "  --keep-names         send attachments under their own names, not 附件N\n"
         "  --purpose P          material (default) or objection\n"
         "  --pin FINGERPRINT    refuse to send unless the district's key fingerprint\n"
         "                       is this one\n"
@@ -152,7 +170,7 @@ static const char USAGE_FOLLOWUP[] =
         "                       (default 60)\n"
         "  --no-state           neither read nor write the state file (see below)\n"
         "  --help               show this text\n"
-        "\n" STATE_TEXT;
+        "\n" ATTACH_TEXT "\n" STATE_TEXT;
 
 enum opt_id {
 	OPT_HELP = 256,
@@ -185,7 +203,9 @@ enum opt_id {
 	OPT_SAVE_DIR,
 	OPT_PURPOSE,
 	OPT_NO_ROUTE,
-	OPT_NO_STATE
+	OPT_NO_STATE,
+	OPT_SEND_UNCLEANED,
+	OPT_KEEP_NAMES
 };
 
 static const struct option SUBMIT_OPTS[] = {
@@ -215,6 +235,8 @@ static const struct option SUBMIT_OPTS[] = {
         {"identity-unit", required_argument, NULL, OPT_ID_UNIT},
         {"identity-address", required_argument, NULL, OPT_ID_ADDRESS},
         {"attach", required_argument, NULL, OPT_ATTACH},
+        {"send-uncleaned", no_argument, NULL, OPT_SEND_UNCLEANED},
+        {"keep-names", no_argument, NULL, OPT_KEEP_NAMES},
         {"no-route", no_argument, NULL, OPT_NO_ROUTE},
         {"no-state", no_argument, NULL, OPT_NO_STATE},
         {NULL, 0, NULL, 0},
@@ -238,6 +260,8 @@ static const struct option FOLLOWUP_OPTS[] = {
         {"receipt", required_argument, NULL, OPT_RECEIPT},
         {"body-file", required_argument, NULL, OPT_BODY_FILE},
         {"attach", required_argument, NULL, OPT_ATTACH},
+        {"send-uncleaned", no_argument, NULL, OPT_SEND_UNCLEANED},
+        {"keep-names", no_argument, NULL, OPT_KEEP_NAMES},
         {"purpose", required_argument, NULL, OPT_PURPOSE},
         {"pin", required_argument, NULL, OPT_PIN},
         {"no-state", no_argument, NULL, OPT_NO_STATE},
@@ -457,18 +481,140 @@ take_receipt(const struct reporter_io *io, char *arg, struct receipt_keys *k)
 	return 0;
 }
 
-/* Describes each --attach file. Returns 0, or 1 after printing the problem. */
+/* What --send-uncleaned and --keep-names chose. */
+struct attach_opts {
+	int send_uncleaned;
+	int keep_names;
+};
+
+/*
+ * Reads exactly size bytes of path into a new sodium_malloc'd buffer (*out).
+ * Returns 0, or -1 with errno set (EAGAIN when the file's size changed).
+ */
 static int
-stat_files(const struct reporter_io *io, char **paths, size_t n, struct manifest_file *files)
+read_whole(const char *path, uint64_t size, uint8_t **out)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint8_t *buf;
+	uint64_t got = 0;
+	uint8_t extra;
+	ssize_t n;
+
+	*out = NULL;
+	if (fd < 0)
+		return -1;
+	buf = size <= SIZE_MAX - 1 ? sodium_malloc((size_t)size + 1) : NULL;
+	if (buf == NULL) {
+		close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
+	while (got < size) {
+		n = read(fd, buf + got, (size_t)(size - got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (uint64_t)n;
+	}
+	do
+		n = read(fd, &extra, 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (got != size || n != 0) {
+		sodium_free(buf);
+		errno = got != size && n < 0 ? errno : EAGAIN;
+		return -1;
+	}
+	*out = buf;
+	return 0;
+}
+
+/*
+ * Describes each --attach file and cleans it (report/metastrip.h): a JPEG,
+ * PNG or WebP is sent as its cleaned copy; any other file is refused with a
+ * warning naming what it may carry, unless --send-uncleaned (then it is sent
+ * as it is, still with the warning); a malformed image is always refused.
+ * Files get neutral names (附件N.ext) unless --keep-names. Says on io->err
+ * what was done to each. Returns 0, or 1 after printing the problem (nothing
+ * has been sent).
+ */
+static int
+prepare_files(const struct reporter_io *io, char **paths, size_t n, struct manifest_file *files,
+              const struct attach_opts *att)
+{
+	size_t uncleaned = 0;
+
 	for (size_t i = 0; i < n; i++) {
-		if (manifest_file_init(&files[i], paths[i]) != 0) {
-			const char *why = errno == EILSEQ   ? "its name is not UTF-8"
-			                  : errno == EINVAL ? "not a regular file"
-			                                    : strerror(errno);
-			say_error(io, "cannot attach %s: %s", paths[i], why);
+		struct manifest_file *f = &files[i];
+		enum metastrip_kind kind;
+		uint8_t *raw = NULL, *clean = NULL;
+		size_t cleanlen = 0;
+		const char *why = NULL;
+		int rc;
+
+		if (manifest_file_init(f, paths[i]) != 0) {
+			const char *e = errno == EILSEQ   ? "its name is not UTF-8"
+			                : errno == EINVAL ? "not a regular file"
+			                                  : strerror(errno);
+			say_error(io, "cannot attach %s: %s", paths[i], e);
 			return 1;
 		}
+		if (read_whole(f->path, f->size, &raw) != 0) {
+			say_error(io, "cannot read %s: %s", paths[i],
+			          errno == EAGAIN ? "it changed while it was being read; try again"
+			                          : strerror(errno));
+			return 1;
+		}
+		kind = metastrip_sniff(raw, (size_t)f->size);
+		rc = metastrip_image(raw, (size_t)f->size, &clean, &cleanlen, &why);
+		if (rc == METASTRIP_ERR_KIND)
+			f->data = raw; /* sent as read and checked, not as it may be later */
+		else
+			sodium_free(raw);
+		if (rc == METASTRIP_ERR_FORMAT) {
+			say_error(
+			        io,
+			        "cannot clean %s: it looks like a %s but is not a whole, valid one "
+			        "(%s). It was not sent: open it and save a copy, or take a "
+			        "screenshot of it, and attach that",
+			        paths[i], metastrip_kind_name(kind), why);
+			return 1;
+		}
+		if (rc == METASTRIP_ERR_NOMEM) {
+			say_error(io, "cannot clean %s: out of memory", paths[i]);
+			return 1;
+		}
+		if (!att->keep_names && manifest_file_neutral_name(f, i + 1) != 0) {
+			say_error(io, "out of memory");
+			return 1;
+		}
+		if (rc == METASTRIP_OK) {
+			f->data = clean;
+			f->size = cleanlen;
+			fprintf(io->err,
+			        "%s: %s cleaned: sent as %s with only what shows the picture; "
+			        "anything else it held (location, time, camera or phone, serial "
+			        "number, owner, thumbnails, colour profile) removed\n",
+			        paths[i], metastrip_kind_name(kind), f->name);
+			continue;
+		}
+		uncleaned++;
+		fprintf(io->err,
+		        "%s%s: this %s is NOT cleaned: qingfeng-report can only clean JPEG, PNG "
+		        "and WebP photos. It may carry %s.\n",
+		        att->send_uncleaned ? "WARNING: " : PROG ": ", paths[i],
+		        metastrip_kind_name(kind), metastrip_may_contain(kind));
+	}
+	if (uncleaned > 0 && !att->send_uncleaned) {
+		say_error(io,
+		          "nothing was sent. What such a file carries can name you or your "
+		          "office. Open it and save a clean copy (e.g. copy the text into a "
+		          "plain text file, take a screenshot of a document, or use the web "
+		          "page, which also cleans Word, Excel, PowerPoint and PDF files), or "
+		          "run again with --send-uncleaned to send %s as %s",
+		          uncleaned == 1 ? "it" : "them", uncleaned == 1 ? "it is" : "they are");
+		return 1;
 	}
 	return 0;
 }
@@ -905,6 +1051,7 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	size_t nattach = 0;
 	unsigned timeout = CLIENT_DEFAULT_TIMEOUT;
 	struct manifest_file files[MAX_ATTACH];
+	struct attach_opts att = {0, 0};
 	struct secbuf body = {NULL, 0, 0};
 	struct receipt_keys *k = NULL;
 	struct client *c = NULL;
@@ -1014,6 +1161,12 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 		case OPT_NO_ROUTE:
 			no_route = 1;
 			break;
+		case OPT_SEND_UNCLEANED:
+			att.send_uncleaned = 1;
+			break;
+		case OPT_KEEP_NAMES:
+			att.keep_names = 1;
+			break;
 		case OPT_NO_STATE:
 			keep_state = 0;
 			break;
@@ -1054,7 +1207,7 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 		say_error(io, "%s", bad);
 		goto out;
 	}
-	if (stat_files(io, attach, nattach, files) != 0)
+	if (prepare_files(io, attach, nattach, files, &att) != 0)
 		goto out;
 	if (fetch_info(io, c, rep.district, &info) != 0 ||
 	    route(io, c, &info, &rep, no_route, &to) != 0 || show_district(io, c, &to, pin) != 0)
@@ -1543,6 +1696,7 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 	size_t nattach = 0;
 	unsigned timeout = CLIENT_DEFAULT_TIMEOUT;
 	struct manifest_file files[MAX_ATTACH];
+	struct attach_opts att = {0, 0};
 	struct secbuf body = {NULL, 0, 0};
 	struct receipt_keys *k = NULL;
 	struct client *c = NULL;
@@ -1592,6 +1746,12 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 				                   "too many --attach (at most 100)");
 			attach[nattach++] = optarg;
 			break;
+		case OPT_SEND_UNCLEANED:
+			att.send_uncleaned = 1;
+			break;
+		case OPT_KEEP_NAMES:
+			att.keep_names = 1;
+			break;
 		case OPT_NO_STATE:
 			keep_state = 0;
 			break;
@@ -1634,7 +1794,7 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 		say_error(io, "--body-file must hold UTF-8 text");
 		goto out;
 	}
-	if (stat_files(io, attach, nattach, files) != 0)
+	if (prepare_files(io, attach, nattach, files, &att) != 0)
 		goto out;
 	if (body.len == 0 && nattach == 0) {
 		say_error(io, "--body-file is empty and nothing is attached: nothing to send");

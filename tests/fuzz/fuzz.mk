@@ -18,7 +18,7 @@ SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 2
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 \
-              -fno-omit-frame-pointer $(FUZZ_SANITIZE) $(WARN) -I. $(PKG_CFLAGS)
+              -fno-omit-frame-pointer $(FUZZ_SANITIZE) $(WARN) -I. -I$(GEN) $(PKG_CFLAGS)
 FUZZ_LIB_SRC = $(CRYPTO_SRC) $(STORE_SRC) $(INTAKE_SRC) $(ADMIN_SRC) $(REPORT_SRC)
 FUZZ_LIB_OBJ = $(patsubst %.c,$(FZ)/obj/%.o,$(FUZZ_LIB_SRC))
 FUZZ_ALL := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -36,6 +36,7 @@ FUZZ_OPTS_store := -max_len=20000
 FUZZ_OPTS_reply := -max_len=100000
 FUZZ_OPTS_show := -max_len=100000
 FUZZ_OPTS_oversee := -max_len=100000
+FUZZ_OPTS_metastrip := -max_len=20000
 # The HTTP harness runs the server's clock (rate limits, proof-of-work expiry).
 FUZZ_LDFLAGS_http := -Wl,--wrap=time
 
@@ -45,6 +46,8 @@ $(FZ)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  FUZZCC  $<"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FZ)/obj/report/metastrip.o: $(GEN)/metastrip_allow.h
 
 $(FZ)/libqffuzz.a: $(FUZZ_LIB_OBJ)
 	@rm -f $@

@@ -27,14 +27,14 @@ head -c 70000 /dev/urandom >"$T_DIR/scan.bin"
 printf 'plain evidence\n' >"$T_DIR/note.txt"
 head -c 5000 /dev/urandom >"$T_DIR/more.bin"
 submit() {
-	"$REPORT" submit --server "$URL" --district d07 --title "$1" --body-file "$2" "$3" "$4" |
+	"$REPORT" submit --server "$URL" --district d07 --title "$1" --body-file "$2" "$3" "$4" --send-uncleaned --keep-names |
 		grep -oE '^ +[0-9A-Z]{4}(-[0-9A-Z]{4}){4} *$' | tr -d ' '
 }
 R1=$(submit 标题一 "$T_DIR/b1.txt" --attach "$T_DIR/scan.bin")
 R2=$(submit 标题二 "$T_DIR/b2.txt" --attach "$T_DIR/note.txt")
 check "two receipts" test -n "$R1" -a -n "$R2"
 printf '补充材料 followup-one\n' >"$T_DIR/f1.txt"
-check "follow-up" sh -c "'$REPORT' followup --server '$URL' --receipt '$R1' --body-file '$T_DIR/f1.txt' --attach '$T_DIR/more.bin' >/dev/null"
+check "follow-up" sh -c "'$REPORT' followup --server '$URL' --receipt '$R1' --body-file '$T_DIR/f1.txt' --attach '$T_DIR/more.bin' --send-uncleaned --keep-names >/dev/null"
 
 # --- export and ingest
 check "export" sh -c "'$INTAKE' export --data '$D' --district d07 --out '$T_DIR/e1.qfx' >/dev/null"

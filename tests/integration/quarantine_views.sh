@@ -45,7 +45,7 @@ admin() {
 
 # 1: a real-name report with an attachment
 R1=$(filed "$("$REPORT" submit --server "$URL" --district d07 --title 一 --body-file "$T_DIR/body.txt" \
-	--attach "$T_DIR/evidence.txt" --identity-name 张三 --identity-phone 13800000000 2>&1)")
+	--attach "$T_DIR/evidence.txt" --send-uncleaned --keep-names --identity-name 张三 --identity-phone 13800000000 2>&1)")
 check "report 1 (real name) filed" test -n "$R1"
 # 2: a garbage report right after it
 "$QFTOOL" report-body d07 >"$T_DIR/garbage.json" 2>/dev/null

@@ -27,7 +27,7 @@ eq "wrong --pin: nothing stored" "$(head_size)" 0
 
 out=$("$REPORT" submit --server "$URL" --district d01 --pin "$(echo "$FP" | tr -d ' ' | tr a-f A-F)" \
 	--title "测试标题" --body-file "$T_DIR/body.txt" --attach "$T_DIR/evidence.txt" \
-	--attach "$T_DIR/photo.jpg" --category integrity --town 城关镇 --level township 2>&1)
+	--attach "$T_DIR/photo.jpg" --send-uncleaned --category integrity --town 城关镇 --level township 2>&1)
 eq "submit exit 0" $? 0
 RECEIPT=$(printf '%s\n' "$out" | grep -oE '^ +[0-9A-Z]{4}(-[0-9A-Z]{4}){4} *$' | tr -d ' ')
 check "submit prints a receipt" test -n "$RECEIPT"
@@ -42,7 +42,7 @@ check "status not yet delivered" sh -c "printf '%s' \"\$1\" | grep -q 'not yet c
 
 printf 'more material %s\n' "$MARK" >"$T_DIR/more.txt"
 out=$("$REPORT" followup --server "$URL" --receipt "$RECEIPT" --body-file "$T_DIR/more.txt" \
-	--attach "$T_DIR/evidence.txt" --purpose material 2>&1)
+	--attach "$T_DIR/evidence.txt" --send-uncleaned --purpose material 2>&1)
 eq "followup exit 0" $? 0
 eq "followup stored" "$(head_size)" 2
 out=$("$REPORT" status --server "$URL" --receipt "$RECEIPT" 2>&1)

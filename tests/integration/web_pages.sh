@@ -17,7 +17,7 @@ command -v node >/dev/null 2>&1 || {
 }
 
 # --- the JavaScript crypto and metadata removal under node
-if (cd "$QF_ROOT" && node --test tests/web/crypto.test.mjs tests/web/metastrip.test.mjs tests/web/bindings.test.mjs tests/web/statements.test.mjs) >"$T_DIR/node.out" 2>&1; then
+if (cd "$QF_ROOT" && node --test tests/web/crypto.test.mjs tests/web/metastrip.test.mjs tests/web/metastrip-parity.test.mjs tests/web/bindings.test.mjs tests/web/statements.test.mjs) >"$T_DIR/node.out" 2>&1; then
 	ok "node: crypto vectors and metadata removal ($(grep -E '^# pass' "$T_DIR/node.out"))"
 else
 	cat "$T_DIR/node.out"

@@ -1203,7 +1203,7 @@ submit_ok(struct tsrv *s, const char *dir, char receipt[RECEIPT_TEXT_BUF])
 	r = run_cmd(s, NULL, "submit", "--server", s->url, "--district", "d01", "--title",
 	            "收受礼金", "--body-file", bodyp, "--category", "integrity", "--town", "城关镇",
 	            "--subject-unit", "某局", "--level", "township", "--attach", att1, "--attach",
-	            att2, NULL);
+	            att2, "--send-uncleaned", "--keep-names", NULL);
 	if (r.rc != 0)
 		fprintf(stderr, "out: %s\nerr: %s\n", r.out, r.err);
 	assert_int_equal(r.rc, 0);
@@ -1326,7 +1326,7 @@ test_flow_submit_status_followup(void **state)
 		snprintf(line, sizeof line, "%s\n", receipt);
 		r = run_cmd(s, line, "followup", "--server", s->url, "--receipt", "-",
 		            "--body-file", bodyp, "--attach", att, "--purpose", "objection",
-		            "--pin", s->district->pub.fingerprint, NULL);
+		            "--send-uncleaned", "--pin", s->district->pub.fingerprint, NULL);
 		if (r.rc != 0)
 			fprintf(stderr, "out: %s\nerr: %s\n", r.out, r.err);
 		assert_int_equal(r.rc, 0);
@@ -1457,7 +1457,7 @@ test_flow_errors(void **state)
 		int posts = s->posts, pows = s->pow_gets;
 
 		r = run_cmd(s, NULL, "submit", "--server", s->url, "--district", "d01", "--title",
-		            "t", "--body-file", bodyp, "--attach", big, NULL);
+		            "t", "--body-file", bodyp, "--attach", big, "--send-uncleaned", NULL);
 		assert_int_equal(r.rc, 1);
 		assert_non_null(strstr(r.err, "too large"));
 		assert_int_equal(s->posts, posts);

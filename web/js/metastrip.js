@@ -20,6 +20,8 @@
 //   DOCX, XLSX, PPTX and PDF are cleaned by strip-office.js and strip-pdf.js,
 //   which carry a zip or PDF library and are loaded only when such a file is
 //   chosen (opts.load).
+// The lists of what is kept are in metastrip-allow.js, which the reporter
+// CLI's C stripper (report/metastrip.c) is built from too.
 // The image data itself is never decoded or re-encoded. A file that does not
 // have the structure it claims throws a StripError: the page then says so
 // rather than sending something it could not clean. A file of a kind this
@@ -30,6 +32,8 @@
 // location, time, device, author, modifier, software, thumbnail, c2pa,
 // colour, comment, trailer, other, and for documents dates, company, props,
 // custom, comment_authors, revision_authors, path, ids.
+
+import { JPEG_KEEP as JPEG_KEEP_LIST, PNG_KEEP as PNG_KEEP_LIST, WEBP_KEEP as WEBP_KEEP_LIST } from './metastrip-allow.js';
 
 export class StripError extends Error {
 	constructor(message) {
@@ -192,8 +196,9 @@ export function orientationSegment(v) {
 const JFIF = Uint8Array.of(0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0);
 const adobeSegment = (transform) => Uint8Array.of(0xff, 0xee, 0, 14, 0x41, 0x64, 0x6f, 0x62, 0x65, 0, 100, 0, 0, 0, 0, transform);
 
-// markers whose segments decoding needs: DQT, DHT, DAC, DRI, DNL, DHP, EXP and every SOFn
-const JPEG_KEEP = new Set([0xdb, 0xc4, 0xcc, 0xdd, 0xdc, 0xde, 0xdf, 0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+// markers whose segments decoding needs: DQT, DHT, DAC, DRI, DNL, DHP, EXP
+// and every SOFn (the list is shared with the CLI: metastrip-allow.js)
+const JPEG_KEEP = new Set(JPEG_KEEP_LIST);
 
 // What an APPn segment held.
 function appInfo(m, p, removed) {
@@ -289,7 +294,7 @@ export function stripJpeg(b) {
 
 // ---- PNG ---------------------------------------------------------------------
 
-const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'sRGB', 'gAMA', 'cHRM', 'cICP', 'pHYs', 'acTL', 'fcTL', 'fdAT']);
+const PNG_KEEP = new Set(PNG_KEEP_LIST);
 // ancillary chunks that only describe how to show the picture: dropped without a word
 const PNG_QUIET = new Set(['sBIT', 'bKGD', 'hIST', 'oFFs', 'sCAL', 'sTER', 'mDCv', 'cLLi']);
 const PNG_TEXT_KEYS = [
@@ -306,7 +311,7 @@ function pngChunkInfo(type, d, removed) {
 	else if (type === 'eXIf') for (const c of exifInfo(d).found) removed.add(c);
 	else if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
 		const nul = d.indexOf(0);
-		const key = latin1(d, 0, nul < 0 ? Math.min(d.length, 80) : nul);
+		const key = latin1(d, 0, Math.min(nul < 0 ? d.length : nul, 80)); // keywords are 1-79 bytes
 		if (key === 'XML:com.adobe.xmp') {
 			const compressed = type === 'iTXt' && d[nul + 1] === 1;
 			for (const c of compressed ? ['other'] : xmpInfo(latin1(d, 0, Math.min(d.length, 65535)))) removed.add(c);
@@ -368,7 +373,7 @@ export function stripPng(b) {
 
 // ---- WebP --------------------------------------------------------------------
 
-const WEBP_KEEP = new Set(['VP8 ', 'VP8L', 'VP8X', 'ALPH', 'ANIM', 'ANMF']);
+const WEBP_KEEP = new Set(WEBP_KEEP_LIST);
 
 export function stripWebp(b) {
 	if (sniff(b) !== 'webp') throw fail('not a WebP file');
