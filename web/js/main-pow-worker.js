@@ -1,4 +1,7 @@
-// The proof-of-work worker: gets {challenge (b64u), difficulty}, answers
+// The proof-of-work worker: says {ready: true} once it runs (its libsodium
+// is imported before its module body runs, and a message posted before then
+// would be lost: web/js/send.js waits for it), then gets {challenge (b64u),
+// difficulty}, answers
 // {progress: tries} now and then and finally {nonce (b64u), tries, ms}. It
 // sees only the server's public challenge, never anything of the report.
 import { ready, powSolve, fromB64u, b64u } from './qf-crypto.js';
@@ -20,3 +23,4 @@ self.onmessage = async (ev) => {
 		self.postMessage({ error: String((e && e.message) || e) });
 	}
 };
+self.postMessage({ ready: true });

@@ -97,7 +97,8 @@ export function solvePow(challenge, difficulty, onProgress) {
 	return workerBlob().then((url) => new Promise((resolve, reject) => {
 		const w = new Worker(url, { type: 'module', name: globalThis.__qf_sodium_url });
 		w.onmessage = (ev) => {
-			if (ev.data.progress !== undefined) onProgress && onProgress(ev.data.progress, 2 ** difficulty);
+			if (ev.data.ready) w.postMessage({ challenge, difficulty });
+			else if (ev.data.progress !== undefined) onProgress && onProgress(ev.data.progress, 2 ** difficulty);
 			else if (ev.data.nonce) {
 				w.terminate();
 				resolve(ev.data);
@@ -110,7 +111,6 @@ export function solvePow(challenge, difficulty, onProgress) {
 			w.terminate();
 			reject(new QfError('pow_failed', e.message || 'worker failed'));
 		};
-		w.postMessage({ challenge, difficulty });
 	}));
 }
 
