@@ -88,8 +88,10 @@ function vendorSodium() {
 // verified bytes (web/js/send.js), is given that URL as its name: it runs
 // exactly the bytes the page verified and fetches nothing.
 let SODIUM = null;
+const SODIUM_USERS = new Set(); // the page bundles (js/NAME) that load it
 function sodiumLoader(entry) {
 	if (!SODIUM) fail(`${entry}: js/sodium.js is not built yet`);
+	SODIUM_USERS.add(entry.replace(/^js\/main-/, ''));
 	if (entry === 'js/main-pow-worker.js')
 		return `const __qf_sodium = (await import(self.name)).default;\n`;
 	return (
@@ -255,8 +257,16 @@ function pageVars(p, assets) {
 		std: p.stdHome,
 		title: esc(I18N[p.lang].page[p.titleKey]),
 		css: `<link rel="stylesheet" href="${p.root}css/qf.css" integrity="${assets['css/qf.css']}">`,
+		// a page whose bundle fetches js/sodium.js (sodiumLoader) asks for it at
+		// once, with the same hash, so that it comes down beside the bundle, not
+		// after it: the bundle's fetch() then takes the preloaded response
 		scripts: (p.scripts || [])
-			.map((s) => `<script type="module" src="${p.root}js/${s}" integrity="${assets[`js/${s}`]}"></script>`)
+			.map(
+				(s) =>
+					(SODIUM_USERS.has(s)
+						? `<link rel="preload" href="${p.root}js/${SODIUM.file}" as="fetch" crossorigin="anonymous" integrity="${SODIUM.integrity}">\n`
+						: '') + `<script type="module" src="${p.root}js/${s}" integrity="${assets[`js/${s}`]}"></script>`
+			)
 			.join('\n'),
 		type_radios: tax.TYPES.map(
 			(t) =>
