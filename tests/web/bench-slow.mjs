@@ -3,10 +3,15 @@
 // 127.0.0.1 (CDP: 1.5 Mbit/s down, 0.5 Mbit/s up, 600 ms round trip; CPU 4x
 // slower), difficulty 18, no cache (the server says no-store). Prints, per
 // scenario, the bytes transferred (encoded, i.e. as sent over the wire) and
-// the time from navigation to the usable form and to the result. Bytes are
-// counted per request, the worker's requests included (playwright's
-// requestfinished on the context, which covers dedicated workers; CDP
-// Network events on the page's session miss them).
+// the time from navigation to the usable form and to the result, and the
+// page's own send timings (window.qfTimings: seal, pow, send in ms; early:
+// the proof-of-work solved while the form was filled was used). Bytes are
+// counted per request: response body as sent plus headers (playwright's
+// requestfinished). A dedicated worker's own fetches are a separate target
+// that neither this nor the page's CDP session sees or throttles; since
+// issue 19 the page fetches the worker and libsodium itself (web/js/send.js),
+// so nothing escapes the count. The 5 MiB photo is a real JPEG (QF_BENCH_NO_PHOTO=1
+// skips it: its upload alone takes about 90 s at 0.5 Mbit/s).
 // Usage: QF_BIN=build/bin node tests/web/bench-slow.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
