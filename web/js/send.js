@@ -70,32 +70,48 @@ function workerBlob() {
 // now, for the first try of the next send(); never fails (send() then asks
 // for a fresh challenge).
 export function powPrepare() {
-	const p = (async () => {
+	if (early) early.stop.abort();
+	const st = { base: null, stop: new AbortController() };
+	st.p = (async () => {
 		const t0 = performance.now();
 		const ch = await pow();
+		st.base = ch.difficulty;
 		if (!(ch.difficulty > 0)) return null;
-		const sol = await solvePow(ch.challenge, ch.difficulty, null);
+		const sol = await solvePow(ch.challenge, ch.difficulty, null, st.stop.signal);
 		return { ch, sol, until: t0 + (ch.expires_in - EARLY_MARGIN) * 1000 };
 	})().catch(() => null);
-	early = p;
-	return p;
+	early = st;
+	return st.p;
 }
 
 // The prepared solution, if its difficulty is the one a body of length
-// bytes needs and it has not expired; each is handed out once.
+// bytes needs and it has not expired; each is handed out once. One that
+// cannot fit (a body over 1 MiB needs more) is stopped, not waited for.
 async function takeEarly(length) {
-	const p = early;
+	const st = early;
 	early = null;
-	const e = p && (await p);
+	if (!st) return null;
+	if (st.base !== null && powRequired(st.base, length) !== st.base) {
+		st.stop.abort();
+		return null;
+	}
+	const e = await st.p;
 	if (!e || performance.now() > e.until || powRequired(e.ch.difficulty, length) !== e.ch.difficulty) return null;
 	return e;
 }
 
-// Solves a challenge in a worker; onProgress(tries, expected).
-export function solvePow(challenge, difficulty, onProgress) {
+// Solves a challenge in a worker; onProgress(tries, expected); an aborted
+// signal stops the worker (rejects with pow_failed).
+export function solvePow(challenge, difficulty, onProgress, signal) {
 	if (difficulty === 0) return Promise.resolve({ nonce: 'AAAAAAAAAAA', ms: 0 });
 	return workerBlob().then((url) => new Promise((resolve, reject) => {
+		if (signal && signal.aborted) return reject(new QfError('pow_failed', 'stopped'));
 		const w = new Worker(url, { type: 'module', name: globalThis.__qf_sodium_url });
+		if (signal)
+			signal.addEventListener('abort', () => {
+				w.terminate();
+				reject(new QfError('pow_failed', 'stopped'));
+			});
 		w.onmessage = (ev) => {
 			if (ev.data.ready) w.postMessage({ challenge, difficulty });
 			else if (ev.data.progress !== undefined) onProgress && onProgress(ev.data.progress, 2 ** difficulty);
