@@ -23,7 +23,8 @@ http_headers(struct evhttp_request *req, enum http_csp csp)
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "Content-Security-Policy",
-	                  csp == HTTP_CSP_WASM ? CSP_BASE "; script-src 'self' 'wasm-unsafe-eval'"
+	                  csp == HTTP_CSP_WASM ? CSP_BASE
+	                          "; script-src 'self' blob: 'wasm-unsafe-eval'"
 	                                       : CSP_BASE);
 }
 

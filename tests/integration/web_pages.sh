@@ -31,7 +31,7 @@ start_server "$D" || exit 1
 check "the server found the built pages" grep -q "web root .*/web)" "$SERVER_LOG"
 
 CSP_BASE="default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-CSP_WASM="$CSP_BASE; script-src 'self' 'wasm-unsafe-eval'"
+CSP_WASM="$CSP_BASE; script-src 'self' blob: 'wasm-unsafe-eval'"
 sri() { node -e 'const c=require("crypto");process.stdout.write("sha384-"+c.createHash("sha384").update(require("fs").readFileSync(0)).digest("base64"))'; }
 
 for p in / /report.html /status.html /en/ /en/report.html /en/status.html /nojs/ /nojs/en/; do

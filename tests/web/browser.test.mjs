@@ -476,6 +476,61 @@ test('an altered PDF cleaner (loaded only when a PDF is chosen) is not run: the 
 	}
 });
 
+test('an altered libsodium file (shared by the page and the worker) is refused: no crypto runs, nothing can be sent', async () => {
+	const root = `${dir}/web-altered-sodium`;
+	cpSync(`${H.BIN}/../web`, root, { recursive: true });
+	alterServed(`${root}/js/sodium.js`, '\nglobalThis.qfAltered = 1;\n');
+	const d4 = `${dir}/data-altered-sodium`;
+	H.newData(d4, { pow_difficulty: 8, web_root: root });
+	const s4 = await H.startServer(d4);
+	const p = await ctx.newPage();
+	const workers = [];
+	p.on('worker', (w) => workers.push(w));
+	try {
+		const refused = p.waitForEvent('console', (m) => m.type() === 'error' && /integrity/i.test(m.text()));
+		await p.goto(`${s4.url}/report.html`);
+		await refused;
+		await p.waitForTimeout(1000);
+		assert.equal(await p.evaluate(() => globalThis.qfAltered), undefined);
+		assert.ok(await p.isHidden('#report-form'), 'the form is offered');
+		assert.equal(workers.length, 0, 'a worker was started');
+		await p.goto(`${s4.url}/status.html`);
+		await p.waitForTimeout(1500);
+		assert.equal(await p.evaluate(() => globalThis.qfAltered), undefined);
+		assert.equal(await p.$('#status-form[data-ready]'), null, 'the status page runs');
+	} finally {
+		await p.close();
+		await s4.stop();
+	}
+});
+
+test('an altered proof-of-work worker is not run: the report is not sent', async () => {
+	const root = `${dir}/web-altered-worker`;
+	cpSync(`${H.BIN}/../web`, root, { recursive: true });
+	/* the altered worker marks itself and never answers */
+	alterServed(`${root}/js/pow-worker.js`, '\nself.qfAltered = 1;\nself.onmessage = () => {};\n');
+	const d5 = `${dir}/data-altered-worker`;
+	H.newData(d5, { pow_difficulty: 8, web_root: root });
+	const s5 = await H.startServer(d5);
+	const p = await ctx.newPage();
+	const workers = [];
+	p.on('worker', (w) => workers.push(w));
+	try {
+		await p.goto(`${s5.url}/en/report.html`);
+		await p.waitForSelector('#report-form[data-ready]');
+		await p.fill('#title', 'altered worker');
+		await p.fill('#body', 'altered worker');
+		await p.click('#report-form button[type=submit]');
+		await p.waitForSelector('#form-error:not(:empty)', { timeout: 15000 }).catch(() => {});
+		for (const w of workers) assert.equal(await w.evaluate(() => self.qfAltered).catch(() => undefined), undefined, 'the altered worker ran');
+		assert.ok(await p.isHidden('#receipt-view'), 'a receipt is shown');
+		assert.match(await p.textContent('#form-error'), /\S/);
+	} finally {
+		await p.close();
+		await s5.stop();
+	}
+});
+
 test('several districts: the pages offer a choice and show each fingerprint', async () => {
 	const d3 = `${dir}/data3`;
 	H.newData(d3, { pow_difficulty: 8 });

@@ -5,7 +5,7 @@
 import { ready, manifestReport, sealedSize, unpaddedLength, utf8, keysWipe, SIZING_KEYS, ATTACHMENTS_MAX } from './qf-crypto.js';
 import { info as getInfo } from './api.js';
 import { FilePicker } from './files.js';
-import { send } from './send.js';
+import { send, powPrepare } from './send.js';
 import { progressUI } from './progress.js';
 import { CATEGORIES } from './taxonomy.js';
 import { $, el, t, lang, say, show, chars, errorMessage, size, wasmAvailable, cannotEncrypt } from './ui.js';
@@ -315,6 +315,7 @@ async function onSubmit(e) {
 		});
 		keysWipe(r.keys);
 		window.qfTimings = r.timings; // read by the benchmark script
+		powPrepare(); /* for a next report */
 		show(prog.section, false);
 		picker.clear();
 		form.reset();
@@ -369,6 +370,7 @@ async function main() {
 	});
 	show(form, true);
 	form.dataset.ready = '1';
+	powPrepare(); /* the proof-of-work is solved while the reporter types */
 }
 
 main().catch((e) => {
