@@ -842,6 +842,7 @@ server_port(const struct server *s)
 	struct sockaddr_storage a;
 	socklen_t al = sizeof a;
 
+	memset(&a, 0, sizeof a);
 	if (s->sock == NULL ||
 	    getsockname(evhttp_bound_socket_get_fd(s->sock), (struct sockaddr *)&a, &al) != 0)
 		return 0;

@@ -6,6 +6,7 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -748,10 +749,22 @@ scrub_bump_fn(struct store *s, MDB_txn *txn, void *ctx)
 static int
 scrub_reader_fn(const char *msg, void *ctx)
 {
-	size_t *c = ctx, txnid; /* c[0]: the wipe's first id, c[1]: the count */
+	size_t *c = ctx; /* c[0]: the wipe's first id, c[1]: the count */
+	const char *p = msg;
+	char *end;
+	unsigned long long txnid;
 
 	/* "pid thread txnid" lines ("-" for a slot without a reader), after a header */
-	if (sscanf(msg, "%*d %*x %zu", &txnid) == 1 && txnid < c[0])
+	(void)strtol(p, &end, 10);
+	if (end == p)
+		return 0; /* the header */
+	p = end;
+	(void)strtoull(p, &end, 16);
+	if (end == p)
+		return 0;
+	p = end;
+	txnid = strtoull(p, &end, 10);
+	if (end != p && txnid < c[0])
 		c[1]++;
 	return 0;
 }
