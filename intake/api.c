@@ -490,16 +490,13 @@ api_status(struct server *s, struct evhttp_request *req)
 void
 api_log_head(struct server *s, struct evhttp_request *req, const char *path)
 {
-	static const char prefix[] = "/api/v1/log/";
 	struct store_district d;
 	uint8_t sig[SIGN_BYTES];
 	char day[CODEC_DAY_LEN + 1], district[CODEC_DISTRICT_BUF];
-	const char *id = path + strlen(prefix), *slash;
-	size_t n;
+	const char *id = path, *slash = strchr(path, '/');
+	size_t n = slash != NULL ? (size_t)(slash - id) : 0;
 
-	if (strncmp(path, prefix, strlen(prefix)) != 0 || (slash = strchr(id, '/')) == NULL ||
-	    strcmp(slash, "/head") != 0 || (n = (size_t)(slash - id)) == 0 ||
-	    n >= sizeof district) {
+	if (slash == NULL || strcmp(slash, "/head") != 0 || n == 0 || n >= sizeof district) {
 		http_reply_error(req, 404, "not_found", "no such resource");
 		return;
 	}

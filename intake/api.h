@@ -40,7 +40,10 @@ void api_report(struct server *s, struct evhttp_request *req);
 void api_followup(struct server *s, struct evhttp_request *req);
 void api_status(struct server *s, struct evhttp_request *req);
 
-/* GET /api/v1/log/ID/head for the request's path (404 for any other shape under /log/). */
+/*
+ * GET /api/v1/log/ID/head; path is what follows "/api/v1/log/" (404 for
+ * any other shape).
+ */
 void api_log_head(struct server *s, struct evhttp_request *req, const char *path);
 
 /*

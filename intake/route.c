@@ -10,6 +10,9 @@
 #include "intake/nojs.h"
 #include "intake/web.h"
 
+/* The log heads' paths: LOG_PREFIX "ID/head" */
+#define LOG_PREFIX "/api/v1/log/"
+
 /* One exact path and its handler (each checks its own method). */
 struct route {
 	const char *path;
@@ -56,8 +59,8 @@ route_request(struct evhttp_request *req, void *arg)
 			routes[i].fn(s, req);
 			return;
 		}
-	if (strncmp(path, "/api/v1/log/", 12) == 0)
-		api_log_head(s, req, path);
+	if (strncmp(path, LOG_PREFIX, sizeof LOG_PREFIX - 1) == 0)
+		api_log_head(s, req, path + sizeof LOG_PREFIX - 1);
 	else if (strncmp(path, "/api/", 5) == 0)
 		http_reply_error(req, 404, "not_found", "no such resource");
 	else
