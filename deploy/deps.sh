@@ -16,7 +16,7 @@
 set -eu
 
 build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev"
-test_extra="curl jq libxml2-utils poppler-utils"
+test_extra="curl jq libxml2-utils poppler-utils time"
 deploy_extra="systemd tor nginx-light strace openssl man-db"
 deb_extra="debhelper dpkg-dev lintian libcmocka-dev mmdebstrap"
 # The web pages are built with node and npm (web/build.mjs, `npm ci`); a node

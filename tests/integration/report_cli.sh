@@ -3,8 +3,10 @@
 # real proof-of-work, status with a sloppily typed receipt, follow-up, the
 # --pin refusal, typos caught before sending; the state file: after the
 # server swaps the district's key for a look-alike (same id, same name, its
-# own keys) status and followup refuse, and --no-state keeps nothing; and
-# nothing the reporter wrote reaches the server's disk or log in the clear.
+# own keys) status and followup refuse, and --no-state keeps nothing; a
+# server that floods the CLI with a huge answer is refused with a bounded
+# memory footprint; and nothing the reporter wrote reaches the server's disk
+# or log in the clear.
 . "$(dirname "$0")/lib.sh"
 
 D="$T_DIR/data"
@@ -100,6 +102,42 @@ printf 'garbage\n' >>"$PINS"
 out=$("$REPORT" status --server "$URL" --receipt "$NOSTATE" 2>&1)
 eq "an unreadable state file is refused, not ignored" $? 1
 check "it says which file" sh -c "printf '%s' \"\$1\" | grep -q 'state file'" _ "$out"
+
+# --- a hostile server floods the CLI (issue 21): 4.5 MB of empty objects once
+# took 339 MiB to parse. Each answer is capped by endpoint and refused while
+# it is read, and the parse is bounded; the CLI stays small and says why.
+# MAX_RSS (KiB) leaves room for a sanitizer build; an unguarded parse needs 340 MiB.
+MAX_RSS=${QF_REPORT_MAX_RSS:-98304}
+rm -f "$PINS"
+flooded() { # NAME MODE PATTERN COMMAND...: the CLI run through the flooding proxy
+	_name=$1 _mode=$2 _pat=$3
+	shift 3
+	node "$QF_ROOT/tests/tools/lying-server.mjs" "$PORT" "$_mode" >"$T_DIR/liar.port" 2>"$T_DIR/liar.err" &
+	_lp=$!
+	for _i in $(seq 1 100); do [ -s "$T_DIR/liar.port" ] && break; sleep 0.05; done
+	/usr/bin/time -o "$T_DIR/rss" -f %M "$REPORT" "$@" --server "http://127.0.0.1:$(cat "$T_DIR/liar.port")" >"$T_DIR/flood.out" 2>&1
+	_rc=$?
+	kill "$_lp" 2>/dev/null
+	wait "$_lp" 2>/dev/null
+	: >"$T_DIR/liar.port"
+	_rss=$(tail -n 1 "$T_DIR/rss")
+	eq "$_name: exit 1" "$_rc" 1
+	check "$_name: says the answer was refused ($_pat)" grep -q "$_pat" "$T_DIR/flood.out"
+	check "$_name: max RSS ${_rss} KiB < $MAX_RSS KiB" test "$_rss" -lt "$MAX_RSS"
+}
+big_info="the server's answer to info is larger than 262144 bytes; refusing it"
+for m in flood-info flood-info-chunked; do
+	flooded "$m, submit" "$m" "$big_info" submit --district d01 --title x --body-file "$T_DIR/body.txt"
+done
+check "... nothing written to the state file" test ! -e "$PINS"
+stored=$(head_size)
+flooded "flood-info, followup" flood-info "$big_info" followup --receipt "$NOSTATE" --body-file "$T_DIR/more.txt"
+eq "... nothing stored" "$(head_size)" "$stored"
+many="the server's answer to status holds more JSON values than"
+for m in flood-status flood-status-chunked; do
+	flooded "$m" "$m" "$many" status --receipt "$NOSTATE"
+done
+check "... nothing written to the state file" test ! -e "$PINS"
 stop_server
 
 check "store check passes" sh -c "'$INTAKE' check --data '$D' >/dev/null"

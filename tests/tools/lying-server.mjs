@@ -20,6 +20,11 @@
 //                  it; GET /liar/opened lists the kinds of what it could read.
 //                  (The receipt stands in for the reply key the attacker
 //                  needs for the forged reply; reading follow-ups needs none.)
+//   flood-info     answers /api/v1/info with 4.5 MB of {"districts":[{},{},…]}
+//                  (issue 21: 4.5 MB of empty objects once took the CLI 339 MiB)
+//   flood-info-chunked  the same, chunked, without a Content-Length
+//   flood-status   answers /api/v1/status the same way ({"replies":[{},{},…]})
+//   flood-status-chunked  the same, chunked
 import http from 'node:http';
 import { createRequire } from 'node:module';
 
@@ -125,6 +130,21 @@ function lie(answer, lookup) {
 	return answer;
 }
 
+// 4.5 MB of empty objects in the array KEY of an otherwise plausible answer
+function flood(res, key, chunked) {
+	const head = Buffer.from(`{"service":"qingfeng","api":1,"${key}":[{}`);
+	const many = Buffer.from(',{}'.repeat(1500000));
+	const tail = Buffer.from(']}');
+	const h = { 'content-type': 'application/json; charset=utf-8' };
+	if (!chunked) h['content-length'] = String(head.length + many.length + tail.length);
+	res.writeHead(200, h);
+	res.write(head);
+	// in pieces, so that a chunked answer really comes in many chunks
+	for (let o = 0; o < many.length; o += 65536) res.write(many.subarray(o, o + 65536));
+	res.end(tail);
+}
+const FLOODS = { 'flood-info': '/api/v1/info', 'flood-status': '/api/v1/status' };
+
 const server = http.createServer((req, res) => {
 	const chunks = [];
 	req.on('data', (c) => chunks.push(c));
@@ -136,6 +156,11 @@ const server = http.createServer((req, res) => {
 			return;
 		}
 		if (mode === 'lookalike' && req.url === '/api/v1/followups') lookalikeRead(body);
+		const chunked = mode.endsWith('-chunked');
+		if (FLOODS[mode.replace(/-chunked$/, '')] === req.url) {
+			flood(res, req.url === '/api/v1/info' ? 'districts' : 'replies', chunked);
+			return;
+		}
 		const headers = { ...req.headers, host: `127.0.0.1:${upstream}` };
 		const up = http.request({ host: '127.0.0.1', port: upstream, method: req.method, path: req.url, headers }, (ur) => {
 			const got = [];
