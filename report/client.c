@@ -33,8 +33,8 @@ struct pending {
 	int have_ev_err;
 	enum evhttp_request_error ev_err;
 	int status;
-	char *body;
-	size_t len;
+	size_t max;   /* the largest body accepted */
+	json_t *json; /* the answer, once parsed */
 };
 
 const char *
@@ -53,6 +53,8 @@ client_strerror(int err)
 		return "the server did not answer in time";
 	case CLIENT_ERR_TOO_LARGE:
 		return "the server's answer is too large";
+	case CLIENT_ERR_TOO_MANY:
+		return "the server's answer holds too many JSON values for its size";
 	case CLIENT_ERR_HTTP:
 		return "the server's answer is not valid HTTP";
 	case CLIENT_ERR_JSON:
@@ -236,11 +238,28 @@ map_error(const struct pending *p)
 	}
 }
 
+/*
+ * An upper bound on the JSON values in text[0..len): every value but the
+ * first follows a '[', a ',' or a ':'. Bytes inside strings count too, which
+ * only makes the bound larger. Cannot fail.
+ */
+static size_t
+count_values(const unsigned char *text, size_t len)
+{
+	size_t n = 1;
+
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '[' || text[i] == ',' || text[i] == ':';
+	return n;
+}
+
 static void
 on_done(struct evhttp_request *req, void *arg)
 {
 	struct pending *p = arg;
 	struct evbuffer *in;
+	const unsigned char *text;
+	json_error_t jerr;
 	size_t len;
 
 	p->done = 1;
@@ -252,21 +271,27 @@ on_done(struct evhttp_request *req, void *arg)
 	p->status = evhttp_request_get_response_code(req);
 	in = evhttp_request_get_input_buffer(req);
 	len = in != NULL ? evbuffer_get_length(in) : 0;
-	if (len > CLIENT_MAX_ANSWER) {
+	if (len > p->max) { /* libevent already stops at the cap; this is a second lock */
 		p->err = CLIENT_ERR_TOO_LARGE;
 		return;
 	}
-	p->body = malloc(len + 1);
-	if (p->body == NULL) {
+	/* parsed where it lies: one contiguous copy inside the evbuffer, none outside */
+	text = len > 0 ? evbuffer_pullup(in, -1) : (const unsigned char *)"";
+	if (text == NULL) {
 		p->err = CLIENT_ERR_NOMEM;
 		return;
 	}
-	if (len > 0 && evbuffer_remove(in, p->body, len) != (int)len) {
-		p->err = CLIENT_ERR_HTTP;
+	if (count_values(text, len) > CLIENT_MAX_VALUES(len)) {
+		p->err = CLIENT_ERR_TOO_MANY;
 		return;
 	}
-	p->body[len] = '\0';
-	p->len = len;
+	p->json = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (p->json == NULL || !json_is_object(p->json)) {
+		json_decref(p->json);
+		p->json = NULL;
+		p->err = CLIENT_ERR_JSON;
+		return;
+	}
 	p->err = CLIENT_OK;
 }
 
@@ -281,7 +306,7 @@ body_unref(const void *data, size_t len, void *arg)
 
 static int
 request(struct client *c, enum evhttp_cmd_type method, const char *path, const char *type,
-        const char *pow, const void *body, size_t len, struct client_answer *ans)
+        const char *pow, const void *body, size_t len, size_t max, struct client_answer *ans)
 {
 	struct pending p;
 	struct evhttp_connection *conn = NULL;
@@ -294,8 +319,11 @@ request(struct client *c, enum evhttp_cmd_type method, const char *path, const c
 	memset(&p, 0, sizeof p);
 	p.base = c->base;
 	p.err = CLIENT_ERR_NETWORK;
+	p.max = max;
 	ans->status = 0;
 	ans->json = NULL;
+	if (max < 1 || max > INT32_MAX)
+		return CLIENT_ERR_TOO_LARGE;
 	ulen = strlen(c->prefix) + strlen(path) + 1;
 	uri = malloc(ulen);
 	if (uri == NULL)
@@ -307,7 +335,9 @@ request(struct client *c, enum evhttp_cmd_type method, const char *path, const c
 		goto out;
 	evhttp_connection_set_timeout(conn, (int)c->timeout);
 	evhttp_connection_set_retries(conn, 0);
-	evhttp_connection_set_max_body_size(conn, CLIENT_MAX_ANSWER);
+	/* libevent refuses a larger Content-Length before reading the body, and a
+	 * chunked or unframed body as soon as it passes max (EVREQ_HTTP_DATA_TOO_LONG) */
+	evhttp_connection_set_max_body_size(conn, (ev_ssize_t)max);
 	evhttp_connection_set_max_headers_size(conn, MAX_HEADERS);
 
 	req = evhttp_request_new(on_done, &p);
@@ -346,14 +376,8 @@ request(struct client *c, enum evhttp_cmd_type method, const char *path, const c
 	rc = p.err;
 	ans->status = p.status;
 	if (rc == CLIENT_OK) {
-		json_error_t jerr;
-
-		ans->json = json_loadb(p.body, p.len, JSON_REJECT_DUPLICATES, &jerr);
-		if (ans->json == NULL || !json_is_object(ans->json)) {
-			json_decref(ans->json);
-			ans->json = NULL;
-			rc = CLIENT_ERR_JSON;
-		}
+		ans->json = p.json;
+		p.json = NULL;
 	}
 	goto out;
 out_req:
@@ -362,27 +386,27 @@ out:
 	/* Freeing the connection also drops any reference to body. */
 	if (conn != NULL)
 		evhttp_connection_free(conn);
-	free(p.body);
+	json_decref(p.json);
 	free(uri);
 	return rc;
 }
 
 int
-client_get(struct client *c, const char *path, struct client_answer *ans)
+client_get(struct client *c, const char *path, size_t max, struct client_answer *ans)
 {
-	return request(c, EVHTTP_REQ_GET, path, NULL, NULL, NULL, 0, ans);
+	return request(c, EVHTTP_REQ_GET, path, NULL, NULL, NULL, 0, max, ans);
 }
 
 int
-client_post(struct client *c, const char *path, const char *body, size_t len,
+client_post(struct client *c, const char *path, const char *body, size_t len, size_t max,
             struct client_answer *ans)
 {
-	return request(c, EVHTTP_REQ_POST, path, "application/json", NULL, body, len, ans);
+	return request(c, EVHTTP_REQ_POST, path, "application/json", NULL, body, len, max, ans);
 }
 
 int
 client_post_submission(struct client *c, const char *path, const uint8_t *body, size_t len,
-                       const char *pow, struct client_answer *ans)
+                       const char *pow, size_t max, struct client_answer *ans)
 {
-	return request(c, EVHTTP_REQ_POST, path, SUBMISSION_TYPE, pow, body, len, ans);
+	return request(c, EVHTTP_REQ_POST, path, SUBMISSION_TYPE, pow, body, len, max, ans);
 }

@@ -21,6 +21,14 @@ static const struct {
         {"concluded", "已办结"},
 };
 
+const struct proto_endpoint proto_endpoints[PROTO_EP_COUNT] = {
+        [PROTO_EP_INFO] = {"info", "/api/v1/info", 256u << 10},
+        [PROTO_EP_POW] = {"pow", "/api/v1/pow", 16u << 10},
+        [PROTO_EP_REPORTS] = {"reports", "/api/v1/reports", 16u << 10},
+        [PROTO_EP_FOLLOWUPS] = {"followups", "/api/v1/followups", 16u << 10},
+        [PROTO_EP_STATUS] = {"status", "/api/v1/status", 128u << 20},
+};
+
 const char *
 proto_strerror(int err)
 {

@@ -37,6 +37,38 @@ enum proto_err {
 /* Human message for an error code. Never NULL. */
 const char *proto_strerror(int err);
 
+/*
+ * The endpoints of §9 the reporter calls, each with the largest answer body
+ * it accepts (client.h enforces it while reading). An honest answer, error
+ * answers included, stays far below each cap (docs/decisions.md, "Answer caps
+ * in the reporter CLI"):
+ * - info 256 KiB: at most CONFIG_MAX_DISTRICTS (64) districts of under 1 KiB
+ *   each (name <= 256 bytes, ids <= 32, two keys and a fingerprint ~130),
+ *   about 64 KiB in all; four times that.
+ * - pow 16 KiB: {"challenge" (54 chars),"difficulty","expires_in"}, ~100
+ *   bytes; room for a proxy's error page (nginx, Tor) in front of the server.
+ * - reports, followups 16 KiB: the signed receipt, ~330 bytes; the same room.
+ * - status 128 MiB: every reply of the case comes in one answer, and a reply
+ *   may be sealed up to 16 MiB (CASES_REPLY_SEALED_MAX), 21.4 MiB in base64:
+ *   five of the largest replies, or ~20000 text-only ones (>= 5.6 KiB each).
+ */
+enum proto_endpoint_id {
+	PROTO_EP_INFO,
+	PROTO_EP_POW,
+	PROTO_EP_REPORTS,
+	PROTO_EP_FOLLOWUPS,
+	PROTO_EP_STATUS,
+	PROTO_EP_COUNT
+};
+
+struct proto_endpoint {
+	const char *name; /* as messages name it: "info" */
+	const char *path; /* "/api/v1/info" */
+	size_t max_answer;
+};
+
+extern const struct proto_endpoint proto_endpoints[PROTO_EP_COUNT];
+
 /* An error answer {"error":{"code","message"}}, made safe to print. */
 struct proto_error {
 	char code[PROTO_CODE_BUF];       /* [a-z0-9_] only */

@@ -627,35 +627,60 @@ clear_files(struct manifest_file *files, size_t n)
 }
 
 /*
- * Sends one request and checks that the answer has status want: a write
- * (body a submission, pow its Qingfeng-PoW header or NULL) when write is
- * set, else a JSON POST (or a GET without body). Returns 0 with ans set; 1
- * after printing a one-line message (the server's error code, or the network
- * failure); 3 without printing when retry_code names the server's error
- * code. *neterr is set to 1 for a network failure.
+ * Prints why a request to endpoint ep failed (rc from client.h; status the
+ * HTTP status when one came): what, then the reason and the server. A
+ * refused oversized answer names the endpoint and its cap. Cannot fail.
+ */
+static void
+say_client_error(const struct reporter_io *io, const struct client *c, const char *what,
+                 const struct proto_endpoint *ep, int rc, int status)
+{
+	if (rc == CLIENT_ERR_JSON)
+		say_error(io,
+		          "%s: the server answered HTTP %d without JSON (is %s a Qingfeng "
+		          "server?)",
+		          what, status, client_server(c));
+	else if (rc == CLIENT_ERR_TOO_LARGE)
+		say_error(
+		        io,
+		        "%s: the server's answer to %s is larger than %zu bytes; refusing it (%s)",
+		        what, ep->name, ep->max_answer, client_server(c));
+	else if (rc == CLIENT_ERR_TOO_MANY)
+		say_error(io,
+		          "%s: the server's answer to %s holds more JSON values than its size "
+		          "allows (4096 + 1 per 256 bytes); refusing it (%s)",
+		          what, ep->name, client_server(c));
+	else
+		say_error(io, "%s: %s (%s)", what, client_strerror(rc), client_server(c));
+}
+
+/*
+ * Sends one request to endpoint ep and checks that the answer has status
+ * want: a write (body a submission, pow its Qingfeng-PoW header or NULL) when
+ * write is set, else a JSON POST (or a GET without body). Returns 0 with ans
+ * set; 1 after printing a one-line message (the server's error code, the
+ * network failure, or an answer over the endpoint's cap); 3 without printing
+ * when retry_code names the server's error code. *neterr is set to 1 for a
+ * network failure.
  */
 static int
-call_as(const struct reporter_io *io, struct client *c, const char *what, const char *path,
+call_as(const struct reporter_io *io, struct client *c, const char *what, enum proto_endpoint_id id,
         int write, const char *pow, const void *body, size_t len, int want,
         struct client_answer *ans, const char *retry_code, int *neterr)
 {
+	const struct proto_endpoint *ep = &proto_endpoints[id];
 	struct proto_error e;
 	int rc;
 
 	if (neterr != NULL)
 		*neterr = 0;
 	if (write)
-		rc = client_post_submission(c, path, body, len, pow, ans);
+		rc = client_post_submission(c, ep->path, body, len, pow, ep->max_answer, ans);
 	else
-		rc = body != NULL ? client_post(c, path, body, len, ans) : client_get(c, path, ans);
+		rc = body != NULL ? client_post(c, ep->path, body, len, ep->max_answer, ans)
+		                  : client_get(c, ep->path, ep->max_answer, ans);
 	if (rc != CLIENT_OK) {
-		if (rc == CLIENT_ERR_JSON)
-			say_error(io,
-			          "%s: the server answered HTTP %d without JSON (is %s a Qingfeng "
-			          "server?)",
-			          what, ans->status, client_server(c));
-		else
-			say_error(io, "%s: %s (%s)", what, client_strerror(rc), client_server(c));
+		say_client_error(io, c, what, ep, rc, ans->status);
 		/* Anything but a clear answer leaves open whether the server acted. */
 		if (neterr != NULL && rc != CLIENT_ERR_NOMEM && rc != CLIENT_ERR_URL)
 			*neterr = 1;
@@ -680,11 +705,11 @@ call_as(const struct reporter_io *io, struct client *c, const char *what, const 
 
 /* call_as for a GET (body NULL) or a JSON POST. */
 static int
-call(const struct reporter_io *io, struct client *c, const char *what, const char *path,
+call(const struct reporter_io *io, struct client *c, const char *what, enum proto_endpoint_id id,
      const char *body, size_t len, int want, struct client_answer *ans, const char *retry_code,
      int *neterr)
 {
-	return call_as(io, c, what, path, 0, NULL, body, len, want, ans, retry_code, neterr);
+	return call_as(io, c, what, id, 0, NULL, body, len, want, ans, retry_code, neterr);
 }
 
 /* GET /api/v1/info and find the district. Returns 0, or 1 after printing. */
@@ -695,7 +720,7 @@ fetch_info(const struct reporter_io *io, struct client *c, const char *district,
 	struct client_answer ans = {0, NULL};
 	int rc;
 
-	if (call(io, c, "fetching the server's keys", "/api/v1/info", NULL, 0, 200, &ans, NULL,
+	if (call(io, c, "fetching the server's keys", PROTO_EP_INFO, NULL, 0, 200, &ans, NULL,
 	         NULL) != 0)
 		return 1;
 	rc = proto_info_parse(info, ans.json, district);
@@ -874,7 +899,7 @@ send_envelope(const struct reporter_io *io, struct client *c, const struct proto
 		unsigned diff;
 		int neterr = 0;
 
-		if (call(io, c, "getting a proof-of-work challenge", "/api/v1/pow", NULL, 0, 200,
+		if (call(io, c, "getting a proof-of-work challenge", PROTO_EP_POW, NULL, 0, 200,
 		         &ans, NULL, NULL) != 0)
 			goto out;
 		rc = proto_pow_parse(ch, &diff, ans.json);
@@ -896,7 +921,7 @@ send_envelope(const struct reporter_io *io, struct client *c, const struct proto
 			}
 		}
 		pow_header_format(pow, ch, nonce);
-		rc = call_as(io, c, what, followup ? "/api/v1/followups" : "/api/v1/reports", 1,
+		rc = call_as(io, c, what, followup ? PROTO_EP_FOLLOWUPS : PROTO_EP_REPORTS, 1,
 		             diff > 0 ? pow : NULL, body, blen, 201, &ans,
 		             attempt + 1 < POW_ATTEMPTS ? "pow_expired" : NULL, &neterr);
 		if (rc == 3)
@@ -1458,7 +1483,8 @@ fetch_status(const struct reporter_io *io, struct client *c, const struct receip
 		say_error(io, "out of memory");
 		return 1;
 	}
-	rc = client_post(c, "/api/v1/status", body, blen, &ans);
+	rc = client_post(c, proto_endpoints[PROTO_EP_STATUS].path, body, blen,
+	                 proto_endpoints[PROTO_EP_STATUS].max_answer, &ans);
 	proto_body_free(body);
 	if (rc == CLIENT_OK && ans.status == 404) {
 		client_answer_free(&ans);
@@ -1470,8 +1496,8 @@ fetch_status(const struct reporter_io *io, struct client *c, const struct receip
 		struct proto_error e;
 
 		if (rc != CLIENT_OK)
-			say_error(io, "asking for the status: %s (%s)", client_strerror(rc),
-			          client_server(c));
+			say_client_error(io, c, "asking for the status",
+			                 &proto_endpoints[PROTO_EP_STATUS], rc, ans.status);
 		else if (proto_error_parse(&e, ans.json) == PROTO_OK)
 			say_error(io, "asking for the status: the server refused: %s (HTTP %d)%s%s",
 			          e.code, ans.status, e.message[0] != '\0' ? ": " : "", e.message);

@@ -126,9 +126,12 @@ flooded() { # NAME MODE PATTERN COMMAND...: the CLI run through the flooding pro
 	check "$_name: max RSS ${_rss} KiB < $MAX_RSS KiB" test "$_rss" -lt "$MAX_RSS"
 }
 big_info="the server's answer to info is larger than 262144 bytes; refusing it"
-for m in flood-info flood-info-chunked; do
+for m in flood-info flood-info-chunked flood-info-unframed; do
 	flooded "$m, submit" "$m" "$big_info" submit --district d01 --title x --body-file "$T_DIR/body.txt"
 done
+# refused on the header, before any of the body: no waiting for the 1 GiB
+flooded "flood-info-length (1 GiB announced, never sent)" flood-info-length "$big_info" \
+	submit --district d01 --title x --body-file "$T_DIR/body.txt" --timeout 30
 check "... nothing written to the state file" test ! -e "$PINS"
 stored=$(head_size)
 flooded "flood-info, followup" flood-info "$big_info" followup --receipt "$NOSTATE" --body-file "$T_DIR/more.txt"

@@ -23,6 +23,9 @@
 //   flood-info     answers /api/v1/info with 4.5 MB of {"districts":[{},{},…]}
 //                  (issue 21: 4.5 MB of empty objects once took the CLI 339 MiB)
 //   flood-info-chunked  the same, chunked, without a Content-Length
+//   flood-info-unframed  the same, neither chunked nor with a length: the
+//                  answer ends when the connection closes
+//   flood-info-length  says Content-Length: 1 GiB, sends 5 bytes and waits
 //   flood-status   answers /api/v1/status the same way ({"replies":[{},{},…]})
 //   flood-status-chunked  the same, chunked
 import http from 'node:http';
@@ -144,6 +147,18 @@ function flood(res, key, chunked) {
 	res.end(tail);
 }
 const FLOODS = { 'flood-info': '/api/v1/info', 'flood-status': '/api/v1/status' };
+// the answer written on the socket itself, as no HTTP library would frame it
+function raw(req, framing) {
+	const s = req.socket;
+	s.on('error', () => {});
+	const h = 'HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n';
+	if (framing === 'length') {
+		s.write(`${h}Content-Length: 1073741824\r\n\r\n{"a":`); // and never more
+		return;
+	}
+	s.write(`${h}Connection: close\r\n\r\n{"service":"qingfeng","api":1,"districts":[{}`);
+	s.end(`${',{}'.repeat(1500000)}]}`);
+}
 
 const server = http.createServer((req, res) => {
 	const chunks = [];
@@ -157,6 +172,10 @@ const server = http.createServer((req, res) => {
 		}
 		if (mode === 'lookalike' && req.url === '/api/v1/followups') lookalikeRead(body);
 		const chunked = mode.endsWith('-chunked');
+		if (req.url === '/api/v1/info' && (mode === 'flood-info-unframed' || mode === 'flood-info-length')) {
+			raw(req, mode.slice(11));
+			return;
+		}
 		if (FLOODS[mode.replace(/-chunked$/, '')] === req.url) {
 			flood(res, req.url === '/api/v1/info' ? 'districts' : 'replies', chunked);
 			return;
