@@ -710,6 +710,8 @@ struct tsrv {
 	int expire_first;      /* answer the first POST with pow_expired */
 	int bad_sig, bad_hash, bad_district, hang_info, hang_reports, forged_reply;
 	int unsigned_reply; /* a reply without the district's signature */
+	const char *raw;    /* GET /qf/raw answers these raw_len bytes */
+	size_t raw_len;
 	/* state */
 	uint64_t next_index;
 	uint8_t chain[32];
@@ -1047,6 +1049,13 @@ handler(struct evhttp_request *req, void *arg)
 		handle_followups(s, req);
 	} else if (m == EVHTTP_REQ_POST && strcmp(path, "/qf/api/v1/status") == 0) {
 		handle_status(s, req);
+	} else if (m == EVHTTP_REQ_GET && strcmp(path, "/qf/raw") == 0 && s->raw != NULL) {
+		struct evbuffer *b = evbuffer_new();
+
+		assert_non_null(b);
+		assert_int_equal(evbuffer_add(b, s->raw, s->raw_len), 0);
+		evhttp_send_reply(req, 200, "OK", b);
+		evbuffer_free(b);
 	} else {
 		send_error(req, 404, "not_found");
 	}
@@ -1781,6 +1790,123 @@ test_info_and_status_parse(void **state)
 	}
 }
 
+/* GETs /raw from the test server, which answers text padded with spaces to len bytes. */
+static int
+get_raw(struct tsrv *s, const char *text, size_t len, size_t max)
+{
+	struct client *c = NULL;
+	struct client_answer ans = {0, NULL};
+	char *buf = malloc(len);
+	int rc;
+
+	assert_non_null(buf);
+	assert_true(strlen(text) <= len);
+	memset(buf, ' ', len);
+	memcpy(buf, text, strlen(text));
+	s->raw = buf;
+	s->raw_len = len;
+	assert_int_equal(client_new(&c, s->url, 10, s->base), CLIENT_OK);
+	rc = client_get(c, "/raw", max, &ans);
+	assert_true(rc == CLIENT_OK ? json_is_object(ans.json) : ans.json == NULL);
+	client_answer_free(&ans);
+	client_free(c);
+	s->raw = NULL;
+	free(buf);
+	return rc;
+}
+
+/* {"a":[0,0,…]} with n zeros: n + 2 by the client's count (one per '[' ',' ':', plus one). */
+static char *
+zeros(size_t n)
+{
+	char *t = malloc(2 * n + 8), *p;
+
+	assert_non_null(t);
+	p = t + sprintf(t, "{\"a\":[");
+	for (size_t i = 0; i < n; i++) {
+		*p++ = '0';
+		if (i + 1 < n)
+			*p++ = ',';
+	}
+	strcpy(p, "]}");
+	return t;
+}
+
+/*
+ * Issue 21 item 8: the client takes an answer of exactly its cap and refuses
+ * one byte more; it parses an answer with CLIENT_MAX_VALUES(len) values and
+ * refuses one more value; and honest answers the size of the worst cases
+ * (64 districts with the longest names; a status with 1000 text replies) pass
+ * their endpoint's cap and value bound with room to spare.
+ */
+static void
+test_answer_caps(void **state)
+{
+	struct tsrv *s = *state;
+	const size_t L = 65536, nmax = CLIENT_MAX_VALUES(L) - 2;
+	char *t;
+
+	assert_int_equal(get_raw(s, "{}", 1000, 1000), CLIENT_OK);
+	assert_int_equal(get_raw(s, "{}", 1001, 1000), CLIENT_ERR_TOO_LARGE);
+	assert_int_equal(get_raw(s, "{}", 1000, 0), CLIENT_ERR_TOO_LARGE);
+	t = zeros(nmax);
+	assert_int_equal(get_raw(s, t, L, L), CLIENT_OK);
+	free(t);
+	t = zeros(nmax + 1);
+	assert_int_equal(get_raw(s, t, L, L), CLIENT_ERR_TOO_MANY);
+	free(t);
+	{ /* info: 64 districts (CONFIG_MAX_DISTRICTS), names of 256 '"', all escaped */
+		json_t *info = info_json(s), *ds = json_object_get(info, "districts");
+		json_t *d0 = json_array_get(ds, 0);
+		char name[257], id[33];
+		char *txt;
+
+		memset(name, '"', 256);
+		name[256] = '\0';
+		memset(id, 'a', 32);
+		id[32] = '\0';
+		json_object_set_new(d0, "name", json_string(name));
+		json_object_set_new(d0, "id", json_string(id));
+		json_object_set_new(d0, "parent", json_string(id));
+		json_object_set_new(d0, "level", json_string("province"));
+		for (int i = 1; i < 64; i++)
+			json_array_append_new(ds, json_deep_copy(d0));
+		txt = json_dumps(info, JSON_COMPACT);
+		assert_non_null(txt);
+		assert_true(strlen(txt) * 2 < proto_endpoints[PROTO_EP_INFO].max_answer);
+		assert_int_equal(
+		        get_raw(s, txt, strlen(txt), proto_endpoints[PROTO_EP_INFO].max_answer),
+		        CLIENT_OK);
+		free(txt);
+		json_decref(info);
+	}
+	{ /* status: 1000 replies of the smallest envelope, padme(4096) sealed, in base64 */
+		json_t *st = json_pack("{s:s,s:i,s:s,s:s,s:s,s:b,s:[],s:i}", "district", "d01",
+		                       "index", 1, "status", "accepted", "status_day", "2026-05-03",
+		                       "created_day", "2026-05-01", "delivered", 1, "replies",
+		                       "followups", 0);
+		size_t envlen = 4 + 80 + 24 + 4096 + 17;
+		char *env = malloc(envlen * 4 / 3 + 4), *txt;
+
+		assert_non_null(st);
+		assert_non_null(env);
+		memset(env, 'A', envlen * 4 / 3 + 1);
+		env[envlen * 4 / 3 + 1] = '\0';
+		for (int i = 1; i <= 1000; i++)
+			json_array_append_new(json_object_get(st, "replies"),
+			                      json_pack("{s:i,s:s,s:s}", "seq", i, "day",
+			                                "2026-05-03", "envelope", env));
+		txt = json_dumps(st, JSON_COMPACT);
+		assert_non_null(txt);
+		assert_int_equal(
+		        get_raw(s, txt, strlen(txt), proto_endpoints[PROTO_EP_STATUS].max_answer),
+		        CLIENT_OK);
+		free(txt);
+		free(env);
+		json_decref(st);
+	}
+}
+
 /*
  * Issue 21 item 5: the size of a report's body must not tell its district.
  * Bodies for districts with a 3- and a 32-character id, with equal
@@ -1859,6 +1985,7 @@ main(void)
 	                                        tsrv_teardown),
 	        cmocka_unit_test_setup_teardown(test_flow_pin, tsrv_setup, tsrv_teardown),
 	        cmocka_unit_test_setup_teardown(test_flow_errors, tsrv_setup, tsrv_teardown),
+	        cmocka_unit_test_setup_teardown(test_answer_caps, tsrv_setup, tsrv_teardown),
 	};
 
 	if (sodium_init() < 0)
