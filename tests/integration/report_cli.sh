@@ -138,19 +138,32 @@ out=$("$REPORT" submit --server "$URL" --district c02 --pin "$FAKE_FP" --title x
 eq "a fake-named district: --pin refused" $? 1
 fp_alone "submit: the fingerprint stands alone, not after the name" "$out" "$CFP"
 check "submit: the name is shown, labelled" sh -c "printf '%s' \"\$1\" | grep -q '^Name: .*某区纪委监委'" _ "$out"
-# a hostile server's name with line breaks, tabs and spaces to wrap: one line, no fake one
-node "$QF_ROOT/tests/tools/lying-server.mjs" "$PORT" rename \
-	'某区纪委监委\nFingerprint: 0000 0000 0000 0000 0000 0000 0000 0000\r\u2028Fingerprint: 0000 0000 0000 0000 0000 0000 0000 0000\u0085\t                                                                                Fingerprint: 0000 0000 0000 0000 0000 0000 0000 0000' \
-	>"$T_DIR/liar.port" &
-LIAR=$!
-for _i in $(seq 1 100); do [ -s "$T_DIR/liar.port" ] && break; sleep 0.1; done
-out=$("$REPORT" submit --server "http://127.0.0.1:$(cat "$T_DIR/liar.port")" --district c02 --pin "$FAKE_FP" --title x \
+# a hostile server's name: a line break is refused outright (key files allow
+# no control characters); Unicode line separators, NEL and runs of spaces
+# become one space, and fingerprint-shaped hex shows as […]
+liar() {
+	rm -f "$T_DIR/liar.port"
+	node "$QF_ROOT/tests/tools/lying-server.mjs" "$PORT" rename "$1" >"$T_DIR/liar.port" &
+	LIAR=$!
+	for _i in $(seq 1 100); do [ -s "$T_DIR/liar.port" ] && break; sleep 0.1; done
+	LIAR_URL="http://127.0.0.1:$(cat "$T_DIR/liar.port")"
+}
+liar '某区纪委监委\nFingerprint: 0000 0000 0000 0000 0000 0000 0000 0000'
+out=$("$REPORT" submit --server "$LIAR_URL" --district c02 --title x --body-file "$T_DIR/body.txt" 2>&1)
+eq "a name with a line break: refused" $? 1
+check "it says the answer is malformed" sh -c "printf '%s' \"\$1\" | grep -q 'does not have the documented form'" _ "$out"
+kill "$LIAR" 2>/dev/null
+wait "$LIAR" 2>/dev/null
+SP=$(printf '%40s' '') # the name stays within the key files' 256 bytes
+liar "某区纪委监委\\u2028Fingerprint: 0000 0000 0000 0000 0000 0000 0000 0000\\u2029Fingerprint: 0000 0000 0000 0000 0000 0000 0000 0000\\u0085${SP}Fingerprint: 0000 0000 0000 0000 0000 0000 0000 0000 ✓"
+out=$("$REPORT" submit --server "$LIAR_URL" --district c02 --pin "$FAKE_FP" --title x \
 	--body-file "$T_DIR/body.txt" 2>&1)
 eq "a renamed district: --pin refused" $? 1
-fp_alone "a name with line breaks makes no line of its own" "$out" "$CFP"
-check "the name's breaks and runs of spaces are one space each" sh -c \
-	"printf '%s' \"\$1\" | grep -q '^Name: *某区纪委监委 Fingerprint: 0000 0000 0000 0000 0000 0000 0000 0000 Fingerprint: .* Fingerprint: '" _ "$out"
+fp_alone "a name with line separators makes no line of its own" "$out" "$CFP"
+check "separators and runs of spaces are one space each, hex is masked" sh -c \
+	"printf '%s' \"\$1\" | grep -q '^Name: *某区纪委监委 Fingerprint: \[…\] Fingerprint: \[…\] Fingerprint: \[…\] ✓\$'" _ "$out"
 check "no line but the real one starts with Fingerprint" sh -c "[ \$(printf '%s\n' \"\$1\" | grep -c '^ *Fingerprint:') -eq 1 ]" _ "$out"
+check "the fake fingerprint is shown nowhere" sh -c "! printf '%s' \"\$1\" | grep -q '0000 0000'" _ "$out"
 kill "$LIAR" 2>/dev/null
 wait "$LIAR" 2>/dev/null
 stop_server

@@ -8,7 +8,7 @@ import { FilePicker } from './files.js';
 import { send, powPrepare } from './send.js';
 import { progressUI } from './progress.js';
 import { CATEGORIES } from './taxonomy.js';
-import { $, el, t, lang, say, show, chars, errorMessage, size, wasmAvailable, cannotEncrypt } from './ui.js';
+import { $, el, t, lang, say, show, chars, errorMessage, size, wasmAvailable, cannotEncrypt, nameText } from './ui.js';
 
 const form = $('#report-form');
 const formError = $('#form-error');
@@ -59,11 +59,13 @@ function updateRoute() {
 		const keep = el('input', { type: 'checkbox', id: 'keep-district' });
 		keep.addEventListener('change', () => box.classList.toggle('kept', keep.checked));
 		box.replaceChildren(
+			// the fingerprint right under the fixed heading, between fixed words:
+			// the names (free text from the server) come after, never beside it
 			el('p', { class: 'route-title' }, el('strong', { text: t('route_h') })),
-			el('p', { text: t('route_explain', { parent: p.name, district: d.name }) }),
-			el('p', { class: 'fp-line' }, t('route_fp', { parent: p.name }) + ' ', el('code', { id: 'route-fp', text: p.fingerprint }), el('br'),
-				el('span', { class: 'hint', text: t('route_fp_check', { parent: p.name }) })),
-			el('div', { class: 'choice' }, keep, el('label', { for: 'keep-district', text: t('route_keep', { district: d.name }) }))
+			el('p', { class: 'fp-line' }, t('route_fp') + ' ', el('code', { id: 'route-fp', text: p.fingerprint }), el('br'),
+				el('span', { class: 'hint', text: t('route_fp_check') })),
+			el('p', { text: t('route_explain', { parent: nameText(p.name), district: nameText(d.name) }) }),
+			el('div', { class: 'choice' }, keep, el('label', { for: 'keep-district', text: t('route_keep', { district: nameText(d.name) }) }))
 		);
 		box.dataset.for = d.id;
 	}
@@ -74,10 +76,10 @@ function setupDistricts() {
 	const box = $('#district-box');
 	const ds = INFO.districts;
 	if (ds.length === 1) {
-		box.replaceChildren(el('p', {}, el('strong', { text: ds[0].name })));
+		box.replaceChildren(el('p', {}, el('strong', { text: nameText(ds[0].name) })));
 	} else {
 		const sel = el('select', { id: 'district', name: 'district' });
-		for (const d of ds) sel.append(el('option', { value: d.id, text: d.name }));
+		for (const d of ds) sel.append(el('option', { value: d.id, text: nameText(d.name) }));
 		box.replaceChildren(el('div', { class: 'field' }, el('label', { for: 'district', text: $('legend', box.parentNode).textContent }), sel));
 		sel.addEventListener('change', () => {
 			$('#fp').textContent = district().fingerprint;
@@ -191,13 +193,13 @@ function showReceipt(receipt, verified, warning, sent) {
 		});
 	}
 	if (verified) {
-		$('#rc-district').textContent = `${sent.name} (${verified.district})`;
+		$('#rc-district').textContent = `${nameText(sent.name)} (${verified.district})`;
 		$('#rc-fp').textContent = sent.fingerprint;
 		$('#rc-index').textContent = String(verified.index);
 		$('#rc-day').textContent = verified.day;
 	}
 	show($('#rc-signed'), !!verified);
-	say($('#rc-routed'), sent && sent.concerns ? t('rc_routed', { district: sent.concerns, parent: sent.name }) : '');
+	say($('#rc-routed'), sent && sent.concerns ? t('rc_routed', { district: nameText(sent.concerns), parent: nameText(sent.name) }) : '');
 	show($('#receipt-view'), true);
 	confirmed = false;
 	window.addEventListener('beforeunload', onLeave);
@@ -226,7 +228,7 @@ function downloadReceipt() {
 	// the commission on labelled lines, its fingerprint on its own (the status page checks it)
 	const facts =
 		(SENT ? `\n区纪委监委编号 / Commission id: ${SENT.id}\n公钥指纹 / Key fingerprint: ${SENT.fingerprint}\n` +
-			`单位名称（服务器所称）/ Commission name (as the server states it):\n    ${SENT.name}\n` : '') +
+			`单位名称（服务器所称）/ Commission name (as the server states it):\n    ${nameText(SENT.name)}\n` : '') +
 		($('#rc-signed').hidden ? '' : `案件编号 / Case: ${$('#rc-index').textContent} · ${$('#rc-day').textContent}\n`);
 	const text =
 		`清风举报回执 / Qingfeng receipt\n\n    ${r}\n${facts}\n` +
