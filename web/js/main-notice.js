@@ -33,7 +33,7 @@ async function main() {
 			)
 		);
 	} catch (e) {
-		box.replaceChildren(el('p', { class: 'error', text: t('info_failed', { detail: e.message || 'network' }) }));
+		box.replaceChildren(el('p', { class: 'error', text: t('info_failed', { detail: t(/^HTTP/.test(e.message || '') ? 'why_server' : 'why_network') }) }));
 	}
 }
 

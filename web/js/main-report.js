@@ -172,6 +172,22 @@ function manifest(keys) {
 	);
 }
 
+// The receipt of a send the server did not confirm: sending the form again
+// files a second report with a second receipt, so it takes a tick first.
+let UNSURE = null;
+
+// Leaves an unconfirmed receipt for the form (kept as it was): the receipt
+// view goes, and the form says what sending again means.
+function backToForm(receipt) {
+	UNSURE = receipt;
+	show($('#receipt-view'), false);
+	$('#resend-note').textContent = t('resend_note', { last: receipt.slice(-4) });
+	$('#resend-ok').checked = false;
+	show($('#resend-box'), true);
+	show(form, true);
+	form.scrollIntoView();
+}
+
 let SENT = null;
 function showReceipt(receipt, verified, warning, sent) {
 	SENT = sent || null;
@@ -183,14 +199,13 @@ function showReceipt(receipt, verified, warning, sent) {
 		box.append(el('span', { class: 'grp', text: g }));
 	});
 	box.dataset.receipt = receipt;
+	// the heading tells the truth: a receipt the server has not confirmed is not "sent"
+	$('#rc-h').textContent = t(warning ? 'rc_title_unsure' : 'rc_title');
 	say($('#rc-warning'), warning || '');
 	if (warning) {
 		const again = el('button', { type: 'button', id: 'back-to-form', text: t('e_back_to_form') });
 		$('#rc-warning').append(' ', again);
-		again.addEventListener('click', () => {
-			show(form, true);
-			form.scrollIntoView();
-		});
+		again.addEventListener('click', () => backToForm(receipt));
 	}
 	if (verified) {
 		$('#rc-district').textContent = `${nameText(sent.name)} (${verified.district})`;
@@ -229,9 +244,11 @@ function downloadReceipt() {
 	const facts =
 		(SENT ? `\n区纪委监委编号 / Commission id: ${SENT.id}\n公钥指纹 / Key fingerprint: ${SENT.fingerprint}\n` +
 			`单位名称（服务器所称）/ Commission name (as the server states it):\n    ${nameText(SENT.name)}\n` : '') +
-		($('#rc-signed').hidden ? '' : `案件编号 / Case: ${$('#rc-index').textContent} · ${$('#rc-day').textContent}\n`);
+		($('#rc-signed').hidden
+			? ''
+			: `登记编号 / Entry number: ${$('#rc-index').textContent}\n登记日期 / Day registered: ${$('#rc-day').textContent}\n`);
 	const text =
-		`清风举报回执 / Qingfeng receipt\n\n    ${r}\n${facts}\n` +
+		`清风举报回执 / Qingfeng receipt\n\n回执 / Receipt:\n    ${r}\n${facts}\n` +
 		'回执是查询办理情况、阅读答复、补充材料的唯一凭证，丢失无法找回。请妥善保管，切勿告诉他人。\n' +
 		'This receipt is the only way back to your report. Keep it secret and safe.\n';
 	const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
@@ -272,6 +289,11 @@ function setupReceiptView() {
 async function onSubmit(e) {
 	e.preventDefault();
 	say(formError, '');
+	if (UNSURE && !$('#resend-ok').checked) {
+		say(formError, t('resend_tick'));
+		$('#resend-ok').focus();
+		return;
+	}
 	const bad = validate();
 	if (bad) {
 		say(formError, bad.msg);
@@ -322,6 +344,8 @@ async function onSubmit(e) {
 		picker.clear();
 		form.reset();
 		updateRoute();
+		UNSURE = null;
+		show($('#resend-box'), false);
 		showReceipt(r.receipt, r.verified, null, sent);
 	} catch (err) {
 		show(prog.section, false);
@@ -348,7 +372,7 @@ async function main() {
 		INFO = await getInfo();
 	} catch (e) {
 		msg.replaceChildren(
-			el('p', { class: 'error', text: e.code === 'fingerprint' ? t('fingerprint_bad') : t('info_failed', { detail: e.code || 'network' }) })
+			el('p', { class: 'error', text: e.code === 'fingerprint' ? t('fingerprint_bad') : t('info_failed', { detail: t(!e.code || e.code === 'network' ? 'why_network' : 'why_server') }) })
 		);
 		return;
 	}

@@ -104,7 +104,7 @@ export function errorMessage(e) {
 		case 'overloaded':
 			return t('e_overloaded');
 		case 'maybe_stored':
-			return t('e_maybe_stored', { detail: e.message || '' });
+			return t('e_maybe_stored', { detail: t(e.message === 'network' || !e.message ? 'why_network' : 'why_unverified') });
 		case 'fingerprint':
 			return t('fingerprint_bad');
 		case 'invalid_receipt':
