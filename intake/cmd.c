@@ -959,14 +959,17 @@ cmd_import(const char *dir, const char *file)
 			ret = 0;
 		} else if (seen.found) {
 			fprintf(stderr,
-			        "qingfeng-intake: REFUSED, POSSIBLE TAMPERING: update %lld was applied "
+			        "qingfeng-intake: REFUSED, POSSIBLE TAMPERING: update %lld was "
+			        "applied "
 			        "on %s, and this file, though signed by district %s, is not that "
 			        "update. Nothing was applied. Tell the district.\n",
 			        (long long)seq, seen.rec.day, district);
 		} else {
 			fprintf(stderr,
-			        "qingfeng-intake: REFUSED: update %lld is older than the last update "
-			        "applied for %s, and was never applied here (an update was skipped). "
+			        "qingfeng-intake: REFUSED: update %lld is older than the last "
+			        "update "
+			        "applied for %s, and was never applied here (an update was "
+			        "skipped). "
 			        "Nothing was applied: ask the district for a new update, which "
 			        "carries everything this one did.\n",
 			        (long long)seq, district);
