@@ -745,6 +745,27 @@ parse_case(const json_t *o, struct store_op *op, uint64_t seq)
 	return 0;
 }
 
+/* The applied update with a given seq, if the store recorded one. */
+struct seen_update {
+	uint64_t seq;
+	int found;
+	struct store_update_rec rec;
+};
+
+/* store_updates_foreach callback: keeps the update with c->seq (the walk goes
+ * on: a non-zero return would come back as an error). Cannot fail. */
+static int
+find_update(void *ctx, const struct store_update_rec *u)
+{
+	struct seen_update *c = ctx;
+
+	if (u->seq == c->seq) {
+		c->rec = *u;
+		c->found = 1;
+	}
+	return 0;
+}
+
 /* Hashes a whole file (H256) and rewinds it. Returns 0, or -1 with errno set. */
 static int
 hash_file(FILE *f, uint8_t out[32])
@@ -924,12 +945,37 @@ cmd_import(const char *dir, const char *file)
 			        "it. Do not copy data.mdb off the server until then.\n",
 			        store_strerror(rc));
 		break;
-	case STORE_ERR_SEQ:
-		fprintf(stderr,
-		        "qingfeng-intake: REFUSED: update %lld was already applied or "
-		        "is older than the last one (replay)\n",
-		        (long long)seq);
+	case STORE_ERR_SEQ: {
+		struct seen_update seen = {.seq = (uint64_t)seq};
+
+		if (store_updates_foreach(st, district, find_update, &seen) < 0)
+			seen.found = 0; /* unreadable: say what is sure */
+		if (seen.found && sodium_memcmp(seen.rec.file_hash, u.file_hash, 32) == 0) {
+			/* the same file again: a slip, not an attack (issue 17) */
+			printf("update %lld for %s was already applied on %s (this same file): "
+			       "nothing to do, nothing changed. Importing an update twice is "
+			       "harmless.\n",
+			       (long long)seq, district, seen.rec.day);
+			ret = 0;
+		} else if (seen.found) {
+			fprintf(stderr,
+			        "qingfeng-intake: REFUSED, POSSIBLE TAMPERING: update %lld was "
+			        "applied "
+			        "on %s, and this file, though signed by district %s, is not that "
+			        "update. Nothing was applied. Tell the district.\n",
+			        (long long)seq, seen.rec.day, district);
+		} else {
+			fprintf(stderr,
+			        "qingfeng-intake: REFUSED: update %lld is older than the last "
+			        "update "
+			        "applied for %s, and was never applied here (an update was "
+			        "skipped). "
+			        "Nothing was applied: ask the district for a new update, which "
+			        "carries everything this one did.\n",
+			        (long long)seq, district);
+		}
 		break;
+	}
 	case STORE_ERR_ACKS:
 		fprintf(stderr,
 		        "qingfeng-intake: REFUSED: the update acknowledges entries up "

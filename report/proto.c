@@ -172,6 +172,73 @@ proto_printable(char *dst, size_t dstsz, const char *src, int keep_newlines)
 	dst[o] = '\0';
 }
 
+/*
+ * Bytes of the space at s (after proto_printable): ASCII space, tab and
+ * newline, NBSP, U+1680, U+2000-200A, the line and paragraph separators
+ * U+2028/2029, U+202F, U+205F and U+3000. 0 when s is not one.
+ */
+static size_t
+space_len(const unsigned char *s)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\n')
+		return 1;
+	if (s[0] == 0xc2 && s[1] == 0xa0)
+		return 2;
+	if ((s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80) ||
+	    (s[0] == 0xe2 && s[1] == 0x80 &&
+	     ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf)) ||
+	    (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f) ||
+	    (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80))
+		return 3;
+	return 0;
+}
+
+/* Length of a run at s of 4 or more groups of 4 hex digits (spaces, ':', '.'
+ * or '-' between them, as a fingerprint is written), or 0. */
+static size_t
+hex_run(const char *s)
+{
+	size_t j = 0, groups = 0;
+
+	for (;;) {
+		size_t k = groups == 0 ? j : j + strspn(s + j, " :.-");
+
+		if (strspn(s + k, "0123456789abcdefABCDEF") < 4)
+			break;
+		j = k + 4;
+		groups++;
+	}
+	return groups >= 4 ? j : 0;
+}
+
+void
+proto_name_line(char *dst, size_t dstsz, const char *src)
+{
+	static const char mask[] = "[\xe2\x80\xa6]"; /* "[…]" */
+	unsigned char *d = (unsigned char *)dst;
+	size_t i = 0, o = 0, n;
+
+	proto_printable(dst, dstsz, src, 1);
+	if (dstsz == 0)
+		return;
+	while (d[i] != '\0') {
+		if ((n = space_len(d + i)) > 0) {
+			if (o > 0 && d[o - 1] != ' ')
+				d[o++] = ' ';
+			i += n;
+		} else if ((n = hex_run(dst + i)) > 0) {
+			memcpy(dst + o, mask, sizeof mask - 1);
+			o += sizeof mask - 1;
+			i += n;
+		} else {
+			d[o++] = d[i++];
+		}
+	}
+	while (o > 0 && d[o - 1] == ' ')
+		o--;
+	d[o] = '\0';
+}
+
 int
 proto_error_parse(struct proto_error *e, const json_t *answer)
 {

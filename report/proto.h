@@ -237,6 +237,16 @@ void proto_status_label(char *out, size_t outsz, const char *status);
 void proto_printable(char *dst, size_t dstsz, const char *src, int keep_newlines);
 
 /*
+ * A name the server states (a commission's), for showing on one line:
+ * proto_printable, then every run of spaces, tabs, newlines and Unicode
+ * spaces or line separators is one space (none at the ends), and a run of
+ * 16 or more hex digits in groups of 4, as a fingerprint is written, shows
+ * as "[…]": no real name holds one, and a fake "Fingerprint: … ✓" in a name
+ * must not pass for the real one. Cannot fail.
+ */
+void proto_name_line(char *dst, size_t dstsz, const char *src);
+
+/*
  * The body of POST /api/v1/reports (DESIGN.md §9, crypto/submission.h):
  * u32be(len(J)) || J || envelope with J = {"district","lookup","auth_hash",
  * "reply_pk"} (compact, in that order). The proof-of-work travels in the

@@ -737,36 +737,41 @@ fetch_info(const struct reporter_io *io, struct client *c, const char *district,
 }
 
 /*
- * Shows the district and its fingerprint, and checks --pin. Returns 0, or 1
- * after printing the mismatch.
+ * Shows the district and its fingerprint, and checks --pin. The fingerprint
+ * has its own line after the id, between fixed words; the name, which the
+ * server states and the fingerprint does not cover, comes last on one line
+ * of its own (proto_name_line), never beside the fingerprint. Returns 0, or
+ * 1 after printing the mismatch.
  */
 static int
 show_district(const struct reporter_io *io, struct client *c, const struct proto_info *info,
               const char *pin)
 {
 	char name[KEYFILE_NAME_MAX + 1];
+	int match = pin == NULL || proto_pin_matches(pin, info->district.fingerprint);
 
-	proto_printable(name, sizeof name, info->district.name, 0);
+	proto_name_line(name, sizeof name, info->district.name);
 	fprintf(io->out, "Server:      %s\n", client_server(c));
-	fprintf(io->out, "District:    %s (%s)\n", info->district.id, name);
+	fprintf(io->out, "District:    %s\n", info->district.id);
 	fprintf(io->out, "Fingerprint: %s\n", info->district.fingerprint);
-	if (pin != NULL) {
-		if (!proto_pin_matches(pin, info->district.fingerprint)) {
-			fflush(io->out);
-			say_error(
-			        io,
-			        "the district's key fingerprint does not match --pin: refusing to "
-			        "send anything (the server may not be the one you think)");
-			return 1;
-		}
-		fprintf(io->out, "             matches --pin (指纹一致)\n");
-	} else {
+	if (pin == NULL)
 		fprintf(io->out, "             compare it with the fingerprint the commission "
 		                 "publishes (posters, its\n"
 		                 "             official website) before you trust this server; "
 		                 "--pin checks it for you\n");
-	}
+	else
+		fprintf(io->out, "             %s\n",
+		        match ? "matches --pin (指纹一致)" : "does NOT match --pin (指纹不一致)");
+	fprintf(io->out,
+	        "Name:        %s\n"
+	        "             (as the server states it: only the fingerprint above counts)\n",
+	        name);
 	fflush(io->out);
+	if (!match) {
+		say_error(io, "the district's key fingerprint does not match --pin: refusing to "
+		              "send anything (the server may not be the one you think)");
+		return 1;
+	}
 	return 0;
 }
 
@@ -787,8 +792,8 @@ route(const struct reporter_io *io, struct client *c, const struct proto_info *i
 	*to = *info;
 	if (!info->has_parent || strcmp(rep->subject.level, "county") != 0)
 		return 0;
-	proto_printable(dname, sizeof dname, info->district.name, 0);
-	proto_printable(pname, sizeof pname, info->parent.name, 0);
+	proto_name_line(dname, sizeof dname, info->district.name);
+	proto_name_line(pname, sizeof pname, info->parent.name);
 	if (no_route) {
 		fprintf(io->out,
 		        "Routing:     kept with %s (%s) as you asked (--no-route), although the\n"

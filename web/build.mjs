@@ -257,6 +257,12 @@ function pageVars(p, assets) {
 		std: p.stdHome,
 		title: esc(I18N[p.lang].page[p.titleKey]),
 		css: `<link rel="stylesheet" href="${p.root}css/qf.css" integrity="${assets['css/qf.css']}">`,
+		icon: `<link rel="icon" href="${p.root}favicon.svg" type="image/svg+xml">`,
+		// the footer points to the other version, never to the page the reader is on
+		foot_alt:
+			p.nav === 'nojs'
+				? `${esc(I18N[p.lang].page.footer_std)} <a href="${p.stdHome}report.html">${esc(I18N[p.lang].page.nj_trust_link)}</a>${esc(I18N[p.lang].page.dot)}`
+				: `${esc(I18N[p.lang].page.footer_nojs)} <a href="${p.nojsHome}">${esc(I18N[p.lang].page.nav_nojs)}</a>${esc(I18N[p.lang].page.dot)}`,
 		// a page whose bundle fetches js/sodium.js (sodiumLoader) asks for it at
 		// once, with the same hash, so that it comes down beside the bundle, not
 		// after it: the bundle's fetch() then takes the preloaded response
@@ -447,6 +453,7 @@ const put = (path, data) => {
 	assets[path] = sri(Buffer.from(data));
 };
 put('css/qf.css', readFileSync(join(WEB, 'css', 'qf.css')));
+put('favicon.svg', readFileSync(join(WEB, 'favicon.svg'))); /* linked from every page: no /favicon.ico 404 */
 const stringsFile = join(WEB, 'js', 'strings.js');
 const chunks = {};
 for (const name of ['office', 'pdf']) {

@@ -80,7 +80,18 @@ refuse_import() { # name file
 	eq "$1: refused" $? 1
 	eq "$1: server unchanged" "$(snapshot)" "$before"
 }
-refuse_import "replayed update" "$T_DIR/u1.qfu"
+# the same update again: a harmless slip, said so, not called a replay or tampering
+out=$("$INTAKE" import --data "$D" "$T_DIR/u1.qfu" 2>&1)
+eq "the same update again: exit 0" $? 0
+eq "the same update again: server unchanged" "$(snapshot)" "$before"
+check "it says already applied, harmless" sh -c "printf '%s' \"\$1\" | grep -q 'already applied on .*harmless'" _ "$out"
+check "it says neither REFUSED nor TAMPERING" sh -c "! printf '%s' \"\$1\" | grep -q 'REFUSED\|TAMPERING'" _ "$out"
+# another file under an applied seq, signed by the district: refused as possible tampering
+jq -c 'if .type == "qingfeng-update" then .note = "x" else . end' "$T_DIR/u1.qfu" | sed '$d' >"$T_DIR/s.body"
+echo '{"sig":"x"}' >>"$T_DIR/s.body"
+"$QFTOOL" resign-update "$K/district.key" "$P" "$T_DIR/s.body" "$T_DIR/same-seq.qfu"
+refuse_import "another update under an applied seq" "$T_DIR/same-seq.qfu"
+check "... called possible tampering" sh -c "'$INTAKE' import --data '$D' '$T_DIR/same-seq.qfu' 2>&1 | grep -q 'TAMPERING.*not that update'"
 sed '2s/accepted/concluded/' "$T_DIR/u1.qfu" >"$T_DIR/forged.qfu"
 refuse_import "forged update (bad signature)" "$T_DIR/forged.qfu"
 # a district-signed update whose head is wrong: an export was altered on the way

@@ -148,4 +148,64 @@ check "no plaintext body on disk or in the log" sh -c "! grep -rqa 'PLAINTEXT-MA
 check "no attachment plaintext on disk" sh -c "! grep -rqa 'ATTACHMENT-MARKER' '$D' '$SERVER_LOG'"
 check "no receipt on disk" sh -c "! grep -rqa '$RECEIPT' '$D' '$SERVER_LOG'"
 check "no client address on disk or in the log" sh -c "! grep -rqa '$CLIENT_ADDR' '$D' '$SERVER_LOG'"
+
+# --- issue 21 item 4: a district's name (free text, not covered by the
+# fingerprint) that carries a fake fingerprint never stands beside the real
+# one: the fingerprint has its own labelled line, the name is further down.
+FAKE_FP="0000 0000 0000 0000 0000 0000 0000 0000"
+FAKE_NAME="某区纪委监委 Fingerprint: $FAKE_FP ✓"
+D2="$T_DIR/data2"
+check "init + a district with a fake fingerprint in its name" new_data "$D2"
+"$ADMIN" keygen --district c02 --name "$FAKE_NAME" --out "$T_DIR/c02" --kdf interactive \
+	--passphrase-file "$T_DIR/pass2" >/dev/null
+"$INTAKE" district add --data "$D2" "$T_DIR/c02/district.pub.json" >/dev/null
+CFP=$(jq -r .fingerprint "$T_DIR/c02/district.pub.json")
+start_server "$D2" || exit 1
+# fp_alone NAME OUTPUT REAL: one line says "Fingerprint:", it is the real one,
+# and neither the line before nor the one after carries the name's text
+fp_alone() {
+	printf '%s\n' "$2" | awk -v real="Fingerprint: $3" '
+		/Fingerprint:/ && !/某区/ { n++; if ($0 != real) bad = "another fingerprint line: " $0; at = NR }
+		{ line[NR] = $0 }
+		END {
+			if (n != 1) { print "fingerprint lines: " n; exit 1 }
+			if (bad != "") { print bad; exit 1 }
+			if (line[at - 1] ~ /某区|0000 0000/ || line[at + 1] ~ /某区|0000 0000/) {
+				print "beside the name:\n" line[at - 1] "\n" line[at] "\n" line[at + 1]; exit 1 }
+		}' >"$T_DIR/fp_alone" || { not_ok "$1: $(cat "$T_DIR/fp_alone")"; return; }
+	ok "$1"
+}
+out=$("$REPORT" submit --server "$URL" --district c02 --pin "$FAKE_FP" --title x --body-file "$T_DIR/body.txt" 2>&1)
+eq "a fake-named district: --pin refused" $? 1
+fp_alone "submit: the fingerprint stands alone, not after the name" "$out" "$CFP"
+check "submit: the name is shown, labelled" sh -c "printf '%s' \"\$1\" | grep -q '^Name: .*某区纪委监委'" _ "$out"
+# a hostile server's name: a line break is refused outright (key files allow
+# no control characters); Unicode line separators, NEL and runs of spaces
+# become one space, and fingerprint-shaped hex shows as […]
+liar() {
+	rm -f "$T_DIR/liar.port"
+	node "$QF_ROOT/tests/tools/lying-server.mjs" "$PORT" rename "$1" >"$T_DIR/liar.port" &
+	LIAR=$!
+	for _i in $(seq 1 100); do [ -s "$T_DIR/liar.port" ] && break; sleep 0.1; done
+	LIAR_URL="http://127.0.0.1:$(cat "$T_DIR/liar.port")"
+}
+liar '某区纪委监委\nFingerprint: 0000 0000 0000 0000 0000 0000 0000 0000'
+out=$("$REPORT" submit --server "$LIAR_URL" --district c02 --title x --body-file "$T_DIR/body.txt" 2>&1)
+eq "a name with a line break: refused" $? 1
+check "it says the answer is malformed" sh -c "printf '%s' \"\$1\" | grep -q 'does not have the documented form'" _ "$out"
+kill "$LIAR" 2>/dev/null
+wait "$LIAR" 2>/dev/null
+SP=$(printf '%40s' '') # the name stays within the key files' 256 bytes
+liar "某区纪委监委\\u2028Fingerprint: 0000 0000 0000 0000 0000 0000 0000 0000\\u2029Fingerprint: 0000 0000 0000 0000 0000 0000 0000 0000\\u0085${SP}Fingerprint: 0000 0000 0000 0000 0000 0000 0000 0000 ✓"
+out=$("$REPORT" submit --server "$LIAR_URL" --district c02 --pin "$FAKE_FP" --title x \
+	--body-file "$T_DIR/body.txt" 2>&1)
+eq "a renamed district: --pin refused" $? 1
+fp_alone "a name with line separators makes no line of its own" "$out" "$CFP"
+check "separators and runs of spaces are one space each, hex is masked" sh -c \
+	"printf '%s' \"\$1\" | grep -q '^Name: *某区纪委监委 Fingerprint: \[…\] Fingerprint: \[…\] Fingerprint: \[…\] ✓\$'" _ "$out"
+check "no line but the real one starts with Fingerprint" sh -c "[ \$(printf '%s\n' \"\$1\" | grep -c '^ *Fingerprint:') -eq 1 ]" _ "$out"
+check "the fake fingerprint is shown nowhere" sh -c "! printf '%s' \"\$1\" | grep -q '0000 0000'" _ "$out"
+kill "$LIAR" 2>/dev/null
+wait "$LIAR" 2>/dev/null
+stop_server
 finish

@@ -19,4 +19,4 @@ if [ ! -d "$QF_ROOT/node_modules/playwright-core" ]; then
 fi
 export QF_BIN QF_ROOT QF_CHROMIUM="$CHROMIUM"
 export QF_SCREENSHOTS="${QF_SCREENSHOTS:-$QF_BIN/../screenshots}"
-cd "$QF_ROOT" && exec node --test --test-reporter=tap tests/web/browser.test.mjs tests/web/tree.test.mjs tests/web/forms.test.mjs tests/web/wire.test.mjs
+cd "$QF_ROOT" && exec node --test --test-reporter=tap tests/web/browser.test.mjs tests/web/tree.test.mjs tests/web/forms.test.mjs tests/web/wire.test.mjs tests/web/names.test.mjs tests/web/words.test.mjs

@@ -28,6 +28,9 @@
 //   flood-info-length  says Content-Length: 1 GiB, sends 5 bytes and waits
 //   flood-status   answers /api/v1/status the same way ({"replies":[{},{},…]})
 //   flood-status-chunked  the same, chunked
+//   rename NAME    gives every district in /api/v1/info the name NAME (JSON
+//                  string escapes such as \n are read), which the key files'
+//                  rules would refuse: the fingerprint does not cover the name
 import http from 'node:http';
 import { createRequire } from 'node:module';
 
@@ -186,7 +189,11 @@ const server = http.createServer((req, res) => {
 			ur.on('data', (c) => got.push(c));
 			ur.on('end', async () => {
 				let out = Buffer.concat(got);
-				if (mode === 'lookalike' && req.url === '/api/v1/info' && ur.statusCode === 200)
+				if (mode === 'rename' && req.url === '/api/v1/info' && ur.statusCode === 200) {
+					const info = JSON.parse(out.toString());
+					for (const d of info.districts) d.name = JSON.parse(`"${receipt}"`);
+					out = Buffer.from(JSON.stringify(info));
+				} else if (mode === 'lookalike' && req.url === '/api/v1/info' && ur.statusCode === 200)
 					out = Buffer.from(JSON.stringify(lookalikeInfo(JSON.parse(out.toString()))));
 				else if (mode === 'lookalike' && req.url === '/api/v1/status' && ur.statusCode === 200)
 					out = Buffer.from(JSON.stringify(await lookalikeStatus(JSON.parse(out.toString()))));

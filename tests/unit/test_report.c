@@ -587,6 +587,35 @@ test_printable_invisible(void **state)
 	assert_string_equal(out, "x????y???z");
 }
 
+/* A name the server states: one line, no fingerprint-shaped hex. */
+static void
+test_name_line(void **state)
+{
+	char out[128];
+
+	(void)state;
+	proto_name_line(out, sizeof out,
+	                "  某区\u2028纪委\u2029监委\u00a0\u3000 \t\n\xc2\x85"
+	                "x  ");
+	assert_string_equal(out, "某区 纪委 监委 x");
+	proto_name_line(out, sizeof out,
+	                "某区 Fingerprint: 0123 4567 89ab cdef 0123 4567 89ab cdef ✓");
+	assert_string_equal(out, "某区 Fingerprint: [\u2026] ✓");
+	/* 16 hex digits in a row, or with ':' '.' '-' between groups, count too */
+	proto_name_line(out, sizeof out, "x0123456789ABCDEFz 0000:0000.0000-0000");
+	assert_string_equal(out, "x[\u2026]z [\u2026]");
+	/* three groups are not a fingerprint; ordinary names stay as they are */
+	proto_name_line(out, sizeof out, "dead beef cafe 第2纪检监察室");
+	assert_string_equal(out, "dead beef cafe 第2纪检监察室");
+	/* bidi controls still go; a cut keeps a character boundary */
+	proto_name_line(out, sizeof out, "a\u202Eb");
+	assert_string_equal(out, "ab");
+	proto_name_line(out, 8, "已受理已受理");
+	assert_string_equal(out, "已受");
+	proto_name_line(out, sizeof out, "");
+	assert_string_equal(out, "");
+}
+
 /* The state file: one line per receipt, keyed by nothing the server knows. */
 static void
 test_pins_file(void **state)
@@ -1973,6 +2002,7 @@ main(void)
 	        cmocka_unit_test(test_error_parse),
 	        cmocka_unit_test(test_printable),
 	        cmocka_unit_test(test_printable_invisible),
+	        cmocka_unit_test(test_name_line),
 	        cmocka_unit_test(test_pins_file),
 	        cmocka_unit_test(test_pin),
 	        cmocka_unit_test(test_client_url),

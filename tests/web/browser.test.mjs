@@ -271,7 +271,7 @@ test('a follow-up with an attachment from the status page arrives at the distric
 	assert.equal(await page.textContent('.file-list .fname'), 'meta.png');
 	await page.click('#fu-form button[type=submit]');
 	await page.waitForSelector('#fu-result:not([hidden])');
-	assert.match(await page.textContent('#fu-result'), /登记序号 2/);
+	assert.match(await page.textContent('#fu-result'), /登记编号 2/);
 	await page.waitForFunction(() => document.querySelector('#st-followups').textContent === '1');
 	assert.equal(await page.getAttribute('#st-delivered', 'data-delivered'), '0');
 	const qfx = `${dir}/e2.qfx`;

@@ -68,7 +68,7 @@ export class FilePicker {
 				try {
 					r = await strip(data, { load: loadChunk });
 				} catch (e) {
-					problems.push(t('strip_failed', { name: file.name, detail: e.message }));
+					problems.push(t('strip_failed', { name: file.name })); /* e.message is a code word, not for the reporter */
 					data.fill(0);
 					continue;
 				}

@@ -1,8 +1,8 @@
-// The notice page (举报须知): shows each district's name and key
-// fingerprint as the server states it (no crypto is loaded here); the
+// The notice page (举报须知): shows each district's id, key fingerprint and
+// name as the server states them (no crypto is loaded here); the
 // report page recomputes every fingerprint from the keys before it encrypts
 // anything, and refuses to go on if one does not match.
-import { $, el, t, siteURL } from './ui.js';
+import { $, el, t, siteURL, nameText } from './ui.js';
 
 async function main() {
 	const box = $('#fp-list');
@@ -19,11 +19,21 @@ async function main() {
 			el(
 				'ul',
 				{ class: 'fps' },
-				...ds.map((d) => el('li', {}, el('strong', { text: String(d.name) }), el('br'), el('code', { text: String(d.fingerprint) })))
+				// fixed labels around the fingerprint: the id (a short code) first,
+				// the name (free text from the server) last, never beside it
+				...ds.map((d) =>
+					el(
+						'li',
+						{},
+						el('span', { class: 'fp-label', text: t('n_id') }), ' ', el('span', { text: String(d.id) }), el('br'),
+						el('span', { class: 'fp-label', text: t('r_fp') }), ' ', el('code', { text: String(d.fingerprint) }), el('br'),
+						el('span', { class: 'fp-label', text: t('n_name') }), ' ', el('strong', { text: nameText(d.name) })
+					)
+				)
 			)
 		);
 	} catch (e) {
-		box.replaceChildren(el('p', { class: 'error', text: t('info_failed', { detail: e.message || 'network' }) }));
+		box.replaceChildren(el('p', { class: 'error', text: t('info_failed', { detail: t(/^HTTP/.test(e.message || '') ? 'why_server' : 'why_network') }) }));
 	}
 }
 

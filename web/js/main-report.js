@@ -8,7 +8,7 @@ import { FilePicker } from './files.js';
 import { send, powPrepare } from './send.js';
 import { progressUI } from './progress.js';
 import { CATEGORIES } from './taxonomy.js';
-import { $, el, t, lang, say, show, chars, errorMessage, size, wasmAvailable, cannotEncrypt } from './ui.js';
+import { $, el, t, lang, say, show, chars, errorMessage, size, wasmAvailable, cannotEncrypt, nameText } from './ui.js';
 
 const form = $('#report-form');
 const formError = $('#form-error');
@@ -59,11 +59,13 @@ function updateRoute() {
 		const keep = el('input', { type: 'checkbox', id: 'keep-district' });
 		keep.addEventListener('change', () => box.classList.toggle('kept', keep.checked));
 		box.replaceChildren(
+			// the fingerprint right under the fixed heading, between fixed words:
+			// the names (free text from the server) come after, never beside it
 			el('p', { class: 'route-title' }, el('strong', { text: t('route_h') })),
-			el('p', { text: t('route_explain', { parent: p.name, district: d.name }) }),
-			el('p', { class: 'fp-line' }, t('route_fp', { parent: p.name }) + ' ', el('code', { id: 'route-fp', text: p.fingerprint }), el('br'),
-				el('span', { class: 'hint', text: t('route_fp_check', { parent: p.name }) })),
-			el('div', { class: 'choice' }, keep, el('label', { for: 'keep-district', text: t('route_keep', { district: d.name }) }))
+			el('p', { class: 'fp-line' }, t('route_fp') + ' ', el('code', { id: 'route-fp', text: p.fingerprint }), el('br'),
+				el('span', { class: 'hint', text: t('route_fp_check') })),
+			el('p', { text: t('route_explain', { parent: nameText(p.name), district: nameText(d.name) }) }),
+			el('div', { class: 'choice' }, keep, el('label', { for: 'keep-district', text: t('route_keep', { district: nameText(d.name) }) }))
 		);
 		box.dataset.for = d.id;
 	}
@@ -74,10 +76,10 @@ function setupDistricts() {
 	const box = $('#district-box');
 	const ds = INFO.districts;
 	if (ds.length === 1) {
-		box.replaceChildren(el('p', {}, el('strong', { text: ds[0].name })));
+		box.replaceChildren(el('p', {}, el('strong', { text: nameText(ds[0].name) })));
 	} else {
 		const sel = el('select', { id: 'district', name: 'district' });
-		for (const d of ds) sel.append(el('option', { value: d.id, text: d.name }));
+		for (const d of ds) sel.append(el('option', { value: d.id, text: nameText(d.name) }));
 		box.replaceChildren(el('div', { class: 'field' }, el('label', { for: 'district', text: $('legend', box.parentNode).textContent }), sel));
 		sel.addEventListener('change', () => {
 			$('#fp').textContent = district().fingerprint;
@@ -170,6 +172,22 @@ function manifest(keys) {
 	);
 }
 
+// The receipt of a send the server did not confirm: sending the form again
+// files a second report with a second receipt, so it takes a tick first.
+let UNSURE = null;
+
+// Leaves an unconfirmed receipt for the form (kept as it was): the receipt
+// view goes, and the form says what sending again means.
+function backToForm(receipt) {
+	UNSURE = receipt;
+	show($('#receipt-view'), false);
+	$('#resend-note').textContent = t('resend_note', { last: receipt.slice(-4) });
+	$('#resend-ok').checked = false;
+	show($('#resend-box'), true);
+	show(form, true);
+	form.scrollIntoView();
+}
+
 let SENT = null;
 function showReceipt(receipt, verified, warning, sent) {
 	SENT = sent || null;
@@ -181,23 +199,22 @@ function showReceipt(receipt, verified, warning, sent) {
 		box.append(el('span', { class: 'grp', text: g }));
 	});
 	box.dataset.receipt = receipt;
+	// the heading tells the truth: a receipt the server has not confirmed is not "sent"
+	$('#rc-h').textContent = t(warning ? 'rc_title_unsure' : 'rc_title');
 	say($('#rc-warning'), warning || '');
 	if (warning) {
 		const again = el('button', { type: 'button', id: 'back-to-form', text: t('e_back_to_form') });
 		$('#rc-warning').append(' ', again);
-		again.addEventListener('click', () => {
-			show(form, true);
-			form.scrollIntoView();
-		});
+		again.addEventListener('click', () => backToForm(receipt));
 	}
 	if (verified) {
-		$('#rc-district').textContent = `${sent.name} (${verified.district})`;
+		$('#rc-district').textContent = `${nameText(sent.name)} (${verified.district})`;
 		$('#rc-fp').textContent = sent.fingerprint;
 		$('#rc-index').textContent = String(verified.index);
 		$('#rc-day').textContent = verified.day;
 	}
 	show($('#rc-signed'), !!verified);
-	say($('#rc-routed'), sent && sent.concerns ? t('rc_routed', { district: sent.concerns, parent: sent.name }) : '');
+	say($('#rc-routed'), sent && sent.concerns ? t('rc_routed', { district: nameText(sent.concerns), parent: nameText(sent.name) }) : '');
 	show($('#receipt-view'), true);
 	confirmed = false;
 	window.addEventListener('beforeunload', onLeave);
@@ -226,10 +243,12 @@ function downloadReceipt() {
 	// the commission on labelled lines, its fingerprint on its own (the status page checks it)
 	const facts =
 		(SENT ? `\n区纪委监委编号 / Commission id: ${SENT.id}\n公钥指纹 / Key fingerprint: ${SENT.fingerprint}\n` +
-			`单位名称（服务器所称）/ Commission name (as the server states it):\n    ${SENT.name}\n` : '') +
-		($('#rc-signed').hidden ? '' : `案件编号 / Case: ${$('#rc-index').textContent} · ${$('#rc-day').textContent}\n`);
+			`单位名称（服务器所称）/ Commission name (as the server states it):\n    ${nameText(SENT.name)}\n` : '') +
+		($('#rc-signed').hidden
+			? ''
+			: `登记编号 / Entry number: ${$('#rc-index').textContent}\n登记日期 / Day registered: ${$('#rc-day').textContent}\n`);
 	const text =
-		`清风举报回执 / Qingfeng receipt\n\n    ${r}\n${facts}\n` +
+		`清风举报回执 / Qingfeng receipt\n\n回执 / Receipt:\n    ${r}\n${facts}\n` +
 		'回执是查询办理情况、阅读答复、补充材料的唯一凭证，丢失无法找回。请妥善保管，切勿告诉他人。\n' +
 		'This receipt is the only way back to your report. Keep it secret and safe.\n';
 	const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
@@ -270,6 +289,11 @@ function setupReceiptView() {
 async function onSubmit(e) {
 	e.preventDefault();
 	say(formError, '');
+	if (UNSURE && !$('#resend-ok').checked) {
+		say(formError, t('resend_tick'));
+		$('#resend-ok').focus();
+		return;
+	}
 	const bad = validate();
 	if (bad) {
 		say(formError, bad.msg);
@@ -320,6 +344,8 @@ async function onSubmit(e) {
 		picker.clear();
 		form.reset();
 		updateRoute();
+		UNSURE = null;
+		show($('#resend-box'), false);
 		showReceipt(r.receipt, r.verified, null, sent);
 	} catch (err) {
 		show(prog.section, false);
@@ -346,7 +372,7 @@ async function main() {
 		INFO = await getInfo();
 	} catch (e) {
 		msg.replaceChildren(
-			el('p', { class: 'error', text: e.code === 'fingerprint' ? t('fingerprint_bad') : t('info_failed', { detail: e.code || 'network' }) })
+			el('p', { class: 'error', text: e.code === 'fingerprint' ? t('fingerprint_bad') : t('info_failed', { detail: t(!e.code || e.code === 'network' ? 'why_network' : 'why_server') }) })
 		);
 		return;
 	}

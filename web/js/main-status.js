@@ -160,7 +160,7 @@ function render(j) {
 	$('#st-desc').textContent = s ? (lang === 'en' ? s.den : s.dzh) : '';
 	$('#st-created').textContent = String(j.created_day);
 	$('#st-since').textContent = String(j.status_day);
-	$('#st-index').textContent = `${j.district}-${j.index}`;
+	$('#st-index').textContent = String(j.index); /* the entry number; the district id is no word for a reporter */
 	$('#st-followups').textContent = String(j.followups);
 	$('#st-delivered').textContent = j.delivered ? t('delivered_yes') : t('delivered_no');
 	$('#st-delivered').dataset.delivered = j.delivered ? '1' : '0';
@@ -302,7 +302,8 @@ async function onFollowup(e) {
 	} catch (ex) {
 		show(prog.section, false);
 		show(form, true);
-		say(err, errorMessage(ex));
+		/* a follow-up has no receipt of its own: say what to check instead */
+		say(err, ex.code === 'maybe_stored' ? t('fu_maybe_stored', { detail: t(ex.message === 'network' || !ex.message ? 'why_network' : 'why_unverified') }) : errorMessage(ex));
 		err.setAttribute('tabindex', '-1');
 		err.focus();
 	}

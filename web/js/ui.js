@@ -40,6 +40,25 @@ export function say(node, msg) {
 	node.hidden = !msg;
 }
 
+// Text from the server (a commission's name) as one line: C0/C1 controls,
+// line and paragraph separators and runs of spaces become one space; bidi
+// controls and zero-width characters go, so it cannot break a line or show
+// itself in another order than it is.
+export function oneLine(s) {
+	return String(s)
+		.replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
+		.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ')
+		.trim();
+}
+
+// A commission's name as the server states it, for showing: one line, and a
+// run of 16 or more hex digits (in groups, as a fingerprint is written) shown
+// as "[…]", since no real name holds one and a fake "fingerprint ✓" in a
+// name must not pass for the real one (docs/decisions.md).
+export function nameText(s) {
+	return oneLine(s).replace(/[0-9a-f]{4}(?:[\s:.-]*[0-9a-f]{4}){3,}/gi, '[…]');
+}
+
 export function size(n) {
 	if (n < 1024) return t('bytes', { n });
 	if (n < 1024 * 1024) return t('kib', { n: (n / 1024).toFixed(n < 10240 ? 1 : 0) });
@@ -85,7 +104,7 @@ export function errorMessage(e) {
 		case 'overloaded':
 			return t('e_overloaded');
 		case 'maybe_stored':
-			return t('e_maybe_stored', { detail: e.message || '' });
+			return t('e_maybe_stored', { detail: t(e.message === 'network' || !e.message ? 'why_network' : 'why_unverified') });
 		case 'fingerprint':
 			return t('fingerprint_bad');
 		case 'invalid_receipt':
