@@ -17,10 +17,9 @@ static const struct {
 	const char *name;
 	const char *label;
 } statuses[] = {
-        {"received", "已接收"},       {"accepted", "已受理"},
-        {"not_accepted", "不予受理"}, {"transferred", "已转送有关机关"},
-        {"in_progress", "办理中"},    {"need_info", "请补充材料"},
-        {"concluded", "已办结"},
+#define QF_STATUS(name, word, zh, en) {word, zh},
+#include "crypto/status.def"
+#undef QF_STATUS
 };
 
 const char *

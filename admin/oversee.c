@@ -17,8 +17,9 @@
 #include "crypto/sign.h"
 
 static const char *const status_names[OVERSEE_NSTATUS] = {
-        "received",    "accepted",  "not_accepted", "transferred",
-        "in_progress", "need_info", "concluded",
+#define QF_STATUS(name, word, zh, en) word,
+#include "crypto/status.def"
+#undef QF_STATUS
 };
 
 const char *

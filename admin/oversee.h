@@ -49,13 +49,9 @@
 
 /* The reporter-visible statuses of §9, as the statements carry them. */
 enum oversee_status {
-	OVERSEE_RECEIVED = 0,
-	OVERSEE_ACCEPTED,
-	OVERSEE_NOT_ACCEPTED,
-	OVERSEE_TRANSFERRED,
-	OVERSEE_IN_PROGRESS,
-	OVERSEE_NEED_INFO,
-	OVERSEE_CONCLUDED,
+#define QF_STATUS(name, word, zh, en) OVERSEE_##name,
+#include "crypto/status.def"
+#undef QF_STATUS
 	OVERSEE_NSTATUS
 };
 

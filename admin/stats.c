@@ -15,8 +15,11 @@
 
 #define TOWN_MAX 120
 
-static const char *const statuses[] = {"received",    "accepted",  "not_accepted", "transferred",
-                                       "in_progress", "need_info", "concluded",    NULL};
+static const char *const statuses[] = {
+#define QF_STATUS(name, word, zh, en) word,
+#include "crypto/status.def"
+#undef QF_STATUS
+        NULL};
 
 struct longs {
 	long *v;

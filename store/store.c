@@ -26,8 +26,9 @@
 #define TXN_RETRIES 64
 
 static const char *const status_names[STORE_STATUS_COUNT] = {
-        "received",    "accepted",  "not_accepted", "transferred",
-        "in_progress", "need_info", "concluded",
+#define QF_STATUS(name, word, zh, en) word,
+#include "crypto/status.def"
+#undef QF_STATUS
 };
 
 const char *

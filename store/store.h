@@ -63,13 +63,9 @@ const char *store_strerror(int err);
 
 /* Reporter-visible statuses (DESIGN.md §9), stored as one byte. */
 enum store_status {
-	STORE_STATUS_RECEIVED = 0,
-	STORE_STATUS_ACCEPTED,
-	STORE_STATUS_NOT_ACCEPTED,
-	STORE_STATUS_TRANSFERRED,
-	STORE_STATUS_IN_PROGRESS,
-	STORE_STATUS_NEED_INFO,
-	STORE_STATUS_CONCLUDED,
+#define QF_STATUS(name, word, zh, en) STORE_STATUS_##name,
+#include "crypto/status.def"
+#undef QF_STATUS
 	STORE_STATUS_COUNT
 };
 

@@ -9,6 +9,7 @@ import { FilePicker } from './files.js';
 import { send } from './send.js';
 import { progressUI } from './progress.js';
 import { STATUSES } from './taxonomy.js';
+import { STATUS_NAMES } from './strings.js';
 import { $, el, t, lang, say, show, chars, errorMessage, size, wasmAvailable, cannotEncrypt } from './ui.js';
 
 let KEYS = null;
@@ -22,7 +23,7 @@ let DISTRICT = null;
 const BODY_MAX = 50000;
 
 function statusLabel(s) {
-	const e = STATUSES[s];
+	const e = STATUS_NAMES[s];
 	return e ? (lang === 'en' ? e.en : e.zh) : s;
 }
 

@@ -3,7 +3,8 @@
 // second-level list the page offers for each (the manifest carries the
 // Chinese label as `subcategory`, whatever the page's language, so the
 // district's statistics count one name), subject levels, party membership,
-// follow-up purposes and reporter-visible statuses (§9).
+// follow-up purposes, and what each reporter-visible status (§9) means; the
+// statuses' names are in crypto/status.def, which C reads too.
 
 export const TYPES = [
 	{ v: 'accusation', zh: '检举控告', en: 'Accusation', hzh: '反映党员、干部、公职人员的违纪违法问题', hen: 'Misconduct or a violation by a Party member, official or public employee' },
@@ -107,39 +108,33 @@ export const PURPOSES = [
 	{ v: 'objection', zh: '异议', en: 'Objection' },
 ];
 
+// What each status means for the reporter; its name: crypto/status.def.
 export const STATUSES = {
 	received: {
-		zh: '已接收', en: 'Received',
 		dzh: '举报已安全存放在服务器上，等待区纪委监委取回并登记。',
 		den: 'Your report is stored safely on the server and waits for the district commission to collect and register it.',
 	},
 	accepted: {
-		zh: '已受理', en: 'Accepted',
 		dzh: '区纪委监委已受理，正在按规定办理。',
 		den: 'The district commission has accepted the matter and is handling it under the rules.',
 	},
 	not_accepted: {
-		zh: '不予受理', en: 'Not accepted',
 		dzh: '区纪委监委决定不予受理，原因见答复。',
 		den: 'The district commission decided not to accept the matter; the reply says why.',
 	},
 	transferred: {
-		zh: '已转送有关机关', en: 'Transferred',
 		dzh: '此事不属于区纪委监委管辖，已转送有关机关处理。',
 		den: 'The matter belongs to another body and has been passed on to it.',
 	},
 	in_progress: {
-		zh: '办理中', en: 'In progress',
 		dzh: '正在核查办理，结果将通过答复告知。',
 		den: 'The matter is being looked into; you will be told the outcome in a reply.',
 	},
 	need_info: {
-		zh: '请补充材料', en: 'More information needed',
 		dzh: '区纪委监委需要更多情况，请阅读答复并在下方补充材料。',
 		den: 'The district commission needs more information: read the reply and add material below.',
 	},
 	concluded: {
-		zh: '已办结', en: 'Concluded',
 		dzh: '已办结，结果见答复。如有异议，可在下方提出。',
 		den: 'The matter is concluded; the reply gives the result. You may raise an objection below.',
 	},
