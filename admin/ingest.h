@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "admin/session.h"
 #include "crypto/bundle.h"
 #include "crypto/codec.h"
 #include "crypto/keyfile.h"
@@ -108,5 +109,14 @@ void ingest_close(struct ingest *g);
 
 /* Frees what res holds and zeroes it. Cannot fail. */
 void ingest_result_free(struct ingest_result *res);
+
+/*
+ * ingest --archive DIR FILE.qfx: verifies and stores a bundle (the key from
+ * --key, remembered, or the one the archive remembers; the passphrase before
+ * anything is written), creating the archive on first use and removing it
+ * again when that first bundle is refused. Prints what was stored and any
+ * server key pinned. Returns CLI_EXIT_OK or CLI_EXIT_USER (said why).
+ */
+int ingest_command(struct session *s, const struct session_args *o);
 
 #endif
