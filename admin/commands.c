@@ -57,6 +57,12 @@ enum opt_id {
 	O_APPROVED,
 	O_CLEAR,
 	O_WITHATT,
+	O_EXPECT,
+	O_ASOF,
+	O_READ,
+	O_DECIDE,
+	O_CONCLUDE,
+	O_STALE,
 	O_HELP,
 	O_COUNT
 };
@@ -67,7 +73,7 @@ enum opt_id {
 #define ARG(f)  required_argument, offsetof(struct session_args, f)
 #define FLAG(f) no_argument, offsetof(struct session_args, f)
 
-/* Each option: its name and the session_args member it sets (--attach and --help aside). */
+/* Each option: its name and the session_args member it sets (lists and --help aside). */
 static const struct optdef {
 	const char *name;
 	int has_arg;
@@ -101,6 +107,12 @@ static const struct optdef {
         [O_APPROVED] = {"approved-by", ARG(approved)},
         [O_CLEAR] = {"clear", FLAG(clear)},
         [O_WITHATT] = {"with-attachments", ARG(with_att)},
+        [O_EXPECT] = {"expect", ARG(expect)},
+        [O_ASOF] = {"as-of", ARG(as_of)},
+        [O_READ] = {"read-days", ARG(read_days)},
+        [O_DECIDE] = {"decide-days", ARG(decide_days)},
+        [O_CONCLUDE] = {"conclude-days", ARG(conclude_days)},
+        [O_STALE] = {"stale-days", ARG(stale_days)},
         [O_HELP] = {"help", FLAG(json)},
 };
 
@@ -108,6 +120,7 @@ static const struct optdef {
 #define C_BY     1 /* --by NAME is required */
 #define C_TEXT   2 /* exactly one of --message TEXT, --file F */
 #define C_FORMAT 4 /* at most one of --json, --csv, --svg, --html */
+#define C_RAW    8 /* no session (today, --by) and no common options in --help */
 
 struct command {
 	const char *name;
@@ -124,10 +137,11 @@ usage(FILE *f, const struct command *c)
 	fprintf(f, "usage: " CLI_PROG " %s\n", c->synopsis);
 	if (f != stdout)
 		return;
-	fprintf(f, "\n%s\n", c->help);
+	if (c->help != NULL)
+		fprintf(f, "\n%s\n", c->help);
 	if (c->more != NULL)
 		c->more(f);
-	if (c->allowed & BIT(O_ARCHIVE))
+	if ((c->allowed & BIT(O_ARCHIVE)) && !(c->flags & C_RAW))
 		fputs("\nCommon options: --archive DIR (required), --key FILE (the district key\n"
 		      "file; default: the one the archive remembers), --passphrase-file F (first\n"
 		      "line; default: ask on the terminal), --day-offset +08:00 (or "
@@ -178,13 +192,17 @@ parse(int argc, char **argv, const struct command *cmd, struct session_args *o)
 			usage(stdout, cmd);
 			return 1;
 		}
-		if (id == O_ATTACH && o->nattach >= SESSION_ATTACH_MAX) {
-			cli_error("%s: at most %d attachments", cmd->name, SESSION_ATTACH_MAX);
-			return -2;
-		}
-		if (id == O_ATTACH)
-			o->attach[o->nattach++] = optarg;
-		else if (optdefs[id].has_arg == no_argument)
+		if (id == O_ATTACH || id == O_EXPECT) { /* repeated: a list */
+			size_t *n = id == O_ATTACH ? &o->nattach : &o->nexpect;
+			int max = id == O_ATTACH ? SESSION_ATTACH_MAX : SESSION_EXPECT_MAX;
+
+			if (*n >= (size_t)max) {
+				cli_error("%s: at most %d %s", cmd->name, max,
+				          id == O_ATTACH ? "attachments" : "--expect");
+				return -2;
+			}
+			(id == O_ATTACH ? o->attach : o->expect)[(*n)++] = optarg;
+		} else if (optdefs[id].has_arg == no_argument)
 			*(int *)(void *)((char *)o + optdefs[id].off) = 1;
 		else
 			*(const char **)(void *)((char *)o + optdefs[id].off) = optarg;
@@ -504,6 +522,12 @@ static const struct command commands[] = {
          "DIR/<case>/<n>-<name>; check them: files can identify their author). Records\n"
          "\"forwarded to AGENCY\" in the case history and the access log.",
          "forward: --out FILE and --to AGENCY are required", NULL},
+        {"oversee",
+         COMMON | BIT(O_EXPECT) | BIT(O_HOLIDAYS) | BIT(O_ASOF) | BIT(O_READ) | BIT(O_DECIDE) |
+                 BIT(O_CONCLUDE) | BIT(O_STALE) | BIT(O_ACCEPT) | BIT(O_JSON) | BIT(O_CSV) |
+                 BIT(O_SVG) | BIT(O_HTML),
+         0, 1, 1, C_FORMAT | C_RAW, overseecmd_command, OVERSEECMD_SYNOPSIS, NULL, NULL,
+         overseecmd_help},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -515,7 +539,6 @@ commands_usage_all(FILE *f)
 	      f);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %s\n", commands[i].synopsis);
-	fputs("  " OVERSEECMD_SYNOPSIS "\n", f); /* oversee (§16) parses its own options */
 }
 
 int
@@ -529,8 +552,6 @@ commands_run(int argc, char **argv)
 	for (size_t i = 0; i < NCOMMANDS && cmd == NULL; i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			cmd = &commands[i];
-	if (cmd == NULL && strcmp(argv[0], "oversee") == 0)
-		return overseecmd_run(argc, argv);
 	if (cmd == NULL) {
 		cli_error("unknown command '%s'", argv[0]);
 		commands_usage_all(stderr);
@@ -541,7 +562,7 @@ commands_run(int argc, char **argv)
 		usage(stderr, cmd);
 	if (rc != 0)
 		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	if (!(cmd->allowed & BIT(O_ARCHIVE))) {
+	if (!(cmd->allowed & BIT(O_ARCHIVE)) || (cmd->flags & C_RAW)) {
 		memset(&s, 0, sizeof s);
 		s.o = &o;
 	} else if (session_start(&s, &o) != 0) {

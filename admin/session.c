@@ -76,8 +76,7 @@ session_begin(struct session *s, int write, struct archive_txn **t)
 }
 
 int
-session_commit(struct session *s, struct archive_txn *t, const char *command,
-               const char *case_name)
+session_commit(struct session *s, struct archive_txn *t, const char *command, const char *case_name)
 {
 	int rc = archive_log_add(t, s->day, s->who, command, case_name);
 
@@ -177,8 +176,7 @@ session_key(void *ctx, const char *district)
 		s->key_failed = 1;
 		return NULL;
 	}
-	if (keys_unlock(&s->keys[s->nkeys], path, s->o->passfile, district, err, sizeof err) !=
-	    0) {
+	if (keys_unlock(&s->keys[s->nkeys], path, s->o->passfile, district, err, sizeof err) != 0) {
 		cli_error("%s", err);
 		s->key_failed = 1;
 		return NULL;

@@ -22,8 +22,9 @@
 #include "crypto/keyfile.h"
 #include "store/archive.h"
 
-/* Most reply attachments (--attach) and district keys one command unlocks. */
+/* Most reply attachments (--attach), --expect and district keys one command unlocks. */
 #define SESSION_ATTACH_MAX CASES_REPLY_ATT_MAX
+#define SESSION_EXPECT_MAX 256
 #define SESSION_KEYS_MAX   16
 /* Size of a one-line error buffer for the modules' err arguments. */
 #define SESSION_ERR_MAX 2048
@@ -33,8 +34,9 @@ struct session_args {
 	const char *archive, *key, *passfile, *day_offset, *by;
 	const char *district, *name, *out, *kdf, *status, *extract, *message, *file;
 	const char *note, *holidays, *svg, *html, *from, *to, *approved, *with_att;
-	const char *attach[SESSION_ATTACH_MAX];
-	size_t nattach;
+	const char *as_of, *read_days, *decide_days, *conclude_days, *stale_days;
+	char *attach[SESSION_ATTACH_MAX], *expect[SESSION_EXPECT_MAX];
+	size_t nattach, nexpect;
 	int json, titles, accept_new, csv, all, clear;
 	int npos;
 	char **pos;
@@ -91,8 +93,7 @@ int session_abort(struct archive_txn *t, const char *err);
  * names is NULL, else one per element of names (a string, or an object
  * whose "case" is one). Returns 0, or -1 when the log cannot be written.
  */
-int session_log(struct session *s, const char *command, const char *case_name,
-                const json_t *names);
+int session_log(struct session *s, const char *command, const char *case_name, const json_t *names);
 
 /*
  * The unlocked secret key of district, unlocking it (--key, else the path
