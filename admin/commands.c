@@ -1,13 +1,9 @@
 /* commands: see commands.h. */
 #include "admin/commands.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <sodium.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "admin/cases.h"
 #include "admin/deadline.h"
@@ -21,10 +17,6 @@
 #include "admin/update.h"
 #include "admin/view.h"
 #include "admin/workflow.h"
-
-/* Largest reply text and reply attachment read from a file. */
-#define BODY_MAX ((size_t)1 << 20)
-#define ATT_MAX  ((size_t)16 << 20)
 
 /* ---- the options: one table, one parser --------------------------------- */
 
@@ -113,7 +105,7 @@ static const struct optdef {
         [O_DECIDE] = {"decide-days", ARG(decide_days)},
         [O_CONCLUDE] = {"conclude-days", ARG(conclude_days)},
         [O_STALE] = {"stale-days", ARG(stale_days)},
-        [O_HELP] = {"help", FLAG(json)},
+        [O_HELP] = {"help", FLAG(json)}, /* handled by parse: sets nothing */
 };
 
 /* What a command needs before it runs (struct command's flags). */

@@ -21,7 +21,7 @@
 
 /* Longest bundle line accepted (an entry carries a whole envelope in b64u). */
 #define INGEST_MAX_LINE ((size_t)768 << 20)
-/* stdio buffer for reading a bundle (commands_ingest). */
+/* stdio buffer for reading a bundle (ingest_command). */
 #define INGEST_READ_BUF ((size_t)1 << 20)
 /*
  * ingest_run's pipeline: the main thread reads lines, hashes them and

@@ -753,16 +753,17 @@ stats_command(struct session *s, const struct session_args *o)
 	}
 	q.today = s->today;
 	q.district = district;
-	if (session_archive(s) == 0 && session_district(s, o->district, 1, district) == 0 &&
-	    session_calendar(s, 0, &w) == 0 && session_key(s, district) != NULL &&
-	    snprintf(all, sizeof all, "%s-*", district) > 0 &&
-	    session_log(s, "stats", all, NULL) == 0 && session_begin(s, 0, &t) == 0) {
-		q.w = w;
-		rc = stats_compute(t, &q, session_key, s, &r, err, sizeof err);
-		archive_abort(t);
-		if (rc != 0 && !s->key_failed)
-			cli_error("%s", err);
-	}
+	if (session_archive(s) != 0 || session_district(s, o->district, 1, district) != 0 ||
+	    session_calendar(s, 0, &w) != 0 || session_key(s, district) == NULL)
+		goto out;
+	snprintf(all, sizeof all, "%s-*", district);
+	if (session_log(s, "stats", all, NULL) != 0 || session_begin(s, 0, &t) != 0)
+		goto out;
+	q.w = w;
+	rc = stats_compute(t, &q, session_key, s, &r, err, sizeof err);
+	archive_abort(t);
+	if (rc != 0 && !s->key_failed)
+		cli_error("%s", err);
 	if (rc == 0 && path != NULL) {
 		rc = chart_write_file(path, r, o->html != NULL, err, sizeof err);
 		if (rc != 0)
@@ -777,6 +778,7 @@ stats_command(struct session *s, const struct session_args *o)
 	} else if (rc == 0) {
 		(o->csv ? stats_print_csv : stats_print_text)(stdout, r);
 	}
+out:
 	json_decref(r);
 	workdays_free(w);
 	return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USER;
