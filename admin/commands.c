@@ -109,10 +109,11 @@ static const struct optdef {
 };
 
 /* What a command needs before it runs (struct command's flags). */
-#define C_BY     1 /* --by NAME is required */
-#define C_TEXT   2 /* exactly one of --message TEXT, --file F */
-#define C_FORMAT 4 /* at most one of --json, --csv, --svg, --html */
-#define C_RAW    8 /* no session (today, --by) and no common options in --help */
+#define C_BY     1  /* --by NAME is required */
+#define C_TEXT   2  /* exactly one of --message TEXT, --file F */
+#define C_FORMAT 4  /* at most one of --json, --csv, --svg, --html */
+#define C_RAW    8  /* no session (today, --by) and no common options in --help */
+#define C_NODAY  16 /* no use for today: a malformed QF_TODAY or --day-offset is ignored */
 
 struct command {
 	const char *name;
@@ -395,7 +396,7 @@ static const struct command commands[] = {
          "Prints the fingerprint of a district key file (district.pub.json or\n"
          "district.key; no passphrase needed), then the district's id and name.",
          NULL, NULL},
-        {"ingest", COMMON | BIT(O_ACCEPT), 0, 1, 1, 0, ingest_command,
+        {"ingest", COMMON | BIT(O_ACCEPT), 0, 1, 1, C_NODAY, ingest_command,
          "ingest --archive DIR [--key FILE] [--passphrase-file F] [--accept-new-server-key]\n"
          "              FILE.qfx",
          "Verifies an export bundle from the server (signature, hash chain from the\n"
@@ -438,7 +439,7 @@ static const struct command commands[] = {
          "Writes the signed update for the server: every queued status and reply, and\n"
          "the acknowledgement of everything ingested. Then marks them sent.",
          "update: --out FILE.qfu is required", NULL},
-        {"log", COMMON | BIT(O_JSON), 0, 0, 0, 0, cmd_log, "log --archive DIR [--json]",
+        {"log", COMMON | BIT(O_JSON), 0, 0, 0, C_NODAY, cmd_log, "log --archive DIR [--json]",
          "Prints the access log: who opened or changed which case, on which day.", NULL, NULL},
         {"stage", COMMON | BIT(O_BY) | BIT(O_NOTE), 0, 2, 2, C_BY, workflow_stage_command,
          "stage --archive DIR CASE STAGE --by NAME [--note TEXT]",
@@ -557,7 +558,7 @@ commands_run(int argc, char **argv)
 	if (!(cmd->allowed & BIT(O_ARCHIVE)) || (cmd->flags & C_RAW)) {
 		memset(&s, 0, sizeof s);
 		s.o = &o;
-	} else if (session_start(&s, &o) != 0) {
+	} else if (session_start(&s, &o, !(cmd->flags & C_NODAY)) != 0) {
 		return CLI_EXIT_USER;
 	}
 	rc = cmd->fn(&s, &o);

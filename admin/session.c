@@ -14,7 +14,7 @@
 #endif
 
 int
-session_start(struct session *s, const struct session_args *o)
+session_start(struct session *s, const struct session_args *o, int need_day)
 {
 	memset(s, 0, sizeof *s);
 	s->o = o;
@@ -22,6 +22,8 @@ session_start(struct session *s, const struct session_args *o)
 		cli_error("--by must be 1-%d characters of text", CLI_NAME_MAX);
 		return -1;
 	}
+	if (!need_day)
+		return 0;
 	if (cli_today(s->day, o->day_offset) != 0)
 		return -1;
 	codec_day_number(s->day, &s->today);

@@ -61,11 +61,12 @@ struct session_case {
 };
 
 /*
- * Starts a session for options o (kept, not copied): today's day (QF_TODAY,
- * --day-offset) and who runs it (--by). Opens nothing. Returns 0, or -1
- * (said why) when the day or --by is malformed; session_end is safe either way.
+ * Starts a session for options o (kept, not copied): who runs it (--by)
+ * and, with need_day, today's day (QF_TODAY, --day-offset; else day stays
+ * ""). Opens nothing. Returns 0, or -1 (said why) when --by or the day is
+ * malformed; session_end is safe either way.
  */
-int session_start(struct session *s, const struct session_args *o);
+int session_start(struct session *s, const struct session_args *o, int need_day);
 
 /* Closes the archive and frees (wiping) every unlocked key. Cannot fail. */
 void session_end(struct session *s);

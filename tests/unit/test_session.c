@@ -42,9 +42,9 @@ setup(void **state)
 	snprintf(f->keypath, sizeof f->keypath, "%s/district.key", f->dir);
 	snprintf(f->passpath, sizeof f->passpath, "%s/pass", f->dir);
 	assert_int_equal(keyfile_generate(&k, "d01", "test"), KEYFILE_OK);
-	assert_int_equal(keyfile_write_secret(f->keypath, k, PASS, strlen(PASS),
-	                                      KEYFILE_KDF_INTERACTIVE),
-	                 KEYFILE_OK);
+	assert_int_equal(
+	        keyfile_write_secret(f->keypath, k, PASS, strlen(PASS), KEYFILE_KDF_INTERACTIVE),
+	        KEYFILE_OK);
 	keyfile_secret_free(k);
 	pf = fopen(f->passpath, "w");
 	assert_non_null(pf);
@@ -118,7 +118,7 @@ test_commit_logs_with_the_change(void **state)
 	struct archive_txn *t;
 	json_t *log;
 
-	assert_int_equal(session_start(&f->s, &f->o), 0);
+	assert_int_equal(session_start(&f->s, &f->o, 1), 0);
 	assert_string_equal(f->s.day, "2026-04-10");
 	assert_string_equal(f->s.who, "审查员");
 	assert_null(f->s.a); /* nothing opened until it is needed */
@@ -143,8 +143,8 @@ test_commit_logs_with_the_change(void **state)
 	                    "2026-04-10");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(log, 0), "user")),
 	                    "审查员");
-	assert_string_equal(
-	        json_string_value(json_object_get(json_array_get(log, 0), "command")), "status");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(log, 0), "command")),
+	                    "status");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(log, 0), "case")),
 	                    "d03-1");
 	json_decref(log);
@@ -166,7 +166,7 @@ test_key_unlocked_once(void **state)
 	struct fx *f = *state;
 	const struct keyfile_secret *k1, *k2;
 
-	assert_int_equal(session_start(&f->s, &f->o), 0);
+	assert_int_equal(session_start(&f->s, &f->o, 1), 0);
 	k1 = session_key(&f->s, "d01");
 	assert_non_null(k1);
 	assert_string_equal(k1->pub.id, "d01");
@@ -189,7 +189,7 @@ test_district_and_case(void **state)
 	struct session_case c;
 	char d[CODEC_DISTRICT_BUF];
 
-	assert_int_equal(session_start(&f->s, &f->o), 0);
+	assert_int_equal(session_start(&f->s, &f->o, 1), 0);
 	assert_int_equal(session_district(&f->s, NULL, 1, d), 0);
 	assert_string_equal(d, "d01");
 	assert_int_equal(session_district(&f->s, "d09", 1, d), -1); /* not in the archive */
@@ -219,15 +219,17 @@ test_refusals(void **state)
 	char missing[4300];
 
 	f->o.by = "bad\nname";
-	assert_int_equal(session_start(&f->s, &f->o), -1);
+	assert_int_equal(session_start(&f->s, &f->o, 1), -1);
 	f->o.by = NULL;
 	setenv("QF_TODAY", "2026-13-01", 1);
-	assert_int_equal(session_start(&f->s, &f->o), -1);
+	assert_int_equal(session_start(&f->s, &f->o, 1), -1);
+	assert_int_equal(session_start(&f->s, &f->o, 0), 0); /* ingest, log: no day needed */
+	assert_string_equal(f->s.day, "");
 	setenv("QF_TODAY", "2026-04-10", 1);
 	/* an absent archive is never created by a session */
 	snprintf(missing, sizeof missing, "%s/none", f->dir);
 	f->o.archive = missing;
-	assert_int_equal(session_start(&f->s, &f->o), 0);
+	assert_int_equal(session_start(&f->s, &f->o, 1), 0);
 	assert_int_equal(session_begin(&f->s, 1, &t), -1);
 	assert_int_not_equal(stat(missing, &st), 0);
 }
