@@ -764,12 +764,12 @@ mark_at(size_t i)
 	return i < sizeof marks / sizeof marks[0] ? marks[i].name : NULL;
 }
 
-/* Opens the archive and, for a note, loads pub; begins the write. Returns 0 or -1. */
+/* Opens the archive, loads pub when a note is to be sealed, begins the write. Returns 0 or -1. */
 static int
-begin_change(struct session *s, const char *district, const char *note, struct keyfile_public *pub,
+begin_change(struct session *s, const char *district, int note, struct keyfile_public *pub,
              struct archive_txn **t)
 {
-	if (session_archive(s) != 0 || (note != NULL && session_public(s, district, pub) != 0))
+	if (session_archive(s) != 0 || (note && session_public(s, district, pub) != 0))
 		return -1;
 	return session_begin(s, 1, t);
 }
@@ -791,7 +791,7 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 		          cli_join(err, sizeof err, stage_at));
 		return CLI_EXIT_USER;
 	}
-	if (begin_change(s, c.district, o->note, &pub, &t) != 0)
+	if (begin_change(s, c.district, o->note != NULL, &pub, &t) != 0)
 		return CLI_EXIT_USER;
 	if (workflow_set_stage(t, c.district, c.index, stage, o->note != NULL ? &pub : NULL,
 	                       o->note, o->note != NULL ? strlen(o->note) : 0, s->who, s->day,
@@ -822,7 +822,7 @@ workflow_mark_command(struct session *s, const struct session_args *o)
 		          cli_join(err, sizeof err, mark_at));
 		return CLI_EXIT_USER;
 	}
-	if (begin_change(s, c.district, o->note, &pub, &t) != 0)
+	if (begin_change(s, c.district, o->note != NULL, &pub, &t) != 0)
 		return CLI_EXIT_USER;
 	if (workflow_mark(t, c.district, c.index, mark, value, o->approved, o->clear,
 	                  o->note != NULL ? &pub : NULL, o->note,
@@ -865,7 +865,7 @@ workflow_note_command(struct session *s, const struct session_args *o)
 		}
 		body = (const char *)buf;
 	}
-	if (begin_change(s, c.district, "", &pub, &t) == 0) {
+	if (begin_change(s, c.district, 1, &pub, &t) == 0) {
 		if (workflow_add_note(t, c.district, c.index, &pub, body, len, s->who, s->day, &n,
 		                      err, sizeof err) != 0)
 			session_abort(t, err);
