@@ -1,13 +1,16 @@
 /* cases: see cases.h. */
 #include "admin/cases.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "admin/cli.h"
+#include "admin/session.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
@@ -31,6 +34,12 @@ cases_status_label(const char *s)
 		if (strcmp(s, statuses[i].name) == 0)
 			return statuses[i].label;
 	return NULL;
+}
+
+const char *
+cases_status_at(size_t i)
+{
+	return i < sizeof statuses / sizeof statuses[0] ? statuses[i].name : NULL;
 }
 
 int
@@ -352,4 +361,108 @@ out:
 	if (rc != 0)
 		*n = 0;
 	return rc;
+}
+
+/* The media type of a reply attachment, from its name's extension. */
+static const char *
+media_type(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+	        {".pdf", "application/pdf"},
+	        {".txt", "text/plain"},
+	        {".jpg", "image/jpeg"},
+	        {".jpeg", "image/jpeg"},
+	        {".png", "image/png"},
+	        {".doc", "application/msword"},
+	        {".docx",
+	         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+	        {".xls", "application/vnd.ms-excel"},
+	        {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+	        {".ofd", "application/ofd"},
+	        {".zip", "application/zip"},
+	};
+	const char *dot = strrchr(name, '.');
+
+	if (dot != NULL)
+		for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+			if (strcasecmp(dot, types[i].ext) == 0)
+				return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Largest reply text and reply attachment read from a file. */
+#define BODY_MAX ((size_t)1 << 20)
+#define ATT_MAX  ((size_t)16 << 20)
+
+int
+cases_reply_command(struct session *s, const struct session_args *o)
+{
+	struct session_case c;
+	struct cases_attachment atts[SESSION_ATTACH_MAX];
+	uint8_t *data[SESSION_ATTACH_MAX] = {0}, *bodybuf = NULL;
+	const struct keyfile_secret *key;
+	struct archive_txn *t;
+	char err[SESSION_ERR_MAX];
+	const char *body = o->message;
+	size_t body_len = o->message != NULL ? strlen(o->message) : 0, i;
+	uint32_t n;
+	int ret = CLI_EXIT_USER;
+
+	if (session_case(o->pos[0], &c) != 0)
+		return CLI_EXIT_USER;
+	if (o->file != NULL) {
+		if (cli_read_file(o->file, BODY_MAX, &bodybuf, &body_len) != 0) {
+			cli_error("cannot read %s: %s", o->file,
+			          errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+			goto out;
+		}
+		body = (const char *)bodybuf;
+	}
+	if (body_len == 0) {
+		cli_error("the reply's text is empty");
+		goto out;
+	}
+	for (i = 0; i < o->nattach; i++) {
+		const char *base = strrchr(o->attach[i], '/');
+
+		base = base != NULL ? base + 1 : o->attach[i];
+		if (cli_read_file(o->attach[i], ATT_MAX, &data[i], &atts[i].len) != 0) {
+			cli_error("cannot read %s: %s", o->attach[i],
+			          errno == EFBIG ? "larger than 16 MiB" : strerror(errno));
+			goto out;
+		}
+		if (base[0] == '\0' || !cli_utf8_valid(base, strlen(base))) {
+			cli_error("attachment name of %s is not valid UTF-8", o->attach[i]);
+			goto out;
+		}
+		atts[i].name = base;
+		atts[i].type = media_type(base);
+		atts[i].data = data[i];
+	}
+	if (session_archive(s) != 0 || (key = session_key(s, c.district)) == NULL ||
+	    session_begin(s, 1, &t) != 0)
+		goto out;
+	if (cases_reply(t, c.district, c.index, key, body, body_len, atts, o->nattach, s->who,
+	                s->day, &n, err, sizeof err) != 0) {
+		session_abort(t, err);
+		goto out;
+	}
+	if (session_commit(s, t, "reply", c.name) != 0)
+		goto out;
+	printf("case %s: reply #%u (%zu attachments) queued for the next update\n", c.name, n,
+	       o->nattach);
+	ret = CLI_EXIT_OK;
+out:
+	if (bodybuf != NULL) {
+		sodium_memzero(bodybuf, body_len);
+		free(bodybuf);
+	}
+	for (i = 0; i < o->nattach; i++) {
+		if (data[i] != NULL)
+			sodium_memzero(data[i], atts[i].len);
+		free(data[i]);
+	}
+	return ret;
 }

@@ -33,6 +33,9 @@ int cases_status_valid(const char *s);
 /* The Chinese label of a §9 status ("已受理"), or NULL for anything else. */
 const char *cases_status_label(const char *s);
 
+/* The i-th §9 status in the order of §9, or NULL past the last. Cannot fail. */
+const char *cases_status_at(size_t i);
+
 /*
  * Parses a case name "<district>-<index>" (the district may contain '-';
  * the index follows the last one, decimal, >= 1, no leading zeros). Returns
@@ -84,5 +87,16 @@ int cases_reply(struct archive_txn *t, const char *district, uint64_t index,
                 const struct keyfile_secret *key, const char *body, size_t body_len,
                 const struct cases_attachment *atts, size_t natts, const char *by, const char *day,
                 uint32_t *n, char *err, size_t errsz);
+
+struct session;
+struct session_args;
+
+/*
+ * reply --archive DIR CASE (--message TEXT | --file F) [--attach F]...:
+ * reads the text and attachments (wiped when done), unlocks the district's
+ * key, cases_reply and the access-log line in one transaction. Returns
+ * CLI_EXIT_OK or CLI_EXIT_USER (said why; nothing changed).
+ */
+int cases_reply_command(struct session *s, const struct session_args *o);
 
 #endif

@@ -331,3 +331,15 @@ cli_progress(const char *what, uint64_t done, uint64_t total)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
+
+char *
+cli_join(char *buf, size_t n, const char *(*at)(size_t i))
+{
+	const char *x;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; len < n && (x = at(i)) != NULL; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i > 0 ? ", " : "", x);
+	return buf;
+}

@@ -94,6 +94,12 @@ void cli_progress(const char *what, uint64_t done, uint64_t total);
  */
 size_t cli_utf8_next(const unsigned char *p, size_t avail, unsigned *cp);
 
+/*
+ * Writes the names at(0), at(1), ... (until NULL) into buf as "a, b, c",
+ * cut short when it is full, and returns buf. Cannot fail.
+ */
+char *cli_join(char *buf, size_t n, const char *(*at)(size_t i));
+
 /* True (1) when s is valid UTF-8 of len bytes without NUL; 0 otherwise. */
 int cli_utf8_valid(const char *s, size_t len);
 

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "admin/cases.h"
+#include "admin/cli.h"
+#include "admin/view.h"
 #include "admin/workflow.h"
 #include "crypto/codec.h"
 
@@ -386,4 +388,113 @@ deadline_print(FILE *f, const json_t *rows, int json)
 	if (counts[3] + counts[4] > 0)
 		fprintf(f, ", %ld met late, %ld met", counts[3], counts[4]);
 	fputs(" (LEFT: working days to the deadline; negative: working days past it)\n", f);
+}
+
+static int
+collect_unknown(void *ctx, const char *id, uint64_t index, const json_t *rec)
+{
+	if (workflow_real_name(rec) >= 0)
+		return 0;
+	return json_array_append_new(ctx, json_pack("[s, I]", id, (json_int_t)index)) != 0
+	               ? ARCHIVE_ERR_NOMEM
+	               : 0;
+}
+
+/*
+ * Cases ingested before the real-name flag was kept: decrypts their reports
+ * once and records it (one access-log line each). Returns 0 or -1 (said why).
+ */
+static int
+learn_real_names(struct session *s, const char *district)
+{
+	json_t *list = json_array(); /* [[district, index], ...] */
+	struct archive_txn *t = NULL;
+	const json_t *it;
+	char err[SESSION_ERR_MAX], name[CASES_NAME_BUF];
+	size_t i;
+	int rc;
+
+	if (list == NULL) {
+		cli_error("out of memory");
+		return -1;
+	}
+	if (session_begin(s, 0, &t) != 0)
+		goto fail;
+	rc = archive_case_foreach(t, district, collect_unknown, list);
+	archive_abort(t);
+	t = NULL;
+	if (rc != ARCHIVE_OK)
+		goto archive_fail;
+	if (json_array_size(list) == 0) {
+		json_decref(list);
+		return 0;
+	}
+	fprintf(stderr,
+	        "%zu case(s) do not yet record whether they are real-name; reading them once\n",
+	        json_array_size(list));
+	json_array_foreach(list, i, it)
+	{
+		if (session_key(s, json_string_value(json_array_get(it, 0))) == NULL)
+			goto fail;
+	}
+	if (session_begin(s, 1, &t) != 0)
+		goto fail;
+	json_array_foreach(list, i, it)
+	{
+		const char *id = json_string_value(json_array_get(it, 0));
+		uint64_t index = (uint64_t)json_integer_value(json_array_get(it, 1));
+		struct archive_entry e;
+		json_t *m;
+
+		cases_format_name(name, id, index);
+		if (archive_entry_get(t, id, index, &e) != ARCHIVE_OK ||
+		    view_open_manifest(session_key(s, id), e.envelope, e.envelope_len, &m, err,
+		                       sizeof err) != 0) {
+			cli_error("case %s: the report does not open", name);
+			goto fail;
+		}
+		rc = workflow_set_real_name(t, id, index, workflow_manifest_real_name(m));
+		json_decref(m);
+		if (rc == ARCHIVE_OK)
+			rc = archive_log_add(t, s->day, s->who, "due (identity check)", name);
+		if (rc != ARCHIVE_OK)
+			goto archive_fail;
+	}
+	rc = archive_commit(t);
+	t = NULL;
+	if (rc == ARCHIVE_OK) {
+		json_decref(list);
+		return 0;
+	}
+archive_fail:
+	cli_error("archive: %s", archive_strerror(rc));
+fail:
+	archive_abort(t);
+	json_decref(list);
+	return -1;
+}
+
+int
+deadline_command(struct session *s, const struct session_args *o)
+{
+	struct archive_txn *t;
+	struct workdays *w = NULL;
+	char err[SESSION_ERR_MAX], district[CODEC_DISTRICT_BUF];
+	json_t *rows = NULL;
+	int rc = -1;
+
+	if (session_archive(s) == 0 &&
+	    (o->district == NULL || session_district(s, o->district, 1, district) == 0) &&
+	    session_calendar(s, 0, &w) == 0 && learn_real_names(s, o->district) == 0 &&
+	    session_begin(s, 0, &t) == 0) {
+		rc = deadline_rows(t, o->district, w, s->today, o->all, &rows, err, sizeof err);
+		archive_abort(t);
+		if (rc != 0)
+			cli_error("%s", err);
+		else
+			deadline_print(stdout, rows, o->json);
+	}
+	json_decref(rows);
+	workdays_free(w);
+	return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USER;
 }

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "admin/session.h"
 #include "admin/workdays.h"
 #include "store/archive.h"
 
@@ -112,5 +113,13 @@ int deadline_rows(struct archive_txn *t, const char *district, const struct work
  * line, or as one JSON array. Cannot fail.
  */
 void deadline_print(FILE *f, const json_t *rows, int json);
+
+/*
+ * due --archive DIR [--district ID] [--all] [--json]: records first whether
+ * the cases ingested by an older version are real-name (decrypting those
+ * reports once; an access-log line each), then prints deadline_rows.
+ * Returns CLI_EXIT_OK or CLI_EXIT_USER (said why).
+ */
+int deadline_command(struct session *s, const struct session_args *o);
 
 #endif

@@ -324,3 +324,30 @@ fail:
 	memset(r, 0, sizeof *r);
 	return -1;
 }
+
+int
+forward_command(struct session *s, const struct session_args *o)
+{
+	struct session_case c;
+	const struct keyfile_secret *key;
+	struct forward_result r;
+	char err[SESSION_ERR_MAX];
+
+	if (session_case(o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
+	    (key = session_key(s, c.district)) == NULL)
+		return CLI_EXIT_USER;
+	if (forward_write(s->a, c.district, c.index, key, o->out, o->to, o->with_att, s->who,
+	                  s->day, &r, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		return CLI_EXIT_USER;
+	}
+	printf("case %s: wrote %s for ", c.name, o->out);
+	cli_print_text(stdout, o->to, NULL);
+	printf(" without the reporter's identity and follow-ups; ");
+	if (o->with_att != NULL)
+		printf("%zu attachment(s) in %s/%s\n", r.attachments, o->with_att, c.name);
+	else
+		printf("%zu attachment(s) not included\n", r.listed);
+	printf("read it before it leaves: the text a reporter wrote may itself name them\n");
+	return CLI_EXIT_OK;
+}

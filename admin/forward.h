@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "admin/session.h"
 #include "crypto/keyfile.h"
 #include "store/archive.h"
 
@@ -41,5 +42,12 @@ int forward_write(struct archive *a, const char *district, uint64_t index,
                   const struct keyfile_secret *key, const char *path, const char *to,
                   const char *att_dir, const char *by, const char *day, struct forward_result *r,
                   char *err, size_t errsz);
+
+/*
+ * forward --archive DIR CASE --out FILE --to AGENCY --by NAME: checks the
+ * case, unlocks its district's key, forward_write, and says what was
+ * written. Returns CLI_EXIT_OK or CLI_EXIT_USER (said why).
+ */
+int forward_command(struct session *s, const struct session_args *o);
 
 #endif

@@ -1,12 +1,15 @@
 /* ingest: see ingest.h. */
 #include "admin/ingest.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "admin/cli.h"
@@ -1600,4 +1603,141 @@ failed:
 	run_free(&run);
 	return finish(res, INGEST_FAILED, NULL,
 	              strdup_printf("archive: %s; nothing written", archive_strerror(rc)));
+}
+
+/* The key file for ingest: --key (made absolute, to be remembered), else the archive's. */
+static int
+ingest_key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_MAX],
+                const char **remember)
+{
+	char abspath[PATH_MAX];
+	struct archive_txn *t;
+	struct archive_district d;
+	int rc;
+
+	if (s->o->key != NULL) {
+		if (realpath(s->o->key, abspath) == NULL) {
+			cli_error("cannot use key file %s: %s", s->o->key, strerror(errno));
+			return -1;
+		}
+		snprintf(path, ARCHIVE_PATH_MAX, "%s", abspath);
+		*remember = path;
+		return 0;
+	}
+	if (s->a == NULL) {
+		cli_error("the first ingest into a new archive needs --key FILE (the district key "
+		          "file of %s)",
+		          district);
+		return -1;
+	}
+	if (session_begin(s, 0, &t) != 0)
+		return -1;
+	rc = archive_district_get(t, district, &d);
+	archive_abort(t);
+	if (rc == ARCHIVE_ERR_NOT_FOUND || (rc == ARCHIVE_OK && d.key_path[0] == '\0')) {
+		cli_error("the first ingest for district %s needs --key FILE", district);
+		return -1;
+	}
+	if (rc != ARCHIVE_OK) {
+		cli_error("archive: %s", archive_strerror(rc));
+		return -1;
+	}
+	snprintf(path, ARCHIVE_PATH_MAX, "%s", d.key_path);
+	return 0;
+}
+
+static void
+ingest_print(const struct ingest *g, const struct ingest_result *res)
+{
+	printf("%s\n", res->message);
+	if (res->key_pinned) {
+		char pk[CODEC_B64U_BUF(32)];
+
+		codec_b64u_encode(pk, sizeof pk, g->server_pk, 32);
+		printf("%s the server's signing key of district %s: %s (fingerprint [%s]); "
+		       "check it against the key the server operator shows\n",
+		       res->key_pinned == 1 ? "pinned" : "replaced the pinned key by", g->district,
+		       pk, res->server_fp);
+	}
+	if (res->unapplied_first > 0 && res->unapplied_first == res->unapplied_last)
+		printf("the server has not applied update %" PRIu64 " (not imported yet, or "
+		       "lost): the next update carries again what it carried\n",
+		       res->unapplied_first);
+	else if (res->unapplied_first > 0)
+		printf("the server has not applied updates %" PRIu64 "..%" PRIu64
+		       " (not imported yet, or lost): the next update carries again what "
+		       "they carried\n",
+		       res->unapplied_first, res->unapplied_last);
+}
+
+int
+ingest_command(struct session *s, const struct session_args *o)
+{
+	struct ingest g;
+	struct ingest_result res;
+	struct keyfile_secret *key = NULL;
+	char path[ARCHIVE_PATH_MAX], err[SESSION_ERR_MAX];
+	const char *remember = NULL, *dir = o->archive;
+	struct stat st;
+	FILE *f = fopen(o->pos[0], "rb");
+	char *inbuf;
+	int rc, ret = CLI_EXIT_USER, made_dir = 0, created = 0;
+
+	if (f == NULL) {
+		cli_error("cannot read %s: %s", o->pos[0], strerror(errno));
+		return CLI_EXIT_USER;
+	}
+	/* bundles run to hundreds of MiB: read them in large blocks (stdio's
+	 * default buffer is used when this allocation or setvbuf fails) */
+	inbuf = malloc(INGEST_READ_BUF);
+	if (inbuf != NULL && setvbuf(f, inbuf, _IOFBF, INGEST_READ_BUF) != 0) {
+		free(inbuf);
+		inbuf = NULL;
+	}
+	if (ingest_open(&g, f, err, sizeof err) != 0) {
+		cli_error("%s: %s", o->pos[0], err);
+		goto out;
+	}
+	rc = archive_open(&s->a, dir, 0);
+	if (rc != ARCHIVE_OK && rc != ARCHIVE_ERR_NOT_FOUND) {
+		cli_error("cannot open the archive at %s: %s", dir, archive_strerror(rc));
+		goto out;
+	}
+	if (ingest_key_path(s, g.district, path, &remember) != 0)
+		goto out;
+	/* the passphrase first: a wrong one leaves everything untouched */
+	if (keys_unlock(&key, path, o->passfile, g.district, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		goto out;
+	}
+	if (s->a == NULL) {
+		made_dir = stat(dir, &st) != 0;
+		rc = archive_open(&s->a, dir, 1);
+		if (rc != ARCHIVE_OK) {
+			cli_error("cannot create the archive at %s: %s", dir, archive_strerror(rc));
+			if (made_dir)
+				rmdir(dir);
+			goto out;
+		}
+		created = 1; /* removed again unless the bundle is stored */
+	}
+	rc = ingest_run(&g, s->a, key, remember, o->accept_new, isatty(STDERR_FILENO), &res);
+	if (rc == INGEST_DONE || rc == INGEST_NOOP) {
+		ingest_print(&g, &res);
+		ret = CLI_EXIT_OK;
+	} else {
+		cli_error("%s: %s", o->pos[0], res.message);
+	}
+	if (ret != CLI_EXIT_OK && created) {
+		archive_close(s->a);
+		s->a = NULL;
+		archive_remove(dir, made_dir);
+	}
+	ingest_result_free(&res);
+out:
+	ingest_close(&g);
+	fclose(f);
+	free(inbuf);
+	keyfile_secret_free(key);
+	return ret;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "admin/session.h"
 #include "crypto/bundle.h"
 #include "crypto/codec.h"
 #include "crypto/keyfile.h"
@@ -20,7 +21,7 @@
 
 /* Longest bundle line accepted (an entry carries a whole envelope in b64u). */
 #define INGEST_MAX_LINE ((size_t)768 << 20)
-/* stdio buffer for reading a bundle (commands_ingest). */
+/* stdio buffer for reading a bundle (ingest_command). */
 #define INGEST_READ_BUF ((size_t)1 << 20)
 /*
  * ingest_run's pipeline: the main thread reads lines, hashes them and
@@ -108,5 +109,14 @@ void ingest_close(struct ingest *g);
 
 /* Frees what res holds and zeroes it. Cannot fail. */
 void ingest_result_free(struct ingest_result *res);
+
+/*
+ * ingest --archive DIR FILE.qfx: verifies and stores a bundle (the key from
+ * --key, remembered, or the one the archive remembers; the passphrase before
+ * anything is written), creating the archive on first use and removing it
+ * again when that first bundle is refused. Prints what was stored and any
+ * server key pinned. Returns CLI_EXIT_OK or CLI_EXIT_USER (said why).
+ */
+int ingest_command(struct session *s, const struct session_args *o);
 
 #endif

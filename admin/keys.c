@@ -3,8 +3,12 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "admin/cli.h"
 #include "admin/term.h"
 #include "crypto/chain.h"
 
@@ -47,4 +51,112 @@ keys_unlock(struct keyfile_secret **out, const char *path, const char *passfile,
 		return -1;
 	}
 	return 0;
+}
+
+int
+keys_keygen_command(struct session *s, const struct session_args *o)
+{
+	static const struct {
+		const char *name;
+		enum keyfile_kdf kdf;
+	} kdfs[] = {{"moderate", KEYFILE_KDF_MODERATE},
+	            {"interactive", KEYFILE_KDF_INTERACTIVE},
+	            {"sensitive", KEYFILE_KDF_SENSITIVE}};
+	struct keyfile_secret *k = NULL;
+	struct term_pass pass = {NULL, 0};
+	size_t i = 0, n = strlen(o->out) + sizeof "/district.pub.json";
+	char *secpath = NULL, *pubpath = NULL, err[SESSION_ERR_MAX];
+	struct stat st;
+	int rc, ret = CLI_EXIT_USER;
+
+	(void)s;
+	while (o->kdf != NULL && i < 3 && strcmp(o->kdf, kdfs[i].name) != 0)
+		i++;
+	if (i == 3) {
+		cli_error("keygen: --kdf must be interactive, moderate or sensitive, not '%s'",
+		          o->kdf);
+		return CLI_EXIT_USAGE;
+	}
+	if (!codec_district_valid(o->district)) {
+		cli_error("district id '%s' is invalid: use 1-32 of a-z, 0-9 and '-', not starting "
+		          "with '-'",
+		          o->district);
+		return CLI_EXIT_USER;
+	}
+	secpath = malloc(n);
+	pubpath = malloc(n);
+	if (secpath == NULL || pubpath == NULL) {
+		cli_error("out of memory");
+		goto out;
+	}
+	snprintf(secpath, n, "%s/district.key", o->out);
+	snprintf(pubpath, n, "%s/district.pub.json", o->out);
+	if (stat(o->out, &st) != 0) {
+		if (errno != ENOENT || mkdir(o->out, 0700) != 0) {
+			cli_error("cannot use %s: %s", o->out, strerror(errno));
+			goto out;
+		}
+	} else if (!S_ISDIR(st.st_mode)) {
+		cli_error("%s is not a directory", o->out);
+		goto out;
+	}
+	if (lstat(secpath, &st) == 0 || lstat(pubpath, &st) == 0) {
+		cli_error("%s already holds a district key; refusing to overwrite it", o->out);
+		goto out;
+	}
+	rc = keyfile_generate(&k, o->district, o->name);
+	if (rc != KEYFILE_OK) {
+		cli_error("cannot make the keys: %s",
+		          rc == KEYFILE_ERR_ARG ? "the name must be 1-256 bytes of UTF-8 "
+		                                  "without control characters"
+		                                : keyfile_strerror(rc));
+		goto out;
+	}
+	if (term_read_new_pass(&pass, o->passfile, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		goto out;
+	}
+	rc = keyfile_write_secret(secpath, k, pass.buf, pass.len, kdfs[i].kdf);
+	term_pass_free(&pass);
+	if (rc != KEYFILE_OK) {
+		cli_error("cannot write %s: %s", secpath, keyfile_strerror(rc));
+		goto out;
+	}
+	rc = keyfile_write_public(pubpath, &k->pub);
+	if (rc != KEYFILE_OK) {
+		unlink(secpath);
+		cli_error("cannot write %s: %s; nothing was kept", pubpath, keyfile_strerror(rc));
+		goto out;
+	}
+	printf("district %s: wrote %s (secret: keep it on this offline machine) and %s (give it "
+	       "to the server operator)\n",
+	       k->pub.id, secpath, pubpath);
+	printf("fingerprint: %s\n", k->pub.fingerprint);
+	printf("Publish this fingerprint (posters, the commission's official site) so that "
+	       "reporters can check it.\n");
+	ret = CLI_EXIT_OK;
+out:
+	keyfile_secret_free(k);
+	free(secpath);
+	free(pubpath);
+	return ret;
+}
+
+int
+keys_fingerprint_command(struct session *s, const struct session_args *o)
+{
+	struct keyfile_public pub;
+	int rc = keyfile_load_public(&pub, o->pos[0]);
+
+	(void)s;
+	if (rc != KEYFILE_OK) {
+		cli_error("%s: %s%s%s", o->pos[0], keyfile_strerror(rc),
+		          rc == KEYFILE_ERR_IO ? ": " : "",
+		          rc == KEYFILE_ERR_IO ? strerror(errno) : "");
+		return CLI_EXIT_USER;
+	}
+	printf("%s\ndistrict %s ", pub.fingerprint, pub.id);
+	cli_print_text(stdout, pub.name, NULL);
+	fputc('\n', stdout);
+	return CLI_EXIT_OK;
 }

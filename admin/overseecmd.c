@@ -81,59 +81,10 @@ static const char help[] =
         "Common options: --archive DIR (required; created if absent), --day-offset\n"
         "(accepted), --key and --passphrase-file (accepted, not needed), --help.\n";
 
-enum {
-	OV_ARCHIVE = 2000,
-	OV_EXPECT,
-	OV_HOLIDAYS,
-	OV_ASOF,
-	OV_READ,
-	OV_DECIDE,
-	OV_CONCLUDE,
-	OV_STALE,
-	OV_ACCEPT,
-	OV_JSON,
-	OV_CSV,
-	OV_SVG,
-	OV_HTML,
-	OV_IGNORED,
-	OV_HELP
-};
-
-static const struct option long_opts[] = {
-        {"archive", required_argument, NULL, OV_ARCHIVE},
-        {"expect", required_argument, NULL, OV_EXPECT},
-        {"holidays", required_argument, NULL, OV_HOLIDAYS},
-        {"as-of", required_argument, NULL, OV_ASOF},
-        {"read-days", required_argument, NULL, OV_READ},
-        {"decide-days", required_argument, NULL, OV_DECIDE},
-        {"conclude-days", required_argument, NULL, OV_CONCLUDE},
-        {"stale-days", required_argument, NULL, OV_STALE},
-        {"accept-new-server-key", no_argument, NULL, OV_ACCEPT},
-        {"json", no_argument, NULL, OV_JSON},
-        {"csv", no_argument, NULL, OV_CSV},
-        {"svg", required_argument, NULL, OV_SVG},
-        {"html", required_argument, NULL, OV_HTML},
-        {"key", required_argument, NULL, OV_IGNORED},
-        {"passphrase-file", required_argument, NULL, OV_IGNORED},
-        {"day-offset", required_argument, NULL, OV_IGNORED},
-        {"help", no_argument, NULL, OV_HELP},
-        {NULL, 0, NULL, 0},
-};
-
-struct ovopts {
-	const char *archive, *holidays, *as_of, *svg, *html, *bundle;
-	struct oversee_expect expect[OVERSEE_DISTRICTS_MAX];
-	size_t nexpect;
-	struct measure_limits lim;
-	int accept_new, json, csv;
-};
-
-static void
-usage(FILE *f)
+void
+overseecmd_help(FILE *f)
 {
-	fputs("usage: " CLI_PROG " " OVERSEECMD_SYNOPSIS "\n", f);
-	if (f == stdout)
-		fprintf(f, "\n%s", help);
+	fprintf(f, "\n%s", help);
 }
 
 static int
@@ -153,102 +104,41 @@ limit_arg(const char *name, const char *s, unsigned *out)
 	return 0;
 }
 
-/* Returns 0 to go on, 1 after --help, -1 on a usage error (said). */
+/*
+ * The options parse leaves as text: --expect, the limits, --as-of. Returns
+ * 0, CLI_EXIT_USAGE or CLI_EXIT_USER (said why).
+ */
 static int
-parse(int argc, char **argv, struct ovopts *o)
+options(const struct session_args *o, struct oversee_expect *expect, struct measure_limits *lim,
+        long *as_of)
 {
-	int c;
+	const struct {
+		const char *name, *arg;
+		unsigned *out, dflt;
+	} limits[] = {{"--read-days", o->read_days, &lim->read, MEASURE_READ_DAYS},
+	              {"--decide-days", o->decide_days, &lim->decide, MEASURE_DECIDE_DAYS},
+	              {"--conclude-days", o->conclude_days, &lim->conclude, MEASURE_CONCLUDE_DAYS},
+	              {"--stale-days", o->stale_days, &lim->stale, MEASURE_STALE_DAYS}};
 
-	memset(o, 0, sizeof *o);
-	o->lim.read = MEASURE_READ_DAYS;
-	o->lim.decide = MEASURE_DECIDE_DAYS;
-	o->lim.conclude = MEASURE_CONCLUDE_DAYS;
-	o->lim.stale = MEASURE_STALE_DAYS;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
-		switch (c) {
-		case OV_ARCHIVE:
-			o->archive = optarg;
-			break;
-		case OV_EXPECT:
-			if (o->nexpect == OVERSEE_DISTRICTS_MAX) {
-				cli_error("oversee: at most %d --expect", OVERSEE_DISTRICTS_MAX);
-				return -1;
-			}
-			if (oversee_expect_parse(optarg, &o->expect[o->nexpect]) != 0) {
-				cli_error("oversee: --expect must be ID=FINGERPRINT (a district id "
-				          "and "
-				          "the 32 hex digits of its fingerprint)");
-				return -1;
-			}
-			o->nexpect++;
-			break;
-		case OV_HOLIDAYS:
-			o->holidays = optarg;
-			break;
-		case OV_ASOF:
-			o->as_of = optarg;
-			break;
-		case OV_READ:
-			if (limit_arg("--read-days", optarg, &o->lim.read) != 0)
-				return -1;
-			break;
-		case OV_DECIDE:
-			if (limit_arg("--decide-days", optarg, &o->lim.decide) != 0)
-				return -1;
-			break;
-		case OV_CONCLUDE:
-			if (limit_arg("--conclude-days", optarg, &o->lim.conclude) != 0)
-				return -1;
-			break;
-		case OV_STALE:
-			if (limit_arg("--stale-days", optarg, &o->lim.stale) != 0)
-				return -1;
-			break;
-		case OV_ACCEPT:
-			o->accept_new = 1;
-			break;
-		case OV_JSON:
-			o->json = 1;
-			break;
-		case OV_CSV:
-			o->csv = 1;
-			break;
-		case OV_SVG:
-			o->svg = optarg;
-			break;
-		case OV_HTML:
-			o->html = optarg;
-			break;
-		case OV_IGNORED:
-			break;
-		case OV_HELP:
-			usage(stdout);
-			return 1;
-		default:
-			cli_error("oversee: %s option %s",
-			          c == ':' ? "missing argument for" : "unknown", argv[optind - 1]);
-			usage(stderr);
-			return -1;
+	for (size_t i = 0; i < o->nexpect; i++)
+		if (i >= OVERSEE_DISTRICTS_MAX ||
+		    oversee_expect_parse(o->expect[i], &expect[i]) != 0) {
+			cli_error("oversee: --expect must be ID=FINGERPRINT (a district id and the "
+			          "32 "
+			          "hex digits of its fingerprint)");
+			return CLI_EXIT_USAGE;
 		}
+	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+		*limits[i].out = limits[i].dflt;
+		if (limits[i].arg != NULL &&
+		    limit_arg(limits[i].name, limits[i].arg, limits[i].out))
+			return CLI_EXIT_USAGE;
 	}
-	if (argc - optind != 1) {
-		cli_error("oversee: %s",
-		          argc - optind < 1 ? "missing FILE.qfo" : "too many arguments");
-		usage(stderr);
-		return -1;
-	}
-	o->bundle = argv[optind];
-	if (o->archive == NULL) {
-		cli_error("oversee: --archive DIR is required");
-		usage(stderr);
-		return -1;
-	}
-	if (o->json + o->csv + (o->svg != NULL) + (o->html != NULL) > 1) {
-		cli_error("oversee: choose one of --json, --csv, --svg FILE, --html FILE");
-		usage(stderr);
-		return -1;
+	*as_of = -1;
+	if (o->as_of != NULL &&
+	    (!codec_day_valid(o->as_of) || codec_day_number(o->as_of, as_of) != 0)) {
+		cli_error("--as-of must be a day YYYY-MM-DD, not '%s'", o->as_of);
+		return CLI_EXIT_USER;
 	}
 	return 0;
 }
@@ -300,26 +190,9 @@ archive_keys(const char *dir, struct keys *k)
 	return 0;
 }
 
-/* Removes a pins file (and directory) this run created, after a refusal. */
-static void
-remove_new_pins(const char *dir, int made_dir)
-{
-	size_t n = strlen(dir) + sizeof "/" PINS_FILE "-lock";
-	char *p = malloc(n);
-
-	if (p != NULL) {
-		snprintf(p, n, "%s/%s", dir, PINS_FILE);
-		unlink(p);
-		snprintf(p, n, "%s/%s-lock", dir, PINS_FILE);
-		unlink(p);
-		free(p);
-	}
-	if (made_dir)
-		rmdir(dir);
-}
-
 static int
-load_calendar(const struct ovopts *o, struct workdays **w, FILE *notes, const char *bundle_day)
+load_calendar(const struct session_args *o, struct workdays **w, FILE *notes,
+              const char *bundle_day)
 {
 	char path[PATH_MAX], err[ERR_MAX];
 	int missing;
@@ -346,9 +219,10 @@ load_calendar(const struct ovopts *o, struct workdays **w, FILE *notes, const ch
 }
 
 int
-overseecmd_run(int argc, char **argv)
+overseecmd_command(struct session *s, const struct session_args *o)
 {
-	struct ovopts o;
+	struct oversee_expect expect[OVERSEE_DISTRICTS_MAX];
+	struct measure_limits lim;
 	struct oversee_opts vo;
 	struct oversee *ov = NULL;
 	struct measure_query q;
@@ -360,26 +234,24 @@ overseecmd_run(int argc, char **argv)
 	json_t *m = NULL;
 	char err[ERR_MAX], pfile[PATH_MAX], *msg = NULL, *inbuf = NULL;
 	FILE *f = NULL, *notes;
-	long as_of = -1;
+	const char *bundle = o->pos[0];
+	long as_of;
 	int rc, ret = CLI_EXIT_USER, made_dir = 0, new_pins = 0;
 
-	rc = parse(argc, argv, &o);
+	(void)s;
+	rc = options(o, expect, &lim, &as_of);
 	if (rc != 0)
-		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	notes = o.json || o.csv ? stderr : stdout;
-	if (o.as_of != NULL &&
-	    (!codec_day_valid(o.as_of) || codec_day_number(o.as_of, &as_of) != 0)) {
-		cli_error("--as-of must be a day YYYY-MM-DD, not '%s'", o.as_of);
-		return CLI_EXIT_USER;
-	}
-	if ((o.svg != NULL || o.html != NULL) && lstat(o.svg != NULL ? o.svg : o.html, &st) == 0) {
+		return rc;
+	notes = o->json || o->csv ? stderr : stdout;
+	if ((o->svg != NULL || o->html != NULL) &&
+	    lstat(o->svg != NULL ? o->svg : o->html, &st) == 0) {
 		cli_error("cannot create %s: it exists; refusing to overwrite it",
-		          o.svg != NULL ? o.svg : o.html);
+		          o->svg != NULL ? o->svg : o->html);
 		return CLI_EXIT_USER;
 	}
-	f = fopen(o.bundle, "rb");
+	f = fopen(bundle, "rb");
 	if (f == NULL) {
-		cli_error("cannot read %s: %s", o.bundle, strerror(errno));
+		cli_error("cannot read %s: %s", bundle, strerror(errno));
 		return CLI_EXIT_USER;
 	}
 	inbuf = malloc((size_t)1 << 20);
@@ -387,14 +259,14 @@ overseecmd_run(int argc, char **argv)
 		free(inbuf);
 		inbuf = NULL;
 	}
-	if (load_calendar(&o, &w, notes, NULL) != 0)
+	if (load_calendar(o, &w, notes, NULL) != 0)
 		goto out;
-	if (archive_keys(o.archive, &keys) != 0)
+	if (archive_keys(o->archive, &keys) != 0)
 		goto out;
-	made_dir = stat(o.archive, &st) != 0;
-	snprintf(pfile, sizeof pfile, "%s/%s", o.archive, PINS_FILE);
+	made_dir = stat(o->archive, &st) != 0;
+	snprintf(pfile, sizeof pfile, "%s/%s", o->archive, PINS_FILE);
 	new_pins = stat(pfile, &st) != 0;
-	rc = pins_open(&p, o.archive, 1);
+	rc = pins_open(&p, o->archive, 1);
 	if (rc == PINS_OK)
 		rc = pins_begin(p, 1, &t);
 	if (rc != PINS_OK) {
@@ -402,14 +274,14 @@ overseecmd_run(int argc, char **argv)
 		goto refused;
 	}
 	memset(&vo, 0, sizeof vo);
-	vo.expect = o.expect;
-	vo.nexpect = o.nexpect;
-	vo.accept_new_server_key = o.accept_new;
+	vo.expect = expect;
+	vo.nexpect = o->nexpect;
+	vo.accept_new_server_key = o->accept_new;
 	vo.archive_server_pk = (const uint8_t(*)[32])keys.pk;
 	vo.narchive_server_pk = keys.n;
 	rc = oversee_verify(f, t, &vo, &ov, &msg);
 	if (rc != 0) {
-		cli_error("%s: %s", o.bundle, msg != NULL ? msg : "refused");
+		cli_error("%s: %s", bundle, msg != NULL ? msg : "refused");
 		goto refused;
 	}
 	if (as_of < 0)
@@ -417,7 +289,7 @@ overseecmd_run(int argc, char **argv)
 	else if (as_of > ov->daynum) {
 		cli_error("--as-of %s lies after the bundle's day %s: the bundle knows nothing "
 		          "later; nothing written",
-		          o.as_of, ov->day);
+		          o->as_of, ov->day);
 		goto refused;
 	}
 	if (!workdays_covers(w, (int)strtol(ov->day, NULL, 10)) && workdays_count(w) > 0)
@@ -428,7 +300,7 @@ overseecmd_run(int argc, char **argv)
 	memset(&q, 0, sizeof q);
 	q.w = w;
 	q.as_of = as_of;
-	q.lim = o.lim;
+	q.lim = lim;
 	if (measure_compute(ov, &q, &m, err, sizeof err) != 0) {
 		cli_error("%s", err);
 		goto refused;
@@ -461,21 +333,21 @@ overseecmd_run(int argc, char **argv)
 		if (ov->d[i].key_pinned_now)
 			fprintf(notes, "pinned the key of %s [%s] (as --expect said)\n",
 			        ov->d[i].id, ov->d[i].fingerprint);
-	if (o.svg != NULL || o.html != NULL) {
-		const char *path = o.svg != NULL ? o.svg : o.html;
+	if (o->svg != NULL || o->html != NULL) {
+		const char *path = o->svg != NULL ? o->svg : o->html;
 
-		if (ovchart_write_file(path, m, o.html != NULL, err, sizeof err) != 0) {
+		if (ovchart_write_file(path, m, o->html != NULL, err, sizeof err) != 0) {
 			cli_error("%s (the bundle was verified and pinned; run again to write it)",
 			          err);
 			goto out;
 		}
 		printf("wrote %s (%s; %zu commissions, %zu cases to ask about)\n", path,
-		       o.html != NULL ? "HTML" : "SVG", ov->nd,
+		       o->html != NULL ? "HTML" : "SVG", ov->nd,
 		       json_array_size(json_object_get(m, "duban")));
-	} else if (o.json) {
+	} else if (o->json) {
 		json_dumpf(m, stdout, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 		fputc('\n', stdout);
-	} else if (o.csv) {
+	} else if (o->csv) {
 		measure_print_csv(stdout, m);
 	} else {
 		measure_print_text(stdout, m);
@@ -488,7 +360,7 @@ refused:
 	pins_close(p);
 	p = NULL;
 	if (new_pins)
-		remove_new_pins(o.archive, made_dir);
+		pins_remove(o->archive, made_dir);
 out:
 	pins_abort(t);
 	pins_close(p);

@@ -7,6 +7,7 @@
 
 #include "admin/cases.h"
 #include "admin/cli.h"
+#include "admin/workflow.h"
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
 
@@ -348,4 +349,72 @@ out:
 			sodium_free(w[i].context);
 	}
 	return rc;
+}
+
+struct hits {
+	json_t *names;
+	char **words;
+};
+
+static int
+print_hit(void *ctx, const char *district, uint64_t index, const json_t *rec,
+          const char *const *where, const char *const *context, size_t nwords)
+{
+	struct hits *h = ctx;
+	char name[CASES_NAME_BUF];
+	const char *st = json_string_value(json_object_get(rec, "status"));
+
+	cases_format_name(name, district, index);
+	printf("%s  %s  stage %s %s, status %s %s\n", name,
+	       json_string_value(json_object_get(rec, "day")), workflow_stage_of(rec),
+	       workflow_stage_label(workflow_stage_of(rec)), st != NULL ? st : "?",
+	       cases_status_label(st) != NULL ? cases_status_label(st) : "");
+	for (size_t i = 0; i < nwords; i++) {
+		fputs("  \"", stdout);
+		cli_print_text(stdout, h->words[i], NULL);
+		printf("\" %s: ", where[i]);
+		cli_print_text(stdout, context[i], NULL);
+		fputc('\n', stdout);
+	}
+	return json_array_append_new(h->names, json_string(name)) != 0 ? -1 : 0;
+}
+
+int
+search_command(struct session *s, const struct session_args *o)
+{
+	struct archive_txn *t;
+	struct hits h = {NULL, o->pos};
+	char err[SESSION_ERR_MAX], district[CODEC_DISTRICT_BUF], all[CODEC_DISTRICT_BUF + 2];
+	size_t searched = 0;
+	int rc = -1;
+
+	for (int k = 0; k < o->npos; k++) {
+		size_t len = strlen(o->pos[k]);
+
+		if (len == 0 || len > SEARCH_WORD_MAX || !cli_utf8_valid(o->pos[k], len)) {
+			cli_error("search words must be 1-%d bytes of UTF-8 text", SEARCH_WORD_MAX);
+			return CLI_EXIT_USER;
+		}
+	}
+	h.names = json_array();
+	snprintf(all, sizeof all, "%s-*", o->district != NULL ? o->district : "*");
+	if (h.names == NULL)
+		cli_error("out of memory");
+	else if (session_archive(s) == 0 &&
+	         (o->district == NULL || session_district(s, o->district, 1, district) == 0) &&
+	         session_log(s, "search", o->district != NULL ? all : "*", NULL) == 0 &&
+	         session_begin(s, 0, &t) == 0) {
+		err[0] = '\0';
+		rc = search_run(t, o->district, (const char *const *)o->pos, (size_t)o->npos,
+		                session_key, s, print_hit, &h, &searched, err, sizeof err);
+		archive_abort(t);
+		if (rc != 0 && !s->key_failed)
+			cli_error("%s", err[0] ? err : "out of memory");
+	}
+	if (rc == 0)
+		rc = session_log(s, "search (match shown)", NULL, h.names);
+	if (rc == 0)
+		printf("%zu of %zu case(s) match\n", json_array_size(h.names), searched);
+	json_decref(h.names);
+	return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USER;
 }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "admin/session.h"
 #include "crypto/keyfile.h"
 #include "store/archive.h"
 
@@ -47,5 +48,12 @@ typedef int (*search_hit_fn)(void *ctx, const char *district, uint64_t index, co
 int search_run(struct archive_txn *t, const char *district, const char *const *words, size_t nwords,
                search_key_fn key_for, void *kctx, search_hit_fn on_hit, void *hctx,
                size_t *searched, char *err, size_t errsz);
+
+/*
+ * search --archive DIR [--district ID] WORD...: checks the words, logs the
+ * search, search_run with the session's keys, prints each match (and logs
+ * it as shown) and the count. Returns CLI_EXIT_OK or CLI_EXIT_USER.
+ */
+int search_command(struct session *s, const struct session_args *o);
 
 #endif

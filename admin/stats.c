@@ -3,8 +3,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "admin/cases.h"
+#include "admin/chart.h"
 #include "admin/cli.h"
 #include "admin/deadline.h"
 #include "admin/labels.h"
@@ -715,4 +717,72 @@ stats_print_csv(FILE *f, const json_t *s)
 		csv_row(f, "week", json_string_value(json_object_get(it, "week")), "每周收件",
 		        json_object_get(it, "cases"));
 	}
+}
+
+static int
+stats_day(const char *name, const char *s, long *out)
+{
+	*out = -1;
+	if (s != NULL && codec_day_number(s, out) != 0) {
+		cli_error("%s must be a day YYYY-MM-DD, not '%s'", name, s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+stats_command(struct session *s, const struct session_args *o)
+{
+	struct archive_txn *t;
+	struct workdays *w = NULL;
+	struct stats_query q;
+	char err[SESSION_ERR_MAX], district[CODEC_DISTRICT_BUF], all[CODEC_DISTRICT_BUF + 2];
+	const char *path = o->svg != NULL ? o->svg : o->html;
+	struct stat st;
+	json_t *r = NULL;
+	int rc = -1;
+
+	memset(&q, 0, sizeof q);
+	if (stats_day("--from", o->from, &q.from) != 0 || stats_day("--to", o->to, &q.to) != 0)
+		return CLI_EXIT_USER;
+	if (q.from >= 0 && q.to >= 0 && q.to < q.from) {
+		cli_error("--to %s lies before --from %s", o->to, o->from);
+		return CLI_EXIT_USER;
+	}
+	/* before the passphrase: the file is made O_EXCL in the end anyway */
+	if (path != NULL && lstat(path, &st) == 0) {
+		cli_error("cannot create %s: it exists; refusing to overwrite it", path);
+		return CLI_EXIT_USER;
+	}
+	q.today = s->today;
+	q.district = district;
+	if (session_archive(s) != 0 || session_district(s, o->district, 1, district) != 0 ||
+	    session_calendar(s, 0, &w) != 0 || session_key(s, district) == NULL)
+		goto out;
+	snprintf(all, sizeof all, "%s-*", district);
+	if (session_log(s, "stats", all, NULL) != 0 || session_begin(s, 0, &t) != 0)
+		goto out;
+	q.w = w;
+	rc = stats_compute(t, &q, session_key, s, &r, err, sizeof err);
+	archive_abort(t);
+	if (rc != 0 && !s->key_failed)
+		cli_error("%s", err);
+	if (rc == 0 && path != NULL) {
+		rc = chart_write_file(path, r, o->html != NULL, err, sizeof err);
+		if (rc != 0)
+			cli_error("%s", err);
+		else
+			printf("wrote %s (%s, %" JSON_INTEGER_FORMAT " cases)\n", path,
+			       o->html != NULL ? "HTML" : "SVG",
+			       json_integer_value(json_object_get(r, "cases")));
+	} else if (rc == 0 && o->json) {
+		json_dumpf(r, stdout, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+	} else if (rc == 0) {
+		(o->csv ? stats_print_csv : stats_print_text)(stdout, r);
+	}
+out:
+	json_decref(r);
+	workdays_free(w);
+	return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USER;
 }

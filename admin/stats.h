@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "admin/session.h"
 #include "admin/workdays.h"
 #include "crypto/keyfile.h"
 #include "store/archive.h"
@@ -77,5 +78,13 @@ void stats_print_csv(FILE *f, const json_t *s);
  * level, type, identity, deadline, state. Cannot fail.
  */
 const char *stats_label(const char *section, const char *key);
+
+/*
+ * stats --archive DIR [--json|--csv|--svg F|--html F] [--from D] [--to D]:
+ * checks the days and that the output file is new, unlocks the district's
+ * key (logged as "stats" of <district>-*), stats_compute, and prints or
+ * writes the result. Returns CLI_EXIT_OK or CLI_EXIT_USER (said why).
+ */
+int stats_command(struct session *s, const struct session_args *o);
 
 #endif

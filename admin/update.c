@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "admin/cases.h"
+#include "admin/cli.h"
 #include "crypto/bundle.h"
 #include "crypto/fileio.h"
 #include "crypto/sign.h"
@@ -464,4 +465,31 @@ fail:
 	json_decref(stated);
 	memset(r, 0, sizeof *r);
 	return -1;
+}
+
+int
+update_command(struct session *s, const struct session_args *o)
+{
+	const struct keyfile_secret *key;
+	struct update_result r;
+	char err[SESSION_ERR_MAX], district[CODEC_DISTRICT_BUF];
+
+	if (session_archive(s) != 0 || session_district(s, o->district, 0, district) != 0 ||
+	    (key = session_key(s, district)) == NULL)
+		return CLI_EXIT_USER;
+	if (update_write(s->a, district, key, o->out, s->day, &r, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		return CLI_EXIT_USER;
+	}
+	printf("update %" PRIu64 " of district %s written to %s: acknowledges indices 1..%" PRIu64
+	       ", %" PRIu64 " status changes, %" PRIu64 " replies, %" PRIu64
+	       " signed case statements\n",
+	       r.seq, district, o->out, r.acks_through, r.status_ops, r.reply_ops, r.case_ops);
+	if (r.recarried > 0)
+		printf("it carries again what %" PRIu64
+		       " case(s) got in updates the server has not "
+		       "applied\n",
+		       r.recarried);
+	printf("take it to the server operator (qingfeng-intake import)\n");
+	return CLI_EXIT_OK;
 }

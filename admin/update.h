@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "admin/session.h"
 #include "crypto/codec.h"
 #include "crypto/keyfile.h"
 #include "store/archive.h"
@@ -37,5 +38,12 @@ struct update_result {
 int update_write(struct archive *a, const char *district, const struct keyfile_secret *key,
                  const char *path, const char *day, struct update_result *r, char *err,
                  size_t errsz);
+
+/*
+ * update --archive DIR [--district ID] --out FILE.qfu: the district (or the
+ * archive's only one), its key unlocked, update_write, and what the update
+ * carries printed. Returns CLI_EXIT_OK or CLI_EXIT_USER (said why).
+ */
+int update_command(struct session *s, const struct session_args *o);
 
 #endif

@@ -1,6 +1,7 @@
 /* workflow: see workflow.h. */
 #include "admin/workflow.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -749,4 +750,134 @@ workflow_real_name_applies(const json_t *rec)
 	        json_object_get(json_object_get(rec, "marks"), "realname"), "value"));
 
 	return workflow_real_name(rec) == 1 && (v == NULL || strcmp(v, "impersonated") != 0);
+}
+
+static const char *
+stage_at(size_t i)
+{
+	return i < sizeof stages / sizeof stages[0] ? stages[i].name : NULL;
+}
+
+static const char *
+mark_at(size_t i)
+{
+	return i < sizeof marks / sizeof marks[0] ? marks[i].name : NULL;
+}
+
+/* Opens the archive, loads pub when a note is to be sealed, begins the write. Returns 0 or -1. */
+static int
+begin_change(struct session *s, const char *district, int note, struct keyfile_public *pub,
+             struct archive_txn **t)
+{
+	if (session_archive(s) != 0 || (note && session_public(s, district, pub) != 0))
+		return -1;
+	return session_begin(s, 1, t);
+}
+
+int
+workflow_stage_command(struct session *s, const struct session_args *o)
+{
+	struct session_case c;
+	struct keyfile_public pub;
+	struct archive_txn *t;
+	char err[SESSION_ERR_MAX];
+	const char *stage = o->pos[1], *status = workflow_stage_status(stage);
+	int queued;
+
+	if (session_case(o->pos[0], &c) != 0)
+		return CLI_EXIT_USER;
+	if (status == NULL) {
+		cli_error("unknown stage '%s' (one of %s)", stage,
+		          cli_join(err, sizeof err, stage_at));
+		return CLI_EXIT_USER;
+	}
+	if (begin_change(s, c.district, o->note != NULL, &pub, &t) != 0)
+		return CLI_EXIT_USER;
+	if (workflow_set_stage(t, c.district, c.index, stage, o->note != NULL ? &pub : NULL,
+	                       o->note, o->note != NULL ? strlen(o->note) : 0, s->who, s->day,
+	                       &queued, err, sizeof err) != 0)
+		return session_abort(t, err);
+	if (session_commit(s, t, "stage", c.name) != 0)
+		return CLI_EXIT_USER;
+	printf("case %s: stage %s %s recorded; %s %s %s%s\n", c.name, stage,
+	       workflow_stage_label(stage),
+	       queued ? "status" : "the status the reporter sees stays", status,
+	       cases_status_label(status), queued ? " queued for the next update" : "");
+	return CLI_EXIT_OK;
+}
+
+int
+workflow_mark_command(struct session *s, const struct session_args *o)
+{
+	struct session_case c;
+	struct keyfile_public pub;
+	struct archive_txn *t;
+	char err[SESSION_ERR_MAX];
+	const char *mark = o->pos[1], *value = o->npos > 2 ? o->pos[2] : NULL, *vl;
+
+	if (session_case(o->pos[0], &c) != 0)
+		return CLI_EXIT_USER;
+	if (workflow_mark_label(mark, NULL) == NULL) {
+		cli_error("unknown mark '%s' (one of %s)", mark,
+		          cli_join(err, sizeof err, mark_at));
+		return CLI_EXIT_USER;
+	}
+	if (begin_change(s, c.district, o->note != NULL, &pub, &t) != 0)
+		return CLI_EXIT_USER;
+	if (workflow_mark(t, c.district, c.index, mark, value, o->approved, o->clear,
+	                  o->note != NULL ? &pub : NULL, o->note,
+	                  o->note != NULL ? strlen(o->note) : 0, s->who, s->day, err,
+	                  sizeof err) != 0)
+		return session_abort(t, err);
+	if (session_commit(s, t, "mark", c.name) != 0)
+		return CLI_EXIT_USER;
+	vl = value != NULL ? workflow_mark_label(mark, value) : NULL;
+	if (o->clear)
+		printf("case %s: mark %s %s cleared\n", c.name, mark,
+		       workflow_mark_label(mark, NULL));
+	else
+		printf("case %s: mark %s %s%s%s%s%s recorded (kept on this machine only)\n", c.name,
+		       mark, workflow_mark_label(mark, NULL), value != NULL ? ": " : "",
+		       value != NULL ? value : "", vl != NULL ? " " : "", vl != NULL ? vl : "");
+	return CLI_EXIT_OK;
+}
+
+int
+workflow_note_command(struct session *s, const struct session_args *o)
+{
+	struct session_case c;
+	struct keyfile_public pub;
+	struct archive_txn *t;
+	char err[SESSION_ERR_MAX];
+	uint8_t *buf = NULL;
+	const char *body = o->message;
+	size_t len = o->message != NULL ? strlen(o->message) : 0;
+	uint32_t n;
+	int ret = CLI_EXIT_USER;
+
+	if (session_case(o->pos[0], &c) != 0)
+		return CLI_EXIT_USER;
+	if (o->file != NULL) {
+		if (cli_read_file(o->file, WORKFLOW_NOTE_MAX, &buf, &len) != 0) {
+			cli_error("cannot read %s: %s", o->file,
+			          errno == EFBIG ? "larger than 64 KiB" : strerror(errno));
+			return CLI_EXIT_USER;
+		}
+		body = (const char *)buf;
+	}
+	if (begin_change(s, c.district, 1, &pub, &t) == 0) {
+		if (workflow_add_note(t, c.district, c.index, &pub, body, len, s->who, s->day, &n,
+		                      err, sizeof err) != 0)
+			session_abort(t, err);
+		else if (session_commit(s, t, "note", c.name) == 0)
+			ret = CLI_EXIT_OK;
+	}
+	if (ret == CLI_EXIT_OK)
+		printf("case %s: note #%u added (sealed; it never leaves this machine)\n", c.name,
+		       n);
+	if (buf != NULL) {
+		sodium_memzero(buf, len);
+		free(buf);
+	}
+	return ret;
 }

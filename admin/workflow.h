@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "admin/session.h"
 #include "crypto/keyfile.h"
 #include "store/archive.h"
 
@@ -132,5 +133,17 @@ int workflow_set_real_name(struct archive_txn *t, const char *district, uint64_t
  * Cannot fail.
  */
 int workflow_real_name_applies(const json_t *rec);
+
+/*
+ * The commands stage CASE STAGE, mark CASE MARK [VALUE] and note CASE
+ * (--message | --file) (--by is the session's who): check their arguments
+ * (an unknown stage or mark lists the known ones), load the district's
+ * public key when a note is given, make the change and its access-log line
+ * in one transaction, and print what was recorded. Return CLI_EXIT_OK or
+ * CLI_EXIT_USER (said why; nothing changed).
+ */
+int workflow_stage_command(struct session *s, const struct session_args *o);
+int workflow_mark_command(struct session *s, const struct session_args *o);
+int workflow_note_command(struct session *s, const struct session_args *o);
 
 #endif

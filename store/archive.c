@@ -224,6 +224,24 @@ archive_open(struct archive **out, const char *dir, int create)
 }
 
 void
+archive_remove(const char *dir, int rmdir_dir)
+{
+	static const char *const files[] = {"data.mdb", "lock.mdb"};
+	size_t n = strlen(dir) + sizeof "/data.mdb";
+	char *p = malloc(n);
+
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(p, n, "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	free(p);
+	if (rmdir_dir)
+		rmdir(dir);
+}
+
+void
 archive_close(struct archive *a)
 {
 	if (a == NULL)

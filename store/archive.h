@@ -173,6 +173,14 @@ int archive_open(struct archive **out, const char *dir, int create);
 void archive_close(struct archive *a);
 
 /*
+ * Deletes the archive in dir (its LMDB files), and dir itself when rmdir_dir
+ * and it is then empty: undoes an archive_open(create) whose first use was
+ * refused. The archive must be closed. Fails silently: whatever cannot be
+ * removed (out of memory, permissions) stays.
+ */
+void archive_remove(const char *dir, int rmdir_dir);
+
+/*
  * Starts a transaction, a write one when write is non-zero (one at a time).
  * Returns ARCHIVE_OK with *out set, ARCHIVE_ERR_IO or ARCHIVE_ERR_NOMEM.
  */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "crypto/codec.h"
 
@@ -173,6 +174,23 @@ pins_open(struct pins **out, const char *dir, int create)
 	}
 	*out = p;
 	return PINS_OK;
+}
+
+void
+pins_remove(const char *dir, int rmdir_dir)
+{
+	size_t n = strlen(dir) + sizeof "/" PINS_FILE "-lock";
+	char *p = malloc(n);
+
+	if (p != NULL) {
+		snprintf(p, n, "%s/%s", dir, PINS_FILE);
+		unlink(p);
+		snprintf(p, n, "%s/%s-lock", dir, PINS_FILE);
+		unlink(p);
+		free(p);
+	}
+	if (rmdir_dir)
+		rmdir(dir);
 }
 
 void

@@ -49,6 +49,13 @@ int pins_open(struct pins **out, const char *dir, int create);
 void pins_close(struct pins *p);
 
 /*
+ * Deletes DIR/oversight.mdb and its lock file, and DIR itself when rmdir_dir
+ * and it is then empty: undoes a pins_open(create) whose first use was
+ * refused. The file must be closed. Fails silently: what cannot be removed stays.
+ */
+void pins_remove(const char *dir, int rmdir_dir);
+
+/*
  * Starts a transaction, a write one when write is non-zero (one at a time,
  * across processes too). Returns PINS_OK with *out set, PINS_ERR_IO or
  * PINS_ERR_NOMEM.

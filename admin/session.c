@@ -1,0 +1,327 @@
+/* session: see session.h. */
+#include "admin/session.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/keys.h"
+
+/* The calendar shipped with Qingfeng, named in the warning below (the Makefile
+ * sets the installed path when it builds the Debian package). */
+#ifndef QF_HOLIDAYS_HINT
+#define QF_HOLIDAYS_HINT "holidays/cn-2026.txt"
+#endif
+
+int
+session_start(struct session *s, const struct session_args *o, int need_day)
+{
+	memset(s, 0, sizeof *s);
+	s->o = o;
+	if (cli_who(s->who, o->by) != 0) {
+		cli_error("--by must be 1-%d characters of text", CLI_NAME_MAX);
+		return -1;
+	}
+	if (!need_day)
+		return 0;
+	if (cli_today(s->day, o->day_offset) != 0)
+		return -1;
+	codec_day_number(s->day, &s->today);
+	return 0;
+}
+
+void
+session_end(struct session *s)
+{
+	for (size_t i = 0; i < s->nkeys; i++)
+		keyfile_secret_free(s->keys[i]);
+	s->nkeys = 0;
+	archive_close(s->a);
+	s->a = NULL;
+}
+
+int
+session_archive(struct session *s)
+{
+	const char *dir = s->o->archive;
+	int rc;
+
+	if (s->a != NULL)
+		return 0;
+	rc = archive_open(&s->a, dir, 0);
+	if (rc == ARCHIVE_ERR_NOT_FOUND) {
+		cli_error("no archive at %s (the first ingest creates it)", dir);
+		return -1;
+	}
+	if (rc != ARCHIVE_OK) {
+		cli_error("cannot open the archive at %s: %s%s%s", dir, archive_strerror(rc),
+		          rc == ARCHIVE_ERR_IO ? ": " : "",
+		          rc == ARCHIVE_ERR_IO ? strerror(errno) : "");
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_begin(struct session *s, int write, struct archive_txn **t)
+{
+	int rc;
+
+	if (session_archive(s) != 0)
+		return -1;
+	rc = archive_begin(s->a, write, t);
+	if (rc != ARCHIVE_OK) {
+		cli_error("archive: %s", archive_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_commit(struct session *s, struct archive_txn *t, const char *command, const char *case_name)
+{
+	int rc = archive_log_add(t, s->day, s->who, command, case_name);
+
+	if (rc == ARCHIVE_OK)
+		rc = archive_commit(t);
+	else
+		archive_abort(t);
+	if (rc != ARCHIVE_OK) {
+		cli_error("archive: %s; nothing changed", archive_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_abort(struct archive_txn *t, const char *err)
+{
+	archive_abort(t);
+	cli_error("%s", err);
+	return -1;
+}
+
+int
+session_log(struct session *s, const char *command, const char *case_name, const json_t *names)
+{
+	struct archive_txn *t = NULL;
+	const json_t *it;
+	size_t i;
+	int rc;
+
+	if (session_archive(s) != 0)
+		return -1;
+	rc = archive_begin(s->a, 1, &t);
+	if (rc == ARCHIVE_OK && names == NULL)
+		rc = archive_log_add(t, s->day, s->who, command, case_name);
+	json_array_foreach(names, i, it)
+	{
+		const json_t *n = json_is_object(it) ? json_object_get(it, "case") : it;
+
+		if (rc == ARCHIVE_OK)
+			rc = archive_log_add(t, s->day, s->who, command, json_string_value(n));
+	}
+	if (rc == ARCHIVE_OK)
+		rc = archive_commit(t);
+	else if (t != NULL)
+		archive_abort(t);
+	if (rc != ARCHIVE_OK) {
+		cli_error("cannot write the access log: %s", archive_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* The key file of district: --key, else the path the archive remembers. Returns 0 or -1. */
+static int
+key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_MAX])
+{
+	struct archive_txn *t;
+	struct archive_district d;
+	int rc;
+
+	if (s->o->key != NULL) {
+		snprintf(path, ARCHIVE_PATH_MAX, "%s", s->o->key);
+		return 0;
+	}
+	if (session_begin(s, 0, &t) != 0)
+		return -1;
+	rc = archive_district_get(t, district, &d);
+	archive_abort(t);
+	if (rc == ARCHIVE_ERR_NOT_FOUND) {
+		cli_error("district %s is not in the archive", district);
+		return -1;
+	}
+	if (rc != ARCHIVE_OK) {
+		cli_error("archive: %s", archive_strerror(rc));
+		return -1;
+	}
+	if (d.key_path[0] == '\0') {
+		cli_error("the archive does not know the key file of district %s; use --key FILE",
+		          district);
+		return -1;
+	}
+	snprintf(path, ARCHIVE_PATH_MAX, "%s", d.key_path);
+	return 0;
+}
+
+const struct keyfile_secret *
+session_key(void *ctx, const char *district)
+{
+	struct session *s = ctx;
+	char path[ARCHIVE_PATH_MAX], err[SESSION_ERR_MAX];
+
+	for (size_t i = 0; i < s->nkeys; i++)
+		if (strcmp(s->keys[i]->pub.id, district) == 0)
+			return s->keys[i];
+	if (s->nkeys == SESSION_KEYS_MAX || key_path(s, district, path) != 0) {
+		s->key_failed = 1;
+		return NULL;
+	}
+	if (keys_unlock(&s->keys[s->nkeys], path, s->o->passfile, district, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		s->key_failed = 1;
+		return NULL;
+	}
+	return s->keys[s->nkeys++];
+}
+
+int
+session_public(struct session *s, const char *district, struct keyfile_public *pub)
+{
+	char path[ARCHIVE_PATH_MAX];
+	int rc;
+
+	if (key_path(s, district, path) != 0)
+		return -1;
+	rc = keyfile_load_public(pub, path);
+	if (rc != KEYFILE_OK) {
+		cli_error("key file %s: %s", path, keyfile_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_case(const char *arg, struct session_case *c)
+{
+	if (cases_parse_name(arg, c->district, &c->index) != 0) {
+		cli_error("'%s' is not a case name like d01-42", arg);
+		return -1;
+	}
+	cases_format_name(c->name, c->district, c->index);
+	return 0;
+}
+
+int
+session_case_exists(struct session *s, const struct session_case *c)
+{
+	struct archive_txn *t;
+	json_t *rec = NULL;
+	int rc;
+
+	if (session_archive(s) != 0)
+		return -1;
+	rc = archive_begin(s->a, 0, &t);
+	if (rc == ARCHIVE_OK) {
+		rc = archive_case_get(t, c->district, c->index, &rec);
+		json_decref(rec);
+		archive_abort(t);
+	}
+	if (rc != ARCHIVE_OK) {
+		cli_error(rc == ARCHIVE_ERR_NOT_FOUND ? "no case %s in the archive"
+		                                      : "case %s: archive failure",
+		          c->name);
+		return -1;
+	}
+	return 0;
+}
+
+struct pick {
+	char id[CODEC_DISTRICT_BUF];
+	size_t n;
+	char all[256];
+};
+
+static int
+pick_district(void *ctx, const struct archive_district *d)
+{
+	struct pick *p = ctx;
+	size_t len = strlen(p->all);
+
+	if (p->n++ == 0)
+		snprintf(p->id, sizeof p->id, "%s", d->id);
+	snprintf(p->all + len, sizeof p->all - len, "%s%s", len ? ", " : "", d->id);
+	return 0;
+}
+
+int
+session_district(struct session *s, const char *opt, int known, char out[CODEC_DISTRICT_BUF])
+{
+	struct archive_txn *t;
+	struct archive_district d;
+	struct pick p;
+	int rc;
+
+	if (opt != NULL && !codec_district_valid(opt)) {
+		cli_error("'%s' is not a district id", opt);
+		return -1;
+	}
+	if (opt != NULL && !known) {
+		snprintf(out, CODEC_DISTRICT_BUF, "%s", opt);
+		return 0;
+	}
+	if (session_begin(s, 0, &t) != 0)
+		return -1;
+	memset(&p, 0, sizeof p);
+	rc = opt != NULL ? archive_district_get(t, opt, &d)
+	                 : archive_district_foreach(t, pick_district, &p);
+	archive_abort(t);
+	if (rc == ARCHIVE_ERR_NOT_FOUND) {
+		cli_error("district %s is not in the archive", opt);
+		return -1;
+	}
+	if (rc != ARCHIVE_OK) {
+		cli_error("archive: %s", archive_strerror(rc));
+		return -1;
+	}
+	if (opt == NULL && p.n == 0) {
+		cli_error("the archive holds no district yet (ingest an export first)");
+		return -1;
+	}
+	if (opt == NULL && p.n > 1) {
+		cli_error("the archive holds several districts (%s): choose one with --district ID",
+		          p.all);
+		return -1;
+	}
+	snprintf(out, CODEC_DISTRICT_BUF, "%s", opt != NULL ? opt : p.id);
+	return 0;
+}
+
+int
+session_calendar(struct session *s, int quiet, struct workdays **w)
+{
+	const char *hol = s->o->holidays;
+	char path[ARCHIVE_PATH_MAX], err[SESSION_ERR_MAX];
+	int missing;
+
+	if (hol != NULL)
+		snprintf(path, sizeof path, "%s", hol);
+	else
+		snprintf(path, sizeof path, "%s/holidays.txt", s->o->archive);
+	if (workdays_load(w, path, hol == NULL, &missing, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		return -1;
+	}
+	if (quiet)
+		return 0;
+	if (missing)
+		cli_warn("no holiday calendar at %s: counting Monday to Friday only (copy "
+		         "%s there and keep it current)",
+		         path, QF_HOLIDAYS_HINT);
+	else if (!workdays_covers(*w, (int)strtol(s->day, NULL, 10)))
+		cli_warn("the holiday calendar %s lists nothing for %.4s: counting Monday to "
+		         "Friday only in that year",
+		         path, s->day);
+	return 0;
+}
