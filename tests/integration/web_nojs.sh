@@ -104,6 +104,16 @@ code=$(post /nojs/status "$T_DIR/s1.html" --data-urlencode "receipt=$(printf '%s
 eq "status 200 (typed sloppily)" "$code" 200
 check "status says received" grep -q '已接收' "$T_DIR/s1.html"
 check "status shows the case" grep -q 'd01-' "$T_DIR/s1.html"
+# issue 20 item 4: the fingerprint of the case's district under its fixed label,
+# alone on its line (no operator text before it), to compare with the receipt's
+check "status shows the district's fingerprint under its label" grep -qF "<dt>公钥指纹</dt><dd><code>$FP</code></dd>" "$T_DIR/s1.html"
+check "status says the page verifies nothing" grep -qF '本页由服务器生成，不在您的设备上核验任何内容' "$T_DIR/s1.html"
+check "status sends to the standard version or the CLI for verified replies" grep -qF '请使用标准版本或命令行工具查询' "$T_DIR/s1.html"
+code=$(post /nojs/status "$T_DIR/s1en.html" --data-urlencode "receipt=$R1" --data-urlencode lang=en)
+eq "status in English 200" "$code" 200
+check "English status shows the fingerprint under its label" grep -qF "<dt>Key fingerprint</dt><dd><code>$FP</code></dd>" "$T_DIR/s1en.html"
+check "English status says the page verifies nothing" grep -qF 'This page is made by the server and checks nothing on your device' "$T_DIR/s1en.html"
+check "English status sends to the standard version or the CLI" grep -qF 'To have the replies checked on your own device, use the standard version or the command-line tool' "$T_DIR/s1en.html"
 code=$(post /nojs/status "$T_DIR/s2.html" --data-urlencode "receipt=MS0Z-H1WW-YKQN-03JM-SFC0")
 eq "mistyped receipt 400" "$code" 400
 check "mistyped receipt explained" grep -q '回执不正确' "$T_DIR/s2.html"
@@ -243,6 +253,25 @@ eq "a cross-site status post: 403" "$code" 403
 printf '{"lookup":"x","auth":"y"}' >"$T_DIR/xs.json"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' -H 'Content-Type: application/json' --data-binary "@$T_DIR/xs.json" "$URL/api/v1/status")
 eq "a cross-site API post: 403" "$code" 403
+stop_server
+
+# --- a case of a second district shows that district's fingerprint (issue 20 item 4)
+jq '.id = "d02" | .name = "第二测试区纪委监委" | del(.fingerprint) | .box_pk = "jiQO9G9GSUIK4rsBr01ssTufiUMwECV75LZlx8vAnJc" | .sign_pk = "vK7PCZDaqkzvx-FoHxV1WVp1D-AY1mpN_4NFwI5vPhE"' \
+	"$FIXTURES/d01.pub.json" >"$T_DIR/d02.pub.json"
+check "district add d02" sh -c "'$INTAKE' district add --data '$D' '$T_DIR/d02.pub.json' >/dev/null"
+FP2="433c fb1b f8a0 f0a5 f52f 8de1 6be1 98c3" # as tests/integration/intake_api.sh has it
+start_server "$D" || exit 1
+code=$(post /nojs/report "$T_DIR/d2r.html" --data-urlencode "form_token=$(nojs_token)" --data-urlencode district=d02 --data-urlencode title=d2 --data-urlencode body=d2)
+eq "a no-JS report to d02: 201" "$code" 201
+R2=$(grep -o '<span class="grp">[0-9A-Z]\{4\}</span>' "$T_DIR/d2r.html" | sed 's/<[^>]*>//g' | paste -sd- -)
+check "the d02 receipt page shows d02's fingerprint" grep -qF "$FP2" "$T_DIR/d2r.html"
+code=$(post /nojs/status "$T_DIR/d2s.html" --data-urlencode "receipt=$R2")
+eq "status of the d02 case: 200" "$code" 200
+check "it shows d02's fingerprint under the label" grep -qF "<dt>公钥指纹</dt><dd><code>$FP2</code></dd>" "$T_DIR/d2s.html"
+check "... and not d01's" sh -c "! grep -qF '$FP' '$T_DIR/d2s.html'"
+check "... the name on its own line under its own label" grep -qF '<dt>单位名称（服务器所称）</dt><dd>第二测试区纪委监委 (d02)</dd>' "$T_DIR/d2s.html"
+code=$(post /nojs/status "$T_DIR/d1s.html" --data-urlencode "receipt=$R1")
+check "the d01 case still shows d01's fingerprint" sh -c "grep -qF '$FP' '$T_DIR/d1s.html' && ! grep -qF '$FP2' '$T_DIR/d1s.html'"
 stop_server
 
 # --- the limits of the no-JS report path (no proof-of-work without JS).
