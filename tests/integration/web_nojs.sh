@@ -64,6 +64,10 @@ R1=$(grep -o '<span class="grp">[0-9A-Z]\{4\}</span>' "$T_DIR/r1.html" | sed 's/
 check "the receipt is shown and is a receipt" sh -c "'$QFTOOL' derive '$R1' >/dev/null"
 check "receipt page names the district and day" sh -c "grep -q '测试区纪委监委' '$T_DIR/r1.html' && grep -q '[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}' '$T_DIR/r1.html'"
 check "receipt page has no script" sh -c "! grep -qi '<script' '$T_DIR/r1.html'"
+eq "receipt page: the fingerprint under its fixed label, the name on the next line" \
+	"$(grep -A1 -F "<dt>公钥指纹</dt><dd><code>$FP</code></dd>" "$T_DIR/r1.html")" \
+	"$(printf '<dt>公钥指纹</dt><dd><code>%s</code></dd>\n<dt>单位名称（服务器所称）</dt><dd>测试区纪委监委 (d01)</dd>' "$FP")"
+check "receipt page asks to write the fingerprint down too" grep -qF '请把公钥指纹也抄下来' "$T_DIR/r1.html"
 eq "stored" "$(head_size)" $((before + 1))
 "$REPORT" submit --server "$URL" --district d01 --type appeal --category integrity \
 	--subcategory 违规收受礼品礼金 --town 城关镇 --when 2026-05 --where 某饭店 \
