@@ -277,6 +277,16 @@ check "... the name on its own line under its own label" grep -qF '<dt>单位名
 code=$(post /nojs/status "$T_DIR/d1s.html" --data-urlencode "receipt=$R1")
 check "the d01 case still shows d01's fingerprint" sh -c "grep -qF '$FP' '$T_DIR/d1s.html' && ! grep -qF '$FP2' '$T_DIR/d1s.html'"
 stop_server
+# a case whose district is gone from the configuration: a warning, no empty fingerprint
+cp "$D/config.json" "$T_DIR/config.keep"
+set_config "$D" 'del(.districts[] | select(.id == "d02"))'
+start_server "$D" || exit 1
+code=$(post /nojs/status "$T_DIR/d2gone.html" --data-urlencode "receipt=$R2")
+eq "status of a case of a district no longer configured: 200" "$code" 200
+check "... says there is no fingerprint to compare and not to trust the page" grep -qF '服务器没有给出这个受理单位的公钥指纹' "$T_DIR/d2gone.html"
+check "... shows no fingerprint label" sh -c "! grep -qF '<dt>公钥指纹</dt>' '$T_DIR/d2gone.html'"
+stop_server
+cp "$T_DIR/config.keep" "$D/config.json"
 
 # --- the limits of the no-JS report path (no proof-of-work without JS).
 # A flooding client posts quick forms as fast as it can; another reporter's
