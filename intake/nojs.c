@@ -1497,10 +1497,18 @@ open_reply(struct reply_text *t, const struct store_case_view *v, const struct s
 	envelope_contents_free(&ct);
 }
 
+/*
+ * The status page of case v, its replies opened with k; also the
+ * fingerprint of the case's district under its fixed label, so that the
+ * reporter can compare it with the receipt's (issue 20 item 4). Sends 503
+ * when out of memory. Exactly one answer.
+ */
 static void
 status_page(struct server *s, struct evhttp_request *req, const char *lang,
             const struct store_case_view *v, const struct receipt_keys *k)
 {
+	const struct keyfile_public *d = config_district(&s->cfg, v->district);
+	const char *fp = d ? d->fingerprint : "", *name = d ? d->name : "";
 	struct reply_text *texts = NULL;
 	struct var *rows = NULL;
 	char index[24], followups[24], nreplies[24];
@@ -1538,6 +1546,9 @@ status_page(struct server *s, struct evhttp_request *req, const char *lang,
 		        {"status_day", v->status_day, strlen(v->status_day)},
 		        {"created_day", v->created_day, strlen(v->created_day)},
 		        {"district", v->district, strlen(v->district)},
+		        {"known", d ? "1" : "0", 1},
+		        {"fingerprint", fp, strlen(fp)},
+		        {"district_name", name, strlen(name)},
 		        {"index", index, strlen(index)},
 		        {"followups", followups, strlen(followups)},
 		        {"delivered", v->delivered ? "1" : "0", 1},

@@ -64,6 +64,10 @@ R1=$(grep -o '<span class="grp">[0-9A-Z]\{4\}</span>' "$T_DIR/r1.html" | sed 's/
 check "the receipt is shown and is a receipt" sh -c "'$QFTOOL' derive '$R1' >/dev/null"
 check "receipt page names the district and day" sh -c "grep -q '测试区纪委监委' '$T_DIR/r1.html' && grep -q '[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}' '$T_DIR/r1.html'"
 check "receipt page has no script" sh -c "! grep -qi '<script' '$T_DIR/r1.html'"
+eq "receipt page: the fingerprint under its fixed label, the name on the next line" \
+	"$(grep -A1 -F "<dt>识别码（公钥指纹）</dt><dd><code>$FP</code></dd>" "$T_DIR/r1.html")" \
+	"$(printf '<dt>识别码（公钥指纹）</dt><dd><code>%s</code></dd>\n<dt>单位名称（服务器所称）</dt><dd>测试区纪委监委 (d01)</dd>' "$FP")"
+check "receipt page asks to write the fingerprint down too" grep -qF '请把识别码也抄下来' "$T_DIR/r1.html"
 eq "stored" "$(head_size)" $((before + 1))
 "$REPORT" submit --server "$URL" --district d01 --type appeal --category integrity \
 	--subcategory 违规收受礼品礼金 --town 城关镇 --when 2026-05 --where 某饭店 \
@@ -103,7 +107,17 @@ eq "identity carried" "$(sed -n 3p "$T_DIR/entries" | jq -r .manifest | jq -c .r
 code=$(post /nojs/status "$T_DIR/s1.html" --data-urlencode "receipt=$(printf '%s' "$R1" | tr 'A-Z-' 'a-z ')" --data-urlencode lang=zh-CN)
 eq "status 200 (typed sloppily)" "$code" 200
 check "status says received" grep -q '已接收' "$T_DIR/s1.html"
-check "status shows the case" grep -q 'd01-' "$T_DIR/s1.html"
+check "status shows the entry number" grep -q '<dt>登记编号</dt><dd>[0-9]' "$T_DIR/s1.html"
+# issue 20 item 4: the fingerprint of the case's district under its fixed label,
+# alone on its line (no operator text before it), to compare with the receipt's
+check "status shows the district's fingerprint under its label" grep -qF "<dt>识别码（公钥指纹）</dt><dd><code>$FP</code></dd>" "$T_DIR/s1.html"
+check "status says the page verifies nothing" grep -qF '本页由服务器生成，不在您的设备上核验任何内容' "$T_DIR/s1.html"
+check "status sends to the standard version for verified replies" grep -qF '请启用 JavaScript 后用标准版本查询' "$T_DIR/s1.html"
+code=$(post /nojs/status "$T_DIR/s1en.html" --data-urlencode "receipt=$R1" --data-urlencode lang=en)
+eq "status in English 200" "$code" 200
+check "English status shows the fingerprint under its label" grep -qF "<dt>Key fingerprint</dt><dd><code>$FP</code></dd>" "$T_DIR/s1en.html"
+check "English status says the page verifies nothing" grep -qF 'This page is made by the server and checks nothing on your device' "$T_DIR/s1en.html"
+check "English status sends to the standard version" grep -qF 'To have the replies checked on your own device, turn JavaScript on and use the standard version' "$T_DIR/s1en.html"
 code=$(post /nojs/status "$T_DIR/s2.html" --data-urlencode "receipt=MS0Z-H1WW-YKQN-03JM-SFC0")
 eq "mistyped receipt 400" "$code" 400
 check "mistyped receipt explained" grep -q '回执不正确' "$T_DIR/s2.html"
@@ -244,6 +258,35 @@ printf '{"lookup":"x","auth":"y"}' >"$T_DIR/xs.json"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' -H 'Content-Type: application/json' --data-binary "@$T_DIR/xs.json" "$URL/api/v1/status")
 eq "a cross-site API post: 403" "$code" 403
 stop_server
+
+# --- a case of a second district shows that district's fingerprint (issue 20 item 4)
+jq '.id = "d02" | .name = "第二测试区纪委监委" | del(.fingerprint) | .box_pk = "jiQO9G9GSUIK4rsBr01ssTufiUMwECV75LZlx8vAnJc" | .sign_pk = "vK7PCZDaqkzvx-FoHxV1WVp1D-AY1mpN_4NFwI5vPhE"' \
+	"$FIXTURES/d01.pub.json" >"$T_DIR/d02.pub.json"
+check "district add d02" sh -c "'$INTAKE' district add --data '$D' '$T_DIR/d02.pub.json' >/dev/null"
+FP2="433c fb1b f8a0 f0a5 f52f 8de1 6be1 98c3" # as tests/integration/intake_api.sh has it
+start_server "$D" || exit 1
+code=$(post /nojs/report "$T_DIR/d2r.html" --data-urlencode "form_token=$(nojs_token)" --data-urlencode district=d02 --data-urlencode title=d2 --data-urlencode body=d2)
+eq "a no-JS report to d02: 201" "$code" 201
+R2=$(grep -o '<span class="grp">[0-9A-Z]\{4\}</span>' "$T_DIR/d2r.html" | sed 's/<[^>]*>//g' | paste -sd- -)
+check "the d02 receipt page shows d02's fingerprint" grep -qF "$FP2" "$T_DIR/d2r.html"
+code=$(post /nojs/status "$T_DIR/d2s.html" --data-urlencode "receipt=$R2")
+eq "status of the d02 case: 200" "$code" 200
+check "it shows d02's fingerprint under the label" grep -qF "<dt>识别码（公钥指纹）</dt><dd><code>$FP2</code></dd>" "$T_DIR/d2s.html"
+check "... and not d01's" sh -c "! grep -qF '$FP' '$T_DIR/d2s.html'"
+check "... the name on its own line under its own label" grep -qF '<dt>单位名称（服务器所称）</dt><dd>第二测试区纪委监委 (d02)</dd>' "$T_DIR/d2s.html"
+code=$(post /nojs/status "$T_DIR/d1s.html" --data-urlencode "receipt=$R1")
+check "the d01 case still shows d01's fingerprint" sh -c "grep -qF '$FP' '$T_DIR/d1s.html' && ! grep -qF '$FP2' '$T_DIR/d1s.html'"
+stop_server
+# a case whose district is gone from the configuration: a warning, no empty fingerprint
+cp "$D/config.json" "$T_DIR/config.keep"
+set_config "$D" 'del(.districts[] | select(.id == "d02"))'
+start_server "$D" || exit 1
+code=$(post /nojs/status "$T_DIR/d2gone.html" --data-urlencode "receipt=$R2")
+eq "status of a case of a district no longer configured: 200" "$code" 200
+check "... says there is no fingerprint to compare and not to trust the page" grep -qF '服务器没有给出这个受理单位的识别码' "$T_DIR/d2gone.html"
+check "... shows no fingerprint label" sh -c "! grep -qF '<dt>识别码（公钥指纹）</dt>' '$T_DIR/d2gone.html'"
+stop_server
+cp "$T_DIR/config.keep" "$D/config.json"
 
 # --- the limits of the no-JS report path (no proof-of-work without JS).
 # A flooding client posts quick forms as fast as it can; another reporter's
