@@ -42,6 +42,17 @@ cases_status_at(size_t i)
 	return i < sizeof statuses / sizeof statuses[0] ? statuses[i].name : NULL;
 }
 
+const char *
+cases_status_canon(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (strcmp(s, statuses[i].name) == 0 || strcmp(s, statuses[i].label) == 0)
+			return statuses[i].name;
+	return NULL;
+}
+
 int
 cases_status_valid(const char *s)
 {

@@ -30,6 +30,12 @@
 /* True (1) when s is one of the §9 statuses; 0 otherwise (also for NULL). */
 int cases_status_valid(const char *s);
 
+/*
+ * The status's wire word ("accepted") for its word or its Chinese label
+ * ("已受理"), or NULL when s is neither. Cannot fail.
+ */
+const char *cases_status_canon(const char *s);
+
 /* The Chinese label of a §9 status ("已受理"), or NULL for anything else. */
 const char *cases_status_label(const char *s);
 

@@ -178,7 +178,13 @@ parse(int argc, char **argv, const struct command *cmd, struct session_args *o)
 			return -1;
 		}
 		if (id < 0 || id >= O_COUNT || !(cmd->allowed & BIT(id))) {
-			cli_error("%s: option %s does not apply here", cmd->name, argv[optind - 1]);
+			/* name the option, not its value (argv[optind - 1] is the value after --by X) */
+			if (id >= 0 && id < O_COUNT)
+				cli_error("%s: option --%s does not apply here", cmd->name,
+				          lo[id].name);
+			else
+				cli_error("%s: option %s does not apply here", cmd->name,
+				          argv[optind - 1]);
 			return -1;
 		}
 		if (id == O_HELP) {
@@ -265,14 +271,15 @@ cmd_list(struct session *s, const struct session_args *o)
 	char err[SESSION_ERR_MAX];
 	json_t *rows = NULL;
 	int rc = -1;
+	const char *status = o->status != NULL ? cases_status_canon(o->status) : NULL;
 
-	if (o->status != NULL && !cases_status_valid(o->status)) {
+	if (o->status != NULL && status == NULL) {
 		cli_error("unknown status '%s'", o->status);
 		return CLI_EXIT_USER;
 	}
 	if (session_archive(s) == 0 && session_calendar(s, 1, &w) == 0 &&
 	    session_begin(s, 0, &t) == 0) {
-		rc = view_list_rows(t, o->status, w, s->today, o->titles ? session_key : NULL, s,
+		rc = view_list_rows(t, status, w, s->today, o->titles ? session_key : NULL, s,
 		                    &rows, err, sizeof err);
 		archive_abort(t);
 		if (rc != 0 && !s->key_failed)
@@ -314,22 +321,23 @@ cmd_status(struct session *s, const struct session_args *o)
 	struct session_case c;
 	struct archive_txn *t;
 	char err[SESSION_ERR_MAX];
+	const char *status = cases_status_canon(o->pos[1]); /* 已受理 as well as accepted */
 
 	if (session_case(o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
-	if (!cases_status_valid(o->pos[1])) {
+	if (status == NULL) {
 		cli_error("unknown status '%s' (one of %s)", o->pos[1],
 		          cli_join(err, sizeof err, cases_status_at));
 		return CLI_EXIT_USER;
 	}
 	if (session_begin(s, 1, &t) != 0)
 		return CLI_EXIT_USER;
-	if (cases_set_status(t, c.district, c.index, o->pos[1], s->who, s->day, err, sizeof err))
+	if (cases_set_status(t, c.district, c.index, status, s->who, s->day, err, sizeof err))
 		return session_abort(t, err);
 	if (session_commit(s, t, "status", c.name) != 0)
 		return CLI_EXIT_USER;
-	printf("case %s: status %s %s, queued for the next update\n", c.name, o->pos[1],
-	       cases_status_label(o->pos[1]));
+	printf("case %s: status %s %s, queued for the next update\n", c.name, status,
+	       cases_status_label(status));
 	return CLI_EXIT_OK;
 }
 
@@ -406,8 +414,9 @@ static const struct command commands[] = {
          "needs --key (remembered) and pins the server's signing key; a bundle signed by\n"
          "another server key is refused unless --accept-new-server-key is given.",
          NULL, NULL},
-        {"list", COMMON | BIT(O_STATUS) | BIT(O_JSON) | BIT(O_TITLES) | BIT(O_HOLIDAYS), 0, 0, 0, 0,
-         cmd_list, "list --archive DIR [--status S] [--json] [--titles] [--holidays FILE]",
+        {"list", COMMON | BIT(O_STATUS) | BIT(O_JSON) | BIT(O_TITLES) | BIT(O_HOLIDAYS) | BIT(O_BY),
+         0, 0, 0, 0, cmd_list,
+         "list --archive DIR [--status S] [--json] [--titles] [--holidays FILE] [--by NAME]",
          "Lists the cases, those with an overdue deadline first: case, day, status, stage,\n"
          "follow-ups (FU), replies (RE), queued operations (Q), whether an update has\n"
          "acknowledged all of it (ACKED), and DUE (overdue, or soon: due within 3 working\n"
@@ -415,8 +424,8 @@ static const struct command commands[] = {
          "category and title (asks for the passphrase, and is recorded in the access log).\n"
          "--holidays FILE: the holiday calendar (default: holidays.txt in the archive).",
          NULL, NULL},
-        {"show", COMMON | BIT(O_EXTRACT), 0, 1, 1, 0, cmd_show,
-         "show --archive DIR CASE [--extract DIR]",
+        {"show", COMMON | BIT(O_EXTRACT) | BIT(O_BY), 0, 1, 1, 0, cmd_show,
+         "show --archive DIR CASE [--extract DIR] [--by NAME]",
          "Decrypts and prints a case (e.g. d01-42): the report with every field, the\n"
          "follow-ups, the replies sent and the history. --extract DIR also writes each\n"
          "attachment as DIR/<case>/<n>-<safe name>. Recorded in the access log.",
@@ -485,10 +494,10 @@ static const struct command commands[] = {
          NULL, NULL},
         {"stats",
          COMMON | BIT(O_JSON) | BIT(O_CSV) | BIT(O_SVG) | BIT(O_HTML) | BIT(O_FROM) | BIT(O_TO) |
-                 BIT(O_HOLIDAYS) | BIT(O_DISTRICT),
+                 BIT(O_HOLIDAYS) | BIT(O_DISTRICT) | BIT(O_BY),
          0, 0, 0, C_FORMAT, stats_command,
          "stats --archive DIR [--json | --csv | --svg FILE | --html FILE] [--from DAY]\n"
-         "              [--to DAY] [--district ID] [--holidays FILE]",
+         "              [--to DAY] [--district ID] [--holidays FILE] [--by NAME]",
          "Counts the cases received from --from to --to (inclusive; default: all) per\n"
          "stage, status, category, town, subject level, report type and real name or\n"
          "anonymous; the median and 90th percentile days from receipt to acceptance and\n"
@@ -497,8 +506,8 @@ static const struct command commands[] = {
          "printable file with the charts (never overwriting). Decrypts each report (asks\n"
          "for the passphrase; recorded in the access log).",
          NULL, NULL},
-        {"search", COMMON | BIT(O_DISTRICT), 0, 1, SEARCH_WORDS_MAX, 0, search_command,
-         "search --archive DIR [--district ID] WORD...",
+        {"search", COMMON | BIT(O_DISTRICT) | BIT(O_BY), 0, 1, SEARCH_WORDS_MAX, 0, search_command,
+         "search --archive DIR [--district ID] [--by NAME] WORD...",
          "Prints the cases whose decrypted text holds every WORD (ASCII case ignored):\n"
          "the report (subject, unit, town, title, body, ...), follow-ups, replies and\n"
          "notes, with a short context for each word. Decrypts case by case in memory and\n"

@@ -50,6 +50,19 @@ stage_find(const char *s)
 	return NULL;
 }
 
+const char *
+workflow_stage_canon(const char *s)
+{
+	const struct workflow_stage *st = stage_find(s);
+
+	if (st != NULL || s == NULL)
+		return st != NULL ? st->name : NULL;
+	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
+		if (strcmp(s, stages[i].label) == 0)
+			return stages[i].name;
+	return NULL;
+}
+
 int
 workflow_stage_valid(const char *s)
 {
@@ -117,6 +130,32 @@ mark_find(const char *name)
 		if (strcmp(name, marks[i].name) == 0)
 			return (int)i;
 	return -1;
+}
+
+const char *
+workflow_mark_canon(const char *mark)
+{
+	int m = mark_find(mark);
+
+	if (m >= 0 || mark == NULL)
+		return m >= 0 ? marks[m].name : NULL;
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (strcmp(mark, marks[i].label) == 0)
+			return marks[i].name;
+	return NULL;
+}
+
+const char *
+workflow_mark_value_canon(const char *mark, const char *value)
+{
+	int m = mark_find(mark);
+
+	if (m < 0 || value == NULL || marks[m].values == NULL)
+		return value;
+	for (const struct mark_value *v = marks[m].values; v->value != NULL; v++)
+		if (strcmp(value, v->label) == 0)
+			return v->value;
+	return value;
 }
 
 static const char *
@@ -781,13 +820,14 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 	struct keyfile_public pub;
 	struct archive_txn *t;
 	char err[SESSION_ERR_MAX];
-	const char *stage = o->pos[1], *status = workflow_stage_status(stage);
+	/* 受理 as well as accepted: the Chinese word is the one investigators use */
+	const char *stage = workflow_stage_canon(o->pos[1]), *status = workflow_stage_status(stage);
 	int queued;
 
 	if (session_case(o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
 	if (status == NULL) {
-		cli_error("unknown stage '%s' (one of %s)", stage,
+		cli_error("unknown stage '%s' (one of %s)", o->pos[1],
 		          cli_join(err, sizeof err, stage_at));
 		return CLI_EXIT_USER;
 	}
@@ -813,12 +853,13 @@ workflow_mark_command(struct session *s, const struct session_args *o)
 	struct keyfile_public pub;
 	struct archive_txn *t;
 	char err[SESSION_ERR_MAX];
-	const char *mark = o->pos[1], *value = o->npos > 2 ? o->pos[2] : NULL, *vl;
+	const char *mark = workflow_mark_canon(o->pos[1]), *vl;
+	const char *value = o->npos > 2 ? workflow_mark_value_canon(mark, o->pos[2]) : NULL;
 
 	if (session_case(o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
-	if (workflow_mark_label(mark, NULL) == NULL) {
-		cli_error("unknown mark '%s' (one of %s)", mark,
+	if (mark == NULL) {
+		cli_error("unknown mark '%s' (one of %s)", o->pos[1],
 		          cli_join(err, sizeof err, mark_at));
 		return CLI_EXIT_USER;
 	}

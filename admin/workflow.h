@@ -146,4 +146,20 @@ int workflow_stage_command(struct session *s, const struct session_args *o);
 int workflow_mark_command(struct session *s, const struct session_args *o);
 int workflow_note_command(struct session *s, const struct session_args *o);
 
+/*
+ * The stage's name ("accepted") for its name or its Chinese label ("受理"),
+ * or NULL when s is neither. Cannot fail.
+ */
+const char *workflow_stage_canon(const char *s);
+
+/* The mark's name for its name or Chinese label ("重复件"), or NULL. Cannot fail. */
+const char *workflow_mark_canon(const char *mark);
+
+/*
+ * A mark's value for its value or Chinese label ("实名已核实" -> "verified");
+ * anything else (a case name, an unknown word) comes back as it is, for
+ * workflow_mark to judge. Cannot fail.
+ */
+const char *workflow_mark_value_canon(const char *mark, const char *value);
+
 #endif
