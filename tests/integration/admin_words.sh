@@ -3,7 +3,8 @@
 # statuses and marks typed in Chinese (受理, 已受理, 重复件, 实名已核实) do what
 # the English words do; every reading command takes --by and the access log
 # records that name instead of the operating-system login; a misplaced option
-# is named by its name, not by the value after it.
+# is named by its name, not by the value after it; an export for another
+# district says so instead of asking for a key.
 . "$(dirname "$0")/lib.sh"
 
 P="$T_DIR/pass"
@@ -15,6 +16,9 @@ A="$T_DIR/archive"
 	--passphrase-file "$P" >/dev/null || exit 1
 "$INTAKE" init --data "$D" >/dev/null || exit 1
 "$INTAKE" district add --data "$D" "$K/district.pub.json" >/dev/null || exit 1
+"$ADMIN" keygen --district d08 --name '八区纪委监委' --out "$T_DIR/k8" --kdf interactive \
+	--passphrase-file "$P" >/dev/null || exit 1
+"$INTAKE" district add --data "$D" "$T_DIR/k8/district.pub.json" >/dev/null || exit 1
 set_config "$D" '.pow_difficulty = 4'
 start_server "$D" || exit 1
 adm() { "$ADMIN" "$@" --archive "$A" --passphrase-file "$P"; }
@@ -23,7 +27,9 @@ for t in 一 二; do
 	"$REPORT" submit --server "$URL" --district d07 --title "举报$t" --body-file "$T_DIR/b.txt" \
 		--identity-name 王五 >/dev/null || exit 1
 done
+"$REPORT" submit --server "$URL" --district d08 --title 八区 --body-file "$T_DIR/b.txt" >/dev/null || exit 1
 "$INTAKE" export --data "$D" --district d07 --out "$T_DIR/e.qfx" >/dev/null || exit 1
+"$INTAKE" export --data "$D" --district d08 --out "$T_DIR/e8.qfx" >/dev/null || exit 1
 stop_server
 adm ingest --key "$K/district.key" "$T_DIR/e.qfx" >/dev/null || exit 1
 C1=$(adm list --json | jq -r '.[0].case')
@@ -57,6 +63,12 @@ done
 login=$(id -un)
 eq "no reading line by the login when --by was given" \
 	"$(printf '%s' "$log" | jq -r --arg w "$login" '[.[] | select(.user == $w and (.command | test("^(show|search|stats)")))] | length')" 0
+
+# --- another district's export says so, rather than asking for a key
+out=$(adm ingest "$T_DIR/e8.qfx" 2>&1)
+eq "d08's export into d07's archive: exit 1" $? 1
+check "it says the export is for another district" sh -c "printf '%s' \"\$1\" | grep -q 'this export is for district d08, and this archive holds d07'" _ "$out"
+eq "nothing of d08 was read" "$(adm list --json | jq '[.[] | select(.case | startswith("d08"))] | length')" 0
 
 # --- a misplaced option is named by its name
 out=$(adm log --by 李科员 2>&1)
