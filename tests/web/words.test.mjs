@@ -11,11 +11,12 @@
 // labels every number it carries.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { launch } from './browser.mjs';
 import * as H from './harness.mjs';
 
 const T = 60000;
+const SHOTS = process.env.QF_SCREENSHOTS || `${H.BIN}/../screenshots`;
 const ZH = JSON.parse(readFileSync(`${H.ROOT}/web/i18n/zh-CN.json`, 'utf8'));
 let dir, data, srv, ctx, page;
 let posts = 0;
@@ -64,6 +65,8 @@ test('an unconfirmed send: the heading and text say so, back to the form drops t
 	assert.match(warning, new RegExp(ZH.js.why_network));
 	assert.doesNotMatch(warning, /[a-z]{4,}/i, `no code words in the Chinese message: ${warning}`);
 	const first = await page.getAttribute('#receipt', 'data-receipt');
+	mkdirSync(SHOTS, { recursive: true });
+	await page.locator('#receipt-view').screenshot({ path: `${SHOTS}/receipt-unconfirmed-zh.png` });
 
 	await page.click('#back-to-form');
 	assert.equal(await page.isVisible('#receipt-view'), false, 'the stale receipt view is gone');
