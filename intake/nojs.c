@@ -21,6 +21,7 @@
 #include "crypto/envelope.h"
 #include "crypto/pow.h"
 #include "crypto/receipt.h"
+#include "crypto/text.h"
 #include "intake/commit.h"
 #include "intake/http.h"
 #include "intake/server.h"
@@ -888,21 +889,13 @@ jstr(const struct form *f, enum field i)
 	return json_stringn(v, f->v[i] != NULL ? f->len[i] : strlen(v));
 }
 
-/* True when every field is UTF-8 Jansson accepts (each check wiped after). */
+/* True when every field is UTF-8 Jansson accepts (crypto/text). */
 static int
 form_utf8(const struct form *f)
 {
-	for (int i = 0; i < F_COUNT; i++) {
-		json_t *j;
-
-		if (f->v[i] == NULL)
-			continue;
-		j = json_stringn(f->v[i], f->len[i]);
-		if (j == NULL)
+	for (int i = 0; i < F_COUNT; i++)
+		if (f->v[i] != NULL && !text_utf8_valid(f->v[i], f->len[i], TEXT_NUL_OK))
 			return 0;
-		wipe_json(j);
-		json_decref(j);
-	}
 	return 1;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "crypto/codec.h"
+#include "crypto/text.h"
 
 static const char *const TYPES[] = {"accusation", "appeal", "suggestion", NULL};
 static const char *const CATEGORIES[] = {"political", "organizational", "integrity", "mass", "work",
@@ -94,31 +95,10 @@ one_of(const char *s, const char *const *set)
 	return 0;
 }
 
-/* True when s[0..len) is UTF-8 text Jansson accepts as a string. */
-static int
-utf8_ok(const char *s, size_t len)
-{
-	json_t *j;
-
-	if (s == NULL)
-		return 0;
-	j = json_stringn(s, len);
-	if (j == NULL)
-		return 0;
-	json_decref(j);
-	return 1;
-}
-
-int
-manifest_utf8_valid(const char *s, size_t len)
-{
-	return utf8_ok(s, len);
-}
-
 static int
 text_ok(const char *s)
 {
-	return s != NULL && utf8_ok(s, strlen(s));
+	return s != NULL && text_utf8_valid(s, strlen(s), TEXT_NUL_OK);
 }
 
 static int
@@ -174,7 +154,7 @@ manifest_report_check(const struct manifest_report *r)
 		return "--title must be non-empty UTF-8 text";
 	if (r->body == NULL || r->body_len == 0)
 		return "--body-file must not be empty";
-	if (!utf8_ok(r->body, r->body_len))
+	if (!text_utf8_valid(r->body, r->body_len, TEXT_NUL_OK))
 		return "--body-file must hold UTF-8 text";
 	if (!text_ok(r->subcategory))
 		return "--subcategory must be UTF-8 text";
@@ -456,7 +436,7 @@ manifest_file_init(struct manifest_file *f, const char *path)
 	while (base > path && base[-1] != '/')
 		base--;
 	blen = (size_t)(path + plen - base);
-	if (blen == 0 || !utf8_ok(base, blen)) {
+	if (blen == 0 || !text_utf8_valid(base, blen, TEXT_NUL_OK)) {
 		errno = EILSEQ;
 		return -1;
 	}

@@ -21,6 +21,7 @@
 #include "crypto/memwipe.h"
 #include "crypto/receipt.h"
 #include "crypto/sign.h"
+#include "crypto/text.h"
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/metastrip.h"
@@ -1790,7 +1791,7 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 		goto out;
 	if (read_body(io, body_file, &body) != 0)
 		goto out;
-	if (!manifest_utf8_valid(body.p, body.len)) {
+	if (!text_utf8_valid(body.p, body.len, TEXT_NUL_OK)) {
 		say_error(io, "--body-file must hold UTF-8 text");
 		goto out;
 	}
