@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto/fileio.h"
 #include "crypto/text.h"
 
 /*
@@ -233,57 +234,11 @@ cli_safe_text(const char *s, int multiline)
 int
 cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0;
+	char *buf;
+	int rc = fileio_read_small(path, max, FILEIO_ANY_TYPE, &buf, len);
 
-	*out = NULL;
-	*len = 0;
-	if (f == NULL)
-		return -1;
-	for (;;) {
-		size_t got;
-
-		if (cap - n < 4096 + 1) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			uint8_t *nb;
-
-			if (ncap > max + 1 + 65536)
-				ncap = max + 1 + 65536;
-			nb = realloc(buf, ncap);
-			if (nb == NULL) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return -1;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (n > max) {
-			free(buf);
-			fclose(f);
-			errno = EFBIG;
-			return -1;
-		}
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		int e = errno ? errno : EIO;
-
-		free(buf);
-		fclose(f);
-		errno = e;
-		return -1;
-	}
-	fclose(f);
-	buf[n] = 0;
-	*out = buf;
-	*len = n;
-	return 0;
+	*out = (uint8_t *)buf;
+	return rc;
 }
 
 void

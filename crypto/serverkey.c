@@ -134,60 +134,17 @@ serverkey_write(const char *path, const struct serverkey *k)
 
 /*
  * Reads a whole small regular file into a new sodium_malloc'd buffer of
- * FILE_MAX + 1 bytes, which the caller wipes and frees. Returns 0, or -1 with
- * errno set (EINVAL: not a regular file or too large).
+ * FILE_MAX + 1 bytes (fileio_read_small), which the caller wipes and frees.
+ * Returns 0, or -1 with errno set (EINVAL: not a regular file or too large).
  */
 static int
 read_file(const char *path, char **out, size_t *outlen)
 {
-	struct stat st;
-	char *buf;
-	size_t n = 0;
-	int fd, saved;
-
-	*out = NULL;
-	*outlen = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0)
-		saved = errno;
-	else if (!S_ISREG(st.st_mode))
-		saved = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-	else
-		saved = 0;
-	if (saved != 0) {
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	buf = sodium_malloc(FILE_MAX + 1);
-	if (buf == NULL) {
-		close(fd);
-		errno = ENOMEM;
-		return -1;
-	}
-	for (;;) {
-		ssize_t r = read(fd, buf + n, FILE_MAX + 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 || n + (size_t)r > FILE_MAX) {
-			saved = r < 0 ? errno : EINVAL;
-			sodium_memzero(buf, FILE_MAX + 1);
-			sodium_free(buf);
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*out = buf;
-	*outlen = n;
-	return 0;
+	if (fileio_read_small(path, FILE_MAX, FILEIO_SECRET, out, outlen) == 0)
+		return 0;
+	if (errno == EFBIG)
+		errno = EINVAL;
+	return -1;
 }
 
 /* Fills k from the parsed file. Returns 0, or -1 when a member is wrong. */

@@ -19,6 +19,7 @@
 #include "crypto/bind.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
+#include "crypto/fileio.h"
 #include "crypto/pow.h"
 #include "crypto/receipt.h"
 #include "crypto/text.h"
@@ -564,37 +565,25 @@ render(struct sbuf *b, const char *tpl, size_t len, const struct scope *sc)
 	}
 }
 
-/* Reads <web root>/.nojs/<name>.<lang>.html into a new malloc'd text. */
+/*
+ * Reads <web root>/.nojs/<name>.<lang>.html (a regular file, no symlink, 1 to
+ * TEMPLATE_MAX bytes) into a new malloc'd text. Returns NULL when it cannot.
+ */
 static char *
 load_template(const struct server *s, const char *name, const char *lang, size_t *len)
 {
 	char path[PATH_MAX + 128];
-	struct stat st;
-	char *t = NULL;
-	ssize_t n;
-	int fd;
+	char *t;
 
 	if (s->web_root[0] == '\0' || (size_t)snprintf(path, sizeof path, "%s/.nojs/%s.%s.html",
 	                                               s->web_root, name, lang) >= sizeof path)
 		return NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if (fileio_read_small(path, TEMPLATE_MAX, FILEIO_NOFOLLOW, &t, len) != 0)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (size_t)st.st_size <= TEMPLATE_MAX) {
-		t = malloc((size_t)st.st_size + 1);
-		if (t != NULL) {
-			n = read(fd, t, (size_t)st.st_size);
-			if (n != st.st_size) {
-				free(t);
-				t = NULL;
-			} else {
-				t[n] = '\0';
-				*len = (size_t)n;
-			}
-		}
+	if (*len == 0) {
+		free(t);
+		return NULL;
 	}
-	close(fd);
 	return t;
 }
 

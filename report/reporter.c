@@ -18,6 +18,7 @@
 #include "crypto/chain.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
+#include "crypto/fileio.h"
 #include "crypto/memwipe.h"
 #include "crypto/receipt.h"
 #include "crypto/sign.h"
@@ -489,45 +490,32 @@ struct attach_opts {
 };
 
 /*
- * Reads exactly size bytes of path into a new sodium_malloc'd buffer (*out).
- * Returns 0, or -1 with errno set (EAGAIN when the file's size changed).
+ * Reads exactly size bytes of path into a new sodium_malloc'd buffer (*out;
+ * fileio_read_small). Returns 0, or -1 with errno set (EAGAIN when the file's
+ * size or type changed).
  */
 static int
 read_whole(const char *path, uint64_t size, uint8_t **out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint8_t *buf;
-	uint64_t got = 0;
-	uint8_t extra;
-	ssize_t n;
+	char *buf;
+	size_t len;
 
 	*out = NULL;
-	if (fd < 0)
-		return -1;
-	buf = size <= SIZE_MAX - 1 ? sodium_malloc((size_t)size + 1) : NULL;
-	if (buf == NULL) {
-		close(fd);
+	if (size >= SIZE_MAX / 2) {
 		errno = ENOMEM;
 		return -1;
 	}
-	while (got < size) {
-		n = read(fd, buf + got, (size_t)(size - got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (uint64_t)n;
-	}
-	do
-		n = read(fd, &extra, 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	if (got != size || n != 0) {
-		sodium_free(buf);
-		errno = got != size && n < 0 ? errno : EAGAIN;
+	if (fileio_read_small(path, (size_t)size, FILEIO_SECRET, &buf, &len) != 0) {
+		if (errno == EFBIG || errno == EINVAL)
+			errno = EAGAIN;
 		return -1;
 	}
-	*out = buf;
+	if (len != size) {
+		sodium_free(buf);
+		errno = EAGAIN;
+		return -1;
+	}
+	*out = (uint8_t *)buf;
 	return 0;
 }
 
