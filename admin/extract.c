@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crypto/fileio.h"
 #include "crypto/text.h"
 
 #define NAME_FILE_BUF (32 + EXTRACT_NAME_BUF) /* "<n>-QUARANTINED-" and the name */
@@ -160,8 +161,7 @@ extract_file(struct extract *x, unsigned n, int quarantined, const char *name, c
 	extract_safe_name(safe, name);
 	snprintf(x->made[x->nmade], NAME_FILE_BUF, "%u-%s%s", n, quarantined ? "QUARANTINED-" : "",
 	         safe);
-	x->fd = openat(x->casefd, x->made[x->nmade],
-	               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	x->fd = fileio_create_at(x->casefd, x->made[x->nmade], 0600);
 	if (x->fd < 0) {
 		snprintf(err, errsz, "cannot create %s/%s: %s", x->case_name, x->made[x->nmade],
 		         strerror(errno));

@@ -18,7 +18,39 @@
 int
 fileio_create(const char *path, mode_t mode)
 {
-	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	return fileio_create_at(AT_FDCWD, path, mode);
+}
+
+int
+fileio_create_at(int dirfd, const char *name, mode_t mode)
+{
+	return openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+}
+
+int
+fileio_write_new(const char *path, mode_t mode, const void *data, size_t len)
+{
+	int fd = fileio_create(path, mode), saved;
+
+	if (fd < 0)
+		return -1;
+	if (fileio_write_all(fd, data, len) != 0 || fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (fileio_sync_dir_of(path) != 0)
+		goto fail;
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	errno = saved;
+	return -1;
 }
 
 FILE *
@@ -42,8 +74,15 @@ fileio_create_stream(const char *path, mode_t mode)
 int
 fileio_finish_stream(FILE *f, const char *path)
 {
-	int rc = fflush(f) != 0 || fsync(fileno(f)) != 0 ? -1 : 0, saved = errno;
+	int rc = 0, saved = 0;
 
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		rc = -1;
+		saved = errno;
+	} else if (ferror(f)) {
+		rc = -1;
+		saved = EIO;
+	}
 	if (fclose(f) != 0 && rc == 0) {
 		rc = -1;
 		saved = errno;

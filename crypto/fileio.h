@@ -20,6 +20,16 @@
  */
 int fileio_create(const char *path, mode_t mode);
 
+/* fileio_create of name relative to the directory dirfd (openat(2)); fails the same way. */
+int fileio_create_at(int dirfd, const char *name, mode_t mode);
+
+/*
+ * Creates path with mode (fileio_create), writes all len bytes of data,
+ * fsyncs it and its directory. Returns 0, or -1 with errno set (EEXIST when
+ * something is there already) and whatever was created removed.
+ */
+int fileio_write_new(const char *path, mode_t mode, const void *data, size_t len);
+
 /*
  * fileio_create as a stdio stream ("w"). Returns it, or NULL with errno
  * set (EEXIST when something is there already).
@@ -27,10 +37,11 @@ int fileio_create(const char *path, mode_t mode);
 FILE *fileio_create_stream(const char *path, mode_t mode);
 
 /*
- * Finishes a stream from fileio_create_stream: flushes, fsyncs, closes,
- * and syncs the directory. On any failure the file at path is removed (it
- * was ours: O_EXCL) and -1 is returned with errno set; 0 when the file is
- * whole on disk. f is closed in either case.
+ * Finishes a stream from fileio_create_stream: flushes, checks that no
+ * earlier write failed (ferror), fsyncs, closes, and syncs the directory.
+ * On any failure the file at path is removed (it was ours: O_EXCL) and -1
+ * is returned with errno set (EIO when only ferror tells); 0 when the file
+ * is whole on disk. f is closed in either case.
  */
 int fileio_finish_stream(FILE *f, const char *path);
 

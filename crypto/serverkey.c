@@ -54,37 +54,6 @@ wipe_member(json_t *obj, const char *key)
 		sodium_memzero((char *)json_string_value(v), json_string_length(v));
 }
 
-/*
- * Creates path 0600 (never following a symlink, never replacing anything),
- * writes data, fsyncs it and its directory. Returns 0, or -1 (errno set)
- * with whatever was created removed.
- */
-static int
-write_new_file(const char *path, const char *data, size_t len)
-{
-	int fd = fileio_create(path, 0600), saved;
-
-	if (fd < 0)
-		return -1;
-	if (fileio_write_all(fd, data, len) != 0 || fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (fileio_sync_dir_of(path) != 0)
-		goto fail;
-	return 0;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-	errno = saved;
-	return -1;
-}
-
 int
 serverkey_write(const char *path, const struct serverkey *k)
 {
@@ -124,7 +93,7 @@ serverkey_write(const char *path, const struct serverkey *k)
 		errno = ENOMEM;
 		return -1;
 	}
-	rc = write_new_file(path, file, len + 1);
+	rc = fileio_write_new(path, 0600, file, len + 1);
 	saved = errno;
 	sodium_memzero(file, len + 1);
 	sodium_free(file);

@@ -1278,42 +1278,17 @@ safe_name(char *out, size_t outsz, const char *name)
 	snprintf(out, outsz, "%s", tmp);
 }
 
-/* Writes data to dir/fname, never overwriting. Returns 0, or -1 (errno). */
+/* Writes data to dir/fname (fileio_write_new), never overwriting. Returns 0, or -1 (errno). */
 static int
 save_file(const char *dir, const char *fname, const uint8_t *data, size_t len)
 {
 	char path[4096];
-	int fd, saved;
-	size_t off = 0;
 
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, fname) >= sizeof path) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-	errno = saved;
-	return -1;
+	return fileio_write_new(path, 0600, data, len);
 }
 
 /*

@@ -233,6 +233,63 @@ test_read_small_pipes(void **state)
 	assert_int_equal(errno, EINVAL);
 }
 
+static void
+test_write_new_and_at(void **state)
+{
+	char p[256], q[256], *buf;
+	struct stat st;
+	size_t len;
+	int dfd, fd;
+	FILE *f;
+	mode_t um = umask(0);
+
+	(void)state;
+	umask(um);
+	path_in(p, sizeof p, "new");
+	assert_int_equal(fileio_write_new(p, 0600, "data", 4), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(fileio_read_small(p, 10, 0, &buf, &len), 0);
+	assert_string_equal(buf, "data");
+	free(buf);
+	assert_int_equal(fileio_write_new(p, 0600, "other", 5), -1); /* never replaces */
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(fileio_read_small(p, 10, 0, &buf, &len), 0);
+	assert_string_equal(buf, "data");
+	free(buf);
+	/* relative to a directory: new only, never through a link */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	assert_int_equal(fileio_create_at(dfd, "new", 0600), -1);
+	assert_int_equal(errno, EEXIST);
+	path_in(q, sizeof q, "atlink");
+	assert_int_equal(symlink("gone", q), 0);
+	assert_int_equal(fileio_create_at(dfd, "atlink", 0600), -1);
+	assert_int_equal(errno, EEXIST);
+	path_in(q, sizeof q, "gone");
+	assert_int_equal(access(q, F_OK), -1); /* the link's target was not made */
+	fd = fileio_create_at(dfd, "at", 0640);
+	assert_true(fd >= 0);
+	close(fd);
+	path_in(q, sizeof q, "at");
+	assert_int_equal(stat(q, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640 & ~um);
+	close(dfd);
+	unlink(q);
+	path_in(q, sizeof q, "atlink");
+	unlink(q);
+	unlink(p);
+	/* a stream whose earlier write failed is not finished as whole */
+	path_in(p, sizeof p, "ferr");
+	f = fileio_create_stream(p, 0600);
+	assert_non_null(f);
+	assert_int_equal(fputs("x", f) >= 0, 1);
+	assert_int_equal(fgetc(f), EOF); /* reading a write-only stream sets the error flag */
+	assert_true(ferror(f));
+	assert_int_equal(fileio_finish_stream(f, p), -1);
+	assert_int_equal(access(p, F_OK), -1);
+}
+
 static int
 setup(void **state)
 {
@@ -254,7 +311,7 @@ main(void)
 	        cmocka_unit_test(test_create_write_sync), cmocka_unit_test(test_no_symlink),
 	        cmocka_unit_test(test_write_errors),      cmocka_unit_test(test_sync_dir_forms),
 	        cmocka_unit_test(test_streams),           cmocka_unit_test(test_read_small),
-	        cmocka_unit_test(test_read_small_pipes),
+	        cmocka_unit_test(test_read_small_pipes),  cmocka_unit_test(test_write_new_and_at),
 	};
 
 	if (sodium_init() < 0)
