@@ -30,10 +30,18 @@ fileio_create_at(int dirfd, const char *name, mode_t mode)
 int
 fileio_write_new(const char *path, mode_t mode, const void *data, size_t len)
 {
-	int fd = fileio_create(path, mode), saved;
+	int fd = fileio_create(path, mode);
 
 	if (fd < 0)
 		return -1;
+	return fileio_finish_fd(fd, path, data, len);
+}
+
+int
+fileio_finish_fd(int fd, const char *path, const void *data, size_t len)
+{
+	int saved;
+
 	if (fileio_write_all(fd, data, len) != 0 || fsync(fd) != 0)
 		goto fail;
 	if (close(fd) != 0) {

@@ -31,6 +31,13 @@ int fileio_create_at(int dirfd, const char *name, mode_t mode);
 int fileio_write_new(const char *path, mode_t mode, const void *data, size_t len);
 
 /*
+ * Writes all len bytes of data to fd, a file just made at path by
+ * fileio_create, fsyncs and closes it and syncs its directory. Returns 0,
+ * or -1 with errno set and the file closed and removed.
+ */
+int fileio_finish_fd(int fd, const char *path, const void *data, size_t len);
+
+/*
  * fileio_create as a stdio stream ("w"). Returns it, or NULL with errno
  * set (EEXIST when something is there already).
  */

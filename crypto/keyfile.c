@@ -487,27 +487,13 @@ abandon_file(int fd, const char *path)
 
 /*
  * Writes data to a file made by create_file, fsyncs it and its directory
- * and closes it. Returns KEYFILE_OK, or KEYFILE_ERR_IO (errno set) with the
+ * and closes it (fileio_finish_fd). Returns KEYFILE_OK, or KEYFILE_ERR_IO (errno set) with the
  * file removed.
  */
 static int
 finish_file(int fd, const char *path, const char *data, size_t len)
 {
-	if (fileio_write_all(fd, data, len) != 0)
-		goto fail;
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (fileio_sync_dir_of(path) != 0)
-		goto fail;
-	return KEYFILE_OK;
-fail:
-	abandon_file(fd, path);
-	return KEYFILE_ERR_IO;
+	return fileio_finish_fd(fd, path, data, len) == 0 ? KEYFILE_OK : KEYFILE_ERR_IO;
 }
 
 /*
