@@ -23,6 +23,7 @@
 #include "crypto/pow.h"
 #include "crypto/receipt.h"
 #include "crypto/text.h"
+#include "crypto/vocab.h"
 #include "intake/commit.h"
 #include "intake/http.h"
 #include "intake/server.h"
@@ -120,13 +121,6 @@ static const struct {
         [F_KEEP] = {"keep_district", ""},
 };
 
-static const char *const TYPES[] = {"accusation", "appeal", "suggestion", NULL};
-static const char *const CATEGORIES[] = {"political", "organizational", "integrity", "mass", "work",
-                                         "life",      "legal",          "other",     NULL};
-static const char *const LEVELS[] = {"county",     "township", "staff",   "village",
-                                     "enterprise", "other",    "unknown", NULL};
-static const char *const PARTY[] = {"yes", "no", "unknown", NULL};
-
 /* Decoded values (malloc'd by evhttp_uridecode, wiped before free). */
 struct form {
 	char *v[F_COUNT];
@@ -150,15 +144,6 @@ static const char *
 fv(const struct form *f, enum field i)
 {
 	return f->v[i] != NULL ? f->v[i] : FIELDS[i].def;
-}
-
-static int
-one_of(const char *s, const char *const *set)
-{
-	for (size_t i = 0; set[i] != NULL; i++)
-		if (strcmp(s, set[i]) == 0)
-			return 1;
-	return 0;
 }
 
 /* "en" or "zh-CN": the language of the answer. */
@@ -909,8 +894,10 @@ report_check(const struct server *s, const struct form *f)
 	if (!codec_district_valid(fv(f, F_DISTRICT)) ||
 	    config_district(&s->cfg, fv(f, F_DISTRICT)) == NULL)
 		return "unknown_district";
-	if (!one_of(fv(f, F_TYPE), TYPES) || !one_of(fv(f, F_CATEGORY), CATEGORIES) ||
-	    !one_of(fv(f, F_SUBJECT_LEVEL), LEVELS) || !one_of(fv(f, F_SUBJECT_PARTY), PARTY))
+	if (!vocab_has(VOCAB_TYPE, fv(f, F_TYPE)) ||
+	    !vocab_has(VOCAB_CATEGORY, fv(f, F_CATEGORY)) ||
+	    !vocab_has(VOCAB_LEVEL, fv(f, F_SUBJECT_LEVEL)) ||
+	    !vocab_has(VOCAB_PARTY, fv(f, F_SUBJECT_PARTY)))
 		return "bad_field";
 	if (f->v[F_REAL_NAME] != NULL && strcmp(f->v[F_REAL_NAME], "1") != 0)
 		return "bad_field";
