@@ -1196,7 +1196,6 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	rc = parse_opts(io, CMD_SUBMIT, "submit", USAGE_SUBMIT, argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	rc = REPORTER_EXIT_ERROR;
 	rep = o.rep;
 	server = o.server;
 	pin = o.pin;
@@ -1568,7 +1567,6 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 	rc = parse_opts(io, CMD_STATUS, "status", USAGE_STATUS, argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	rc = REPORTER_EXIT_ERROR;
 	server = o.server;
 	save_dir = o.save_dir;
 	receipt_arg = o.receipt;
@@ -1694,7 +1692,6 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 	rc = parse_opts(io, CMD_FOLLOWUP, "followup", USAGE_FOLLOWUP, argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	rc = REPORTER_EXIT_ERROR;
 	server = o.server;
 	pin = o.pin;
 	body_file = o.body_file;
