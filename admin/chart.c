@@ -8,6 +8,7 @@
 
 #include "admin/cli.h"
 #include "admin/stats.h"
+#include "crypto/fileio.h"
 
 #define W         900
 #define LABEL_X   24
@@ -488,29 +489,16 @@ int
 chart_write_with(const char *path, void (*write)(FILE *f, const void *arg), const void *arg,
                  char *err, size_t errsz)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	FILE *f;
-	int bad;
+	FILE *f = fileio_create_stream(path, 0600);
 
-	if (fd < 0) {
+	if (f == NULL) {
 		snprintf(err, errsz, "cannot create %s: %s", path,
 		         errno == EEXIST ? "it exists; refusing to overwrite it" : strerror(errno));
 		return -1;
 	}
-	f = fdopen(fd, "w");
-	if (f == NULL) {
-		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return -1;
-	}
 	write(f, arg);
-	bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
-	if (fclose(f) != 0)
-		bad = 1;
-	if (bad) {
+	if (fileio_finish_stream(f, path) != 0) {
 		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
-		unlink(path);
 		return -1;
 	}
 	return 0;

@@ -12,6 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto/fileio.h"
+#include "crypto/text.h"
+
 /*
  * Prints prefix, then the message of fmt through the escaping of
  * cli_print_text (one line: a message may quote a file name, a bundle field
@@ -117,37 +120,12 @@ cli_who(char out[CLI_NAME_MAX + 1], const char *by)
 size_t
 cli_utf8_next(const unsigned char *p, size_t avail, unsigned *cp)
 {
-	size_t n;
-	unsigned c = p[0], v;
+	uint32_t v;
+	size_t n = text_utf8_next(p, avail, &v);
 
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 1;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (avail < n + 1)
-		return 0;
-	for (size_t k = 1; k <= n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[k] & 0x3f);
-	}
-	if ((n == 2 && v < 0x800) || (n == 3 && (v < 0x10000 || v > 0x10ffff)) ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return n + 1;
+	if (n > 0)
+		*cp = v;
+	return n;
 }
 
 /* True for the code points that steer a terminal or reorder text (cli_print_text). */
@@ -203,18 +181,7 @@ safe_unit(const unsigned char *p, size_t len, int multiline, char out[CLI_SAFE_U
 int
 cli_utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (len > 0) {
-		unsigned cp;
-		size_t n = cli_utf8_next(p, len, &cp);
-
-		if (n == 0 || cp == 0)
-			return 0;
-		p += n;
-		len -= n;
-	}
-	return 1;
+	return text_utf8_valid(s, len, TEXT_NUL_BAD);
 }
 
 void
@@ -267,57 +234,11 @@ cli_safe_text(const char *s, int multiline)
 int
 cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0;
+	char *buf;
+	int rc = fileio_read_small(path, max, FILEIO_ANY_TYPE, &buf, len);
 
-	*out = NULL;
-	*len = 0;
-	if (f == NULL)
-		return -1;
-	for (;;) {
-		size_t got;
-
-		if (cap - n < 4096 + 1) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			uint8_t *nb;
-
-			if (ncap > max + 1 + 65536)
-				ncap = max + 1 + 65536;
-			nb = realloc(buf, ncap);
-			if (nb == NULL) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return -1;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (n > max) {
-			free(buf);
-			fclose(f);
-			errno = EFBIG;
-			return -1;
-		}
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		int e = errno ? errno : EIO;
-
-		free(buf);
-		fclose(f);
-		errno = e;
-		return -1;
-	}
-	fclose(f);
-	buf[n] = 0;
-	*out = buf;
-	*len = n;
-	return 0;
+	*out = (uint8_t *)buf;
+	return rc;
 }
 
 void

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crypto/fileio.h"
+#include "crypto/text.h"
+
 #define NAME_FILE_BUF (32 + EXTRACT_NAME_BUF) /* "<n>-QUARANTINED-" and the name */
 
 struct extract {
@@ -26,43 +29,6 @@ is_cjk(unsigned cp)
 	return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
 	       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2fa1f) ||
 	       (cp >= 0x30000 && cp <= 0x3134f);
-}
-
-/* Decodes one UTF-8 character; returns its length, or 0 when invalid. */
-static size_t
-utf8_char(const unsigned char *p, size_t avail, unsigned *cp)
-{
-	unsigned c = p[0], v;
-	size_t n;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 1;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (avail < n + 1)
-		return 0;
-	for (size_t k = 1; k <= n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[k] & 0x3f);
-	}
-	if ((n == 2 && v < 0x800) || (n == 3 && v < 0x10000) || v > 0x10ffff ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return n + 1;
 }
 
 void
@@ -83,8 +49,8 @@ extract_safe_name(char out[EXTRACT_NAME_BUF], const char *name)
 		p = (const unsigned char *)name;
 		len = strlen(name);
 		while (len > 0) {
-			unsigned cp;
-			size_t n = utf8_char(p, len, &cp);
+			uint32_t cp;
+			size_t n = text_utf8_next(p, len, &cp);
 			int keep;
 
 			if (n == 0) {
@@ -195,8 +161,7 @@ extract_file(struct extract *x, unsigned n, int quarantined, const char *name, c
 	extract_safe_name(safe, name);
 	snprintf(x->made[x->nmade], NAME_FILE_BUF, "%u-%s%s", n, quarantined ? "QUARANTINED-" : "",
 	         safe);
-	x->fd = openat(x->casefd, x->made[x->nmade],
-	               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	x->fd = fileio_create_at(x->casefd, x->made[x->nmade], 0600);
 	if (x->fd < 0) {
 		snprintf(err, errsz, "cannot create %s/%s: %s", x->case_name, x->made[x->nmade],
 		         strerror(errno));

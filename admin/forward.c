@@ -15,6 +15,7 @@
 #include "admin/workflow.h"
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
+#include "crypto/fileio.h"
 
 struct fwd_open {
 	json_t *manifest;
@@ -173,7 +174,7 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	char name[CASES_NAME_BUF];
 	json_t *rec = NULL;
 	FILE *f = NULL;
-	int fd = -1, rc, made = 0, extracted = 0;
+	int rc, made = 0, extracted = 0;
 
 	memset(r, 0, sizeof *r);
 	memset(&c, 0, sizeof c);
@@ -212,8 +213,8 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		snprintf(err, errsz, "case %s: its report entry is missing", name);
 		goto fail;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	f = fileio_create_stream(path, 0600);
+	if (f == NULL) {
 		snprintf(err, errsz, "cannot create %s: %s", path,
 		         errno == EEXIST ? "it exists; refusing to overwrite it" : strerror(errno));
 		goto fail;
@@ -249,20 +250,11 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		goto fail;
 	}
 	r->listed = json_array_size(json_object_get(c.manifest, "attachments"));
-	f = fdopen(fd, "w");
-	if (f == NULL) {
-		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	fd = -1;
 	write_document(f, name, rec, c.manifest, to, by, day, c.paths, c.x != NULL);
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
-		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	rc = fclose(f);
+	rc = fileio_finish_stream(f, path);
 	f = NULL;
 	if (rc != 0) {
+		made = 0; /* removed */
 		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
 		goto fail;
 	}
@@ -312,10 +304,8 @@ fail:
 	if (c.x != NULL)
 		extract_end(c.x, 0, NULL, 0);
 	if (f != NULL)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	if (made)
+		fileio_abandon_stream(f, path);
+	else if (made)
 		unlink(path);
 	archive_abort(t);
 	json_decref(c.manifest);

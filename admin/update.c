@@ -344,7 +344,7 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	char head[CODEC_B64U_BUF(32)];
 	json_t *hdr = NULL, *touched = NULL, *stated = NULL;
 	FILE *f = NULL;
-	int fd = -1, rc, made = 0;
+	int rc, made = 0;
 
 	memset(r, 0, sizeof *r);
 	err[0] = '\0';
@@ -378,19 +378,13 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 		goto fail;
 	}
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	f = fileio_create_stream(path, 0600);
+	if (f == NULL) {
 		snprintf(err, errsz, "cannot create %s: %s", path,
 		         errno == EEXIST ? "it exists; refusing to overwrite it" : strerror(errno));
 		goto fail;
 	}
 	made = 1;
-	f = fdopen(fd, "w");
-	if (f == NULL) {
-		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	fd = -1;
 	bundle_writer_init(&w, f);
 	rc = bundle_write(&w, hdr);
 	if (rc != BUNDLE_OK) {
@@ -420,18 +414,17 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 		goto fail;
 	}
 	rc = bundle_writer_finish(&w, BUNDLE_SIG_UPDATE, key->sign_sk);
-	if (rc != BUNDLE_OK || fsync(fileno(f)) != 0) {
-		snprintf(err, errsz, "cannot write %s: %s", path,
-		         rc != BUNDLE_OK ? bundle_strerror(rc) : strerror(errno));
+	if (rc != BUNDLE_OK) {
+		snprintf(err, errsz, "cannot write %s: %s", path, bundle_strerror(rc));
 		goto fail;
 	}
-	rc = fclose(f);
+	rc = fileio_finish_stream(f, path);
 	f = NULL;
 	if (rc != 0) {
+		made = 0; /* removed */
 		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	(void)fileio_sync_dir_of(path);
 
 	rc = mark_sent(t, district, touched, stated, r->seq, d.applied_seq);
 	if (rc == ARCHIVE_OK)
@@ -454,10 +447,8 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 
 fail:
 	if (f != NULL)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	if (made)
+		fileio_abandon_stream(f, path);
+	else if (made)
 		unlink(path);
 	archive_abort(t);
 	json_decref(hdr);

@@ -395,63 +395,18 @@ done:
 }
 
 /*
- * Reads a whole small regular file into a new malloc'd buffer. Returns
- * KEYFILE_OK, KEYFILE_ERR_IO (errno set) or KEYFILE_ERR_FORMAT (too large).
+ * Reads a whole small regular file (fileio_read_small) into a new malloc'd
+ * buffer. Returns KEYFILE_OK, KEYFILE_ERR_IO (errno set), KEYFILE_ERR_NOMEM
+ * or KEYFILE_ERR_FORMAT (too large).
  */
 static int
 read_file(const char *path, char **out, size_t *outlen)
 {
-	struct stat st;
-	char *buf;
-	size_t n = 0;
-	int fd, saved;
-
-	*out = NULL;
-	*outlen = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return KEYFILE_ERR_IO;
-	if (fstat(fd, &st) != 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return KEYFILE_ERR_IO;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		return KEYFILE_ERR_IO;
-	}
-	buf = malloc(FILE_MAX + 1);
-	if (buf == NULL) {
-		close(fd);
-		return KEYFILE_ERR_NOMEM;
-	}
-	for (;;) {
-		ssize_t r = read(fd, buf + n, FILE_MAX + 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			saved = errno;
-			free(buf);
-			close(fd);
-			errno = saved;
-			return KEYFILE_ERR_IO;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > FILE_MAX) {
-			free(buf);
-			close(fd);
-			return KEYFILE_ERR_FORMAT;
-		}
-	}
-	close(fd);
-	*out = buf;
-	*outlen = n;
-	return KEYFILE_OK;
+	if (fileio_read_small(path, FILE_MAX, 0, out, outlen) == 0)
+		return KEYFILE_OK;
+	return errno == EFBIG    ? KEYFILE_ERR_FORMAT
+	       : errno == ENOMEM ? KEYFILE_ERR_NOMEM
+	                         : KEYFILE_ERR_IO;
 }
 
 /* Reads and parses a key file into a JSON object. Returns KEYFILE_OK or an error. */
@@ -532,27 +487,13 @@ abandon_file(int fd, const char *path)
 
 /*
  * Writes data to a file made by create_file, fsyncs it and its directory
- * and closes it. Returns KEYFILE_OK, or KEYFILE_ERR_IO (errno set) with the
+ * and closes it (fileio_finish_fd). Returns KEYFILE_OK, or KEYFILE_ERR_IO (errno set) with the
  * file removed.
  */
 static int
 finish_file(int fd, const char *path, const char *data, size_t len)
 {
-	if (fileio_write_all(fd, data, len) != 0)
-		goto fail;
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (fileio_sync_dir_of(path) != 0)
-		goto fail;
-	return KEYFILE_OK;
-fail:
-	abandon_file(fd, path);
-	return KEYFILE_ERR_IO;
+	return fileio_finish_fd(fd, path, data, len) == 0 ? KEYFILE_OK : KEYFILE_ERR_IO;
 }
 
 /*

@@ -54,37 +54,6 @@ wipe_member(json_t *obj, const char *key)
 		sodium_memzero((char *)json_string_value(v), json_string_length(v));
 }
 
-/*
- * Creates path 0600 (never following a symlink, never replacing anything),
- * writes data, fsyncs it and its directory. Returns 0, or -1 (errno set)
- * with whatever was created removed.
- */
-static int
-write_new_file(const char *path, const char *data, size_t len)
-{
-	int fd = fileio_create(path, 0600), saved;
-
-	if (fd < 0)
-		return -1;
-	if (fileio_write_all(fd, data, len) != 0 || fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (fileio_sync_dir_of(path) != 0)
-		goto fail;
-	return 0;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-	errno = saved;
-	return -1;
-}
-
 int
 serverkey_write(const char *path, const struct serverkey *k)
 {
@@ -124,7 +93,7 @@ serverkey_write(const char *path, const struct serverkey *k)
 		errno = ENOMEM;
 		return -1;
 	}
-	rc = write_new_file(path, file, len + 1);
+	rc = fileio_write_new(path, 0600, file, len + 1);
 	saved = errno;
 	sodium_memzero(file, len + 1);
 	sodium_free(file);
@@ -134,60 +103,17 @@ serverkey_write(const char *path, const struct serverkey *k)
 
 /*
  * Reads a whole small regular file into a new sodium_malloc'd buffer of
- * FILE_MAX + 1 bytes, which the caller wipes and frees. Returns 0, or -1 with
- * errno set (EINVAL: not a regular file or too large).
+ * FILE_MAX + 1 bytes (fileio_read_small), which the caller wipes and frees.
+ * Returns 0, or -1 with errno set (EINVAL: not a regular file or too large).
  */
 static int
 read_file(const char *path, char **out, size_t *outlen)
 {
-	struct stat st;
-	char *buf;
-	size_t n = 0;
-	int fd, saved;
-
-	*out = NULL;
-	*outlen = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0)
-		saved = errno;
-	else if (!S_ISREG(st.st_mode))
-		saved = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-	else
-		saved = 0;
-	if (saved != 0) {
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	buf = sodium_malloc(FILE_MAX + 1);
-	if (buf == NULL) {
-		close(fd);
-		errno = ENOMEM;
-		return -1;
-	}
-	for (;;) {
-		ssize_t r = read(fd, buf + n, FILE_MAX + 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 || n + (size_t)r > FILE_MAX) {
-			saved = r < 0 ? errno : EINVAL;
-			sodium_memzero(buf, FILE_MAX + 1);
-			sodium_free(buf);
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*out = buf;
-	*outlen = n;
-	return 0;
+	if (fileio_read_small(path, FILE_MAX, FILEIO_SECRET, out, outlen) == 0)
+		return 0;
+	if (errno == EFBIG)
+		errno = EINVAL;
+	return -1;
 }
 
 /* Fills k from the parsed file. Returns 0, or -1 when a member is wrong. */

@@ -19,8 +19,11 @@
 #include "crypto/bind.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
+#include "crypto/fileio.h"
 #include "crypto/pow.h"
 #include "crypto/receipt.h"
+#include "crypto/text.h"
+#include "crypto/vocab.h"
 #include "intake/commit.h"
 #include "intake/http.h"
 #include "intake/server.h"
@@ -118,13 +121,6 @@ static const struct {
         [F_KEEP] = {"keep_district", ""},
 };
 
-static const char *const TYPES[] = {"accusation", "appeal", "suggestion", NULL};
-static const char *const CATEGORIES[] = {"political", "organizational", "integrity", "mass", "work",
-                                         "life",      "legal",          "other",     NULL};
-static const char *const LEVELS[] = {"county",     "township", "staff",   "village",
-                                     "enterprise", "other",    "unknown", NULL};
-static const char *const PARTY[] = {"yes", "no", "unknown", NULL};
-
 /* Decoded values (malloc'd by evhttp_uridecode, wiped before free). */
 struct form {
 	char *v[F_COUNT];
@@ -148,15 +144,6 @@ static const char *
 fv(const struct form *f, enum field i)
 {
 	return f->v[i] != NULL ? f->v[i] : FIELDS[i].def;
-}
-
-static int
-one_of(const char *s, const char *const *set)
-{
-	for (size_t i = 0; set[i] != NULL; i++)
-		if (strcmp(s, set[i]) == 0)
-			return 1;
-	return 0;
 }
 
 /* "en" or "zh-CN": the language of the answer. */
@@ -563,37 +550,25 @@ render(struct sbuf *b, const char *tpl, size_t len, const struct scope *sc)
 	}
 }
 
-/* Reads <web root>/.nojs/<name>.<lang>.html into a new malloc'd text. */
+/*
+ * Reads <web root>/.nojs/<name>.<lang>.html (a regular file, no symlink, 1 to
+ * TEMPLATE_MAX bytes) into a new malloc'd text. Returns NULL when it cannot.
+ */
 static char *
 load_template(const struct server *s, const char *name, const char *lang, size_t *len)
 {
 	char path[PATH_MAX + 128];
-	struct stat st;
-	char *t = NULL;
-	ssize_t n;
-	int fd;
+	char *t;
 
 	if (s->web_root[0] == '\0' || (size_t)snprintf(path, sizeof path, "%s/.nojs/%s.%s.html",
 	                                               s->web_root, name, lang) >= sizeof path)
 		return NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if (fileio_read_small(path, TEMPLATE_MAX, FILEIO_NOFOLLOW, &t, len) != 0)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (size_t)st.st_size <= TEMPLATE_MAX) {
-		t = malloc((size_t)st.st_size + 1);
-		if (t != NULL) {
-			n = read(fd, t, (size_t)st.st_size);
-			if (n != st.st_size) {
-				free(t);
-				t = NULL;
-			} else {
-				t[n] = '\0';
-				*len = (size_t)n;
-			}
-		}
+	if (*len == 0) {
+		free(t);
+		return NULL;
 	}
-	close(fd);
 	return t;
 }
 
@@ -888,21 +863,13 @@ jstr(const struct form *f, enum field i)
 	return json_stringn(v, f->v[i] != NULL ? f->len[i] : strlen(v));
 }
 
-/* True when every field is UTF-8 Jansson accepts (each check wiped after). */
+/* True when every field is UTF-8 Jansson accepts (crypto/text). */
 static int
 form_utf8(const struct form *f)
 {
-	for (int i = 0; i < F_COUNT; i++) {
-		json_t *j;
-
-		if (f->v[i] == NULL)
-			continue;
-		j = json_stringn(f->v[i], f->len[i]);
-		if (j == NULL)
+	for (int i = 0; i < F_COUNT; i++)
+		if (f->v[i] != NULL && !text_utf8_valid(f->v[i], f->len[i], TEXT_NUL_OK))
 			return 0;
-		wipe_json(j);
-		json_decref(j);
-	}
 	return 1;
 }
 
@@ -927,8 +894,10 @@ report_check(const struct server *s, const struct form *f)
 	if (!codec_district_valid(fv(f, F_DISTRICT)) ||
 	    config_district(&s->cfg, fv(f, F_DISTRICT)) == NULL)
 		return "unknown_district";
-	if (!one_of(fv(f, F_TYPE), TYPES) || !one_of(fv(f, F_CATEGORY), CATEGORIES) ||
-	    !one_of(fv(f, F_SUBJECT_LEVEL), LEVELS) || !one_of(fv(f, F_SUBJECT_PARTY), PARTY))
+	if (!vocab_has(VOCAB_TYPE, fv(f, F_TYPE)) ||
+	    !vocab_has(VOCAB_CATEGORY, fv(f, F_CATEGORY)) ||
+	    !vocab_has(VOCAB_LEVEL, fv(f, F_SUBJECT_LEVEL)) ||
+	    !vocab_has(VOCAB_PARTY, fv(f, F_SUBJECT_PARTY)))
 		return "bad_field";
 	if (f->v[F_REAL_NAME] != NULL && strcmp(f->v[F_REAL_NAME], "1") != 0)
 		return "bad_field";

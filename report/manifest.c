@@ -10,14 +10,8 @@
 #include <sys/stat.h>
 
 #include "crypto/codec.h"
-
-static const char *const TYPES[] = {"accusation", "appeal", "suggestion", NULL};
-static const char *const CATEGORIES[] = {"political", "organizational", "integrity", "mass", "work",
-                                         "life",      "legal",          "other",     NULL};
-static const char *const LEVELS[] = {"county",     "township", "staff",   "village",
-                                     "enterprise", "other",    "unknown", NULL};
-static const char *const PARTY[] = {"yes", "no", "unknown", NULL};
-static const char *const PURPOSES[] = {"material", "objection", NULL};
+#include "crypto/text.h"
+#include "crypto/vocab.h"
 
 static const struct {
 	const char *ext;
@@ -84,41 +78,9 @@ manifest_report_defaults(struct manifest_report *r)
 }
 
 static int
-one_of(const char *s, const char *const *set)
-{
-	if (s == NULL)
-		return 0;
-	for (size_t i = 0; set[i] != NULL; i++)
-		if (strcmp(s, set[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* True when s[0..len) is UTF-8 text Jansson accepts as a string. */
-static int
-utf8_ok(const char *s, size_t len)
-{
-	json_t *j;
-
-	if (s == NULL)
-		return 0;
-	j = json_stringn(s, len);
-	if (j == NULL)
-		return 0;
-	json_decref(j);
-	return 1;
-}
-
-int
-manifest_utf8_valid(const char *s, size_t len)
-{
-	return utf8_ok(s, len);
-}
-
-static int
 text_ok(const char *s)
 {
-	return s != NULL && utf8_ok(s, strlen(s));
+	return s != NULL && text_utf8_valid(s, strlen(s), TEXT_NUL_OK);
 }
 
 static int
@@ -158,15 +120,15 @@ manifest_report_check(const struct manifest_report *r)
 {
 	if (!codec_district_valid(r->district))
 		return "--district must be a district id ([a-z0-9][a-z0-9-]{0,31})";
-	if (!one_of(r->type, TYPES))
+	if (!vocab_has(VOCAB_TYPE, r->type))
 		return "--type must be accusation, appeal or suggestion";
-	if (!one_of(r->category, CATEGORIES))
+	if (!vocab_has(VOCAB_CATEGORY, r->category))
 		return "--category must be political, organizational, integrity, mass, work, life, "
 		       "legal or other";
-	if (!one_of(r->subject.level, LEVELS))
+	if (!vocab_has(VOCAB_LEVEL, r->subject.level))
 		return "--level must be county, township, staff, village, enterprise, other or "
 		       "unknown";
-	if (!one_of(r->subject.party_member, PARTY))
+	if (!vocab_has(VOCAB_PARTY, r->subject.party_member))
 		return "--party-member must be yes, no or unknown";
 	if (!lang_ok(r->lang))
 		return "--lang must be a language tag such as zh-CN";
@@ -174,7 +136,7 @@ manifest_report_check(const struct manifest_report *r)
 		return "--title must be non-empty UTF-8 text";
 	if (r->body == NULL || r->body_len == 0)
 		return "--body-file must not be empty";
-	if (!utf8_ok(r->body, r->body_len))
+	if (!text_utf8_valid(r->body, r->body_len, TEXT_NUL_OK))
 		return "--body-file must hold UTF-8 text";
 	if (!text_ok(r->subcategory))
 		return "--subcategory must be UTF-8 text";
@@ -208,7 +170,7 @@ manifest_report_check(const struct manifest_report *r)
 const char *
 manifest_purpose_check(const char *purpose)
 {
-	return one_of(purpose, PURPOSES) ? NULL : "--purpose must be material or objection";
+	return vocab_has(VOCAB_PURPOSE, purpose) ? NULL : "--purpose must be material or objection";
 }
 
 /* Sets obj[key] to the string s; returns non-zero on failure (bad UTF-8, memory). */
@@ -456,7 +418,7 @@ manifest_file_init(struct manifest_file *f, const char *path)
 	while (base > path && base[-1] != '/')
 		base--;
 	blen = (size_t)(path + plen - base);
-	if (blen == 0 || !utf8_ok(base, blen)) {
+	if (blen == 0 || !text_utf8_valid(base, blen, TEXT_NUL_OK)) {
 		errno = EILSEQ;
 		return -1;
 	}

@@ -66,12 +66,6 @@ void manifest_report_defaults(struct manifest_report *r);
 const char *manifest_report_check(const struct manifest_report *r);
 
 /*
- * True (1) when s[0..len) is UTF-8 text that can go into a manifest string
- * (what Jansson accepts); 0 otherwise, including for NULL.
- */
-int manifest_utf8_valid(const char *s, size_t len);
-
-/*
  * Checks a follow-up's purpose. Returns NULL for material or objection, else
  * the message "--purpose must be material or objection".
  */

@@ -8,6 +8,7 @@
 
 #include "crypto/sign.h"
 #include "crypto/submission.h"
+#include "crypto/text.h"
 
 #define FP_BYTES 16
 
@@ -70,46 +71,6 @@ word_ok(const char *s, size_t max, int digits)
 	return 1;
 }
 
-/* Length of the UTF-8 sequence that starts with byte b, or 0 when b cannot start one. */
-static size_t
-utf8_len(unsigned char b)
-{
-	if (b < 0x80)
-		return 1;
-	if (b >= 0xc2 && b <= 0xdf)
-		return 2;
-	if (b >= 0xe0 && b <= 0xef)
-		return 3;
-	if (b >= 0xf0 && b <= 0xf4)
-		return 4;
-	return 0;
-}
-
-/* The code point of the n-byte UTF-8 sequence at s (already checked). */
-static uint32_t
-utf8_cp(const unsigned char *s, size_t n)
-{
-	static const unsigned char lead_mask[5] = {0, 0x7f, 0x1f, 0x0f, 0x07};
-	uint32_t cp = s[0] & lead_mask[n];
-
-	for (size_t i = 1; i < n; i++)
-		cp = (cp << 6) | (s[i] & 0x3f);
-	return cp;
-}
-
-/* Whether the n-byte sequence at s is the shortest form of a scalar value. */
-static int
-utf8_shortest(const unsigned char *s, size_t n)
-{
-	uint32_t cp = utf8_cp(s, n);
-
-	if (n == 3)
-		return cp >= 0x800 && !(cp >= 0xd800 && cp <= 0xdfff);
-	if (n == 4)
-		return cp >= 0x10000 && cp <= 0x10ffff;
-	return 1;
-}
-
 /*
  * Characters that change how the text around them is shown without being
  * seen: bidi controls (U+061C, U+200E/F, U+202A-202E, U+2066-2069), which
@@ -135,30 +96,26 @@ proto_printable(char *dst, size_t dstsz, const char *src, int keep_newlines)
 		dst[0] = '\0';
 		return;
 	}
-	while (*s != '\0') {
-		size_t n = utf8_len(*s), i;
+	for (size_t left = strlen(src); left > 0;) {
+		uint32_t cp;
+		size_t n = text_utf8_next(s, left, &cp);
 
-		for (i = 1; n > 1 && i < n; i++)
-			if ((s[i] & 0xc0) != 0x80)
-				break;
-		if (n == 0 || i < n || !utf8_shortest(s, n)) {
+		if (n == 0) {
 			/* not UTF-8: show a replacement, skip the byte */
 			if (o + 1 >= dstsz)
 				break;
 			dst[o++] = '?';
 			s++;
+			left--;
 			continue;
 		}
-		if (n == 1 && (*s < 0x20 || *s == 0x7f) &&
-		    !(keep_newlines && (*s == '\n' || *s == '\t'))) {
-			s++;
+		left -= n;
+		if ((cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) &&
+		    !(keep_newlines && (cp == '\n' || cp == '\t'))) {
+			s += n; /* C0 or C1 control, DEL */
 			continue;
 		}
-		if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
-			s += 2; /* C1 control */
-			continue;
-		}
-		if (invisible(utf8_cp(s, n))) {
+		if (invisible(cp)) {
 			s += n; /* bidi control or zero-width character */
 			continue;
 		}

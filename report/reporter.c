@@ -18,9 +18,11 @@
 #include "crypto/chain.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
+#include "crypto/fileio.h"
 #include "crypto/memwipe.h"
 #include "crypto/receipt.h"
 #include "crypto/sign.h"
+#include "crypto/text.h"
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/metastrip.h"
@@ -208,64 +210,66 @@ enum opt_id {
 	OPT_KEEP_NAMES
 };
 
-static const struct option SUBMIT_OPTS[] = {
-        {"help", no_argument, NULL, OPT_HELP},
-        {"server", required_argument, NULL, OPT_SERVER},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"district", required_argument, NULL, OPT_DISTRICT},
-        {"pin", required_argument, NULL, OPT_PIN},
-        {"type", required_argument, NULL, OPT_TYPE},
-        {"category", required_argument, NULL, OPT_CATEGORY},
-        {"subcategory", required_argument, NULL, OPT_SUBCATEGORY},
-        {"subject-name", required_argument, NULL, OPT_SUBJECT_NAME},
-        {"subject-unit", required_argument, NULL, OPT_SUBJECT_UNIT},
-        {"subject-area", required_argument, NULL, OPT_SUBJECT_AREA},
-        {"subject-position", required_argument, NULL, OPT_SUBJECT_POSITION},
-        {"level", required_argument, NULL, OPT_LEVEL},
-        {"party-member", required_argument, NULL, OPT_PARTY},
-        {"town", required_argument, NULL, OPT_TOWN},
-        {"title", required_argument, NULL, OPT_TITLE},
-        {"body-file", required_argument, NULL, OPT_BODY_FILE},
-        {"when", required_argument, NULL, OPT_WHEN},
-        {"where", required_argument, NULL, OPT_WHERE},
-        {"lang", required_argument, NULL, OPT_LANG},
-        {"identity-name", required_argument, NULL, OPT_ID_NAME},
-        {"identity-phone", required_argument, NULL, OPT_ID_PHONE},
-        {"identity-id-number", required_argument, NULL, OPT_ID_NUMBER},
-        {"identity-unit", required_argument, NULL, OPT_ID_UNIT},
-        {"identity-address", required_argument, NULL, OPT_ID_ADDRESS},
-        {"attach", required_argument, NULL, OPT_ATTACH},
-        {"send-uncleaned", no_argument, NULL, OPT_SEND_UNCLEANED},
-        {"keep-names", no_argument, NULL, OPT_KEEP_NAMES},
-        {"no-route", no_argument, NULL, OPT_NO_ROUTE},
-        {"no-state", no_argument, NULL, OPT_NO_STATE},
-        {NULL, 0, NULL, 0},
+/* What --send-uncleaned and --keep-names chose. */
+struct attach_opts {
+	int send_uncleaned;
+	int keep_names;
 };
 
-static const struct option STATUS_OPTS[] = {
-        {"help", no_argument, NULL, OPT_HELP},
-        {"server", required_argument, NULL, OPT_SERVER},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"receipt", required_argument, NULL, OPT_RECEIPT},
-        {"save-dir", required_argument, NULL, OPT_SAVE_DIR},
-        {"pin", required_argument, NULL, OPT_PIN},
-        {"no-state", no_argument, NULL, OPT_NO_STATE},
-        {NULL, 0, NULL, 0},
-};
+/* Which commands take an option (ALL_OPTS). */
+enum { CMD_SUBMIT = 1, CMD_STATUS = 2, CMD_FOLLOWUP = 4, CMD_ALL = 7 };
 
-static const struct option FOLLOWUP_OPTS[] = {
-        {"help", no_argument, NULL, OPT_HELP},
-        {"server", required_argument, NULL, OPT_SERVER},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"receipt", required_argument, NULL, OPT_RECEIPT},
-        {"body-file", required_argument, NULL, OPT_BODY_FILE},
-        {"attach", required_argument, NULL, OPT_ATTACH},
-        {"send-uncleaned", no_argument, NULL, OPT_SEND_UNCLEANED},
-        {"keep-names", no_argument, NULL, OPT_KEEP_NAMES},
-        {"purpose", required_argument, NULL, OPT_PURPOSE},
-        {"pin", required_argument, NULL, OPT_PIN},
-        {"no-state", no_argument, NULL, OPT_NO_STATE},
-        {NULL, 0, NULL, 0},
+/* Every command's options, each with the commands (CMD_*) that take it. */
+static const struct {
+	struct option o;
+	unsigned cmds;
+} ALL_OPTS[] = {
+        {{"help", no_argument, NULL, OPT_HELP}, CMD_ALL},
+        {{"server", required_argument, NULL, OPT_SERVER}, CMD_ALL},
+        {{"timeout", required_argument, NULL, OPT_TIMEOUT}, CMD_ALL},
+        {{"district", required_argument, NULL, OPT_DISTRICT}, CMD_SUBMIT},
+        {{"pin", required_argument, NULL, OPT_PIN}, CMD_ALL},
+        {{"type", required_argument, NULL, OPT_TYPE}, CMD_SUBMIT},
+        {{"category", required_argument, NULL, OPT_CATEGORY}, CMD_SUBMIT},
+        {{"subcategory", required_argument, NULL, OPT_SUBCATEGORY}, CMD_SUBMIT},
+        {{"subject-name", required_argument, NULL, OPT_SUBJECT_NAME}, CMD_SUBMIT},
+        {{"subject-unit", required_argument, NULL, OPT_SUBJECT_UNIT}, CMD_SUBMIT},
+        {{"subject-area", required_argument, NULL, OPT_SUBJECT_AREA}, CMD_SUBMIT},
+        {{"subject-position", required_argument, NULL, OPT_SUBJECT_POSITION}, CMD_SUBMIT},
+        {{"level", required_argument, NULL, OPT_LEVEL}, CMD_SUBMIT},
+        {{"party-member", required_argument, NULL, OPT_PARTY}, CMD_SUBMIT},
+        {{"town", required_argument, NULL, OPT_TOWN}, CMD_SUBMIT},
+        {{"title", required_argument, NULL, OPT_TITLE}, CMD_SUBMIT},
+        {{"body-file", required_argument, NULL, OPT_BODY_FILE}, CMD_SUBMIT | CMD_FOLLOWUP},
+        {{"when", required_argument, NULL, OPT_WHEN}, CMD_SUBMIT},
+        {{"where", required_argument, NULL, OPT_WHERE}, CMD_SUBMIT},
+        {{"lang", required_argument, NULL, OPT_LANG}, CMD_SUBMIT},
+        {{"identity-name", required_argument, NULL, OPT_ID_NAME}, CMD_SUBMIT},
+        {{"identity-phone", required_argument, NULL, OPT_ID_PHONE}, CMD_SUBMIT},
+        {{"identity-id-number", required_argument, NULL, OPT_ID_NUMBER}, CMD_SUBMIT},
+        {{"identity-unit", required_argument, NULL, OPT_ID_UNIT}, CMD_SUBMIT},
+        {{"identity-address", required_argument, NULL, OPT_ID_ADDRESS}, CMD_SUBMIT},
+        {{"attach", required_argument, NULL, OPT_ATTACH}, CMD_SUBMIT | CMD_FOLLOWUP},
+        {{"send-uncleaned", no_argument, NULL, OPT_SEND_UNCLEANED}, CMD_SUBMIT | CMD_FOLLOWUP},
+        {{"keep-names", no_argument, NULL, OPT_KEEP_NAMES}, CMD_SUBMIT | CMD_FOLLOWUP},
+        {{"no-route", no_argument, NULL, OPT_NO_ROUTE}, CMD_SUBMIT},
+        {{"no-state", no_argument, NULL, OPT_NO_STATE}, CMD_ALL},
+        {{"receipt", required_argument, NULL, OPT_RECEIPT}, CMD_STATUS | CMD_FOLLOWUP},
+        {{"save-dir", required_argument, NULL, OPT_SAVE_DIR}, CMD_STATUS},
+        {{"purpose", required_argument, NULL, OPT_PURPOSE}, CMD_FOLLOWUP},
+};
+#define N_OPTS (sizeof ALL_OPTS / sizeof ALL_OPTS[0])
+
+/* What a command's options said (parse_opts); each command reads its own. */
+struct opts {
+	const char *server, *pin, *body_file, *purpose, *save_dir;
+	char *receipt;
+	char *attach[MAX_ATTACH];
+	size_t nattach;
+	unsigned timeout;
+	struct attach_opts att;
+	int no_route, keep_state;
+	struct manifest_report rep; /* submit's report fields */
 };
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -481,52 +485,33 @@ take_receipt(const struct reporter_io *io, char *arg, struct receipt_keys *k)
 	return 0;
 }
 
-/* What --send-uncleaned and --keep-names chose. */
-struct attach_opts {
-	int send_uncleaned;
-	int keep_names;
-};
-
 /*
- * Reads exactly size bytes of path into a new sodium_malloc'd buffer (*out).
- * Returns 0, or -1 with errno set (EAGAIN when the file's size changed).
+ * Reads exactly size bytes of path into a new sodium_malloc'd buffer (*out;
+ * fileio_read_small). Returns 0, or -1 with errno set (EAGAIN when the file's
+ * size or type changed).
  */
 static int
 read_whole(const char *path, uint64_t size, uint8_t **out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint8_t *buf;
-	uint64_t got = 0;
-	uint8_t extra;
-	ssize_t n;
+	char *buf;
+	size_t len;
 
 	*out = NULL;
-	if (fd < 0)
-		return -1;
-	buf = size <= SIZE_MAX - 1 ? sodium_malloc((size_t)size + 1) : NULL;
-	if (buf == NULL) {
-		close(fd);
+	if (size >= SIZE_MAX / 2) {
 		errno = ENOMEM;
 		return -1;
 	}
-	while (got < size) {
-		n = read(fd, buf + got, (size_t)(size - got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (uint64_t)n;
-	}
-	do
-		n = read(fd, &extra, 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	if (got != size || n != 0) {
-		sodium_free(buf);
-		errno = got != size && n < 0 ? errno : EAGAIN;
+	if (fileio_read_small(path, (size_t)size, FILEIO_SECRET, &buf, &len) != 0) {
+		if (errno == EFBIG || errno == EINVAL)
+			errno = EAGAIN;
 		return -1;
 	}
-	*out = buf;
+	if (len != size) {
+		sodium_free(buf);
+		errno = EAGAIN;
+		return -1;
+	}
+	*out = (uint8_t *)buf;
 	return 0;
 }
 
@@ -993,6 +978,147 @@ bad_option(const struct reporter_io *io, const char *cmd, int argc, char **argv,
 	return usage_error(io, cmd, msg);
 }
 
+/*
+ * Parses the options of command cmd (CMD_SUBMIT, CMD_STATUS or
+ * CMD_FOLLOWUP, named name, with the help text usage) into o, and checks
+ * what every command needs: no stray argument and a --server. Returns -1
+ * when the command goes on, or the exit code to end it with: REPORTER_EXIT_OK
+ * after --help, REPORTER_EXIT_USAGE after saying what was wrong.
+ */
+static int
+parse_opts(const struct reporter_io *io, unsigned cmd, const char *name, const char *usage,
+           int argc, char **argv, struct opts *o)
+{
+	struct option table[N_OPTS + 1];
+	size_t n = 0;
+	int opt;
+
+	memset(o, 0, sizeof *o);
+	o->purpose = "material";
+	o->timeout = CLIENT_DEFAULT_TIMEOUT;
+	o->keep_state = 1;
+	manifest_report_defaults(&o->rep);
+	for (size_t i = 0; i < N_OPTS; i++)
+		if (ALL_OPTS[i].cmds & cmd)
+			table[n++] = ALL_OPTS[i].o;
+	memset(&table[n], 0, sizeof table[n]);
+	GETOPT_RESET();
+	while ((opt = getopt_long(argc, argv, ":", table, NULL)) != -1) {
+		struct manifest_report *r = &o->rep;
+
+		switch (opt) {
+		case OPT_HELP:
+			fputs(usage, io->out);
+			return REPORTER_EXIT_OK;
+		case OPT_SERVER:
+			o->server = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_timeout(optarg, &o->timeout) != 0)
+				return usage_error(
+				        io, name,
+				        "--timeout must be a number of seconds from 1 to 3600");
+			break;
+		case OPT_PIN:
+			o->pin = optarg;
+			break;
+		case OPT_RECEIPT:
+			o->receipt = optarg;
+			break;
+		case OPT_SAVE_DIR:
+			o->save_dir = optarg;
+			break;
+		case OPT_BODY_FILE:
+			o->body_file = optarg;
+			break;
+		case OPT_PURPOSE:
+			o->purpose = optarg;
+			break;
+		case OPT_ATTACH:
+			if (o->nattach == MAX_ATTACH)
+				return usage_error(io, name, "too many --attach (at most 100)");
+			o->attach[o->nattach++] = optarg;
+			break;
+		case OPT_SEND_UNCLEANED:
+			o->att.send_uncleaned = 1;
+			break;
+		case OPT_KEEP_NAMES:
+			o->att.keep_names = 1;
+			break;
+		case OPT_NO_ROUTE:
+			o->no_route = 1;
+			break;
+		case OPT_NO_STATE:
+			o->keep_state = 0;
+			break;
+		case OPT_DISTRICT:
+			r->district = optarg;
+			break;
+		case OPT_TYPE:
+			r->type = optarg;
+			break;
+		case OPT_CATEGORY:
+			r->category = optarg;
+			break;
+		case OPT_SUBCATEGORY:
+			r->subcategory = optarg;
+			break;
+		case OPT_SUBJECT_NAME:
+			r->subject.name = optarg;
+			break;
+		case OPT_SUBJECT_UNIT:
+			r->subject.unit = optarg;
+			break;
+		case OPT_SUBJECT_AREA:
+			r->subject.area = optarg;
+			break;
+		case OPT_SUBJECT_POSITION:
+			r->subject.position = optarg;
+			break;
+		case OPT_LEVEL:
+			r->subject.level = optarg;
+			break;
+		case OPT_PARTY:
+			r->subject.party_member = optarg;
+			break;
+		case OPT_TOWN:
+			r->town = optarg;
+			break;
+		case OPT_TITLE:
+			r->title = optarg;
+			break;
+		case OPT_WHEN:
+			r->when = optarg;
+			break;
+		case OPT_WHERE:
+			r->where = optarg;
+			break;
+		case OPT_LANG:
+			r->lang = optarg;
+			break;
+		case OPT_ID_NAME:
+		case OPT_ID_PHONE:
+		case OPT_ID_NUMBER:
+		case OPT_ID_UNIT:
+		case OPT_ID_ADDRESS:
+			*(opt == OPT_ID_NAME     ? &r->identity.name
+			  : opt == OPT_ID_PHONE  ? &r->identity.phone
+			  : opt == OPT_ID_NUMBER ? &r->identity.id_number
+			  : opt == OPT_ID_UNIT   ? &r->identity.unit
+			                         : &r->identity.address) = optarg;
+			r->real_name = 1;
+			break;
+		default:
+			return bad_option(io, name, argc, argv, opt);
+		}
+	}
+	if (optind < argc)
+		return usage_error(io, name, "unexpected argument (every value needs its option)");
+	if (o->server == NULL)
+		return usage_error(io, name, "--server is required");
+	return -1;
+}
+
 /* ---- the state file (report/statefile.h) ------------------------------------ */
 
 /*
@@ -1075,13 +1201,14 @@ pin_record(const struct reporter_io *io, const char *state, const struct receipt
 int
 reporter_submit(int argc, char **argv, const struct reporter_io *io)
 {
+	struct opts o;
 	struct manifest_report rep;
-	const char *server = NULL, *pin = NULL, *body_file = NULL, *bad;
-	char *attach[MAX_ATTACH];
-	size_t nattach = 0;
-	unsigned timeout = CLIENT_DEFAULT_TIMEOUT;
+	const char *server, *pin, *body_file, *bad;
+	char **attach = o.attach;
+	size_t nattach;
+	unsigned timeout;
 	struct manifest_file files[MAX_ATTACH];
-	struct attach_opts att = {0, 0};
+	struct attach_opts att;
 	struct secbuf body = {NULL, 0, 0};
 	struct receipt_keys *k = NULL;
 	struct client *c = NULL;
@@ -1092,123 +1219,22 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	size_t mlen = 0;
 	json_t *m = NULL;
 	char statebuf[STATEFILE_PATH_BUF];
-	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0, no_route = 0, keep_state = 1;
+	int rc, maybe_stored = 0, no_route, keep_state;
 
 	memset(files, 0, sizeof files);
 	memset(receipt, 0, sizeof receipt);
-	manifest_report_defaults(&rep);
-	GETOPT_RESET();
-	while ((opt = getopt_long(argc, argv, ":", SUBMIT_OPTS, NULL)) != -1) {
-		switch (opt) {
-		case OPT_HELP:
-			fputs(USAGE_SUBMIT, io->out);
-			return REPORTER_EXIT_OK;
-		case OPT_SERVER:
-			server = optarg;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_timeout(optarg, &timeout) != 0)
-				return usage_error(
-				        io, "submit",
-				        "--timeout must be a number of seconds from 1 to 3600");
-			break;
-		case OPT_DISTRICT:
-			rep.district = optarg;
-			break;
-		case OPT_PIN:
-			pin = optarg;
-			break;
-		case OPT_TYPE:
-			rep.type = optarg;
-			break;
-		case OPT_CATEGORY:
-			rep.category = optarg;
-			break;
-		case OPT_SUBCATEGORY:
-			rep.subcategory = optarg;
-			break;
-		case OPT_SUBJECT_NAME:
-			rep.subject.name = optarg;
-			break;
-		case OPT_SUBJECT_UNIT:
-			rep.subject.unit = optarg;
-			break;
-		case OPT_SUBJECT_AREA:
-			rep.subject.area = optarg;
-			break;
-		case OPT_SUBJECT_POSITION:
-			rep.subject.position = optarg;
-			break;
-		case OPT_LEVEL:
-			rep.subject.level = optarg;
-			break;
-		case OPT_PARTY:
-			rep.subject.party_member = optarg;
-			break;
-		case OPT_TOWN:
-			rep.town = optarg;
-			break;
-		case OPT_TITLE:
-			rep.title = optarg;
-			break;
-		case OPT_BODY_FILE:
-			body_file = optarg;
-			break;
-		case OPT_WHEN:
-			rep.when = optarg;
-			break;
-		case OPT_WHERE:
-			rep.where = optarg;
-			break;
-		case OPT_LANG:
-			rep.lang = optarg;
-			break;
-		case OPT_ID_NAME:
-			rep.identity.name = optarg;
-			rep.real_name = 1;
-			break;
-		case OPT_ID_PHONE:
-			rep.identity.phone = optarg;
-			rep.real_name = 1;
-			break;
-		case OPT_ID_NUMBER:
-			rep.identity.id_number = optarg;
-			rep.real_name = 1;
-			break;
-		case OPT_ID_UNIT:
-			rep.identity.unit = optarg;
-			rep.real_name = 1;
-			break;
-		case OPT_ID_ADDRESS:
-			rep.identity.address = optarg;
-			rep.real_name = 1;
-			break;
-		case OPT_ATTACH:
-			if (nattach == MAX_ATTACH)
-				return usage_error(io, "submit", "too many --attach (at most 100)");
-			attach[nattach++] = optarg;
-			break;
-		case OPT_NO_ROUTE:
-			no_route = 1;
-			break;
-		case OPT_SEND_UNCLEANED:
-			att.send_uncleaned = 1;
-			break;
-		case OPT_KEEP_NAMES:
-			att.keep_names = 1;
-			break;
-		case OPT_NO_STATE:
-			keep_state = 0;
-			break;
-		default:
-			return bad_option(io, "submit", argc, argv, opt);
-		}
-	}
-	if (optind < argc)
-		return usage_error(io, "submit",
-		                   "unexpected argument (every value needs its option)");
-	if (server == NULL)
-		return usage_error(io, "submit", "--server is required");
+	rc = parse_opts(io, CMD_SUBMIT, "submit", USAGE_SUBMIT, argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	rep = o.rep;
+	server = o.server;
+	pin = o.pin;
+	body_file = o.body_file;
+	nattach = o.nattach;
+	timeout = o.timeout;
+	att = o.att;
+	no_route = o.no_route;
+	keep_state = o.keep_state;
 	if (rep.district[0] == '\0')
 		return usage_error(io, "submit", "--district is required");
 	if (rep.title[0] == '\0')
@@ -1319,42 +1345,17 @@ safe_name(char *out, size_t outsz, const char *name)
 	snprintf(out, outsz, "%s", tmp);
 }
 
-/* Writes data to dir/fname, never overwriting. Returns 0, or -1 (errno). */
+/* Writes data to dir/fname (fileio_write_new), never overwriting. Returns 0, or -1 (errno). */
 static int
 save_file(const char *dir, const char *fname, const uint8_t *data, size_t len)
 {
 	char path[4096];
-	int fd, saved;
-	size_t off = 0;
 
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, fname) >= sizeof path) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-	errno = saved;
-	return -1;
+	return fileio_write_new(path, 0600, data, len);
 }
 
 /*
@@ -1580,55 +1581,29 @@ show_statement(const struct reporter_io *io, const struct proto_status *s, const
 int
 reporter_status(int argc, char **argv, const struct reporter_io *io)
 {
-	const char *server = NULL, *save_dir = NULL;
-	char *receipt_arg = NULL;
-	unsigned timeout = CLIENT_DEFAULT_TIMEOUT;
+	struct opts o;
+	const char *server, *save_dir;
+	char *receipt_arg;
+	unsigned timeout;
 	struct receipt_keys *k = NULL;
 	struct client *c = NULL;
 	struct proto_status s;
 	struct proto_info info;
-	const char *pin = NULL, *state;
+	const char *pin, *state;
 	char label[64], statebuf[STATEFILE_PATH_BUF];
-	int opt, rc = REPORTER_EXIT_ERROR, bad = 0, lying = 0, keep_state = 1;
+	int rc, bad = 0, lying = 0, keep_state;
 
 	memset(&s, 0, sizeof s);
 	memset(&info, 0, sizeof info);
-	GETOPT_RESET();
-	while ((opt = getopt_long(argc, argv, ":", STATUS_OPTS, NULL)) != -1) {
-		switch (opt) {
-		case OPT_HELP:
-			fputs(USAGE_STATUS, io->out);
-			return REPORTER_EXIT_OK;
-		case OPT_SERVER:
-			server = optarg;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_timeout(optarg, &timeout) != 0)
-				return usage_error(
-				        io, "status",
-				        "--timeout must be a number of seconds from 1 to 3600");
-			break;
-		case OPT_RECEIPT:
-			receipt_arg = optarg;
-			break;
-		case OPT_SAVE_DIR:
-			save_dir = optarg;
-			break;
-		case OPT_PIN:
-			pin = optarg;
-			break;
-		case OPT_NO_STATE:
-			keep_state = 0;
-			break;
-		default:
-			return bad_option(io, "status", argc, argv, opt);
-		}
-	}
-	if (optind < argc)
-		return usage_error(io, "status",
-		                   "unexpected argument (every value needs its option)");
-	if (server == NULL)
-		return usage_error(io, "status", "--server is required");
+	rc = parse_opts(io, CMD_STATUS, "status", USAGE_STATUS, argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	server = o.server;
+	save_dir = o.save_dir;
+	receipt_arg = o.receipt;
+	timeout = o.timeout;
+	pin = o.pin;
+	keep_state = o.keep_state;
 	if (receipt_arg == NULL)
 		return usage_error(io, "status", "--receipt is required");
 	if (save_dir != NULL) {
@@ -1721,13 +1696,14 @@ out:
 int
 reporter_followup(int argc, char **argv, const struct reporter_io *io)
 {
-	const char *server = NULL, *pin = NULL, *body_file = NULL, *purpose = "material", *bad;
-	char *receipt_arg = NULL;
-	char *attach[MAX_ATTACH];
-	size_t nattach = 0;
-	unsigned timeout = CLIENT_DEFAULT_TIMEOUT;
+	struct opts o;
+	const char *server, *pin, *body_file, *purpose, *bad;
+	char *receipt_arg;
+	char **attach = o.attach;
+	size_t nattach;
+	unsigned timeout;
 	struct manifest_file files[MAX_ATTACH];
-	struct attach_opts att = {0, 0};
+	struct attach_opts att;
 	struct secbuf body = {NULL, 0, 0};
 	struct receipt_keys *k = NULL;
 	struct client *c = NULL;
@@ -1740,61 +1716,22 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 	json_t *m = NULL;
 	char statebuf[STATEFILE_PATH_BUF];
 	const char *state = NULL;
-	int opt, rc = REPORTER_EXIT_ERROR, maybe_stored = 0, prc, keep_state = 1;
+	int rc, maybe_stored = 0, prc, keep_state;
 
 	memset(files, 0, sizeof files);
 	memset(&s, 0, sizeof s);
-	GETOPT_RESET();
-	while ((opt = getopt_long(argc, argv, ":", FOLLOWUP_OPTS, NULL)) != -1) {
-		switch (opt) {
-		case OPT_HELP:
-			fputs(USAGE_FOLLOWUP, io->out);
-			return REPORTER_EXIT_OK;
-		case OPT_SERVER:
-			server = optarg;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_timeout(optarg, &timeout) != 0)
-				return usage_error(
-				        io, "followup",
-				        "--timeout must be a number of seconds from 1 to 3600");
-			break;
-		case OPT_RECEIPT:
-			receipt_arg = optarg;
-			break;
-		case OPT_BODY_FILE:
-			body_file = optarg;
-			break;
-		case OPT_PURPOSE:
-			purpose = optarg;
-			break;
-		case OPT_PIN:
-			pin = optarg;
-			break;
-		case OPT_ATTACH:
-			if (nattach == MAX_ATTACH)
-				return usage_error(io, "followup",
-				                   "too many --attach (at most 100)");
-			attach[nattach++] = optarg;
-			break;
-		case OPT_SEND_UNCLEANED:
-			att.send_uncleaned = 1;
-			break;
-		case OPT_KEEP_NAMES:
-			att.keep_names = 1;
-			break;
-		case OPT_NO_STATE:
-			keep_state = 0;
-			break;
-		default:
-			return bad_option(io, "followup", argc, argv, opt);
-		}
-	}
-	if (optind < argc)
-		return usage_error(io, "followup",
-		                   "unexpected argument (every value needs its option)");
-	if (server == NULL)
-		return usage_error(io, "followup", "--server is required");
+	rc = parse_opts(io, CMD_FOLLOWUP, "followup", USAGE_FOLLOWUP, argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	server = o.server;
+	pin = o.pin;
+	body_file = o.body_file;
+	purpose = o.purpose;
+	receipt_arg = o.receipt;
+	nattach = o.nattach;
+	timeout = o.timeout;
+	att = o.att;
+	keep_state = o.keep_state;
 	if (receipt_arg == NULL)
 		return usage_error(io, "followup", "--receipt is required");
 	if (body_file == NULL)
@@ -1821,7 +1758,7 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 		goto out;
 	if (read_body(io, body_file, &body) != 0)
 		goto out;
-	if (!manifest_utf8_valid(body.p, body.len)) {
+	if (!text_utf8_valid(body.p, body.len, TEXT_NUL_OK)) {
 		say_error(io, "--body-file must hold UTF-8 text");
 		goto out;
 	}

@@ -73,50 +73,21 @@ fp_normal(char out[STATEFILE_FP_BUF], const char *fp)
 	return o == 32 ? 0 : -1;
 }
 
-/* Reads the whole file into *buf (NUL-terminated); STATEFILE_NONE when it is missing. */
+/*
+ * Reads the whole file into *buf (NUL-terminated; fileio_read_small, no
+ * symlink). Returns STATEFILE_OK, STATEFILE_NONE when it is missing, or
+ * STATEFILE_ERR_IO with errno set (EINVAL: not a regular file or too large).
+ */
 static int
 read_all(const char *path, char **buf, size_t *len)
 {
-	struct stat st;
-	char *b;
-	size_t n = 0;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	*buf = NULL;
-	*len = 0;
-	if (fd < 0)
-		return errno == ENOENT ? STATEFILE_NONE : STATEFILE_ERR_IO;
-	if (fstat(fd, &st) != 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return STATEFILE_ERR_IO;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > STATEFILE_FILE_MAX) {
-		close(fd);
+	if (fileio_read_small(path, STATEFILE_FILE_MAX, FILEIO_NOFOLLOW, buf, len) == 0)
+		return STATEFILE_OK;
+	if (errno == ENOENT)
+		return STATEFILE_NONE;
+	if (errno == EFBIG)
 		errno = EINVAL;
-		return STATEFILE_ERR_IO;
-	}
-	b = malloc((size_t)st.st_size + 1);
-	if (b == NULL) {
-		close(fd);
-		return STATEFILE_ERR_IO;
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + n, (size_t)st.st_size - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return STATEFILE_OK;
+	return STATEFILE_ERR_IO;
 }
 
 /* Looks key up in the text; fills district and fp when found. */
