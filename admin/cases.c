@@ -416,21 +416,15 @@ cases_reply_command(struct session *s, const struct session_args *o)
 	const struct keyfile_secret *key;
 	struct archive_txn *t;
 	char err[SESSION_ERR_MAX];
-	const char *body = o->message;
-	size_t body_len = o->message != NULL ? strlen(o->message) : 0, i;
+	const char *body;
+	size_t body_len = 0, i;
 	uint32_t n;
 	int ret = CLI_EXIT_USER;
 
 	if (session_case(o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
-	if (o->file != NULL) {
-		if (cli_read_file(o->file, BODY_MAX, &bodybuf, &body_len) != 0) {
-			cli_error("cannot read %s: %s", o->file,
-			          errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
-			goto out;
-		}
-		body = (const char *)bodybuf;
-	}
+	if (session_text(o, BODY_MAX, "larger than 1 MiB", &body, &body_len, &bodybuf) != 0)
+		goto out;
 	if (body_len == 0) {
 		cli_error("the reply's text is empty");
 		goto out;
@@ -466,10 +460,7 @@ cases_reply_command(struct session *s, const struct session_args *o)
 	       o->nattach);
 	ret = CLI_EXIT_OK;
 out:
-	if (bodybuf != NULL) {
-		sodium_memzero(bodybuf, body_len);
-		free(bodybuf);
-	}
+	session_text_free(bodybuf, body_len);
 	for (i = 0; i < o->nattach; i++) {
 		if (data[i] != NULL)
 			sodium_memzero(data[i], atts[i].len);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "admin/keys.h"
 
 /* The calendar shipped with Qingfeng, named in the warning below (the Makefile
@@ -324,4 +326,31 @@ session_calendar(struct session *s, int quiet, struct workdays **w)
 		         "Friday only in that year",
 		         path, s->day);
 	return 0;
+}
+
+int
+session_text(const struct session_args *o, size_t max, const char *too_big, const char **text,
+             size_t *len, uint8_t **buf)
+{
+	*buf = NULL;
+	*text = o->message;
+	*len = o->message != NULL ? strlen(o->message) : 0;
+	if (o->file == NULL)
+		return 0;
+	if (cli_read_file(o->file, max, buf, len) != 0) {
+		cli_error("cannot read %s: %s", o->file,
+		          errno == EFBIG ? too_big : strerror(errno));
+		return -1;
+	}
+	*text = (const char *)*buf;
+	return 0;
+}
+
+void
+session_text_free(uint8_t *buf, size_t len)
+{
+	if (buf != NULL) {
+		sodium_memzero(buf, len);
+		free(buf);
+	}
 }

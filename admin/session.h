@@ -127,4 +127,17 @@ int session_district(struct session *s, const char *opt, int known, char out[COD
  */
 int session_calendar(struct session *s, int quiet, struct workdays **w);
 
+/*
+ * The text a command was given: --message, or the contents of --file (at
+ * most max bytes; too_big says the limit in words, "larger than 1 MiB").
+ * Sets *text and *len, and *buf to the buffer session_text_free wipes and
+ * frees (NULL for --message). Returns 0, or -1 after saying which file
+ * could not be read and why.
+ */
+int session_text(const struct session_args *o, size_t max, const char *too_big, const char **text,
+                 size_t *len, uint8_t **buf);
+
+/* Wipes and frees what session_text read (buf may be NULL). Cannot fail. */
+void session_text_free(uint8_t *buf, size_t len);
+
 #endif

@@ -891,21 +891,14 @@ workflow_note_command(struct session *s, const struct session_args *o)
 	struct archive_txn *t;
 	char err[SESSION_ERR_MAX];
 	uint8_t *buf = NULL;
-	const char *body = o->message;
-	size_t len = o->message != NULL ? strlen(o->message) : 0;
+	const char *body;
+	size_t len = 0;
 	uint32_t n;
 	int ret = CLI_EXIT_USER;
 
-	if (session_case(o->pos[0], &c) != 0)
+	if (session_case(o->pos[0], &c) != 0 ||
+	    session_text(o, WORKFLOW_NOTE_MAX, "larger than 64 KiB", &body, &len, &buf) != 0)
 		return CLI_EXIT_USER;
-	if (o->file != NULL) {
-		if (cli_read_file(o->file, WORKFLOW_NOTE_MAX, &buf, &len) != 0) {
-			cli_error("cannot read %s: %s", o->file,
-			          errno == EFBIG ? "larger than 64 KiB" : strerror(errno));
-			return CLI_EXIT_USER;
-		}
-		body = (const char *)buf;
-	}
 	if (begin_change(s, c.district, 1, &pub, &t) == 0) {
 		if (workflow_add_note(t, c.district, c.index, &pub, body, len, s->who, s->day, &n,
 		                      err, sizeof err) != 0)
@@ -916,9 +909,6 @@ workflow_note_command(struct session *s, const struct session_args *o)
 	if (ret == CLI_EXIT_OK)
 		printf("case %s: note #%u added (sealed; it never leaves this machine)\n", c.name,
 		       n);
-	if (buf != NULL) {
-		sodium_memzero(buf, len);
-		free(buf);
-	}
+	session_text_free(buf, len);
 	return ret;
 }
