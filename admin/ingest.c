@@ -1605,16 +1605,18 @@ failed:
 	              strdup_printf("archive: %s; nothing written", archive_strerror(rc)));
 }
 
+#define HELD_MAX 256 /* bytes of the district list in the message below */
+
 /* archive_district_foreach callback: appends each district with a key to a
- * ", "-separated list (cut, never overrun). Cannot fail. */
+ * ", "-separated list of HELD_MAX bytes (cut, never overrun). Cannot fail. */
 static int
 held_district(void *ctx, const struct archive_district *d)
 {
 	char *list = ctx;
 	size_t n = strlen(list);
 
-	if (d->key_path[0] != '\0' && n + strlen(d->id) + 3 < 256)
-		snprintf(list + n, 256 - n, "%s%s", n > 0 ? ", " : "", d->id);
+	if (d->key_path[0] != '\0' && n + strlen(d->id) + 3 < HELD_MAX)
+		snprintf(list + n, HELD_MAX - n, "%s%s", n > 0 ? ", " : "", d->id);
 	return 0;
 }
 
@@ -1647,18 +1649,18 @@ ingest_key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_
 		return -1;
 	rc = archive_district_get(t, district, &d);
 	if (rc == ARCHIVE_ERR_NOT_FOUND || (rc == ARCHIVE_OK && d.key_path[0] == '\0')) {
-		char held[256] = "";
+		char held[HELD_MAX] = "";
 
 		(void)archive_district_foreach(t, held_district, held);
 		archive_abort(t);
 		/* most often an export meant for another district's machine (issue 17) */
 		if (held[0] != '\0')
-			cli_error("this export is for district %s, and this archive holds %s, not "
-			          "%s: "
-			          "it was probably made for another district. Nothing was read. If "
-			          "%s's "
-			          "reports really belong here, give its key with --key FILE",
-			          district, held, district, district);
+			cli_error(
+			        "this export is for district %s, and this archive holds %s, not "
+			        "%s: it "
+			        "was probably made for another district. Nothing was read. If %s's "
+			        "reports really belong here, give its key with --key FILE",
+			        district, held, district, district);
 		else
 			cli_error("the first ingest for district %s needs --key FILE", district);
 		return -1;

@@ -303,8 +303,7 @@ async function onFollowup(e) {
 	} catch (ex) {
 		show(prog.section, false);
 		show(form, true);
-		/* a follow-up has no receipt of its own: say what to check instead */
-		say(err, ex.code === 'maybe_stored' ? t('fu_maybe_stored', { detail: t(ex.message === 'network' || !ex.message ? 'why_network' : 'why_unverified') }) : errorMessage(ex));
+		say(err, errorMessage(ex, true));
 		err.setAttribute('tabindex', '-1');
 		err.focus();
 	}

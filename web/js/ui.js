@@ -70,8 +70,9 @@ export function chars(s) {
 }
 
 // The message for an error from the API or the pipeline (a QfError, or
-// {code, status}).
-export function errorMessage(e) {
+// {code, status}); followup: the send was a follow-up, which has no receipt
+// of its own to keep.
+export function errorMessage(e, followup = false) {
 	const code = (e && e.code) || 'unexpected';
 	switch (code) {
 		case 'network':
@@ -104,7 +105,9 @@ export function errorMessage(e) {
 		case 'overloaded':
 			return t('e_overloaded');
 		case 'maybe_stored':
-			return t('e_maybe_stored', { detail: t(e.message === 'network' || !e.message ? 'why_network' : 'why_unverified') });
+			return t(followup ? 'fu_maybe_stored' : 'e_maybe_stored', {
+				detail: t(e.message === 'network' || !e.message ? 'why_network' : 'why_unverified'),
+			});
 		case 'fingerprint':
 			return t('fingerprint_bad');
 		case 'invalid_receipt':
