@@ -10,7 +10,7 @@ V ?= 0
 BUILD ?= build
 PREFIX ?= /usr/local
 
-PKGS := libsodium libevent lmdb jansson
+PKGS := libsodium libevent lmdb jansson zlib
 # QF_NO_DEPS=1 (debian/rules sets it): never run deploy/deps.sh, whose apt-get
 # would download during a package build; Build-Depends brought the libraries.
 QF_NO_DEPS ?=
@@ -26,7 +26,7 @@ ifeq ($(filter clean distclean format,$(MAKECMDGOALS))$(QF_NO_DEPS),)
   ifneq ($(DEPS_LEVEL),)
     DEPS_RC := $(shell sh deploy/deps.sh $(DEPS_LEVEL) >&2; echo $$?)
     ifneq ($(DEPS_RC),0)
-      $(error deploy/deps.sh failed; install libsodium-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev pkg-config)
+      $(error deploy/deps.sh failed; install libsodium-dev libevent-dev liblmdb-dev libjansson-dev zlib1g-dev libcmocka-dev pkg-config)
     endif
   endif
 endif

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "metastrip_allow.h"
 
@@ -410,20 +411,6 @@ put_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* CRC-32 (ISO 3309, as PNG uses) of p[0..n); neither libsodium nor the other libraries have it. */
-static uint32_t
-png_crc(const uint8_t *p, size_t n)
-{
-	uint32_t c = 0xffffffffu;
-
-	for (size_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int k = 0; k < 8; k++)
-			c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-	}
-	return c ^ 0xffffffffu;
-}
-
 static int
 png_keep(const uint8_t *type)
 {
@@ -497,7 +484,8 @@ strip_png(const uint8_t *b, size_t len, struct out *o, const char **why)
 		put_be32(c, 26);
 		memcpy(c + 4, "eXIf", 4);
 		memcpy(c + 8, seg + 10, 26);
-		put_be32(c + 34, png_crc(c + 4, 4 + 26));
+		/* the chunk CRC (PNG: ISO 3309 CRC-32 over type and data) */
+		put_be32(c + 34, (uint32_t)crc32(crc32(0L, Z_NULL, 0), c + 4, 4 + 26));
 		memmove(o->buf + ihdr_end + sizeof c, o->buf + ihdr_end, o->len - ihdr_end);
 		memcpy(o->buf + ihdr_end, c, sizeof c);
 		o->len += sizeof c;
