@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "admin/stats.h"
 #include "crypto/chain.h"
 #include "crypto/serverkey.h"
@@ -481,7 +482,7 @@ measure_compute(const struct oversee *ov, const struct measure_query *q, json_t 
 	rc = 0;
 out:
 	if (rc != 0)
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 	json_decref(list);
 	json_decref(tot);
 	json_decref(c.duban);
@@ -659,11 +660,11 @@ measure_print_text(FILE *f, const json_t *m)
 	const char *names[COLS];
 	size_t i, n = 0, ncom = json_array_size(list);
 
-	fputs("清风 上级监督 Qingfeng oversight: ", f);
+	fputs(_("清风 上级监督 Qingfeng oversight: "), f);
 	cli_print_text(f, json_string_value(json_object_get(m, "under_name")), NULL);
-	fprintf(f, " (%s) 及其下级 and the commissions below it\n",
+	fprintf(f, _(" (%s) 及其下级 and the commissions below it\n"),
 	        json_string_value(json_object_get(m, "under")));
-	fprintf(f, "服务器数据日 Bundle of %s; 计至 measured as of %s\n",
+	fprintf(f, _("服务器数据日 Bundle of %s; 计至 measured as of %s\n"),
 	        json_string_value(json_object_get(m, "bundle_day")),
 	        json_string_value(json_object_get(m, "as_of")));
 	fprintf(f,
@@ -685,7 +686,7 @@ measure_print_text(FILE *f, const json_t *m)
 	        "each comes from)\n\n",
 	        geti(lim, "read", NULL), geti(lim, "decision", NULL), geti(lim, "conclusion", NULL),
 	        geti(lim, "stale", NULL));
-	fputs("委 Commissions\n", f);
+	fputs(_("委 Commissions\n"), f);
 	json_array_foreach(list, i, it)
 	{
 		const char *vb = json_string_value(json_object_get(it, "verified_before"));
@@ -712,10 +713,10 @@ measure_print_text(FILE *f, const json_t *m)
 		}
 	}
 	if (ncom > 1)
-		fprintf(f, "合计 all: the %zu commission%s below %s.\n\n", ncom - 1,
+		fprintf(f, _("合计 all: the %zu commission%s below %s.\n\n"), ncom - 1,
 		        ncom == 2 ? "" : "s", json_string_value(json_object_get(m, "under")));
 
-	fputs("每月收件 Reports per month (合计 all; +follow-ups)\n", f);
+	fputs(_("每月收件 Reports per month (合计 all; +follow-ups)\n"), f);
 	json_array_foreach(json_object_get(m, "months"), i, it)
 	{
 		fprintf(f, "  %s %6" JSON_INTEGER_FORMAT " +%" JSON_INTEGER_FORMAT "\n",
@@ -723,14 +724,14 @@ measure_print_text(FILE *f, const json_t *m)
 		        geti(it, "followups", NULL));
 	}
 
-	fprintf(f, "\n督办清单 Cases to ask about (%zu)\n",
+	fprintf(f, _("\n督办清单 Cases to ask about (%zu)\n"),
 	        json_array_size(json_object_get(m, "duban")));
 	if (json_array_size(json_object_get(m, "duban")) > 0) {
 		pad(f, "  委 Commission", 18);
 		pad(f, "编号 Index", 12);
 		pad(f, "收件日 Report day", 19);
 		pad(f, "逾期事项 What is late", 32);
-		fputs("超期 Over by (wd)\n", f);
+		fputs(_("超期 Over by (wd)\n"), f);
 	}
 	json_array_foreach(json_object_get(m, "duban"), i, it)
 	{
@@ -746,7 +747,7 @@ measure_print_text(FILE *f, const json_t *m)
 		pad(f, buf, 32);
 		fprintf(f, "%" JSON_INTEGER_FORMAT "\n", geti(it, "late_by", NULL));
 	}
-	fprintf(f, "\n倒签 Statements dated before the district could have acted (%zu)\n",
+	fprintf(f, _("\n倒签 Statements dated before the district could have acted (%zu)\n"),
 	        json_array_size(json_object_get(m, "backdated")));
 	json_array_foreach(json_object_get(m, "backdated"), i, it)
 	{
