@@ -102,7 +102,7 @@ PO_DOMAIN := qingfeng-admin
 POT := po/$(PO_DOMAIN).pot
 MO := $(B)/locale/zh_CN/LC_MESSAGES/$(PO_DOMAIN).mo
 XGETTEXT = xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-	--add-comments=TRANSLATORS: --package-name=qingfeng --sort-by-file --no-wrap
+	--add-comments=TRANSLATORS: --package-name=qingfeng --sort-by-file --add-location=file --no-wrap
 
 all: $(BINS) $(TESTS) $(TOOLS) $(WEB_STAMP) $(MO)
 

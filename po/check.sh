@@ -14,7 +14,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/qfpo.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-	--add-comments=TRANSLATORS: --package-name=qingfeng --sort-by-file --no-wrap \
+	--add-comments=TRANSLATORS: --package-name=qingfeng --sort-by-file --add-location=file --no-wrap \
 	-o "$tmp/fresh.pot" $(printf '%s\n' "$@" | LC_ALL=C sort) || exit 1
 sed -i '/^"POT-Creation-Date:/d' "$tmp/fresh.pot"
 if ! cmp -s "$tmp/fresh.pot" "$pot"; then
