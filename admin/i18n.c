@@ -24,32 +24,44 @@ i18n_wanted(void)
 	return I18N_ZH;
 }
 
+/* True (1) when dir holds the zh_CN catalogue as a regular file; 0 otherwise. */
+static int
+i18n_has_catalogue(const char *dir)
+{
+	char mo[4200];
+	struct stat st;
+	int w = snprintf(mo, sizeof mo, "%s/zh_CN/LC_MESSAGES/%s.mo", dir, I18N_DOMAIN);
+
+	return w > 0 && (size_t)w < sizeof mo && stat(mo, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /*
- * Writes <directory of this program>/../locale into out when that holds the
- * zh_CN catalogue (the build tree: build/bin/qingfeng-admin beside
- * build/locale). Returns 0, or -1 when there is none or the path is too long.
+ * Writes the catalogue directory found next to this program into out: its
+ * bin/../locale (the build tree: build/bin/qingfeng-admin beside
+ * build/locale), else its bin/../share/locale (installed under any PREFIX or
+ * DESTDIR). Returns 0, or -1 when neither holds the catalogue.
  */
 static int
-i18n_build_tree_dir(char *out, size_t n)
+i18n_beside_program(char *out, size_t n)
 {
+	static const char *const rel[] = {"../locale", "../share/locale"};
 	char exe[4096];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash;
+
 	if (len <= 0)
 		return -1;
 	exe[len] = '\0';
-	char *slash = strrchr(exe, '/');
+	slash = strrchr(exe, '/');
 	if (slash == NULL)
 		return -1;
 	*slash = '\0';
-	int w = snprintf(out, n, "%s/../locale", exe);
-	if (w < 0 || (size_t)w >= n)
-		return -1;
-	char mo[4200];
-	w = snprintf(mo, sizeof mo, "%s/zh_CN/LC_MESSAGES/%s.mo", out, I18N_DOMAIN);
-	if (w < 0 || (size_t)w >= sizeof mo)
-		return -1;
-	struct stat st;
-	return stat(mo, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+	for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+		int w = snprintf(out, n, "%s/%s", exe, rel[i]);
+		if (w > 0 && (size_t)w < n && i18n_has_catalogue(out))
+			return 0;
+	}
+	return -1;
 }
 
 enum i18n_lang
@@ -69,7 +81,7 @@ i18n_init(void)
 	const char *dir = getenv("QF_LOCALEDIR");
 	char tree[4096];
 	if (dir == NULL || dir[0] == '\0')
-		dir = i18n_build_tree_dir(tree, sizeof tree) == 0 ? tree : QF_LOCALEDIR_DEFAULT;
+		dir = i18n_beside_program(tree, sizeof tree) == 0 ? tree : QF_LOCALEDIR_DEFAULT;
 	if (bindtextdomain(I18N_DOMAIN, dir) == NULL ||
 	    bind_textdomain_codeset(I18N_DOMAIN, "UTF-8") == NULL || textdomain(I18N_DOMAIN) == NULL)
 		return I18N_EN;

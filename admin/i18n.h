@@ -34,8 +34,9 @@ enum i18n_lang i18n_wanted(void);
  * (glibc ignores LANGUAGE there) it switches LC_MESSAGES alone to the
  * built-in C.UTF-8, sets LANGUAGE=zh_CN in this process, and asks for UTF-8
  * output whatever the character set of LC_CTYPE. The catalogue is read from
- * $QF_LOCALEDIR when set, else from the build tree next to the binary
- * (bin/../locale) when it holds one, else from the compiled-in LOCALEDIR.
+ * $QF_LOCALEDIR when set, else from beside the program when it is there
+ * (bin/../locale in the build tree, bin/../share/locale under any install
+ * prefix), else from the compiled-in LOCALEDIR (Makefile: LOCALEDIR).
  * English binds no catalogue, so every message is its msgid. Returns the
  * language chosen; cannot fail (anything that goes wrong leaves English).
  */
