@@ -59,9 +59,12 @@ void
 cli_warn(const char *fmt, ...)
 {
 	va_list ap;
+	char prefix[64];
 
+	/* TRANSLATORS: the first %s is the program's name */
+	snprintf(prefix, sizeof prefix, _("%s: warning: "), CLI_PROG);
 	va_start(ap, fmt);
-	message(CLI_PROG ": warning: ", fmt, ap);
+	message(prefix, fmt, ap);
 	va_end(ap);
 }
 

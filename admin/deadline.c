@@ -382,8 +382,7 @@ deadline_print(FILE *f, const json_t *rows, int json)
 		        json_string_value(json_object_get(d, "due")), s);
 		for (int w = (int)(strlen(stl) / 3 * 2 + 1 + strlen(st)); w < 22; w++)
 			fputc(' ', f);
-		fprintf(f, " %" JSON_INTEGER_FORMAT "\n",
-		        json_integer_value(json_object_get(d, "working_days_left")));
+		fprintf(f, " %lld\n", json_integer_value(json_object_get(d, "working_days_left")));
 	}
 	fprintf(f, _("%ld overdue, %ld due soon, %ld pending"), counts[0], counts[1], counts[2]);
 	if (counts[3] + counts[4] > 0)

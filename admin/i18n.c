@@ -83,7 +83,8 @@ i18n_init(void)
 	if (dir == NULL || dir[0] == '\0')
 		dir = i18n_beside_program(tree, sizeof tree) == 0 ? tree : QF_LOCALEDIR_DEFAULT;
 	if (bindtextdomain(I18N_DOMAIN, dir) == NULL ||
-	    bind_textdomain_codeset(I18N_DOMAIN, "UTF-8") == NULL || textdomain(I18N_DOMAIN) == NULL)
+	    bind_textdomain_codeset(I18N_DOMAIN, "UTF-8") == NULL ||
+	    textdomain(I18N_DOMAIN) == NULL)
 		return I18N_EN;
 	return I18N_ZH;
 }

@@ -138,36 +138,37 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 	(void)json;
 	(void)len;
 	if (strcmp(sc->kind, "report") == 0) {
-		scan_text(sc, "标题 title", json_object_get(r, "title"));
-		scan_text(sc, "被反映人 subject name", json_object_get(subj, "name"));
-		scan_text(sc, "被反映人单位 subject unit", json_object_get(subj, "unit"));
-		scan_text(sc, "被反映人职务 subject position", json_object_get(subj, "position"));
-		scan_text(sc, "被反映人地区 subject area", json_object_get(subj, "area"));
-		scan_text(sc, "乡镇 town", json_object_get(r, "town"));
-		scan_text(sc, "地点 where", json_object_get(r, "where"));
-		scan_text(sc, "时间 when", json_object_get(r, "when"));
-		scan_text(sc, "具体问题 subcategory", json_object_get(r, "subcategory"));
-		scan_text(sc, "涉及 concerns (routed from)", json_object_get(r, "concerns"));
-		scan_text(sc, "正文 body", json_object_get(r, "body"));
+		scan_text(sc, _("标题 title"), json_object_get(r, "title"));
+		scan_text(sc, _("被反映人 subject name"), json_object_get(subj, "name"));
+		scan_text(sc, _("被反映人单位 subject unit"), json_object_get(subj, "unit"));
+		scan_text(sc, _("被反映人职务 subject position"),
+		          json_object_get(subj, "position"));
+		scan_text(sc, _("被反映人地区 subject area"), json_object_get(subj, "area"));
+		scan_text(sc, _("乡镇 town"), json_object_get(r, "town"));
+		scan_text(sc, _("地点 where"), json_object_get(r, "where"));
+		scan_text(sc, _("时间 when"), json_object_get(r, "when"));
+		scan_text(sc, _("具体问题 subcategory"), json_object_get(r, "subcategory"));
+		scan_text(sc, _("涉及 concerns (routed from)"), json_object_get(r, "concerns"));
+		scan_text(sc, _("正文 body"), json_object_get(r, "body"));
 		if (json_is_object(id))
 			json_object_foreach((json_t *)(uintptr_t)id, k, v)
 			{
-				scan_text(sc, "举报人 identity", v);
+				scan_text(sc, _("举报人 identity"), v);
 			}
 		json_array_foreach(json_object_get(m, "attachments"), i, a)
 		{
-			scan_text(sc, "附件名 attachment name", json_object_get(a, "name"));
+			scan_text(sc, _("附件名 attachment name"), json_object_get(a, "name"));
 		}
 	} else if (strcmp(sc->kind, "followup") == 0) {
-		scan_text(sc, "补充材料 follow-up", json_object_get(m, "body"));
+		scan_text(sc, _("补充材料 follow-up"), json_object_get(m, "body"));
 		json_array_foreach(json_object_get(m, "attachments"), i, a)
 		{
-			scan_text(sc, "附件名 attachment name", json_object_get(a, "name"));
+			scan_text(sc, _("附件名 attachment name"), json_object_get(a, "name"));
 		}
 	} else if (strcmp(sc->kind, "reply") == 0) {
-		scan_text(sc, "答复 reply", json_object_get(m, "body"));
+		scan_text(sc, _("答复 reply"), json_object_get(m, "body"));
 	} else {
-		scan_text(sc, "备注 note", json_object_get(m, "body"));
+		scan_text(sc, _("备注 note"), json_object_get(m, "body"));
 	}
 	return sc->nomem;
 }

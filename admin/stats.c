@@ -495,7 +495,7 @@ static void
 num(FILE *f, const json_t *v)
 {
 	if (json_is_integer(v))
-		fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		fprintf(f, "%lld", json_integer_value(v));
 	else if (json_is_real(v)) {
 		double d = json_real_value(v);
 
@@ -536,15 +536,14 @@ text_section(FILE *f, const json_t *s, const char *member, const char *section, 
 			fprintf(f, " %s", zh);
 		for (; w < 40; w++)
 			fputc(' ', f);
-		fprintf(f, " %6" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
+		fprintf(f, " %6lld\n", json_integer_value(v));
 	}
 }
 
 static void
 text_duration(FILE *f, const json_t *d, const char *title)
 {
-	fprintf(f, "  %s: %" JSON_INTEGER_FORMAT " cases", title,
-	        json_integer_value(json_object_get(d, "cases")));
+	fprintf(f, _("  %s: %lld cases"), title, json_integer_value(json_object_get(d, "cases")));
 	if (json_integer_value(json_object_get(d, "cases")) > 0) {
 		fputs(_(", median "), f);
 		num(f, json_object_get(d, "median_days"));
@@ -580,25 +579,24 @@ stats_print_text(FILE *f, const json_t *s)
 			        to != NULL ? to : "the last day");
 		fprintf(f, _(", as of %s\n"), json_string_value(json_object_get(s, "today")));
 	}
-	fprintf(f, "案件总数 Cases: %" JSON_INTEGER_FORMAT "\n",
-	        json_integer_value(json_object_get(s, "cases")));
+	fprintf(f, _("案件总数 Cases: %lld\n"), json_integer_value(json_object_get(s, "cases")));
 	fprintf(f,
-	        "隔离条目 Quarantined entries (kept, not cases; see list): %" JSON_INTEGER_FORMAT
-	        "\n",
+	        _("隔离条目 Quarantined entries (kept, not cases; see list): %lld"
+	          "\n"),
 	        json_integer_value(json_object_get(s, "quarantined")));
-	text_section(f, s, "by_stage", "stage", "按阶段 By stage");
-	text_section(f, s, "by_status", "status", "按状态 By status (what reporters see)");
-	text_section(f, s, "by_category", "category", "按问题类别 By category");
-	text_section(f, s, "by_town", "town", "按乡镇 By town");
+	text_section(f, s, "by_stage", "stage", _("按阶段 By stage"));
+	text_section(f, s, "by_status", "status", _("按状态 By status (what reporters see)"));
+	text_section(f, s, "by_category", "category", _("按问题类别 By category"));
+	text_section(f, s, "by_town", "town", _("按乡镇 By town"));
 	if (json_object_size(json_object_get(s, "by_concerns")) > 0)
 		text_section(f, s, "by_concerns", "concerns",
-		             "转自下级（涉及县处级干部）Routed from the districts below");
-	text_section(f, s, "by_level", "level", "按被反映人级别 By subject level");
-	text_section(f, s, "by_type", "type", "按类型 By report type");
-	text_section(f, s, "identity", "identity", "实名/匿名 Real name or anonymous");
+		             _("转自下级（涉及县处级干部）Routed from the districts below"));
+	text_section(f, s, "by_level", "level", _("按被反映人级别 By subject level"));
+	text_section(f, s, "by_type", "type", _("按类型 By report type"));
+	text_section(f, s, "identity", "identity", _("实名/匿名 Real name or anonymous"));
 	fputs(_("\n办理时长 Time taken (from the day received)\n"), f);
-	text_duration(f, json_object_get(s, "to_acceptance"), "受理 to acceptance");
-	text_duration(f, json_object_get(s, "to_conclusion"), "办结 to conclusion");
+	text_duration(f, json_object_get(s, "to_acceptance"), _("受理 to acceptance"));
+	text_duration(f, json_object_get(s, "to_conclusion"), _("办结 to conclusion"));
 	fputs(_("\n期限 Deadlines (working days)\n"), f);
 	json_object_foreach((json_t *)(uintptr_t)dls, k, it)
 	{
@@ -608,18 +606,17 @@ stats_print_text(FILE *f, const json_t *s)
 		fprintf(f, "  %s %s:", stats_label("deadline", k), k);
 		json_object_foreach((json_t *)(uintptr_t)it, sk, v)
 		{
-			fprintf(f, " %s %s %" JSON_INTEGER_FORMAT ";", stats_label("state", sk), sk,
+			fprintf(f, " %s %s %lld;", stats_label("state", sk), sk,
 			        json_integer_value(v));
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "  逾期案件 Cases with an overdue deadline: %" JSON_INTEGER_FORMAT "\n",
+	fprintf(f, _("  逾期案件 Cases with an overdue deadline: %lld\n"),
 	        json_integer_value(json_object_get(s, "overdue_cases")));
 	fputs(_("\n每周收件 Weekly intake (week from Monday)\n"), f);
 	json_array_foreach(json_object_get(s, "weekly"), i, it)
 	{
-		fprintf(f, "  %s %6" JSON_INTEGER_FORMAT "\n",
-		        json_string_value(json_object_get(it, "week")),
+		fprintf(f, "  %s %6lld\n", json_string_value(json_object_get(it, "week")),
 		        json_integer_value(json_object_get(it, "cases")));
 	}
 }
@@ -773,7 +770,7 @@ stats_command(struct session *s, const struct session_args *o)
 		if (rc != 0)
 			cli_error("%s", err);
 		else
-			printf("wrote %s (%s, %" JSON_INTEGER_FORMAT " cases)\n", path,
+			printf(_("wrote %s (%s, %lld cases)\n"), path,
 			       o->html != NULL ? "HTML" : "SVG",
 			       json_integer_value(json_object_get(r, "cases")));
 	} else if (rc == 0 && o->json) {

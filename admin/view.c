@@ -28,7 +28,8 @@ field(FILE *out, const char *indent, const char *label, const json_t *v,
 {
 	fputs(indent, out);
 	cli_print_text(out, label, NULL); /* a label may carry a manifest key: never raw */
-	fputs(": ", out);
+	/* TRANSLATORS: between a field's label and its value */
+	fputs(_(": "), out);
 	if (v == NULL || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
 		fputs("-\n", out);
 		return;
@@ -73,7 +74,8 @@ other_fields(FILE *out, const char *indent, const json_t *obj, const char *const
 static void
 body(FILE *out, const char *indent, const char *label, const json_t *v)
 {
-	fprintf(out, "%s%s:\n", indent, label);
+	/* TRANSLATORS: a multi-line field's label (indent, label) */
+	fprintf(out, _("%s%s:\n"), indent, label);
 	if (!json_is_string(v) || json_string_length(v) == 0) {
 		fprintf(out, "%s  -\n", indent);
 		return;
@@ -240,8 +242,7 @@ print_attachments(FILE *out, const char *indent, const struct opened *o)
 		cli_print_text(out, json_string_value(json_object_get(a, "name")), NULL);
 		fputs(" (", out);
 		cli_print_text(out, json_string_value(json_object_get(a, "type")), NULL);
-		fprintf(out, ", %" JSON_INTEGER_FORMAT " bytes)",
-		        json_integer_value(json_object_get(a, "size")));
+		fprintf(out, _(", %lld bytes)"), json_integer_value(json_object_get(a, "size")));
 		if (path != NULL) {
 			fputs(" -> ", out);
 			cli_print_text(out, path, NULL);
@@ -270,24 +271,25 @@ print_report(FILE *out, const struct opened *o)
 	fputs(_("\n== 举报内容 Report ==\n"), out);
 	if (json_object_get(r, "concerns") != NULL) {
 		/* §14: routed here from below */
-		field(out, "", "涉及 Concerns (a county-level cadre of this district, routed here)",
+		field(out, "",
+		      _("涉及 Concerns (a county-level cadre of this district, routed here)"),
 		      json_object_get(r, "concerns"), NULL);
 	}
-	field(out, "", "类型 Type", json_object_get(r, "type"), labels_types());
-	field(out, "", "问题类别 Category", json_object_get(r, "category"), labels_categories());
-	field(out, "", "具体问题 Subcategory", json_object_get(r, "subcategory"), NULL);
-	field(out, "", "乡镇 Town", json_object_get(r, "town"), NULL);
-	field(out, "", "标题 Title", json_object_get(r, "title"), NULL);
-	field(out, "", "发生时间 When", json_object_get(r, "when"), NULL);
-	field(out, "", "发生地点 Where", json_object_get(r, "where"), NULL);
+	field(out, "", _("类型 Type"), json_object_get(r, "type"), labels_types());
+	field(out, "", _("问题类别 Category"), json_object_get(r, "category"), labels_categories());
+	field(out, "", _("具体问题 Subcategory"), json_object_get(r, "subcategory"), NULL);
+	field(out, "", _("乡镇 Town"), json_object_get(r, "town"), NULL);
+	field(out, "", _("标题 Title"), json_object_get(r, "title"), NULL);
+	field(out, "", _("发生时间 When"), json_object_get(r, "when"), NULL);
+	field(out, "", _("发生地点 Where"), json_object_get(r, "where"), NULL);
 	fputs(_("被反映人 Subject:\n"), out);
 	if (json_is_object(s)) {
-		field(out, "  ", "姓名 Name", json_object_get(s, "name"), NULL);
-		field(out, "  ", "单位 Unit", json_object_get(s, "unit"), NULL);
-		field(out, "  ", "地区 Area", json_object_get(s, "area"), NULL);
-		field(out, "  ", "职务 Position", json_object_get(s, "position"), NULL);
-		field(out, "  ", "级别 Level", json_object_get(s, "level"), labels_levels());
-		field(out, "  ", "是否党员 Party member", json_object_get(s, "party_member"),
+		field(out, "  ", _("姓名 Name"), json_object_get(s, "name"), NULL);
+		field(out, "  ", _("单位 Unit"), json_object_get(s, "unit"), NULL);
+		field(out, "  ", _("地区 Area"), json_object_get(s, "area"), NULL);
+		field(out, "  ", _("职务 Position"), json_object_get(s, "position"), NULL);
+		field(out, "  ", _("级别 Level"), json_object_get(s, "level"), labels_levels());
+		field(out, "  ", _("是否党员 Party member"), json_object_get(s, "party_member"),
 		      labels_yesno());
 		other_fields(out, "  ", s, known_subject);
 	} else {
@@ -295,20 +297,20 @@ print_report(FILE *out, const struct opened *o)
 	}
 	if (json_is_object(id)) {
 		fputs(_("举报人 Reporter: 实名 real name\n"), out);
-		field(out, "  ", "姓名 Name", json_object_get(id, "name"), NULL);
-		field(out, "  ", "电话 Phone", json_object_get(id, "phone"), NULL);
-		field(out, "  ", "身份证号 ID number", json_object_get(id, "id_number"), NULL);
-		field(out, "  ", "单位 Unit", json_object_get(id, "unit"), NULL);
-		field(out, "  ", "地址 Address", json_object_get(id, "address"), NULL);
+		field(out, "  ", _("姓名 Name"), json_object_get(id, "name"), NULL);
+		field(out, "  ", _("电话 Phone"), json_object_get(id, "phone"), NULL);
+		field(out, "  ", _("身份证号 ID number"), json_object_get(id, "id_number"), NULL);
+		field(out, "  ", _("单位 Unit"), json_object_get(id, "unit"), NULL);
+		field(out, "  ", _("地址 Address"), json_object_get(id, "address"), NULL);
 		other_fields(out, "  ", id, known_identity);
 	} else {
 		fputs(_("举报人 Reporter: 匿名 anonymous\n"), out);
 	}
-	field(out, "", "语言 Language", json_object_get(m, "lang"), NULL);
+	field(out, "", _("语言 Language"), json_object_get(m, "lang"), NULL);
 	if (json_is_object(r))
 		other_fields(out, "", r, known_report);
 	other_fields(out, "", m, known_top);
-	body(out, "", "正文 Body", json_object_get(r, "body"));
+	body(out, "", _("正文 Body"), json_object_get(r, "body"));
 	print_attachments(out, "", o);
 }
 
@@ -335,7 +337,7 @@ print_history(FILE *out, const json_t *rec)
 			fprintf(out, _("状态 status -> %s %s"), str_or(st, "?"),
 			        str_or(cases_status_label(st), ""));
 		} else if (ev != NULL && strcmp(ev, "reply") == 0) {
-			fprintf(out, "答复 reply #%" JSON_INTEGER_FORMAT,
+			fprintf(out, _("答复 reply #%lld"),
 			        json_integer_value(json_object_get(h, "n")));
 		} else if (ev != NULL && strcmp(ev, "stage") == 0) {
 			const char *sg = json_string_value(json_object_get(h, "stage"));
@@ -368,12 +370,12 @@ print_history(FILE *out, const json_t *rec)
 				cli_print_text(out, ap, NULL);
 			}
 		} else if (ev != NULL && strcmp(ev, "note") == 0) {
-			fprintf(out, "备注 note #%" JSON_INTEGER_FORMAT,
+			fprintf(out, _("备注 note #%lld"),
 			        json_integer_value(json_object_get(h, "n")));
 		} else if (ev != NULL && strcmp(ev, "forward") == 0) {
 			fputs(_("转送 forwarded (redacted) to "), out);
 			cli_print_text(out, json_string_value(json_object_get(h, "to")), NULL);
-			fprintf(out, ", %" JSON_INTEGER_FORMAT " 个附件 attachments",
+			fprintf(out, _(", %lld 个附件 attachments"),
 			        json_integer_value(json_object_get(h, "attachments")));
 		} else {
 			char *s = json_dumps(h, JSON_COMPACT);
@@ -383,13 +385,12 @@ print_history(FILE *out, const json_t *rec)
 		}
 		if (ev != NULL && (strcmp(ev, "stage") == 0 || strcmp(ev, "mark") == 0) &&
 		    json_is_integer(json_object_get(h, "note")))
-			fprintf(out, ", 备注 note #%" JSON_INTEGER_FORMAT,
+			fprintf(out, _(", 备注 note #%lld"),
 			        json_integer_value(json_object_get(h, "note")));
 		if (ev != NULL && (strcmp(ev, "status") == 0 || strcmp(ev, "reply") == 0 ||
 		                   json_is_integer(json_object_get(h, "sent_seq")))) {
 			if (sent > 0)
-				fprintf(out, " (已发出 sent in update %" JSON_INTEGER_FORMAT ")",
-				        sent);
+				fprintf(out, _(" (已发出 sent in update %lld)"), sent);
 			else
 				fputs(_(" (待发出 queued for the next update)"), out);
 		}
@@ -594,7 +595,7 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		fprintf(out, _("当前状态 Status: %s %s\n"), st, str_or(cases_status_label(st), ""));
 	}
 	fprintf(out, _("已确认送达 Acknowledged to the reporter: %s\n"),
-	        cases_delivered(rec, d.acks_through) ? "是 yes" : "否 not yet (next update)");
+	        cases_delivered(rec, d.acks_through) ? _("是 yes") : _("否 not yet (next update)"));
 	if (json_object_get(rec, "quarantine") != NULL) {
 		fputs(_("\n隔离 QUARANTINED: "), out);
 		cli_print_text(out, json_string_value(json_object_get(rec, "quarantine")), NULL);
@@ -620,7 +621,7 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 
 		if (i >= nfu)
 			break;
-		fprintf(out, "#%" JSON_INTEGER_FORMAT " 收到日期 received %s\n",
+		fprintf(out, _("#%lld 收到日期 received %s\n"),
 		        json_integer_value(json_object_get(it, "index")),
 		        json_string_value(json_object_get(it, "day")));
 		if (json_object_get(it, "quarantine") != NULL) {
@@ -633,8 +634,9 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 				continue;
 			}
 		}
-		field(out, "  ", "目的 Purpose", json_object_get(m, "purpose"), labels_purposes());
-		body(out, "  ", "正文 Body", json_object_get(m, "body"));
+		field(out, "  ", _("目的 Purpose"), json_object_get(m, "purpose"),
+		      labels_purposes());
+		body(out, "  ", _("正文 Body"), json_object_get(m, "body"));
 		print_attachments(out, "  ", &fu[i]);
 	}
 
@@ -649,17 +651,16 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 
 		if (i >= nrep)
 			break;
-		fprintf(out, "#%" JSON_INTEGER_FORMAT " %s ",
-		        json_integer_value(json_object_get(it, "n")),
+		fprintf(out, "#%lld %s ", json_integer_value(json_object_get(it, "n")),
 		        json_string_value(json_object_get(it, "day")));
 		cli_print_text(out, json_string_value(json_object_get(it, "by")), NULL);
 		fprintf(out, _(", 状态 status %s %s, "), str_or(st, "?"),
 		        str_or(cases_status_label(st), ""));
 		if (sent > 0)
-			fprintf(out, "已发出 sent in update %" JSON_INTEGER_FORMAT "\n", sent);
+			fprintf(out, _("已发出 sent in update %lld\n"), sent);
 		else
 			fputs(_("待发出 queued\n"), out);
-		body(out, "  ", "正文 Body", json_object_get(m, "body"));
+		body(out, "  ", _("正文 Body"), json_object_get(m, "body"));
 		print_attachments(out, "  ", &rep[i]);
 	}
 	fputs(_("\n== 备注 Notes (investigators only, never sent) ==\n"), out);
@@ -669,12 +670,11 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 	{
 		if (i >= nnotes)
 			break;
-		fprintf(out, "#%" JSON_INTEGER_FORMAT " %s ",
-		        json_integer_value(json_object_get(it, "n")),
+		fprintf(out, "#%lld %s ", json_integer_value(json_object_get(it, "n")),
 		        str_or(json_string_value(json_object_get(it, "day")), "?"));
 		cli_print_text(out, json_string_value(json_object_get(it, "by")), NULL);
 		fputc('\n', out);
-		body(out, "  ", "正文 Text", json_object_get(notes[i].manifest, "body"));
+		body(out, "  ", _("正文 Text"), json_object_get(notes[i].manifest, "body"));
 	}
 	print_history(out, rec);
 
@@ -737,8 +737,7 @@ count_op(void *ctx, uint64_t opno, const json_t *op)
 	char k[24];
 
 	(void)opno;
-	snprintf(k, sizeof k, "%" JSON_INTEGER_FORMAT,
-	         json_integer_value(json_object_get(op, "case")));
+	snprintf(k, sizeof k, "%lld", json_integer_value(json_object_get(op, "case")));
 	json_object_set_new(counts, k,
 	                    json_integer(json_integer_value(json_object_get(counts, k)) + 1));
 	return 0;
@@ -996,8 +995,8 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		fputc(' ', out);
 		cell(out, json_object_get(r, "stage"), 14);
 		fprintf(out,
-		        " %3" JSON_INTEGER_FORMAT " %3" JSON_INTEGER_FORMAT
-		        " %3" JSON_INTEGER_FORMAT " %-5s %-8s",
+		        " %3lld %3lld"
+		        " %3lld %-5s %-8s",
 		        json_integer_value(json_object_get(r, "followups")),
 		        json_integer_value(json_object_get(r, "replies")),
 		        json_integer_value(json_object_get(r, "queued")),
