@@ -284,7 +284,7 @@ overseecmd_command(struct session *s, const struct session_args *o)
 	vo.narchive_server_pk = keys.n;
 	rc = oversee_verify(f, t, &vo, &ov, &msg);
 	if (rc != 0) {
-		cli_error("%s: %s", bundle, msg != NULL ? msg : "refused");
+		cli_error("%s: %s", bundle, msg != NULL ? msg : _("refused"));
 		goto refused;
 	}
 	if (as_of < 0)

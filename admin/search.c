@@ -412,7 +412,7 @@ search_command(struct session *s, const struct session_args *o)
 		                session_key, s, print_hit, &h, &searched, err, sizeof err);
 		archive_abort(t);
 		if (rc != 0 && !s->key_failed)
-			cli_error("%s", err[0] ? err : "out of memory");
+			cli_error("%s", err[0] ? err : _("out of memory"));
 	}
 	if (rc == 0)
 		rc = session_log(s, "search (match shown)", NULL, h.names);

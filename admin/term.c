@@ -150,7 +150,7 @@ from_tty(struct term_pass *p, const char *prompt, char *err, size_t errsz)
 		sigaction(sigs[i], &old[i], NULL);
 	close(fd);
 	if (interrupted) {
-		snprintf(err, errsz, "interrupted");
+		snprintf(err, errsz, "%s", _("interrupted"));
 		return -1;
 	}
 	if (rc < 0 || eof) {
@@ -188,7 +188,7 @@ term_read_new_pass(struct term_pass *p, const char *file, char *err, size_t errs
 {
 	struct term_pass again = {NULL, 0};
 
-	if (term_read_pass(p, "New passphrase for the district key: ", file, err, errsz) != 0)
+	if (term_read_pass(p, _("New passphrase for the district key: "), file, err, errsz) != 0)
 		return -1;
 	if (p->len < TERM_PASS_MIN_NEW) {
 		snprintf(err, errsz, _("passphrase too short: use at least %d characters"),
@@ -198,7 +198,7 @@ term_read_new_pass(struct term_pass *p, const char *file, char *err, size_t errs
 	}
 	if (file != NULL)
 		return 0;
-	if (term_read_pass(&again, "Repeat the passphrase: ", NULL, err, errsz) != 0) {
+	if (term_read_pass(&again, _("Repeat the passphrase: "), NULL, err, errsz) != 0) {
 		term_pass_free(p);
 		return -1;
 	}
