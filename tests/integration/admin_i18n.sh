@@ -71,6 +71,25 @@ out=$(c keygen --district d09 --name x --out "$T_DIR/k9" --kdf interactive \
 	--passphrase-file "$T_DIR/short" 2>&1)
 eq "C: keygen with a short passphrase: exit 1" $? 1
 has "C: the refusal is Chinese (UTF-8, not transliterated)" "$out" "口令太短"
+# keygen's prompts on a terminal (script(1) gives it one); the passphrase is typed
+# again and again, as the tool discards what was typed before it asks
+# tty_keygen LANG DIR: prints what the terminal showed
+tty_keygen() {
+	(for _i in $(seq 1 120); do printf 'correct horse battery staple\n'; sleep 0.25; done) 2>/dev/null |
+		env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG="$1" script -qec \
+			"'$ADMIN' keygen --district d11 --name x --out '$2' --kdf interactive" /dev/null 2>&1
+}
+if command -v script >/dev/null; then
+	out=$(tty_keygen C "$T_DIR/k11")
+	has "C: keygen asks for the new passphrase in Chinese" "$out" "区密钥的新口令："
+	has "C: ... and asks to repeat it in Chinese" "$out" "再输入一次口令："
+	check "C: ... and writes the key" test -f "$T_DIR/k11/district.key"
+	out=$(tty_keygen en_US.UTF-8 "$T_DIR/k11en")
+	has "en: keygen's prompt is English" "$out" "New passphrase for the district key: "
+	has "en: ... and the second" "$out" "Repeat the passphrase: "
+else
+	echo "note: no script(1): keygen's terminal prompts not tried"
+fi
 out=$(zh keygen --district d07 --name x --out "$T_DIR/k" --kdf interactive --passphrase-file "$P" 2>&1)
 has "zh: keygen refuses to overwrite, in Chinese" "$out" "中已有区密钥；拒绝覆盖"
 
