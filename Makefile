@@ -21,12 +21,12 @@ ifeq ($(filter clean distclean format,$(MAKECMDGOALS))$(QF_NO_DEPS),)
   ifneq ($(filter test,$(MAKECMDGOALS)),)
     DEPS_LEVEL := test
   else
-    DEPS_LEVEL := $(if $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes),,build)
+    DEPS_LEVEL := $(if $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && command -v msgfmt >/dev/null && echo yes),,build)
   endif
   ifneq ($(DEPS_LEVEL),)
     DEPS_RC := $(shell sh deploy/deps.sh $(DEPS_LEVEL) >&2; echo $$?)
     ifneq ($(DEPS_RC),0)
-      $(error deploy/deps.sh failed; install libsodium-dev libevent-dev liblmdb-dev libjansson-dev zlib1g-dev libcmocka-dev pkg-config)
+      $(error deploy/deps.sh failed; install libsodium-dev libevent-dev liblmdb-dev libjansson-dev zlib1g-dev libcmocka-dev pkg-config gettext)
     endif
   endif
 endif
@@ -52,6 +52,10 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 # Where the admin tool's warnings point for the holiday calendar: the source
 # tree's holidays/cn-2026.txt unless set (debian/rules sets the installed path).
 QF_HOLIDAYS_HINT ?=
+# Where an installed qingfeng-admin finds its message catalogue
+# (LOCALEDIR/zh_CN/LC_MESSAGES/qingfeng-admin.mo); the build tree's
+# $(B)/locale is found next to the binary without it (admin/i18n.h).
+LOCALEDIR ?= $(PREFIX)/share/locale
 # Headers generated at build time (the same for every SAN setting).
 GEN := $(BUILD)/gen
 CFLAGS_ALL = -std=c11 -pthread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(HARDEN) \
@@ -84,7 +88,7 @@ TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRC))
 TOOLS := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all test unit-test integration-test run bench bench-crypto format lint \
-        clean install-deps check-format
+        clean install-deps check-format po check-po
 # The reporter web pages: web/build.mjs renders web/ (pages, CSS, the JS
 # bundles with libsodium-wrappers from node_modules and SRI hashes) into
 # $(B)/web, where the server finds them. node_modules comes from `npm ci`
@@ -94,7 +98,13 @@ WEB_SRC := $(shell find web -type f 2>/dev/null)
 WEB_STAMP := $(B)/web/.built
 NODE_STAMP := node_modules/.qf-npm-ci
 
-all: $(BINS) $(TESTS) $(TOOLS) $(WEB_STAMP)
+PO_DOMAIN := qingfeng-admin
+POT := po/$(PO_DOMAIN).pot
+MO := $(B)/locale/zh_CN/LC_MESSAGES/$(PO_DOMAIN).mo
+XGETTEXT = xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	--add-comments=TRANSLATORS: --package-name=qingfeng --sort-by-file --add-location=file --no-wrap
+
+all: $(BINS) $(TESTS) $(TOOLS) $(WEB_STAMP) $(MO)
 
 $(NODE_STAMP): package.json package-lock.json
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || sh deploy/deps.sh build
@@ -174,10 +184,30 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(LIBSTORE) $(LIBCRYPTO)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
+# qingfeng-admin's messages (admin/i18n.h): the msgids are the English
+# _("...") and N_("...") strings of admin/*.c; po/qingfeng-admin.pot is their
+# template and po/zh_CN.po the Chinese catalogue, compiled into $(B)/locale.
+# `make po` refreshes both after a message changes; check-po (part of `make
+# lint` and of tests/integration/admin_i18n.sh) fails when the template is
+# stale or a msgid has no Chinese translation.
+$(B)/obj/admin/i18n.o: CFLAGS_ALL += -DQF_LOCALEDIR_DEFAULT='"$(LOCALEDIR)"'
+$(MO): po/zh_CN.po
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT  $@"
+	$(Q)msgfmt --check -o $@ $<
+po:
+	$(XGETTEXT) -o $(POT).new $(sort $(wildcard admin/*.c))
+	sed -i '/^"POT-Creation-Date:/d' $(POT).new
+	mv $(POT).new $(POT)
+	msgmerge --quiet --update --backup=none --no-wrap po/zh_CN.po $(POT)
+	@$(MAKE) --no-print-directory check-po
+check-po:
+	@sh po/check.sh $(POT) po/zh_CN.po admin/*.c
+
 test: all
 	@B=$(B) sh tests/run.sh
 
-run: $(BINS) $(WEB_STAMP)
+run: $(BINS) $(WEB_STAMP) $(MO)
 	@sh deploy/demo.sh $(B)
 
 bench-crypto: $(B)/bench/bench_crypto
@@ -191,7 +221,7 @@ format:
 check-format:
 	@clang-format --dry-run --Werror $(SRC_ALL)
 
-lint: $(GEN)/metastrip_allow.h
+lint: $(GEN)/metastrip_allow.h check-po
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --std=c11 --inline-suppr -I. -I$(GEN) -D__GNUC__ --suppress=missingIncludeSystem \
 	  crypto store intake admin report

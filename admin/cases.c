@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "admin/session.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
@@ -119,9 +120,9 @@ load_case(struct archive_txn *t, const char *district, uint64_t index, json_t **
 		return 0;
 	cases_format_name(name, district, index);
 	if (rc == ARCHIVE_ERR_NOT_FOUND)
-		snprintf(err, errsz, "no case %s in the archive", name);
+		snprintf(err, errsz, _("no case %s in the archive"), name);
 	else
-		snprintf(err, errsz, "case %s: %s", name, archive_strerror(rc));
+		snprintf(err, errsz, _("case %s: %s"), name, archive_strerror(rc));
 	return -1;
 }
 
@@ -135,8 +136,8 @@ cases_set_status(struct archive_txn *t, const char *district, uint64_t index, co
 
 	if (!cases_status_valid(status)) {
 		snprintf(err, errsz,
-		         "unknown status '%s' (one of received, accepted, not_accepted, "
-		         "transferred, in_progress, need_info, concluded)",
+		         _("unknown status '%s' (one of received, accepted, not_accepted, "
+		           "transferred, in_progress, need_info, concluded)"),
 		         status);
 		return -1;
 	}
@@ -147,7 +148,7 @@ cases_set_status(struct archive_txn *t, const char *district, uint64_t index, co
 		char name[CASES_NAME_BUF];
 
 		cases_format_name(name, district, index);
-		snprintf(err, errsz, "case %s already has status %s; nothing changed", name,
+		snprintf(err, errsz, _("case %s already has status %s; nothing changed"), name,
 		         status);
 		json_decref(rec);
 		return -1;
@@ -163,7 +164,7 @@ cases_set_status(struct archive_txn *t, const char *district, uint64_t index, co
 		if (op != NULL)
 			json_decref(op);
 		json_decref(rec);
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
 	rc = archive_case_put(t, district, index, rec);
@@ -172,7 +173,7 @@ cases_set_status(struct archive_txn *t, const char *district, uint64_t index, co
 	json_decref(op);
 	json_decref(rec);
 	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -192,7 +193,7 @@ seal(uint8_t **env, size_t *len, const uint8_t pk[32], const char *m, size_t mle
 	}
 	rc = envelope_seal_buffer(env, len, pk, m, mlen, blobs, natts);
 	if (rc != ENVELOPE_OK) {
-		snprintf(err, errsz, "cannot seal the reply: %s", envelope_strerror(rc));
+		snprintf(err, errsz, _("cannot seal the reply: %s"), envelope_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -218,16 +219,16 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 
 	*n = 0;
 	if (strcmp(pub->id, district) != 0) {
-		snprintf(err, errsz, "the key is for district %s, the case of %s", pub->id,
+		snprintf(err, errsz, _("the key is for district %s, the case of %s"), pub->id,
 		         district);
 		return -1;
 	}
 	if (natts > CASES_REPLY_ATT_MAX) {
-		snprintf(err, errsz, "too many attachments (at most %d)", CASES_REPLY_ATT_MAX);
+		snprintf(err, errsz, _("too many attachments (at most %d)"), CASES_REPLY_ATT_MAX);
 		return -1;
 	}
 	if (!cli_utf8_valid(body, body_len) || memchr(body, '\0', body_len) != NULL) {
-		snprintf(err, errsz, "the reply's text is not valid UTF-8");
+		snprintf(err, errsz, _("the reply's text is not valid UTF-8"));
 		return -1;
 	}
 	if (load_case(t, district, index, &rec, err, errsz) != 0)
@@ -235,19 +236,20 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 	if (json_object_get(rec, "quarantine") != NULL) {
 		/* §10: its bind did not hold, so the reply key may be anyone's */
 		snprintf(err, errsz,
-		         "case %s-%" PRIu64 " is quarantined: it cannot be answered (a reply could "
-		         "go to whoever chose its reply key)",
+		         _("case %s-%" PRIu64
+		           " is quarantined: it cannot be answered (a reply could "
+		           "go to whoever chose its reply key)"),
 		         district, index);
 		goto out;
 	}
 	if (!json_is_string(json_object_get(rec, "sign_pk"))) {
 		/* ingested before reports were bound: only the server vouches for its reply key */
-		snprintf(
-		        err, errsz,
-		        "case %s-%" PRIu64 " cannot be answered: its report was not bound to a "
-		        "reply key inside its seal (ingested before bindings), so a reply could go "
-		        "to whoever chose that key",
-		        district, index);
+		snprintf(err, errsz,
+		         _("case %s-%" PRIu64 " cannot be answered: its report was not bound to a "
+		           "reply key inside its seal (ingested before bindings), so a reply could "
+		           "go "
+		           "to whoever chose that key"),
+		         district, index);
 		goto out;
 	}
 	/*
@@ -256,7 +258,7 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 	 */
 	if (codec_b64u_decode_exact(reply_pk, 32,
 	                            json_string_value(json_object_get(rec, "reply_pk"))) != 0) {
-		snprintf(err, errsz, "the case's reply key is corrupt");
+		snprintf(err, errsz, _("the case's reply key is corrupt"));
 		goto out;
 	}
 	status = json_string_value(json_object_get(rec, "status"));
@@ -265,7 +267,7 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 	              district, "lookup", json_object_get(rec, "lookup"), "status", status, "body",
 	              body, body_len, "attachments", list);
 	if (m == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	for (size_t i = 0; i < natts; i++) {
@@ -273,7 +275,7 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 		                      "size", (json_int_t)atts[i].len);
 
 		if (a == NULL || json_array_append_new(list, a) != 0) {
-			snprintf(err, errsz, "attachment name '%s' is not valid UTF-8",
+			snprintf(err, errsz, _("attachment name '%s' is not valid UTF-8"),
 			         atts[i].name);
 			goto out;
 		}
@@ -281,11 +283,11 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 	/* the district's signature: the reporter can tell the reply is the commission's */
 	if (codec_b64u_decode_exact(lookup, 32,
 	                            json_string_value(json_object_get(rec, "lookup"))) != 0) {
-		snprintf(err, errsz, "the case's lookup is corrupt");
+		snprintf(err, errsz, _("the case's lookup is corrupt"));
 		goto out;
 	}
 	if (natts > 0 && (att_hashes = calloc(natts, sizeof *att_hashes)) == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	for (size_t i = 0; i < natts; i++)
@@ -293,17 +295,18 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 	chain_h256(body_hash, (const uint8_t *)body, body_len);
 	if (sign_reply(sig, key->sign_sk, district, lookup, status, body_hash,
 	               (const uint8_t(*)[32])att_hashes, natts) != 0) {
-		snprintf(err, errsz, "cannot sign the reply (status \"%s\")", status ? status : "");
+		snprintf(err, errsz, _("cannot sign the reply (status \"%s\")"),
+		         status ? status : "");
 		goto out;
 	}
 	codec_b64u_encode(sigtxt, sizeof sigtxt, sig, sizeof sig);
 	if (json_object_set_new(m, "sig", json_string(sigtxt)) != 0) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	mtext = json_dumps(m, JSON_COMPACT);
 	if (mtext == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	mlen = strlen(mtext);
@@ -314,12 +317,12 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 			total += atts[i].len;
 		sealed = envelope_sealed_size(total);
 		if (sealed == 0 || sealed > CASES_REPLY_SEALED_MAX) {
-			snprintf(
-			        err, errsz,
-			        "the reply would be %llu bytes sealed; at most %llu fit (send less "
-			        "or split it into several replies)",
-			        (unsigned long long)sealed,
-			        (unsigned long long)CASES_REPLY_SEALED_MAX);
+			snprintf(err, errsz,
+			         _("the reply would be %llu bytes sealed; at most %llu fit (send "
+			           "less "
+			           "or split it into several replies)"),
+			         (unsigned long long)sealed,
+			         (unsigned long long)CASES_REPLY_SEALED_MAX);
 			goto out;
 		}
 	}
@@ -329,7 +332,7 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 
 	nreplies = json_array_size(json_object_get(rec, "replies"));
 	if (nreplies >= UINT32_MAX - 1) {
-		snprintf(err, errsz, "too many replies");
+		snprintf(err, errsz, _("too many replies"));
 		goto out;
 	}
 	*n = (uint32_t)nreplies + 1;
@@ -341,7 +344,7 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 	    json_array_append_new(json_object_get(rec, "history"),
 	                          json_pack("{s:s, s:s, s:s, s:i, s:i}", "day", day, "by", by,
 	                                    "event", "reply", "n", (int)*n, "sent_seq", 0)) != 0) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	arc = archive_reply_put(t, district, index, *n, ARCHIVE_REPLY_TO_REPORTER, env_r, len_r);
@@ -353,7 +356,7 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 	if (arc == ARCHIVE_OK)
 		arc = archive_outbox_add(t, district, op);
 	if (arc != ARCHIVE_OK) {
-		snprintf(err, errsz, "archive: %s", archive_strerror(arc));
+		snprintf(err, errsz, _("archive: %s"), archive_strerror(arc));
 		goto out;
 	}
 	rc = 0;
@@ -426,7 +429,7 @@ cases_reply_command(struct session *s, const struct session_args *o)
 	if (session_text(o, BODY_MAX, "larger than 1 MiB", &body, &body_len, &bodybuf) != 0)
 		goto out;
 	if (body_len == 0) {
-		cli_error("the reply's text is empty");
+		cli_error(_("the reply's text is empty"));
 		goto out;
 	}
 	for (i = 0; i < o->nattach; i++) {
@@ -434,12 +437,12 @@ cases_reply_command(struct session *s, const struct session_args *o)
 
 		base = base != NULL ? base + 1 : o->attach[i];
 		if (cli_read_file(o->attach[i], ATT_MAX, &data[i], &atts[i].len) != 0) {
-			cli_error("cannot read %s: %s", o->attach[i],
+			cli_error(_("cannot read %s: %s"), o->attach[i],
 			          errno == EFBIG ? "larger than 16 MiB" : strerror(errno));
 			goto out;
 		}
 		if (base[0] == '\0' || !cli_utf8_valid(base, strlen(base))) {
-			cli_error("attachment name of %s is not valid UTF-8", o->attach[i]);
+			cli_error(_("attachment name of %s is not valid UTF-8"), o->attach[i]);
 			goto out;
 		}
 		atts[i].name = base;
@@ -456,7 +459,7 @@ cases_reply_command(struct session *s, const struct session_args *o)
 	}
 	if (session_commit(s, t, "reply", c.name) != 0)
 		goto out;
-	printf("case %s: reply #%u (%zu attachments) queued for the next update\n", c.name, n,
+	printf(_("case %s: reply #%u (%zu attachments) queued for the next update\n"), c.name, n,
 	       o->nattach);
 	ret = CLI_EXIT_OK;
 out:

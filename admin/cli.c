@@ -1,5 +1,6 @@
 /* cli: see cli.h. */
 #include "admin/cli.h"
+#include "admin/i18n.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -58,9 +59,12 @@ void
 cli_warn(const char *fmt, ...)
 {
 	va_list ap;
+	char prefix[64];
 
+	/* TRANSLATORS: the first %s is the program's name */
+	snprintf(prefix, sizeof prefix, _("%s: warning: "), CLI_PROG);
 	va_start(ap, fmt);
-	message(CLI_PROG ": warning: ", fmt, ap);
+	message(prefix, fmt, ap);
 	va_end(ap);
 }
 
@@ -73,7 +77,7 @@ cli_today(char out[CODEC_DAY_LEN + 1], const char *day_offset)
 
 	if (fixed != NULL && fixed[0] != '\0') {
 		if (!codec_day_valid(fixed)) {
-			cli_error("QF_TODAY must be a day YYYY-MM-DD, not '%s'", fixed);
+			cli_error(_("QF_TODAY must be a day YYYY-MM-DD, not '%s'"), fixed);
 			return -1;
 		}
 		memcpy(out, fixed, CODEC_DAY_LEN + 1);
@@ -82,11 +86,11 @@ cli_today(char out[CODEC_DAY_LEN + 1], const char *day_offset)
 	if (off == NULL)
 		off = getenv("QF_DAY_OFFSET");
 	if (off != NULL && off[0] != '\0' && codec_offset_parse(off, &minutes) != 0) {
-		cli_error("day offset must look like +08:00, not '%s'", off);
+		cli_error(_("day offset must look like +08:00, not '%s'"), off);
 		return -1;
 	}
 	if (codec_day_format(out, time(NULL), minutes) != 0) {
-		cli_error("cannot tell today's date");
+		cli_error(_("cannot tell today's date"));
 		return -1;
 	}
 	return 0;

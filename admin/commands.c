@@ -8,6 +8,7 @@
 #include "admin/cases.h"
 #include "admin/deadline.h"
 #include "admin/forward.h"
+#include "admin/i18n.h"
 #include "admin/ingest.h"
 #include "admin/keys.h"
 #include "admin/overseecmd.h"
@@ -127,19 +128,20 @@ struct command {
 static void
 usage(FILE *f, const struct command *c)
 {
-	fprintf(f, "usage: " CLI_PROG " %s\n", c->synopsis);
+	fprintf(f, _("usage: %s %s\n"), CLI_PROG, _(c->synopsis));
 	if (f != stdout)
 		return;
 	if (c->help != NULL)
-		fprintf(f, "\n%s\n", c->help);
+		fprintf(f, "\n%s\n", _(c->help));
 	if (c->more != NULL)
 		c->more(f);
 	if ((c->allowed & BIT(O_ARCHIVE)) && !(c->flags & C_RAW))
-		fputs("\nCommon options: --archive DIR (required), --key FILE (the district key\n"
-		      "file; default: the one the archive remembers), --passphrase-file F (first\n"
-		      "line; default: ask on the terminal), --day-offset +08:00 (or "
-		      "QF_DAY_OFFSET;\n"
-		      "QF_TODAY=YYYY-MM-DD fixes the day), --help.\n",
+		fputs(_("\nCommon options: --archive DIR (required), --key FILE (the district key\n"
+		        "file; default: the one the archive remembers), --passphrase-file F "
+		        "(first\n"
+		        "line; default: ask on the terminal), --day-offset +08:00 (or "
+		        "QF_DAY_OFFSET;\n"
+		        "QF_TODAY=YYYY-MM-DD fixes the day), --help.\n"),
 		      f);
 }
 
@@ -173,17 +175,18 @@ parse(int argc, char **argv, const struct command *cmd, struct session_args *o)
 		int id = c - OPT_VAL;
 
 		if (c == '?' || c == ':') {
-			cli_error("%s: %s option %s", cmd->name,
-			          c == ':' ? "missing argument for" : "unknown", argv[optind - 1]);
+			cli_error(c == ':' ? _("%s: missing argument for option %s")
+			                   : _("%s: unknown option %s"),
+			          cmd->name, argv[optind - 1]);
 			return -1;
 		}
 		if (id < 0 || id >= O_COUNT || !(cmd->allowed & BIT(id))) {
 			/* name the option, not its value (argv[optind - 1] is the value after --by X) */
 			if (id >= 0 && id < O_COUNT)
-				cli_error("%s: option --%s does not apply here", cmd->name,
+				cli_error(_("%s: option --%s does not apply here"), cmd->name,
 				          lo[id].name);
 			else
-				cli_error("%s: option %s does not apply here", cmd->name,
+				cli_error(_("%s: option %s does not apply here"), cmd->name,
 				          argv[optind - 1]);
 			return -1;
 		}
@@ -196,8 +199,9 @@ parse(int argc, char **argv, const struct command *cmd, struct session_args *o)
 			int max = id == O_ATTACH ? SESSION_ATTACH_MAX : SESSION_EXPECT_MAX;
 
 			if (*n >= (size_t)max) {
-				cli_error("%s: at most %d %s", cmd->name, max,
-				          id == O_ATTACH ? "attachments" : "--expect");
+				cli_error(id == O_ATTACH ? _("%s: at most %d attachments")
+				                         : _("%s: at most %d --expect"),
+				          cmd->name, max);
 				return -2;
 			}
 			(id == O_ATTACH ? o->attach : o->expect)[(*n)++] = optarg;
@@ -209,19 +213,20 @@ parse(int argc, char **argv, const struct command *cmd, struct session_args *o)
 	o->npos = argc - optind;
 	o->pos = argv + optind;
 	if (o->npos < cmd->min_pos || o->npos > cmd->max_pos)
-		cli_error("%s: %s", cmd->name,
-		          o->npos < cmd->min_pos ? "missing argument" : "too many arguments");
+		cli_error(o->npos < cmd->min_pos ? _("%s: missing argument")
+		                                 : _("%s: too many arguments"),
+		          cmd->name);
 	else if ((cmd->allowed & BIT(O_ARCHIVE)) && o->archive == NULL)
-		cli_error("%s: --archive DIR is required", cmd->name);
+		cli_error(_("%s: --archive DIR is required"), cmd->name);
 	else if (!have_all(o, cmd->need))
-		cli_error("%s", cmd->need_msg);
+		cli_error("%s", _(cmd->need_msg));
 	else if ((cmd->flags & C_BY) && o->by == NULL)
-		cli_error("%s: --by NAME is required (who records it)", cmd->name);
+		cli_error(_("%s: --by NAME is required (who records it)"), cmd->name);
 	else if ((cmd->flags & C_TEXT) && (o->message == NULL) == (o->file == NULL))
-		cli_error("%s: give the text with exactly one of --message TEXT or --file F",
+		cli_error(_("%s: give the text with exactly one of --message TEXT or --file F"),
 		          cmd->name);
 	else if ((cmd->flags & C_FORMAT) && o->json + o->csv + !!o->svg + !!o->html > 1)
-		cli_error("%s: choose one of --json, --csv, --svg FILE, --html FILE", cmd->name);
+		cli_error(_("%s: choose one of --json, --csv, --svg FILE, --html FILE"), cmd->name);
 	else
 		return 0;
 	return -1;
@@ -257,7 +262,7 @@ cmd_log(struct session *s, const struct session_args *o)
 	rc = archive_log_foreach(t, print_log, &json);
 	archive_abort(t);
 	if (rc != ARCHIVE_OK) {
-		cli_error("cannot read the access log: %s", archive_strerror(rc));
+		cli_error(_("cannot read the access log: %s"), archive_strerror(rc));
 		return CLI_EXIT_USER;
 	}
 	return CLI_EXIT_OK;
@@ -274,7 +279,7 @@ cmd_list(struct session *s, const struct session_args *o)
 	const char *status = o->status != NULL ? cases_status_canon(o->status) : NULL;
 
 	if (o->status != NULL && status == NULL) {
-		cli_error("unknown status '%s'", o->status);
+		cli_error(_("unknown status '%s'"), o->status);
 		return CLI_EXIT_USER;
 	}
 	if (session_archive(s) == 0 && session_calendar(s, 1, &w) == 0 &&
@@ -326,7 +331,7 @@ cmd_status(struct session *s, const struct session_args *o)
 	if (session_case(o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
 	if (status == NULL) {
-		cli_error("unknown status '%s' (one of %s)", o->pos[1],
+		cli_error(_("unknown status '%s' (one of %s)"), o->pos[1],
 		          cli_join(err, sizeof err, cases_status_at));
 		return CLI_EXIT_USER;
 	}
@@ -336,7 +341,7 @@ cmd_status(struct session *s, const struct session_args *o)
 		return session_abort(t, err);
 	if (session_commit(s, t, "status", c.name) != 0)
 		return CLI_EXIT_USER;
-	printf("case %s: status %s %s, queued for the next update\n", c.name, status,
+	printf(_("case %s: status %s %s, queued for the next update\n"), c.name, status,
 	       cases_status_label(status));
 	return CLI_EXIT_OK;
 }
@@ -348,7 +353,7 @@ help_statuses(FILE *f)
 {
 	const char *st;
 
-	fputs("The statuses:", f);
+	fputs(_("The statuses:"), f);
 	for (size_t i = 0; (st = cases_status_at(i)) != NULL; i++)
 		fprintf(f, "%s %s %s",
 		        i == 0  ? "\n "
@@ -365,7 +370,7 @@ help_stages(FILE *f)
 	size_t n, i, j, k;
 	const struct workflow_stage *st = workflow_stages(&n);
 
-	fputs("The status the reporter sees, and the stages that map to it:\n", f);
+	fputs(_("The status the reporter sees, and the stages that map to it:\n"), f);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i && strcmp(st[j].status, st[i].status) != 0; j++)
 			;
@@ -392,138 +397,140 @@ static const struct command commands[] = {
         {"keygen",
          BIT(O_DISTRICT) | BIT(O_NAME) | BIT(O_OUT) | BIT(O_KDF) | BIT(O_PASSFILE) | BIT(O_HELP),
          BIT(O_DISTRICT) | BIT(O_NAME) | BIT(O_OUT), 0, 0, 0, keys_keygen_command,
-         "keygen --district ID --name NAME --out DIR [--kdf interactive|moderate|sensitive]\n"
-         "              [--passphrase-file F]",
-         "Makes the district's key pairs and writes DIR/district.key (secret, mode 0600,\n"
-         "encrypted under a passphrase asked twice on the terminal) and\n"
-         "DIR/district.pub.json (for the server operator). Refuses to overwrite either.\n"
-         "Prints the fingerprint to publish. --kdf sets the Argon2id strength (default\n"
-         "moderate; interactive for tests and old hardware).",
-         "keygen: --district, --name and --out are required", NULL},
-        {"fingerprint", BIT(O_HELP), 0, 1, 1, 0, keys_fingerprint_command, "fingerprint FILE",
-         "Prints the fingerprint of a district key file (district.pub.json or\n"
-         "district.key; no passphrase needed), then the district's id and name.",
+         N_("keygen --district ID --name NAME --out DIR [--kdf interactive|moderate|sensitive]\n"
+            "              [--passphrase-file F]"),
+         N_("Makes the district's key pairs and writes DIR/district.key (secret, mode 0600,\n"
+            "encrypted under a passphrase asked twice on the terminal) and\n"
+            "DIR/district.pub.json (for the server operator). Refuses to overwrite either.\n"
+            "Prints the fingerprint to publish. --kdf sets the Argon2id strength (default\n"
+            "moderate; interactive for tests and old hardware)."),
+         N_("keygen: --district, --name and --out are required"), NULL},
+        {"fingerprint", BIT(O_HELP), 0, 1, 1, 0, keys_fingerprint_command, N_("fingerprint FILE"),
+         N_("Prints the fingerprint of a district key file (district.pub.json or\n"
+            "district.key; no passphrase needed), then the district's id and name."),
          NULL, NULL},
         {"ingest", COMMON | BIT(O_ACCEPT), 0, 1, 1, C_NODAY, ingest_command,
-         "ingest --archive DIR [--key FILE] [--passphrase-file F] [--accept-new-server-key]\n"
-         "              FILE.qfx",
-         "Verifies an export bundle from the server (signature, hash chain from the\n"
-         "archive's last verified head, every envelope opens with the district key) and\n"
-         "stores its new entries, still encrypted. Refuses the whole bundle, naming the\n"
-         "indices, on any gap, reorder or alteration. The first ingest into an archive\n"
-         "needs --key (remembered) and pins the server's signing key; a bundle signed by\n"
-         "another server key is refused unless --accept-new-server-key is given.",
+         N_("ingest --archive DIR [--key FILE] [--passphrase-file F] [--accept-new-server-key]\n"
+            "              FILE.qfx"),
+         N_("Verifies an export bundle from the server (signature, hash chain from the\n"
+            "archive's last verified head, every envelope opens with the district key) and\n"
+            "stores its new entries, still encrypted. Refuses the whole bundle, naming the\n"
+            "indices, on any gap, reorder or alteration. The first ingest into an archive\n"
+            "needs --key (remembered) and pins the server's signing key; a bundle signed by\n"
+            "another server key is refused unless --accept-new-server-key is given."),
          NULL, NULL},
         {"list", COMMON | BIT(O_STATUS) | BIT(O_JSON) | BIT(O_TITLES) | BIT(O_HOLIDAYS) | BIT(O_BY),
          0, 0, 0, 0, cmd_list,
-         "list --archive DIR [--status S] [--json] [--titles] [--holidays FILE] [--by NAME]",
-         "Lists the cases, those with an overdue deadline first: case, day, status, stage,\n"
-         "follow-ups (FU), replies (RE), queued operations (Q), whether an update has\n"
-         "acknowledged all of it (ACKED), and DUE (overdue, or soon: due within 3 working\n"
-         "days). No passphrase is needed; --titles also decrypts each report's type,\n"
-         "category and title (asks for the passphrase, and is recorded in the access log).\n"
-         "--holidays FILE: the holiday calendar (default: holidays.txt in the archive).",
+         N_("list --archive DIR [--status S] [--json] [--titles] [--holidays FILE] [--by NAME]"),
+         N_("Lists the cases, those with an overdue deadline first: case, day, status, stage,\n"
+            "follow-ups (FU), replies (RE), queued operations (Q), whether an update has\n"
+            "acknowledged all of it (ACKED), and DUE (overdue, or soon: due within 3 working\n"
+            "days). No passphrase is needed; --titles also decrypts each report's type,\n"
+            "category and title (asks for the passphrase, and is recorded in the access log).\n"
+            "--holidays FILE: the holiday calendar (default: holidays.txt in the archive)."),
          NULL, NULL},
         {"show", COMMON | BIT(O_EXTRACT) | BIT(O_BY), 0, 1, 1, 0, cmd_show,
-         "show --archive DIR CASE [--extract DIR] [--by NAME]",
-         "Decrypts and prints a case (e.g. d01-42): the report with every field, the\n"
-         "follow-ups, the replies sent and the history. --extract DIR also writes each\n"
-         "attachment as DIR/<case>/<n>-<safe name>. Recorded in the access log.",
+         N_("show --archive DIR CASE [--extract DIR] [--by NAME]"),
+         N_("Decrypts and prints a case (e.g. d01-42): the report with every field, the\n"
+            "follow-ups, the replies sent and the history. --extract DIR also writes each\n"
+            "attachment as DIR/<case>/<n>-<safe name>. Recorded in the access log."),
          NULL, NULL},
         {"status", COMMON | BIT(O_BY), 0, 2, 2, 0, cmd_status,
-         "status --archive DIR CASE STATUS [--by NAME]",
-         "Sets the status the reporter sees, records it in the case history and queues it\n"
-         "for the next update.",
+         N_("status --archive DIR CASE STATUS [--by NAME]"),
+         N_("Sets the status the reporter sees, records it in the case history and queues it\n"
+            "for the next update."),
          NULL, help_statuses},
         {"reply", COMMON | BIT(O_MESSAGE) | BIT(O_FILE) | BIT(O_ATTACH) | BIT(O_BY), 0, 1, 1,
          C_TEXT, cases_reply_command,
-         "reply --archive DIR CASE (--message TEXT | --file F) [--attach F]... [--by NAME]",
-         "Writes a reply, signed with the district's key (so the reporter can tell it\n"
-         "comes from the commission, not from the server) and sealed to the reporter\n"
-         "(queued for the next update) and to the district itself (kept so that show\n"
-         "can display it). Asks for the passphrase.",
+         N_("reply --archive DIR CASE (--message TEXT | --file F) [--attach F]... [--by NAME]"),
+         N_("Writes a reply, signed with the district's key (so the reporter can tell it\n"
+            "comes from the commission, not from the server) and sealed to the reporter\n"
+            "(queued for the next update) and to the district itself (kept so that show\n"
+            "can display it). Asks for the passphrase."),
          NULL, NULL},
         {"update", COMMON | BIT(O_DISTRICT) | BIT(O_OUT), BIT(O_OUT), 0, 0, 0, update_command,
-         "update --archive DIR [--district ID] --out FILE.qfu",
-         "Writes the signed update for the server: every queued status and reply, and\n"
-         "the acknowledgement of everything ingested. Then marks them sent.",
-         "update: --out FILE.qfu is required", NULL},
-        {"log", COMMON | BIT(O_JSON), 0, 0, 0, C_NODAY, cmd_log, "log --archive DIR [--json]",
-         "Prints the access log: who opened or changed which case, on which day.", NULL, NULL},
+         N_("update --archive DIR [--district ID] --out FILE.qfu"),
+         N_("Writes the signed update for the server: every queued status and reply, and\n"
+            "the acknowledgement of everything ingested. Then marks them sent."),
+         N_("update: --out FILE.qfu is required"), NULL},
+        {"log", COMMON | BIT(O_JSON), 0, 0, 0, C_NODAY, cmd_log, N_("log --archive DIR [--json]"),
+         N_("Prints the access log: who opened or changed which case, on which day."), NULL, NULL},
         {"stage", COMMON | BIT(O_BY) | BIT(O_NOTE), 0, 2, 2, C_BY, workflow_stage_command,
-         "stage --archive DIR CASE STAGE --by NAME [--note TEXT]",
-         "Records that the case reached an internal stage (docs/DESIGN.md §13), with the\n"
-         "day, the investigator and an optional note, in the case history. When the stage\n"
-         "maps to another status than the reporter sees now, that status is queued for\n"
-         "the next update; nothing else about stages ever leaves this machine. Stages\n"
-         "may be recorded in any order. --note needs no passphrase (it is sealed to the\n"
-         "district's public key).",
+         N_("stage --archive DIR CASE STAGE --by NAME [--note TEXT]"),
+         N_("Records that the case reached an internal stage (docs/DESIGN.md §13), with the\n"
+            "day, the investigator and an optional note, in the case history. When the stage\n"
+            "maps to another status than the reporter sees now, that status is queued for\n"
+            "the next update; nothing else about stages ever leaves this machine. Stages\n"
+            "may be recorded in any order. --note needs no passphrase (it is sealed to the\n"
+            "district's public key)."),
          NULL, help_stages},
         {"mark", COMMON | BIT(O_BY) | BIT(O_NOTE) | BIT(O_APPROVED) | BIT(O_CLEAR), 0, 2, 3, C_BY,
          workflow_mark_command,
-         "mark --archive DIR CASE MARK [VALUE] --by NAME [--approved-by NAME] [--note TEXT]\n"
-         "              [--clear]",
-         "Records a mark the rules need, in the case history (never sent to the server):\n"
-         "  realname pending|verified|impersonated   实名待核实 / 实名已核实 / 冒名\n"
-         "                                           (reports with an identity block)\n"
-         "  duplicate-of CASE                        重复件: the same matter as CASE\n"
-         "  upper-level                              属上级管辖: must reach stage\n"
-         "                                           transferred_up within 5 working days\n"
-         "  escalation raise|designate               提级管辖 / 指定管辖 (needs --approved-by)\n"
-         "  finding mistaken|false-accusation        错告 / 诬告 (stage closed or concluded)\n"
-         "--clear removes a mark. A case marked realname impersonated no longer has the\n"
-         "real-name deadlines.",
+         N_("mark --archive DIR CASE MARK [VALUE] --by NAME [--approved-by NAME] [--note TEXT]\n"
+            "              [--clear]"),
+         N_("Records a mark the rules need, in the case history (never sent to the server):\n"
+            "  realname pending|verified|impersonated   实名待核实 / 实名已核实 / 冒名\n"
+            "                                           (reports with an identity block)\n"
+            "  duplicate-of CASE                        重复件: the same matter as CASE\n"
+            "  upper-level                              属上级管辖: must reach stage\n"
+            "                                           transferred_up within 5 working days\n"
+            "  escalation raise|designate               提级管辖 / 指定管辖 (needs --approved-by)\n"
+            "  finding mistaken|false-accusation        错告 / 诬告 (stage closed or concluded)\n"
+            "--clear removes a mark. A case marked realname impersonated no longer has the\n"
+            "real-name deadlines."),
          NULL, NULL},
         {"note", COMMON | BIT(O_MESSAGE) | BIT(O_FILE) | BIT(O_BY), 0, 1, 1, C_TEXT,
-         workflow_note_command, "note --archive DIR CASE (--message TEXT | --file F) [--by NAME]",
-         "Adds an investigator's note to the case. Notes are sealed to the district's own\n"
-         "key (no passphrase needed to write one), shown by show, searched by search, and\n"
-         "never leave this machine.",
+         workflow_note_command,
+         N_("note --archive DIR CASE (--message TEXT | --file F) [--by NAME]"),
+         N_("Adds an investigator's note to the case. Notes are sealed to the district's own\n"
+            "key (no passphrase needed to write one), shown by show, searched by search, and\n"
+            "never leave this machine."),
          NULL, NULL},
         {"due", COMMON | BIT(O_JSON) | BIT(O_ALL) | BIT(O_HOLIDAYS) | BIT(O_DISTRICT), 0, 0, 0, 0,
-         deadline_command, "due --archive DIR [--json] [--all] [--holidays FILE] [--district ID]",
-         "Lists, per case, the next deadline of docs/DESIGN.md §13 in working days,\n"
-         "overdue first: acceptance (a real-name report is told whether it was accepted\n"
-         "within 15 working days), result (told the result within 15 working days of the\n"
-         "conclusion), upper-level (a case marked upper-level reaches transferred_up\n"
-         "within 5 working days). Due soon: today or within the next 3 working days.\n"
-         "--all also lists deadlines already met. --holidays FILE: the holiday calendar\n"
-         "(default: holidays.txt in the archive; without one, Monday to Friday count).\n"
-         "Asks for the passphrase only when cases ingested by an older version do not\n"
-         "yet record whether they are real-name.",
+         deadline_command,
+         N_("due --archive DIR [--json] [--all] [--holidays FILE] [--district ID]"),
+         N_("Lists, per case, the next deadline of docs/DESIGN.md §13 in working days,\n"
+            "overdue first: acceptance (a real-name report is told whether it was accepted\n"
+            "within 15 working days), result (told the result within 15 working days of the\n"
+            "conclusion), upper-level (a case marked upper-level reaches transferred_up\n"
+            "within 5 working days). Due soon: today or within the next 3 working days.\n"
+            "--all also lists deadlines already met. --holidays FILE: the holiday calendar\n"
+            "(default: holidays.txt in the archive; without one, Monday to Friday count).\n"
+            "Asks for the passphrase only when cases ingested by an older version do not\n"
+            "yet record whether they are real-name."),
          NULL, NULL},
         {"stats",
          COMMON | BIT(O_JSON) | BIT(O_CSV) | BIT(O_SVG) | BIT(O_HTML) | BIT(O_FROM) | BIT(O_TO) |
                  BIT(O_HOLIDAYS) | BIT(O_DISTRICT) | BIT(O_BY),
          0, 0, 0, C_FORMAT, stats_command,
-         "stats --archive DIR [--json | --csv | --svg FILE | --html FILE] [--from DAY]\n"
-         "              [--to DAY] [--district ID] [--holidays FILE] [--by NAME]",
-         "Counts the cases received from --from to --to (inclusive; default: all) per\n"
-         "stage, status, category, town, subject level, report type and real name or\n"
-         "anonymous; the median and 90th percentile days from receipt to acceptance and\n"
-         "to conclusion; deadlines met, open and overdue; the weekly intake. Text by\n"
-         "default; --json, --csv; --svg FILE and --html FILE write a self-contained,\n"
-         "printable file with the charts (never overwriting). Decrypts each report (asks\n"
-         "for the passphrase; recorded in the access log).",
+         N_("stats --archive DIR [--json | --csv | --svg FILE | --html FILE] [--from DAY]\n"
+            "              [--to DAY] [--district ID] [--holidays FILE] [--by NAME]"),
+         N_("Counts the cases received from --from to --to (inclusive; default: all) per\n"
+            "stage, status, category, town, subject level, report type and real name or\n"
+            "anonymous; the median and 90th percentile days from receipt to acceptance and\n"
+            "to conclusion; deadlines met, open and overdue; the weekly intake. Text by\n"
+            "default; --json, --csv; --svg FILE and --html FILE write a self-contained,\n"
+            "printable file with the charts (never overwriting). Decrypts each report (asks\n"
+            "for the passphrase; recorded in the access log)."),
          NULL, NULL},
         {"search", COMMON | BIT(O_DISTRICT) | BIT(O_BY), 0, 1, SEARCH_WORDS_MAX, 0, search_command,
-         "search --archive DIR [--district ID] [--by NAME] WORD...",
-         "Prints the cases whose decrypted text holds every WORD (ASCII case ignored):\n"
-         "the report (subject, unit, town, title, body, ...), follow-ups, replies and\n"
-         "notes, with a short context for each word. Decrypts case by case in memory and\n"
-         "writes nothing to disk. Recorded in the access log.",
+         N_("search --archive DIR [--district ID] [--by NAME] WORD..."),
+         N_("Prints the cases whose decrypted text holds every WORD (ASCII case ignored):\n"
+            "the report (subject, unit, town, title, body, ...), follow-ups, replies and\n"
+            "notes, with a short context for each word. Decrypts case by case in memory and\n"
+            "writes nothing to disk. Recorded in the access log."),
          NULL, NULL},
         {"forward", COMMON | BIT(O_OUT) | BIT(O_TO) | BIT(O_BY) | BIT(O_WITHATT),
          BIT(O_OUT) | BIT(O_TO), 1, 1, C_BY, forward_command,
-         "forward --archive DIR CASE --out FILE --to AGENCY --by NAME\n"
-         "              [--with-attachments DIR]",
-         "Writes a redacted copy of the report for another agency (转送) as a plain text\n"
-         "file (never overwriting, mode 0600): the report without the reporter's\n"
-         "identity, without follow-ups, replies, notes or history. The report's own\n"
-         "attachments are included only with --with-attachments DIR (written as\n"
-         "DIR/<case>/<n>-<name>; check them: files can identify their author). Records\n"
-         "\"forwarded to AGENCY\" in the case history and the access log.",
-         "forward: --out FILE and --to AGENCY are required", NULL},
+         N_("forward --archive DIR CASE --out FILE --to AGENCY --by NAME\n"
+            "              [--with-attachments DIR]"),
+         N_("Writes a redacted copy of the report for another agency (转送) as a plain text\n"
+            "file (never overwriting, mode 0600): the report without the reporter's\n"
+            "identity, without follow-ups, replies, notes or history. The report's own\n"
+            "attachments are included only with --with-attachments DIR (written as\n"
+            "DIR/<case>/<n>-<name>; check them: files can identify their author). Records\n"
+            "\"forwarded to AGENCY\" in the case history and the access log."),
+         N_("forward: --out FILE and --to AGENCY are required"), NULL},
         {"oversee",
          COMMON | BIT(O_EXPECT) | BIT(O_HOLIDAYS) | BIT(O_ASOF) | BIT(O_READ) | BIT(O_DECIDE) |
                  BIT(O_CONCLUDE) | BIT(O_STALE) | BIT(O_ACCEPT) | BIT(O_JSON) | BIT(O_CSV) |
@@ -536,11 +543,12 @@ static const struct command commands[] = {
 void
 commands_usage_all(FILE *f)
 {
-	fputs("usage: " CLI_PROG " COMMAND [OPTIONS]   (" CLI_PROG " COMMAND --help for more)\n"
-	      "The district's offline investigator tool of Qingfeng (清风).\n\nCommands:\n",
-	      f);
+	fprintf(f,
+	        _("usage: %s COMMAND [OPTIONS]   (%s COMMAND --help for more)\n"
+	          "The district's offline investigator tool of Qingfeng (清风).\n\nCommands:\n"),
+	        CLI_PROG, CLI_PROG);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %s\n", commands[i].synopsis);
+		fprintf(f, "  %s\n", _(commands[i].synopsis));
 }
 
 int
@@ -555,7 +563,7 @@ commands_run(int argc, char **argv)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			cmd = &commands[i];
 	if (cmd == NULL) {
-		cli_error("unknown command '%s'", argv[0]);
+		cli_error(_("unknown command '%s'"), argv[0]);
 		commands_usage_all(stderr);
 		return CLI_EXIT_USAGE;
 	}

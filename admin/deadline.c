@@ -6,6 +6,7 @@
 
 #include "admin/cases.h"
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "admin/view.h"
 #include "admin/workflow.h"
 #include "crypto/codec.h"
@@ -263,7 +264,7 @@ row_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	                "real_name", rn < 0 ? json_null() : json_boolean(rn), "deadline",
 	                deadline_to_json(&dl[next]), "deadlines", list);
 	if (row == NULL || json_array_append_new(c->rows, row) != 0) {
-		snprintf(c->err, c->errsz, "out of memory");
+		snprintf(c->err, c->errsz, _("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -312,13 +313,13 @@ deadline_rows(struct archive_txn *t, const char *district, const struct workdays
 	*rows = NULL;
 	err[0] = '\0';
 	if (c.rows == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
 	rc = archive_case_foreach(t, district, row_case, &c);
 	if (rc != 0) {
 		if (err[0] == '\0')
-			snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+			snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 		json_decref(c.rows);
 		return -1;
 	}
@@ -329,7 +330,7 @@ deadline_rows(struct archive_txn *t, const char *district, const struct workdays
 		free(v);
 		json_decref(sorted);
 		json_decref(c.rows);
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
 	for (i = 0; i < n; i++)
@@ -356,7 +357,7 @@ deadline_print(FILE *f, const json_t *rows, int json)
 		return;
 	}
 	if (json_array_size(rows) == 0) {
-		fputs("no open deadlines\n", f);
+		fputs(_("no open deadlines\n"), f);
 		return;
 	}
 	fprintf(f, "%-16s %-26s %-10s %-10s %-22s %s\n", "CASE", "DEADLINE 期限", "FROM", "DUE",
@@ -381,13 +382,12 @@ deadline_print(FILE *f, const json_t *rows, int json)
 		        json_string_value(json_object_get(d, "due")), s);
 		for (int w = (int)(strlen(stl) / 3 * 2 + 1 + strlen(st)); w < 22; w++)
 			fputc(' ', f);
-		fprintf(f, " %" JSON_INTEGER_FORMAT "\n",
-		        json_integer_value(json_object_get(d, "working_days_left")));
+		fprintf(f, " %lld\n", json_integer_value(json_object_get(d, "working_days_left")));
 	}
-	fprintf(f, "%ld overdue, %ld due soon, %ld pending", counts[0], counts[1], counts[2]);
+	fprintf(f, _("%ld overdue, %ld due soon, %ld pending"), counts[0], counts[1], counts[2]);
 	if (counts[3] + counts[4] > 0)
-		fprintf(f, ", %ld met late, %ld met", counts[3], counts[4]);
-	fputs(" (LEFT: working days to the deadline; negative: working days past it)\n", f);
+		fprintf(f, _(", %ld met late, %ld met"), counts[3], counts[4]);
+	fputs(_(" (LEFT: working days to the deadline; negative: working days past it)\n"), f);
 }
 
 static int
@@ -415,7 +415,7 @@ learn_real_names(struct session *s, const char *district)
 	int rc;
 
 	if (list == NULL) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return -1;
 	}
 	if (session_begin(s, 0, &t) != 0)
@@ -430,7 +430,7 @@ learn_real_names(struct session *s, const char *district)
 		return 0;
 	}
 	fprintf(stderr,
-	        "%zu case(s) do not yet record whether they are real-name; reading them once\n",
+	        _("%zu case(s) do not yet record whether they are real-name; reading them once\n"),
 	        json_array_size(list));
 	json_array_foreach(list, i, it)
 	{
@@ -450,7 +450,7 @@ learn_real_names(struct session *s, const char *district)
 		if (archive_entry_get(t, id, index, &e) != ARCHIVE_OK ||
 		    view_open_manifest(session_key(s, id), e.envelope, e.envelope_len, &m, err,
 		                       sizeof err) != 0) {
-			cli_error("case %s: the report does not open", name);
+			cli_error(_("case %s: the report does not open"), name);
 			goto fail;
 		}
 		rc = workflow_set_real_name(t, id, index, workflow_manifest_real_name(m));
@@ -467,7 +467,7 @@ learn_real_names(struct session *s, const char *district)
 		return 0;
 	}
 archive_fail:
-	cli_error("archive: %s", archive_strerror(rc));
+	cli_error(_("archive: %s"), archive_strerror(rc));
 fail:
 	archive_abort(t);
 	json_decref(list);

@@ -1,5 +1,6 @@
 /* extract: see extract.h. */
 #include "admin/extract.h"
+#include "admin/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,21 +98,21 @@ extract_begin(struct extract **out, const char *dir, const char *case_name, char
 
 	*out = NULL;
 	if (x == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
 	x->fd = -1;
 	x->casefd = -1;
 	x->dirfd = open_dir(AT_FDCWD, dir);
 	if (x->dirfd < 0) {
-		snprintf(err, errsz, "cannot use %s as the extraction directory: %s", dir,
+		snprintf(err, errsz, _("cannot use %s as the extraction directory: %s"), dir,
 		         errno == ELOOP ? "it is a symbolic link" : strerror(errno));
 		free(x);
 		return -1;
 	}
 	x->casefd = open_dir(x->dirfd, case_name);
 	if (x->casefd < 0) {
-		snprintf(err, errsz, "cannot make %s/%s: %s", dir, case_name,
+		snprintf(err, errsz, _("cannot make %s/%s: %s"), dir, case_name,
 		         errno == ELOOP ? "it is a symbolic link" : strerror(errno));
 		close(x->dirfd);
 		free(x);
@@ -144,7 +145,7 @@ extract_file(struct extract *x, unsigned n, int quarantined, const char *name, c
 	char safe[EXTRACT_NAME_BUF];
 
 	if (close_current(x) != 0) {
-		snprintf(err, errsz, "cannot write an extracted file: %s", strerror(errno));
+		snprintf(err, errsz, _("cannot write an extracted file: %s"), strerror(errno));
 		return -1;
 	}
 	if (x->nmade == x->capmade) {
@@ -152,7 +153,7 @@ extract_file(struct extract *x, unsigned n, int quarantined, const char *name, c
 		char(*nm)[NAME_FILE_BUF] = realloc(x->made, ncap * sizeof *nm);
 
 		if (nm == NULL) {
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, _("out of memory"));
 			return -1;
 		}
 		x->made = nm;
@@ -163,7 +164,7 @@ extract_file(struct extract *x, unsigned n, int quarantined, const char *name, c
 	         safe);
 	x->fd = fileio_create_at(x->casefd, x->made[x->nmade], 0600);
 	if (x->fd < 0) {
-		snprintf(err, errsz, "cannot create %s/%s: %s", x->case_name, x->made[x->nmade],
+		snprintf(err, errsz, _("cannot create %s/%s: %s"), x->case_name, x->made[x->nmade],
 		         strerror(errno));
 		return -1;
 	}
@@ -180,14 +181,15 @@ extract_write(struct extract *x, const uint8_t *data, size_t len, char *err, siz
 		ssize_t w;
 
 		if (x->fd < 0) {
-			snprintf(err, errsz, "no extracted file is open");
+			snprintf(err, errsz, _("no extracted file is open"));
 			return -1;
 		}
 		w = write(x->fd, data, len);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			snprintf(err, errsz, "cannot write an extracted file: %s", strerror(errno));
+			snprintf(err, errsz, _("cannot write an extracted file: %s"),
+			         strerror(errno));
 			return -1;
 		}
 		data += w;
@@ -204,12 +206,13 @@ extract_end(struct extract *x, int ok, char *err, size_t errsz)
 	if (x == NULL)
 		return 0;
 	if (close_current(x) != 0 && ok) {
-		snprintf(err, errsz, "cannot write an extracted file: %s", strerror(errno));
+		snprintf(err, errsz, _("cannot write an extracted file: %s"), strerror(errno));
 		ok = 0;
 		rc = -1;
 	}
 	if (ok && fsync(x->casefd) != 0) {
-		snprintf(err, errsz, "cannot sync the extraction directory: %s", strerror(errno));
+		snprintf(err, errsz, _("cannot sync the extraction directory: %s"),
+		         strerror(errno));
 		ok = 0;
 		rc = -1;
 	}

@@ -11,6 +11,7 @@
 #include "admin/cases.h"
 #include "admin/cli.h"
 #include "admin/extract.h"
+#include "admin/i18n.h"
 #include "admin/labels.h"
 #include "admin/workflow.h"
 #include "crypto/chain.h"
@@ -181,27 +182,28 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	cb.ctx = &c;
 	cases_format_name(name, district, index);
 	if (strcmp(key->pub.id, district) != 0) {
-		snprintf(err, errsz, "the key is for district %s, not %s", key->pub.id, district);
+		snprintf(err, errsz, _("the key is for district %s, not %s"), key->pub.id,
+		         district);
 		return -1;
 	}
 	rc = archive_begin(a, 1, &t);
 	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 		return -1;
 	}
 	rc = archive_case_get(t, district, index, &rec);
 	if (rc != ARCHIVE_OK) {
 		snprintf(err, errsz,
-		         rc == ARCHIVE_ERR_NOT_FOUND ? "no case %s in the archive"
-		                                     : "case %s: archive failure",
+		         rc == ARCHIVE_ERR_NOT_FOUND ? _("no case %s in the archive")
+		                                     : _("case %s: archive failure"),
 		         name);
 		goto fail;
 	}
 	if (json_object_get(rec, "quarantine") != NULL) {
 		/* §10: its content did not hold; it goes nowhere as someone's report */
 		snprintf(err, errsz,
-		         "case %s is quarantined: it is not forwarded (its content is not proven "
-		         "to be the reporter's; see show %s)",
+		         _("case %s is quarantined: it is not forwarded (its content is not proven "
+		           "to be the reporter's; see show %s)"),
 		         name, name);
 		goto fail;
 	}
@@ -210,12 +212,12 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		goto fail;
 	rc = archive_entry_get(t, district, index, &e);
 	if (rc != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
-		snprintf(err, errsz, "case %s: its report entry is missing", name);
+		snprintf(err, errsz, _("case %s: its report entry is missing"), name);
 		goto fail;
 	}
 	f = fileio_create_stream(path, 0600);
 	if (f == NULL) {
-		snprintf(err, errsz, "cannot create %s: %s", path,
+		snprintf(err, errsz, _("cannot create %s: %s"), path,
 		         errno == EEXIST ? "it exists; refusing to overwrite it" : strerror(errno));
 		goto fail;
 	}
@@ -223,7 +225,7 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	if (att_dir != NULL) {
 		c.paths = json_array();
 		if (c.paths == NULL) {
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, _("out of memory"));
 			goto fail;
 		}
 		if (extract_begin(&c.x, att_dir, name, err, errsz) != 0)
@@ -243,9 +245,9 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	}
 	if (rc != ENVELOPE_OK || c.manifest == NULL) {
 		if (c.err[0] != '\0')
-			snprintf(err, errsz, "case %s: %s", name, c.err);
+			snprintf(err, errsz, _("case %s: %s"), name, c.err);
 		else
-			snprintf(err, errsz, "case %s: the report does not open: %s", name,
+			snprintf(err, errsz, _("case %s: the report does not open: %s"), name,
 			         envelope_strerror(rc));
 		goto fail;
 	}
@@ -255,7 +257,7 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	f = NULL;
 	if (rc != 0) {
 		made = 0; /* removed */
-		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+		snprintf(err, errsz, _("cannot write %s: %s"), path, strerror(errno));
 		goto fail;
 	}
 	if (c.x != NULL) {
@@ -290,7 +292,7 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		t = NULL;
 	}
 	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, "archive: %s; nothing was forwarded", archive_strerror(rc));
+		snprintf(err, errsz, _("archive: %s; nothing was forwarded"), archive_strerror(rc));
 		if (extracted && c.paths != NULL)
 			remove_files(att_dir, c.paths);
 		goto fail;
@@ -331,13 +333,13 @@ forward_command(struct session *s, const struct session_args *o)
 		cli_error("%s", err);
 		return CLI_EXIT_USER;
 	}
-	printf("case %s: wrote %s for ", c.name, o->out);
+	printf(_("case %s: wrote %s for "), c.name, o->out);
 	cli_print_text(stdout, o->to, NULL);
-	printf(" without the reporter's identity and follow-ups; ");
+	printf(_(" without the reporter's identity and follow-ups; "));
 	if (o->with_att != NULL)
-		printf("%zu attachment(s) in %s/%s\n", r.attachments, o->with_att, c.name);
+		printf(_("%zu attachment(s) in %s/%s\n"), r.attachments, o->with_att, c.name);
 	else
-		printf("%zu attachment(s) not included\n", r.listed);
-	printf("read it before it leaves: the text a reporter wrote may itself name them\n");
+		printf(_("%zu attachment(s) not included\n"), r.listed);
+	printf(_("read it before it leaves: the text a reporter wrote may itself name them\n"));
 	return CLI_EXIT_OK;
 }

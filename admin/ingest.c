@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "admin/keys.h"
 #include "admin/workflow.h"
 #include "crypto/bind.h"
@@ -163,7 +164,7 @@ ingest_open(struct ingest *g, FILE *f, char *err, size_t errsz)
 	bundle_reader_init(&g->r, f, INGEST_MAX_LINE);
 	rc = bundle_read(&g->r, &h);
 	if (rc != BUNDLE_OK) {
-		snprintf(err, errsz, "not an export bundle: %s",
+		snprintf(err, errsz, _("not an export bundle: %s"),
 		         rc == BUNDLE_END ? "no header line" : bundle_strerror(rc));
 		return -1;
 	}
@@ -194,8 +195,8 @@ ingest_open(struct ingest *g, FILE *f, char *err, size_t errsz)
 		bad = "applied_seq";
 	if (bad != NULL) {
 		snprintf(err, errsz,
-		         "not a valid export bundle: header field \"%s\" is missing or "
-		         "malformed",
+		         _("not a valid export bundle: header field \"%s\" is missing or "
+		           "malformed"),
 		         bad);
 		json_decref(h);
 		return -1;
@@ -715,11 +716,11 @@ miss_report(struct run *run)
 		const struct range *r = &run->miss[i];
 
 		if (r->first == r->last)
-			prob_add(&run->p, r->first, r->last, "index %" PRIu64 " missing (dropped)",
-			         r->first);
+			prob_add(&run->p, r->first, r->last,
+			         _("index %" PRIu64 " missing (dropped)"), r->first);
 		else
 			prob_add(&run->p, r->first, r->last,
-			         "indices %" PRIu64 "..%" PRIu64 " missing (dropped)", r->first,
+			         _("indices %" PRIu64 "..%" PRIu64 " missing (dropped)"), r->first,
 			         r->last);
 	}
 	run->nmiss = 0;
@@ -867,11 +868,11 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 	if (w->parsed != 0) {
 		if (e->index > 0)
 			prob_add(&run->p, e->index, e->index,
-			         "index %" PRIu64 ": field \"%s\" missing or malformed", e->index,
-			         w->in.bad_field);
+			         _("index %" PRIu64 ": field \"%s\" missing or malformed"),
+			         e->index, w->in.bad_field);
 		else
 			prob_add(&run->p, 0, 0,
-			         "line %" PRIu64 ": field \"%s\" missing or malformed", line,
+			         _("line %" PRIu64 ": field \"%s\" missing or malformed"), line,
 			         w->in.bad_field);
 		run->writing = 0;
 		if (e->index >= run->expected)
@@ -882,7 +883,8 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 	/* position in the sequence */
 	if (e->index < g->from || e->index > g->to) {
 		prob_add(&run->p, e->index, e->index,
-		         "index %" PRIu64 " lies outside the bundle's range %" PRIu64 "..%" PRIu64,
+		         _("index %" PRIu64 " lies outside the bundle's range %" PRIu64
+		           "..%" PRIu64),
 		         e->index, g->from, g->to);
 		bad = 1;
 	} else if (e->index > run->expected) {
@@ -900,12 +902,12 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 		}
 		if (rc > 0 && run->prev_index > e->index)
 			prob_add(&run->p, e->index, e->index,
-			         "index %" PRIu64 " comes after index %" PRIu64 " (reordered)",
+			         _("index %" PRIu64 " comes after index %" PRIu64 " (reordered)"),
 			         e->index, run->prev_index);
 		else
 			prob_add(&run->p, e->index, e->index,
-			         "index %" PRIu64 " repeated or out of order (expected %" PRIu64
-			         ")",
+			         _("index %" PRIu64 " repeated or out of order (expected %" PRIu64
+			           ")"),
 			         e->index, run->expected);
 		if (rc > 0 && run->prev_index > e->index)
 			bad_add(&run->p, run->prev_index);
@@ -915,9 +917,10 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 
 	/* the envelope against its hash, the entry against the chain */
 	if (sodium_memcmp(w->hash, e->envelope_hash, 32) != 0) {
-		prob_add(&run->p, e->index, e->index,
-		         "index %" PRIu64 ": envelope does not match its envelope_hash (altered)",
-		         e->index);
+		prob_add(
+		        &run->p, e->index, e->index,
+		        _("index %" PRIu64 ": envelope does not match its envelope_hash (altered)"),
+		        e->index);
 		bad = 1;
 	}
 	{
@@ -956,9 +959,9 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 		}
 		if (nprev > 0 && !ok) {
 			prob_add(&run->p, e->index, e->index,
-			         "index %" PRIu64
-			         ": chain value does not follow from the entry and "
-			         "its predecessor (altered)",
+			         _("index %" PRIu64
+			           ": chain value does not follow from the entry and "
+			           "its predecessor (altered)"),
 			         e->index);
 			bad = 1;
 		}
@@ -975,9 +978,9 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 			run->skipped++;
 		} else if (rc == ARCHIVE_ERR_CHAIN) {
 			prob_add(&run->p, e->index, e->index,
-			         "index %" PRIu64
-			         " differs from the entry the archive already holds "
-			         "(tampering)",
+			         _("index %" PRIu64
+			           " differs from the entry the archive already holds "
+			           "(tampering)"),
 			         e->index);
 			bad = 1;
 		} else {
@@ -1006,7 +1009,7 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 				run->added++;
 			} else if (rc == ARCHIVE_ERR_ORDER || rc == ARCHIVE_ERR_CHAIN ||
 			           rc == ARCHIVE_ERR_CASE) {
-				prob_add(&run->p, e->index, e->index, "index %" PRIu64 ": %s",
+				prob_add(&run->p, e->index, e->index, _("index %" PRIu64 ": %s"),
 				         e->index, archive_strerror(rc));
 				bad = 1;
 			} else {
@@ -1373,7 +1376,7 @@ finish(struct ingest_result *res, int outcome, struct problems *p, char *msg)
 	}
 	res->message = msg;
 	if (msg == NULL)
-		res->message = strdup_printf("out of memory");
+		res->message = strdup_printf(_("out of memory"));
 	return outcome;
 }
 
@@ -1395,12 +1398,12 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 	serverkey_fingerprint(res->server_fp, g->server_pk);
 	if (strcmp(key->pub.id, g->district) != 0)
 		return finish(res, INGEST_REFUSED, NULL,
-		              strdup_printf("the bundle is for district %s, the key for %s",
+		              strdup_printf(_("the bundle is for district %s, the key for %s"),
 		                            g->district, key->pub.id));
 	rc = archive_begin(a, 1, &run.t);
 	if (rc != ARCHIVE_OK)
 		return finish(res, INGEST_FAILED, NULL,
-		              strdup_printf("archive: %s", archive_strerror(rc)));
+		              strdup_printf(_("archive: %s"), archive_strerror(rc)));
 	rc = archive_district_get(run.t, g->district, &d);
 	if (rc == ARCHIVE_ERR_NOT_FOUND) {
 		rc = archive_district_create(run.t, g->district);
@@ -1433,10 +1436,10 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 			archive_abort(run.t);
 			return finish(
 			        res, INGEST_REFUSED, NULL,
-			        strdup_printf("the bundle comes with server key [%s], not the "
-			                      "pinned key [%s]; nothing written (if the server's "
-			                      "key was replaced on purpose, re-run with "
-			                      "--accept-new-server-key)",
+			        strdup_printf(_("the bundle comes with server key [%s], not the "
+			                        "pinned key [%s]; nothing written (if the server's "
+			                        "key was replaced on purpose, re-run with "
+			                        "--accept-new-server-key)"),
 			                      res->server_fp, pinned_fp));
 		}
 		res->key_pinned = 2;
@@ -1456,16 +1459,17 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		archive_abort(run.t);
 		if (d.size + 2 == g->from)
 			prob_add(&run.p, d.size + 1, g->from - 1,
-			         "gap: the archive holds district %s through index %" PRIu64
-			         ", the bundle starts at %" PRIu64 "; index %" PRIu64 " is missing",
+			         _("gap: the archive holds district %s through index %" PRIu64
+			           ", the bundle starts at %" PRIu64 "; index %" PRIu64
+			           " is missing"),
 			         g->district, d.size, g->from, d.size + 1);
 		else
 			prob_add(&run.p, d.size + 1, g->from - 1,
-			         "gap: the archive holds district %s through index %" PRIu64
-			         ", the bundle starts at %" PRIu64 "; indices %" PRIu64 "..%" PRIu64
-			         " are missing",
+			         _("gap: the archive holds district %s through index %" PRIu64
+			           ", the bundle starts at %" PRIu64 "; indices %" PRIu64
+			           "..%" PRIu64 " are missing"),
 			         g->district, d.size, g->from, d.size + 1, g->from - 1);
-		msg = strdup_printf("bundle refused, nothing written: %s",
+		msg = strdup_printf(_("bundle refused, nothing written: %s"),
 		                    run.p.text ? run.p.text : "gap");
 		free(run.p.text);
 		return finish(res, INGEST_REFUSED, &run.p, msg);
@@ -1477,11 +1481,10 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		if (rc != ARCHIVE_OK)
 			goto failed;
 		if (sodium_memcmp(prev, g->prev_head, 32) != 0)
-			prob_add(
-			        &run.p, g->from - 1 > 0 ? g->from - 1 : 0, g->from - 1,
-			        "prev_head differs from the archive's chain value at index %" PRIu64
-			        " (tampering)",
-			        g->from - 1);
+			prob_add(&run.p, g->from - 1 > 0 ? g->from - 1 : 0, g->from - 1,
+			         _("prev_head differs from the archive's chain value at index "
+			           "%" PRIu64 " (tampering)"),
+			         g->from - 1);
 	}
 	run.expected = g->from;
 	run.writing = run.p.count == 0;
@@ -1511,12 +1514,12 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		free(run.p.bad);
 		run_free(&run);
 		return finish(res, INGEST_FAILED, NULL,
-		              strdup_printf("cannot read the bundle: %s", bundle_strerror(rc)));
+		              strdup_printf(_("cannot read the bundle: %s"), bundle_strerror(rc)));
 	}
 	if (rc != BUNDLE_END)
 		prob_add(&run.p, 0, 0,
-		         "the bundle is malformed or cut short after line %" PRIu64
-		         " (no valid signature line)",
+		         _("the bundle is malformed or cut short after line %" PRIu64
+		           " (no valid signature line)"),
 		         line);
 	if (rc == BUNDLE_END && run.expected <= g->to && miss_add(&run, run.expected, g->to) != 0)
 		run.p.nomem = 1;
@@ -1536,15 +1539,15 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		}
 		if (known && sodium_memcmp(at, g->head, 32) != 0)
 			prob_add(&run.p, g->to, g->to,
-			         "the header's head is not the chain value at index %" PRIu64
-			         " (altered)",
+			         _("the header's head is not the chain value at index %" PRIu64
+			           " (altered)"),
 			         g->to);
 	}
 	if (rc == BUNDLE_END &&
 	    bundle_reader_verify(&g->r, BUNDLE_SIG_EXPORT, g->server_pk) != BUNDLE_OK)
 		prob_add(&run.p, 0, 0,
-		         "the server's signature does not verify (the bundle was altered or not "
-		         "signed by key [%s])",
+		         _("the server's signature does not verify (the bundle was altered or not "
+		           "signed by key [%s])"),
 		         res->server_fp);
 
 	run_free(&run);
@@ -1557,10 +1560,10 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		if (run.p.count > SHOWN_MAX) {
 			char more[64];
 
-			snprintf(more, sizeof more, "; and %zu more", run.p.count - SHOWN_MAX);
+			snprintf(more, sizeof more, _("; and %zu more"), run.p.count - SHOWN_MAX);
 			text_add(&run.p, more);
 		}
-		msg = strdup_printf("bundle refused, nothing written: %s",
+		msg = strdup_printf(_("bundle refused, nothing written: %s"),
 		                    run.p.text ? run.p.text : "out of memory");
 		free(run.p.text);
 		return finish(res, INGEST_REFUSED, &run.p, msg);
@@ -1571,29 +1574,30 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 	if (run.added == 0 && !changed) {
 		archive_abort(run.t);
 		return finish(res, INGEST_NOOP, NULL,
-		              strdup_printf("nothing new: the archive already holds district %s "
-		                            "through index %" PRIu64 " (%" PRIu64
-		                            " entries skipped); nothing written",
+		              strdup_printf(_("nothing new: the archive already holds district %s "
+		                              "through index %" PRIu64 " (%" PRIu64
+		                              " entries skipped); nothing written"),
 		                            g->district, d.size, run.skipped));
 	}
 	rc = archive_commit(run.t);
 	if (rc != ARCHIVE_OK)
-		return finish(res, INGEST_FAILED, NULL,
-		              strdup_printf("archive: %s; nothing written", archive_strerror(rc)));
+		return finish(
+		        res, INGEST_FAILED, NULL,
+		        strdup_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
 	outcome = run.added == 0 ? INGEST_NOOP : INGEST_DONE;
 	res->quarantined = run.quarantined;
 	if (run.quarantined > 0)
 		return finish(
 		        res, outcome, NULL,
-		        strdup_printf("district %s: %" PRIu64 " new entries, %" PRIu64
-		                      " of them QUARANTINED (their chain verifies, their content "
-		                      "does not: see list), %" PRIu64
-		                      " already held; the archive holds indices 1..%" PRIu64,
+		        strdup_printf(_("district %s: %" PRIu64 " new entries, %" PRIu64
+		                        " of them QUARANTINED (their chain verifies, their content "
+		                        "does not: see list), %" PRIu64
+		                        " already held; the archive holds indices 1..%" PRIu64),
 		                      g->district, run.added, run.quarantined, run.skipped,
 		                      res->size));
 	return finish(res, outcome, NULL,
-	              strdup_printf("district %s: %" PRIu64 " new entries, %" PRIu64
-	                            " already held; the archive holds indices 1..%" PRIu64,
+	              strdup_printf(_("district %s: %" PRIu64 " new entries, %" PRIu64
+	                              " already held; the archive holds indices 1..%" PRIu64),
 	                            g->district, run.added, run.skipped, res->size));
 
 failed:
@@ -1602,7 +1606,7 @@ failed:
 	free(run.p.bad);
 	run_free(&run);
 	return finish(res, INGEST_FAILED, NULL,
-	              strdup_printf("archive: %s; nothing written", archive_strerror(rc)));
+	              strdup_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
 }
 
 #define HELD_MAX 256 /* bytes of the district list in the message below */
@@ -1632,7 +1636,7 @@ ingest_key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_
 
 	if (s->o->key != NULL) {
 		if (realpath(s->o->key, abspath) == NULL) {
-			cli_error("cannot use key file %s: %s", s->o->key, strerror(errno));
+			cli_error(_("cannot use key file %s: %s"), s->o->key, strerror(errno));
 			return -1;
 		}
 		snprintf(path, ARCHIVE_PATH_MAX, "%s", abspath);
@@ -1640,9 +1644,10 @@ ingest_key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_
 		return 0;
 	}
 	if (s->a == NULL) {
-		cli_error("the first ingest into a new archive needs --key FILE (the district key "
-		          "file of %s)",
-		          district);
+		cli_error(
+		        _("the first ingest into a new archive needs --key FILE (the district key "
+		          "file of %s)"),
+		        district);
 		return -1;
 	}
 	if (session_begin(s, 0, &t) != 0)
@@ -1656,18 +1661,19 @@ ingest_key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_
 		/* most often an export meant for another district's machine (issue 17) */
 		if (held[0] != '\0')
 			cli_error(
-			        "this export is for district %s, and this archive holds %s, not "
-			        "%s: it "
-			        "was probably made for another district. Nothing was read. If %s's "
-			        "reports really belong here, give its key with --key FILE",
+			        _("this export is for district %s, and this archive holds %s, not "
+			          "%s: it "
+			          "was probably made for another district. Nothing was read. If "
+			          "%s's "
+			          "reports really belong here, give its key with --key FILE"),
 			        district, held, district, district);
 		else
-			cli_error("the first ingest for district %s needs --key FILE", district);
+			cli_error(_("the first ingest for district %s needs --key FILE"), district);
 		return -1;
 	}
 	archive_abort(t);
 	if (rc != ARCHIVE_OK) {
-		cli_error("archive: %s", archive_strerror(rc));
+		cli_error(_("archive: %s"), archive_strerror(rc));
 		return -1;
 	}
 	snprintf(path, ARCHIVE_PATH_MAX, "%s", d.key_path);
@@ -1682,19 +1688,24 @@ ingest_print(const struct ingest *g, const struct ingest_result *res)
 		char pk[CODEC_B64U_BUF(32)];
 
 		codec_b64u_encode(pk, sizeof pk, g->server_pk, 32);
-		printf("%s the server's signing key of district %s: %s (fingerprint [%s]); "
-		       "check it against the key the server operator shows\n",
-		       res->key_pinned == 1 ? "pinned" : "replaced the pinned key by", g->district,
-		       pk, res->server_fp);
+		printf(res->key_pinned == 1
+		               ? _("pinned the server's signing key of district %s: %s "
+		                   "(fingerprint "
+		                   "[%s]); check it against the key the server operator shows\n")
+		               : _("replaced the pinned key by the server's signing key of "
+		                   "district "
+		                   "%s: %s (fingerprint [%s]); check it against the key the server "
+		                   "operator shows\n"),
+		       g->district, pk, res->server_fp);
 	}
 	if (res->unapplied_first > 0 && res->unapplied_first == res->unapplied_last)
-		printf("the server has not applied update %" PRIu64 " (not imported yet, or "
-		       "lost): the next update carries again what it carried\n",
+		printf(_("the server has not applied update %" PRIu64 " (not imported yet, or "
+		         "lost): the next update carries again what it carried\n"),
 		       res->unapplied_first);
 	else if (res->unapplied_first > 0)
-		printf("the server has not applied updates %" PRIu64 "..%" PRIu64
-		       " (not imported yet, or lost): the next update carries again what "
-		       "they carried\n",
+		printf(_("the server has not applied updates %" PRIu64 "..%" PRIu64
+		         " (not imported yet, or lost): the next update carries again what "
+		         "they carried\n"),
 		       res->unapplied_first, res->unapplied_last);
 }
 
@@ -1712,7 +1723,7 @@ ingest_command(struct session *s, const struct session_args *o)
 	int rc, ret = CLI_EXIT_USER, made_dir = 0, created = 0;
 
 	if (f == NULL) {
-		cli_error("cannot read %s: %s", o->pos[0], strerror(errno));
+		cli_error(_("cannot read %s: %s"), o->pos[0], strerror(errno));
 		return CLI_EXIT_USER;
 	}
 	/* bundles run to hundreds of MiB: read them in large blocks (stdio's
@@ -1728,7 +1739,7 @@ ingest_command(struct session *s, const struct session_args *o)
 	}
 	rc = archive_open(&s->a, dir, 0);
 	if (rc != ARCHIVE_OK && rc != ARCHIVE_ERR_NOT_FOUND) {
-		cli_error("cannot open the archive at %s: %s", dir, archive_strerror(rc));
+		cli_error(_("cannot open the archive at %s: %s"), dir, archive_strerror(rc));
 		goto out;
 	}
 	if (ingest_key_path(s, g.district, path, &remember) != 0)
@@ -1742,7 +1753,8 @@ ingest_command(struct session *s, const struct session_args *o)
 		made_dir = stat(dir, &st) != 0;
 		rc = archive_open(&s->a, dir, 1);
 		if (rc != ARCHIVE_OK) {
-			cli_error("cannot create the archive at %s: %s", dir, archive_strerror(rc));
+			cli_error(_("cannot create the archive at %s: %s"), dir,
+			          archive_strerror(rc));
 			if (made_dir)
 				rmdir(dir);
 			goto out;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "admin/term.h"
 #include "crypto/chain.h"
 
@@ -24,30 +25,30 @@ keys_unlock(struct keyfile_secret **out, const char *path, const char *passfile,
 	*out = NULL;
 	rc = keyfile_load_public(&pub, path);
 	if (rc != KEYFILE_OK) {
-		snprintf(err, errsz, "key file %s: %s%s%s", path, keyfile_strerror(rc),
+		snprintf(err, errsz, _("key file %s: %s%s%s"), path, keyfile_strerror(rc),
 		         rc == KEYFILE_ERR_IO ? ": " : "",
 		         rc == KEYFILE_ERR_IO ? strerror(errno) : "");
 		return -1;
 	}
 	if (district != NULL && strcmp(pub.id, district) != 0) {
-		snprintf(err, errsz, "key file %s is for district %s, not %s", path, pub.id,
+		snprintf(err, errsz, _("key file %s is for district %s, not %s"), path, pub.id,
 		         district);
 		return -1;
 	}
-	snprintf(prompt, sizeof prompt, "Passphrase for the key of district %s: ", pub.id);
+	snprintf(prompt, sizeof prompt, _("Passphrase for the key of district %s: "), pub.id);
 	if (term_read_pass(&pass, prompt, passfile, err, errsz) != 0)
 		return -1;
 	rc = keyfile_unlock(out, path, pass.buf, pass.len);
 	term_pass_free(&pass);
 	if (rc != KEYFILE_OK) {
-		snprintf(err, errsz, "key file %s: %s", path, keyfile_strerror(rc));
+		snprintf(err, errsz, _("key file %s: %s"), path, keyfile_strerror(rc));
 		*out = NULL;
 		return -1;
 	}
 	if (district != NULL && strcmp((*out)->pub.id, district) != 0) {
 		keyfile_secret_free(*out);
 		*out = NULL;
-		snprintf(err, errsz, "key file %s is not for district %s", path, district);
+		snprintf(err, errsz, _("key file %s is not for district %s"), path, district);
 		return -1;
 	}
 	return 0;
@@ -73,40 +74,41 @@ keys_keygen_command(struct session *s, const struct session_args *o)
 	while (o->kdf != NULL && i < 3 && strcmp(o->kdf, kdfs[i].name) != 0)
 		i++;
 	if (i == 3) {
-		cli_error("keygen: --kdf must be interactive, moderate or sensitive, not '%s'",
+		cli_error(_("keygen: --kdf must be interactive, moderate or sensitive, not '%s'"),
 		          o->kdf);
 		return CLI_EXIT_USAGE;
 	}
 	if (!codec_district_valid(o->district)) {
-		cli_error("district id '%s' is invalid: use 1-32 of a-z, 0-9 and '-', not starting "
-		          "with '-'",
-		          o->district);
+		cli_error(
+		        _("district id '%s' is invalid: use 1-32 of a-z, 0-9 and '-', not starting "
+		          "with '-'"),
+		        o->district);
 		return CLI_EXIT_USER;
 	}
 	secpath = malloc(n);
 	pubpath = malloc(n);
 	if (secpath == NULL || pubpath == NULL) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		goto out;
 	}
 	snprintf(secpath, n, "%s/district.key", o->out);
 	snprintf(pubpath, n, "%s/district.pub.json", o->out);
 	if (stat(o->out, &st) != 0) {
 		if (errno != ENOENT || mkdir(o->out, 0700) != 0) {
-			cli_error("cannot use %s: %s", o->out, strerror(errno));
+			cli_error(_("cannot use %s: %s"), o->out, strerror(errno));
 			goto out;
 		}
 	} else if (!S_ISDIR(st.st_mode)) {
-		cli_error("%s is not a directory", o->out);
+		cli_error(_("%s is not a directory"), o->out);
 		goto out;
 	}
 	if (lstat(secpath, &st) == 0 || lstat(pubpath, &st) == 0) {
-		cli_error("%s already holds a district key; refusing to overwrite it", o->out);
+		cli_error(_("%s already holds a district key; refusing to overwrite it"), o->out);
 		goto out;
 	}
 	rc = keyfile_generate(&k, o->district, o->name);
 	if (rc != KEYFILE_OK) {
-		cli_error("cannot make the keys: %s",
+		cli_error(_("cannot make the keys: %s"),
 		          rc == KEYFILE_ERR_ARG ? "the name must be 1-256 bytes of UTF-8 "
 		                                  "without control characters"
 		                                : keyfile_strerror(rc));
@@ -119,21 +121,22 @@ keys_keygen_command(struct session *s, const struct session_args *o)
 	rc = keyfile_write_secret(secpath, k, pass.buf, pass.len, kdfs[i].kdf);
 	term_pass_free(&pass);
 	if (rc != KEYFILE_OK) {
-		cli_error("cannot write %s: %s", secpath, keyfile_strerror(rc));
+		cli_error(_("cannot write %s: %s"), secpath, keyfile_strerror(rc));
 		goto out;
 	}
 	rc = keyfile_write_public(pubpath, &k->pub);
 	if (rc != KEYFILE_OK) {
 		unlink(secpath);
-		cli_error("cannot write %s: %s; nothing was kept", pubpath, keyfile_strerror(rc));
+		cli_error(_("cannot write %s: %s; nothing was kept"), pubpath,
+		          keyfile_strerror(rc));
 		goto out;
 	}
-	printf("district %s: wrote %s (secret: keep it on this offline machine) and %s (give it "
-	       "to the server operator)\n",
+	printf(_("district %s: wrote %s (secret: keep it on this offline machine) and %s (give it "
+	         "to the server operator)\n"),
 	       k->pub.id, secpath, pubpath);
-	printf("fingerprint: %s\n", k->pub.fingerprint);
-	printf("Publish this fingerprint (posters, the commission's official site) so that "
-	       "reporters can check it.\n");
+	printf(_("fingerprint: %s\n"), k->pub.fingerprint);
+	printf(_("Publish this fingerprint (posters, the commission's official site) so that "
+	         "reporters can check it.\n"));
 	ret = CLI_EXIT_OK;
 out:
 	keyfile_secret_free(k);
@@ -155,7 +158,7 @@ keys_fingerprint_command(struct session *s, const struct session_args *o)
 		          rc == KEYFILE_ERR_IO ? strerror(errno) : "");
 		return CLI_EXIT_USER;
 	}
-	printf("%s\ndistrict %s ", pub.fingerprint, pub.id);
+	printf(_("%s\ndistrict %s "), pub.fingerprint, pub.id);
 	cli_print_text(stdout, pub.name, NULL);
 	fputc('\n', stdout);
 	return CLI_EXIT_OK;

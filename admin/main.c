@@ -5,15 +5,17 @@
 
 #include "admin/cli.h"
 #include "admin/commands.h"
+#include "admin/i18n.h"
 #include "crypto/memwipe.h"
 
 int
 main(int argc, char **argv)
 {
+	(void)i18n_init(); /* first: every message after this is in its language */
 	/* a core dump would hold the unlocked district key and decrypted reports */
 	(void)memwipe_no_core_dumps();
 	if (sodium_init() < 0) {
-		cli_error("cannot initialise libsodium");
+		cli_error(_("cannot initialise libsodium"));
 		return CLI_EXIT_USER;
 	}
 	memwipe_jansson(); /* before any Jansson value exists: freed text is wiped */

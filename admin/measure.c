@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "admin/stats.h"
 #include "crypto/chain.h"
 #include "crypto/serverkey.h"
@@ -481,7 +482,7 @@ measure_compute(const struct oversee *ov, const struct measure_query *q, json_t 
 	rc = 0;
 out:
 	if (rc != 0)
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 	json_decref(list);
 	json_decref(tot);
 	json_decref(c.duban);
@@ -590,11 +591,9 @@ fmt_series(char *out, size_t n, const json_t *s)
 		return;
 	}
 	if (json_number_value(md) == (double)(long)json_number_value(md))
-		snprintf(out, n, "%ld / %" JSON_INTEGER_FORMAT, (long)json_number_value(md),
-		         json_integer_value(p));
+		snprintf(out, n, "%ld / %lld", (long)json_number_value(md), json_integer_value(p));
 	else
-		snprintf(out, n, "%.1f / %" JSON_INTEGER_FORMAT, json_number_value(md),
-		         json_integer_value(p));
+		snprintf(out, n, "%.1f / %lld", json_number_value(md), json_integer_value(p));
 }
 
 struct row {
@@ -604,26 +603,26 @@ struct row {
 };
 
 static const struct row rows[] = {
-        {"收件 Reports", "reports", NULL, 0},
-        {"补充材料 Follow-ups", "followups", NULL, 0},
-        {"已读取 Read", "read", "cases", 0},
-        {"  读取用时 中位/P90 Read: median / p90", "read", NULL, 1},
-        {"  逾期读取 Read late", "read", "late", 0},
-        {"从未读取 Never read", "unread", NULL, 0},
-        {"  其中逾期 of them overdue", "unread_overdue", NULL, 0},
-        {"已作受理决定 Decided", "decision", "cases", 0},
-        {"  决定用时 中位/P90 Decision: median / p90", "decision", NULL, 1},
-        {"  逾期决定 Decided late", "decision", "late", 0},
-        {"未决定且逾期 Undecided, overdue", "undecided_overdue", NULL, 0},
-        {"已办结 Concluded", "conclusion", "cases", 0},
-        {"  办结用时 中位/P90 Conclusion: median / p90", "conclusion", NULL, 1},
-        {"  逾期办结 Concluded late", "conclusion", "late", 0},
-        {"未办结且逾期 Not concluded, overdue", "unconcluded_overdue", NULL, 0},
-        {"不予受理或转送 Not accepted / transferred", "closed_other", NULL, 0},
-        {"在办 Open", "open", NULL, 0},
-        {"  久拖未决 Stale", "stale", NULL, 0},
-        {"督办件 Cases to ask about (督办)", "duban", NULL, 0},
-        {"倒签 Backdating flags", "backdated", NULL, 0},
+        {N_("收件 Reports"), "reports", NULL, 0},
+        {N_("补充材料 Follow-ups"), "followups", NULL, 0},
+        {N_("已读取 Read"), "read", "cases", 0},
+        {N_("  读取用时 中位/P90 Read: median / p90"), "read", NULL, 1},
+        {N_("  逾期读取 Read late"), "read", "late", 0},
+        {N_("从未读取 Never read"), "unread", NULL, 0},
+        {N_("  其中逾期 of them overdue"), "unread_overdue", NULL, 0},
+        {N_("已作受理决定 Decided"), "decision", "cases", 0},
+        {N_("  决定用时 中位/P90 Decision: median / p90"), "decision", NULL, 1},
+        {N_("  逾期决定 Decided late"), "decision", "late", 0},
+        {N_("未决定且逾期 Undecided, overdue"), "undecided_overdue", NULL, 0},
+        {N_("已办结 Concluded"), "conclusion", "cases", 0},
+        {N_("  办结用时 中位/P90 Conclusion: median / p90"), "conclusion", NULL, 1},
+        {N_("  逾期办结 Concluded late"), "conclusion", "late", 0},
+        {N_("未办结且逾期 Not concluded, overdue"), "unconcluded_overdue", NULL, 0},
+        {N_("不予受理或转送 Not accepted / transferred"), "closed_other", NULL, 0},
+        {N_("在办 Open"), "open", NULL, 0},
+        {N_("  久拖未决 Stale"), "stale", NULL, 0},
+        {N_("督办件 Cases to ask about (督办)"), "duban", NULL, 0},
+        {N_("倒签 Backdating flags"), "backdated", NULL, 0},
 };
 
 static void
@@ -636,12 +635,12 @@ table_block(FILE *f, const json_t *const *cols, const char *const *names, size_t
 		cell(f, names[k], COL_W);
 	fputc('\n', f);
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
-		pad(f, rows[r].label, LABEL_W);
+		pad(f, _(rows[r].label), LABEL_W);
 		for (size_t k = 0; k < n; k++) {
 			if (rows[r].series)
 				fmt_series(buf, sizeof buf, json_object_get(cols[k], rows[r].a));
 			else
-				snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT,
+				snprintf(buf, sizeof buf, "%lld",
 				         geti(cols[k], rows[r].a, rows[r].b));
 			cell(f, buf, COL_W);
 		}
@@ -659,52 +658,53 @@ measure_print_text(FILE *f, const json_t *m)
 	const char *names[COLS];
 	size_t i, n = 0, ncom = json_array_size(list);
 
-	fputs("清风 上级监督 Qingfeng oversight: ", f);
+	fputs(_("清风 上级监督 Qingfeng oversight: "), f);
 	cli_print_text(f, json_string_value(json_object_get(m, "under_name")), NULL);
-	fprintf(f, " (%s) 及其下级 and the commissions below it\n",
+	fprintf(f, _(" (%s) 及其下级 and the commissions below it\n"),
 	        json_string_value(json_object_get(m, "under")));
-	fprintf(f, "服务器数据日 Bundle of %s; 计至 measured as of %s\n",
+	fprintf(f, _("服务器数据日 Bundle of %s; 计至 measured as of %s\n"),
 	        json_string_value(json_object_get(m, "bundle_day")),
 	        json_string_value(json_object_get(m, "as_of")));
 	fprintf(f,
-	        "已核验 Verified: 服务器签名 the server's signature (key [%s], %s); "
-	        "%" JSON_INTEGER_FORMAT " 个委的哈希链 chains of %" JSON_INTEGER_FORMAT
-	        " commissions, %" JSON_INTEGER_FORMAT " 条 entries; %" JSON_INTEGER_FORMAT
-	        " 次已应用更新 applied updates; %" JSON_INTEGER_FORMAT
-	        " 份案件声明 case statements, each with its commission's key\n",
+	        _("已核验 Verified: 服务器签名 the server's signature (key [%s], %s); "
+	          "%lld 个委的哈希链 chains of %lld"
+	          " commissions, %lld 条 entries; %lld"
+	          " 次已应用更新 applied updates; %lld"
+	          " 份案件声明 case statements, each with its commission's key\n"),
 	        json_string_value(json_object_get(m, "server_key")),
 	        json_string_value(json_object_get(m, "server_key_state")),
 	        geti(ver, "commissions", NULL), geti(ver, "commissions", NULL),
 	        geti(ver, "entries", NULL), geti(ver, "updates", NULL),
 	        geti(ver, "statements", NULL));
 	fprintf(f,
-	        "时限（工作日）Limits in working days: 读取 read %" JSON_INTEGER_FORMAT
-	        ", 受理决定 decision %" JSON_INTEGER_FORMAT
-	        ", 办结 conclusion %" JSON_INTEGER_FORMAT ", 久拖未决 stale %" JSON_INTEGER_FORMAT
-	        " (qingfeng-admin oversee --help: where "
-	        "each comes from)\n\n",
+	        _("时限（工作日）Limits in working days: 读取 read %lld"
+	          ", 受理决定 decision %lld"
+	          ", 办结 conclusion %lld, 久拖未决 stale %lld"
+	          " (qingfeng-admin oversee --help: where "
+	          "each comes from)\n\n"),
 	        geti(lim, "read", NULL), geti(lim, "decision", NULL), geti(lim, "conclusion", NULL),
 	        geti(lim, "stale", NULL));
-	fputs("委 Commissions\n", f);
+	fputs(_("委 Commissions\n"), f);
 	json_array_foreach(list, i, it)
 	{
 		const char *vb = json_string_value(json_object_get(it, "verified_before"));
 
 		fprintf(f, "  %-10s ", json_string_value(json_object_get(it, "id")));
 		cli_print_text(f, json_string_value(json_object_get(it, "name")), NULL);
-		fprintf(f, " (%s%s) key [%s] %s; chain %" JSON_INTEGER_FORMAT " entries%s%s\n",
+		fprintf(f, _(" (%s%s) key [%s] %s; chain %lld entries%s%s\n"),
 		        json_string_value(json_object_get(it, "level")),
-		        i == 0 ? ", 本级 overseen" : "",
+		        i == 0 ? _(", 本级 overseen") : "",
 		        json_string_value(json_object_get(it, "fingerprint")),
 		        json_string_value(json_object_get(it, "key_state")), geti(it, "size", NULL),
-		        vb != NULL ? ", extends the one verified on " : "", vb != NULL ? vb : "");
+		        vb != NULL ? _(", extends the one verified on ") : "",
+		        vb != NULL ? vb : "");
 	}
 	fputc('\n', f);
 	for (i = 0; i <= ncom; i++) {
 		const json_t *c = i < ncom ? json_array_get(list, i) : json_object_get(m, "total");
 
 		cols[n] = c;
-		names[n] = i < ncom ? json_string_value(json_object_get(c, "id")) : "合计 all";
+		names[n] = i < ncom ? json_string_value(json_object_get(c, "id")) : _("合计 all");
 		if (++n == COLS || i == ncom) {
 			table_block(f, cols, names, n);
 			fputc('\n', f);
@@ -712,25 +712,24 @@ measure_print_text(FILE *f, const json_t *m)
 		}
 	}
 	if (ncom > 1)
-		fprintf(f, "合计 all: the %zu commission%s below %s.\n\n", ncom - 1,
+		fprintf(f, _("合计 all: the %zu commission%s below %s.\n\n"), ncom - 1,
 		        ncom == 2 ? "" : "s", json_string_value(json_object_get(m, "under")));
 
-	fputs("每月收件 Reports per month (合计 all; +follow-ups)\n", f);
+	fputs(_("每月收件 Reports per month (合计 all; +follow-ups)\n"), f);
 	json_array_foreach(json_object_get(m, "months"), i, it)
 	{
-		fprintf(f, "  %s %6" JSON_INTEGER_FORMAT " +%" JSON_INTEGER_FORMAT "\n",
-		        json_string_value(json_object_get(it, "month")), geti(it, "reports", NULL),
-		        geti(it, "followups", NULL));
+		fprintf(f, "  %s %6lld +%lld\n", json_string_value(json_object_get(it, "month")),
+		        geti(it, "reports", NULL), geti(it, "followups", NULL));
 	}
 
-	fprintf(f, "\n督办清单 Cases to ask about (%zu)\n",
+	fprintf(f, _("\n督办清单 Cases to ask about (%zu)\n"),
 	        json_array_size(json_object_get(m, "duban")));
 	if (json_array_size(json_object_get(m, "duban")) > 0) {
-		pad(f, "  委 Commission", 18);
-		pad(f, "编号 Index", 12);
-		pad(f, "收件日 Report day", 19);
-		pad(f, "逾期事项 What is late", 32);
-		fputs("超期 Over by (wd)\n", f);
+		pad(f, _("  委 Commission"), 18);
+		pad(f, _("编号 Index"), 12);
+		pad(f, _("收件日 Report day"), 19);
+		pad(f, _("逾期事项 What is late"), 32);
+		fputs(_("超期 Over by (wd)\n"), f);
 	}
 	json_array_foreach(json_object_get(m, "duban"), i, it)
 	{
@@ -739,28 +738,28 @@ measure_print_text(FILE *f, const json_t *m)
 
 		fputs("  ", f);
 		pad(f, json_string_value(json_object_get(it, "district")), 16);
-		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, geti(it, "index", NULL));
+		snprintf(buf, sizeof buf, "%lld", geti(it, "index", NULL));
 		pad(f, buf, 12);
 		pad(f, json_string_value(json_object_get(it, "report_day")), 19);
 		snprintf(buf, sizeof buf, "%s %s", measure_label(what), what);
 		pad(f, buf, 32);
-		fprintf(f, "%" JSON_INTEGER_FORMAT "\n", geti(it, "late_by", NULL));
+		fprintf(f, "%lld\n", geti(it, "late_by", NULL));
 	}
-	fprintf(f, "\n倒签 Statements dated before the district could have acted (%zu)\n",
+	fprintf(f, _("\n倒签 Statements dated before the district could have acted (%zu)\n"),
 	        json_array_size(json_object_get(m, "backdated")));
 	json_array_foreach(json_object_get(m, "backdated"), i, it)
 	{
 		const char *rule = json_string_value(json_object_get(it, "rule"));
 
 		fprintf(f,
-		        "  %s-%" JSON_INTEGER_FORMAT ": update %" JSON_INTEGER_FORMAT
-		        " says %s on %s, %s %s (%s)\n",
+		        _("  %s-%lld: update %lld"
+		          " says %s on %s, %s %s (%s)\n"),
 		        json_string_value(json_object_get(it, "district")), geti(it, "index", NULL),
 		        geti(it, "seq", NULL), json_string_value(json_object_get(it, "status")),
 		        json_string_value(json_object_get(it, "status_day")), measure_label(rule),
-		        strcmp(rule, "before_report") == 0 ? "before the report's day"
-		                                           : "before the server applied the "
-		                                             "previous update",
+		        strcmp(rule, "before_report") == 0 ? _("before the report's day")
+		                                           : _("before the server applied the "
+		                                               "previous update"),
 		        json_string_value(json_object_get(it, "bound_day")));
 	}
 }
@@ -842,7 +841,7 @@ csv_measures(FILE *f, const char *district, const json_t *c)
 		if (keys[k].b != NULL)
 			v = json_object_get(v, keys[k].b);
 		if (json_is_integer(v))
-			snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+			snprintf(buf, sizeof buf, "%lld", json_integer_value(v));
 		else if (json_is_real(v))
 			snprintf(buf, sizeof buf, "%g", json_real_value(v));
 		else
@@ -855,10 +854,10 @@ csv_measures(FILE *f, const char *district, const json_t *c)
 		const char *mo = json_string_value(json_object_get(it, "month"));
 
 		snprintf(key, sizeof key, "%s/reports", mo);
-		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, geti(it, "reports", NULL));
+		snprintf(buf, sizeof buf, "%lld", geti(it, "reports", NULL));
 		csv_row(f, "month", district, "", "", key, "收件", buf);
 		snprintf(key, sizeof key, "%s/followups", mo);
-		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, geti(it, "followups", NULL));
+		snprintf(buf, sizeof buf, "%lld", geti(it, "followups", NULL));
 		csv_row(f, "month", district, "", "", key, "补充材料", buf);
 	}
 }
@@ -880,8 +879,8 @@ measure_print_csv(FILE *f, const json_t *m)
 		char idx[24], by[24];
 		const char *what = json_string_value(json_object_get(it, "what"));
 
-		snprintf(idx, sizeof idx, "%" JSON_INTEGER_FORMAT, geti(it, "index", NULL));
-		snprintf(by, sizeof by, "%" JSON_INTEGER_FORMAT, geti(it, "late_by", NULL));
+		snprintf(idx, sizeof idx, "%lld", geti(it, "index", NULL));
+		snprintf(by, sizeof by, "%lld", geti(it, "late_by", NULL));
 		csv_row(f, "duban", json_string_value(json_object_get(it, "district")), idx,
 		        json_string_value(json_object_get(it, "report_day")), what,
 		        measure_label(what), by);
@@ -891,7 +890,7 @@ measure_print_csv(FILE *f, const json_t *m)
 		char idx[24], label[96];
 		const char *rule = json_string_value(json_object_get(it, "rule"));
 
-		snprintf(idx, sizeof idx, "%" JSON_INTEGER_FORMAT, geti(it, "index", NULL));
+		snprintf(idx, sizeof idx, "%lld", geti(it, "index", NULL));
 		if (strcmp(rule, "before_report") == 0)
 			snprintf(label, sizeof label, "%s", measure_label(rule));
 		else

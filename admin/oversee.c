@@ -1,5 +1,6 @@
 /* oversee: see oversee.h. */
 #include "admin/oversee.h"
+#include "admin/i18n.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -131,7 +132,7 @@ prob_message(struct probs *p)
 	m = malloc(n);
 	if (m == NULL)
 		return NULL;
-	snprintf(m, n, "oversight bundle refused, nothing written (%u problem%s):", p->n,
+	snprintf(m, n, _("oversight bundle refused, nothing written (%u problem%s):"), p->n,
 	         p->n == 1 ? "" : "s");
 	for (int k = 1; k >= 0; k--)
 		for (unsigned i = 0; i < p->nline[k] && shown < OVERSEE_PROBLEMS_MAX;
@@ -141,7 +142,7 @@ prob_message(struct probs *p)
 		}
 	if (p->n > shown) {
 		len = strlen(m);
-		snprintf(m + len, n - len, "\n  ... and %u more", p->n - shown);
+		snprintf(m + len, n - len, _("\n  ... and %u more"), p->n - shown);
 	}
 	return m;
 }
@@ -503,7 +504,7 @@ read_header(struct run *r, const json_t *h)
 	size_t i;
 
 	if (type == NULL || strcmp(type, BUNDLE_TYPE_OVERSIGHT) != 0) {
-		prob_add(&r->p, "not an oversight bundle (its type is \"%s\")",
+		prob_add(&r->p, _("not an oversight bundle (its type is \"%s\")"),
 		         type != NULL ? type : "missing");
 		return -1;
 	}
@@ -511,7 +512,7 @@ read_header(struct run *r, const json_t *h)
 	    jb64(h, "server_sign_pk", ov->server_pk, 32) != 0 || day == NULL ||
 	    !codec_day_valid(day) || !json_is_array(dl) || json_array_size(dl) == 0 ||
 	    json_array_size(dl) > OVERSEE_DISTRICTS_MAX) {
-		prob_add(&r->p, "the header is malformed (v, server_sign_pk, day or districts)");
+		prob_add(&r->p, _("the header is malformed (v, server_sign_pk, day or districts)"));
 		return -1;
 	}
 	snprintf(ov->day, sizeof ov->day, "%s", day);
@@ -540,7 +541,7 @@ read_header(struct run *r, const json_t *h)
 		    jb64(x, "sign_pk", d->sign_pk, 32) != 0 || jb64(x, "head", d->head, 32) != 0 ||
 		    ju64(x, "size", &d->size) != 0 || fp == NULL ||
 		    strlen(fp) >= sizeof d->fingerprint) {
-			prob_add(&r->p, "the header's commission %zu is malformed", i + 1);
+			prob_add(&r->p, _("the header's commission %zu is malformed"), i + 1);
 			return -1;
 		}
 		snprintf(d->id, sizeof d->id, "%s", id);
@@ -552,13 +553,14 @@ read_header(struct run *r, const json_t *h)
 		r->ds[i].d = d;
 		ov->nd = i + 1;
 		if (i > 0 && find_district(r, d->parent) == NULL)
-			prob_add(&r->p, "%s: its parent \"%s\" is not in the bundle", id,
+			prob_add(&r->p, _("%s: its parent \"%s\" is not in the bundle"), id,
 			         d->parent);
 		if (keyfile_fingerprint(want, id, d->box_pk, d->sign_pk) != 0 ||
 		    strcmp(want, fp) != 0)
-			prob_add(&r->p,
-			         "%s: the header's fingerprint [%s] is not that of its keys [%s]",
-			         id, fp, want);
+			prob_add(
+			        &r->p,
+			        _("%s: the header's fingerprint [%s] is not that of its keys [%s]"),
+			        id, fp, want);
 	}
 	return 0;
 }
@@ -580,7 +582,7 @@ check_keys(struct run *r, struct pins_txn *t)
 	if (rc == PINS_OK && len == 32)
 		ref = val;
 	else if (rc == PINS_OK)
-		prob_add(&r->p, "the pinned server key is corrupt");
+		prob_add(&r->p, _("the pinned server key is corrupt"));
 	else if (o->narchive_server_pk > 0)
 		ref = o->archive_server_pk[0], ov->server_pinned_now = 3;
 	serverkey_fingerprint(fp, ov->server_pk);
@@ -588,10 +590,11 @@ check_keys(struct run *r, struct pins_txn *t)
 		serverkey_fingerprint(rfp, ref);
 		if (!o->accept_new_server_key)
 			prob_add(&r->p,
-			         "the bundle is signed by server key [%s], not the pinned key [%s] "
-			         "(if "
-			         "the server's key was replaced on purpose, re-run with "
-			         "--accept-new-server-key)",
+			         _("the bundle is signed by server key [%s], not the pinned key "
+			           "[%s] "
+			           "(if "
+			           "the server's key was replaced on purpose, re-run with "
+			           "--accept-new-server-key)"),
 			         fp, rfp);
 		ov->server_pinned_now = 2;
 	} else if (ref == NULL) {
@@ -600,13 +603,14 @@ check_keys(struct run *r, struct pins_txn *t)
 	if (ov->server_pinned_now == 3)
 		for (size_t i = 1; i < o->narchive_server_pk; i++)
 			if (sodium_memcmp(o->archive_server_pk[i], ov->server_pk, 32) != 0)
-				prob_add(&r->p,
-				         "the case archive has pinned more than one server key at "
-				         "ingest; this bundle's [%s] is not all of them",
-				         fp);
+				prob_add(
+				        &r->p,
+				        _("the case archive has pinned more than one server key at "
+				          "ingest; this bundle's [%s] is not all of them"),
+				        fp);
 	for (size_t i = 0; i < o->nexpect; i++)
 		if (find_district(r, o->expect[i].id) == NULL)
-			prob_add(&r->p, "--expect names %s, which this bundle does not hold",
+			prob_add(&r->p, _("--expect names %s, which this bundle does not hold"),
 			         o->expect[i].id);
 	for (size_t i = 0; i < ov->nd; i++) {
 		struct dstate *s = &r->ds[i];
@@ -618,7 +622,7 @@ check_keys(struct run *r, struct pins_txn *t)
 		if (rc < 0)
 			return -1;
 		if (rc > 0) {
-			prob_add(&r->p, "%s: its pin in %s is corrupt", d->id, PINS_FILE);
+			prob_add(&r->p, _("%s: its pin in %s is corrupt"), d->id, PINS_FILE);
 			continue;
 		}
 		for (size_t k = 0; k < o->nexpect; k++)
@@ -627,29 +631,30 @@ check_keys(struct run *r, struct pins_txn *t)
 		fp_norm(d->fingerprint, have);
 		if (expect != NULL && (fp_norm(expect, want) != 0 || strcmp(want, have) != 0)) {
 			prob_add(&r->p,
-			         "--expect %s=%s does not match the key this bundle shows for %s "
-			         "[%s]",
+			         _("--expect %s=%s does not match the key this bundle shows for %s "
+			           "[%s]"),
 			         d->id, expect, d->id, d->fingerprint);
 			continue;
 		}
 		if (s->pin.present) {
 			if (strcmp(s->pin.fingerprint, d->fingerprint) != 0 ||
 			    sodium_memcmp(s->pin.sign_pk, d->sign_pk, 32) != 0) {
-				prob_add(
-				        &r->p,
-				        "%s: its key changed: this bundle shows [%s], pinned on %s "
-				        "[%s]; a commission's signing key cannot change under "
-				        "oversight (its earlier statements would no longer verify)",
-				        d->id, d->fingerprint, s->pin.day, s->pin.fingerprint);
+				prob_add(&r->p,
+				         _("%s: its key changed: this bundle shows [%s], pinned on "
+				           "%s "
+				           "[%s]; a commission's signing key cannot change under "
+				           "oversight (its earlier statements would no longer "
+				           "verify)"),
+				         d->id, d->fingerprint, s->pin.day, s->pin.fingerprint);
 				continue;
 			}
 			d->pinned_size = s->pin.size;
 			snprintf(d->pinned_day, sizeof d->pinned_day, "%s", s->pin.day);
 		} else if (expect == NULL) {
 			prob_add(&r->p,
-			         "%s is not pinned yet: give --expect %s=FINGERPRINT with the "
-			         "fingerprint %s publishes (posters, official site), not the one "
-			         "this bundle shows",
+			         _("%s is not pinned yet: give --expect %s=FINGERPRINT with the "
+			           "fingerprint %s publishes (posters, official site), not the one "
+			           "this bundle shows"),
 			         d->id, d->id, d->id);
 			continue;
 		} else {
@@ -671,12 +676,12 @@ finish_chain(struct run *r, struct dstate *s)
 	s->finished = 1;
 	if (s->at < d->size)
 		prob_add(&r->p,
-		         "%s: the header says %" PRIu64 " entries, the bundle holds %" PRIu64
-		         ": entries %" PRIu64 "..%" PRIu64 " are missing",
+		         _("%s: the header says %" PRIu64 " entries, the bundle holds %" PRIu64
+		           ": entries %" PRIu64 "..%" PRIu64 " are missing"),
 		         d->id, d->size, s->at, s->at + 1, d->size);
 	else if (sodium_memcmp(s->chain, d->head, 32) != 0)
 		prob_add(&r->p,
-		         "%s: the chain does not end in the header's head (entry %" PRIu64 ")",
+		         _("%s: the chain does not end in the header's head (entry %" PRIu64 ")"),
 		         d->id, d->size);
 }
 
@@ -693,7 +698,7 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 
 	if (s->phase != 0) {
 		prob_add(&r->p,
-		         "%s: a chain entry after its updates or statements (line %" PRIu64 ")",
+		         _("%s: a chain entry after its updates or statements (line %" PRIu64 ")"),
 		         d->id, r->line);
 		return;
 	}
@@ -704,11 +709,13 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 	if (ju64(o, "index", &index) != 0 || index == 0 || k == 0 || daytext == NULL ||
 	    !codec_day_valid(daytext) || jb64(o, "envelope_hash", eh, 32) != 0 ||
 	    jb64(o, "chain", claimed, 32) != 0) {
-		prob_add(&r->p, "%s: line %" PRIu64 " is a malformed chain entry", d->id, r->line);
+		prob_add(&r->p, _("%s: line %" PRIu64 " is a malformed chain entry"), d->id,
+		         r->line);
 		return;
 	}
 	if (index <= s->at || index > d->size) {
-		prob_add(&r->p, "%s: entry %" PRIu64 " %s (after entry %" PRIu64 " of %" PRIu64 ")",
+		prob_add(&r->p,
+		         _("%s: entry %" PRIu64 " %s (after entry %" PRIu64 " of %" PRIu64 ")"),
 		         d->id, index,
 		         index <= s->at ? "is out of order or repeated"
 		                        : "is beyond the header's size",
@@ -721,21 +728,22 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 	}
 	if (index == s->at + 2) {
 		prob_add(&r->p,
-		         "%s: entry %" PRIu64 " is missing: entry %" PRIu64
-		         " follows entry %" PRIu64,
+		         _("%s: entry %" PRIu64 " is missing: entry %" PRIu64
+		           " follows entry %" PRIu64),
 		         d->id, s->at + 1, index, s->at);
 		memset(&d->entries[s->at], 0, sizeof *d->entries);
 	} else if (index > s->at + 2) {
 		prob_add(&r->p,
-		         "%s: entries %" PRIu64 "..%" PRIu64 " are missing: entry %" PRIu64
-		         " follows entry %" PRIu64,
+		         _("%s: entries %" PRIu64 "..%" PRIu64 " are missing: entry %" PRIu64
+		           " follows entry %" PRIu64),
 		         d->id, s->at + 1, index - 1, index, s->at);
 		memset(&d->entries[s->at], 0, (size_t)(index - 1 - s->at) * sizeof *d->entries);
 	}
 	e = &d->entries[index - 1];
 	memset(e, 0, sizeof *e);
 	if (jb64(o, "lookup", e->lookup, 32) != 0) {
-		prob_add(&r->p, "%s: line %" PRIu64 " is a malformed chain entry", d->id, r->line);
+		prob_add(&r->p, _("%s: line %" PRIu64 " is a malformed chain entry"), d->id,
+		         r->line);
 		return;
 	}
 	e->kind = k;
@@ -745,24 +753,25 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 		chain_next(want, s->chain, index, k, e->lookup, eh, daytext);
 		if (sodium_memcmp(want, claimed, 32) != 0)
 			prob_add(&r->p,
-			         "%s: entry %" PRIu64 " does not follow from entry %" PRIu64
-			         " (its chain value differs: altered, dropped or reordered)",
+			         _("%s: entry %" PRIu64 " does not follow from entry %" PRIu64
+			           " (its chain value differs: altered, dropped or reordered)"),
 			         d->id, index, index - 1);
 	}
 	if (e->day > r->ov->daynum)
-		prob_add(&r->p, "%s: entry %" PRIu64 " is dated %s, after the bundle's day %s",
+		prob_add(&r->p, _("%s: entry %" PRIu64 " is dated %s, after the bundle's day %s"),
 		         d->id, index, daytext, r->ov->day);
 	if (s->at > 0 && e->day < s->last_day)
 		prob_add(&r->p,
-		         "%s: entry %" PRIu64 " is dated %s, before entry %" PRIu64
-		         " (%s): the server's days go back",
+		         _("%s: entry %" PRIu64 " is dated %s, before entry %" PRIu64
+		           " (%s): the server's days go back"),
 		         d->id, index, daytext, s->at, dayname(s->last_day, b1));
 	if (k == CHAIN_KIND_REPORT) {
 		uint64_t other = lmap_find(&s->reports, d->entries, e->lookup);
 
 		e->report = index;
 		if (other != 0)
-			prob_add(&r->p, "%s: report %" PRIu64 " has the lookup of report %" PRIu64,
+			prob_add(&r->p,
+			         _("%s: report %" PRIu64 " has the lookup of report %" PRIu64),
 			         d->id, index, other);
 		else if (lmap_add(&s->reports, d->entries, index) != 0)
 			r->nomem = 1;
@@ -784,7 +793,7 @@ read_update(struct run *r, struct dstate *s, const json_t *o)
 	char b1[CODEC_DAY_LEN + 1], b2[CODEC_DAY_LEN + 1];
 
 	if (s->phase > 1) {
-		prob_add(&r->p, "%s: an applied update after its statements (line %" PRIu64 ")",
+		prob_add(&r->p, _("%s: an applied update after its statements (line %" PRIu64 ")"),
 		         d->id, r->line);
 		return;
 	}
@@ -795,39 +804,40 @@ read_update(struct run *r, struct dstate *s, const json_t *o)
 	if (ju64(o, "applied", &u.seq) != 0 || u.seq == 0 || jday(o, "day", &u.day) != 0 ||
 	    jb64(o, "update_hash", u.hash, 32) != 0 ||
 	    ju64(o, "acks_through", &u.acks_through) != 0) {
-		prob_add(&r->p, "%s: line %" PRIu64 " is a malformed applied update", d->id,
+		prob_add(&r->p, _("%s: line %" PRIu64 " is a malformed applied update"), d->id,
 		         r->line);
 		return;
 	}
 	prev = d->nupdates > 0 ? &d->updates[d->nupdates - 1] : NULL;
 	if (prev != NULL && u.seq <= prev->seq) {
-		prob_add(&r->p, "%s: update %" PRIu64 " follows update %" PRIu64 " (out of order)",
+		prob_add(&r->p,
+		         _("%s: update %" PRIu64 " follows update %" PRIu64 " (out of order)"),
 		         d->id, u.seq, prev->seq);
 		return;
 	}
 	if (u.acks_through > s->at)
 		prob_add(&r->p,
-		         "%s: update %" PRIu64 " acknowledges through entry %" PRIu64
-		         ", beyond the chain (%" PRIu64 ")",
+		         _("%s: update %" PRIu64 " acknowledges through entry %" PRIu64
+		           ", beyond the chain (%" PRIu64 ")"),
 		         d->id, u.seq, u.acks_through, s->at);
 	else if (u.acks_through > 0 && u.day < d->entries[u.acks_through - 1].day)
 		prob_add(&r->p,
-		         "%s: update %" PRIu64 " was applied on %s, before entry %" PRIu64
-		         " it acknowledges arrived (%s)",
+		         _("%s: update %" PRIu64 " was applied on %s, before entry %" PRIu64
+		           " it acknowledges arrived (%s)"),
 		         d->id, u.seq, dayname(u.day, b1), u.acks_through,
 		         dayname(d->entries[u.acks_through - 1].day, b2));
 	if (prev != NULL && u.acks_through < prev->acks_through)
 		prob_add(&r->p,
-		         "%s: update %" PRIu64 " acknowledges less (%" PRIu64
-		         ") than update %" PRIu64 " (%" PRIu64 ")",
+		         _("%s: update %" PRIu64 " acknowledges less (%" PRIu64
+		           ") than update %" PRIu64 " (%" PRIu64 ")"),
 		         d->id, u.seq, u.acks_through, prev->seq, prev->acks_through);
 	if (prev != NULL && u.day < prev->day)
 		prob_add(&r->p,
-		         "%s: update %" PRIu64 " was applied on %s, before update %" PRIu64
-		         " (%s): the server's days go back",
+		         _("%s: update %" PRIu64 " was applied on %s, before update %" PRIu64
+		           " (%s): the server's days go back"),
 		         d->id, u.seq, dayname(u.day, b1), prev->seq, dayname(prev->day, b2));
 	if (u.day > r->ov->daynum)
-		prob_add(&r->p, "%s: update %" PRIu64 " is dated %s, after the bundle's day %s",
+		prob_add(&r->p, _("%s: update %" PRIu64 " is dated %s, after the bundle's day %s"),
 		         d->id, u.seq, dayname(u.day, b1), r->ov->day);
 	if (grow((void **)&d->updates, &s->cap_u, d->nupdates + 1, sizeof *d->updates) != 0) {
 		r->nomem = 1;
@@ -877,7 +887,7 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 	    jb64(o, "replies_hash", f.replies_hash, 32) != 0 ||
 	    ju64(o, "followups_verified", &f.followups_verified) != 0 ||
 	    ju64(o, "seq", &f.seq) != 0 || jb64(o, "sig", sig, sizeof sig) != 0) {
-		prob_add(&r->p, "%s: line %" PRIu64 " is a malformed statement", d->id, r->line);
+		prob_add(&r->p, _("%s: line %" PRIu64 " is a malformed statement"), d->id, r->line);
 		return;
 	}
 	f.status = status;
@@ -885,8 +895,8 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 	u = update_of(d, f.seq);
 	if (u == NULL) {
 		prob_add(&r->p,
-		         "%s: the statement on report %" PRIu64 " belongs to update %" PRIu64
-		         ", which the bundle does not list as applied",
+		         _("%s: the statement on report %" PRIu64 " belongs to update %" PRIu64
+		           ", which the bundle does not list as applied"),
 		         d->id, f.index, f.seq);
 		return;
 	}
@@ -898,15 +908,15 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 	if (f.index == 0 || f.index > s->at || d->entries[f.index - 1].kind != CHAIN_KIND_REPORT ||
 	    memcmp(d->entries[f.index - 1].lookup, f.lookup, 32) != 0) {
 		prob_add(&r->p,
-		         "%s: a statement names index %" PRIu64 " (seq %" PRIu64
-		         "), which is not a report of the chain with its lookup",
+		         _("%s: a statement names index %" PRIu64 " (seq %" PRIu64
+		           "), which is not a report of the chain with its lookup"),
 		         d->id, f.index, f.seq);
 		return;
 	}
 	if (f.index > u->acks_through)
 		prob_add(&r->p,
-		         "%s: the statement on report %" PRIu64 " belongs to update %" PRIu64
-		         ", which acknowledges only through entry %" PRIu64,
+		         _("%s: the statement on report %" PRIu64 " belongs to update %" PRIu64
+		           ", which acknowledges only through entry %" PRIu64),
 		         d->id, f.index, f.seq, u->acks_through);
 	if (s->key_ok) {
 		struct pending *pd;
@@ -964,12 +974,13 @@ check_statements(struct run *r, struct oversee_district *d)
 			continue;
 		if (a->seq == b->seq)
 			prob_add(&r->p,
-			         "%s: report %" PRIu64 " has two statements of update %" PRIu64,
+			         _("%s: report %" PRIu64 " has two statements of update %" PRIu64),
 			         d->id, b->index, b->seq);
 		else if (b->replies < a->replies || b->followups < a->followups)
 			prob_add(&r->p,
-			         "%s: the statement on report %" PRIu64 " of update %" PRIu64
-			         " counts fewer replies or follow-ups than that of update %" PRIu64,
+			         _("%s: the statement on report %" PRIu64 " of update %" PRIu64
+			           " counts fewer replies or follow-ups than that of update "
+			           "%" PRIu64),
 			         d->id, b->index, b->seq, a->seq);
 	}
 }
@@ -990,25 +1001,25 @@ check_against_pin(struct run *r, struct dstate *s)
 	for (uint64_t i = 0; i < n; i++)
 		if (sodium_memcmp(d->entries[i].chain, p->chains + i * 32, 32) != 0) {
 			prob_add(&r->p,
-			         "%s: entry %" PRIu64
-			         " differs from the one verified on %s (and so "
-			         "does every chain value after it, through %" PRIu64
-			         "): an entry at or after %" PRIu64
-			         " was altered, dropped or reordered",
+			         _("%s: entry %" PRIu64
+			           " differs from the one verified on %s (and so "
+			           "does every chain value after it, through %" PRIu64
+			           "): an entry at or after %" PRIu64
+			           " was altered, dropped or reordered"),
 			         d->id, i + 1, p->day, n, i + 1);
 			break;
 		}
 	if (d->size + 1 == p->size)
 		prob_add(&r->p,
-		         "%s: the chain holds %" PRIu64
-		         " entries; the bundle verified on %s held %" PRIu64 ": entry %" PRIu64
-		         " is missing (dropped by the server, or an old bundle)",
+		         _("%s: the chain holds %" PRIu64
+		           " entries; the bundle verified on %s held %" PRIu64 ": entry %" PRIu64
+		           " is missing (dropped by the server, or an old bundle)"),
 		         d->id, d->size, p->day, p->size, p->size);
 	else if (d->size < p->size)
 		prob_add(&r->p,
-		         "%s: the chain holds %" PRIu64
-		         " entries; the bundle verified on %s held %" PRIu64 ": entries %" PRIu64
-		         "..%" PRIu64 " are missing (dropped by the server, or an old bundle)",
+		         _("%s: the chain holds %" PRIu64
+		           " entries; the bundle verified on %s held %" PRIu64 ": entries %" PRIu64
+		           "..%" PRIu64 " are missing (dropped by the server, or an old bundle)"),
 		         d->id, d->size, p->day, p->size, d->size + 1, p->size);
 	for (uint64_t i = p->size; i < have; i++)
 		if (d->entries[i].day < p->daynum) {
@@ -1017,16 +1028,16 @@ check_against_pin(struct run *r, struct dstate *s)
 		}
 	if (nlate == 1)
 		prob_add(&r->p,
-		         "%s: entry %" PRIu64
-		         " is dated %s, before %s, the day of the bundle verified "
-		         "then, which did not hold it (backdated by the server)",
+		         _("%s: entry %" PRIu64
+		           " is dated %s, before %s, the day of the bundle verified "
+		           "then, which did not hold it (backdated by the server)"),
 		         d->id, first, dayname(d->entries[first - 1].day, b1), p->day);
 	else if (nlate > 1)
 		prob_add(&r->p,
-		         "%s: %" PRIu64 " entries from %" PRIu64
-		         " on are dated before %s, the day of "
-		         "the bundle verified then, which did not hold them (backdated by the "
-		         "server)",
+		         _("%s: %" PRIu64 " entries from %" PRIu64
+		           " on are dated before %s, the day of "
+		           "the bundle verified then, which did not hold them (backdated by the "
+		           "server)"),
 		         d->id, nlate, first, p->day);
 	for (size_t i = 0; i < p->nupdates; i++) {
 		const struct oversee_update *pu = &p->updates[i];
@@ -1034,24 +1045,24 @@ check_against_pin(struct run *r, struct dstate *s)
 
 		if (u == NULL) {
 			prob_add(&r->p,
-			         "%s: update %" PRIu64
-			         ", verified on %s, is missing from this bundle",
+			         _("%s: update %" PRIu64
+			           ", verified on %s, is missing from this bundle"),
 			         d->id, pu->seq, p->day);
 			continue;
 		}
 		if (u->day != pu->day || sodium_memcmp(u->hash, pu->hash, 32) != 0 ||
 		    u->acks_through != pu->acks_through)
 			prob_add(&r->p,
-			         "%s: update %" PRIu64
-			         " differs from the one verified on %s (applied on "
-			         "%s, was %s; its file hash or acks_through may differ too)",
+			         _("%s: update %" PRIu64
+			           " differs from the one verified on %s (applied on "
+			           "%s, was %s; its file hash or acks_through may differ too)"),
 			         d->id, pu->seq, p->day, dayname(u->day, b1), dayname(pu->day, b2));
 		else if (u->statements != pu->statements ||
 		         sodium_memcmp(u->digest, pu->digest, 32) != 0)
 			prob_add(&r->p,
-			         "%s: update %" PRIu64 " comes with %" PRIu64
-			         " statements; the bundle verified on %s had %" PRIu64
-			         "%s (statements dropped or swapped)",
+			         _("%s: update %" PRIu64 " comes with %" PRIu64
+			           " statements; the bundle verified on %s had %" PRIu64
+			           "%s (statements dropped or swapped)"),
 			         d->id, pu->seq, u->statements, p->day, pu->statements,
 			         u->statements == pu->statements ? ", other ones" : "");
 	}
@@ -1065,15 +1076,15 @@ check_against_pin(struct run *r, struct dstate *s)
 			continue;
 		if (p->nupdates > 0 && u->seq < p->updates[p->nupdates - 1].seq)
 			prob_add(&r->p,
-			         "%s: update %" PRIu64
-			         " was not in the bundle verified on %s, though "
-			         "later updates were",
+			         _("%s: update %" PRIu64
+			           " was not in the bundle verified on %s, though "
+			           "later updates were"),
 			         d->id, u->seq, p->day);
 		else if (u->day < p->daynum)
 			prob_add(&r->p,
-			         "%s: update %" PRIu64
-			         " is dated %s, before the bundle verified on %s, "
-			         "which did not list it (backdated by the server)",
+			         _("%s: update %" PRIu64
+			           " is dated %s, before the bundle verified on %s, "
+			           "which did not list it (backdated by the server)"),
 			         d->id, u->seq, dayname(u->day, b1), p->day);
 	}
 }
@@ -1152,8 +1163,8 @@ verify_pending(struct run *r)
 	for (size_t i = 0; i < r->npend; i++)
 		if (bad[i])
 			prob_add(&r->p,
-			         "%s: the statement on report %" PRIu64 " (update %" PRIu64
-			         ") does not verify with %s's key",
+			         _("%s: the statement on report %" PRIu64 " (update %" PRIu64
+			           ") does not verify with %s's key"),
 			         r->ov->d[r->pend[i].d].id, r->pend[i].index, r->pend[i].seq,
 			         r->ov->d[r->pend[i].d].id);
 	free(bad);
@@ -1200,14 +1211,15 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 	r.o = o;
 	r.ov = calloc(1, sizeof *r.ov);
 	if (r.ov == NULL) {
-		*msg = strdup_printf("out of memory");
+		*msg = strdup_printf(_("out of memory"));
 		return -1;
 	}
 	bundle_reader_init(&br, f, OVERSEE_LINE_MAX);
 	rc = bundle_read(&br, &obj);
 	r.line = 1;
 	if (rc != BUNDLE_OK) {
-		prob_add(&r.p, "line 1: %s", rc == BUNDLE_END ? "no header" : bundle_strerror(rc));
+		prob_add(&r.p, _("line 1: %s"),
+		         rc == BUNDLE_END ? "no header" : bundle_strerror(rc));
 		goto done;
 	}
 	if (read_header(&r, obj) != 0)
@@ -1219,7 +1231,7 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 	rc = check_keys(&r, t);
 	r.p.front = 0;
 	if (rc != 0) {
-		*msg = strdup_printf("cannot read %s", PINS_FILE);
+		*msg = strdup_printf(_("cannot read %s"), PINS_FILE);
 		ret = -1;
 		goto done;
 	}
@@ -1232,13 +1244,14 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 		            ? cur
 		            : find_district(&r, id);
 		if (s == NULL) {
-			prob_add(&r.p, "line %" PRIu64 " names no commission of the header",
+			prob_add(&r.p, _("line %" PRIu64 " names no commission of the header"),
 			         r.line);
 		} else if (s != cur && s->started) {
-			prob_add(&r.p, "line %" PRIu64 ": the lines of %s are not together", r.line,
-			         s->d->id);
+			prob_add(&r.p, _("line %" PRIu64 ": the lines of %s are not together"),
+			         r.line, s->d->id);
 		} else if (cur != NULL && s != cur && s < cur) {
-			prob_add(&r.p, "line %" PRIu64 ": %s comes after %s, unlike in the header",
+			prob_add(&r.p,
+			         _("line %" PRIu64 ": %s comes after %s, unlike in the header"),
 			         r.line, s->d->id, cur->d->id);
 		} else {
 			if (s != cur && cur != NULL)
@@ -1253,9 +1266,9 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 				read_statement(&r, s, obj);
 			else
 				prob_add(&r.p,
-				         "line %" PRIu64
-				         " is neither a chain entry, an update nor a "
-				         "statement",
+				         _("line %" PRIu64
+				           " is neither a chain entry, an update nor a "
+				           "statement"),
 				         r.line);
 		}
 		json_decref(obj);
@@ -1264,14 +1277,15 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 	if (r.nomem)
 		goto done;
 	if (rc != BUNDLE_END) {
-		prob_add(&r.p, "line %" PRIu64 ": %s", r.line + 1, bundle_strerror(rc));
+		prob_add(&r.p, _("line %" PRIu64 ": %s"), r.line + 1, bundle_strerror(rc));
 		goto done;
 	}
 	if (bundle_reader_verify(&br, BUNDLE_SIG_OVERSIGHT, r.ov->server_pk) != BUNDLE_OK) {
 		/* every other finding is moot: the file is not what the server signed */
 		prob_clear(&r.p);
-		prob_add(&r.p, "the server's signature does not verify: the file was altered after "
-		               "the server wrote it");
+		prob_add(&r.p,
+		         _("the server's signature does not verify: the file was altered after "
+		           "the server wrote it"));
 		goto done;
 	}
 	sig_ok = 1;
@@ -1290,8 +1304,9 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 				newest = &r.ds[i];
 		if (newest != NULL && newest->pin.daynum > r.ov->daynum)
 			prob_add(&r.p,
-			         "this bundle is of %s, but one of %s was verified already: an old "
-			         "bundle replayed?",
+			         _("this bundle is of %s, but one of %s was verified already: an "
+			           "old "
+			           "bundle replayed?"),
 			         r.ov->day, newest->pin.day);
 	}
 	for (size_t i = 0; i < r.ov->nd; i++)
@@ -1300,7 +1315,7 @@ done:
 	json_decref(obj);
 	bundle_reader_free(&br);
 	if (r.nomem) {
-		*msg = strdup_printf("out of memory");
+		*msg = strdup_printf(_("out of memory"));
 		ret = -1;
 	} else if (ret == 1 && r.p.n == 0 && header_ok && sig_ok) {
 		/* verified: pin it all */
@@ -1310,18 +1325,20 @@ done:
 		for (size_t i = 0; rc == PINS_OK && i < r.ov->nd; i++)
 			rc = pin_store(t, &r.ov->d[i], r.ov->day);
 		if (rc != PINS_OK) {
-			*msg = strdup_printf("cannot write %s: %s", PINS_FILE, pins_strerror(rc));
+			*msg = strdup_printf(_("cannot write %s: %s"), PINS_FILE,
+			                     pins_strerror(rc));
 			ret = -1;
 		} else {
 			ret = 0;
 		}
 	} else if (ret == 1) {
 		if (r.p.n == 0)
-			prob_add(&r.p, "the bundle is not complete");
-		*msg = r.p.nomem ? strdup_printf("oversight bundle refused") : prob_message(&r.p);
+			prob_add(&r.p, _("the bundle is not complete"));
+		*msg = r.p.nomem ? strdup_printf(_("oversight bundle refused"))
+		                 : prob_message(&r.p);
 	}
 	if (*msg == NULL && ret != 0)
-		*msg = strdup_printf("out of memory");
+		*msg = strdup_printf(_("out of memory"));
 	free_states(&r);
 	if (ret == 0)
 		*out = r.ov;

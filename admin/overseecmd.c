@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "admin/measure.h"
 #include "admin/ovchart.h"
 #include "admin/oversee.h"
@@ -22,7 +23,7 @@
 /* Most server keys the case archive may have pinned that are looked at. */
 #define ARCHIVE_KEYS_MAX 16
 
-static const char help[] =
+static const char help[] = N_(
         "The upper level's assessment of the commissions below it (docs/DESIGN.md\n"
         "§16), from the server's signed oversight bundle (qingfeng-intake oversight\n"
         "--under ID) and the districts' signed case statements. The bundle holds no\n"
@@ -79,12 +80,12 @@ static const char help[] =
         "docs/oversight.md explains what the bundle proves and what it cannot see.\n"
         "\n"
         "Common options: --archive DIR (required; created if absent), --day-offset\n"
-        "(accepted), --key and --passphrase-file (accepted, not needed), --help.\n";
+        "(accepted), --key and --passphrase-file (accepted, not needed), --help.\n");
 
 void
 overseecmd_help(FILE *f)
 {
-	fprintf(f, "\n%s", help);
+	fprintf(f, "\n%s", _(help));
 }
 
 static int
@@ -96,7 +97,7 @@ limit_arg(const char *name, const char *s, unsigned *out)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > MEASURE_LIMIT_MAX) {
-		cli_error("oversee: %s must be a number of working days 0..%d, not '%s'", name,
+		cli_error(_("oversee: %s must be a number of working days 0..%d, not '%s'"), name,
 		          MEASURE_LIMIT_MAX, s);
 		return -1;
 	}
@@ -123,9 +124,10 @@ options(const struct session_args *o, struct oversee_expect *expect, struct meas
 	for (size_t i = 0; i < o->nexpect; i++)
 		if (i >= OVERSEE_DISTRICTS_MAX ||
 		    oversee_expect_parse(o->expect[i], &expect[i]) != 0) {
-			cli_error("oversee: --expect must be ID=FINGERPRINT (a district id and the "
+			cli_error(
+			        _("oversee: --expect must be ID=FINGERPRINT (a district id and the "
 			          "32 "
-			          "hex digits of its fingerprint)");
+			          "hex digits of its fingerprint)"));
 			return CLI_EXIT_USAGE;
 		}
 	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
@@ -137,7 +139,7 @@ options(const struct session_args *o, struct oversee_expect *expect, struct meas
 	*as_of = -1;
 	if (o->as_of != NULL &&
 	    (!codec_day_valid(o->as_of) || codec_day_number(o->as_of, as_of) != 0)) {
-		cli_error("--as-of must be a day YYYY-MM-DD, not '%s'", o->as_of);
+		cli_error(_("--as-of must be a day YYYY-MM-DD, not '%s'"), o->as_of);
 		return CLI_EXIT_USER;
 	}
 	return 0;
@@ -174,7 +176,7 @@ archive_keys(const char *dir, struct keys *k)
 	if (rc == ARCHIVE_ERR_NOT_FOUND)
 		return 0;
 	if (rc != ARCHIVE_OK) {
-		cli_error("cannot open the archive at %s: %s", dir, archive_strerror(rc));
+		cli_error(_("cannot open the archive at %s: %s"), dir, archive_strerror(rc));
 		return -1;
 	}
 	rc = archive_begin(a, 0, &t);
@@ -184,7 +186,7 @@ archive_keys(const char *dir, struct keys *k)
 	}
 	archive_close(a);
 	if (rc != ARCHIVE_OK) {
-		cli_error("archive: %s", archive_strerror(rc));
+		cli_error(_("archive: %s"), archive_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -207,13 +209,14 @@ load_calendar(const struct session_args *o, struct workdays **w, FILE *notes,
 	}
 	if (missing)
 		fprintf(notes,
-		        "note: no holiday calendar at %s: counting Monday to Friday only (copy "
-		        "holidays/cn-2026.txt there and keep it current)\n",
+		        _("note: no holiday calendar at %s: counting Monday to Friday only (copy "
+		          "holidays/cn-2026.txt there and keep it current)\n"),
 		        path);
 	else if (bundle_day != NULL && !workdays_covers(*w, (int)strtol(bundle_day, NULL, 10)))
 		fprintf(notes,
-		        "note: the holiday calendar %s lists nothing for %.4s: counting Monday to "
-		        "Friday only in that year\n",
+		        _("note: the holiday calendar %s lists nothing for %.4s: counting Monday "
+		          "to "
+		          "Friday only in that year\n"),
 		        path, bundle_day);
 	return 0;
 }
@@ -245,13 +248,13 @@ overseecmd_command(struct session *s, const struct session_args *o)
 	notes = o->json || o->csv ? stderr : stdout;
 	if ((o->svg != NULL || o->html != NULL) &&
 	    lstat(o->svg != NULL ? o->svg : o->html, &st) == 0) {
-		cli_error("cannot create %s: it exists; refusing to overwrite it",
+		cli_error(_("cannot create %s: it exists; refusing to overwrite it"),
 		          o->svg != NULL ? o->svg : o->html);
 		return CLI_EXIT_USER;
 	}
 	f = fopen(bundle, "rb");
 	if (f == NULL) {
-		cli_error("cannot read %s: %s", bundle, strerror(errno));
+		cli_error(_("cannot read %s: %s"), bundle, strerror(errno));
 		return CLI_EXIT_USER;
 	}
 	inbuf = malloc((size_t)1 << 20);
@@ -270,7 +273,7 @@ overseecmd_command(struct session *s, const struct session_args *o)
 	if (rc == PINS_OK)
 		rc = pins_begin(p, 1, &t);
 	if (rc != PINS_OK) {
-		cli_error("cannot open %s: %s", pfile, pins_strerror(rc));
+		cli_error(_("cannot open %s: %s"), pfile, pins_strerror(rc));
 		goto refused;
 	}
 	memset(&vo, 0, sizeof vo);
@@ -281,21 +284,21 @@ overseecmd_command(struct session *s, const struct session_args *o)
 	vo.narchive_server_pk = keys.n;
 	rc = oversee_verify(f, t, &vo, &ov, &msg);
 	if (rc != 0) {
-		cli_error("%s: %s", bundle, msg != NULL ? msg : "refused");
+		cli_error("%s: %s", bundle, msg != NULL ? msg : _("refused"));
 		goto refused;
 	}
 	if (as_of < 0)
 		as_of = ov->daynum;
 	else if (as_of > ov->daynum) {
-		cli_error("--as-of %s lies after the bundle's day %s: the bundle knows nothing "
-		          "later; nothing written",
+		cli_error(_("--as-of %s lies after the bundle's day %s: the bundle knows nothing "
+		            "later; nothing written"),
 		          o->as_of, ov->day);
 		goto refused;
 	}
 	if (!workdays_covers(w, (int)strtol(ov->day, NULL, 10)) && workdays_count(w) > 0)
 		fprintf(notes,
-		        "note: the holiday calendar lists nothing for %.4s: counting Monday to "
-		        "Friday only in that year\n",
+		        _("note: the holiday calendar lists nothing for %.4s: counting Monday to "
+		          "Friday only in that year\n"),
 		        ov->day);
 	memset(&q, 0, sizeof q);
 	q.w = w;
@@ -308,7 +311,7 @@ overseecmd_command(struct session *s, const struct session_args *o)
 	rc = pins_commit(t);
 	t = NULL;
 	if (rc != PINS_OK) {
-		cli_error("cannot write %s: %s; nothing pinned", pfile, pins_strerror(rc));
+		cli_error(_("cannot write %s: %s; nothing pinned"), pfile, pins_strerror(rc));
 		goto refused;
 	}
 	if (ov->server_pinned_now) {
@@ -317,31 +320,35 @@ overseecmd_command(struct session *s, const struct session_args *o)
 		serverkey_fingerprint(fp, ov->server_pk);
 		if (ov->server_pinned_now == 3)
 			fprintf(notes,
-			        "pinned the server's signing key [%s], the one this archive's "
-			        "ingest "
-			        "pinned\n",
+			        _("pinned the server's signing key [%s], the one this archive's "
+			          "ingest "
+			          "pinned\n"),
 			        fp);
 		else
 			fprintf(notes,
-			        "%s the server's signing key [%s]: check it against the key the "
-			        "server operator shows\n",
-			        ov->server_pinned_now == 1 ? "pinned on first use"
-			                                   : "replaced the pinned key by",
+			        ov->server_pinned_now == 1
+			                ? _("pinned on first use the server's signing key [%s]: "
+			                    "check "
+			                    "it against the key the server operator shows\n")
+			                : _("replaced the pinned key by the server's signing key "
+			                    "[%s]: "
+			                    "check it against the key the server operator shows\n"),
 			        fp);
 	}
 	for (size_t i = 0; i < ov->nd; i++)
 		if (ov->d[i].key_pinned_now)
-			fprintf(notes, "pinned the key of %s [%s] (as --expect said)\n",
+			fprintf(notes, _("pinned the key of %s [%s] (as --expect said)\n"),
 			        ov->d[i].id, ov->d[i].fingerprint);
 	if (o->svg != NULL || o->html != NULL) {
 		const char *path = o->svg != NULL ? o->svg : o->html;
 
 		if (ovchart_write_file(path, m, o->html != NULL, err, sizeof err) != 0) {
-			cli_error("%s (the bundle was verified and pinned; run again to write it)",
-			          err);
+			cli_error(
+			        _("%s (the bundle was verified and pinned; run again to write it)"),
+			        err);
 			goto out;
 		}
-		printf("wrote %s (%s; %zu commissions, %zu cases to ask about)\n", path,
+		printf(_("wrote %s (%s; %zu commissions, %zu cases to ask about)\n"), path,
 		       o->html != NULL ? "HTML" : "SVG", ov->nd,
 		       json_array_size(json_object_get(m, "duban")));
 	} else if (o->json) {

@@ -7,6 +7,7 @@
 
 #include "admin/cases.h"
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "admin/workflow.h"
 #include "crypto/chain.h"
 #include "crypto/envelope.h"
@@ -137,36 +138,37 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 	(void)json;
 	(void)len;
 	if (strcmp(sc->kind, "report") == 0) {
-		scan_text(sc, "标题 title", json_object_get(r, "title"));
-		scan_text(sc, "被反映人 subject name", json_object_get(subj, "name"));
-		scan_text(sc, "被反映人单位 subject unit", json_object_get(subj, "unit"));
-		scan_text(sc, "被反映人职务 subject position", json_object_get(subj, "position"));
-		scan_text(sc, "被反映人地区 subject area", json_object_get(subj, "area"));
-		scan_text(sc, "乡镇 town", json_object_get(r, "town"));
-		scan_text(sc, "地点 where", json_object_get(r, "where"));
-		scan_text(sc, "时间 when", json_object_get(r, "when"));
-		scan_text(sc, "具体问题 subcategory", json_object_get(r, "subcategory"));
-		scan_text(sc, "涉及 concerns (routed from)", json_object_get(r, "concerns"));
-		scan_text(sc, "正文 body", json_object_get(r, "body"));
+		scan_text(sc, _("标题 title"), json_object_get(r, "title"));
+		scan_text(sc, _("被反映人 subject name"), json_object_get(subj, "name"));
+		scan_text(sc, _("被反映人单位 subject unit"), json_object_get(subj, "unit"));
+		scan_text(sc, _("被反映人职务 subject position"),
+		          json_object_get(subj, "position"));
+		scan_text(sc, _("被反映人地区 subject area"), json_object_get(subj, "area"));
+		scan_text(sc, _("乡镇 town"), json_object_get(r, "town"));
+		scan_text(sc, _("地点 where"), json_object_get(r, "where"));
+		scan_text(sc, _("时间 when"), json_object_get(r, "when"));
+		scan_text(sc, _("具体问题 subcategory"), json_object_get(r, "subcategory"));
+		scan_text(sc, _("涉及 concerns (routed from)"), json_object_get(r, "concerns"));
+		scan_text(sc, _("正文 body"), json_object_get(r, "body"));
 		if (json_is_object(id))
 			json_object_foreach((json_t *)(uintptr_t)id, k, v)
 			{
-				scan_text(sc, "举报人 identity", v);
+				scan_text(sc, _("举报人 identity"), v);
 			}
 		json_array_foreach(json_object_get(m, "attachments"), i, a)
 		{
-			scan_text(sc, "附件名 attachment name", json_object_get(a, "name"));
+			scan_text(sc, _("附件名 attachment name"), json_object_get(a, "name"));
 		}
 	} else if (strcmp(sc->kind, "followup") == 0) {
-		scan_text(sc, "补充材料 follow-up", json_object_get(m, "body"));
+		scan_text(sc, _("补充材料 follow-up"), json_object_get(m, "body"));
 		json_array_foreach(json_object_get(m, "attachments"), i, a)
 		{
-			scan_text(sc, "附件名 attachment name", json_object_get(a, "name"));
+			scan_text(sc, _("附件名 attachment name"), json_object_get(a, "name"));
 		}
 	} else if (strcmp(sc->kind, "reply") == 0) {
-		scan_text(sc, "答复 reply", json_object_get(m, "body"));
+		scan_text(sc, _("答复 reply"), json_object_get(m, "body"));
 	} else {
-		scan_text(sc, "备注 note", json_object_get(m, "body"));
+		scan_text(sc, _("备注 note"), json_object_get(m, "body"));
 	}
 	return sc->nomem;
 }
@@ -218,7 +220,7 @@ search_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	if (json_object_get(rec, "quarantine") != NULL)
 		return 0; /* §10: not the reporter's words, perhaps no words at all */
 	if (key == NULL) {
-		snprintf(r->err, r->errsz, "no key for district %s", id);
+		snprintf(r->err, r->errsz, _("no key for district %s"), id);
 		return -1;
 	}
 	for (i = 0; i < sc->n; i++)
@@ -227,7 +229,7 @@ search_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	r->searched++;
 	rc = archive_entry_get(r->t, id, index, &e);
 	if (rc != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
-		snprintf(r->err, r->errsz, "case %s: its report entry is missing", name);
+		snprintf(r->err, r->errsz, _("case %s: its report entry is missing"), name);
 		return -1;
 	}
 	rc = scan_envelope(sc, "report", key, e.envelope, e.envelope_len);
@@ -240,7 +242,7 @@ search_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		if (archive_entry_get(r->t, id,
 		                      (uint64_t)json_integer_value(json_object_get(it, "index")),
 		                      &e) != ARCHIVE_OK) {
-			snprintf(r->err, r->errsz, "case %s: a follow-up is missing", name);
+			snprintf(r->err, r->errsz, _("case %s: a follow-up is missing"), name);
 			return -1;
 		}
 		rc = scan_envelope(sc, "followup", key, e.envelope, e.envelope_len);
@@ -255,7 +257,7 @@ search_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		if (archive_reply_get(r->t, id, index,
 		                      (uint32_t)json_integer_value(json_object_get(it, "n")),
 		                      ARCHIVE_REPLY_TO_DISTRICT, &env, &len) != ARCHIVE_OK) {
-			snprintf(r->err, r->errsz, "case %s: a reply is missing", name);
+			snprintf(r->err, r->errsz, _("case %s: a reply is missing"), name);
 			return -1;
 		}
 		rc = scan_envelope(sc, "reply", key, env, len);
@@ -270,17 +272,17 @@ search_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		if (archive_note_get(r->t, id, index,
 		                     (uint32_t)json_integer_value(json_object_get(it, "n")), &env,
 		                     &len) != ARCHIVE_OK) {
-			snprintf(r->err, r->errsz, "case %s: a note is missing", name);
+			snprintf(r->err, r->errsz, _("case %s: a note is missing"), name);
 			return -1;
 		}
 		rc = scan_envelope(sc, "note", key, env, len);
 	}
 	if (sc->nomem) {
-		snprintf(r->err, r->errsz, "out of memory");
+		snprintf(r->err, r->errsz, _("out of memory"));
 		return -1;
 	}
 	if (rc != ENVELOPE_OK) {
-		snprintf(r->err, r->errsz, "case %s: an envelope does not open: %s", name,
+		snprintf(r->err, r->errsz, _("case %s: an envelope does not open: %s"), name,
 		         envelope_strerror(rc));
 		return -1;
 	}
@@ -305,7 +307,7 @@ search_run(struct archive_txn *t, const char *district, const char *const *words
 	*searched = 0;
 	err[0] = '\0';
 	if (nwords == 0 || nwords > SEARCH_WORDS_MAX) {
-		snprintf(err, errsz, "give 1 to %d words to search for", SEARCH_WORDS_MAX);
+		snprintf(err, errsz, _("give 1 to %d words to search for"), SEARCH_WORDS_MAX);
 		return -1;
 	}
 	memset(w, 0, sizeof w);
@@ -314,14 +316,14 @@ search_run(struct archive_txn *t, const char *district, const char *const *words
 		size_t len = words[i] != NULL ? strlen(words[i]) : 0;
 
 		if (len == 0 || len > SEARCH_WORD_MAX || !cli_utf8_valid(words[i], len)) {
-			snprintf(err, errsz, "word %zu must be 1-%d bytes of UTF-8 text", i + 1,
+			snprintf(err, errsz, _("word %zu must be 1-%d bytes of UTF-8 text"), i + 1,
 			         SEARCH_WORD_MAX);
 			goto out;
 		}
 		w[i].folded = sodium_malloc(len + 1);
 		w[i].context = sodium_malloc(CONTEXT_BUF);
 		if (w[i].folded == NULL || w[i].context == NULL) {
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, _("out of memory"));
 			goto out;
 		}
 		fold(w[i].folded, words[i], len);
@@ -340,7 +342,7 @@ search_run(struct archive_txn *t, const char *district, const char *const *words
 	rc = archive_case_foreach(t, district, search_case, &r);
 	*searched = r.searched;
 	if (rc != 0 && err[0] == '\0' && rc < 0)
-		snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 out:
 	for (size_t i = 0; i < nwords && i < SEARCH_WORDS_MAX; i++) {
 		if (w[i].folded != NULL)
@@ -365,7 +367,7 @@ print_hit(void *ctx, const char *district, uint64_t index, const json_t *rec,
 	const char *st = json_string_value(json_object_get(rec, "status"));
 
 	cases_format_name(name, district, index);
-	printf("%s  %s  stage %s %s, status %s %s\n", name,
+	printf(_("%s  %s  stage %s %s, status %s %s\n"), name,
 	       json_string_value(json_object_get(rec, "day")), workflow_stage_of(rec),
 	       workflow_stage_label(workflow_stage_of(rec)), st != NULL ? st : "?",
 	       cases_status_label(st) != NULL ? cases_status_label(st) : "");
@@ -392,14 +394,15 @@ search_command(struct session *s, const struct session_args *o)
 		size_t len = strlen(o->pos[k]);
 
 		if (len == 0 || len > SEARCH_WORD_MAX || !cli_utf8_valid(o->pos[k], len)) {
-			cli_error("search words must be 1-%d bytes of UTF-8 text", SEARCH_WORD_MAX);
+			cli_error(_("search words must be 1-%d bytes of UTF-8 text"),
+			          SEARCH_WORD_MAX);
 			return CLI_EXIT_USER;
 		}
 	}
 	h.names = json_array();
 	snprintf(all, sizeof all, "%s-*", o->district != NULL ? o->district : "*");
 	if (h.names == NULL)
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 	else if (session_archive(s) == 0 &&
 	         (o->district == NULL || session_district(s, o->district, 1, district) == 0) &&
 	         session_log(s, "search", o->district != NULL ? all : "*", NULL) == 0 &&
@@ -409,12 +412,12 @@ search_command(struct session *s, const struct session_args *o)
 		                session_key, s, print_hit, &h, &searched, err, sizeof err);
 		archive_abort(t);
 		if (rc != 0 && !s->key_failed)
-			cli_error("%s", err[0] ? err : "out of memory");
+			cli_error("%s", err[0] ? err : _("out of memory"));
 	}
 	if (rc == 0)
 		rc = session_log(s, "search (match shown)", NULL, h.names);
 	if (rc == 0)
-		printf("%zu of %zu case(s) match\n", json_array_size(h.names), searched);
+		printf(_("%zu of %zu case(s) match\n"), json_array_size(h.names), searched);
 	json_decref(h.names);
 	return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USER;
 }

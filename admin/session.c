@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "admin/i18n.h"
 #include "admin/keys.h"
 
 /* The calendar shipped with Qingfeng, named in the warning below (the Makefile
@@ -21,7 +22,7 @@ session_start(struct session *s, const struct session_args *o, int need_day)
 	memset(s, 0, sizeof *s);
 	s->o = o;
 	if (cli_who(s->who, o->by) != 0) {
-		cli_error("--by must be 1-%d characters of text", CLI_NAME_MAX);
+		cli_error(_("--by must be 1-%d characters of text"), CLI_NAME_MAX);
 		return -1;
 	}
 	if (!need_day)
@@ -52,11 +53,11 @@ session_archive(struct session *s)
 		return 0;
 	rc = archive_open(&s->a, dir, 0);
 	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		cli_error("no archive at %s (the first ingest creates it)", dir);
+		cli_error(_("no archive at %s (the first ingest creates it)"), dir);
 		return -1;
 	}
 	if (rc != ARCHIVE_OK) {
-		cli_error("cannot open the archive at %s: %s%s%s", dir, archive_strerror(rc),
+		cli_error(_("cannot open the archive at %s: %s%s%s"), dir, archive_strerror(rc),
 		          rc == ARCHIVE_ERR_IO ? ": " : "",
 		          rc == ARCHIVE_ERR_IO ? strerror(errno) : "");
 		return -1;
@@ -73,7 +74,7 @@ session_begin(struct session *s, int write, struct archive_txn **t)
 		return -1;
 	rc = archive_begin(s->a, write, t);
 	if (rc != ARCHIVE_OK) {
-		cli_error("archive: %s", archive_strerror(rc));
+		cli_error(_("archive: %s"), archive_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -89,7 +90,7 @@ session_commit(struct session *s, struct archive_txn *t, const char *command, co
 	else
 		archive_abort(t);
 	if (rc != ARCHIVE_OK) {
-		cli_error("archive: %s; nothing changed", archive_strerror(rc));
+		cli_error(_("archive: %s; nothing changed"), archive_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -128,7 +129,7 @@ session_log(struct session *s, const char *command, const char *case_name, const
 	else if (t != NULL)
 		archive_abort(t);
 	if (rc != ARCHIVE_OK) {
-		cli_error("cannot write the access log: %s", archive_strerror(rc));
+		cli_error(_("cannot write the access log: %s"), archive_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -151,16 +152,17 @@ key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_MAX])
 	rc = archive_district_get(t, district, &d);
 	archive_abort(t);
 	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		cli_error("district %s is not in the archive", district);
+		cli_error(_("district %s is not in the archive"), district);
 		return -1;
 	}
 	if (rc != ARCHIVE_OK) {
-		cli_error("archive: %s", archive_strerror(rc));
+		cli_error(_("archive: %s"), archive_strerror(rc));
 		return -1;
 	}
 	if (d.key_path[0] == '\0') {
-		cli_error("the archive does not know the key file of district %s; use --key FILE",
-		          district);
+		cli_error(
+		        _("the archive does not know the key file of district %s; use --key FILE"),
+		        district);
 		return -1;
 	}
 	snprintf(path, ARCHIVE_PATH_MAX, "%s", d.key_path);
@@ -198,7 +200,7 @@ session_public(struct session *s, const char *district, struct keyfile_public *p
 		return -1;
 	rc = keyfile_load_public(pub, path);
 	if (rc != KEYFILE_OK) {
-		cli_error("key file %s: %s", path, keyfile_strerror(rc));
+		cli_error(_("key file %s: %s"), path, keyfile_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -208,7 +210,7 @@ int
 session_case(const char *arg, struct session_case *c)
 {
 	if (cases_parse_name(arg, c->district, &c->index) != 0) {
-		cli_error("'%s' is not a case name like d01-42", arg);
+		cli_error(_("'%s' is not a case name like d01-42"), arg);
 		return -1;
 	}
 	cases_format_name(c->name, c->district, c->index);
@@ -231,8 +233,8 @@ session_case_exists(struct session *s, const struct session_case *c)
 		archive_abort(t);
 	}
 	if (rc != ARCHIVE_OK) {
-		cli_error(rc == ARCHIVE_ERR_NOT_FOUND ? "no case %s in the archive"
-		                                      : "case %s: archive failure",
+		cli_error(rc == ARCHIVE_ERR_NOT_FOUND ? _("no case %s in the archive")
+		                                      : _("case %s: archive failure"),
 		          c->name);
 		return -1;
 	}
@@ -266,7 +268,7 @@ session_district(struct session *s, const char *opt, int known, char out[CODEC_D
 	int rc;
 
 	if (opt != NULL && !codec_district_valid(opt)) {
-		cli_error("'%s' is not a district id", opt);
+		cli_error(_("'%s' is not a district id"), opt);
 		return -1;
 	}
 	if (opt != NULL && !known) {
@@ -280,19 +282,20 @@ session_district(struct session *s, const char *opt, int known, char out[CODEC_D
 	                 : archive_district_foreach(t, pick_district, &p);
 	archive_abort(t);
 	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		cli_error("district %s is not in the archive", opt);
+		cli_error(_("district %s is not in the archive"), opt);
 		return -1;
 	}
 	if (rc != ARCHIVE_OK) {
-		cli_error("archive: %s", archive_strerror(rc));
+		cli_error(_("archive: %s"), archive_strerror(rc));
 		return -1;
 	}
 	if (opt == NULL && p.n == 0) {
-		cli_error("the archive holds no district yet (ingest an export first)");
+		cli_error(_("the archive holds no district yet (ingest an export first)"));
 		return -1;
 	}
 	if (opt == NULL && p.n > 1) {
-		cli_error("the archive holds several districts (%s): choose one with --district ID",
+		cli_error(_("the archive holds several districts (%s): choose one with --district "
+		            "ID"),
 		          p.all);
 		return -1;
 	}
@@ -318,12 +321,12 @@ session_calendar(struct session *s, int quiet, struct workdays **w)
 	if (quiet)
 		return 0;
 	if (missing)
-		cli_warn("no holiday calendar at %s: counting Monday to Friday only (copy "
-		         "%s there and keep it current)",
+		cli_warn(_("no holiday calendar at %s: counting Monday to Friday only (copy "
+		           "%s there and keep it current)"),
 		         path, QF_HOLIDAYS_HINT);
 	else if (!workdays_covers(*w, (int)strtol(s->day, NULL, 10)))
-		cli_warn("the holiday calendar %s lists nothing for %.4s: counting Monday to "
-		         "Friday only in that year",
+		cli_warn(_("the holiday calendar %s lists nothing for %.4s: counting Monday to "
+		           "Friday only in that year"),
 		         path, s->day);
 	return 0;
 }
@@ -338,7 +341,7 @@ session_text(const struct session_args *o, size_t max, const char *too_big, cons
 	if (o->file == NULL)
 		return 0;
 	if (cli_read_file(o->file, max, buf, len) != 0) {
-		cli_error("cannot read %s: %s", o->file,
+		cli_error(_("cannot read %s: %s"), o->file,
 		          errno == EFBIG ? too_big : strerror(errno));
 		return -1;
 	}

@@ -9,6 +9,7 @@
 #include "admin/chart.h"
 #include "admin/cli.h"
 #include "admin/deadline.h"
+#include "admin/i18n.h"
 #include "admin/labels.h"
 #include "admin/view.h"
 #include "admin/workflow.h"
@@ -125,18 +126,18 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	cases_format_name(name, id, index);
 	key = a->key_for(a->ctx, id);
 	if (key == NULL) {
-		snprintf(a->err, a->errsz, "no key for district %s", id);
+		snprintf(a->err, a->errsz, _("no key for district %s"), id);
 		return -1;
 	}
 	if (archive_entry_get(a->t, id, index, &e) != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
-		snprintf(a->err, a->errsz, "case %s: its report entry is missing", name);
+		snprintf(a->err, a->errsz, _("case %s: its report entry is missing"), name);
 		return -1;
 	}
 	if (view_open_manifest(key, e.envelope, e.envelope_len, &m, a->err, a->errsz) != 0) {
 		char inner[256];
 
 		snprintf(inner, sizeof inner, "%s", a->err);
-		snprintf(a->err, a->errsz, "case %s: %s", name, inner);
+		snprintf(a->err, a->errsz, _("case %s: %s"), name, inner);
 		return -1;
 	}
 	r = json_object_get(m, "report");
@@ -152,7 +153,7 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	     bump(a->concerns, json_string_value(json_object_get(r, "concerns"))) != 0) ||
 	    push(&a->days, day) != 0) {
 		json_decref(m);
-		snprintf(a->err, a->errsz, "out of memory");
+		snprintf(a->err, a->errsz, _("out of memory"));
 		return -1;
 	}
 	json_decref(m);
@@ -169,14 +170,14 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	    (concluded >= day &&
 	     (push(&a->con_days, concluded - day) != 0 ||
 	      push(&a->con_wd, workdays_between(a->q->w, day, concluded)) != 0))) {
-		snprintf(a->err, a->errsz, "out of memory");
+		snprintf(a->err, a->errsz, _("out of memory"));
 		return -1;
 	}
 	/* deadlines: the record may predate the real-name flag; the manifest knows */
 	copy = json_copy((json_t *)(uintptr_t)rec);
 	if (copy == NULL || json_object_set_new(copy, "real_name", json_boolean(rn)) != 0) {
 		json_decref(copy);
-		snprintf(a->err, a->errsz, "out of memory");
+		snprintf(a->err, a->errsz, _("out of memory"));
 		return -1;
 	}
 	ndl = deadline_of_case(copy, a->q->w, a->q->today, dl);
@@ -306,8 +307,8 @@ weekly(const struct acc *a, char *err, size_t errsz)
 	nweeks = (week_of(end) - week_of(start)) / 7 + 1;
 	if (nweeks > STATS_WEEKS_MAX) {
 		snprintf(err, errsz,
-		         "the range covers %ld weeks; at most %d fit in the weekly chart", nweeks,
-		         STATS_WEEKS_MAX);
+		         _("the range covers %ld weeks; at most %d fit in the weekly chart"),
+		         nweeks, STATS_WEEKS_MAX);
 		json_decref(out);
 		return NULL;
 	}
@@ -382,7 +383,7 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 	a.concerns = json_object();
 	if (a.concerns == NULL || a.stage == NULL || a.status == NULL || a.category == NULL ||
 	    a.level == NULL || a.type == NULL || a.town == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	for (size_t i = 0; i < nst; i++)
@@ -394,7 +395,7 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 		rc = archive_quarantine_foreach(t, q->district, count_quarantined, &a);
 	if (rc != 0) {
 		if (err[0] == '\0')
-			snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+			snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 		goto out;
 	}
 	dls = json_object();
@@ -409,7 +410,7 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 	wk = weekly(&a, err, errsz);
 	if (wk == NULL) {
 		if (err[0] == '\0')
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	s = json_pack("{s:i, s:s?, s:o, s:o, s:o, s:I, s:O, s:O, s:O, s:o, s:O, s:O, "
@@ -424,7 +425,7 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 	              durations(&a.con_days, &a.con_wd), "deadlines", dls, "overdue_cases",
 	              (json_int_t)a.overdue_cases, "weekly", wk);
 	if (s == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	if (q->district == NULL)
@@ -494,7 +495,7 @@ static void
 num(FILE *f, const json_t *v)
 {
 	if (json_is_integer(v))
-		fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		fprintf(f, "%lld", json_integer_value(v));
 	else if (json_is_real(v)) {
 		double d = json_real_value(v);
 
@@ -535,25 +536,24 @@ text_section(FILE *f, const json_t *s, const char *member, const char *section, 
 			fprintf(f, " %s", zh);
 		for (; w < 40; w++)
 			fputc(' ', f);
-		fprintf(f, " %6" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
+		fprintf(f, " %6lld\n", json_integer_value(v));
 	}
 }
 
 static void
 text_duration(FILE *f, const json_t *d, const char *title)
 {
-	fprintf(f, "  %s: %" JSON_INTEGER_FORMAT " cases", title,
-	        json_integer_value(json_object_get(d, "cases")));
+	fprintf(f, _("  %s: %lld cases"), title, json_integer_value(json_object_get(d, "cases")));
 	if (json_integer_value(json_object_get(d, "cases")) > 0) {
-		fputs(", median ", f);
+		fputs(_(", median "), f);
 		num(f, json_object_get(d, "median_days"));
-		fputs(" days (", f);
+		fputs(_(" days ("), f);
 		num(f, json_object_get(d, "median_working_days"));
-		fputs(" working), 90th percentile ", f);
+		fputs(_(" working), 90th percentile "), f);
 		num(f, json_object_get(d, "p90_days"));
-		fputs(" days (", f);
+		fputs(_(" days ("), f);
 		num(f, json_object_get(d, "p90_working_days"));
-		fputs(" working)", f);
+		fputs(_(" working)"), f);
 	}
 	fputc('\n', f);
 }
@@ -570,35 +570,34 @@ stats_print_text(FILE *f, const json_t *s)
 		const char *to = json_string_value(json_object_get(s, "to"));
 		const char *d = json_string_value(json_object_get(s, "district"));
 
-		fprintf(f, "清风 统计 Qingfeng statistics: district %s, received ",
+		fprintf(f, _("清风 统计 Qingfeng statistics: district %s, received "),
 		        d != NULL ? d : "(all)");
 		if (from == NULL && to == NULL)
-			fputs("on any day", f);
+			fputs(_("on any day"), f);
 		else
-			fprintf(f, "%s to %s", from != NULL ? from : "the first day",
+			fprintf(f, _("%s to %s"), from != NULL ? from : "the first day",
 			        to != NULL ? to : "the last day");
-		fprintf(f, ", as of %s\n", json_string_value(json_object_get(s, "today")));
+		fprintf(f, _(", as of %s\n"), json_string_value(json_object_get(s, "today")));
 	}
-	fprintf(f, "案件总数 Cases: %" JSON_INTEGER_FORMAT "\n",
-	        json_integer_value(json_object_get(s, "cases")));
+	fprintf(f, _("案件总数 Cases: %lld\n"), json_integer_value(json_object_get(s, "cases")));
 	fprintf(f,
-	        "隔离条目 Quarantined entries (kept, not cases; see list): %" JSON_INTEGER_FORMAT
-	        "\n",
+	        _("隔离条目 Quarantined entries (kept, not cases; see list): %lld"
+	          "\n"),
 	        json_integer_value(json_object_get(s, "quarantined")));
-	text_section(f, s, "by_stage", "stage", "按阶段 By stage");
-	text_section(f, s, "by_status", "status", "按状态 By status (what reporters see)");
-	text_section(f, s, "by_category", "category", "按问题类别 By category");
-	text_section(f, s, "by_town", "town", "按乡镇 By town");
+	text_section(f, s, "by_stage", "stage", _("按阶段 By stage"));
+	text_section(f, s, "by_status", "status", _("按状态 By status (what reporters see)"));
+	text_section(f, s, "by_category", "category", _("按问题类别 By category"));
+	text_section(f, s, "by_town", "town", _("按乡镇 By town"));
 	if (json_object_size(json_object_get(s, "by_concerns")) > 0)
 		text_section(f, s, "by_concerns", "concerns",
-		             "转自下级（涉及县处级干部）Routed from the districts below");
-	text_section(f, s, "by_level", "level", "按被反映人级别 By subject level");
-	text_section(f, s, "by_type", "type", "按类型 By report type");
-	text_section(f, s, "identity", "identity", "实名/匿名 Real name or anonymous");
-	fputs("\n办理时长 Time taken (from the day received)\n", f);
-	text_duration(f, json_object_get(s, "to_acceptance"), "受理 to acceptance");
-	text_duration(f, json_object_get(s, "to_conclusion"), "办结 to conclusion");
-	fputs("\n期限 Deadlines (working days)\n", f);
+		             _("转自下级（涉及县处级干部）Routed from the districts below"));
+	text_section(f, s, "by_level", "level", _("按被反映人级别 By subject level"));
+	text_section(f, s, "by_type", "type", _("按类型 By report type"));
+	text_section(f, s, "identity", "identity", _("实名/匿名 Real name or anonymous"));
+	fputs(_("\n办理时长 Time taken (from the day received)\n"), f);
+	text_duration(f, json_object_get(s, "to_acceptance"), _("受理 to acceptance"));
+	text_duration(f, json_object_get(s, "to_conclusion"), _("办结 to conclusion"));
+	fputs(_("\n期限 Deadlines (working days)\n"), f);
 	json_object_foreach((json_t *)(uintptr_t)dls, k, it)
 	{
 		const char *sk;
@@ -607,18 +606,17 @@ stats_print_text(FILE *f, const json_t *s)
 		fprintf(f, "  %s %s:", stats_label("deadline", k), k);
 		json_object_foreach((json_t *)(uintptr_t)it, sk, v)
 		{
-			fprintf(f, " %s %s %" JSON_INTEGER_FORMAT ";", stats_label("state", sk), sk,
+			fprintf(f, " %s %s %lld;", stats_label("state", sk), sk,
 			        json_integer_value(v));
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "  逾期案件 Cases with an overdue deadline: %" JSON_INTEGER_FORMAT "\n",
+	fprintf(f, _("  逾期案件 Cases with an overdue deadline: %lld\n"),
 	        json_integer_value(json_object_get(s, "overdue_cases")));
-	fputs("\n每周收件 Weekly intake (week from Monday)\n", f);
+	fputs(_("\n每周收件 Weekly intake (week from Monday)\n"), f);
 	json_array_foreach(json_object_get(s, "weekly"), i, it)
 	{
-		fprintf(f, "  %s %6" JSON_INTEGER_FORMAT "\n",
-		        json_string_value(json_object_get(it, "week")),
+		fprintf(f, "  %s %6lld\n", json_string_value(json_object_get(it, "week")),
 		        json_integer_value(json_object_get(it, "cases")));
 	}
 }
@@ -724,7 +722,7 @@ stats_day(const char *name, const char *s, long *out)
 {
 	*out = -1;
 	if (s != NULL && codec_day_number(s, out) != 0) {
-		cli_error("%s must be a day YYYY-MM-DD, not '%s'", name, s);
+		cli_error(_("%s must be a day YYYY-MM-DD, not '%s'"), name, s);
 		return -1;
 	}
 	return 0;
@@ -746,12 +744,12 @@ stats_command(struct session *s, const struct session_args *o)
 	if (stats_day("--from", o->from, &q.from) != 0 || stats_day("--to", o->to, &q.to) != 0)
 		return CLI_EXIT_USER;
 	if (q.from >= 0 && q.to >= 0 && q.to < q.from) {
-		cli_error("--to %s lies before --from %s", o->to, o->from);
+		cli_error(_("--to %s lies before --from %s"), o->to, o->from);
 		return CLI_EXIT_USER;
 	}
 	/* before the passphrase: the file is made O_EXCL in the end anyway */
 	if (path != NULL && lstat(path, &st) == 0) {
-		cli_error("cannot create %s: it exists; refusing to overwrite it", path);
+		cli_error(_("cannot create %s: it exists; refusing to overwrite it"), path);
 		return CLI_EXIT_USER;
 	}
 	q.today = s->today;
@@ -772,7 +770,7 @@ stats_command(struct session *s, const struct session_args *o)
 		if (rc != 0)
 			cli_error("%s", err);
 		else
-			printf("wrote %s (%s, %" JSON_INTEGER_FORMAT " cases)\n", path,
+			printf(_("wrote %s (%s, %lld cases)\n"), path,
 			       o->html != NULL ? "HTML" : "SVG",
 			       json_integer_value(json_object_get(r, "cases")));
 	} else if (rc == 0 && o->json) {

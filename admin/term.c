@@ -1,5 +1,6 @@
 /* term: see term.h. */
 #include "admin/term.h"
+#include "admin/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,22 +89,24 @@ from_file(struct term_pass *p, const char *file, char *err, size_t errsz)
 	int eof, rc;
 
 	if (fd < 0) {
-		snprintf(err, errsz, "cannot read passphrase file %s: %s", file, strerror(errno));
+		snprintf(err, errsz, _("cannot read passphrase file %s: %s"), file,
+		         strerror(errno));
 		return -1;
 	}
 	rc = read_line(fd, p, &eof);
 	close(fd);
 	if (rc < 0) {
-		snprintf(err, errsz, "cannot read passphrase file %s: %s", file, strerror(errno));
+		snprintf(err, errsz, _("cannot read passphrase file %s: %s"), file,
+		         strerror(errno));
 		return -1;
 	}
 	if (rc > 0) {
-		snprintf(err, errsz, "passphrase in %s is longer than %d bytes", file,
+		snprintf(err, errsz, _("passphrase in %s is longer than %d bytes"), file,
 		         TERM_PASS_MAX);
 		return -1;
 	}
 	if (p->len == 0) {
-		snprintf(err, errsz, "passphrase file %s has an empty first line", file);
+		snprintf(err, errsz, _("passphrase file %s has an empty first line"), file);
 		return -1;
 	}
 	return 0;
@@ -122,7 +125,7 @@ from_tty(struct term_pass *p, const char *prompt, char *err, size_t errsz)
 		if (fd >= 0)
 			close(fd);
 		snprintf(err, errsz,
-		         "no terminal to ask for the passphrase; use --passphrase-file F");
+		         _("no terminal to ask for the passphrase; use --passphrase-file F"));
 		return -1;
 	}
 	memset(&sa, 0, sizeof sa);
@@ -147,19 +150,19 @@ from_tty(struct term_pass *p, const char *prompt, char *err, size_t errsz)
 		sigaction(sigs[i], &old[i], NULL);
 	close(fd);
 	if (interrupted) {
-		snprintf(err, errsz, "interrupted");
+		snprintf(err, errsz, "%s", _("interrupted"));
 		return -1;
 	}
 	if (rc < 0 || eof) {
-		snprintf(err, errsz, "no passphrase was entered");
+		snprintf(err, errsz, _("no passphrase was entered"));
 		return -1;
 	}
 	if (rc > 0) {
-		snprintf(err, errsz, "passphrase longer than %d bytes", TERM_PASS_MAX);
+		snprintf(err, errsz, _("passphrase longer than %d bytes"), TERM_PASS_MAX);
 		return -1;
 	}
 	if (p->len == 0) {
-		snprintf(err, errsz, "empty passphrase");
+		snprintf(err, errsz, _("empty passphrase"));
 		return -1;
 	}
 	return 0;
@@ -171,7 +174,7 @@ term_read_pass(struct term_pass *p, const char *prompt, const char *file, char *
 	int rc;
 
 	if (pass_alloc(p) != 0) {
-		snprintf(err, errsz, "out of secure memory for the passphrase");
+		snprintf(err, errsz, _("out of secure memory for the passphrase"));
 		return -1;
 	}
 	rc = file != NULL ? from_file(p, file, err, errsz) : from_tty(p, prompt, err, errsz);
@@ -185,22 +188,22 @@ term_read_new_pass(struct term_pass *p, const char *file, char *err, size_t errs
 {
 	struct term_pass again = {NULL, 0};
 
-	if (term_read_pass(p, "New passphrase for the district key: ", file, err, errsz) != 0)
+	if (term_read_pass(p, _("New passphrase for the district key: "), file, err, errsz) != 0)
 		return -1;
 	if (p->len < TERM_PASS_MIN_NEW) {
-		snprintf(err, errsz, "passphrase too short: use at least %d characters",
+		snprintf(err, errsz, _("passphrase too short: use at least %d characters"),
 		         TERM_PASS_MIN_NEW);
 		term_pass_free(p);
 		return -1;
 	}
 	if (file != NULL)
 		return 0;
-	if (term_read_pass(&again, "Repeat the passphrase: ", NULL, err, errsz) != 0) {
+	if (term_read_pass(&again, _("Repeat the passphrase: "), NULL, err, errsz) != 0) {
 		term_pass_free(p);
 		return -1;
 	}
 	if (again.len != p->len || sodium_memcmp(again.buf, p->buf, p->len) != 0) {
-		snprintf(err, errsz, "the two passphrases differ; nothing was written");
+		snprintf(err, errsz, _("the two passphrases differ; nothing was written"));
 		term_pass_free(&again);
 		term_pass_free(p);
 		return -1;

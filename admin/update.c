@@ -11,6 +11,7 @@
 
 #include "admin/cases.h"
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "crypto/bundle.h"
 #include "crypto/fileio.h"
 #include "crypto/sign.h"
@@ -36,13 +37,13 @@ put_line(struct op_ctx *c, json_t *line)
 	int rc;
 
 	if (line == NULL) {
-		snprintf(c->err, c->errsz, "out of memory");
+		snprintf(c->err, c->errsz, _("out of memory"));
 		return -1;
 	}
 	rc = bundle_write(c->w, line);
 	json_decref(line);
 	if (rc != BUNDLE_OK) {
-		snprintf(c->err, c->errsz, "cannot write the update: %s", bundle_strerror(rc));
+		snprintf(c->err, c->errsz, _("cannot write the update: %s"), bundle_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -70,7 +71,7 @@ put_reply_op(struct op_ctx *c, uint64_t index, const json_t *rec, uint32_t n)
 	if (archive_reply_get(c->t, c->district, index, n, ARCHIVE_REPLY_TO_REPORTER, &env, &len) !=
 	    ARCHIVE_OK) {
 		cases_format_name(name, c->district, index);
-		snprintf(c->err, c->errsz, "reply %u of case %s is missing", n, name);
+		snprintf(c->err, c->errsz, _("reply %u of case %s is missing"), n, name);
 		return -1;
 	}
 	b64 = codec_b64u_encode_alloc(env, len);
@@ -159,7 +160,7 @@ state_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		return 0;
 	snprintf(key, sizeof key, "%" PRIu64, index);
 	if (!cases_status_valid(status)) {
-		snprintf(c->err, c->errsz, "case %s-%s: corrupt status", c->district, key);
+		snprintf(c->err, c->errsz, _("case %s-%s: corrupt status"), c->district, key);
 		return -1;
 	}
 	if (prev != NULL && json_object_get(c->touched, key) == NULL &&
@@ -177,7 +178,7 @@ state_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	f.district = c->district;
 	if (codec_b64u_decode_exact(f.lookup, 32,
 	                            json_string_value(json_object_get(rec, "lookup"))) != 0) {
-		snprintf(c->err, c->errsz, "case %s-%s: corrupt lookup", c->district, key);
+		snprintf(c->err, c->errsz, _("case %s-%s: corrupt lookup"), c->district, key);
 		return -1;
 	}
 	f.index = index;
@@ -195,14 +196,14 @@ state_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		if (archive_reply_get(c->t, c->district, index,
 		                      (uint32_t)json_integer_value(json_object_get(it, "n")),
 		                      ARCHIVE_REPLY_TO_REPORTER, &env, &len) != ARCHIVE_OK) {
-			snprintf(c->err, c->errsz, "case %s-%s: reply %zu is missing", c->district,
-			         key, i + 1);
+			snprintf(c->err, c->errsz, _("case %s-%s: reply %zu is missing"),
+			         c->district, key, i + 1);
 			return -1;
 		}
 		sign_replies_hash_next(f.replies_hash, f.replies_hash, env, len);
 	}
 	if (sign_case(sig, c->key->sign_sk, &f) != 0) {
-		snprintf(c->err, c->errsz, "case %s-%s: cannot sign its statement", c->district,
+		snprintf(c->err, c->errsz, _("case %s-%s: cannot sign its statement"), c->district,
 		         key);
 		return -1;
 	}
@@ -217,7 +218,7 @@ state_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	               (json_int_t)nfol);
 	if (st == NULL || json_object_set_new(c->stated, key, st) != 0) {
 		json_decref(line);
-		snprintf(c->err, c->errsz, "out of memory");
+		snprintf(c->err, c->errsz, _("out of memory"));
 		return -1;
 	}
 	c->r->case_ops++;
@@ -238,7 +239,7 @@ write_op(void *vctx, uint64_t opno, const json_t *op)
 	cases_format_name(name, c->district, index);
 	rc = archive_case_get(c->t, c->district, index, &rec);
 	if (rc != ARCHIVE_OK) {
-		snprintf(c->err, c->errsz, "queued operation for case %s: %s", name,
+		snprintf(c->err, c->errsz, _("queued operation for case %s: %s"), name,
 		         archive_strerror(rc));
 		return -1;
 	}
@@ -246,7 +247,7 @@ write_op(void *vctx, uint64_t opno, const json_t *op)
 		const char *st = json_string_value(json_object_get(op, "status"));
 
 		if (!cases_status_valid(st)) {
-			snprintf(c->err, c->errsz, "queued status for case %s is corrupt", name);
+			snprintf(c->err, c->errsz, _("queued status for case %s is corrupt"), name);
 			json_decref(rec);
 			return -1;
 		}
@@ -261,7 +262,7 @@ write_op(void *vctx, uint64_t opno, const json_t *op)
 
 		if (archive_reply_get(c->t, c->district, index, n, ARCHIVE_REPLY_TO_REPORTER, &env,
 		                      &len) != ARCHIVE_OK) {
-			snprintf(c->err, c->errsz, "queued reply %u of case %s is missing", n,
+			snprintf(c->err, c->errsz, _("queued reply %u of case %s is missing"), n,
 			         name);
 			json_decref(rec);
 			return -1;
@@ -273,7 +274,7 @@ write_op(void *vctx, uint64_t opno, const json_t *op)
 		free(b64);
 		c->r->reply_ops++;
 	} else {
-		snprintf(c->err, c->errsz, "a queued operation for case %s is corrupt", name);
+		snprintf(c->err, c->errsz, _("a queued operation for case %s is corrupt"), name);
 		json_decref(rec);
 		return -1;
 	}
@@ -349,19 +350,20 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	memset(r, 0, sizeof *r);
 	err[0] = '\0';
 	if (strcmp(key->pub.id, district) != 0) {
-		snprintf(err, errsz, "the key is for district %s, not %s", key->pub.id, district);
+		snprintf(err, errsz, _("the key is for district %s, not %s"), key->pub.id,
+		         district);
 		return -1;
 	}
 	rc = archive_begin(a, 1, &t);
 	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 		return -1;
 	}
 	rc = archive_district_get(t, district, &d);
 	if (rc != ARCHIVE_OK) {
 		snprintf(err, errsz,
-		         rc == ARCHIVE_ERR_NOT_FOUND ? "district %s is not in the archive"
-		                                     : "district %s: archive failure",
+		         rc == ARCHIVE_ERR_NOT_FOUND ? _("district %s is not in the archive")
+		                                     : _("district %s: archive failure"),
 		         district);
 		goto fail;
 	}
@@ -374,13 +376,13 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	touched = json_object();
 	stated = json_object();
 	if (hdr == NULL || touched == NULL || stated == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto fail;
 	}
 
 	f = fileio_create_stream(path, 0600);
 	if (f == NULL) {
-		snprintf(err, errsz, "cannot create %s: %s", path,
+		snprintf(err, errsz, _("cannot create %s: %s"), path,
 		         errno == EEXIST ? "it exists; refusing to overwrite it" : strerror(errno));
 		goto fail;
 	}
@@ -388,7 +390,7 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	bundle_writer_init(&w, f);
 	rc = bundle_write(&w, hdr);
 	if (rc != BUNDLE_OK) {
-		snprintf(err, errsz, "cannot write %s: %s", path, bundle_strerror(rc));
+		snprintf(err, errsz, _("cannot write %s: %s"), path, bundle_strerror(rc));
 		goto fail;
 	}
 	c.t = t;
@@ -410,19 +412,19 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 		rc = archive_case_foreach(t, district, state_case, &c);
 	if (rc != 0) {
 		if (err[0] == '\0')
-			snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+			snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 		goto fail;
 	}
 	rc = bundle_writer_finish(&w, BUNDLE_SIG_UPDATE, key->sign_sk);
 	if (rc != BUNDLE_OK) {
-		snprintf(err, errsz, "cannot write %s: %s", path, bundle_strerror(rc));
+		snprintf(err, errsz, _("cannot write %s: %s"), path, bundle_strerror(rc));
 		goto fail;
 	}
 	rc = fileio_finish_stream(f, path);
 	f = NULL;
 	if (rc != 0) {
 		made = 0; /* removed */
-		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+		snprintf(err, errsz, _("cannot write %s: %s"), path, strerror(errno));
 		goto fail;
 	}
 
@@ -430,13 +432,13 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	if (rc == ARCHIVE_OK)
 		rc = archive_update_done(t, district, r->seq, r->acks_through);
 	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 		goto fail;
 	}
 	rc = archive_commit(t);
 	t = NULL;
 	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, "archive: %s; the update was not recorded",
+		snprintf(err, errsz, _("archive: %s; the update was not recorded"),
 		         archive_strerror(rc));
 		goto fail;
 	}
@@ -472,15 +474,15 @@ update_command(struct session *s, const struct session_args *o)
 		cli_error("%s", err);
 		return CLI_EXIT_USER;
 	}
-	printf("update %" PRIu64 " of district %s written to %s: acknowledges indices 1..%" PRIu64
-	       ", %" PRIu64 " status changes, %" PRIu64 " replies, %" PRIu64
-	       " signed case statements\n",
+	printf(_("update %" PRIu64 " of district %s written to %s: acknowledges indices 1..%" PRIu64
+	         ", %" PRIu64 " status changes, %" PRIu64 " replies, %" PRIu64
+	         " signed case statements\n"),
 	       r.seq, district, o->out, r.acks_through, r.status_ops, r.reply_ops, r.case_ops);
 	if (r.recarried > 0)
-		printf("it carries again what %" PRIu64
-		       " case(s) got in updates the server has not "
-		       "applied\n",
+		printf(_("it carries again what %" PRIu64
+		         " case(s) got in updates the server has not "
+		         "applied\n"),
 		       r.recarried);
-	printf("take it to the server operator (qingfeng-intake import)\n");
+	printf(_("take it to the server operator (qingfeng-intake import)\n"));
 	return CLI_EXIT_OK;
 }

@@ -9,6 +9,7 @@
 #include "admin/cli.h"
 #include "admin/deadline.h"
 #include "admin/extract.h"
+#include "admin/i18n.h"
 #include "admin/labels.h"
 #include "admin/workflow.h"
 #include "crypto/chain.h"
@@ -27,7 +28,8 @@ field(FILE *out, const char *indent, const char *label, const json_t *v,
 {
 	fputs(indent, out);
 	cli_print_text(out, label, NULL); /* a label may carry a manifest key: never raw */
-	fputs(": ", out);
+	/* TRANSLATORS: between a field's label and its value */
+	fputs(_(": "), out);
 	if (v == NULL || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
 		fputs("-\n", out);
 		return;
@@ -64,7 +66,7 @@ other_fields(FILE *out, const char *indent, const json_t *obj, const char *const
 				seen = 1;
 		if (seen)
 			continue;
-		snprintf(label, sizeof label, "其他 Other \"%.100s\"", k);
+		snprintf(label, sizeof label, _("其他 Other \"%.100s\""), k);
 		field(out, indent, label, v, NULL);
 	}
 }
@@ -72,7 +74,8 @@ other_fields(FILE *out, const char *indent, const json_t *obj, const char *const
 static void
 body(FILE *out, const char *indent, const char *label, const json_t *v)
 {
-	fprintf(out, "%s%s:\n", indent, label);
+	/* TRANSLATORS: a multi-line field's label (indent, label) */
+	fprintf(out, _("%s%s:\n"), indent, label);
 	if (!json_is_string(v) || json_string_length(v) == 0) {
 		fprintf(out, "%s  -\n", indent);
 		return;
@@ -166,7 +169,7 @@ open_one(struct opened *o, const struct keyfile_secret *key, const uint8_t *env,
 	c.counter = counter;
 	c.quarantined = quarantined;
 	if (x != NULL && (o->paths = json_array()) == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
 	rc = envelope_open_init(&op, key->pub.box_pk, key->box_sk, &cb);
@@ -185,7 +188,8 @@ open_one(struct opened *o, const struct keyfile_secret *key, const uint8_t *env,
 		if (c.err[0] != '\0')
 			snprintf(err, errsz, "%s", c.err);
 		else
-			snprintf(err, errsz, "envelope does not open: %s", envelope_strerror(rc));
+			snprintf(err, errsz, _("envelope does not open: %s"),
+			         envelope_strerror(rc));
 		json_decref(o->manifest);
 		json_decref(o->paths);
 		memset(o, 0, sizeof *o);
@@ -224,7 +228,7 @@ print_attachments(FILE *out, const char *indent, const struct opened *o)
 	const json_t *a;
 	size_t i;
 
-	fprintf(out, "%s附件 Attachments:", indent);
+	fprintf(out, _("%s附件 Attachments:"), indent);
 	if (json_array_size(list) == 0) {
 		fputs(" -\n", out);
 		return;
@@ -234,12 +238,11 @@ print_attachments(FILE *out, const char *indent, const struct opened *o)
 	{
 		const char *path = json_string_value(json_array_get(o->paths, i));
 
-		fprintf(out, "%s  %zu. ", indent, i + 1);
+		fprintf(out, _("%s  %zu. "), indent, i + 1);
 		cli_print_text(out, json_string_value(json_object_get(a, "name")), NULL);
 		fputs(" (", out);
 		cli_print_text(out, json_string_value(json_object_get(a, "type")), NULL);
-		fprintf(out, ", %" JSON_INTEGER_FORMAT " bytes)",
-		        json_integer_value(json_object_get(a, "size")));
+		fprintf(out, _(", %lld bytes)"), json_integer_value(json_object_get(a, "size")));
 		if (path != NULL) {
 			fputs(" -> ", out);
 			cli_print_text(out, path, NULL);
@@ -265,48 +268,49 @@ print_report(FILE *out, const struct opened *o)
 	const json_t *s = json_object_get(r, "subject");
 	const json_t *id = json_object_get(r, "identity");
 
-	fputs("\n== 举报内容 Report ==\n", out);
+	fputs(_("\n== 举报内容 Report ==\n"), out);
 	if (json_object_get(r, "concerns") != NULL) {
 		/* §14: routed here from below */
-		field(out, "", "涉及 Concerns (a county-level cadre of this district, routed here)",
+		field(out, "",
+		      _("涉及 Concerns (a county-level cadre of this district, routed here)"),
 		      json_object_get(r, "concerns"), NULL);
 	}
-	field(out, "", "类型 Type", json_object_get(r, "type"), labels_types());
-	field(out, "", "问题类别 Category", json_object_get(r, "category"), labels_categories());
-	field(out, "", "具体问题 Subcategory", json_object_get(r, "subcategory"), NULL);
-	field(out, "", "乡镇 Town", json_object_get(r, "town"), NULL);
-	field(out, "", "标题 Title", json_object_get(r, "title"), NULL);
-	field(out, "", "发生时间 When", json_object_get(r, "when"), NULL);
-	field(out, "", "发生地点 Where", json_object_get(r, "where"), NULL);
-	fputs("被反映人 Subject:\n", out);
+	field(out, "", _("类型 Type"), json_object_get(r, "type"), labels_types());
+	field(out, "", _("问题类别 Category"), json_object_get(r, "category"), labels_categories());
+	field(out, "", _("具体问题 Subcategory"), json_object_get(r, "subcategory"), NULL);
+	field(out, "", _("乡镇 Town"), json_object_get(r, "town"), NULL);
+	field(out, "", _("标题 Title"), json_object_get(r, "title"), NULL);
+	field(out, "", _("发生时间 When"), json_object_get(r, "when"), NULL);
+	field(out, "", _("发生地点 Where"), json_object_get(r, "where"), NULL);
+	fputs(_("被反映人 Subject:\n"), out);
 	if (json_is_object(s)) {
-		field(out, "  ", "姓名 Name", json_object_get(s, "name"), NULL);
-		field(out, "  ", "单位 Unit", json_object_get(s, "unit"), NULL);
-		field(out, "  ", "地区 Area", json_object_get(s, "area"), NULL);
-		field(out, "  ", "职务 Position", json_object_get(s, "position"), NULL);
-		field(out, "  ", "级别 Level", json_object_get(s, "level"), labels_levels());
-		field(out, "  ", "是否党员 Party member", json_object_get(s, "party_member"),
+		field(out, "  ", _("姓名 Name"), json_object_get(s, "name"), NULL);
+		field(out, "  ", _("单位 Unit"), json_object_get(s, "unit"), NULL);
+		field(out, "  ", _("地区 Area"), json_object_get(s, "area"), NULL);
+		field(out, "  ", _("职务 Position"), json_object_get(s, "position"), NULL);
+		field(out, "  ", _("级别 Level"), json_object_get(s, "level"), labels_levels());
+		field(out, "  ", _("是否党员 Party member"), json_object_get(s, "party_member"),
 		      labels_yesno());
 		other_fields(out, "  ", s, known_subject);
 	} else {
 		fputs("  -\n", out);
 	}
 	if (json_is_object(id)) {
-		fputs("举报人 Reporter: 实名 real name\n", out);
-		field(out, "  ", "姓名 Name", json_object_get(id, "name"), NULL);
-		field(out, "  ", "电话 Phone", json_object_get(id, "phone"), NULL);
-		field(out, "  ", "身份证号 ID number", json_object_get(id, "id_number"), NULL);
-		field(out, "  ", "单位 Unit", json_object_get(id, "unit"), NULL);
-		field(out, "  ", "地址 Address", json_object_get(id, "address"), NULL);
+		fputs(_("举报人 Reporter: 实名 real name\n"), out);
+		field(out, "  ", _("姓名 Name"), json_object_get(id, "name"), NULL);
+		field(out, "  ", _("电话 Phone"), json_object_get(id, "phone"), NULL);
+		field(out, "  ", _("身份证号 ID number"), json_object_get(id, "id_number"), NULL);
+		field(out, "  ", _("单位 Unit"), json_object_get(id, "unit"), NULL);
+		field(out, "  ", _("地址 Address"), json_object_get(id, "address"), NULL);
 		other_fields(out, "  ", id, known_identity);
 	} else {
-		fputs("举报人 Reporter: 匿名 anonymous\n", out);
+		fputs(_("举报人 Reporter: 匿名 anonymous\n"), out);
 	}
-	field(out, "", "语言 Language", json_object_get(m, "lang"), NULL);
+	field(out, "", _("语言 Language"), json_object_get(m, "lang"), NULL);
 	if (json_is_object(r))
 		other_fields(out, "", r, known_report);
 	other_fields(out, "", m, known_top);
-	body(out, "", "正文 Body", json_object_get(r, "body"));
+	body(out, "", _("正文 Body"), json_object_get(r, "body"));
 	print_attachments(out, "", o);
 }
 
@@ -316,7 +320,7 @@ print_history(FILE *out, const json_t *rec)
 	const json_t *h;
 	size_t i;
 
-	fputs("\n== 处理记录 History ==\n", out);
+	fputs(_("\n== 处理记录 History ==\n"), out);
 	json_array_foreach(json_object_get(rec, "history"), i, h)
 	{
 		const char *ev = json_string_value(json_object_get(h, "event"));
@@ -328,21 +332,21 @@ print_history(FILE *out, const json_t *rec)
 		cli_print_text(out, str_or(json_string_value(json_object_get(h, "by")), "?"), NULL);
 		fputc(' ', out);
 		if (ev != NULL && strcmp(ev, "received") == 0) {
-			fputs("收到 received", out);
+			fputs(_("收到 received"), out);
 		} else if (ev != NULL && strcmp(ev, "status") == 0) {
-			fprintf(out, "状态 status -> %s %s", str_or(st, "?"),
+			fprintf(out, _("状态 status -> %s %s"), str_or(st, "?"),
 			        str_or(cases_status_label(st), ""));
 		} else if (ev != NULL && strcmp(ev, "reply") == 0) {
-			fprintf(out, "答复 reply #%" JSON_INTEGER_FORMAT,
+			fprintf(out, _("答复 reply #%lld"),
 			        json_integer_value(json_object_get(h, "n")));
 		} else if (ev != NULL && strcmp(ev, "stage") == 0) {
 			const char *sg = json_string_value(json_object_get(h, "stage"));
 			const char *from = json_string_value(json_object_get(h, "from"));
 
-			fprintf(out, "阶段 stage -> %s %s (from %s)", str_or(sg, "?"),
+			fprintf(out, _("阶段 stage -> %s %s (from %s)"), str_or(sg, "?"),
 			        str_or(workflow_stage_label(sg), ""), str_or(from, "?"));
 			if (st != NULL)
-				fprintf(out, ", 状态 status -> %s %s", st,
+				fprintf(out, _(", 状态 status -> %s %s"), st,
 				        str_or(cases_status_label(st), ""));
 		} else if (ev != NULL && strcmp(ev, "mark") == 0) {
 			const char *mk = json_string_value(json_object_get(h, "mark"));
@@ -350,8 +354,9 @@ print_history(FILE *out, const json_t *rec)
 			const char *cs = json_string_value(json_object_get(h, "case"));
 			const char *ap = json_string_value(json_object_get(h, "approved_by"));
 
-			fputs(json_is_true(json_object_get(h, "cleared")) ? "撤销标记 mark cleared "
-			                                                  : "标记 mark ",
+			fputs(json_is_true(json_object_get(h, "cleared"))
+			              ? _("撤销标记 mark cleared ")
+			              : _("标记 mark "),
 			      out);
 			fprintf(out, "%s %s", str_or(mk, "?"),
 			        str_or(workflow_mark_label(mk, NULL), ""));
@@ -361,16 +366,16 @@ print_history(FILE *out, const json_t *rec)
 			if (cs != NULL)
 				fprintf(out, ": %s", cs);
 			if (ap != NULL) {
-				fputs(", 批准 approved by ", out);
+				fputs(_(", 批准 approved by "), out);
 				cli_print_text(out, ap, NULL);
 			}
 		} else if (ev != NULL && strcmp(ev, "note") == 0) {
-			fprintf(out, "备注 note #%" JSON_INTEGER_FORMAT,
+			fprintf(out, _("备注 note #%lld"),
 			        json_integer_value(json_object_get(h, "n")));
 		} else if (ev != NULL && strcmp(ev, "forward") == 0) {
-			fputs("转送 forwarded (redacted) to ", out);
+			fputs(_("转送 forwarded (redacted) to "), out);
 			cli_print_text(out, json_string_value(json_object_get(h, "to")), NULL);
-			fprintf(out, ", %" JSON_INTEGER_FORMAT " 个附件 attachments",
+			fprintf(out, _(", %lld 个附件 attachments"),
 			        json_integer_value(json_object_get(h, "attachments")));
 		} else {
 			char *s = json_dumps(h, JSON_COMPACT);
@@ -380,15 +385,14 @@ print_history(FILE *out, const json_t *rec)
 		}
 		if (ev != NULL && (strcmp(ev, "stage") == 0 || strcmp(ev, "mark") == 0) &&
 		    json_is_integer(json_object_get(h, "note")))
-			fprintf(out, ", 备注 note #%" JSON_INTEGER_FORMAT,
+			fprintf(out, _(", 备注 note #%lld"),
 			        json_integer_value(json_object_get(h, "note")));
 		if (ev != NULL && (strcmp(ev, "status") == 0 || strcmp(ev, "reply") == 0 ||
 		                   json_is_integer(json_object_get(h, "sent_seq")))) {
 			if (sent > 0)
-				fprintf(out, " (已发出 sent in update %" JSON_INTEGER_FORMAT ")",
-				        sent);
+				fprintf(out, _(" (已发出 sent in update %lld)"), sent);
 			else
-				fputs(" (待发出 queued for the next update)", out);
+				fputs(_(" (待发出 queued for the next update)"), out);
 		}
 		fputc('\n', out);
 	}
@@ -403,21 +407,21 @@ print_marks(FILE *out, const json_t *rec)
 	const json_t *m, *it;
 	size_t i;
 
-	fprintf(out, "内部阶段 Stage: %s %s\n", workflow_stage_of(rec),
+	fprintf(out, _("内部阶段 Stage: %s %s\n"), workflow_stage_of(rec),
 	        str_or(workflow_stage_label(workflow_stage_of(rec)), ""));
-	fputs("举报方式 Identity: ", out);
+	fputs(_("举报方式 Identity: "), out);
 	switch (workflow_real_name(rec)) {
 	case 1:
-		fputs("实名 real name\n", out);
+		fputs(_("实名 real name\n"), out);
 		break;
 	case 0:
-		fputs("匿名 anonymous\n", out);
+		fputs(_("匿名 anonymous\n"), out);
 		break;
 	default:
-		fputs("未记录 not recorded\n", out);
+		fputs(_("未记录 not recorded\n"), out);
 		break;
 	}
-	fputs("标记 Marks:", out);
+	fputs(_("标记 Marks:"), out);
 	if (json_object_size(marks) == 0)
 		fputs(" -", out);
 	fputc('\n', out);
@@ -433,7 +437,7 @@ print_marks(FILE *out, const json_t *rec)
 		if (cs != NULL)
 			fprintf(out, ": %s", cs);
 		if (ap != NULL) {
-			fputs(", 批准 approved by ", out);
+			fputs(_(", 批准 approved by "), out);
 			cli_print_text(out, ap, NULL);
 		}
 		fprintf(out, " (%s ", str_or(json_string_value(json_object_get(m, "day")), "?"));
@@ -441,7 +445,7 @@ print_marks(FILE *out, const json_t *rec)
 		fputs(")\n", out);
 	}
 	if (json_array_size(dups) > 0) {
-		fputs("重复件 Duplicates of this case:", out);
+		fputs(_("重复件 Duplicates of this case:"), out);
 		json_array_foreach(dups, i, it)
 		{
 			fputc(' ', out);
@@ -473,18 +477,20 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 
 		/* no case: perhaps a quarantined entry of its own (§10) */
 		if (archive_quarantine_get(t, district, index, &q) == ARCHIVE_OK) {
-			fprintf(out, "条目 Entry: %s (%s)\n收到日期 Received: %s\n", name,
+			fprintf(out, _("条目 Entry: %s (%s)\n收到日期 Received: %s\n"), name,
 			        str_or(json_string_value(json_object_get(q, "kind")), "?"),
 			        str_or(json_string_value(json_object_get(q, "day")), "?"));
-			fputs("隔离 QUARANTINED: ", out);
+			fputs(_("隔离 QUARANTINED: "), out);
 			cli_print_text(out, json_string_value(json_object_get(q, "reason")), NULL);
-			fputs("\nIts chain verifies: the server stored exactly what was submitted. "
-			      "Its "
-			      "content does not\nhold (most likely a broken or malicious client), "
-			      "so it "
-			      "belongs to no case, is\nnot shown as anyone's words, and is "
-			      "acknowledged "
-			      "by the next update like any entry.\n",
+			fputs(_("\nIts chain verifies: the server stored exactly what was "
+			        "submitted. "
+			        "Its "
+			        "content does not\nhold (most likely a broken or malicious "
+			        "client), "
+			        "so it "
+			        "belongs to no case, is\nnot shown as anyone's words, and is "
+			        "acknowledged "
+			        "by the next update like any entry.\n"),
 			      out);
 			json_decref(q);
 			return 0;
@@ -494,8 +500,8 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		rc = archive_district_get(t, district, &d);
 	if (rc != ARCHIVE_OK) {
 		snprintf(err, errsz,
-		         rc == ARCHIVE_ERR_NOT_FOUND ? "no case %s in the archive"
-		                                     : "case %s: archive failure",
+		         rc == ARCHIVE_ERR_NOT_FOUND ? _("no case %s in the archive")
+		                                     : _("case %s: archive failure"),
 		         name);
 		json_decref(rec);
 		return -1;
@@ -506,7 +512,8 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 	}
 	rc = archive_entry_get(t, district, index, &e);
 	if (rc != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
-		snprintf(err, errsz, "case %s: its report entry is missing from the archive", name);
+		snprintf(err, errsz, _("case %s: its report entry is missing from the archive"),
+		         name);
 		goto fail;
 	}
 	if (open_one(&report, key, e.envelope, e.envelope_len, x, &counter,
@@ -523,7 +530,7 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 	list = json_object_get(rec, "notes");
 	notes = calloc(json_array_size(list) + 1, sizeof *notes);
 	if (fu == NULL || rep == NULL || notes == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto fail;
 	}
 	json_array_foreach(json_object_get(rec, "followups"), i, it)
@@ -532,7 +539,8 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 
 		if (archive_entry_get(t, district, fi, &e) != ARCHIVE_OK ||
 		    e.kind != CHAIN_KIND_FOLLOWUP) {
-			snprintf(err, errsz, "case %s: follow-up %" PRIu64 " is missing", name, fi);
+			snprintf(err, errsz, _("case %s: follow-up %" PRIu64 " is missing"), name,
+			         fi);
 			goto fail;
 		}
 		if (open_one(&fu[i], key, e.envelope, e.envelope_len, x, &counter,
@@ -551,7 +559,7 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 
 		if (archive_reply_get(t, district, index, n, ARCHIVE_REPLY_TO_DISTRICT, &env,
 		                      &len) != ARCHIVE_OK) {
-			snprintf(err, errsz, "case %s: reply %u is missing", name, n);
+			snprintf(err, errsz, _("case %s: reply %u is missing"), name, n);
 			goto fail;
 		}
 		if (open_one(&rep[i], key, env, len, NULL, NULL, 0, err, errsz) != 0)
@@ -565,7 +573,7 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		uint32_t n = (uint32_t)json_integer_value(json_object_get(it, "n"));
 
 		if (archive_note_get(t, district, index, n, &env, &len) != ARCHIVE_OK) {
-			snprintf(err, errsz, "case %s: note %u is missing", name, n);
+			snprintf(err, errsz, _("case %s: note %u is missing"), name, n);
 			goto fail;
 		}
 		if (open_one(&notes[i], key, env, len, NULL, NULL, 0, err, errsz) != 0)
@@ -579,32 +587,32 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 	x = NULL;
 
 	/* print */
-	fprintf(out, "案件 Case: %s\n", name);
-	fprintf(out, "收到日期 Received: %s\n", json_string_value(json_object_get(rec, "day")));
+	fprintf(out, _("案件 Case: %s\n"), name);
+	fprintf(out, _("收到日期 Received: %s\n"), json_string_value(json_object_get(rec, "day")));
 	{
 		const char *st = json_string_value(json_object_get(rec, "status"));
 
-		fprintf(out, "当前状态 Status: %s %s\n", st, str_or(cases_status_label(st), ""));
+		fprintf(out, _("当前状态 Status: %s %s\n"), st, str_or(cases_status_label(st), ""));
 	}
-	fprintf(out, "已确认送达 Acknowledged to the reporter: %s\n",
-	        cases_delivered(rec, d.acks_through) ? "是 yes" : "否 not yet (next update)");
+	fprintf(out, _("已确认送达 Acknowledged to the reporter: %s\n"),
+	        cases_delivered(rec, d.acks_through) ? _("是 yes") : _("否 not yet (next update)"));
 	if (json_object_get(rec, "quarantine") != NULL) {
-		fputs("\n隔离 QUARANTINED: ", out);
+		fputs(_("\n隔离 QUARANTINED: "), out);
 		cli_print_text(out, json_string_value(json_object_get(rec, "quarantine")), NULL);
-		fputs("\nIts chain verifies: the server stored exactly what was submitted. Its "
-		      "content does not\nhold: most likely a broken or malicious client, or a "
-		      "server that supplied another\nreply key. It cannot be answered (a reply "
-		      "could go to whoever chose that key).\n",
+		fputs(_("\nIts chain verifies: the server stored exactly what was submitted. Its "
+		        "content does not\nhold: most likely a broken or malicious client, or a "
+		        "server that supplied another\nreply key. It cannot be answered (a reply "
+		        "could go to whoever chose that key).\n"),
 		      out);
 	}
 	print_marks(out, rec);
 	if (report.manifest != NULL)
 		print_report(out, &report);
 	else
-		fputs("\n== 举报内容 Report ==\n(the envelope does not open: nothing to show)\n",
+		fputs(_("\n== 举报内容 Report ==\n(the envelope does not open: nothing to show)\n"),
 		      out);
 
-	fputs("\n== 补充材料 Follow-ups ==\n", out);
+	fputs(_("\n== 补充材料 Follow-ups ==\n"), out);
 	if (nfu == 0)
 		fputs("-\n", out);
 	json_array_foreach(json_object_get(rec, "followups"), i, it)
@@ -613,25 +621,26 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 
 		if (i >= nfu)
 			break;
-		fprintf(out, "#%" JSON_INTEGER_FORMAT " 收到日期 received %s\n",
+		fprintf(out, _("#%lld 收到日期 received %s\n"),
 		        json_integer_value(json_object_get(it, "index")),
 		        json_string_value(json_object_get(it, "day")));
 		if (json_object_get(it, "quarantine") != NULL) {
-			fputs("  隔离 QUARANTINED, NOT verified as the reporter's words: ", out);
+			fputs(_("  隔离 QUARANTINED, NOT verified as the reporter's words: "), out);
 			cli_print_text(out, json_string_value(json_object_get(it, "quarantine")),
 			               NULL);
 			fputc('\n', out);
 			if (m == NULL) {
-				fputs("  (the envelope does not open: nothing to show)\n", out);
+				fputs(_("  (the envelope does not open: nothing to show)\n"), out);
 				continue;
 			}
 		}
-		field(out, "  ", "目的 Purpose", json_object_get(m, "purpose"), labels_purposes());
-		body(out, "  ", "正文 Body", json_object_get(m, "body"));
+		field(out, "  ", _("目的 Purpose"), json_object_get(m, "purpose"),
+		      labels_purposes());
+		body(out, "  ", _("正文 Body"), json_object_get(m, "body"));
 		print_attachments(out, "  ", &fu[i]);
 	}
 
-	fputs("\n== 答复 Replies ==\n", out);
+	fputs(_("\n== 答复 Replies ==\n"), out);
 	if (nrep == 0)
 		fputs("-\n", out);
 	json_array_foreach(json_object_get(rec, "replies"), i, it)
@@ -642,32 +651,30 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 
 		if (i >= nrep)
 			break;
-		fprintf(out, "#%" JSON_INTEGER_FORMAT " %s ",
-		        json_integer_value(json_object_get(it, "n")),
+		fprintf(out, "#%lld %s ", json_integer_value(json_object_get(it, "n")),
 		        json_string_value(json_object_get(it, "day")));
 		cli_print_text(out, json_string_value(json_object_get(it, "by")), NULL);
-		fprintf(out, ", 状态 status %s %s, ", str_or(st, "?"),
+		fprintf(out, _(", 状态 status %s %s, "), str_or(st, "?"),
 		        str_or(cases_status_label(st), ""));
 		if (sent > 0)
-			fprintf(out, "已发出 sent in update %" JSON_INTEGER_FORMAT "\n", sent);
+			fprintf(out, _("已发出 sent in update %lld\n"), sent);
 		else
-			fputs("待发出 queued\n", out);
-		body(out, "  ", "正文 Body", json_object_get(m, "body"));
+			fputs(_("待发出 queued\n"), out);
+		body(out, "  ", _("正文 Body"), json_object_get(m, "body"));
 		print_attachments(out, "  ", &rep[i]);
 	}
-	fputs("\n== 备注 Notes (investigators only, never sent) ==\n", out);
+	fputs(_("\n== 备注 Notes (investigators only, never sent) ==\n"), out);
 	if (nnotes == 0)
 		fputs("-\n", out);
 	json_array_foreach(json_object_get(rec, "notes"), i, it)
 	{
 		if (i >= nnotes)
 			break;
-		fprintf(out, "#%" JSON_INTEGER_FORMAT " %s ",
-		        json_integer_value(json_object_get(it, "n")),
+		fprintf(out, "#%lld %s ", json_integer_value(json_object_get(it, "n")),
 		        str_or(json_string_value(json_object_get(it, "day")), "?"));
 		cli_print_text(out, json_string_value(json_object_get(it, "by")), NULL);
 		fputc('\n', out);
-		body(out, "  ", "正文 Text", json_object_get(notes[i].manifest, "body"));
+		body(out, "  ", _("正文 Text"), json_object_get(notes[i].manifest, "body"));
 	}
 	print_history(out, rec);
 
@@ -688,7 +695,7 @@ fail_prefix : {
 	char inner[512];
 
 	snprintf(inner, sizeof inner, "%s", err);
-	snprintf(err, errsz, "case %s: %s", name, inner);
+	snprintf(err, errsz, _("case %s: %s"), name, inner);
 }
 fail:
 	extract_end(x, 0, NULL, 0);
@@ -730,8 +737,7 @@ count_op(void *ctx, uint64_t opno, const json_t *op)
 	char k[24];
 
 	(void)opno;
-	snprintf(k, sizeof k, "%" JSON_INTEGER_FORMAT,
-	         json_integer_value(json_object_get(op, "case")));
+	snprintf(k, sizeof k, "%lld", json_integer_value(json_object_get(op, "case")));
 	json_object_set_new(counts, k,
 	                    json_integer(json_integer_value(json_object_get(counts, k)) + 1));
 	return 0;
@@ -751,7 +757,7 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		struct archive_district d;
 
 		if (archive_district_get(c->t, id, &d) != ARCHIVE_OK) {
-			snprintf(c->err, c->errsz, "district %s: archive failure", id);
+			snprintf(c->err, c->errsz, _("district %s: archive failure"), id);
 			return -1;
 		}
 		snprintf(c->cur, sizeof c->cur, "%s", id);
@@ -762,8 +768,8 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		counts = json_object();
 		if (counts == NULL || json_object_set_new(c->queued, id, counts) != 0 ||
 		    archive_outbox_foreach(c->t, id, count_op, counts) != ARCHIVE_OK) {
-			snprintf(c->err, c->errsz, "district %s: cannot read the queued operations",
-			         id);
+			snprintf(c->err, c->errsz,
+			         _("district %s: cannot read the queued operations"), id);
 			return -1;
 		}
 	}
@@ -777,7 +783,7 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	                json_integer_value(json_object_get(counts, k)), "delivered",
 	                cases_delivered(rec, c->acks));
 	if (row == NULL || json_array_append_new(c->rows, row) != 0) {
-		snprintf(c->err, c->errsz, "out of memory");
+		snprintf(c->err, c->errsz, _("out of memory"));
 		return -1;
 	}
 	json_object_set_new(row, "stage", json_string(workflow_stage_of(rec)));
@@ -808,7 +814,7 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		const json_t *r;
 
 		if (key == NULL) {
-			snprintf(c->err, c->errsz, "no key for district %s", id);
+			snprintf(c->err, c->errsz, _("no key for district %s"), id);
 			return -1;
 		}
 		if (archive_entry_get(c->t, id, index, &e) != ARCHIVE_OK ||
@@ -816,7 +822,7 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		             c->errsz) != 0) {
 			if (json_object_get(rec, "quarantine") != NULL)
 				return 0; /* quarantined: it may not open at all */
-			snprintf(c->err, c->errsz, "case %s: the report does not open", name);
+			snprintf(c->err, c->errsz, _("case %s: the report does not open"), name);
 			return -1;
 		}
 		r = json_object_get(o.manifest, "report");
@@ -862,7 +868,7 @@ list_quarantined(void *vctx, const char *id, const json_t *q)
 	                "kind", kind != NULL ? kind : "?", "quarantine",
 	                json_object_get(q, "reason"));
 	if (row == NULL || json_array_append_new(c->rows, row) != 0) {
-		snprintf(c->err, c->errsz, "out of memory");
+		snprintf(c->err, c->errsz, _("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -893,7 +899,7 @@ view_list_rows(struct archive_txn *t, const char *status, const struct workdays 
 	if (c.rows == NULL || c.queued == NULL) {
 		json_decref(c.rows);
 		json_decref(c.queued);
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
 	rc = archive_case_foreach(t, NULL, list_one, &c);
@@ -902,7 +908,7 @@ view_list_rows(struct archive_txn *t, const char *status, const struct workdays 
 	json_decref(c.queued);
 	if (rc != 0) {
 		if (err[0] == '\0')
-			snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+			snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 		json_decref(c.rows);
 		return -1;
 	}
@@ -910,7 +916,7 @@ view_list_rows(struct archive_txn *t, const char *status, const struct workdays 
 	ordered = json_array();
 	if (ordered == NULL) {
 		json_decref(c.rows);
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
 	for (int pass = 1; pass >= 0; pass--) {
@@ -968,7 +974,7 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		return;
 	}
 	if (json_array_size(rows) == 0) {
-		fputs("no cases\n", out);
+		fputs(_("no cases\n"), out);
 		return;
 	}
 	fprintf(out, "%-16s %-10s %-12s %-14s %3s %3s %3s %-5s %-8s", "CASE", "DAY", "STATUS",
@@ -989,8 +995,8 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		fputc(' ', out);
 		cell(out, json_object_get(r, "stage"), 14);
 		fprintf(out,
-		        " %3" JSON_INTEGER_FORMAT " %3" JSON_INTEGER_FORMAT
-		        " %3" JSON_INTEGER_FORMAT " %-5s %-8s",
+		        " %3lld %3lld"
+		        " %3lld %-5s %-8s",
 		        json_integer_value(json_object_get(r, "followups")),
 		        json_integer_value(json_object_get(r, "replies")),
 		        json_integer_value(json_object_get(r, "queued")),
@@ -1006,7 +1012,7 @@ view_list_print(FILE *out, const json_t *rows, int json)
 			fputc(' ', out);
 			cell(out, json_object_get(r, "title"), 0);
 			if (json_is_string(json_object_get(r, "concerns"))) {
-				fputs(" [涉及 concerns ", out);
+				fputs(_(" [涉及 concerns "), out);
 				cell(out, json_object_get(r, "concerns"), 0);
 				fputc(']', out);
 			}
@@ -1014,10 +1020,10 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		fputc('\n', out);
 		if (json_is_string(json_object_get(r, "quarantine"))) {
 			/* the reason may quote what came in the bundle: printed safely */
-			fputs("  隔离 quarantined: ", out);
+			fputs(_("  隔离 quarantined: "), out);
 			cli_print_text(out, json_string_value(json_object_get(r, "quarantine")),
 			               NULL);
-			fputs(" (kept and acknowledged; not the reporter's words)\n", out);
+			fputs(_(" (kept and acknowledged; not the reporter's words)\n"), out);
 		}
 	}
 }

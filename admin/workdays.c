@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "crypto/codec.h"
 
 struct wd_entry {
@@ -101,7 +102,7 @@ workdays_parse(struct workdays **out, const char *text, size_t len, char *err, s
 	*out = NULL;
 	w = calloc(1, sizeof *w);
 	if (w == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
 	if (len > 0 && memchr(text, 0, len) != NULL) {
@@ -110,7 +111,7 @@ workdays_parse(struct workdays **out, const char *text, size_t len, char *err, s
 
 		for (const char *q = text; q < nul; q++)
 			ln += *q == '\n';
-		snprintf(err, errsz, "line %u: NUL byte (not a text file)", ln);
+		snprintf(err, errsz, _("line %u: NUL byte (not a text file)"), ln);
 		goto fail;
 	}
 	while (p < end) {
@@ -136,24 +137,26 @@ workdays_parse(struct workdays **out, const char *text, size_t len, char *err, s
 		q = word(q, stop, w2, sizeof w2, &l2);
 		(void)word(q, stop, w3, sizeof w3, &l3);
 		if (l1 >= sizeof w1 || !codec_day_valid(w1)) {
-			snprintf(err, errsz, "line %u: '%.20s' is not a day YYYY-MM-DD", line, w1);
+			snprintf(err, errsz, _("line %u: '%.20s' is not a day YYYY-MM-DD"), line,
+			         w1);
 			goto fail;
 		}
 		if (l2 == 0 || (strcmp(w2, "holiday") != 0 && strcmp(w2, "workday") != 0)) {
-			snprintf(err, errsz, "line %u: expected 'holiday' or 'workday' after %s",
+			snprintf(err, errsz, _("line %u: expected 'holiday' or 'workday' after %s"),
 			         line, w1);
 			goto fail;
 		}
 		if (l3 != 0) {
-			snprintf(err, errsz, "line %u: unexpected text after '%s %s'", line, w1,
+			snprintf(err, errsz, _("line %u: unexpected text after '%s %s'"), line, w1,
 			         w2);
 			goto fail;
 		}
 		codec_day_number(w1, &day);
 		if (w2[0] == 'w' && workdays_weekday(day) != 0 && workdays_weekday(day) != 6) {
 			snprintf(err, errsz,
-			         "line %u: %s is a %s; a make-up working day must be a Saturday or "
-			         "Sunday",
+			         _("line %u: %s is a %s; a make-up working day must be a Saturday "
+			           "or "
+			           "Sunday"),
 			         line, w1, weekday_names[workdays_weekday(day)]);
 			goto fail;
 		}
@@ -162,7 +165,7 @@ workdays_parse(struct workdays **out, const char *text, size_t len, char *err, s
 			struct wd_entry *ne = realloc(w->e, ncap * sizeof *ne);
 
 			if (ne == NULL) {
-				snprintf(err, errsz, "out of memory");
+				snprintf(err, errsz, _("out of memory"));
 				goto fail;
 			}
 			w->e = ne;
@@ -177,7 +180,7 @@ workdays_parse(struct workdays **out, const char *text, size_t len, char *err, s
 		qsort(w->e, w->n, sizeof *w->e, cmp_entry);
 		w->years = malloc(w->n * sizeof *w->years);
 		if (w->years == NULL) {
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, _("out of memory"));
 			goto fail;
 		}
 	}
@@ -188,7 +191,7 @@ workdays_parse(struct workdays **out, const char *text, size_t len, char *err, s
 			char d[CODEC_DAY_LEN + 1];
 
 			codec_day_from_number(d, w->e[i].day);
-			snprintf(err, errsz, "line %u: %s is already listed on line %u",
+			snprintf(err, errsz, _("line %u: %s is already listed on line %u"),
 			         w->e[i].line, d, w->e[i - 1].line);
 			goto fail;
 		}
@@ -220,7 +223,7 @@ workdays_load(struct workdays **out, const char *path, int missing_ok, int *miss
 			*missing = 1;
 			return workdays_parse(out, "", 0, err, errsz);
 		}
-		snprintf(err, errsz, "holiday calendar %s: %s", path,
+		snprintf(err, errsz, _("holiday calendar %s: %s"), path,
 		         errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
 		return -1;
 	}
@@ -230,7 +233,7 @@ workdays_load(struct workdays **out, const char *path, int missing_ok, int *miss
 		char inner[512];
 
 		snprintf(inner, sizeof inner, "%s", err);
-		snprintf(err, errsz, "holiday calendar %s: %s", path, inner);
+		snprintf(err, errsz, _("holiday calendar %s: %s"), path, inner);
 	}
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "admin/cases.h"
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "crypto/envelope.h"
 
 /* The one table of §13: stage -> label -> reporter-visible status (§9). */
@@ -194,9 +195,9 @@ load_case(struct archive_txn *t, const char *district, uint64_t index, json_t **
 		return 0;
 	cases_format_name(name, district, index);
 	if (rc == ARCHIVE_ERR_NOT_FOUND)
-		snprintf(err, errsz, "no case %s in the archive", name);
+		snprintf(err, errsz, _("no case %s in the archive"), name);
 	else
-		snprintf(err, errsz, "case %s: %s", name, archive_strerror(rc));
+		snprintf(err, errsz, _("case %s: %s"), name, archive_strerror(rc));
 	return -1;
 }
 
@@ -207,7 +208,7 @@ store_case(struct archive_txn *t, const char *district, uint64_t index, const js
 	int rc = archive_case_put(t, district, index, rec);
 
 	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, "archive: %s", archive_strerror(rc));
+		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -234,7 +235,7 @@ static int
 history_add(json_t *rec, json_t *ev, char *err, size_t errsz)
 {
 	if (ev == NULL || json_array_append_new(json_object_get(rec, "history"), ev) != 0) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -258,32 +259,32 @@ note_store(struct archive_txn *t, json_t *rec, const char *district, uint64_t in
 
 	*n = 0;
 	if (pub == NULL) {
-		snprintf(err, errsz, "a note needs the district's public key");
+		snprintf(err, errsz, _("a note needs the district's public key"));
 		return -1;
 	}
 	if (strcmp(pub->id, district) != 0) {
-		snprintf(err, errsz, "the key is for district %s, the case of %s", pub->id,
+		snprintf(err, errsz, _("the key is for district %s, the case of %s"), pub->id,
 		         district);
 		return -1;
 	}
 	if (body_len == 0 || body_len > WORKFLOW_NOTE_MAX || !text_ok(body, body_len, 1)) {
 		snprintf(err, errsz,
-		         "a note must be 1 byte to 64 KiB of UTF-8 text without control "
-		         "characters");
+		         _("a note must be 1 byte to 64 KiB of UTF-8 text without control "
+		           "characters"));
 		return -1;
 	}
 	if (notes == NULL) {
 		notes = json_array();
 		if (notes == NULL || json_object_set_new(rec, "notes", notes) != 0) {
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, _("out of memory"));
 			return -1;
 		}
 	} else if (!json_is_array(notes)) {
-		snprintf(err, errsz, "the case's notes are corrupt");
+		snprintf(err, errsz, _("the case's notes are corrupt"));
 		return -1;
 	}
 	if (json_array_size(notes) >= UINT32_MAX - 1) {
-		snprintf(err, errsz, "too many notes");
+		snprintf(err, errsz, _("too many notes"));
 		return -1;
 	}
 	*n = (uint32_t)json_array_size(notes) + 1;
@@ -292,22 +293,22 @@ note_store(struct archive_txn *t, json_t *rec, const char *district, uint64_t in
 	if (m != NULL)
 		mtext = json_dumps(m, JSON_COMPACT);
 	if (mtext == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	mlen = strlen(mtext);
 	if (envelope_seal_buffer(&env, &envlen, pub->box_pk, mtext, mlen, NULL, 0) != ENVELOPE_OK) {
-		snprintf(err, errsz, "cannot seal the note");
+		snprintf(err, errsz, _("cannot seal the note"));
 		goto out;
 	}
 	arc = archive_note_put(t, district, index, *n, env, envlen);
 	if (arc != ARCHIVE_OK) {
-		snprintf(err, errsz, "archive: %s", archive_strerror(arc));
+		snprintf(err, errsz, _("archive: %s"), archive_strerror(arc));
 		goto out;
 	}
 	if (json_array_append_new(
 	            notes, json_pack("{s:i, s:s, s:s}", "n", (int)*n, "day", day, "by", by)) != 0) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	rc = 0;
@@ -340,9 +341,9 @@ workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, 
 	*queued = 0;
 	if (st == NULL) {
 		snprintf(err, errsz,
-		         "unknown stage '%s' (one of registered, screened, accepted, inquiry, "
-		         "verification, hold, closed, referred, case_opened, concluded, "
-		         "transferred_up, transferred, duplicate, not_accepted)",
+		         _("unknown stage '%s' (one of registered, screened, accepted, inquiry, "
+		           "verification, hold, closed, referred, case_opened, concluded, "
+		           "transferred_up, transferred, duplicate, not_accepted)"),
 		         stage != NULL ? stage : "");
 		return -1;
 	}
@@ -351,7 +352,7 @@ workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, 
 	cases_format_name(name, district, index);
 	old = workflow_stage_of(rec);
 	if (strcmp(old, stage) == 0) {
-		snprintf(err, errsz, "case %s is already at stage %s; nothing changed", name,
+		snprintf(err, errsz, _("case %s is already at stage %s; nothing changed"), name,
 		         stage);
 		goto out;
 	}
@@ -362,7 +363,7 @@ workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, 
 	ev = json_pack("{s:s, s:s, s:s, s:s, s:s}", "day", day, "by", by, "event", "stage", "stage",
 	               stage, "from", old);
 	if (ev == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	if (n > 0)
@@ -374,12 +375,12 @@ workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, 
 		               "status", st->status);
 		if (op == NULL ||
 		    json_object_set_new(rec, "status", json_string(st->status)) != 0) {
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, _("out of memory"));
 			goto out;
 		}
 	}
 	if (json_object_set_new(rec, "stage", json_string(stage)) != 0) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	if (history_add(rec, ev, err, errsz) != 0) {
@@ -392,7 +393,7 @@ workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, 
 	if (op != NULL) {
 		arc = archive_outbox_add(t, district, op);
 		if (arc != ARCHIVE_OK) {
-			snprintf(err, errsz, "archive: %s", archive_strerror(arc));
+			snprintf(err, errsz, _("archive: %s"), archive_strerror(arc));
 			goto out;
 		}
 		*queued = 1;
@@ -439,7 +440,7 @@ backlink(struct archive_txn *t, const char *target, const char *dup, int add, ch
 	int rc = -1;
 
 	if (cases_parse_name(target, d, &ix) != 0) {
-		snprintf(err, errsz, "'%s' is not a case name", target);
+		snprintf(err, errsz, _("'%s' is not a case name"), target);
 		return -1;
 	}
 	if (load_case(t, d, ix, &rec, err, errsz) != 0)
@@ -448,13 +449,13 @@ backlink(struct archive_txn *t, const char *target, const char *dup, int add, ch
 	if (!json_is_array(list)) {
 		list = json_array();
 		if (list == NULL || json_object_set_new(rec, "duplicated_by", list) != 0) {
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, _("out of memory"));
 			goto out;
 		}
 	}
 	array_remove_string(list, dup);
 	if (add && json_array_append_new(list, json_string(dup)) != 0) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	rc = store_case(t, d, ix, rec, err, errsz);
@@ -474,12 +475,12 @@ check_duplicate_target(struct archive_txn *t, const char *name, const char *targ
 	const char *its;
 
 	if (target == NULL || cases_parse_name(target, d, &ix) != 0) {
-		snprintf(err, errsz, "duplicate-of needs the case it duplicates, like d01-42");
+		snprintf(err, errsz, _("duplicate-of needs the case it duplicates, like d01-42"));
 		return -1;
 	}
 	cases_format_name(tname, d, ix);
 	if (strcmp(tname, name) == 0) {
-		snprintf(err, errsz, "case %s cannot be a duplicate of itself", name);
+		snprintf(err, errsz, _("case %s cannot be a duplicate of itself"), name);
 		return -1;
 	}
 	if (load_case(t, d, ix, &trec, err, errsz) != 0)
@@ -488,7 +489,7 @@ check_duplicate_target(struct archive_txn *t, const char *name, const char *targ
 	        json_object_get(json_object_get(trec, "marks"), "duplicate-of"), "case"));
 	if (its != NULL) {
 		snprintf(err, errsz,
-		         "case %s is itself a duplicate of %s: mark %s a duplicate of %s", tname,
+		         _("case %s is itself a duplicate of %s: mark %s a duplicate of %s"), tname,
 		         its, name, its);
 		json_decref(trec);
 		return -1;
@@ -524,14 +525,14 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 
 	if (m < 0) {
 		snprintf(err, errsz,
-		         "unknown mark '%s' (one of realname, duplicate-of, upper-level, "
-		         "escalation, finding)",
+		         _("unknown mark '%s' (one of realname, duplicate-of, upper-level, "
+		           "escalation, finding)"),
 		         mark != NULL ? mark : "");
 		return -1;
 	}
 	cases_format_name(name, district, index);
 	if (clear && (value != NULL || approved_by != NULL)) {
-		snprintf(err, errsz, "--clear takes no value and no --approved-by");
+		snprintf(err, errsz, _("--clear takes no value and no --approved-by"));
 		return -1;
 	}
 	if (!clear) {
@@ -542,12 +543,12 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 			for (; v->value != NULL; v++)
 				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
 				         list[0] ? ", " : "", v->value);
-			snprintf(err, errsz, "mark %s needs one of %s%s%s", mark, list,
+			snprintf(err, errsz, _("mark %s needs one of %s%s%s"), mark, list,
 			         value != NULL ? ", not " : "", value != NULL ? value : "");
 			return -1;
 		}
 		if (strcmp(mark, "upper-level") == 0 && value != NULL) {
-			snprintf(err, errsz, "mark upper-level takes no value");
+			snprintf(err, errsz, _("mark upper-level takes no value"));
 			return -1;
 		}
 		if (strcmp(mark, "escalation") == 0) {
@@ -555,13 +556,13 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 			    strlen(approved_by) > CLI_NAME_MAX ||
 			    !text_ok(approved_by, strlen(approved_by), 0)) {
 				snprintf(err, errsz,
-				         "mark escalation needs --approved-by NAME (who approved "
-				         "it, 1-%d characters)",
+				         _("mark escalation needs --approved-by NAME (who approved "
+				           "it, 1-%d characters)"),
 				         CLI_NAME_MAX);
 				return -1;
 			}
 		} else if (approved_by != NULL) {
-			snprintf(err, errsz, "--approved-by applies to mark escalation only");
+			snprintf(err, errsz, _("--approved-by applies to mark escalation only"));
 			return -1;
 		}
 	}
@@ -571,19 +572,20 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 	if (!json_is_object(marks_obj)) {
 		marks_obj = json_object();
 		if (marks_obj == NULL || json_object_set_new(rec, "marks", marks_obj) != 0) {
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, _("out of memory"));
 			goto out;
 		}
 	}
 	old = json_object_get(marks_obj, mark);
 	old_dup = json_string_value(json_object_get(old, "case"));
 	if (old_dup != NULL && (old_dup_copy = strdup(old_dup)) == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	if (clear) {
 		if (old == NULL) {
-			snprintf(err, errsz, "case %s has no mark %s; nothing changed", name, mark);
+			snprintf(err, errsz, _("case %s has no mark %s; nothing changed"), name,
+			         mark);
 			goto out;
 		}
 	} else {
@@ -592,16 +594,17 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 			int rn = workflow_real_name(rec);
 
 			if (rn == 0) {
-				snprintf(err, errsz,
-				         "case %s is anonymous: its report has no identity block",
-				         name);
+				snprintf(
+				        err, errsz,
+				        _("case %s is anonymous: its report has no identity block"),
+				        name);
 				goto out;
 			}
 			if (rn < 0) {
 				snprintf(err, errsz,
-				         "it is not yet recorded whether case %s has an identity "
-				         "block; run qingfeng-admin due once (it asks for the "
-				         "passphrase and records it)",
+				         _("it is not yet recorded whether case %s has an identity "
+				           "block; run qingfeng-admin due once (it asks for the "
+				           "passphrase and records it)"),
 				         name);
 				goto out;
 			}
@@ -609,10 +612,11 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 			const char *st = workflow_stage_of(rec);
 
 			if (strcmp(st, "closed") != 0 && strcmp(st, "concluded") != 0) {
-				snprintf(err, errsz,
-				         "a finding is recorded for closed cases (stage closed or "
-				         "concluded); case %s is at stage %s",
-				         name, st);
+				snprintf(
+				        err, errsz,
+				        _("a finding is recorded for closed cases (stage closed or "
+				          "concluded); case %s is at stage %s"),
+				        name, st);
 				goto out;
 			}
 		} else if (strcmp(mark, "duplicate-of") == 0) {
@@ -628,12 +632,12 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 		if (nm == NULL ||
 		    (approved_by != NULL &&
 		     json_object_set_new(nm, "approved_by", json_string(approved_by)))) {
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, _("out of memory"));
 			goto out;
 		}
 		if (old != NULL && same_member(old, nm, "value") && same_member(old, nm, "case") &&
 		    same_member(old, nm, "approved_by")) {
-			snprintf(err, errsz, "case %s already has this mark; nothing changed",
+			snprintf(err, errsz, _("case %s already has this mark; nothing changed"),
 			         name);
 			goto out;
 		}
@@ -643,7 +647,7 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 		goto out;
 	ev = json_pack("{s:s, s:s, s:s, s:s}", "day", day, "by", by, "event", "mark", "mark", mark);
 	if (ev == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	if (clear)
@@ -659,7 +663,7 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 	if (clear)
 		json_object_del(marks_obj, mark);
 	else if (json_object_set(marks_obj, mark, nm) != 0) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
 	if (history_add(rec, ev, err, errsz) != 0) {
@@ -720,8 +724,8 @@ workflow_record_forward(struct archive_txn *t, const char *district, uint64_t in
 	if (to == NULL || to[0] == '\0' || strlen(to) > FORWARD_TO_MAX ||
 	    !text_ok(to, strlen(to), 0)) {
 		snprintf(err, errsz,
-		         "--to must name the agency in 1-%d bytes of text without control "
-		         "characters",
+		         _("--to must name the agency in 1-%d bytes of text without control "
+		           "characters"),
 		         FORWARD_TO_MAX);
 		return -1;
 	}
@@ -827,7 +831,7 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 	if (session_case(o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
 	if (status == NULL) {
-		cli_error("unknown stage '%s' (one of %s)", o->pos[1],
+		cli_error(_("unknown stage '%s' (one of %s)"), o->pos[1],
 		          cli_join(err, sizeof err, stage_at));
 		return CLI_EXIT_USER;
 	}
@@ -839,10 +843,11 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 		return session_abort(t, err);
 	if (session_commit(s, t, "stage", c.name) != 0)
 		return CLI_EXIT_USER;
-	printf("case %s: stage %s %s recorded; %s %s %s%s\n", c.name, stage,
-	       workflow_stage_label(stage),
-	       queued ? "status" : "the status the reporter sees stays", status,
-	       cases_status_label(status), queued ? " queued for the next update" : "");
+	printf(queued ? _("case %s: stage %s %s recorded; status %s %s queued for the next "
+	                  "update\n")
+	              : _("case %s: stage %s %s recorded; the status the reporter sees stays %s "
+	                  "%s\n"),
+	       c.name, stage, workflow_stage_label(stage), status, cases_status_label(status));
 	return CLI_EXIT_OK;
 }
 
@@ -859,7 +864,7 @@ workflow_mark_command(struct session *s, const struct session_args *o)
 	if (session_case(o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
 	if (mark == NULL) {
-		cli_error("unknown mark '%s' (one of %s)", o->pos[1],
+		cli_error(_("unknown mark '%s' (one of %s)"), o->pos[1],
 		          cli_join(err, sizeof err, mark_at));
 		return CLI_EXIT_USER;
 	}
@@ -874,11 +879,11 @@ workflow_mark_command(struct session *s, const struct session_args *o)
 		return CLI_EXIT_USER;
 	vl = value != NULL ? workflow_mark_label(mark, value) : NULL;
 	if (o->clear)
-		printf("case %s: mark %s %s cleared\n", c.name, mark,
+		printf(_("case %s: mark %s %s cleared\n"), c.name, mark,
 		       workflow_mark_label(mark, NULL));
 	else
-		printf("case %s: mark %s %s%s%s%s%s recorded (kept on this machine only)\n", c.name,
-		       mark, workflow_mark_label(mark, NULL), value != NULL ? ": " : "",
+		printf(_("case %s: mark %s %s%s%s%s%s recorded (kept on this machine only)\n"),
+		       c.name, mark, workflow_mark_label(mark, NULL), value != NULL ? ": " : "",
 		       value != NULL ? value : "", vl != NULL ? " " : "", vl != NULL ? vl : "");
 	return CLI_EXIT_OK;
 }
@@ -907,8 +912,8 @@ workflow_note_command(struct session *s, const struct session_args *o)
 			ret = CLI_EXIT_OK;
 	}
 	if (ret == CLI_EXIT_OK)
-		printf("case %s: note #%u added (sealed; it never leaves this machine)\n", c.name,
-		       n);
+		printf(_("case %s: note #%u added (sealed; it never leaves this machine)\n"),
+		       c.name, n);
 	session_text_free(buf, len);
 	return ret;
 }

@@ -15,7 +15,9 @@
 # machine must not join the Tor network or listen on port 80.
 set -eu
 
-build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev zlib1g-dev libcmocka-dev"
+# gettext: msgfmt compiles qingfeng-admin's Chinese catalogue (po/zh_CN.po);
+# xgettext and msgmerge refresh it (`make po`).
+build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev zlib1g-dev libcmocka-dev gettext"
 test_extra="curl jq libxml2-utils poppler-utils time"
 deploy_extra="systemd tor nginx-light strace openssl man-db"
 deb_extra="debhelper dpkg-dev lintian libcmocka-dev mmdebstrap"

@@ -3,6 +3,7 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=/staging/root]
 #
 # installs the three binaries, the web root, the man pages, the docs, the
+# admin tool's Chinese message catalogue (LOCALEDIR, the Makefile's), the
 # holiday calendar, the example config, Tor and nginx snippets, the systemd units (server, nightly
 # backup timer), sysusers.d/tmpfiles.d entries and the backup helper. It never
 # touches /etc, /var or a running system: the operator's next steps are in
@@ -47,8 +48,9 @@ QF_SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
 
 .PHONY: install uninstall check-deploy
 # WEB_STAMP (the Makefile's web build) makes $(B)/web.
-install: $(BINS) $(WEB_STAMP)
+install: $(BINS) $(WEB_STAMP) $(MO)
 	$(INSTALL) -d -m 755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(QF_LIBEXEC)" \
+	  "$(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES" \
 	  "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man8" "$(DESTDIR)$(DOCDIR)" \
 	  "$(DESTDIR)$(QF_EXAMPLES)" "$(DESTDIR)$(QF_HOLIDAYS)" "$(DESTDIR)$(UNITDIR)" \
 	  "$(DESTDIR)$(SYSUSERSDIR)" "$(DESTDIR)$(TMPFILESDIR)"
@@ -58,6 +60,7 @@ install: $(BINS) $(WEB_STAMP)
 	$(INSTALL) -m 644 $(addprefix docs/man/,$(QF_MAN1)) "$(DESTDIR)$(MANDIR)/man1/"
 	$(INSTALL) -m 644 $(addprefix docs/man/,$(QF_MAN8)) "$(DESTDIR)$(MANDIR)/man8/"
 	$(INSTALL) -m 644 $(QF_DOCS) "$(DESTDIR)$(DOCDIR)/"
+	$(INSTALL) -m 644 $(MO) "$(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/"
 	$(INSTALL) -m 644 $(addprefix holidays/,$(QF_HOLIDAY_FILES)) "$(DESTDIR)$(QF_HOLIDAYS)/"
 	$(INSTALL) -m 644 deploy/config.example.json "$(DESTDIR)$(QF_EXAMPLES)/config.json"
 	$(INSTALL) -m 644 deploy/tor/qingfeng.torrc "$(DESTDIR)$(QF_EXAMPLES)/qingfeng.torrc"
@@ -88,6 +91,7 @@ uninstall:
 	rm -f "$(DESTDIR)$(QF_LIBEXEC)/qingfeng-backup"
 	rm -f $(addprefix "$(DESTDIR)$(MANDIR)/man1/",$(QF_MAN1))
 	rm -f $(addprefix "$(DESTDIR)$(MANDIR)/man8/",$(QF_MAN8))
+	rm -f "$(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/$(PO_DOMAIN).mo"
 	rm -f $(addprefix "$(DESTDIR)$(DOCDIR)/",$(notdir $(QF_DOCS)))
 	rm -f $(addprefix "$(DESTDIR)$(QF_EXAMPLES)/",$(QF_EXAMPLE_FILES))
 	rm -f $(addprefix "$(DESTDIR)$(QF_HOLIDAYS)/",$(QF_HOLIDAY_FILES))

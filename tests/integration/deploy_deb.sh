@@ -165,6 +165,8 @@ files qingfeng-admin >"$T_DIR/admin.files"
 check "admin package holds its man page and holidays" sh -c "
 	grep -q '^/usr/share/man/man1/qingfeng-admin.1' '$T_DIR/admin.files' &&
 	grep -qx /usr/share/qingfeng/holidays/cn-2026.txt '$T_DIR/admin.files'"
+check "admin package holds its Chinese catalogue" \
+	grep -qx /usr/share/locale/zh_CN/LC_MESSAGES/qingfeng-admin.mo "$T_DIR/admin.files"
 IA=/usr/bin/qingfeng-admin
 K2="$T_DIR/keys2"
 check "installed admin: keygen offline" sh -c \
@@ -173,6 +175,8 @@ check "installed admin: ingest offline" sh -c \
 	"unshare -n '$IA' ingest --archive '$A' --key '$K/district.key' --passphrase-file '$P' '$T_DIR/e.qfx' >/dev/null"
 out=$(unshare -n "$IA" show d07-1 --archive "$A" --passphrase-file "$P" 2>&1)
 check "installed admin: show decrypts the report offline" sh -c "printf '%s' \"\$1\" | grep -q deb-report-body" _ "$out"
+out=$(env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LANG unshare -n "$IA" show d07-1 --archive "$A" --passphrase-file "$P" 2>&1)
+check "installed admin: show in Chinese without a language set" sh -c "printf '%s' \"\$1\" | grep -q '== 检举控告内容 =='" _ "$out"
 out=$(unshare -n "$IA" due --archive "$A" 2>&1)
 check "installed admin names the installed calendar" sh -c \
 	"printf '%s' \"\$1\" | grep -qF /usr/share/qingfeng/holidays/cn-2026.txt" _ "$out"
@@ -196,6 +200,8 @@ if [ "${QF_DEB_MINBASE:-0}" = 1 ] && command -v mmdebstrap >/dev/null; then
 	check "minbase: keygen" inmb 'qingfeng-admin keygen --district d09 --name x --out /w/k9 --kdf interactive --passphrase-file /w/pass >/dev/null'
 	check "minbase: ingest" inmb 'qingfeng-admin ingest --archive /w/a --key /w/keys/district.key --passphrase-file /w/pass /w/e.qfx >/dev/null'
 	check "minbase: show decrypts the report" inmb 'qingfeng-admin show d07-1 --archive /w/a --passphrase-file /w/pass | grep -q deb-report-body'
+	check "minbase: Chinese with LANG=C and no zh_CN locale" inmb \
+		'env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C qingfeng-admin --help | grep -q 用法：'
 fi
 
 check "purge qingfeng-admin" purge qingfeng-admin

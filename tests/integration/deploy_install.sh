@@ -26,7 +26,7 @@ for f in share/man/man8/qingfeng-intake.8 share/man/man1/qingfeng-admin.1 \
 	share/qingfeng/examples/qingfeng.torrc share/qingfeng/examples/nginx-qingfeng.conf \
 	lib/systemd/system/qingfeng-intake.service lib/systemd/system/qingfeng-backup.service \
 	lib/systemd/system/qingfeng-backup.timer lib/sysusers.d/qingfeng.conf \
-	lib/tmpfiles.d/qingfeng.conf; do
+	lib/tmpfiles.d/qingfeng.conf share/locale/zh_CN/LC_MESSAGES/qingfeng-admin.mo; do
 	check "installed $f" test -f "$R/$f"
 done
 eq "unit mode 0644" "$(stat -c %a "$R/lib/systemd/system/qingfeng-intake.service")" 644
@@ -42,6 +42,8 @@ check "backup script calls the installed binary" \
 	grep -qF "$P/bin/qingfeng-intake" "$R/libexec/qingfeng/qingfeng-backup"
 check "installed intake runs" sh -c "'$R/bin/qingfeng-intake' --help >/dev/null"
 check "installed admin runs" sh -c "'$R/bin/qingfeng-admin' --help >/dev/null"
+check "installed admin speaks Chinese with LANG=C (its installed catalogue)" sh -c \
+	"env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C '$R/bin/qingfeng-admin' --help | grep -q '用法：'"
 check "installed report runs" sh -c "'$R/bin/qingfeng-report' --help >/dev/null"
 
 # --- the web root, found by the installed binary on its own

@@ -17,6 +17,11 @@ T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qfit.XXXXXX")
 # qingfeng-report keeps its state file (report/statefile.h) here, not in the tester's home
 export XDG_STATE_HOME="$T_DIR/state"
 SERVER_PID=""
+# qingfeng-admin speaks Chinese unless the environment asks for English
+# (admin/i18n.h: the first non-empty of LANGUAGE, LC_ALL, LC_MESSAGES, LANG
+# starting with "en"). These scripts assert its English messages; a test of
+# the Chinese output sets the variables on the command (admin_i18n.sh).
+export LANGUAGE=en
 
 cleanup() {
 	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null

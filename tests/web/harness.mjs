@@ -21,8 +21,15 @@ export function tmp(prefix = 'qfweb-') {
 	return mkdtempSync(join(tmpdir(), prefix));
 }
 
+// LANGUAGE=en: qingfeng-admin speaks Chinese unless asked for English
+// (admin/i18n.h), and these tests read its English output.
 export function run(cmd, args, opts = {}) {
-	return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+	return execFileSync(cmd, args, {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: { ...process.env, LANGUAGE: 'en' },
+		...opts,
+	});
 }
 
 // An initialised data directory serving d01, with config changes applied.
