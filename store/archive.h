@@ -155,6 +155,12 @@ struct archive_entry {
 	 * "quarantine":reason when there is one. archive_entry_get leaves NULL.
 	 */
 	const char *quarantine;
+	/*
+	 * archive_entry_add of a clean follow-up: with objection, its item in
+	 * the case's "followups" carries "objection":true (the reporter's
+	 * purpose, DESIGN.md §6, as ingest read it). archive_entry_get leaves 0.
+	 */
+	int objection;
 	const uint8_t *envelope; /* from archive_entry_get: valid until the txn ends */
 	size_t envelope_len;
 };
@@ -315,6 +321,13 @@ int archive_case_put(struct archive_txn *t, const char *id, uint64_t index, cons
  */
 int archive_case_find(struct archive_txn *t, const char *id, const uint8_t lookup[32],
                       uint64_t *index);
+
+/*
+ * Finds the case of district id whose 件号 (its "number") is number.
+ * Returns ARCHIVE_OK with *index set, ARCHIVE_ERR_NOT_FOUND (no such number,
+ * 0 included), ARCHIVE_ERR_ARG (invalid id) or ARCHIVE_ERR_CORRUPT.
+ */
+int archive_case_by_number(struct archive_txn *t, const char *id, uint64_t number, uint64_t *index);
 
 /*
  * Calls fn for every case (of district id, or of all districts when id is
