@@ -8,6 +8,7 @@
 #include "admin/cases.h"
 #include "admin/deadline.h"
 #include "admin/forward.h"
+#include "admin/i18n.h"
 #include "admin/ingest.h"
 #include "admin/keys.h"
 #include "admin/overseecmd.h"
@@ -303,9 +304,17 @@ cmd_show(struct session *s, const struct session_args *o)
 	char err[SESSION_ERR_MAX];
 	int rc;
 
-	if (session_case(o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
-	    (key = session_key(s, c.district)) == NULL ||
-	    session_log(s, o->extract != NULL ? "show --extract" : "show", c.name, NULL) != 0 ||
+	if (session_case(s, o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
+	    (key = session_key(s, c.district)) == NULL || session_begin(s, 1, &t) != 0)
+		return CLI_EXIT_USER;
+	/* seen by someone (list's new material), in the transaction of the access-log line */
+	rc = view_mark_seen(t, c.district, c.index, s->who, s->day);
+	if (rc != ARCHIVE_OK) {
+		archive_abort(t);
+		cli_error(_("case %s: %s"), c.name, archive_strerror(rc));
+		return CLI_EXIT_USER;
+	}
+	if (session_commit(s, t, o->extract != NULL ? "show --extract" : "show", c.name) != 0 ||
 	    session_begin(s, 0, &t) != 0)
 		return CLI_EXIT_USER;
 	rc = view_show(stdout, t, c.district, c.index, key, o->extract, err, sizeof err);
@@ -323,7 +332,7 @@ cmd_status(struct session *s, const struct session_args *o)
 	char err[SESSION_ERR_MAX];
 	const char *status = cases_status_canon(o->pos[1]); /* 已受理 as well as accepted */
 
-	if (session_case(o->pos[0], &c) != 0)
+	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
 	if (status == NULL) {
 		cli_error("unknown status '%s' (one of %s)", o->pos[1],

@@ -323,7 +323,7 @@ forward_command(struct session *s, const struct session_args *o)
 	struct forward_result r;
 	char err[SESSION_ERR_MAX];
 
-	if (session_case(o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
+	if (session_case(s, o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
 	    (key = session_key(s, c.district)) == NULL)
 		return CLI_EXIT_USER;
 	if (forward_write(s->a, c.district, c.index, key, o->out, o->to, o->with_att, s->who,

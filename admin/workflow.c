@@ -10,6 +10,7 @@
 
 #include "admin/cases.h"
 #include "admin/cli.h"
+#include "admin/i18n.h"
 #include "crypto/envelope.h"
 
 /* The one table of §13: stage -> label -> reporter-visible status (§9). */
@@ -474,7 +475,8 @@ check_duplicate_target(struct archive_txn *t, const char *name, const char *targ
 	const char *its;
 
 	if (target == NULL || cases_parse_name(target, d, &ix) != 0) {
-		snprintf(err, errsz, "duplicate-of needs the case it duplicates, like d01-42");
+		snprintf(err, errsz,
+		         _("duplicate-of needs the case it duplicates, like d01-42 or d01#3"));
 		return -1;
 	}
 	cases_format_name(tname, d, ix);
@@ -824,7 +826,7 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 	const char *stage = workflow_stage_canon(o->pos[1]), *status = workflow_stage_status(stage);
 	int queued;
 
-	if (session_case(o->pos[0], &c) != 0)
+	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
 	if (status == NULL) {
 		cli_error("unknown stage '%s' (one of %s)", o->pos[1],
@@ -849,15 +851,22 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 int
 workflow_mark_command(struct session *s, const struct session_args *o)
 {
-	struct session_case c;
+	struct session_case c, dup;
 	struct keyfile_public pub;
 	struct archive_txn *t;
 	char err[SESSION_ERR_MAX];
 	const char *mark = workflow_mark_canon(o->pos[1]), *vl;
 	const char *value = o->npos > 2 ? workflow_mark_value_canon(mark, o->pos[2]) : NULL;
 
-	if (session_case(o->pos[0], &c) != 0)
+	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
+	/* duplicate-of d07#3: the case of that 件号, recorded by its index */
+	if (mark != NULL && strcmp(mark, "duplicate-of") == 0 && value != NULL &&
+	    cases_parse_number(value, dup.district, &dup.index) == 0) {
+		if (session_case(s, value, &dup) != 0)
+			return CLI_EXIT_USER;
+		value = dup.name;
+	}
 	if (mark == NULL) {
 		cli_error("unknown mark '%s' (one of %s)", o->pos[1],
 		          cli_join(err, sizeof err, mark_at));
@@ -896,7 +905,7 @@ workflow_note_command(struct session *s, const struct session_args *o)
 	uint32_t n;
 	int ret = CLI_EXIT_USER;
 
-	if (session_case(o->pos[0], &c) != 0 ||
+	if (session_case(s, o->pos[0], &c) != 0 ||
 	    session_text(o, WORKFLOW_NOTE_MAX, "larger than 64 KiB", &body, &len, &buf) != 0)
 		return CLI_EXIT_USER;
 	if (begin_change(s, c.district, 1, &pub, &t) == 0) {
