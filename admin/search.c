@@ -361,11 +361,12 @@ print_hit(void *ctx, const char *district, uint64_t index, const json_t *rec,
           const char *const *where, const char *const *context, size_t nwords)
 {
 	struct hits *h = ctx;
-	char name[CASES_NAME_BUF];
+	char name[CASES_NAME_BUF], shown[CASES_SHOWN_BUF];
 	const char *st = json_string_value(json_object_get(rec, "status"));
 
 	cases_format_name(name, district, index);
-	printf("%s  %s  stage %s %s, status %s %s\n", name,
+	cases_format_shown(shown, district, index, rec);
+	printf("%s  %s  stage %s %s, status %s %s\n", shown,
 	       json_string_value(json_object_get(rec, "day")), workflow_stage_of(rec),
 	       workflow_stage_label(workflow_stage_of(rec)), st != NULL ? st : "?",
 	       cases_status_label(st) != NULL ? cases_status_label(st) : "");

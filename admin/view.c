@@ -1058,9 +1058,8 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		fputs("no cases\n", out);
 		return;
 	}
-	fprintf(out, "%-16s %-10s %-10s %-12s %-14s %3s %3s %3s %-5s %-8s %-4s %s", "CASE",
-	        "件号 NO.", "DAY", "STATUS", "STAGE", "FU", "RE", "Q", "ACKED", "DUE", "实名",
-	        "NEW 新");
+	fprintf(out, "%-16s %s %-10s %-12s %-14s %3s %3s %3s %-5s %-8s %s %s", "CASE", "件号 NO.  ",
+	        "DAY", "STATUS", "STAGE", "FU", "RE", "Q", "ACKED", "DUE", "实名  ", "NEW 新");
 	if (titles)
 		fprintf(out, " %-10s %-14s %s", "TYPE", "CATEGORY", "TITLE");
 	fputc('\n', out);

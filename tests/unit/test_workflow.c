@@ -1631,7 +1631,7 @@ test_search(void **state)
 
 		run_ok(TODAY, argv);
 		out = out_text();
-		assert_non_null(strstr(out, "d01-17  2026-01-06"));
+		assert_non_null(strstr(out, "d01-17 (d01#17)  2026-01-06")); /* index and 件号 */
 		assert_non_null(strstr(out, "1 of 310 case(s) match"));
 		free(out);
 	}
