@@ -479,7 +479,8 @@ static const struct command commands[] = {
          "  upper-level                              属上级管辖: must reach stage\n"
          "                                           transferred_up within 5 working days\n"
          "  escalation raise|designate               提级管辖 / 指定管辖 (needs --approved-by)\n"
-         "  finding mistaken|false-accusation        错告 / 诬告 (stage closed or concluded)\n"
+         "  finding mistaken|false-accusation        错告 / 诬告陷害 (stage closed or\n"
+         "                                           concluded)\n"
          "--clear removes a mark. A case marked realname impersonated no longer has the\n"
          "real-name deadlines.",
          NULL, NULL},

@@ -106,7 +106,7 @@ write_document(FILE *f, const char *name, const json_t *rec, const json_t *m, co
 	fputs("\n转送人 Forwarded by: ", f);
 	cli_print_text(f, by, NULL);
 	fprintf(f, "\n转送日期 Day: %s\n", day);
-	fputs("说明 Note: 举报人身份信息、补充材料及办理记录均已移除。\n"
+	fputs("说明 Note: 检举控告人身份信息、补充材料及办理记录均已移除。\n"
 	      "      The reporter's identity, the follow-ups and the handling record have been "
 	      "removed.\n",
 	      f);
@@ -114,7 +114,7 @@ write_document(FILE *f, const char *name, const json_t *rec, const json_t *m, co
 	line(f, "", "类型 Type", json_object_get(r, "type"), labels_types());
 	line(f, "", "问题类别 Category", json_object_get(r, "category"), labels_categories());
 	line(f, "", "具体问题 Subcategory", json_object_get(r, "subcategory"), NULL);
-	line(f, "", "乡镇 Town", json_object_get(r, "town"), NULL);
+	line(f, "", "乡镇（街道） Town", json_object_get(r, "town"), NULL);
 	line(f, "", "标题 Title", json_object_get(r, "title"), NULL);
 	line(f, "", "发生时间 When", json_object_get(r, "when"), NULL);
 	line(f, "", "发生地点 Where", json_object_get(r, "where"), NULL);

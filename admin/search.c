@@ -142,7 +142,7 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 		scan_text(sc, "被反映人单位 subject unit", json_object_get(subj, "unit"));
 		scan_text(sc, "被反映人职务 subject position", json_object_get(subj, "position"));
 		scan_text(sc, "被反映人地区 subject area", json_object_get(subj, "area"));
-		scan_text(sc, "乡镇 town", json_object_get(r, "town"));
+		scan_text(sc, "乡镇（街道） town", json_object_get(r, "town"));
 		scan_text(sc, "地点 where", json_object_get(r, "where"));
 		scan_text(sc, "时间 when", json_object_get(r, "when"));
 		scan_text(sc, "具体问题 subcategory", json_object_get(r, "subcategory"));
@@ -151,7 +151,7 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 		if (json_is_object(id))
 			json_object_foreach((json_t *)(uintptr_t)id, k, v)
 			{
-				scan_text(sc, "举报人 identity", v);
+				scan_text(sc, "检举控告人 identity", v);
 			}
 		json_array_foreach(json_object_get(m, "attachments"), i, a)
 		{

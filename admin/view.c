@@ -274,7 +274,7 @@ print_report(FILE *out, const struct opened *o)
 	field(out, "", "类型 Type", json_object_get(r, "type"), labels_types());
 	field(out, "", "问题类别 Category", json_object_get(r, "category"), labels_categories());
 	field(out, "", "具体问题 Subcategory", json_object_get(r, "subcategory"), NULL);
-	field(out, "", "乡镇 Town", json_object_get(r, "town"), NULL);
+	field(out, "", "乡镇（街道） Town", json_object_get(r, "town"), NULL);
 	field(out, "", "标题 Title", json_object_get(r, "title"), NULL);
 	field(out, "", "发生时间 When", json_object_get(r, "when"), NULL);
 	field(out, "", "发生地点 Where", json_object_get(r, "where"), NULL);
@@ -292,7 +292,7 @@ print_report(FILE *out, const struct opened *o)
 		fputs("  -\n", out);
 	}
 	if (json_is_object(id)) {
-		fputs("举报人 Reporter: 实名 real name\n", out);
+		fputs("检举控告人 Reporter: 实名 real name\n", out);
 		field(out, "  ", "姓名 Name", json_object_get(id, "name"), NULL);
 		field(out, "  ", "电话 Phone", json_object_get(id, "phone"), NULL);
 		field(out, "  ", "身份证号 ID number", json_object_get(id, "id_number"), NULL);
@@ -300,7 +300,7 @@ print_report(FILE *out, const struct opened *o)
 		field(out, "  ", "地址 Address", json_object_get(id, "address"), NULL);
 		other_fields(out, "  ", id, known_identity);
 	} else {
-		fputs("举报人 Reporter: 匿名 anonymous\n", out);
+		fputs("检举控告人 Reporter: 匿名 anonymous\n", out);
 	}
 	field(out, "", "语言 Language", json_object_get(m, "lang"), NULL);
 	if (json_is_object(r))

@@ -16,7 +16,7 @@
 /* The one table of §13: stage -> label -> reporter-visible status (§9). */
 static const struct workflow_stage stages[] = {
         {"registered", "登记", "received"},
-        {"screened", "筛选", "received"},
+        {"screened", "分类处理", "received"},
         {"accepted", "受理", "accepted"},
         {"inquiry", "谈话函询", "in_progress"},
         {"verification", "初步核实", "in_progress"},
@@ -108,7 +108,7 @@ static const struct mark_value realname_values[] = {{"pending", "实名待核实
 static const struct mark_value escalation_values[] = {
         {"raise", "提级管辖"}, {"designate", "指定管辖"}, {NULL, NULL}};
 static const struct mark_value finding_values[] = {
-        {"mistaken", "错告"}, {"false-accusation", "诬告"}, {NULL, NULL}};
+        {"mistaken", "错告"}, {"false-accusation", "诬告陷害"}, {NULL, NULL}};
 
 static const struct {
 	const char *name;
@@ -119,7 +119,7 @@ static const struct {
         {"duplicate-of", "重复件", NULL},
         {"upper-level", "属上级管辖", NULL},
         {"escalation", "提级/指定管辖", escalation_values},
-        {"finding", "错告/诬告认定", finding_values},
+        {"finding", "错告/诬告陷害认定", finding_values},
 };
 
 static int
