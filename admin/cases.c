@@ -525,7 +525,7 @@ cases_reply_command(struct session *s, const struct session_args *o)
 	}
 	if (session_commit(s, t, "reply", c.name) != 0)
 		goto out;
-	printf("case %s: reply #%u (%zu attachments) queued for the next update\n", c.name, n,
+	printf("case %s: reply #%u (%zu attachments) queued for the next update\n", c.shown, n,
 	       o->nattach);
 	ret = CLI_EXIT_OK;
 out:

@@ -345,7 +345,7 @@ cmd_status(struct session *s, const struct session_args *o)
 		return session_abort(t, err);
 	if (session_commit(s, t, "status", c.name) != 0)
 		return CLI_EXIT_USER;
-	printf("case %s: status %s %s, queued for the next update\n", c.name, status,
+	printf("case %s: status %s %s, queued for the next update\n", c.shown, status,
 	       cases_status_label(status));
 	return CLI_EXIT_OK;
 }

@@ -100,6 +100,13 @@ write_document(FILE *f, const char *name, const json_t *rec, const json_t *m, co
 	fputs("清风 转送件 Forwarded report (redacted)\n", f);
 	fputs("==========================================\n", f);
 	fprintf(f, "案件 Case: %s\n", name);
+	if (cases_number(rec) > 0) { /* the 件号 the office names the case by */
+		char no[CASES_NAME_BUF];
+
+		cases_format_number(no, json_string_value(json_object_get(rec, "district")),
+		                    cases_number(rec));
+		fprintf(f, "件号 No.: %s\n", no);
+	}
 	fprintf(f, "收到日期 Received: %s\n", json_string_value(json_object_get(rec, "day")));
 	fputs("转送至 Forwarded to: ", f);
 	cli_print_text(f, to, NULL);
@@ -331,7 +338,7 @@ forward_command(struct session *s, const struct session_args *o)
 		cli_error("%s", err);
 		return CLI_EXIT_USER;
 	}
-	printf("case %s: wrote %s for ", c.name, o->out);
+	printf("case %s: wrote %s for ", c.shown, o->out);
 	cli_print_text(stdout, o->to, NULL);
 	printf(" without the reporter's identity and follow-ups; ");
 	if (o->with_att != NULL)

@@ -841,7 +841,7 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 		return session_abort(t, err);
 	if (session_commit(s, t, "stage", c.name) != 0)
 		return CLI_EXIT_USER;
-	printf("case %s: stage %s %s recorded; %s %s %s%s\n", c.name, stage,
+	printf("case %s: stage %s %s recorded; %s %s %s%s\n", c.shown, stage,
 	       workflow_stage_label(stage),
 	       queued ? "status" : "the status the reporter sees stays", status,
 	       cases_status_label(status), queued ? " queued for the next update" : "");
@@ -883,11 +883,11 @@ workflow_mark_command(struct session *s, const struct session_args *o)
 		return CLI_EXIT_USER;
 	vl = value != NULL ? workflow_mark_label(mark, value) : NULL;
 	if (o->clear)
-		printf("case %s: mark %s %s cleared\n", c.name, mark,
+		printf("case %s: mark %s %s cleared\n", c.shown, mark,
 		       workflow_mark_label(mark, NULL));
 	else
-		printf("case %s: mark %s %s%s%s%s%s recorded (kept on this machine only)\n", c.name,
-		       mark, workflow_mark_label(mark, NULL), value != NULL ? ": " : "",
+		printf("case %s: mark %s %s%s%s%s%s recorded (kept on this machine only)\n",
+		       c.shown, mark, workflow_mark_label(mark, NULL), value != NULL ? ": " : "",
 		       value != NULL ? value : "", vl != NULL ? " " : "", vl != NULL ? vl : "");
 	return CLI_EXIT_OK;
 }
@@ -916,7 +916,7 @@ workflow_note_command(struct session *s, const struct session_args *o)
 			ret = CLI_EXIT_OK;
 	}
 	if (ret == CLI_EXIT_OK)
-		printf("case %s: note #%u added (sealed; it never leaves this machine)\n", c.name,
+		printf("case %s: note #%u added (sealed; it never leaves this machine)\n", c.shown,
 		       n);
 	session_text_free(buf, len);
 	return ret;
