@@ -426,18 +426,22 @@ static const struct command commands[] = {
         {"list", COMMON | BIT(O_STATUS) | BIT(O_JSON) | BIT(O_TITLES) | BIT(O_HOLIDAYS) | BIT(O_BY),
          0, 0, 0, 0, cmd_list,
          "list --archive DIR [--status S] [--json] [--titles] [--holidays FILE] [--by NAME]",
-         "Lists the cases, those with an overdue deadline first: case, day, status, stage,\n"
-         "follow-ups (FU), replies (RE), queued operations (Q), whether an update has\n"
-         "acknowledged all of it (ACKED), and DUE (overdue, or soon: due within 3 working\n"
-         "days). No passphrase is needed; --titles also decrypts each report's type,\n"
-         "category and title (asks for the passphrase, and is recorded in the access log).\n"
+         "Lists the cases (问题线索), those with an overdue deadline first: case, its 件号\n"
+         "(NO., the number to type: d07#3), day, status, stage, follow-ups (FU), replies\n"
+         "(RE), queued operations (Q), whether an update has acknowledged all of it\n"
+         "(ACKED), DUE (overdue, or soon: due within 3 working days), 实名 (实名, 匿名, or\n"
+         "冒名 when marked impersonated) and NEW (+N follow-ups since the case was last\n"
+         "shown, 异议 when one is an objection). No passphrase is needed; --titles also\n"
+         "decrypts each report's type, category and title (asks for the passphrase, and is\n"
+         "recorded in the access log).\n"
          "--holidays FILE: the holiday calendar (default: holidays.txt in the archive).",
          NULL, NULL},
         {"show", COMMON | BIT(O_EXTRACT) | BIT(O_BY), 0, 1, 1, 0, cmd_show,
          "show --archive DIR CASE [--extract DIR] [--by NAME]",
-         "Decrypts and prints a case (e.g. d01-42): the report with every field, the\n"
-         "follow-ups, the replies sent and the history. --extract DIR also writes each\n"
-         "attachment as DIR/<case>/<n>-<safe name>. Recorded in the access log.",
+         "Decrypts and prints a case (e.g. d01-42, or by its 件号 d01#3): the report with\n"
+         "every field, the follow-ups, the replies sent and the history. --extract DIR\n"
+         "also writes each attachment as DIR/<case>/<n>-<safe name>. Recorded in the\n"
+         "access log; list's NEW counts what came after.",
          NULL, NULL},
         {"status", COMMON | BIT(O_BY), 0, 2, 2, 0, cmd_status,
          "status --archive DIR CASE STATUS [--by NAME]",
@@ -508,13 +512,15 @@ static const struct command commands[] = {
          0, 0, 0, C_FORMAT, stats_command,
          "stats --archive DIR [--json | --csv | --svg FILE | --html FILE] [--from DAY]\n"
          "              [--to DAY] [--district ID] [--holidays FILE] [--by NAME]",
-         "Counts the cases received from --from to --to (inclusive; default: all) per\n"
-         "stage, status, category, town, subject level, report type and real name or\n"
-         "anonymous; the median and 90th percentile days from receipt to acceptance and\n"
-         "to conclusion; deadlines met, open and overdue; the weekly intake. Text by\n"
-         "default; --json, --csv; --svg FILE and --html FILE write a self-contained,\n"
-         "printable file with the charts (never overwriting). Decrypts each report (asks\n"
-         "for the passphrase; recorded in the access log).",
+         "Counts the cases (问题线索) received from --from to --to (inclusive; default:\n"
+         "all) per current stage (当前所处阶段), status, category, town, subject level,\n"
+         "report type and real name or anonymous; the median and 90th percentile days\n"
+         "from receipt to acceptance and to conclusion; deadlines met, open and overdue;\n"
+         "the weekly intake; and how many cases reached 受理, 初核, 立案 and 了结 on a day\n"
+         "within --from/--to (any day without them). Text by default; --json, --csv;\n"
+         "--svg FILE and --html FILE write a self-contained, printable file with the\n"
+         "charts (never overwriting). Decrypts each report (asks for the passphrase;\n"
+         "recorded in the access log).",
          NULL, NULL},
         {"search", COMMON | BIT(O_DISTRICT) | BIT(O_BY), 0, 1, SEARCH_WORDS_MAX, 0, search_command,
          "search --archive DIR [--district ID] [--by NAME] WORD...",
