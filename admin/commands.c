@@ -426,22 +426,22 @@ static const struct command commands[] = {
         {"list", COMMON | BIT(O_STATUS) | BIT(O_JSON) | BIT(O_TITLES) | BIT(O_HOLIDAYS) | BIT(O_BY),
          0, 0, 0, 0, cmd_list,
          "list --archive DIR [--status S] [--json] [--titles] [--holidays FILE] [--by NAME]",
-         "Lists the cases (问题线索), those with an overdue deadline first: case, its 件号\n"
-         "(NO., the number to type: d07#3), day, status, stage, follow-ups (FU), replies\n"
-         "(RE), queued operations (Q), whether an update has acknowledged all of it\n"
-         "(ACKED), DUE (overdue, or soon: due within 3 working days), 实名 (实名, 匿名, or\n"
-         "冒名 when marked impersonated) and NEW (+N follow-ups since the case was last\n"
-         "shown, 异议 when one is an objection). No passphrase is needed; --titles also\n"
-         "decrypts each report's type, category and title (asks for the passphrase, and is\n"
-         "recorded in the access log).\n"
-         "--holidays FILE: the holiday calendar (default: holidays.txt in the archive).",
+         N_("Lists the cases, those with an overdue deadline first: case, its number (NO.,\n"
+            "the one to type: d07#3), day, status, stage, follow-ups (FU), replies (RE),\n"
+            "queued operations (Q), whether an update has acknowledged all of it (ACKED),\n"
+            "DUE (overdue, or soon: due within 3 working days), real name or anonymous\n"
+            "(impersonated when so marked), and NEW (+N follow-ups since the case was last\n"
+            "shown, and when one of them is an objection). No passphrase is needed;\n"
+            "--titles also decrypts each report's type, category and title (asks for the\n"
+            "passphrase, and is recorded in the access log).\n"
+            "--holidays FILE: the holiday calendar (default: holidays.txt in the archive)."),
          NULL, NULL},
         {"show", COMMON | BIT(O_EXTRACT) | BIT(O_BY), 0, 1, 1, 0, cmd_show,
          "show --archive DIR CASE [--extract DIR] [--by NAME]",
-         "Decrypts and prints a case (e.g. d01-42, or by its 件号 d01#3): the report with\n"
-         "every field, the follow-ups, the replies sent and the history. --extract DIR\n"
-         "also writes each attachment as DIR/<case>/<n>-<safe name>. Recorded in the\n"
-         "access log; list's NEW counts what came after.",
+         N_("Decrypts and prints a case (e.g. d01-42, or by its number d01#3): the report\n"
+            "with every field, the follow-ups, the replies sent and the history. --extract\n"
+            "DIR also writes each attachment as DIR/<case>/<n>-<safe name>. Recorded in the\n"
+            "access log; list's NEW counts what came after."),
          NULL, NULL},
         {"status", COMMON | BIT(O_BY), 0, 2, 2, 0, cmd_status,
          "status --archive DIR CASE STATUS [--by NAME]",
@@ -512,15 +512,15 @@ static const struct command commands[] = {
          0, 0, 0, C_FORMAT, stats_command,
          "stats --archive DIR [--json | --csv | --svg FILE | --html FILE] [--from DAY]\n"
          "              [--to DAY] [--district ID] [--holidays FILE] [--by NAME]",
-         "Counts the cases (问题线索) received from --from to --to (inclusive; default:\n"
-         "all) per current stage (当前所处阶段), status, category, town, subject level,\n"
-         "report type and real name or anonymous; the median and 90th percentile days\n"
-         "from receipt to acceptance and to conclusion; deadlines met, open and overdue;\n"
-         "the weekly intake; and how many cases reached 受理, 初核, 立案 and 了结 on a day\n"
-         "within --from/--to (any day without them). Text by default; --json, --csv;\n"
-         "--svg FILE and --html FILE write a self-contained, printable file with the\n"
-         "charts (never overwriting). Decrypts each report (asks for the passphrase;\n"
-         "recorded in the access log).",
+         N_("Counts the cases received from --from to --to (inclusive; default: all) per\n"
+            "current stage, status, category, town, subject level, report type and real\n"
+            "name or anonymous; the median and 90th percentile days from receipt to\n"
+            "acceptance and to conclusion; deadlines met, open and overdue; the weekly\n"
+            "intake; and how many cases reached acceptance, preliminary verification, case\n"
+            "opening and conclusion on a day within --from/--to (any day without them).\n"
+            "Text by default; --json, --csv; --svg FILE and --html FILE write a\n"
+            "self-contained, printable file with the charts (never overwriting). Decrypts\n"
+            "each report (asks for the passphrase; recorded in the access log)."),
          NULL, NULL},
         {"search", COMMON | BIT(O_DISTRICT) | BIT(O_BY), 0, 1, SEARCH_WORDS_MAX, 0, search_command,
          "search --archive DIR [--district ID] [--by NAME] WORD...",

@@ -215,7 +215,8 @@ session_case(struct session *s, const char *arg, struct session_case *c)
 
 	if (cases_parse_name(arg, c->district, &c->index) != 0 &&
 	    cases_parse_number(arg, c->district, &number) != 0) {
-		cli_error(_("'%s' is not a case name like d01-42 or a 件号 like d01#3"), arg);
+		cli_error(_("'%s' is not a case name like d01-42 or a case number like d01#3"),
+		          arg);
 		return -1;
 	}
 	if (session_archive(s) != 0)
