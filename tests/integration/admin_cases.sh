@@ -63,7 +63,7 @@ eq "show d07#0: exit 1" $? 1
 out=$(adm stage 'd07#2' not_accepted --by "$BY" 2>&1)
 eq "stage d07#2 不予受理: exit 0" $? 0
 eq "... recorded on d07-3" "$(adm list --json | jq -r '.[] | select(.case == "d07-3") | .stage')" not_accepted
-check "mark duplicate-of d07#2" sh -c "LANG=en_US.UTF-8 '$ADMIN' mark --archive '$A' 'd07#3' duplicate-of 'd07#1' --by '$BY' >/dev/null"
+check "mark duplicate-of d07#2" sh -c "LANGUAGE= LC_ALL= LC_MESSAGES= LANG=en_US.UTF-8 '$ADMIN' mark --archive '$A' 'd07#3' duplicate-of 'd07#1' --by '$BY' >/dev/null"
 check "... names d07-1" sh -c "'$ADMIN' show --archive '$A' --passphrase-file '$P' d07-1 | grep -q 'Duplicates of this case: d07-4'"
 out=$(adm search case-body-5521)
 check "search names the 件号" sh -c "printf '%s\n' \"\$1\" | grep -q '^d07-3 (d07#2) '" _ "$out"
@@ -77,7 +77,7 @@ eq "due --json carries the 件号" "$(adm due --json | jq -r '.[0] | .case + " "
 # --- real name, impersonation; new material since the last show
 eq "list: real name" "$(adm list --json | jq -c '[.[] | .real_name_label]')" '["实名","匿名","匿名"]'
 eq "list: nothing new once each was shown" "$(adm list --json | jq -c '[.[] | .new_followups]')" '[0,0,0]'
-check "mark d07#1 impersonated" sh -c "LANG=en_US.UTF-8 '$ADMIN' mark --archive '$A' 'd07#1' realname impersonated --by '$BY' >/dev/null"
+check "mark d07#1 impersonated" sh -c "LANGUAGE= LC_ALL= LC_MESSAGES= LANG=en_US.UTF-8 '$ADMIN' mark --archive '$A' 'd07#1' realname impersonated --by '$BY' >/dev/null"
 eq "list: 冒名" "$(adm list --json | jq -r '.[0].real_name_label')" 冒名
 out=$(adm list)
 check "list text: the 冒名 column" sh -c "printf '%s\n' \"\$1\" | grep '^d07-1 ' | grep -q 冒名" _ "$out"
@@ -96,7 +96,7 @@ eq "list: new follow-ups" "$(adm list --json | jq -c '[.[] | [.case, .new_follow
 out=$(adm list)
 check "list text: the objection is marked" sh -c "printf '%s\n' \"\$1\" | grep '^d07-3 ' | grep -q '异议'" _ "$out"
 check "list text: new material is marked" sh -c "printf '%s\n' \"\$1\" | grep '^d07-4 ' | grep -q '+1'" _ "$out"
-check "show d07-3" sh -c "LANG=en_US.UTF-8 '$ADMIN' show --archive '$A' --passphrase-file '$P' d07-3 --by '$BY' | grep -q objection-7"
+check "show d07-3" sh -c "LANGUAGE= LC_ALL= LC_MESSAGES= LANG=en_US.UTF-8 '$ADMIN' show --archive '$A' --passphrase-file '$P' d07-3 --by '$BY' | grep -q objection-7"
 eq "after show: nothing new on d07-3" "$(adm list --json | jq -c '.[] | select(.case == "d07-3") | [.new_followups, .new_objection]')" '[0,false]'
 eq "... d07-4 still has its new material" "$(adm list --json | jq -c '.[] | select(.case == "d07-4") | .new_followups')" 1
 check "the show is in the access log" sh -c "'$ADMIN' log --archive '$A' --json | jq -r 'select(.command == \"show\") | .case' | grep -qx d07-3"
@@ -109,9 +109,9 @@ eq "re-ingest renumbers nothing" "$(adm list --json | jq -c '[.[] | [.case, .num
 
 # --- stats: the current stage, and the cases that ever reached each step
 for s in 受理 初步核实 立案审查调查 办结; do
-	check "d07-1 → $s" sh -c "LANG=en_US.UTF-8 '$ADMIN' stage --archive '$A' d07-1 '$s' --by '$BY' >/dev/null"
+	check "d07-1 → $s" sh -c "LANGUAGE= LC_ALL= LC_MESSAGES= LANG=en_US.UTF-8 '$ADMIN' stage --archive '$A' d07-1 '$s' --by '$BY' >/dev/null"
 done
-check "d07#4 → 受理" sh -c "LANG=en_US.UTF-8 '$ADMIN' stage --archive '$A' 'd07#4' 受理 --by '$BY' >/dev/null"
+check "d07#4 → 受理" sh -c "LANGUAGE= LC_ALL= LC_MESSAGES= LANG=en_US.UTF-8 '$ADMIN' stage --archive '$A' 'd07#4' 受理 --by '$BY' >/dev/null"
 out=$(adm stats --json)
 eq "stats: current stage" "$(printf '%s' "$out" | jq -c '[.by_stage.accepted, .by_stage.concluded, .by_stage.not_accepted]')" '[1,1,1]'
 eq "stats: ever reached" "$(printf '%s' "$out" | jq -c '[.reached.accepted, .reached.verification, .reached.case_opened, .reached.ended]')" '[2,1,1,1]'
