@@ -777,21 +777,18 @@ list_new(json_t *row, const char *id, const json_t *rec)
 		nnew++;
 		objection |= json_is_true(json_object_get(it, "objection"));
 	}
-	return json_object_set_new(row, "number",
-	                           cases_number(rec) > 0
-	                                   ? json_integer((json_int_t)cases_number(rec))
-	                                   : json_null()) != 0 ||
-	                       json_object_set_new(row, "number_name",
-	                                           cases_number(rec) > 0 ? json_string(no)
-	                                                                 : json_null()) != 0 ||
-	                       json_object_set_new(row, "real_name_label",
-	                                           rn != NULL ? json_string(rn) : json_null()) !=
-	                               0 ||
-	                       json_object_set_new(row, "new_followups", json_integer(nnew)) != 0 ||
-	                       json_object_set_new(row, "new_objection", json_boolean(objection)) !=
-	                               0
-	               ? -1
-	               : 0;
+	if (json_object_set_new(row, "number",
+	                        cases_number(rec) > 0 ? json_integer((json_int_t)cases_number(rec))
+	                                              : json_null()) != 0 ||
+	    json_object_set_new(row, "number_name",
+	                        cases_number(rec) > 0 ? json_string(no) : json_null()) != 0 ||
+	    json_object_set_new(row, "real_name_label",
+	                        rn != NULL ? json_string(rn) : json_null()) != 0)
+		return -1;
+	if (json_object_set_new(row, "new_followups", json_integer(nnew)) != 0 ||
+	    json_object_set_new(row, "new_objection", json_boolean(objection)) != 0)
+		return -1;
+	return 0;
 }
 
 int

@@ -475,7 +475,7 @@ check_duplicate_target(struct archive_txn *t, const char *name, const char *targ
 	const char *its;
 
 	if (target == NULL || cases_parse_name(target, d, &ix) != 0) {
-		snprintf(err, errsz,
+		snprintf(err, errsz, "%s",
 		         _("duplicate-of needs the case it duplicates, like d01-42 or d01#3"));
 		return -1;
 	}

@@ -48,7 +48,8 @@ fill(const char *dir, long n)
 		randombytes_buf(lookup, 32); /* the report's, and its follow-up's */
 		for (int k = 0; k < (i % 2 ? 2 : 1); k++) {
 			e = (struct archive_entry){.index = ++ix,
-			                           .kind = k ? CHAIN_KIND_FOLLOWUP : CHAIN_KIND_REPORT,
+			                           .kind = k ? CHAIN_KIND_FOLLOWUP
+			                                     : CHAIN_KIND_REPORT,
 			                           .has_reply_pk = !k};
 			memcpy(e.lookup, lookup, 32);
 			randombytes_buf(e.reply_pk, 32);
@@ -134,8 +135,7 @@ make_old(const char *dir)
 
 	if (mdb_env_create(&env) != 0)
 		return -1;
-	ok = mdb_env_set_maxdbs(env, 16) == 0 &&
-	     mdb_env_set_mapsize(env, (size_t)1 << 30) == 0 &&
+	ok = mdb_env_set_maxdbs(env, 16) == 0 && mdb_env_set_mapsize(env, (size_t)1 << 30) == 0 &&
 	     mdb_env_open(env, dir, 0, 0600) == 0 && mdb_txn_begin(env, NULL, 0, &txn) == 0;
 	if (ok) {
 		ok = mdb_dbi_open(txn, "cases", 0, &cases) == 0 &&
