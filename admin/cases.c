@@ -60,21 +60,23 @@ cases_status_valid(const char *s)
 	return cases_status_label(s) != NULL;
 }
 
-int
-cases_parse_name(const char *name, char district[CODEC_DISTRICT_BUF], uint64_t *index)
+/*
+ * Splits "<district><sep><n>" where the separator starts at sep and is seplen
+ * bytes long: the district before it, n (decimal, >= 1, no leading zeros)
+ * after it. Returns 0, or -1 when it is not of that form.
+ */
+static int
+split_name(const char *name, const char *sep, size_t seplen, char district[CODEC_DISTRICT_BUF],
+           uint64_t *n)
 {
-	const char *dash;
-	size_t dlen;
+	size_t dlen = (size_t)(sep - name);
 	uint64_t x = 0;
 
-	if (name == NULL || (dash = strrchr(name, '-')) == NULL)
-		return -1;
-	dlen = (size_t)(dash - name);
 	if (dlen == 0 || dlen > CODEC_DISTRICT_MAX)
 		return -1;
-	if (dash[1] < '1' || dash[1] > '9')
+	if (sep[seplen] < '1' || sep[seplen] > '9')
 		return -1;
-	for (const char *p = dash + 1; *p != '\0'; p++) {
+	for (const char *p = sep + seplen; *p != '\0'; p++) {
 		if (*p < '0' || *p > '9' || x > (UINT64_C(1) << 62) / 10)
 			return -1;
 		x = x * 10 + (uint64_t)(*p - '0');
@@ -83,8 +85,75 @@ cases_parse_name(const char *name, char district[CODEC_DISTRICT_BUF], uint64_t *
 	district[dlen] = '\0';
 	if (!codec_district_valid(district))
 		return -1;
-	*index = x;
+	*n = x;
 	return 0;
+}
+
+int
+cases_parse_name(const char *name, char district[CODEC_DISTRICT_BUF], uint64_t *index)
+{
+	const char *dash;
+
+	if (name == NULL || (dash = strrchr(name, '-')) == NULL)
+		return -1;
+	return split_name(name, dash, 1, district, index);
+}
+
+int
+cases_parse_number(const char *name, char district[CODEC_DISTRICT_BUF], uint64_t *number)
+{
+	static const char fullwidth[] = "\xef\xbc\x83"; /* ＃ U+FF03 */
+	const char *sep, *p;
+
+	if (name == NULL)
+		return -1;
+	if ((sep = strrchr(name, '#')) != NULL)
+		return split_name(name, sep, 1, district, number);
+	for (sep = NULL, p = name; (p = strstr(p, fullwidth)) != NULL; p++)
+		sep = p;
+	if (sep == NULL)
+		return -1;
+	return split_name(name, sep, sizeof fullwidth - 1, district, number);
+}
+
+void
+cases_format_number(char out[CASES_NAME_BUF], const char *district, uint64_t number)
+{
+	snprintf(out, CASES_NAME_BUF, "%s#%" PRIu64, district, number);
+}
+
+uint64_t
+cases_number(const json_t *rec)
+{
+	json_int_t n = json_integer_value(json_object_get(rec, "number"));
+
+	return n > 0 ? (uint64_t)n : 0;
+}
+
+void
+cases_format_shown(char out[CASES_SHOWN_BUF], const char *district, uint64_t index,
+                   const json_t *rec)
+{
+	uint64_t n = cases_number(rec);
+
+	if (n == 0)
+		snprintf(out, CASES_SHOWN_BUF, "%s-%" PRIu64, district, index);
+	else
+		snprintf(out, CASES_SHOWN_BUF, "%s-%" PRIu64 " (%s#%" PRIu64 ")", district, index,
+		         district, n);
+}
+
+int
+cases_resolve(struct archive_txn *t, const char *name, char district[CODEC_DISTRICT_BUF],
+              uint64_t *index)
+{
+	uint64_t number;
+
+	if (cases_parse_name(name, district, index) == 0)
+		return ARCHIVE_OK;
+	if (cases_parse_number(name, district, &number) != 0)
+		return ARCHIVE_ERR_ARG;
+	return archive_case_by_number(t, district, number, index);
 }
 
 void
@@ -424,7 +493,7 @@ cases_reply_command(struct session *s, const struct session_args *o)
 	uint32_t n;
 	int ret = CLI_EXIT_USER;
 
-	if (session_case(o->pos[0], &c) != 0)
+	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
 	if (session_text(o, BODY_MAX, "larger than 1 MiB", &body, &body_len, &bodybuf) != 0)
 		goto out;
@@ -459,7 +528,7 @@ cases_reply_command(struct session *s, const struct session_args *o)
 	}
 	if (session_commit(s, t, "reply", c.name) != 0)
 		goto out;
-	printf(_("case %s: reply #%u (%zu attachments) queued for the next update\n"), c.name, n,
+	printf(_("case %s: reply #%u (%zu attachments) queued for the next update\n"), c.shown, n,
 	       o->nattach);
 	ret = CLI_EXIT_OK;
 out:

@@ -53,6 +53,39 @@ int cases_parse_name(const char *name, char district[CODEC_DISTRICT_BUF], uint64
 void cases_format_name(char out[CASES_NAME_BUF], const char *district, uint64_t index);
 
 /*
+ * The 件号 as it is shown and typed: "<district>#<number>" (docs/decisions.md).
+ * Parses it, also with the full-width ＃ a Chinese input method types (the
+ * number decimal, >= 1, no leading zeros). Returns 0, or -1 when name is not
+ * of that form.
+ */
+int cases_parse_number(const char *name, char district[CODEC_DISTRICT_BUF], uint64_t *number);
+
+/* Writes "<district>#<number>". Cannot fail. */
+void cases_format_number(char out[CASES_NAME_BUF], const char *district, uint64_t number);
+
+/* The case record's 件号 ("number"), or 0 when it has none. Cannot fail. */
+uint64_t cases_number(const json_t *rec);
+
+/* "<district>-<index> (<district>#<number>)" and its NUL. */
+#define CASES_SHOWN_BUF (2 * CASES_NAME_BUF + 4)
+
+/*
+ * Writes the name a case is shown by: "d07-24 (d07#20)", the technical index
+ * and the 件号 of rec beside it, or "d07-24" alone when rec has none. Cannot fail.
+ */
+void cases_format_shown(char out[CASES_SHOWN_BUF], const char *district, uint64_t index,
+                        const json_t *rec);
+
+/*
+ * The case a typed name means: "<district>-<index>" as it is, or a 件号
+ * "<district>#<number>" looked up in the archive. Returns ARCHIVE_OK with
+ * district and *index set, ARCHIVE_ERR_ARG (neither form),
+ * ARCHIVE_ERR_NOT_FOUND (no case has that 件号) or an archive error.
+ */
+int cases_resolve(struct archive_txn *t, const char *name, char district[CODEC_DISTRICT_BUF],
+                  uint64_t *index);
+
+/*
  * True (1) when acks_through covers the case's report and every follow-up
  * (so the district has acknowledged all of it in an update); 0 otherwise.
  */

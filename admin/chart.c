@@ -321,9 +321,9 @@ chart_svg(FILE *f, const json_t *s, int standalone)
 	        json_integer_value(json_object_get(s, "overdue_cases")));
 	y = 90;
 	y = chart_bars(f, y, "按问题类别 By category", cat, ncat);
-	y = chart_bars(f, y, "按乡镇 By town", town, ntown);
+	y = chart_bars(f, y, "按乡镇（街道）By town", town, ntown);
 	y = chart_bars(f, y, "按被反映人级别 By subject level", lvl, nlvl);
-	y = chart_bars(f, y, "按办理阶段 By stage", stage, nstage);
+	y = chart_bars(f, y, "当前所处阶段 Current stage", stage, nstage);
 	line_chart(f, y, json_object_get(s, "weekly"));
 	fputs("</svg>\n", f);
 }
@@ -462,12 +462,17 @@ chart_html(FILE *f, const json_t *s)
 	fputs("<section class=\"charts\"><h2>图表 Charts</h2>\n", f);
 	chart_svg(f, s, 0);
 	fputs("</section>\n<div class=\"cols\">\n", f);
-	html_table(f, s, "by_stage", "stage", "按阶段 By stage");
+	html_table(f, s, "by_stage", "stage", "当前所处阶段 Current stage");
+	html_table(f, s, "reached", "reached",
+	           json_is_null(json_object_get(s, "from")) &&
+	                           json_is_null(json_object_get(s, "to"))
+	                   ? "累计 Ever reached"
+	                   : "期间内到达 Reached within the period");
 	html_table(f, s, "by_status", "status", "按状态 By status");
 	html_table(f, s, "by_category", "category", "按问题类别 By category");
 	html_table(f, s, "by_type", "type", "按类型 By report type");
 	html_table(f, s, "by_level", "level", "按被反映人级别 By subject level");
-	html_table(f, s, "by_town", "town", "按乡镇 By town");
+	html_table(f, s, "by_town", "town", "按乡镇（街道）By town");
 	fputs("<section><h2>每周收件 Weekly intake</h2>\n<table><tr><th>周一 Week of</th>"
 	      "<th>案件 Cases</th></tr>\n",
 	      f);

@@ -308,9 +308,17 @@ cmd_show(struct session *s, const struct session_args *o)
 	char err[SESSION_ERR_MAX];
 	int rc;
 
-	if (session_case(o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
-	    (key = session_key(s, c.district)) == NULL ||
-	    session_log(s, o->extract != NULL ? "show --extract" : "show", c.name, NULL) != 0 ||
+	if (session_case(s, o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
+	    (key = session_key(s, c.district)) == NULL || session_begin(s, 1, &t) != 0)
+		return CLI_EXIT_USER;
+	/* seen by someone (list's new material), in the transaction of the access-log line */
+	rc = view_mark_seen(t, c.district, c.index, s->who, s->day);
+	if (rc != ARCHIVE_OK) {
+		archive_abort(t);
+		cli_error(_("case %s: %s"), c.name, archive_strerror(rc));
+		return CLI_EXIT_USER;
+	}
+	if (session_commit(s, t, o->extract != NULL ? "show --extract" : "show", c.name) != 0 ||
 	    session_begin(s, 0, &t) != 0)
 		return CLI_EXIT_USER;
 	rc = view_show(stdout, t, c.district, c.index, key, o->extract, err, sizeof err);
@@ -328,7 +336,7 @@ cmd_status(struct session *s, const struct session_args *o)
 	char err[SESSION_ERR_MAX];
 	const char *status = cases_status_canon(o->pos[1]); /* 已受理 as well as accepted */
 
-	if (session_case(o->pos[0], &c) != 0)
+	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
 	if (status == NULL) {
 		cli_error(_("unknown status '%s' (one of %s)"), o->pos[1],
@@ -341,7 +349,7 @@ cmd_status(struct session *s, const struct session_args *o)
 		return session_abort(t, err);
 	if (session_commit(s, t, "status", c.name) != 0)
 		return CLI_EXIT_USER;
-	printf(_("case %s: status %s %s, queued for the next update\n"), c.name, status,
+	printf(_("case %s: status %s %s, queued for the next update\n"), c.shown, status,
 	       cases_status_label(status));
 	return CLI_EXIT_OK;
 }
@@ -422,18 +430,22 @@ static const struct command commands[] = {
         {"list", COMMON | BIT(O_STATUS) | BIT(O_JSON) | BIT(O_TITLES) | BIT(O_HOLIDAYS) | BIT(O_BY),
          0, 0, 0, 0, cmd_list,
          N_("list --archive DIR [--status S] [--json] [--titles] [--holidays FILE] [--by NAME]"),
-         N_("Lists the cases, those with an overdue deadline first: case, day, status, stage,\n"
-            "follow-ups (FU), replies (RE), queued operations (Q), whether an update has\n"
-            "acknowledged all of it (ACKED), and DUE (overdue, or soon: due within 3 working\n"
-            "days). No passphrase is needed; --titles also decrypts each report's type,\n"
-            "category and title (asks for the passphrase, and is recorded in the access log).\n"
+         N_("Lists the cases, those with an overdue deadline first: case, its number (NO.,\n"
+            "the one to type: d07#3), day, status, stage, follow-ups (FU), replies (RE),\n"
+            "queued operations (Q), whether an update has acknowledged all of it (ACKED),\n"
+            "DUE (overdue, or soon: due within 3 working days), real name or anonymous\n"
+            "(impersonated when so marked), and NEW (+N follow-ups since the case was last\n"
+            "shown, and when one of them is an objection). No passphrase is needed;\n"
+            "--titles also decrypts each report's type, category and title (asks for the\n"
+            "passphrase, and is recorded in the access log).\n"
             "--holidays FILE: the holiday calendar (default: holidays.txt in the archive)."),
          NULL, NULL},
         {"show", COMMON | BIT(O_EXTRACT) | BIT(O_BY), 0, 1, 1, 0, cmd_show,
          N_("show --archive DIR CASE [--extract DIR] [--by NAME]"),
-         N_("Decrypts and prints a case (e.g. d01-42): the report with every field, the\n"
-            "follow-ups, the replies sent and the history. --extract DIR also writes each\n"
-            "attachment as DIR/<case>/<n>-<safe name>. Recorded in the access log."),
+         N_("Decrypts and prints a case (e.g. d01-42, or by its number d01#3): the report\n"
+            "with every field, the follow-ups, the replies sent and the history. --extract\n"
+            "DIR also writes each attachment as DIR/<case>/<n>-<safe name>. Recorded in the\n"
+            "access log; list's NEW counts what came after."),
          NULL, NULL},
         {"status", COMMON | BIT(O_BY), 0, 2, 2, 0, cmd_status,
          N_("status --archive DIR CASE STATUS [--by NAME]"),
@@ -467,17 +479,18 @@ static const struct command commands[] = {
         {"mark", COMMON | BIT(O_BY) | BIT(O_NOTE) | BIT(O_APPROVED) | BIT(O_CLEAR), 0, 2, 3, C_BY,
          workflow_mark_command,
          N_("mark --archive DIR CASE MARK [VALUE] --by NAME [--approved-by NAME] [--note TEXT]\n"
-            "              [--clear]"),
+         "              [--clear]"),
          N_("Records a mark the rules need, in the case history (never sent to the server):\n"
-            "  realname pending|verified|impersonated   实名待核实 / 实名已核实 / 冒名\n"
-            "                                           (reports with an identity block)\n"
-            "  duplicate-of CASE                        重复件: the same matter as CASE\n"
-            "  upper-level                              属上级管辖: must reach stage\n"
-            "                                           transferred_up within 5 working days\n"
-            "  escalation raise|designate               提级管辖 / 指定管辖 (needs --approved-by)\n"
-            "  finding mistaken|false-accusation        错告 / 诬告 (stage closed or concluded)\n"
-            "--clear removes a mark. A case marked realname impersonated no longer has the\n"
-            "real-name deadlines."),
+         "  realname pending|verified|impersonated   实名待核实 / 实名已核实 / 冒名\n"
+         "                                           (reports with an identity block)\n"
+         "  duplicate-of CASE                        重复件: the same matter as CASE\n"
+         "  upper-level                              属上级管辖: must reach stage\n"
+         "                                           transferred_up within 5 working days\n"
+         "  escalation raise|designate               提级管辖 / 指定管辖 (needs --approved-by)\n"
+         "  finding mistaken|false-accusation        错告 / 诬告陷害 (stage closed or\n"
+         "                                           concluded)\n"
+         "--clear removes a mark. A case marked realname impersonated no longer has the\n"
+         "real-name deadlines."),
          NULL, NULL},
         {"note", COMMON | BIT(O_MESSAGE) | BIT(O_FILE) | BIT(O_BY), 0, 1, 1, C_TEXT,
          workflow_note_command,
@@ -504,14 +517,16 @@ static const struct command commands[] = {
                  BIT(O_HOLIDAYS) | BIT(O_DISTRICT) | BIT(O_BY),
          0, 0, 0, C_FORMAT, stats_command,
          N_("stats --archive DIR [--json | --csv | --svg FILE | --html FILE] [--from DAY]\n"
-            "              [--to DAY] [--district ID] [--holidays FILE] [--by NAME]"),
+         "              [--to DAY] [--district ID] [--holidays FILE] [--by NAME]"),
          N_("Counts the cases received from --from to --to (inclusive; default: all) per\n"
-            "stage, status, category, town, subject level, report type and real name or\n"
-            "anonymous; the median and 90th percentile days from receipt to acceptance and\n"
-            "to conclusion; deadlines met, open and overdue; the weekly intake. Text by\n"
-            "default; --json, --csv; --svg FILE and --html FILE write a self-contained,\n"
-            "printable file with the charts (never overwriting). Decrypts each report (asks\n"
-            "for the passphrase; recorded in the access log)."),
+            "current stage, status, category, town, subject level, report type and real\n"
+            "name or anonymous; the median and 90th percentile days from receipt to\n"
+            "acceptance and to conclusion; deadlines met, open and overdue; the weekly\n"
+            "intake; and how many cases reached acceptance, preliminary verification, case\n"
+            "opening and conclusion on a day within --from/--to (any day without them).\n"
+            "Text by default; --json, --csv; --svg FILE and --html FILE write a\n"
+            "self-contained, printable file with the charts (never overwriting). Decrypts\n"
+            "each report (asks for the passphrase; recorded in the access log)."),
          NULL, NULL},
         {"search", COMMON | BIT(O_DISTRICT) | BIT(O_BY), 0, 1, SEARCH_WORDS_MAX, 0, search_command,
          N_("search --archive DIR [--district ID] [--by NAME] WORD..."),

@@ -267,6 +267,9 @@ row_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		snprintf(c->err, c->errsz, _("out of memory"));
 		return -1;
 	}
+	cases_format_number(name, id, cases_number(rec)); /* the 件号 beside the index */
+	json_object_set_new(row, "number_name",
+	                    cases_number(rec) > 0 ? json_string(name) : json_null());
 	return 0;
 }
 
@@ -360,8 +363,8 @@ deadline_print(FILE *f, const json_t *rows, int json)
 		fputs(_("no open deadlines\n"), f);
 		return;
 	}
-	fprintf(f, "%-16s %-26s %-10s %-10s %-22s %s\n", "CASE", "DEADLINE 期限", "FROM", "DUE",
-	        "STATE 状态", "LEFT");
+	fprintf(f, "%-16s %s %-26s %-10s %-10s %-22s %s\n", "CASE", "件号 NO.  ", "DEADLINE 期限",
+	        "FROM", "DUE", "STATE 状态", "LEFT");
 	json_array_foreach(rows, i, r)
 	{
 		const json_t *d = json_object_get(r, "deadline");
@@ -374,7 +377,11 @@ deadline_print(FILE *f, const json_t *rows, int json)
 		counts[state_rank(st)]++;
 		snprintf(k, sizeof k, "%s %s", label, kind);
 		snprintf(s, sizeof s, "%s %s", stl, st);
-		fprintf(f, "%-16s %s", json_string_value(json_object_get(r, "case")), k);
+		fprintf(f, "%-16s %-10s %s", json_string_value(json_object_get(r, "case")),
+		        json_is_string(json_object_get(r, "number_name"))
+		                ? json_string_value(json_object_get(r, "number_name"))
+		                : "-",
+		        k);
 		/* pad by columns: the labels are 4 CJK characters (8 columns) */
 		for (int w = 9 + (int)strlen(kind); w < 26; w++)
 			fputc(' ', f);

@@ -101,13 +101,20 @@ write_document(FILE *f, const char *name, const json_t *rec, const json_t *m, co
 	fputs("清风 转送件 Forwarded report (redacted)\n", f);
 	fputs("==========================================\n", f);
 	fprintf(f, "案件 Case: %s\n", name);
+	if (cases_number(rec) > 0) { /* the 件号 the office names the case by */
+		char no[CASES_NAME_BUF];
+
+		cases_format_number(no, json_string_value(json_object_get(rec, "district")),
+		                    cases_number(rec));
+		fprintf(f, "件号 No.: %s\n", no);
+	}
 	fprintf(f, "收到日期 Received: %s\n", json_string_value(json_object_get(rec, "day")));
 	fputs("转送至 Forwarded to: ", f);
 	cli_print_text(f, to, NULL);
 	fputs("\n转送人 Forwarded by: ", f);
 	cli_print_text(f, by, NULL);
 	fprintf(f, "\n转送日期 Day: %s\n", day);
-	fputs("说明 Note: 举报人身份信息、补充材料及办理记录均已移除。\n"
+	fputs("说明 Note: 检举控告人身份信息、补充材料及办理记录均已移除。\n"
 	      "      The reporter's identity, the follow-ups and the handling record have been "
 	      "removed.\n",
 	      f);
@@ -115,7 +122,7 @@ write_document(FILE *f, const char *name, const json_t *rec, const json_t *m, co
 	line(f, "", "类型 Type", json_object_get(r, "type"), labels_types());
 	line(f, "", "问题类别 Category", json_object_get(r, "category"), labels_categories());
 	line(f, "", "具体问题 Subcategory", json_object_get(r, "subcategory"), NULL);
-	line(f, "", "乡镇 Town", json_object_get(r, "town"), NULL);
+	line(f, "", "乡镇（街道） Town", json_object_get(r, "town"), NULL);
 	line(f, "", "标题 Title", json_object_get(r, "title"), NULL);
 	line(f, "", "发生时间 When", json_object_get(r, "when"), NULL);
 	line(f, "", "发生地点 Where", json_object_get(r, "where"), NULL);
@@ -325,7 +332,7 @@ forward_command(struct session *s, const struct session_args *o)
 	struct forward_result r;
 	char err[SESSION_ERR_MAX];
 
-	if (session_case(o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
+	if (session_case(s, o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
 	    (key = session_key(s, c.district)) == NULL)
 		return CLI_EXIT_USER;
 	if (forward_write(s->a, c.district, c.index, key, o->out, o->to, o->with_att, s->who,
@@ -333,7 +340,7 @@ forward_command(struct session *s, const struct session_args *o)
 		cli_error("%s", err);
 		return CLI_EXIT_USER;
 	}
-	printf(_("case %s: wrote %s for "), c.name, o->out);
+	printf(_("case %s: wrote %s for "), c.shown, o->out);
 	cli_print_text(stdout, o->to, NULL);
 	printf(_(" without the reporter's identity and follow-ups; "));
 	if (o->with_att != NULL)

@@ -584,6 +584,7 @@ struct run {
 	int fatal;           /* the archive failed: stop */
 	uint64_t added, skipped, quarantined;
 	int real_name;     /* of the report check_new looked at last */
+	int objection;     /* the follow-up check_new looked at last is an objection (异议) */
 	char qreason[256]; /* the reason of the entry check_new quarantined last */
 };
 
@@ -747,6 +748,7 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 
 	*reason = NULL;
 	run->real_name = 0; /* until this report's own manifest says otherwise */
+	run->objection = 0; /* until this follow-up's own manifest says so */
 	if (w->opened) {
 		rc = w->orc;
 		sp = w->ms;
@@ -842,6 +844,8 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 		                              sp->body_hash, (const uint8_t(*)[32])sp->att_hash,
 		                              sp->natt) != 0)
 			QUARANTINE("%s", bind_strerror(BIND_ERR_SIG));
+		else
+			run->objection = strcmp(sp->purpose, "objection") == 0;
 		json_decref(rec);
 	}
 #undef QUARANTINE
@@ -1002,6 +1006,8 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 			e->real_name = run->real_name;
 			e->has_sign_pk = e->kind == CHAIN_KIND_REPORT && reason == NULL;
 			e->quarantine = reason;
+			e->objection =
+			        e->kind == CHAIN_KIND_FOLLOWUP && reason == NULL && run->objection;
 			rc = archive_entry_add(run->t, g->district, e);
 			if (rc == ARCHIVE_OK && reason != NULL)
 				run->quarantined++;

@@ -11,14 +11,17 @@ static const struct labels_entry categories[] = {{"political", "政治纪律"},
                                                  {"mass", "群众纪律"},
                                                  {"work", "工作纪律"},
                                                  {"life", "生活纪律"},
-                                                 {"legal", "涉法行为（职务违法犯罪）"},
+                                                 {"legal", "涉嫌职务违法、职务犯罪"},
                                                  {"other", "其他"},
                                                  {NULL, NULL}};
-static const struct labels_entry levels[] = {
-        {"county", "县处级"},       {"township", "乡科级"},
-        {"staff", "一般干部"},      {"village", "村（社区）干部"},
-        {"enterprise", "国企人员"}, {"other", "其他人员"},
-        {"unknown", "不清楚"},      {NULL, NULL}};
+static const struct labels_entry levels[] = {{"county", "县处级"},
+                                             {"township", "乡科级"},
+                                             {"staff", "一般干部"},
+                                             {"village", "村（社区）干部"},
+                                             {"enterprise", "国有企业管理人员"},
+                                             {"other", "其他人员"},
+                                             {"unknown", "不清楚"},
+                                             {NULL, NULL}};
 static const struct labels_entry yesno[] = {
         {"yes", "是"}, {"no", "否"}, {"unknown", "不清楚"}, {NULL, NULL}};
 static const struct labels_entry purposes[] = {

@@ -141,10 +141,9 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 		scan_text(sc, _("标题 title"), json_object_get(r, "title"));
 		scan_text(sc, _("被反映人 subject name"), json_object_get(subj, "name"));
 		scan_text(sc, _("被反映人单位 subject unit"), json_object_get(subj, "unit"));
-		scan_text(sc, _("被反映人职务 subject position"),
-		          json_object_get(subj, "position"));
+		scan_text(sc, _("被反映人职务 subject position"), json_object_get(subj, "position"));
 		scan_text(sc, _("被反映人地区 subject area"), json_object_get(subj, "area"));
-		scan_text(sc, _("乡镇 town"), json_object_get(r, "town"));
+		scan_text(sc, _("乡镇（街道） town"), json_object_get(r, "town"));
 		scan_text(sc, _("地点 where"), json_object_get(r, "where"));
 		scan_text(sc, _("时间 when"), json_object_get(r, "when"));
 		scan_text(sc, _("具体问题 subcategory"), json_object_get(r, "subcategory"));
@@ -153,7 +152,7 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 		if (json_is_object(id))
 			json_object_foreach((json_t *)(uintptr_t)id, k, v)
 			{
-				scan_text(sc, _("举报人 identity"), v);
+				scan_text(sc, _("检举控告人 identity"), v);
 			}
 		json_array_foreach(json_object_get(m, "attachments"), i, a)
 		{
@@ -363,11 +362,12 @@ print_hit(void *ctx, const char *district, uint64_t index, const json_t *rec,
           const char *const *where, const char *const *context, size_t nwords)
 {
 	struct hits *h = ctx;
-	char name[CASES_NAME_BUF];
+	char name[CASES_NAME_BUF], shown[CASES_SHOWN_BUF];
 	const char *st = json_string_value(json_object_get(rec, "status"));
 
 	cases_format_name(name, district, index);
-	printf(_("%s  %s  stage %s %s, status %s %s\n"), name,
+	cases_format_shown(shown, district, index, rec);
+	printf(_("%s  %s  stage %s %s, status %s %s\n"), shown,
 	       json_string_value(json_object_get(rec, "day")), workflow_stage_of(rec),
 	       workflow_stage_label(workflow_stage_of(rec)), st != NULL ? st : "?",
 	       cases_status_label(st) != NULL ? cases_status_label(st) : "");

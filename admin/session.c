@@ -207,13 +207,43 @@ session_public(struct session *s, const char *district, struct keyfile_public *p
 }
 
 int
-session_case(const char *arg, struct session_case *c)
+session_case(struct session *s, const char *arg, struct session_case *c)
 {
-	if (cases_parse_name(arg, c->district, &c->index) != 0) {
-		cli_error(_("'%s' is not a case name like d01-42"), arg);
+	struct archive_txn *t;
+	json_t *rec = NULL;
+	uint64_t number = 0;
+	int rc;
+
+	if (cases_parse_name(arg, c->district, &c->index) != 0 &&
+	    cases_parse_number(arg, c->district, &number) != 0) {
+		cli_error(_("'%s' is not a case name like d01-42 or a case number like d01#3"),
+		          arg);
+		return -1;
+	}
+	if (session_archive(s) != 0)
+		return -1;
+	rc = archive_begin(s->a, 0, &t);
+	if (rc == ARCHIVE_OK) {
+		rc = cases_resolve(t, arg, c->district, &c->index);
+		if (rc == ARCHIVE_OK &&
+		    archive_case_get(t, c->district, c->index, &rec) != ARCHIVE_OK)
+			rec = NULL; /* an unknown case is for the command to say */
+		archive_abort(t);
+	}
+	if (rc == ARCHIVE_ERR_NOT_FOUND) {
+		char name[CASES_NAME_BUF];
+
+		cases_format_number(name, c->district, number);
+		cli_error(_("no case %s in the archive"), name);
+		return -1;
+	}
+	if (rc != ARCHIVE_OK) {
+		cli_error(_("case %s: archive failure"), arg);
 		return -1;
 	}
 	cases_format_name(c->name, c->district, c->index);
+	cases_format_shown(c->shown, c->district, c->index, rec);
+	json_decref(rec);
 	return 0;
 }
 

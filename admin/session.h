@@ -57,7 +57,8 @@ struct session {
 struct session_case {
 	char district[CODEC_DISTRICT_BUF];
 	uint64_t index;
-	char name[CASES_NAME_BUF];
+	char name[CASES_NAME_BUF];   /* "<district>-<index>", as the access log names it */
+	char shown[CASES_SHOWN_BUF]; /* "d07-24 (d07#20)" when the case has a 件号 */
 };
 
 /*
@@ -107,8 +108,12 @@ const struct keyfile_secret *session_key(void *s, const char *district);
 /* Loads district's public key from its key file (no passphrase). Returns 0 or -1. */
 int session_public(struct session *s, const char *district, struct keyfile_public *pub);
 
-/* Parses a case name like d01-42 into c. Returns 0, or -1 when malformed. */
-int session_case(const char *arg, struct session_case *c);
+/*
+ * Parses a case typed as d01-42 or as its 件号 d01#3 (looked up in the
+ * archive) into c. Returns 0, or -1 (said why) when malformed, when no case
+ * has that 件号, or when the archive cannot be read for it.
+ */
+int session_case(struct session *s, const char *arg, struct session_case *c);
 
 /* Checks that case c is in the archive. Returns 0, or -1 (no such case, archive failure). */
 int session_case_exists(struct session *s, const struct session_case *c);

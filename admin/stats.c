@@ -24,6 +24,21 @@ static const char *const statuses[] = {
 #undef QF_STATUS
         NULL};
 
+/*
+ * The steps a monthly report counts as reached (stats "reached"): its key,
+ * its label, and the stages (and the status set directly with `status`) whose
+ * history event reaches it.
+ */
+static const struct reach {
+	const char *key, *label, *stages[3], *status;
+} reaches[] = {
+        {"accepted", "受理", {"accepted", NULL, NULL}, "accepted"},
+        {"verification", "初核", {"verification", NULL, NULL}, NULL},
+        {"case_opened", "立案", {"case_opened", NULL, NULL}, NULL},
+        {"ended", "了结（予以了结或办结）", {"closed", "concluded", NULL}, "concluded"},
+};
+#define NREACH (sizeof reaches / sizeof reaches[0])
+
 struct longs {
 	long *v;
 	size_t n, cap;
@@ -37,7 +52,8 @@ struct acc {
 	json_t *stage, *status, *category, *town, *level, *type;
 	json_t *concerns; /* §14: routed reports per district they concern */
 	long cases, real_name, anonymous, overdue_cases;
-	long quarantined; /* quarantined entries (§10), counted apart from the cases */
+	long quarantined;     /* quarantined entries (§10), counted apart from the cases */
+	long reached[NREACH]; /* cases whose history reaches each step within the days */
 	long dl[DEADLINE_MAX][5];
 	struct longs acc_days, acc_wd, con_days, con_wd, days;
 	char *err;
@@ -103,6 +119,51 @@ town_of(const json_t *v, char buf[TOWN_MAX + 1])
 	return buf;
 }
 
+/* True (1) when day number d lies within the query's days. */
+static int
+in_period(const struct stats_query *q, long d)
+{
+	return (q->from < 0 || d >= q->from) && (q->to < 0 || d <= q->to);
+}
+
+/*
+ * Counts the case once for each step of reaches[] that its history reaches
+ * on a day within the query's days (whatever day the case was received).
+ */
+static void
+count_reached(struct acc *a, const json_t *rec)
+{
+	for (size_t r = 0; r < NREACH; r++) {
+		const json_t *ev;
+		size_t i;
+
+		json_array_foreach(json_object_get(rec, "history"), i, ev)
+		{
+			const char *kind = json_string_value(json_object_get(ev, "event"));
+			const char *st = json_string_value(json_object_get(ev, "stage"));
+			const char *status = json_string_value(json_object_get(ev, "status"));
+			long d;
+			int hit = 0;
+
+			if (kind == NULL ||
+			    codec_day_number(json_string_value(json_object_get(ev, "day")), &d) !=
+			            0 ||
+			    !in_period(a->q, d))
+				continue;
+			if (strcmp(kind, "stage") == 0 && st != NULL)
+				for (size_t k = 0; reaches[r].stages[k] != NULL; k++)
+					hit |= strcmp(st, reaches[r].stages[k]) == 0;
+			if (strcmp(kind, "status") == 0 && status != NULL &&
+			    reaches[r].status != NULL)
+				hit |= strcmp(status, reaches[r].status) == 0;
+			if (hit) {
+				a->reached[r]++;
+				break;
+			}
+		}
+	}
+}
+
 static int
 count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 {
@@ -119,10 +180,11 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 
 	if (codec_day_number(json_string_value(json_object_get(rec, "day")), &day) != 0)
 		return ARCHIVE_ERR_CORRUPT;
-	if ((a->q->from >= 0 && day < a->q->from) || (a->q->to >= 0 && day > a->q->to))
-		return 0;
 	if (json_object_get(rec, "quarantine") != NULL)
-		return 0; /* counted with the quarantine records, not as a case */
+		return 0;      /* counted with the quarantine records, not as a case */
+	count_reached(a, rec); /* by the day of the step, not the day received */
+	if (!in_period(a->q, day))
+		return 0;
 	cases_format_name(name, id, index);
 	key = a->key_for(a->ctx, id);
 	if (key == NULL) {
@@ -431,6 +493,17 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 	if (q->district == NULL)
 		json_object_set_new(s, "district", json_null());
 	json_object_set_new(s, "quarantined", json_integer(a.quarantined));
+	{
+		json_t *r = json_object();
+
+		for (size_t i = 0; r != NULL && i < NREACH; i++)
+			json_object_set_new(r, reaches[i].key, json_integer(a.reached[i]));
+		if (r == NULL || json_object_set_new(s, "reached", r) != 0) {
+			json_decref(s);
+			snprintf(err, errsz, "out of memory");
+			goto out;
+		}
+	}
 	json_object_set(s, "by_concerns", a.concerns);
 	*out = s;
 	ret = 0;
@@ -463,6 +536,12 @@ stats_label(const char *section, const char *key)
 		return "未填";
 	if (strcmp(section, "stage") == 0)
 		return workflow_stage_label(key);
+	if (strcmp(section, "reached") == 0) {
+		for (size_t i = 0; i < NREACH; i++)
+			if (strcmp(key, reaches[i].key) == 0)
+				return reaches[i].label;
+		return NULL;
+	}
 	if (strcmp(section, "status") == 0)
 		return cases_status_label(key);
 	if (strcmp(section, "category") == 0)
@@ -584,10 +663,28 @@ stats_print_text(FILE *f, const json_t *s)
 	        _("隔离条目 Quarantined entries (kept, not cases; see list): %lld"
 	          "\n"),
 	        json_integer_value(json_object_get(s, "quarantined")));
-	text_section(f, s, "by_stage", "stage", _("按阶段 By stage"));
+	text_section(f, s, "by_stage", "stage", _("当前所处阶段 Current stage"));
+	fprintf(f, "\n%s\n",
+	        json_is_null(json_object_get(s, "from")) && json_is_null(json_object_get(s, "to"))
+	                ? _("累计 Cases that ever reached each step")
+	                : _("期间内 Cases that reached each step within the period"));
+	{
+		const json_t *v;
+
+		json_object_foreach(json_object_get(s, "reached"), k, v)
+		{
+			const char *zh = stats_label("reached", k);
+			int w = columns(zh) + 1 + columns(k);
+
+			fprintf(f, "  %s %s", zh, k);
+			for (; w < 40; w++)
+				fputc(' ', f);
+			fprintf(f, " %6" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
+		}
+	}
 	text_section(f, s, "by_status", "status", _("按状态 By status (what reporters see)"));
 	text_section(f, s, "by_category", "category", _("按问题类别 By category"));
-	text_section(f, s, "by_town", "town", _("按乡镇 By town"));
+	text_section(f, s, "by_town", "town", _("按乡镇（街道）By town"));
 	if (json_object_size(json_object_get(s, "by_concerns")) > 0)
 		text_section(f, s, "by_concerns", "concerns",
 		             _("转自下级（涉及县处级干部）Routed from the districts below"));
@@ -682,6 +779,7 @@ stats_print_csv(FILE *f, const json_t *s)
 	fputs("section,key,label,value\r\n", f);
 	csv_row(f, "cases", "all", "案件总数", json_object_get(s, "cases"));
 	csv_section(f, s, "by_stage", "stage");
+	csv_section(f, s, "reached", "reached");
 	csv_section(f, s, "by_status", "status");
 	csv_section(f, s, "by_category", "category");
 	csv_section(f, s, "by_town", "town");

@@ -278,7 +278,7 @@ print_report(FILE *out, const struct opened *o)
 	field(out, "", _("类型 Type"), json_object_get(r, "type"), labels_types());
 	field(out, "", _("问题类别 Category"), json_object_get(r, "category"), labels_categories());
 	field(out, "", _("具体问题 Subcategory"), json_object_get(r, "subcategory"), NULL);
-	field(out, "", _("乡镇 Town"), json_object_get(r, "town"), NULL);
+	field(out, "", _("乡镇（街道） Town"), json_object_get(r, "town"), NULL);
 	field(out, "", _("标题 Title"), json_object_get(r, "title"), NULL);
 	field(out, "", _("发生时间 When"), json_object_get(r, "when"), NULL);
 	field(out, "", _("发生地点 Where"), json_object_get(r, "where"), NULL);
@@ -296,7 +296,7 @@ print_report(FILE *out, const struct opened *o)
 		fputs("  -\n", out);
 	}
 	if (json_is_object(id)) {
-		fputs(_("举报人 Reporter: 实名 real name\n"), out);
+		fputs(_("检举控告人 Reporter: 实名 real name\n"), out);
 		field(out, "  ", _("姓名 Name"), json_object_get(id, "name"), NULL);
 		field(out, "  ", _("电话 Phone"), json_object_get(id, "phone"), NULL);
 		field(out, "  ", _("身份证号 ID number"), json_object_get(id, "id_number"), NULL);
@@ -304,7 +304,7 @@ print_report(FILE *out, const struct opened *o)
 		field(out, "  ", _("地址 Address"), json_object_get(id, "address"), NULL);
 		other_fields(out, "  ", id, known_identity);
 	} else {
-		fputs(_("举报人 Reporter: 匿名 anonymous\n"), out);
+		fputs(_("检举控告人 Reporter: 匿名 anonymous\n"), out);
 	}
 	field(out, "", _("语言 Language"), json_object_get(m, "lang"), NULL);
 	if (json_is_object(r))
@@ -587,7 +587,14 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 	x = NULL;
 
 	/* print */
-	fprintf(out, _("案件 Case: %s\n"), name);
+	if (cases_number(rec) > 0) {
+		char no[CASES_NAME_BUF];
+
+		cases_format_number(no, district, cases_number(rec));
+		fprintf(out, _("案件 Case: %s  件号 No. %s\n"), name, no);
+	} else {
+		fprintf(out, _("案件 Case: %s\n"), name);
+	}
 	fprintf(out, _("收到日期 Received: %s\n"), json_string_value(json_object_get(rec, "day")));
 	{
 		const char *st = json_string_value(json_object_get(rec, "status"));
@@ -743,6 +750,79 @@ count_op(void *ctx, uint64_t opno, const json_t *op)
 	return 0;
 }
 
+/*
+ * Adds to a list row the case's 件号 ("number", "number_name"), its
+ * real-name label ("real_name_label": 实名, 匿名, 冒名 when marked
+ * impersonated, null when not recorded) and what is new since the last show
+ * (view_mark_seen): "new_followups" and "new_objection". Returns 0, or -1
+ * when out of memory.
+ */
+static int
+list_new(json_t *row, const char *id, const json_t *rec)
+{
+	char no[CASES_NAME_BUF];
+	const char *rn = NULL, *mark;
+	const json_t *it;
+	json_int_t seen =
+	        json_integer_value(json_object_get(json_object_get(rec, "seen"), "through"));
+	json_int_t nnew = 0;
+	int objection = 0;
+	size_t i;
+
+	cases_format_number(no, id, cases_number(rec));
+	mark = json_string_value(json_object_get(
+	        json_object_get(json_object_get(rec, "marks"), "realname"), "value"));
+	if (workflow_real_name(rec) == 1)
+		rn = mark != NULL && strcmp(mark, "impersonated") == 0 ? "冒名" : "实名";
+	else if (workflow_real_name(rec) == 0)
+		rn = "匿名";
+	json_array_foreach(json_object_get(rec, "followups"), i, it)
+	{
+		if (json_integer_value(json_object_get(it, "index")) <= seen)
+			continue;
+		nnew++;
+		objection |= json_is_true(json_object_get(it, "objection"));
+	}
+	if (json_object_set_new(row, "number",
+	                        cases_number(rec) > 0 ? json_integer((json_int_t)cases_number(rec))
+	                                              : json_null()) != 0 ||
+	    json_object_set_new(row, "number_name",
+	                        cases_number(rec) > 0 ? json_string(no) : json_null()) != 0 ||
+	    json_object_set_new(row, "real_name_label",
+	                        rn != NULL ? json_string(rn) : json_null()) != 0)
+		return -1;
+	if (json_object_set_new(row, "new_followups", json_integer(nnew)) != 0 ||
+	    json_object_set_new(row, "new_objection", json_boolean(objection)) != 0)
+		return -1;
+	return 0;
+}
+
+int
+view_mark_seen(struct archive_txn *t, const char *district, uint64_t index, const char *by,
+               const char *day)
+{
+	json_t *rec, *seen;
+	json_int_t through = (json_int_t)index;
+	const json_t *it;
+	size_t i;
+	int rc = archive_case_get(t, district, index, &rec);
+
+	if (rc != ARCHIVE_OK)
+		return rc;
+	json_array_foreach(json_object_get(rec, "followups"), i, it)
+	{
+		if (json_integer_value(json_object_get(it, "index")) > through)
+			through = json_integer_value(json_object_get(it, "index"));
+	}
+	seen = json_pack("{s:I, s:s, s:s?}", "through", through, "day", day, "by", by);
+	if (seen == NULL || json_object_set_new(rec, "seen", seen) != 0)
+		rc = ARCHIVE_ERR_NOMEM;
+	else
+		rc = archive_case_put(t, district, index, rec);
+	json_decref(rec);
+	return rc;
+}
+
 static int
 list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 {
@@ -793,6 +873,10 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	json_object_set_new(row, "real_name",
 	                    workflow_real_name(rec) < 0 ? json_null()
 	                                                : json_boolean(workflow_real_name(rec)));
+	if (list_new(row, id, rec) != 0) {
+		snprintf(c->err, c->errsz, "out of memory");
+		return -1;
+	}
 	if (c->w != NULL) {
 		struct deadline dl[DEADLINE_MAX];
 		size_t ndl = deadline_of_case(rec, c->w, c->today, dl);
@@ -977,14 +1061,16 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		fputs(_("no cases\n"), out);
 		return;
 	}
-	fprintf(out, "%-16s %-10s %-12s %-14s %3s %3s %3s %-5s %-8s", "CASE", "DAY", "STATUS",
-	        "STAGE", "FU", "RE", "Q", "ACKED", "DUE");
+	fprintf(out, "%-16s %s %-10s %-12s %-14s %3s %3s %3s %-5s %-8s %s %s", "CASE", "件号 NO.  ",
+	        "DAY", "STATUS", "STAGE", "FU", "RE", "Q", "ACKED", "DUE", "实名  ", "NEW 新");
 	if (titles)
 		fprintf(out, " %-10s %-14s %s", "TYPE", "CATEGORY", "TITLE");
 	fputc('\n', out);
 	json_array_foreach(rows, i, r)
 	{
 		cell(out, json_object_get(r, "case"), 16);
+		fputc(' ', out);
+		cell(out, json_object_get(r, "number_name"), 10);
 		fputc(' ', out);
 		cell(out, json_object_get(r, "day"), 10);
 		fputc(' ', out);
@@ -1004,6 +1090,19 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		        json_is_true(json_object_get(r, "overdue"))    ? "overdue"
 		        : json_is_true(json_object_get(r, "due_soon")) ? "soon"
 		                                                       : "-");
+		fputc(' ', out);
+		cell(out, json_object_get(r, "real_name_label"), 4);
+		fputc(' ', out);
+		if (json_integer_value(json_object_get(r, "new_followups")) > 0) {
+			char nw[48];
+
+			snprintf(nw, sizeof nw, "+%" JSON_INTEGER_FORMAT "%s",
+			         json_integer_value(json_object_get(r, "new_followups")),
+			         json_is_true(json_object_get(r, "new_objection")) ? " 异议" : "");
+			cell_text(out, nw, 8);
+		} else {
+			cell_text(out, "-", 8);
+		}
 		if (titles) {
 			fputc(' ', out);
 			cell(out, json_object_get(r, "type"), 10);

@@ -50,7 +50,10 @@ typedef const struct keyfile_secret *(*view_key_fn)(void *ctx, const char *distr
  * Builds the list rows, one object per case (optionally only those with
  * status): {"case","district","index","day","status","stage","real_name"
  * (true, false, or null when not recorded),"followups","replies","queued",
- * "delivered"}; with a calendar w also "overdue","due_soon" and
+ * "delivered","number","number_name" (the 件号, "d07#3"; null when the
+ * record has none),"real_name_label" (实名, 匿名, 冒名, or null),
+ * "new_followups","new_objection" (since the last show, view_mark_seen)};
+ * with a calendar w also "overdue","due_soon" and
  * "next_deadline" (admin/deadline.h, as of the day number today, or null);
  * when key_for is non-NULL, "type","category","title" from the decrypted
  * report manifest. Cases with an overdue deadline come first; within each
@@ -59,6 +62,16 @@ typedef const struct keyfile_secret *(*view_key_fn)(void *ctx, const char *distr
  */
 int view_list_rows(struct archive_txn *t, const char *status, const struct workdays *w, long today,
                    view_key_fn key_for, void *ctx, json_t **rows, char *err, size_t errsz);
+
+/*
+ * Records in the case record that it was shown ("seen":{"through","day","by"}:
+ * through is the highest chain index of the report and its follow-ups now),
+ * in the caller's write transaction, the one that writes the access-log
+ * line. Follow-ups beyond it are new material for list. Returns ARCHIVE_OK
+ * or an error of archive_case_get / archive_case_put.
+ */
+int view_mark_seen(struct archive_txn *t, const char *district, uint64_t index, const char *by,
+                   const char *day);
 
 /*
  * Prints rows as a table (titles included when present), or as one JSON

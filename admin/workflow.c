@@ -16,7 +16,7 @@
 /* The one table of §13: stage -> label -> reporter-visible status (§9). */
 static const struct workflow_stage stages[] = {
         {"registered", "登记", "received"},
-        {"screened", "筛选", "received"},
+        {"screened", "分类处理", "received"},
         {"accepted", "受理", "accepted"},
         {"inquiry", "谈话函询", "in_progress"},
         {"verification", "初步核实", "in_progress"},
@@ -108,7 +108,7 @@ static const struct mark_value realname_values[] = {{"pending", "实名待核实
 static const struct mark_value escalation_values[] = {
         {"raise", "提级管辖"}, {"designate", "指定管辖"}, {NULL, NULL}};
 static const struct mark_value finding_values[] = {
-        {"mistaken", "错告"}, {"false-accusation", "诬告"}, {NULL, NULL}};
+        {"mistaken", "错告"}, {"false-accusation", "诬告陷害"}, {NULL, NULL}};
 
 static const struct {
 	const char *name;
@@ -119,7 +119,7 @@ static const struct {
         {"duplicate-of", "重复件", NULL},
         {"upper-level", "属上级管辖", NULL},
         {"escalation", "提级/指定管辖", escalation_values},
-        {"finding", "错告/诬告认定", finding_values},
+        {"finding", "错告/诬告陷害认定", finding_values},
 };
 
 static int
@@ -475,7 +475,8 @@ check_duplicate_target(struct archive_txn *t, const char *name, const char *targ
 	const char *its;
 
 	if (target == NULL || cases_parse_name(target, d, &ix) != 0) {
-		snprintf(err, errsz, _("duplicate-of needs the case it duplicates, like d01-42"));
+		snprintf(err, errsz, "%s",
+		         _("duplicate-of needs the case it duplicates, like d01-42 or d01#3"));
 		return -1;
 	}
 	cases_format_name(tname, d, ix);
@@ -828,7 +829,7 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 	const char *stage = workflow_stage_canon(o->pos[1]), *status = workflow_stage_status(stage);
 	int queued;
 
-	if (session_case(o->pos[0], &c) != 0)
+	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
 	if (status == NULL) {
 		cli_error(_("unknown stage '%s' (one of %s)"), o->pos[1],
@@ -847,22 +848,29 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 	                  "update\n")
 	              : _("case %s: stage %s %s recorded; the status the reporter sees stays %s "
 	                  "%s\n"),
-	       c.name, stage, workflow_stage_label(stage), status, cases_status_label(status));
+	       c.shown, stage, workflow_stage_label(stage), status, cases_status_label(status));
 	return CLI_EXIT_OK;
 }
 
 int
 workflow_mark_command(struct session *s, const struct session_args *o)
 {
-	struct session_case c;
+	struct session_case c, dup;
 	struct keyfile_public pub;
 	struct archive_txn *t;
 	char err[SESSION_ERR_MAX];
 	const char *mark = workflow_mark_canon(o->pos[1]), *vl;
 	const char *value = o->npos > 2 ? workflow_mark_value_canon(mark, o->pos[2]) : NULL;
 
-	if (session_case(o->pos[0], &c) != 0)
+	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
+	/* duplicate-of d07#3: the case of that 件号, recorded by its index */
+	if (mark != NULL && strcmp(mark, "duplicate-of") == 0 && value != NULL &&
+	    cases_parse_number(value, dup.district, &dup.index) == 0) {
+		if (session_case(s, value, &dup) != 0)
+			return CLI_EXIT_USER;
+		value = dup.name;
+	}
 	if (mark == NULL) {
 		cli_error(_("unknown mark '%s' (one of %s)"), o->pos[1],
 		          cli_join(err, sizeof err, mark_at));
@@ -879,11 +887,11 @@ workflow_mark_command(struct session *s, const struct session_args *o)
 		return CLI_EXIT_USER;
 	vl = value != NULL ? workflow_mark_label(mark, value) : NULL;
 	if (o->clear)
-		printf(_("case %s: mark %s %s cleared\n"), c.name, mark,
+		printf(_("case %s: mark %s %s cleared\n"), c.shown, mark,
 		       workflow_mark_label(mark, NULL));
 	else
 		printf(_("case %s: mark %s %s%s%s%s%s recorded (kept on this machine only)\n"),
-		       c.name, mark, workflow_mark_label(mark, NULL), value != NULL ? ": " : "",
+		       c.shown, mark, workflow_mark_label(mark, NULL), value != NULL ? ": " : "",
 		       value != NULL ? value : "", vl != NULL ? " " : "", vl != NULL ? vl : "");
 	return CLI_EXIT_OK;
 }
@@ -901,7 +909,7 @@ workflow_note_command(struct session *s, const struct session_args *o)
 	uint32_t n;
 	int ret = CLI_EXIT_USER;
 
-	if (session_case(o->pos[0], &c) != 0 ||
+	if (session_case(s, o->pos[0], &c) != 0 ||
 	    session_text(o, WORKFLOW_NOTE_MAX, "larger than 64 KiB", &body, &len, &buf) != 0)
 		return CLI_EXIT_USER;
 	if (begin_change(s, c.district, 1, &pub, &t) == 0) {
@@ -912,8 +920,8 @@ workflow_note_command(struct session *s, const struct session_args *o)
 			ret = CLI_EXIT_OK;
 	}
 	if (ret == CLI_EXIT_OK)
-		printf(_("case %s: note #%u added (sealed; it never leaves this machine)\n"),
-		       c.name, n);
+		printf(_("case %s: note #%u added (sealed; it never leaves this machine)\n"), c.shown,
+		       n);
 	session_text_free(buf, len);
 	return ret;
 }

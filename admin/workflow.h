@@ -4,7 +4,7 @@
  * table mapping each to the status a reporter sees (§9), stage changes (in
  * the history, with the day and the investigator; a changed status is
  * queued for the next update), the marks the rules need (real-name
- * verification, duplicate-of, upper-level jurisdiction, escalation, 错告/诬告
+ * verification, duplicate-of, upper-level jurisdiction, escalation, 错告/诬告陷害
  * findings), investigator notes (sealed to the district's own box_pk, never
  * held in plaintext), forwarding records, and whether the report carries an
  * identity block. Marks, notes, stages and history never leave the offline
@@ -73,7 +73,7 @@ int workflow_set_stage(struct archive_txn *t, const char *district, uint64_t ind
  *   "upper-level" (no value)                   属上级管辖: must reach stage
  *              transferred_up within 5 working days
  *   "escalation" raise|designate               提级管辖 / 指定管辖, approved_by required
- *   "finding" mistaken|false-accusation        错告 / 诬告 (only at stage closed or
+ *   "finding" mistaken|false-accusation        错告 / 诬告陷害 (only at stage closed or
  *              concluded)
  * With clear, removes the mark (value and approved_by must be NULL). Records
  * {"day","by","event":"mark","mark",...} in the history (a note as for

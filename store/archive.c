@@ -34,7 +34,7 @@
 struct archive {
 	MDB_env *env;
 	MDB_dbi meta, districts, entries, lookups, cases, outbox, replies, access, notes,
-	        quarantine;
+	        quarantine, numbers;
 };
 
 /*
@@ -118,13 +118,17 @@ mdb_err(int rc)
 
 /* ---- environment -------------------------------------------------------- */
 
+static int numbers_migrate(struct archive *a, MDB_txn *txn);
+
 static int
 open_dbs(struct archive *a)
 {
-	static const char *names[] = {"meta",   "districts", "entries", "lookups", "cases",
-	                              "outbox", "replies",   "access",  "notes",   "quarantine"};
-	MDB_dbi *dbis[] = {&a->meta,   &a->districts, &a->entries, &a->lookups, &a->cases,
-	                   &a->outbox, &a->replies,   &a->access,  &a->notes,   &a->quarantine};
+	static const char *names[] = {"meta",  "districts",  "entries", "lookups",
+	                              "cases", "outbox",     "replies", "access",
+	                              "notes", "quarantine", "numbers"};
+	MDB_dbi *dbis[] = {&a->meta,  &a->districts,  &a->entries, &a->lookups,
+	                   &a->cases, &a->outbox,     &a->replies, &a->access,
+	                   &a->notes, &a->quarantine, &a->numbers};
 	MDB_txn *txn;
 	MDB_val k = {7, (void *)(uintptr_t) "version"}, v;
 	uint8_t ver[4];
@@ -153,6 +157,11 @@ open_dbs(struct archive *a)
 	if (rc != 0) {
 		mdb_txn_abort(txn);
 		return mdb_err(rc);
+	}
+	rc = numbers_migrate(a, txn);
+	if (rc != ARCHIVE_OK) {
+		mdb_txn_abort(txn);
+		return rc;
 	}
 	return mdb_err(mdb_txn_commit(txn));
 }
@@ -530,9 +539,9 @@ archive_district_create(struct archive_txn *t, const char *id)
 		return ARCHIVE_ERR_EXISTS;
 	if (rc != ARCHIVE_ERR_NOT_FOUND)
 		return rc;
-	rec = json_pack("{s:i, s:s, s:i, s:o, s:n, s:n, s:i, s:i, s:i}", "v", REC_V1, "id", id,
+	rec = json_pack("{s:i, s:s, s:i, s:o, s:n, s:n, s:i, s:i, s:i, s:i}", "v", REC_V1, "id", id,
 	                "size", 0, "head", b64u_json(zero, 32), "server_sign_pk", "key_path", "seq",
-	                0, "acks_through", 0, "next_op", 1);
+	                0, "acks_through", 0, "next_op", 1, "numbered", 0);
 	if (rec == NULL)
 		return ARCHIVE_ERR_NOMEM;
 	rc = district_store(t, id, rec);
@@ -723,11 +732,42 @@ archive_case_find(struct archive_txn *t, const char *id, const uint8_t lookup[32
 	return ARCHIVE_OK;
 }
 
+/*
+ * Gives case index of district id the next 件号: the district record cached
+ * in t (t->drec, which archive_entry_add writes back) counts it in
+ * "numbered", the numbers table maps it to index, and *number is set.
+ * Returns ARCHIVE_OK, ARCHIVE_ERR_CORRUPT (a district record without
+ * "numbered", or the number taken already) or a write error.
+ */
+static int
+number_next(struct archive_txn *t, const char *id, uint64_t index, uint64_t *number)
+{
+	uint8_t key[ENTRY_KEYLEN], ib[8];
+	uint64_t last;
+	size_t klen;
+	int rc;
+
+	if (t->drec == NULL || strcmp(t->did, id) != 0 || json_u64(t->drec, "numbered", &last) != 0)
+		return ARCHIVE_ERR_CORRUPT;
+	*number = last + 1;
+	klen = key_id_u64(key, id, *number);
+	codec_u64be_put(ib, index);
+	rc = put_raw(t, t->a->numbers, key, klen, ib, 8, MDB_NOOVERWRITE);
+	if (rc == ARCHIVE_ERR_EXISTS)
+		return ARCHIVE_ERR_CORRUPT;
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (json_object_set_new(t->drec, "numbered", json_integer((json_int_t)*number)) != 0)
+		return ARCHIVE_ERR_NOMEM;
+	return ARCHIVE_OK;
+}
+
 static int
 case_create(struct archive_txn *t, const char *id, const struct archive_entry *e)
 {
 	uint8_t key[LOOKUP_KEY], ikey[ENTRY_KEYLEN], ib[8];
 	size_t klen, iklen = key_id_u64(ikey, id, e->index);
+	uint64_t number;
 	json_t *rec;
 	int rc;
 
@@ -742,12 +782,16 @@ case_create(struct archive_txn *t, const char *id, const struct archive_entry *e
 		return ARCHIVE_ERR_CASE;
 	if (rc != ARCHIVE_OK)
 		return rc;
-	rec = json_pack("{s:i, s:s, s:I, s:o, s:o, s:s, s:s, s:[{s:s, s:s, s:s, s:s}], s:[], "
-	                "s:[]}",
-	                "v", REC_V1, "district", id, "index", (json_int_t)e->index, "lookup",
-	                b64u_json(e->lookup, 32), "reply_pk", b64u_json(e->reply_pk, 32), "day",
-	                e->day, "status", "received", "history", "day", e->day, "by", "server",
-	                "event", "received", "status", "received", "followups", "replies");
+	rc = number_next(t, id, e->index, &number);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	rec = json_pack("{s:i, s:s, s:I, s:I, s:o, s:o, s:s, s:s, s:[{s:s, s:s, s:s, s:s}], "
+	                "s:[], s:[]}",
+	                "v", REC_V1, "district", id, "index", (json_int_t)e->index, "number",
+	                (json_int_t)number, "lookup", b64u_json(e->lookup, 32), "reply_pk",
+	                b64u_json(e->reply_pk, 32), "day", e->day, "status", "received", "history",
+	                "day", e->day, "by", "server", "event", "received", "status", "received",
+	                "followups", "replies");
 	if (rec == NULL)
 		return ARCHIVE_ERR_NOMEM;
 	if ((e->has_real_name &&
@@ -782,6 +826,11 @@ case_add_followup(struct archive_txn *t, const char *id, const struct archive_en
 		return rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
 	f = json_object_get(rec, "followups");
 	item = json_pack("{s:I, s:s}", "index", (json_int_t)e->index, "day", e->day);
+	if (item != NULL && e->quarantine == NULL && e->objection &&
+	    json_object_set_new(item, "objection", json_true()) != 0) {
+		json_decref(item);
+		item = NULL;
+	}
 	if (item != NULL && e->quarantine != NULL &&
 	    json_object_set_new(item, "quarantine", json_string(e->quarantine)) != 0) {
 		json_decref(item);
@@ -1013,12 +1062,35 @@ archive_case_put(struct archive_txn *t, const char *id, uint64_t index, const js
 	rc = archive_case_get(t, id, index, &old);
 	if (rc != ARCHIVE_OK)
 		return rc;
-	if (!json_equal(json_object_get(old, "lookup"), json_object_get(rec, "lookup")))
+	if (!json_equal(json_object_get(old, "lookup"), json_object_get(rec, "lookup")) ||
+	    (json_object_get(old, "number") != NULL &&
+	     !json_equal(json_object_get(old, "number"), json_object_get(rec, "number"))))
 		rc = ARCHIVE_ERR_ARG;
 	json_decref(old);
 	if (rc != ARCHIVE_OK)
 		return rc;
 	return put_json(t, t->a->cases, key, klen, rec);
+}
+
+int
+archive_case_by_number(struct archive_txn *t, const char *id, uint64_t number, uint64_t *index)
+{
+	uint8_t key[ENTRY_KEYLEN];
+	size_t klen = key_id_u64(key, id, number);
+	MDB_val v;
+	int rc;
+
+	if (klen == 0)
+		return ARCHIVE_ERR_ARG;
+	if (number == 0)
+		return ARCHIVE_ERR_NOT_FOUND;
+	rc = get_raw(t, t->a->numbers, key, klen, &v);
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (v.mv_size != 8)
+		return ARCHIVE_ERR_CORRUPT;
+	*index = codec_u64be_get(v.mv_data);
+	return ARCHIVE_OK;
 }
 
 /* Splits a key id NUL u64be(x) [rest]. */
@@ -1455,4 +1527,126 @@ archive_log_foreach(struct archive_txn *t, int (*fn)(void *ctx, const json_t *re
 	struct log_walk w = {fn, ctx};
 
 	return walk(t, t->a->access, NULL, 0, log_walk_one, &w);
+}
+
+/* ---- 件号: numbering an archive made before it ---------------------------- */
+
+struct migrate {
+	uint64_t *ix;
+	size_t n, cap;
+	char id[CODEC_DISTRICT_BUF];
+};
+
+static int
+migrate_collect(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	struct migrate *m = ctx;
+	char id[CODEC_DISTRICT_BUF];
+	uint64_t index;
+
+	(void)v;
+	if (split_key(k, 0, id, &index) != 0)
+		return ARCHIVE_ERR_CORRUPT;
+	if (strcmp(id, m->id) != 0)
+		return ARCHIVE_OK;
+	if (m->n == m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 64;
+		uint64_t *nix = realloc(m->ix, ncap * sizeof *nix);
+
+		if (nix == NULL)
+			return ARCHIVE_ERR_NOMEM;
+		m->ix = nix;
+		m->cap = ncap;
+	}
+	m->ix[m->n++] = index;
+	return ARCHIVE_OK;
+}
+
+/*
+ * Numbers the cases of district rec (a record without "numbered") 1..n in
+ * index order, which is chain order, and records n. Returns ARCHIVE_OK or an
+ * error of the reads and writes.
+ */
+static int
+migrate_district(struct archive_txn *t, json_t *rec)
+{
+	struct migrate m;
+	uint8_t prefix[CODEC_DISTRICT_BUF], key[ENTRY_KEYLEN], ib[8];
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	size_t plen;
+	int rc;
+
+	memset(&m, 0, sizeof m);
+	if (id == NULL || (plen = key_id(prefix, id)) == 0)
+		return ARCHIVE_ERR_CORRUPT;
+	snprintf(m.id, sizeof m.id, "%s", id);
+	rc = walk(t, t->a->cases, prefix, plen, migrate_collect, &m);
+	for (size_t i = 0; rc == ARCHIVE_OK && i < m.n; i++) {
+		json_t *c;
+
+		rc = get_json(t, t->a->cases, key, key_id_u64(key, id, m.ix[i]), &c);
+		if (rc != ARCHIVE_OK)
+			break;
+		if (json_object_set_new(c, "number", json_integer((json_int_t)i + 1)) != 0)
+			rc = ARCHIVE_ERR_NOMEM;
+		else
+			rc = put_json(t, t->a->cases, key, key_id_u64(key, id, m.ix[i]), c);
+		json_decref(c);
+		codec_u64be_put(ib, m.ix[i]);
+		if (rc == ARCHIVE_OK)
+			rc = put_raw(t, t->a->numbers, key, key_id_u64(key, id, (uint64_t)i + 1),
+			             ib, 8, 0);
+	}
+	if (rc == ARCHIVE_OK &&
+	    json_object_set_new(rec, "numbered", json_integer((json_int_t)m.n)) != 0)
+		rc = ARCHIVE_ERR_NOMEM;
+	if (rc == ARCHIVE_OK)
+		rc = put_json(t, t->a->districts, id, strlen(id), rec);
+	free(m.ix);
+	return rc;
+}
+
+static int
+migrate_collect_district(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	json_t *todo = ctx, *rec;
+	int rc = parse_json(v, &rec);
+
+	(void)k;
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (json_object_get(rec, "numbered") == NULL)
+		rc = json_array_append(todo, rec) == 0 ? ARCHIVE_OK : ARCHIVE_ERR_NOMEM;
+	json_decref(rec);
+	return rc;
+}
+
+/*
+ * The migration to 件号 (run by archive_open in its write transaction): every
+ * district whose record has no "numbered" yet gets its cases numbered 1..n
+ * in chain order (numbers_migrate is a no-op once they all have). Returns
+ * ARCHIVE_OK or an error of the reads and writes; the caller then aborts.
+ */
+static int
+numbers_migrate(struct archive *a, MDB_txn *txn)
+{
+	struct archive_txn t;
+	json_t *todo = json_array(), *rec;
+	size_t i;
+	int rc;
+
+	if (todo == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	memset(&t, 0, sizeof t);
+	t.a = a;
+	t.txn = txn;
+	t.write = 1;
+	rc = walk(&t, a->districts, NULL, 0, migrate_collect_district, todo);
+	json_array_foreach(todo, i, rec)
+	{
+		if (rc == ARCHIVE_OK)
+			rc = migrate_district(&t, rec);
+	}
+	json_decref(todo);
+	return rc;
 }

@@ -36,10 +36,19 @@
  *                                                  "reason"}: an entry whose chain
  *                                                  verifies but whose content does
  *                                                  not (DESIGN.md §10)
+ *   numbers    id NUL u64be(number)             -> u64be(index of the case): the 件号
  *
  * District record: {"v":1,"id","size","head":b64u,"server_sign_pk":b64u|null,
  *   "key_path":str|null,"seq","acks_through","next_op"} and, once an export
- *   said it, "applied_seq" (absent: 0).
+ *   said it, "applied_seq" (absent: 0), and "numbered": the last 件号 given.
+ * 件号 (case number): every case record gets "number", the district's
+ *   next 件号 (1, 2, 3, ... without gaps: follow-ups and quarantined reports
+ *   that reuse a lookup take chain indices but make no case), when its report
+ *   is ingested; the numbers table maps it back to the index. It never
+ *   changes (archive_case_put refuses another) and a replayed entry gives
+ *   none. archive_open numbers an archive made before 件号 existed: a
+ *   district record without "numbered" has its cases numbered 1..n in index
+ *   (chain) order, in the open's own write transaction.
  * Quarantine (§10): every quarantined entry is in entries like any other
  *   (the chain, the head and acks_through move on over it) and has a
  *   quarantine record with the reason. A quarantined report whose lookup was
@@ -50,7 +59,8 @@
  * Case record (version 1; later versions may add members, readers ignore
  * members they do not know): {"v":1,"district","index","lookup":b64u,
  *   "reply_pk":b64u,"day","status","history":[{"day","by","event",...}],
- *   "followups":[{"index","day"[,"quarantine"]}],"replies":[{"n","day",
+ *   "number","followups":[{"index","day"[,"quarantine"][,"objection":true]}],
+ *   "replies":[{"n","day",
  *   "by","status","sent_seq"}]}, and from ingest "sign_pk":b64u (the
  *   report's bind.sign_pk, DESIGN.md §6: it verifies the case's follow-ups;
  *   present only for a report whose sealed bind matched the exported lookup
@@ -67,7 +77,9 @@
  *   {"day","by"},"escalation":{"value","approved_by","day","by"},"finding":
  *   {"value","day","by"}}, "duplicated_by":[case names], "notes":[{"n","day",
  *   "by"}] (the text lives sealed in the notes database), and history events
- *   "stage", "mark", "note" and "forward". None of it is ever put in an update.
+ *   "stage", "mark", "note" and "forward"; "seen":{"through","day","by"} (the
+ *   last show: the highest index of the report and its follow-ups then).
+ *   None of it is ever put in an update.
  * Queued operation: {"v":1,"op":"status","case":N,"status":S} or
  *   {"v":1,"op":"reply","case":N,"n":R}.
  * Access log line: {"v":1,"day","user","command","case"}.
@@ -155,6 +167,12 @@ struct archive_entry {
 	 * "quarantine":reason when there is one. archive_entry_get leaves NULL.
 	 */
 	const char *quarantine;
+	/*
+	 * archive_entry_add of a clean follow-up: with objection, its item in
+	 * the case's "followups" carries "objection":true (the reporter's
+	 * purpose, DESIGN.md §6, as ingest read it). archive_entry_get leaves 0.
+	 */
+	int objection;
 	const uint8_t *envelope; /* from archive_entry_get: valid until the txn ends */
 	size_t envelope_len;
 };
@@ -162,7 +180,8 @@ struct archive_entry {
 /*
  * Opens the archive in directory dir. With create, makes dir (mode 0700) if
  * it does not exist and a new environment in it; without, an absent archive
- * is ARCHIVE_ERR_NOT_FOUND and nothing is created. Returns ARCHIVE_OK with
+ * is ARCHIVE_ERR_NOT_FOUND and nothing is created. An archive made before
+ * 件号 gets them here (see the layout above), or does not open. Returns ARCHIVE_OK with
  * *out set, ARCHIVE_ERR_NOT_FOUND, ARCHIVE_ERR_IO (errno set where the file
  * system said why), ARCHIVE_ERR_CORRUPT (another schema version) or
  * ARCHIVE_ERR_NOMEM.
@@ -302,8 +321,8 @@ int archive_case_get(struct archive_txn *t, const char *id, uint64_t index, json
 
 /*
  * Replaces the record of an existing case. The record must be a version 1
- * case object of that district and index whose lookup is unchanged
- * (ARCHIVE_ERR_ARG otherwise). Returns ARCHIVE_OK, ARCHIVE_ERR_NOT_FOUND,
+ * case object of that district and index whose lookup and 件号 ("number")
+ * are unchanged (ARCHIVE_ERR_ARG otherwise). Returns ARCHIVE_OK, ARCHIVE_ERR_NOT_FOUND,
  * ARCHIVE_ERR_ARG, ARCHIVE_ERR_RDONLY, ARCHIVE_ERR_FULL, ARCHIVE_ERR_IO or
  * ARCHIVE_ERR_NOMEM.
  */
@@ -315,6 +334,13 @@ int archive_case_put(struct archive_txn *t, const char *id, uint64_t index, cons
  */
 int archive_case_find(struct archive_txn *t, const char *id, const uint8_t lookup[32],
                       uint64_t *index);
+
+/*
+ * Finds the case of district id whose 件号 (its "number") is number.
+ * Returns ARCHIVE_OK with *index set, ARCHIVE_ERR_NOT_FOUND (no such number,
+ * 0 included), ARCHIVE_ERR_ARG (invalid id) or ARCHIVE_ERR_CORRUPT.
+ */
+int archive_case_by_number(struct archive_txn *t, const char *id, uint64_t number, uint64_t *index);
 
 /*
  * Calls fn for every case (of district id, or of all districts when id is

@@ -1792,6 +1792,31 @@ test_case_names(void **state)
 		assert_int_equal(cases_parse_name(bad[i], d, &ix), -1);
 	cases_format_name(name, "d01", 42);
 	assert_string_equal(name, "d01-42");
+
+	/* the 件号, as typed: d01#3, or with the full-width ＃ of a Chinese input method */
+	{
+		static const char *badno[] = {"d01#",  "d01#0",   "#3",    "d01#03",  "d01#3x",
+		                              "D01#3", "d01-4#x", "d01＃", "d01＃０", "d01 #3"};
+		json_t *rec = json_pack("{s:i}", "number", 20);
+		char shown[CASES_SHOWN_BUF];
+
+		assert_int_equal(cases_parse_number("d01#3", d, &ix), 0);
+		assert_string_equal(d, "d01");
+		assert_int_equal(ix, 3);
+		assert_int_equal(cases_parse_number("city-east＃12", d, &ix), 0);
+		assert_string_equal(d, "city-east");
+		assert_int_equal(ix, 12);
+		assert_int_equal(cases_parse_name("d01#3", d, &ix), -1); /* not an index */
+		for (size_t i = 0; i < sizeof badno / sizeof badno[0]; i++)
+			assert_int_equal(cases_parse_number(badno[i], d, &ix), -1);
+		cases_format_number(name, "d01", 3);
+		assert_string_equal(name, "d01#3");
+		cases_format_shown(shown, "d01", 24, rec);
+		assert_string_equal(shown, "d01-24 (d01#20)");
+		cases_format_shown(shown, "d01", 24, NULL);
+		assert_string_equal(shown, "d01-24");
+		json_decref(rec);
+	}
 	assert_true(cases_status_valid("need_info"));
 	assert_false(cases_status_valid("registered")); /* an internal stage, not a status */
 	assert_string_equal(cases_status_label("concluded"), "已办结");

@@ -960,6 +960,192 @@ test_quarantine(void **state)
 	archive_abort(t);
 }
 
+/* The 件号 of case index of d01 (0 when the record has none). */
+static json_int_t
+number_of(struct archive *a, uint64_t index)
+{
+	struct archive_txn *t;
+	json_t *rec;
+	json_int_t n;
+
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_get(t, "d01", index, &rec), ARCHIVE_OK);
+	n = json_integer_value(json_object_get(rec, "number"));
+	json_decref(rec);
+	archive_abort(t);
+	return n;
+}
+
+/* The case index archive_case_by_number finds for 件号 n (0: none). */
+static uint64_t
+index_of_number(struct archive *a, uint64_t n)
+{
+	struct archive_txn *t;
+	uint64_t ix = 0;
+	int rc;
+
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	rc = archive_case_by_number(t, "d01", n, &ix);
+	archive_abort(t);
+	assert_true(rc == ARCHIVE_OK || rc == ARCHIVE_ERR_NOT_FOUND);
+	return rc == ARCHIVE_OK ? ix : 0;
+}
+
+/* Follow-ups take chain indices; the 件号 of the reports count 1, 2, 3 without gaps. */
+static void
+test_numbers(void **state)
+{
+	struct fx *f = *state;
+	static const int kinds[] = {0,
+	                            CHAIN_KIND_REPORT,
+	                            CHAIN_KIND_FOLLOWUP,
+	                            CHAIN_KIND_FOLLOWUP,
+	                            CHAIN_KIND_REPORT,
+	                            CHAIN_KIND_FOLLOWUP,
+	                            CHAIN_KIND_REPORT,
+	                            CHAIN_KIND_REPORT};
+	struct chain_fx c;
+	struct archive_txn *t;
+	json_t *rec;
+
+	make_chain(&c, 7, kinds);
+	c.e[5].objection = 1; /* the follow-up's purpose, as ingest read it */
+	add_all(f->a, &c, 1, 5);
+	add_all(f->a, &c, 6, 7);
+	assert_int_equal(number_of(f->a, 1), 1);
+	assert_int_equal(number_of(f->a, 4), 2);
+	assert_int_equal(number_of(f->a, 6), 3);
+	assert_int_equal(number_of(f->a, 7), 4);
+	assert_int_equal(index_of_number(f->a, 3), 6);
+	assert_int_equal(index_of_number(f->a, 5), 0);
+	assert_int_equal(index_of_number(f->a, 0), 0);
+
+	/* the objection is kept with the follow-up, the material is not flagged */
+	assert_int_equal(archive_begin(f->a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_get(t, "d01", 1, &rec), ARCHIVE_OK);
+	assert_null(
+	        json_object_get(json_array_get(json_object_get(rec, "followups"), 0), "objection"));
+	assert_true(json_is_true(json_object_get(
+	        json_array_get(json_object_get(rec, "followups"), 2), "objection")));
+	json_decref(rec);
+	archive_abort(t);
+
+	/* a replay of the same entries renumbers nothing */
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	for (int i = 1; i <= 7; i++)
+		assert_int_equal(archive_entry_add(t, "d01", &c.e[i]), ARCHIVE_SKIPPED);
+	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(number_of(f->a, 6), 3);
+	assert_int_equal(index_of_number(f->a, 4), 7);
+
+	/* a number that is not a case's, and a case put without its number, are refused */
+	assert_int_equal(archive_begin(f->a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_get(t, "d01", 4, &rec), ARCHIVE_OK);
+	json_object_set_new(rec, "number", json_integer(9));
+	assert_int_equal(archive_case_put(t, "d01", 4, rec), ARCHIVE_ERR_ARG);
+	json_object_del(rec, "number");
+	assert_int_equal(archive_case_put(t, "d01", 4, rec), ARCHIVE_ERR_ARG);
+	json_decref(rec);
+	archive_abort(t);
+	assert_int_equal(number_of(f->a, 4), 2);
+}
+
+/*
+ * Makes f's archive look as the code before 件号 left it: no "number" in
+ * the case records, no "numbered" in the district record, no numbers table.
+ */
+static void
+strip_numbers(struct fx *f)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi cases, districts, numbers;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	archive_close(f->a);
+	f->a = NULL;
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_set_mapsize(env, (size_t)256 << 20), 0);
+	assert_int_equal(mdb_env_open(env, f->adir, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "cases", 0, &cases), 0);
+	assert_int_equal(mdb_dbi_open(txn, "districts", 0, &districts), 0);
+	for (int db = 0; db < 2; db++) {
+		json_t *keys = json_array(), *vals = json_array();
+		size_t i;
+
+		assert_int_equal(mdb_cursor_open(txn, db == 0 ? cases : districts, &cur), 0);
+		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+		     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+			json_t *j = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+
+			assert_non_null(j);
+			json_object_del(j, db == 0 ? "number" : "numbered");
+			json_array_append_new(keys, json_stringn(k.mv_data, k.mv_size));
+			json_array_append_new(vals, j);
+		}
+		assert_int_equal(rc, MDB_NOTFOUND);
+		mdb_cursor_close(cur);
+		for (i = 0; i < json_array_size(keys); i++) {
+			char *s =
+			        json_dumps(json_array_get(vals, i), JSON_COMPACT | JSON_SORT_KEYS);
+
+			assert_non_null(s);
+			k.mv_size = json_string_length(json_array_get(keys, i));
+			k.mv_data = (void *)(uintptr_t)json_string_value(json_array_get(keys, i));
+			v.mv_size = strlen(s);
+			v.mv_data = s;
+			assert_int_equal(mdb_put(txn, db == 0 ? cases : districts, &k, &v, 0), 0);
+			free(s);
+		}
+		json_decref(keys);
+		json_decref(vals);
+	}
+	if (mdb_dbi_open(txn, "numbers", 0, &numbers) == 0)
+		assert_int_equal(mdb_drop(txn, numbers, 1), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/* An archive made before 件号 gets 1..n in chain order when it is opened, once. */
+static void
+test_numbers_migration(void **state)
+{
+	struct fx *f = *state;
+	static const int kinds[] = {0,
+	                            CHAIN_KIND_REPORT,
+	                            CHAIN_KIND_REPORT,
+	                            CHAIN_KIND_FOLLOWUP,
+	                            CHAIN_KIND_FOLLOWUP,
+	                            CHAIN_KIND_REPORT,
+	                            CHAIN_KIND_FOLLOWUP,
+	                            CHAIN_KIND_REPORT,
+	                            CHAIN_KIND_REPORT};
+	struct chain_fx c;
+
+	make_chain(&c, 8, kinds);
+	c.e[2].quarantine = "a report whose content does not hold"; /* still a case */
+	add_all(f->a, &c, 1, 6);
+	strip_numbers(f);
+	assert_int_equal(archive_open(&f->a, f->adir, 0), ARCHIVE_OK);
+	assert_int_equal(number_of(f->a, 1), 1);
+	assert_int_equal(number_of(f->a, 2), 2);
+	assert_int_equal(number_of(f->a, 5), 3);
+	assert_int_equal(index_of_number(f->a, 3), 5);
+
+	/* opened again: the same numbers; new reports go on from there */
+	archive_close(f->a);
+	assert_int_equal(archive_open(&f->a, f->adir, 0), ARCHIVE_OK);
+	assert_int_equal(number_of(f->a, 5), 3);
+	add_all(f->a, &c, 7, 8);
+	assert_int_equal(number_of(f->a, 7), 4);
+	assert_int_equal(number_of(f->a, 8), 5);
+	assert_int_equal(index_of_number(f->a, 5), 8);
+}
+
 int
 main(void)
 {
@@ -979,6 +1165,8 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_two_districts, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_district_cache, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_quarantine, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_numbers_migration, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

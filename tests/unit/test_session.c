@@ -202,11 +202,13 @@ test_district_and_case(void **state)
 	assert_int_equal(session_district(&f->s, "d02", 1, d), 0);
 	assert_string_equal(d, "d02");
 
-	assert_int_equal(session_case("d01-42", &c), 0);
+	assert_int_equal(session_case(&f->s, "d01-42", &c), 0);
 	assert_string_equal(c.district, "d01");
 	assert_int_equal(c.index, 42);
 	assert_string_equal(c.name, "d01-42");
-	assert_int_equal(session_case("d01-042", &c), -1);
+	assert_int_equal(session_case(&f->s, "d01#1", &c), -1); /* no case has 件号 1 yet */
+	assert_int_equal(session_case(&f->s, "d01#01", &c), -1);
+	assert_int_equal(session_case(&f->s, "d01-042", &c), -1);
 	assert_int_equal(session_case_exists(&f->s, &c), -1);
 }
 

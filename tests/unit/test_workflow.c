@@ -658,7 +658,7 @@ test_stage_table(void **state)
 		assert_string_equal(workflow_stage_of(rec), "hold");
 		json_decref(rec);
 	}
-	assert_string_equal(workflow_mark_label("finding", "false-accusation"), "诬告");
+	assert_string_equal(workflow_mark_label("finding", "false-accusation"), "诬告陷害");
 	assert_string_equal(workflow_mark_label("realname", "impersonated"), "冒名");
 	assert_null(workflow_mark_label("realname", "maybe"));
 	assert_null(workflow_mark_label("color", NULL));
@@ -1598,7 +1598,7 @@ test_search(void **state)
 	search_for(w7, 2, &f);
 	assert_int_equal(f.n, 1);
 	assert_string_equal(f.names[0], "d01-105");
-	assert_string_equal(f.where[0], "乡镇 town");
+	assert_string_equal(f.where[0], "乡镇（街道） town");
 	/* context: at most SEARCH_CONTEXT characters each side, with ellipses */
 	{
 		const char *w[] = {"x"};
@@ -1631,7 +1631,7 @@ test_search(void **state)
 
 		run_ok(TODAY, argv);
 		out = out_text();
-		assert_non_null(strstr(out, "d01-17  2026-01-06"));
+		assert_non_null(strstr(out, "d01-17 (d01#17)  2026-01-06")); /* index and 件号 */
 		assert_non_null(strstr(out, "1 of 310 case(s) match"));
 		free(out);
 	}
@@ -1766,7 +1766,7 @@ test_show(void **state)
 	s = show(306);
 	assert_non_null(strstr(s, "内部阶段 Stage: concluded 办结"));
 	assert_non_null(strstr(s, "举报方式 Identity: 实名 real name"));
-	assert_non_null(strstr(s, "finding 错告/诬告认定: mistaken 错告 (2026-03-26 张三)"));
+	assert_non_null(strstr(s, "finding 错告/诬告陷害认定: mistaken 错告 (2026-03-26 张三)"));
 	assert_non_null(strstr(s, "== 备注 Notes"));
 	assert_non_null(strstr(s, "受理意见：属实可能性大"));
 	assert_non_null(strstr(s, "约谈记录 ZebraNote"));

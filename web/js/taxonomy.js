@@ -75,7 +75,7 @@ export const CATEGORIES = [
 		],
 	},
 	{
-		v: 'legal', zh: '涉法行为（职务违法犯罪）', en: 'Violations of law in office',
+		v: 'legal', zh: '涉嫌职务违法、职务犯罪', en: 'Suspected violations of law or crimes in office',
 		subs: [
 			['贪污、挪用公款', 'Embezzlement, misappropriating public funds'],
 			['受贿、行贿', 'Taking or offering bribes'],
@@ -93,7 +93,7 @@ export const LEVELS = [
 	{ v: 'township', zh: '乡科级', en: 'Township level' },
 	{ v: 'staff', zh: '一般干部', en: 'Staff' },
 	{ v: 'village', zh: '村（社区）干部', en: 'Village / community cadre' },
-	{ v: 'enterprise', zh: '国企人员', en: 'State enterprise employee' },
+	{ v: 'enterprise', zh: '国有企业管理人员', en: 'State-owned enterprise manager' },
 	{ v: 'other', zh: '其他人员', en: 'Other' },
 ];
 
