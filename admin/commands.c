@@ -55,6 +55,10 @@ enum opt_id {
 	O_DECIDE,
 	O_CONCLUDE,
 	O_STALE,
+	O_DAYS,
+	O_TEMPLATE,
+	O_TEMPLATES,
+	O_REASON,
 	O_HELP,
 	O_COUNT
 };
@@ -105,6 +109,10 @@ static const struct optdef {
         [O_DECIDE] = {"decide-days", ARG(decide_days)},
         [O_CONCLUDE] = {"conclude-days", ARG(conclude_days)},
         [O_STALE] = {"stale-days", ARG(stale_days)},
+        [O_DAYS] = {"days", ARG(days)},
+        [O_TEMPLATE] = {"template", ARG(template_name)},
+        [O_TEMPLATES] = {"templates", FLAG(templates)},
+        [O_REASON] = {"reason", ARG(reason)},
         [O_HELP] = {"help", FLAG(json)}, /* handled by parse: sets nothing */
 };
 
@@ -450,19 +458,24 @@ static const struct command commands[] = {
          "update: --out FILE.qfu is required", NULL},
         {"log", COMMON | BIT(O_JSON), 0, 0, 0, C_NODAY, cmd_log, "log --archive DIR [--json]",
          "Prints the access log: who opened or changed which case, on which day.", NULL, NULL},
-        {"stage", COMMON | BIT(O_BY) | BIT(O_NOTE), 0, 2, 2, C_BY, workflow_stage_command,
-         "stage --archive DIR CASE STAGE --by NAME [--note TEXT]",
+        {"stage", COMMON | BIT(O_BY) | BIT(O_NOTE) | BIT(O_TO) | BIT(O_DAYS), 0, 2, 2, C_BY,
+         workflow_stage_command,
+         "stage --archive DIR CASE STAGE --by NAME [--note TEXT] [--to BODY [--days N]]",
          "Records that the case reached an internal stage (docs/DESIGN.md §13), with the\n"
          "day, the investigator and an optional note, in the case history. When the stage\n"
          "maps to another status than the reporter sees now, that status is queued for\n"
          "the next update; nothing else about stages ever leaves this machine. Stages\n"
          "may be recorded in any order. --note needs no passphrase (it is sealed to the\n"
-         "district's public key).",
+         "district's public key).\n"
+         "转办 transferred_down and 交办 assigned hand the case to a lower body named\n"
+         "with --to (a 乡镇（街道）纪（工）委 or a 派驻机构): after 转办 it has 5 working days\n"
+         "to accept (the rules, Article 16); after 交办 it reports within --days N working\n"
+         "days (default 30). due lists both; forward writes the 转办单 or 交办单.",
          NULL, help_stages},
-        {"mark", COMMON | BIT(O_BY) | BIT(O_NOTE) | BIT(O_APPROVED) | BIT(O_CLEAR), 0, 2, 3, C_BY,
-         workflow_mark_command,
+        {"mark", COMMON | BIT(O_BY) | BIT(O_NOTE) | BIT(O_APPROVED) | BIT(O_CLEAR) | BIT(O_DAYS), 0,
+         2, 3, C_BY, workflow_mark_command,
          "mark --archive DIR CASE MARK [VALUE] --by NAME [--approved-by NAME] [--note TEXT]\n"
-         "              [--clear]",
+         "              [--clear] [--days N]",
          "Records a mark the rules need, in the case history (never sent to the server):\n"
          "  realname pending|verified|impersonated   实名待核实 / 实名已核实 / 冒名\n"
          "                                           (reports with an identity block)\n"
@@ -471,6 +484,9 @@ static const struct command commands[] = {
          "                                           transferred_up within 5 working days\n"
          "  escalation raise|designate               提级管辖 / 指定管辖 (needs --approved-by)\n"
          "  finding mistaken|false-accusation        错告 / 诬告 (stage closed or concluded)\n"
+         "  supervise [--days N]                     督办 a 转办/交办 case: the lower body\n"
+         "                                           reports within N working days (10)\n"
+         "  reported                                 已反馈: the lower body reported\n"
          "--clear removes a mark. A case marked realname impersonated no longer has the\n"
          "real-name deadlines.",
          NULL, NULL},
@@ -486,7 +502,10 @@ static const struct command commands[] = {
          "overdue first: acceptance (a real-name report is told whether it was accepted\n"
          "within 15 working days), result (told the result within 15 working days of the\n"
          "conclusion), upper-level (a case marked upper-level reaches transferred_up\n"
-         "within 5 working days). Due soon: today or within the next 3 working days.\n"
+         "within 5 working days), and for a case handed to a lower body: transfer 转办\n"
+         "(accepted within 5 working days), assign 交办 and supervise 督办 (reported\n"
+         "within the days set), met by mark reported 已反馈. Due soon: today or within\n"
+         "the next 3 working days.\n"
          "--all also lists deadlines already met. --holidays FILE: the holiday calendar\n"
          "(default: holidays.txt in the archive; without one, Monday to Friday count).\n"
          "Asks for the passphrase only when cases ingested by an older version do not\n"
