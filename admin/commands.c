@@ -11,6 +11,7 @@
 #include "admin/ingest.h"
 #include "admin/keys.h"
 #include "admin/overseecmd.h"
+#include "admin/replytpl.h"
 #include "admin/search.h"
 #include "admin/session.h"
 #include "admin/stats.h"
@@ -443,13 +444,24 @@ static const struct command commands[] = {
          "Sets the status the reporter sees, records it in the case history and queues it\n"
          "for the next update.",
          NULL, help_statuses},
-        {"reply", COMMON | BIT(O_MESSAGE) | BIT(O_FILE) | BIT(O_ATTACH) | BIT(O_BY), 0, 1, 1,
-         C_TEXT, cases_reply_command,
-         "reply --archive DIR CASE (--message TEXT | --file F) [--attach F]... [--by NAME]",
+        {"reply",
+         COMMON | BIT(O_MESSAGE) | BIT(O_FILE) | BIT(O_ATTACH) | BIT(O_BY) | BIT(O_TEMPLATE) |
+                 BIT(O_TEMPLATES) | BIT(O_REASON) | BIT(O_OUT),
+         0, 0, 1, 0, replytpl_command,
+         "reply --archive DIR CASE (--message TEXT | --file F) [--attach F]... [--by NAME]\n"
+         "       " CLI_PROG " reply --archive DIR CASE --template NAME [--reason TEXT] "
+         "[--out FILE]\n"
+         "       " CLI_PROG " reply --archive DIR --templates [--out DIR]",
          "Writes a reply, signed with the district's key (so the reporter can tell it\n"
          "comes from the commission, not from the server) and sealed to the reporter\n"
          "(queued for the next update) and to the district itself (kept so that show\n"
-         "can display it). Asks for the passphrase.",
+         "can display it). Asks for the passphrase. A reply that still holds a blank\n"
+         "【请填写：…】 is refused.\n"
+         "--template NAME drafts the answer the rules require in the district's voice\n"
+         "(受理告知, 不予受理告知 with --reason TEXT, 办理结果反馈, 请补充材料) into --out FILE\n"
+         "(or prints it): edit the file, then send it with --file FILE. --templates lists\n"
+         "them; a district's own text in DIR/templates/<名称>.txt replaces the built-in\n"
+         "one (--templates --out DIR/templates writes the built-in texts there to edit).",
          NULL, NULL},
         {"update", COMMON | BIT(O_DISTRICT) | BIT(O_OUT), BIT(O_OUT), 0, 0, 0, update_command,
          "update --archive DIR [--district ID] --out FILE.qfu",
