@@ -13,6 +13,7 @@
 #include "admin/deadline.h"
 #include "admin/extract.h"
 #include "admin/labels.h"
+#include "admin/replytpl.h"
 #include "admin/workflow.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
@@ -78,11 +79,10 @@ static void
 day_zh(char *out, size_t outsz, long d)
 {
 	char iso[CODEC_DAY_LEN + 1];
-	int y, m, dd;
 
 	out[0] = '\0';
-	if (codec_day_from_number(iso, d) == 0 && sscanf(iso, "%d-%d-%d", &y, &m, &dd) == 3)
-		snprintf(out, outsz, "%d年%d月%d日", y, m, dd);
+	if (codec_day_from_number(iso, d) == 0)
+		replytpl_day_zh(out, outsz, iso);
 }
 
 /*

@@ -12,6 +12,7 @@
 #include "admin/cases.h"
 #include "admin/cli.h"
 #include "admin/i18n.h"
+#include "crypto/codec.h"
 #include "crypto/fileio.h"
 
 /* The built-in texts: documents in the district's voice, Chinese whatever the locale. */
@@ -141,10 +142,11 @@ replytpl_fill(const char *tpl, size_t tpl_len, const struct replytpl_fields *f, 
 			v = f->reason != NULL ? f->reason : blank_reason;
 			used_reason = 1;
 		} else {
-			snprintf(err, errsz,
-			         _("the template has a field it does not know: %.*s (known: {委名}, "
-			           "{今天}, {收到日期}, {理由})"),
-			         (int)(nlen > 64 ? 64 : nlen), open);
+			snprintf(
+			        err, errsz,
+			        _("the template has a field it does not know: %.*s (known: {委名}, "
+			          "{今天}, {收到日期}, {理由})"),
+			        (int)(nlen > 64 ? 64 : nlen), open);
 			goto fail;
 		}
 #undef IS
@@ -153,7 +155,8 @@ replytpl_fill(const char *tpl, size_t tpl_len, const struct replytpl_fields *f, 
 		i = (size_t)(close - tpl) + 1;
 	}
 	if (f->reason != NULL && !used_reason) {
-		snprintf(err, errsz, _("--reason applies to a template with {理由} (不予受理告知)"));
+		snprintf(err, errsz,
+		         _("--reason applies to a template with {理由} (不予受理告知)"));
 		goto fail;
 	}
 	*out = b;
@@ -165,16 +168,23 @@ fail:
 	return -1;
 }
 
-/* YYYY-MM-DD as 2026年4月1日 (the input when it is not a day). */
-static void
-day_zh(char *out, size_t outsz, const char *iso)
+int
+replytpl_day_zh(char *out, size_t outsz, const char *iso)
 {
-	int y, m, d;
+	char canon[CODEC_DAY_LEN + 1];
+	long d;
+	int y = 0, m, dd;
 
-	if (iso != NULL && sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3)
-		snprintf(out, outsz, "%d年%d月%d日", y, m, d);
-	else
-		snprintf(out, outsz, "%s", iso != NULL ? iso : "");
+	out[0] = '\0';
+	/* the codec checks the day; then its YYYY-MM-DD digits are the date */
+	if (iso == NULL || codec_day_number(iso, &d) != 0 || codec_day_from_number(canon, d) != 0)
+		return -1;
+	for (int i = 0; i < 4; i++)
+		y = y * 10 + (canon[i] - '0');
+	m = (canon[5] - '0') * 10 + (canon[6] - '0');
+	dd = (canon[8] - '0') * 10 + (canon[9] - '0');
+	snprintf(out, outsz, "%d年%d月%d日", y, m, dd);
+	return 0;
 }
 
 /*
@@ -291,8 +301,8 @@ draft(struct session *s, const struct session_args *o)
 	if (session_public(s, c.district, &pub) != 0 ||
 	    load(o->archive, name, &text, &len, &buf, path, sizeof path) != 0)
 		goto out;
-	day_zh(today, sizeof today, s->day);
-	day_zh(received, sizeof received, json_string_value(json_object_get(rec, "day")));
+	replytpl_day_zh(today, sizeof today, s->day);
+	replytpl_day_zh(received, sizeof received, json_string_value(json_object_get(rec, "day")));
 	fl = (struct replytpl_fields){pub.name, today, received, o->reason};
 	if (replytpl_fill(text, len, &fl, &out, err, sizeof err) != 0) {
 		cli_error("%s%s%s", path[0] ? path : "", path[0] ? ": " : "", err);
@@ -316,7 +326,8 @@ draft(struct session *s, const struct session_args *o)
 		goto out;
 	}
 	printf(_("case %s: the draft %s is in %s.\n"
-	         "Open it in a text editor, fill in every 【请填写：…】 and change what is needed,\n"
+	         "Open it in a text editor, fill in every 【请填写：…】 and change what is "
+	         "needed,\n"
 	         "then send it:  qingfeng-admin reply --archive %s %s --file %s --by NAME\n"
 	         "and delete the draft afterwards (it is plaintext).\n"),
 	       c.name, name, o->out, o->archive, c.name, o->out);
@@ -342,27 +353,31 @@ replytpl_command(struct session *s, const struct session_args *o)
 	if (o->templates) {
 		if (o->npos > 0 || o->template_name != NULL || text || o->reason != NULL ||
 		    o->nattach > 0) {
-			cli_error(_("reply --templates takes no case, text or other option but --out "
-			            "DIR"));
+			cli_error(
+			        _("reply --templates takes no case, text or other option but --out "
+			          "DIR"));
 			return CLI_EXIT_USAGE;
 		}
 		return list_templates(o);
 	}
 	if (o->npos != 1) {
-		cli_error(o->npos == 0 ? _("reply: missing argument") : _("reply: too many arguments"));
+		cli_error(o->npos == 0 ? _("reply: missing argument")
+		                       : _("reply: too many arguments"));
 		return CLI_EXIT_USAGE;
 	}
 	if (o->template_name != NULL) {
 		if (text || o->nattach > 0) {
-			cli_error(_("reply --template writes a draft: edit it, then send it with --file "
+			cli_error(_("reply --template writes a draft: edit it, then send it with "
+			            "--file "
 			            "(no --message, --file or --attach here)"));
 			return CLI_EXIT_USAGE;
 		}
 		return draft(s, o);
 	}
 	if (o->reason != NULL || o->out != NULL || (o->message == NULL) == (o->file == NULL)) {
-		cli_error(_("reply: give the text with exactly one of --message TEXT or --file F, or "
-		            "draft it with --template NAME"));
+		cli_error(
+		        _("reply: give the text with exactly one of --message TEXT or --file F, or "
+		          "draft it with --template NAME"));
 		return CLI_EXIT_USAGE;
 	}
 	return cases_reply_command(s, o);

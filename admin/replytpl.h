@@ -48,6 +48,12 @@ const char *replytpl_canon(const char *s);
 int replytpl_fill(const char *tpl, size_t tpl_len, const struct replytpl_fields *f, char **out,
                   char *err, size_t errsz);
 
+/*
+ * A day YYYY-MM-DD as 2026年4月1日 into out (at least 32 bytes). Returns 0,
+ * or -1 with out empty when iso is not a valid day.
+ */
+int replytpl_day_zh(char *out, size_t outsz, const char *iso);
+
 /* The first blank left in text (a pointer into it), or NULL. Cannot fail. */
 const char *replytpl_blank(const char *text, size_t len);
 
