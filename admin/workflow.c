@@ -877,6 +877,21 @@ workflow_record_forward(struct archive_txn *t, const char *district, uint64_t in
 	return rc;
 }
 
+void
+workflow_print_handoff(FILE *out, const json_t *ev)
+{
+	const char *to = json_string_value(json_object_get(ev, "to"));
+	const json_t *days = json_object_get(ev, "days");
+
+	if (to != NULL) {
+		fputs(_(", to "), out);
+		cli_print_text(out, to, NULL);
+	}
+	if (json_is_integer(days))
+		fprintf(out, _(", within %" JSON_INTEGER_FORMAT " working days"),
+		        json_integer_value(days));
+}
+
 /* ---- real name ------------------------------------------------------------ */
 
 int

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "admin/session.h"
 #include "crypto/keyfile.h"
@@ -147,6 +148,13 @@ int workflow_add_note(struct archive_txn *t, const char *district, uint64_t inde
 int workflow_record_forward(struct archive_txn *t, const char *district, uint64_t index,
                             const char *to, size_t natts, const char *by, const char *day,
                             char *err, size_t errsz);
+
+/*
+ * Prints what a history event of a handoff adds (", to BODY, within N
+ * working days": a 转办/交办 stage event's "to" and "days", a 督办 mark
+ * event's "days"); nothing for other events. Cannot fail.
+ */
+void workflow_print_handoff(FILE *out, const json_t *ev);
 
 /*
  * True (1) when a report manifest carries an identity block: "identity" is

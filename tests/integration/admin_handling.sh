@@ -80,6 +80,10 @@ eq "交办: 30 working days" "$(QF_TODAY=$T0 adm due --json | jq -r '.[] | selec
 out=$(QF_TODAY=$T0 adm stage d07-1 受理 --to 城关镇纪委 --by "$BY" 2>&1)
 eq "--to on another stage is refused" $? 1
 
+out=$(adm show d07-2)
+check "show: the 转办 and where to" sh -c "printf '%s' \"\$1\" | grep -q 'transferred_down 转办 (from registered).*, to 东河镇纪委, within 5 working days'" _ "$out"
+check "show: the 督办 and its days" sh -c "printf '%s' \"\$1\" | grep -q 'supervise 督办, within 3 working days'" _ "$out"
+
 # --- the 转办单
 check "forward" sh -c "QF_TODAY=$T0 '$ADMIN' forward --archive '$A' --passphrase-file '$P' d07-2 --out '$T_DIR/zb.txt' --to 东河镇纪委 --by '$BY' >/dev/null"
 for s in 问题线索转办单 编号 收件单位：东河镇纪委 问题线索摘要 转办依据 第十六条 办理要求 时限 \
