@@ -888,8 +888,7 @@ workflow_print_handoff(FILE *out, const json_t *ev)
 		cli_print_text(out, to, NULL);
 	}
 	if (json_is_integer(days))
-		fprintf(out, _(", within %" JSON_INTEGER_FORMAT " working days"),
-		        json_integer_value(days));
+		fprintf(out, _(", within %ld working days"), (long)json_integer_value(days));
 }
 
 /* ---- real name ------------------------------------------------------------ */
