@@ -147,11 +147,16 @@ write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const 
 	field(f, "        ", "级别", json_object_get(s, "level"), labels_levels());
 	field(f, "        ", "是否党员", json_object_get(s, "party_member"), labels_yesno());
 	fputs("    主要内容：\n        ", f);
-	if (json_is_string(json_object_get(r, "body")))
-		cli_print_text(f, json_string_value(json_object_get(r, "body")), "        ");
-	else
-		fputs("（无）", f);
-	fputc('\n', f);
+	if (json_is_string(json_object_get(r, "body"))) {
+		const char *b = json_string_value(json_object_get(r, "body"));
+		size_t bl = strlen(b);
+
+		cli_print_text(f, b, "        ");
+		if (bl == 0 || b[bl - 1] != '\n') /* a body ending in a newline has its own */
+			fputc('\n', f);
+	} else {
+		fputs("（无）\n", f);
+	}
 	fprintf(f, "\n二、%s依据\n", verb);
 	if (assign)
 		fputs("    依据《纪检监察机关处理检举控告工作规则》和我委有关规定，经研究，"
