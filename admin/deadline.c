@@ -184,6 +184,7 @@ walk_history(const json_t *rec, struct walk *wk)
 				wk->h_days = assign ? days_of(ev, WORKFLOW_ASSIGN_DAYS)
 				                    : DEADLINE_TRANSFER_DAYS;
 				wk->h_to = json_string_value(json_object_get(ev, "to"));
+				wk->s_day = -1; /* a 督办 was of the earlier handoff */
 			}
 			decision = !is_one_of(s, undecided_stages);
 			conclusion = is_one_of(s, concluding_stages);

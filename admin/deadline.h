@@ -23,7 +23,7 @@
  *                with a 转办/交办, the body reports within its "days"
  *                (default 10).
  * The last three are met by the first mark reported (已反馈) after them; a
- * new 转办/交办 starts its deadline afresh. They apply to every case, real
+ * new 转办/交办 starts its deadline afresh and ends an earlier 督办. They apply to every case, real
  * name or not.
  * "Within N working days of D" means by the N-th working day after D (D
  * itself is not counted). A deadline is met on the day of the event that

@@ -76,7 +76,10 @@ int workflow_set_stage(struct archive_txn *t, const char *district, uint64_t ind
                        size_t note_len, const char *by, const char *day, int *queued, char *err,
                        size_t errsz);
 
-/* True (1) for the stages that hand a case to a lower body: transferred_down, assigned. */
+/*
+ * True (1) for the stages that hand a case to a lower body: transferred_down,
+ * assigned; 0 otherwise (also NULL). Cannot fail.
+ */
 int workflow_handoff_stage(const char *stage);
 
 /* Parses a number of working days, 1 to WORKFLOW_DAYS_MAX. Returns 0 with *days, or -1. */

@@ -786,6 +786,17 @@ test_deadline_handoff(void **state)
 	assert_string_equal(d[0].to, "西山乡纪委");
 	expect(&d[1], DEADLINE_SUPERVISE, "2026-04-09", "2026-04-23", NULL, DEADLINE_PENDING, 10);
 	json_decref(r);
+	/* a new 转办 ends the 督办 of the earlier 交办 */
+	r = rec_of("2026-03-30", 0,
+	           "[{\"day\":\"2026-04-01\",\"event\":\"stage\",\"stage\":\"assigned\","
+	           "\"to\":\"城关镇纪委\",\"days\":10},"
+	           "{\"day\":\"2026-04-02\",\"event\":\"mark\",\"mark\":\"supervise\"},"
+	           "{\"day\":\"2026-04-03\",\"event\":\"stage\",\"stage\":"
+	           "\"transferred_down\",\"to\":\"西山乡纪委\"}]",
+	           NULL);
+	assert_int_equal(deadline_of_case(r, w, dn("2026-04-03"), d), 1);
+	expect(&d[0], DEADLINE_TRANSFER, "2026-04-03", "2026-04-13", NULL, DEADLINE_PENDING, 5);
+	json_decref(r);
 	/* never handed down: nothing, and no 转办单 deadline */
 	r = rec_of("2026-03-30", 0, "[]", NULL);
 	assert_int_equal(deadline_handoff(r, w, dn("2026-04-01"), &h), 0);
