@@ -139,6 +139,11 @@ check "the refusal names it" sh -c "printf '%s' \"\$1\" | grep -q '{电话}'" _ 
 
 # --- the reporter reads the reply drafted from the template
 check "update" sh -c "QF_TODAY=$T0 '$ADMIN' update --archive '$A' --passphrase-file '$P' --out '$T_DIR/u1.qfu' >/dev/null"
+for s in 东河镇纪委 派驻 supervise reported transferred_down assigned days; do
+	check "update does not carry '$s'" sh -c "! grep -aqF '$s' '$T_DIR/u1.qfu'"
+done
+eq "update: the mapped statuses only" "$(sed '1d;$d' "$T_DIR/u1.qfu" | jq -r 'select(.op == "status") | .status' | sort | tr '\n' ' ')" \
+	"in_progress in_progress transferred "
 check "import" sh -c "'$INTAKE' import --data '$D' '$T_DIR/u1.qfu' >/dev/null"
 start_server "$D" || exit 1
 out=$("$REPORT" status --server "$URL" --receipt "$R1" 2>&1)
