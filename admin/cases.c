@@ -11,6 +11,7 @@
 
 #include "admin/cli.h"
 #include "admin/i18n.h"
+#include "admin/replytpl.h"
 #include "admin/session.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
@@ -499,6 +500,11 @@ cases_reply_command(struct session *s, const struct session_args *o)
 		goto out;
 	if (body_len == 0) {
 		cli_error(_("the reply's text is empty"));
+		goto out;
+	}
+	if (replytpl_blank(body, body_len) != NULL) { /* a template's blank left unfilled */
+		cli_error(_("the reply still has a blank to fill (%s…】); edit it and send again"),
+		          REPLYTPL_BLANK);
 		goto out;
 	}
 	for (i = 0; i < o->nattach; i++) {

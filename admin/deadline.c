@@ -11,8 +11,10 @@
 #include "admin/workflow.h"
 #include "crypto/codec.h"
 
-static const char *const kind_names[] = {"acceptance", "result", "upper_level"};
-static const char *const kind_labels[] = {"受理告知", "结果告知", "上报上级"};
+static const char *const kind_names[] = {"acceptance", "result", "upper_level",
+                                         "transfer",   "assign", "supervise"};
+static const char *const kind_labels[] = {"受理告知", "结果告知", "上报上级",
+                                          "转办受理", "交办反馈", "督办反馈"};
 static const char *const state_names[] = {"pending", "due_soon", "overdue", "met", "met_late"};
 static const char *const state_labels[] = {"未到期", "即将到期", "已逾期", "已按时完成",
                                            "逾期完成"};
@@ -20,13 +22,13 @@ static const char *const state_labels[] = {"未到期", "即将到期", "已逾�
 const char *
 deadline_kind_name(int kind)
 {
-	return kind >= 0 && kind <= 2 ? kind_names[kind] : "?";
+	return kind >= 0 && kind < DEADLINE_KINDS ? kind_names[kind] : "?";
 }
 
 const char *
 deadline_kind_label(int kind)
 {
-	return kind >= 0 && kind <= 2 ? kind_labels[kind] : "?";
+	return kind >= 0 && kind < DEADLINE_KINDS ? kind_labels[kind] : "?";
 }
 
 const char *
@@ -73,6 +75,7 @@ fill(struct deadline *d, int kind, long from, unsigned n, long met, const struct
      long today)
 {
 	d->kind = kind;
+	d->to = NULL;
 	d->from = from;
 	d->due = workdays_add(w, from, n);
 	d->met = met;
@@ -94,7 +97,44 @@ struct walk {
 	long concluded;  /* start of the current conclusion, or -1 */
 	long result_met; /* first reply after it, or -1 */
 	long up;         /* first stage transferred_up, or -1 */
+	/* the last 转办/交办 (a stage event with "to"), and the last 督办 */
+	int h_kind;        /* DEADLINE_TRANSFER or DEADLINE_ASSIGN, or -1 */
+	long h_day, h_met; /* its day, the first 已反馈 after it (or -1) */
+	unsigned h_days;   /* its working days */
+	const char *h_to;  /* the body it went to (in the record) */
+	long s_day, s_met; /* the last 督办 not cleared (or -1), the first 已反馈 after it */
+	unsigned s_days;
 };
+
+/* The event's "days" when it is 1 to WORKFLOW_DAYS_MAX, else dflt. */
+static unsigned
+days_of(const json_t *ev, unsigned dflt)
+{
+	json_int_t v = json_integer_value(json_object_get(ev, "days"));
+
+	return v >= 1 && v <= WORKFLOW_DAYS_MAX ? (unsigned)v : dflt;
+}
+
+/* A mark event for 督办 or 已反馈 (the handoff marks). */
+static void
+walk_handoff_mark(const json_t *ev, long d, struct walk *wk)
+{
+	const char *mark = json_string_value(json_object_get(ev, "mark"));
+	int cleared = json_is_true(json_object_get(ev, "cleared"));
+
+	if (mark == NULL)
+		return;
+	if (strcmp(mark, "supervise") == 0) {
+		wk->s_day = cleared ? -1 : d;
+		wk->s_met = -1;
+		wk->s_days = days_of(ev, WORKFLOW_SUPERVISE_DAYS);
+	} else if (strcmp(mark, "reported") == 0 && !cleared) {
+		if (wk->h_kind >= 0 && wk->h_met < 0)
+			wk->h_met = d;
+		if (wk->s_day >= 0 && wk->s_met < 0)
+			wk->s_met = d;
+	}
+}
 
 static void
 walk_history(const json_t *rec, struct walk *wk)
@@ -107,6 +147,10 @@ walk_history(const json_t *rec, struct walk *wk)
 	size_t i;
 
 	wk->accepted = wk->accept_met = wk->concluded = wk->result_met = wk->up = -1;
+	wk->h_kind = -1;
+	wk->h_day = wk->h_met = wk->s_day = wk->s_met = -1;
+	wk->h_days = wk->s_days = 0;
+	wk->h_to = NULL;
 	json_array_foreach(json_object_get(rec, "history"), i, ev)
 	{
 		const char *kind = json_string_value(json_object_get(ev, "event"));
@@ -123,10 +167,25 @@ walk_history(const json_t *rec, struct walk *wk)
 				wk->result_met = d;
 			continue;
 		}
+		if (strcmp(kind, "mark") == 0) {
+			walk_handoff_mark(ev, d, wk);
+			continue;
+		}
 		if (strcmp(kind, "stage") == 0) {
 			s = json_string_value(json_object_get(ev, "stage"));
 			if (!workflow_stage_valid(s))
 				continue;
+			if (workflow_handoff_stage(s)) {
+				int assign = strcmp(s, "assigned") == 0;
+
+				wk->h_kind = assign ? DEADLINE_ASSIGN : DEADLINE_TRANSFER;
+				wk->h_day = d;
+				wk->h_met = -1;
+				wk->h_days = assign ? days_of(ev, WORKFLOW_ASSIGN_DAYS)
+				                    : DEADLINE_TRANSFER_DAYS;
+				wk->h_to = json_string_value(json_object_get(ev, "to"));
+				wk->s_day = -1; /* a 督办 was of the earlier handoff */
+			}
 			decision = !is_one_of(s, undecided_stages);
 			conclusion = is_one_of(s, concluding_stages);
 			if (strcmp(s, "transferred_up") == 0 && wk->up < 0)
@@ -184,7 +243,32 @@ deadline_of_case(const json_t *rec, const struct workdays *w, long today,
 	}
 	if (json_is_object(json_object_get(json_object_get(rec, "marks"), "upper-level")))
 		fill(&out[n++], DEADLINE_UPPER_LEVEL, day, DEADLINE_UPPER_DAYS, wk.up, w, today);
+	if (wk.h_kind >= 0) {
+		fill(&out[n], wk.h_kind, wk.h_day, wk.h_days, wk.h_met, w, today);
+		out[n++].to = wk.h_to;
+	}
+	if (wk.s_day >= 0 && wk.h_kind >= 0) {
+		fill(&out[n], DEADLINE_SUPERVISE, wk.s_day, wk.s_days, wk.s_met, w, today);
+		out[n++].to = wk.h_to;
+	}
 	return n;
+}
+
+int
+deadline_handoff(const json_t *rec, const struct workdays *w, long today, struct deadline *out)
+{
+	struct deadline d[DEADLINE_MAX];
+	size_t n = deadline_of_case(rec, w, today, d);
+	int found = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (d[i].kind == DEADLINE_TRANSFER || d[i].kind == DEADLINE_ASSIGN) {
+			*out = d[i];
+			found = 1;
+		} else if (d[i].kind == DEADLINE_SUPERVISE && found && deadline_open(d[i].state)) {
+			*out = d[i]; /* an open 督办 sets the day the report is due now */
+		}
+	return found;
 }
 
 int
@@ -207,11 +291,11 @@ deadline_to_json(const struct deadline *d)
 		return NULL;
 	if (d->met < 0 || codec_day_from_number(met, d->met) != 0)
 		met[0] = '\0';
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s?}", "kind",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s?, s:s?}", "kind",
 	                 deadline_kind_name(d->kind), "label", deadline_kind_label(d->kind), "from",
 	                 from, "due", due, "state", deadline_state_name(d->state), "state_label",
 	                 deadline_state_label(d->state), "working_days_left", (json_int_t)d->left,
-	                 "met", met[0] ? met : NULL);
+	                 "met", met[0] ? met : NULL, "to", d->to);
 }
 
 /* ---- the rows of `due` ------------------------------------------------------ */
@@ -389,7 +473,13 @@ deadline_print(FILE *f, const json_t *rows, int json)
 		        json_string_value(json_object_get(d, "due")), s);
 		for (int w = (int)(strlen(stl) / 3 * 2 + 1 + strlen(st)); w < 22; w++)
 			fputc(' ', f);
-		fprintf(f, " %lld\n", json_integer_value(json_object_get(d, "working_days_left")));
+		fprintf(f, " %" JSON_INTEGER_FORMAT,
+		        json_integer_value(json_object_get(d, "working_days_left")));
+		if (json_is_string(json_object_get(d, "to"))) {
+			fputs(_("  to "), f);
+			cli_print_text(f, json_string_value(json_object_get(d, "to")), NULL);
+		}
+		fputc('\n', f);
 	}
 	fprintf(f, _("%ld overdue, %ld due soon, %ld pending"), counts[0], counts[1], counts[2]);
 	if (counts[3] + counts[4] > 0)

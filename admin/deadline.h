@@ -13,7 +13,18 @@
  *                first reply after that; a case reopened (any other stage or
  *                status) has no result deadline until it is concluded again;
  *   upper-level  a case marked upper-level must reach stage transferred_up
- *                within 5 working days of its day.
+ *                within 5 working days of its day;
+ *   transfer     转办: after the last stage transferred_down (with --to) the
+ *                body it went to accepts within 5 working days (the rules'
+ *                Article 16(2), counted from the 转办 day: the day it is sent);
+ *   assign       交办: after the last stage assigned, the body reports the
+ *                result within the event's "days" (default 30);
+ *   supervise    督办: after the last mark supervise (not cleared) of a case
+ *                with a 转办/交办, the body reports within its "days"
+ *                (default 10).
+ * The last three are met by the first mark reported (已反馈) after them; a
+ * new 转办/交办 starts its deadline afresh and ends an earlier 督办. They apply to every case, real
+ * name or not.
  * "Within N working days of D" means by the N-th working day after D (D
  * itself is not counted). A deadline is met on the day of the event that
  * meets it. An open deadline is overdue once today is past it, and due soon
@@ -31,15 +42,25 @@
 
 #include "admin/session.h"
 #include "admin/workdays.h"
+#include "admin/workflow.h"
 #include "store/archive.h"
 
-#define DEADLINE_ACCEPT_DAYS 15
-#define DEADLINE_RESULT_DAYS 15
-#define DEADLINE_UPPER_DAYS  5
-#define DEADLINE_SOON_DAYS   3
-#define DEADLINE_MAX         3
+#define DEADLINE_ACCEPT_DAYS   15
+#define DEADLINE_RESULT_DAYS   15
+#define DEADLINE_UPPER_DAYS    5
+#define DEADLINE_TRANSFER_DAYS WORKFLOW_TRANSFER_DAYS
+#define DEADLINE_SOON_DAYS     3
+#define DEADLINE_KINDS         6
+#define DEADLINE_MAX           DEADLINE_KINDS
 
-enum deadline_kind { DEADLINE_ACCEPTANCE = 0, DEADLINE_RESULT = 1, DEADLINE_UPPER_LEVEL = 2 };
+enum deadline_kind {
+	DEADLINE_ACCEPTANCE = 0,
+	DEADLINE_RESULT = 1,
+	DEADLINE_UPPER_LEVEL = 2,
+	DEADLINE_TRANSFER = 3, /* 转办: the lower body accepts within 5 working days */
+	DEADLINE_ASSIGN = 4,   /* 交办: the lower body reports by the district's days */
+	DEADLINE_SUPERVISE = 5 /* 督办: the lower body reports by the 督办's days */
+};
 
 enum deadline_state {
 	DEADLINE_PENDING = 0,  /* open, more than 3 working days left */
@@ -50,12 +71,13 @@ enum deadline_state {
 };
 
 struct deadline {
-	int kind;  /* enum deadline_kind */
-	long from; /* the day the period counts from (not itself counted) */
-	long due;  /* the last day on which it is met in time */
-	long met;  /* the day it was met, or -1 */
-	int state; /* enum deadline_state */
-	long left; /* working days in (today, due], or minus those in (due, today] */
+	int kind;       /* enum deadline_kind */
+	long from;      /* the day the period counts from (not itself counted) */
+	long due;       /* the last day on which it is met in time */
+	long met;       /* the day it was met, or -1 */
+	int state;      /* enum deadline_state */
+	long left;      /* working days in (today, due], or minus those in (due, today] */
+	const char *to; /* 转办/交办/督办: the body, pointing into the record; else NULL */
 };
 
 /*
@@ -75,15 +97,22 @@ size_t deadline_of_case(const json_t *rec, const struct workdays *w, long today,
  */
 void deadline_milestones(const json_t *rec, long *accepted, long *concluded);
 
+/*
+ * The deadline of the case's last 转办/交办 as of today, or, while a 督办 of
+ * it is open, the 督办's: into *out. Returns 1, or 0 when the case was never
+ * handed to a lower body. Cannot fail.
+ */
+int deadline_handoff(const json_t *rec, const struct workdays *w, long today, struct deadline *out);
+
 /* Index in d[0..n) of the open deadline due first, or -1 when none is open. Cannot fail. */
 int deadline_next(const struct deadline *d, size_t n);
 
 /* True (1) when the state is open (pending, due soon, overdue). Cannot fail. */
 int deadline_open(int state);
 
-/* "acceptance", "result", "upper_level" ("?" for anything else). Cannot fail. */
+/* "acceptance", "result", "upper_level", "transfer", "assign", "supervise" ("?" otherwise). Cannot fail. */
 const char *deadline_kind_name(int kind);
-/* "受理告知", "结果告知", "上报上级" ("?" for anything else). Cannot fail. */
+/* "受理告知", "结果告知", "上报上级", "转办受理", "交办反馈", "督办反馈" ("?" otherwise). Cannot fail. */
 const char *deadline_kind_label(int kind);
 /* "pending", "due_soon", "overdue", "met", "met_late" ("?" otherwise). Cannot fail. */
 const char *deadline_state_name(int state);
@@ -92,7 +121,7 @@ const char *deadline_state_label(int state);
 
 /*
  * {"kind","label","from","due","state","state_label","working_days_left",
- * "met"} (met: a day or null). Returns NULL only when memory runs out.
+ * "met","to"} (met: a day or absent; to: the body, only for 转办/交办/督办). Returns NULL only when memory runs out.
  */
 json_t *deadline_to_json(const struct deadline *d);
 

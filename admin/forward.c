@@ -10,11 +10,14 @@
 
 #include "admin/cases.h"
 #include "admin/cli.h"
+#include "admin/deadline.h"
 #include "admin/extract.h"
 #include "admin/i18n.h"
 #include "admin/labels.h"
+#include "admin/replytpl.h"
 #include "admin/workflow.h"
 #include "crypto/chain.h"
+#include "crypto/codec.h"
 #include "crypto/envelope.h"
 #include "crypto/fileio.h"
 
@@ -72,84 +75,143 @@ on_attachment(void *ctx, size_t index, const uint8_t *data, size_t len)
 	return extract_write(c->x, data, len, c->err, sizeof c->err);
 }
 
-/* "label: value [中文]" with the value as untrusted text; empty shows "-". */
+/* A day number as 2026年4月9日 (empty on a bad day). */
 static void
-line(FILE *f, const char *indent, const char *label, const json_t *v, const struct labels_entry *t)
+day_zh(char *out, size_t outsz, long d)
+{
+	char iso[CODEC_DAY_LEN + 1];
+
+	out[0] = '\0';
+	if (codec_day_from_number(iso, d) == 0)
+		replytpl_day_zh(out, outsz, iso);
+}
+
+/*
+ * "  label：value" with the value as untrusted text, shown by its Chinese
+ * label when the table has one; an absent or empty value leaves the line
+ * out (a document has no "-" lines).
+ */
+static void
+field(FILE *f, const char *indent, const char *label, const json_t *v, const struct labels_entry *t)
 {
 	const char *s = json_string_value(v);
 
-	fprintf(f, "%s%s: ", indent, label);
-	if (s == NULL || s[0] == '\0') {
-		fputs("-\n", f);
+	if (s == NULL || s[0] == '\0')
 		return;
-	}
-	cli_print_text(f, s, NULL);
+	fprintf(f, "%s%s：", indent, label);
 	if (labels_zh(t, s) != NULL)
-		fprintf(f, " %s", labels_zh(t, s));
+		fputs(labels_zh(t, s), f);
+	else
+		cli_print_text(f, s, NULL);
 	fputc('\n', f);
 }
 
 static void
-write_document(FILE *f, const char *name, const json_t *rec, const json_t *m, const char *to,
-               const char *by, const char *day, const json_t *paths, int with_att)
+write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const json_t *m,
+               const char *to, const char *by, const json_t *paths, int with_att)
 {
 	const json_t *r = json_object_get(m, "report");
 	const json_t *s = json_object_get(r, "subject");
 	const json_t *atts = json_object_get(m, "attachments"), *a;
+	int assign = doc->kind == DEADLINE_ASSIGN;
+	const char *verb = assign ? "交办" : "转办", *v1 = assign ? "交" : "转";
+	char received[32] = "", today[32] = "", due[32] = "", year[8] = "";
+	long rday;
 	size_t i;
 
-	fputs("清风 转送件 Forwarded report (redacted)\n", f);
-	fputs("==========================================\n", f);
-	fprintf(f, "案件 Case: %s\n", name);
+	if (codec_day_number(json_string_value(json_object_get(rec, "day")), &rday) == 0)
+		day_zh(received, sizeof received, rday);
+	day_zh(today, sizeof today, doc->today);
+	day_zh(due, sizeof due, doc->due);
+	snprintf(year, sizeof year, "%.4s", doc->day);
+	/* an official document: Chinese whatever the locale (docs/decisions.md) */
+	fprintf(f, "                问题线索%s单\n\n", verb);
+	fprintf(f, "编号：%s〔%s〕%s号\n", v1, year, doc->name);
 	if (cases_number(rec) > 0) { /* the 件号 the office names the case by */
 		char no[CASES_NAME_BUF];
 
 		cases_format_number(no, json_string_value(json_object_get(rec, "district")),
 		                    cases_number(rec));
-		fprintf(f, "件号 No.: %s\n", no);
+		fprintf(f, "件号：%s\n", no);
 	}
-	fprintf(f, "收到日期 Received: %s\n", json_string_value(json_object_get(rec, "day")));
-	fputs("转送至 Forwarded to: ", f);
-	cli_print_text(f, to, NULL);
-	fputs("\n转送人 Forwarded by: ", f);
-	cli_print_text(f, by, NULL);
-	fprintf(f, "\n转送日期 Day: %s\n", day);
-	fputs("说明 Note: 检举控告人身份信息、补充材料及办理记录均已移除。\n"
-	      "      The reporter's identity, the follow-ups and the handling record have been "
-	      "removed.\n",
-	      f);
-	fputs("\n== 举报内容 Report ==\n", f);
-	line(f, "", "类型 Type", json_object_get(r, "type"), labels_types());
-	line(f, "", "问题类别 Category", json_object_get(r, "category"), labels_categories());
-	line(f, "", "具体问题 Subcategory", json_object_get(r, "subcategory"), NULL);
-	line(f, "", "乡镇（街道） Town", json_object_get(r, "town"), NULL);
-	line(f, "", "标题 Title", json_object_get(r, "title"), NULL);
-	line(f, "", "发生时间 When", json_object_get(r, "when"), NULL);
-	line(f, "", "发生地点 Where", json_object_get(r, "where"), NULL);
-	fputs("被反映人 Subject:\n", f);
-	line(f, "  ", "姓名 Name", json_object_get(s, "name"), NULL);
-	line(f, "  ", "单位 Unit", json_object_get(s, "unit"), NULL);
-	line(f, "  ", "地区 Area", json_object_get(s, "area"), NULL);
-	line(f, "  ", "职务 Position", json_object_get(s, "position"), NULL);
-	line(f, "  ", "级别 Level", json_object_get(s, "level"), labels_levels());
-	line(f, "  ", "是否党员 Party member", json_object_get(s, "party_member"), labels_yesno());
-	fputs("正文 Body:\n  ", f);
-	if (json_is_string(json_object_get(r, "body")))
-		cli_print_text(f, json_string_value(json_object_get(r, "body")), "  ");
-	else
-		fputs("-", f);
 	fputc('\n', f);
-	fprintf(f, "\n== 附件 Attachments: %zu ==\n", json_array_size(atts));
-	if (json_array_size(atts) > 0 && !with_att)
-		fputs("未随附 Not included with this document.\n", f);
-	if (with_att)
+	fputs("收件单位：", f);
+	cli_print_text(f, to, NULL);
+	fprintf(f, "\n\n    现将问题线索一件%s你单位办理，有关情况如下。\n", v1);
+	fputs("\n一、问题线索摘要\n", f);
+	if (received[0] != '\0')
+		fprintf(f, "    收到日期：%s\n", received);
+	field(f, "    ", "反映类型", json_object_get(r, "type"), labels_types());
+	field(f, "    ", "问题类别", json_object_get(r, "category"), labels_categories());
+	field(f, "    ", "具体问题", json_object_get(r, "subcategory"), NULL);
+	field(f, "    ", "所在乡镇（街道）", json_object_get(r, "town"), NULL);
+	field(f, "    ", "标题", json_object_get(r, "title"), NULL);
+	field(f, "    ", "发生时间", json_object_get(r, "when"), NULL);
+	field(f, "    ", "发生地点", json_object_get(r, "where"), NULL);
+	fputs("    被反映人：\n", f);
+	field(f, "        ", "姓名", json_object_get(s, "name"), NULL);
+	field(f, "        ", "单位", json_object_get(s, "unit"), NULL);
+	field(f, "        ", "地区", json_object_get(s, "area"), NULL);
+	field(f, "        ", "职务", json_object_get(s, "position"), NULL);
+	field(f, "        ", "级别", json_object_get(s, "level"), labels_levels());
+	field(f, "        ", "是否党员", json_object_get(s, "party_member"), labels_yesno());
+	fputs("    主要内容：\n        ", f);
+	if (json_is_string(json_object_get(r, "body"))) {
+		const char *b = json_string_value(json_object_get(r, "body"));
+		size_t bl = strlen(b);
+
+		cli_print_text(f, b, "        ");
+		if (bl == 0 || b[bl - 1] != '\n') /* a body ending in a newline has its own */
+			fputc('\n', f);
+	} else {
+		fputs("（无）\n", f);
+	}
+	fprintf(f, "\n二、%s依据\n", verb);
+	if (assign)
+		fputs("    依据《纪检监察机关处理检举控告工作规则》和我委有关规定，经研究，"
+		      "该问题线索交由你单位办理。\n",
+		      f);
+	else
+		fputs("    《纪检监察机关处理检举控告工作规则》第十六条：“纪检监察机关信访举报部门"
+		      "收到属于下级纪检监察机关受理的检举控告，应当及时予以转送。下一级纪检监察"
+		      "机关对转送的检举控告，应当进行登记，在收到之日起5个工作日内完成受理或者"
+		      "转办工作。”\n",
+		      f);
+	fputs("\n三、办理要求及时限\n", f);
+	if (doc->supervised)
+		fprintf(f, "    1. 本件已督办。请于%s前将办理情况书面报告我委。\n", due);
+	else if (assign)
+		fprintf(f,
+		        "    1. 请认真调查核实，于%s前（自交办之日起%u个工作日内）将办理结果书面"
+		        "报告我委；逾期未报告的，我委将予以督办。\n",
+		        due, doc->days);
+	else
+		fprintf(f,
+		        "    1. 请于%s前（自收到之日起5个工作日内）完成登记、受理或者转办工作，"
+		        "并将受理情况书面反馈我委。\n",
+		        due);
+	fputs("    2. 严格保密，不得扩大知情范围，不得将检举控告材料及有关情况透露给被反映人"
+	      "或者其他无关人员。\n"
+	      "    3. 本单不载明检举控告人身份信息，不附补充材料、答复及我委办理记录。\n",
+	      f);
+	fputs("\n四、附件\n", f);
+	if (json_array_size(atts) == 0)
+		fputs("    无\n", f);
+	else if (!with_att)
+		fprintf(f, "    原件附件%zu件，未随本单移送。\n", json_array_size(atts));
+	else
 		json_array_foreach(atts, i, a)
 		{
-			fprintf(f, "%zu. ", i + 1);
+			fprintf(f, "    %zu. ", i + 1);
 			cli_print_text(f, json_string_value(json_array_get(paths, i)), NULL);
-			fprintf(f, " (%" JSON_INTEGER_FORMAT " bytes)\n",
+			fprintf(f, "（%" JSON_INTEGER_FORMAT "字节）\n",
 			        json_integer_value(json_object_get(a, "size")));
 		}
+	fputs("\n经办人：", f);
+	cli_print_text(f, by, NULL);
+	fputs("\n\n                                        ", f);
+	cli_print_text(f, doc->district_name, NULL);
+	fprintf(f, "\n                                        %s\n", today);
 }
 
 /* Removes the attachment files listed in paths (relative to dir) after a failure. */
@@ -171,9 +233,11 @@ remove_files(const char *dir, const json_t *paths)
 int
 forward_write(struct archive *a, const char *district, uint64_t index,
               const struct keyfile_secret *key, const char *path, const char *to,
-              const char *att_dir, const char *by, const char *day, struct forward_result *r,
-              char *err, size_t errsz)
+              const char *att_dir, const char *by, const char *day, const struct workdays *w,
+              struct forward_result *r, char *err, size_t errsz)
 {
+	struct forward_doc doc;
+	struct deadline hd;
 	struct envelope_callbacks cb = {on_manifest, on_attachment, NULL};
 	struct envelope_opener *op = NULL;
 	struct archive_txn *t = NULL;
@@ -259,7 +323,34 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		goto fail;
 	}
 	r->listed = json_array_size(json_object_get(c.manifest, "attachments"));
-	write_document(f, name, rec, c.manifest, to, by, day, c.paths, c.x != NULL);
+	memset(&doc, 0, sizeof doc);
+	doc.name = name;
+	doc.day = day;
+	doc.district_name = key->pub.name;
+	if (codec_day_number(day, &doc.today) != 0) {
+		snprintf(err, errsz, "bad day %s", day);
+		goto fail;
+	}
+	/* the time limit: the case's 转办/交办 (or its open 督办), else a 转办 today */
+	if (deadline_handoff(rec, w, doc.today, &hd)) {
+		doc.supervised = hd.kind == DEADLINE_SUPERVISE;
+		doc.kind = hd.kind == DEADLINE_SUPERVISE ? DEADLINE_ASSIGN : hd.kind;
+		if (hd.kind == DEADLINE_SUPERVISE) {
+			struct deadline d[DEADLINE_MAX];
+			size_t nd = deadline_of_case(rec, w, doc.today, d);
+
+			for (size_t k = 0; k < nd; k++)
+				if (d[k].kind == DEADLINE_TRANSFER || d[k].kind == DEADLINE_ASSIGN)
+					doc.kind = d[k].kind;
+		}
+		doc.due = hd.due;
+		doc.days = (unsigned)workdays_between(w, hd.from, hd.due);
+	} else {
+		doc.kind = DEADLINE_TRANSFER;
+		doc.due = workdays_add(w, doc.today, DEADLINE_TRANSFER_DAYS);
+		doc.days = DEADLINE_TRANSFER_DAYS;
+	}
+	write_document(f, &doc, rec, c.manifest, to, by, c.paths, c.x != NULL);
 	rc = fileio_finish_stream(f, path);
 	f = NULL;
 	if (rc != 0) {
@@ -330,13 +421,19 @@ forward_command(struct session *s, const struct session_args *o)
 	struct session_case c;
 	const struct keyfile_secret *key;
 	struct forward_result r;
+	struct workdays *w = NULL;
 	char err[SESSION_ERR_MAX];
+	int rc;
 
 	if (session_case(s, o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
 	    (key = session_key(s, c.district)) == NULL)
 		return CLI_EXIT_USER;
-	if (forward_write(s->a, c.district, c.index, key, o->out, o->to, o->with_att, s->who,
-	                  s->day, &r, err, sizeof err) != 0) {
+	if (session_calendar(s, 1, &w) != 0)
+		return CLI_EXIT_USER;
+	rc = forward_write(s->a, c.district, c.index, key, o->out, o->to, o->with_att, s->who,
+	                   s->day, w, &r, err, sizeof err);
+	workdays_free(w);
+	if (rc != 0) {
 		cli_error("%s", err);
 		return CLI_EXIT_USER;
 	}

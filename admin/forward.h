@@ -1,10 +1,15 @@
 /*
- * forward: the redacted copy of a report for another agency (转送,
- * DESIGN.md §11, §13). It is a plain UTF-8 text document that prints
- * anywhere and hides nothing in markup: the case name and day, the agency,
- * who forwarded it and when, and the report's type, category,
- * subcategory, town, title, time, place, subject and body, with Chinese and
- * English labels. The reporter's identity block, the follow-ups, the
+ * forward: the redacted copy of a report for another body, as a Chinese
+ * official document (问题线索转办单, or 交办单 for a case at stage assigned;
+ * DESIGN.md §11, §13), in Chinese whatever the locale. It is a plain UTF-8
+ * text document that prints anywhere and hides nothing in markup: title,
+ * 编号 (the case name), 收件单位 (the body), the 问题线索摘要 (day received,
+ * and the report's type, category, subcategory, town, title, time, place,
+ * subject and body, enumerated values by their Chinese labels), 转办依据
+ * (the rules' Article 16, quoted) or 交办依据, 办理要求 and the time limit
+ * (the case's 转办/交办 deadline or open 督办 from admin/deadline.h; without
+ * one, 5 working days from today), 附件, 经办人, and 落款 (the district's
+ * name from its key and today's date). The reporter's identity block, the follow-ups, the
  * replies, the notes, the history and any manifest member not listed above
  * are never included. Attachments are left out unless an attachment
  * directory is given; then the report's own attachments (never the
@@ -19,8 +24,20 @@
 #include <stdint.h>
 
 #include "admin/session.h"
+#include "admin/workdays.h"
 #include "crypto/keyfile.h"
 #include "store/archive.h"
+
+/* What the document says besides the report (forward_write fills it). */
+struct forward_doc {
+	const char *name;          /* the case, d07-2 */
+	const char *day;           /* today, YYYY-MM-DD */
+	const char *district_name; /* 落款: the district's name from its key */
+	long today, due;           /* day numbers: the document's day, the time limit */
+	int kind;       /* DEADLINE_TRANSFER (转办单) or DEADLINE_ASSIGN (交办单) */
+	int supervised; /* an open 督办 sets the time limit */
+	unsigned days;  /* working days from the 转办/交办 to due */
+};
 
 struct forward_result {
 	size_t attachments; /* attachments written to the attachment directory */
@@ -28,7 +45,8 @@ struct forward_result {
 };
 
 /*
- * Writes the redacted document of case index of district to path (which
+ * Writes the redacted document of case index of district to path, time
+ * limits counted with calendar w (session_calendar's), to path (which
  * must not exist: created O_EXCL|O_NOFOLLOW, mode 0600, fsynced), with the
  * report's attachments in att_dir/<case>/ when att_dir is non-NULL, and
  * records {"event":"forward","to","attachments"} in the case history and a
@@ -40,8 +58,8 @@ struct forward_result {
  */
 int forward_write(struct archive *a, const char *district, uint64_t index,
                   const struct keyfile_secret *key, const char *path, const char *to,
-                  const char *att_dir, const char *by, const char *day, struct forward_result *r,
-                  char *err, size_t errsz);
+                  const char *att_dir, const char *by, const char *day, const struct workdays *w,
+                  struct forward_result *r, char *err, size_t errsz);
 
 /*
  * forward --archive DIR CASE --out FILE --to AGENCY --by NAME: checks the

@@ -35,9 +35,10 @@ struct session_args {
 	const char *district, *name, *out, *kdf, *status, *extract, *message, *file;
 	const char *note, *holidays, *svg, *html, *from, *to, *approved, *with_att;
 	const char *as_of, *read_days, *decide_days, *conclude_days, *stale_days;
+	const char *days, *template_name, *reason;
 	char *attach[SESSION_ATTACH_MAX], *expect[SESSION_EXPECT_MAX];
 	size_t nattach, nexpect;
-	int json, titles, accept_new, csv, all, clear;
+	int json, titles, accept_new, csv, all, clear, templates;
 	int npos;
 	char **pos;
 };

@@ -383,6 +383,8 @@ print_history(FILE *out, const json_t *rec)
 			cli_print_text(out, s, NULL);
 			free(s);
 		}
+		if (ev != NULL && (strcmp(ev, "stage") == 0 || strcmp(ev, "mark") == 0))
+			workflow_print_handoff(out, h); /* 转办/交办: where to; 督办: the days */
 		if (ev != NULL && (strcmp(ev, "stage") == 0 || strcmp(ev, "mark") == 0) &&
 		    json_is_integer(json_object_get(h, "note")))
 			fprintf(out, _(", 备注 note #%lld"),

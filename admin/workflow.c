@@ -27,6 +27,9 @@ static const struct workflow_stage stages[] = {
         {"concluded", "办结", "concluded"},
         {"transferred_up", "上报上级", "transferred"},
         {"transferred", "转送", "transferred"},
+        /* handed to a lower body (乡镇（街道）纪（工）委, 派驻机构): --to, deadlines in due */
+        {"transferred_down", "转办", "transferred"},
+        {"assigned", "交办", "in_progress"},
         {"duplicate", "重复件", "accepted"},
         {"not_accepted", "不予受理", "not_accepted"},
 };
@@ -120,6 +123,9 @@ static const struct {
         {"upper-level", "属上级管辖", NULL},
         {"escalation", "提级/指定管辖", escalation_values},
         {"finding", "错告/诬告陷害认定", finding_values},
+        /* events on a 转办/交办 case, each recorded again when repeated */
+        {"supervise", "督办", NULL},
+        {"reported", "已反馈", NULL},
 };
 
 static int
@@ -327,9 +333,38 @@ out:
 /* ---- stages --------------------------------------------------------------- */
 
 int
-workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, const char *stage,
-                   const struct keyfile_public *pub, const char *note, size_t note_len,
-                   const char *by, const char *day, int *queued, char *err, size_t errsz)
+workflow_handoff_stage(const char *stage)
+{
+	return stage != NULL &&
+	       (strcmp(stage, "transferred_down") == 0 || strcmp(stage, "assigned") == 0);
+}
+
+int
+workflow_parse_days(const char *s, unsigned *days)
+{
+	unsigned long v = 0;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > 3)
+		return -1;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v < 1 || v > WORKFLOW_DAYS_MAX)
+		return -1;
+	*days = (unsigned)v;
+	return 0;
+}
+
+/*
+ * workflow_set_stage, with to and days recorded in the event for a handoff
+ * stage (to NULL otherwise).
+ */
+static int
+stage_change(struct archive_txn *t, const char *district, uint64_t index, const char *stage,
+             const char *to, unsigned days, const struct keyfile_public *pub, const char *note,
+             size_t note_len, const char *by, const char *day, int *queued, char *err, size_t errsz)
 {
 	const struct workflow_stage *st = stage_find(stage);
 	char name[CASES_NAME_BUF];
@@ -343,7 +378,8 @@ workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, 
 		snprintf(err, errsz,
 		         _("unknown stage '%s' (one of registered, screened, accepted, inquiry, "
 		           "verification, hold, closed, referred, case_opened, concluded, "
-		           "transferred_up, transferred, duplicate, not_accepted)"),
+		           "transferred_up, transferred, transferred_down, assigned, duplicate, "
+		           "not_accepted)"),
 		         stage != NULL ? stage : "");
 		return -1;
 	}
@@ -368,6 +404,11 @@ workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, 
 	}
 	if (n > 0)
 		json_object_set_new(ev, "note", json_integer(n));
+	if (to != NULL && (json_object_set_new(ev, "to", json_string(to)) != 0 ||
+	                   json_object_set_new(ev, "days", json_integer((json_int_t)days)) != 0)) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
 	if (status == NULL || strcmp(status, st->status) != 0) {
 		json_object_set_new(ev, "status", json_string(st->status));
 		json_object_set_new(ev, "sent_seq", json_integer(0));
@@ -406,6 +447,62 @@ out:
 	if (rc != 0)
 		*queued = 0;
 	return rc;
+}
+
+int
+workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, const char *stage,
+                   const struct keyfile_public *pub, const char *note, size_t note_len,
+                   const char *by, const char *day, int *queued, char *err, size_t errsz)
+{
+	*queued = 0;
+	if (workflow_handoff_stage(stage)) {
+		snprintf(err, errsz, _("stage %s needs --to BODY (the body it is handed to)"),
+		         stage);
+		return -1;
+	}
+	return stage_change(t, district, index, stage, NULL, 0, pub, note, note_len, by, day,
+	                    queued, err, errsz);
+}
+
+int
+workflow_handoff(struct archive_txn *t, const char *district, uint64_t index, const char *stage,
+                 const char *to, unsigned days, const struct keyfile_public *pub, const char *note,
+                 size_t note_len, const char *by, const char *day, int *queued, char *err,
+                 size_t errsz)
+{
+	*queued = 0;
+	if (!workflow_handoff_stage(stage)) {
+		snprintf(err, errsz,
+		         _("--to applies to stages transferred_down 转办 and assigned 交办 only"));
+		return -1;
+	}
+	if (to == NULL || to[0] == '\0' || strlen(to) > FORWARD_TO_MAX ||
+	    !text_ok(to, strlen(to), 0)) {
+		snprintf(err, errsz,
+		         _("--to must name the body in 1-%d bytes of text without control "
+		           "characters"),
+		         FORWARD_TO_MAX);
+		return -1;
+	}
+	if (strcmp(stage, "transferred_down") == 0) {
+		if (days != 0) {
+			snprintf(
+			        err, errsz,
+			        _("the time limit of 转办 is fixed by the rules (%d working days); "
+			          "--days applies to 交办 and 督办"),
+			        WORKFLOW_TRANSFER_DAYS);
+			return -1;
+		}
+		days = WORKFLOW_TRANSFER_DAYS;
+	} else if (days == 0) {
+		days = WORKFLOW_ASSIGN_DAYS;
+	}
+	if (days > WORKFLOW_DAYS_MAX) {
+		snprintf(err, errsz, _("--days must be 1 to %d working days"), WORKFLOW_DAYS_MAX);
+		return -1;
+	}
+	return stage_change(t, district, index, stage, to, days, pub, note, note_len, by, day,
+	                    queued, err, errsz);
 }
 
 /* ---- marks ---------------------------------------------------------------- */
@@ -499,6 +596,23 @@ check_duplicate_target(struct archive_txn *t, const char *name, const char *targ
 	return 0;
 }
 
+/* True (1) when the history holds a stage event transferred_down or assigned. */
+static int
+has_handoff(const json_t *rec)
+{
+	const json_t *ev;
+	size_t i;
+
+	json_array_foreach(json_object_get(rec, "history"), i, ev)
+	{
+		if (json_is_string(json_object_get(ev, "event")) &&
+		    strcmp(json_string_value(json_object_get(ev, "event")), "stage") == 0 &&
+		    workflow_handoff_stage(json_string_value(json_object_get(ev, "stage"))))
+			return 1;
+	}
+	return 0;
+}
+
 /* True when member name is absent from both objects or equal in both. */
 static int
 same_member(const json_t *a, const json_t *b, const char *name)
@@ -522,12 +636,14 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 	const char *old_dup = NULL;
 	char *old_dup_copy = NULL;
 	uint32_t n = 0;
-	int rc = -1;
+	unsigned days = WORKFLOW_SUPERVISE_DAYS;
+	int rc = -1, repeatable = m >= 0 && (strcmp(marks[m].name, "supervise") == 0 ||
+	                                     strcmp(marks[m].name, "reported") == 0);
 
 	if (m < 0) {
 		snprintf(err, errsz,
 		         _("unknown mark '%s' (one of realname, duplicate-of, upper-level, "
-		           "escalation, finding)"),
+		           "escalation, finding, supervise, reported)"),
 		         mark != NULL ? mark : "");
 		return -1;
 	}
@@ -550,6 +666,18 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 		}
 		if (strcmp(mark, "upper-level") == 0 && value != NULL) {
 			snprintf(err, errsz, _("mark upper-level takes no value"));
+			return -1;
+		}
+		if (strcmp(mark, "reported") == 0 && value != NULL) {
+			snprintf(err, errsz, _("mark reported 已反馈 takes no value"));
+			return -1;
+		}
+		if (strcmp(mark, "supervise") == 0 && value != NULL &&
+		    workflow_parse_days(value, &days) != 0) {
+			snprintf(err, errsz,
+			         _("mark supervise 督办 takes the working days the lower body has "
+			           "to report (1-%d), not %s"),
+			         WORKFLOW_DAYS_MAX, value);
 			return -1;
 		}
 		if (strcmp(mark, "escalation") == 0) {
@@ -623,9 +751,18 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 		} else if (strcmp(mark, "duplicate-of") == 0) {
 			if (check_duplicate_target(t, name, value, err, errsz) != 0)
 				goto out;
+		} else if (repeatable && !has_handoff(rec)) {
+			snprintf(err, errsz,
+			         _("case %s was not handed to a lower body: record stage 转办 or "
+			           "交办 (with --to) first"),
+			         name);
+			goto out;
 		}
 		if (strcmp(mark, "duplicate-of") == 0)
 			nm = json_pack("{s:s, s:s, s:s}", "case", value, "day", day, "by", by);
+		else if (strcmp(mark, "supervise") == 0)
+			nm = json_pack("{s:I, s:s, s:s}", "days", (json_int_t)days, "day", day,
+			               "by", by);
 		else if (value != NULL)
 			nm = json_pack("{s:s, s:s, s:s}", "value", value, "day", day, "by", by);
 		else
@@ -636,8 +773,8 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 			snprintf(err, errsz, _("out of memory"));
 			goto out;
 		}
-		if (old != NULL && same_member(old, nm, "value") && same_member(old, nm, "case") &&
-		    same_member(old, nm, "approved_by")) {
+		if (!repeatable && old != NULL && same_member(old, nm, "value") &&
+		    same_member(old, nm, "case") && same_member(old, nm, "approved_by")) {
 			snprintf(err, errsz, _("case %s already has this mark; nothing changed"),
 			         name);
 			goto out;
@@ -655,6 +792,8 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 		json_object_set_new(ev, "cleared", json_true());
 	if (!clear && strcmp(mark, "duplicate-of") == 0)
 		json_object_set_new(ev, "case", json_string(value));
+	else if (!clear && strcmp(mark, "supervise") == 0)
+		json_object_set_new(ev, "days", json_integer((json_int_t)days));
 	else if (value != NULL)
 		json_object_set_new(ev, "value", json_string(value));
 	if (approved_by != NULL)
@@ -742,6 +881,20 @@ workflow_record_forward(struct archive_txn *t, const char *district, uint64_t in
 	return rc;
 }
 
+void
+workflow_print_handoff(FILE *out, const json_t *ev)
+{
+	const char *to = json_string_value(json_object_get(ev, "to"));
+	const json_t *days = json_object_get(ev, "days");
+
+	if (to != NULL) {
+		fputs(_(", to "), out);
+		cli_print_text(out, to, NULL);
+	}
+	if (json_is_integer(days))
+		fprintf(out, _(", within %ld working days"), (long)json_integer_value(days));
+}
+
 /* ---- real name ------------------------------------------------------------ */
 
 int
@@ -827,6 +980,7 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 	char err[SESSION_ERR_MAX];
 	/* 受理 as well as accepted: the Chinese word is the one investigators use */
 	const char *stage = workflow_stage_canon(o->pos[1]), *status = workflow_stage_status(stage);
+	unsigned days = 0;
 	int queued;
 
 	if (session_case(s, o->pos[0], &c) != 0)
@@ -836,11 +990,30 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 		          cli_join(err, sizeof err, stage_at));
 		return CLI_EXIT_USER;
 	}
+	if (o->days != NULL && (stage == NULL || strcmp(stage, "assigned") != 0 ||
+	                        workflow_parse_days(o->days, &days))) {
+		cli_error(_("--days N (1-%d working days) applies to stage assigned 交办 and mark "
+		            "supervise 督办"),
+		          WORKFLOW_DAYS_MAX);
+		return CLI_EXIT_USER;
+	}
+	if ((o->to != NULL) != workflow_handoff_stage(stage)) {
+		cli_error(o->to != NULL ? _("--to applies to stages transferred_down 转办 and "
+		                            "assigned 交办 only")
+		                        : _("stage %s needs --to BODY (the body it is handed to)"),
+		          stage);
+		return CLI_EXIT_USER;
+	}
 	if (begin_change(s, c.district, o->note != NULL, &pub, &t) != 0)
 		return CLI_EXIT_USER;
-	if (workflow_set_stage(t, c.district, c.index, stage, o->note != NULL ? &pub : NULL,
-	                       o->note, o->note != NULL ? strlen(o->note) : 0, s->who, s->day,
-	                       &queued, err, sizeof err) != 0)
+	if (o->to != NULL ? workflow_handoff(t, c.district, c.index, stage, o->to, days,
+	                                     o->note != NULL ? &pub : NULL, o->note,
+	                                     o->note != NULL ? strlen(o->note) : 0, s->who, s->day,
+	                                     &queued, err, sizeof err) != 0
+	                  : workflow_set_stage(t, c.district, c.index, stage,
+	                                       o->note != NULL ? &pub : NULL, o->note,
+	                                       o->note != NULL ? strlen(o->note) : 0, s->who,
+	                                       s->day, &queued, err, sizeof err) != 0)
 		return session_abort(t, err);
 	if (session_commit(s, t, "stage", c.name) != 0)
 		return CLI_EXIT_USER;
@@ -849,6 +1022,16 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 	              : _("case %s: stage %s %s recorded; the status the reporter sees stays %s "
 	                  "%s\n"),
 	       c.shown, stage, workflow_stage_label(stage), status, cases_status_label(status));
+	if (o->to != NULL) {
+		printf(_("handed to "));
+		cli_print_text(stdout, o->to, NULL);
+		printf(_(": its report is due within %u working days (see due; forward writes "
+		         "the %s)\n"),
+		       days != 0                        ? days
+		       : strcmp(stage, "assigned") == 0 ? WORKFLOW_ASSIGN_DAYS
+		                                        : WORKFLOW_TRANSFER_DAYS,
+		       strcmp(stage, "assigned") == 0 ? "交办单" : "转办单");
+	}
 	return CLI_EXIT_OK;
 }
 
@@ -875,6 +1058,16 @@ workflow_mark_command(struct session *s, const struct session_args *o)
 		cli_error(_("unknown mark '%s' (one of %s)"), o->pos[1],
 		          cli_join(err, sizeof err, mark_at));
 		return CLI_EXIT_USER;
+	}
+	if (o->days != NULL) { /* mark CASE 督办 --days N: the same as mark CASE 督办 N */
+		if (strcmp(mark, "supervise") != 0 || value != NULL) {
+			cli_error(
+			        _("--days N (1-%d working days) applies to stage assigned 交办 and "
+			          "mark supervise 督办"),
+			        WORKFLOW_DAYS_MAX);
+			return CLI_EXIT_USER;
+		}
+		value = o->days;
 	}
 	if (begin_change(s, c.district, o->note != NULL, &pub, &t) != 0)
 		return CLI_EXIT_USER;

@@ -18,10 +18,23 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "admin/session.h"
 #include "crypto/keyfile.h"
 #include "store/archive.h"
+
+/*
+ * Handing a case to a lower body (乡镇（街道）纪（工）委, 派驻机构): 转办 gives it
+ * the rules' 5 working days to accept (《纪检监察机关处理检举控告工作规则》
+ * Article 16(2)); 交办 and 督办 give it the working days the district sets,
+ * by default these (the tool's choice: the rules give no number;
+ * docs/decisions.md).
+ */
+#define WORKFLOW_TRANSFER_DAYS  5
+#define WORKFLOW_ASSIGN_DAYS    30
+#define WORKFLOW_SUPERVISE_DAYS 10
+#define WORKFLOW_DAYS_MAX       250
 
 /* Longest note text, in bytes. */
 #define WORKFLOW_NOTE_MAX ((size_t)64 << 10)
@@ -49,7 +62,7 @@ const char *workflow_stage_status(const char *s);
 const char *workflow_stage_of(const json_t *rec);
 
 /*
- * Moves the case to stage: records {"day","by","event":"stage","stage",
+ * Moves the case to stage (not a handoff stage: workflow_handoff): records {"day","by","event":"stage","stage",
  * "from"} in its history (with "note":n when a note is given, stored as
  * workflow_add_note does, which needs pub) and, when the mapped status
  * differs from the case's status, sets the status, adds "status" and
@@ -64,6 +77,29 @@ int workflow_set_stage(struct archive_txn *t, const char *district, uint64_t ind
                        size_t errsz);
 
 /*
+ * True (1) for the stages that hand a case to a lower body: transferred_down,
+ * assigned; 0 otherwise (also NULL). Cannot fail.
+ */
+int workflow_handoff_stage(const char *stage);
+
+/* Parses a number of working days, 1 to WORKFLOW_DAYS_MAX. Returns 0 with *days, or -1. */
+int workflow_parse_days(const char *s, unsigned *days);
+
+/*
+ * workflow_set_stage for the handoff stages, which it refuses: 转办
+ * (transferred_down, status transferred) or 交办 (assigned, status
+ * in_progress) to the body to (UTF-8 text without control characters, 1 to
+ * 200 bytes), recording "to" and "days" in the stage event: 5 for 转办 (days
+ * must be 0), days or WORKFLOW_ASSIGN_DAYS when 0 for 交办. admin/deadline.h
+ * counts the lower body's time from it. Returns 0, or -1 with a one-line
+ * reason in err (another stage, a bad to or days, and workflow_set_stage's).
+ */
+int workflow_handoff(struct archive_txn *t, const char *district, uint64_t index, const char *stage,
+                     const char *to, unsigned days, const struct keyfile_public *pub,
+                     const char *note, size_t note_len, const char *by, const char *day,
+                     int *queued, char *err, size_t errsz);
+
+/*
  * Sets or clears a mark:
  *   "realname" pending|verified|impersonated   实名待核实 / 实名已核实 / 冒名
  *              (only for a report with an identity block)
@@ -75,6 +111,12 @@ int workflow_set_stage(struct archive_txn *t, const char *district, uint64_t ind
  *   "escalation" raise|designate               提级管辖 / 指定管辖, approved_by required
  *   "finding" mistaken|false-accusation        错告 / 诬告陷害 (only at stage closed or
  *              concluded)
+ *   "supervise" [DAYS]                         督办: the lower body a 转办/交办 case
+ *              went to must report within DAYS working days (default 10)
+ *   "reported" (no value)                      已反馈: the lower body reported
+ *              (meets the open 转办/交办/督办 deadlines)
+ * supervise and reported need a 转办 or 交办 in the history and are events:
+ * setting them again records them again (the mark keeps the latest).
  * With clear, removes the mark (value and approved_by must be NULL). Records
  * {"day","by","event":"mark","mark",...} in the history (a note as for
  * workflow_set_stage). Never queues anything. Returns 0, or -1 with a
@@ -109,6 +151,13 @@ int workflow_add_note(struct archive_txn *t, const char *district, uint64_t inde
 int workflow_record_forward(struct archive_txn *t, const char *district, uint64_t index,
                             const char *to, size_t natts, const char *by, const char *day,
                             char *err, size_t errsz);
+
+/*
+ * Prints what a history event of a handoff adds (", to BODY, within N
+ * working days": a 转办/交办 stage event's "to" and "days", a 督办 mark
+ * event's "days"); nothing for other events. Cannot fail.
+ */
+void workflow_print_handoff(FILE *out, const json_t *ev);
 
 /*
  * True (1) when a report manifest carries an identity block: "identity" is

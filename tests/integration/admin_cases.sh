@@ -69,7 +69,7 @@ out=$(adm search case-body-5521)
 check "search names the 件号" sh -c "printf '%s\n' \"\$1\" | grep -q '^d07-3 (d07#2) '" _ "$out"
 out=$(adm forward 'd07#2' --out "$T_DIR/fwd.txt" --to 县公安局 --by "$BY")
 check "forward d07#2 names d07-3 (d07#2)" sh -c "printf '%s' \"\$1\" | grep -q '^case d07-3 (d07#2): wrote'" _ "$out"
-check "the forwarded document carries the 件号" grep -q '^件号 No.: d07#2$' "$T_DIR/fwd.txt"
+check "the forwarded document carries the 件号" grep -q '^件号：d07#2$' "$T_DIR/fwd.txt"
 out=$(adm note 'd07#3' --message 'a note' --by "$BY")
 check "note d07#3 names d07-4 (d07#3)" sh -c "printf '%s' \"\$1\" | grep -q '^case d07-4 (d07#3): note #1 added'" _ "$out"
 eq "due --json carries the 件号" "$(adm due --json | jq -r '.[0] | .case + " " + .number_name')" "d07-1 d07#1"

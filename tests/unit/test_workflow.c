@@ -624,19 +624,33 @@ static void
 test_stage_table(void **state)
 {
 	static const char *const map[][2] = {
-	        {"registered", "received"},     {"screened", "received"},
-	        {"accepted", "accepted"},       {"duplicate", "accepted"},
-	        {"inquiry", "in_progress"},     {"verification", "in_progress"},
-	        {"hold", "in_progress"},        {"referred", "in_progress"},
-	        {"case_opened", "in_progress"}, {"closed", "concluded"},
-	        {"concluded", "concluded"},     {"transferred_up", "transferred"},
-	        {"transferred", "transferred"}, {"not_accepted", "not_accepted"},
+	        {"registered", "received"},
+	        {"screened", "received"},
+	        {"accepted", "accepted"},
+	        {"duplicate", "accepted"},
+	        {"inquiry", "in_progress"},
+	        {"verification", "in_progress"},
+	        {"hold", "in_progress"},
+	        {"referred", "in_progress"},
+	        {"case_opened", "in_progress"},
+	        {"closed", "concluded"},
+	        {"concluded", "concluded"},
+	        {"transferred_up", "transferred"},
+	        {"transferred", "transferred"},
+	        {"not_accepted", "not_accepted"},
+	        /* issue 17: 转办 and 交办 to a lower body */
+	        {"transferred_down", "transferred"},
+	        {"assigned", "in_progress"},
 	};
 	size_t n;
 	const struct workflow_stage *st = workflow_stages(&n);
 
 	(void)state;
-	assert_int_equal(n, 14);
+	assert_int_equal(n, 16);
+	assert_string_equal(workflow_stage_canon("转办"), "transferred_down");
+	assert_string_equal(workflow_stage_canon("交办"), "assigned");
+	assert_string_equal(workflow_mark_canon("督办"), "supervise");
+	assert_string_equal(workflow_mark_canon("已反馈"), "reported");
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		assert_true(workflow_stage_valid(map[i][0]));
 		assert_string_equal(workflow_stage_status(map[i][0]), map[i][1]);
@@ -690,6 +704,103 @@ expect(const struct deadline *d, int kind, const char *from, const char *due, co
 	assert_int_equal(d->met, met != NULL ? dn(met) : -1);
 	assert_int_equal(d->state, state);
 	assert_int_equal(d->left, left);
+}
+
+/* 转办, 交办, 督办 (issue 17): the lower body's time, counted from the handoff */
+static void
+test_deadline_handoff(void **state)
+{
+	const struct workdays *w = F->w;
+	struct deadline d[DEADLINE_MAX], h;
+	json_t *r;
+
+	(void)state;
+	/* 转办 on Wednesday 2026-04-01: 5 working days over Qingming (04-04..06): 04-09 */
+	r = rec_of("2026-03-30", 0,
+	           "[{\"day\":\"2026-04-01\",\"event\":\"stage\",\"stage\":\"transferred_down\","
+	           "\"to\":\"东河镇纪委\",\"days\":5}]",
+	           NULL);
+	assert_int_equal(deadline_of_case(r, w, dn("2026-04-01"), d), 1);
+	expect(&d[0], DEADLINE_TRANSFER, "2026-04-01", "2026-04-09", NULL, DEADLINE_PENDING, 5);
+	assert_string_equal(d[0].to, "东河镇纪委");
+	assert_string_equal(deadline_kind_name(d[0].kind), "transfer");
+	assert_string_equal(deadline_kind_label(d[0].kind), "转办受理");
+	deadline_of_case(r, w, dn("2026-04-07"), d);
+	expect(&d[0], DEADLINE_TRANSFER, "2026-04-01", "2026-04-09", NULL, DEADLINE_DUE_SOON, 2);
+	deadline_of_case(r, w, dn("2026-04-10"), d);
+	expect(&d[0], DEADLINE_TRANSFER, "2026-04-01", "2026-04-09", NULL, DEADLINE_OVERDUE, -1);
+	/* 督办 on 04-10 with 3 days: 04-15; 已反馈 on 04-13 meets both */
+	json_array_append_new(json_object_get(r, "history"),
+	                      json_loads("{\"day\":\"2026-04-10\",\"event\":\"mark\","
+	                                 "\"mark\":\"supervise\",\"days\":3}",
+	                                 0, NULL));
+	assert_int_equal(deadline_of_case(r, w, dn("2026-04-10"), d), 2);
+	expect(&d[1], DEADLINE_SUPERVISE, "2026-04-10", "2026-04-15", NULL, DEADLINE_DUE_SOON, 3);
+	assert_int_equal(deadline_handoff(r, w, dn("2026-04-10"), &h), 1);
+	assert_int_equal(h.kind, DEADLINE_SUPERVISE);
+	assert_int_equal(h.due, dn("2026-04-15"));
+	json_array_append_new(json_object_get(r, "history"),
+	                      json_loads("{\"day\":\"2026-04-13\",\"event\":\"mark\","
+	                                 "\"mark\":\"reported\"}",
+	                                 0, NULL));
+	assert_int_equal(deadline_of_case(r, w, dn("2026-04-20"), d), 2);
+	expect(&d[0], DEADLINE_TRANSFER, "2026-04-01", "2026-04-09", "2026-04-13",
+	       DEADLINE_MET_LATE, -7);
+	expect(&d[1], DEADLINE_SUPERVISE, "2026-04-10", "2026-04-15", "2026-04-13", DEADLINE_MET,
+	       -3);
+	assert_int_equal(deadline_next(d, 2), -1);
+	assert_int_equal(deadline_handoff(r, w, dn("2026-04-20"), &h), 1);
+	assert_int_equal(h.kind, DEADLINE_TRANSFER); /* the 督办 is met: the 转办's own */
+	json_decref(r);
+	/* 交办 with the default 30 days over Labour Day (05-01..05 off, Saturday 05-09 on) */
+	r = rec_of("2026-03-30", 1,
+	           "[{\"day\":\"2026-04-01\",\"event\":\"stage\",\"stage\":\"assigned\","
+	           "\"to\":\"城关镇纪委\"}]",
+	           NULL);
+	assert_int_equal(deadline_of_case(r, w, dn("2026-04-01"), d), 2);
+	assert_int_equal(d[0].kind, DEADLINE_ACCEPTANCE);
+	expect(&d[1], DEADLINE_ASSIGN, "2026-04-01", "2026-05-18", NULL, DEADLINE_PENDING, 30);
+	/* a 督办 cleared is gone; a reported before the 交办 does not count */
+	json_decref(r);
+	r = rec_of("2026-03-30", 0,
+	           "[{\"day\":\"2026-03-31\",\"event\":\"mark\",\"mark\":\"reported\"},"
+	           "{\"day\":\"2026-04-01\",\"event\":\"stage\",\"stage\":\"assigned\","
+	           "\"to\":\"城关镇纪委\",\"days\":10},"
+	           "{\"day\":\"2026-04-02\",\"event\":\"mark\",\"mark\":\"supervise\"},"
+	           "{\"day\":\"2026-04-03\",\"event\":\"mark\",\"mark\":\"supervise\","
+	           "\"cleared\":true}]",
+	           NULL);
+	assert_int_equal(deadline_of_case(r, w, dn("2026-04-01"), d), 1);
+	expect(&d[0], DEADLINE_ASSIGN, "2026-04-01", "2026-04-16", NULL, DEADLINE_PENDING, 10);
+	/* a new 转办 starts afresh; a 督办 with no days takes 10 */
+	json_array_append_new(json_object_get(r, "history"),
+	                      json_loads("{\"day\":\"2026-04-08\",\"event\":\"stage\",\"stage\":"
+	                                 "\"transferred_down\",\"to\":\"西山乡纪委\"}",
+	                                 0, NULL));
+	json_array_append_new(json_object_get(r, "history"),
+	                      json_loads("{\"day\":\"2026-04-09\",\"event\":\"mark\","
+	                                 "\"mark\":\"supervise\"}",
+	                                 0, NULL));
+	assert_int_equal(deadline_of_case(r, w, dn("2026-04-09"), d), 2);
+	expect(&d[0], DEADLINE_TRANSFER, "2026-04-08", "2026-04-15", NULL, DEADLINE_PENDING, 4);
+	assert_string_equal(d[0].to, "西山乡纪委");
+	expect(&d[1], DEADLINE_SUPERVISE, "2026-04-09", "2026-04-23", NULL, DEADLINE_PENDING, 10);
+	json_decref(r);
+	/* a new 转办 ends the 督办 of the earlier 交办 */
+	r = rec_of("2026-03-30", 0,
+	           "[{\"day\":\"2026-04-01\",\"event\":\"stage\",\"stage\":\"assigned\","
+	           "\"to\":\"城关镇纪委\",\"days\":10},"
+	           "{\"day\":\"2026-04-02\",\"event\":\"mark\",\"mark\":\"supervise\"},"
+	           "{\"day\":\"2026-04-03\",\"event\":\"stage\",\"stage\":"
+	           "\"transferred_down\",\"to\":\"西山乡纪委\"}]",
+	           NULL);
+	assert_int_equal(deadline_of_case(r, w, dn("2026-04-03"), d), 1);
+	expect(&d[0], DEADLINE_TRANSFER, "2026-04-03", "2026-04-13", NULL, DEADLINE_PENDING, 5);
+	json_decref(r);
+	/* never handed down: nothing, and no 转办单 deadline */
+	r = rec_of("2026-03-30", 0, "[]", NULL);
+	assert_int_equal(deadline_handoff(r, w, dn("2026-04-01"), &h), 0);
+	json_decref(r);
 }
 
 static void
@@ -917,7 +1028,7 @@ test_seeded_stats(void **state)
 	assert_int_equal(iv(s, "by_stage", "concluded"), 50);
 	assert_int_equal(iv(s, "by_stage", "verification"), 0);
 	assert_int_equal(iv(s, "by_stage", "transferred_up"), 0);
-	assert_int_equal(json_object_size(json_object_get(s, "by_stage")), 14);
+	assert_int_equal(json_object_size(json_object_get(s, "by_stage")), 16);
 	assert_int_equal(iv(s, "by_status", "received"), 200);
 	assert_int_equal(iv(s, "by_status", "accepted"), 50);
 	assert_int_equal(iv(s, "by_status", "concluded"), 50);
@@ -1656,19 +1767,33 @@ test_forward(void **state)
 	snprintf(att, sizeof att, "%s/d01-304/1-证据.jpg", dir);
 	snprintf(fu, sizeof fu, "%s/d01-304/2-补充.pdf", dir);
 	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
-	if (forward_write(a, "d01", 304, F->key, doc, "县公安局", dir, "张三", TODAY, &r, err,
+	if (forward_write(a, "d01", 304, F->key, doc, "县公安局", dir, "张三", TODAY, F->w, &r, err,
 	                  sizeof err) != 0)
 		fail_msg("forward: %s", err);
 	assert_int_equal(r.attachments, 1);
 	assert_int_equal(r.listed, 1);
 	text = slurp(doc, &len);
 	assert_non_null(text);
-	assert_non_null(strstr(text, "案件 Case: d01-304"));
-	assert_non_null(strstr(text, "转送至 Forwarded to: 县公安局"));
+	/* the 转办单 (issue 17): Chinese only, the fields of an official document */
+	if (getenv("QF_SHOW_DOC") != NULL)
+		fputs(text, stderr);
+	assert_non_null(strstr(text, "问题线索转办单"));
+	assert_non_null(strstr(text, "编号：转〔2026〕d01-304号"));
+	assert_non_null(strstr(text, "收件单位：县公安局"));
 	assert_non_null(strstr(text, "特别304"));
 	assert_non_null(strstr(text, "特别案件304正文。"));
-	assert_non_null(strstr(text, "对象304"));
-	assert_non_null(strstr(text, "integrity 廉洁纪律"));
+	assert_non_null(strstr(text, "姓名：对象304"));
+	assert_non_null(strstr(text, "问题类别：廉洁纪律\n"));
+	assert_non_null(strstr(text, "第十六条"));
+	/* 5 working days from 2026-04-10 (a Friday) */
+	assert_non_null(strstr(text, "请于2026年4月17日前"));
+	assert_non_null(strstr(text, "1. d01-304/1-证据.jpg（8字节）"));
+	assert_non_null(strstr(text, "经办人：张三"));
+	assert_non_null(strstr(text, "测试区纪委监委\n"));
+	assert_non_null(strstr(text, "2026年4月10日\n"));
+	assert_null(strstr(text, "Forwarded"));
+	assert_null(strstr(text, "integrity"));
+	assert_null(strstr(text, "举报人"));
 	/* no identity, no follow-up, no notes, no history */
 	assert_null(strstr(text, "实名人304"));
 	assert_null(strstr(text, "1390000"));
@@ -1691,16 +1816,16 @@ test_forward(void **state)
 
 		digest(before);
 		assert_int_equal(forward_write(a, "d01", 304, F->key, doc, "县公安局", NULL, "张三",
-		                               TODAY, &r, err, sizeof err),
+		                               TODAY, F->w, &r, err, sizeof err),
 		                 -1);
 		assert_non_null(strstr(err, "exists"));
 		snprintf(doc, sizeof doc, "%s/fwd-bad.txt", F->dir);
 		assert_int_equal(forward_write(a, "d01", 304, F->key, doc, "县\x01局", NULL, "张三",
-		                               TODAY, &r, err, sizeof err),
+		                               TODAY, F->w, &r, err, sizeof err),
 		                 -1);
 		assert_int_not_equal(stat(doc, &st), 0);
 		assert_int_equal(forward_write(a, "d01", 999, F->key, doc, "县公安局", NULL, "张三",
-		                               TODAY, &r, err, sizeof err),
+		                               TODAY, F->w, &r, err, sizeof err),
 		                 -1);
 		assert_int_not_equal(stat(doc, &st), 0);
 		digest(after);
@@ -2228,6 +2353,7 @@ main(void)
 	        cmocka_unit_test(test_calendar),
 	        cmocka_unit_test(test_stage_table),
 	        cmocka_unit_test(test_deadline_rules),
+	        cmocka_unit_test(test_deadline_handoff),
 	        cmocka_unit_test(test_quantiles),
 	        cmocka_unit_test(test_seeded_stats),
 	        cmocka_unit_test(test_specials_cli),
