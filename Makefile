@@ -11,6 +11,9 @@ BUILD ?= build
 PREFIX ?= /usr/local
 
 PKGS := libsodium libevent lmdb jansson
+# Only qingfeng-admin (and the tests that link its library) uses libpwquality:
+# keygen's passphrase-strength check.
+ADMIN_PKGS := pwquality
 # QF_NO_DEPS=1 (debian/rules sets it): never run deploy/deps.sh, whose apt-get
 # would download during a package build; Build-Depends brought the libraries.
 QF_NO_DEPS ?=
@@ -21,12 +24,12 @@ ifeq ($(filter clean distclean format,$(MAKECMDGOALS))$(QF_NO_DEPS),)
   ifneq ($(filter test,$(MAKECMDGOALS)),)
     DEPS_LEVEL := test
   else
-    DEPS_LEVEL := $(if $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes),,build)
+    DEPS_LEVEL := $(if $(shell pkg-config --exists $(PKGS) $(ADMIN_PKGS) cmocka 2>/dev/null && echo yes),,build)
   endif
   ifneq ($(DEPS_LEVEL),)
     DEPS_RC := $(shell sh deploy/deps.sh $(DEPS_LEVEL) >&2; echo $$?)
     ifneq ($(DEPS_RC),0)
-      $(error deploy/deps.sh failed; install libsodium-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev pkg-config)
+      $(error deploy/deps.sh failed; install libsodium-dev libevent-dev liblmdb-dev libjansson-dev libpwquality-dev cracklib-runtime libcmocka-dev pkg-config)
     endif
   endif
 endif
@@ -47,6 +50,8 @@ WARN := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
 HARDEN := $(FORTIFY) -fstack-protector-strong -fPIE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+ADMIN_CFLAGS = $(shell pkg-config --cflags $(ADMIN_PKGS))
+ADMIN_LIBS = $(shell pkg-config --libs $(ADMIN_PKGS))
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 # Where the admin tool's warnings point for the holiday calendar: the source
@@ -55,7 +60,7 @@ QF_HOLIDAYS_HINT ?=
 # Headers generated at build time (the same for every SAN setting).
 GEN := $(BUILD)/gen
 CFLAGS_ALL = -std=c11 -pthread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(HARDEN) \
-             -I. -I$(GEN) $(PKG_CFLAGS) $(if $(QF_HOLIDAYS_HINT),-DQF_HOLIDAYS_HINT='"$(QF_HOLIDAYS_HINT)"') \
+             -I. -I$(GEN) $(PKG_CFLAGS) $(ADMIN_CFLAGS) $(if $(QF_HOLIDAYS_HINT),-DQF_HOLIDAYS_HINT='"$(QF_HOLIDAYS_HINT)"') \
              $(CFLAGS)
 LDFLAGS_ALL = $(OPT) -pthread -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 
@@ -146,7 +151,7 @@ $(B)/bin/qingfeng-intake: $(B)/obj/intake/main.o $(LIBINTAKE) $(LIBSTORE) $(LIBC
 $(B)/bin/qingfeng-admin: $(B)/obj/admin/main.o $(LIBADMIN) $(LIBSTORE) $(LIBCRYPTO)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(ADMIN_LIBS)
 $(B)/bin/qingfeng-report: $(B)/obj/report/main.o $(LIBREPORT) $(LIBCRYPTO)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
@@ -156,7 +161,7 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(call obj,$(TEST_SUPPORT)) $(LIBINTAKE) $
               $(LIBREPORT) $(LIBSTORE) $(LIBCRYPTO)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(ADMIN_LIBS) $(CMOCKA_LIBS)
 
 # small programs the integration scripts use (pow solving, random values)
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(LIBSTORE) $(LIBCRYPTO)

@@ -15,7 +15,8 @@
 # machine must not join the Tor network or listen on port 80.
 set -eu
 
-build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev libcmocka-dev"
+# libpwquality-dev: keygen's passphrase check; cracklib-runtime: its word list.
+build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev libpwquality-dev cracklib-runtime libcmocka-dev"
 test_extra="curl jq libxml2-utils poppler-utils time"
 deploy_extra="systemd tor nginx-light strace openssl man-db"
 deb_extra="debhelper dpkg-dev lintian libcmocka-dev mmdebstrap"
