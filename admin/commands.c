@@ -411,7 +411,7 @@ static const struct command commands[] = {
          "district.key; no passphrase needed), then the district's id and name.",
          NULL, NULL},
         {"key-sheet", BIT(O_OUT) | BIT(O_HELP), BIT(O_OUT), 1, 1, 0, keysheet_command,
-         N_("key-sheet FILE --out SHEET.txt"),
+         "key-sheet FILE --out SHEET.txt",
          N_("Writes the printable recovery sheet of a district key (FILE: district.key or\n"
             "district.pub.json) to SHEET.txt, never overwriting: the district, the\n"
             "fingerprint, the key file's date, blanks for where the two backup copies are\n"
@@ -419,7 +419,7 @@ static const struct command commands[] = {
             "writes one next to district.key."),
          N_("key-sheet: --out SHEET.txt is required"), NULL},
         {"key-check", BIT(O_PASSFILE) | BIT(O_HELP), 0, 1, 1, 0, keysheet_check_command,
-         N_("key-check FILE [--passphrase-file F]"),
+         "key-check FILE [--passphrase-file F]",
          N_("Checks a backup copy of district.key: unlocks it with the passphrase and\n"
             "prints its district and fingerprint as the recovery sheet shows them. Run it\n"
             "on each copy after making it, and every year."),

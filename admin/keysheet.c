@@ -39,15 +39,17 @@ sheet_text(FILE *f, const struct keyfile_public *pub, const char *day, int made)
 	fputs(rule, f);
 	fprintf(f, "\n区 District:              %s  ", pub->id);
 	cli_print_text(f, pub->name, NULL);
-	fprintf(f, "\n%s%s\n", made ? "密钥生成日期 Made on:     " : "密钥文件日期 File dated:  ",
-	        day);
+	fprintf(f, "\n%s%s\n",
+	        made ? "密钥生成日期 Made on:     " : "密钥文件日期 File dated:  ", day);
 	fputs("公钥指纹 Fingerprint:\n", f);
 	keysheet_print_fingerprint(f, pub->fingerprint, "    ");
 	fputs("\n本单不含口令，也不含密钥，可以复印存档。\n"
-	      "This sheet holds neither the passphrase nor the key; it may be copied and filed.\n\n",
+	      "This sheet holds neither the passphrase nor the key; it may be copied and "
+	      "filed.\n\n",
 	      f);
 	fputs("丢失密钥的后果 What losing the key means\n", f);
-	fputs("  district.key 是解密本区全部举报的唯一钥匙。若所有副本都丢失或损坏，或口令被遗忘，\n"
+	fputs("  district.key "
+	      "是解密本区全部举报的唯一钥匙。若所有副本都丢失或损坏，或口令被遗忘，\n"
 	      "  已收到和今后收到的全部举报都将无法解密，任何人（包括服务器运维人员和开发者）\n"
 	      "  都无法恢复。\n"
 	      "  district.key is the only key to every report of this district. If every copy is\n"
@@ -63,9 +65,11 @@ sheet_text(FILE *f, const struct keyfile_public *pub, const char *day, int made)
 	fputs("  [ ] 两份副本在两种不同介质上（如两个不同品牌的U盘，或U盘和一次性刻录光盘），\n"
 	      "      每份都有 district.key 和 district.pub.json。\n"
 	      "      Two copies on two different media (two USB sticks of different makes, or a\n"
-	      "      USB stick and a write-once disc), each with district.key and district.pub.json.\n",
+	      "      USB stick and a write-once disc), each with district.key and "
+	      "district.pub.json.\n",
 	      f);
-	fputs("  [ ] 在离线电脑上对每份副本运行 qingfeng-admin key-check <副本上的 district.key>，\n"
+	fputs("  [ ] 在离线电脑上对每份副本运行 qingfeng-admin key-check <副本上的 "
+	      "district.key>，\n"
 	      "      输入口令后能打开，显示的指纹与本单一致。\n"
 	      "      On the offline machine, qingfeng-admin key-check <the copy's district.key>\n"
 	      "      opens each copy with the passphrase and shows the fingerprint above.\n",
@@ -139,7 +143,8 @@ keysheet_command(struct session *s, const struct session_args *o)
 	}
 	if (keysheet_write(o->out, &pub, day, 0) != 0) {
 		if (errno == EEXIST)
-			cli_error(_("cannot create %s: it exists; refusing to overwrite it"), o->out);
+			cli_error(_("cannot create %s: it exists; refusing to overwrite it"),
+			          o->out);
 		else
 			cli_error(_("cannot write %s: %s"), o->out, strerror(errno));
 		return CLI_EXIT_USER;
@@ -170,9 +175,10 @@ keysheet_check_command(struct session *s, const struct session_args *o)
 
 	(void)s;
 	if (is_public_file(o->pos[0])) {
-		cli_error(_("%s is the public key file (district.pub.json): it holds no secret key; "
-		            "check the copy of district.key"),
-		          o->pos[0]);
+		cli_error(
+		        _("%s is the public key file (district.pub.json): it holds no secret key; "
+		          "check the copy of district.key"),
+		        o->pos[0]);
 		return CLI_EXIT_USER;
 	}
 	if (keys_unlock(&k, o->pos[0], o->passfile, NULL, err, sizeof err) != 0) {
