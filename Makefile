@@ -188,6 +188,15 @@ run: $(BINS) $(WEB_STAMP)
 bench-crypto: $(B)/bench/bench_crypto
 	$(B)/bench/bench_crypto
 
+# Terminal screenshots of qingfeng-admin (list, show, due, stats, forward) for
+# docs/investigator.md: docs/screenshots/admin-*.png, from a demo archive
+# (tests/tools/admin-screenshots.sh, rendered by tests/tools/termshot.mjs in
+# chromium with fonts-wqy-microhei).
+.PHONY: screenshots-admin
+screenshots-admin: $(BINS) $(NODE_STAMP)
+	@sh deploy/deps.sh shots
+	@QF_BIN="$(CURDIR)/$(B)/bin" sh tests/tools/admin-screenshots.sh "$(CURDIR)/docs/screenshots"
+
 
 
 SRC_ALL = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
