@@ -198,8 +198,7 @@ term_read_new_pass(struct term_pass *p, const char *file, const char *id, const 
 		if (rc > 0)
 			snprintf(err, errsz,
 			         _("passphrase too weak: %s; choose several words or a sentence "
-			           "only "
-			           "you know (at least %d characters); nothing was written"),
+			           "only you know (at least %d characters); nothing was written"),
 			         why, PASSCHECK_MIN_LEN);
 		else
 			snprintf(err, errsz, "%s", why);

@@ -16,15 +16,16 @@
 static void
 test_weak(void **state)
 {
-	static const char *const weak[] = {"12345678", "password", "international",
+	static const char *const weak[] = {"12345678",     "password",          "international",
 	                                   "123456789012", "qingfeng-qingfeng", "abcdefghijkl"};
 	char err[256];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
 		err[0] = '\0';
-		assert_int_equal(passcheck_new(weak[i], "d01", "测试区", PASSCHECK_DICT, err, sizeof err),
-		                 1);
+		assert_int_equal(
+		        passcheck_new(weak[i], "d01", "测试区", PASSCHECK_DICT, err, sizeof err),
+		        1);
 		assert_true(strlen(err) > 0);
 	}
 	/* the length is the library's reason for a short one, with the minimum */
@@ -42,14 +43,14 @@ test_own_words_and_strong(void **state)
 	assert_int_equal(passcheck_new("dongcheng jiwei", "d01", "dongcheng jiwei", PASSCHECK_DICT,
 	                               err, sizeof err),
 	                 1);
-	assert_int_equal(passcheck_new("dongcheng jiwei", "d02", "第二区", PASSCHECK_DICT, err,
-	                               sizeof err),
-	                 0);
+	assert_int_equal(
+	        passcheck_new("dongcheng jiwei", "d02", "第二区", PASSCHECK_DICT, err, sizeof err),
+	        0);
 	assert_int_equal(passcheck_new("correct horse battery staple", "d01", "测试区",
 	                               PASSCHECK_DICT, err, sizeof err),
 	                 0);
-	assert_int_equal(passcheck_new("清风徐来水波不兴", NULL, NULL, PASSCHECK_DICT, err, sizeof err),
-	                 0);
+	assert_int_equal(
+	        passcheck_new("清风徐来水波不兴", NULL, NULL, PASSCHECK_DICT, err, sizeof err), 0);
 }
 
 /* without the word list the check does not silently pass (-1, names the package) */
