@@ -24,7 +24,9 @@ ifeq ($(filter clean distclean format,$(MAKECMDGOALS))$(QF_NO_DEPS),)
   ifneq ($(filter test,$(MAKECMDGOALS)),)
     DEPS_LEVEL := test
   else
-    DEPS_LEVEL := $(if $(shell pkg-config --exists $(PKGS) $(ADMIN_PKGS) cmocka 2>/dev/null && echo yes),,build)
+    # (cracklib's word list is a data file: keygen's check needs it, pkg-config cannot see it)
+    DEPS_LEVEL := $(if $(shell pkg-config --exists $(PKGS) $(ADMIN_PKGS) cmocka 2>/dev/null && \
+                    test -e /var/cache/cracklib/cracklib_dict.pwd && echo yes),,build)
   endif
   ifneq ($(DEPS_LEVEL),)
     DEPS_RC := $(shell sh deploy/deps.sh $(DEPS_LEVEL) >&2; echo $$?)
