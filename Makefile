@@ -11,6 +11,9 @@ BUILD ?= build
 PREFIX ?= /usr/local
 
 PKGS := libsodium libevent lmdb jansson zlib
+# Only qingfeng-admin (and the tests that link its library) uses libpwquality:
+# keygen's passphrase-strength check.
+ADMIN_PKGS := pwquality
 # QF_NO_DEPS=1 (debian/rules sets it): never run deploy/deps.sh, whose apt-get
 # would download during a package build; Build-Depends brought the libraries.
 QF_NO_DEPS ?=
@@ -21,12 +24,15 @@ ifeq ($(filter clean distclean format,$(MAKECMDGOALS))$(QF_NO_DEPS),)
   ifneq ($(filter test,$(MAKECMDGOALS)),)
     DEPS_LEVEL := test
   else
-    DEPS_LEVEL := $(if $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && command -v msgfmt >/dev/null && echo yes),,build)
+    # (cracklib's word list is a data file: keygen's check needs it, pkg-config cannot see it)
+    DEPS_LEVEL := $(if $(shell pkg-config --exists $(PKGS) $(ADMIN_PKGS) cmocka 2>/dev/null && \
+                    command -v msgfmt >/dev/null && \
+                    test -e /var/cache/cracklib/cracklib_dict.pwd && echo yes),,build)
   endif
   ifneq ($(DEPS_LEVEL),)
     DEPS_RC := $(shell sh deploy/deps.sh $(DEPS_LEVEL) >&2; echo $$?)
     ifneq ($(DEPS_RC),0)
-      $(error deploy/deps.sh failed; install libsodium-dev libevent-dev liblmdb-dev libjansson-dev zlib1g-dev libcmocka-dev pkg-config gettext)
+      $(error deploy/deps.sh failed; install libsodium-dev libevent-dev liblmdb-dev libjansson-dev zlib1g-dev libpwquality-dev cracklib-runtime libcmocka-dev pkg-config gettext)
     endif
   endif
 endif
@@ -47,6 +53,8 @@ WARN := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
 HARDEN := $(FORTIFY) -fstack-protector-strong -fPIE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+ADMIN_CFLAGS = $(shell pkg-config --cflags $(ADMIN_PKGS))
+ADMIN_LIBS = $(shell pkg-config --libs $(ADMIN_PKGS))
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 # Where the admin tool's warnings point for the holiday calendar: the source
@@ -59,7 +67,7 @@ LOCALEDIR ?= $(PREFIX)/share/locale
 # Headers generated at build time (the same for every SAN setting).
 GEN := $(BUILD)/gen
 CFLAGS_ALL = -std=c11 -pthread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(HARDEN) \
-             -I. -I$(GEN) $(PKG_CFLAGS) $(if $(QF_HOLIDAYS_HINT),-DQF_HOLIDAYS_HINT='"$(QF_HOLIDAYS_HINT)"') \
+             -I. -I$(GEN) $(PKG_CFLAGS) $(ADMIN_CFLAGS) $(if $(QF_HOLIDAYS_HINT),-DQF_HOLIDAYS_HINT='"$(QF_HOLIDAYS_HINT)"') \
              $(CFLAGS)
 LDFLAGS_ALL = $(OPT) -pthread -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 
@@ -156,7 +164,7 @@ $(B)/bin/qingfeng-intake: $(B)/obj/intake/main.o $(LIBINTAKE) $(LIBSTORE) $(LIBC
 $(B)/bin/qingfeng-admin: $(B)/obj/admin/main.o $(LIBADMIN) $(LIBSTORE) $(LIBCRYPTO)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(ADMIN_LIBS)
 $(B)/bin/qingfeng-report: $(B)/obj/report/main.o $(LIBREPORT) $(LIBCRYPTO)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
@@ -166,7 +174,7 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(call obj,$(TEST_SUPPORT)) $(LIBINTAKE) $
               $(LIBREPORT) $(LIBSTORE) $(LIBCRYPTO)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(ADMIN_LIBS) $(CMOCKA_LIBS)
 
 # small programs the integration scripts use (pow solving, random values)
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(LIBSTORE) $(LIBCRYPTO)
@@ -212,6 +220,15 @@ run: $(BINS) $(WEB_STAMP) $(MO)
 
 bench-crypto: $(B)/bench/bench_crypto
 	$(B)/bench/bench_crypto
+
+# Terminal screenshots of qingfeng-admin (list, show, due, stats, forward) for
+# docs/investigator.md: docs/screenshots/admin-*.png, from a demo archive
+# (tests/tools/admin-screenshots.sh, rendered by tests/tools/termshot.mjs in
+# chromium with fonts-wqy-microhei).
+.PHONY: screenshots-admin
+screenshots-admin: $(BINS) $(NODE_STAMP)
+	@sh deploy/deps.sh shots
+	@QF_BIN="$(CURDIR)/$(B)/bin" sh tests/tools/admin-screenshots.sh "$(CURDIR)/docs/screenshots"
 
 
 

@@ -11,6 +11,7 @@
 #include "admin/i18n.h"
 #include "admin/ingest.h"
 #include "admin/keys.h"
+#include "admin/keysheet.h"
 #include "admin/overseecmd.h"
 #include "admin/replytpl.h"
 #include "admin/search.h"
@@ -420,11 +421,29 @@ static const struct command commands[] = {
             "encrypted under a passphrase asked twice on the terminal) and\n"
             "DIR/district.pub.json (for the server operator). Refuses to overwrite either.\n"
             "Prints the fingerprint to publish. --kdf sets the Argon2id strength (default\n"
-            "moderate; interactive for tests and old hardware)."),
+            "moderate; interactive for tests and old hardware).\n"
+            "The passphrase must have at least 12 characters and must not be a dictionary\n"
+            "word or a simple pattern (checked by libpwquality; a weak one is refused with\n"
+            "the reason). Also writes DIR/district-key-sheet.txt, the recovery sheet to\n"
+            "print: back the key up on two media and check each with key-check."),
          N_("keygen: --district, --name and --out are required"), NULL},
         {"fingerprint", BIT(O_HELP), 0, 1, 1, 0, keys_fingerprint_command, N_("fingerprint FILE"),
          N_("Prints the fingerprint of a district key file (district.pub.json or\n"
             "district.key; no passphrase needed), then the district's id and name."),
+         NULL, NULL},
+        {"key-sheet", BIT(O_OUT) | BIT(O_HELP), BIT(O_OUT), 1, 1, 0, keysheet_command,
+         N_("key-sheet FILE --out SHEET.txt"),
+         N_("Writes the printable recovery sheet of a district key (FILE: district.key or\n"
+            "district.pub.json) to SHEET.txt, never overwriting: the district, the\n"
+            "fingerprint, the key file's date, blanks for where the two backup copies are\n"
+            "kept, and a checklist. It holds neither the passphrase nor the key. keygen\n"
+            "writes one next to district.key."),
+         N_("key-sheet: --out SHEET.txt is required"), NULL},
+        {"key-check", BIT(O_PASSFILE) | BIT(O_HELP), 0, 1, 1, 0, keysheet_check_command,
+         N_("key-check FILE [--passphrase-file F]"),
+         N_("Checks a backup copy of district.key: unlocks it with the passphrase and\n"
+            "prints its district and fingerprint as the recovery sheet shows them. Run it\n"
+            "on each copy after making it, and every year."),
          NULL, NULL},
         {"ingest", COMMON | BIT(O_ACCEPT), 0, 1, 1, C_NODAY, ingest_command,
          N_("ingest --archive DIR [--key FILE] [--passphrase-file F] [--accept-new-server-key]\n"

@@ -10,6 +10,7 @@
 
 #include "admin/cli.h"
 #include "admin/i18n.h"
+#include "admin/keysheet.h"
 #include "admin/term.h"
 #include "crypto/chain.h"
 
@@ -52,6 +53,40 @@ keys_unlock(struct keyfile_secret **out, const char *path, const char *passfile,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * After keygen: writes the recovery sheet into dir (a warning if it cannot:
+ * the key itself is fine) and tells the investigator to back the key up.
+ * Cannot fail.
+ */
+static void
+print_backup(const char *dir, const struct keyfile_secret *k)
+{
+	size_t n = strlen(dir) + sizeof "/" KEYSHEET_NAME;
+	char day[CODEC_DAY_LEN + 1], *sheet = malloc(n);
+
+	if (sheet == NULL || cli_today(day, NULL) != 0) {
+		free(sheet);
+		cli_warn(_("no recovery sheet was written: run qingfeng-admin key-sheet"));
+		return;
+	}
+	snprintf(sheet, n, "%s/" KEYSHEET_NAME, dir);
+	if (keysheet_write(sheet, &k->pub, day, 1) != 0) {
+		cli_warn(_("cannot write the recovery sheet %s: %s; run qingfeng-admin key-sheet"),
+		         sheet, strerror(errno));
+		free(sheet);
+		return;
+	}
+	printf(_("Back up the key now. Losing district.key or its passphrase makes every report "
+	         "of district %s unreadable, for good.\n"
+	         "  1. Copy %s/district.key and district.pub.json onto two different media.\n"
+	         "  2. Check each copy on this machine: qingfeng-admin key-check "
+	         "<the copy's district.key>\n"
+	         "  3. Print the recovery sheet %s, fill it in, and keep the copies in two "
+	         "different places.\n"),
+	       k->pub.id, dir, sheet);
+	free(sheet);
 }
 
 int
@@ -114,7 +149,7 @@ keys_keygen_command(struct session *s, const struct session_args *o)
 		                                : keyfile_strerror(rc));
 		goto out;
 	}
-	if (term_read_new_pass(&pass, o->passfile, err, sizeof err) != 0) {
+	if (term_read_new_pass(&pass, o->passfile, k->pub.id, k->pub.name, err, sizeof err) != 0) {
 		cli_error("%s", err);
 		goto out;
 	}
@@ -137,6 +172,7 @@ keys_keygen_command(struct session *s, const struct session_args *o)
 	printf(_("fingerprint: %s\n"), k->pub.fingerprint);
 	printf(_("Publish this fingerprint (posters, the commission's official site) so that "
 	         "reporters can check it.\n"));
+	print_backup(o->out, k);
 	ret = CLI_EXIT_OK;
 out:
 	keyfile_secret_free(k);

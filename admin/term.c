@@ -11,6 +11,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "admin/i18n.h"
+#include "admin/passcheck.h"
+
 #define BUF_SIZE (TERM_PASS_MAX + 2)
 
 static volatile sig_atomic_t interrupted;
@@ -184,15 +187,24 @@ term_read_pass(struct term_pass *p, const char *prompt, const char *file, char *
 }
 
 int
-term_read_new_pass(struct term_pass *p, const char *file, char *err, size_t errsz)
+term_read_new_pass(struct term_pass *p, const char *file, const char *id, const char *name,
+                   char *err, size_t errsz)
 {
 	struct term_pass again = {NULL, 0};
+	char why[256];
+	int rc;
 
 	if (term_read_pass(p, _("New passphrase for the district key: "), file, err, errsz) != 0)
 		return -1;
-	if (p->len < TERM_PASS_MIN_NEW) {
-		snprintf(err, errsz, _("passphrase too short: use at least %d characters"),
-		         TERM_PASS_MIN_NEW);
+	rc = passcheck_new(p->buf, id, name, PASSCHECK_DICT, why, sizeof why);
+	if (rc != 0) {
+		if (rc > 0)
+			snprintf(err, errsz,
+			         _("passphrase too weak: %s; choose several words or a sentence "
+			           "only you know (at least %d characters); nothing was written"),
+			         why, PASSCHECK_MIN_LEN);
+		else
+			snprintf(err, errsz, "%s", why);
 		term_pass_free(p);
 		return -1;
 	}

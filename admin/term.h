@@ -11,8 +11,6 @@
 
 /* Longest passphrase accepted, in bytes. */
 #define TERM_PASS_MAX 1023
-/* Shortest passphrase keygen accepts for a new key, in bytes. */
-#define TERM_PASS_MIN_NEW 8
 
 struct term_pass {
 	char *buf; /* sodium_malloc'd, NUL-terminated */
@@ -30,11 +28,14 @@ int term_read_pass(struct term_pass *p, const char *prompt, const char *file, ch
                    size_t errsz);
 
 /*
- * Reads a new passphrase: from file, or twice from the terminal (the two
- * must match). Refuses one shorter than TERM_PASS_MIN_NEW bytes. Returns as
- * term_read_pass.
+ * Reads a new passphrase for the key of district id (display name name):
+ * from file, or twice from the terminal (the two must match). Refuses one
+ * that passcheck_new finds too weak (before asking for it again), with
+ * "passphrase too weak: " and the reason in err, or cannot check. Returns
+ * as term_read_pass.
  */
-int term_read_new_pass(struct term_pass *p, const char *file, char *err, size_t errsz);
+int term_read_new_pass(struct term_pass *p, const char *file, const char *id, const char *name,
+                       char *err, size_t errsz);
 
 /* Wipes and frees the passphrase; an empty one is fine. Cannot fail. */
 void term_pass_free(struct term_pass *p);

@@ -4,11 +4,13 @@
 # not touch the network; otherwise it runs `apt-get update` once and installs
 # only what is missing.
 #
-# Usage: deploy/deps.sh [build|test|deploy|deb|all]   (default: test)
+# Usage: deploy/deps.sh [build|test|deploy|deb|shots|all]   (default: test)
 # `deploy` adds the tools the deployment checks use (systemd-analyze, tor,
 # nginx, strace, man); `deb` is build + what `make deb` and its test need
 # (debhelper, lintian, cmocka for the build's unit suites, mmdebstrap for the
-# minimal Debian 12 the offline bundle is tried on); `all` is test + lint
+# minimal Debian 12 the offline bundle is tried on); `shots` is build + what
+# `make screenshots-admin` needs (a loopback intake driven with curl and jq,
+# chromium and a monospace CJK font); `all` is test + lint
 # tools + deploy + deb. Installing tor or
 # nginx here never starts them: a temporary policy-rc.d forbids starting
 # services while apt runs, and their units are masked, because a build or CI
@@ -17,7 +19,8 @@ set -eu
 
 # gettext: msgfmt compiles qingfeng-admin's Chinese catalogue (po/zh_CN.po);
 # xgettext and msgmerge refresh it (`make po`).
-build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev zlib1g-dev libcmocka-dev gettext"
+# libpwquality-dev: keygen's passphrase check; cracklib-runtime: its word list.
+build="pkg-config make gcc libc6-dev libsodium-dev libevent-dev liblmdb-dev libjansson-dev zlib1g-dev libpwquality-dev cracklib-runtime libcmocka-dev gettext"
 test_extra="curl jq libxml2-utils poppler-utils time"
 deploy_extra="systemd tor nginx-light strace openssl man-db"
 deb_extra="debhelper dpkg-dev lintian libcmocka-dev mmdebstrap"
@@ -34,9 +37,10 @@ build) want="$build $web_build" ;;
 test) want="$build $web_build $test_extra $web_test" ;;
 deploy) want="$build $web_build $test_extra $web_test $deploy_extra" ;;
 deb) want="$build $web_build $deb_extra" ;;
+shots) want="$build $web_build curl jq $web_test" ;;
 all) want="$build $web_build $test_extra $web_test clang libclang-rt-14-dev clang-tidy cppcheck clang-format lmdb-utils $deploy_extra $deb_extra wrk linux-perf valgrind slowhttptest" ;;
 *)
-	echo "usage: deploy/deps.sh [build|test|deploy|deb|all]" >&2
+	echo "usage: deploy/deps.sh [build|test|deploy|deb|shots|all]" >&2
 	exit 2
 	;;
 esac

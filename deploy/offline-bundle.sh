@@ -66,7 +66,9 @@ cat >"$out/安装说明.txt" <<'TXT'
      man qingfeng-admin
 
 5. 接下来生成本区密钥、导入案卷等操作见
-   /usr/share/doc/qingfeng-admin/investigator.md（第一步：qingfeng-admin keygen）。
+   /usr/share/doc/qingfeng-admin/investigator.md 第 0 节（第一步：qingfeng-admin keygen；
+   口令至少 12 个字符。生成后立即备份：两种介质各一份，逐份用 qingfeng-admin key-check
+   核验，打印 district-key-sheet.txt 恢复单）。
    节假日文件在 /usr/share/qingfeng/holidays/ ，拷到案卷目录并保持更新。
 
 卸载：dpkg --purge qingfeng-admin（案卷目录和密钥不会被删除）。

@@ -18,7 +18,7 @@ SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 2
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 \
-              -fno-omit-frame-pointer $(FUZZ_SANITIZE) $(WARN) -I. -I$(GEN) $(PKG_CFLAGS)
+              -fno-omit-frame-pointer $(FUZZ_SANITIZE) $(WARN) -I. -I$(GEN) $(PKG_CFLAGS) $(ADMIN_CFLAGS)
 FUZZ_LIB_SRC = $(CRYPTO_SRC) $(STORE_SRC) $(INTAKE_SRC) $(ADMIN_SRC) $(REPORT_SRC)
 FUZZ_LIB_OBJ = $(patsubst %.c,$(FZ)/obj/%.o,$(FUZZ_LIB_SRC))
 FUZZ_ALL := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -55,7 +55,7 @@ $(FZ)/libqffuzz.a: $(FUZZ_LIB_OBJ)
 
 $(FZ)/fuzz_%: $(FZ)/obj/tests/fuzz/fuzz_%.o $(FZ)/obj/tests/fuzz/fuzz.o $(FZ)/libqffuzz.a
 	@[ "$(V)" = 1 ] || echo "  FUZZLD  $@"
-	$(Q)$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SANITIZE) -o $@ $^ $(PKG_LIBS) $(FUZZ_LDFLAGS_$*)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SANITIZE) -o $@ $^ $(PKG_LIBS) $(ADMIN_LIBS) $(FUZZ_LDFLAGS_$*)
 
 # keep the harness objects (make would delete them as intermediates)
 .SECONDARY: $(patsubst %,$(FZ)/obj/tests/fuzz/fuzz_%.o,$(FUZZ_ALL)) $(FZ)/obj/tests/fuzz/fuzz.o

@@ -59,6 +59,8 @@ check "server Depends from shlibs" sh -c "printf '%s' '$(dep qingfeng-server)' |
 check "admin Depends carry no libevent (as-needed)" sh -c "! printf '%s' '$(dep qingfeng-admin)' | grep -q libevent"
 check "admin Depends name libsodium23, liblmdb0, libjansson4" sh -c \
 	"printf '%s' '$(dep qingfeng-admin)' | grep 'libsodium23' | grep 'liblmdb0' | grep -q 'libjansson4'"
+check "admin Depends name libpwquality1 and cracklib-runtime (keygen's word list)" sh -c \
+	"printf '%s' '$(dep qingfeng-admin)' | grep 'libpwquality1' | grep -q 'cracklib-runtime'"
 
 # files PKG: what dpkg installed for PKG (files only, not directories)
 files() { dpkg -L "$1" | while read -r f; do [ -d "$f" ] || echo "$f"; done; }
@@ -191,12 +193,14 @@ if [ "${QF_DEB_MINBASE:-0}" = 1 ] && command -v mmdebstrap >/dev/null; then
 		"mmdebstrap --variant=minbase bookworm '$MB.tar' >'$T_DIR/mb.out' 2>&1" || tail -n 20 "$T_DIR/mb.out"
 	mkdir -p "$MB" && tar -xf "$MB.tar" -C "$MB" && rm -f "$MB.tar"
 	check "minbase lacks the libraries the bundle brings" sh -c \
-		"! dpkg --root='$MB' -l libsodium23 liblmdb0 libjansson4 2>/dev/null | grep -q '^ii'"
+		"! dpkg --root='$MB' -l libsodium23 liblmdb0 libjansson4 libpwquality1 cracklib-runtime 2>/dev/null | grep -q '^ii'"
 	mkdir -p "$MB/b" "$MB/w"
 	cp "$B"/*.deb "$MB/b/"
 	cp -r "$K" "$MB/w/keys" && cp "$P" "$MB/w/pass" && cp "$T_DIR/e.qfx" "$MB/w/e.qfx"
 	inmb() { unshare -n chroot "$MB" sh -c "$1"; }
 	check "minbase: dpkg -i of the bundle, network refused" inmb 'dpkg -i /b/*.deb >/dev/null'
+	check "minbase: keygen refuses a weak passphrase (the word list is there)" inmb \
+		'printf "password\\n" >/w/weak && ! qingfeng-admin keygen --district d08 --name x --out /w/k8 --kdf interactive --passphrase-file /w/weak 2>/w/weak.err && grep -q "too weak" /w/weak.err'
 	check "minbase: keygen" inmb 'qingfeng-admin keygen --district d09 --name x --out /w/k9 --kdf interactive --passphrase-file /w/pass >/dev/null'
 	check "minbase: ingest" inmb 'qingfeng-admin ingest --archive /w/a --key /w/keys/district.key --passphrase-file /w/pass /w/e.qfx >/dev/null'
 	check "minbase: show decrypts the report" inmb 'qingfeng-admin show d07-1 --archive /w/a --passphrase-file /w/pass | grep -q deb-report-body'
