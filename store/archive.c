@@ -1,16 +1,12 @@
 /* archive: see archive.h. */
 #include "store/archive.h"
 
-#include <errno.h>
-#include <lmdb.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 #include "crypto/chain.h"
+#include "store/lmdb.h"
 
 #define REC_V1       1
 #define ENTRY_HDR    (1 + 1 + 32 + 32 + 32 + CODEC_DAY_LEN + 1 + 32)
@@ -20,9 +16,11 @@
 #define NOTE_KEY     (CODEC_DISTRICT_MAX + 1 + 8 + 4)
 
 /*
- * Address space reserved for the map; the file only grows as data is
- * written. Where that much cannot be reserved (ulimit -v, Valgrind) the
- * archive opens with half as much, down to MAP_MIN.
+ * Address space reserved for the map at open (store/lmdb: a transaction
+ * written between archive_begin and archive_commit cannot be run again, so
+ * the map does not grow); the file only grows as data is written. Where that
+ * much cannot be reserved (ulimit -v, Valgrind) the archive opens with half
+ * as much, down to MAP_MIN.
  */
 #if UINTPTR_MAX > 0xffffffffu
 #define MAP_SIZE ((size_t)64 << 30)
@@ -32,7 +30,7 @@
 #define MAP_MIN ((size_t)256 << 20)
 
 struct archive {
-	MDB_env *env;
+	struct lmdb db;
 	MDB_dbi meta, districts, entries, lookups, cases, outbox, replies, access, notes,
 	        quarantine;
 };
@@ -91,133 +89,67 @@ archive_strerror(int err)
 	}
 }
 
+/* Maps 0, an archive code, or an LMDB/errno code to an archive code. */
 static int
 mdb_err(int rc)
 {
-	switch (rc) {
-	case MDB_SUCCESS:
-		return ARCHIVE_OK;
-	case MDB_NOTFOUND:
-		return ARCHIVE_ERR_NOT_FOUND;
-	case MDB_MAP_FULL:
-	case MDB_TXN_FULL:
-	case MDB_PAGE_FULL:
-	case ENOSPC:
-		return ARCHIVE_ERR_FULL;
-	case ENOMEM:
-		return ARCHIVE_ERR_NOMEM;
-	case MDB_CORRUPTED:
-	case MDB_PAGE_NOTFOUND:
-	case MDB_INVALID:
-	case MDB_VERSION_MISMATCH:
-		return ARCHIVE_ERR_CORRUPT;
-	default:
-		return ARCHIVE_ERR_IO;
-	}
+	static const int codes[LMDB_NCLASSES] = {
+	        [LMDB_OK] = ARCHIVE_OK,
+	        [LMDB_NOTFOUND] = ARCHIVE_ERR_NOT_FOUND,
+	        [LMDB_EXISTS] = ARCHIVE_ERR_EXISTS,
+	        [LMDB_FULL] = ARCHIVE_ERR_FULL,
+	        [LMDB_NOMEM] = ARCHIVE_ERR_NOMEM,
+	        [LMDB_CORRUPT] = ARCHIVE_ERR_CORRUPT,
+	        [LMDB_IO] = ARCHIVE_ERR_IO,
+	};
+
+	if (rc < 0 && rc >= ARCHIVE_ERR_RDONLY)
+		return rc;
+	return codes[lmdb_class(rc)];
 }
 
 /* ---- environment -------------------------------------------------------- */
 
 static int
-open_dbs(struct archive *a)
+open_dbs(MDB_txn *txn, void *ctx)
 {
 	static const char *names[] = {"meta",   "districts", "entries", "lookups", "cases",
 	                              "outbox", "replies",   "access",  "notes",   "quarantine"};
+	struct archive *a = ctx;
 	MDB_dbi *dbis[] = {&a->meta,   &a->districts, &a->entries, &a->lookups, &a->cases,
 	                   &a->outbox, &a->replies,   &a->access,  &a->notes,   &a->quarantine};
-	MDB_txn *txn;
-	MDB_val k = {7, (void *)(uintptr_t) "version"}, v;
-	uint8_t ver[4];
 	int rc;
 
-	rc = mdb_txn_begin(a->env, NULL, 0, &txn);
-	if (rc != 0)
-		return mdb_err(rc);
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		rc = mdb_dbi_open(txn, names[i], MDB_CREATE, dbis[i]);
-		if (rc != 0) {
-			mdb_txn_abort(txn);
-			return mdb_err(rc);
-		}
-	}
-	rc = mdb_get(txn, a->meta, &k, &v);
-	if (rc == MDB_NOTFOUND) {
-		codec_u32be_put(ver, ARCHIVE_SCHEMA);
-		v.mv_size = 4;
-		v.mv_data = ver;
-		rc = mdb_put(txn, a->meta, &k, &v, 0);
-	} else if (rc == 0 && (v.mv_size != 4 || codec_u32be_get(v.mv_data) != ARCHIVE_SCHEMA)) {
-		mdb_txn_abort(txn);
-		return ARCHIVE_ERR_CORRUPT;
-	}
-	if (rc != 0) {
-		mdb_txn_abort(txn);
-		return mdb_err(rc);
-	}
-	return mdb_err(mdb_txn_commit(txn));
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if ((rc = mdb_dbi_open(txn, names[i], MDB_CREATE, dbis[i])) != 0)
+			return rc;
+	return lmdb_version(txn, a->meta, "version", ARCHIVE_SCHEMA);
 }
 
 int
 archive_open(struct archive **out, const char *dir, int create)
 {
+	const struct lmdb_options o = {NULL,
+	                               MDB_NOTLS,
+	                               16,
+	                               MAP_SIZE,
+	                               MAP_MIN,
+	                               MAP_SIZE,
+	                               create ? LMDB_MKDIR : LMDB_EXISTING};
 	struct archive *a;
-	struct stat st;
-	char *data;
-	size_t n;
 	int rc;
 
 	*out = NULL;
 	if (dir == NULL || dir[0] == '\0')
 		return ARCHIVE_ERR_ARG;
-	if (stat(dir, &st) != 0) {
-		if (errno != ENOENT || !create)
-			return errno == ENOENT ? ARCHIVE_ERR_NOT_FOUND : ARCHIVE_ERR_IO;
-		if (mkdir(dir, 0700) != 0)
-			return ARCHIVE_ERR_IO;
-	} else if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return ARCHIVE_ERR_IO;
-	}
-	n = strlen(dir) + sizeof "/data.mdb";
-	data = malloc(n);
-	if (data == NULL)
-		return ARCHIVE_ERR_NOMEM;
-	snprintf(data, n, "%s/data.mdb", dir);
-	rc = stat(data, &st);
-	free(data);
-	if (rc != 0 && !create)
-		return ARCHIVE_ERR_NOT_FOUND;
-
 	a = calloc(1, sizeof *a);
 	if (a == NULL)
 		return ARCHIVE_ERR_NOMEM;
-	for (size_t map = MAP_SIZE;; map /= 2) {
-		rc = mdb_env_create(&a->env);
-		if (rc == 0)
-			rc = mdb_env_set_maxdbs(a->env, 16);
-		if (rc == 0)
-			rc = mdb_env_set_mapsize(a->env, map);
-		if (rc == 0)
-			rc = mdb_env_open(a->env, dir, MDB_NOTLS, 0600);
-		if ((rc != ENOMEM && rc != EINVAL) || map / 2 < MAP_MIN)
-			break;
-		mdb_env_close(a->env); /* the map could not be reserved: try half */
-		a->env = NULL;
-	}
+	if ((rc = lmdb_open(&a->db, dir, &o)) == 0 && (rc = lmdb_write(&a->db, open_dbs, a)) != 0)
+		lmdb_close(&a->db);
 	if (rc != 0) {
-		int err = mdb_err(rc);
-
-		if (a->env != NULL)
-			mdb_env_close(a->env);
 		free(a);
-		errno = rc > 0 ? rc : errno;
-		return err;
-	}
-	rc = open_dbs(a);
-	if (rc != ARCHIVE_OK) {
-		mdb_env_close(a->env);
-		free(a);
-		return rc;
+		return mdb_err(rc);
 	}
 	*out = a;
 	return ARCHIVE_OK;
@@ -226,19 +158,7 @@ archive_open(struct archive **out, const char *dir, int create)
 void
 archive_remove(const char *dir, int rmdir_dir)
 {
-	static const char *const files[] = {"data.mdb", "lock.mdb"};
-	size_t n = strlen(dir) + sizeof "/data.mdb";
-	char *p = malloc(n);
-
-	if (p == NULL)
-		return;
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(p, n, "%s/%s", dir, files[i]);
-		unlink(p);
-	}
-	free(p);
-	if (rmdir_dir)
-		rmdir(dir);
+	lmdb_remove(dir, NULL, rmdir_dir);
 }
 
 void
@@ -246,7 +166,7 @@ archive_close(struct archive *a)
 {
 	if (a == NULL)
 		return;
-	mdb_env_close(a->env);
+	lmdb_close(&a->db);
 	free(a);
 }
 
@@ -259,8 +179,7 @@ archive_begin(struct archive *a, int write, struct archive_txn **out)
 	*out = NULL;
 	if (t == NULL)
 		return ARCHIVE_ERR_NOMEM;
-	rc = mdb_txn_begin(a->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
-	if (rc != 0) {
+	if ((rc = lmdb_begin(&a->db, write, &t->txn)) != 0) {
 		free(t);
 		return mdb_err(rc);
 	}
@@ -273,7 +192,7 @@ archive_begin(struct archive *a, int write, struct archive_txn **out)
 int
 archive_commit(struct archive_txn *t)
 {
-	int rc = mdb_txn_commit(t->txn);
+	int rc = lmdb_commit(&t->a->db, t->txn);
 
 	json_decref(t->drec);
 	free(t);
@@ -285,7 +204,7 @@ archive_abort(struct archive_txn *t)
 {
 	if (t == NULL)
 		return;
-	mdb_txn_abort(t->txn);
+	lmdb_abort(&t->a->db, t->txn);
 	json_decref(t->drec);
 	free(t);
 }
@@ -297,14 +216,10 @@ put_raw(struct archive_txn *t, MDB_dbi dbi, const void *key, size_t klen, const 
         size_t vlen, unsigned flags)
 {
 	MDB_val k = {klen, (void *)(uintptr_t)key}, v = {vlen, (void *)(uintptr_t)val};
-	int rc;
 
 	if (!t->write)
 		return ARCHIVE_ERR_RDONLY;
-	rc = mdb_put(t->txn, dbi, &k, &v, flags);
-	if (rc == MDB_KEYEXIST)
-		return ARCHIVE_ERR_EXISTS;
-	return mdb_err(rc);
+	return mdb_err(mdb_put(t->txn, dbi, &k, &v, flags));
 }
 
 static int
