@@ -92,11 +92,7 @@ api_info(struct server *s, struct evhttp_request *req)
 		http_reply_error(req, 503, "overloaded", "try again later");
 		return;
 	}
-	http_headers(req, HTTP_CSP_BASE);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-	                  "application/json; charset=utf-8");
-	evhttp_send_reply(req, 200, "OK", b);
-	evbuffer_free(b);
+	http_reply_body(req, 200, "application/json; charset=utf-8", b);
 }
 
 static json_t *

@@ -1146,24 +1146,48 @@ reply_key(uint8_t key[REPLY_KEY], const char *id, uint64_t index, uint32_t n, in
 	return klen + 5;
 }
 
-int
-archive_reply_put(struct archive_txn *t, const char *id, uint64_t index, uint32_t n, int whom,
-                  const uint8_t *env, size_t len)
+/* Stores env under key in dbi for case id-index, which must exist; never overwrites. */
+static int
+case_blob_put(struct archive_txn *t, MDB_dbi dbi, const char *id, uint64_t index,
+              const uint8_t *key, size_t klen, const uint8_t *env, size_t len)
 {
-	uint8_t key[REPLY_KEY];
-	size_t klen = reply_key(key, id, index, n, whom);
 	json_t *rec;
 	int rc;
 
-	if (klen == 0 || env == NULL || len == 0 || n == 0)
-		return ARCHIVE_ERR_ARG;
 	if (!t->write)
 		return ARCHIVE_ERR_RDONLY;
 	rc = archive_case_get(t, id, index, &rec);
 	json_decref(rec);
 	if (rc != ARCHIVE_OK)
 		return rc;
-	return put_raw(t, t->a->replies, key, klen, env, len, MDB_NOOVERWRITE);
+	return put_raw(t, dbi, key, klen, env, len, MDB_NOOVERWRITE);
+}
+
+/* Points *env / *len at the value under key in dbi (in the map). */
+static int
+blob_get(struct archive_txn *t, MDB_dbi dbi, const uint8_t *key, size_t klen, const uint8_t **env,
+         size_t *len)
+{
+	MDB_val v;
+	int rc = get_raw(t, dbi, key, klen, &v);
+
+	if (rc != ARCHIVE_OK)
+		return rc;
+	*env = v.mv_data;
+	*len = v.mv_size;
+	return ARCHIVE_OK;
+}
+
+int
+archive_reply_put(struct archive_txn *t, const char *id, uint64_t index, uint32_t n, int whom,
+                  const uint8_t *env, size_t len)
+{
+	uint8_t key[REPLY_KEY];
+	size_t klen = reply_key(key, id, index, n, whom);
+
+	if (klen == 0 || env == NULL || len == 0 || n == 0)
+		return ARCHIVE_ERR_ARG;
+	return case_blob_put(t, t->a->replies, id, index, key, klen, env, len);
 }
 
 int
@@ -1172,19 +1196,12 @@ archive_reply_get(struct archive_txn *t, const char *id, uint64_t index, uint32_
 {
 	uint8_t key[REPLY_KEY];
 	size_t klen = reply_key(key, id, index, n, whom);
-	MDB_val v;
-	int rc;
 
 	*env = NULL;
 	*len = 0;
 	if (klen == 0)
 		return ARCHIVE_ERR_ARG;
-	rc = get_raw(t, t->a->replies, key, klen, &v);
-	if (rc != ARCHIVE_OK)
-		return rc;
-	*env = v.mv_data;
-	*len = v.mv_size;
-	return ARCHIVE_OK;
+	return blob_get(t, t->a->replies, key, klen, env, len);
 }
 
 static size_t
@@ -1204,18 +1221,10 @@ archive_note_put(struct archive_txn *t, const char *id, uint64_t index, uint32_t
 {
 	uint8_t key[NOTE_KEY];
 	size_t klen = note_key(key, id, index, n);
-	json_t *rec;
-	int rc;
 
 	if (klen == 0 || env == NULL || len == 0 || n == 0)
 		return ARCHIVE_ERR_ARG;
-	if (!t->write)
-		return ARCHIVE_ERR_RDONLY;
-	rc = archive_case_get(t, id, index, &rec);
-	json_decref(rec);
-	if (rc != ARCHIVE_OK)
-		return rc;
-	return put_raw(t, t->a->notes, key, klen, env, len, MDB_NOOVERWRITE);
+	return case_blob_put(t, t->a->notes, id, index, key, klen, env, len);
 }
 
 int
@@ -1224,19 +1233,12 @@ archive_note_get(struct archive_txn *t, const char *id, uint64_t index, uint32_t
 {
 	uint8_t key[NOTE_KEY];
 	size_t klen = note_key(key, id, index, n);
-	MDB_val v;
-	int rc;
 
 	*env = NULL;
 	*len = 0;
 	if (klen == 0 || n == 0)
 		return ARCHIVE_ERR_ARG;
-	rc = get_raw(t, t->a->notes, key, klen, &v);
-	if (rc != ARCHIVE_OK)
-		return rc;
-	*env = v.mv_data;
-	*len = v.mv_size;
-	return ARCHIVE_OK;
+	return blob_get(t, t->a->notes, key, klen, env, len);
 }
 
 int

@@ -53,9 +53,10 @@ enum lmdb_create {
 };
 
 struct lmdb_options {
-	const char *file; /* NULL: LMDB's layout in the directory; else one file in it (MDB_NOSUBDIR) */
-	unsigned flags;   /* further mdb_env_open flags (MDB_NOTLS); every commit is synced */
-	unsigned maxdbs;  /* named databases, 0 for the unnamed one only */
+	const char *
+	        file; /* NULL: LMDB's layout in the directory; else one file in it (MDB_NOSUBDIR) */
+	unsigned flags;  /* further mdb_env_open flags (MDB_NOTLS); every commit is synced */
+	unsigned maxdbs; /* named databases, 0 for the unnamed one only */
 	size_t map_initial;
 	size_t map_min; /* map_initial cannot be reserved (ENOMEM, EINVAL): halve down to this */
 	size_t map_max; /* the growth cap; raised to a map the file already has */
