@@ -317,19 +317,6 @@ json_b64u32(const json_t *o, const char *name, uint8_t out[32])
 	return codec_b64u_decode_exact(out, 32, json_string_value(json_object_get(o, name)));
 }
 
-static json_t *
-b64u_json(const uint8_t *bin, size_t len)
-{
-	char *s = codec_b64u_encode_alloc(bin, len);
-	json_t *j;
-
-	if (s == NULL)
-		return NULL;
-	j = json_string(s);
-	free(s);
-	return j;
-}
-
 /* ---- districts ---------------------------------------------------------- */
 
 static int
@@ -446,8 +433,8 @@ archive_district_create(struct archive_txn *t, const char *id)
 	if (rc != ARCHIVE_ERR_NOT_FOUND)
 		return rc;
 	rec = json_pack("{s:i, s:s, s:i, s:o, s:n, s:n, s:i, s:i, s:i}", "v", REC_V1, "id", id,
-	                "size", 0, "head", b64u_json(zero, 32), "server_sign_pk", "key_path", "seq",
-	                0, "acks_through", 0, "next_op", 1);
+	                "size", 0, "head", codec_b64u_json(zero, 32), "server_sign_pk", "key_path",
+	                "seq", 0, "acks_through", 0, "next_op", 1);
 	if (rec == NULL)
 		return ARCHIVE_ERR_NOMEM;
 	rc = district_store(t, id, rec);
@@ -491,7 +478,7 @@ archive_district_set_key_path(struct archive_txn *t, const char *id, const char 
 int
 archive_district_set_server_key(struct archive_txn *t, const char *id, const uint8_t pk[32])
 {
-	return district_set(t, id, "server_sign_pk", b64u_json(pk, 32));
+	return district_set(t, id, "server_sign_pk", codec_b64u_json(pk, 32));
 }
 
 int
@@ -660,15 +647,16 @@ case_create(struct archive_txn *t, const char *id, const struct archive_entry *e
 	rec = json_pack("{s:i, s:s, s:I, s:o, s:o, s:s, s:s, s:[{s:s, s:s, s:s, s:s}], s:[], "
 	                "s:[]}",
 	                "v", REC_V1, "district", id, "index", (json_int_t)e->index, "lookup",
-	                b64u_json(e->lookup, 32), "reply_pk", b64u_json(e->reply_pk, 32), "day",
-	                e->day, "status", "received", "history", "day", e->day, "by", "server",
-	                "event", "received", "status", "received", "followups", "replies");
+	                codec_b64u_json(e->lookup, 32), "reply_pk",
+	                codec_b64u_json(e->reply_pk, 32), "day", e->day, "status", "received",
+	                "history", "day", e->day, "by", "server", "event", "received", "status",
+	                "received", "followups", "replies");
 	if (rec == NULL)
 		return ARCHIVE_ERR_NOMEM;
 	if ((e->has_real_name &&
 	     json_object_set_new(rec, "real_name", json_boolean(e->real_name)) != 0) ||
 	    (e->has_sign_pk &&
-	     json_object_set_new(rec, "sign_pk", b64u_json(e->sign_pk, 32)) != 0) ||
+	     json_object_set_new(rec, "sign_pk", codec_b64u_json(e->sign_pk, 32)) != 0) ||
 	    (e->quarantine != NULL &&
 	     json_object_set_new(rec, "quarantine", json_string(e->quarantine)) != 0)) {
 		json_decref(rec);
@@ -803,7 +791,7 @@ archive_entry_add(struct archive_txn *t, const char *id, const struct archive_en
 	if (rc != ARCHIVE_OK)
 		return rc;
 	if (json_object_set_new(t->drec, "size", json_integer((json_int_t)e->index)) != 0 ||
-	    json_object_set_new(t->drec, "head", b64u_json(e->chain, 32)) != 0)
+	    json_object_set_new(t->drec, "head", codec_b64u_json(e->chain, 32)) != 0)
 		rc = ARCHIVE_ERR_NOMEM;
 	else
 		rc = put_json(t, t->a->districts, id, strlen(id), t->drec);
