@@ -375,6 +375,25 @@ load_server_key(const char *dir, struct serverkey **k)
 
 /* ---- export ------------------------------------------------------------ */
 
+/*
+ * What writing a bundle for district id (a "district" or a "commission")
+ * needs: the store and configuration of dir, id configured there, and the
+ * server key. Returns 0, or 1 after saying why (what was opened is set, to
+ * be closed by the caller).
+ */
+static int
+bundle_open(const char *dir, const char *id, const char *what, struct store **st, struct config *c,
+            struct serverkey **k)
+{
+	if (open_store_cfg(dir, st, c) != 0)
+		return 1;
+	if (!codec_district_valid(id) || config_district(c, id) == NULL) {
+		fprintf(stderr, "qingfeng-intake: no %s \"%s\" in %s/config.json\n", what, id, dir);
+		return 1;
+	}
+	return load_server_key(dir, k);
+}
+
 struct export_ctx {
 	struct bundle_writer w;
 	uint64_t done, total;
@@ -435,14 +454,7 @@ cmd_export(const char *dir, const char *district, const char *out)
 	FILE *f = NULL;
 	int rc, ret = 1;
 
-	if (open_store_cfg(dir, &st, &c) != 0)
-		return 1;
-	if (!codec_district_valid(district) || config_district(&c, district) == NULL) {
-		fprintf(stderr, "qingfeng-intake: no district \"%s\" in %s/config.json\n", district,
-		        dir);
-		goto out;
-	}
-	if (load_server_key(dir, &k) != 0)
+	if (bundle_open(dir, district, "district", &st, &c, &k) != 0)
 		goto out;
 	rc = store_district_get(st, district, &d);
 	if (rc != STORE_OK) {
@@ -609,14 +621,7 @@ cmd_oversight(const char *dir, const char *under, const char *out)
 	FILE *f = NULL;
 	int rc, ret = 1;
 
-	if (open_store_cfg(dir, &st, &c) != 0)
-		return 1;
-	if (!codec_district_valid(under) || config_district(&c, under) == NULL) {
-		fprintf(stderr, "qingfeng-intake: no commission \"%s\" in %s/config.json\n", under,
-		        dir);
-		goto out;
-	}
-	if (load_server_key(dir, &k) != 0)
+	if (bundle_open(dir, under, "commission", &st, &c, &k) != 0)
 		goto out;
 	ov_order(&c, under, order, &n, CONFIG_MAX_DISTRICTS);
 	dl = json_array();
