@@ -32,6 +32,27 @@ codec_b64u_encode_alloc(const uint8_t *bin, size_t len)
 	return s;
 }
 
+json_t *
+codec_b64u_json(const uint8_t *bin, size_t len)
+{
+	char *t = codec_b64u_encode_alloc(bin, len);
+	json_t *j = t != NULL ? json_string(t) : NULL;
+
+	free(t);
+	return j;
+}
+
+int
+codec_json_count(const json_t *o, const char *name, uint64_t *out)
+{
+	const json_t *v = json_object_get(o, name);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
 /* The 64 symbols of base64url, by byte value. */
 static const unsigned char b64u_symbol[256] = {
         ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,

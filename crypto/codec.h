@@ -7,6 +7,7 @@
 #ifndef QF_CRYPTO_CODEC_H
 #define QF_CRYPTO_CODEC_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -34,6 +35,15 @@ int codec_b64u_encode(char *out, size_t outsz, const uint8_t *bin, size_t len);
  * memory runs out.
  */
 char *codec_b64u_encode_alloc(const uint8_t *bin, size_t len);
+
+/* bin[0..len) as a new JSON string of its b64u text. Returns NULL when memory runs out. */
+json_t *codec_b64u_json(const uint8_t *bin, size_t len);
+
+/*
+ * Reads the member name of o, a JSON integer >= 0, into *out. Returns 0, or
+ * -1 (*out untouched) when it is missing, not an integer or negative.
+ */
+int codec_json_count(const json_t *o, const char *name, uint64_t *out);
 
 /*
  * Decodes the b64u text txt[0..txtlen) into out (outsz bytes) and stores the

@@ -257,19 +257,42 @@ content_statement(struct statement *s, const char *prefix, const char *district,
 	return 0;
 }
 
+/* Signs the content statement of prefix; sig is zeroed when it cannot be built. Returns 0 or -1. */
+static int
+content_sign(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES], const char *prefix,
+             const char *district, const uint8_t lookup[32], const char *word,
+             const uint8_t body_hash[32], const uint8_t (*att_hashes)[32], size_t natt)
+{
+	struct statement s;
+
+	if (content_statement(&s, prefix, district, lookup, word, body_hash, att_hashes, natt) !=
+	    0) {
+		memset(sig, 0, SIGN_BYTES);
+		return -1;
+	}
+	return sign_statement(sig, &s, sk);
+}
+
+/* Verifies sig over the content statement of prefix. Returns 0, or -1. */
+static int
+content_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES], const char *prefix,
+               const char *district, const uint8_t lookup[32], const char *word,
+               const uint8_t body_hash[32], const uint8_t (*att_hashes)[32], size_t natt)
+{
+	struct statement s;
+
+	if (content_statement(&s, prefix, district, lookup, word, body_hash, att_hashes, natt) != 0)
+		return -1;
+	return crypto_sign_verify_detached(sig, s.b, s.n, pk) == 0 ? 0 : -1;
+}
+
 int
 sign_reply(uint8_t sig[SIGN_BYTES], const uint8_t sk[SIGN_SK_BYTES], const char *district,
            const uint8_t lookup[32], const char *status, const uint8_t body_hash[32],
            const uint8_t (*att_hashes)[32], size_t natt)
 {
-	struct statement s;
-
-	if (content_statement(&s, REPLY_PREFIX, district, lookup, status, body_hash, att_hashes,
-	                      natt) != 0) {
-		memset(sig, 0, SIGN_BYTES);
-		return -1;
-	}
-	return sign_statement(sig, &s, sk);
+	return content_sign(sig, sk, REPLY_PREFIX, district, lookup, status, body_hash, att_hashes,
+	                    natt);
 }
 
 int
@@ -277,12 +300,8 @@ sign_reply_verify(const uint8_t sig[SIGN_BYTES], const uint8_t pk[SIGN_PK_BYTES]
                   const char *district, const uint8_t lookup[32], const char *status,
                   const uint8_t body_hash[32], const uint8_t (*att_hashes)[32], size_t natt)
 {
-	struct statement s;
-
-	if (content_statement(&s, REPLY_PREFIX, district, lookup, status, body_hash, att_hashes,
-	                      natt) != 0)
-		return -1;
-	return crypto_sign_verify_detached(sig, s.b, s.n, pk) == 0 ? 0 : -1;
+	return content_verify(sig, pk, REPLY_PREFIX, district, lookup, status, body_hash,
+	                      att_hashes, natt);
 }
 
 int
@@ -306,14 +325,8 @@ sign_followup(uint8_t sig[SIGN_BYTES], const uint8_t rsign_sk[SIGN_SK_BYTES], co
               const uint8_t lookup[32], const char *purpose, const uint8_t body_hash[32],
               const uint8_t (*att_hashes)[32], size_t natt)
 {
-	struct statement s;
-
-	if (content_statement(&s, FOLLOWUP_PREFIX, district, lookup, purpose, body_hash, att_hashes,
-	                      natt) != 0) {
-		memset(sig, 0, SIGN_BYTES);
-		return -1;
-	}
-	return sign_statement(sig, &s, rsign_sk);
+	return content_sign(sig, rsign_sk, FOLLOWUP_PREFIX, district, lookup, purpose, body_hash,
+	                    att_hashes, natt);
 }
 
 int
@@ -321,12 +334,8 @@ sign_followup_verify(const uint8_t sig[SIGN_BYTES], const uint8_t rsign_pk[SIGN_
                      const char *district, const uint8_t lookup[32], const char *purpose,
                      const uint8_t body_hash[32], const uint8_t (*att_hashes)[32], size_t natt)
 {
-	struct statement s;
-
-	if (content_statement(&s, FOLLOWUP_PREFIX, district, lookup, purpose, body_hash, att_hashes,
-	                      natt) != 0)
-		return -1;
-	return crypto_sign_verify_detached(sig, s.b, s.n, rsign_pk) == 0 ? 0 : -1;
+	return content_verify(sig, rsign_pk, FOLLOWUP_PREFIX, district, lookup, purpose, body_hash,
+	                      att_hashes, natt);
 }
 
 /* Builds the case statement. Returns 0, or -1 on a bad district, status or day. */

@@ -92,21 +92,7 @@ api_info(struct server *s, struct evhttp_request *req)
 		http_reply_error(req, 503, "overloaded", "try again later");
 		return;
 	}
-	http_headers(req, HTTP_CSP_BASE);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-	                  "application/json; charset=utf-8");
-	evhttp_send_reply(req, 200, "OK", b);
-	evbuffer_free(b);
-}
-
-static json_t *
-b64u_json(const uint8_t *bin, size_t len)
-{
-	char *t = codec_b64u_encode_alloc(bin, len);
-	json_t *j = t ? json_string(t) : NULL;
-
-	free(t);
-	return j;
+	http_reply_body(req, 200, "application/json; charset=utf-8", b);
 }
 
 void
@@ -122,7 +108,7 @@ api_pow(struct server *s, struct evhttp_request *req)
 		now = s->started + 1;
 	pow_challenge_make(ch, s->key->pow_key, now + s->cfg.pow_ttl);
 	http_reply_json(req, 200,
-	                json_pack("{s:o, s:I, s:I}", "challenge", b64u_json(ch, sizeof ch),
+	                json_pack("{s:o, s:I, s:I}", "challenge", codec_b64u_json(ch, sizeof ch),
 	                          "difficulty", (json_int_t)s->cfg.pow_difficulty, "expires_in",
 	                          (json_int_t)s->cfg.pow_ttl));
 }
@@ -233,8 +219,9 @@ api_reply_receipt(struct evhttp_request *req, const struct store_receipt *r,
 	http_reply_json(req, 201,
 	                json_pack("{s:{s:s, s:I, s:s, s:o, s:o, s:o}}", "receipt", "district",
 	                          r->district, "index", (json_int_t)r->index, "day", r->day,
-	                          "envelope_hash", b64u_json(r->envelope_hash, 32), "chain",
-	                          b64u_json(r->chain, 32), "sig", b64u_json(sig, SIGN_BYTES)));
+	                          "envelope_hash", codec_b64u_json(r->envelope_hash, 32), "chain",
+	                          codec_b64u_json(r->chain, 32), "sig",
+	                          codec_b64u_json(sig, SIGN_BYTES)));
 }
 
 /* The group commit's completion for an API write: its 201 or refusal. */
@@ -454,10 +441,10 @@ api_status(struct server *s, struct evhttp_request *req)
 	replies = json_array();
 	for (size_t i = 0; replies != NULL && i < v.nreplies; i++)
 		json_array_append_new(
-		        replies,
-		        json_pack("{s:I, s:s, s:o}", "seq", (json_int_t)v.replies[i].seq, "day",
-		                  v.replies[i].day, "envelope",
-		                  b64u_json(v.replies[i].envelope, v.replies[i].envelope_len)));
+		        replies, json_pack("{s:I, s:s, s:o}", "seq", (json_int_t)v.replies[i].seq,
+		                           "day", v.replies[i].day, "envelope",
+		                           codec_b64u_json(v.replies[i].envelope,
+		                                           v.replies[i].envelope_len)));
 	ans = json_pack("{s:s, s:I, s:s, s:s, s:s, s:b, s:o*, s:I}", "district", v.district,
 	                "index", (json_int_t)v.index, "status", store_status_name(v.status),
 	                "status_day", v.status_day, "created_day", v.created_day, "delivered",
@@ -469,9 +456,9 @@ api_status(struct server *s, struct evhttp_request *req)
 		        json_pack("{s:I, s:s, s:s, s:I, s:o, s:I, s:I, s:o}", "index",
 		                  (json_int_t)st->index, "status", store_status_name(st->status),
 		                  "status_day", st->status_day, "replies", (json_int_t)st->replies,
-		                  "replies_hash", b64u_json(st->replies_hash, 32),
+		                  "replies_hash", codec_b64u_json(st->replies_hash, 32),
 		                  "followups_verified", (json_int_t)st->followups_verified, "seq",
-		                  (json_int_t)st->seq, "sig", b64u_json(st->sig, 64));
+		                  (json_int_t)st->seq, "sig", codec_b64u_json(st->sig, 64));
 
 		if (so == NULL || json_object_set_new(ans, "statement", so) != 0) {
 			json_decref(ans);
@@ -519,6 +506,6 @@ api_log_head(struct server *s, struct evhttp_request *req, const char *path)
 	}
 	http_reply_json(req, 200,
 	                json_pack("{s:s, s:I, s:o, s:s, s:o}", "district", district, "size",
-	                          (json_int_t)d.size, "head", b64u_json(d.head, 32), "day", day,
-	                          "sig", b64u_json(sig, sizeof sig)));
+	                          (json_int_t)d.size, "head", codec_b64u_json(d.head, 32), "day",
+	                          day, "sig", codec_b64u_json(sig, sizeof sig)));
 }

@@ -375,22 +375,31 @@ load_server_key(const char *dir, struct serverkey **k)
 
 /* ---- export ------------------------------------------------------------ */
 
+/*
+ * What writing a bundle for district id (a "district" or a "commission")
+ * needs: the store and configuration of dir, id configured there, and the
+ * server key. Returns 0, or 1 after saying why (what was opened is set, to
+ * be closed by the caller).
+ */
+static int
+bundle_open(const char *dir, const char *id, const char *what, struct store **st, struct config *c,
+            struct serverkey **k)
+{
+	if (open_store_cfg(dir, st, c) != 0)
+		return 1;
+	if (!codec_district_valid(id) || config_district(c, id) == NULL) {
+		fprintf(stderr, "qingfeng-intake: no %s \"%s\" in %s/config.json\n", what, id, dir);
+		return 1;
+	}
+	return load_server_key(dir, k);
+}
+
 struct export_ctx {
 	struct bundle_writer w;
 	uint64_t done, total;
 	int tty;
 	uint8_t prev[32]; /* chain at from - 1 when it is the only entry read */
 };
-
-static json_t *
-b64u_json(const uint8_t *bin, size_t len)
-{
-	char *t = codec_b64u_encode_alloc(bin, len);
-	json_t *j = t ? json_string(t) : NULL;
-
-	free(t);
-	return j;
-}
 
 static int
 grab_chain(void *ctx, const struct store_entry *e)
@@ -413,11 +422,11 @@ export_entry(void *arg, const struct store_entry *e)
 	}
 	o = json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "index", (json_int_t)e->index, "kind",
 	              e->kind == CHAIN_KIND_REPORT ? "report" : "followup", "lookup",
-	              b64u_json(e->lookup, 32), "day", e->day, "envelope_hash",
-	              b64u_json(e->envelope_hash, 32), "chain", b64u_json(e->chain, 32), "envelope",
-	              b64u_json(e->envelope, e->envelope_len));
+	              codec_b64u_json(e->lookup, 32), "day", e->day, "envelope_hash",
+	              codec_b64u_json(e->envelope_hash, 32), "chain", codec_b64u_json(e->chain, 32),
+	              "envelope", codec_b64u_json(e->envelope, e->envelope_len));
 	if (o != NULL && e->kind == CHAIN_KIND_REPORT)
-		json_object_set_new(o, "reply_pk", b64u_json(e->reply_pk, 32));
+		json_object_set_new(o, "reply_pk", codec_b64u_json(e->reply_pk, 32));
 	if (o == NULL)
 		return STORE_ERR_NOMEM;
 	rc = bundle_write(&x->w, o);
@@ -445,14 +454,7 @@ cmd_export(const char *dir, const char *district, const char *out)
 	FILE *f = NULL;
 	int rc, ret = 1;
 
-	if (open_store_cfg(dir, &st, &c) != 0)
-		return 1;
-	if (!codec_district_valid(district) || config_district(&c, district) == NULL) {
-		fprintf(stderr, "qingfeng-intake: no district \"%s\" in %s/config.json\n", district,
-		        dir);
-		goto out;
-	}
-	if (load_server_key(dir, &k) != 0)
+	if (bundle_open(dir, district, "district", &st, &c, &k) != 0)
 		goto out;
 	rc = store_district_get(st, district, &d);
 	if (rc != STORE_OK) {
@@ -477,9 +479,10 @@ cmd_export(const char *dir, const char *district, const char *out)
 	/* applied_seq: which of the district's updates arrived (§15) */
 	hdr = json_pack("{s:s, s:i, s:s, s:o, s:I, s:I, s:o, s:o, s:s, s:I}", "type",
 	                BUNDLE_TYPE_EXPORT, "v", 1, "district", district, "server_sign_pk",
-	                b64u_json(k->sign_pk, 32), "from", (json_int_t)from, "to", (json_int_t)to,
-	                "prev_head", b64u_json(x.prev, 32), "head", b64u_json(d.head, 32), "day",
-	                today, "applied_seq", (json_int_t)d.seq);
+	                codec_b64u_json(k->sign_pk, 32), "from", (json_int_t)from, "to",
+	                (json_int_t)to, "prev_head", codec_b64u_json(x.prev, 32), "head",
+	                codec_b64u_json(d.head, 32), "day", today, "applied_seq",
+	                (json_int_t)d.seq);
 	bundle_writer_init(&x.w, f);
 	x.total = to >= from ? to - from + 1 : 0;
 	x.tty = isatty(STDERR_FILENO);
@@ -554,9 +557,9 @@ ov_entry(void *arg, const struct store_entry *e)
 	return ov_write(x, json_pack("{s:s, s:I, s:s, s:o, s:s, s:o, s:o}", "district", x->district,
 	                             "index", (json_int_t)e->index, "kind",
 	                             e->kind == CHAIN_KIND_REPORT ? "report" : "followup", "lookup",
-	                             b64u_json(e->lookup, 32), "day", e->day, "envelope_hash",
-	                             b64u_json(e->envelope_hash, 32), "chain",
-	                             b64u_json(e->chain, 32)));
+	                             codec_b64u_json(e->lookup, 32), "day", e->day, "envelope_hash",
+	                             codec_b64u_json(e->envelope_hash, 32), "chain",
+	                             codec_b64u_json(e->chain, 32)));
 }
 
 static int
@@ -569,7 +572,7 @@ ov_update(void *arg, const struct store_update_rec *u)
 	x->seq = u->seq;
 	return ov_write(x, json_pack("{s:s, s:I, s:s, s:o, s:I}", "district", x->district,
 	                             "applied", (json_int_t)u->seq, "day", u->day, "update_hash",
-	                             b64u_json(u->file_hash, 32), "acks_through",
+	                             codec_b64u_json(u->file_hash, 32), "acks_through",
 	                             (json_int_t)u->acks_through));
 }
 
@@ -580,14 +583,15 @@ ov_statement(void *arg, const uint8_t lookup[32], const struct store_statement *
 
 	if (st->index > x->size || st->seq > x->seq)
 		return 0; /* of an update applied after the snapshot (the reader wants its update) */
-	return ov_write(x, json_pack("{s:s, s:s, s:o, s:I, s:s, s:s, s:I, s:o, s:I, s:I, s:o}",
-	                             "district", x->district, "op", "case", "lookup",
-	                             b64u_json(lookup, 32), "index", (json_int_t)st->index,
-	                             "status", store_status_name(st->status), "status_day",
-	                             st->status_day, "replies", (json_int_t)st->replies,
-	                             "replies_hash", b64u_json(st->replies_hash, 32),
-	                             "followups_verified", (json_int_t)st->followups_verified,
-	                             "seq", (json_int_t)st->seq, "sig", b64u_json(st->sig, 64)));
+	return ov_write(x,
+	                json_pack("{s:s, s:s, s:o, s:I, s:s, s:s, s:I, s:o, s:I, s:I, s:o}",
+	                          "district", x->district, "op", "case", "lookup",
+	                          codec_b64u_json(lookup, 32), "index", (json_int_t)st->index,
+	                          "status", store_status_name(st->status), "status_day",
+	                          st->status_day, "replies", (json_int_t)st->replies,
+	                          "replies_hash", codec_b64u_json(st->replies_hash, 32),
+	                          "followups_verified", (json_int_t)st->followups_verified, "seq",
+	                          (json_int_t)st->seq, "sig", codec_b64u_json(st->sig, 64)));
 }
 
 /* Appends id and, depth first, every commission below it to order (at most max). */
@@ -617,14 +621,7 @@ cmd_oversight(const char *dir, const char *under, const char *out)
 	FILE *f = NULL;
 	int rc, ret = 1;
 
-	if (open_store_cfg(dir, &st, &c) != 0)
-		return 1;
-	if (!codec_district_valid(under) || config_district(&c, under) == NULL) {
-		fprintf(stderr, "qingfeng-intake: no commission \"%s\" in %s/config.json\n", under,
-		        dir);
-		goto out;
-	}
-	if (load_server_key(dir, &k) != 0)
+	if (bundle_open(dir, under, "commission", &st, &c, &k) != 0)
 		goto out;
 	ov_order(&c, under, order, &n, CONFIG_MAX_DISTRICTS);
 	dl = json_array();
@@ -642,9 +639,10 @@ cmd_oversight(const char *dir, const char *under, const char *out)
 		o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:o}", "id", pub->id,
 		              "name", pub->name, "level", t->level, "parent",
 		              t->parent[0] ? json_string(t->parent) : json_null(), "box_pk",
-		              b64u_json(pub->box_pk, 32), "sign_pk", b64u_json(pub->sign_pk, 32),
-		              "fingerprint", pub->fingerprint, "size", (json_int_t)ds[i].size,
-		              "head", b64u_json(ds[i].head, 32));
+		              codec_b64u_json(pub->box_pk, 32), "sign_pk",
+		              codec_b64u_json(pub->sign_pk, 32), "fingerprint", pub->fingerprint,
+		              "size", (json_int_t)ds[i].size, "head",
+		              codec_b64u_json(ds[i].head, 32));
 		if (o == NULL || json_array_append_new(dl, o) != 0) {
 			json_decref(dl);
 			dl = NULL;
@@ -653,8 +651,8 @@ cmd_oversight(const char *dir, const char *under, const char *out)
 	server_today(&c, today);
 	hdr = dl == NULL ? NULL
 	                 : json_pack("{s:s, s:i, s:o, s:s, s:o}", "type", BUNDLE_TYPE_OVERSIGHT,
-	                             "v", 1, "server_sign_pk", b64u_json(k->sign_pk, 32), "day",
-	                             today, "districts", dl);
+	                             "v", 1, "server_sign_pk", codec_b64u_json(k->sign_pk, 32),
+	                             "day", today, "districts", dl);
 	if (hdr == NULL) {
 		fprintf(stderr, "qingfeng-intake: out of memory\n");
 		goto out;
@@ -709,18 +707,6 @@ free_ops(struct store_op *ops, size_t n)
 	free(ops);
 }
 
-/* A non-negative integer member. Returns 0, or -1. */
-static int
-get_count(const json_t *o, const char *name, uint64_t *out)
-{
-	const json_t *v = json_object_get(o, name);
-
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return -1;
-	*out = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
 /*
  * Reads a case statement entry (§15) into op; its seq is the update's. The
  * signature is checked later, with the district's key. Returns 0, or -1.
@@ -734,9 +720,10 @@ parse_case(const json_t *o, struct store_op *op, uint64_t seq)
 	op->kind = STORE_OP_CASE;
 	st->seq = seq;
 	st->status = store_status_parse(json_string_value(json_object_get(o, "status")));
-	if (st->status < 0 || !codec_day_valid(day) || get_count(o, "index", &st->index) != 0 ||
-	    st->index == 0 || get_count(o, "replies", &st->replies) != 0 ||
-	    get_count(o, "followups_verified", &st->followups_verified) != 0 ||
+	if (st->status < 0 || !codec_day_valid(day) ||
+	    codec_json_count(o, "index", &st->index) != 0 || st->index == 0 ||
+	    codec_json_count(o, "replies", &st->replies) != 0 ||
+	    codec_json_count(o, "followups_verified", &st->followups_verified) != 0 ||
 	    codec_b64u_decode_exact(st->replies_hash, 32,
 	                            json_string_value(json_object_get(o, "replies_hash"))) != 0 ||
 	    codec_b64u_decode_exact(st->sig, 64, json_string_value(json_object_get(o, "sig"))) != 0)

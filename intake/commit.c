@@ -237,13 +237,17 @@ commit_free(struct commit_queue *q)
 }
 
 /*
- * Takes a place in the fill set. When it is full: waits for the worker,
- * hands the set over and takes a place in the next. NULL only if none.
+ * Takes a place in the fill set for a submission of kind with envelope
+ * (envlen bytes) and day, answered by done(req, ..., arg). When the set is
+ * full: waits for the worker, hands the set over and takes a place in the
+ * next. NULL only if none.
  */
 static struct commit_item *
-slot(struct commit_queue *q, size_t envlen)
+slot(struct commit_queue *q, int kind, struct evhttp_request *req, uint8_t *envelope, size_t envlen,
+     const char *day, commit_done_fn *done, void *arg)
 {
 	struct commit_set *set = q->fill;
+	struct commit_item *it;
 
 	if (set->n == COMMIT_MAX_ITEMS || set->bytes + envlen > COMMIT_MAX_BYTES) {
 		reap(q, 1);
@@ -255,30 +259,32 @@ slot(struct commit_queue *q, size_t envlen)
 	if (set->n == 0)
 		event_active(q->ev, EV_TIMEOUT, 1); /* after the requests ready now */
 	set->bytes += envlen;
-	memset(&set->items[set->n], 0, sizeof set->items[set->n]);
+	it = &set->items[set->n];
+	memset(it, 0, sizeof *it);
 	memset(&set->batch[set->n], 0, sizeof set->batch[set->n]);
-	return &set->items[set->n++];
+	set->batch[set->n++].kind = kind;
+	it->req = req;
+	it->done = done;
+	it->arg = arg;
+	it->envelope = envelope;
+	memcpy(it->day, day, sizeof it->day);
+	return it;
 }
 
 int
 commit_report(struct commit_queue *q, struct evhttp_request *req, const struct store_report *in,
               uint8_t *envelope, commit_done_fn *done, void *arg)
 {
-	struct commit_item *it = slot(q, in->envelope_len);
+	struct commit_item *it =
+	        slot(q, CHAIN_KIND_REPORT, req, envelope, in->envelope_len, in->day, done, arg);
 
 	if (it == NULL)
 		return -1;
-	it->req = req;
-	it->done = done;
-	it->arg = arg;
-	it->envelope = envelope;
 	it->report = *in;
 	snprintf(it->district, sizeof it->district, "%s", in->district);
-	memcpy(it->day, in->day, sizeof it->day);
 	it->report.district = it->district;
 	it->report.day = it->day;
 	it->report.envelope = envelope;
-	q->fill->batch[q->fill->n - 1].kind = CHAIN_KIND_REPORT;
 	return 0;
 }
 
@@ -286,19 +292,14 @@ int
 commit_followup(struct commit_queue *q, struct evhttp_request *req, const struct store_followup *in,
                 uint8_t *envelope, commit_done_fn *done, void *arg)
 {
-	struct commit_item *it = slot(q, in->envelope_len);
+	struct commit_item *it =
+	        slot(q, CHAIN_KIND_FOLLOWUP, req, envelope, in->envelope_len, in->day, done, arg);
 
 	if (it == NULL)
 		return -1;
-	it->req = req;
-	it->done = done;
-	it->arg = arg;
-	it->envelope = envelope;
 	it->followup = *in;
-	memcpy(it->day, in->day, sizeof it->day);
 	it->followup.day = it->day;
 	it->followup.envelope = envelope;
-	q->fill->batch[q->fill->n - 1].kind = CHAIN_KIND_FOLLOWUP;
 	return 0;
 }
 

@@ -44,6 +44,8 @@ reason(int code)
 		return "Method Not Allowed";
 	case 409:
 		return "Conflict";
+	case 410:
+		return "Gone";
 	case 413:
 		return "Payload Too Large";
 	case 415:
@@ -57,6 +59,15 @@ reason(int code)
 	default:
 		return "Error";
 	}
+}
+
+void
+http_reply_body(struct evhttp_request *req, int code, const char *type, struct evbuffer *body)
+{
+	http_headers(req, HTTP_CSP_BASE);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", type);
+	evhttp_send_reply(req, code, reason(code), body);
+	evbuffer_free(body);
 }
 
 void

@@ -49,6 +49,12 @@ void http_reply_json(struct evhttp_request *req, int code, json_t *obj);
 void http_reply_json_padded(struct evhttp_request *req, int code, json_t *obj, size_t pad_min);
 
 /*
+ * Sends body (taken and freed) as the answer with status code, the base
+ * headers (HTTP_CSP_BASE) and Content-Type type. Cannot fail.
+ */
+void http_reply_body(struct evhttp_request *req, int code, const char *type, struct evbuffer *body);
+
+/*
  * Sends {"error":{"code","message"}} with status code. code and message
  * are fixed strings chosen by the server, never request content.
  */

@@ -20,6 +20,7 @@
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
 #include "crypto/fileio.h"
+#include "crypto/manifest.h"
 #include "crypto/pow.h"
 #include "crypto/receipt.h"
 #include "crypto/text.h"
@@ -155,11 +156,13 @@ form_lang(const struct form *f)
 
 /* ---- reading the request body, and wiping it ---------------------------- */
 
-/* Zeroes every byte libevent holds of the request body, then drops it. */
+/*
+ * Zeroes every byte b holds, then drops them (a request body, or a page
+ * rendered into b: appending never copies what b already holds).
+ */
 static void
-wipe_input(struct evhttp_request *req)
+wipe_buffer(struct evbuffer *in)
 {
-	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	int n = evbuffer_peek(in, -1, NULL, NULL, 0);
 
 	if (n > 0) {
@@ -236,25 +239,25 @@ form_read(struct evhttp_request *req, struct form *f, const unsigned *allowed, s
 
 	memset(f, 0, sizeof *f);
 	if (!is_form_type(ct)) {
-		wipe_input(req);
+		wipe_buffer(in);
 		return "unsupported_media_type";
 	}
 	if (n > NOJS_MAX_BODY) {
-		wipe_input(req);
+		wipe_buffer(in);
 		return "too_large";
 	}
 	buf = sodium_malloc(n + 1);
 	if (buf == NULL) {
-		wipe_input(req);
+		wipe_buffer(in);
 		return "overloaded";
 	}
 	if (evbuffer_copyout(in, buf, n) != (ev_ssize_t)n) {
 		sodium_free(buf);
-		wipe_input(req);
+		wipe_buffer(in);
 		return "overloaded";
 	}
 	buf[n] = '\0';
-	wipe_input(req);
+	wipe_buffer(in);
 	if (strlen(buf) != n)
 		err = "bad_field"; /* a raw NUL */
 	for (p = buf; err == NULL && *p != '\0';) {
@@ -307,84 +310,32 @@ form_read(struct evhttp_request *req, struct form *f, const unsigned *allowed, s
 	return err;
 }
 
-/* ---- output: a growing sodium_malloc'd buffer ---------------------------- */
+/* ---- output: an evbuffer, values escaped by libevent ----------------------- */
 
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
+/*
+ * Appends s[0..n) HTML-escaped by libevent (evhttp_htmlescape, which stops
+ * at a NUL) to b, wiping the copies made on the way. Returns 0 or -1.
+ */
+static int
+add_escaped(struct evbuffer *b, const char *s, size_t n)
 {
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 16384;
-		char *np;
+	char *z = malloc(n + 1), *e = NULL;
+	int rc = -1;
 
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		np = sodium_malloc(cap);
-		if (np == NULL) {
-			b->failed = 1;
-			return;
-		}
-		if (b->p != NULL) {
-			memcpy(np, b->p, b->len);
-			sodium_free(b->p);
-		}
-		b->p = np;
-		b->cap = cap;
+	if (z != NULL) {
+		memcpy(z, s, n);
+		z[n] = '\0';
+		e = evhttp_htmlescape(z);
+		sodium_memzero(z, n);
+		free(z);
 	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_free(struct sbuf *b)
-{
-	if (b->p != NULL)
-		sodium_free(b->p);
-	memset(b, 0, sizeof *b);
-}
-
-static void
-sb_escaped(struct sbuf *b, const char *s, size_t n)
-{
-	size_t start = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		const char *e = NULL;
-
-		switch (s[i]) {
-		case '&':
-			e = "&amp;";
-			break;
-		case '<':
-			e = "&lt;";
-			break;
-		case '>':
-			e = "&gt;";
-			break;
-		case '"':
-			e = "&quot;";
-			break;
-		case '\'':
-			e = "&#39;";
-			break;
-		default:
-			break;
-		}
-		if (e != NULL) {
-			sb_add(b, s + start, i - start);
-			sb_add(b, e, strlen(e));
-			start = i + 1;
-		}
+	if (e != NULL) {
+		n = strlen(e);
+		rc = evbuffer_add(b, e, n);
+		sodium_memzero(e, n);
+		free(e);
 	}
-	sb_add(b, s + start, n - start);
+	return rc;
 }
 
 /* ---- templates ------------------------------------------------------------ */
@@ -483,8 +434,9 @@ block_end(const char *tpl, size_t len, size_t pos, const char *open, const char 
 	return -1;
 }
 
+/* Renders tpl with sc into b. Returns 0, or -1 (a malformed template, memory). */
 static int
-render(struct sbuf *b, const char *tpl, size_t len, const struct scope *sc)
+render(struct evbuffer *b, const char *tpl, size_t len, const struct scope *sc)
 {
 	size_t pos = 0;
 
@@ -495,11 +447,10 @@ render(struct sbuf *b, const char *tpl, size_t len, const struct scope *sc)
 
 		if (r < 0)
 			return -1;
-		if (r > 0) {
-			sb_add(b, tpl + pos, len - pos);
-			return b->failed ? -1 : 0;
-		}
-		sb_add(b, tpl + pos, ts - pos);
+		if (r > 0)
+			return evbuffer_add(b, tpl + pos, len - pos);
+		if (evbuffer_add(b, tpl + pos, ts - pos) != 0)
+			return -1;
 		pos = te;
 		if (tag_is(t, tn, "if")) {
 			const char *cond = t + 3, *eq;
@@ -544,8 +495,8 @@ render(struct sbuf *b, const char *tpl, size_t len, const struct scope *sc)
 		} else {
 			const struct var *v = find_var(sc, t, tn);
 
-			if (v != NULL)
-				sb_escaped(b, v->value, v->len);
+			if (v != NULL && add_escaped(b, v->value, v->len) != 0)
+				return -1;
 		}
 	}
 }
@@ -580,20 +531,6 @@ free_page(const void *data, size_t len, void *extra)
 	sodium_free((void *)(uintptr_t)data); /* wipes the page as it goes */
 }
 
-static const char *
-reason_of(int code)
-{
-	return code == 200   ? "OK"
-	       : code == 201 ? "Created"
-	       : code == 400 ? "Bad Request"
-	       : code == 404 ? "Not Found"
-	       : code == 410 ? "Gone"
-	       : code == 413 ? "Payload Too Large"
-	       : code == 415 ? "Unsupported Media Type"
-	       : code == 429 ? "Too Many Requests"
-	                     : "Service Unavailable";
-}
-
 size_t
 nojs_padded_len(size_t len)
 {
@@ -613,11 +550,7 @@ send_html(struct evhttp_request *req, int code, char *page, size_t len)
 		http_reply_error(req, 503, "overloaded", "try again later");
 		return;
 	}
-	http_headers(req, HTTP_CSP_BASE);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-	                  "text/html; charset=utf-8");
-	evhttp_send_reply(req, code, reason_of(code), out);
-	evbuffer_free(out);
+	http_reply_body(req, code, "text/html; charset=utf-8", out);
 }
 
 /* Frees one-time slot o (wiping its page). */
@@ -701,43 +634,39 @@ static void
 send_page(struct server *s, struct evhttp_request *req, int code, const char *name,
           const char *lang, const struct scope *sc)
 {
-	struct sbuf b = {NULL, 0, 0, 0};
-	size_t tl = 0, padded;
-	char *tpl = load_template(s, name, lang, &tl);
+	struct evbuffer *b = evbuffer_new();
+	size_t tl = 0, len, padded;
+	char *tpl = load_template(s, name, lang, &tl), *page = NULL;
 	int post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
 
-	if (tpl == NULL) {
+	if (tpl == NULL || b == NULL) {
+		free(tpl);
+		if (b != NULL)
+			evbuffer_free(b);
 		http_reply_error(req, 503, "overloaded",
-		                 "the no-JavaScript pages are not installed");
+		                 tpl == NULL ? "the no-JavaScript pages are not installed"
+		                             : "try again later");
 		return;
 	}
-	if (render(&b, tpl, tl, sc) != 0 || b.p == NULL) {
-		free(tpl);
-		sb_free(&b);
-		http_reply_error(req, 503, "overloaded", "try again later");
-		return;
+	if (render(b, tpl, tl, sc) == 0) {
+		len = evbuffer_get_length(b);
+		padded = post || code == 410 ? nojs_padded_len(len) : len;
+		if ((page = sodium_malloc(padded > 0 ? padded : 1)) != NULL) {
+			evbuffer_copyout(b, page, len);
+			memset(page + len, ' ', padded - len);
+			if (padded > len)
+				page[padded - 1] = '\n';
+		}
 	}
 	free(tpl);
-	padded = post || code == 410 ? nojs_padded_len(b.len) : b.len;
-	if (padded > b.len) {
-		char *p = sodium_malloc(padded);
-
-		if (p == NULL) {
-			sb_free(&b);
-			http_reply_error(req, 503, "overloaded", "try again later");
-			return;
-		}
-		memcpy(p, b.p, b.len);
-		memset(p + b.len, ' ', padded - b.len);
-		p[padded - 1] = '\n';
-		sb_free(&b);
-		b.p = p;
-		b.len = padded;
-	}
-	if (post)
-		send_once(s, req, code, b.p, b.len);
+	wipe_buffer(b);
+	evbuffer_free(b);
+	if (page == NULL)
+		http_reply_error(req, 503, "overloaded", "try again later");
+	else if (post)
+		send_once(s, req, code, page, padded);
 	else
-		send_html(req, code, b.p, b.len);
+		send_html(req, code, page, padded);
 }
 
 static void
@@ -832,37 +761,6 @@ send_form(struct server *s, struct evhttp_request *req, int code, const struct f
 
 /* ---- sealing a report ---------------------------------------------------- */
 
-/* Wipes every string value of j (recursively) before it is freed. */
-static void
-wipe_json(json_t *j)
-{
-	const char *k;
-	json_t *v;
-	size_t i;
-
-	if (json_is_string(j)) {
-		sodium_memzero((void *)(uintptr_t)json_string_value(j), json_string_length(j));
-	} else if (json_is_object(j)) {
-		json_object_foreach(j, k, v)
-		{
-			wipe_json(v);
-		}
-	} else if (json_is_array(j)) {
-		json_array_foreach(j, i, v)
-		{
-			wipe_json(v);
-		}
-	}
-}
-
-static json_t *
-jstr(const struct form *f, enum field i)
-{
-	const char *v = fv(f, i);
-
-	return json_stringn(v, f->v[i] != NULL ? f->len[i] : strlen(v));
-}
-
 /* True when every field is UTF-8 Jansson accepts (crypto/text). */
 static int
 form_utf8(const struct form *f)
@@ -922,58 +820,52 @@ report_check(const struct server *s, const struct form *f)
 }
 
 /*
- * The §6 report manifest of f for district (the recipient), bound to the
- * receipt keys k (its "bind") and, when routed (§14), naming the district
- * it concerns as the report's last key, as text in a new sodium_malloc'd
- * buffer (the same shape and key order as report/manifest.c; attachments
- * always []). Returns NULL when memory runs out.
+ * The §6 report manifest of f for district (the recipient), built by
+ * crypto/manifest as the reporter CLI's is (attachments always []), bound to
+ * the receipt keys k (its "bind") and, when routed (§14), naming the
+ * district it concerns, as text in a new sodium_malloc'd buffer. Returns
+ * NULL when memory runs out or the manifest would be too large.
  */
 static char *
 report_manifest(const struct form *f, const struct receipt_keys *k, const char *district,
                 const char *concerns, size_t *mlen)
 {
-	json_t *identity, *m;
+	struct manifest_report r;
 	char *text = NULL;
-	size_t n;
+	json_t *m;
 
-	if (f->v[F_REAL_NAME] != NULL)
-		identity =
-		        json_pack("{s:o, s:o, s:o, s:o, s:o}", "name", jstr(f, F_ID_NAME), "phone",
-		                  jstr(f, F_ID_PHONE), "id_number", jstr(f, F_ID_NUMBER), "unit",
-		                  jstr(f, F_ID_UNIT), "address", jstr(f, F_ID_ADDRESS));
-	else
-		identity = json_null();
-	m = json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
-	              "s:{s:o, s:o, s:o, s:o, s:s, s:s}, s:o}, s:[]}",
-	              "v", 1, "kind", "report", "district", district, "lang", fv(f, F_LANG),
-	              "report", "type", fv(f, F_TYPE), "category", fv(f, F_CATEGORY), "subcategory",
-	              jstr(f, F_SUBCATEGORY), "town", jstr(f, F_TOWN), "title", jstr(f, F_TITLE),
-	              "body", jstr(f, F_BODY), "when", jstr(f, F_WHEN), "where", jstr(f, F_WHERE),
-	              "subject", "name", jstr(f, F_SUBJECT_NAME), "unit", jstr(f, F_SUBJECT_UNIT),
-	              "area", jstr(f, F_SUBJECT_AREA), "position", jstr(f, F_SUBJECT_POSITION),
-	              "level", fv(f, F_SUBJECT_LEVEL), "party_member", fv(f, F_SUBJECT_PARTY),
-	              "identity", identity, "attachments");
-	if (m == NULL)
-		return NULL; /* only on memory exhaustion: every field was checked */
-	if (bind_report_put(m, k) != BIND_OK ||
-	    (concerns != NULL && json_object_set_new(json_object_get(m, "report"), "concerns",
-	                                             json_string(concerns)) != 0)) {
-		wipe_json(m);
-		json_decref(m);
-		return NULL;
-	}
-	n = json_dumpb(m, NULL, 0, JSON_COMPACT);
-	if (n > 0 && n <= ENVELOPE_MANIFEST_MAX)
-		text = sodium_malloc(n + 1);
-	if (text != NULL && json_dumpb(m, text, n, JSON_COMPACT) == n) {
-		text[n] = '\0';
-		*mlen = n;
-	} else if (text != NULL) {
-		sodium_free(text);
+	manifest_report_defaults(&r);
+	r.district = district;
+	r.lang = fv(f, F_LANG);
+	r.type = fv(f, F_TYPE);
+	r.category = fv(f, F_CATEGORY);
+	r.subcategory = fv(f, F_SUBCATEGORY);
+	r.town = fv(f, F_TOWN);
+	r.title = fv(f, F_TITLE);
+	r.body = fv(f, F_BODY);
+	r.body_len = f->len[F_BODY];
+	r.when = fv(f, F_WHEN);
+	r.where = fv(f, F_WHERE);
+	r.subject.name = fv(f, F_SUBJECT_NAME);
+	r.subject.unit = fv(f, F_SUBJECT_UNIT);
+	r.subject.area = fv(f, F_SUBJECT_AREA);
+	r.subject.position = fv(f, F_SUBJECT_POSITION);
+	r.subject.level = fv(f, F_SUBJECT_LEVEL);
+	r.subject.party_member = fv(f, F_SUBJECT_PARTY);
+	r.real_name = f->v[F_REAL_NAME] != NULL;
+	r.identity.name = fv(f, F_ID_NAME);
+	r.identity.phone = fv(f, F_ID_PHONE);
+	r.identity.id_number = fv(f, F_ID_NUMBER);
+	r.identity.unit = fv(f, F_ID_UNIT);
+	r.identity.address = fv(f, F_ID_ADDRESS);
+	r.concerns = concerns;
+	m = manifest_report_build(&r, NULL, 0); /* NULL only on memory: every field was checked */
+	if (m != NULL && bind_report_put(m, k) == BIND_OK && manifest_text(&text, mlen, m) == 0 &&
+	    *mlen > ENVELOPE_MANIFEST_MAX) {
+		manifest_text_free(text);
 		text = NULL;
 	}
-	wipe_json(m);
-	json_decref(m);
+	manifest_free(m);
 	return text;
 }
 
@@ -1462,7 +1354,7 @@ open_reply(struct reply_text *t, const struct store_case_view *v, const struct s
 			t->atts = json_array_size(atts) > 0;
 		}
 	}
-	wipe_json((json_t *)(uintptr_t)ct.parsed);
+	manifest_wipe((json_t *)(uintptr_t)ct.parsed);
 	envelope_contents_free(&ct);
 }
 

@@ -3,14 +3,15 @@
  * GET /nojs/report answers the report form, POST /nojs/report takes its
  * urlencoded text fields, and POST /nojs/status a receipt. The server does
  * for the reporter what the page would: generates the receipt, derives the
- * keys, builds the §6 manifest, seals it to the district's box_pk and
- * stores it like an API report (store_put_report); for status it derives
+ * keys, builds the §6 manifest (crypto/manifest), seals it to the district's
+ * box_pk and queues it on the group commit like an API report (commit_report:
+ * the answer comes from the completion); for status it derives
  * lookup and auth, reads the case and opens the replies with the reply key.
  * Every buffer that held the plaintext (the request body in libevent's
  * buffer too, the decoded fields, the manifest, the answer page) is wiped
  * with sodium_memzero. Answers are HTML pages made from the templates the
- * web build writes to <web root>/.nojs/ (every value HTML-escaped; no
- * script). Proof-of-work is impossible without JavaScript, so this path has
+ * web build writes to <web root>/.nojs/ (every value HTML-escaped by
+ * evhttp_htmlescape; no script). Proof-of-work is impossible without JavaScript, so this path has
  * its own limits, in memory (docs/decisions.md): the form carries a token
  * (MAC'd with a key new at every start, holding the time it was issued)
  * that must be nojs_min_seconds old when the report comes and is spent when

@@ -455,18 +455,6 @@ get_day(char out[CODEC_DAY_LEN + 1], const json_t *obj, const char *key)
 	return 0;
 }
 
-/* A non-negative integer member. Returns 0, or -1. */
-static int
-get_count(const json_t *o, const char *name, uint64_t *out)
-{
-	const json_t *v = json_object_get(o, name);
-
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return -1;
-	*out = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
 /* Reads a statement object. Returns 0, or -1 when its shape is wrong. */
 static int
 statement_parse(struct proto_statement *st, const json_t *o)
@@ -474,10 +462,11 @@ statement_parse(struct proto_statement *st, const json_t *o)
 	const char *status = json_string_value(json_object_get(o, "status"));
 
 	if (!json_is_object(o) || !word_ok(status, sizeof st->status, 0) ||
-	    get_day(st->status_day, o, "status_day") != 0 || get_count(o, "index", &st->index) ||
-	    get_count(o, "replies", &st->replies) ||
-	    get_count(o, "followups_verified", &st->followups_verified) ||
-	    get_count(o, "seq", &st->seq) ||
+	    get_day(st->status_day, o, "status_day") != 0 ||
+	    codec_json_count(o, "index", &st->index) ||
+	    codec_json_count(o, "replies", &st->replies) ||
+	    codec_json_count(o, "followups_verified", &st->followups_verified) ||
+	    codec_json_count(o, "seq", &st->seq) ||
 	    codec_b64u_decode_exact(st->replies_hash, 32,
 	                            json_string_value(json_object_get(o, "replies_hash"))) != 0 ||
 	    codec_b64u_decode_exact(st->sig, 64, json_string_value(json_object_get(o, "sig"))) != 0)

@@ -8,6 +8,7 @@
 #include <malloc.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -220,44 +221,67 @@ struct attach_opts {
 /* Which commands take an option (ALL_OPTS). */
 enum { CMD_SUBMIT = 1, CMD_STATUS = 2, CMD_FOLLOWUP = 4, CMD_ALL = 7 };
 
-/* Every command's options, each with the commands (CMD_*) that take it. */
+/* An option that sets the manifest_report field f (0: none). */
+#define REP(f) (offsetof(struct manifest_report, f) + 1)
+
+/*
+ * Every command's options, each with the commands (CMD_*) that take it and
+ * the report's field it sets, if any (the identity's also set real_name).
+ */
 static const struct {
 	struct option o;
 	unsigned cmds;
+	size_t rep;
 } ALL_OPTS[] = {
-        {{"help", no_argument, NULL, OPT_HELP}, CMD_ALL},
-        {{"server", required_argument, NULL, OPT_SERVER}, CMD_ALL},
-        {{"timeout", required_argument, NULL, OPT_TIMEOUT}, CMD_ALL},
-        {{"district", required_argument, NULL, OPT_DISTRICT}, CMD_SUBMIT},
-        {{"pin", required_argument, NULL, OPT_PIN}, CMD_ALL},
-        {{"type", required_argument, NULL, OPT_TYPE}, CMD_SUBMIT},
-        {{"category", required_argument, NULL, OPT_CATEGORY}, CMD_SUBMIT},
-        {{"subcategory", required_argument, NULL, OPT_SUBCATEGORY}, CMD_SUBMIT},
-        {{"subject-name", required_argument, NULL, OPT_SUBJECT_NAME}, CMD_SUBMIT},
-        {{"subject-unit", required_argument, NULL, OPT_SUBJECT_UNIT}, CMD_SUBMIT},
-        {{"subject-area", required_argument, NULL, OPT_SUBJECT_AREA}, CMD_SUBMIT},
-        {{"subject-position", required_argument, NULL, OPT_SUBJECT_POSITION}, CMD_SUBMIT},
-        {{"level", required_argument, NULL, OPT_LEVEL}, CMD_SUBMIT},
-        {{"party-member", required_argument, NULL, OPT_PARTY}, CMD_SUBMIT},
-        {{"town", required_argument, NULL, OPT_TOWN}, CMD_SUBMIT},
-        {{"title", required_argument, NULL, OPT_TITLE}, CMD_SUBMIT},
-        {{"body-file", required_argument, NULL, OPT_BODY_FILE}, CMD_SUBMIT | CMD_FOLLOWUP},
-        {{"when", required_argument, NULL, OPT_WHEN}, CMD_SUBMIT},
-        {{"where", required_argument, NULL, OPT_WHERE}, CMD_SUBMIT},
-        {{"lang", required_argument, NULL, OPT_LANG}, CMD_SUBMIT},
-        {{"identity-name", required_argument, NULL, OPT_ID_NAME}, CMD_SUBMIT},
-        {{"identity-phone", required_argument, NULL, OPT_ID_PHONE}, CMD_SUBMIT},
-        {{"identity-id-number", required_argument, NULL, OPT_ID_NUMBER}, CMD_SUBMIT},
-        {{"identity-unit", required_argument, NULL, OPT_ID_UNIT}, CMD_SUBMIT},
-        {{"identity-address", required_argument, NULL, OPT_ID_ADDRESS}, CMD_SUBMIT},
-        {{"attach", required_argument, NULL, OPT_ATTACH}, CMD_SUBMIT | CMD_FOLLOWUP},
-        {{"send-uncleaned", no_argument, NULL, OPT_SEND_UNCLEANED}, CMD_SUBMIT | CMD_FOLLOWUP},
-        {{"keep-names", no_argument, NULL, OPT_KEEP_NAMES}, CMD_SUBMIT | CMD_FOLLOWUP},
-        {{"no-route", no_argument, NULL, OPT_NO_ROUTE}, CMD_SUBMIT},
-        {{"no-state", no_argument, NULL, OPT_NO_STATE}, CMD_ALL},
-        {{"receipt", required_argument, NULL, OPT_RECEIPT}, CMD_STATUS | CMD_FOLLOWUP},
-        {{"save-dir", required_argument, NULL, OPT_SAVE_DIR}, CMD_STATUS},
-        {{"purpose", required_argument, NULL, OPT_PURPOSE}, CMD_FOLLOWUP},
+        {{"help", no_argument, NULL, OPT_HELP}, CMD_ALL, 0},
+        {{"server", required_argument, NULL, OPT_SERVER}, CMD_ALL, 0},
+        {{"timeout", required_argument, NULL, OPT_TIMEOUT}, CMD_ALL, 0},
+        {{"district", required_argument, NULL, OPT_DISTRICT}, CMD_SUBMIT, REP(district)},
+        {{"pin", required_argument, NULL, OPT_PIN}, CMD_ALL, 0},
+        {{"type", required_argument, NULL, OPT_TYPE}, CMD_SUBMIT, REP(type)},
+        {{"category", required_argument, NULL, OPT_CATEGORY}, CMD_SUBMIT, REP(category)},
+        {{"subcategory", required_argument, NULL, OPT_SUBCATEGORY}, CMD_SUBMIT, REP(subcategory)},
+        {{"subject-name", required_argument, NULL, OPT_SUBJECT_NAME},
+         CMD_SUBMIT,
+         REP(subject.name)},
+        {{"subject-unit", required_argument, NULL, OPT_SUBJECT_UNIT},
+         CMD_SUBMIT,
+         REP(subject.unit)},
+        {{"subject-area", required_argument, NULL, OPT_SUBJECT_AREA},
+         CMD_SUBMIT,
+         REP(subject.area)},
+        {{"subject-position", required_argument, NULL, OPT_SUBJECT_POSITION},
+         CMD_SUBMIT,
+         REP(subject.position)},
+        {{"level", required_argument, NULL, OPT_LEVEL}, CMD_SUBMIT, REP(subject.level)},
+        {{"party-member", required_argument, NULL, OPT_PARTY},
+         CMD_SUBMIT,
+         REP(subject.party_member)},
+        {{"town", required_argument, NULL, OPT_TOWN}, CMD_SUBMIT, REP(town)},
+        {{"title", required_argument, NULL, OPT_TITLE}, CMD_SUBMIT, REP(title)},
+        {{"body-file", required_argument, NULL, OPT_BODY_FILE}, CMD_SUBMIT | CMD_FOLLOWUP, 0},
+        {{"when", required_argument, NULL, OPT_WHEN}, CMD_SUBMIT, REP(when)},
+        {{"where", required_argument, NULL, OPT_WHERE}, CMD_SUBMIT, REP(where)},
+        {{"lang", required_argument, NULL, OPT_LANG}, CMD_SUBMIT, REP(lang)},
+        {{"identity-name", required_argument, NULL, OPT_ID_NAME}, CMD_SUBMIT, REP(identity.name)},
+        {{"identity-phone", required_argument, NULL, OPT_ID_PHONE},
+         CMD_SUBMIT,
+         REP(identity.phone)},
+        {{"identity-id-number", required_argument, NULL, OPT_ID_NUMBER},
+         CMD_SUBMIT,
+         REP(identity.id_number)},
+        {{"identity-unit", required_argument, NULL, OPT_ID_UNIT}, CMD_SUBMIT, REP(identity.unit)},
+        {{"identity-address", required_argument, NULL, OPT_ID_ADDRESS},
+         CMD_SUBMIT,
+         REP(identity.address)},
+        {{"attach", required_argument, NULL, OPT_ATTACH}, CMD_SUBMIT | CMD_FOLLOWUP, 0},
+        {{"send-uncleaned", no_argument, NULL, OPT_SEND_UNCLEANED}, CMD_SUBMIT | CMD_FOLLOWUP, 0},
+        {{"keep-names", no_argument, NULL, OPT_KEEP_NAMES}, CMD_SUBMIT | CMD_FOLLOWUP, 0},
+        {{"no-route", no_argument, NULL, OPT_NO_ROUTE}, CMD_SUBMIT, 0},
+        {{"no-state", no_argument, NULL, OPT_NO_STATE}, CMD_ALL, 0},
+        {{"receipt", required_argument, NULL, OPT_RECEIPT}, CMD_STATUS | CMD_FOLLOWUP, 0},
+        {{"save-dir", required_argument, NULL, OPT_SAVE_DIR}, CMD_STATUS, 0},
+        {{"purpose", required_argument, NULL, OPT_PURPOSE}, CMD_FOLLOWUP, 0},
 };
 #define N_OPTS (sizeof ALL_OPTS / sizeof ALL_OPTS[0])
 
@@ -1005,8 +1029,16 @@ parse_opts(const struct reporter_io *io, unsigned cmd, const char *name, const c
 	memset(&table[n], 0, sizeof table[n]);
 	GETOPT_RESET();
 	while ((opt = getopt_long(argc, argv, ":", table, NULL)) != -1) {
-		struct manifest_report *r = &o->rep;
+		size_t rep = 0;
 
+		for (size_t i = 0; i < N_OPTS; i++)
+			if (ALL_OPTS[i].o.val == opt)
+				rep = ALL_OPTS[i].rep;
+		if (rep != 0) {
+			*(const char **)(void *)((char *)&o->rep + rep - 1) = optarg;
+			o->rep.real_name |= opt >= OPT_ID_NAME && opt <= OPT_ID_ADDRESS;
+			continue;
+		}
 		switch (opt) {
 		case OPT_HELP:
 			fputs(usage, io->out);
@@ -1051,63 +1083,6 @@ parse_opts(const struct reporter_io *io, unsigned cmd, const char *name, const c
 			break;
 		case OPT_NO_STATE:
 			o->keep_state = 0;
-			break;
-		case OPT_DISTRICT:
-			r->district = optarg;
-			break;
-		case OPT_TYPE:
-			r->type = optarg;
-			break;
-		case OPT_CATEGORY:
-			r->category = optarg;
-			break;
-		case OPT_SUBCATEGORY:
-			r->subcategory = optarg;
-			break;
-		case OPT_SUBJECT_NAME:
-			r->subject.name = optarg;
-			break;
-		case OPT_SUBJECT_UNIT:
-			r->subject.unit = optarg;
-			break;
-		case OPT_SUBJECT_AREA:
-			r->subject.area = optarg;
-			break;
-		case OPT_SUBJECT_POSITION:
-			r->subject.position = optarg;
-			break;
-		case OPT_LEVEL:
-			r->subject.level = optarg;
-			break;
-		case OPT_PARTY:
-			r->subject.party_member = optarg;
-			break;
-		case OPT_TOWN:
-			r->town = optarg;
-			break;
-		case OPT_TITLE:
-			r->title = optarg;
-			break;
-		case OPT_WHEN:
-			r->when = optarg;
-			break;
-		case OPT_WHERE:
-			r->where = optarg;
-			break;
-		case OPT_LANG:
-			r->lang = optarg;
-			break;
-		case OPT_ID_NAME:
-		case OPT_ID_PHONE:
-		case OPT_ID_NUMBER:
-		case OPT_ID_UNIT:
-		case OPT_ID_ADDRESS:
-			*(opt == OPT_ID_NAME     ? &r->identity.name
-			  : opt == OPT_ID_PHONE  ? &r->identity.phone
-			  : opt == OPT_ID_NUMBER ? &r->identity.id_number
-			  : opt == OPT_ID_UNIT   ? &r->identity.unit
-			                         : &r->identity.address) = optarg;
-			r->real_name = 1;
 			break;
 		default:
 			return bad_option(io, name, argc, argv, opt);

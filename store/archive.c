@@ -1,16 +1,12 @@
 /* archive: see archive.h. */
 #include "store/archive.h"
 
-#include <errno.h>
-#include <lmdb.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 #include "crypto/chain.h"
+#include "store/lmdb.h"
 
 #define REC_V1       1
 #define ENTRY_HDR    (1 + 1 + 32 + 32 + 32 + CODEC_DAY_LEN + 1 + 32)
@@ -20,9 +16,11 @@
 #define NOTE_KEY     (CODEC_DISTRICT_MAX + 1 + 8 + 4)
 
 /*
- * Address space reserved for the map; the file only grows as data is
- * written. Where that much cannot be reserved (ulimit -v, Valgrind) the
- * archive opens with half as much, down to MAP_MIN.
+ * Address space reserved for the map at open (store/lmdb: a transaction
+ * written between archive_begin and archive_commit cannot be run again, so
+ * the map does not grow); the file only grows as data is written. Where that
+ * much cannot be reserved (ulimit -v, Valgrind) the archive opens with half
+ * as much, down to MAP_MIN.
  */
 #if UINTPTR_MAX > 0xffffffffu
 #define MAP_SIZE ((size_t)64 << 30)
@@ -32,7 +30,7 @@
 #define MAP_MIN ((size_t)256 << 20)
 
 struct archive {
-	MDB_env *env;
+	struct lmdb db;
 	MDB_dbi meta, districts, entries, lookups, cases, outbox, replies, access, notes,
 	        quarantine, numbers;
 };
@@ -91,29 +89,23 @@ archive_strerror(int err)
 	}
 }
 
+/* Maps 0, an archive code, or an LMDB/errno code to an archive code. */
 static int
 mdb_err(int rc)
 {
-	switch (rc) {
-	case MDB_SUCCESS:
-		return ARCHIVE_OK;
-	case MDB_NOTFOUND:
-		return ARCHIVE_ERR_NOT_FOUND;
-	case MDB_MAP_FULL:
-	case MDB_TXN_FULL:
-	case MDB_PAGE_FULL:
-	case ENOSPC:
-		return ARCHIVE_ERR_FULL;
-	case ENOMEM:
-		return ARCHIVE_ERR_NOMEM;
-	case MDB_CORRUPTED:
-	case MDB_PAGE_NOTFOUND:
-	case MDB_INVALID:
-	case MDB_VERSION_MISMATCH:
-		return ARCHIVE_ERR_CORRUPT;
-	default:
-		return ARCHIVE_ERR_IO;
-	}
+	static const int codes[LMDB_NCLASSES] = {
+	        [LMDB_OK] = ARCHIVE_OK,
+	        [LMDB_NOTFOUND] = ARCHIVE_ERR_NOT_FOUND,
+	        [LMDB_EXISTS] = ARCHIVE_ERR_EXISTS,
+	        [LMDB_FULL] = ARCHIVE_ERR_FULL,
+	        [LMDB_NOMEM] = ARCHIVE_ERR_NOMEM,
+	        [LMDB_CORRUPT] = ARCHIVE_ERR_CORRUPT,
+	        [LMDB_IO] = ARCHIVE_ERR_IO,
+	};
+
+	if (rc < 0 && rc >= ARCHIVE_ERR_RDONLY)
+		return rc;
+	return codes[lmdb_class(rc)];
 }
 
 /* ---- environment -------------------------------------------------------- */
@@ -121,112 +113,49 @@ mdb_err(int rc)
 static int numbers_migrate(struct archive *a, MDB_txn *txn);
 
 static int
-open_dbs(struct archive *a)
+open_dbs(MDB_txn *txn, void *ctx)
 {
 	static const char *names[] = {"meta",  "districts",  "entries", "lookups",
 	                              "cases", "outbox",     "replies", "access",
 	                              "notes", "quarantine", "numbers"};
+	struct archive *a = ctx;
 	MDB_dbi *dbis[] = {&a->meta,  &a->districts,  &a->entries, &a->lookups,
 	                   &a->cases, &a->outbox,     &a->replies, &a->access,
 	                   &a->notes, &a->quarantine, &a->numbers};
-	MDB_txn *txn;
-	MDB_val k = {7, (void *)(uintptr_t) "version"}, v;
-	uint8_t ver[4];
 	int rc;
 
-	rc = mdb_txn_begin(a->env, NULL, 0, &txn);
-	if (rc != 0)
-		return mdb_err(rc);
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		rc = mdb_dbi_open(txn, names[i], MDB_CREATE, dbis[i]);
-		if (rc != 0) {
-			mdb_txn_abort(txn);
-			return mdb_err(rc);
-		}
-	}
-	rc = mdb_get(txn, a->meta, &k, &v);
-	if (rc == MDB_NOTFOUND) {
-		codec_u32be_put(ver, ARCHIVE_SCHEMA);
-		v.mv_size = 4;
-		v.mv_data = ver;
-		rc = mdb_put(txn, a->meta, &k, &v, 0);
-	} else if (rc == 0 && (v.mv_size != 4 || codec_u32be_get(v.mv_data) != ARCHIVE_SCHEMA)) {
-		mdb_txn_abort(txn);
-		return ARCHIVE_ERR_CORRUPT;
-	}
-	if (rc != 0) {
-		mdb_txn_abort(txn);
-		return mdb_err(rc);
-	}
-	rc = numbers_migrate(a, txn);
-	if (rc != ARCHIVE_OK) {
-		mdb_txn_abort(txn);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if ((rc = mdb_dbi_open(txn, names[i], MDB_CREATE, dbis[i])) != 0)
+			return rc;
+	if ((rc = lmdb_version(txn, a->meta, "version", ARCHIVE_SCHEMA)) != 0)
 		return rc;
-	}
-	return mdb_err(mdb_txn_commit(txn));
+	return numbers_migrate(a, txn); /* archives made before the 件号 (issue 17) */
 }
 
 int
 archive_open(struct archive **out, const char *dir, int create)
 {
+	const struct lmdb_options o = {NULL,
+	                               MDB_NOTLS,
+	                               16,
+	                               MAP_SIZE,
+	                               MAP_MIN,
+	                               MAP_SIZE,
+	                               create ? LMDB_MKDIR : LMDB_EXISTING};
 	struct archive *a;
-	struct stat st;
-	char *data;
-	size_t n;
 	int rc;
 
 	*out = NULL;
 	if (dir == NULL || dir[0] == '\0')
 		return ARCHIVE_ERR_ARG;
-	if (stat(dir, &st) != 0) {
-		if (errno != ENOENT || !create)
-			return errno == ENOENT ? ARCHIVE_ERR_NOT_FOUND : ARCHIVE_ERR_IO;
-		if (mkdir(dir, 0700) != 0)
-			return ARCHIVE_ERR_IO;
-	} else if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return ARCHIVE_ERR_IO;
-	}
-	n = strlen(dir) + sizeof "/data.mdb";
-	data = malloc(n);
-	if (data == NULL)
-		return ARCHIVE_ERR_NOMEM;
-	snprintf(data, n, "%s/data.mdb", dir);
-	rc = stat(data, &st);
-	free(data);
-	if (rc != 0 && !create)
-		return ARCHIVE_ERR_NOT_FOUND;
-
 	a = calloc(1, sizeof *a);
 	if (a == NULL)
 		return ARCHIVE_ERR_NOMEM;
-	for (size_t map = MAP_SIZE;; map /= 2) {
-		rc = mdb_env_create(&a->env);
-		if (rc == 0)
-			rc = mdb_env_set_maxdbs(a->env, 16);
-		if (rc == 0)
-			rc = mdb_env_set_mapsize(a->env, map);
-		if (rc == 0)
-			rc = mdb_env_open(a->env, dir, MDB_NOTLS, 0600);
-		if ((rc != ENOMEM && rc != EINVAL) || map / 2 < MAP_MIN)
-			break;
-		mdb_env_close(a->env); /* the map could not be reserved: try half */
-		a->env = NULL;
-	}
+	if ((rc = lmdb_open(&a->db, dir, &o)) == 0 && (rc = lmdb_write(&a->db, open_dbs, a)) != 0)
+		lmdb_close(&a->db);
 	if (rc != 0) {
-		int err = mdb_err(rc);
-
-		if (a->env != NULL)
-			mdb_env_close(a->env);
 		free(a);
-		errno = rc > 0 ? rc : errno;
-		return err;
-	}
-	rc = open_dbs(a);
-	if (rc != ARCHIVE_OK) {
-		mdb_env_close(a->env);
-		free(a);
-		return rc;
+		return mdb_err(rc);
 	}
 	*out = a;
 	return ARCHIVE_OK;
@@ -235,19 +164,7 @@ archive_open(struct archive **out, const char *dir, int create)
 void
 archive_remove(const char *dir, int rmdir_dir)
 {
-	static const char *const files[] = {"data.mdb", "lock.mdb"};
-	size_t n = strlen(dir) + sizeof "/data.mdb";
-	char *p = malloc(n);
-
-	if (p == NULL)
-		return;
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(p, n, "%s/%s", dir, files[i]);
-		unlink(p);
-	}
-	free(p);
-	if (rmdir_dir)
-		rmdir(dir);
+	lmdb_remove(dir, NULL, rmdir_dir);
 }
 
 void
@@ -255,7 +172,7 @@ archive_close(struct archive *a)
 {
 	if (a == NULL)
 		return;
-	mdb_env_close(a->env);
+	lmdb_close(&a->db);
 	free(a);
 }
 
@@ -268,8 +185,7 @@ archive_begin(struct archive *a, int write, struct archive_txn **out)
 	*out = NULL;
 	if (t == NULL)
 		return ARCHIVE_ERR_NOMEM;
-	rc = mdb_txn_begin(a->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
-	if (rc != 0) {
+	if ((rc = lmdb_begin(&a->db, write, &t->txn)) != 0) {
 		free(t);
 		return mdb_err(rc);
 	}
@@ -282,7 +198,7 @@ archive_begin(struct archive *a, int write, struct archive_txn **out)
 int
 archive_commit(struct archive_txn *t)
 {
-	int rc = mdb_txn_commit(t->txn);
+	int rc = lmdb_commit(&t->a->db, t->txn);
 
 	json_decref(t->drec);
 	free(t);
@@ -294,7 +210,7 @@ archive_abort(struct archive_txn *t)
 {
 	if (t == NULL)
 		return;
-	mdb_txn_abort(t->txn);
+	lmdb_abort(&t->a->db, t->txn);
 	json_decref(t->drec);
 	free(t);
 }
@@ -306,14 +222,10 @@ put_raw(struct archive_txn *t, MDB_dbi dbi, const void *key, size_t klen, const 
         size_t vlen, unsigned flags)
 {
 	MDB_val k = {klen, (void *)(uintptr_t)key}, v = {vlen, (void *)(uintptr_t)val};
-	int rc;
 
 	if (!t->write)
 		return ARCHIVE_ERR_RDONLY;
-	rc = mdb_put(t->txn, dbi, &k, &v, flags);
-	if (rc == MDB_KEYEXIST)
-		return ARCHIVE_ERR_EXISTS;
-	return mdb_err(rc);
+	return mdb_err(mdb_put(t->txn, dbi, &k, &v, flags));
 }
 
 static int
@@ -409,19 +321,6 @@ static int
 json_b64u32(const json_t *o, const char *name, uint8_t out[32])
 {
 	return codec_b64u_decode_exact(out, 32, json_string_value(json_object_get(o, name)));
-}
-
-static json_t *
-b64u_json(const uint8_t *bin, size_t len)
-{
-	char *s = codec_b64u_encode_alloc(bin, len);
-	json_t *j;
-
-	if (s == NULL)
-		return NULL;
-	j = json_string(s);
-	free(s);
-	return j;
 }
 
 /* ---- districts ---------------------------------------------------------- */
@@ -540,8 +439,8 @@ archive_district_create(struct archive_txn *t, const char *id)
 	if (rc != ARCHIVE_ERR_NOT_FOUND)
 		return rc;
 	rec = json_pack("{s:i, s:s, s:i, s:o, s:n, s:n, s:i, s:i, s:i, s:i}", "v", REC_V1, "id", id,
-	                "size", 0, "head", b64u_json(zero, 32), "server_sign_pk", "key_path", "seq",
-	                0, "acks_through", 0, "next_op", 1, "numbered", 0);
+	                "size", 0, "head", codec_b64u_json(zero, 32), "server_sign_pk", "key_path",
+	                "seq", 0, "acks_through", 0, "next_op", 1, "numbered", 0);
 	if (rec == NULL)
 		return ARCHIVE_ERR_NOMEM;
 	rc = district_store(t, id, rec);
@@ -585,7 +484,7 @@ archive_district_set_key_path(struct archive_txn *t, const char *id, const char 
 int
 archive_district_set_server_key(struct archive_txn *t, const char *id, const uint8_t pk[32])
 {
-	return district_set(t, id, "server_sign_pk", b64u_json(pk, 32));
+	return district_set(t, id, "server_sign_pk", codec_b64u_json(pk, 32));
 }
 
 int
@@ -788,16 +687,16 @@ case_create(struct archive_txn *t, const char *id, const struct archive_entry *e
 	rec = json_pack("{s:i, s:s, s:I, s:I, s:o, s:o, s:s, s:s, s:[{s:s, s:s, s:s, s:s}], "
 	                "s:[], s:[]}",
 	                "v", REC_V1, "district", id, "index", (json_int_t)e->index, "number",
-	                (json_int_t)number, "lookup", b64u_json(e->lookup, 32), "reply_pk",
-	                b64u_json(e->reply_pk, 32), "day", e->day, "status", "received", "history",
-	                "day", e->day, "by", "server", "event", "received", "status", "received",
-	                "followups", "replies");
+	                (json_int_t)number, "lookup", codec_b64u_json(e->lookup, 32), "reply_pk",
+	                codec_b64u_json(e->reply_pk, 32), "day", e->day, "status", "received",
+	                "history", "day", e->day, "by", "server", "event", "received", "status",
+	                "received", "followups", "replies");
 	if (rec == NULL)
 		return ARCHIVE_ERR_NOMEM;
 	if ((e->has_real_name &&
 	     json_object_set_new(rec, "real_name", json_boolean(e->real_name)) != 0) ||
 	    (e->has_sign_pk &&
-	     json_object_set_new(rec, "sign_pk", b64u_json(e->sign_pk, 32)) != 0) ||
+	     json_object_set_new(rec, "sign_pk", codec_b64u_json(e->sign_pk, 32)) != 0) ||
 	    (e->quarantine != NULL &&
 	     json_object_set_new(rec, "quarantine", json_string(e->quarantine)) != 0)) {
 		json_decref(rec);
@@ -937,7 +836,7 @@ archive_entry_add(struct archive_txn *t, const char *id, const struct archive_en
 	if (rc != ARCHIVE_OK)
 		return rc;
 	if (json_object_set_new(t->drec, "size", json_integer((json_int_t)e->index)) != 0 ||
-	    json_object_set_new(t->drec, "head", b64u_json(e->chain, 32)) != 0)
+	    json_object_set_new(t->drec, "head", codec_b64u_json(e->chain, 32)) != 0)
 		rc = ARCHIVE_ERR_NOMEM;
 	else
 		rc = put_json(t, t->a->districts, id, strlen(id), t->drec);
@@ -1303,24 +1202,48 @@ reply_key(uint8_t key[REPLY_KEY], const char *id, uint64_t index, uint32_t n, in
 	return klen + 5;
 }
 
-int
-archive_reply_put(struct archive_txn *t, const char *id, uint64_t index, uint32_t n, int whom,
-                  const uint8_t *env, size_t len)
+/* Stores env under key in dbi for case id-index, which must exist; never overwrites. */
+static int
+case_blob_put(struct archive_txn *t, MDB_dbi dbi, const char *id, uint64_t index,
+              const uint8_t *key, size_t klen, const uint8_t *env, size_t len)
 {
-	uint8_t key[REPLY_KEY];
-	size_t klen = reply_key(key, id, index, n, whom);
 	json_t *rec;
 	int rc;
 
-	if (klen == 0 || env == NULL || len == 0 || n == 0)
-		return ARCHIVE_ERR_ARG;
 	if (!t->write)
 		return ARCHIVE_ERR_RDONLY;
 	rc = archive_case_get(t, id, index, &rec);
 	json_decref(rec);
 	if (rc != ARCHIVE_OK)
 		return rc;
-	return put_raw(t, t->a->replies, key, klen, env, len, MDB_NOOVERWRITE);
+	return put_raw(t, dbi, key, klen, env, len, MDB_NOOVERWRITE);
+}
+
+/* Points *env / *len at the value under key in dbi (in the map). */
+static int
+blob_get(struct archive_txn *t, MDB_dbi dbi, const uint8_t *key, size_t klen, const uint8_t **env,
+         size_t *len)
+{
+	MDB_val v;
+	int rc = get_raw(t, dbi, key, klen, &v);
+
+	if (rc != ARCHIVE_OK)
+		return rc;
+	*env = v.mv_data;
+	*len = v.mv_size;
+	return ARCHIVE_OK;
+}
+
+int
+archive_reply_put(struct archive_txn *t, const char *id, uint64_t index, uint32_t n, int whom,
+                  const uint8_t *env, size_t len)
+{
+	uint8_t key[REPLY_KEY];
+	size_t klen = reply_key(key, id, index, n, whom);
+
+	if (klen == 0 || env == NULL || len == 0 || n == 0)
+		return ARCHIVE_ERR_ARG;
+	return case_blob_put(t, t->a->replies, id, index, key, klen, env, len);
 }
 
 int
@@ -1329,19 +1252,12 @@ archive_reply_get(struct archive_txn *t, const char *id, uint64_t index, uint32_
 {
 	uint8_t key[REPLY_KEY];
 	size_t klen = reply_key(key, id, index, n, whom);
-	MDB_val v;
-	int rc;
 
 	*env = NULL;
 	*len = 0;
 	if (klen == 0)
 		return ARCHIVE_ERR_ARG;
-	rc = get_raw(t, t->a->replies, key, klen, &v);
-	if (rc != ARCHIVE_OK)
-		return rc;
-	*env = v.mv_data;
-	*len = v.mv_size;
-	return ARCHIVE_OK;
+	return blob_get(t, t->a->replies, key, klen, env, len);
 }
 
 static size_t
@@ -1361,18 +1277,10 @@ archive_note_put(struct archive_txn *t, const char *id, uint64_t index, uint32_t
 {
 	uint8_t key[NOTE_KEY];
 	size_t klen = note_key(key, id, index, n);
-	json_t *rec;
-	int rc;
 
 	if (klen == 0 || env == NULL || len == 0 || n == 0)
 		return ARCHIVE_ERR_ARG;
-	if (!t->write)
-		return ARCHIVE_ERR_RDONLY;
-	rc = archive_case_get(t, id, index, &rec);
-	json_decref(rec);
-	if (rc != ARCHIVE_OK)
-		return rc;
-	return put_raw(t, t->a->notes, key, klen, env, len, MDB_NOOVERWRITE);
+	return case_blob_put(t, t->a->notes, id, index, key, klen, env, len);
 }
 
 int
@@ -1381,19 +1289,12 @@ archive_note_get(struct archive_txn *t, const char *id, uint64_t index, uint32_t
 {
 	uint8_t key[NOTE_KEY];
 	size_t klen = note_key(key, id, index, n);
-	MDB_val v;
-	int rc;
 
 	*env = NULL;
 	*len = 0;
 	if (klen == 0 || n == 0)
 		return ARCHIVE_ERR_ARG;
-	rc = get_raw(t, t->a->notes, key, klen, &v);
-	if (rc != ARCHIVE_OK)
-		return rc;
-	*env = v.mv_data;
-	*len = v.mv_size;
-	return ARCHIVE_OK;
+	return blob_get(t, t->a->notes, key, klen, env, len);
 }
 
 int

@@ -1,23 +1,20 @@
 /* pins: see pins.h. */
 #include "store/pins.h"
 
-#include <errno.h>
-#include <lmdb.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "crypto/codec.h"
+#include "store/lmdb.h"
 
 #define PINS_VERSION 1
 
 /*
- * Address space reserved for the map (the file grows only as data is
- * written); where that much cannot be reserved, half as much, down to
- * MAP_MIN. A commission's chain costs 32 bytes an entry.
+ * Address space reserved for the map at open (store/lmdb: the map does not
+ * grow under a transaction written between pins_begin and pins_commit; the
+ * file grows only as data is written); where that much cannot be reserved,
+ * half as much, down to MAP_MIN. A commission's chain costs 32 bytes an
+ * entry.
  */
 #if UINTPTR_MAX > 0xffffffffu
 #define MAP_SIZE ((size_t)4 << 30)
@@ -27,7 +24,7 @@
 #define MAP_MIN ((size_t)64 << 20)
 
 struct pins {
-	MDB_env *env;
+	struct lmdb db;
 	MDB_dbi dbi;
 };
 
@@ -60,117 +57,54 @@ pins_strerror(int err)
 	}
 }
 
+/* Maps 0 or an LMDB/errno code to a pins code. */
 static int
 mdb_err(int rc)
 {
-	switch (rc) {
-	case MDB_SUCCESS:
-		return PINS_OK;
-	case MDB_NOTFOUND:
-		return PINS_ERR_NOT_FOUND;
-	case MDB_MAP_FULL:
-	case MDB_TXN_FULL:
-	case MDB_PAGE_FULL:
-	case ENOSPC:
-		return PINS_ERR_FULL;
-	case ENOMEM:
-		return PINS_ERR_NOMEM;
-	case MDB_CORRUPTED:
-	case MDB_PAGE_NOTFOUND:
-	case MDB_INVALID:
-	case MDB_VERSION_MISMATCH:
-		return PINS_ERR_CORRUPT;
-	default:
-		return PINS_ERR_IO;
-	}
+	static const int codes[LMDB_NCLASSES] = {
+	        [LMDB_OK] = PINS_OK,           [LMDB_NOTFOUND] = PINS_ERR_NOT_FOUND,
+	        [LMDB_EXISTS] = PINS_ERR_IO,   [LMDB_FULL] = PINS_ERR_FULL,
+	        [LMDB_NOMEM] = PINS_ERR_NOMEM, [LMDB_CORRUPT] = PINS_ERR_CORRUPT,
+	        [LMDB_IO] = PINS_ERR_IO,
+	};
+
+	return codes[lmdb_class(rc)];
 }
 
 /* Opens the one database and checks (or writes) the version. */
 static int
-open_db(struct pins *p)
+open_db(MDB_txn *txn, void *ctx)
 {
-	MDB_txn *txn;
-	MDB_val k = {8, (void *)(uintptr_t) "!version"}, v;
-	uint8_t ver[4];
-	int rc = mdb_txn_begin(p->env, NULL, 0, &txn);
+	struct pins *p = ctx;
+	int rc = mdb_dbi_open(txn, NULL, 0, &p->dbi);
 
-	if (rc != 0)
-		return mdb_err(rc);
-	rc = mdb_dbi_open(txn, NULL, 0, &p->dbi);
-	if (rc == 0)
-		rc = mdb_get(txn, p->dbi, &k, &v);
-	if (rc == MDB_NOTFOUND) {
-		codec_u32be_put(ver, PINS_VERSION);
-		v.mv_size = 4;
-		v.mv_data = ver;
-		rc = mdb_put(txn, p->dbi, &k, &v, 0);
-	} else if (rc == 0 && (v.mv_size != 4 || codec_u32be_get(v.mv_data) != PINS_VERSION)) {
-		mdb_txn_abort(txn);
-		return PINS_ERR_CORRUPT;
-	}
-	if (rc != 0) {
-		mdb_txn_abort(txn);
-		return mdb_err(rc);
-	}
-	return mdb_err(mdb_txn_commit(txn));
+	return rc != 0 ? rc : lmdb_version(txn, p->dbi, "!version", PINS_VERSION);
 }
 
 int
 pins_open(struct pins **out, const char *dir, int create)
 {
+	const struct lmdb_options o = {PINS_FILE,
+	                               MDB_NOTLS,
+	                               0,
+	                               MAP_SIZE,
+	                               MAP_MIN,
+	                               MAP_SIZE,
+	                               create ? LMDB_MKDIR : LMDB_EXISTING};
 	struct pins *p;
-	struct stat st;
-	char *path;
-	size_t n;
 	int rc;
 
 	*out = NULL;
 	if (dir == NULL || dir[0] == '\0')
 		return PINS_ERR_ARG;
-	if (stat(dir, &st) != 0) {
-		if (errno != ENOENT || !create)
-			return errno == ENOENT ? PINS_ERR_NOT_FOUND : PINS_ERR_IO;
-		if (mkdir(dir, 0700) != 0)
-			return PINS_ERR_IO;
-	} else if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return PINS_ERR_IO;
-	}
-	n = strlen(dir) + sizeof "/" PINS_FILE;
-	path = malloc(n);
-	if (path == NULL)
-		return PINS_ERR_NOMEM;
-	snprintf(path, n, "%s/%s", dir, PINS_FILE);
-	if (!create && stat(path, &st) != 0) {
-		free(path);
-		return errno == ENOENT ? PINS_ERR_NOT_FOUND : PINS_ERR_IO;
-	}
 	p = calloc(1, sizeof *p);
-	if (p == NULL) {
-		free(path);
+	if (p == NULL)
 		return PINS_ERR_NOMEM;
-	}
-	for (size_t map = MAP_SIZE;; map /= 2) {
-		rc = mdb_env_create(&p->env);
-		if (rc == 0)
-			rc = mdb_env_set_mapsize(p->env, map);
-		if (rc == 0)
-			rc = mdb_env_open(p->env, path, MDB_NOSUBDIR | MDB_NOTLS, 0600);
-		if ((rc != ENOMEM && rc != EINVAL) || map / 2 < MAP_MIN)
-			break;
-		mdb_env_close(p->env);
-		p->env = NULL;
-	}
-	free(path);
-	if (rc == 0)
-		rc = open_db(p);
-	else
-		rc = mdb_err(rc);
-	if (rc != PINS_OK) {
-		if (p->env != NULL)
-			mdb_env_close(p->env);
+	if ((rc = lmdb_open(&p->db, dir, &o)) == 0 && (rc = lmdb_write(&p->db, open_db, p)) != 0)
+		lmdb_close(&p->db);
+	if (rc != 0) {
 		free(p);
-		return rc;
+		return mdb_err(rc);
 	}
 	*out = p;
 	return PINS_OK;
@@ -179,18 +113,7 @@ pins_open(struct pins **out, const char *dir, int create)
 void
 pins_remove(const char *dir, int rmdir_dir)
 {
-	size_t n = strlen(dir) + sizeof "/" PINS_FILE "-lock";
-	char *p = malloc(n);
-
-	if (p != NULL) {
-		snprintf(p, n, "%s/%s", dir, PINS_FILE);
-		unlink(p);
-		snprintf(p, n, "%s/%s-lock", dir, PINS_FILE);
-		unlink(p);
-		free(p);
-	}
-	if (rmdir_dir)
-		rmdir(dir);
+	lmdb_remove(dir, PINS_FILE, rmdir_dir);
 }
 
 void
@@ -198,7 +121,7 @@ pins_close(struct pins *p)
 {
 	if (p == NULL)
 		return;
-	mdb_env_close(p->env);
+	lmdb_close(&p->db);
 	free(p);
 }
 
@@ -211,8 +134,7 @@ pins_begin(struct pins *p, int write, struct pins_txn **out)
 	*out = NULL;
 	if (t == NULL)
 		return PINS_ERR_NOMEM;
-	rc = mdb_txn_begin(p->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
-	if (rc != 0) {
+	if ((rc = lmdb_begin(&p->db, write, &t->txn)) != 0) {
 		free(t);
 		return mdb_err(rc);
 	}
@@ -225,7 +147,7 @@ pins_begin(struct pins *p, int write, struct pins_txn **out)
 int
 pins_commit(struct pins_txn *t)
 {
-	int rc = mdb_txn_commit(t->txn);
+	int rc = lmdb_commit(&t->p->db, t->txn);
 
 	free(t);
 	return mdb_err(rc);
@@ -236,7 +158,7 @@ pins_abort(struct pins_txn *t)
 {
 	if (t == NULL)
 		return;
-	mdb_txn_abort(t->txn);
+	lmdb_abort(&t->p->db, t->txn);
 	free(t);
 }
 

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "crypto/codec.h"
@@ -22,8 +21,6 @@
 
 #define MAP_INITIAL_DEFAULT (64ULL << 20)
 #define MAP_MAX_DEFAULT     (16ULL << 30)
-/* Bound on retries of one transaction (map doublings and resizes). */
-#define TXN_RETRIES 64
 
 static const char *const status_names[STORE_STATUS_COUNT] = {
 #define QF_STATUS(name, word, zh, en) word,
@@ -92,138 +89,53 @@ store_status_parse(const char *name)
 int
 store_map_rc(int rc)
 {
-	if (rc == 0)
-		return STORE_OK;
+	/* MDB_NOTFOUND reaching here is a record the store expected: a failure */
+	static const int codes[LMDB_NCLASSES] = {
+	        [LMDB_OK] = STORE_OK,           [LMDB_NOTFOUND] = STORE_ERR_IO,
+	        [LMDB_EXISTS] = STORE_ERR_IO,   [LMDB_FULL] = STORE_ERR_FULL,
+	        [LMDB_NOMEM] = STORE_ERR_NOMEM, [LMDB_CORRUPT] = STORE_ERR_CORRUPT,
+	        [LMDB_IO] = STORE_ERR_IO,
+	};
+
 	if (rc < 0 && rc >= STORE_ERR_MIN)
 		return rc;
-	switch (rc) {
-	case MDB_MAP_FULL:
-	case ENOSPC:
-	case EDQUOT:
-		return STORE_ERR_FULL;
-	case ENOMEM:
-		return STORE_ERR_NOMEM;
-	case MDB_CORRUPTED:
-	case MDB_PAGE_NOTFOUND:
-	case MDB_INVALID:
-	case MDB_VERSION_MISMATCH:
-		return STORE_ERR_CORRUPT;
-	default:
-		return STORE_ERR_IO;
-	}
+	return codes[lmdb_class(rc)];
 }
 
-/* ---- map growth and transaction runners ------------------------------ */
+/* ---- transaction runners (store/lmdb) --------------------------------- */
 
-/*
- * After MDB_MAP_FULL (no transaction open): doubles the map, capped at
- * map_max, as Postfix's slmdb does. Returns 0, or STORE_ERR_FULL at the cap.
- */
+struct txn_call {
+	struct store *s;
+	store_txn_fn fn;
+	void *ctx;
+};
+
 static int
-store_grow(struct store *s)
+txn_call(MDB_txn *txn, void *ctx)
 {
-	MDB_envinfo info;
-	uint64_t cur, next;
-	int rc;
+	struct txn_call *c = ctx;
 
-	if (mdb_env_info(s->env, &info) != 0)
-		return STORE_ERR_IO;
-	cur = info.me_mapsize;
-	if (cur >= s->map_max)
-		return STORE_ERR_FULL;
-	next = cur > s->map_max / 2 ? s->map_max : cur * 2;
-	pthread_rwlock_wrlock(&s->maplock);
-	rc = mdb_env_set_mapsize(s->env, (size_t)next);
-	pthread_rwlock_unlock(&s->maplock);
-	return rc != 0 ? STORE_ERR_FULL : 0;
-}
-
-/* After MDB_MAP_RESIZED: adopt the size another process committed. */
-static int
-store_adopt(struct store *s)
-{
-	int rc;
-
-	pthread_rwlock_wrlock(&s->maplock);
-	rc = mdb_env_set_mapsize(s->env, 0);
-	pthread_rwlock_unlock(&s->maplock);
-	return rc == 0 ? 0 : STORE_ERR_IO;
-}
-
-/*
- * True when the file system holding the environment has less than 64 MiB
- * (the largest group commit) left for us: a write that failed with EIO
- * there most likely ran out of space.
- */
-static int
-disk_nearly_full(struct store *s)
-{
-	const char *path = NULL;
-	struct statvfs v;
-
-	if (mdb_env_get_path(s->env, &path) != 0 || path == NULL || statvfs(path, &v) != 0)
-		return 0;
-	return (uint64_t)v.f_bavail * v.f_frsize < (64u << 20);
+	return c->fn(c->s, txn, c->ctx);
 }
 
 int
 store_txn_write(struct store *s, store_txn_fn fn, void *ctx)
 {
-	for (int tries = 0; tries < TXN_RETRIES; tries++) {
-		MDB_txn *txn = NULL;
-		int rc;
+	struct txn_call c = {s, fn, ctx};
 
-		pthread_rwlock_rdlock(&s->maplock);
-		rc = mdb_txn_begin(s->env, NULL, 0, &txn);
-		if (rc == 0) {
-			rc = fn(s, txn, ctx);
-			if (rc == 0)
-				rc = mdb_txn_commit(txn); /* frees txn, also on failure */
-			else
-				mdb_txn_abort(txn);
-		}
-		pthread_rwlock_unlock(&s->maplock);
-		if (rc == MDB_MAP_FULL) {
-			if ((rc = store_grow(s)) != 0)
-				return rc;
-			continue;
-		}
-		if (rc == MDB_MAP_RESIZED) {
-			if ((rc = store_adopt(s)) != 0)
-				return rc;
-			continue;
-		}
-		if (rc == EIO && disk_nearly_full(s))
-			return STORE_ERR_FULL; /* LMDB turns a short write on a full disk into EIO */
-		return store_map_rc(rc);
-	}
-	return STORE_ERR_IO;
+	return store_map_rc(lmdb_write(&s->db, txn_call, &c));
 }
 
 int
 store_txn_read(struct store *s, MDB_txn **txn)
 {
-	for (int tries = 0; tries < TXN_RETRIES; tries++) {
-		int rc;
-
-		pthread_rwlock_rdlock(&s->maplock);
-		rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
-		if (rc == 0)
-			return STORE_OK; /* the lock is held until store_txn_read_end */
-		pthread_rwlock_unlock(&s->maplock);
-		if (rc != MDB_MAP_RESIZED)
-			return store_map_rc(rc);
-		if (store_adopt(s) != 0)
-			return STORE_ERR_IO;
-	}
-	return STORE_ERR_IO;
+	return store_map_rc(lmdb_begin(&s->db, 0, txn));
 }
 
 void
 store_txn_read_end(struct store *s, MDB_txn *txn)
 {
-	mdb_txn_abort(txn);
-	pthread_rwlock_unlock(&s->maplock);
+	lmdb_abort(&s->db, txn);
 }
 
 /* ---- keys and record codecs ------------------------------------------ */
@@ -573,33 +485,19 @@ open_fn(struct store *s, MDB_txn *txn, void *ctx)
 	return codec_u32be_get(v.mv_data) == STORE_SCHEMA ? 0 : STORE_ERR_CORRUPT;
 }
 
-/* Creates and opens s->env in dir and runs open_fn. Returns a store code. */
+/* Opens the environment in dir and runs open_fn. Returns a store code. */
 static int
-env_open(struct store *s, const char *dir, uint64_t initial)
+env_open(struct store *s, const char *dir, uint64_t initial, uint64_t map_max)
 {
-	MDB_envinfo info;
-	int rc;
+	/* default durability: no MDB_NOSYNC/MDB_NOMETASYNC, every commit is synced */
+	const struct lmdb_options o = {
+	        NULL, 0, STORE_NDBS, (size_t)initial, 0, (size_t)map_max, LMDB_CREATE};
+	int rc = lmdb_open(&s->db, dir, &o);
 
-	if ((rc = mdb_env_create(&s->env)) != 0) {
-		s->env = NULL;
+	if (rc != 0)
 		return store_map_rc(rc);
-	}
-	/* Default durability: no MDB_NOSYNC/MDB_NOMETASYNC, every commit is synced. */
-	if ((rc = mdb_env_set_maxdbs(s->env, STORE_NDBS)) != 0 ||
-	    (rc = mdb_env_set_mapsize(s->env, (size_t)initial)) != 0 ||
-	    (rc = mdb_env_open(s->env, dir, 0, 0600)) != 0 ||
-	    (rc = mdb_env_info(s->env, &info)) != 0) {
-		mdb_env_close(s->env);
-		s->env = NULL;
-		return store_map_rc(rc);
-	}
-	/* A map already grown (by us earlier, or another process) raises the cap. */
-	if (info.me_mapsize > s->map_max)
-		s->map_max = info.me_mapsize;
-	if ((rc = store_txn_write(s, open_fn, NULL)) != STORE_OK) {
-		mdb_env_close(s->env);
-		s->env = NULL;
-	}
+	if ((rc = store_txn_write(s, open_fn, NULL)) != STORE_OK)
+		lmdb_close(&s->db);
 	return rc;
 }
 
@@ -633,65 +531,24 @@ needs_compact(struct store *s)
 }
 
 /*
- * Replaces dir/data.mdb by a compacted copy of itself, so that free pages
- * (which LMDB does not wipe) no longer hold what was deleted. Only when no
- * other process has the environment open: every LMDB process holds a shared
- * fcntl lock on the first byte of lock.mdb while it has it open, and one that
- * opens it meanwhile waits for our exclusive lock on that byte. Otherwise the
- * mark stays and the next lone opener compacts. Returns a store code (of the
- * reopening); s->compacted tells whether it was done.
+ * Replaces the data file by a compacted copy of itself (lmdb_compact), so
+ * that free pages no longer hold what was deleted; only when no other
+ * process has the environment open (lmdb_alone), else the mark stays and the
+ * next lone opener compacts. Returns a store code (of the reopening);
+ * s->compacted tells whether it was done.
  */
 static int
-compact_in_place(struct store *s, const char *dir, uint64_t initial)
+compact_in_place(struct store *s, const char *dir, uint64_t initial, uint64_t map_max)
 {
-	char tmp[PATH_MAX], data[PATH_MAX], lock[PATH_MAX];
-	struct flock fl;
-	int lfd, fd, rc, alone = 0;
+	const struct lmdb_options o = {
+	        NULL, 0, STORE_NDBS, (size_t)initial, 0, (size_t)map_max, LMDB_CREATE};
+	int rc;
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s/data.mdb.compact", dir) >= sizeof tmp ||
-	    (size_t)snprintf(data, sizeof data, "%s/data.mdb", dir) >= sizeof data ||
-	    (size_t)snprintf(lock, sizeof lock, "%s/lock.mdb", dir) >= sizeof lock)
-		return STORE_OK; /* paths LMDB accepted are shorter; leave the mark */
-	/* kept open until the environment is closed: closing any descriptor of
-	 * lock.mdb would drop this process's LMDB locks on it */
-	lfd = open(lock, O_RDWR | O_CLOEXEC);
-	if (lfd < 0)
+	if (!lmdb_alone(&s->db, dir) || store_txn_write(s, compact_done_fn, NULL) != STORE_OK)
 		return STORE_OK;
-	memset(&fl, 0, sizeof fl);
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	fl.l_len = 1;
-	if (fcntl(lfd, F_GETLK, &fl) != 0 || fl.l_type != F_UNLCK) {
-		s->lock_fd = lfd; /* another process has it open: not now */
-		return STORE_OK;
-	}
-	unlink(tmp); /* a leftover of an interrupted compaction */
-	if (store_txn_write(s, compact_done_fn, NULL) != STORE_OK) {
-		s->lock_fd = lfd;
-		return STORE_OK;
-	}
-	fd = fileio_create(tmp, 0600);
-	rc = fd < 0 ? -1 : mdb_env_copyfd2(s->env, fd, MDB_CP_COMPACT);
-	if (fd >= 0 && rc == 0 && fsync(fd) != 0)
-		rc = -1;
-	if (fd >= 0 && close(fd) != 0)
-		rc = -1;
-	mdb_env_close(s->env);
-	s->env = NULL;
-	memset(&fl, 0, sizeof fl);
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	fl.l_len = 1;
-	if (rc == 0 && fcntl(lfd, F_SETLK, &fl) == 0)
-		alone = 1;
-	if (alone && rename(tmp, data) == 0) {
-		(void)fileio_sync_dir_of(data);
-		s->compacted = 1;
-	} else {
-		unlink(tmp);
-	}
-	close(lfd); /* lets waiting openers in, onto the new file */
-	rc = env_open(s, dir, initial);
+	if ((rc = lmdb_compact(&s->db, dir, &o, &s->compacted)) != 0)
+		return store_map_rc(rc);
+	rc = store_txn_write(s, open_fn, NULL);
 	if (rc == STORE_OK && !s->compacted)
 		rc = store_txn_write(s, compact_again_fn, NULL);
 	return rc;
@@ -702,6 +559,7 @@ store_open(struct store **out, const char *dir, const struct store_config *cfg)
 {
 	struct store *s;
 	uint64_t initial = cfg && cfg->map_initial ? cfg->map_initial : MAP_INITIAL_DEFAULT;
+	uint64_t map_max = cfg && cfg->map_max ? cfg->map_max : MAP_MAX_DEFAULT;
 	int rc;
 
 	*out = NULL;
@@ -709,24 +567,14 @@ store_open(struct store **out, const char *dir, const struct store_config *cfg)
 		return STORE_ERR_ARG;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return STORE_ERR_NOMEM;
-	if (pthread_rwlock_init(&s->maplock, NULL) != 0) {
-		free(s);
-		return STORE_ERR_NOMEM;
-	}
-	s->lock_fd = -1;
-	s->map_max = cfg && cfg->map_max ? cfg->map_max : MAP_MAX_DEFAULT;
 	s->quota = cfg ? cfg->quota_bytes : 0;
-	if (initial > s->map_max)
-		initial = s->map_max;
-	rc = env_open(s, dir, initial);
+	if (initial > map_max)
+		initial = map_max;
+	rc = env_open(s, dir, initial, map_max);
 	if (rc == STORE_OK && needs_compact(s))
-		rc = compact_in_place(s, dir, initial);
+		rc = compact_in_place(s, dir, initial, map_max);
 	if (rc != STORE_OK) {
-		if (s->env != NULL)
-			mdb_env_close(s->env);
-		if (s->lock_fd >= 0)
-			close(s->lock_fd);
-		pthread_rwlock_destroy(&s->maplock);
+		lmdb_close(&s->db);
 		free(s);
 		return rc;
 	}
@@ -745,10 +593,7 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	mdb_env_close(s->env);
-	if (s->lock_fd >= 0)
-		close(s->lock_fd); /* after the environment: see compact_in_place */
-	pthread_rwlock_destroy(&s->maplock);
+	lmdb_close(&s->db);
 	free(s);
 }
 
@@ -821,11 +666,11 @@ store_stats(struct store *s, struct store_stats *st)
 		*dbs[i].out = ms.ms_entries;
 	}
 	store_txn_read_end(s, txn);
-	if (rc == 0 && (rc = mdb_env_info(s->env, &info)) == 0 &&
-	    (rc = mdb_env_stat(s->env, &ms)) == 0) {
+	if (rc == 0 && (rc = mdb_env_info(s->db.env, &info)) == 0 &&
+	    (rc = mdb_env_stat(s->db.env, &ms)) == 0) {
 		st->map_size = info.me_mapsize;
 		st->map_used = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
-		st->map_max = s->map_max;
+		st->map_max = s->db.map_max;
 	}
 	return rc == 0 ? STORE_OK : STORE_ERR_IO;
 }
@@ -843,7 +688,7 @@ store_backup(struct store *s, const char *path)
 	if (fd < 0)
 		return STORE_ERR_IO; /* errno says why (EEXIST ...) */
 	/* A read transaction inside: a consistent snapshot while writers go on. */
-	rc = mdb_env_copyfd2(s->env, fd, MDB_CP_COMPACT);
+	rc = mdb_env_copyfd2(s->db.env, fd, MDB_CP_COMPACT);
 	if (rc == 0 && fsync(fd) != 0)
 		rc = errno;
 	if (close(fd) != 0 && rc == 0)

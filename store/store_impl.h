@@ -1,8 +1,8 @@
 /*
  * store_impl: what the store/ sources share and nothing outside store/ may
- * use: the environment handle, the byte layouts of the records (each decoded
- * with an exact-length and version check), key builders, and the
- * transaction runners that grow the map on MDB_MAP_FULL.
+ * use: the environment (store/lmdb), the byte layouts of the records (each
+ * decoded with an exact-length and version check), key builders, and the
+ * transaction runners over lmdb_write and lmdb_begin.
  *
  * Record layouts (version 1; integers big-endian, days 10 ASCII bytes):
  *   meta      "version"                -> u32be(2)
@@ -26,11 +26,10 @@
 #ifndef QF_STORE_STORE_IMPL_H
 #define QF_STORE_STORE_IMPL_H
 
-#include <lmdb.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/lmdb.h"
 #include "store/store.h"
 
 #define STORE_SCHEMA  2
@@ -50,19 +49,11 @@
 #define STORE_RKEY_LEN 36
 
 struct store {
-	MDB_env *env;
+	struct lmdb db; /* its map lock lets the server commit on a second thread while it reads */
 	MDB_dbi meta, districts, log, envelopes, cases, replies;
 	MDB_dbi statements, updates; /* §15, §16 */
-	uint64_t map_max;
 	uint64_t quota;
-	int lock_fd;   /* a descriptor of lock.mdb held until close, or -1 */
 	int compacted; /* store_open compacted the file */
-	/*
-	 * Held shared by every transaction of this process and exclusively to
-	 * resize the map (LMDB allows that only with no transaction open in the
-	 * process): the server commits on a second thread while it reads.
-	 */
-	pthread_rwlock_t maplock;
 };
 
 /* A decoded case record. */
@@ -87,11 +78,11 @@ struct store_case_rec {
 typedef int (*store_txn_fn)(struct store *s, MDB_txn *txn, void *ctx);
 
 /*
- * Runs fn in a write transaction and commits it (synced). On MDB_MAP_FULL
- * (from fn or the commit) aborts, doubles the map up to map_max and runs fn
- * again; on MDB_MAP_RESIZED adopts the size another process set. Returns
- * STORE_OK, fn's store code, STORE_ERR_FULL at the cap or when the disk is
- * full, or the mapped LMDB failure; nothing is written unless STORE_OK.
+ * Runs fn in a write transaction and commits it (synced), through
+ * lmdb_write: on MDB_MAP_FULL the map doubles up to the store's map_max and
+ * fn runs again. Returns STORE_OK, fn's store code, STORE_ERR_FULL at the
+ * cap or when the disk is full, or the mapped LMDB failure; nothing is
+ * written unless STORE_OK.
  */
 int store_txn_write(struct store *s, store_txn_fn fn, void *ctx);
 

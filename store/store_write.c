@@ -264,7 +264,7 @@ batch_item(struct store *s, MDB_txn *txn, struct store_batch_item *it)
 	memset(&it->receipt, 0, sizeof it->receipt);
 	if (it->result == STORE_ERR_ARG)
 		return 0; /* checked before the transaction */
-	if ((rc = mdb_txn_begin(s->env, txn, 0, &child)) != 0)
+	if ((rc = mdb_txn_begin(s->db.env, txn, 0, &child)) != 0)
 		return rc;
 	if (it->kind == CHAIN_KIND_REPORT) {
 		struct report_ctx c = {it->report, it->envelope_hash, &it->receipt};
@@ -781,7 +781,7 @@ scrub_wait_readers(struct store *s, size_t start)
 		size_t c[2] = {start, 0};
 		struct timespec ts = {0, SCRUB_WAIT * 1000000L};
 
-		if (mdb_reader_list(s->env, scrub_reader_fn, c) < 0)
+		if (mdb_reader_list(s->db.env, scrub_reader_fn, c) < 0)
 			return STORE_ERR_IO;
 		if (c[1] == 0)
 			return STORE_OK;
@@ -843,7 +843,7 @@ store_wipe_free(struct store *s)
 	if (s == NULL)
 		return STORE_ERR_ARG;
 	memset(&c, 0, sizeof c);
-	if (mdb_env_stat(s->env, &st) != 0 || st.ms_psize <= 16)
+	if (mdb_env_stat(s->db.env, &st) != 0 || st.ms_psize <= 16)
 		return STORE_ERR_IO;
 	c.vlen = st.ms_psize - 16; /* the overflow page header is 16 bytes */
 	/* twice: LMDB reuses pages freed by transaction T from T + 2 on */

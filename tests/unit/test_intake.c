@@ -341,6 +341,22 @@ test_report_through_group_commit(void **state)
 	answer_free(&a);
 }
 
+/* Opens the envelope of entry 1 of d01 with the district's key; copies its manifest to ctx. */
+static int
+manifest_of_entry(void *ctx, const struct store_entry *e)
+{
+	void **arg = ctx;
+	struct fixture *fx = arg[0];
+	struct envelope_contents c = {0};
+
+	assert_int_equal(envelope_open_buffer(&c, fx->key->pub.box_pk, fx->key->box_sk, e->envelope,
+	                                      e->envelope_len),
+	                 ENVELOPE_OK);
+	arg[1] = strdup(c.manifest);
+	envelope_contents_free(&c);
+	return 0;
+}
+
 static void
 test_nojs_report_through_group_commit(void **state)
 {
@@ -380,6 +396,29 @@ test_nojs_report_through_group_commit(void **state)
 	answer_free(&page);
 	assert_int_equal(store_district_get(fx->s->store, "d01", &d), STORE_OK);
 	assert_int_equal(d.size, 1);
+
+	/* the sealed manifest has §6's shape and key order, as the reporter CLI's (crypto/manifest) */
+	{
+		void *arg[2] = {fx, NULL};
+		static const char head[] = "{\"v\":1,\"kind\":\"report\",\"district\":\"d01\","
+		                           "\"lang\":\"zh-CN\",\"bind\":{";
+		static const char want[] =
+		        ",\"report\":{\"type\":\"suggestion\",\"category\":\"other\","
+		        "\"subcategory\":"
+		        "\"\",\"town\":\"\",\"title\":\"T\",\"body\":\"\xe6\xad\xa3\xe6\x96\x87\","
+		        "\"when\":\"\",\"where\":\"\",\"subject\":{\"name\":\"\",\"unit\":\"\","
+		        "\"area\":\"\",\"position\":\"\",\"level\":\"unknown\",\"party_member\":"
+		        "\"unknown\"},\"identity\":null},\"attachments\":[]}";
+
+		assert_int_equal(
+		        store_log_foreach(fx->s->store, "d01", 1, 1, manifest_of_entry, arg),
+		        STORE_OK);
+		assert_non_null(arg[1]);
+		assert_memory_equal(arg[1], head, sizeof head - 1);
+		assert_true(strlen(arg[1]) > sizeof want);
+		assert_string_equal((char *)arg[1] + strlen(arg[1]) - (sizeof want - 1), want);
+		free(arg[1]);
+	}
 }
 
 int
