@@ -485,60 +485,60 @@ static const struct command commands[] = {
                  BIT(O_TEMPLATES) | BIT(O_REASON) | BIT(O_OUT),
          0, 0, 1, 0, replytpl_command,
          N_("reply --archive DIR CASE (--message TEXT | --file F) [--attach F]... [--by NAME]\n"
-         "       qingfeng-admin reply --archive DIR CASE --template NAME [--reason TEXT] "
-         "[--out FILE]\n"
-         "       qingfeng-admin reply --archive DIR --templates [--out DIR]"),
+            "       qingfeng-admin reply --archive DIR CASE --template NAME [--reason TEXT] "
+            "[--out FILE]\n"
+            "       qingfeng-admin reply --archive DIR --templates [--out DIR]"),
          N_("Writes a reply, signed with the district's key (so the reporter can tell it\n"
-         "comes from the commission, not from the server) and sealed to the reporter\n"
-         "(queued for the next update) and to the district itself (kept so that show\n"
-         "can display it). Asks for the passphrase. A reply that still holds a blank\n"
-         "【请填写：…】 is refused.\n"
-         "--template NAME drafts the answer the rules require in the district's voice\n"
-         "(受理告知, 不予受理告知 with --reason TEXT, 办理结果反馈, 请补充材料) into --out FILE\n"
-         "(or prints it): edit the file, then send it with --file FILE. --templates lists\n"
-         "them; a district's own text in DIR/templates/<名称>.txt replaces the built-in\n"
-         "one (--templates --out DIR/templates writes the built-in texts there to edit)."),
+            "comes from the commission, not from the server) and sealed to the reporter\n"
+            "(queued for the next update) and to the district itself (kept so that show\n"
+            "can display it). Asks for the passphrase. A reply that still holds a blank\n"
+            "【请填写：…】 is refused.\n"
+            "--template NAME drafts the answer the rules require in the district's voice\n"
+            "(受理告知, 不予受理告知 with --reason TEXT, 办理结果反馈, 请补充材料) into --out "
+            "FILE\n"
+            "(or prints it): edit the file, then send it with --file FILE. --templates lists\n"
+            "them; a district's own text in DIR/templates/<名称>.txt replaces the built-in\n"
+            "one (--templates --out DIR/templates writes the built-in texts there to edit)."),
          NULL, NULL},
         {"update", COMMON | BIT(O_DISTRICT) | BIT(O_OUT), BIT(O_OUT), 0, 0, 0, update_command,
          N_("update --archive DIR [--district ID] --out FILE.qfu"),
          N_("Writes the signed update for the server: every queued status and reply, and\n"
-         "the acknowledgement of everything ingested. Then marks them sent."),
+            "the acknowledgement of everything ingested. Then marks them sent."),
          N_("update: --out FILE.qfu is required"), NULL},
         {"log", COMMON | BIT(O_JSON), 0, 0, 0, C_NODAY, cmd_log, N_("log --archive DIR [--json]"),
-         N_("Prints the access log: who opened or changed which case, on which day."), NULL,
-         NULL},
+         N_("Prints the access log: who opened or changed which case, on which day."), NULL, NULL},
         {"stage", COMMON | BIT(O_BY) | BIT(O_NOTE) | BIT(O_TO) | BIT(O_DAYS), 0, 2, 2, C_BY,
          workflow_stage_command,
          N_("stage --archive DIR CASE STAGE --by NAME [--note TEXT] [--to BODY [--days N]]"),
          N_("Records that the case reached an internal stage (docs/DESIGN.md §13), with the\n"
-         "day, the investigator and an optional note, in the case history. When the stage\n"
-         "maps to another status than the reporter sees now, that status is queued for\n"
-         "the next update; nothing else about stages ever leaves this machine. Stages\n"
-         "may be recorded in any order. --note needs no passphrase (it is sealed to the\n"
-         "district's public key).\n"
-         "转办 transferred_down and 交办 assigned hand the case to a lower body named\n"
-         "with --to (a 乡镇（街道）纪（工）委 or a 派驻机构): after 转办 it has 5 working days\n"
-         "to accept (the rules, Article 16); after 交办 it reports within --days N working\n"
-         "days (default 30). due lists both; forward writes the 转办单 or 交办单."),
+            "day, the investigator and an optional note, in the case history. When the stage\n"
+            "maps to another status than the reporter sees now, that status is queued for\n"
+            "the next update; nothing else about stages ever leaves this machine. Stages\n"
+            "may be recorded in any order. --note needs no passphrase (it is sealed to the\n"
+            "district's public key).\n"
+            "转办 transferred_down and 交办 assigned hand the case to a lower body named\n"
+            "with --to (a 乡镇（街道）纪（工）委 or a 派驻机构): after 转办 it has 5 working days\n"
+            "to accept (the rules, Article 16); after 交办 it reports within --days N working\n"
+            "days (default 30). due lists both; forward writes the 转办单 or 交办单."),
          NULL, help_stages},
         {"mark", COMMON | BIT(O_BY) | BIT(O_NOTE) | BIT(O_APPROVED) | BIT(O_CLEAR) | BIT(O_DAYS), 0,
          2, 3, C_BY, workflow_mark_command,
          N_("mark --archive DIR CASE MARK [VALUE] --by NAME [--approved-by NAME] [--note TEXT]\n"
-         "              [--clear] [--days N]"),
+            "              [--clear] [--days N]"),
          N_("Records a mark the rules need, in the case history (never sent to the server):\n"
-         "  realname pending|verified|impersonated   实名待核实 / 实名已核实 / 冒名\n"
-         "                                           (reports with an identity block)\n"
-         "  duplicate-of CASE                        重复件: the same matter as CASE\n"
-         "  upper-level                              属上级管辖: must reach stage\n"
-         "                                           transferred_up within 5 working days\n"
-         "  escalation raise|designate               提级管辖 / 指定管辖 (needs --approved-by)\n"
-         "  finding mistaken|false-accusation        错告 / 诬告陷害 (stage closed or\n"
-         "                                           concluded)\n"
-         "  supervise [--days N]                     督办 a 转办/交办 case: the lower body\n"
-         "                                           reports within N working days (10)\n"
-         "  reported                                 已反馈: the lower body reported\n"
-         "--clear removes a mark. A case marked realname impersonated no longer has the\n"
-         "real-name deadlines."),
+            "  realname pending|verified|impersonated   实名待核实 / 实名已核实 / 冒名\n"
+            "                                           (reports with an identity block)\n"
+            "  duplicate-of CASE                        重复件: the same matter as CASE\n"
+            "  upper-level                              属上级管辖: must reach stage\n"
+            "                                           transferred_up within 5 working days\n"
+            "  escalation raise|designate               提级管辖 / 指定管辖 (needs --approved-by)\n"
+            "  finding mistaken|false-accusation        错告 / 诬告陷害 (stage closed or\n"
+            "                                           concluded)\n"
+            "  supervise [--days N]                     督办 a 转办/交办 case: the lower body\n"
+            "                                           reports within N working days (10)\n"
+            "  reported                                 已反馈: the lower body reported\n"
+            "--clear removes a mark. A case marked realname impersonated no longer has the\n"
+            "real-name deadlines."),
          NULL, NULL},
         {"note", COMMON | BIT(O_MESSAGE) | BIT(O_FILE) | BIT(O_BY), 0, 1, 1, C_TEXT,
          workflow_note_command,
@@ -551,24 +551,24 @@ static const struct command commands[] = {
          deadline_command,
          N_("due --archive DIR [--json] [--all] [--holidays FILE] [--district ID]"),
          N_("Lists, per case, the next deadline of docs/DESIGN.md §13 in working days,\n"
-         "overdue first: acceptance (a real-name report is told whether it was accepted\n"
-         "within 15 working days), result (told the result within 15 working days of the\n"
-         "conclusion), upper-level (a case marked upper-level reaches transferred_up\n"
-         "within 5 working days), and for a case handed to a lower body: transfer 转办\n"
-         "(accepted within 5 working days), assign 交办 and supervise 督办 (reported\n"
-         "within the days set), met by mark reported 已反馈. Due soon: today or within\n"
-         "the next 3 working days.\n"
-         "--all also lists deadlines already met. --holidays FILE: the holiday calendar\n"
-         "(default: holidays.txt in the archive; without one, Monday to Friday count).\n"
-         "Asks for the passphrase only when cases ingested by an older version do not\n"
-         "yet record whether they are real-name."),
+            "overdue first: acceptance (a real-name report is told whether it was accepted\n"
+            "within 15 working days), result (told the result within 15 working days of the\n"
+            "conclusion), upper-level (a case marked upper-level reaches transferred_up\n"
+            "within 5 working days), and for a case handed to a lower body: transfer 转办\n"
+            "(accepted within 5 working days), assign 交办 and supervise 督办 (reported\n"
+            "within the days set), met by mark reported 已反馈. Due soon: today or within\n"
+            "the next 3 working days.\n"
+            "--all also lists deadlines already met. --holidays FILE: the holiday calendar\n"
+            "(default: holidays.txt in the archive; without one, Monday to Friday count).\n"
+            "Asks for the passphrase only when cases ingested by an older version do not\n"
+            "yet record whether they are real-name."),
          NULL, NULL},
         {"stats",
          COMMON | BIT(O_JSON) | BIT(O_CSV) | BIT(O_SVG) | BIT(O_HTML) | BIT(O_FROM) | BIT(O_TO) |
                  BIT(O_HOLIDAYS) | BIT(O_DISTRICT) | BIT(O_BY),
          0, 0, 0, C_FORMAT, stats_command,
          N_("stats --archive DIR [--json | --csv | --svg FILE | --html FILE] [--from DAY]\n"
-         "              [--to DAY] [--district ID] [--holidays FILE] [--by NAME]"),
+            "              [--to DAY] [--district ID] [--holidays FILE] [--by NAME]"),
          N_("Counts the cases received from --from to --to (inclusive; default: all) per\n"
             "current stage, status, category, town, subject level, report type and real\n"
             "name or anonymous; the median and 90th percentile days from receipt to\n"

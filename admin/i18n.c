@@ -86,5 +86,8 @@ i18n_init(void)
 	    bind_textdomain_codeset(I18N_DOMAIN, "UTF-8") == NULL ||
 	    textdomain(I18N_DOMAIN) == NULL)
 		return I18N_EN;
+	/* keygen's refusal quotes libpwquality's (and cracklib's) own Chinese reason */
+	(void)bind_textdomain_codeset("libpwquality", "UTF-8");
+	(void)bind_textdomain_codeset("cracklib", "UTF-8");
 	return I18N_ZH;
 }

@@ -141,7 +141,8 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 		scan_text(sc, _("标题 title"), json_object_get(r, "title"));
 		scan_text(sc, _("被反映人 subject name"), json_object_get(subj, "name"));
 		scan_text(sc, _("被反映人单位 subject unit"), json_object_get(subj, "unit"));
-		scan_text(sc, _("被反映人职务 subject position"), json_object_get(subj, "position"));
+		scan_text(sc, _("被反映人职务 subject position"),
+		          json_object_get(subj, "position"));
 		scan_text(sc, _("被反映人地区 subject area"), json_object_get(subj, "area"));
 		scan_text(sc, _("乡镇（街道） town"), json_object_get(r, "town"));
 		scan_text(sc, _("地点 where"), json_object_get(r, "where"));

@@ -1113,8 +1113,8 @@ workflow_note_command(struct session *s, const struct session_args *o)
 			ret = CLI_EXIT_OK;
 	}
 	if (ret == CLI_EXIT_OK)
-		printf(_("case %s: note #%u added (sealed; it never leaves this machine)\n"), c.shown,
-		       n);
+		printf(_("case %s: note #%u added (sealed; it never leaves this machine)\n"),
+		       c.shown, n);
 	session_text_free(buf, len);
 	return ret;
 }
