@@ -268,3 +268,14 @@ cli_join(char *buf, size_t n, const char *(*at)(size_t i))
 		len += (size_t)snprintf(buf + len, n - len, "%s%s", i > 0 ? ", " : "", x);
 	return buf;
 }
+
+int
+cli_columns(const char *s)
+{
+	int n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			n += *p < 0x80 ? 1 : 2;
+	return n;
+}

@@ -74,6 +74,9 @@ void cli_print_text(FILE *f, const char *s, const char *indent);
  */
 char *cli_safe_text(const char *s, int multiline);
 
+/* Terminal columns of UTF-8 text: 1 per ASCII character, 2 per other character. Cannot fail. */
+int cli_columns(const char *s);
+
 /*
  * Reads the whole file at path (at most max bytes) into a new malloc'd
  * buffer with a NUL after the data. Returns 0 with *out and *len set, or -1

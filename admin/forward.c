@@ -114,7 +114,9 @@ write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const 
 	const json_t *s = json_object_get(r, "subject");
 	const json_t *atts = json_object_get(m, "attachments"), *a;
 	int assign = doc->kind == DEADLINE_ASSIGN;
-	const char *verb = assign ? "交办" : "转办", *v1 = assign ? "交" : "转";
+	/* 转办/交办 to a lower body; otherwise 转送 (to another organ, or the level above) */
+	const char *verb = !doc->handoff ? "转送" : assign ? "交办" : "转办";
+	const char *v1 = !doc->handoff ? "送" : assign ? "交" : "转";
 	char received[32] = "", today[32] = "", due[32] = "", year[8] = "";
 	long rday;
 	size_t i;
@@ -125,7 +127,7 @@ write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const 
 	day_zh(due, sizeof due, doc->due);
 	snprintf(year, sizeof year, "%.4s", doc->day);
 	/* an official document: Chinese whatever the locale (docs/decisions.md) */
-	fprintf(f, "                问题线索%s单\n\n", verb);
+	fprintf(f, "                问题线索%s%s\n\n", verb, doc->handoff ? "单" : "函");
 	fprintf(f, "编号：%s〔%s〕%s号\n", v1, year, doc->name);
 	if (cases_number(rec) > 0) { /* the 件号 the office names the case by */
 		char no[CASES_NAME_BUF];
@@ -137,7 +139,8 @@ write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const 
 	fputc('\n', f);
 	fputs("收件单位：", f);
 	cli_print_text(f, to, NULL);
-	fprintf(f, "\n\n    现将问题线索一件%s你单位办理，有关情况如下。\n", v1);
+	fprintf(f, "\n\n    现将问题线索一件%s你单位%s，有关情况如下。\n", v1,
+	        doc->handoff ? "办理" : "依规依法处理");
 	fputs("\n一、问题线索摘要\n", f);
 	if (received[0] != '\0')
 		fprintf(f, "    收到日期：%s\n", received);
@@ -167,7 +170,11 @@ write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const 
 		fputs("（无）\n", f);
 	}
 	fprintf(f, "\n二、%s依据\n", verb);
-	if (assign)
+	if (!doc->handoff)
+		fputs("    依据《纪检监察机关处理检举控告工作规则》有关规定，该问题线索不属于我委"
+		      "受理范围，现转送你单位依规依法处理。\n",
+		      f);
+	else if (assign)
 		fputs("    依据《纪检监察机关处理检举控告工作规则》和我委有关规定，经研究，"
 		      "该问题线索交由你单位办理。\n",
 		      f);
@@ -178,7 +185,9 @@ write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const 
 		      "转办工作。”\n",
 		      f);
 	fputs("\n三、办理要求及时限\n", f);
-	if (doc->supervised)
+	if (!doc->handoff)
+		fputs("    1. 请依规依法处理，并将处理情况书面反馈我委。\n", f);
+	else if (doc->supervised)
 		fprintf(f, "    1. 本件已督办。请于%s前将办理情况书面报告我委。\n", due);
 	else if (assign)
 		fprintf(f,
@@ -331,8 +340,9 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		snprintf(err, errsz, "bad day %s", day);
 		goto fail;
 	}
-	/* the time limit: the case's 转办/交办 (or its open 督办), else a 转办 today */
+	/* the time limit: the case's 转办/交办 (or its open 督办); else a 转送函 without one */
 	if (deadline_handoff(rec, w, doc.today, &hd)) {
+		doc.handoff = 1;
 		doc.supervised = hd.kind == DEADLINE_SUPERVISE;
 		doc.kind = hd.kind == DEADLINE_SUPERVISE ? DEADLINE_ASSIGN : hd.kind;
 		if (hd.kind == DEADLINE_SUPERVISE) {
@@ -347,8 +357,7 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		doc.days = (unsigned)workdays_between(w, hd.from, hd.due);
 	} else {
 		doc.kind = DEADLINE_TRANSFER;
-		doc.due = workdays_add(w, doc.today, DEADLINE_TRANSFER_DAYS);
-		doc.days = DEADLINE_TRANSFER_DAYS;
+		doc.due = doc.today;
 	}
 	write_document(f, &doc, rec, c.manifest, to, by, c.paths, c.x != NULL);
 	rc = fileio_finish_stream(f, path);

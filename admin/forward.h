@@ -34,7 +34,8 @@ struct forward_doc {
 	const char *day;           /* today, YYYY-MM-DD */
 	const char *district_name; /* 落款: the district's name from its key */
 	long today, due;           /* day numbers: the document's day, the time limit */
-	int kind;       /* DEADLINE_TRANSFER (转办单) or DEADLINE_ASSIGN (交办单) */
+	int kind;    /* DEADLINE_TRANSFER (转办单) or DEADLINE_ASSIGN (交办单) */
+	int handoff; /* 0: no 转办/交办 recorded, the document is a 转送函 (no time limit) */
 	int supervised; /* an open 督办 sets the time limit */
 	unsigned days;  /* working days from the 转办/交办 to due */
 };

@@ -64,6 +64,14 @@ i18n_beside_program(char *out, size_t n)
 	return -1;
 }
 
+static int chinese; /* set once i18n_init has bound the Chinese catalogue */
+
+int
+i18n_chinese(void)
+{
+	return chinese;
+}
+
 enum i18n_lang
 i18n_init(void)
 {
@@ -89,5 +97,6 @@ i18n_init(void)
 	/* keygen's refusal quotes libpwquality's (and cracklib's) own Chinese reason */
 	(void)bind_textdomain_codeset("libpwquality", "UTF-8");
 	(void)bind_textdomain_codeset("cracklib", "UTF-8");
+	chinese = 1;
 	return I18N_ZH;
 }

@@ -42,4 +42,11 @@ enum i18n_lang i18n_wanted(void);
  */
 enum i18n_lang i18n_init(void);
 
+/*
+ * 1 when i18n_init bound the Chinese catalogue (tables then show Chinese
+ * labels for stage and status keys), 0 otherwise (also before i18n_init, as
+ * in the unit tests). Cannot fail.
+ */
+int i18n_chinese(void);
+
 #endif

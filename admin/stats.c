@@ -585,18 +585,6 @@ num(FILE *f, const json_t *v)
 	}
 }
 
-/* Terminal columns of UTF-8 text: 1 per ASCII character, 2 per other character. */
-static int
-columns(const char *s)
-{
-	int n = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p & 0xc0) != 0x80)
-			n += *p < 0x80 ? 1 : 2;
-	return n;
-}
-
 static void
 text_section(FILE *f, const json_t *s, const char *member, const char *section, const char *title)
 {
@@ -607,7 +595,7 @@ text_section(FILE *f, const json_t *s, const char *member, const char *section, 
 	json_object_foreach(json_object_get(s, member), k, v)
 	{
 		const char *zh = stats_label(section, k);
-		int w = columns(k) + (zh != NULL ? 1 + columns(zh) : 0);
+		int w = cli_columns(k) + (zh != NULL ? 1 + cli_columns(zh) : 0);
 
 		fputs("  ", f);
 		cli_print_text(f, k, NULL);
@@ -674,7 +662,7 @@ stats_print_text(FILE *f, const json_t *s)
 		json_object_foreach(json_object_get(s, "reached"), k, v)
 		{
 			const char *zh = stats_label("reached", k);
-			int w = columns(zh) + 1 + columns(k);
+			int w = cli_columns(zh) + 1 + cli_columns(k);
 
 			fprintf(f, "  %s %s", zh, k);
 			for (; w < 40; w++)

@@ -1022,16 +1022,13 @@ view_list_rows(struct archive_txn *t, const char *status, const struct workdays 
 static void
 cell_text(FILE *out, const char *s, int width)
 {
-	int n = 0;
-
+	int n;
 	char *shown;
 
 	if (s == NULL || s[0] == '\0')
 		s = "-";
 	shown = cli_safe_text(s, 0); /* the width is that of what is shown */
-	for (const unsigned char *p = (const unsigned char *)(shown ? shown : s); *p; p++)
-		if ((*p & 0xc0) != 0x80)
-			n++;
+	n = cli_columns(shown ? shown : s);
 	if (shown != NULL)
 		fputs(shown, out);
 	else
@@ -1051,6 +1048,7 @@ void
 view_list_print(FILE *out, const json_t *rows, int json)
 {
 	const json_t *r;
+	const char *st, *sg;
 	size_t i;
 	int titles = json_object_get(json_array_get(rows, 0), "title") != NULL;
 
@@ -1063,10 +1061,29 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		fputs(_("no cases\n"), out);
 		return;
 	}
-	fprintf(out, "%-16s %s %-10s %-12s %-14s %3s %3s %3s %-5s %-8s %s %s", "CASE", "件号 NO.  ",
-	        "DAY", "STATUS", "STAGE", "FU", "RE", "Q", "ACKED", "DUE", "实名  ", "NEW 新");
+	/* headers and values in the tool's language; widths in terminal columns */
+	cell_text(out, _("CASE"), 16);
+	fputc(' ', out);
+	cell_text(out, _("件号 NO."), 10);
+	fputc(' ', out);
+	cell_text(out, _("DAY"), 10);
+	fputc(' ', out);
+	cell_text(out, _("STATUS"), 12);
+	fputc(' ', out);
+	cell_text(out, _("STAGE"), 14);
+	fprintf(out, " %*s%s %*s%s %*s%s ",
+	        3 - cli_columns(_("FU")) > 0 ? 3 - cli_columns(_("FU")) : 0, "", _("FU"),
+	        3 - cli_columns(_("RE")) > 0 ? 3 - cli_columns(_("RE")) : 0, "", _("RE"),
+	        3 - cli_columns(_("Q")) > 0 ? 3 - cli_columns(_("Q")) : 0, "", _("Q"));
+	cell_text(out, _("ACKED"), 5);
+	fputc(' ', out);
+	cell_text(out, _("DUE"), 8);
+	fputc(' ', out);
+	cell_text(out, _("实名"), 4);
+	fputc(' ', out);
+	cell_text(out, _("NEW 新"), 0);
 	if (titles)
-		fprintf(out, " %-10s %-14s %s", "TYPE", "CATEGORY", "TITLE");
+		fprintf(out, " %-10s %-14s %s", _("TYPE"), _("CATEGORY"), _("TITLE"));
 	fputc('\n', out);
 	json_array_foreach(rows, i, r)
 	{
@@ -1076,22 +1093,34 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		fputc(' ', out);
 		cell(out, json_object_get(r, "day"), 10);
 		fputc(' ', out);
+		st = json_string_value(json_object_get(r, "status"));
+		sg = json_string_value(json_object_get(r, "stage"));
 		if (json_is_string(json_object_get(r, "quarantine")))
-			cell_text(out, "QUARANTINE", 12);
-		else
-			cell(out, json_object_get(r, "status"), 12);
+			cell_text(out, _("QUARANTINE"), 12);
+		else /* Chinese: the labels (已受理, 初步核实); English: the keys */
+			cell_text(out,
+			          i18n_chinese() && cases_status_label(st) != NULL
+			                  ? cases_status_label(st)
+			                  : st,
+			          12);
 		fputc(' ', out);
-		cell(out, json_object_get(r, "stage"), 14);
-		fprintf(out,
-		        " %3lld %3lld"
-		        " %3lld %-5s %-8s",
+		cell_text(out,
+		          i18n_chinese() && workflow_stage_label(sg) != NULL
+		                  ? workflow_stage_label(sg)
+		                  : sg,
+		          14);
+		fprintf(out, " %3lld %3lld %3lld ",
 		        json_integer_value(json_object_get(r, "followups")),
 		        json_integer_value(json_object_get(r, "replies")),
-		        json_integer_value(json_object_get(r, "queued")),
-		        json_is_true(json_object_get(r, "delivered")) ? "yes" : "no",
-		        json_is_true(json_object_get(r, "overdue"))    ? "overdue"
-		        : json_is_true(json_object_get(r, "due_soon")) ? "soon"
-		                                                       : "-");
+		        json_integer_value(json_object_get(r, "queued")));
+		cell_text(out, json_is_true(json_object_get(r, "delivered")) ? _("yes") : _("no"),
+		          5);
+		fputc(' ', out);
+		cell_text(out,
+		          json_is_true(json_object_get(r, "overdue"))    ? _("overdue")
+		          : json_is_true(json_object_get(r, "due_soon")) ? _("soon")
+		                                                         : "-",
+		          8);
 		fputc(' ', out);
 		cell(out, json_object_get(r, "real_name_label"), 4);
 		fputc(' ', out);

@@ -128,6 +128,13 @@ out=$(cu stage --archive "$A" "$C1" 受理 --by 李科员 2>&1)
 has "C.UTF-8: stage (typed in Chinese) answers in Chinese" "$out" "已记录阶段 accepted 受理"
 out=$(en stage --archive "$A" "$C1" verification --by 李科员 2>&1)
 has "en: stage answers in English" "$out" "stage verification 初步核实 recorded"
+out=$(zh list --archive "$A" 2>&1)
+has "zh: list heads its columns in Chinese" "$out" "收到日期"
+has "zh: list shows the stage by its Chinese name" "$out" "初步核实"
+hasnt "zh: list has no English column" "$out" "STATUS"
+out=$(en list --archive "$A" 2>&1)
+has "en: list heads its columns in English" "$out" "STATUS"
+has "en: list shows the stage key" "$out" "verification"
 out=$(zh reply --archive "$A" --passphrase-file "$P" "$C1" --message '您好' --by 李科员 2>&1)
 has "zh: reply answers in Chinese" "$out" "第 1 条答复（0 个附件）已排队"
 out=$(en reply --archive "$A" --passphrase-file "$P" "$C1" --message 'hello' --by 李科员 2>&1)

@@ -16,6 +16,10 @@ OUT=$(mkdir -p "${1:-$ROOT/docs/screenshots}" && cd "${1:-$ROOT/docs/screenshots
 export QF_ROOT="$ROOT" QF_BIN="${QF_BIN:-$ROOT/build/bin}"
 cd "$ROOT"
 . "$ROOT/tests/integration/lib.sh"
+# lib.sh asks the tools for English (the suites assert English); the pictures
+# show the default a cadre sees: Chinese
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
 set -e
 
 P="$T_DIR/pass"
@@ -61,6 +65,7 @@ adm stage d07-1 verification --by 王主任 >/dev/null
 adm reply d07-1 --message '您反映的问题已受理，我们将依规处理。' --by 王主任 >/dev/null
 adm mark d07-2 realname pending --by 王主任 >/dev/null
 adm stage d07-2 accepted --by 王主任 >/dev/null
+adm stage d07-2 转办 --to 西山镇纪委 --by 王主任 >/dev/null
 adm stage d07-3 not_accepted --by 王主任 --note '不属于本委管辖' >/dev/null
 adm mark d07-4 upper-level --by 王主任 >/dev/null
 adm note d07-4 --message '涉及国有企业管理人员，拟报市纪委监委' --by 王主任 >/dev/null
@@ -75,20 +80,20 @@ shot() {
 	name=$1 shown=$2
 	shift 2
 	QF_TODAY=$later "$@" >"$T_DIR/$name.txt" 2>&1
-	node "$ROOT/tests/tools/termshot.mjs" --out "$OUT/admin-$name.png" --title "\$ $shown" "$T_DIR/$name.txt"
+	node "$ROOT/tests/tools/termshot.mjs" --cols 124 --out "$OUT/admin-$name.png" --title "\$ $shown" "$T_DIR/$name.txt"
 	echo "admin-screenshots: $OUT/admin-$name.png"
 }
 shot list 'qingfeng-admin list --archive $A --by 王主任' adm list --by 王主任
 shot show 'qingfeng-admin show --archive $A d07-1 --by 王主任' adm show d07-1 --by 王主任
 shot due 'qingfeng-admin due --archive $A' adm due
 shot stats 'qingfeng-admin stats --archive $A --by 王主任' adm stats --by 王主任
-(cd "$T_DIR" && QF_TODAY=$later adm forward d07-4 --out 转办-d07-4.txt --to 市纪委监委 --by 王主任) >"$T_DIR/fwd.out" 2>&1
+(cd "$T_DIR" && QF_TODAY=$later adm forward d07-2 --out 转办-d07-2.txt --to 西山镇纪委 --by 王主任) >"$T_DIR/fwd.out" 2>&1
 {
 	cat "$T_DIR/fwd.out"
-	printf '$ cat 转办-d07-4.txt\n'
-	cat "$T_DIR/转办-d07-4.txt"
+	printf '$ cat 转办-d07-2.txt\n'
+	cat "$T_DIR/转办-d07-2.txt"
 } >"$T_DIR/forward.txt"
 node "$ROOT/tests/tools/termshot.mjs" --out "$OUT/admin-forward.png" \
-	--title '$ qingfeng-admin forward --archive $A d07-4 --out 转办-d07-4.txt --to 市纪委监委 --by 王主任' \
+	--title '$ qingfeng-admin forward --archive $A d07-2 --out 转办-d07-2.txt --to 西山镇纪委 --by 王主任' \
 	"$T_DIR/forward.txt"
 echo "admin-screenshots: $OUT/admin-forward.png"
