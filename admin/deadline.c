@@ -431,6 +431,17 @@ deadline_rows(struct archive_txn *t, const char *district, const struct workdays
 	return 0;
 }
 
+/* Prints s (a safe, one-line value) and spaces up to width terminal columns, then one more. */
+static void
+pad(FILE *f, const char *s, int width)
+{
+	if (s == NULL)
+		s = "-";
+	fputs(s, f);
+	for (int w = cli_columns(s); w <= width; w++)
+		fputc(' ', f);
+}
+
 void
 deadline_print(FILE *f, const json_t *rows, int json)
 {
@@ -447,8 +458,14 @@ deadline_print(FILE *f, const json_t *rows, int json)
 		fputs(_("no open deadlines\n"), f);
 		return;
 	}
-	fprintf(f, "%-16s %s %-26s %-10s %-10s %-22s %s\n", "CASE", "件号 NO.  ", "DEADLINE 期限",
-	        "FROM", "DUE", "STATE 状态", "LEFT");
+	/* headers in the tool's language; Chinese shows the labels alone (转办受理, 已逾期) */
+	pad(f, _("CASE"), 16);
+	pad(f, _("件号 NO."), 10);
+	pad(f, _("DEADLINE 期限"), 26);
+	pad(f, _("FROM"), 10);
+	pad(f, _("DUE"), 10);
+	pad(f, _("STATE 状态"), 22);
+	fprintf(f, "%s\n", _("LEFT"));
 	json_array_foreach(rows, i, r)
 	{
 		const json_t *d = json_object_get(r, "deadline");
@@ -459,21 +476,24 @@ deadline_print(FILE *f, const json_t *rows, int json)
 		char k[64], s[64];
 
 		counts[state_rank(st)]++;
-		snprintf(k, sizeof k, "%s %s", label, kind);
-		snprintf(s, sizeof s, "%s %s", stl, st);
-		fprintf(f, "%-16s %-10s %s", json_string_value(json_object_get(r, "case")),
-		        json_is_string(json_object_get(r, "number_name"))
-		                ? json_string_value(json_object_get(r, "number_name"))
-		                : "-",
-		        k);
-		/* pad by columns: the labels are 4 CJK characters (8 columns) */
-		for (int w = 9 + (int)strlen(kind); w < 26; w++)
-			fputc(' ', f);
-		fprintf(f, " %-10s %-10s %s", json_string_value(json_object_get(d, "from")),
-		        json_string_value(json_object_get(d, "due")), s);
-		for (int w = (int)(strlen(stl) / 3 * 2 + 1 + strlen(st)); w < 22; w++)
-			fputc(' ', f);
-		fprintf(f, " %" JSON_INTEGER_FORMAT,
+		if (i18n_chinese()) {
+			snprintf(k, sizeof k, "%s", label);
+			snprintf(s, sizeof s, "%s", stl);
+		} else {
+			snprintf(k, sizeof k, "%s %s", label, kind);
+			snprintf(s, sizeof s, "%s %s", stl, st);
+		}
+		pad(f, json_string_value(json_object_get(r, "case")), 16);
+		pad(f,
+		    json_is_string(json_object_get(r, "number_name"))
+		            ? json_string_value(json_object_get(r, "number_name"))
+		            : "-",
+		    10);
+		pad(f, k, 26);
+		pad(f, json_string_value(json_object_get(d, "from")), 10);
+		pad(f, json_string_value(json_object_get(d, "due")), 10);
+		pad(f, s, 22);
+		fprintf(f, "%4" JSON_INTEGER_FORMAT,
 		        json_integer_value(json_object_get(d, "working_days_left")));
 		if (json_is_string(json_object_get(d, "to"))) {
 			fputs(_("  to "), f);

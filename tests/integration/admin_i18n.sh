@@ -150,6 +150,15 @@ has "zh: due says in Chinese that nothing is open" "$out" "没有未完成的期
 has "zh: due warns in Chinese about the calendar" "$out" "处没有节假日日历：只按周一至周五计算"
 out=$(en due --archive "$A" --passphrase-file "$P" 2>&1)
 has "en: due says in English that nothing is open" "$out" "no open deadlines"
+en mark --archive "$A" "$C1" upper-level --by 李科员 >/dev/null 2>&1
+out=$(zh due --archive "$A" --passphrase-file "$P" 2>&1)
+has "zh: due heads its columns in Chinese" "$out" "剩余"
+has "zh: due names the deadline in Chinese" "$out" "上报上级"
+hasnt "zh: due has no English column" "$out" "LEFT"
+hasnt "zh: due drops the deadline's key" "$out" "upper_level"
+out=$(en due --archive "$A" --passphrase-file "$P" 2>&1)
+has "en: due keeps its English columns" "$out" "LEFT"
+has "en: due keeps the deadline's key" "$out" "upper_level"
 out=$(zh status --archive "$A" "$C1" frobbed 2>&1)
 eq "zh: an unknown status: exit 1" $? 1
 has "zh: the unknown status is said in Chinese" "$out" "未知状态“frobbed”"
