@@ -1044,6 +1044,14 @@ cell(FILE *out, const json_t *v, int width)
 	cell_text(out, json_string_value(v), width);
 }
 
+/* The columns of list: msgid and width (negative: right-aligned). */
+static const struct {
+	const char *title;
+	int width;
+} list_heads[] = {{N_("CASE"), 16},  {N_("件号 NO."), 10}, {N_("DAY"), 10}, {N_("STATUS"), 12},
+                  {N_("STAGE"), 14}, {N_("FU"), -3},       {N_("RE"), -3},  {N_("Q"), -3},
+                  {N_("ACKED"), 5},  {N_("DUE"), 8},       {N_("实名"), 4}, {N_("NEW 新"), 0}};
+
 void
 view_list_print(FILE *out, const json_t *rows, int json)
 {
@@ -1061,27 +1069,17 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		fputs(_("no cases\n"), out);
 		return;
 	}
-	/* headers and values in the tool's language; widths in terminal columns */
-	cell_text(out, _("CASE"), 16);
-	fputc(' ', out);
-	cell_text(out, _("件号 NO."), 10);
-	fputc(' ', out);
-	cell_text(out, _("DAY"), 10);
-	fputc(' ', out);
-	cell_text(out, _("STATUS"), 12);
-	fputc(' ', out);
-	cell_text(out, _("STAGE"), 14);
-	fprintf(out, " %*s%s %*s%s %*s%s ",
-	        3 - cli_columns(_("FU")) > 0 ? 3 - cli_columns(_("FU")) : 0, "", _("FU"),
-	        3 - cli_columns(_("RE")) > 0 ? 3 - cli_columns(_("RE")) : 0, "", _("RE"),
-	        3 - cli_columns(_("Q")) > 0 ? 3 - cli_columns(_("Q")) : 0, "", _("Q"));
-	cell_text(out, _("ACKED"), 5);
-	fputc(' ', out);
-	cell_text(out, _("DUE"), 8);
-	fputc(' ', out);
-	cell_text(out, _("实名"), 4);
-	fputc(' ', out);
-	cell_text(out, _("NEW 新"), 0);
+	/* headers and values in the tool's language; widths in terminal columns
+	 * (a negative width: the column is right-aligned, as its numbers are) */
+	for (size_t h = 0; h < sizeof list_heads / sizeof list_heads[0]; h++) {
+		const char *t = _(list_heads[h].title);
+
+		for (int w = cli_columns(t); w < -list_heads[h].width; w++)
+			fputc(' ', out);
+		cell_text(out, t, list_heads[h].width > 0 ? list_heads[h].width : 0);
+		if (h + 1 < sizeof list_heads / sizeof list_heads[0])
+			fputc(' ', out);
+	}
 	if (titles)
 		fprintf(out, " %-10s %-14s %s", _("TYPE"), _("CATEGORY"), _("TITLE"));
 	fputc('\n', out);
