@@ -279,3 +279,22 @@ cli_columns(const char *s)
 			n += *p < 0x80 ? 1 : 2;
 	return n;
 }
+
+void
+cli_cell(FILE *out, const char *s, int width)
+{
+	int n;
+	char *shown;
+
+	if (s == NULL || s[0] == '\0')
+		s = "-";
+	shown = cli_safe_text(s, 0); /* the width is that of what is shown */
+	n = cli_columns(shown ? shown : s);
+	if (shown != NULL)
+		fputs(shown, out);
+	else
+		cli_print_text(out, s, NULL);
+	free(shown);
+	for (; n < width; n++)
+		fputc(' ', out);
+}

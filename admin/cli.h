@@ -78,6 +78,12 @@ char *cli_safe_text(const char *s, int multiline);
 int cli_columns(const char *s);
 
 /*
+ * One table cell: s ("-" when NULL or empty) printed safely on one line, then
+ * spaces up to width terminal columns (none when it is wider). Cannot fail.
+ */
+void cli_cell(FILE *out, const char *s, int width);
+
+/*
  * Reads the whole file at path (at most max bytes) into a new malloc'd
  * buffer with a NUL after the data. Returns 0 with *out and *len set, or -1
  * with errno set (EFBIG when larger than max).

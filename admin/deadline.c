@@ -431,15 +431,12 @@ deadline_rows(struct archive_txn *t, const char *district, const struct workdays
 	return 0;
 }
 
-/* Prints s (a safe, one-line value) and spaces up to width terminal columns, then one more. */
+/* A cell of the due table and the space after it. */
 static void
 pad(FILE *f, const char *s, int width)
 {
-	if (s == NULL)
-		s = "-";
-	fputs(s, f);
-	for (int w = cli_columns(s); w <= width; w++)
-		fputc(' ', f);
+	cli_cell(f, s, width);
+	fputc(' ', f);
 }
 
 void

@@ -1020,28 +1020,9 @@ view_list_rows(struct archive_txn *t, const char *status, const struct workdays 
 }
 
 static void
-cell_text(FILE *out, const char *s, int width)
-{
-	int n;
-	char *shown;
-
-	if (s == NULL || s[0] == '\0')
-		s = "-";
-	shown = cli_safe_text(s, 0); /* the width is that of what is shown */
-	n = cli_columns(shown ? shown : s);
-	if (shown != NULL)
-		fputs(shown, out);
-	else
-		cli_print_text(out, s, NULL);
-	free(shown);
-	for (; n < width; n++)
-		fputc(' ', out);
-}
-
-static void
 cell(FILE *out, const json_t *v, int width)
 {
-	cell_text(out, json_string_value(v), width);
+	cli_cell(out, json_string_value(v), width);
 }
 
 /* The columns of list: msgid and width (negative: right-aligned). */
@@ -1076,7 +1057,7 @@ view_list_print(FILE *out, const json_t *rows, int json)
 
 		for (int w = cli_columns(t); w < -list_heads[h].width; w++)
 			fputc(' ', out);
-		cell_text(out, t, list_heads[h].width > 0 ? list_heads[h].width : 0);
+		cli_cell(out, t, list_heads[h].width > 0 ? list_heads[h].width : 0);
 		if (h + 1 < sizeof list_heads / sizeof list_heads[0])
 			fputc(' ', out);
 	}
@@ -1094,31 +1075,31 @@ view_list_print(FILE *out, const json_t *rows, int json)
 		st = json_string_value(json_object_get(r, "status"));
 		sg = json_string_value(json_object_get(r, "stage"));
 		if (json_is_string(json_object_get(r, "quarantine")))
-			cell_text(out, _("QUARANTINE"), 12);
+			cli_cell(out, _("QUARANTINE"), 12);
 		else /* Chinese: the labels (已受理, 初步核实); English: the keys */
-			cell_text(out,
-			          i18n_chinese() && cases_status_label(st) != NULL
-			                  ? cases_status_label(st)
-			                  : st,
-			          12);
+			cli_cell(out,
+			         i18n_chinese() && cases_status_label(st) != NULL
+			                 ? cases_status_label(st)
+			                 : st,
+			         12);
 		fputc(' ', out);
-		cell_text(out,
-		          i18n_chinese() && workflow_stage_label(sg) != NULL
-		                  ? workflow_stage_label(sg)
-		                  : sg,
-		          14);
+		cli_cell(out,
+		         i18n_chinese() && workflow_stage_label(sg) != NULL
+		                 ? workflow_stage_label(sg)
+		                 : sg,
+		         14);
 		fprintf(out, " %3lld %3lld %3lld ",
 		        json_integer_value(json_object_get(r, "followups")),
 		        json_integer_value(json_object_get(r, "replies")),
 		        json_integer_value(json_object_get(r, "queued")));
-		cell_text(out, json_is_true(json_object_get(r, "delivered")) ? _("yes") : _("no"),
-		          5);
+		cli_cell(out, json_is_true(json_object_get(r, "delivered")) ? _("yes") : _("no"),
+		         5);
 		fputc(' ', out);
-		cell_text(out,
-		          json_is_true(json_object_get(r, "overdue"))    ? _("overdue")
-		          : json_is_true(json_object_get(r, "due_soon")) ? _("soon")
-		                                                         : "-",
-		          8);
+		cli_cell(out,
+		         json_is_true(json_object_get(r, "overdue"))    ? _("overdue")
+		         : json_is_true(json_object_get(r, "due_soon")) ? _("soon")
+		                                                        : "-",
+		         8);
 		fputc(' ', out);
 		cell(out, json_object_get(r, "real_name_label"), 4);
 		fputc(' ', out);
@@ -1128,9 +1109,9 @@ view_list_print(FILE *out, const json_t *rows, int json)
 			snprintf(nw, sizeof nw, "+%" JSON_INTEGER_FORMAT "%s",
 			         json_integer_value(json_object_get(r, "new_followups")),
 			         json_is_true(json_object_get(r, "new_objection")) ? " 异议" : "");
-			cell_text(out, nw, 8);
+			cli_cell(out, nw, 8);
 		} else {
-			cell_text(out, "-", 8);
+			cli_cell(out, "-", 8);
 		}
 		if (titles) {
 			fputc(' ', out);

@@ -131,3 +131,20 @@ nojs_token() {
 # code_of OUTPUT / body_of OUTPUT
 code_of() { printf '%s\n' "$1" | tail -n 1; }
 body_of() { printf '%s\n' "$1" | sed '$d'; }
+
+# admin_district ID NAME: the usual start of an offline-tool suite. A district
+# key (passphrase file $P, keys in $K), a server in $D serving it (started), the
+# archive path $A, and adm CMD ARGS... (qingfeng-admin on $A with $P; English,
+# as this file asks for).
+admin_district() {
+	P="$T_DIR/pass"
+	printf 'correct horse battery staple\n' >"$P"
+	K="$T_DIR/keys" D="$T_DIR/data" A="$T_DIR/archive"
+	"$ADMIN" keygen --district "$1" --name "$2" --out "$K" --kdf interactive \
+		--passphrase-file "$P" >/dev/null || return 1
+	"$INTAKE" init --data "$D" >/dev/null || return 1
+	"$INTAKE" district add --data "$D" "$K/district.pub.json" >/dev/null || return 1
+	set_config "$D" '.pow_difficulty = 4'
+	start_server "$D"
+}
+adm() { "$ADMIN" "$@" --archive "$A" --passphrase-file "$P"; }
