@@ -662,7 +662,7 @@ number_next(struct archive_txn *t, const char *id, uint64_t index, uint64_t *num
 }
 
 static int
-case_create(struct archive_txn *t, const char *id, const struct archive_entry *e)
+entry_add_case(struct archive_txn *t, const char *id, const struct archive_entry *e)
 {
 	uint8_t key[LOOKUP_KEY], ikey[ENTRY_KEYLEN], ib[8];
 	size_t klen, iklen = key_id_u64(ikey, id, e->index);
@@ -708,7 +708,7 @@ case_create(struct archive_txn *t, const char *id, const struct archive_entry *e
 }
 
 static int
-case_add_followup(struct archive_txn *t, const char *id, const struct archive_entry *e)
+entry_add_followup(struct archive_txn *t, const char *id, const struct archive_entry *e)
 {
 	uint64_t index;
 	json_t *rec, *f, *item;
@@ -787,7 +787,7 @@ archive_entry_add(struct archive_txn *t, const char *id, const struct archive_en
 	if (sodium_memcmp(calc, e->chain, 32) != 0)
 		return ARCHIVE_ERR_CHAIN;
 
-	rc = e->kind == CHAIN_KIND_REPORT ? case_create(t, id, e) : case_add_followup(t, id, e);
+	rc = e->kind == CHAIN_KIND_REPORT ? entry_add_case(t, id, e) : entry_add_followup(t, id, e);
 	if (rc != ARCHIVE_OK)
 		return rc;
 	if (e->quarantine != NULL) {
@@ -1089,6 +1089,66 @@ archive_case_foreach(struct archive_txn *t, const char *id,
 	if (id != NULL && (plen = key_id(prefix, id)) == 0)
 		return ARCHIVE_ERR_ARG;
 	return walk(t, t->a->cases, prefix, plen, case_walk_one, &w);
+}
+
+/* ---- cases as struct case_record ---------------------------------------- */
+
+int
+archive_case_load(struct archive_txn *t, const char *id, uint64_t index, struct case_record *c)
+{
+	json_t *rec;
+	int rc = archive_case_get(t, id, index, &rec);
+
+	if (rc != ARCHIVE_OK) {
+		memset(c, 0, sizeof *c);
+		return rc;
+	}
+	rc = case_decode(rec, c) == 0 ? ARCHIVE_OK : ARCHIVE_ERR_CORRUPT;
+	json_decref(rec);
+	return rc;
+}
+
+int
+archive_case_store(struct archive_txn *t, const struct case_record *c)
+{
+	json_t *rec = case_encode(c);
+	int rc;
+
+	if (rec == NULL)
+		return ARCHIVE_ERR_NOMEM;
+	rc = archive_case_put(t, c->district, c->index, rec);
+	json_decref(rec);
+	return rc;
+}
+
+struct case_each {
+	int (*fn)(void *ctx, const struct case_record *c);
+	void *ctx;
+};
+
+static int
+case_each_one(void *ctx, const char *id, uint64_t index, const json_t *rec)
+{
+	struct case_each *e = ctx;
+	struct case_record c;
+	int rc;
+
+	(void)id;
+	(void)index;
+	if (case_decode(rec, &c) != 0)
+		return ARCHIVE_ERR_CORRUPT;
+	rc = e->fn(e->ctx, &c);
+	case_free(&c);
+	return rc;
+}
+
+int
+archive_case_each(struct archive_txn *t, const char *id,
+                  int (*fn)(void *ctx, const struct case_record *c), void *ctx)
+{
+	struct case_each e = {fn, ctx};
+
+	return archive_case_foreach(t, id, case_each_one, &e);
 }
 
 /* ---- outbox and replies ------------------------------------------------- */

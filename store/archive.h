@@ -92,6 +92,7 @@
 #include <stdint.h>
 
 #include "crypto/codec.h"
+#include "store/case.h"
 
 #define ARCHIVE_SCHEMA   1
 #define ARCHIVE_PATH_MAX 4096
@@ -351,6 +352,32 @@ int archive_case_by_number(struct archive_txn *t, const char *id, uint64_t numbe
 int archive_case_foreach(struct archive_txn *t, const char *id,
                          int (*fn)(void *ctx, const char *id, uint64_t index, const json_t *rec),
                          void *ctx);
+
+/*
+ * The typed forms of the three above (store/case.h): code above the store
+ * uses these and never the record's JSON.
+ *
+ * archive_case_load reads and decodes case index of district id into c
+ * (case_free it). Returns ARCHIVE_OK, or an error of archive_case_get
+ * (ARCHIVE_ERR_CORRUPT also when the record does not decode); c is then
+ * empty.
+ */
+int archive_case_load(struct archive_txn *t, const char *id, uint64_t index, struct case_record *c);
+
+/*
+ * Encodes c and replaces its stored record (c->district, c->index), with
+ * archive_case_put's checks. Returns ARCHIVE_OK, ARCHIVE_ERR_NOMEM or an
+ * error of archive_case_put.
+ */
+int archive_case_store(struct archive_txn *t, const struct case_record *c);
+
+/*
+ * archive_case_foreach with each record decoded; c is borrowed for the call.
+ * Returns fn's non-zero return, ARCHIVE_OK, or archive_case_foreach's errors
+ * (ARCHIVE_ERR_CORRUPT also when a record does not decode).
+ */
+int archive_case_each(struct archive_txn *t, const char *id,
+                      int (*fn)(void *ctx, const struct case_record *c), void *ctx);
 
 /* ---- outgoing operations and replies ----------------------------------- */
 
