@@ -124,7 +124,7 @@ cases_format_number(char out[CASES_NAME_BUF], const char *district, uint64_t num
 }
 
 uint64_t
-cases_number(const json_t *rec)
+cases_number_json(const json_t *rec)
 {
 	json_int_t n = json_integer_value(json_object_get(rec, "number"));
 
@@ -132,11 +132,21 @@ cases_number(const json_t *rec)
 }
 
 void
-cases_format_shown(char out[CASES_SHOWN_BUF], const char *district, uint64_t index,
-                   const json_t *rec)
+cases_format_shown_json(char out[CASES_SHOWN_BUF], const char *district, uint64_t index,
+                        const json_t *rec)
 {
-	uint64_t n = cases_number(rec);
+	cases_format_numbered(out, district, index, cases_number_json(rec));
+}
 
+void
+cases_format_shown(char out[CASES_SHOWN_BUF], const struct case_record *c)
+{
+	cases_format_numbered(out, c->district, c->index, c->number);
+}
+
+void
+cases_format_numbered(char out[CASES_SHOWN_BUF], const char *district, uint64_t index, uint64_t n)
+{
 	if (n == 0)
 		snprintf(out, CASES_SHOWN_BUF, "%s-%" PRIu64, district, index);
 	else
@@ -164,7 +174,18 @@ cases_format_name(char out[CASES_NAME_BUF], const char *district, uint64_t index
 }
 
 int
-cases_delivered(const json_t *rec, uint64_t acks_through)
+cases_delivered(const struct case_record *c, uint64_t acks_through)
+{
+	if (c->index > acks_through)
+		return 0;
+	for (size_t i = 0; i < c->nfollowups; i++)
+		if (c->followups[i].index > acks_through)
+			return 0;
+	return 1;
+}
+
+int
+cases_delivered_json(const json_t *rec, uint64_t acks_through)
 {
 	const json_t *f;
 	size_t i;

@@ -50,11 +50,11 @@ deadline_open(int state)
 }
 
 static long
-day_of(const json_t *o)
+day_of(const char *day)
 {
 	long d;
 
-	if (codec_day_number(json_string_value(json_object_get(o, "day")), &d) != 0)
+	if (codec_day_number(day, &d) != 0)
 		return -1;
 	return d;
 }
@@ -75,7 +75,7 @@ fill(struct deadline *d, int kind, long from, unsigned n, long met, const struct
      long today)
 {
 	d->kind = kind;
-	d->to = NULL;
+	d->to[0] = '\0';
 	d->from = from;
 	d->due = workdays_add(w, from, n);
 	d->met = met;
@@ -101,29 +101,25 @@ struct walk {
 	int h_kind;        /* DEADLINE_TRANSFER or DEADLINE_ASSIGN, or -1 */
 	long h_day, h_met; /* its day, the first 已反馈 after it (or -1) */
 	unsigned h_days;   /* its working days */
-	const char *h_to;  /* the body it went to (in the record) */
+	const char *h_to;  /* the body it went to (in the record), or NULL */
 	long s_day, s_met; /* the last 督办 not cleared (or -1), the first 已反馈 after it */
 	unsigned s_days;
 };
 
 /* The event's "days" when it is 1 to WORKFLOW_DAYS_MAX, else dflt. */
 static unsigned
-days_of(const json_t *ev, unsigned dflt)
+days_of(const struct case_event *ev, unsigned dflt)
 {
-	json_int_t v = json_integer_value(json_object_get(ev, "days"));
-
-	return v >= 1 && v <= WORKFLOW_DAYS_MAX ? (unsigned)v : dflt;
+	return ev->days >= 1 && ev->days <= WORKFLOW_DAYS_MAX ? (unsigned)ev->days : dflt;
 }
 
 /* A mark event for 督办 or 已反馈 (the handoff marks). */
 static void
-walk_handoff_mark(const json_t *ev, long d, struct walk *wk)
+walk_handoff_mark(const struct case_event *ev, long d, struct walk *wk)
 {
-	const char *mark = json_string_value(json_object_get(ev, "mark"));
-	int cleared = json_is_true(json_object_get(ev, "cleared"));
+	const char *mark = ev->mark;
+	int cleared = ev->cleared;
 
-	if (mark == NULL)
-		return;
 	if (strcmp(mark, "supervise") == 0) {
 		wk->s_day = cleared ? -1 : d;
 		wk->s_met = -1;
@@ -137,28 +133,26 @@ walk_handoff_mark(const json_t *ev, long d, struct walk *wk)
 }
 
 static void
-walk_history(const json_t *rec, struct walk *wk)
+walk_history(const struct case_record *c, struct walk *wk)
 {
 	static const char *const undecided_stages[] = {"registered", "screened", NULL};
 	static const char *const concluding_stages[] = {"closed", "concluded", NULL};
 	static const char *const undecided_statuses[] = {"received", "need_info", NULL};
-	const json_t *ev;
 	int decided = 0;
-	size_t i;
 
 	wk->accepted = wk->accept_met = wk->concluded = wk->result_met = wk->up = -1;
 	wk->h_kind = -1;
 	wk->h_day = wk->h_met = wk->s_day = wk->s_met = -1;
 	wk->h_days = wk->s_days = 0;
 	wk->h_to = NULL;
-	json_array_foreach(json_object_get(rec, "history"), i, ev)
-	{
-		const char *kind = json_string_value(json_object_get(ev, "event"));
+	for (size_t i = 0; i < c->nhistory; i++) {
+		const struct case_event *ev = &c->history[i];
+		const char *kind = ev->event;
 		const char *s;
-		long d = day_of(ev);
+		long d = day_of(ev->day);
 		int decision, conclusion;
 
-		if (kind == NULL || d < 0)
+		if (d < 0)
 			continue;
 		if (strcmp(kind, "reply") == 0) {
 			if (decided && wk->accept_met < 0)
@@ -172,7 +166,7 @@ walk_history(const json_t *rec, struct walk *wk)
 			continue;
 		}
 		if (strcmp(kind, "stage") == 0) {
-			s = json_string_value(json_object_get(ev, "stage"));
+			s = ev->stage;
 			if (!workflow_stage_valid(s))
 				continue;
 			if (workflow_handoff_stage(s)) {
@@ -183,7 +177,7 @@ walk_history(const json_t *rec, struct walk *wk)
 				wk->h_met = -1;
 				wk->h_days = assign ? days_of(ev, WORKFLOW_ASSIGN_DAYS)
 				                    : DEADLINE_TRANSFER_DAYS;
-				wk->h_to = json_string_value(json_object_get(ev, "to"));
+				wk->h_to = ev->to[0] != '\0' ? ev->to : NULL;
 				wk->s_day = -1; /* a 督办 was of the earlier handoff */
 			}
 			decision = !is_one_of(s, undecided_stages);
@@ -191,8 +185,8 @@ walk_history(const json_t *rec, struct walk *wk)
 			if (strcmp(s, "transferred_up") == 0 && wk->up < 0)
 				wk->up = d;
 		} else if (strcmp(kind, "status") == 0) {
-			s = json_string_value(json_object_get(ev, "status"));
-			if (s == NULL)
+			s = ev->status;
+			if (s[0] == '\0')
 				continue;
 			decision = !is_one_of(s, undecided_statuses);
 			conclusion = strcmp(s, "concluded") == 0;
@@ -214,51 +208,52 @@ walk_history(const json_t *rec, struct walk *wk)
 }
 
 void
-deadline_milestones(const json_t *rec, long *accepted, long *concluded)
+deadline_milestones(const struct case_record *c, long *accepted, long *concluded)
 {
 	struct walk wk;
 
-	walk_history(rec, &wk);
+	walk_history(c, &wk);
 	*accepted = wk.accepted;
 	*concluded = wk.concluded;
 }
 
 size_t
-deadline_of_case(const json_t *rec, const struct workdays *w, long today,
+deadline_of_case(const struct case_record *c, const struct workdays *w, long today,
                  struct deadline out[DEADLINE_MAX])
 {
 	struct walk wk;
-	long day = day_of(rec);
+	long day = day_of(c->day);
 	size_t n = 0;
 
-	if (day < 0 || json_object_get(rec, "quarantine") != NULL)
+	if (day < 0 || c->quarantine[0] != '\0')
 		return 0;
-	walk_history(rec, &wk);
-	if (workflow_real_name_applies(rec)) {
+	walk_history(c, &wk);
+	if (workflow_real_name_applies(c)) {
 		fill(&out[n++], DEADLINE_ACCEPTANCE, day, DEADLINE_ACCEPT_DAYS, wk.accept_met, w,
 		     today);
 		if (wk.concluded >= 0)
 			fill(&out[n++], DEADLINE_RESULT, wk.concluded, DEADLINE_RESULT_DAYS,
 			     wk.result_met, w, today);
 	}
-	if (json_is_object(json_object_get(json_object_get(rec, "marks"), "upper-level")))
+	if (c->marks[CASE_MARK_UPPER_LEVEL].set)
 		fill(&out[n++], DEADLINE_UPPER_LEVEL, day, DEADLINE_UPPER_DAYS, wk.up, w, today);
 	if (wk.h_kind >= 0) {
 		fill(&out[n], wk.h_kind, wk.h_day, wk.h_days, wk.h_met, w, today);
-		out[n++].to = wk.h_to;
+		CASE_SET(out[n++].to, wk.h_to);
 	}
 	if (wk.s_day >= 0 && wk.h_kind >= 0) {
 		fill(&out[n], DEADLINE_SUPERVISE, wk.s_day, wk.s_days, wk.s_met, w, today);
-		out[n++].to = wk.h_to;
+		CASE_SET(out[n++].to, wk.h_to);
 	}
 	return n;
 }
 
 int
-deadline_handoff(const json_t *rec, const struct workdays *w, long today, struct deadline *out)
+deadline_handoff(const struct case_record *c, const struct workdays *w, long today,
+                 struct deadline *out)
 {
 	struct deadline d[DEADLINE_MAX];
-	size_t n = deadline_of_case(rec, w, today, d);
+	size_t n = deadline_of_case(c, w, today, d);
 	int found = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -268,6 +263,47 @@ deadline_handoff(const json_t *rec, const struct workdays *w, long today, struct
 		} else if (d[i].kind == DEADLINE_SUPERVISE && found && deadline_open(d[i].state)) {
 			*out = d[i]; /* an open 督办 sets the day the report is due now */
 		}
+	return found;
+}
+
+/* ---- for callers still holding the JSON record (transition) -------------- */
+
+size_t
+deadline_of_case_json(const json_t *rec, const struct workdays *w, long today,
+                      struct deadline out[DEADLINE_MAX])
+{
+	struct case_record c;
+	size_t n;
+
+	if (case_decode(rec, &c) != 0)
+		return 0;
+	n = deadline_of_case(&c, w, today, out);
+	case_free(&c);
+	return n;
+}
+
+void
+deadline_milestones_json(const json_t *rec, long *accepted, long *concluded)
+{
+	struct case_record c;
+
+	*accepted = *concluded = -1;
+	if (case_decode(rec, &c) != 0)
+		return;
+	deadline_milestones(&c, accepted, concluded);
+	case_free(&c);
+}
+
+int
+deadline_handoff_json(const json_t *rec, const struct workdays *w, long today, struct deadline *out)
+{
+	struct case_record c;
+	int found;
+
+	if (case_decode(rec, &c) != 0)
+		return 0;
+	found = deadline_handoff(&c, w, today, out);
+	case_free(&c);
 	return found;
 }
 
@@ -295,7 +331,7 @@ deadline_to_json(const struct deadline *d)
 	                 deadline_kind_name(d->kind), "label", deadline_kind_label(d->kind), "from",
 	                 from, "due", due, "state", deadline_state_name(d->state), "state_label",
 	                 deadline_state_label(d->state), "working_days_left", (json_int_t)d->left,
-	                 "met", met[0] ? met : NULL, "to", d->to);
+	                 "met", met[0] ? met : NULL, "to", d->to[0] ? d->to : NULL);
 }
 
 /* ---- the rows of `due` ------------------------------------------------------ */
@@ -325,11 +361,11 @@ row_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 {
 	struct rows_ctx *c = vctx;
 	struct deadline dl[DEADLINE_MAX];
-	size_t n = deadline_of_case(rec, c->w, c->today, dl);
+	size_t n = deadline_of_case_json(rec, c->w, c->today, dl);
 	int next = deadline_next(dl, n);
 	char name[CASES_NAME_BUF];
 	json_t *row, *list;
-	int rn = workflow_real_name(rec);
+	int rn = workflow_real_name_json(rec);
 
 	if (n == 0 || (next < 0 && !c->all))
 		return 0;
@@ -344,16 +380,16 @@ row_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		}
 	row = json_pack("{s:s, s:s, s:I, s:O, s:s, s:O, s:o, s:o, s:o}", "case", name, "district",
 	                id, "index", (json_int_t)index, "day", json_object_get(rec, "day"), "stage",
-	                workflow_stage_of(rec), "status", json_object_get(rec, "status"),
+	                workflow_stage_of_json(rec), "status", json_object_get(rec, "status"),
 	                "real_name", rn < 0 ? json_null() : json_boolean(rn), "deadline",
 	                deadline_to_json(&dl[next]), "deadlines", list);
 	if (row == NULL || json_array_append_new(c->rows, row) != 0) {
 		snprintf(c->err, c->errsz, _("out of memory"));
 		return -1;
 	}
-	cases_format_number(name, id, cases_number(rec)); /* the 件号 beside the index */
+	cases_format_number(name, id, cases_number_json(rec)); /* the 件号 beside the index */
 	json_object_set_new(row, "number_name",
-	                    cases_number(rec) > 0 ? json_string(name) : json_null());
+	                    cases_number_json(rec) > 0 ? json_string(name) : json_null());
 	return 0;
 }
 
@@ -507,7 +543,7 @@ deadline_print(FILE *f, const json_t *rows, int json)
 static int
 collect_unknown(void *ctx, const char *id, uint64_t index, const json_t *rec)
 {
-	if (workflow_real_name(rec) >= 0)
+	if (workflow_real_name_json(rec) >= 0)
 		return 0;
 	return json_array_append_new(ctx, json_pack("[s, I]", id, (json_int_t)index)) != 0
 	               ? ARCHIVE_ERR_NOMEM

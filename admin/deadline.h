@@ -71,13 +71,13 @@ enum deadline_state {
 };
 
 struct deadline {
-	int kind;       /* enum deadline_kind */
-	long from;      /* the day the period counts from (not itself counted) */
-	long due;       /* the last day on which it is met in time */
-	long met;       /* the day it was met, or -1 */
-	int state;      /* enum deadline_state */
-	long left;      /* working days in (today, due], or minus those in (due, today] */
-	const char *to; /* 转办/交办/督办: the body, pointing into the record; else NULL */
+	int kind;               /* enum deadline_kind */
+	long from;              /* the day the period counts from (not itself counted) */
+	long due;               /* the last day on which it is met in time */
+	long met;               /* the day it was met, or -1 */
+	int state;              /* enum deadline_state */
+	long left;              /* working days in (today, due], or minus those in (due, today] */
+	char to[CASE_TEXT_BUF]; /* 转办/交办/督办: the body; else "" */
 };
 
 /*
@@ -86,7 +86,7 @@ struct deadline {
  * quarantined report (DESIGN.md §10: it cannot be answered, so no time
  * limit could ever be met). Returns how many were written to out. Cannot fail.
  */
-size_t deadline_of_case(const json_t *rec, const struct workdays *w, long today,
+size_t deadline_of_case(const struct case_record *c, const struct workdays *w, long today,
                         struct deadline out[DEADLINE_MAX]);
 
 /*
@@ -95,14 +95,26 @@ size_t deadline_of_case(const json_t *rec, const struct workdays *w, long today,
  * *concluded, the day its current conclusion began (as for the result
  * deadline); -1 for either when there is none. Cannot fail.
  */
-void deadline_milestones(const json_t *rec, long *accepted, long *concluded);
+void deadline_milestones(const struct case_record *c, long *accepted, long *concluded);
 
 /*
  * The deadline of the case's last 转办/交办 as of today, or, while a 督办 of
  * it is open, the 督办's: into *out. Returns 1, or 0 when the case was never
  * handed to a lower body. Cannot fail.
  */
-int deadline_handoff(const json_t *rec, const struct workdays *w, long today, struct deadline *out);
+int deadline_handoff(const struct case_record *c, const struct workdays *w, long today,
+                     struct deadline *out);
+
+/*
+ * The three above for a caller still holding the stored JSON (decoded on
+ * each call; a record that does not decode has no deadlines). Transition
+ * only: they go once every caller holds a struct case_record.
+ */
+size_t deadline_of_case_json(const json_t *rec, const struct workdays *w, long today,
+                             struct deadline out[DEADLINE_MAX]);
+void deadline_milestones_json(const json_t *rec, long *accepted, long *concluded);
+int deadline_handoff_json(const json_t *rec, const struct workdays *w, long today,
+                          struct deadline *out);
 
 /* Index in d[0..n) of the open deadline due first, or -1 when none is open. Cannot fail. */
 int deadline_next(const struct deadline *d, size_t n);

@@ -129,11 +129,11 @@ write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const 
 	/* an official document: Chinese whatever the locale (docs/decisions.md) */
 	fprintf(f, "                问题线索%s%s\n\n", verb, doc->handoff ? "单" : "函");
 	fprintf(f, "编号：%s〔%s〕%s号\n", v1, year, doc->name);
-	if (cases_number(rec) > 0) { /* the 件号 the office names the case by */
+	if (cases_number_json(rec) > 0) { /* the 件号 the office names the case by */
 		char no[CASES_NAME_BUF];
 
 		cases_format_number(no, json_string_value(json_object_get(rec, "district")),
-		                    cases_number(rec));
+		                    cases_number_json(rec));
 		fprintf(f, "件号：%s\n", no);
 	}
 	fputc('\n', f);
@@ -341,13 +341,13 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		goto fail;
 	}
 	/* the time limit: the case's 转办/交办 (or its open 督办); else a 转送函 without one */
-	if (deadline_handoff(rec, w, doc.today, &hd)) {
+	if (deadline_handoff_json(rec, w, doc.today, &hd)) {
 		doc.handoff = 1;
 		doc.supervised = hd.kind == DEADLINE_SUPERVISE;
 		doc.kind = hd.kind == DEADLINE_SUPERVISE ? DEADLINE_ASSIGN : hd.kind;
 		if (hd.kind == DEADLINE_SUPERVISE) {
 			struct deadline d[DEADLINE_MAX];
-			size_t nd = deadline_of_case(rec, w, doc.today, d);
+			size_t nd = deadline_of_case_json(rec, w, doc.today, d);
 
 			for (size_t k = 0; k < nd; k++)
 				if (d[k].kind == DEADLINE_TRANSFER || d[k].kind == DEADLINE_ASSIGN)

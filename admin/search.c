@@ -367,10 +367,10 @@ print_hit(void *ctx, const char *district, uint64_t index, const json_t *rec,
 	const char *st = json_string_value(json_object_get(rec, "status"));
 
 	cases_format_name(name, district, index);
-	cases_format_shown(shown, district, index, rec);
+	cases_format_shown_json(shown, district, index, rec);
 	printf(_("%s  %s  stage %s %s, status %s %s\n"), shown,
-	       json_string_value(json_object_get(rec, "day")), workflow_stage_of(rec),
-	       workflow_stage_label(workflow_stage_of(rec)), st != NULL ? st : "?",
+	       json_string_value(json_object_get(rec, "day")), workflow_stage_of_json(rec),
+	       workflow_stage_label(workflow_stage_of_json(rec)), st != NULL ? st : "?",
 	       cases_status_label(st) != NULL ? cases_status_label(st) : "");
 	for (size_t i = 0; i < nwords; i++) {
 		fputs("  \"", stdout);

@@ -242,7 +242,7 @@ session_case(struct session *s, const char *arg, struct session_case *c)
 		return -1;
 	}
 	cases_format_name(c->name, c->district, c->index);
-	cases_format_shown(c->shown, c->district, c->index, rec);
+	cases_format_shown_json(c->shown, c->district, c->index, rec);
 	json_decref(rec);
 	return 0;
 }

@@ -205,7 +205,7 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	r = json_object_get(m, "report");
 	subj = json_object_get(r, "subject");
 	rn = workflow_manifest_real_name(m);
-	if (bump(a->stage, workflow_stage_of(rec)) != 0 ||
+	if (bump(a->stage, workflow_stage_of_json(rec)) != 0 ||
 	    bump(a->status, value_or(json_object_get(rec, "status"), "unspecified")) != 0 ||
 	    bump(a->category, value_or(json_object_get(r, "category"), "unspecified")) != 0 ||
 	    bump(a->type, value_or(json_object_get(r, "type"), "unspecified")) != 0 ||
@@ -225,7 +225,7 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	else
 		a->anonymous++;
 
-	deadline_milestones(rec, &accepted, &concluded);
+	deadline_milestones_json(rec, &accepted, &concluded);
 	if ((accepted >= day &&
 	     (push(&a->acc_days, accepted - day) != 0 ||
 	      push(&a->acc_wd, workdays_between(a->q->w, day, accepted)) != 0)) ||
@@ -242,7 +242,7 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		snprintf(a->err, a->errsz, _("out of memory"));
 		return -1;
 	}
-	ndl = deadline_of_case(copy, a->q->w, a->q->today, dl);
+	ndl = deadline_of_case_json(copy, a->q->w, a->q->today, dl);
 	json_decref(copy);
 	for (size_t i = 0; i < ndl; i++) {
 		a->dl[dl[i].kind][dl[i].state]++;

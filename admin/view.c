@@ -384,7 +384,8 @@ print_history(FILE *out, const json_t *rec)
 			free(s);
 		}
 		if (ev != NULL && (strcmp(ev, "stage") == 0 || strcmp(ev, "mark") == 0))
-			workflow_print_handoff(out, h); /* 转办/交办: where to; 督办: the days */
+			workflow_print_handoff_json(out,
+			                            h); /* 转办/交办: where to; 督办: the days */
 		if (ev != NULL && (strcmp(ev, "stage") == 0 || strcmp(ev, "mark") == 0) &&
 		    json_is_integer(json_object_get(h, "note")))
 			fprintf(out, _(", 备注 note #%lld"),
@@ -409,10 +410,10 @@ print_marks(FILE *out, const json_t *rec)
 	const json_t *m, *it;
 	size_t i;
 
-	fprintf(out, _("内部阶段 Stage: %s %s\n"), workflow_stage_of(rec),
-	        str_or(workflow_stage_label(workflow_stage_of(rec)), ""));
+	fprintf(out, _("内部阶段 Stage: %s %s\n"), workflow_stage_of_json(rec),
+	        str_or(workflow_stage_label(workflow_stage_of_json(rec)), ""));
 	fputs(_("举报方式 Identity: "), out);
-	switch (workflow_real_name(rec)) {
+	switch (workflow_real_name_json(rec)) {
 	case 1:
 		fputs(_("实名 real name\n"), out);
 		break;
@@ -589,10 +590,10 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 	x = NULL;
 
 	/* print */
-	if (cases_number(rec) > 0) {
+	if (cases_number_json(rec) > 0) {
 		char no[CASES_NAME_BUF];
 
-		cases_format_number(no, district, cases_number(rec));
+		cases_format_number(no, district, cases_number_json(rec));
 		fprintf(out, _("案件 Case: %s  件号 No. %s\n"), name, no);
 	} else {
 		fprintf(out, _("案件 Case: %s\n"), name);
@@ -604,7 +605,8 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		fprintf(out, _("当前状态 Status: %s %s\n"), st, str_or(cases_status_label(st), ""));
 	}
 	fprintf(out, _("已确认送达 Acknowledged to the reporter: %s\n"),
-	        cases_delivered(rec, d.acks_through) ? _("是 yes") : _("否 not yet (next update)"));
+	        cases_delivered_json(rec, d.acks_through) ? _("是 yes")
+	                                                  : _("否 not yet (next update)"));
 	if (json_object_get(rec, "quarantine") != NULL) {
 		fputs(_("\n隔离 QUARANTINED: "), out);
 		cli_print_text(out, json_string_value(json_object_get(rec, "quarantine")), NULL);
@@ -771,12 +773,12 @@ list_new(json_t *row, const char *id, const json_t *rec)
 	int objection = 0;
 	size_t i;
 
-	cases_format_number(no, id, cases_number(rec));
+	cases_format_number(no, id, cases_number_json(rec));
 	mark = json_string_value(json_object_get(
 	        json_object_get(json_object_get(rec, "marks"), "realname"), "value"));
-	if (workflow_real_name(rec) == 1)
+	if (workflow_real_name_json(rec) == 1)
 		rn = mark != NULL && strcmp(mark, "impersonated") == 0 ? "冒名" : "实名";
-	else if (workflow_real_name(rec) == 0)
+	else if (workflow_real_name_json(rec) == 0)
 		rn = "匿名";
 	json_array_foreach(json_object_get(rec, "followups"), i, it)
 	{
@@ -786,10 +788,11 @@ list_new(json_t *row, const char *id, const json_t *rec)
 		objection |= json_is_true(json_object_get(it, "objection"));
 	}
 	if (json_object_set_new(row, "number",
-	                        cases_number(rec) > 0 ? json_integer((json_int_t)cases_number(rec))
-	                                              : json_null()) != 0 ||
+	                        cases_number_json(rec) > 0
+	                                ? json_integer((json_int_t)cases_number_json(rec))
+	                                : json_null()) != 0 ||
 	    json_object_set_new(row, "number_name",
-	                        cases_number(rec) > 0 ? json_string(no) : json_null()) != 0 ||
+	                        cases_number_json(rec) > 0 ? json_string(no) : json_null()) != 0 ||
 	    json_object_set_new(row, "real_name_label",
 	                        rn != NULL ? json_string(rn) : json_null()) != 0)
 		return -1;
@@ -863,25 +866,26 @@ list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	                (json_int_t)json_array_size(json_object_get(rec, "followups")), "replies",
 	                (json_int_t)json_array_size(json_object_get(rec, "replies")), "queued",
 	                json_integer_value(json_object_get(counts, k)), "delivered",
-	                cases_delivered(rec, c->acks));
+	                cases_delivered_json(rec, c->acks));
 	if (row == NULL || json_array_append_new(c->rows, row) != 0) {
 		snprintf(c->err, c->errsz, _("out of memory"));
 		return -1;
 	}
-	json_object_set_new(row, "stage", json_string(workflow_stage_of(rec)));
+	json_object_set_new(row, "stage", json_string(workflow_stage_of_json(rec)));
 	json_object_set(row, "quarantine",
 	                json_object_get(rec, "quarantine") ? json_object_get(rec, "quarantine")
 	                                                   : json_null());
 	json_object_set_new(row, "real_name",
-	                    workflow_real_name(rec) < 0 ? json_null()
-	                                                : json_boolean(workflow_real_name(rec)));
+	                    workflow_real_name_json(rec) < 0
+	                            ? json_null()
+	                            : json_boolean(workflow_real_name_json(rec)));
 	if (list_new(row, id, rec) != 0) {
 		snprintf(c->err, c->errsz, "out of memory");
 		return -1;
 	}
 	if (c->w != NULL) {
 		struct deadline dl[DEADLINE_MAX];
-		size_t ndl = deadline_of_case(rec, c->w, c->today, dl);
+		size_t ndl = deadline_of_case_json(rec, c->w, c->today, dl);
 		int next = deadline_next(dl, ndl), overdue = 0, soon = 0;
 
 		for (size_t k = 0; k < ndl; k++) {

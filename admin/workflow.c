@@ -90,7 +90,13 @@ workflow_stage_status(const char *s)
 }
 
 const char *
-workflow_stage_of(const json_t *rec)
+workflow_stage_of(const struct case_record *c)
+{
+	return workflow_stage_valid(c->stage) ? c->stage : "registered";
+}
+
+const char *
+workflow_stage_of_json(const json_t *rec)
 {
 	const char *s = json_string_value(json_object_get(rec, "stage"));
 
@@ -386,7 +392,7 @@ stage_change(struct archive_txn *t, const char *district, uint64_t index, const 
 	if (load_case(t, district, index, &rec, err, errsz) != 0)
 		return -1;
 	cases_format_name(name, district, index);
-	old = workflow_stage_of(rec);
+	old = workflow_stage_of_json(rec);
 	if (strcmp(old, stage) == 0) {
 		snprintf(err, errsz, _("case %s is already at stage %s; nothing changed"), name,
 		         stage);
@@ -720,7 +726,7 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 	} else {
 		/* conditions of the rules */
 		if (strcmp(mark, "realname") == 0) {
-			int rn = workflow_real_name(rec);
+			int rn = workflow_real_name_json(rec);
 
 			if (rn == 0) {
 				snprintf(
@@ -738,7 +744,7 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 				goto out;
 			}
 		} else if (strcmp(mark, "finding") == 0) {
-			const char *st = workflow_stage_of(rec);
+			const char *st = workflow_stage_of_json(rec);
 
 			if (strcmp(st, "closed") != 0 && strcmp(st, "concluded") != 0) {
 				snprintf(
@@ -882,7 +888,18 @@ workflow_record_forward(struct archive_txn *t, const char *district, uint64_t in
 }
 
 void
-workflow_print_handoff(FILE *out, const json_t *ev)
+workflow_print_handoff(FILE *out, const struct case_event *ev)
+{
+	if (ev->to[0] != '\0') {
+		fputs(_(", to "), out);
+		cli_print_text(out, ev->to, NULL);
+	}
+	if (ev->days != CASE_NONE)
+		fprintf(out, _(", within %ld working days"), (long)ev->days);
+}
+
+void
+workflow_print_handoff_json(FILE *out, const json_t *ev)
 {
 	const char *to = json_string_value(json_object_get(ev, "to"));
 	const json_t *days = json_object_get(ev, "days");
@@ -915,7 +932,7 @@ workflow_manifest_real_name(const json_t *manifest)
 }
 
 int
-workflow_real_name(const json_t *rec)
+workflow_real_name_json(const json_t *rec)
 {
 	const json_t *v = json_object_get(rec, "real_name");
 
@@ -941,12 +958,20 @@ workflow_set_real_name(struct archive_txn *t, const char *district, uint64_t ind
 }
 
 int
-workflow_real_name_applies(const json_t *rec)
+workflow_real_name_applies(const struct case_record *c)
+{
+	const struct case_mark *m = &c->marks[CASE_MARK_REALNAME];
+
+	return c->real_name == 1 && !(m->set && strcmp(m->value, "impersonated") == 0);
+}
+
+int
+workflow_real_name_applies_json(const json_t *rec)
 {
 	const char *v = json_string_value(json_object_get(
 	        json_object_get(json_object_get(rec, "marks"), "realname"), "value"));
 
-	return workflow_real_name(rec) == 1 && (v == NULL || strcmp(v, "impersonated") != 0);
+	return workflow_real_name_json(rec) == 1 && (v == NULL || strcmp(v, "impersonated") != 0);
 }
 
 static const char *

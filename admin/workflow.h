@@ -59,7 +59,10 @@ const char *workflow_stage_label(const char *s);
 const char *workflow_stage_status(const char *s);
 
 /* The case's current stage: its "stage" member, or "registered". Cannot fail. */
-const char *workflow_stage_of(const json_t *rec);
+const char *workflow_stage_of(const struct case_record *c);
+
+/* Transition: workflow_stage_of for the stored JSON record. */
+const char *workflow_stage_of_json(const json_t *rec);
 
 /*
  * Moves the case to stage (not a handoff stage: workflow_handoff): records {"day","by","event":"stage","stage",
@@ -157,7 +160,10 @@ int workflow_record_forward(struct archive_txn *t, const char *district, uint64_
  * working days": a 转办/交办 stage event's "to" and "days", a 督办 mark
  * event's "days"); nothing for other events. Cannot fail.
  */
-void workflow_print_handoff(FILE *out, const json_t *ev);
+void workflow_print_handoff(FILE *out, const struct case_event *ev);
+
+/* Transition: workflow_print_handoff for a JSON history event. */
+void workflow_print_handoff_json(FILE *out, const json_t *ev);
 
 /*
  * True (1) when a report manifest carries an identity block: "identity" is
@@ -166,8 +172,11 @@ void workflow_print_handoff(FILE *out, const json_t *ev);
  */
 int workflow_manifest_real_name(const json_t *manifest);
 
-/* The record's "real_name": 1 or 0, or -1 when it was never recorded. Cannot fail. */
-int workflow_real_name(const json_t *rec);
+/*
+ * Transition: the stored JSON record's "real_name": 1 or 0, or -1 when it
+ * was never recorded (struct case_record has it as real_name). Cannot fail.
+ */
+int workflow_real_name_json(const json_t *rec);
 
 /*
  * Records whether the case's report carries an identity block. Returns
@@ -181,7 +190,10 @@ int workflow_set_real_name(struct archive_txn *t, const char *district, uint64_t
  * carries an identity block and it is not marked realname impersonated.
  * Cannot fail.
  */
-int workflow_real_name_applies(const json_t *rec);
+int workflow_real_name_applies(const struct case_record *c);
+
+/* Transition: workflow_real_name_applies for the stored JSON record. */
+int workflow_real_name_applies_json(const json_t *rec);
 
 /*
  * The commands stage CASE STAGE, mark CASE MARK [VALUE] and note CASE

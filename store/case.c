@@ -11,12 +11,12 @@
  * (integers) or 0 (flags).
  */
 enum ftype {
-	F_STR,   /* char[size]; required: must be present */
-	F_I64,   /* int64_t, >= 0 when present, else CASE_NONE */
-	F_U64,   /* uint64_t, required, >= 0 */
-	F_U32,   /* uint32_t, required, 0..UINT32_MAX */
-	F_FLAG,  /* int: true when the member is JSON true (written only when set) */
-	F_B64,   /* uint8_t[32] as base64url; required */
+	F_STR,  /* char[size]; required: must be present */
+	F_I64,  /* int64_t, >= 0 when present, else CASE_NONE */
+	F_U64,  /* uint64_t, required, >= 0 */
+	F_U32,  /* uint32_t, required, 0..UINT32_MAX */
+	F_FLAG, /* int: true when the member is JSON true (written only when set) */
+	F_B64,  /* uint8_t[32] as base64url; required */
 };
 
 struct field {
@@ -26,94 +26,103 @@ struct field {
 	int required;
 };
 
-#define STR(T, m, k, req) {k, F_STR, offsetof(T, m), sizeof(((T *)0)->m), req}
-#define I64(T, m, k)      {k, F_I64, offsetof(T, m), 0, 0}
-#define FLAG(T, m, k)     {k, F_FLAG, offsetof(T, m), 0, 0}
+#define STR(T, m, k, req)                                                                          \
+	{                                                                                          \
+		k, F_STR, offsetof(T, m), sizeof(((T *)0)->m), req                                 \
+	}
+#define I64(T, m, k)                                                                               \
+	{                                                                                          \
+		k, F_I64, offsetof(T, m), 0, 0                                                     \
+	}
+#define FLAG(T, m, k)                                                                              \
+	{                                                                                          \
+		k, F_FLAG, offsetof(T, m), 0, 0                                                    \
+	}
 
 static const struct field EVENT[] = {
-	STR(struct case_event, day, "day", 1),
-	STR(struct case_event, by, "by", 1),
-	STR(struct case_event, event, "event", 1),
-	STR(struct case_event, stage, "stage", 0),
-	STR(struct case_event, mark, "mark", 0),
-	FLAG(struct case_event, cleared, "cleared"),
-	STR(struct case_event, status, "status", 0),
-	STR(struct case_event, from, "from", 0),
-	STR(struct case_event, case_name, "case", 0),
-	STR(struct case_event, value, "value", 0),
-	STR(struct case_event, to, "to", 0),
-	STR(struct case_event, approved_by, "approved_by", 0),
-	I64(struct case_event, days, "days"),
-	I64(struct case_event, attachments, "attachments"),
-	I64(struct case_event, n, "n"),
-	I64(struct case_event, note, "note"),
-	I64(struct case_event, sent_seq, "sent_seq"),
-	{NULL, F_STR, 0, 0, 0},
+        STR(struct case_event, day, "day", 1),
+        STR(struct case_event, by, "by", 1),
+        STR(struct case_event, event, "event", 1),
+        STR(struct case_event, stage, "stage", 0),
+        STR(struct case_event, mark, "mark", 0),
+        FLAG(struct case_event, cleared, "cleared"),
+        STR(struct case_event, status, "status", 0),
+        STR(struct case_event, from, "from", 0),
+        STR(struct case_event, case_name, "case", 0),
+        STR(struct case_event, value, "value", 0),
+        STR(struct case_event, to, "to", 0),
+        STR(struct case_event, approved_by, "approved_by", 0),
+        I64(struct case_event, days, "days"),
+        I64(struct case_event, attachments, "attachments"),
+        I64(struct case_event, n, "n"),
+        I64(struct case_event, note, "note"),
+        I64(struct case_event, sent_seq, "sent_seq"),
+        {NULL, F_STR, 0, 0, 0},
 };
 
 static const struct field FOLLOWUP[] = {
-	{"index", F_U64, offsetof(struct case_followup, index), 0, 1},
-	STR(struct case_followup, day, "day", 1),
-	STR(struct case_followup, quarantine, "quarantine", 0),
-	FLAG(struct case_followup, objection, "objection"),
-	{NULL, F_STR, 0, 0, 0},
+        {"index", F_U64, offsetof(struct case_followup, index), 0, 1},
+        STR(struct case_followup, day, "day", 1),
+        STR(struct case_followup, quarantine, "quarantine", 0),
+        FLAG(struct case_followup, objection, "objection"),
+        {NULL, F_STR, 0, 0, 0},
 };
 
 static const struct field REPLY[] = {
-	{"n", F_U32, offsetof(struct case_reply, n), 0, 1},
-	STR(struct case_reply, day, "day", 1),
-	STR(struct case_reply, by, "by", 0),
-	STR(struct case_reply, status, "status", 0),
-	I64(struct case_reply, sent_seq, "sent_seq"),
-	{NULL, F_STR, 0, 0, 0},
+        {"n", F_U32, offsetof(struct case_reply, n), 0, 1},
+        STR(struct case_reply, day, "day", 1),
+        STR(struct case_reply, by, "by", 0),
+        STR(struct case_reply, status, "status", 0),
+        I64(struct case_reply, sent_seq, "sent_seq"),
+        {NULL, F_STR, 0, 0, 0},
 };
 
 static const struct field NOTE[] = {
-	{"n", F_U32, offsetof(struct case_note, n), 0, 1},
-	STR(struct case_note, day, "day", 1),
-	STR(struct case_note, by, "by", 0),
-	{NULL, F_STR, 0, 0, 0},
+        {"n", F_U32, offsetof(struct case_note, n), 0, 1},
+        STR(struct case_note, day, "day", 1),
+        STR(struct case_note, by, "by", 0),
+        {NULL, F_STR, 0, 0, 0},
 };
 
 static const struct field MARK[] = {
-	STR(struct case_mark, value, "value", 0),
-	STR(struct case_mark, case_name, "case", 0),
-	I64(struct case_mark, days, "days"),
-	STR(struct case_mark, approved_by, "approved_by", 0),
-	STR(struct case_mark, day, "day", 1),
-	STR(struct case_mark, by, "by", 0),
-	{NULL, F_STR, 0, 0, 0},
+        STR(struct case_mark, value, "value", 0),
+        STR(struct case_mark, case_name, "case", 0),
+        I64(struct case_mark, days, "days"),
+        STR(struct case_mark, approved_by, "approved_by", 0),
+        STR(struct case_mark, day, "day", 1),
+        STR(struct case_mark, by, "by", 0),
+        {NULL, F_STR, 0, 0, 0},
 };
 
 static const struct field SEEN[] = {
-	{"through", F_U64, offsetof(struct case_record, seen_through), 0, 1},
-	STR(struct case_record, seen_day, "day", 1),
-	STR(struct case_record, seen_by, "by", 0),
-	{NULL, F_STR, 0, 0, 0},
+        {"through", F_U64, offsetof(struct case_record, seen_through), 0, 1},
+        STR(struct case_record, seen_day, "day", 1),
+        STR(struct case_record, seen_by, "by", 0),
+        {NULL, F_STR, 0, 0, 0},
 };
 
 /* The top-level members before the lists, and after them. */
 static const struct field HEAD[] = {
-	STR(struct case_record, district, "district", 1),
-	{"index", F_U64, offsetof(struct case_record, index), 0, 1},
-	{"lookup", F_B64, offsetof(struct case_record, lookup), 0, 1},
-	{"reply_pk", F_B64, offsetof(struct case_record, reply_pk), 0, 1},
-	STR(struct case_record, day, "day", 1),
-	STR(struct case_record, status, "status", 1),
-	STR(struct case_record, stage, "stage", 0),
-	STR(struct case_record, quarantine, "quarantine", 0),
-	{NULL, F_STR, 0, 0, 0},
+        STR(struct case_record, district, "district", 1),
+        {"index", F_U64, offsetof(struct case_record, index), 0, 1},
+        {"lookup", F_B64, offsetof(struct case_record, lookup), 0, 1},
+        {"reply_pk", F_B64, offsetof(struct case_record, reply_pk), 0, 1},
+        STR(struct case_record, day, "day", 1),
+        STR(struct case_record, status, "status", 1),
+        STR(struct case_record, stage, "stage", 0),
+        STR(struct case_record, quarantine, "quarantine", 0),
+        {NULL, F_STR, 0, 0, 0},
 };
 
 /* Every top-level member case_decode reads itself (not kept in rest). */
 static const char *const TOP_KNOWN[] = {
-	"v",          "district", "index",   "number", "lookup",        "reply_pk", "sign_pk",
-	"day",        "status",   "stage",   "quarantine", "real_name", "marks",    "seen",
-	"history",    "followups", "replies", "notes",  "duplicated_by", NULL,
+        "v",       "district",  "index",   "number",     "lookup",        "reply_pk", "sign_pk",
+        "day",     "status",    "stage",   "quarantine", "real_name",     "marks",    "seen",
+        "history", "followups", "replies", "notes",      "duplicated_by", NULL,
 };
 
 static const char *const MARK_NAMES[CASE_MARK_COUNT] = {
-	"realname", "duplicate-of", "upper-level", "escalation", "finding", "supervise", "reported",
+        "realname", "duplicate-of", "upper-level", "escalation", "finding", "supervise", "reported",
 };
 
 const char *
@@ -299,7 +308,8 @@ list_decode(const json_t *o, int required, const struct field *f, void **arr, si
 		return 0;
 	if (!json_is_array(o) || json_array_size(o) > CASE_LIST_MAX)
 		return -1;
-	json_array_foreach(o, i, it) {
+	json_array_foreach(o, i, it)
+	{
 		char *item = list_add(arr, n, elem);
 
 		if (item == NULL ||
@@ -326,7 +336,8 @@ list_encode(json_t *o, const char *key, int always, const struct field *f, const
 		json_t *j = json_object();
 
 		if (j == NULL || json_array_append_new(a, j) != 0 ||
-		    object_encode(f, item, *(json_t *const *)(const void *)(item + rest_off), j) != 0)
+		    object_encode(f, item, *(json_t *const *)(const void *)(item + rest_off), j) !=
+		            0)
 			return -1;
 	}
 	return 0;
@@ -351,7 +362,8 @@ marks_decode(const json_t *o, struct case_record *c)
 		return 0;
 	if (!json_is_object(o))
 		return -1;
-	json_object_foreach((json_t *)o, k, v) {
+	json_object_foreach((json_t *)o, k, v)
+	{
 		enum case_mark_id m = case_mark_id(k);
 
 		if (m == CASE_MARK_COUNT) {
@@ -378,7 +390,8 @@ duplicated_decode(const json_t *o, struct case_record *c)
 		return 0;
 	if (!json_is_array(o) || json_array_size(o) > CASE_LIST_MAX)
 		return -1;
-	json_array_foreach(o, i, it) {
+	json_array_foreach(o, i, it)
+	{
 		if (case_add_duplicated_by(c, json_string_value(it)) != 0)
 			return -1;
 	}
@@ -423,11 +436,14 @@ case_decode(const json_t *rec, struct case_record *c)
 		c->seen_set = 1;
 	}
 	if (marks_decode(json_object_get(rec, "marks"), c) != 0 ||
-	    LIST_DECODE(json_object_get(rec, "history"), 1, EVENT, c, history, nhistory, struct case_event) != 0 ||
-	    LIST_DECODE(json_object_get(rec, "followups"), 1, FOLLOWUP, c, followups, nfollowups, struct case_followup) !=
-	        0 ||
-	    LIST_DECODE(json_object_get(rec, "replies"), 1, REPLY, c, replies, nreplies, struct case_reply) != 0 ||
-	    LIST_DECODE(json_object_get(rec, "notes"), 0, NOTE, c, notes, nnotes, struct case_note) != 0 ||
+	    LIST_DECODE(json_object_get(rec, "history"), 1, EVENT, c, history, nhistory,
+	                struct case_event) != 0 ||
+	    LIST_DECODE(json_object_get(rec, "followups"), 1, FOLLOWUP, c, followups, nfollowups,
+	                struct case_followup) != 0 ||
+	    LIST_DECODE(json_object_get(rec, "replies"), 1, REPLY, c, replies, nreplies,
+	                struct case_reply) != 0 ||
+	    LIST_DECODE(json_object_get(rec, "notes"), 0, NOTE, c, notes, nnotes,
+	                struct case_note) != 0 ||
 	    duplicated_decode(json_object_get(rec, "duplicated_by"), c) != 0)
 		goto bad;
 	return 0;
@@ -446,7 +462,8 @@ marks_encode(json_t *o, const struct case_record *c)
 
 		if (!c->marks[i].set)
 			continue;
-		if (m == NULL && ((m = json_object()) == NULL || json_object_set_new(o, "marks", m) != 0))
+		if (m == NULL &&
+		    ((m = json_object()) == NULL || json_object_set_new(o, "marks", m) != 0))
 			return -1;
 		one = json_object();
 		if (one == NULL || json_object_set_new(m, MARK_NAMES[i], one) != 0 ||
@@ -480,7 +497,8 @@ case_encode(const struct case_record *c)
 	}
 	bad = bad || marks_encode(o, c) != 0 ||
 	      LIST_ENCODE(o, "history", 1, EVENT, c, history, nhistory, struct case_event) != 0 ||
-	      LIST_ENCODE(o, "followups", 1, FOLLOWUP, c, followups, nfollowups, struct case_followup) != 0 ||
+	      LIST_ENCODE(o, "followups", 1, FOLLOWUP, c, followups, nfollowups,
+	                  struct case_followup) != 0 ||
 	      LIST_ENCODE(o, "replies", 1, REPLY, c, replies, nreplies, struct case_reply) != 0 ||
 	      LIST_ENCODE(o, "notes", 0, NOTE, c, notes, nnotes, struct case_note) != 0;
 	if (!bad && c->nduplicated_by > 0) {

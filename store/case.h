@@ -49,10 +49,10 @@ enum case_mark_id {
 /* One mark as it stands (set = 0: not marked). */
 struct case_mark {
 	int set;
-	char value[CASE_WORD_BUF];      /* "" when the mark has none */
-	char case_name[CASE_NAME_BUF];  /* duplicate-of */
+	char value[CASE_WORD_BUF];       /* "" when the mark has none */
+	char case_name[CASE_NAME_BUF];   /* duplicate-of */
 	char approved_by[CASE_TEXT_BUF]; /* escalation */
-	int64_t days;                   /* supervise; CASE_NONE otherwise */
+	int64_t days;                    /* supervise; CASE_NONE otherwise */
 	char day[CASE_DAY_BUF];
 	char by[CASE_TEXT_BUF];
 	json_t *rest; /* members not known here, or NULL */
@@ -68,14 +68,14 @@ struct case_event {
 	char day[CASE_DAY_BUF];
 	char by[CASE_TEXT_BUF];
 	char event[CASE_WORD_BUF];
-	char stage[CASE_WORD_BUF];  /* stage event: the new stage */
-	char mark[CASE_WORD_BUF];   /* mark event: the mark's name */
-	int cleared;                /* mark event: the mark was removed */
-	char status[CASE_WORD_BUF]; /* status/stage/received: the new status */
-	char from[CASE_WORD_BUF];   /* status or stage event: the one before */
+	char stage[CASE_WORD_BUF];     /* stage event: the new stage */
+	char mark[CASE_WORD_BUF];      /* mark event: the mark's name */
+	int cleared;                   /* mark event: the mark was removed */
+	char status[CASE_WORD_BUF];    /* status/stage/received: the new status */
+	char from[CASE_WORD_BUF];      /* status or stage event: the one before */
 	char case_name[CASE_NAME_BUF]; /* mark duplicate-of */
-	char value[CASE_WORD_BUF];  /* mark event: the value */
-	char to[CASE_TEXT_BUF];     /* handoff stage, forward: the body */
+	char value[CASE_WORD_BUF];     /* mark event: the value */
+	char to[CASE_TEXT_BUF];        /* handoff stage, forward: the body */
 	char approved_by[CASE_TEXT_BUF];
 	int64_t days;        /* handoff stage, supervise mark */
 	int64_t attachments; /* forward */
@@ -123,9 +123,9 @@ struct case_record {
 	uint8_t sign_pk[32];
 	char day[CASE_DAY_BUF]; /* of the report */
 	char status[CASE_WORD_BUF];
-	char stage[CASE_WORD_BUF]; /* "" when never set: registered */
+	char stage[CASE_WORD_BUF];      /* "" when never set: registered */
 	char quarantine[CASE_TEXT_BUF]; /* the reason when quarantined, else "" */
-	int real_name; /* 1, 0, or CASE_NONE when never recorded */
+	int real_name;                  /* 1, 0, or CASE_NONE when never recorded */
 	struct case_mark marks[CASE_MARK_COUNT];
 	json_t *marks_rest; /* marks of a later tool, or NULL */
 	int seen_set;

@@ -1811,9 +1811,9 @@ test_case_names(void **state)
 			assert_int_equal(cases_parse_number(badno[i], d, &ix), -1);
 		cases_format_number(name, "d01", 3);
 		assert_string_equal(name, "d01#3");
-		cases_format_shown(shown, "d01", 24, rec);
+		cases_format_shown_json(shown, "d01", 24, rec);
 		assert_string_equal(shown, "d01-24 (d01#20)");
-		cases_format_shown(shown, "d01", 24, NULL);
+		cases_format_shown_json(shown, "d01", 24, NULL);
 		assert_string_equal(shown, "d01-24");
 		json_decref(rec);
 	}

@@ -15,40 +15,42 @@
 
 /* A record with every member this version knows, and some it does not. */
 static const char FULL[] =
-    "{\"v\":1,\"district\":\"d07\",\"index\":3,\"number\":2,\"lookup\":\"" PK "\","
-    "\"reply_pk\":\"" PK "\",\"day\":\"2026-11-02\",\"status\":\"accepted\","
-    "\"history\":[{\"day\":\"2026-11-02\",\"by\":\"server\",\"event\":\"received\","
-    "\"status\":\"received\"},"
-    "{\"day\":\"2026-11-03\",\"by\":\"王主任\",\"event\":\"stage\",\"stage\":\"assigned\","
-    "\"from\":\"registered\",\"note\":1,\"to\":\"城关镇纪委\",\"days\":30,\"status\":\"in_progress\","
-    "\"sent_seq\":0,\"future\":{\"x\":1}},"
-    "{\"day\":\"2026-11-04\",\"by\":\"李\",\"event\":\"mark\",\"mark\":\"duplicate-of\","
-    "\"case\":\"d07-1\"},"
-    "{\"day\":\"2026-11-05\",\"by\":\"李\",\"event\":\"mark\",\"mark\":\"finding\",\"cleared\":true},"
-    "{\"day\":\"2026-11-05\",\"by\":\"李\",\"event\":\"forward\",\"to\":\"县公安局\","
-    "\"attachments\":2},"
-    "{\"day\":\"2026-11-06\",\"by\":\"李\",\"event\":\"reply\",\"n\":1,\"sent_seq\":4}],"
-    "\"followups\":[{\"index\":4,\"day\":\"2026-11-03\",\"objection\":true},"
-    "{\"index\":5,\"day\":\"2026-11-04\",\"quarantine\":\"bad_bind\"}],"
-    "\"replies\":[{\"n\":1,\"day\":\"2026-11-06\",\"by\":\"李\",\"status\":\"accepted\","
-    "\"sent_seq\":4}],"
-    "\"real_name\":true,\"sign_pk\":\"" PK "\",\"quarantine\":\"late\",\"stage\":\"assigned\","
-    "\"marks\":{\"realname\":{\"value\":\"verified\",\"day\":\"2026-11-03\",\"by\":\"李\"},"
-    "\"duplicate-of\":{\"case\":\"d07-1\",\"day\":\"2026-11-04\",\"by\":\"李\"},"
-    "\"escalation\":{\"value\":\"raise\",\"approved_by\":\"张书记\",\"day\":\"2026-11-04\","
-    "\"by\":\"李\"},\"supervise\":{\"days\":10,\"day\":\"2026-11-05\",\"by\":\"李\"},"
-    "\"someday\":{\"day\":\"2026-11-05\"}},"
-    "\"notes\":[{\"n\":1,\"day\":\"2026-11-03\",\"by\":\"王主任\"}],"
-    "\"duplicated_by\":[\"d07-9\",\"d07-12\"],"
-    "\"seen\":{\"through\":5,\"day\":\"2026-11-06\",\"by\":\"李\"},"
-    "\"later\":[1,2,3]}";
+        "{\"v\":1,\"district\":\"d07\",\"index\":3,\"number\":2,\"lookup\":\"" PK "\","
+        "\"reply_pk\":\"" PK "\",\"day\":\"2026-11-02\",\"status\":\"accepted\","
+        "\"history\":[{\"day\":\"2026-11-02\",\"by\":\"server\",\"event\":\"received\","
+        "\"status\":\"received\"},"
+        "{\"day\":\"2026-11-03\",\"by\":\"王主任\",\"event\":\"stage\",\"stage\":\"assigned\","
+        "\"from\":\"registered\",\"note\":1,\"to\":\"城关镇纪委\",\"days\":30,\"status\":\"in_"
+        "progress\","
+        "\"sent_seq\":0,\"future\":{\"x\":1}},"
+        "{\"day\":\"2026-11-04\",\"by\":\"李\",\"event\":\"mark\",\"mark\":\"duplicate-of\","
+        "\"case\":\"d07-1\"},"
+        "{\"day\":\"2026-11-05\",\"by\":\"李\",\"event\":\"mark\",\"mark\":\"finding\",\"cleared\":"
+        "true},"
+        "{\"day\":\"2026-11-05\",\"by\":\"李\",\"event\":\"forward\",\"to\":\"县公安局\","
+        "\"attachments\":2},"
+        "{\"day\":\"2026-11-06\",\"by\":\"李\",\"event\":\"reply\",\"n\":1,\"sent_seq\":4}],"
+        "\"followups\":[{\"index\":4,\"day\":\"2026-11-03\",\"objection\":true},"
+        "{\"index\":5,\"day\":\"2026-11-04\",\"quarantine\":\"bad_bind\"}],"
+        "\"replies\":[{\"n\":1,\"day\":\"2026-11-06\",\"by\":\"李\",\"status\":\"accepted\","
+        "\"sent_seq\":4}],"
+        "\"real_name\":true,\"sign_pk\":\"" PK "\",\"quarantine\":\"late\",\"stage\":\"assigned\","
+        "\"marks\":{\"realname\":{\"value\":\"verified\",\"day\":\"2026-11-03\",\"by\":\"李\"},"
+        "\"duplicate-of\":{\"case\":\"d07-1\",\"day\":\"2026-11-04\",\"by\":\"李\"},"
+        "\"escalation\":{\"value\":\"raise\",\"approved_by\":\"张书记\",\"day\":\"2026-11-04\","
+        "\"by\":\"李\"},\"supervise\":{\"days\":10,\"day\":\"2026-11-05\",\"by\":\"李\"},"
+        "\"someday\":{\"day\":\"2026-11-05\"}},"
+        "\"notes\":[{\"n\":1,\"day\":\"2026-11-03\",\"by\":\"王主任\"}],"
+        "\"duplicated_by\":[\"d07-9\",\"d07-12\"],"
+        "\"seen\":{\"through\":5,\"day\":\"2026-11-06\",\"by\":\"李\"},"
+        "\"later\":[1,2,3]}";
 
 /* A record as an archive from before the workflow holds it. */
 static const char OLD[] =
-    "{\"v\":1,\"district\":\"d-1\",\"index\":1,\"lookup\":\"" PK "\",\"reply_pk\":\"" PK "\","
-    "\"day\":\"2026-01-01\",\"status\":\"received\",\"history\":[{\"day\":\"2026-01-01\","
-    "\"by\":\"server\",\"event\":\"received\",\"status\":\"received\"}],\"followups\":[],"
-    "\"replies\":[]}";
+        "{\"v\":1,\"district\":\"d-1\",\"index\":1,\"lookup\":\"" PK "\",\"reply_pk\":\"" PK "\","
+        "\"day\":\"2026-01-01\",\"status\":\"received\",\"history\":[{\"day\":\"2026-01-01\","
+        "\"by\":\"server\",\"event\":\"received\",\"status\":\"received\"}],\"followups\":[],"
+        "\"replies\":[]}";
 
 static json_t *
 load(const char *text)
@@ -151,8 +153,8 @@ assert_refused(const json_t *base, void (*f)(json_t *))
 	json_decref(in);
 }
 
-static const char *const REQUIRED[] = {"v",   "district",  "index",   "lookup", "reply_pk",
-                                       "day", "status",    "history", "followups", "replies"};
+static const char *const REQUIRED[] = {"v",   "district", "index",   "lookup",    "reply_pk",
+                                       "day", "status",   "history", "followups", "replies"};
 static const char *drop_key;
 
 static void
@@ -168,7 +170,8 @@ long_by(json_t *o)
 
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	json_object_set_new(json_array_get(json_object_get(o, "history"), 1), "by", json_string(big));
+	json_object_set_new(json_array_get(json_object_get(o, "history"), 1), "by",
+	                    json_string(big));
 }
 
 static void
@@ -178,7 +181,8 @@ exactly_fits(json_t *o)
 
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	json_object_set_new(json_array_get(json_object_get(o, "history"), 1), "by", json_string(big));
+	json_object_set_new(json_array_get(json_object_get(o, "history"), 1), "by",
+	                    json_string(big));
 }
 
 static void
@@ -235,9 +239,9 @@ test_refused(void **state)
 	json_t *base = load(FULL);
 	json_t *ok;
 	struct case_record c;
-	void (*bad[])(json_t *) = {long_by,      bad_lookup,      negative_days, string_index,
-	                           mark_not_object, event_without_day, version_2, bad_district,
-	                           dup_not_string, real_name_string};
+	void (*bad[])(json_t *) = {long_by,         bad_lookup,        negative_days, string_index,
+	                           mark_not_object, event_without_day, version_2,     bad_district,
+	                           dup_not_string,  real_name_string};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof REQUIRED / sizeof REQUIRED[0]; i++) {
@@ -288,7 +292,7 @@ test_builders(void **state)
 	out = case_encode(&c);
 	assert_non_null(out);
 	assert_string_equal(json_string_value(json_object_get(
-	                        json_array_get(json_object_get(out, "history"), 1), "stage")),
+	                            json_array_get(json_object_get(out, "history"), 1), "stage")),
 	                    "accepted");
 	assert_null(json_object_get(json_array_get(json_object_get(out, "history"), 1), "days"));
 	assert_int_equal(case_decode(out, &d), 0);
@@ -318,9 +322,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip), cmocka_unit_test(test_members),
-	    cmocka_unit_test(test_refused),    cmocka_unit_test(test_builders),
-	    cmocka_unit_test(test_mark_names),
+	        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_members),
+	        cmocka_unit_test(test_refused),    cmocka_unit_test(test_builders),
+	        cmocka_unit_test(test_mark_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
