@@ -21,8 +21,8 @@ enum ftype {
 
 struct field {
 	const char *key;
-	enum ftype type;
 	size_t off, size;
+	enum ftype type;
 	int required;
 };
 
@@ -57,31 +57,31 @@ static const struct field EVENT[] = {
         I64(struct case_event, n, "n"),
         I64(struct case_event, note, "note"),
         I64(struct case_event, sent_seq, "sent_seq"),
-        {NULL, F_STR, 0, 0, 0},
+        {NULL, 0, 0, F_STR, 0},
 };
 
 static const struct field FOLLOWUP[] = {
-        {"index", F_U64, offsetof(struct case_followup, index), 0, 1},
+        {"index", offsetof(struct case_followup, index), 0, F_U64, 1},
         STR(struct case_followup, day, "day", 1),
         STR(struct case_followup, quarantine, "quarantine", 0),
         FLAG(struct case_followup, objection, "objection"),
-        {NULL, F_STR, 0, 0, 0},
+        {NULL, 0, 0, F_STR, 0},
 };
 
 static const struct field REPLY[] = {
-        {"n", F_U32, offsetof(struct case_reply, n), 0, 1},
+        {"n", offsetof(struct case_reply, n), 0, F_U32, 1},
         STR(struct case_reply, day, "day", 1),
         STR(struct case_reply, by, "by", 0),
         STR(struct case_reply, status, "status", 0),
         I64(struct case_reply, sent_seq, "sent_seq"),
-        {NULL, F_STR, 0, 0, 0},
+        {NULL, 0, 0, F_STR, 0},
 };
 
 static const struct field NOTE[] = {
-        {"n", F_U32, offsetof(struct case_note, n), 0, 1},
+        {"n", offsetof(struct case_note, n), 0, F_U32, 1},
         STR(struct case_note, day, "day", 1),
         STR(struct case_note, by, "by", 0),
-        {NULL, F_STR, 0, 0, 0},
+        {NULL, 0, 0, F_STR, 0},
 };
 
 static const struct field MARK[] = {
@@ -91,27 +91,27 @@ static const struct field MARK[] = {
         STR(struct case_mark, approved_by, "approved_by", 0),
         STR(struct case_mark, day, "day", 1),
         STR(struct case_mark, by, "by", 0),
-        {NULL, F_STR, 0, 0, 0},
+        {NULL, 0, 0, F_STR, 0},
 };
 
 static const struct field SEEN[] = {
-        {"through", F_U64, offsetof(struct case_record, seen_through), 0, 1},
+        {"through", offsetof(struct case_record, seen_through), 0, F_U64, 1},
         STR(struct case_record, seen_day, "day", 1),
         STR(struct case_record, seen_by, "by", 0),
-        {NULL, F_STR, 0, 0, 0},
+        {NULL, 0, 0, F_STR, 0},
 };
 
 /* The top-level members before the lists, and after them. */
 static const struct field HEAD[] = {
         STR(struct case_record, district, "district", 1),
-        {"index", F_U64, offsetof(struct case_record, index), 0, 1},
-        {"lookup", F_B64, offsetof(struct case_record, lookup), 0, 1},
-        {"reply_pk", F_B64, offsetof(struct case_record, reply_pk), 0, 1},
+        {"index", offsetof(struct case_record, index), 0, F_U64, 1},
+        {"lookup", offsetof(struct case_record, lookup), 0, F_B64, 1},
+        {"reply_pk", offsetof(struct case_record, reply_pk), 0, F_B64, 1},
         STR(struct case_record, day, "day", 1),
         STR(struct case_record, status, "status", 1),
         STR(struct case_record, stage, "stage", 0),
         STR(struct case_record, quarantine, "quarantine", 0),
-        {NULL, F_STR, 0, 0, 0},
+        {NULL, 0, 0, F_STR, 0},
 };
 
 /* Every top-level member case_decode reads itself (not kept in rest). */
