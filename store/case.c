@@ -28,15 +28,24 @@ struct field {
 
 #define STR(T, m, k, req)                                                                          \
 	{                                                                                          \
-		k, F_STR, offsetof(T, m), sizeof(((T *)0)->m), req                                 \
+		.key = k, .off = offsetof(T, m), .size = sizeof(((T *)0)->m), .type = F_STR,       \
+		.required = req                                                                    \
 	}
 #define I64(T, m, k)                                                                               \
 	{                                                                                          \
-		k, F_I64, offsetof(T, m), 0, 0                                                     \
+		.key = k, .off = offsetof(T, m), .type = F_I64                                     \
 	}
 #define FLAG(T, m, k)                                                                              \
 	{                                                                                          \
-		k, F_FLAG, offsetof(T, m), 0, 0                                                    \
+		.key = k, .off = offsetof(T, m), .type = F_FLAG                                    \
+	}
+#define REQ(T, m, k, t)                                                                            \
+	{                                                                                          \
+		.key = k, .off = offsetof(T, m), .type = t, .required = 1                          \
+	}
+#define END                                                                                        \
+	{                                                                                          \
+		.key = NULL                                                                        \
 	}
 
 static const struct field EVENT[] = {
@@ -57,31 +66,28 @@ static const struct field EVENT[] = {
         I64(struct case_event, n, "n"),
         I64(struct case_event, note, "note"),
         I64(struct case_event, sent_seq, "sent_seq"),
-        {NULL, 0, 0, F_STR, 0},
+        END,
 };
 
 static const struct field FOLLOWUP[] = {
-        {"index", offsetof(struct case_followup, index), 0, F_U64, 1},
+        REQ(struct case_followup, index, "index", F_U64),
         STR(struct case_followup, day, "day", 1),
         STR(struct case_followup, quarantine, "quarantine", 0),
         FLAG(struct case_followup, objection, "objection"),
-        {NULL, 0, 0, F_STR, 0},
+        END,
 };
 
 static const struct field REPLY[] = {
-        {"n", offsetof(struct case_reply, n), 0, F_U32, 1},
-        STR(struct case_reply, day, "day", 1),
-        STR(struct case_reply, by, "by", 0),
-        STR(struct case_reply, status, "status", 0),
-        I64(struct case_reply, sent_seq, "sent_seq"),
-        {NULL, 0, 0, F_STR, 0},
+        REQ(struct case_reply, n, "n", F_U32),        STR(struct case_reply, day, "day", 1),
+        STR(struct case_reply, by, "by", 0),          STR(struct case_reply, status, "status", 0),
+        I64(struct case_reply, sent_seq, "sent_seq"), END,
 };
 
 static const struct field NOTE[] = {
-        {"n", offsetof(struct case_note, n), 0, F_U32, 1},
+        REQ(struct case_note, n, "n", F_U32),
         STR(struct case_note, day, "day", 1),
         STR(struct case_note, by, "by", 0),
-        {NULL, 0, 0, F_STR, 0},
+        END,
 };
 
 static const struct field MARK[] = {
@@ -91,27 +97,27 @@ static const struct field MARK[] = {
         STR(struct case_mark, approved_by, "approved_by", 0),
         STR(struct case_mark, day, "day", 1),
         STR(struct case_mark, by, "by", 0),
-        {NULL, 0, 0, F_STR, 0},
+        END,
 };
 
 static const struct field SEEN[] = {
-        {"through", offsetof(struct case_record, seen_through), 0, F_U64, 1},
+        REQ(struct case_record, seen_through, "through", F_U64),
         STR(struct case_record, seen_day, "day", 1),
         STR(struct case_record, seen_by, "by", 0),
-        {NULL, 0, 0, F_STR, 0},
+        END,
 };
 
 /* The top-level members before the lists, and after them. */
 static const struct field HEAD[] = {
         STR(struct case_record, district, "district", 1),
-        {"index", offsetof(struct case_record, index), 0, F_U64, 1},
-        {"lookup", offsetof(struct case_record, lookup), 0, F_B64, 1},
-        {"reply_pk", offsetof(struct case_record, reply_pk), 0, F_B64, 1},
+        REQ(struct case_record, index, "index", F_U64),
+        REQ(struct case_record, lookup, "lookup", F_B64),
+        REQ(struct case_record, reply_pk, "reply_pk", F_B64),
         STR(struct case_record, day, "day", 1),
         STR(struct case_record, status, "status", 1),
         STR(struct case_record, stage, "stage", 0),
         STR(struct case_record, quarantine, "quarantine", 0),
-        {NULL, 0, 0, F_STR, 0},
+        END,
 };
 
 /* Every top-level member case_decode reads itself (not kept in rest). */
