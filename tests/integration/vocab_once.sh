@@ -19,10 +19,9 @@ SRC=$(cd "$R" && find admin crypto intake report store web deploy -type f \
 	-o -name '*.html' -o -name '*.json' -o -name '*.sh' \) -not -path '*/node_modules/*' | sort)
 check "there are sources to check" test -n "$SRC"
 
-# spellers MACRO FILE: for each list of MACRO(word, "label", ...) lines in the
-# .def FILE ("NAME: file file ..."), the sources that spell it
-# the checker: for each list of QF_<MACRO>(word, "label", ...) lines in the
-# .def file, "QF_LIST: the sources that spell it"
+# The checker: for each list of QF_<MACRO>(word, "label", ...) lines in the
+# .def file, one line "QF_LIST: the sources that spell it". VOCAB_DEBUG=1
+# says on stderr which rule each hit matched.
 cat >"$T_DIR/spellers.pl" <<'PERL'
 use strict;
 use warnings;
@@ -58,7 +57,7 @@ for my $l (@order) {
 	print "$l: @hits\n";
 }
 PERL
-# spellers MACRO-REGEX DEF: runs the checker over the sources
+# spellers MACROS DEF: the checker over the sources (MACROS: "TYPE|CATEGORY")
 spellers() {
 	# shellcheck disable=SC2086
 	(cd "$R" && perl -CSD -Mutf8 "$T_DIR/spellers.pl" "$1" "$2" $SRC)
@@ -84,4 +83,30 @@ for def in "TYPE|CATEGORY|LEVEL|PARTY|PURPOSE crypto/vocab.def" "STAGE admin/sta
 	T_PASS=$((T_PASS + $(grep -c '^ok' "$T_DIR/lines")))
 	T_FAIL=$((T_FAIL + $(grep -c '^FAIL' "$T_DIR/lines")))
 done
+
+# The manual pages cannot read a .def: they name every word with its label as
+# the .def spells it (qingfeng-report.1 as ".B word" then "label",
+# qingfeng-admin.1 "stage label").
+cat >"$T_DIR/manual.pl" <<'PERL'
+use strict;
+use warnings;
+my ($macro, $def, $man, $inline) = @ARGV;
+open my $m, "<:encoding(UTF-8)", $man or die "$man: $!";
+my $text = do { local $/; <$m> };
+open my $d, "<:encoding(UTF-8)", $def or die "$def: $!";
+my @missing;
+while (<$d>) {
+	next unless /^QF_(?:$macro)\("([^"]+)", "([^"]+)"/;
+	my ($w, $z) = ($1, $2);
+	my $re = $inline ? qr/\b\Q$w\E \Q$z\E(?![^\s,.;])/ : qr/^\.B \Q$w\E\n\Q$z\E[ ,.]/m;
+	push @missing, "$w $z" if $text !~ $re;
+}
+print join(", ", @missing), "\n";
+PERL
+manual() {
+	miss=$(cd "$R" && perl -CSD -Mutf8 "$T_DIR/manual.pl" "$@")
+	if [ -z "$miss" ]; then ok "$3 names every word of $2 ($1)"; else not_ok "$3 lacks: $miss"; fi
+}
+manual "TYPE|CATEGORY|LEVEL|PARTY|PURPOSE" crypto/vocab.def docs/man/qingfeng-report.1 0
+manual STAGE admin/stages.def docs/man/qingfeng-admin.1 1
 finish
