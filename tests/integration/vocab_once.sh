@@ -1,7 +1,7 @@
 #!/bin/sh
 # One place for each vocabulary (issue 14): the manifest word lists of
-# DESIGN.md §6 (crypto/vocab.def) and the investigator's stages of §13
-# (admin/stages.def) are spelled in their .def file and nowhere else in the
+# DESIGN.md §6 (crypto/vocab.def), the investigator's stages of §13
+# (admin/stages.def) and the statuses of §9 (crypto/status.def) are spelled in their .def file and nowhere else in the
 # sources that C, the no-JS pages and the web build read. A source file
 # spells a list when it holds, for every word of the list, the word quoted
 # ('w' or "w"), or every Chinese label quoted, or every "word label" pair on a
@@ -29,7 +29,7 @@ my ($macro, $def, @files) = @ARGV;
 my (%lists, @order);
 open my $d, "<:encoding(UTF-8)", $def or die "$def: $!";
 while (<$d>) {
-	next unless /^(QF_(?:$macro))\("([^"]+)", "([^"]+)"/;
+	next unless /^(QF_(?:$macro))\((?:\w+, )?"([^"]+)", "([^"]+)"/;
 	push @order, $1 unless $lists{$1};
 	push @{$lists{$1}}, [$2, $3];
 }
@@ -63,8 +63,9 @@ spellers() {
 	(cd "$R" && perl -CSD -Mutf8 "$T_DIR/spellers.pl" "$1" "$2" $SRC)
 }
 
-# the lists of crypto/vocab.def, and the stages
-for def in "TYPE|CATEGORY|LEVEL|PARTY|PURPOSE crypto/vocab.def" "STAGE admin/stages.def"; do
+# the lists of crypto/vocab.def, the stages and the statuses
+for def in "TYPE|CATEGORY|LEVEL|PARTY|PURPOSE crypto/vocab.def" "STAGE admin/stages.def" \
+	"STATUS crypto/status.def"; do
 	macro=${def% *}
 	file=${def#* }
 	[ -f "$R/$file" ] || continue
