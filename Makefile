@@ -119,7 +119,7 @@ $(NODE_STAMP): package.json package-lock.json
 	@echo "  NPM     ci"
 	$(Q)flock package-lock.json sh -c '[ $@ -nt package-lock.json ] && [ $@ -nt package.json ] || \
 	  { npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null && touch $@; }'
-$(WEB_STAMP): $(WEB_SRC) crypto/status.def $(NODE_STAMP)
+$(WEB_STAMP): $(WEB_SRC) crypto/status.def crypto/vocab.def $(NODE_STAMP)
 	@echo "  WEB     $(B)/web"
 	$(Q)flock -s package-lock.json node web/build.mjs $(B)/web
 .PHONY: web

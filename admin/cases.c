@@ -226,10 +226,10 @@ cases_set_status(struct archive_txn *t, const char *district, uint64_t index, co
 	int rc;
 
 	if (!cases_status_valid(status)) {
-		snprintf(err, errsz,
-		         _("unknown status '%s' (one of received, accepted, not_accepted, "
-		           "transferred, in_progress, need_info, concluded)"),
-		         status);
+		char list[512];
+
+		snprintf(err, errsz, _("unknown status '%s' (one of %s)"), status,
+		         cli_join(list, sizeof list, cases_status_at));
 		return -1;
 	}
 	if (load_case(t, district, index, &rec, err, errsz) != 0)

@@ -3,29 +3,27 @@
 
 #include <string.h>
 
+/* The words of crypto/vocab.def with their Chinese labels. */
 static const struct labels_entry types[] = {
-        {"accusation", "检举控告"}, {"appeal", "申诉"}, {"suggestion", "批评建议"}, {NULL, NULL}};
-static const struct labels_entry categories[] = {{"political", "政治纪律"},
-                                                 {"organizational", "组织纪律"},
-                                                 {"integrity", "廉洁纪律"},
-                                                 {"mass", "群众纪律"},
-                                                 {"work", "工作纪律"},
-                                                 {"life", "生活纪律"},
-                                                 {"legal", "涉嫌职务违法、职务犯罪"},
-                                                 {"other", "其他"},
-                                                 {NULL, NULL}};
-static const struct labels_entry levels[] = {{"county", "县处级"},
-                                             {"township", "乡科级"},
-                                             {"staff", "一般干部"},
-                                             {"village", "村（社区）干部"},
-                                             {"enterprise", "国有企业管理人员"},
-                                             {"other", "其他人员"},
-                                             {"unknown", "不清楚"},
-                                             {NULL, NULL}};
+#define QF_TYPE(w, zh, en, hzh, hen) {w, zh},
+#include "crypto/vocab.def"
+        {NULL, NULL}};
+static const struct labels_entry categories[] = {
+#define QF_CATEGORY(w, zh, en) {w, zh},
+#include "crypto/vocab.def"
+        {NULL, NULL}};
+static const struct labels_entry levels[] = {
+#define QF_LEVEL(w, zh, en) {w, zh},
+#include "crypto/vocab.def"
+        {NULL, NULL}};
 static const struct labels_entry yesno[] = {
-        {"yes", "是"}, {"no", "否"}, {"unknown", "不清楚"}, {NULL, NULL}};
+#define QF_PARTY(w, zh, en) {w, zh},
+#include "crypto/vocab.def"
+        {NULL, NULL}};
 static const struct labels_entry purposes[] = {
-        {"material", "补充材料"}, {"objection", "异议"}, {NULL, NULL}};
+#define QF_PURPOSE(w, zh, en) {w, zh},
+#include "crypto/vocab.def"
+        {NULL, NULL}};
 
 const struct labels_entry *
 labels_types(void)

@@ -1,8 +1,9 @@
 /*
  * labels: the Chinese labels of the values a report manifest carries
  * (DESIGN.md §6): report types, categories, subject levels, party
- * membership, follow-up purposes. One table each, shared by what the tool
- * prints (show), counts (stats) and writes (forward).
+ * membership, follow-up purposes, as crypto/vocab.def spells them. One table
+ * each, in the order of vocab.def, shared by what the tool prints (show),
+ * counts (stats) and writes (forward).
  */
 #ifndef QF_ADMIN_LABELS_H
 #define QF_ADMIN_LABELS_H
@@ -15,15 +16,15 @@ struct labels_entry {
 	const char *zh;
 };
 
-/* Report types: accusation 检举控告, appeal 申诉, suggestion 批评建议. Cannot fail. */
+/* Report types (QF_TYPE). Cannot fail. */
 const struct labels_entry *labels_types(void);
-/* Categories: political 政治纪律 ... other 其他. Cannot fail. */
+/* Categories (QF_CATEGORY). Cannot fail. */
 const struct labels_entry *labels_categories(void);
-/* Subject levels: county 县处级 ... unknown 不清楚. Cannot fail. */
+/* Subject levels (QF_LEVEL). Cannot fail. */
 const struct labels_entry *labels_levels(void);
-/* Party membership: yes 是, no 否, unknown 不清楚. Cannot fail. */
+/* Party membership (QF_PARTY). Cannot fail. */
 const struct labels_entry *labels_yesno(void);
-/* Follow-up purposes: material 补充材料, objection 异议. Cannot fail. */
+/* Follow-up purposes (QF_PURPOSE). Cannot fail. */
 const struct labels_entry *labels_purposes(void);
 
 /* The label of value v in table t, or NULL when t or v is NULL or v is not listed. Cannot fail. */

@@ -15,26 +15,19 @@
 
 /* The one table of §13: stage -> label -> reporter-visible status (§9). */
 static const struct workflow_stage stages[] = {
-        {"registered", "登记", "received"},
-        {"screened", "分类处理", "received"},
-        {"accepted", "受理", "accepted"},
-        {"inquiry", "谈话函询", "in_progress"},
-        {"verification", "初步核实", "in_progress"},
-        {"hold", "暂存待查", "in_progress"},
-        {"closed", "予以了结", "concluded"},
-        {"referred", "移送审查调查", "in_progress"},
-        {"case_opened", "立案审查调查", "in_progress"},
-        {"concluded", "办结", "concluded"},
-        {"transferred_up", "上报上级", "transferred"},
-        {"transferred", "转送", "transferred"},
-        /* handed to a lower body (乡镇（街道）纪（工）委, 派驻机构): --to, deadlines in due */
-        {"transferred_down", "转办", "transferred"},
-        {"assigned", "交办", "in_progress"},
-        {"duplicate", "重复件", "accepted"},
-        {"not_accepted", "不予受理", "not_accepted"},
+#define QF_STAGE(name, label, status) {name, label, status},
+#include "admin/stages.def"
+#undef QF_STAGE
 };
 
 #define FORWARD_TO_MAX 200
+
+/* The name of stage i, or NULL past the end (cli_join). Cannot fail. */
+static const char *
+stage_at(size_t i)
+{
+	return i < sizeof stages / sizeof stages[0] ? stages[i].name : NULL;
+}
 
 const struct workflow_stage *
 workflow_stages(size_t *n)
@@ -381,12 +374,10 @@ stage_change(struct archive_txn *t, const char *district, uint64_t index, const 
 
 	*queued = 0;
 	if (st == NULL) {
-		snprintf(err, errsz,
-		         _("unknown stage '%s' (one of registered, screened, accepted, inquiry, "
-		           "verification, hold, closed, referred, case_opened, concluded, "
-		           "transferred_up, transferred, transferred_down, assigned, duplicate, "
-		           "not_accepted)"),
-		         stage != NULL ? stage : "");
+		char list[SESSION_ERR_MAX];
+
+		snprintf(err, errsz, _("unknown stage '%s' (one of %s)"),
+		         stage != NULL ? stage : "", cli_join(list, sizeof list, stage_at));
 		return -1;
 	}
 	if (load_case(t, district, index, &rec, err, errsz) != 0)
@@ -972,12 +963,6 @@ workflow_real_name_applies_json(const json_t *rec)
 	        json_object_get(json_object_get(rec, "marks"), "realname"), "value"));
 
 	return workflow_real_name_json(rec) == 1 && (v == NULL || strcmp(v, "impersonated") != 0);
-}
-
-static const char *
-stage_at(size_t i)
-{
-	return i < sizeof stages / sizeof stages[0] ? stages[i].name : NULL;
 }
 
 static const char *

@@ -71,15 +71,25 @@ manifest_report_check(const struct manifest_report *r)
 	if (!codec_district_valid(r->district))
 		return "--district must be a district id ([a-z0-9][a-z0-9-]{0,31})";
 	if (!vocab_has(VOCAB_TYPE, r->type))
-		return "--type must be accusation, appeal or suggestion";
+		return "--type must be one of:"
+#define QF_TYPE(w, zh, en, hzh, hen) " " w
+#include "crypto/vocab.def"
+		        ;
 	if (!vocab_has(VOCAB_CATEGORY, r->category))
-		return "--category must be political, organizational, integrity, mass, work, life, "
-		       "legal or other";
+		return "--category must be one of:"
+#define QF_CATEGORY(w, zh, en) " " w
+#include "crypto/vocab.def"
+		        ;
 	if (!vocab_has(VOCAB_LEVEL, r->subject.level))
-		return "--level must be county, township, staff, village, enterprise, other or "
-		       "unknown";
+		return "--level must be one of:"
+#define QF_LEVEL(w, zh, en) " " w
+#include "crypto/vocab.def"
+		        ;
 	if (!vocab_has(VOCAB_PARTY, r->subject.party_member))
-		return "--party-member must be yes, no or unknown";
+		return "--party-member must be one of:"
+#define QF_PARTY(w, zh, en) " " w
+#include "crypto/vocab.def"
+		        ;
 	if (!lang_ok(r->lang))
 		return "--lang must be a language tag such as zh-CN";
 	if (!text_ok(r->title) || r->title[0] == '\0')
@@ -120,7 +130,10 @@ manifest_report_check(const struct manifest_report *r)
 const char *
 manifest_purpose_check(const char *purpose)
 {
-	return vocab_has(VOCAB_PURPOSE, purpose) ? NULL : "--purpose must be material or objection";
+	return vocab_has(VOCAB_PURPOSE, purpose) ? NULL : "--purpose must be one of:"
+#define QF_PURPOSE(w, zh, en) " " w
+#include "crypto/vocab.def"
+	        ;
 }
 
 /* Sets obj[key] to the string s; returns non-zero on failure (bad UTF-8, memory). */

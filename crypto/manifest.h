@@ -52,14 +52,16 @@ struct manifest_report {
 	const char *concerns;
 };
 
-/* Sets the defaults: type accusation, category other, level and party_member
- * unknown, lang zh-CN, every other string "" and real_name 0. Cannot fail. */
+/* Sets the defaults: type "accusation", category "other", level and
+ * party_member "unknown", lang zh-CN, every other string "" and real_name 0.
+ * Cannot fail. */
 void manifest_report_defaults(struct manifest_report *r);
 
 /*
  * Checks a report's options. Returns NULL when they are fine, or a static
  * one-line message naming the wrong option and what it accepts, e.g.
- * "--type must be accusation, appeal or suggestion": for a district that is
+ * "--type must be one of: accusation appeal suggestion" (the words of
+ * crypto/vocab.def): for a district that is
  * not a district id, a type, category, level or party_member outside §6, a
  * lang that is not a language tag, an empty title or body, or a field that is
  * not UTF-8 text.
@@ -67,8 +69,8 @@ void manifest_report_defaults(struct manifest_report *r);
 const char *manifest_report_check(const struct manifest_report *r);
 
 /*
- * Checks a follow-up's purpose. Returns NULL for material or objection, else
- * the message "--purpose must be material or objection".
+ * Checks a follow-up's purpose. Returns NULL for a word of QF_PURPOSE
+ * (crypto/vocab.def), else the message "--purpose must be one of: ..." listing them.
  */
 const char *manifest_purpose_check(const char *purpose);
 

@@ -4,13 +4,27 @@
 #include <stddef.h>
 #include <string.h>
 
-static const char *const TYPES[] = {"accusation", "appeal", "suggestion", NULL};
-static const char *const CATEGORIES[] = {"political", "organizational", "integrity", "mass", "work",
-                                         "life",      "legal",          "other",     NULL};
-static const char *const LEVELS[] = {"county",     "township", "staff",   "village",
-                                     "enterprise", "other",    "unknown", NULL};
-static const char *const PARTY[] = {"yes", "no", "unknown", NULL};
-static const char *const PURPOSES[] = {"material", "objection", NULL};
+/* The words of each list of vocab.def. */
+static const char *const TYPES[] = {
+#define QF_TYPE(w, zh, en, hzh, hen) w,
+#include "crypto/vocab.def"
+        NULL};
+static const char *const CATEGORIES[] = {
+#define QF_CATEGORY(w, zh, en) w,
+#include "crypto/vocab.def"
+        NULL};
+static const char *const LEVELS[] = {
+#define QF_LEVEL(w, zh, en) w,
+#include "crypto/vocab.def"
+        NULL};
+static const char *const PARTY[] = {
+#define QF_PARTY(w, zh, en) w,
+#include "crypto/vocab.def"
+        NULL};
+static const char *const PURPOSES[] = {
+#define QF_PURPOSE(w, zh, en) w,
+#include "crypto/vocab.def"
+        NULL};
 
 int
 vocab_has(enum vocab_list list, const char *s)

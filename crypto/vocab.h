@@ -1,8 +1,8 @@
 /*
  * vocab: the closed word lists of a manifest (DESIGN.md §6) — report type,
- * category, subject level, party membership, follow-up purpose — kept once
- * for every part that writes or checks one (report/manifest, intake/nojs).
- * No secrets live here.
+ * category, subject level, party membership, follow-up purpose — as
+ * crypto/vocab.def spells them, for every part that writes or checks one
+ * (report/manifest, intake/nojs). No secrets live here.
  */
 #ifndef QF_CRYPTO_VOCAB_H
 #define QF_CRYPTO_VOCAB_H

@@ -92,12 +92,8 @@ static const char USAGE_SUBMIT[] =
         "                           ATTACHMENTS below)\n"
         "  --send-uncleaned         send attachments that cannot be cleaned as they are\n"
         "  --keep-names             send attachments under their own names, not 附件N\n"
-        "  --type TYPE              accusation 检举控告 (default), appeal 申诉,\n"
-        "                           suggestion 批评建议\n"
-        "  --category CATEGORY      political 政治纪律, organizational 组织纪律,\n"
-        "                           integrity 廉洁纪律, mass 群众纪律, work 工作纪律,\n"
-        "                           life 生活纪律, legal 涉嫌职务违法、职务犯罪,\n"
-        "                           other 其他 (default)\n"
+        "  --type TYPE              @type@\n"
+        "  --category CATEGORY      @category@\n"
         "  --subcategory TEXT       a finer category, free text\n"
         "  --town TEXT              the town or street concerned\n"
         "  --when TEXT              when it happened, e.g. 2026-05\n"
@@ -106,10 +102,8 @@ static const char USAGE_SUBMIT[] =
         "  --subject-unit TEXT      their unit\n"
         "  --subject-area TEXT      their area of work\n"
         "  --subject-position TEXT  their position\n"
-        "  --level LEVEL            county 县处级, township 乡科级, staff 一般干部,\n"
-        "                           village 村（社区）干部, enterprise 国有企业管理人员,\n"
-        "                           other 其他人员, unknown 不清楚 (default)\n"
-        "  --party-member P         yes, no, unknown (default)\n"
+        "  --level LEVEL            @level@\n"
+        "  --party-member P         @party@\n"
         "  --lang TAG               the language of the text (default zh-CN)\n"
         "  --identity-name TEXT     any --identity-* option makes this a real-name\n"
         "  --identity-phone TEXT    report (实名举报) carrying these details;\n"
@@ -155,10 +149,10 @@ static const char USAGE_STATUS[] =
 
 static const char USAGE_FOLLOWUP[] =
         "usage: qingfeng-report followup --server URL --receipt RECEIPT --body-file FILE\n"
-        "                                [--attach FILE]... [--purpose material|objection]\n"
+        "                                [--attach FILE]... [--purpose P]\n"
         "\n"
-        "Adds material (补充材料) or an objection (异议) to the report the receipt\n"
-        "belongs to, encrypted to the district's key.\n"
+        "Adds material or an objection (--purpose) to the report the receipt belongs\n"
+        "to, encrypted to the district's key.\n"
         "\n"
         "  --server URL         the Qingfeng server: http://host[:port][/prefix]\n"
         "  --receipt RECEIPT    the receipt (\"-\" reads it from standard input)\n"
@@ -167,7 +161,7 @@ static const char USAGE_FOLLOWUP[] =
         "                       ATTACHMENTS below)\n"
         "  --send-uncleaned     send attachments that cannot be cleaned as they are\n"
         "  --keep-names         send attachments under their own names, not 附件N\n"
-        "  --purpose P          material (default) or objection\n"
+        "  --purpose P          @purpose@\n"
         "  --pin FINGERPRINT    refuse to send unless the district's key fingerprint\n"
         "                       is this one\n"
         "  --timeout SECONDS    give up on a request after this long without progress\n"
@@ -175,6 +169,31 @@ static const char USAGE_FOLLOWUP[] =
         "  --no-state           neither read nor write the state file (see below)\n"
         "  --help               show this text\n"
         "\n" ATTACH_TEXT "\n" STATE_TEXT;
+
+/* One word of a list of crypto/vocab.def and its Chinese label, for --help. */
+struct help_word {
+	const char *word, *zh;
+};
+static const struct help_word HELP_TYPES[] = {
+#define QF_TYPE(w, zh, en, hzh, hen) {w, zh},
+#include "crypto/vocab.def"
+        {NULL, NULL}};
+static const struct help_word HELP_CATEGORIES[] = {
+#define QF_CATEGORY(w, zh, en) {w, zh},
+#include "crypto/vocab.def"
+        {NULL, NULL}};
+static const struct help_word HELP_LEVELS[] = {
+#define QF_LEVEL(w, zh, en) {w, zh},
+#include "crypto/vocab.def"
+        {NULL, NULL}};
+static const struct help_word HELP_PARTY[] = {
+#define QF_PARTY(w, zh, en) {w, zh},
+#include "crypto/vocab.def"
+        {NULL, NULL}};
+static const struct help_word HELP_PURPOSES[] = {
+#define QF_PURPOSE(w, zh, en) {w, zh},
+#include "crypto/vocab.def"
+        {NULL, NULL}};
 
 enum opt_id {
 	OPT_HELP = 256,
@@ -1003,6 +1022,77 @@ bad_option(const struct reporter_io *io, const char *cmd, int argc, char **argv,
 	return usage_error(io, cmd, msg);
 }
 
+/* The terminal columns of the UTF-8 text s[0..n): two for every character of three or more bytes (CJK). */
+static size_t
+help_width(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c & 0xc0) != 0x80)
+			w += c >= 0xe0 ? 2 : 1;
+	}
+	return w;
+}
+
+/*
+ * Writes the help text usage to f with each marker @type@, @category@,
+ * @level@, @party@ and @purpose@ replaced by its list of crypto/vocab.def,
+ * "word 中文" items joined by ", ", the default of o marked "(default)",
+ * wrapped at 80 columns under the marker's column. Cannot fail (write
+ * errors show on f).
+ */
+static void
+usage_put(FILE *f, const char *usage, const struct opts *o)
+{
+	const struct {
+		const char *marker;
+		const struct help_word *list;
+		const char *def;
+	} lists[] = {
+	        {"@type@", HELP_TYPES, o->rep.type},
+	        {"@category@", HELP_CATEGORIES, o->rep.category},
+	        {"@level@", HELP_LEVELS, o->rep.subject.level},
+	        {"@party@", HELP_PARTY, o->rep.subject.party_member},
+	        {"@purpose@", HELP_PURPOSES, o->purpose},
+	};
+	const char *p = usage, *line = usage;
+
+	while (*p != '\0') {
+		size_t k = 0, col, indent;
+
+		while (k < sizeof lists / sizeof lists[0] &&
+		       strncmp(p, lists[k].marker, strlen(lists[k].marker)) != 0)
+			k++;
+		if (k == sizeof lists / sizeof lists[0]) {
+			if (*p == '\n')
+				line = p + 1;
+			fputc(*p++, f);
+			continue;
+		}
+		col = indent = help_width(line, (size_t)(p - line));
+		for (const struct help_word *w = lists[k].list; w->word != NULL; w++) {
+			const char *dflt = strcmp(w->word, lists[k].def) == 0 ? " (default)" : "";
+			const char *comma = w[1].word != NULL ? "," : "";
+			size_t item = strlen(w->word) + 1 + help_width(w->zh, strlen(w->zh)) +
+			              strlen(dflt) + strlen(comma);
+
+			if (col > indent && col + 1 + item > 80) {
+				fprintf(f, "\n%*s", (int)indent, "");
+				col = indent;
+			} else if (col > indent) {
+				fputc(' ', f);
+				col++;
+			}
+			fprintf(f, "%s %s%s%s", w->word, w->zh, dflt, comma);
+			col += item;
+		}
+		p += strlen(lists[k].marker);
+	}
+}
+
 /*
  * Parses the options of command cmd (CMD_SUBMIT, CMD_STATUS or
  * CMD_FOLLOWUP, named name, with the help text usage) into o, and checks
@@ -1041,7 +1131,7 @@ parse_opts(const struct reporter_io *io, unsigned cmd, const char *name, const c
 		}
 		switch (opt) {
 		case OPT_HELP:
-			fputs(usage, io->out);
+			usage_put(io->out, usage, o);
 			return REPORTER_EXIT_OK;
 		case OPT_SERVER:
 			o->server = optarg;

@@ -43,10 +43,12 @@ none "no 乡镇 without （街道）" '乡镇(?!（街道）)' "$ALL"
 none "no 按阶段 (当前所处阶段)" '按阶段' "$ALL"
 none "no 举报人 in the investigator's tool (检举控告人)" '举报人' "$TOOL"
 
-# the same category everywhere: the tool, the page and the reporter's CLI
-for f in admin/labels.c web/js/taxonomy.js report/reporter.c; do
-	check "$f says 涉嫌职务违法、职务犯罪" grep -q '涉嫌职务违法、职务犯罪' "$R/$f"
-done
+# the same category everywhere: its one spelling (crypto/vocab.def, see
+# vocab_once.sh), and what the tool, the page and the reporter's CLI carry
+check "crypto/vocab.def says 涉嫌职务违法、职务犯罪" grep -q '"legal", "涉嫌职务违法、职务犯罪"' "$R/crypto/vocab.def"
+check "qingfeng-admin carries 涉嫌职务违法、职务犯罪" grep -qa '涉嫌职务违法、职务犯罪' "$ADMIN"
+out=$("$REPORT" submit --help)
+check "qingfeng-report submit --help: legal 涉嫌职务违法、职务犯罪" sh -c "printf '%s' \"\$1\" | grep -q 'legal 涉嫌职务违法、职务犯罪'" _ "$out"
 check "the built report page says 涉嫌职务违法、职务犯罪" grep -rq '涉嫌职务违法、职务犯罪' "$WEB"
 
 # and what the tool prints: the stage table in the help

@@ -9,6 +9,7 @@
 // tests/vectors.
 import sodium from 'libsodium-wrappers';
 import { leadingZeroBits, powCheck, powSolve } from './pow.js';
+import { VOCAB } from './vocab.js';
 
 export const ready = sodium.ready;
 
@@ -257,11 +258,13 @@ export function janssonJSON(obj) {
 	);
 }
 
-const TYPES = ['accusation', 'appeal', 'suggestion'];
-const CATEGORIES = ['political', 'organizational', 'integrity', 'mass', 'work', 'life', 'legal', 'other'];
-const LEVELS = ['county', 'township', 'staff', 'village', 'enterprise', 'other', 'unknown'];
-const PARTY = ['yes', 'no', 'unknown'];
-export const ENUMS = { TYPES, CATEGORIES, LEVELS, PARTY, PURPOSES: ['material', 'objection'] };
+// The words of §6's lists (crypto/vocab.def, through web/js/vocab.js).
+const words = (list) => list.map((e) => e.v);
+const TYPES = words(VOCAB.type);
+const CATEGORIES = words(VOCAB.category);
+const LEVELS = words(VOCAB.level);
+const PARTY = words(VOCAB.party);
+export const ENUMS = { TYPES, CATEGORIES, LEVELS, PARTY, PURPOSES: words(VOCAB.purpose) };
 
 function str(v) {
 	return typeof v === 'string' ? v : '';
@@ -357,7 +360,7 @@ export function followupMessage(district, lookup, purpose, body, attachments) {
 // the server, which knows auth, cannot write a follow-up as the reporter.
 export function manifestFollowup(district, lookup, purpose, body, files, keys, attachments) {
 	if (!districtValid(district)) throw new QfError('bad_field', 'district');
-	if (!['material', 'objection'].includes(purpose)) throw new QfError('bad_field', 'purpose');
+	if (!ENUMS.PURPOSES.includes(purpose)) throw new QfError('bad_field', 'purpose');
 	const m = {
 		v: 1,
 		kind: 'followup',
