@@ -102,6 +102,36 @@ int cases_delivered(const struct case_record *c, uint64_t acks_through);
 int cases_delivered_json(const json_t *rec, uint64_t acks_through);
 
 /*
+ * Loads case index of district into c (case_free it) for a change or a
+ * read. Returns 0, or -1 with "no case NAME in the archive" or "case NAME:
+ * <archive error>" (also a record that does not decode) in err; c is then
+ * empty.
+ */
+int cases_load(struct archive_txn *t, const char *district, uint64_t index, struct case_record *c,
+               char *err, size_t errsz);
+
+/*
+ * Says in err that c cannot take what a change adds: out of memory, a list
+ * full (CASE_LIST_MAX) or a day or name too long for its buffer. Returns -1.
+ */
+int cases_no_room(const struct case_record *c, char *err, size_t errsz);
+
+/*
+ * case_add_event for a change to c. Returns the event, or NULL with a reason
+ * in err: out of memory, the history full, day or by too long to record.
+ */
+struct case_event *cases_add_event(struct case_record *c, const char *day, const char *by,
+                                   const char *event, char *err, size_t errsz);
+
+/*
+ * Stores c and, with queue_status, queues {"op":"status","case","status"}
+ * with c's status for the next update. Returns 0, or -1 with "archive:
+ * <reason>" (or "out of memory") in err; the caller aborts.
+ */
+int cases_save(struct archive_txn *t, const struct case_record *c, int queue_status, char *err,
+               size_t errsz);
+
+/*
  * Sets the case's status: records {"day","by","event":"status","status",
  * "from","sent_seq":0} in its history and queues a status operation.
  * Returns 0, or -1 with a one-line reason in err (unknown status, no such

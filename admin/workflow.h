@@ -147,13 +147,13 @@ int workflow_add_note(struct archive_txn *t, const char *district, uint64_t inde
                       const char *by, const char *day, uint32_t *n, char *err, size_t errsz);
 
 /*
- * Records {"day","by","event":"forward","to","attachments":natts} in the
- * case history. to must be UTF-8 text without control characters, 1 to 200
- * bytes. Returns 0, or -1 with a reason in err.
+ * Appends {"day","by","event":"forward","to","attachments":natts} to c's
+ * history (the caller stores c). to must be UTF-8 text without control
+ * characters, 1 to 200 bytes. Returns 0, or -1 with a reason in err (a bad
+ * to, c unchanged; out of memory, a full history, day or by too long).
  */
-int workflow_record_forward(struct archive_txn *t, const char *district, uint64_t index,
-                            const char *to, size_t natts, const char *by, const char *day,
-                            char *err, size_t errsz);
+int workflow_record_forward(struct case_record *c, const char *to, size_t natts, const char *by,
+                            const char *day, char *err, size_t errsz);
 
 /*
  * Prints what a history event of a handoff adds (", to BODY, within N
@@ -180,7 +180,7 @@ int workflow_real_name_json(const json_t *rec);
 
 /*
  * Records whether the case's report carries an identity block. Returns
- * ARCHIVE_OK or an error of archive_case_get / archive_case_put.
+ * ARCHIVE_OK or an error of archive_case_load / archive_case_store.
  */
 int workflow_set_real_name(struct archive_txn *t, const char *district, uint64_t index,
                            int real_name);
