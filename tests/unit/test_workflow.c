@@ -2408,7 +2408,8 @@ test_text_fits(void **state)
 	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
 	assert_int_equal(archive_case_load(t, "d01", 7, &c), ARCHIVE_OK);
 	nhistory = c.nhistory;
-	assert_int_equal(workflow_record_forward(&c, "县公安局", 0, by, TODAY, err, sizeof err), -1);
+	assert_int_equal(workflow_record_forward(&c, "县公安局", 0, by, TODAY, err, sizeof err),
+	                 -1);
 	assert_non_null(strstr(err, "cannot record it"));
 	assert_int_equal(c.nhistory, nhistory);
 	case_free(&c);
@@ -2417,7 +2418,8 @@ test_text_fits(void **state)
 	                 -1);
 	assert_non_null(strstr(err, "cannot record it"));
 	assert_int_equal(queued, 0);
-	assert_int_equal(cases_set_status(t, "d01", 7, "need_info", by, TODAY, err, sizeof err), -1);
+	assert_int_equal(cases_set_status(t, "d01", 7, "need_info", by, TODAY, err, sizeof err),
+	                 -1);
 	assert_non_null(strstr(err, "cannot record it"));
 	assert_int_equal(workflow_mark(t, "d01", 7, "upper-level", NULL, NULL, 0, NULL, NULL, 0, by,
 	                               TODAY, err, sizeof err),
