@@ -207,6 +207,21 @@ text_ok(const char *s, size_t len, int multiline)
 }
 
 /*
+ * Checks a body named with --to: 1 to FORWARD_TO_MAX bytes of text without
+ * control characters. Returns 0, or -1 with msg (a format of
+ * FORWARD_TO_MAX) in err.
+ */
+static int
+to_ok(const char *to, const char *msg, char *err, size_t errsz)
+{
+	if (to != NULL && to[0] != '\0' && strlen(to) <= FORWARD_TO_MAX &&
+	    text_ok(to, strlen(to), 0))
+		return 0;
+	snprintf(err, errsz, msg, FORWARD_TO_MAX);
+	return -1;
+}
+
+/*
  * Seals body as note n of case c, stores it and appends {"n","day","by"}
  * to c's notes. Returns 0 with *n set, or -1 with a reason in err.
  */
@@ -382,10 +397,8 @@ stage_change(struct archive_txn *t, const char *district, uint64_t index, const 
 		CASE_SET(c.status, st->status);
 	}
 	CASE_SET(c.stage, stage);
-	if (cases_save(t, &c, changed, err, errsz) != 0)
-		goto out;
-	*queued = changed;
-	rc = 0;
+	rc = cases_save(t, &c, changed, err, errsz);
+	*queued = rc == 0 && changed;
 out:
 	case_free(&c);
 	return rc;
@@ -418,14 +431,11 @@ workflow_handoff(struct archive_txn *t, const char *district, uint64_t index, co
 		         _("--to applies to stages transferred_down 转办 and assigned 交办 only"));
 		return -1;
 	}
-	if (to == NULL || to[0] == '\0' || strlen(to) > FORWARD_TO_MAX ||
-	    !text_ok(to, strlen(to), 0)) {
-		snprintf(err, errsz,
-		         _("--to must name the body in 1-%d bytes of text without control "
-		           "characters"),
-		         FORWARD_TO_MAX);
+	if (to_ok(to,
+	          _("--to must name the body in 1-%d bytes of text without control "
+	            "characters"),
+	          err, errsz) != 0)
 		return -1;
-	}
 	if (strcmp(stage, "transferred_down") == 0) {
 		if (days != 0) {
 			snprintf(
@@ -733,14 +743,11 @@ workflow_record_forward(struct case_record *c, const char *to, size_t natts, con
 {
 	struct case_event *ev;
 
-	if (to == NULL || to[0] == '\0' || strlen(to) > FORWARD_TO_MAX ||
-	    !text_ok(to, strlen(to), 0)) {
-		snprintf(err, errsz,
-		         _("--to must name the agency in 1-%d bytes of text without control "
-		           "characters"),
-		         FORWARD_TO_MAX);
+	if (to_ok(to,
+	          _("--to must name the agency in 1-%d bytes of text without control "
+	            "characters"),
+	          err, errsz) != 0)
 		return -1;
-	}
 	if ((ev = cases_add_event(c, day, by, "forward", err, errsz)) == NULL)
 		return -1;
 	CASE_SET(ev->to, to); /* FORWARD_TO_MAX fits */
