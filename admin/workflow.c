@@ -231,12 +231,11 @@ note_store(struct archive_txn *t, struct case_record *c, const struct keyfile_pu
            char *err, size_t errsz)
 {
 	struct case_note *note;
-	json_t *m = NULL;
-	char *mtext = NULL;
-	size_t mlen = 0;
+	json_t *m;
+	char *mtext;
+	size_t mlen, envlen = 0;
 	uint8_t *env = NULL;
-	size_t envlen = 0;
-	int rc = -1, arc;
+	int sealed, arc;
 
 	*n = 0;
 	if (pub == NULL) {
@@ -258,42 +257,34 @@ note_store(struct archive_txn *t, struct case_record *c, const struct keyfile_pu
 		snprintf(err, errsz, _("too many notes"));
 		return -1;
 	}
-	*n = (uint32_t)c->nnotes + 1;
-	note = case_add_note(c);
-	if (note == NULL || CASE_SET(note->day, day) != 0 || CASE_SET(note->by, by) != 0) {
-		cases_no_room(c, err, errsz);
-		goto out;
-	}
-	note->n = *n;
 	m = json_pack("{s:i, s:s, s:s, s:I, s:s%}", "v", 1, "kind", "note", "district", c->district,
 	              "case", (json_int_t)c->index, "body", body, body_len);
-	if (m != NULL)
-		mtext = json_dumps(m, JSON_COMPACT);
+	mtext = m != NULL ? json_dumps(m, JSON_COMPACT) : NULL;
+	json_decref(m);
 	if (mtext == NULL) {
 		snprintf(err, errsz, _("out of memory"));
-		goto out;
+		return -1;
 	}
 	mlen = strlen(mtext);
-	if (envelope_seal_buffer(&env, &envlen, pub->box_pk, mtext, mlen, NULL, 0) != ENVELOPE_OK) {
+	sealed = envelope_seal_buffer(&env, &envlen, pub->box_pk, mtext, mlen, NULL, 0) ==
+	         ENVELOPE_OK;
+	sodium_memzero(mtext, mlen);
+	free(mtext);
+	if (!sealed) {
 		snprintf(err, errsz, _("cannot seal the note"));
-		goto out;
+		return -1;
 	}
-	arc = archive_note_put(t, c->district, c->index, *n, env, envlen);
+	arc = archive_note_put(t, c->district, c->index, (uint32_t)c->nnotes + 1, env, envlen);
+	free(env);
 	if (arc != ARCHIVE_OK) {
 		snprintf(err, errsz, _("archive: %s"), archive_strerror(arc));
-		goto out;
+		return -1;
 	}
-	rc = 0;
-out:
-	if (mtext != NULL) {
-		sodium_memzero(mtext, mlen);
-		free(mtext);
-	}
-	free(env);
-	json_decref(m);
-	if (rc != 0)
-		*n = 0;
-	return rc;
+	note = case_add_note(c);
+	if (note == NULL || CASE_SET(note->day, day) != 0 || CASE_SET(note->by, by) != 0)
+		return cases_no_room(c, err, errsz);
+	note->n = *n = (uint32_t)c->nnotes;
+	return 0;
 }
 
 /*
