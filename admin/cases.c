@@ -200,12 +200,12 @@ cases_delivered_json(const json_t *rec, uint64_t acks_through)
 	return 1;
 }
 
-static int
-load_case(struct archive_txn *t, const char *district, uint64_t index, json_t **rec, char *err,
-          size_t errsz)
+int
+cases_load(struct archive_txn *t, const char *district, uint64_t index, struct case_record *c,
+           char *err, size_t errsz)
 {
 	char name[CASES_NAME_BUF];
-	int rc = archive_case_get(t, district, index, rec);
+	int rc = archive_case_load(t, district, index, c);
 
 	if (rc == ARCHIVE_OK)
 		return 0;
@@ -218,12 +218,61 @@ load_case(struct archive_txn *t, const char *district, uint64_t index, json_t **
 }
 
 int
+cases_no_room(const struct case_record *c, char *err, size_t errsz)
+{
+	char name[CASES_NAME_BUF];
+
+	cases_format_name(name, c->district, c->index);
+	snprintf(err, errsz,
+	         _("case %s: cannot record it (out of memory, a list full, or a day or name too "
+	           "long)"),
+	         name);
+	return -1;
+}
+
+struct case_event *
+cases_add_event(struct case_record *c, const char *day, const char *by, const char *event,
+                char *err, size_t errsz)
+{
+	struct case_event *ev = case_add_event(c, day, by, event);
+
+	if (ev == NULL)
+		cases_no_room(c, err, errsz);
+	return ev;
+}
+
+int
+cases_save(struct archive_txn *t, const struct case_record *c, int queue_status, char *err,
+           size_t errsz)
+{
+	json_t *op = NULL;
+	int rc = archive_case_store(t, c);
+
+	if (rc == ARCHIVE_OK && queue_status) {
+		op = json_pack("{s:s, s:I, s:s}", "op", "status", "case", (json_int_t)c->index,
+		               "status", c->status);
+		if (op == NULL) {
+			snprintf(err, errsz, _("out of memory"));
+			return -1;
+		}
+		rc = archive_outbox_add(t, c->district, op);
+		json_decref(op);
+	}
+	if (rc != ARCHIVE_OK) {
+		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
 cases_set_status(struct archive_txn *t, const char *district, uint64_t index, const char *status,
                  const char *by, const char *day, char *err, size_t errsz)
 {
-	json_t *rec, *ev, *op;
-	const char *old;
-	int rc;
+	struct case_record c;
+	struct case_event *ev;
+	char name[CASES_NAME_BUF];
+	int rc = -1;
 
 	if (!cases_status_valid(status)) {
 		char list[512];
@@ -232,42 +281,22 @@ cases_set_status(struct archive_txn *t, const char *district, uint64_t index, co
 		         cli_join(list, sizeof list, cases_status_at));
 		return -1;
 	}
-	if (load_case(t, district, index, &rec, err, errsz) != 0)
+	if (cases_load(t, district, index, &c, err, errsz) != 0)
 		return -1;
-	old = json_string_value(json_object_get(rec, "status"));
-	if (old != NULL && strcmp(old, status) == 0) {
-		char name[CASES_NAME_BUF];
-
+	if (strcmp(c.status, status) == 0) {
 		cases_format_name(name, district, index);
 		snprintf(err, errsz, _("case %s already has status %s; nothing changed"), name,
 		         status);
-		json_decref(rec);
-		return -1;
+	} else if ((ev = cases_add_event(&c, day, by, "status", err, errsz)) != NULL) {
+		/* a valid status fits any status buffer */
+		CASE_SET(ev->status, status);
+		CASE_SET(ev->from, c.status);
+		ev->sent_seq = 0;
+		CASE_SET(c.status, status);
+		rc = cases_save(t, &c, 1, err, errsz);
 	}
-	ev = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i}", "day", day, "by", by, "event", "status",
-	               "status", status, "from", old, "sent_seq", 0);
-	op = json_pack("{s:s, s:I, s:s}", "op", "status", "case", (json_int_t)index, "status",
-	               status);
-	rc = ev == NULL || op == NULL ||
-	     json_array_append_new(json_object_get(rec, "history"), ev) != 0 ||
-	     json_object_set_new(rec, "status", json_string(status)) != 0;
-	if (rc) {
-		if (op != NULL)
-			json_decref(op);
-		json_decref(rec);
-		snprintf(err, errsz, _("out of memory"));
-		return -1;
-	}
-	rc = archive_case_put(t, district, index, rec);
-	if (rc == ARCHIVE_OK)
-		rc = archive_outbox_add(t, district, op);
-	json_decref(op);
-	json_decref(rec);
-	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
-		return -1;
-	}
-	return 0;
+	case_free(&c);
+	return rc;
 }
 
 /* Seals the manifest and attachments to pk. Returns 0 with *env set. */
@@ -297,15 +326,15 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
             uint32_t *n, char *err, size_t errsz)
 {
 	const struct keyfile_public *pub = &key->pub;
-	uint8_t reply_pk[32], lookup[32], body_hash[32], sig[SIGN_BYTES], *env_r = NULL,
-	                                                                  *env_d = NULL;
+	uint8_t body_hash[32], sig[SIGN_BYTES], *env_r = NULL, *env_d = NULL;
 	uint8_t(*att_hashes)[32] = NULL;
 	char sigtxt[CODEC_B64U_BUF(SIGN_BYTES)];
 	size_t len_r = 0, len_d = 0, mlen = 0;
-	json_t *rec = NULL, *m = NULL, *list, *op = NULL;
+	struct case_record c;
+	struct case_reply *rp;
+	struct case_event *ev;
+	json_t *m = NULL, *list, *op = NULL;
 	char *mtext = NULL;
-	const char *status;
-	size_t nreplies;
 	int rc = -1, arc;
 
 	*n = 0;
@@ -322,9 +351,9 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 		snprintf(err, errsz, _("the reply's text is not valid UTF-8"));
 		return -1;
 	}
-	if (load_case(t, district, index, &rec, err, errsz) != 0)
+	if (cases_load(t, district, index, &c, err, errsz) != 0)
 		return -1;
-	if (json_object_get(rec, "quarantine") != NULL) {
+	if (c.quarantine[0] != '\0') {
 		/* §10: its bind did not hold, so the reply key may be anyone's */
 		snprintf(err, errsz,
 		         _("case %s-%" PRIu64
@@ -333,7 +362,7 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 		         district, index);
 		goto out;
 	}
-	if (!json_is_string(json_object_get(rec, "sign_pk"))) {
+	if (!c.has_sign_pk) {
 		/* ingested before reports were bound: only the server vouches for its reply key */
 		snprintf(err, errsz,
 		         _("case %s-%" PRIu64 " cannot be answered: its report was not bound to a "
@@ -344,18 +373,12 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 		goto out;
 	}
 	/*
-	 * §6: reply_pk is the one the report bound inside its seal: ingest keeps
+	 * §6: c.reply_pk is the one the report bound inside its seal: ingest keeps
 	 * bind.sign_pk (above) only for a report whose bind.reply_pk equals it
 	 */
-	if (codec_b64u_decode_exact(reply_pk, 32,
-	                            json_string_value(json_object_get(rec, "reply_pk"))) != 0) {
-		snprintf(err, errsz, _("the case's reply key is corrupt"));
-		goto out;
-	}
-	status = json_string_value(json_object_get(rec, "status"));
 	list = json_array();
-	m = json_pack("{s:i, s:s, s:s, s:O, s:s, s:s%, s:o}", "v", 1, "kind", "reply", "district",
-	              district, "lookup", json_object_get(rec, "lookup"), "status", status, "body",
+	m = json_pack("{s:i, s:s, s:s, s:o, s:s, s:s%, s:o}", "v", 1, "kind", "reply", "district",
+	              district, "lookup", codec_b64u_json(c.lookup, 32), "status", c.status, "body",
 	              body, body_len, "attachments", list);
 	if (m == NULL) {
 		snprintf(err, errsz, _("out of memory"));
@@ -372,11 +395,6 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 		}
 	}
 	/* the district's signature: the reporter can tell the reply is the commission's */
-	if (codec_b64u_decode_exact(lookup, 32,
-	                            json_string_value(json_object_get(rec, "lookup"))) != 0) {
-		snprintf(err, errsz, _("the case's lookup is corrupt"));
-		goto out;
-	}
 	if (natts > 0 && (att_hashes = calloc(natts, sizeof *att_hashes)) == NULL) {
 		snprintf(err, errsz, _("out of memory"));
 		goto out;
@@ -384,10 +402,9 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 	for (size_t i = 0; i < natts; i++)
 		chain_h256(att_hashes[i], atts[i].data, atts[i].len);
 	chain_h256(body_hash, (const uint8_t *)body, body_len);
-	if (sign_reply(sig, key->sign_sk, district, lookup, status, body_hash,
+	if (sign_reply(sig, key->sign_sk, district, c.lookup, c.status, body_hash,
 	               (const uint8_t(*)[32])att_hashes, natts) != 0) {
-		snprintf(err, errsz, _("cannot sign the reply (status \"%s\")"),
-		         status ? status : "");
+		snprintf(err, errsz, _("cannot sign the reply (status \"%s\")"), c.status);
 		goto out;
 	}
 	codec_b64u_encode(sigtxt, sizeof sigtxt, sig, sizeof sig);
@@ -417,33 +434,38 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 			goto out;
 		}
 	}
-	if (seal(&env_r, &len_r, reply_pk, mtext, mlen, atts, natts, err, errsz) != 0 ||
+	if (seal(&env_r, &len_r, c.reply_pk, mtext, mlen, atts, natts, err, errsz) != 0 ||
 	    seal(&env_d, &len_d, pub->box_pk, mtext, mlen, atts, natts, err, errsz) != 0)
 		goto out;
 
-	nreplies = json_array_size(json_object_get(rec, "replies"));
-	if (nreplies >= UINT32_MAX - 1) {
+	if (c.nreplies >= CASE_LIST_MAX) {
 		snprintf(err, errsz, _("too many replies"));
 		goto out;
 	}
-	*n = (uint32_t)nreplies + 1;
+	*n = (uint32_t)c.nreplies + 1;
 	op = json_pack("{s:s, s:I, s:i}", "op", "reply", "case", (json_int_t)index, "n", (int)*n);
-	if (op == NULL ||
-	    json_array_append_new(json_object_get(rec, "replies"),
-	                          json_pack("{s:i, s:s, s:s, s:s, s:i}", "n", (int)*n, "day", day,
-	                                    "by", by, "status", status, "sent_seq", 0)) != 0 ||
-	    json_array_append_new(json_object_get(rec, "history"),
-	                          json_pack("{s:s, s:s, s:s, s:i, s:i}", "day", day, "by", by,
-	                                    "event", "reply", "n", (int)*n, "sent_seq", 0)) != 0) {
+	if (op == NULL) {
 		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
+	rp = case_add_reply(&c);
+	if (rp == NULL || CASE_SET(rp->day, day) != 0 || CASE_SET(rp->by, by) != 0 ||
+	    CASE_SET(rp->status, c.status) != 0) {
+		cases_no_room(&c, err, errsz);
+		goto out;
+	}
+	rp->n = *n;
+	rp->sent_seq = 0;
+	if ((ev = cases_add_event(&c, day, by, "reply", err, errsz)) == NULL)
+		goto out;
+	ev->n = *n;
+	ev->sent_seq = 0;
 	arc = archive_reply_put(t, district, index, *n, ARCHIVE_REPLY_TO_REPORTER, env_r, len_r);
 	if (arc == ARCHIVE_OK)
 		arc = archive_reply_put(t, district, index, *n, ARCHIVE_REPLY_TO_DISTRICT, env_d,
 		                        len_d);
 	if (arc == ARCHIVE_OK)
-		arc = archive_case_put(t, district, index, rec);
+		arc = archive_case_store(t, &c);
 	if (arc == ARCHIVE_OK)
 		arc = archive_outbox_add(t, district, op);
 	if (arc != ARCHIVE_OK) {
@@ -462,7 +484,7 @@ out:
 	sodium_memzero(body_hash, sizeof body_hash);
 	json_decref(op);
 	json_decref(m);
-	json_decref(rec);
+	case_free(&c);
 	if (rc != 0)
 		*n = 0;
 	return rc;

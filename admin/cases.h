@@ -102,10 +102,41 @@ int cases_delivered(const struct case_record *c, uint64_t acks_through);
 int cases_delivered_json(const json_t *rec, uint64_t acks_through);
 
 /*
+ * Loads case index of district into c (case_free it) for a change or a
+ * read. Returns 0, or -1 with "no case NAME in the archive" or "case NAME:
+ * <archive error>" (also a record that does not decode) in err; c is then
+ * empty.
+ */
+int cases_load(struct archive_txn *t, const char *district, uint64_t index, struct case_record *c,
+               char *err, size_t errsz);
+
+/*
+ * Says in err that c cannot take what a change adds: out of memory, a list
+ * full (CASE_LIST_MAX) or a day or name too long for its buffer. Returns -1.
+ */
+int cases_no_room(const struct case_record *c, char *err, size_t errsz);
+
+/*
+ * case_add_event for a change to c. Returns the event, or NULL with a reason
+ * in err: out of memory, the history full, day or by too long to record.
+ */
+struct case_event *cases_add_event(struct case_record *c, const char *day, const char *by,
+                                   const char *event, char *err, size_t errsz);
+
+/*
+ * Stores c and, with queue_status, queues {"op":"status","case","status"}
+ * with c's status for the next update. Returns 0, or -1 with "archive:
+ * <reason>" (or "out of memory") in err; the caller aborts.
+ */
+int cases_save(struct archive_txn *t, const struct case_record *c, int queue_status, char *err,
+               size_t errsz);
+
+/*
  * Sets the case's status: records {"day","by","event":"status","status",
  * "from","sent_seq":0} in its history and queues a status operation.
  * Returns 0, or -1 with a one-line reason in err (unknown status, no such
- * case, status unchanged, archive failure); the caller then aborts.
+ * case, status unchanged, by or day too long for the record or out of
+ * memory, archive failure); the caller then aborts.
  */
 int cases_set_status(struct archive_txn *t, const char *district, uint64_t index,
                      const char *status, const char *by, const char *day, char *err, size_t errsz);
@@ -125,12 +156,13 @@ struct cases_attachment {
  * inside its seal (DESIGN.md §6; queued for the server), and
  * to the district's own box_pk (kept for show), recorded as reply n in the
  * case and its history. "sig" is the district's signature (sign_reply in
- * crypto/sign.h) made with key. body must be UTF-8 without NUL. Returns 0 with *n set, or -1 with a reason
- * in err (no such case, a quarantined case or one whose report carries no
- * bind (no "sign_pk": ingested before reports were bound), pub of another
- * district, body not UTF-8, too many
- * attachments, larger than CASES_REPLY_SEALED_MAX sealed, sealing or archive
- * failure). The plaintext manifest is wiped.
+ * crypto/sign.h) made with key. body must be UTF-8 without NUL. Returns 0
+ * with *n set, or -1 with a reason in err (no such case or a record that
+ * does not decode, a quarantined case or one whose report carries no bind
+ * (no "sign_pk": ingested before reports were bound), pub of another
+ * district, body not UTF-8, too many attachments or replies, larger than
+ * CASES_REPLY_SEALED_MAX sealed, by or day too long for the record, out of
+ * memory, sealing or archive failure). The plaintext manifest is wiped.
  */
 int cases_reply(struct archive_txn *t, const char *district, uint64_t index,
                 const struct keyfile_secret *key, const char *body, size_t body_len,

@@ -107,7 +107,7 @@ field(FILE *f, const char *indent, const char *label, const json_t *v, const str
 }
 
 static void
-write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const json_t *m,
+write_document(FILE *f, const struct forward_doc *doc, const struct case_record *c, const json_t *m,
                const char *to, const char *by, const json_t *paths, int with_att)
 {
 	const json_t *r = json_object_get(m, "report");
@@ -121,7 +121,7 @@ write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const 
 	long rday;
 	size_t i;
 
-	if (codec_day_number(json_string_value(json_object_get(rec, "day")), &rday) == 0)
+	if (codec_day_number(c->day, &rday) == 0)
 		day_zh(received, sizeof received, rday);
 	day_zh(today, sizeof today, doc->today);
 	day_zh(due, sizeof due, doc->due);
@@ -129,11 +129,10 @@ write_document(FILE *f, const struct forward_doc *doc, const json_t *rec, const 
 	/* an official document: Chinese whatever the locale (docs/decisions.md) */
 	fprintf(f, "                问题线索%s%s\n\n", verb, doc->handoff ? "单" : "函");
 	fprintf(f, "编号：%s〔%s〕%s号\n", v1, year, doc->name);
-	if (cases_number_json(rec) > 0) { /* the 件号 the office names the case by */
+	if (c->number > 0) { /* the 件号 the office names the case by */
 		char no[CASES_NAME_BUF];
 
-		cases_format_number(no, json_string_value(json_object_get(rec, "district")),
-		                    cases_number_json(rec));
+		cases_format_number(no, c->district, c->number);
 		fprintf(f, "件号：%s\n", no);
 	}
 	fputc('\n', f);
@@ -252,13 +251,14 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	struct archive_txn *t = NULL;
 	struct archive_entry e;
 	struct fwd_open c;
+	struct case_record rec;
 	char name[CASES_NAME_BUF];
-	json_t *rec = NULL;
 	FILE *f = NULL;
 	int rc, made = 0, extracted = 0;
 
 	memset(r, 0, sizeof *r);
 	memset(&c, 0, sizeof c);
+	memset(&rec, 0, sizeof rec);
 	cb.ctx = &c;
 	cases_format_name(name, district, index);
 	if (strcmp(key->pub.id, district) != 0) {
@@ -271,7 +271,7 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
 		return -1;
 	}
-	rc = archive_case_get(t, district, index, &rec);
+	rc = archive_case_load(t, district, index, &rec);
 	if (rc != ARCHIVE_OK) {
 		snprintf(err, errsz,
 		         rc == ARCHIVE_ERR_NOT_FOUND ? _("no case %s in the archive")
@@ -279,7 +279,7 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		         name);
 		goto fail;
 	}
-	if (json_object_get(rec, "quarantine") != NULL) {
+	if (rec.quarantine[0] != '\0') {
 		/* §10: its content did not hold; it goes nowhere as someone's report */
 		snprintf(err, errsz,
 		         _("case %s is quarantined: it is not forwarded (its content is not proven "
@@ -287,8 +287,8 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		         name, name);
 		goto fail;
 	}
-	/* the history first: a bad --to changes nothing */
-	if (workflow_record_forward(t, district, index, to, 0, by, day, err, errsz) != 0)
+	/* the history event first (its attachments set once written): a bad --to changes nothing */
+	if (workflow_record_forward(&rec, to, 0, by, day, err, errsz) != 0)
 		goto fail;
 	rc = archive_entry_get(t, district, index, &e);
 	if (rc != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
@@ -341,13 +341,13 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		goto fail;
 	}
 	/* the time limit: the case's 转办/交办 (or its open 督办); else a 转送函 without one */
-	if (deadline_handoff_json(rec, w, doc.today, &hd)) {
+	if (deadline_handoff(&rec, w, doc.today, &hd)) {
 		doc.handoff = 1;
 		doc.supervised = hd.kind == DEADLINE_SUPERVISE;
 		doc.kind = hd.kind == DEADLINE_SUPERVISE ? DEADLINE_ASSIGN : hd.kind;
 		if (hd.kind == DEADLINE_SUPERVISE) {
 			struct deadline d[DEADLINE_MAX];
-			size_t nd = deadline_of_case_json(rec, w, doc.today, d);
+			size_t nd = deadline_of_case(&rec, w, doc.today, d);
 
 			for (size_t k = 0; k < nd; k++)
 				if (d[k].kind == DEADLINE_TRANSFER || d[k].kind == DEADLINE_ASSIGN)
@@ -359,7 +359,7 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		doc.kind = DEADLINE_TRANSFER;
 		doc.due = doc.today;
 	}
-	write_document(f, &doc, rec, c.manifest, to, by, c.paths, c.x != NULL);
+	write_document(f, &doc, &rec, c.manifest, to, by, c.paths, c.x != NULL);
 	rc = fileio_finish_stream(f, path);
 	f = NULL;
 	if (rc != 0) {
@@ -376,22 +376,8 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 			goto fail; /* extract_end removed its files */
 		r->attachments = json_array_size(c.paths);
 	}
-	/* the history event again, now with the number of attachments given */
-	{
-		json_t *rec2;
-		json_t *last;
-
-		rc = archive_case_get(t, district, index, &rec2);
-		if (rc == ARCHIVE_OK) {
-			json_t *h = json_object_get(rec2, "history");
-
-			last = json_array_get(h, json_array_size(h) - 1);
-			json_object_set_new(last, "attachments",
-			                    json_integer((json_int_t)r->attachments));
-			rc = archive_case_put(t, district, index, rec2);
-			json_decref(rec2);
-		}
-	}
+	rec.history[rec.nhistory - 1].attachments = (int64_t)r->attachments;
+	rc = archive_case_store(t, &rec);
 	if (rc == ARCHIVE_OK)
 		rc = archive_log_add(t, day, by, "forward", name);
 	if (rc == ARCHIVE_OK) {
@@ -406,7 +392,7 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	}
 	json_decref(c.manifest);
 	json_decref(c.paths);
-	json_decref(rec);
+	case_free(&rec);
 	return 0;
 
 fail:
@@ -419,7 +405,7 @@ fail:
 	archive_abort(t);
 	json_decref(c.manifest);
 	json_decref(c.paths);
-	json_decref(rec);
+	case_free(&rec);
 	memset(r, 0, sizeof *r);
 	return -1;
 }

@@ -277,7 +277,7 @@ draft(struct session *s, const struct session_args *o)
 	char path[4200], today[32], received[32];
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	json_t *rec = NULL;
+	struct case_record rec;
 	char *out = NULL, err[SESSION_ERR_MAX];
 	int rc = CLI_EXIT_USER, arc;
 	FILE *f;
@@ -290,7 +290,7 @@ draft(struct session *s, const struct session_args *o)
 	}
 	if (session_case(s, o->pos[0], &c) != 0 || session_begin(s, 0, &t) != 0)
 		return CLI_EXIT_USER;
-	arc = archive_case_get(t, c.district, c.index, &rec);
+	arc = archive_case_load(t, c.district, c.index, &rec);
 	archive_abort(t);
 	if (arc != ARCHIVE_OK) {
 		cli_error(arc == ARCHIVE_ERR_NOT_FOUND ? _("no case %s in the archive")
@@ -302,7 +302,7 @@ draft(struct session *s, const struct session_args *o)
 	    load(o->archive, name, &text, &len, &buf, path, sizeof path) != 0)
 		goto out;
 	replytpl_day_zh(today, sizeof today, s->day);
-	replytpl_day_zh(received, sizeof received, json_string_value(json_object_get(rec, "day")));
+	replytpl_day_zh(received, sizeof received, rec.day);
 	fl = (struct replytpl_fields){pub.name, today, received, o->reason};
 	if (replytpl_fill(text, len, &fl, &out, err, sizeof err) != 0) {
 		cli_error("%s%s%s", path[0] ? path : "", path[0] ? ": " : "", err);
@@ -341,7 +341,7 @@ out:
 		sodium_memzero(buf, len);
 		free(buf);
 	}
-	json_decref(rec);
+	case_free(&rec);
 	return rc;
 }
 

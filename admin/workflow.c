@@ -112,51 +112,45 @@ static const struct mark_value escalation_values[] = {
 static const struct mark_value finding_values[] = {
         {"mistaken", "错告"}, {"false-accusation", "诬告陷害"}, {NULL, NULL}};
 
-static const struct {
-	const char *name;
-	const char *label;
-	const struct mark_value *values; /* NULL: no value, or (duplicate-of) a case */
-} marks[] = {
-        {"realname", "实名核实", realname_values},
-        {"duplicate-of", "重复件", NULL},
-        {"upper-level", "属上级管辖", NULL},
-        {"escalation", "提级/指定管辖", escalation_values},
-        {"finding", "错告/诬告陷害认定", finding_values},
-        /* events on a 转办/交办 case, each recorded again when repeated */
-        {"supervise", "督办", NULL},
-        {"reported", "已反馈", NULL},
-};
+#define MARK_APPROVED 1u /* needs --approved-by */
+#define MARK_REPEATS  2u /* an event on a 转办/交办 case, recorded again when repeated */
 
-static int
-mark_find(const char *name)
-{
-	if (name == NULL)
-		return -1;
-	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		if (strcmp(name, marks[i].name) == 0)
-			return (int)i;
-	return -1;
-}
+/* The marks by enum case_mark_id (names: case_mark_name). */
+static const struct {
+	const char *label;
+	const struct mark_value *values; /* the values it takes, or NULL */
+	const char *no_value;            /* the refusal of a value when it takes none, or NULL */
+	unsigned flags;
+} marks[CASE_MARK_COUNT] = {
+        [CASE_MARK_REALNAME] = {"实名核实", realname_values, NULL, 0},
+        [CASE_MARK_DUPLICATE_OF] = {"重复件", NULL, NULL, 0}, /* its value: a case */
+        [CASE_MARK_UPPER_LEVEL] = {"属上级管辖", NULL, N_("mark upper-level takes no value"), 0},
+        [CASE_MARK_ESCALATION] = {"提级/指定管辖", escalation_values, NULL, MARK_APPROVED},
+        [CASE_MARK_FINDING] = {"错告/诬告陷害认定", finding_values, NULL, 0},
+        [CASE_MARK_SUPERVISE] = {"督办", NULL, NULL, MARK_REPEATS}, /* its value: days */
+        [CASE_MARK_REPORTED] = {"已反馈", NULL, N_("mark reported 已反馈 takes no value"),
+                                MARK_REPEATS},
+};
 
 const char *
 workflow_mark_canon(const char *mark)
 {
-	int m = mark_find(mark);
+	enum case_mark_id m = case_mark_id(mark);
 
-	if (m >= 0 || mark == NULL)
-		return m >= 0 ? marks[m].name : NULL;
-	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+	if (m != CASE_MARK_COUNT || mark == NULL)
+		return case_mark_name(m);
+	for (int i = 0; i < CASE_MARK_COUNT; i++)
 		if (strcmp(mark, marks[i].label) == 0)
-			return marks[i].name;
+			return case_mark_name((enum case_mark_id)i);
 	return NULL;
 }
 
 const char *
 workflow_mark_value_canon(const char *mark, const char *value)
 {
-	int m = mark_find(mark);
+	enum case_mark_id m = case_mark_id(mark);
 
-	if (m < 0 || value == NULL || marks[m].values == NULL)
+	if (m == CASE_MARK_COUNT || value == NULL || marks[m].values == NULL)
 		return value;
 	for (const struct mark_value *v = marks[m].values; v->value != NULL; v++)
 		if (strcmp(value, v->label) == 0)
@@ -178,9 +172,9 @@ value_label(const struct mark_value *v, const char *value)
 const char *
 workflow_mark_label(const char *mark, const char *value)
 {
-	int m = mark_find(mark);
+	enum case_mark_id m = case_mark_id(mark);
 
-	if (m < 0)
+	if (m == CASE_MARK_COUNT)
 		return NULL;
 	if (value == NULL)
 		return marks[m].label;
@@ -188,36 +182,6 @@ workflow_mark_label(const char *mark, const char *value)
 }
 
 /* ---- helpers -------------------------------------------------------------- */
-
-static int
-load_case(struct archive_txn *t, const char *district, uint64_t index, json_t **rec, char *err,
-          size_t errsz)
-{
-	char name[CASES_NAME_BUF];
-	int rc = archive_case_get(t, district, index, rec);
-
-	if (rc == ARCHIVE_OK)
-		return 0;
-	cases_format_name(name, district, index);
-	if (rc == ARCHIVE_ERR_NOT_FOUND)
-		snprintf(err, errsz, _("no case %s in the archive"), name);
-	else
-		snprintf(err, errsz, _("case %s: %s"), name, archive_strerror(rc));
-	return -1;
-}
-
-static int
-store_case(struct archive_txn *t, const char *district, uint64_t index, const json_t *rec,
-           char *err, size_t errsz)
-{
-	int rc = archive_case_put(t, district, index, rec);
-
-	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
-		return -1;
-	}
-	return 0;
-}
 
 /* Text from the investigator: UTF-8, no control characters but newline and tab. */
 static int
@@ -235,41 +199,45 @@ text_ok(const char *s, size_t len, int multiline)
 	return 1;
 }
 
-/* Appends ev (stolen) to the record's history. */
+/*
+ * Checks a body named with --to: 1 to FORWARD_TO_MAX bytes of text without
+ * control characters. Returns 0, or -1 with msg (a format of
+ * FORWARD_TO_MAX) in err.
+ */
 static int
-history_add(json_t *rec, json_t *ev, char *err, size_t errsz)
+to_ok(const char *to, const char *msg, char *err, size_t errsz)
 {
-	if (ev == NULL || json_array_append_new(json_object_get(rec, "history"), ev) != 0) {
-		snprintf(err, errsz, _("out of memory"));
-		return -1;
-	}
-	return 0;
+	if (to != NULL && to[0] != '\0' && strlen(to) <= FORWARD_TO_MAX &&
+	    text_ok(to, strlen(to), 0))
+		return 0;
+	snprintf(err, errsz, msg, FORWARD_TO_MAX);
+	return -1;
 }
 
 /*
- * Seals body as note n of the case, stores it and appends {"n","day","by"}
- * to the record's "notes". Returns 0 with *n set.
+ * Seals body as note n of case c, stores it and appends {"n","day","by"}
+ * to c's notes. Returns 0 with *n set, or -1 with a reason in err.
  */
 static int
-note_store(struct archive_txn *t, json_t *rec, const char *district, uint64_t index,
-           const struct keyfile_public *pub, const char *body, size_t body_len, const char *by,
-           const char *day, uint32_t *n, char *err, size_t errsz)
+note_store(struct archive_txn *t, struct case_record *c, const struct keyfile_public *pub,
+           const char *body, size_t body_len, const char *by, const char *day, uint32_t *n,
+           char *err, size_t errsz)
 {
-	json_t *m = NULL, *notes = json_object_get(rec, "notes");
-	char *mtext = NULL;
-	size_t mlen = 0;
+	struct case_note *note;
+	json_t *m;
+	char *mtext;
+	size_t mlen, envlen = 0;
 	uint8_t *env = NULL;
-	size_t envlen = 0;
-	int rc = -1, arc;
+	int sealed, arc;
 
 	*n = 0;
 	if (pub == NULL) {
 		snprintf(err, errsz, _("a note needs the district's public key"));
 		return -1;
 	}
-	if (strcmp(pub->id, district) != 0) {
+	if (strcmp(pub->id, c->district) != 0) {
 		snprintf(err, errsz, _("the key is for district %s, the case of %s"), pub->id,
-		         district);
+		         c->district);
 		return -1;
 	}
 	if (body_len == 0 || body_len > WORKFLOW_NOTE_MAX || !text_ok(body, body_len, 1)) {
@@ -278,55 +246,59 @@ note_store(struct archive_txn *t, json_t *rec, const char *district, uint64_t in
 		           "characters"));
 		return -1;
 	}
-	if (notes == NULL) {
-		notes = json_array();
-		if (notes == NULL || json_object_set_new(rec, "notes", notes) != 0) {
-			snprintf(err, errsz, _("out of memory"));
-			return -1;
-		}
-	} else if (!json_is_array(notes)) {
-		snprintf(err, errsz, _("the case's notes are corrupt"));
-		return -1;
-	}
-	if (json_array_size(notes) >= UINT32_MAX - 1) {
+	if (c->nnotes >= CASE_LIST_MAX) {
 		snprintf(err, errsz, _("too many notes"));
 		return -1;
 	}
-	*n = (uint32_t)json_array_size(notes) + 1;
-	m = json_pack("{s:i, s:s, s:s, s:I, s:s%}", "v", 1, "kind", "note", "district", district,
-	              "case", (json_int_t)index, "body", body, body_len);
-	if (m != NULL)
-		mtext = json_dumps(m, JSON_COMPACT);
+	m = json_pack("{s:i, s:s, s:s, s:I, s:s%}", "v", 1, "kind", "note", "district", c->district,
+	              "case", (json_int_t)c->index, "body", body, body_len);
+	mtext = m != NULL ? json_dumps(m, JSON_COMPACT) : NULL;
+	json_decref(m);
 	if (mtext == NULL) {
 		snprintf(err, errsz, _("out of memory"));
-		goto out;
+		return -1;
 	}
 	mlen = strlen(mtext);
-	if (envelope_seal_buffer(&env, &envlen, pub->box_pk, mtext, mlen, NULL, 0) != ENVELOPE_OK) {
+	sealed = envelope_seal_buffer(&env, &envlen, pub->box_pk, mtext, mlen, NULL, 0) ==
+	         ENVELOPE_OK;
+	sodium_memzero(mtext, mlen);
+	free(mtext);
+	if (!sealed) {
 		snprintf(err, errsz, _("cannot seal the note"));
-		goto out;
+		return -1;
 	}
-	arc = archive_note_put(t, district, index, *n, env, envlen);
+	arc = archive_note_put(t, c->district, c->index, (uint32_t)c->nnotes + 1, env, envlen);
+	free(env);
 	if (arc != ARCHIVE_OK) {
 		snprintf(err, errsz, _("archive: %s"), archive_strerror(arc));
-		goto out;
+		return -1;
 	}
-	if (json_array_append_new(
-	            notes, json_pack("{s:i, s:s, s:s}", "n", (int)*n, "day", day, "by", by)) != 0) {
-		snprintf(err, errsz, _("out of memory"));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (mtext != NULL) {
-		sodium_memzero(mtext, mlen);
-		free(mtext);
-	}
-	free(env);
-	json_decref(m);
-	if (rc != 0)
-		*n = 0;
-	return rc;
+	note = case_add_note(c);
+	if (note == NULL || CASE_SET(note->day, day) != 0 || CASE_SET(note->by, by) != 0)
+		return cases_no_room(c, err, errsz);
+	note->n = *n = (uint32_t)c->nnotes;
+	return 0;
+}
+
+/*
+ * The event of a stage or mark change with its note: seals the note (when
+ * given) and appends {"day","by","event",...,"note":n} to c's history.
+ * Returns the event, or NULL with a reason in err.
+ */
+static struct case_event *
+change_event(struct archive_txn *t, struct case_record *c, const char *event,
+             const struct keyfile_public *pub, const char *note, size_t note_len, const char *by,
+             const char *day, char *err, size_t errsz)
+{
+	struct case_event *ev;
+	uint32_t n = 0;
+
+	if (note != NULL && note_store(t, c, pub, note, note_len, by, day, &n, err, errsz) != 0)
+		return NULL;
+	ev = cases_add_event(c, day, by, event, err, errsz);
+	if (ev != NULL && n > 0)
+		ev->note = n;
+	return ev;
 }
 
 /* ---- stages --------------------------------------------------------------- */
@@ -367,10 +339,9 @@ stage_change(struct archive_txn *t, const char *district, uint64_t index, const 
 {
 	const struct workflow_stage *st = stage_find(stage);
 	char name[CASES_NAME_BUF];
-	const char *old, *status;
-	json_t *rec = NULL, *ev = NULL, *op = NULL;
-	uint32_t n = 0;
-	int rc = -1, arc;
+	struct case_record c;
+	struct case_event *ev;
+	int rc = -1, changed;
 
 	*queued = 0;
 	if (st == NULL) {
@@ -380,69 +351,38 @@ stage_change(struct archive_txn *t, const char *district, uint64_t index, const 
 		         stage != NULL ? stage : "", cli_join(list, sizeof list, stage_at));
 		return -1;
 	}
-	if (load_case(t, district, index, &rec, err, errsz) != 0)
+	if (cases_load(t, district, index, &c, err, errsz) != 0)
 		return -1;
 	cases_format_name(name, district, index);
-	old = workflow_stage_of_json(rec);
-	if (strcmp(old, stage) == 0) {
+	if (strcmp(workflow_stage_of(&c), stage) == 0) {
 		snprintf(err, errsz, _("case %s is already at stage %s; nothing changed"), name,
 		         stage);
 		goto out;
 	}
-	status = json_string_value(json_object_get(rec, "status"));
-	if (note != NULL &&
-	    note_store(t, rec, district, index, pub, note, note_len, by, day, &n, err, errsz) != 0)
+	ev = change_event(t, &c, "stage", pub, note, note_len, by, day, err, errsz);
+	if (ev == NULL)
 		goto out;
-	ev = json_pack("{s:s, s:s, s:s, s:s, s:s}", "day", day, "by", by, "event", "stage", "stage",
-	               stage, "from", old);
-	if (ev == NULL) {
-		snprintf(err, errsz, _("out of memory"));
-		goto out;
-	}
-	if (n > 0)
-		json_object_set_new(ev, "note", json_integer(n));
-	if (to != NULL && (json_object_set_new(ev, "to", json_string(to)) != 0 ||
-	                   json_object_set_new(ev, "days", json_integer((json_int_t)days)) != 0)) {
-		snprintf(err, errsz, "out of memory");
-		goto out;
-	}
-	if (status == NULL || strcmp(status, st->status) != 0) {
-		json_object_set_new(ev, "status", json_string(st->status));
-		json_object_set_new(ev, "sent_seq", json_integer(0));
-		op = json_pack("{s:s, s:I, s:s}", "op", "status", "case", (json_int_t)index,
-		               "status", st->status);
-		if (op == NULL ||
-		    json_object_set_new(rec, "status", json_string(st->status)) != 0) {
-			snprintf(err, errsz, _("out of memory"));
+	/* stage names and statuses fit any word buffer; to is at most FORWARD_TO_MAX */
+	CASE_SET(ev->stage, stage);
+	CASE_SET(ev->from, workflow_stage_of(&c));
+	if (to != NULL) {
+		if (CASE_SET(ev->to, to) != 0) {
+			cases_no_room(&c, err, errsz);
 			goto out;
 		}
+		ev->days = days;
 	}
-	if (json_object_set_new(rec, "stage", json_string(stage)) != 0) {
-		snprintf(err, errsz, _("out of memory"));
-		goto out;
+	changed = strcmp(c.status, st->status) != 0;
+	if (changed) {
+		CASE_SET(ev->status, st->status);
+		ev->sent_seq = 0;
+		CASE_SET(c.status, st->status);
 	}
-	if (history_add(rec, ev, err, errsz) != 0) {
-		ev = NULL;
-		goto out;
-	}
-	ev = NULL;
-	if (store_case(t, district, index, rec, err, errsz) != 0)
-		goto out;
-	if (op != NULL) {
-		arc = archive_outbox_add(t, district, op);
-		if (arc != ARCHIVE_OK) {
-			snprintf(err, errsz, _("archive: %s"), archive_strerror(arc));
-			goto out;
-		}
-		*queued = 1;
-	}
-	rc = 0;
+	CASE_SET(c.stage, stage);
+	rc = cases_save(t, &c, changed, err, errsz);
+	*queued = rc == 0 && changed;
 out:
-	json_decref(ev);
-	json_decref(op);
-	json_decref(rec);
-	if (rc != 0)
-		*queued = 0;
+	case_free(&c);
 	return rc;
 }
 
@@ -473,14 +413,11 @@ workflow_handoff(struct archive_txn *t, const char *district, uint64_t index, co
 		         _("--to applies to stages transferred_down 转办 and assigned 交办 only"));
 		return -1;
 	}
-	if (to == NULL || to[0] == '\0' || strlen(to) > FORWARD_TO_MAX ||
-	    !text_ok(to, strlen(to), 0)) {
-		snprintf(err, errsz,
-		         _("--to must name the body in 1-%d bytes of text without control "
-		           "characters"),
-		         FORWARD_TO_MAX);
+	if (to_ok(to,
+	          _("--to must name the body in 1-%d bytes of text without control "
+	            "characters"),
+	          err, errsz) != 0)
 		return -1;
-	}
 	if (strcmp(stage, "transferred_down") == 0) {
 		if (days != 0) {
 			snprintf(
@@ -504,22 +441,6 @@ workflow_handoff(struct archive_txn *t, const char *district, uint64_t index, co
 
 /* ---- marks ---------------------------------------------------------------- */
 
-/* Removes name from the string array arr (if present). */
-static void
-array_remove_string(json_t *arr, const char *name)
-{
-	size_t i = 0;
-
-	while (i < json_array_size(arr)) {
-		const char *s = json_string_value(json_array_get(arr, i));
-
-		if (s != NULL && strcmp(s, name) == 0)
-			json_array_remove(arr, i);
-		else
-			i++;
-	}
-}
-
 /*
  * Updates the back-link list "duplicated_by" of the case named target:
  * adds (add) or removes the name of the duplicate.
@@ -530,31 +451,26 @@ backlink(struct archive_txn *t, const char *target, const char *dup, int add, ch
 {
 	char d[CODEC_DISTRICT_BUF];
 	uint64_t ix;
-	json_t *rec, *list;
+	struct case_record c;
+	size_t k = 0;
 	int rc = -1;
 
 	if (cases_parse_name(target, d, &ix) != 0) {
 		snprintf(err, errsz, _("'%s' is not a case name"), target);
 		return -1;
 	}
-	if (load_case(t, d, ix, &rec, err, errsz) != 0)
+	if (cases_load(t, d, ix, &c, err, errsz) != 0)
 		return -1;
-	list = json_object_get(rec, "duplicated_by");
-	if (!json_is_array(list)) {
-		list = json_array();
-		if (list == NULL || json_object_set_new(rec, "duplicated_by", list) != 0) {
-			snprintf(err, errsz, _("out of memory"));
-			goto out;
-		}
-	}
-	array_remove_string(list, dup);
-	if (add && json_array_append_new(list, json_string(dup)) != 0) {
-		snprintf(err, errsz, _("out of memory"));
-		goto out;
-	}
-	rc = store_case(t, d, ix, rec, err, errsz);
-out:
-	json_decref(rec);
+	for (size_t i = 0; i < c.nduplicated_by; i++)
+		if (strcmp(c.duplicated_by[i], dup) != 0)
+			memmove(c.duplicated_by[k++], c.duplicated_by[i],
+			        sizeof c.duplicated_by[i]);
+	c.nduplicated_by = k;
+	if (add && case_add_duplicated_by(&c, dup) != 0)
+		cases_no_room(&c, err, errsz);
+	else
+		rc = cases_save(t, &c, 0, err, errsz);
+	case_free(&c);
 	return rc;
 }
 
@@ -565,8 +481,9 @@ check_duplicate_target(struct archive_txn *t, const char *name, const char *targ
 {
 	char d[CODEC_DISTRICT_BUF], tname[CASES_NAME_BUF];
 	uint64_t ix;
-	json_t *trec;
-	const char *its;
+	struct case_record tc;
+	const struct case_mark *its;
+	int rc = 0;
 
 	if (target == NULL || cases_parse_name(target, d, &ix) != 0) {
 		snprintf(err, errsz, "%s",
@@ -578,47 +495,124 @@ check_duplicate_target(struct archive_txn *t, const char *name, const char *targ
 		snprintf(err, errsz, _("case %s cannot be a duplicate of itself"), name);
 		return -1;
 	}
-	if (load_case(t, d, ix, &trec, err, errsz) != 0)
+	if (cases_load(t, d, ix, &tc, err, errsz) != 0)
 		return -1;
-	its = json_string_value(json_object_get(
-	        json_object_get(json_object_get(trec, "marks"), "duplicate-of"), "case"));
-	if (its != NULL) {
+	its = &tc.marks[CASE_MARK_DUPLICATE_OF];
+	if (its->set && its->case_name[0] != '\0') {
 		snprintf(err, errsz,
 		         _("case %s is itself a duplicate of %s: mark %s a duplicate of %s"), tname,
-		         its, name, its);
-		json_decref(trec);
-		return -1;
+		         its->case_name, name, its->case_name);
+		rc = -1;
 	}
-	json_decref(trec);
-	return 0;
+	case_free(&tc);
+	return rc;
 }
 
 /* True (1) when the history holds a stage event transferred_down or assigned. */
 static int
-has_handoff(const json_t *rec)
+has_handoff(const struct case_record *c)
 {
-	const json_t *ev;
-	size_t i;
-
-	json_array_foreach(json_object_get(rec, "history"), i, ev)
-	{
-		if (json_is_string(json_object_get(ev, "event")) &&
-		    strcmp(json_string_value(json_object_get(ev, "event")), "stage") == 0 &&
-		    workflow_handoff_stage(json_string_value(json_object_get(ev, "stage"))))
+	for (size_t i = 0; i < c->nhistory; i++)
+		if (strcmp(c->history[i].event, "stage") == 0 &&
+		    workflow_handoff_stage(c->history[i].stage))
 			return 1;
+	return 0;
+}
+
+/* Checks what mark m is set with (before the case is read); *days for supervise. */
+static int
+mark_args_ok(enum case_mark_id m, const char *value, const char *approved_by, unsigned *days,
+             char *err, size_t errsz)
+{
+	if (marks[m].values != NULL && value_label(marks[m].values, value) == NULL) {
+		char list[128] = "";
+
+		for (const struct mark_value *v = marks[m].values; v->value != NULL; v++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+			         list[0] ? ", " : "", v->value);
+		snprintf(err, errsz, _("mark %s needs one of %s%s%s"), case_mark_name(m), list,
+		         value != NULL ? ", not " : "", value != NULL ? value : "");
+		return -1;
+	}
+	if (marks[m].no_value != NULL && value != NULL) {
+		snprintf(err, errsz, "%s", _(marks[m].no_value));
+		return -1;
+	}
+	if (m == CASE_MARK_SUPERVISE && value != NULL && workflow_parse_days(value, days) != 0) {
+		snprintf(err, errsz,
+		         _("mark supervise 督办 takes the working days the lower body has "
+		           "to report (1-%d), not %s"),
+		         WORKFLOW_DAYS_MAX, value);
+		return -1;
+	}
+	if ((marks[m].flags & MARK_APPROVED) &&
+	    (approved_by == NULL || approved_by[0] == '\0' || strlen(approved_by) > CLI_NAME_MAX ||
+	     !text_ok(approved_by, strlen(approved_by), 0))) {
+		snprintf(err, errsz,
+		         _("mark escalation needs --approved-by NAME (who approved "
+		           "it, 1-%d characters)"),
+		         CLI_NAME_MAX);
+		return -1;
+	}
+	if (!(marks[m].flags & MARK_APPROVED) && approved_by != NULL) {
+		snprintf(err, errsz, _("--approved-by applies to mark escalation only"));
+		return -1;
 	}
 	return 0;
 }
 
-/* True when member name is absent from both objects or equal in both. */
+/* Checks the conditions of the rules for setting mark m on case c (named name). */
 static int
-same_member(const json_t *a, const json_t *b, const char *name)
+mark_allowed(struct archive_txn *t, const struct case_record *c, enum case_mark_id m,
+             const char *name, const char *value, char *err, size_t errsz)
 {
-	const json_t *x = json_object_get(a, name), *y = json_object_get(b, name);
+	const char *st = workflow_stage_of(c);
 
-	if (x == NULL || y == NULL)
-		return x == y;
-	return json_equal((json_t *)(uintptr_t)x, (json_t *)(uintptr_t)y);
+	if (m == CASE_MARK_REALNAME && c->real_name == 0)
+		snprintf(err, errsz, _("case %s is anonymous: its report has no identity block"),
+		         name);
+	else if (m == CASE_MARK_REALNAME && c->real_name != 1)
+		snprintf(err, errsz,
+		         _("it is not yet recorded whether case %s has an identity "
+		           "block; run qingfeng-admin due once (it asks for the "
+		           "passphrase and records it)"),
+		         name);
+	else if (m == CASE_MARK_FINDING && strcmp(st, "closed") != 0 &&
+	         strcmp(st, "concluded") != 0)
+		snprintf(err, errsz,
+		         _("a finding is recorded for closed cases (stage closed or "
+		           "concluded); case %s is at stage %s"),
+		         name, st);
+	else if (m == CASE_MARK_DUPLICATE_OF)
+		return check_duplicate_target(t, name, value, err, errsz);
+	else if ((marks[m].flags & MARK_REPEATS) && !has_handoff(c))
+		snprintf(err, errsz,
+		         _("case %s was not handed to a lower body: record stage 转办 or "
+		           "交办 (with --to) first"),
+		         name);
+	else
+		return 0;
+	return -1;
+}
+
+/*
+ * The mark m as set now: the case of duplicate-of, the days of supervise,
+ * else its value; approved_by, day, by. Returns 0, or -1 when a text does
+ * not fit.
+ */
+static int
+mark_new(struct case_mark *nm, enum case_mark_id m, const char *value, unsigned days,
+         const char *approved_by, const char *day, const char *by)
+{
+	memset(nm, 0, sizeof *nm);
+	nm->set = 1;
+	nm->days = m == CASE_MARK_SUPERVISE ? (int64_t)days : CASE_NONE;
+	if (CASE_SET(nm->day, day) != 0 || CASE_SET(nm->by, by) != 0 ||
+	    (approved_by != NULL && CASE_SET(nm->approved_by, approved_by) != 0))
+		return -1;
+	if (m == CASE_MARK_DUPLICATE_OF)
+		return CASE_SET(nm->case_name, value);
+	return m != CASE_MARK_SUPERVISE && value != NULL ? CASE_SET(nm->value, value) : 0;
 }
 
 int
@@ -627,17 +621,15 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
               const struct keyfile_public *pub, const char *note, size_t note_len, const char *by,
               const char *day, char *err, size_t errsz)
 {
-	int m = mark_find(mark);
-	char name[CASES_NAME_BUF];
-	json_t *rec = NULL, *marks_obj, *old, *nm = NULL, *ev = NULL;
-	const char *old_dup = NULL;
-	char *old_dup_copy = NULL;
-	uint32_t n = 0;
+	enum case_mark_id m = case_mark_id(mark);
+	char name[CASES_NAME_BUF], old_dup[CASE_NAME_BUF];
+	struct case_record c;
+	struct case_mark nm, *cm;
+	struct case_event *ev;
 	unsigned days = WORKFLOW_SUPERVISE_DAYS;
-	int rc = -1, repeatable = m >= 0 && (strcmp(marks[m].name, "supervise") == 0 ||
-	                                     strcmp(marks[m].name, "reported") == 0);
+	int rc = -1;
 
-	if (m < 0) {
+	if (m == CASE_MARK_COUNT) {
 		snprintf(err, errsz,
 		         _("unknown mark '%s' (one of realname, duplicate-of, upper-level, "
 		           "escalation, finding, supervise, reported)"),
@@ -649,179 +641,56 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 		snprintf(err, errsz, _("--clear takes no value and no --approved-by"));
 		return -1;
 	}
-	if (!clear) {
-		if (marks[m].values != NULL && value_label(marks[m].values, value) == NULL) {
-			const struct mark_value *v = marks[m].values;
-			char list[128] = "";
-
-			for (; v->value != NULL; v++)
-				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-				         list[0] ? ", " : "", v->value);
-			snprintf(err, errsz, _("mark %s needs one of %s%s%s"), mark, list,
-			         value != NULL ? ", not " : "", value != NULL ? value : "");
-			return -1;
-		}
-		if (strcmp(mark, "upper-level") == 0 && value != NULL) {
-			snprintf(err, errsz, _("mark upper-level takes no value"));
-			return -1;
-		}
-		if (strcmp(mark, "reported") == 0 && value != NULL) {
-			snprintf(err, errsz, _("mark reported 已反馈 takes no value"));
-			return -1;
-		}
-		if (strcmp(mark, "supervise") == 0 && value != NULL &&
-		    workflow_parse_days(value, &days) != 0) {
-			snprintf(err, errsz,
-			         _("mark supervise 督办 takes the working days the lower body has "
-			           "to report (1-%d), not %s"),
-			         WORKFLOW_DAYS_MAX, value);
-			return -1;
-		}
-		if (strcmp(mark, "escalation") == 0) {
-			if (approved_by == NULL || approved_by[0] == '\0' ||
-			    strlen(approved_by) > CLI_NAME_MAX ||
-			    !text_ok(approved_by, strlen(approved_by), 0)) {
-				snprintf(err, errsz,
-				         _("mark escalation needs --approved-by NAME (who approved "
-				           "it, 1-%d characters)"),
-				         CLI_NAME_MAX);
-				return -1;
-			}
-		} else if (approved_by != NULL) {
-			snprintf(err, errsz, _("--approved-by applies to mark escalation only"));
-			return -1;
-		}
-	}
-	if (load_case(t, district, index, &rec, err, errsz) != 0)
+	if (!clear && mark_args_ok(m, value, approved_by, &days, err, errsz) != 0)
 		return -1;
-	marks_obj = json_object_get(rec, "marks");
-	if (!json_is_object(marks_obj)) {
-		marks_obj = json_object();
-		if (marks_obj == NULL || json_object_set_new(rec, "marks", marks_obj) != 0) {
-			snprintf(err, errsz, _("out of memory"));
-			goto out;
-		}
-	}
-	old = json_object_get(marks_obj, mark);
-	old_dup = json_string_value(json_object_get(old, "case"));
-	if (old_dup != NULL && (old_dup_copy = strdup(old_dup)) == NULL) {
-		snprintf(err, errsz, _("out of memory"));
+	if (cases_load(t, district, index, &c, err, errsz) != 0)
+		return -1;
+	cm = &c.marks[m];
+	memcpy(old_dup, cm->case_name, sizeof old_dup);
+	if (clear && !cm->set) {
+		snprintf(err, errsz, _("case %s has no mark %s; nothing changed"), name, mark);
 		goto out;
 	}
-	if (clear) {
-		if (old == NULL) {
-			snprintf(err, errsz, _("case %s has no mark %s; nothing changed"), name,
-			         mark);
+	if (!clear) {
+		if (mark_allowed(t, &c, m, name, value, err, errsz) != 0)
+			goto out;
+		if (mark_new(&nm, m, value, days, approved_by, day, by) != 0) {
+			cases_no_room(&c, err, errsz);
 			goto out;
 		}
-	} else {
-		/* conditions of the rules */
-		if (strcmp(mark, "realname") == 0) {
-			int rn = workflow_real_name_json(rec);
-
-			if (rn == 0) {
-				snprintf(
-				        err, errsz,
-				        _("case %s is anonymous: its report has no identity block"),
-				        name);
-				goto out;
-			}
-			if (rn < 0) {
-				snprintf(err, errsz,
-				         _("it is not yet recorded whether case %s has an identity "
-				           "block; run qingfeng-admin due once (it asks for the "
-				           "passphrase and records it)"),
-				         name);
-				goto out;
-			}
-		} else if (strcmp(mark, "finding") == 0) {
-			const char *st = workflow_stage_of_json(rec);
-
-			if (strcmp(st, "closed") != 0 && strcmp(st, "concluded") != 0) {
-				snprintf(
-				        err, errsz,
-				        _("a finding is recorded for closed cases (stage closed or "
-				          "concluded); case %s is at stage %s"),
-				        name, st);
-				goto out;
-			}
-		} else if (strcmp(mark, "duplicate-of") == 0) {
-			if (check_duplicate_target(t, name, value, err, errsz) != 0)
-				goto out;
-		} else if (repeatable && !has_handoff(rec)) {
-			snprintf(err, errsz,
-			         _("case %s was not handed to a lower body: record stage 转办 or "
-			           "交办 (with --to) first"),
-			         name);
-			goto out;
-		}
-		if (strcmp(mark, "duplicate-of") == 0)
-			nm = json_pack("{s:s, s:s, s:s}", "case", value, "day", day, "by", by);
-		else if (strcmp(mark, "supervise") == 0)
-			nm = json_pack("{s:I, s:s, s:s}", "days", (json_int_t)days, "day", day,
-			               "by", by);
-		else if (value != NULL)
-			nm = json_pack("{s:s, s:s, s:s}", "value", value, "day", day, "by", by);
-		else
-			nm = json_pack("{s:s, s:s}", "day", day, "by", by);
-		if (nm == NULL ||
-		    (approved_by != NULL &&
-		     json_object_set_new(nm, "approved_by", json_string(approved_by)))) {
-			snprintf(err, errsz, _("out of memory"));
-			goto out;
-		}
-		if (!repeatable && old != NULL && same_member(old, nm, "value") &&
-		    same_member(old, nm, "case") && same_member(old, nm, "approved_by")) {
+		if (!(marks[m].flags & MARK_REPEATS) && cm->set &&
+		    strcmp(cm->value, nm.value) == 0 && strcmp(cm->case_name, nm.case_name) == 0 &&
+		    strcmp(cm->approved_by, nm.approved_by) == 0) {
 			snprintf(err, errsz, _("case %s already has this mark; nothing changed"),
 			         name);
 			goto out;
 		}
 	}
-	if (note != NULL &&
-	    note_store(t, rec, district, index, pub, note, note_len, by, day, &n, err, errsz) != 0)
+	ev = change_event(t, &c, "mark", pub, note, note_len, by, day, err, errsz);
+	if (ev == NULL)
 		goto out;
-	ev = json_pack("{s:s, s:s, s:s, s:s}", "day", day, "by", by, "event", "mark", "mark", mark);
-	if (ev == NULL) {
-		snprintf(err, errsz, _("out of memory"));
-		goto out;
+	CASE_SET(ev->mark, mark); /* a mark's name fits a word buffer */
+	ev->cleared = clear;
+	json_decref(cm->rest);
+	if (clear) {
+		memset(cm, 0, sizeof *cm);
+		cm->days = CASE_NONE;
+	} else { /* the event records what the mark now holds (same buffer sizes) */
+		*cm = nm;
+		CASE_SET(ev->case_name, nm.case_name);
+		CASE_SET(ev->value, nm.value);
+		CASE_SET(ev->approved_by, nm.approved_by);
+		ev->days = nm.days;
 	}
-	if (clear)
-		json_object_set_new(ev, "cleared", json_true());
-	if (!clear && strcmp(mark, "duplicate-of") == 0)
-		json_object_set_new(ev, "case", json_string(value));
-	else if (!clear && strcmp(mark, "supervise") == 0)
-		json_object_set_new(ev, "days", json_integer((json_int_t)days));
-	else if (value != NULL)
-		json_object_set_new(ev, "value", json_string(value));
-	if (approved_by != NULL)
-		json_object_set_new(ev, "approved_by", json_string(approved_by));
-	if (n > 0)
-		json_object_set_new(ev, "note", json_integer(n));
-	if (clear)
-		json_object_del(marks_obj, mark);
-	else if (json_object_set(marks_obj, mark, nm) != 0) {
-		snprintf(err, errsz, _("out of memory"));
+	if (cases_save(t, &c, 0, err, errsz) != 0)
 		goto out;
-	}
-	if (history_add(rec, ev, err, errsz) != 0) {
-		ev = NULL;
+	if (m == CASE_MARK_DUPLICATE_OF &&
+	    ((old_dup[0] != '\0' && backlink(t, old_dup, name, 0, err, errsz) != 0) ||
+	     (!clear && backlink(t, value, name, 1, err, errsz) != 0)))
 		goto out;
-	}
-	ev = NULL;
-	if (store_case(t, district, index, rec, err, errsz) != 0)
-		goto out;
-	if (strcmp(mark, "duplicate-of") == 0) {
-		if (old_dup_copy != NULL && backlink(t, old_dup_copy, name, 0, err, errsz) != 0)
-			goto out;
-		if (!clear && backlink(t, value, name, 1, err, errsz) != 0)
-			goto out;
-	}
 	rc = 0;
 out:
-	free(old_dup_copy);
-	json_decref(nm);
-	json_decref(ev);
-	json_decref(rec);
+	case_free(&c);
 	return rc;
 }
 
@@ -832,50 +701,40 @@ workflow_add_note(struct archive_txn *t, const char *district, uint64_t index,
                   const struct keyfile_public *pub, const char *body, size_t body_len,
                   const char *by, const char *day, uint32_t *n, char *err, size_t errsz)
 {
-	json_t *rec;
+	struct case_record c;
+	struct case_event *ev;
 	int rc = -1;
 
 	*n = 0;
-	if (load_case(t, district, index, &rec, err, errsz) != 0)
+	if (cases_load(t, district, index, &c, err, errsz) != 0)
 		return -1;
-	if (note_store(t, rec, district, index, pub, body, body_len, by, day, n, err, errsz) == 0 &&
-	    history_add(rec,
-	                json_pack("{s:s, s:s, s:s, s:i}", "day", day, "by", by, "event", "note",
-	                          "n", (int)*n),
-	                err, errsz) == 0 &&
-	    store_case(t, district, index, rec, err, errsz) == 0)
-		rc = 0;
-	json_decref(rec);
+	if (note_store(t, &c, pub, body, body_len, by, day, n, err, errsz) == 0 &&
+	    (ev = cases_add_event(&c, day, by, "note", err, errsz)) != NULL) {
+		ev->n = *n;
+		rc = cases_save(t, &c, 0, err, errsz);
+	}
+	case_free(&c);
 	if (rc != 0)
 		*n = 0;
 	return rc;
 }
 
 int
-workflow_record_forward(struct archive_txn *t, const char *district, uint64_t index, const char *to,
-                        size_t natts, const char *by, const char *day, char *err, size_t errsz)
+workflow_record_forward(struct case_record *c, const char *to, size_t natts, const char *by,
+                        const char *day, char *err, size_t errsz)
 {
-	json_t *rec;
-	int rc = -1;
+	struct case_event *ev;
 
-	if (to == NULL || to[0] == '\0' || strlen(to) > FORWARD_TO_MAX ||
-	    !text_ok(to, strlen(to), 0)) {
-		snprintf(err, errsz,
-		         _("--to must name the agency in 1-%d bytes of text without control "
-		           "characters"),
-		         FORWARD_TO_MAX);
+	if (to_ok(to,
+	          _("--to must name the agency in 1-%d bytes of text without control "
+	            "characters"),
+	          err, errsz) != 0)
 		return -1;
-	}
-	if (load_case(t, district, index, &rec, err, errsz) != 0)
+	if ((ev = cases_add_event(c, day, by, "forward", err, errsz)) == NULL)
 		return -1;
-	if (history_add(rec,
-	                json_pack("{s:s, s:s, s:s, s:s, s:I}", "day", day, "by", by, "event",
-	                          "forward", "to", to, "attachments", (json_int_t)natts),
-	                err, errsz) == 0 &&
-	    store_case(t, district, index, rec, err, errsz) == 0)
-		rc = 0;
-	json_decref(rec);
-	return rc;
+	CASE_SET(ev->to, to); /* FORWARD_TO_MAX fits */
+	ev->attachments = (int64_t)natts;
+	return 0;
 }
 
 void
@@ -935,16 +794,14 @@ workflow_real_name_json(const json_t *rec)
 int
 workflow_set_real_name(struct archive_txn *t, const char *district, uint64_t index, int real_name)
 {
-	json_t *rec;
-	int rc = archive_case_get(t, district, index, &rec);
+	struct case_record c;
+	int rc = archive_case_load(t, district, index, &c);
 
-	if (rc != ARCHIVE_OK)
-		return rc;
-	if (json_object_set_new(rec, "real_name", json_boolean(real_name)) != 0)
-		rc = ARCHIVE_ERR_NOMEM;
-	else
-		rc = archive_case_put(t, district, index, rec);
-	json_decref(rec);
+	if (rc == ARCHIVE_OK) {
+		c.real_name = real_name != 0;
+		rc = archive_case_store(t, &c);
+	}
+	case_free(&c);
 	return rc;
 }
 
@@ -968,7 +825,7 @@ workflow_real_name_applies_json(const json_t *rec)
 static const char *
 mark_at(size_t i)
 {
-	return i < sizeof marks / sizeof marks[0] ? marks[i].name : NULL;
+	return case_mark_name((enum case_mark_id)i);
 }
 
 /* Opens the archive, loads pub when a note is to be sealed, begins the write. Returns 0 or -1. */

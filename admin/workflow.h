@@ -72,7 +72,8 @@ const char *workflow_stage_of_json(const json_t *rec);
  * "sent_seq":0 to the event and queues a status operation (*queued = 1;
  * otherwise 0). Returns 0, or -1 with a one-line reason in err: unknown
  * stage, no such case, the stage unchanged, a note that is empty, too long
- * or not UTF-8, no public key for a note, archive failure.
+ * or not UTF-8, no public key for a note, by or day too long for the record
+ * (or out of memory), archive failure.
  */
 int workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index,
                        const char *stage, const struct keyfile_public *pub, const char *note,
@@ -124,7 +125,8 @@ int workflow_handoff(struct archive_txn *t, const char *district, uint64_t index
  * {"day","by","event":"mark","mark",...} in the history (a note as for
  * workflow_set_stage). Never queues anything. Returns 0, or -1 with a
  * one-line reason in err (unknown mark or value, a condition above not met,
- * nothing changed, no such case, archive failure).
+ * nothing changed, no such case, by or day too long for the record or out
+ * of memory, archive failure).
  */
 int workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const char *mark,
                   const char *value, const char *approved_by, int clear,
@@ -139,21 +141,23 @@ const char *workflow_mark_label(const char *mark, const char *value);
  * "district","case":index,"body"} sealed to pub's box_pk and stored in the
  * archive's notes, {"n","day","by"} appended to the record's "notes" and
  * {"day","by","event":"note","n"} to its history. body must be UTF-8, 1 to
- * WORKFLOW_NOTE_MAX bytes. Returns 0 with *n set, or -1 with a reason in err.
- * The plaintext manifest is wiped.
+ * WORKFLOW_NOTE_MAX bytes. Returns 0 with *n set, or -1 with a reason in err
+ * (no such case, a bad body, pub of another district, by or day too long
+ * for the record, out of memory, sealing or archive failure). The plaintext
+ * manifest is wiped.
  */
 int workflow_add_note(struct archive_txn *t, const char *district, uint64_t index,
                       const struct keyfile_public *pub, const char *body, size_t body_len,
                       const char *by, const char *day, uint32_t *n, char *err, size_t errsz);
 
 /*
- * Records {"day","by","event":"forward","to","attachments":natts} in the
- * case history. to must be UTF-8 text without control characters, 1 to 200
- * bytes. Returns 0, or -1 with a reason in err.
+ * Appends {"day","by","event":"forward","to","attachments":natts} to c's
+ * history (the caller stores c). to must be UTF-8 text without control
+ * characters, 1 to 200 bytes. Returns 0, or -1 with a reason in err (a bad
+ * to, c unchanged; out of memory, a full history, day or by too long).
  */
-int workflow_record_forward(struct archive_txn *t, const char *district, uint64_t index,
-                            const char *to, size_t natts, const char *by, const char *day,
-                            char *err, size_t errsz);
+int workflow_record_forward(struct case_record *c, const char *to, size_t natts, const char *by,
+                            const char *day, char *err, size_t errsz);
 
 /*
  * Prints what a history event of a handoff adds (", to BODY, within N
@@ -180,7 +184,7 @@ int workflow_real_name_json(const json_t *rec);
 
 /*
  * Records whether the case's report carries an identity block. Returns
- * ARCHIVE_OK or an error of archive_case_get / archive_case_put.
+ * ARCHIVE_OK or an error of archive_case_load / archive_case_store.
  */
 int workflow_set_real_name(struct archive_txn *t, const char *district, uint64_t index,
                            int real_name);

@@ -187,19 +187,18 @@ digest(uint8_t out[32])
 	free(buf);
 }
 
-static json_t *
-get_case(uint64_t index)
+/* Case index of d01 as the archive holds it into c (case_free it). */
+static void
+get_case(uint64_t index, struct case_record *c)
 {
 	struct archive *a;
 	struct archive_txn *t;
-	json_t *rec;
 
 	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
 	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
-	assert_int_equal(archive_case_get(t, "d01", index, &rec), ARCHIVE_OK);
+	assert_int_equal(archive_case_load(t, "d01", index, c), ARCHIVE_OK);
 	archive_abort(t);
 	archive_close(a);
-	return rec;
 }
 
 static const struct keyfile_secret *
@@ -665,12 +664,14 @@ test_stage_table(void **state)
 	assert_false(workflow_stage_valid(NULL));
 	assert_null(workflow_stage_status("received"));
 	{
-		json_t *rec = json_pack("{s:s}", "stage", "bogus");
+		struct case_record c;
 
-		assert_string_equal(workflow_stage_of_json(rec), "registered");
-		json_object_set_new(rec, "stage", json_string("hold"));
-		assert_string_equal(workflow_stage_of_json(rec), "hold");
-		json_decref(rec);
+		memset(&c, 0, sizeof c);
+		assert_string_equal(workflow_stage_of(&c), "registered");
+		CASE_SET(c.stage, "bogus");
+		assert_string_equal(workflow_stage_of(&c), "registered");
+		CASE_SET(c.stage, "hold");
+		assert_string_equal(workflow_stage_of(&c), "hold");
 	}
 	assert_string_equal(workflow_mark_label("finding", "false-accusation"), "诬告陷害");
 	assert_string_equal(workflow_mark_label("realname", "impersonated"), "冒名");
@@ -1182,7 +1183,7 @@ static void
 test_specials_cli(void **state)
 {
 	char *out;
-	json_t *rec;
+	struct case_record rec;
 
 	(void)state;
 	{
@@ -1266,61 +1267,56 @@ test_specials_cli(void **state)
 		run_ok(TODAY, a26);
 	}
 	/* what the records say */
-	rec = get_case(306);
-	assert_string_equal(json_string_value(json_object_get(rec, "stage")), "concluded");
-	assert_string_equal(json_string_value(json_object_get(rec, "status")), "concluded");
-	assert_int_equal(json_array_size(json_object_get(rec, "notes")), 2);
-	assert_string_equal(
-	        json_string_value(json_object_get(
-	                json_object_get(json_object_get(rec, "marks"), "finding"), "value")),
-	        "mistaken");
+	get_case(306, &rec);
+	assert_string_equal(rec.stage, "concluded");
+	assert_string_equal(rec.status, "concluded");
+	assert_int_equal(rec.nnotes, 2);
+	assert_true(rec.marks[CASE_MARK_FINDING].set);
+	assert_string_equal(rec.marks[CASE_MARK_FINDING].value, "mistaken");
 	{
 		/* the stage event of 03-03 carries the note's number and the queued status */
-		json_t *h = json_object_get(rec, "history"), *ev = NULL, *it;
-		size_t i;
+		const struct case_event *ev = NULL;
 
-		json_array_foreach(h, i, it)
-		{
-			if (strcmp(json_string_value(json_object_get(it, "event")), "stage") == 0) {
-				ev = it;
-				break;
-			}
-		}
+		for (size_t i = 0; i < rec.nhistory && ev == NULL; i++)
+			if (strcmp(rec.history[i].event, "stage") == 0)
+				ev = &rec.history[i];
 		assert_non_null(ev);
-		assert_string_equal(json_string_value(json_object_get(ev, "day")), "2026-03-03");
-		assert_string_equal(json_string_value(json_object_get(ev, "by")), "张三");
-		assert_string_equal(json_string_value(json_object_get(ev, "stage")), "accepted");
-		assert_string_equal(json_string_value(json_object_get(ev, "from")), "registered");
-		assert_string_equal(json_string_value(json_object_get(ev, "status")), "accepted");
-		assert_int_equal(json_integer_value(json_object_get(ev, "note")), 1);
-		/* no plaintext note anywhere in the record */
+		assert_string_equal(ev->day, "2026-03-03");
+		assert_string_equal(ev->by, "张三");
+		assert_string_equal(ev->stage, "accepted");
+		assert_string_equal(ev->from, "registered");
+		assert_string_equal(ev->status, "accepted");
+		assert_int_equal(ev->note, 1);
+		/* no plaintext note anywhere in the record (as stored) */
 		{
-			char *text = json_dumps(rec, 0);
+			json_t *j = case_encode(&rec);
+			char *text = json_dumps(j, 0);
 
+			assert_non_null(text);
 			assert_null(strstr(text, "受理意见"));
 			assert_null(strstr(text, "ZebraNote"));
 			free(text);
+			json_decref(j);
 		}
 	}
-	json_decref(rec);
-	rec = get_case(302);
+	case_free(&rec);
+	get_case(302, &rec);
 	{
-		const json_t *e = json_object_get(json_object_get(rec, "marks"), "escalation");
+		const struct case_mark *e = &rec.marks[CASE_MARK_ESCALATION];
 
-		assert_string_equal(json_string_value(json_object_get(e, "value")), "raise");
-		assert_string_equal(json_string_value(json_object_get(e, "approved_by")), "李书记");
-		assert_string_equal(json_string_value(json_object_get(e, "day")), "2026-03-05");
+		assert_true(e->set);
+		assert_string_equal(e->value, "raise");
+		assert_string_equal(e->approved_by, "李书记");
+		assert_string_equal(e->day, "2026-03-05");
 	}
-	json_decref(rec);
-	rec = get_case(2);
-	assert_int_equal(json_array_size(json_object_get(rec, "duplicated_by")), 1);
-	assert_string_equal(
-	        json_string_value(json_array_get(json_object_get(rec, "duplicated_by"), 0)),
-	        "d01-309");
-	json_decref(rec);
-	rec = get_case(310);
-	assert_int_equal(workflow_real_name_json(rec), -1); /* not learnt yet */
-	json_decref(rec);
+	case_free(&rec);
+	get_case(2, &rec);
+	assert_int_equal(rec.nduplicated_by, 1);
+	assert_string_equal(rec.duplicated_by[0], "d01-309");
+	case_free(&rec);
+	get_case(310, &rec);
+	assert_int_equal(rec.real_name, CASE_NONE); /* not learnt yet */
+	case_free(&rec);
 }
 
 /* ---- due ------------------------------------------------------------------ */
@@ -1470,10 +1466,11 @@ test_due(void **state)
 	}
 	/* the case now records its real name; the second run needs no passphrase */
 	{
-		json_t *rec = get_case(310);
+		struct case_record rec;
 
-		assert_int_equal(workflow_real_name_json(rec), 1);
-		json_decref(rec);
+		get_case(310, &rec);
+		assert_int_equal(rec.real_name, 1);
+		case_free(&rec);
 	}
 	/* the text form */
 	{
@@ -1793,7 +1790,8 @@ test_forward(void **state)
 	struct forward_result r;
 	struct archive *a;
 	struct stat st;
-	json_t *rec, *last;
+	struct case_record rec;
+	const struct case_event *last;
 	char err[512];
 	size_t len;
 
@@ -1871,15 +1869,14 @@ test_forward(void **state)
 		assert_memory_equal(before, after, 32);
 	}
 	archive_close(a);
-	rec = get_case(304);
-	last = json_array_get(json_object_get(rec, "history"),
-	                      json_array_size(json_object_get(rec, "history")) - 1);
-	assert_string_equal(json_string_value(json_object_get(last, "event")), "forward");
-	assert_string_equal(json_string_value(json_object_get(last, "to")), "县公安局");
-	assert_string_equal(json_string_value(json_object_get(last, "by")), "张三");
-	assert_string_equal(json_string_value(json_object_get(last, "day")), TODAY);
-	assert_int_equal(json_integer_value(json_object_get(last, "attachments")), 1);
-	json_decref(rec);
+	get_case(304, &rec);
+	last = &rec.history[rec.nhistory - 1];
+	assert_string_equal(last->event, "forward");
+	assert_string_equal(last->to, "县公安局");
+	assert_string_equal(last->by, "张三");
+	assert_string_equal(last->day, TODAY);
+	assert_int_equal(last->attachments, 1);
+	case_free(&rec);
 	/* the command, without attachments */
 	{
 		const char *argv[] = {"forward",    A_ARCH, "d01-17",
@@ -2186,31 +2183,32 @@ test_refusals(void **state)
 	{
 		const char *a1[] = {"mark", A_ARCH, "d01-303", "upper-level", "--clear", BY, NULL};
 		const char *a2[] = {"mark", A_ARCH, "d01-303", "upper-level", BY, NULL};
-		json_t *rec;
+		struct case_record rec;
 
 		run_ok(TODAY, a1);
-		rec = get_case(303);
-		assert_null(json_object_get(json_object_get(rec, "marks"), "upper-level"));
-		json_decref(rec);
+		get_case(303, &rec);
+		assert_false(rec.marks[CASE_MARK_UPPER_LEVEL].set);
+		assert_string_equal(rec.history[rec.nhistory - 1].mark, "upper-level");
+		assert_true(rec.history[rec.nhistory - 1].cleared);
+		case_free(&rec);
 		run_ok(TODAY, a2);
-		rec = get_case(303);
-		assert_non_null(json_object_get(json_object_get(rec, "marks"), "upper-level"));
-		json_decref(rec);
+		get_case(303, &rec);
+		assert_true(rec.marks[CASE_MARK_UPPER_LEVEL].set);
+		case_free(&rec);
 	}
 	/* duplicate-of moved to another case moves the back-link */
 	{
 		const char *a1[] = {"mark", A_ARCH, "d01-309", "duplicate-of", "d01-5", BY, NULL};
-		json_t *rec;
+		struct case_record rec;
 
 		run_ok(TODAY, a1);
-		rec = get_case(2);
-		assert_int_equal(json_array_size(json_object_get(rec, "duplicated_by")), 0);
-		json_decref(rec);
-		rec = get_case(5);
-		assert_string_equal(
-		        json_string_value(json_array_get(json_object_get(rec, "duplicated_by"), 0)),
-		        "d01-309");
-		json_decref(rec);
+		get_case(2, &rec);
+		assert_int_equal(rec.nduplicated_by, 0);
+		case_free(&rec);
+		get_case(5, &rec);
+		assert_int_equal(rec.nduplicated_by, 1);
+		assert_string_equal(rec.duplicated_by[0], "d01-309");
+		case_free(&rec);
 	}
 }
 
@@ -2364,16 +2362,16 @@ test_real_name_at_ingest(void **state)
 		}
 		assert_int_equal(archive_commit(t), ARCHIVE_OK);
 		if (way == 1) {
-			json_t *rec;
+			struct case_record rec;
 
 			assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
 			for (int i = 1; i <= 4; i++) {
 				if (kinds[i] != CHAIN_KIND_REPORT)
 					continue;
-				assert_int_equal(archive_case_get(t, "d01", (uint64_t)i, &rec),
+				assert_int_equal(archive_case_load(t, "d01", (uint64_t)i, &rec),
 				                 ARCHIVE_OK);
-				assert_int_equal(workflow_real_name_json(rec), rn[i]);
-				json_decref(rec);
+				assert_int_equal(rec.real_name, rn[i]);
+				case_free(&rec);
 			}
 			archive_abort(t);
 		}
@@ -2383,6 +2381,63 @@ test_real_name_at_ingest(void **state)
 		same_db(path[0], path[1], dbs[i]);
 	testutil_rmtree(dir);
 	free(dir);
+}
+
+/* ---- a name too long for the record -------------------------------------- */
+
+/*
+ * The record's strings are fixed buffers (store/case.h): a "by" longer than
+ * CASE_TEXT_BUF is refused with a reason, neither truncated nor stored (a
+ * stored one would make the record unreadable); the case reads as before.
+ */
+static void
+test_text_fits(void **state)
+{
+	char by[CASE_TEXT_BUF + 8], err[512];
+	struct archive *a;
+	struct archive_txn *t;
+	struct case_record c;
+	size_t nhistory;
+	uint32_t n = 0;
+	int queued = 0;
+
+	(void)state;
+	memset(by, 'x', sizeof by - 1);
+	by[sizeof by - 1] = '\0';
+	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_load(t, "d01", 7, &c), ARCHIVE_OK);
+	nhistory = c.nhistory;
+	assert_int_equal(workflow_record_forward(&c, "县公安局", 0, by, TODAY, err, sizeof err),
+	                 -1);
+	assert_non_null(strstr(err, "cannot record it"));
+	assert_int_equal(c.nhistory, nhistory);
+	case_free(&c);
+	assert_int_equal(workflow_set_stage(t, "d01", 7, "hold", NULL, NULL, 0, by, TODAY, &queued,
+	                                    err, sizeof err),
+	                 -1);
+	assert_non_null(strstr(err, "cannot record it"));
+	assert_int_equal(queued, 0);
+	assert_int_equal(cases_set_status(t, "d01", 7, "need_info", by, TODAY, err, sizeof err),
+	                 -1);
+	assert_non_null(strstr(err, "cannot record it"));
+	assert_int_equal(workflow_mark(t, "d01", 7, "upper-level", NULL, NULL, 0, NULL, NULL, 0, by,
+	                               TODAY, err, sizeof err),
+	                 -1);
+	assert_non_null(strstr(err, "cannot record it"));
+	assert_int_equal(workflow_add_note(t, "d01", 7, &F->key->pub, "记录", 6, by, TODAY, &n, err,
+	                                   sizeof err),
+	                 -1);
+	assert_non_null(strstr(err, "cannot record it"));
+	assert_int_equal(n, 0);
+	/* the case still reads, unchanged */
+	assert_int_equal(archive_case_load(t, "d01", 7, &c), ARCHIVE_OK);
+	assert_int_equal(c.nhistory, nhistory);
+	assert_int_equal(c.nnotes, 0);
+	assert_false(c.marks[CASE_MARK_UPPER_LEVEL].set);
+	case_free(&c);
+	archive_abort(t);
+	archive_close(a);
 }
 
 int
@@ -2406,6 +2461,7 @@ main(void)
 	        cmocka_unit_test(test_refusals),
 	        cmocka_unit_test(test_access_log),
 	        cmocka_unit_test(test_real_name_at_ingest),
+	        cmocka_unit_test(test_text_fits),
 	};
 
 	if (sodium_init() < 0)
