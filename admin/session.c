@@ -210,8 +210,8 @@ int
 session_case(struct session *s, const char *arg, struct session_case *c)
 {
 	struct archive_txn *t;
-	json_t *rec = NULL;
-	uint64_t number = 0;
+	struct case_record rec;
+	uint64_t number = 0, shown_number = 0;
 	int rc;
 
 	if (cases_parse_name(arg, c->district, &c->index) != 0 &&
@@ -225,9 +225,12 @@ session_case(struct session *s, const char *arg, struct session_case *c)
 	rc = archive_begin(s->a, 0, &t);
 	if (rc == ARCHIVE_OK) {
 		rc = cases_resolve(t, arg, c->district, &c->index);
+		/* an unknown case is for the command to say */
 		if (rc == ARCHIVE_OK &&
-		    archive_case_get(t, c->district, c->index, &rec) != ARCHIVE_OK)
-			rec = NULL; /* an unknown case is for the command to say */
+		    archive_case_load(t, c->district, c->index, &rec) == ARCHIVE_OK) {
+			shown_number = rec.number;
+			case_free(&rec);
+		}
 		archive_abort(t);
 	}
 	if (rc == ARCHIVE_ERR_NOT_FOUND) {
@@ -242,8 +245,7 @@ session_case(struct session *s, const char *arg, struct session_case *c)
 		return -1;
 	}
 	cases_format_name(c->name, c->district, c->index);
-	cases_format_shown_json(c->shown, c->district, c->index, rec);
-	json_decref(rec);
+	cases_format_numbered(c->shown, c->district, c->index, shown_number);
 	return 0;
 }
 
@@ -251,15 +253,15 @@ int
 session_case_exists(struct session *s, const struct session_case *c)
 {
 	struct archive_txn *t;
-	json_t *rec = NULL;
+	struct case_record rec;
 	int rc;
 
 	if (session_archive(s) != 0)
 		return -1;
 	rc = archive_begin(s->a, 0, &t);
 	if (rc == ARCHIVE_OK) {
-		rc = archive_case_get(t, c->district, c->index, &rec);
-		json_decref(rec);
+		rc = archive_case_load(t, c->district, c->index, &rec);
+		case_free(&rec);
 		archive_abort(t);
 	}
 	if (rc != ARCHIVE_OK) {

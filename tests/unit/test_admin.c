@@ -23,6 +23,7 @@
 #include "admin/commands.h"
 #include "admin/extract.h"
 #include "admin/ingest.h"
+#include "admin/opencase.h"
 #include "admin/update.h"
 #include "admin/view.h"
 #include "crypto/bind.h"
@@ -1773,6 +1774,60 @@ test_extract(void **state)
 	fclose(null);
 }
 
+/* The case opener: the record and the manifests asked for, each part once. */
+static void
+test_opencase(void **state)
+{
+	struct fx *f = *state;
+	struct archive *a;
+	struct archive_txn *t;
+	struct opencase oc;
+	struct case_record c;
+	char err[512];
+
+	srv_report(&f->s, "一");
+	srv_followup(&f->s, 1, NULL, NULL);
+	srv_report(&f->s, "二");
+	export(f, 1, 3);
+	assert_int_equal(ingest_ok(f), 3);
+	assert_int_equal(archive_open(&a, f->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(opencase_load(t, "d01", 1, f->key, OPENCASE_REPORT | OPENCASE_FOLLOWUPS,
+	                               NULL, &oc, err, sizeof err),
+	                 0);
+	assert_ptr_equal(oc.c, &oc.own);
+	assert_int_equal(oc.c->nfollowups, 1);
+	assert_string_equal(json_string_value(json_object_get(
+	                            json_object_get(oc.report.manifest, "report"), "title")),
+	                    "一");
+	assert_string_equal(json_string_value(json_object_get(oc.followups[0].manifest, "body")),
+	                    "补充");
+	assert_null(oc.report.paths);
+	assert_null(oc.replies);
+	assert_null(oc.notes);
+	opencase_free(&oc);
+	assert_null(oc.c);
+	/* a record the caller holds is borrowed; only the report asked for */
+	assert_int_equal(archive_case_load(t, "d01", 3, &c), ARCHIVE_OK);
+	assert_int_equal(opencase_open(t, &c, f->key, OPENCASE_REPORT, NULL, &oc, err, sizeof err),
+	                 0);
+	assert_ptr_equal(oc.c, &c);
+	assert_null(oc.followups);
+	assert_string_equal(json_string_value(json_object_get(
+	                            json_object_get(oc.report.manifest, "report"), "title")),
+	                    "二");
+	opencase_free(&oc);
+	assert_string_equal(c.district, "d01"); /* still the caller's */
+	case_free(&c);
+	assert_int_equal(
+	        opencase_load(t, "d01", 9, f->key, OPENCASE_ALL, NULL, &oc, err, sizeof err), -1);
+	assert_string_equal(err, "no case d01-9 in the archive");
+	assert_null(oc.c);
+	opencase_free(&oc);
+	archive_abort(t);
+	archive_close(a);
+}
+
 static void
 test_case_names(void **state)
 {
@@ -1958,6 +2013,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_update_library, setup, teardown),
 	        cmocka_unit_test(test_safe_names),
 	        cmocka_unit_test_setup_teardown(test_extract, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_opencase, setup, teardown),
 	        cmocka_unit_test(test_case_names),
 	        cmocka_unit_test(test_safe_text),
 	        cmocka_unit_test(test_usage),
