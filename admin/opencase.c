@@ -75,9 +75,8 @@ part_free(struct opencase_part *p)
 
 /* Opens env into p (extracting with x). Returns 0, or -1 with a reason in err. */
 static int
-open_part(struct opencase_part *p, const struct keyfile_secret *key, const uint8_t *env,
-          size_t len, struct extract *x, unsigned *counter, int quarantined, char *err,
-          size_t errsz)
+open_part(struct opencase_part *p, const struct keyfile_secret *key, const uint8_t *env, size_t len,
+          struct extract *x, unsigned *counter, int quarantined, char *err, size_t errsz)
 {
 	struct one c;
 	struct envelope_callbacks cb = {on_manifest, on_attachment, &c};
@@ -137,8 +136,8 @@ opencase_envelope(const struct keyfile_secret *key, const uint8_t *env, size_t l
  */
 static int
 open_named(struct opencase_part *p, const char *name, const struct keyfile_secret *key,
-           const uint8_t *env, size_t len, struct extract *x, unsigned *counter,
-           int quarantined, char *err, size_t errsz)
+           const uint8_t *env, size_t len, struct extract *x, unsigned *counter, int quarantined,
+           char *err, size_t errsz)
 {
 	char inner[512];
 
@@ -151,9 +150,8 @@ open_named(struct opencase_part *p, const char *name, const struct keyfile_secre
 }
 
 int
-opencase_open(struct archive_txn *t, const struct case_record *c,
-              const struct keyfile_secret *key, unsigned parts, struct extract *x,
-              struct opencase *oc, char *err, size_t errsz)
+opencase_open(struct archive_txn *t, const struct case_record *c, const struct keyfile_secret *key,
+              unsigned parts, struct extract *x, struct opencase *oc, char *err, size_t errsz)
 {
 	struct archive_entry e;
 	char name[CASES_NAME_BUF];
@@ -205,7 +203,8 @@ opencase_open(struct archive_txn *t, const struct case_record *c,
 			snprintf(err, errsz, _("case %s: reply %u is missing"), name, n);
 			goto fail;
 		}
-		if (open_named(&oc->replies[i], name, key, env, len, NULL, NULL, 0, err, errsz) != 0)
+		if (open_named(&oc->replies[i], name, key, env, len, NULL, NULL, 0, err, errsz) !=
+		    0)
 			goto fail;
 	}
 	for (i = 0; oc->notes != NULL && i < c->nnotes; i++) {

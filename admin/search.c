@@ -247,7 +247,6 @@ search_run(struct archive_txn *t, const char *district, const char *const *words
 		return -1;
 	}
 	memset(w, 0, sizeof w);
-	memset(&r, 0, sizeof r);
 	for (size_t i = 0; i < nwords; i++) {
 		size_t len = words[i] != NULL ? strlen(words[i]) : 0;
 
@@ -266,15 +265,14 @@ search_run(struct archive_txn *t, const char *district, const char *const *words
 		w[i].len = len;
 		w[i].context[0] = '\0';
 	}
-	r.t = t;
-	r.sc.w = w;
-	r.sc.n = nwords;
-	r.key_for = key_for;
-	r.kctx = kctx;
-	r.on_hit = on_hit;
-	r.hctx = hctx;
-	r.err = err;
-	r.errsz = errsz;
+	r = (struct run){.t = t,
+	                 .sc = {.w = w, .n = nwords},
+	                 .key_for = key_for,
+	                 .kctx = kctx,
+	                 .on_hit = on_hit,
+	                 .hctx = hctx,
+	                 .err = err,
+	                 .errsz = errsz};
 	rc = archive_case_each(t, district, search_case, &r);
 	*searched = r.searched;
 	if (rc != 0 && err[0] == '\0' && rc < 0)

@@ -135,6 +135,17 @@ session_log(struct session *s, const char *command, const char *case_name, const
 	return 0;
 }
 
+/* Says why district could not be read (rc, not ARCHIVE_OK). Returns -1. */
+static int
+district_failed(int rc, const char *district)
+{
+	if (rc == ARCHIVE_ERR_NOT_FOUND)
+		cli_error(_("district %s is not in the archive"), district);
+	else
+		cli_error(_("archive: %s"), archive_strerror(rc));
+	return -1;
+}
+
 /* The key file of district: --key, else the path the archive remembers. Returns 0 or -1. */
 static int
 key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_MAX])
@@ -151,14 +162,8 @@ key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_MAX])
 		return -1;
 	rc = archive_district_get(t, district, &d);
 	archive_abort(t);
-	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		cli_error(_("district %s is not in the archive"), district);
-		return -1;
-	}
-	if (rc != ARCHIVE_OK) {
-		cli_error(_("archive: %s"), archive_strerror(rc));
-		return -1;
-	}
+	if (rc != ARCHIVE_OK)
+		return district_failed(rc, district);
 	if (d.key_path[0] == '\0') {
 		cli_error(
 		        _("the archive does not know the key file of district %s; use --key FILE"),
@@ -313,14 +318,8 @@ session_district(struct session *s, const char *opt, int known, char out[CODEC_D
 	rc = opt != NULL ? archive_district_get(t, opt, &d)
 	                 : archive_district_foreach(t, pick_district, &p);
 	archive_abort(t);
-	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		cli_error(_("district %s is not in the archive"), opt);
-		return -1;
-	}
-	if (rc != ARCHIVE_OK) {
-		cli_error(_("archive: %s"), archive_strerror(rc));
-		return -1;
-	}
+	if (rc != ARCHIVE_OK)
+		return district_failed(rc, opt);
 	if (opt == NULL && p.n == 0) {
 		cli_error(_("the archive holds no district yet (ingest an export first)"));
 		return -1;

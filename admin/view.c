@@ -351,6 +351,15 @@ show_quarantined(FILE *out, struct archive_txn *t, const char *district, uint64_
 	return 0;
 }
 
+/* Prints a section's heading, and "-" when it has no items. */
+static void
+section(FILE *out, const char *heading, size_t n)
+{
+	fputs(heading, out);
+	if (n == 0)
+		fputs("-\n", out);
+}
+
 /* Prints an opened case (the record's members, then each decrypted part). */
 static void
 print_case(FILE *out, const struct opencase *oc, const char *name, uint64_t acks_through)
@@ -386,9 +395,7 @@ print_case(FILE *out, const struct opencase *oc, const char *name, uint64_t acks
 		fputs(_("\n== 举报内容 Report ==\n(the envelope does not open: nothing to show)\n"),
 		      out);
 
-	fputs(_("\n== 补充材料 Follow-ups ==\n"), out);
-	if (c->nfollowups == 0)
-		fputs("-\n", out);
+	section(out, _("\n== 补充材料 Follow-ups ==\n"), c->nfollowups);
 	for (size_t i = 0; i < c->nfollowups; i++) {
 		const struct case_followup *f = &c->followups[i];
 		const json_t *m = oc->followups[i].manifest;
@@ -409,9 +416,7 @@ print_case(FILE *out, const struct opencase *oc, const char *name, uint64_t acks
 		print_attachments(out, "  ", &oc->followups[i]);
 	}
 
-	fputs(_("\n== 答复 Replies ==\n"), out);
-	if (c->nreplies == 0)
-		fputs("-\n", out);
+	section(out, _("\n== 答复 Replies ==\n"), c->nreplies);
 	for (size_t i = 0; i < c->nreplies; i++) {
 		const struct case_reply *r = &c->replies[i];
 		const json_t *m = oc->replies[i].manifest;
@@ -428,9 +433,7 @@ print_case(FILE *out, const struct opencase *oc, const char *name, uint64_t acks
 		body(out, "  ", _("正文 Body"), json_object_get(m, "body"));
 		print_attachments(out, "  ", &oc->replies[i]);
 	}
-	fputs(_("\n== 备注 Notes (investigators only, never sent) ==\n"), out);
-	if (c->nnotes == 0)
-		fputs("-\n", out);
+	section(out, _("\n== 备注 Notes (investigators only, never sent) ==\n"), c->nnotes);
 	for (size_t i = 0; i < c->nnotes; i++) {
 		const struct case_note *n = &c->notes[i];
 
@@ -791,15 +794,8 @@ view_list_print(FILE *out, const json_t *rows, int json)
 	size_t i;
 	int titles = json_object_get(json_array_get(rows, 0), "title") != NULL;
 
-	if (json) {
-		json_dumpf(rows, out, JSON_INDENT(1) | JSON_ENSURE_ASCII);
-		fputc('\n', out);
+	if (cli_rows_done(out, rows, json, _("no cases\n")))
 		return;
-	}
-	if (json_array_size(rows) == 0) {
-		fputs(_("no cases\n"), out);
-		return;
-	}
 	/* headers and values in the tool's language; widths in terminal columns
 	 * (a negative width: the column is right-aligned, as its numbers are) */
 	for (size_t h = 0; h < sizeof list_heads / sizeof list_heads[0]; h++) {

@@ -1828,6 +1828,26 @@ test_opencase(void **state)
 	archive_close(a);
 }
 
+/* A listing's start: --json prints the rows whole, no rows prints the "none" line. */
+static void
+test_rows_done(void **state)
+{
+	json_t *rows = json_pack("[{s:s}]", "case", "d01-1"), *none = json_array();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_int_equal(cli_rows_done(out, rows, 1, "none\n"), 1);
+	assert_int_equal(cli_rows_done(out, none, 0, "none\n"), 1);
+	assert_int_equal(cli_rows_done(out, rows, 0, "none\n"), 0);
+	fclose(out);
+	assert_string_equal(buf, "[\n {\n  \"case\": \"d01-1\"\n }\n]\nnone\n");
+	free(buf);
+	json_decref(rows);
+	json_decref(none);
+}
+
 static void
 test_case_names(void **state)
 {
@@ -2014,6 +2034,7 @@ main(void)
 	        cmocka_unit_test(test_safe_names),
 	        cmocka_unit_test_setup_teardown(test_extract, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_opencase, setup, teardown),
+	        cmocka_unit_test(test_rows_done),
 	        cmocka_unit_test(test_case_names),
 	        cmocka_unit_test(test_safe_text),
 	        cmocka_unit_test(test_usage),
