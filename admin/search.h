@@ -13,7 +13,6 @@
 #ifndef QF_ADMIN_SEARCH_H
 #define QF_ADMIN_SEARCH_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 

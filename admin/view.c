@@ -244,9 +244,9 @@ print_history(FILE *out, const struct case_record *c)
 			fputs(_("转送 forwarded (redacted) to "), out);
 			cli_print_text(out, h->to, NULL);
 			fprintf(out, _(", %lld 个附件 attachments"), (long long)h->attachments);
-		} else { /* a later tool's event: as stored */
+		} else { /* a later tool's event: as stored (keys sorted) */
 			json_t *j = case_encode_event(h);
-			char *s = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+			char *s = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 
 			cli_print_text(out, s != NULL ? s : ev, NULL);
 			free(s);
@@ -278,12 +278,25 @@ print_mark(FILE *out, const char *name, const struct case_mark *m)
 	fputs(")\n", out);
 }
 
+static int
+by_mark_name(const void *x, const void *y)
+{
+	return strcmp(case_mark_name(*(const enum case_mark_id *)x),
+	              case_mark_name(*(const enum case_mark_id *)y));
+}
+
+/*
+ * The marks in the order of their names (the stored record's key order, which
+ * show has always listed them in), a later tool's among them.
+ */
 static void
 print_marks(FILE *out, const struct case_record *c)
 {
 	struct case_mark other;
-	const char *name;
-	int any = 0;
+	enum case_mark_id sorted[CASE_MARK_COUNT];
+	const char *on = case_mark_other(c, 0, &other);
+	size_t k = 0, i = 0;
+	int any = on != NULL;
 
 	fprintf(out, _("内部阶段 Stage: %s %s\n"), workflow_stage_of(c),
 	        str_or(workflow_stage_label(workflow_stage_of(c)), ""));
@@ -299,17 +312,26 @@ print_marks(FILE *out, const struct case_record *c)
 		fputs(_("未记录 not recorded\n"), out);
 		break;
 	}
-	for (int m = 0; m < CASE_MARK_COUNT; m++)
+	for (int m = 0; m < CASE_MARK_COUNT; m++) {
+		sorted[m] = (enum case_mark_id)m;
 		any |= c->marks[m].set;
+	}
+	qsort(sorted, CASE_MARK_COUNT, sizeof sorted[0], by_mark_name);
 	fputs(_("标记 Marks:"), out);
-	if (!any && case_mark_other(c, 0, &other) == NULL)
+	if (!any)
 		fputs(" -", out);
 	fputc('\n', out);
-	for (int m = 0; m < CASE_MARK_COUNT; m++)
-		if (c->marks[m].set)
-			print_mark(out, case_mark_name((enum case_mark_id)m), &c->marks[m]);
-	for (size_t i = 0; (name = case_mark_other(c, i, &other)) != NULL; i++)
-		print_mark(out, name, &other);
+	while (k < CASE_MARK_COUNT || on != NULL) {
+		if (k < CASE_MARK_COUNT &&
+		    (on == NULL || strcmp(case_mark_name(sorted[k]), on) < 0)) {
+			if (c->marks[sorted[k]].set)
+				print_mark(out, case_mark_name(sorted[k]), &c->marks[sorted[k]]);
+			k++;
+		} else {
+			print_mark(out, on, &other);
+			on = case_mark_other(c, ++i, &other);
+		}
+	}
 	if (c->nduplicated_by > 0) {
 		fputs(_("重复件 Duplicates of this case:"), out);
 		for (size_t i = 0; i < c->nduplicated_by; i++) {

@@ -1848,6 +1848,65 @@ test_rows_done(void **state)
 	json_decref(none);
 }
 
+/* show lists marks by name (as the stored record orders them), a later tool's among them. */
+static void
+test_show_marks(void **state)
+{
+	struct fx *f = *state;
+	struct archive *a;
+	struct archive_txn *t;
+	struct case_record c;
+	struct case_event *ev;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	const char *esc, *up, *early, *late, *rn;
+
+	srv_report(&f->s, "一");
+	export(f, 1, 1);
+	assert_int_equal(ingest_ok(f), 1);
+	assert_int_equal(archive_open(&a, f->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_load(t, "d01", 1, &c), ARCHIVE_OK);
+	/* set in the order upper-level, escalation, realname */
+	c.marks[CASE_MARK_UPPER_LEVEL].set = 1;
+	CASE_SET(c.marks[CASE_MARK_UPPER_LEVEL].day, "2026-12-01");
+	c.marks[CASE_MARK_ESCALATION].set = 1;
+	CASE_SET(c.marks[CASE_MARK_ESCALATION].value, "raise");
+	CASE_SET(c.marks[CASE_MARK_ESCALATION].day, "2026-12-01");
+	c.marks[CASE_MARK_REALNAME].set = 1;
+	CASE_SET(c.marks[CASE_MARK_REALNAME].value, "verified");
+	CASE_SET(c.marks[CASE_MARK_REALNAME].day, "2026-12-01");
+	c.marks_rest = json_pack("{s:{s:s}, s:{s:s}}", "zz-later", "day", "2026-12-02", "aa-later",
+	                         "day", "2026-12-03");
+	ev = case_add_event(&c, "2026-12-04", "李", "archived");
+	assert_non_null(ev);
+	ev->rest = json_pack("{s:i}", "box", 3);
+	assert_int_equal(archive_case_store(t, &c), ARCHIVE_OK);
+	case_free(&c);
+	out = open_memstream(&buf, &len);
+	assert_int_equal(view_show(out, t, "d01", 1, f->key, NULL, err, sizeof err), 0);
+	fclose(out);
+	early = strstr(buf, "\n  aa-later ");
+	esc = strstr(buf, "\n  escalation ");
+	rn = strstr(buf, "\n  realname ");
+	up = strstr(buf, "\n  upper-level ");
+	late = strstr(buf, "\n  zz-later ");
+	assert_non_null(early);
+	assert_non_null(esc);
+	assert_non_null(rn);
+	assert_non_null(up);
+	assert_non_null(late);
+	assert_true(early < esc && esc < rn && rn < up && up < late);
+	assert_non_null(strstr(buf, "(2026-12-03 ?)\n"));
+	assert_non_null(strstr(buf,
+	                       "\n2026-12-04 李 {\"box\":3,\"by\":\"李\",\"day\":\"2026-12-04\","
+	                       "\"event\":\"archived\"}\n"));
+	free(buf);
+	archive_abort(t);
+	archive_close(a);
+}
+
 static void
 test_case_names(void **state)
 {
@@ -2035,6 +2094,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_extract, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_opencase, setup, teardown),
 	        cmocka_unit_test(test_rows_done),
+	        cmocka_unit_test_setup_teardown(test_show_marks, setup, teardown),
 	        cmocka_unit_test(test_case_names),
 	        cmocka_unit_test(test_safe_text),
 	        cmocka_unit_test(test_usage),
