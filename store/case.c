@@ -22,7 +22,7 @@ enum ftype {
 struct field {
 	const char *key;
 	enum ftype type;
-	size_t off, size;
+	unsigned off, size; /* offsetof and sizeof: small, and no padding beside the enum */
 	int required;
 };
 
