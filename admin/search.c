@@ -177,19 +177,20 @@ struct run {
 	size_t errsz;
 };
 
-/* Scans the opened case: the report, the follow-ups that are not quarantined, replies, notes. */
+/* Scans the opened parts of a case: the report, the follow-ups not quarantined, replies, notes. */
 static void
 scan_case(struct scan *sc, const struct opencase *oc)
 {
 	const struct case_record *c = oc->c;
 
-	scan_manifest(sc, "report", oc->report.manifest);
-	for (size_t i = 0; i < c->nfollowups; i++)
+	if (oc->report.manifest != NULL)
+		scan_manifest(sc, "report", oc->report.manifest);
+	for (size_t i = 0; oc->followups != NULL && i < c->nfollowups; i++)
 		if (c->followups[i].quarantine[0] == '\0') /* §10: never the reporter's words */
 			scan_manifest(sc, "followup", oc->followups[i].manifest);
-	for (size_t i = 0; i < c->nreplies; i++)
+	for (size_t i = 0; oc->replies != NULL && i < c->nreplies; i++)
 		scan_manifest(sc, "reply", oc->replies[i].manifest);
-	for (size_t i = 0; i < c->nnotes; i++)
+	for (size_t i = 0; oc->notes != NULL && i < c->nnotes; i++)
 		scan_manifest(sc, "note", oc->notes[i].manifest);
 }
 
@@ -214,10 +215,17 @@ search_case(void *vctx, const struct case_record *c)
 		sc->w[i].found = 0;
 	sc->left = sc->n;
 	r->searched++;
-	if (opencase_open(r->t, c, key, OPENCASE_ALL, NULL, &oc, r->err, r->errsz) != 0)
+	if (opencase_open(r->t, c, key, OPENCASE_REPORT, NULL, &oc, r->err, r->errsz) != 0)
 		return -1;
 	scan_case(sc, &oc);
 	opencase_free(&oc);
+	if (sc->left > 0) { /* the rest is decrypted only when a word is still missing */
+		if (opencase_open(r->t, c, key, OPENCASE_ALL & ~OPENCASE_REPORT, NULL, &oc, r->err,
+		                  r->errsz) != 0)
+			return -1;
+		scan_case(sc, &oc);
+		opencase_free(&oc);
+	}
 	if (sc->nomem) {
 		snprintf(r->err, r->errsz, _("out of memory"));
 		return -1;
