@@ -1818,6 +1818,14 @@ test_opencase(void **state)
 	                    "二");
 	opencase_free(&oc);
 	assert_string_equal(c.district, "d01"); /* still the caller's */
+	/* a reply the record names but the archive lacks: refused, nothing kept */
+	case_add_reply(&c)->n = 7;
+	assert_int_equal(opencase_open(t, &c, f->key, OPENCASE_REPORT | OPENCASE_REPLIES, NULL, &oc,
+	                               err, sizeof err),
+	                 -1);
+	assert_string_equal(err, "case d01-3: reply 7 is missing");
+	assert_null(oc.c);
+	assert_null(oc.report.manifest);
 	case_free(&c);
 	assert_int_equal(
 	        opencase_load(t, "d01", 9, f->key, OPENCASE_ALL, NULL, &oc, err, sizeof err), -1);
