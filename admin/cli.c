@@ -236,6 +236,21 @@ cli_safe_text(const char *s, int multiline)
 }
 
 int
+cli_rows_done(FILE *out, const json_t *rows, int json, const char *none)
+{
+	if (json) {
+		json_dumpf(rows, out, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+		fputc('\n', out);
+		return 1;
+	}
+	if (json_array_size(rows) == 0) {
+		fputs(none, out);
+		return 1;
+	}
+	return 0;
+}
+
+int
 cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
 {
 	char *buf;

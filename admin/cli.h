@@ -8,6 +8,7 @@
 #ifndef QF_ADMIN_CLI_H
 #define QF_ADMIN_CLI_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,6 +83,13 @@ int cli_columns(const char *s);
  * spaces up to width terminal columns (none when it is wider). Cannot fail.
  */
 void cli_cell(FILE *out, const char *s, int width);
+
+/*
+ * The start of a listing's output: with json, prints rows as one JSON array
+ * (indented, ASCII) and returns 1; with no rows, prints none and returns 1;
+ * else returns 0 and the caller prints the table. Cannot fail.
+ */
+int cli_rows_done(FILE *out, const json_t *rows, int json, const char *none);
 
 /*
  * Reads the whole file at path (at most max bytes) into a new malloc'd

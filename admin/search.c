@@ -8,9 +8,8 @@
 #include "admin/cases.h"
 #include "admin/cli.h"
 #include "admin/i18n.h"
+#include "admin/opencase.h"
 #include "admin/workflow.h"
-#include "crypto/chain.h"
-#include "crypto/envelope.h"
 
 /* Room for a context: SEARCH_CONTEXT characters (4 bytes at most) each side, the match, "…". */
 #define CONTEXT_BUF (2 * 4 * SEARCH_CONTEXT + SEARCH_WORD_MAX + 16)
@@ -28,7 +27,6 @@ struct scan {
 	size_t n;
 	size_t left; /* words not found yet */
 	int nomem;
-	const char *kind; /* "report", "followup", "reply", "note" */
 };
 
 static void
@@ -125,19 +123,17 @@ scan_text(struct scan *sc, const char *where, const json_t *v)
 	sodium_free(f); /* wipes */
 }
 
-static int
-on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
+/* Looks for the words in the fields of one manifest of kind ("report", "followup", ...). */
+static void
+scan_manifest(struct scan *sc, const char *kind, const json_t *m)
 {
-	struct scan *sc = ctx;
 	const json_t *r = json_object_get(m, "report");
 	const json_t *subj = json_object_get(r, "subject");
 	const json_t *id = json_object_get(r, "identity"), *a, *v;
 	const char *k;
 	size_t i;
 
-	(void)json;
-	(void)len;
-	if (strcmp(sc->kind, "report") == 0) {
+	if (strcmp(kind, "report") == 0) {
 		scan_text(sc, _("标题 title"), json_object_get(r, "title"));
 		scan_text(sc, _("被反映人 subject name"), json_object_get(subj, "name"));
 		scan_text(sc, _("被反映人单位 subject unit"), json_object_get(subj, "unit"));
@@ -155,40 +151,18 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 			{
 				scan_text(sc, _("检举控告人 identity"), v);
 			}
-		json_array_foreach(json_object_get(m, "attachments"), i, a)
-		{
-			scan_text(sc, _("附件名 attachment name"), json_object_get(a, "name"));
-		}
-	} else if (strcmp(sc->kind, "followup") == 0) {
+	} else if (strcmp(kind, "followup") == 0) {
 		scan_text(sc, _("补充材料 follow-up"), json_object_get(m, "body"));
-		json_array_foreach(json_object_get(m, "attachments"), i, a)
-		{
-			scan_text(sc, _("附件名 attachment name"), json_object_get(a, "name"));
-		}
-	} else if (strcmp(sc->kind, "reply") == 0) {
+	} else if (strcmp(kind, "reply") == 0) {
 		scan_text(sc, _("答复 reply"), json_object_get(m, "body"));
 	} else {
 		scan_text(sc, _("备注 note"), json_object_get(m, "body"));
 	}
-	return sc->nomem;
-}
-
-static int
-scan_envelope(struct scan *sc, const char *kind, const struct keyfile_secret *key,
-              const uint8_t *env, size_t len)
-{
-	struct envelope_callbacks cb = {on_manifest, NULL, sc};
-	struct envelope_opener *o;
-	int rc;
-
-	sc->kind = kind;
-	rc = envelope_open_init(&o, key->pub.box_pk, key->box_sk, &cb);
-	if (rc == ENVELOPE_OK)
-		rc = envelope_open_update(o, env, len);
-	if (rc == ENVELOPE_OK)
-		rc = envelope_open_final(o);
-	envelope_open_free(o);
-	return rc;
+	if (strcmp(kind, "report") == 0 || strcmp(kind, "followup") == 0)
+		json_array_foreach(json_object_get(m, "attachments"), i, a)
+		{
+			scan_text(sc, _("附件名 attachment name"), json_object_get(a, "name"));
+		}
 }
 
 struct run {
@@ -203,87 +177,57 @@ struct run {
 	size_t errsz;
 };
 
+/* Scans the opened parts of a case: the report, the follow-ups not quarantined, replies, notes. */
+static void
+scan_case(struct scan *sc, const struct opencase *oc)
+{
+	const struct case_record *c = oc->c;
+
+	if (oc->report.manifest != NULL)
+		scan_manifest(sc, "report", oc->report.manifest);
+	for (size_t i = 0; oc->followups != NULL && i < c->nfollowups; i++)
+		if (c->followups[i].quarantine[0] == '\0') /* §10: never the reporter's words */
+			scan_manifest(sc, "followup", oc->followups[i].manifest);
+	for (size_t i = 0; oc->replies != NULL && i < c->nreplies; i++)
+		scan_manifest(sc, "reply", oc->replies[i].manifest);
+	for (size_t i = 0; oc->notes != NULL && i < c->nnotes; i++)
+		scan_manifest(sc, "note", oc->notes[i].manifest);
+}
+
 static int
-search_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
+search_case(void *vctx, const struct case_record *c)
 {
 	struct run *r = vctx;
 	struct scan *sc = &r->sc;
-	const struct keyfile_secret *key = r->key_for(r->kctx, id);
-	struct archive_entry e;
-	char name[CASES_NAME_BUF];
+	const struct keyfile_secret *key;
+	struct opencase oc;
 	const char *where[SEARCH_WORDS_MAX], *ctx[SEARCH_WORDS_MAX];
-	const json_t *it;
 	size_t i;
-	int rc;
 
-	cases_format_name(name, id, index);
-	if (json_object_get(rec, "quarantine") != NULL)
+	if (c->quarantine[0] != '\0')
 		return 0; /* §10: not the reporter's words, perhaps no words at all */
+	key = r->key_for(r->kctx, c->district);
 	if (key == NULL) {
-		snprintf(r->err, r->errsz, _("no key for district %s"), id);
+		snprintf(r->err, r->errsz, _("no key for district %s"), c->district);
 		return -1;
 	}
 	for (i = 0; i < sc->n; i++)
 		sc->w[i].found = 0;
 	sc->left = sc->n;
 	r->searched++;
-	rc = archive_entry_get(r->t, id, index, &e);
-	if (rc != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
-		snprintf(r->err, r->errsz, _("case %s: its report entry is missing"), name);
+	if (opencase_open(r->t, c, key, OPENCASE_REPORT, NULL, &oc, r->err, r->errsz) != 0)
 		return -1;
-	}
-	rc = scan_envelope(sc, "report", key, e.envelope, e.envelope_len);
-	json_array_foreach(json_object_get(rec, "followups"), i, it)
-	{
-		if (rc != ENVELOPE_OK || sc->left == 0)
-			break;
-		if (json_object_get(it, "quarantine") != NULL)
-			continue; /* §10: never the reporter's words */
-		if (archive_entry_get(r->t, id,
-		                      (uint64_t)json_integer_value(json_object_get(it, "index")),
-		                      &e) != ARCHIVE_OK) {
-			snprintf(r->err, r->errsz, _("case %s: a follow-up is missing"), name);
+	scan_case(sc, &oc);
+	opencase_free(&oc);
+	if (sc->left > 0) { /* the rest is decrypted only when a word is still missing */
+		if (opencase_open(r->t, c, key, OPENCASE_ALL & ~OPENCASE_REPORT, NULL, &oc, r->err,
+		                  r->errsz) != 0)
 			return -1;
-		}
-		rc = scan_envelope(sc, "followup", key, e.envelope, e.envelope_len);
-	}
-	json_array_foreach(json_object_get(rec, "replies"), i, it)
-	{
-		const uint8_t *env;
-		size_t len;
-
-		if (rc != ENVELOPE_OK || sc->left == 0)
-			break;
-		if (archive_reply_get(r->t, id, index,
-		                      (uint32_t)json_integer_value(json_object_get(it, "n")),
-		                      ARCHIVE_REPLY_TO_DISTRICT, &env, &len) != ARCHIVE_OK) {
-			snprintf(r->err, r->errsz, _("case %s: a reply is missing"), name);
-			return -1;
-		}
-		rc = scan_envelope(sc, "reply", key, env, len);
-	}
-	json_array_foreach(json_object_get(rec, "notes"), i, it)
-	{
-		const uint8_t *env;
-		size_t len;
-
-		if (rc != ENVELOPE_OK || sc->left == 0)
-			break;
-		if (archive_note_get(r->t, id, index,
-		                     (uint32_t)json_integer_value(json_object_get(it, "n")), &env,
-		                     &len) != ARCHIVE_OK) {
-			snprintf(r->err, r->errsz, _("case %s: a note is missing"), name);
-			return -1;
-		}
-		rc = scan_envelope(sc, "note", key, env, len);
+		scan_case(sc, &oc);
+		opencase_free(&oc);
 	}
 	if (sc->nomem) {
 		snprintf(r->err, r->errsz, _("out of memory"));
-		return -1;
-	}
-	if (rc != ENVELOPE_OK) {
-		snprintf(r->err, r->errsz, _("case %s: an envelope does not open: %s"), name,
-		         envelope_strerror(rc));
 		return -1;
 	}
 	if (sc->left > 0)
@@ -292,7 +236,7 @@ search_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 		where[i] = sc->w[i].where;
 		ctx[i] = sc->w[i].context;
 	}
-	return r->on_hit(r->hctx, id, index, rec, where, ctx, sc->n);
+	return r->on_hit(r->hctx, c, where, ctx, sc->n);
 }
 
 int
@@ -311,7 +255,6 @@ search_run(struct archive_txn *t, const char *district, const char *const *words
 		return -1;
 	}
 	memset(w, 0, sizeof w);
-	memset(&r, 0, sizeof r);
 	for (size_t i = 0; i < nwords; i++) {
 		size_t len = words[i] != NULL ? strlen(words[i]) : 0;
 
@@ -330,16 +273,15 @@ search_run(struct archive_txn *t, const char *district, const char *const *words
 		w[i].len = len;
 		w[i].context[0] = '\0';
 	}
-	r.t = t;
-	r.sc.w = w;
-	r.sc.n = nwords;
-	r.key_for = key_for;
-	r.kctx = kctx;
-	r.on_hit = on_hit;
-	r.hctx = hctx;
-	r.err = err;
-	r.errsz = errsz;
-	rc = archive_case_foreach(t, district, search_case, &r);
+	r = (struct run){.t = t,
+	                 .sc = {.w = w, .n = nwords},
+	                 .key_for = key_for,
+	                 .kctx = kctx,
+	                 .on_hit = on_hit,
+	                 .hctx = hctx,
+	                 .err = err,
+	                 .errsz = errsz};
+	rc = archive_case_each(t, district, search_case, &r);
 	*searched = r.searched;
 	if (rc != 0 && err[0] == '\0' && rc < 0)
 		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
@@ -359,19 +301,17 @@ struct hits {
 };
 
 static int
-print_hit(void *ctx, const char *district, uint64_t index, const json_t *rec,
-          const char *const *where, const char *const *context, size_t nwords)
+print_hit(void *ctx, const struct case_record *c, const char *const *where,
+          const char *const *context, size_t nwords)
 {
 	struct hits *h = ctx;
 	char name[CASES_NAME_BUF], shown[CASES_SHOWN_BUF];
-	const char *st = json_string_value(json_object_get(rec, "status"));
+	const char *label = cases_status_label(c->status);
 
-	cases_format_name(name, district, index);
-	cases_format_shown_json(shown, district, index, rec);
-	printf(_("%s  %s  stage %s %s, status %s %s\n"), shown,
-	       json_string_value(json_object_get(rec, "day")), workflow_stage_of_json(rec),
-	       workflow_stage_label(workflow_stage_of_json(rec)), st != NULL ? st : "?",
-	       cases_status_label(st) != NULL ? cases_status_label(st) : "");
+	cases_format_name(name, c->district, c->index);
+	cases_format_shown(shown, c);
+	printf(_("%s  %s  stage %s %s, status %s %s\n"), shown, c->day, workflow_stage_of(c),
+	       workflow_stage_label(workflow_stage_of(c)), c->status, label != NULL ? label : "");
 	for (size_t i = 0; i < nwords; i++) {
 		fputs("  \"", stdout);
 		cli_print_text(stdout, h->words[i], NULL);

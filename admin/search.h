@@ -13,13 +13,13 @@
 #ifndef QF_ADMIN_SEARCH_H
 #define QF_ADMIN_SEARCH_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "admin/session.h"
 #include "crypto/keyfile.h"
 #include "store/archive.h"
+#include "store/case.h"
 
 #define SEARCH_WORDS_MAX 16
 #define SEARCH_WORD_MAX  200 /* bytes */
@@ -29,13 +29,14 @@
 typedef const struct keyfile_secret *(*search_key_fn)(void *ctx, const char *district);
 
 /*
- * Called for each case that holds every word: where[i] names the field word
- * i was first found in ("正文 body"), context[i] is a one-line excerpt around
- * it (untrusted text: print it with cli_print_text). All are borrowed for
- * the call. A non-zero return stops the search and is returned.
+ * Called for each case c that holds every word: where[i] names the field
+ * word i was first found in ("正文 body"), context[i] is a one-line excerpt
+ * around it (untrusted text: print it with cli_print_text). All are
+ * borrowed for the call. A non-zero return stops the search and is
+ * returned.
  */
-typedef int (*search_hit_fn)(void *ctx, const char *district, uint64_t index, const json_t *rec,
-                             const char *const *where, const char *const *context, size_t nwords);
+typedef int (*search_hit_fn)(void *ctx, const struct case_record *c, const char *const *where,
+                             const char *const *context, size_t nwords);
 
 /*
  * Searches the cases of district (NULL: all) for words[0..nwords) (1 to

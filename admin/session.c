@@ -135,6 +135,17 @@ session_log(struct session *s, const char *command, const char *case_name, const
 	return 0;
 }
 
+/* Says why district could not be read (rc, not ARCHIVE_OK). Returns -1. */
+static int
+district_failed(int rc, const char *district)
+{
+	if (rc == ARCHIVE_ERR_NOT_FOUND)
+		cli_error(_("district %s is not in the archive"), district);
+	else
+		cli_error(_("archive: %s"), archive_strerror(rc));
+	return -1;
+}
+
 /* The key file of district: --key, else the path the archive remembers. Returns 0 or -1. */
 static int
 key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_MAX])
@@ -151,14 +162,8 @@ key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_MAX])
 		return -1;
 	rc = archive_district_get(t, district, &d);
 	archive_abort(t);
-	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		cli_error(_("district %s is not in the archive"), district);
-		return -1;
-	}
-	if (rc != ARCHIVE_OK) {
-		cli_error(_("archive: %s"), archive_strerror(rc));
-		return -1;
-	}
+	if (rc != ARCHIVE_OK)
+		return district_failed(rc, district);
 	if (d.key_path[0] == '\0') {
 		cli_error(
 		        _("the archive does not know the key file of district %s; use --key FILE"),
@@ -210,8 +215,8 @@ int
 session_case(struct session *s, const char *arg, struct session_case *c)
 {
 	struct archive_txn *t;
-	json_t *rec = NULL;
-	uint64_t number = 0;
+	struct case_record rec;
+	uint64_t number = 0, shown_number = 0;
 	int rc;
 
 	if (cases_parse_name(arg, c->district, &c->index) != 0 &&
@@ -225,9 +230,12 @@ session_case(struct session *s, const char *arg, struct session_case *c)
 	rc = archive_begin(s->a, 0, &t);
 	if (rc == ARCHIVE_OK) {
 		rc = cases_resolve(t, arg, c->district, &c->index);
+		/* an unknown case is for the command to say */
 		if (rc == ARCHIVE_OK &&
-		    archive_case_get(t, c->district, c->index, &rec) != ARCHIVE_OK)
-			rec = NULL; /* an unknown case is for the command to say */
+		    archive_case_load(t, c->district, c->index, &rec) == ARCHIVE_OK) {
+			shown_number = rec.number;
+			case_free(&rec);
+		}
 		archive_abort(t);
 	}
 	if (rc == ARCHIVE_ERR_NOT_FOUND) {
@@ -242,8 +250,7 @@ session_case(struct session *s, const char *arg, struct session_case *c)
 		return -1;
 	}
 	cases_format_name(c->name, c->district, c->index);
-	cases_format_shown_json(c->shown, c->district, c->index, rec);
-	json_decref(rec);
+	cases_format_numbered(c->shown, c->district, c->index, shown_number);
 	return 0;
 }
 
@@ -251,15 +258,15 @@ int
 session_case_exists(struct session *s, const struct session_case *c)
 {
 	struct archive_txn *t;
-	json_t *rec = NULL;
+	struct case_record rec;
 	int rc;
 
 	if (session_archive(s) != 0)
 		return -1;
 	rc = archive_begin(s->a, 0, &t);
 	if (rc == ARCHIVE_OK) {
-		rc = archive_case_get(t, c->district, c->index, &rec);
-		json_decref(rec);
+		rc = archive_case_load(t, c->district, c->index, &rec);
+		case_free(&rec);
 		archive_abort(t);
 	}
 	if (rc != ARCHIVE_OK) {
@@ -311,14 +318,8 @@ session_district(struct session *s, const char *opt, int known, char out[CODEC_D
 	rc = opt != NULL ? archive_district_get(t, opt, &d)
 	                 : archive_district_foreach(t, pick_district, &p);
 	archive_abort(t);
-	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		cli_error(_("district %s is not in the archive"), opt);
-		return -1;
-	}
-	if (rc != ARCHIVE_OK) {
-		cli_error(_("archive: %s"), archive_strerror(rc));
-		return -1;
-	}
+	if (rc != ARCHIVE_OK)
+		return district_failed(rc, opt);
 	if (opt == NULL && p.n == 0) {
 		cli_error(_("the archive holds no district yet (ingest an export first)"));
 		return -1;

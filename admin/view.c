@@ -11,9 +11,8 @@
 #include "admin/extract.h"
 #include "admin/i18n.h"
 #include "admin/labels.h"
+#include "admin/opencase.h"
 #include "admin/workflow.h"
-#include "crypto/chain.h"
-#include "crypto/envelope.h"
 
 static const char *
 str_or(const char *s, const char *dflt)
@@ -90,139 +89,17 @@ body(FILE *out, const char *indent, const char *label, const json_t *v)
 	}
 }
 
-/* ---- opening ------------------------------------------------------------ */
-
-struct opened {
-	json_t *manifest;
-	json_t *paths; /* extracted file per attachment (strings), or NULL */
-};
-
-struct open_ctx {
-	struct opened *o;
-	struct extract *x;
-	unsigned *counter;
-	int quarantined; /* the entry is quarantined: its files say so (extract_file) */
-	size_t next;     /* next attachment index without a file yet */
-	char err[512];
-};
-
-static int
-on_manifest(void *ctx, const char *json, size_t len, const json_t *parsed)
-{
-	struct open_ctx *c = ctx;
-
-	(void)json;
-	(void)len;
-	c->o->manifest = json_deep_copy(parsed);
-	return c->o->manifest == NULL;
-}
-
-static const char *
-att_name(const json_t *m, size_t i)
-{
-	return json_string_value(
-	        json_object_get(json_array_get(json_object_get(m, "attachments"), i), "name"));
-}
-
-/* Creates the files of attachments up to and including index i. */
-static int
-files_through(struct open_ctx *c, size_t i)
-{
-	while (c->next <= i) {
-		char shown[512];
-
-		if (extract_file(c->x, ++*c->counter, c->quarantined,
-		                 att_name(c->o->manifest, c->next), shown, sizeof shown, c->err,
-		                 sizeof c->err) != 0)
-			return -1;
-		json_array_append_new(c->o->paths, json_string(shown));
-		c->next++;
-	}
-	return 0;
-}
-
-static int
-on_attachment(void *ctx, size_t index, const uint8_t *data, size_t len)
-{
-	struct open_ctx *c = ctx;
-
-	if (c->x == NULL)
-		return 0;
-	if (files_through(c, index) != 0)
-		return -1;
-	return extract_write(c->x, data, len, c->err, sizeof c->err);
-}
-
-static int
-open_one(struct opened *o, const struct keyfile_secret *key, const uint8_t *env, size_t len,
-         struct extract *x, unsigned *counter, int quarantined, char *err, size_t errsz)
-{
-	struct open_ctx c;
-	struct envelope_callbacks cb = {on_manifest, on_attachment, &c};
-	struct envelope_opener *op;
-	int rc;
-
-	memset(o, 0, sizeof *o);
-	memset(&c, 0, sizeof c);
-	c.o = o;
-	c.x = x;
-	c.counter = counter;
-	c.quarantined = quarantined;
-	if (x != NULL && (o->paths = json_array()) == NULL) {
-		snprintf(err, errsz, _("out of memory"));
-		return -1;
-	}
-	rc = envelope_open_init(&op, key->pub.box_pk, key->box_sk, &cb);
-	if (rc == ENVELOPE_OK)
-		rc = envelope_open_update(op, env, len);
-	if (rc == ENVELOPE_OK)
-		rc = envelope_open_final(op);
-	envelope_open_free(op);
-	if (rc == ENVELOPE_OK && x != NULL && o->manifest != NULL) {
-		size_t n = json_array_size(json_object_get(o->manifest, "attachments"));
-
-		if (n > 0 && files_through(&c, n - 1) != 0)
-			rc = ENVELOPE_ERR_SINK;
-	}
-	if (rc != ENVELOPE_OK || o->manifest == NULL) {
-		if (c.err[0] != '\0')
-			snprintf(err, errsz, "%s", c.err);
-		else
-			snprintf(err, errsz, _("envelope does not open: %s"),
-			         envelope_strerror(rc));
-		json_decref(o->manifest);
-		json_decref(o->paths);
-		memset(o, 0, sizeof *o);
-		return -1;
-	}
-	return 0;
-}
-
-static void
-opened_free(struct opened *o)
-{
-	json_decref(o->manifest);
-	json_decref(o->paths);
-	memset(o, 0, sizeof *o);
-}
-
 int
 view_open_manifest(const struct keyfile_secret *key, const uint8_t *env, size_t len,
                    json_t **manifest, char *err, size_t errsz)
 {
-	struct opened o;
-
-	*manifest = NULL;
-	if (open_one(&o, key, env, len, NULL, NULL, 0, err, errsz) != 0)
-		return -1;
-	*manifest = o.manifest;
-	return 0;
+	return opencase_envelope(key, env, len, manifest, err, errsz);
 }
 
 /* ---- show --------------------------------------------------------------- */
 
 static void
-print_attachments(FILE *out, const char *indent, const struct opened *o)
+print_attachments(FILE *out, const char *indent, const struct opencase_part *o)
 {
 	const json_t *list = json_object_get(o->manifest, "attachments");
 	const json_t *a;
@@ -252,7 +129,7 @@ print_attachments(FILE *out, const char *indent, const struct opened *o)
 }
 
 static void
-print_report(FILE *out, const struct opened *o)
+print_report(FILE *out, const struct opencase_part *o)
 {
 	static const char *const known_top[] = {"v",      "kind",        "district", "lang",
 	                                        "report", "attachments", "bind",     NULL};
@@ -314,86 +191,75 @@ print_report(FILE *out, const struct opened *o)
 	print_attachments(out, "", o);
 }
 
+/* What a mark adds to its name: ": value label", ": case", ", approved by". */
 static void
-print_history(FILE *out, const json_t *rec)
+print_mark_members(FILE *out, const char *mk, const char *val, const char *cs, const char *ap)
 {
-	const json_t *h;
-	size_t i;
+	fprintf(out, "%s %s", mk, str_or(workflow_mark_label(mk, NULL), ""));
+	if (val[0] != '\0')
+		fprintf(out, ": %s %s", val, str_or(workflow_mark_label(mk, val), ""));
+	if (cs[0] != '\0')
+		fprintf(out, ": %s", cs);
+	if (ap[0] != '\0') {
+		fputs(_(", 批准 approved by "), out);
+		cli_print_text(out, ap, NULL);
+	}
+}
 
+static void
+print_history(FILE *out, const struct case_record *c)
+{
 	fputs(_("\n== 处理记录 History ==\n"), out);
-	json_array_foreach(json_object_get(rec, "history"), i, h)
-	{
-		const char *ev = json_string_value(json_object_get(h, "event"));
-		const char *st = json_string_value(json_object_get(h, "status"));
-		json_int_t sent = json_integer_value(json_object_get(h, "sent_seq"));
+	for (size_t i = 0; i < c->nhistory; i++) {
+		const struct case_event *h = &c->history[i];
+		const char *ev = h->event, *st = h->status;
+		int stage_or_mark = strcmp(ev, "stage") == 0 || strcmp(ev, "mark") == 0;
 
-		fputs(str_or(json_string_value(json_object_get(h, "day")), "?"), out);
+		fputs(h->day, out);
 		fputc(' ', out);
-		cli_print_text(out, str_or(json_string_value(json_object_get(h, "by")), "?"), NULL);
+		cli_print_text(out, h->by, NULL);
 		fputc(' ', out);
-		if (ev != NULL && strcmp(ev, "received") == 0) {
+		if (strcmp(ev, "received") == 0) {
 			fputs(_("收到 received"), out);
-		} else if (ev != NULL && strcmp(ev, "status") == 0) {
-			fprintf(out, _("状态 status -> %s %s"), str_or(st, "?"),
+		} else if (strcmp(ev, "status") == 0) {
+			fprintf(out, _("状态 status -> %s %s"), st[0] != '\0' ? st : "?",
 			        str_or(cases_status_label(st), ""));
-		} else if (ev != NULL && strcmp(ev, "reply") == 0) {
-			fprintf(out, _("答复 reply #%lld"),
-			        json_integer_value(json_object_get(h, "n")));
-		} else if (ev != NULL && strcmp(ev, "stage") == 0) {
-			const char *sg = json_string_value(json_object_get(h, "stage"));
-			const char *from = json_string_value(json_object_get(h, "from"));
-
-			fprintf(out, _("阶段 stage -> %s %s (from %s)"), str_or(sg, "?"),
-			        str_or(workflow_stage_label(sg), ""), str_or(from, "?"));
-			if (st != NULL)
+		} else if (strcmp(ev, "reply") == 0) {
+			fprintf(out, _("答复 reply #%lld"), (long long)h->n);
+		} else if (strcmp(ev, "stage") == 0) {
+			fprintf(out, _("阶段 stage -> %s %s (from %s)"),
+			        h->stage[0] != '\0' ? h->stage : "?",
+			        str_or(workflow_stage_label(h->stage), ""),
+			        h->from[0] != '\0' ? h->from : "?");
+			if (st[0] != '\0')
 				fprintf(out, _(", 状态 status -> %s %s"), st,
 				        str_or(cases_status_label(st), ""));
-		} else if (ev != NULL && strcmp(ev, "mark") == 0) {
-			const char *mk = json_string_value(json_object_get(h, "mark"));
-			const char *val = json_string_value(json_object_get(h, "value"));
-			const char *cs = json_string_value(json_object_get(h, "case"));
-			const char *ap = json_string_value(json_object_get(h, "approved_by"));
-
-			fputs(json_is_true(json_object_get(h, "cleared"))
-			              ? _("撤销标记 mark cleared ")
-			              : _("标记 mark "),
-			      out);
-			fprintf(out, "%s %s", str_or(mk, "?"),
-			        str_or(workflow_mark_label(mk, NULL), ""));
-			if (val != NULL)
-				fprintf(out, ": %s %s", val,
-				        str_or(workflow_mark_label(mk, val), ""));
-			if (cs != NULL)
-				fprintf(out, ": %s", cs);
-			if (ap != NULL) {
-				fputs(_(", 批准 approved by "), out);
-				cli_print_text(out, ap, NULL);
-			}
-		} else if (ev != NULL && strcmp(ev, "note") == 0) {
-			fprintf(out, _("备注 note #%lld"),
-			        json_integer_value(json_object_get(h, "n")));
-		} else if (ev != NULL && strcmp(ev, "forward") == 0) {
+		} else if (strcmp(ev, "mark") == 0) {
+			fputs(h->cleared ? _("撤销标记 mark cleared ") : _("标记 mark "), out);
+			print_mark_members(out, h->mark[0] != '\0' ? h->mark : "?", h->value,
+			                   h->case_name, h->approved_by);
+		} else if (strcmp(ev, "note") == 0) {
+			fprintf(out, _("备注 note #%lld"), (long long)h->n);
+		} else if (strcmp(ev, "forward") == 0) {
 			fputs(_("转送 forwarded (redacted) to "), out);
-			cli_print_text(out, json_string_value(json_object_get(h, "to")), NULL);
-			fprintf(out, _(", %lld 个附件 attachments"),
-			        json_integer_value(json_object_get(h, "attachments")));
-		} else {
-			char *s = json_dumps(h, JSON_COMPACT);
+			cli_print_text(out, h->to, NULL);
+			fprintf(out, _(", %lld 个附件 attachments"), (long long)h->attachments);
+		} else { /* a later tool's event: as stored (keys sorted) */
+			json_t *j = case_encode_event(h);
+			char *s = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 
-			cli_print_text(out, s, NULL);
+			cli_print_text(out, s != NULL ? s : ev, NULL);
 			free(s);
+			json_decref(j);
 		}
-		if (ev != NULL && (strcmp(ev, "stage") == 0 || strcmp(ev, "mark") == 0))
-			workflow_print_handoff_json(out,
-			                            h); /* 转办/交办: where to; 督办: the days */
-		if (ev != NULL && (strcmp(ev, "stage") == 0 || strcmp(ev, "mark") == 0) &&
-		    json_is_integer(json_object_get(h, "note")))
-			fprintf(out, _(", 备注 note #%lld"),
-			        json_integer_value(json_object_get(h, "note")));
-		if (ev != NULL && (strcmp(ev, "status") == 0 || strcmp(ev, "reply") == 0 ||
-		                   json_is_integer(json_object_get(h, "sent_seq")))) {
-			if (sent > 0)
-				fprintf(out, _(" (已发出 sent in update %lld)"), sent);
+		if (stage_or_mark)
+			workflow_print_handoff(out, h); /* 转办/交办: where to; 督办: the days */
+		if (stage_or_mark && h->note >= 0)
+			fprintf(out, _(", 备注 note #%lld"), (long long)h->note);
+		if (strcmp(ev, "status") == 0 || strcmp(ev, "reply") == 0 || h->sent_seq >= 0) {
+			if (h->sent_seq > 0)
+				fprintf(out, _(" (已发出 sent in update %lld)"),
+				        (long long)h->sent_seq);
 			else
 				fputs(_(" (待发出 queued for the next update)"), out);
 		}
@@ -401,19 +267,41 @@ print_history(FILE *out, const json_t *rec)
 	}
 }
 
+/* "  name label: value ... (day by)" for one mark as it stands. */
 static void
-print_marks(FILE *out, const json_t *rec)
+print_mark(FILE *out, const char *name, const struct case_mark *m)
 {
-	const json_t *marks = json_object_get(rec, "marks");
-	const json_t *dups = json_object_get(rec, "duplicated_by");
-	const char *k;
-	const json_t *m, *it;
-	size_t i;
+	fputs("  ", out);
+	print_mark_members(out, name, m->value, m->case_name, m->approved_by);
+	fprintf(out, " (%s ", m->day[0] != '\0' ? m->day : "?");
+	cli_print_text(out, m->by[0] != '\0' ? m->by : "?", NULL);
+	fputs(")\n", out);
+}
 
-	fprintf(out, _("内部阶段 Stage: %s %s\n"), workflow_stage_of_json(rec),
-	        str_or(workflow_stage_label(workflow_stage_of_json(rec)), ""));
+static int
+by_mark_name(const void *x, const void *y)
+{
+	return strcmp(case_mark_name(*(const enum case_mark_id *)x),
+	              case_mark_name(*(const enum case_mark_id *)y));
+}
+
+/*
+ * The marks in the order of their names (the stored record's key order, which
+ * show has always listed them in), a later tool's among them.
+ */
+static void
+print_marks(FILE *out, const struct case_record *c)
+{
+	struct case_mark other;
+	enum case_mark_id sorted[CASE_MARK_COUNT];
+	const char *on = case_mark_other(c, 0, &other);
+	size_t k = 0, i = 0;
+	int any = on != NULL;
+
+	fprintf(out, _("内部阶段 Stage: %s %s\n"), workflow_stage_of(c),
+	        str_or(workflow_stage_label(workflow_stage_of(c)), ""));
 	fputs(_("举报方式 Identity: "), out);
-	switch (workflow_real_name_json(rec)) {
+	switch (c->real_name) {
 	case 1:
 		fputs(_("实名 real name\n"), out);
 		break;
@@ -424,221 +312,120 @@ print_marks(FILE *out, const json_t *rec)
 		fputs(_("未记录 not recorded\n"), out);
 		break;
 	}
+	for (int m = 0; m < CASE_MARK_COUNT; m++) {
+		sorted[m] = (enum case_mark_id)m;
+		any |= c->marks[m].set;
+	}
+	qsort(sorted, CASE_MARK_COUNT, sizeof sorted[0], by_mark_name);
 	fputs(_("标记 Marks:"), out);
-	if (json_object_size(marks) == 0)
+	if (!any)
 		fputs(" -", out);
 	fputc('\n', out);
-	json_object_foreach((json_t *)(uintptr_t)marks, k, m)
-	{
-		const char *val = json_string_value(json_object_get(m, "value"));
-		const char *cs = json_string_value(json_object_get(m, "case"));
-		const char *ap = json_string_value(json_object_get(m, "approved_by"));
-
-		fprintf(out, "  %s %s", k, str_or(workflow_mark_label(k, NULL), ""));
-		if (val != NULL)
-			fprintf(out, ": %s %s", val, str_or(workflow_mark_label(k, val), ""));
-		if (cs != NULL)
-			fprintf(out, ": %s", cs);
-		if (ap != NULL) {
-			fputs(_(", 批准 approved by "), out);
-			cli_print_text(out, ap, NULL);
+	while (k < CASE_MARK_COUNT || on != NULL) {
+		if (k < CASE_MARK_COUNT &&
+		    (on == NULL || strcmp(case_mark_name(sorted[k]), on) < 0)) {
+			if (c->marks[sorted[k]].set)
+				print_mark(out, case_mark_name(sorted[k]), &c->marks[sorted[k]]);
+			k++;
+		} else {
+			print_mark(out, on, &other);
+			on = case_mark_other(c, ++i, &other);
 		}
-		fprintf(out, " (%s ", str_or(json_string_value(json_object_get(m, "day")), "?"));
-		cli_print_text(out, str_or(json_string_value(json_object_get(m, "by")), "?"), NULL);
-		fputs(")\n", out);
 	}
-	if (json_array_size(dups) > 0) {
+	if (c->nduplicated_by > 0) {
 		fputs(_("重复件 Duplicates of this case:"), out);
-		json_array_foreach(dups, i, it)
-		{
+		for (size_t i = 0; i < c->nduplicated_by; i++) {
 			fputc(' ', out);
-			cli_print_text(out, json_string_value(it), NULL);
+			cli_print_text(out, c->duplicated_by[i], NULL);
 		}
 		fputc('\n', out);
 	}
 }
 
-int
-view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index,
-          const struct keyfile_secret *key, const char *extract_dir, char *err, size_t errsz)
+/*
+ * Prints the quarantined entry index of district that belongs to no case
+ * (§10). Returns 0, or -1 when there is none.
+ */
+static int
+show_quarantined(FILE *out, struct archive_txn *t, const char *district, uint64_t index,
+                 const char *name)
 {
-	struct archive_district d;
-	struct archive_entry e;
-	struct extract *x = NULL;
-	struct opened report = {0}, *fu = NULL, *rep = NULL, *notes = NULL;
-	const json_t *list, *it;
-	json_t *rec = NULL;
-	char name[CASES_NAME_BUF];
-	unsigned counter = 0;
-	size_t nfu = 0, nrep = 0, nnotes = 0, i;
-	int rc;
+	json_t *q;
 
-	cases_format_name(name, district, index);
-	rc = archive_case_get(t, district, index, &rec);
-	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		json_t *q;
-
-		/* no case: perhaps a quarantined entry of its own (§10) */
-		if (archive_quarantine_get(t, district, index, &q) == ARCHIVE_OK) {
-			fprintf(out, _("条目 Entry: %s (%s)\n收到日期 Received: %s\n"), name,
-			        str_or(json_string_value(json_object_get(q, "kind")), "?"),
-			        str_or(json_string_value(json_object_get(q, "day")), "?"));
-			fputs(_("隔离 QUARANTINED: "), out);
-			cli_print_text(out, json_string_value(json_object_get(q, "reason")), NULL);
-			fputs(_("\nIts chain verifies: the server stored exactly what was "
-			        "submitted. "
-			        "Its "
-			        "content does not\nhold (most likely a broken or malicious "
-			        "client), "
-			        "so it "
-			        "belongs to no case, is\nnot shown as anyone's words, and is "
-			        "acknowledged "
-			        "by the next update like any entry.\n"),
-			      out);
-			json_decref(q);
-			return 0;
-		}
-	}
-	if (rc == ARCHIVE_OK)
-		rc = archive_district_get(t, district, &d);
-	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz,
-		         rc == ARCHIVE_ERR_NOT_FOUND ? _("no case %s in the archive")
-		                                     : _("case %s: archive failure"),
-		         name);
-		json_decref(rec);
+	if (archive_quarantine_get(t, district, index, &q) != ARCHIVE_OK)
 		return -1;
-	}
-	if (extract_dir != NULL && extract_begin(&x, extract_dir, name, err, errsz) != 0) {
-		json_decref(rec);
-		return -1;
-	}
-	rc = archive_entry_get(t, district, index, &e);
-	if (rc != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
-		snprintf(err, errsz, _("case %s: its report entry is missing from the archive"),
-		         name);
-		goto fail;
-	}
-	if (open_one(&report, key, e.envelope, e.envelope_len, x, &counter,
-	             json_object_get(rec, "quarantine") != NULL, err, errsz) != 0) {
-		if (json_object_get(rec, "quarantine") == NULL)
-			goto fail_prefix;
-		memset(&report, 0, sizeof report); /* quarantined: it may not open at all */
-	}
+	fprintf(out, _("条目 Entry: %s (%s)\n收到日期 Received: %s\n"), name,
+	        str_or(json_string_value(json_object_get(q, "kind")), "?"),
+	        str_or(json_string_value(json_object_get(q, "day")), "?"));
+	fputs(_("隔离 QUARANTINED: "), out);
+	cli_print_text(out, json_string_value(json_object_get(q, "reason")), NULL);
+	fputs(_("\nIts chain verifies: the server stored exactly what was "
+	        "submitted. "
+	        "Its "
+	        "content does not\nhold (most likely a broken or malicious "
+	        "client), "
+	        "so it "
+	        "belongs to no case, is\nnot shown as anyone's words, and is "
+	        "acknowledged "
+	        "by the next update like any entry.\n"),
+	      out);
+	json_decref(q);
+	return 0;
+}
 
-	list = json_object_get(rec, "followups");
-	fu = calloc(json_array_size(list) + 1, sizeof *fu);
-	list = json_object_get(rec, "replies");
-	rep = calloc(json_array_size(list) + 1, sizeof *rep);
-	list = json_object_get(rec, "notes");
-	notes = calloc(json_array_size(list) + 1, sizeof *notes);
-	if (fu == NULL || rep == NULL || notes == NULL) {
-		snprintf(err, errsz, _("out of memory"));
-		goto fail;
-	}
-	json_array_foreach(json_object_get(rec, "followups"), i, it)
-	{
-		uint64_t fi = (uint64_t)json_integer_value(json_object_get(it, "index"));
+/* Prints a section's heading, and "-" when it has no items. */
+static void
+section(FILE *out, const char *heading, size_t n)
+{
+	fputs(heading, out);
+	if (n == 0)
+		fputs("-\n", out);
+}
 
-		if (archive_entry_get(t, district, fi, &e) != ARCHIVE_OK ||
-		    e.kind != CHAIN_KIND_FOLLOWUP) {
-			snprintf(err, errsz, _("case %s: follow-up %" PRIu64 " is missing"), name,
-			         fi);
-			goto fail;
-		}
-		if (open_one(&fu[i], key, e.envelope, e.envelope_len, x, &counter,
-		             json_object_get(it, "quarantine") != NULL, err, errsz) != 0) {
-			if (json_object_get(it, "quarantine") == NULL)
-				goto fail_prefix;
-			memset(&fu[i], 0, sizeof fu[i]); /* quarantined: it may not open */
-		}
-		nfu = i + 1;
-	}
-	json_array_foreach(json_object_get(rec, "replies"), i, it)
-	{
-		const uint8_t *env;
-		size_t len;
-		uint32_t n = (uint32_t)json_integer_value(json_object_get(it, "n"));
+/* Prints an opened case (the record's members, then each decrypted part). */
+static void
+print_case(FILE *out, const struct opencase *oc, const char *name, uint64_t acks_through)
+{
+	const struct case_record *c = oc->c;
 
-		if (archive_reply_get(t, district, index, n, ARCHIVE_REPLY_TO_DISTRICT, &env,
-		                      &len) != ARCHIVE_OK) {
-			snprintf(err, errsz, _("case %s: reply %u is missing"), name, n);
-			goto fail;
-		}
-		if (open_one(&rep[i], key, env, len, NULL, NULL, 0, err, errsz) != 0)
-			goto fail_prefix;
-		nrep = i + 1;
-	}
-	json_array_foreach(json_object_get(rec, "notes"), i, it)
-	{
-		const uint8_t *env;
-		size_t len;
-		uint32_t n = (uint32_t)json_integer_value(json_object_get(it, "n"));
-
-		if (archive_note_get(t, district, index, n, &env, &len) != ARCHIVE_OK) {
-			snprintf(err, errsz, _("case %s: note %u is missing"), name, n);
-			goto fail;
-		}
-		if (open_one(&notes[i], key, env, len, NULL, NULL, 0, err, errsz) != 0)
-			goto fail_prefix;
-		nnotes = i + 1;
-	}
-	if (x != NULL && extract_end(x, 1, err, errsz) != 0) {
-		x = NULL;
-		goto fail;
-	}
-	x = NULL;
-
-	/* print */
-	if (cases_number_json(rec) > 0) {
+	if (c->number > 0) {
 		char no[CASES_NAME_BUF];
 
-		cases_format_number(no, district, cases_number_json(rec));
+		cases_format_number(no, c->district, c->number);
 		fprintf(out, _("案件 Case: %s  件号 No. %s\n"), name, no);
 	} else {
 		fprintf(out, _("案件 Case: %s\n"), name);
 	}
-	fprintf(out, _("收到日期 Received: %s\n"), json_string_value(json_object_get(rec, "day")));
-	{
-		const char *st = json_string_value(json_object_get(rec, "status"));
-
-		fprintf(out, _("当前状态 Status: %s %s\n"), st, str_or(cases_status_label(st), ""));
-	}
+	fprintf(out, _("收到日期 Received: %s\n"), c->day);
+	fprintf(out, _("当前状态 Status: %s %s\n"), c->status,
+	        str_or(cases_status_label(c->status), ""));
 	fprintf(out, _("已确认送达 Acknowledged to the reporter: %s\n"),
-	        cases_delivered_json(rec, d.acks_through) ? _("是 yes")
-	                                                  : _("否 not yet (next update)"));
-	if (json_object_get(rec, "quarantine") != NULL) {
+	        cases_delivered(c, acks_through) ? _("是 yes") : _("否 not yet (next update)"));
+	if (c->quarantine[0] != '\0') {
 		fputs(_("\n隔离 QUARANTINED: "), out);
-		cli_print_text(out, json_string_value(json_object_get(rec, "quarantine")), NULL);
+		cli_print_text(out, c->quarantine, NULL);
 		fputs(_("\nIts chain verifies: the server stored exactly what was submitted. Its "
 		        "content does not\nhold: most likely a broken or malicious client, or a "
 		        "server that supplied another\nreply key. It cannot be answered (a reply "
 		        "could go to whoever chose that key).\n"),
 		      out);
 	}
-	print_marks(out, rec);
-	if (report.manifest != NULL)
-		print_report(out, &report);
+	print_marks(out, c);
+	if (oc->report.manifest != NULL)
+		print_report(out, &oc->report);
 	else
 		fputs(_("\n== 举报内容 Report ==\n(the envelope does not open: nothing to show)\n"),
 		      out);
 
-	fputs(_("\n== 补充材料 Follow-ups ==\n"), out);
-	if (nfu == 0)
-		fputs("-\n", out);
-	json_array_foreach(json_object_get(rec, "followups"), i, it)
-	{
-		const json_t *m = fu[i].manifest;
+	section(out, _("\n== 补充材料 Follow-ups ==\n"), c->nfollowups);
+	for (size_t i = 0; i < c->nfollowups; i++) {
+		const struct case_followup *f = &c->followups[i];
+		const json_t *m = oc->followups[i].manifest;
 
-		if (i >= nfu)
-			break;
-		fprintf(out, _("#%lld 收到日期 received %s\n"),
-		        json_integer_value(json_object_get(it, "index")),
-		        json_string_value(json_object_get(it, "day")));
-		if (json_object_get(it, "quarantine") != NULL) {
+		fprintf(out, _("#%lld 收到日期 received %s\n"), (long long)f->index, f->day);
+		if (f->quarantine[0] != '\0') {
 			fputs(_("  隔离 QUARANTINED, NOT verified as the reporter's words: "), out);
-			cli_print_text(out, json_string_value(json_object_get(it, "quarantine")),
-			               NULL);
+			cli_print_text(out, f->quarantine, NULL);
 			fputc('\n', out);
 			if (m == NULL) {
 				fputs(_("  (the envelope does not open: nothing to show)\n"), out);
@@ -648,80 +435,79 @@ view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index
 		field(out, "  ", _("目的 Purpose"), json_object_get(m, "purpose"),
 		      labels_purposes());
 		body(out, "  ", _("正文 Body"), json_object_get(m, "body"));
-		print_attachments(out, "  ", &fu[i]);
+		print_attachments(out, "  ", &oc->followups[i]);
 	}
 
-	fputs(_("\n== 答复 Replies ==\n"), out);
-	if (nrep == 0)
-		fputs("-\n", out);
-	json_array_foreach(json_object_get(rec, "replies"), i, it)
-	{
-		const json_t *m = rep[i].manifest;
-		json_int_t sent = json_integer_value(json_object_get(it, "sent_seq"));
+	section(out, _("\n== 答复 Replies ==\n"), c->nreplies);
+	for (size_t i = 0; i < c->nreplies; i++) {
+		const struct case_reply *r = &c->replies[i];
+		const json_t *m = oc->replies[i].manifest;
 		const char *st = json_string_value(json_object_get(m, "status"));
 
-		if (i >= nrep)
-			break;
-		fprintf(out, "#%lld %s ", json_integer_value(json_object_get(it, "n")),
-		        json_string_value(json_object_get(it, "day")));
-		cli_print_text(out, json_string_value(json_object_get(it, "by")), NULL);
+		fprintf(out, "#%lld %s ", (long long)r->n, r->day);
+		cli_print_text(out, r->by, NULL);
 		fprintf(out, _(", 状态 status %s %s, "), str_or(st, "?"),
 		        str_or(cases_status_label(st), ""));
-		if (sent > 0)
-			fprintf(out, _("已发出 sent in update %lld\n"), sent);
+		if (r->sent_seq > 0)
+			fprintf(out, _("已发出 sent in update %lld\n"), (long long)r->sent_seq);
 		else
 			fputs(_("待发出 queued\n"), out);
 		body(out, "  ", _("正文 Body"), json_object_get(m, "body"));
-		print_attachments(out, "  ", &rep[i]);
+		print_attachments(out, "  ", &oc->replies[i]);
 	}
-	fputs(_("\n== 备注 Notes (investigators only, never sent) ==\n"), out);
-	if (nnotes == 0)
-		fputs("-\n", out);
-	json_array_foreach(json_object_get(rec, "notes"), i, it)
-	{
-		if (i >= nnotes)
-			break;
-		fprintf(out, "#%lld %s ", json_integer_value(json_object_get(it, "n")),
-		        str_or(json_string_value(json_object_get(it, "day")), "?"));
-		cli_print_text(out, json_string_value(json_object_get(it, "by")), NULL);
+	section(out, _("\n== 备注 Notes (investigators only, never sent) ==\n"), c->nnotes);
+	for (size_t i = 0; i < c->nnotes; i++) {
+		const struct case_note *n = &c->notes[i];
+
+		fprintf(out, "#%lld %s ", (long long)n->n, n->day);
+		cli_print_text(out, n->by, NULL);
 		fputc('\n', out);
-		body(out, "  ", _("正文 Text"), json_object_get(notes[i].manifest, "body"));
+		body(out, "  ", _("正文 Text"), json_object_get(oc->notes[i].manifest, "body"));
 	}
-	print_history(out, rec);
-
-	opened_free(&report);
-	for (i = 0; i < nfu; i++)
-		opened_free(&fu[i]);
-	for (i = 0; i < nrep; i++)
-		opened_free(&rep[i]);
-	for (i = 0; i < nnotes; i++)
-		opened_free(&notes[i]);
-	free(fu);
-	free(rep);
-	free(notes);
-	json_decref(rec);
-	return 0;
-
-fail_prefix : {
-	char inner[512];
-
-	snprintf(inner, sizeof inner, "%s", err);
-	snprintf(err, errsz, _("case %s: %s"), name, inner);
+	print_history(out, c);
 }
-fail:
-	extract_end(x, 0, NULL, 0);
-	opened_free(&report);
-	for (i = 0; i < nfu; i++)
-		opened_free(&fu[i]);
-	for (i = 0; i < nrep; i++)
-		opened_free(&rep[i]);
-	for (i = 0; i < nnotes; i++)
-		opened_free(&notes[i]);
-	free(fu);
-	free(rep);
-	free(notes);
-	json_decref(rec);
-	return -1;
+
+int
+view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t index,
+          const struct keyfile_secret *key, const char *extract_dir, char *err, size_t errsz)
+{
+	struct archive_district d;
+	struct extract *x = NULL;
+	struct opencase oc;
+	struct case_record c;
+	char name[CASES_NAME_BUF];
+	int rc;
+
+	cases_format_name(name, district, index);
+	rc = archive_case_load(t, district, index, &c);
+	if (rc == ARCHIVE_ERR_NOT_FOUND &&
+	    show_quarantined(out, t, district, index, name) == 0) /* no case: an entry of its own */
+		return 0;
+	if (rc == ARCHIVE_OK)
+		rc = archive_district_get(t, district, &d);
+	if (rc != ARCHIVE_OK) {
+		snprintf(err, errsz,
+		         rc == ARCHIVE_ERR_NOT_FOUND ? _("no case %s in the archive")
+		                                     : _("case %s: archive failure"),
+		         name);
+		case_free(&c);
+		return -1;
+	}
+	if (extract_dir != NULL && extract_begin(&x, extract_dir, name, err, errsz) != 0) {
+		case_free(&c);
+		return -1;
+	}
+	if (opencase_open(t, &c, key, OPENCASE_ALL, x, &oc, err, errsz) != 0) {
+		extract_end(x, 0, NULL, 0);
+		case_free(&c);
+		return -1;
+	}
+	rc = x != NULL ? extract_end(x, 1, err, errsz) : 0;
+	if (rc == 0)
+		print_case(out, &oc, name, d.acks_through);
+	opencase_free(&oc);
+	case_free(&c);
+	return rc;
 }
 
 /* ---- list --------------------------------------------------------------- */
@@ -762,37 +548,30 @@ count_op(void *ctx, uint64_t opno, const json_t *op)
  * when out of memory.
  */
 static int
-list_new(json_t *row, const char *id, const json_t *rec)
+list_new(json_t *row, const struct case_record *c)
 {
 	char no[CASES_NAME_BUF];
-	const char *rn = NULL, *mark;
-	const json_t *it;
-	json_int_t seen =
-	        json_integer_value(json_object_get(json_object_get(rec, "seen"), "through"));
+	const char *rn = NULL;
 	json_int_t nnew = 0;
 	int objection = 0;
-	size_t i;
 
-	cases_format_number(no, id, cases_number_json(rec));
-	mark = json_string_value(json_object_get(
-	        json_object_get(json_object_get(rec, "marks"), "realname"), "value"));
-	if (workflow_real_name_json(rec) == 1)
-		rn = mark != NULL && strcmp(mark, "impersonated") == 0 ? "冒名" : "实名";
-	else if (workflow_real_name_json(rec) == 0)
+	cases_format_number(no, c->district, c->number);
+	if (c->real_name == 1)
+		rn = strcmp(c->marks[CASE_MARK_REALNAME].value, "impersonated") == 0 ? "冒名"
+		                                                                     : "实名";
+	else if (c->real_name == 0)
 		rn = "匿名";
-	json_array_foreach(json_object_get(rec, "followups"), i, it)
-	{
-		if (json_integer_value(json_object_get(it, "index")) <= seen)
+	for (size_t i = 0; i < c->nfollowups; i++) {
+		if (c->followups[i].index <= c->seen_through) /* 0 when never shown */
 			continue;
 		nnew++;
-		objection |= json_is_true(json_object_get(it, "objection"));
+		objection |= c->followups[i].objection;
 	}
 	if (json_object_set_new(row, "number",
-	                        cases_number_json(rec) > 0
-	                                ? json_integer((json_int_t)cases_number_json(rec))
-	                                : json_null()) != 0 ||
+	                        c->number > 0 ? json_integer((json_int_t)c->number)
+	                                      : json_null()) != 0 ||
 	    json_object_set_new(row, "number_name",
-	                        cases_number_json(rec) > 0 ? json_string(no) : json_null()) != 0 ||
+	                        c->number > 0 ? json_string(no) : json_null()) != 0 ||
 	    json_object_set_new(row, "real_name_label",
 	                        rn != NULL ? json_string(rn) : json_null()) != 0)
 		return -1;
@@ -806,131 +585,122 @@ int
 view_mark_seen(struct archive_txn *t, const char *district, uint64_t index, const char *by,
                const char *day)
 {
-	json_t *rec, *seen;
-	json_int_t through = (json_int_t)index;
-	const json_t *it;
-	size_t i;
-	int rc = archive_case_get(t, district, index, &rec);
+	struct case_record c;
+	int rc = archive_case_load(t, district, index, &c);
 
 	if (rc != ARCHIVE_OK)
 		return rc;
-	json_array_foreach(json_object_get(rec, "followups"), i, it)
-	{
-		if (json_integer_value(json_object_get(it, "index")) > through)
-			through = json_integer_value(json_object_get(it, "index"));
-	}
-	seen = json_pack("{s:I, s:s, s:s?}", "through", through, "day", day, "by", by);
-	if (seen == NULL || json_object_set_new(rec, "seen", seen) != 0)
-		rc = ARCHIVE_ERR_NOMEM;
+	c.seen_through = index;
+	for (size_t i = 0; i < c.nfollowups; i++)
+		if (c.followups[i].index > c.seen_through)
+			c.seen_through = c.followups[i].index;
+	c.seen_set = 1;
+	c.seen_by[0] = '\0';
+	if (CASE_SET(c.seen_day, day) != 0 || (by != NULL && CASE_SET(c.seen_by, by) != 0))
+		rc = ARCHIVE_ERR_ARG;
 	else
-		rc = archive_case_put(t, district, index, rec);
-	json_decref(rec);
+		rc = archive_case_store(t, &c);
+	case_free(&c);
 	return rc;
 }
 
+/* Adds the decrypted report's "type", "category", "title" (and "concerns") to a list row. */
 static int
-list_one(void *vctx, const char *id, uint64_t index, const json_t *rec)
+list_titles(struct list_ctx *lc, json_t *row, const struct case_record *c, const char *name)
 {
-	struct list_ctx *c = vctx;
-	const char *st = json_string_value(json_object_get(rec, "status"));
+	const struct keyfile_secret *key = lc->key_for(lc->key_ctx, c->district);
+	static const char *const keys[] = {"type", "category", "title"};
+	struct opencase oc;
+	const json_t *r;
+
+	if (key == NULL) {
+		snprintf(lc->err, lc->errsz, _("no key for district %s"), c->district);
+		return -1;
+	}
+	if (opencase_open(lc->t, c, key, OPENCASE_REPORT, NULL, &oc, lc->err, lc->errsz) != 0 ||
+	    oc.report.manifest == NULL) {
+		opencase_free(&oc);
+		if (c->quarantine[0] != '\0')
+			return 0; /* quarantined: it may not open at all */
+		snprintf(lc->err, lc->errsz, _("case %s: the report does not open"), name);
+		return -1;
+	}
+	r = json_object_get(oc.report.manifest, "report");
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		json_object_set(row, keys[k],
+		                json_object_get(r, keys[k]) != NULL ? json_object_get(r, keys[k])
+		                                                    : json_null());
+	if (json_is_string(json_object_get(r, "concerns"))) /* §14: routed from below */
+		json_object_set(row, "concerns", json_object_get(r, "concerns"));
+	opencase_free(&oc);
+	return 0;
+}
+
+static int
+list_one(void *vctx, const struct case_record *c)
+{
+	struct list_ctx *lc = vctx;
+	const char *id = c->district;
 	json_t *counts, *row;
 	char name[CASES_NAME_BUF], k[24];
 
-	if (c->status != NULL && (st == NULL || strcmp(st, c->status) != 0))
+	if (lc->status != NULL && strcmp(c->status, lc->status) != 0)
 		return 0;
-	if (strcmp(c->cur, id) != 0) {
+	if (strcmp(lc->cur, id) != 0) {
 		struct archive_district d;
 
-		if (archive_district_get(c->t, id, &d) != ARCHIVE_OK) {
-			snprintf(c->err, c->errsz, _("district %s: archive failure"), id);
+		if (archive_district_get(lc->t, id, &d) != ARCHIVE_OK) {
+			snprintf(lc->err, lc->errsz, _("district %s: archive failure"), id);
 			return -1;
 		}
-		snprintf(c->cur, sizeof c->cur, "%s", id);
-		c->acks = d.acks_through;
+		snprintf(lc->cur, sizeof lc->cur, "%s", id);
+		lc->acks = d.acks_through;
 	}
-	counts = json_object_get(c->queued, id);
+	counts = json_object_get(lc->queued, id);
 	if (counts == NULL) {
 		counts = json_object();
-		if (counts == NULL || json_object_set_new(c->queued, id, counts) != 0 ||
-		    archive_outbox_foreach(c->t, id, count_op, counts) != ARCHIVE_OK) {
-			snprintf(c->err, c->errsz,
+		if (counts == NULL || json_object_set_new(lc->queued, id, counts) != 0 ||
+		    archive_outbox_foreach(lc->t, id, count_op, counts) != ARCHIVE_OK) {
+			snprintf(lc->err, lc->errsz,
 			         _("district %s: cannot read the queued operations"), id);
 			return -1;
 		}
 	}
-	cases_format_name(name, id, index);
-	snprintf(k, sizeof k, "%" PRIu64, index);
-	row = json_pack("{s:s, s:s, s:I, s:O, s:O, s:I, s:I, s:I, s:b}", "case", name, "district",
-	                id, "index", (json_int_t)index, "day", json_object_get(rec, "day"),
-	                "status", json_object_get(rec, "status"), "followups",
-	                (json_int_t)json_array_size(json_object_get(rec, "followups")), "replies",
-	                (json_int_t)json_array_size(json_object_get(rec, "replies")), "queued",
-	                json_integer_value(json_object_get(counts, k)), "delivered",
-	                cases_delivered_json(rec, c->acks));
-	if (row == NULL || json_array_append_new(c->rows, row) != 0) {
-		snprintf(c->err, c->errsz, _("out of memory"));
+	cases_format_name(name, id, c->index);
+	snprintf(k, sizeof k, "%" PRIu64, c->index);
+	row = json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:b}", "case", name, "district",
+	                id, "index", (json_int_t)c->index, "day", c->day, "status", c->status,
+	                "followups", (json_int_t)c->nfollowups, "replies", (json_int_t)c->nreplies,
+	                "queued", json_integer_value(json_object_get(counts, k)), "delivered",
+	                cases_delivered(c, lc->acks));
+	if (row == NULL || json_array_append_new(lc->rows, row) != 0) {
+		snprintf(lc->err, lc->errsz, _("out of memory"));
 		return -1;
 	}
-	json_object_set_new(row, "stage", json_string(workflow_stage_of_json(rec)));
-	json_object_set(row, "quarantine",
-	                json_object_get(rec, "quarantine") ? json_object_get(rec, "quarantine")
-	                                                   : json_null());
+	json_object_set_new(row, "stage", json_string(workflow_stage_of(c)));
+	json_object_set_new(row, "quarantine",
+	                    c->quarantine[0] != '\0' ? json_string(c->quarantine) : json_null());
 	json_object_set_new(row, "real_name",
-	                    workflow_real_name_json(rec) < 0
-	                            ? json_null()
-	                            : json_boolean(workflow_real_name_json(rec)));
-	if (list_new(row, id, rec) != 0) {
-		snprintf(c->err, c->errsz, "out of memory");
+	                    c->real_name < 0 ? json_null() : json_boolean(c->real_name));
+	if (list_new(row, c) != 0) {
+		snprintf(lc->err, lc->errsz, "out of memory");
 		return -1;
 	}
-	if (c->w != NULL) {
+	if (lc->w != NULL) {
 		struct deadline dl[DEADLINE_MAX];
-		size_t ndl = deadline_of_case_json(rec, c->w, c->today, dl);
+		size_t ndl = deadline_of_case(c, lc->w, lc->today, dl);
 		int next = deadline_next(dl, ndl), overdue = 0, soon = 0;
 
-		for (size_t k = 0; k < ndl; k++) {
-			overdue |= dl[k].state == DEADLINE_OVERDUE;
-			soon |= dl[k].state == DEADLINE_DUE_SOON;
+		for (size_t i = 0; i < ndl; i++) {
+			overdue |= dl[i].state == DEADLINE_OVERDUE;
+			soon |= dl[i].state == DEADLINE_DUE_SOON;
 		}
 		json_object_set_new(row, "overdue", json_boolean(overdue));
 		json_object_set_new(row, "due_soon", json_boolean(soon));
 		json_object_set_new(row, "next_deadline",
 		                    next >= 0 ? deadline_to_json(&dl[next]) : json_null());
 	}
-	if (c->key_for != NULL) {
-		const struct keyfile_secret *key = c->key_for(c->key_ctx, id);
-		struct archive_entry e;
-		struct opened o;
-		const json_t *r;
-
-		if (key == NULL) {
-			snprintf(c->err, c->errsz, _("no key for district %s"), id);
-			return -1;
-		}
-		if (archive_entry_get(c->t, id, index, &e) != ARCHIVE_OK ||
-		    open_one(&o, key, e.envelope, e.envelope_len, NULL, NULL, 0, c->err,
-		             c->errsz) != 0) {
-			if (json_object_get(rec, "quarantine") != NULL)
-				return 0; /* quarantined: it may not open at all */
-			snprintf(c->err, c->errsz, _("case %s: the report does not open"), name);
-			return -1;
-		}
-		r = json_object_get(o.manifest, "report");
-		json_object_set(row, "type",
-		                json_object_get(r, "type") != NULL ? json_object_get(r, "type")
-		                                                   : json_null());
-		json_object_set(row, "category",
-		                json_object_get(r, "category") != NULL
-		                        ? json_object_get(r, "category")
-		                        : json_null());
-		json_object_set(row, "title",
-		                json_object_get(r, "title") != NULL ? json_object_get(r, "title")
-		                                                    : json_null());
-		if (json_is_string(json_object_get(r, "concerns"))) /* §14: routed from below */
-			json_object_set(row, "concerns", json_object_get(r, "concerns"));
-		opened_free(&o);
-	}
-	return 0;
+	return lc->key_for != NULL ? list_titles(lc, row, c, name) : 0;
 }
 
 /*
@@ -945,11 +715,12 @@ list_quarantined(void *vctx, const char *id, const json_t *q)
 	char name[CASES_NAME_BUF];
 	uint64_t index = (uint64_t)json_integer_value(json_object_get(q, "index"));
 	const char *kind = json_string_value(json_object_get(q, "kind"));
-	json_t *rec = NULL, *row;
+	struct case_record rec;
+	json_t *row;
 
 	if (kind != NULL && strcmp(kind, "report") == 0 &&
-	    archive_case_get(c->t, id, index, &rec) == ARCHIVE_OK) {
-		json_decref(rec); /* listed as a case, with its reason */
+	    archive_case_load(c->t, id, index, &rec) == ARCHIVE_OK) {
+		case_free(&rec); /* listed as a case, with its reason */
 		return 0;
 	}
 	cases_format_name(name, id, index);
@@ -992,7 +763,7 @@ view_list_rows(struct archive_txn *t, const char *status, const struct workdays 
 		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
-	rc = archive_case_foreach(t, NULL, list_one, &c);
+	rc = archive_case_each(t, NULL, list_one, &c);
 	if (rc == 0 && status == NULL)
 		rc = archive_quarantine_foreach(t, NULL, list_quarantined, &c);
 	json_decref(c.queued);
@@ -1045,15 +816,8 @@ view_list_print(FILE *out, const json_t *rows, int json)
 	size_t i;
 	int titles = json_object_get(json_array_get(rows, 0), "title") != NULL;
 
-	if (json) {
-		json_dumpf(rows, out, JSON_INDENT(1) | JSON_ENSURE_ASCII);
-		fputc('\n', out);
+	if (cli_rows_done(out, rows, json, _("no cases\n")))
 		return;
-	}
-	if (json_array_size(rows) == 0) {
-		fputs(_("no cases\n"), out);
-		return;
-	}
 	/* headers and values in the tool's language; widths in terminal columns
 	 * (a negative width: the column is right-aligned, as its numbers are) */
 	for (size_t h = 0; h < sizeof list_heads / sizeof list_heads[0]; h++) {

@@ -33,9 +33,9 @@ int view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t i
 
 /*
  * Opens one envelope sealed to the district (a report, follow-up, reply
- * copy or note) with key and hands back its manifest (attachments are
- * authenticated and discarded). Returns 0 with *manifest a new reference,
- * or -1 with a one-line reason in err and *manifest NULL.
+ * copy or note) with key and hands back its manifest: opencase_envelope
+ * (admin/opencase.h), which new code should call. Returns 0 with *manifest
+ * a new reference, or -1 with a one-line reason in err and *manifest NULL.
  */
 int view_open_manifest(const struct keyfile_secret *key, const uint8_t *env, size_t len,
                        json_t **manifest, char *err, size_t errsz);
@@ -67,8 +67,9 @@ int view_list_rows(struct archive_txn *t, const char *status, const struct workd
  * Records in the case record that it was shown ("seen":{"through","day","by"}:
  * through is the highest chain index of the report and its follow-ups now),
  * in the caller's write transaction, the one that writes the access-log
- * line. Follow-ups beyond it are new material for list. Returns ARCHIVE_OK
- * or an error of archive_case_get / archive_case_put.
+ * line. Follow-ups beyond it are new material for list. Returns ARCHIVE_OK,
+ * ARCHIVE_ERR_ARG when day or by does not fit the record, or an error of
+ * archive_case_load / archive_case_store.
  */
 int view_mark_seen(struct archive_txn *t, const char *district, uint64_t index, const char *by,
                    const char *day);

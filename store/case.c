@@ -522,6 +522,39 @@ case_encode(const struct case_record *c)
 	return o;
 }
 
+json_t *
+case_encode_event(const struct case_event *e)
+{
+	json_t *o = json_object();
+
+	if (o != NULL && object_encode(EVENT, e, e->rest, o) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+const char *
+case_mark_other(const struct case_record *c, size_t i, struct case_mark *m)
+{
+	void *it = c->marks_rest != NULL ? json_object_iter(c->marks_rest) : NULL;
+	json_t *rest = NULL;
+
+	for (; it != NULL && i > 0; i--)
+		it = json_object_iter_next(c->marks_rest, it);
+	if (it == NULL)
+		return NULL;
+	memset(m, 0, sizeof *m);
+	if (object_decode(MARK, json_object_iter_value(it), m, NULL, &rest) != 0) {
+		memset(m, 0, sizeof *m); /* not a mark's form: shown by its name alone */
+		m->days = CASE_NONE;
+	}
+	json_decref(rest);
+	m->rest = NULL;
+	m->set = 1;
+	return json_object_iter_key(it);
+}
+
 void
 case_free(struct case_record *c)
 {

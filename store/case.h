@@ -166,6 +166,21 @@ int case_decode(const json_t *rec, struct case_record *c);
  */
 json_t *case_encode(const struct case_record *c);
 
+/*
+ * One history event as stored (its known members in a fixed order, then the
+ * kept ones): for showing an event of a later tool's kind. Returns a new
+ * reference, or NULL when memory runs out.
+ */
+json_t *case_encode_event(const struct case_event *e);
+
+/*
+ * The i-th mark of a later tool (kept in marks_rest, in stored order): fills
+ * *m (set, its rest NULL; members it does not hold "" or CASE_NONE) and
+ * returns its name, borrowed from c. Returns NULL past the last. Cannot fail
+ * otherwise.
+ */
+const char *case_mark_other(const struct case_record *c, size_t i, struct case_mark *m);
+
 /* Releases c's lists and kept members and clears it. Safe on a cleared c. Cannot fail. */
 void case_free(struct case_record *c);
 

@@ -23,6 +23,7 @@
 #include "admin/commands.h"
 #include "admin/extract.h"
 #include "admin/ingest.h"
+#include "admin/opencase.h"
 #include "admin/update.h"
 #include "admin/view.h"
 #include "crypto/bind.h"
@@ -1773,6 +1774,147 @@ test_extract(void **state)
 	fclose(null);
 }
 
+/* The case opener: the record and the manifests asked for, each part once. */
+static void
+test_opencase(void **state)
+{
+	struct fx *f = *state;
+	struct archive *a;
+	struct archive_txn *t;
+	struct opencase oc;
+	struct case_record c;
+	char err[512];
+
+	srv_report(&f->s, "一");
+	srv_followup(&f->s, 1, NULL, NULL);
+	srv_report(&f->s, "二");
+	export(f, 1, 3);
+	assert_int_equal(ingest_ok(f), 3);
+	assert_int_equal(archive_open(&a, f->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 0, &t), ARCHIVE_OK);
+	assert_int_equal(opencase_load(t, "d01", 1, f->key, OPENCASE_REPORT | OPENCASE_FOLLOWUPS,
+	                               NULL, &oc, err, sizeof err),
+	                 0);
+	assert_ptr_equal(oc.c, &oc.own);
+	assert_int_equal(oc.c->nfollowups, 1);
+	assert_string_equal(json_string_value(json_object_get(
+	                            json_object_get(oc.report.manifest, "report"), "title")),
+	                    "一");
+	assert_string_equal(json_string_value(json_object_get(oc.followups[0].manifest, "body")),
+	                    "补充");
+	assert_null(oc.report.paths);
+	assert_null(oc.replies);
+	assert_null(oc.notes);
+	opencase_free(&oc);
+	assert_null(oc.c);
+	/* a record the caller holds is borrowed; only the report asked for */
+	assert_int_equal(archive_case_load(t, "d01", 3, &c), ARCHIVE_OK);
+	assert_int_equal(opencase_open(t, &c, f->key, OPENCASE_REPORT, NULL, &oc, err, sizeof err),
+	                 0);
+	assert_ptr_equal(oc.c, &c);
+	assert_null(oc.followups);
+	assert_string_equal(json_string_value(json_object_get(
+	                            json_object_get(oc.report.manifest, "report"), "title")),
+	                    "二");
+	opencase_free(&oc);
+	assert_string_equal(c.district, "d01"); /* still the caller's */
+	/* a reply the record names but the archive lacks: refused, nothing kept */
+	case_add_reply(&c)->n = 7;
+	assert_int_equal(opencase_open(t, &c, f->key, OPENCASE_REPORT | OPENCASE_REPLIES, NULL, &oc,
+	                               err, sizeof err),
+	                 -1);
+	assert_string_equal(err, "case d01-3: reply 7 is missing");
+	assert_null(oc.c);
+	assert_null(oc.report.manifest);
+	case_free(&c);
+	assert_int_equal(
+	        opencase_load(t, "d01", 9, f->key, OPENCASE_ALL, NULL, &oc, err, sizeof err), -1);
+	assert_string_equal(err, "no case d01-9 in the archive");
+	assert_null(oc.c);
+	opencase_free(&oc);
+	archive_abort(t);
+	archive_close(a);
+}
+
+/* A listing's start: --json prints the rows whole, no rows prints the "none" line. */
+static void
+test_rows_done(void **state)
+{
+	json_t *rows = json_pack("[{s:s}]", "case", "d01-1"), *none = json_array();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_int_equal(cli_rows_done(out, rows, 1, "none\n"), 1);
+	assert_int_equal(cli_rows_done(out, none, 0, "none\n"), 1);
+	assert_int_equal(cli_rows_done(out, rows, 0, "none\n"), 0);
+	fclose(out);
+	assert_string_equal(buf, "[\n {\n  \"case\": \"d01-1\"\n }\n]\nnone\n");
+	free(buf);
+	json_decref(rows);
+	json_decref(none);
+}
+
+/* show lists marks by name (as the stored record orders them), a later tool's among them. */
+static void
+test_show_marks(void **state)
+{
+	struct fx *f = *state;
+	struct archive *a;
+	struct archive_txn *t;
+	struct case_record c;
+	struct case_event *ev;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	const char *esc, *up, *early, *late, *rn;
+
+	srv_report(&f->s, "一");
+	export(f, 1, 1);
+	assert_int_equal(ingest_ok(f), 1);
+	assert_int_equal(archive_open(&a, f->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(archive_case_load(t, "d01", 1, &c), ARCHIVE_OK);
+	/* set in the order upper-level, escalation, realname */
+	c.marks[CASE_MARK_UPPER_LEVEL].set = 1;
+	CASE_SET(c.marks[CASE_MARK_UPPER_LEVEL].day, "2026-12-01");
+	c.marks[CASE_MARK_ESCALATION].set = 1;
+	CASE_SET(c.marks[CASE_MARK_ESCALATION].value, "raise");
+	CASE_SET(c.marks[CASE_MARK_ESCALATION].day, "2026-12-01");
+	c.marks[CASE_MARK_REALNAME].set = 1;
+	CASE_SET(c.marks[CASE_MARK_REALNAME].value, "verified");
+	CASE_SET(c.marks[CASE_MARK_REALNAME].day, "2026-12-01");
+	c.marks_rest = json_pack("{s:{s:s}, s:{s:s}}", "zz-later", "day", "2026-12-02", "aa-later",
+	                         "day", "2026-12-03");
+	ev = case_add_event(&c, "2026-12-04", "李", "archived");
+	assert_non_null(ev);
+	ev->rest = json_pack("{s:i}", "box", 3);
+	assert_int_equal(archive_case_store(t, &c), ARCHIVE_OK);
+	case_free(&c);
+	out = open_memstream(&buf, &len);
+	assert_int_equal(view_show(out, t, "d01", 1, f->key, NULL, err, sizeof err), 0);
+	fclose(out);
+	early = strstr(buf, "\n  aa-later ");
+	esc = strstr(buf, "\n  escalation ");
+	rn = strstr(buf, "\n  realname ");
+	up = strstr(buf, "\n  upper-level ");
+	late = strstr(buf, "\n  zz-later ");
+	assert_non_null(early);
+	assert_non_null(esc);
+	assert_non_null(rn);
+	assert_non_null(up);
+	assert_non_null(late);
+	assert_true(early < esc && esc < rn && rn < up && up < late);
+	assert_non_null(strstr(buf, "(2026-12-03 ?)\n"));
+	assert_non_null(strstr(buf,
+	                       "\n2026-12-04 李 {\"box\":3,\"by\":\"李\",\"day\":\"2026-12-04\","
+	                       "\"event\":\"archived\"}\n"));
+	free(buf);
+	archive_abort(t);
+	archive_close(a);
+}
+
 static void
 test_case_names(void **state)
 {
@@ -1962,6 +2104,9 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_update_library, setup, teardown),
 	        cmocka_unit_test(test_safe_names),
 	        cmocka_unit_test_setup_teardown(test_extract, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_opencase, setup, teardown),
+	        cmocka_unit_test(test_rows_done),
+	        cmocka_unit_test_setup_teardown(test_show_marks, setup, teardown),
 	        cmocka_unit_test(test_case_names),
 	        cmocka_unit_test(test_safe_text),
 	        cmocka_unit_test(test_usage),

@@ -7,6 +7,7 @@
  */
 #include "tests/unit/cm.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/case.h"
@@ -318,13 +319,55 @@ test_mark_names(void **state)
 	assert_null(case_mark_name(CASE_MARK_COUNT));
 }
 
+/* A later tool's event and marks come back as stored, for show to print. */
+static void
+test_later_kinds(void **state)
+{
+	json_t *in = load(FULL), *ev;
+	struct case_record c;
+	struct case_mark m;
+	char *s;
+
+	(void)state;
+	json_array_append_new(json_object_get(in, "history"),
+	                      json_pack("{s:s, s:s, s:s, s:i}", "day", "2026-11-07", "by", "李",
+	                                "event", "archived", "box", 3));
+	json_object_set_new(json_object_get(in, "marks"), "odd", json_string("x"));
+	assert_int_equal(case_decode(in, &c), 0);
+	for (size_t i = 0; i < c.nhistory; i++) {
+		ev = case_encode_event(&c.history[i]);
+		assert_non_null(ev);
+		assert_true(json_equal(ev, json_array_get(json_object_get(in, "history"), i)));
+		json_decref(ev);
+	}
+	ev = case_encode_event(&c.history[c.nhistory - 1]);
+	s = json_dumps(ev, JSON_COMPACT);
+	assert_string_equal(s, "{\"day\":\"2026-11-07\",\"by\":\"李\",\"event\":\"archived\","
+	                       "\"box\":3}");
+	free(s);
+	json_decref(ev);
+	assert_string_equal(case_mark_other(&c, 0, &m), "someday");
+	assert_true(m.set);
+	assert_string_equal(m.day, "2026-11-05");
+	assert_string_equal(m.by, "");
+	assert_int_equal(m.days, CASE_NONE);
+	assert_null(m.rest);
+	assert_string_equal(case_mark_other(&c, 1, &m), "odd"); /* not a mark's form: name only */
+	assert_string_equal(m.day, "");
+	assert_int_equal(m.days, CASE_NONE);
+	assert_null(case_mark_other(&c, 2, &m));
+	case_free(&c);
+	assert_null(case_mark_other(&c, 0, &m));
+	json_decref(in);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_members),
 	        cmocka_unit_test(test_refused),    cmocka_unit_test(test_builders),
-	        cmocka_unit_test(test_mark_names),
+	        cmocka_unit_test(test_mark_names), cmocka_unit_test(test_later_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1669,15 +1669,14 @@ struct found {
 };
 
 static int
-collect_hit(void *vctx, const char *district, uint64_t index, const json_t *rec,
-            const char *const *where, const char *const *context, size_t nwords)
+collect_hit(void *vctx, const struct case_record *c, const char *const *where,
+            const char *const *context, size_t nwords)
 {
 	struct found *f = vctx;
 
-	(void)rec;
 	(void)nwords;
 	assert_true(f->n < 16);
-	cases_format_name(f->names[f->n], district, index);
+	cases_format_name(f->names[f->n], c->district, c->index);
 	snprintf(f->ctx[f->n], sizeof f->ctx[0], "%s", context[0]);
 	snprintf(f->where[f->n], sizeof f->where[0], "%s", where[0]);
 	f->n++;
