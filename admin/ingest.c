@@ -819,19 +819,17 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 		goto done;
 	}
 	{
-		json_t *rec;
-		uint8_t pk[32];
+		struct case_record c;
 
-		rc = archive_case_get(run->t, id, cix, &rec);
+		rc = archive_case_load(run->t, id, cix, &c);
 		if (rc != ARCHIVE_OK) {
 			run->fatal = rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
 			ret = -1;
 			goto done;
 		}
-		if (json_object_get(rec, "quarantine") != NULL)
+		if (c.quarantine[0] != '\0')
 			QUARANTINE("a follow-up to quarantined case %s-%" PRIu64, id, cix);
-		else if (codec_b64u_decode_exact(
-		                 pk, 32, json_string_value(json_object_get(rec, "sign_pk"))) != 0)
+		else if (!c.has_sign_pk)
 			QUARANTINE("its report (case %s-%" PRIu64
 			           ") carries no signing key to check "
 			           "it with (ingested before follow-ups were signed)",
@@ -840,13 +838,13 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 			QUARANTINE("%s", bind_strerror(BIND_ERR_NO_SIG));
 		else if (!sp->fu_fields)
 			QUARANTINE("%s", bind_strerror(BIND_ERR_FIELDS));
-		else if (sign_followup_verify(sp->sig, pk, sp->district, sp->lookup, sp->purpose,
-		                              sp->body_hash, (const uint8_t(*)[32])sp->att_hash,
-		                              sp->natt) != 0)
+		else if (sign_followup_verify(sp->sig, c.sign_pk, sp->district, sp->lookup,
+		                              sp->purpose, sp->body_hash,
+		                              (const uint8_t(*)[32])sp->att_hash, sp->natt) != 0)
 			QUARANTINE("%s", bind_strerror(BIND_ERR_SIG));
 		else
 			run->objection = strcmp(sp->purpose, "objection") == 0;
-		json_decref(rec);
+		case_free(&c);
 	}
 #undef QUARANTINE
 done:
