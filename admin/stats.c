@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "admin/buf.h"
 #include "admin/cases.h"
 #include "admin/chart.h"
 #include "admin/cli.h"
@@ -39,11 +40,6 @@ static const struct reach {
 };
 #define NREACH (sizeof reaches / sizeof reaches[0])
 
-struct longs {
-	long *v;
-	size_t n, cap;
-};
-
 struct acc {
 	struct archive_txn *t;
 	const struct stats_query *q;
@@ -55,23 +51,16 @@ struct acc {
 	long quarantined;     /* quarantined entries (§10), counted apart from the cases */
 	long reached[NREACH]; /* cases whose history reaches each step within the days */
 	long dl[DEADLINE_MAX][5];
-	struct longs acc_days, acc_wd, con_days, con_wd, days;
+	struct stats_longs acc_days, acc_wd, con_days, con_wd, days;
 	char *err;
 	size_t errsz;
 };
 
-static int
-push(struct longs *l, long x)
+int
+stats_longs_push(struct stats_longs *l, long x)
 {
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 256;
-		long *nv = realloc(l->v, ncap * sizeof *nv);
-
-		if (nv == NULL)
-			return -1;
-		l->v = nv;
-		l->cap = ncap;
-	}
+	if (buf_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+		return -1;
 	l->v[l->n++] = x;
 	return 0;
 }
@@ -204,7 +193,7 @@ count_case(void *vctx, const struct case_record *c)
 	    bump(a->town, town_of(json_object_get(r, "town"), town)) != 0 ||
 	    (json_is_string(json_object_get(r, "concerns")) &&
 	     bump(a->concerns, json_string_value(json_object_get(r, "concerns"))) != 0) ||
-	    push(&a->days, day) != 0) {
+	    stats_longs_push(&a->days, day) != 0) {
 		json_decref(m);
 		snprintf(a->err, a->errsz, _("out of memory"));
 		return -1;
@@ -218,11 +207,11 @@ count_case(void *vctx, const struct case_record *c)
 
 	deadline_milestones(c, &accepted, &concluded);
 	if ((accepted >= day &&
-	     (push(&a->acc_days, accepted - day) != 0 ||
-	      push(&a->acc_wd, workdays_between(a->q->w, day, accepted)) != 0)) ||
+	     (stats_longs_push(&a->acc_days, accepted - day) != 0 ||
+	      stats_longs_push(&a->acc_wd, workdays_between(a->q->w, day, accepted)) != 0)) ||
 	    (concluded >= day &&
-	     (push(&a->con_days, concluded - day) != 0 ||
-	      push(&a->con_wd, workdays_between(a->q->w, day, concluded)) != 0))) {
+	     (stats_longs_push(&a->con_days, concluded - day) != 0 ||
+	      stats_longs_push(&a->con_wd, workdays_between(a->q->w, day, concluded)) != 0))) {
 		snprintf(a->err, a->errsz, _("out of memory"));
 		return -1;
 	}
@@ -263,7 +252,7 @@ stats_quantiles(long *v, size_t n, double *median, long *p90)
 }
 
 static json_t *
-durations(struct longs *days, struct longs *wd)
+durations(struct stats_longs *days, struct stats_longs *wd)
 {
 	double md, mw;
 	long pd, pw;

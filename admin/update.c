@@ -91,7 +91,8 @@ put_reply_op(struct op_ctx *c, const struct case_record *cr, uint32_t n, int que
 	lookup_text(lookup, cr);
 	b64 = codec_b64u_encode_alloc(env, len);
 	if (b64 != NULL)
-		line = json_pack("{s:s, s:s, s:s}", "op", "reply", "lookup", lookup, "envelope", b64);
+		line = json_pack("{s:s, s:s, s:s}", "op", "reply", "lookup", lookup, "envelope",
+		                 b64);
 	free(b64);
 	c->r->reply_ops++;
 	return put_line(c, line);
@@ -246,8 +247,8 @@ state_case(void *vctx, const struct case_record *cr)
 	codec_b64u_encode(sigt, sizeof sigt, sig, sizeof sig);
 	lookup_text(lookup, cr);
 	line = json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:I, s:s}", "op", "case", "lookup",
-	                 lookup, "index", (json_int_t)cr->index, "status", cr->status,
-	                 "status_day", day, "replies", (json_int_t)nrep, "replies_hash", hash,
+	                 lookup, "index", (json_int_t)cr->index, "status", cr->status, "status_day",
+	                 day, "replies", (json_int_t)nrep, "replies_hash", hash,
 	                 "followups_verified", (json_int_t)nfol, "sig", sigt);
 	st = json_pack("{s:I, s:s, s:s, s:I, s:I}", "seq", (json_int_t)f.seq, "status", cr->status,
 	               "status_day", day, "replies", (json_int_t)nrep, "followups_verified",
@@ -289,7 +290,8 @@ write_op(void *vctx, uint64_t opno, const json_t *op)
 			rc = put_status_op(c, &cr, st);
 		}
 	} else if (kind != NULL && strcmp(kind, "reply") == 0) {
-		rc = put_reply_op(c, &cr, (uint32_t)json_integer_value(json_object_get(op, "n")), 1);
+		rc = put_reply_op(c, &cr, (uint32_t)json_integer_value(json_object_get(op, "n")),
+		                  1);
 	} else {
 		snprintf(c->err, c->errsz, _("a queued operation for case %s is corrupt"), name);
 		rc = -1;
@@ -334,8 +336,9 @@ mark_sent(struct archive_txn *t, const char *district, json_t *touched, const js
 				cr.replies[i].sent_seq = (int64_t)seq;
 		}
 		/* the statement: a member store/case.h keeps for update among those it does not know */
-		if (st != NULL && ((cr.rest == NULL && (cr.rest = json_object()) == NULL) ||
-		                   json_object_set(cr.rest, "statement", (json_t *)(uintptr_t)st) != 0))
+		if (st != NULL &&
+		    ((cr.rest == NULL && (cr.rest = json_object()) == NULL) ||
+		     json_object_set(cr.rest, "statement", (json_t *)(uintptr_t)st) != 0))
 			rc = ARCHIVE_ERR_NOMEM;
 		else
 			rc = archive_case_store(t, &cr);
