@@ -239,11 +239,13 @@ deadline_of_case(const struct case_record *c, const struct workdays *w, long tod
 		fill(&out[n++], DEADLINE_UPPER_LEVEL, day, DEADLINE_UPPER_DAYS, wk.up, w, today);
 	if (wk.h_kind >= 0) {
 		fill(&out[n], wk.h_kind, wk.h_day, wk.h_days, wk.h_met, w, today);
-		CASE_SET(out[n++].to, wk.h_to);
+		CASE_SET(out[n].to, wk.h_to); /* the event's "to": same buffer size */
+		n++;
 	}
 	if (wk.s_day >= 0 && wk.h_kind >= 0) {
 		fill(&out[n], DEADLINE_SUPERVISE, wk.s_day, wk.s_days, wk.s_met, w, today);
-		CASE_SET(out[n++].to, wk.h_to);
+		CASE_SET(out[n].to, wk.h_to);
+		n++;
 	}
 	return n;
 }

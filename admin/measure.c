@@ -540,8 +540,8 @@ cell(FILE *f, const char *s, size_t width)
 #define COL_W   11
 #define COLS    6
 
-static json_int_t
-geti(const json_t *o, const char *path1, const char *path2)
+json_int_t
+measure_int(const json_t *o, const char *path1, const char *path2)
 {
 	const json_t *v = json_object_get(o, path1);
 
@@ -611,7 +611,7 @@ table_block(FILE *f, const json_t *const *cols, const char *const *names, size_t
 				fmt_series(buf, sizeof buf, json_object_get(cols[k], rows[r].a));
 			else
 				snprintf(buf, sizeof buf, "%lld",
-				         geti(cols[k], rows[r].a, rows[r].b));
+				         measure_int(cols[k], rows[r].a, rows[r].b));
 			cell(f, buf, COL_W);
 		}
 		fputc('\n', f);
@@ -643,17 +643,17 @@ measure_print_text(FILE *f, const json_t *m)
 	          " 份案件声明 case statements, each with its commission's key\n"),
 	        json_string_value(json_object_get(m, "server_key")),
 	        json_string_value(json_object_get(m, "server_key_state")),
-	        geti(ver, "commissions", NULL), geti(ver, "commissions", NULL),
-	        geti(ver, "entries", NULL), geti(ver, "updates", NULL),
-	        geti(ver, "statements", NULL));
+	        measure_int(ver, "commissions", NULL), measure_int(ver, "commissions", NULL),
+	        measure_int(ver, "entries", NULL), measure_int(ver, "updates", NULL),
+	        measure_int(ver, "statements", NULL));
 	fprintf(f,
 	        _("时限（工作日）Limits in working days: 读取 read %lld"
 	          ", 受理决定 decision %lld"
 	          ", 办结 conclusion %lld, 久拖未决 stale %lld"
 	          " (qingfeng-admin oversee --help: where "
 	          "each comes from)\n\n"),
-	        geti(lim, "read", NULL), geti(lim, "decision", NULL), geti(lim, "conclusion", NULL),
-	        geti(lim, "stale", NULL));
+	        measure_int(lim, "read", NULL), measure_int(lim, "decision", NULL),
+	        measure_int(lim, "conclusion", NULL), measure_int(lim, "stale", NULL));
 	fputs(_("委 Commissions\n"), f);
 	json_array_foreach(list, i, it)
 	{
@@ -665,7 +665,8 @@ measure_print_text(FILE *f, const json_t *m)
 		        json_string_value(json_object_get(it, "level")),
 		        i == 0 ? _(", 本级 overseen") : "",
 		        json_string_value(json_object_get(it, "fingerprint")),
-		        json_string_value(json_object_get(it, "key_state")), geti(it, "size", NULL),
+		        json_string_value(json_object_get(it, "key_state")),
+		        measure_int(it, "size", NULL),
 		        vb != NULL ? _(", extends the one verified on ") : "",
 		        vb != NULL ? vb : "");
 	}
@@ -689,7 +690,7 @@ measure_print_text(FILE *f, const json_t *m)
 	json_array_foreach(json_object_get(m, "months"), i, it)
 	{
 		fprintf(f, "  %s %6lld +%lld\n", json_string_value(json_object_get(it, "month")),
-		        geti(it, "reports", NULL), geti(it, "followups", NULL));
+		        measure_int(it, "reports", NULL), measure_int(it, "followups", NULL));
 	}
 
 	fprintf(f, _("\n督办清单 Cases to ask about (%zu)\n"),
@@ -708,12 +709,12 @@ measure_print_text(FILE *f, const json_t *m)
 
 		fputs("  ", f);
 		pad(f, json_string_value(json_object_get(it, "district")), 16);
-		snprintf(buf, sizeof buf, "%lld", geti(it, "index", NULL));
+		snprintf(buf, sizeof buf, "%lld", measure_int(it, "index", NULL));
 		pad(f, buf, 12);
 		pad(f, json_string_value(json_object_get(it, "report_day")), 19);
 		snprintf(buf, sizeof buf, "%s %s", measure_label(what), what);
 		pad(f, buf, 32);
-		fprintf(f, "%lld\n", geti(it, "late_by", NULL));
+		fprintf(f, "%lld\n", measure_int(it, "late_by", NULL));
 	}
 	fprintf(f, _("\n倒签 Statements dated before the district could have acted (%zu)\n"),
 	        json_array_size(json_object_get(m, "backdated")));
@@ -724,8 +725,9 @@ measure_print_text(FILE *f, const json_t *m)
 		fprintf(f,
 		        _("  %s-%lld: update %lld"
 		          " says %s on %s, %s %s (%s)\n"),
-		        json_string_value(json_object_get(it, "district")), geti(it, "index", NULL),
-		        geti(it, "seq", NULL), json_string_value(json_object_get(it, "status")),
+		        json_string_value(json_object_get(it, "district")),
+		        measure_int(it, "index", NULL), measure_int(it, "seq", NULL),
+		        json_string_value(json_object_get(it, "status")),
 		        json_string_value(json_object_get(it, "status_day")), measure_label(rule),
 		        strcmp(rule, "before_report") == 0 ? _("before the report's day")
 		                                           : _("before the server applied the "
@@ -824,10 +826,10 @@ csv_measures(FILE *f, const char *district, const json_t *c)
 		const char *mo = json_string_value(json_object_get(it, "month"));
 
 		snprintf(key, sizeof key, "%s/reports", mo);
-		snprintf(buf, sizeof buf, "%lld", geti(it, "reports", NULL));
+		snprintf(buf, sizeof buf, "%lld", measure_int(it, "reports", NULL));
 		csv_row(f, "month", district, "", "", key, "收件", buf);
 		snprintf(key, sizeof key, "%s/followups", mo);
-		snprintf(buf, sizeof buf, "%lld", geti(it, "followups", NULL));
+		snprintf(buf, sizeof buf, "%lld", measure_int(it, "followups", NULL));
 		csv_row(f, "month", district, "", "", key, "补充材料", buf);
 	}
 }
@@ -849,8 +851,8 @@ measure_print_csv(FILE *f, const json_t *m)
 		char idx[24], by[24];
 		const char *what = json_string_value(json_object_get(it, "what"));
 
-		snprintf(idx, sizeof idx, "%lld", geti(it, "index", NULL));
-		snprintf(by, sizeof by, "%lld", geti(it, "late_by", NULL));
+		snprintf(idx, sizeof idx, "%lld", measure_int(it, "index", NULL));
+		snprintf(by, sizeof by, "%lld", measure_int(it, "late_by", NULL));
 		csv_row(f, "duban", json_string_value(json_object_get(it, "district")), idx,
 		        json_string_value(json_object_get(it, "report_day")), what,
 		        measure_label(what), by);
@@ -860,7 +862,7 @@ measure_print_csv(FILE *f, const json_t *m)
 		char idx[24], label[96];
 		const char *rule = json_string_value(json_object_get(it, "rule"));
 
-		snprintf(idx, sizeof idx, "%lld", geti(it, "index", NULL));
+		snprintf(idx, sizeof idx, "%lld", measure_int(it, "index", NULL));
 		if (strcmp(rule, "before_report") == 0)
 			snprintf(label, sizeof label, "%s", measure_label(rule));
 		else

@@ -19,16 +19,6 @@
 #define C_OTHER   "#7f9c74" /* not accepted or transferred */
 #define C_PENDING "#c8c8c8" /* not done, not yet due */
 
-static json_int_t
-geti(const json_t *o, const char *a, const char *b)
-{
-	const json_t *v = json_object_get(o, a);
-
-	if (b != NULL)
-		v = json_object_get(v, b);
-	return json_integer_value(v);
-}
-
 /* About how wide text is at the 11px of class v: CJK 11px, other characters 6px. */
 static double
 text_px(const char *s)
@@ -52,28 +42,29 @@ struct seg {
 static size_t
 parts(const json_t *c, const char *step, long out[5])
 {
-	long rep = (long)geti(c, "reports", NULL);
+	long rep = (long)measure_int(c, "reports", NULL);
 
 	if (strcmp(step, "read") == 0) {
-		long done = (long)geti(c, "read", "cases"), late = (long)geti(c, "read", "late");
-		long od = (long)geti(c, "unread_overdue", NULL);
+		long done = (long)measure_int(c, "read", "cases"),
+		     late = (long)measure_int(c, "read", "late");
+		long od = (long)measure_int(c, "unread_overdue", NULL);
 
 		out[0] = done - late, out[1] = late, out[2] = od, out[3] = rep - done - od;
 		return 4;
 	}
 	if (strcmp(step, "decision") == 0) {
-		long done = (long)geti(c, "decision", "cases"),
-		     late = (long)geti(c, "decision", "late");
-		long od = (long)geti(c, "undecided_overdue", NULL);
+		long done = (long)measure_int(c, "decision", "cases"),
+		     late = (long)measure_int(c, "decision", "late");
+		long od = (long)measure_int(c, "undecided_overdue", NULL);
 
 		out[0] = done - late, out[1] = late, out[2] = od, out[3] = rep - done - od;
 		return 4;
 	}
 	{
-		long done = (long)geti(c, "conclusion", "cases"),
-		     late = (long)geti(c, "conclusion", "late");
-		long od = (long)geti(c, "unconcluded_overdue", NULL);
-		long other = (long)geti(c, "closed_other", NULL);
+		long done = (long)measure_int(c, "conclusion", "cases"),
+		     late = (long)measure_int(c, "conclusion", "late");
+		long od = (long)measure_int(c, "unconcluded_overdue", NULL);
+		long other = (long)measure_int(c, "closed_other", NULL);
 
 		out[0] = done - late, out[1] = late, out[2] = od, out[4] = other;
 		out[3] = rep - done - od - other;
@@ -100,17 +91,17 @@ stacked(FILE *f, double y, const json_t *m, const char *step, const char *title)
 
 	json_array_foreach(list, i, c)
 	{
-		if ((long)geti(c, "reports", NULL) > max)
-			max = (long)geti(c, "reports", NULL);
+		if ((long)measure_int(c, "reports", NULL) > max)
+			max = (long)measure_int(c, "reports", NULL);
 	}
 	fprintf(f, "<text x=\"%d\" y=\"%.0f\" class=\"h\">", LABEL_X, y + 22);
 	chart_xml_text(f, title, 0);
 	fprintf(f, " (%s %" JSON_INTEGER_FORMAT " 个工作日 working days)</text>\n", "时限 limit",
-	        geti(json_object_get(m, "limits"),
-	             strcmp(step, "read") == 0       ? "read"
-	             : strcmp(step, "decision") == 0 ? "decision"
-	                                             : "conclusion",
-	             NULL));
+	        measure_int(json_object_get(m, "limits"),
+	                    strcmp(step, "read") == 0       ? "read"
+	                    : strcmp(step, "decision") == 0 ? "decision"
+	                                                    : "conclusion",
+	                    NULL));
 	y += 40;
 	json_array_foreach(list, i, c)
 	{
@@ -141,7 +132,7 @@ stacked(FILE *f, double y, const json_t *m, const char *step, const char *title)
 		}
 		fprintf(f,
 		        "<text x=\"%.1f\" y=\"%.0f\" class=\"v\">%" JSON_INTEGER_FORMAT "</text>\n",
-		        x + 6, y + 14, geti(c, "reports", NULL));
+		        x + 6, y + 14, measure_int(c, "reports", NULL));
 		y += ROW_H;
 	}
 	/* legend */
@@ -185,8 +176,8 @@ months_chart(FILE *f, double y, const json_t *m)
 
 		json_array_foreach(list, i, c)
 		{
-			sum += (long)geti(json_array_get(json_object_get(c, "months"), j),
-			                  "reports", NULL);
+			sum += (long)measure_int(json_array_get(json_object_get(c, "months"), j),
+			                         "reports", NULL);
 		}
 		if (sum > max)
 			max = sum;
@@ -205,8 +196,8 @@ months_chart(FILE *f, double y, const json_t *m)
 
 		json_array_foreach(list, i, c)
 		{
-			long v = (long)geti(json_array_get(json_object_get(c, "months"), j),
-			                    "reports", NULL);
+			long v = (long)measure_int(json_array_get(json_object_get(c, "months"), j),
+			                           "reports", NULL);
 			double h = (double)LINE_H * (double)v / (double)max;
 
 			if (v <= 0)
@@ -264,7 +255,7 @@ ovchart_svg(FILE *f, const json_t *m, int standalone)
 			break;
 		bars[nb].key = json_string_value(json_object_get(c, "id"));
 		bars[nb].zh = NULL;
-		bars[nb].n = (long)geti(c, "duban", NULL);
+		bars[nb].n = (long)measure_int(c, "duban", NULL);
 		nb++;
 	}
 	h = 90 + 3 * stacked_height(m) + 40 + (double)(nb ? nb : 1) * 22 + 16 + 44 + LINE_H + 40 +
@@ -276,10 +267,10 @@ ovchart_svg(FILE *f, const json_t *m, int standalone)
 	        "; 从未读取 never read %" JSON_INTEGER_FORMAT
 	        "; 督办件 cases to ask about %" JSON_INTEGER_FORMAT
 	        "; 倒签 backdating flags %" JSON_INTEGER_FORMAT " (合计 all below)</text>\n",
-	        LABEL_X, geti(json_object_get(m, "total"), "reports", NULL),
-	        geti(json_object_get(m, "total"), "unread", NULL),
-	        geti(json_object_get(m, "total"), "duban", NULL),
-	        geti(json_object_get(m, "total"), "backdated", NULL));
+	        LABEL_X, measure_int(json_object_get(m, "total"), "reports", NULL),
+	        measure_int(json_object_get(m, "total"), "unread", NULL),
+	        measure_int(json_object_get(m, "total"), "duban", NULL),
+	        measure_int(json_object_get(m, "total"), "backdated", NULL));
 	y = 90;
 	y = stacked(f, y, m, "read", "读取 Reading");
 	y = stacked(f, y, m, "decision", "受理决定 Decision to accept or not");
@@ -404,9 +395,9 @@ ovchart_html(FILE *f, const json_t *m)
 	        " 份案件声明 case statements, each with its commission's key.</p>\n",
 	        json_string_value(json_object_get(m, "server_key")),
 	        json_string_value(json_object_get(m, "server_key_state")),
-	        geti(ver, "commissions", NULL), geti(ver, "commissions", NULL),
-	        geti(ver, "entries", NULL), geti(ver, "updates", NULL),
-	        geti(ver, "statements", NULL));
+	        measure_int(ver, "commissions", NULL), measure_int(ver, "commissions", NULL),
+	        measure_int(ver, "entries", NULL), measure_int(ver, "updates", NULL),
+	        measure_int(ver, "statements", NULL));
 	lim = json_object_get(m, "limits");
 	fprintf(f,
 	        "<p>时限（工作日）Limits in working days: 读取 read %" JSON_INTEGER_FORMAT
@@ -415,8 +406,8 @@ ovchart_html(FILE *f, const json_t *m)
 	        ". 时间从收件日起，至服务器应用该更新之日止 "
 	        "Times run from the report's day to the day the server applied the update that "
 	        "did it.</p>\n",
-	        geti(lim, "read", NULL), geti(lim, "decision", NULL), geti(lim, "conclusion", NULL),
-	        geti(lim, "stale", NULL));
+	        measure_int(lim, "read", NULL), measure_int(lim, "decision", NULL),
+	        measure_int(lim, "conclusion", NULL), measure_int(lim, "stale", NULL));
 
 	fputs("<section><h2>各委情况 By commission</h2>\n<table><tr><th>项目 Measure</th>", f);
 	json_array_foreach(list, i, c)
@@ -491,7 +482,8 @@ ovchart_html(FILE *f, const json_t *m)
 			fprintf(f,
 			        "<td class=\"n\">%" JSON_INTEGER_FORMAT " +%" JSON_INTEGER_FORMAT
 			        "</td>",
-			        geti(mo, "reports", NULL), geti(mo, "followups", NULL));
+			        measure_int(mo, "reports", NULL),
+			        measure_int(mo, "followups", NULL));
 		}
 		fputs("</tr>\n", f);
 	}
