@@ -180,11 +180,36 @@ chart_nice_step(long max)
 	return step;
 }
 
+double
+chart_frame(FILE *f, double y, const char *title, int x, int w, int h, long *max)
+{
+	long step = chart_nice_step(*max);
+	double bottom = y + 44 + h;
+
+	*max = (*max + step - 1) / step * step;
+	fprintf(f, "<text x=\"%d\" y=\"%.0f\" class=\"h\">%s</text>\n", LABEL_X, y + 22, title);
+	for (long v = 0; v <= *max; v += step) {
+		double yy = bottom - (double)h * (double)v / (double)*max;
+
+		fprintf(f,
+		        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ccc\" "
+		        "stroke-width=\"1\"/>\n",
+		        x, yy, x + w, yy);
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"v\" text-anchor=\"end\">%ld</text>\n",
+		        x - 6, yy + 4, v);
+	}
+	fprintf(f,
+	        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "
+	        "stroke-width=\"1\"/>\n",
+	        x, bottom, x + w, bottom);
+	return bottom;
+}
+
 static double
 line_chart(FILE *f, double y, const json_t *weeks)
 {
 	size_t n = json_array_size(weeks), i, every;
-	long max = 1, step;
+	long max = 1;
 	const json_t *it;
 	double top, bottom;
 
@@ -195,28 +220,9 @@ line_chart(FILE *f, double y, const json_t *weeks)
 		if (c > max)
 			max = c;
 	}
-	step = chart_nice_step(max);
-	max = (max + step - 1) / step * step;
-	fprintf(f,
-	        "<text x=\"%d\" y=\"%.0f\" class=\"h\">每周收件 Weekly intake (周一起 weeks from "
-	        "Monday)</text>\n",
-	        LABEL_X, y + 22);
+	bottom = chart_frame(f, y, "每周收件 Weekly intake (周一起 weeks from Monday)", LINE_X,
+	                     LINE_W, LINE_H, &max);
 	top = y + 44;
-	bottom = top + LINE_H;
-	for (long v = 0; v <= max; v += step) {
-		double yy = bottom - (double)LINE_H * (double)v / (double)max;
-
-		fprintf(f,
-		        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ccc\" "
-		        "stroke-width=\"1\"/>\n",
-		        LINE_X, yy, LINE_X + LINE_W, yy);
-		fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"v\" text-anchor=\"end\">%ld</text>\n",
-		        LINE_X - 6, yy + 4, v);
-	}
-	fprintf(f,
-	        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "
-	        "stroke-width=\"1\"/>\n",
-	        LINE_X, bottom, LINE_X + LINE_W, bottom);
 	if (n == 0) {
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"l\">无数据 no data</text>\n",
 		        LINE_X + 12, top + 20);
@@ -279,6 +285,30 @@ heading(FILE *f, const json_t *s)
 }
 
 void
+chart_svg_begin(FILE *f, int standalone, double h, const char *id, const char *title,
+                void (*heading)(FILE *f, const json_t *o), const json_t *o)
+{
+	if (standalone)
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+	fprintf(f,
+	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
+	        "viewBox=\"0 0 %d %.0f\" role=\"img\" aria-labelledby=\"%s\">\n",
+	        W, h, W, h, id);
+	fprintf(f, "<title id=\"%s\">%s: ", id, title);
+	heading(f, o);
+	fputs("</title>\n", f);
+	fputs("<style>text{font-family:" FONT ";fill:#111}.t{font-size:18px;font-weight:bold}"
+	      ".h{font-size:15px;font-weight:bold}.l{font-size:13px}.v{font-size:11px}"
+	      "</style>\n",
+	      f);
+	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"#fff\"/>\n", W, h);
+	fprintf(f, "<text x=\"%d\" y=\"32\" class=\"t\">%s</text>\n", LABEL_X, title);
+	fprintf(f, "<text x=\"%d\" y=\"56\" class=\"l\">", LABEL_X);
+	heading(f, o);
+	fputs("</text>\n", f);
+}
+
+void
 chart_svg(FILE *f, const json_t *s, int standalone)
 {
 	struct chart_bar cat[32], lvl[32], town[TOWNS_MAX + 1], stage[32];
@@ -290,26 +320,7 @@ chart_svg(FILE *f, const json_t *s, int standalone)
 	           bars_height(nstage) + 44 + LINE_H + 40 + 20,
 	       y;
 
-	if (standalone)
-		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f,
-	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
-	        "viewBox=\"0 0 %d %.0f\" role=\"img\" aria-labelledby=\"qf-title\">\n",
-	        W, h, W, h);
-	fputs("<title id=\"qf-title\">清风 统计 Qingfeng statistics: ", f);
-	heading(f, s);
-	fputs("</title>\n", f);
-	fputs("<style>text{font-family:" FONT ";fill:#111}.t{font-size:18px;font-weight:bold}"
-	      ".h{font-size:15px;font-weight:bold}.l{font-size:13px}.v{font-size:11px}"
-	      "</style>\n",
-	      f);
-	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"#fff\"/>\n", W, h);
-	fprintf(f, "<text x=\"%d\" y=\"32\" class=\"t\">", LABEL_X);
-	fputs("清风 统计 Qingfeng statistics", f);
-	fputs("</text>\n", f);
-	fprintf(f, "<text x=\"%d\" y=\"56\" class=\"l\">", LABEL_X);
-	heading(f, s);
-	fputs("</text>\n", f);
+	chart_svg_begin(f, standalone, h, "qf-title", "清风 统计 Qingfeng statistics", heading, s);
 	fprintf(f,
 	        "<text x=\"%d\" y=\"78\" class=\"l\">案件 cases %" JSON_INTEGER_FORMAT
 	        "; 实名 real name %" JSON_INTEGER_FORMAT ", 匿名 anonymous %" JSON_INTEGER_FORMAT
@@ -491,8 +502,8 @@ chart_html(FILE *f, const json_t *s)
 }
 
 int
-chart_write_with(const char *path, void (*write)(FILE *f, const void *arg), const void *arg,
-                 char *err, size_t errsz)
+chart_write_with(const char *path, int html, void (*svg)(FILE *f, const json_t *o, int standalone),
+                 void (*page)(FILE *f, const json_t *o), const json_t *o, char *err, size_t errsz)
 {
 	FILE *f = fileio_create_stream(path, 0600);
 
@@ -501,7 +512,10 @@ chart_write_with(const char *path, void (*write)(FILE *f, const void *arg), cons
 		         errno == EEXIST ? "it exists; refusing to overwrite it" : strerror(errno));
 		return -1;
 	}
-	write(f, arg);
+	if (html)
+		page(f, o);
+	else
+		svg(f, o, 1);
 	if (fileio_finish_stream(f, path) != 0) {
 		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
 		return -1;
@@ -509,20 +523,8 @@ chart_write_with(const char *path, void (*write)(FILE *f, const void *arg), cons
 	return 0;
 }
 
-static void
-write_html(FILE *f, const void *s)
-{
-	chart_html(f, s);
-}
-
-static void
-write_svg(FILE *f, const void *s)
-{
-	chart_svg(f, s, 1);
-}
-
 int
 chart_write_file(const char *path, const json_t *s, int html, char *err, size_t errsz)
 {
-	return chart_write_with(path, html ? write_html : write_svg, s, err, errsz);
+	return chart_write_with(path, html, chart_svg, chart_html, s, err, errsz);
 }

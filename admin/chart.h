@@ -60,6 +60,21 @@ long chart_nice_step(long max);
 void chart_html_begin(FILE *f, const char *title);
 
 /*
+ * More shared parts: the frame of a line or column chart at height y (its
+ * heading title, SVG text not escaped; the grid from 0 to *max, which it
+ * rounds up to a chart_nice_step; the base line) for a plot from x, w wide
+ * and h high, returning the y of the base line (the plot's top is h above
+ * it); and the start of an SVG image h high up to its heading lines: the
+ * XML declaration when standalone, the <svg> element labelled by its
+ * <title id>, the style, the white ground, title and heading(f, o) below it
+ * (title is SVG text, not escaped; heading escapes what it writes). Neither
+ * can fail (write errors show in ferror(f)).
+ */
+double chart_frame(FILE *f, double y, const char *title, int x, int w, int h, long *max);
+void chart_svg_begin(FILE *f, int standalone, double h, const char *id, const char *title,
+                     void (*heading)(FILE *f, const json_t *o), const json_t *o);
+
+/*
  * Writes the SVG (html 0) or HTML (html 1) form to path, which must not
  * exist (created O_EXCL|O_NOFOLLOW, mode 0600, fsynced). Returns 0, or -1
  * with a one-line reason in err; then nothing is left at path.
@@ -67,10 +82,12 @@ void chart_html_begin(FILE *f, const char *title);
 int chart_write_file(const char *path, const json_t *s, int html, char *err, size_t errsz);
 
 /*
- * The same for any writer: write(f, arg) writes the file's contents.
- * Returns as chart_write_file.
+ * The same for another pair of forms: page(f, o) writes the HTML form
+ * (html 1), svg(f, o, 1) the standalone SVG. Returns as chart_write_file.
  */
-int chart_write_with(const char *path, void (*write)(FILE *f, const void *arg), const void *arg,
-                     char *err, size_t errsz);
+int chart_write_with(const char *path, int html,
+                     void (*svg)(FILE *f, const json_t *o, int standalone),
+                     void (*page)(FILE *f, const json_t *o), const json_t *o, char *err,
+                     size_t errsz);
 
 #endif

@@ -239,11 +239,13 @@ deadline_of_case(const struct case_record *c, const struct workdays *w, long tod
 		fill(&out[n++], DEADLINE_UPPER_LEVEL, day, DEADLINE_UPPER_DAYS, wk.up, w, today);
 	if (wk.h_kind >= 0) {
 		fill(&out[n], wk.h_kind, wk.h_day, wk.h_days, wk.h_met, w, today);
-		CASE_SET(out[n++].to, wk.h_to);
+		CASE_SET(out[n].to, wk.h_to); /* the event's "to": same buffer size */
+		n++;
 	}
 	if (wk.s_day >= 0 && wk.h_kind >= 0) {
 		fill(&out[n], DEADLINE_SUPERVISE, wk.s_day, wk.s_days, wk.s_met, w, today);
-		CASE_SET(out[n++].to, wk.h_to);
+		CASE_SET(out[n].to, wk.h_to);
+		n++;
 	}
 	return n;
 }
@@ -357,39 +359,37 @@ state_rank(const char *s)
 }
 
 static int
-row_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
+row_case(void *vctx, const struct case_record *rc)
 {
 	struct rows_ctx *c = vctx;
 	struct deadline dl[DEADLINE_MAX];
-	size_t n = deadline_of_case_json(rec, c->w, c->today, dl);
+	size_t n = deadline_of_case(rc, c->w, c->today, dl);
 	int next = deadline_next(dl, n);
 	char name[CASES_NAME_BUF];
 	json_t *row, *list;
-	int rn = workflow_real_name_json(rec);
 
 	if (n == 0 || (next < 0 && !c->all))
 		return 0;
 	if (next < 0)
 		next = (int)n - 1;
-	cases_format_name(name, id, index);
+	cases_format_name(name, rc->district, rc->index);
 	list = json_array();
 	for (size_t i = 0; list != NULL && i < n; i++)
 		if (json_array_append_new(list, deadline_to_json(&dl[i])) != 0) {
 			json_decref(list);
 			list = NULL;
 		}
-	row = json_pack("{s:s, s:s, s:I, s:O, s:s, s:O, s:o, s:o, s:o}", "case", name, "district",
-	                id, "index", (json_int_t)index, "day", json_object_get(rec, "day"), "stage",
-	                workflow_stage_of_json(rec), "status", json_object_get(rec, "status"),
-	                "real_name", rn < 0 ? json_null() : json_boolean(rn), "deadline",
-	                deadline_to_json(&dl[next]), "deadlines", list);
+	row = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o}", "case", name, "district",
+	                rc->district, "index", (json_int_t)rc->index, "day", rc->day, "stage",
+	                workflow_stage_of(rc), "status", rc->status, "real_name",
+	                rc->real_name == CASE_NONE ? json_null() : json_boolean(rc->real_name),
+	                "deadline", deadline_to_json(&dl[next]), "deadlines", list);
 	if (row == NULL || json_array_append_new(c->rows, row) != 0) {
 		snprintf(c->err, c->errsz, _("out of memory"));
 		return -1;
 	}
-	cases_format_number(name, id, cases_number_json(rec)); /* the 件号 beside the index */
-	json_object_set_new(row, "number_name",
-	                    cases_number_json(rec) > 0 ? json_string(name) : json_null());
+	cases_format_number(name, rc->district, rc->number); /* the 件号 beside the index */
+	json_object_set_new(row, "number_name", rc->number > 0 ? json_string(name) : json_null());
 	return 0;
 }
 
@@ -439,7 +439,7 @@ deadline_rows(struct archive_txn *t, const char *district, const struct workdays
 		snprintf(err, errsz, _("out of memory"));
 		return -1;
 	}
-	rc = archive_case_foreach(t, district, row_case, &c);
+	rc = archive_case_each(t, district, row_case, &c);
 	if (rc != 0) {
 		if (err[0] == '\0')
 			snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
@@ -541,11 +541,12 @@ deadline_print(FILE *f, const json_t *rows, int json)
 }
 
 static int
-collect_unknown(void *ctx, const char *id, uint64_t index, const json_t *rec)
+collect_unknown(void *ctx, const struct case_record *c)
 {
-	if (workflow_real_name_json(rec) >= 0)
+	if (c->real_name != CASE_NONE)
 		return 0;
-	return json_array_append_new(ctx, json_pack("[s, I]", id, (json_int_t)index)) != 0
+	return json_array_append_new(ctx, json_pack("[s, I]", c->district, (json_int_t)c->index)) !=
+	                       0
 	               ? ARCHIVE_ERR_NOMEM
 	               : 0;
 }
@@ -570,7 +571,7 @@ learn_real_names(struct session *s, const char *district)
 	}
 	if (session_begin(s, 0, &t) != 0)
 		goto fail;
-	rc = archive_case_foreach(t, district, collect_unknown, list);
+	rc = archive_case_each(t, district, collect_unknown, list);
 	archive_abort(t);
 	t = NULL;
 	if (rc != ARCHIVE_OK)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "admin/buf.h"
 #include "admin/cli.h"
 #include "admin/i18n.h"
 #include "admin/keys.h"
@@ -39,18 +40,10 @@ struct problems {
 static void
 bad_add(struct problems *p, uint64_t x)
 {
-	if (p->nbad == p->capbad) {
-		size_t ncap = p->capbad ? p->capbad * 2 : 16;
-		uint64_t *nb = realloc(p->bad, ncap * sizeof *nb);
-
-		if (nb == NULL) {
-			p->nomem = 1;
-			return;
-		}
-		p->bad = nb;
-		p->capbad = ncap;
-	}
-	p->bad[p->nbad++] = x;
+	if (buf_grow((void **)&p->bad, &p->capbad, p->nbad + 1, sizeof *p->bad) != 0)
+		p->nomem = 1;
+	else
+		p->bad[p->nbad++] = x;
 }
 
 static void
@@ -109,29 +102,6 @@ cmp_u64(const void *a, const void *b)
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-static char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-strdup_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	s = malloc((size_t)n + 1);
-	if (s == NULL)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
 }
 
 /* ---- header ------------------------------------------------------------- */
@@ -657,15 +627,8 @@ seen_put(struct run *run, uint64_t index, const uint8_t chain[32], const uint8_t
 static int
 miss_add(struct run *run, uint64_t first, uint64_t last)
 {
-	if (run->nmiss == run->capmiss) {
-		size_t ncap = run->capmiss ? run->capmiss * 2 : 8;
-		struct range *nr = realloc(run->miss, ncap * sizeof *nr);
-
-		if (nr == NULL)
-			return -1;
-		run->miss = nr;
-		run->capmiss = ncap;
-	}
+	if (buf_grow((void **)&run->miss, &run->capmiss, run->nmiss + 1, sizeof *run->miss) != 0)
+		return -1;
 	run->miss[run->nmiss].first = first;
 	run->miss[run->nmiss].last = last;
 	run->nmiss++;
@@ -819,19 +782,17 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 		goto done;
 	}
 	{
-		json_t *rec;
-		uint8_t pk[32];
+		struct case_record c;
 
-		rc = archive_case_get(run->t, id, cix, &rec);
+		rc = archive_case_load(run->t, id, cix, &c);
 		if (rc != ARCHIVE_OK) {
 			run->fatal = rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
 			ret = -1;
 			goto done;
 		}
-		if (json_object_get(rec, "quarantine") != NULL)
+		if (c.quarantine[0] != '\0')
 			QUARANTINE("a follow-up to quarantined case %s-%" PRIu64, id, cix);
-		else if (codec_b64u_decode_exact(
-		                 pk, 32, json_string_value(json_object_get(rec, "sign_pk"))) != 0)
+		else if (!c.has_sign_pk)
 			QUARANTINE("its report (case %s-%" PRIu64
 			           ") carries no signing key to check "
 			           "it with (ingested before follow-ups were signed)",
@@ -840,13 +801,13 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 			QUARANTINE("%s", bind_strerror(BIND_ERR_NO_SIG));
 		else if (!sp->fu_fields)
 			QUARANTINE("%s", bind_strerror(BIND_ERR_FIELDS));
-		else if (sign_followup_verify(sp->sig, pk, sp->district, sp->lookup, sp->purpose,
-		                              sp->body_hash, (const uint8_t(*)[32])sp->att_hash,
-		                              sp->natt) != 0)
+		else if (sign_followup_verify(sp->sig, c.sign_pk, sp->district, sp->lookup,
+		                              sp->purpose, sp->body_hash,
+		                              (const uint8_t(*)[32])sp->att_hash, sp->natt) != 0)
 			QUARANTINE("%s", bind_strerror(BIND_ERR_SIG));
 		else
 			run->objection = strcmp(sp->purpose, "objection") == 0;
-		json_decref(rec);
+		case_free(&c);
 	}
 #undef QUARANTINE
 done:
@@ -1382,7 +1343,7 @@ finish(struct ingest_result *res, int outcome, struct problems *p, char *msg)
 	}
 	res->message = msg;
 	if (msg == NULL)
-		res->message = strdup_printf(_("out of memory"));
+		res->message = buf_printf(_("out of memory"));
 	return outcome;
 }
 
@@ -1404,12 +1365,12 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 	serverkey_fingerprint(res->server_fp, g->server_pk);
 	if (strcmp(key->pub.id, g->district) != 0)
 		return finish(res, INGEST_REFUSED, NULL,
-		              strdup_printf(_("the bundle is for district %s, the key for %s"),
-		                            g->district, key->pub.id));
+		              buf_printf(_("the bundle is for district %s, the key for %s"),
+		                         g->district, key->pub.id));
 	rc = archive_begin(a, 1, &run.t);
 	if (rc != ARCHIVE_OK)
 		return finish(res, INGEST_FAILED, NULL,
-		              strdup_printf(_("archive: %s"), archive_strerror(rc)));
+		              buf_printf(_("archive: %s"), archive_strerror(rc)));
 	rc = archive_district_get(run.t, g->district, &d);
 	if (rc == ARCHIVE_ERR_NOT_FOUND) {
 		rc = archive_district_create(run.t, g->district);
@@ -1442,11 +1403,11 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 			archive_abort(run.t);
 			return finish(
 			        res, INGEST_REFUSED, NULL,
-			        strdup_printf(_("the bundle comes with server key [%s], not the "
-			                        "pinned key [%s]; nothing written (if the server's "
-			                        "key was replaced on purpose, re-run with "
-			                        "--accept-new-server-key)"),
-			                      res->server_fp, pinned_fp));
+			        buf_printf(_("the bundle comes with server key [%s], not the "
+			                     "pinned key [%s]; nothing written (if the server's "
+			                     "key was replaced on purpose, re-run with "
+			                     "--accept-new-server-key)"),
+			                   res->server_fp, pinned_fp));
 		}
 		res->key_pinned = 2;
 	} else if (!d.has_server_pk) {
@@ -1475,8 +1436,8 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 			           ", the bundle starts at %" PRIu64 "; indices %" PRIu64
 			           "..%" PRIu64 " are missing"),
 			         g->district, d.size, g->from, d.size + 1, g->from - 1);
-		msg = strdup_printf(_("bundle refused, nothing written: %s"),
-		                    run.p.text ? run.p.text : "gap");
+		msg = buf_printf(_("bundle refused, nothing written: %s"),
+		                 run.p.text ? run.p.text : "gap");
 		free(run.p.text);
 		return finish(res, INGEST_REFUSED, &run.p, msg);
 	}
@@ -1520,7 +1481,7 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 		free(run.p.bad);
 		run_free(&run);
 		return finish(res, INGEST_FAILED, NULL,
-		              strdup_printf(_("cannot read the bundle: %s"), bundle_strerror(rc)));
+		              buf_printf(_("cannot read the bundle: %s"), bundle_strerror(rc)));
 	}
 	if (rc != BUNDLE_END)
 		prob_add(&run.p, 0, 0,
@@ -1569,8 +1530,8 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 			snprintf(more, sizeof more, _("; and %zu more"), run.p.count - SHOWN_MAX);
 			text_add(&run.p, more);
 		}
-		msg = strdup_printf(_("bundle refused, nothing written: %s"),
-		                    run.p.text ? run.p.text : "out of memory");
+		msg = buf_printf(_("bundle refused, nothing written: %s"),
+		                 run.p.text ? run.p.text : "out of memory");
 		free(run.p.text);
 		return finish(res, INGEST_REFUSED, &run.p, msg);
 	}
@@ -1580,31 +1541,30 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 	if (run.added == 0 && !changed) {
 		archive_abort(run.t);
 		return finish(res, INGEST_NOOP, NULL,
-		              strdup_printf(_("nothing new: the archive already holds district %s "
-		                              "through index %" PRIu64 " (%" PRIu64
-		                              " entries skipped); nothing written"),
-		                            g->district, d.size, run.skipped));
+		              buf_printf(_("nothing new: the archive already holds district %s "
+		                           "through index %" PRIu64 " (%" PRIu64
+		                           " entries skipped); nothing written"),
+		                         g->district, d.size, run.skipped));
 	}
 	rc = archive_commit(run.t);
 	if (rc != ARCHIVE_OK)
-		return finish(
-		        res, INGEST_FAILED, NULL,
-		        strdup_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
+		return finish(res, INGEST_FAILED, NULL,
+		              buf_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
 	outcome = run.added == 0 ? INGEST_NOOP : INGEST_DONE;
 	res->quarantined = run.quarantined;
 	if (run.quarantined > 0)
 		return finish(
 		        res, outcome, NULL,
-		        strdup_printf(_("district %s: %" PRIu64 " new entries, %" PRIu64
-		                        " of them QUARANTINED (their chain verifies, their content "
-		                        "does not: see list), %" PRIu64
-		                        " already held; the archive holds indices 1..%" PRIu64),
-		                      g->district, run.added, run.quarantined, run.skipped,
-		                      res->size));
+		        buf_printf(_("district %s: %" PRIu64 " new entries, %" PRIu64
+		                     " of them QUARANTINED (their chain verifies, their content "
+		                     "does not: see list), %" PRIu64
+		                     " already held; the archive holds indices 1..%" PRIu64),
+		                   g->district, run.added, run.quarantined, run.skipped,
+		                   res->size));
 	return finish(res, outcome, NULL,
-	              strdup_printf(_("district %s: %" PRIu64 " new entries, %" PRIu64
-	                              " already held; the archive holds indices 1..%" PRIu64),
-	                            g->district, run.added, run.skipped, res->size));
+	              buf_printf(_("district %s: %" PRIu64 " new entries, %" PRIu64
+	                           " already held; the archive holds indices 1..%" PRIu64),
+	                         g->district, run.added, run.skipped, res->size));
 
 failed:
 	archive_abort(run.t);
@@ -1612,7 +1572,7 @@ failed:
 	free(run.p.bad);
 	run_free(&run);
 	return finish(res, INGEST_FAILED, NULL,
-	              strdup_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
+	              buf_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
 }
 
 #define HELD_MAX 256 /* bytes of the district list in the message below */

@@ -14,8 +14,7 @@
 /* ---- accumulators ----------------------------------------------------------- */
 
 struct series {
-	long *v;
-	size_t n, cap;
+	struct stats_longs d; /* working days each report took */
 	long late;
 };
 
@@ -29,26 +28,10 @@ struct acc {
 };
 
 static int
-series_add(struct series *s, long v)
-{
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 64;
-		long *nv = realloc(s->v, ncap * sizeof *nv);
-
-		if (nv == NULL)
-			return -1;
-		s->v = nv;
-		s->cap = ncap;
-	}
-	s->v[s->n++] = v;
-	return 0;
-}
-
-static int
 series_merge(struct series *into, const struct series *from)
 {
-	for (size_t i = 0; i < from->n; i++)
-		if (series_add(into, from->v[i]) != 0)
+	for (size_t i = 0; i < from->d.n; i++)
+		if (stats_longs_push(&into->d, from->d.v[i]) != 0)
 			return -1;
 	into->late += from->late;
 	return 0;
@@ -57,9 +40,9 @@ series_merge(struct series *into, const struct series *from)
 static void
 acc_free(struct acc *a)
 {
-	free(a->read.v);
-	free(a->decision.v);
-	free(a->conclusion.v);
+	free(a->read.d.v);
+	free(a->decision.d.v);
+	free(a->conclusion.d.v);
 	free(a->mrep);
 	free(a->mfol);
 }
@@ -114,24 +97,6 @@ dayname(long day, char buf[CODEC_DAY_LEN + 1])
 	if (codec_day_from_number(buf, day) != 0)
 		snprintf(buf, CODEC_DAY_LEN + 1, "?");
 	return buf;
-}
-
-static const struct oversee_update *
-update_of(const struct oversee_district *d, uint64_t seq)
-{
-	size_t lo = 0, hi = d->nupdates;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (d->updates[mid].seq == seq)
-			return &d->updates[mid];
-		if (d->updates[mid].seq < seq)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
 }
 
 /* The day of the first update (applied by as_of) acknowledging index, or -1. */
@@ -198,6 +163,37 @@ is_closed_other(int st)
 	return st == OVERSEE_NOT_ACCEPTED || st == OVERSEE_TRANSFERRED;
 }
 
+/* A step of report R done on day done: its working days into s, late when over limit. */
+static void
+step_done(struct ctx *c, struct series *s, long R, long done, unsigned limit)
+{
+	long t = workdays_between(c->q->w, R, done);
+
+	if (stats_longs_push(&s->d, t) != 0)
+		c->nomem = 1;
+	if (t > (long)limit)
+		s->late++;
+}
+
+/*
+ * A step of report index of d not done, el working days after the report:
+ * returns 1 when that is over limit, and then lists the report for 督办
+ * (what is late since the report's day) unless *listed says it is already.
+ */
+static int
+step_overdue(struct ctx *c, const struct oversee_district *d, uint64_t index, const char *what,
+             long el, unsigned limit, int *listed)
+{
+	long R = d->entries[index - 1].day;
+
+	if (el <= (long)limit)
+		return 0;
+	if (!*listed)
+		add_duban(c, d, index, R, what, R, el - (long)limit);
+	*listed = 1;
+	return 1;
+}
+
 static void
 measure_district(struct ctx *c, const struct oversee_district *d, struct acc *a)
 {
@@ -229,7 +225,7 @@ measure_district(struct ctx *c, const struct oversee_district *d, struct acc *a)
 
 		for (size_t k = si; k < d->nstatements && d->statements[k].index == i; k++) {
 			const struct oversee_statement *s = &d->statements[k];
-			const struct oversee_update *u = update_of(d, s->seq);
+			const struct oversee_update *u = oversee_update_of(d, s->seq);
 
 			if (u == NULL || u->day > q->as_of)
 				continue;
@@ -261,51 +257,25 @@ measure_district(struct ctx *c, const struct oversee_district *d, struct acc *a)
 		el = workdays_between(w, R, q->as_of);
 		rd = read_day(d, i, q->as_of);
 		if (rd >= 0) {
-			long t = workdays_between(w, R, rd);
-
-			if (series_add(&a->read, t) != 0)
-				c->nomem = 1;
-			if (t > (long)q->lim.read)
-				a->read.late++;
+			step_done(c, &a->read, R, rd, q->lim.read);
 			a->by_status[latest >= 0 ? latest : OVERSEE_RECEIVED]++;
 		} else {
 			a->unread++;
-			if (el > (long)q->lim.read) {
-				a->unread_overdue++;
-				add_duban(c, d, i, R, "read", R, el - (long)q->lim.read);
-				listed = 1;
-			}
+			a->unread_overdue +=
+			        step_overdue(c, d, i, "read", el, q->lim.read, &listed);
 		}
-		if (dec >= 0) {
-			long t = workdays_between(w, R, dec);
-
-			if (series_add(&a->decision, t) != 0)
-				c->nomem = 1;
-			if (t > (long)q->lim.decide)
-				a->decision.late++;
-		} else if (el > (long)q->lim.decide) {
-			a->undecided_overdue++;
-			if (!listed) {
-				add_duban(c, d, i, R, "decision", R, el - (long)q->lim.decide);
-				listed = 1;
-			}
-		}
-		if (conc >= 0) {
-			long t = workdays_between(w, R, conc);
-
-			if (series_add(&a->conclusion, t) != 0)
-				c->nomem = 1;
-			if (t > (long)q->lim.conclude)
-				a->conclusion.late++;
-		} else if (latest >= 0 && is_closed_other(latest)) {
+		if (dec >= 0)
+			step_done(c, &a->decision, R, dec, q->lim.decide);
+		else
+			a->undecided_overdue +=
+			        step_overdue(c, d, i, "decision", el, q->lim.decide, &listed);
+		if (conc >= 0)
+			step_done(c, &a->conclusion, R, conc, q->lim.conclude);
+		else if (latest >= 0 && is_closed_other(latest))
 			a->closed_other++;
-		} else if (el > (long)q->lim.conclude) {
-			a->unconcluded_overdue++;
-			if (!listed) {
-				add_duban(c, d, i, R, "conclusion", R, el - (long)q->lim.conclude);
-				listed = 1;
-			}
-		}
+		else
+			a->unconcluded_overdue +=
+			        step_overdue(c, d, i, "conclusion", el, q->lim.conclude, &listed);
 		if (rd >= 0 && latest != OVERSEE_CONCLUDED && !is_closed_other(latest)) {
 			long since = last >= 0 ? last : rd,
 			     sw = workdays_between(w, since, q->as_of);
@@ -329,10 +299,10 @@ series_json(struct series *s)
 	double median;
 	long p90;
 
-	if (s->n == 0 || stats_quantiles(s->v, s->n, &median, &p90) != 0)
-		return json_pack("{s:I, s:n, s:n, s:I}", "cases", (json_int_t)s->n, "median_wd",
+	if (s->d.n == 0 || stats_quantiles(s->d.v, s->d.n, &median, &p90) != 0)
+		return json_pack("{s:I, s:n, s:n, s:I}", "cases", (json_int_t)s->d.n, "median_wd",
 		                 "p90_wd", "late", (json_int_t)s->late);
-	return json_pack("{s:I, s:f, s:I, s:I}", "cases", (json_int_t)s->n, "median_wd", median,
+	return json_pack("{s:I, s:f, s:I, s:I}", "cases", (json_int_t)s->d.n, "median_wd", median,
 	                 "p90_wd", (json_int_t)p90, "late", (json_int_t)s->late);
 }
 
@@ -570,8 +540,8 @@ cell(FILE *f, const char *s, size_t width)
 #define COL_W   11
 #define COLS    6
 
-static json_int_t
-geti(const json_t *o, const char *path1, const char *path2)
+json_int_t
+measure_int(const json_t *o, const char *path1, const char *path2)
 {
 	const json_t *v = json_object_get(o, path1);
 
@@ -641,7 +611,7 @@ table_block(FILE *f, const json_t *const *cols, const char *const *names, size_t
 				fmt_series(buf, sizeof buf, json_object_get(cols[k], rows[r].a));
 			else
 				snprintf(buf, sizeof buf, "%lld",
-				         geti(cols[k], rows[r].a, rows[r].b));
+				         measure_int(cols[k], rows[r].a, rows[r].b));
 			cell(f, buf, COL_W);
 		}
 		fputc('\n', f);
@@ -673,17 +643,17 @@ measure_print_text(FILE *f, const json_t *m)
 	          " 份案件声明 case statements, each with its commission's key\n"),
 	        json_string_value(json_object_get(m, "server_key")),
 	        json_string_value(json_object_get(m, "server_key_state")),
-	        geti(ver, "commissions", NULL), geti(ver, "commissions", NULL),
-	        geti(ver, "entries", NULL), geti(ver, "updates", NULL),
-	        geti(ver, "statements", NULL));
+	        measure_int(ver, "commissions", NULL), measure_int(ver, "commissions", NULL),
+	        measure_int(ver, "entries", NULL), measure_int(ver, "updates", NULL),
+	        measure_int(ver, "statements", NULL));
 	fprintf(f,
 	        _("时限（工作日）Limits in working days: 读取 read %lld"
 	          ", 受理决定 decision %lld"
 	          ", 办结 conclusion %lld, 久拖未决 stale %lld"
 	          " (qingfeng-admin oversee --help: where "
 	          "each comes from)\n\n"),
-	        geti(lim, "read", NULL), geti(lim, "decision", NULL), geti(lim, "conclusion", NULL),
-	        geti(lim, "stale", NULL));
+	        measure_int(lim, "read", NULL), measure_int(lim, "decision", NULL),
+	        measure_int(lim, "conclusion", NULL), measure_int(lim, "stale", NULL));
 	fputs(_("委 Commissions\n"), f);
 	json_array_foreach(list, i, it)
 	{
@@ -695,7 +665,8 @@ measure_print_text(FILE *f, const json_t *m)
 		        json_string_value(json_object_get(it, "level")),
 		        i == 0 ? _(", 本级 overseen") : "",
 		        json_string_value(json_object_get(it, "fingerprint")),
-		        json_string_value(json_object_get(it, "key_state")), geti(it, "size", NULL),
+		        json_string_value(json_object_get(it, "key_state")),
+		        measure_int(it, "size", NULL),
 		        vb != NULL ? _(", extends the one verified on ") : "",
 		        vb != NULL ? vb : "");
 	}
@@ -719,7 +690,7 @@ measure_print_text(FILE *f, const json_t *m)
 	json_array_foreach(json_object_get(m, "months"), i, it)
 	{
 		fprintf(f, "  %s %6lld +%lld\n", json_string_value(json_object_get(it, "month")),
-		        geti(it, "reports", NULL), geti(it, "followups", NULL));
+		        measure_int(it, "reports", NULL), measure_int(it, "followups", NULL));
 	}
 
 	fprintf(f, _("\n督办清单 Cases to ask about (%zu)\n"),
@@ -738,12 +709,12 @@ measure_print_text(FILE *f, const json_t *m)
 
 		fputs("  ", f);
 		pad(f, json_string_value(json_object_get(it, "district")), 16);
-		snprintf(buf, sizeof buf, "%lld", geti(it, "index", NULL));
+		snprintf(buf, sizeof buf, "%lld", measure_int(it, "index", NULL));
 		pad(f, buf, 12);
 		pad(f, json_string_value(json_object_get(it, "report_day")), 19);
 		snprintf(buf, sizeof buf, "%s %s", measure_label(what), what);
 		pad(f, buf, 32);
-		fprintf(f, "%lld\n", geti(it, "late_by", NULL));
+		fprintf(f, "%lld\n", measure_int(it, "late_by", NULL));
 	}
 	fprintf(f, _("\n倒签 Statements dated before the district could have acted (%zu)\n"),
 	        json_array_size(json_object_get(m, "backdated")));
@@ -754,8 +725,9 @@ measure_print_text(FILE *f, const json_t *m)
 		fprintf(f,
 		        _("  %s-%lld: update %lld"
 		          " says %s on %s, %s %s (%s)\n"),
-		        json_string_value(json_object_get(it, "district")), geti(it, "index", NULL),
-		        geti(it, "seq", NULL), json_string_value(json_object_get(it, "status")),
+		        json_string_value(json_object_get(it, "district")),
+		        measure_int(it, "index", NULL), measure_int(it, "seq", NULL),
+		        json_string_value(json_object_get(it, "status")),
 		        json_string_value(json_object_get(it, "status_day")), measure_label(rule),
 		        strcmp(rule, "before_report") == 0 ? _("before the report's day")
 		                                           : _("before the server applied the "
@@ -854,10 +826,10 @@ csv_measures(FILE *f, const char *district, const json_t *c)
 		const char *mo = json_string_value(json_object_get(it, "month"));
 
 		snprintf(key, sizeof key, "%s/reports", mo);
-		snprintf(buf, sizeof buf, "%lld", geti(it, "reports", NULL));
+		snprintf(buf, sizeof buf, "%lld", measure_int(it, "reports", NULL));
 		csv_row(f, "month", district, "", "", key, "收件", buf);
 		snprintf(key, sizeof key, "%s/followups", mo);
-		snprintf(buf, sizeof buf, "%lld", geti(it, "followups", NULL));
+		snprintf(buf, sizeof buf, "%lld", measure_int(it, "followups", NULL));
 		csv_row(f, "month", district, "", "", key, "补充材料", buf);
 	}
 }
@@ -879,8 +851,8 @@ measure_print_csv(FILE *f, const json_t *m)
 		char idx[24], by[24];
 		const char *what = json_string_value(json_object_get(it, "what"));
 
-		snprintf(idx, sizeof idx, "%lld", geti(it, "index", NULL));
-		snprintf(by, sizeof by, "%lld", geti(it, "late_by", NULL));
+		snprintf(idx, sizeof idx, "%lld", measure_int(it, "index", NULL));
+		snprintf(by, sizeof by, "%lld", measure_int(it, "late_by", NULL));
 		csv_row(f, "duban", json_string_value(json_object_get(it, "district")), idx,
 		        json_string_value(json_object_get(it, "report_day")), what,
 		        measure_label(what), by);
@@ -890,7 +862,7 @@ measure_print_csv(FILE *f, const json_t *m)
 		char idx[24], label[96];
 		const char *rule = json_string_value(json_object_get(it, "rule"));
 
-		snprintf(idx, sizeof idx, "%lld", geti(it, "index", NULL));
+		snprintf(idx, sizeof idx, "%lld", measure_int(it, "index", NULL));
 		if (strcmp(rule, "before_report") == 0)
 			snprintf(label, sizeof label, "%s", measure_label(rule));
 		else

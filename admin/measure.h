@@ -86,6 +86,12 @@ struct measure_query {
 int measure_compute(const struct oversee *ov, const struct measure_query *q, json_t **out,
                     char *err, size_t errsz);
 
+/*
+ * A number of measure_compute's object: o[a], or o[a][b] when b is not
+ * NULL; 0 when missing or not an integer. Cannot fail.
+ */
+json_int_t measure_int(const json_t *o, const char *a, const char *b);
+
 /* Chinese label of a 督办 "what" or a backdating rule; the key itself otherwise. */
 const char *measure_label(const char *key);
 

@@ -19,16 +19,6 @@
 #define C_OTHER   "#7f9c74" /* not accepted or transferred */
 #define C_PENDING "#c8c8c8" /* not done, not yet due */
 
-static json_int_t
-geti(const json_t *o, const char *a, const char *b)
-{
-	const json_t *v = json_object_get(o, a);
-
-	if (b != NULL)
-		v = json_object_get(v, b);
-	return json_integer_value(v);
-}
-
 /* About how wide text is at the 11px of class v: CJK 11px, other characters 6px. */
 static double
 text_px(const char *s)
@@ -52,28 +42,29 @@ struct seg {
 static size_t
 parts(const json_t *c, const char *step, long out[5])
 {
-	long rep = (long)geti(c, "reports", NULL);
+	long rep = (long)measure_int(c, "reports", NULL);
 
 	if (strcmp(step, "read") == 0) {
-		long done = (long)geti(c, "read", "cases"), late = (long)geti(c, "read", "late");
-		long od = (long)geti(c, "unread_overdue", NULL);
+		long done = (long)measure_int(c, "read", "cases"),
+		     late = (long)measure_int(c, "read", "late");
+		long od = (long)measure_int(c, "unread_overdue", NULL);
 
 		out[0] = done - late, out[1] = late, out[2] = od, out[3] = rep - done - od;
 		return 4;
 	}
 	if (strcmp(step, "decision") == 0) {
-		long done = (long)geti(c, "decision", "cases"),
-		     late = (long)geti(c, "decision", "late");
-		long od = (long)geti(c, "undecided_overdue", NULL);
+		long done = (long)measure_int(c, "decision", "cases"),
+		     late = (long)measure_int(c, "decision", "late");
+		long od = (long)measure_int(c, "undecided_overdue", NULL);
 
 		out[0] = done - late, out[1] = late, out[2] = od, out[3] = rep - done - od;
 		return 4;
 	}
 	{
-		long done = (long)geti(c, "conclusion", "cases"),
-		     late = (long)geti(c, "conclusion", "late");
-		long od = (long)geti(c, "unconcluded_overdue", NULL);
-		long other = (long)geti(c, "closed_other", NULL);
+		long done = (long)measure_int(c, "conclusion", "cases"),
+		     late = (long)measure_int(c, "conclusion", "late");
+		long od = (long)measure_int(c, "unconcluded_overdue", NULL);
+		long other = (long)measure_int(c, "closed_other", NULL);
 
 		out[0] = done - late, out[1] = late, out[2] = od, out[4] = other;
 		out[3] = rep - done - od - other;
@@ -100,17 +91,17 @@ stacked(FILE *f, double y, const json_t *m, const char *step, const char *title)
 
 	json_array_foreach(list, i, c)
 	{
-		if ((long)geti(c, "reports", NULL) > max)
-			max = (long)geti(c, "reports", NULL);
+		if ((long)measure_int(c, "reports", NULL) > max)
+			max = (long)measure_int(c, "reports", NULL);
 	}
 	fprintf(f, "<text x=\"%d\" y=\"%.0f\" class=\"h\">", LABEL_X, y + 22);
 	chart_xml_text(f, title, 0);
 	fprintf(f, " (%s %" JSON_INTEGER_FORMAT " 个工作日 working days)</text>\n", "时限 limit",
-	        geti(json_object_get(m, "limits"),
-	             strcmp(step, "read") == 0       ? "read"
-	             : strcmp(step, "decision") == 0 ? "decision"
-	                                             : "conclusion",
-	             NULL));
+	        measure_int(json_object_get(m, "limits"),
+	                    strcmp(step, "read") == 0       ? "read"
+	                    : strcmp(step, "decision") == 0 ? "decision"
+	                                                    : "conclusion",
+	                    NULL));
 	y += 40;
 	json_array_foreach(list, i, c)
 	{
@@ -141,7 +132,7 @@ stacked(FILE *f, double y, const json_t *m, const char *step, const char *title)
 		}
 		fprintf(f,
 		        "<text x=\"%.1f\" y=\"%.0f\" class=\"v\">%" JSON_INTEGER_FORMAT "</text>\n",
-		        x + 6, y + 14, geti(c, "reports", NULL));
+		        x + 6, y + 14, measure_int(c, "reports", NULL));
 		y += ROW_H;
 	}
 	/* legend */
@@ -176,7 +167,7 @@ months_chart(FILE *f, double y, const json_t *m)
 {
 	const json_t *list = json_object_get(m, "commissions"), *c, *it;
 	size_t n = json_array_size(json_object_get(m, "months")), i, j, every, nc;
-	long max = 1, step;
+	long max = 1;
 	double top, bottom, slot, colw;
 
 	json_array_foreach(json_object_get(m, "months"), j, it)
@@ -185,34 +176,15 @@ months_chart(FILE *f, double y, const json_t *m)
 
 		json_array_foreach(list, i, c)
 		{
-			sum += (long)geti(json_array_get(json_object_get(c, "months"), j),
-			                  "reports", NULL);
+			sum += (long)measure_int(json_array_get(json_object_get(c, "months"), j),
+			                         "reports", NULL);
 		}
 		if (sum > max)
 			max = sum;
 	}
-	step = chart_nice_step(max);
-	max = (max + step - 1) / step * step;
-	fprintf(f,
-	        "<text x=\"%d\" y=\"%.0f\" class=\"h\">每月收件 Reports per month, by "
-	        "commission</text>\n",
-	        LABEL_X, y + 22);
+	bottom = chart_frame(f, y, "每月收件 Reports per month, by commission", LINE_X, LINE_W,
+	                     LINE_H, &max);
 	top = y + 44;
-	bottom = top + LINE_H;
-	for (long v = 0; v <= max; v += step) {
-		double yy = bottom - (double)LINE_H * (double)v / (double)max;
-
-		fprintf(f,
-		        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ccc\" "
-		        "stroke-width=\"1\"/>\n",
-		        LINE_X, yy, LINE_X + LINE_W, yy);
-		fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"v\" text-anchor=\"end\">%ld</text>\n",
-		        LINE_X - 6, yy + 4, v);
-	}
-	fprintf(f,
-	        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "
-	        "stroke-width=\"1\"/>\n",
-	        LINE_X, bottom, LINE_X + LINE_W, bottom);
 	nc = sizeof colours / sizeof colours[0];
 	slot = n > 0 ? (double)LINE_W / (double)n : LINE_W;
 	colw = slot * 0.7 > 40 ? 40 : slot * 0.7;
@@ -224,8 +196,8 @@ months_chart(FILE *f, double y, const json_t *m)
 
 		json_array_foreach(list, i, c)
 		{
-			long v = (long)geti(json_array_get(json_object_get(c, "months"), j),
-			                    "reports", NULL);
+			long v = (long)measure_int(json_array_get(json_object_get(c, "months"), j),
+			                           "reports", NULL);
 			double h = (double)LINE_H * (double)v / (double)max;
 
 			if (v <= 0)
@@ -283,39 +255,22 @@ ovchart_svg(FILE *f, const json_t *m, int standalone)
 			break;
 		bars[nb].key = json_string_value(json_object_get(c, "id"));
 		bars[nb].zh = NULL;
-		bars[nb].n = (long)geti(c, "duban", NULL);
+		bars[nb].n = (long)measure_int(c, "duban", NULL);
 		nb++;
 	}
 	h = 90 + 3 * stacked_height(m) + 40 + (double)(nb ? nb : 1) * 22 + 16 + 44 + LINE_H + 40 +
 	    20;
-	if (standalone)
-		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f,
-	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
-	        "viewBox=\"0 0 %d %.0f\" role=\"img\" aria-labelledby=\"qf-ov-title\">\n",
-	        W, h, W, h);
-	fputs("<title id=\"qf-ov-title\">清风 上级监督 Qingfeng oversight: ", f);
-	heading(f, m);
-	fputs("</title>\n", f);
-	fputs("<style>text{font-family:" CHART_FONT ";fill:#111}.t{font-size:18px;font-weight:bold}"
-	      ".h{font-size:15px;font-weight:bold}.l{font-size:13px}.v{font-size:11px}"
-	      "</style>\n",
-	      f);
-	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"#fff\"/>\n", W, h);
-	fprintf(f, "<text x=\"%d\" y=\"32\" class=\"t\">清风 上级监督 Qingfeng oversight</text>\n",
-	        LABEL_X);
-	fprintf(f, "<text x=\"%d\" y=\"56\" class=\"l\">", LABEL_X);
-	heading(f, m);
-	fputs("</text>\n", f);
+	chart_svg_begin(f, standalone, h, "qf-ov-title", "清风 上级监督 Qingfeng oversight",
+	                heading, m);
 	fprintf(f,
 	        "<text x=\"%d\" y=\"78\" class=\"l\">收件 reports %" JSON_INTEGER_FORMAT
 	        "; 从未读取 never read %" JSON_INTEGER_FORMAT
 	        "; 督办件 cases to ask about %" JSON_INTEGER_FORMAT
 	        "; 倒签 backdating flags %" JSON_INTEGER_FORMAT " (合计 all below)</text>\n",
-	        LABEL_X, geti(json_object_get(m, "total"), "reports", NULL),
-	        geti(json_object_get(m, "total"), "unread", NULL),
-	        geti(json_object_get(m, "total"), "duban", NULL),
-	        geti(json_object_get(m, "total"), "backdated", NULL));
+	        LABEL_X, measure_int(json_object_get(m, "total"), "reports", NULL),
+	        measure_int(json_object_get(m, "total"), "unread", NULL),
+	        measure_int(json_object_get(m, "total"), "duban", NULL),
+	        measure_int(json_object_get(m, "total"), "backdated", NULL));
 	y = 90;
 	y = stacked(f, y, m, "read", "读取 Reading");
 	y = stacked(f, y, m, "decision", "受理决定 Decision to accept or not");
@@ -370,6 +325,57 @@ static const struct hrow hrows[] = {
         {"倒签 Backdating flags", "backdated", NULL},
 };
 
+/*
+ * One cell of a list's row: the member key as text ('t') or a number ('n'),
+ * or ('l') key's label (measure_label), a space and the member then.
+ */
+struct cell {
+	char kind;
+	const char *key, *then;
+};
+
+static const struct cell duban_cells[] = {
+        {'t', "district", NULL}, {'n', "index", NULL}, {'t', "report_day", NULL},
+        {'l', "what", "what"},   {'t', "since", NULL}, {'n', "late_by", NULL},
+        {0, NULL, NULL},
+};
+
+static const struct cell backdated_cells[] = {
+        {'t', "district", NULL}, {'n', "index", NULL},      {'n', "seq", NULL},
+        {'t', "status", NULL},   {'t', "status_day", NULL}, {'l', "rule", "bound_day"},
+        {0, NULL, NULL},
+};
+
+/* A table row for each of rows, its cells as cells says. Cannot fail (see ferror(f)). */
+static void
+list_rows(FILE *f, const json_t *rows, const struct cell *cells)
+{
+	const json_t *it;
+	size_t i;
+
+	json_array_foreach(rows, i, it)
+	{
+		fputs("<tr>", f);
+		for (const struct cell *c = cells; c->key != NULL; c++) {
+			const char *s = json_string_value(json_object_get(it, c->key));
+
+			fputs(c->kind == 'n' ? "<td class=\"n\">" : "<td>", f);
+			if (c->kind == 'n') {
+				num(f, json_object_get(it, c->key));
+			} else if (c->kind == 'l') {
+				chart_xml_text(f, measure_label(s), 0);
+				fputc(' ', f);
+				chart_xml_text(f, json_string_value(json_object_get(it, c->then)),
+				               0);
+			} else {
+				chart_xml_text(f, s, 0);
+			}
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+}
+
 void
 ovchart_html(FILE *f, const json_t *m)
 {
@@ -389,9 +395,9 @@ ovchart_html(FILE *f, const json_t *m)
 	        " 份案件声明 case statements, each with its commission's key.</p>\n",
 	        json_string_value(json_object_get(m, "server_key")),
 	        json_string_value(json_object_get(m, "server_key_state")),
-	        geti(ver, "commissions", NULL), geti(ver, "commissions", NULL),
-	        geti(ver, "entries", NULL), geti(ver, "updates", NULL),
-	        geti(ver, "statements", NULL));
+	        measure_int(ver, "commissions", NULL), measure_int(ver, "commissions", NULL),
+	        measure_int(ver, "entries", NULL), measure_int(ver, "updates", NULL),
+	        measure_int(ver, "statements", NULL));
 	lim = json_object_get(m, "limits");
 	fprintf(f,
 	        "<p>时限（工作日）Limits in working days: 读取 read %" JSON_INTEGER_FORMAT
@@ -400,8 +406,8 @@ ovchart_html(FILE *f, const json_t *m)
 	        ". 时间从收件日起，至服务器应用该更新之日止 "
 	        "Times run from the report's day to the day the server applied the update that "
 	        "did it.</p>\n",
-	        geti(lim, "read", NULL), geti(lim, "decision", NULL), geti(lim, "conclusion", NULL),
-	        geti(lim, "stale", NULL));
+	        measure_int(lim, "read", NULL), measure_int(lim, "decision", NULL),
+	        measure_int(lim, "conclusion", NULL), measure_int(lim, "stale", NULL));
 
 	fputs("<section><h2>各委情况 By commission</h2>\n<table><tr><th>项目 Measure</th>", f);
 	json_array_foreach(list, i, c)
@@ -436,26 +442,7 @@ ovchart_html(FILE *f, const json_t *m)
 	      "<th>逾期事项 What is late</th><th>计时起 Counted from</th>"
 	      "<th>超期（工作日）Over by (wd)</th></tr>\n",
 	      f);
-	json_array_foreach(json_object_get(m, "duban"), i, it)
-	{
-		const char *what = json_string_value(json_object_get(it, "what"));
-
-		fputs("<tr><td>", f);
-		chart_xml_text(f, json_string_value(json_object_get(it, "district")), 0);
-		fputs("</td><td class=\"n\">", f);
-		num(f, json_object_get(it, "index"));
-		fputs("</td><td>", f);
-		chart_xml_text(f, json_string_value(json_object_get(it, "report_day")), 0);
-		fputs("</td><td>", f);
-		chart_xml_text(f, measure_label(what), 0);
-		fputc(' ', f);
-		chart_xml_text(f, what, 0);
-		fputs("</td><td>", f);
-		chart_xml_text(f, json_string_value(json_object_get(it, "since")), 0);
-		fputs("</td><td class=\"n\">", f);
-		num(f, json_object_get(it, "late_by"));
-		fputs("</td></tr>\n", f);
-	}
+	list_rows(f, json_object_get(m, "duban"), duban_cells);
 	fputs("</table></section>\n", f);
 
 	fprintf(f,
@@ -465,26 +452,7 @@ ovchart_html(FILE *f, const json_t *m)
 	fputs("<table><tr><th>委 Commission</th><th>编号 Index</th><th>更新 Update</th>"
 	      "<th>状态 Status</th><th>声明日期 status_day</th><th>早于 Before</th></tr>\n",
 	      f);
-	json_array_foreach(json_object_get(m, "backdated"), i, it)
-	{
-		const char *rule = json_string_value(json_object_get(it, "rule"));
-
-		fputs("<tr><td>", f);
-		chart_xml_text(f, json_string_value(json_object_get(it, "district")), 0);
-		fputs("</td><td class=\"n\">", f);
-		num(f, json_object_get(it, "index"));
-		fputs("</td><td class=\"n\">", f);
-		num(f, json_object_get(it, "seq"));
-		fputs("</td><td>", f);
-		chart_xml_text(f, json_string_value(json_object_get(it, "status")), 0);
-		fputs("</td><td>", f);
-		chart_xml_text(f, json_string_value(json_object_get(it, "status_day")), 0);
-		fputs("</td><td>", f);
-		chart_xml_text(f, measure_label(rule), 0);
-		fputc(' ', f);
-		chart_xml_text(f, json_string_value(json_object_get(it, "bound_day")), 0);
-		fputs("</td></tr>\n", f);
-	}
+	list_rows(f, json_object_get(m, "backdated"), backdated_cells);
 	fputs("</table></section>\n", f);
 
 	fputs("<section class=\"charts\"><h2>图表 Charts</h2>\n", f);
@@ -514,7 +482,8 @@ ovchart_html(FILE *f, const json_t *m)
 			fprintf(f,
 			        "<td class=\"n\">%" JSON_INTEGER_FORMAT " +%" JSON_INTEGER_FORMAT
 			        "</td>",
-			        geti(mo, "reports", NULL), geti(mo, "followups", NULL));
+			        measure_int(mo, "reports", NULL),
+			        measure_int(mo, "followups", NULL));
 		}
 		fputs("</tr>\n", f);
 	}
@@ -527,20 +496,8 @@ ovchart_html(FILE *f, const json_t *m)
 	      f);
 }
 
-static void
-write_html(FILE *f, const void *m)
-{
-	ovchart_html(f, m);
-}
-
-static void
-write_svg(FILE *f, const void *m)
-{
-	ovchart_svg(f, m, 1);
-}
-
 int
 ovchart_write_file(const char *path, const json_t *m, int html, char *err, size_t errsz)
 {
-	return chart_write_with(path, html ? write_html : write_svg, m, err, errsz);
+	return chart_write_with(path, html, ovchart_svg, ovchart_html, m, err, errsz);
 }

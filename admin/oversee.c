@@ -1,5 +1,6 @@
 /* oversee: see oversee.h. */
 #include "admin/oversee.h"
+#include "admin/buf.h"
 #include "admin/i18n.h"
 
 #include <ctype.h>
@@ -147,26 +148,6 @@ prob_message(struct probs *p)
 	return m;
 }
 
-static char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-strdup_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* ---- JSON fields ----------------------------------------------------------- */
 
 static const char *
@@ -281,25 +262,6 @@ lmap_add(struct lmap *m, const struct oversee_entry *e, uint64_t index)
 }
 
 /* ---- growing arrays ----------------------------------------------------------- */
-
-static int
-grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	size_t ncap;
-	void *n;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap *= 2;
-	n = realloc(*arr, ncap * size);
-	if (n == NULL)
-		return -1;
-	*arr = n;
-	*cap = ncap;
-	return 0;
-}
 
 /* ---- pins ------------------------------------------------------------------ */
 
@@ -722,7 +684,7 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 		         s->at, d->size);
 		return;
 	}
-	if (grow((void **)&d->entries, &s->cap_e, index, sizeof *d->entries) != 0) {
+	if (buf_grow((void **)&d->entries, &s->cap_e, index, sizeof *d->entries) != 0) {
 		r->nomem = 1;
 		return;
 	}
@@ -839,7 +801,7 @@ read_update(struct run *r, struct dstate *s, const json_t *o)
 	if (u.day > r->ov->daynum)
 		prob_add(&r->p, _("%s: update %" PRIu64 " is dated %s, after the bundle's day %s"),
 		         d->id, u.seq, dayname(u.day, b1), r->ov->day);
-	if (grow((void **)&d->updates, &s->cap_u, d->nupdates + 1, sizeof *d->updates) != 0) {
+	if (buf_grow((void **)&d->updates, &s->cap_u, d->nupdates + 1, sizeof *d->updates) != 0) {
 		r->nomem = 1;
 		return;
 	}
@@ -847,22 +809,20 @@ read_update(struct run *r, struct dstate *s, const json_t *o)
 	r->ov->updates++;
 }
 
-static struct oversee_update *
-update_of(struct oversee_district *d, uint64_t seq)
+static int
+cmp_seq(const void *key, const void *elem)
 {
-	size_t lo = 0, hi = d->nupdates;
+	uint64_t k = *(const uint64_t *)key, q = ((const struct oversee_update *)elem)->seq;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	return (k > q) - (k < q);
+}
 
-		if (d->updates[mid].seq == seq)
-			return &d->updates[mid];
-		if (d->updates[mid].seq < seq)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+struct oversee_update *
+oversee_update_of(const struct oversee_district *d, uint64_t seq)
+{
+	return d->nupdates == 0
+	               ? NULL
+	               : bsearch(&seq, d->updates, d->nupdates, sizeof *d->updates, cmp_seq);
 }
 
 static void
@@ -892,7 +852,7 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 	}
 	f.status = status;
 	f.status_day = sday;
-	u = update_of(d, f.seq);
+	u = oversee_update_of(d, f.seq);
 	if (u == NULL) {
 		prob_add(&r->p,
 		         _("%s: the statement on report %" PRIu64 " belongs to update %" PRIu64
@@ -921,7 +881,7 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 	if (s->key_ok) {
 		struct pending *pd;
 
-		if (grow((void **)&r->pend, &r->cap_pend, r->npend + 1, sizeof *r->pend) != 0) {
+		if (buf_grow((void **)&r->pend, &r->cap_pend, r->npend + 1, sizeof *r->pend) != 0) {
 			r->nomem = 1;
 			return;
 		}
@@ -942,8 +902,8 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 	codec_day_number(sday, &st.status_day);
 	st.replies = f.replies;
 	st.followups = f.followups_verified;
-	if (grow((void **)&d->statements, &s->cap_s, d->nstatements + 1, sizeof *d->statements) !=
-	    0) {
+	if (buf_grow((void **)&d->statements, &s->cap_s, d->nstatements + 1,
+	             sizeof *d->statements) != 0) {
 		r->nomem = 1;
 		return;
 	}
@@ -1041,7 +1001,7 @@ check_against_pin(struct run *r, struct dstate *s)
 		         d->id, nlate, first, p->day);
 	for (size_t i = 0; i < p->nupdates; i++) {
 		const struct oversee_update *pu = &p->updates[i];
-		const struct oversee_update *u = update_of(d, pu->seq);
+		const struct oversee_update *u = oversee_update_of(d, pu->seq);
 
 		if (u == NULL) {
 			prob_add(&r->p,
@@ -1211,7 +1171,7 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 	r.o = o;
 	r.ov = calloc(1, sizeof *r.ov);
 	if (r.ov == NULL) {
-		*msg = strdup_printf(_("out of memory"));
+		*msg = buf_printf(_("out of memory"));
 		return -1;
 	}
 	bundle_reader_init(&br, f, OVERSEE_LINE_MAX);
@@ -1231,7 +1191,7 @@ oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, struct
 	rc = check_keys(&r, t);
 	r.p.front = 0;
 	if (rc != 0) {
-		*msg = strdup_printf(_("cannot read %s"), PINS_FILE);
+		*msg = buf_printf(_("cannot read %s"), PINS_FILE);
 		ret = -1;
 		goto done;
 	}
@@ -1315,7 +1275,7 @@ done:
 	json_decref(obj);
 	bundle_reader_free(&br);
 	if (r.nomem) {
-		*msg = strdup_printf(_("out of memory"));
+		*msg = buf_printf(_("out of memory"));
 		ret = -1;
 	} else if (ret == 1 && r.p.n == 0 && header_ok && sig_ok) {
 		/* verified: pin it all */
@@ -1325,8 +1285,7 @@ done:
 		for (size_t i = 0; rc == PINS_OK && i < r.ov->nd; i++)
 			rc = pin_store(t, &r.ov->d[i], r.ov->day);
 		if (rc != PINS_OK) {
-			*msg = strdup_printf(_("cannot write %s: %s"), PINS_FILE,
-			                     pins_strerror(rc));
+			*msg = buf_printf(_("cannot write %s: %s"), PINS_FILE, pins_strerror(rc));
 			ret = -1;
 		} else {
 			ret = 0;
@@ -1334,11 +1293,10 @@ done:
 	} else if (ret == 1) {
 		if (r.p.n == 0)
 			prob_add(&r.p, _("the bundle is not complete"));
-		*msg = r.p.nomem ? strdup_printf(_("oversight bundle refused"))
-		                 : prob_message(&r.p);
+		*msg = r.p.nomem ? buf_printf(_("oversight bundle refused")) : prob_message(&r.p);
 	}
 	if (*msg == NULL && ret != 0)
-		*msg = strdup_printf(_("out of memory"));
+		*msg = buf_printf(_("out of memory"));
 	free_states(&r);
 	if (ret == 0)
 		*out = r.ov;

@@ -156,4 +156,11 @@ int oversee_verify(FILE *f, struct pins_txn *t, const struct oversee_opts *o, st
 /* Frees what oversee_verify made; NULL is fine. Cannot fail. */
 void oversee_free(struct oversee *ov);
 
+/*
+ * The applied update seq of district d (its updates are sorted by seq), or
+ * NULL when d has none such. Not const, as strchr: oversee_verify fills in
+ * the statements it finds for it. Cannot fail.
+ */
+struct oversee_update *oversee_update_of(const struct oversee_district *d, uint64_t seq);
+
 #endif

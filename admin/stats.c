@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "admin/buf.h"
 #include "admin/cases.h"
 #include "admin/chart.h"
 #include "admin/cli.h"
@@ -39,11 +40,6 @@ static const struct reach {
 };
 #define NREACH (sizeof reaches / sizeof reaches[0])
 
-struct longs {
-	long *v;
-	size_t n, cap;
-};
-
 struct acc {
 	struct archive_txn *t;
 	const struct stats_query *q;
@@ -55,23 +51,16 @@ struct acc {
 	long quarantined;     /* quarantined entries (§10), counted apart from the cases */
 	long reached[NREACH]; /* cases whose history reaches each step within the days */
 	long dl[DEADLINE_MAX][5];
-	struct longs acc_days, acc_wd, con_days, con_wd, days;
+	struct stats_longs acc_days, acc_wd, con_days, con_wd, days;
 	char *err;
 	size_t errsz;
 };
 
-static int
-push(struct longs *l, long x)
+int
+stats_longs_push(struct stats_longs *l, long x)
 {
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 256;
-		long *nv = realloc(l->v, ncap * sizeof *nv);
-
-		if (nv == NULL)
-			return -1;
-		l->v = nv;
-		l->cap = ncap;
-	}
+	if (buf_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+		return -1;
 	l->v[l->n++] = x;
 	return 0;
 }
@@ -131,67 +120,58 @@ in_period(const struct stats_query *q, long d)
  * on a day within the query's days (whatever day the case was received).
  */
 static void
-count_reached(struct acc *a, const json_t *rec)
+count_reached(struct acc *a, const struct case_record *c)
 {
-	for (size_t r = 0; r < NREACH; r++) {
-		const json_t *ev;
-		size_t i;
-
-		json_array_foreach(json_object_get(rec, "history"), i, ev)
-		{
-			const char *kind = json_string_value(json_object_get(ev, "event"));
-			const char *st = json_string_value(json_object_get(ev, "stage"));
-			const char *status = json_string_value(json_object_get(ev, "status"));
+	for (size_t r = 0; r < NREACH; r++)
+		for (size_t i = 0; i < c->nhistory; i++) {
+			const struct case_event *ev = &c->history[i];
 			long d;
 			int hit = 0;
 
-			if (kind == NULL ||
-			    codec_day_number(json_string_value(json_object_get(ev, "day")), &d) !=
-			            0 ||
-			    !in_period(a->q, d))
+			if (codec_day_number(ev->day, &d) != 0 || !in_period(a->q, d))
 				continue;
-			if (strcmp(kind, "stage") == 0 && st != NULL)
+			if (strcmp(ev->event, "stage") == 0)
 				for (size_t k = 0; reaches[r].stages[k] != NULL; k++)
-					hit |= strcmp(st, reaches[r].stages[k]) == 0;
-			if (strcmp(kind, "status") == 0 && status != NULL &&
-			    reaches[r].status != NULL)
-				hit |= strcmp(status, reaches[r].status) == 0;
+					hit |= strcmp(ev->stage, reaches[r].stages[k]) == 0;
+			if (strcmp(ev->event, "status") == 0 && reaches[r].status != NULL)
+				hit |= strcmp(ev->status, reaches[r].status) == 0;
 			if (hit) {
 				a->reached[r]++;
 				break;
 			}
 		}
-	}
 }
 
 static int
-count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
+count_case(void *vctx, const struct case_record *c)
 {
 	struct acc *a = vctx;
 	const struct keyfile_secret *key;
 	struct archive_entry e;
 	struct deadline dl[DEADLINE_MAX];
 	char name[CASES_NAME_BUF], town[TOWN_MAX + 1];
-	json_t *m = NULL, *copy;
+	struct case_record with_rn;
+	json_t *m = NULL;
 	const json_t *r, *subj;
 	long day, accepted, concluded;
 	size_t ndl;
 	int overdue = 0, rn;
 
-	if (codec_day_number(json_string_value(json_object_get(rec, "day")), &day) != 0)
+	if (codec_day_number(c->day, &day) != 0)
 		return ARCHIVE_ERR_CORRUPT;
-	if (json_object_get(rec, "quarantine") != NULL)
-		return 0;      /* counted with the quarantine records, not as a case */
-	count_reached(a, rec); /* by the day of the step, not the day received */
+	if (c->quarantine[0] != '\0')
+		return 0;    /* counted with the quarantine records, not as a case */
+	count_reached(a, c); /* by the day of the step, not the day received */
 	if (!in_period(a->q, day))
 		return 0;
-	cases_format_name(name, id, index);
-	key = a->key_for(a->ctx, id);
+	cases_format_name(name, c->district, c->index);
+	key = a->key_for(a->ctx, c->district);
 	if (key == NULL) {
-		snprintf(a->err, a->errsz, _("no key for district %s"), id);
+		snprintf(a->err, a->errsz, _("no key for district %s"), c->district);
 		return -1;
 	}
-	if (archive_entry_get(a->t, id, index, &e) != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
+	if (archive_entry_get(a->t, c->district, c->index, &e) != ARCHIVE_OK ||
+	    e.kind != CHAIN_KIND_REPORT) {
 		snprintf(a->err, a->errsz, _("case %s: its report entry is missing"), name);
 		return -1;
 	}
@@ -205,15 +185,15 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	r = json_object_get(m, "report");
 	subj = json_object_get(r, "subject");
 	rn = workflow_manifest_real_name(m);
-	if (bump(a->stage, workflow_stage_of_json(rec)) != 0 ||
-	    bump(a->status, value_or(json_object_get(rec, "status"), "unspecified")) != 0 ||
+	if (bump(a->stage, workflow_stage_of(c)) != 0 ||
+	    bump(a->status, c->status[0] != '\0' ? c->status : "unspecified") != 0 ||
 	    bump(a->category, value_or(json_object_get(r, "category"), "unspecified")) != 0 ||
 	    bump(a->type, value_or(json_object_get(r, "type"), "unspecified")) != 0 ||
 	    bump(a->level, value_or(json_object_get(subj, "level"), "unknown")) != 0 ||
 	    bump(a->town, town_of(json_object_get(r, "town"), town)) != 0 ||
 	    (json_is_string(json_object_get(r, "concerns")) &&
 	     bump(a->concerns, json_string_value(json_object_get(r, "concerns"))) != 0) ||
-	    push(&a->days, day) != 0) {
+	    stats_longs_push(&a->days, day) != 0) {
 		json_decref(m);
 		snprintf(a->err, a->errsz, _("out of memory"));
 		return -1;
@@ -225,25 +205,20 @@ count_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	else
 		a->anonymous++;
 
-	deadline_milestones_json(rec, &accepted, &concluded);
+	deadline_milestones(c, &accepted, &concluded);
 	if ((accepted >= day &&
-	     (push(&a->acc_days, accepted - day) != 0 ||
-	      push(&a->acc_wd, workdays_between(a->q->w, day, accepted)) != 0)) ||
+	     (stats_longs_push(&a->acc_days, accepted - day) != 0 ||
+	      stats_longs_push(&a->acc_wd, workdays_between(a->q->w, day, accepted)) != 0)) ||
 	    (concluded >= day &&
-	     (push(&a->con_days, concluded - day) != 0 ||
-	      push(&a->con_wd, workdays_between(a->q->w, day, concluded)) != 0))) {
+	     (stats_longs_push(&a->con_days, concluded - day) != 0 ||
+	      stats_longs_push(&a->con_wd, workdays_between(a->q->w, day, concluded)) != 0))) {
 		snprintf(a->err, a->errsz, _("out of memory"));
 		return -1;
 	}
 	/* deadlines: the record may predate the real-name flag; the manifest knows */
-	copy = json_copy((json_t *)(uintptr_t)rec);
-	if (copy == NULL || json_object_set_new(copy, "real_name", json_boolean(rn)) != 0) {
-		json_decref(copy);
-		snprintf(a->err, a->errsz, _("out of memory"));
-		return -1;
-	}
-	ndl = deadline_of_case_json(copy, a->q->w, a->q->today, dl);
-	json_decref(copy);
+	with_rn = *c; /* borrows c's lists; never freed */
+	with_rn.real_name = rn ? 1 : 0;
+	ndl = deadline_of_case(&with_rn, a->q->w, a->q->today, dl);
 	for (size_t i = 0; i < ndl; i++) {
 		a->dl[dl[i].kind][dl[i].state]++;
 		overdue |= dl[i].state == DEADLINE_OVERDUE;
@@ -277,7 +252,7 @@ stats_quantiles(long *v, size_t n, double *median, long *p90)
 }
 
 static json_t *
-durations(struct longs *days, struct longs *wd)
+durations(struct stats_longs *days, struct stats_longs *wd)
 {
 	double md, mw;
 	long pd, pw;
@@ -452,7 +427,7 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 		json_object_set_new(a.stage, st[i].name, json_integer(0));
 	for (size_t i = 0; statuses[i] != NULL; i++)
 		json_object_set_new(a.status, statuses[i], json_integer(0));
-	rc = archive_case_foreach(t, q->district, count_case, &a);
+	rc = archive_case_each(t, q->district, count_case, &a);
 	if (rc == 0)
 		rc = archive_quarantine_foreach(t, q->district, count_quarantined, &a);
 	if (rc != 0) {

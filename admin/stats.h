@@ -62,6 +62,15 @@ int stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_
  */
 int stats_quantiles(long *v, size_t n, double *median, long *p90);
 
+/* A growing list of numbers (zeroed when empty; free v). */
+struct stats_longs {
+	long *v;
+	size_t n, cap;
+};
+
+/* Appends x to l. Returns 0, or -1 when memory runs out (l unchanged). */
+int stats_longs_push(struct stats_longs *l, long x);
+
 /* Prints the figures as text tables with Chinese and English labels. Cannot fail. */
 void stats_print_text(FILE *f, const json_t *s);
 

@@ -58,36 +58,90 @@ touch(struct op_ctx *c, uint64_t index)
 	json_object_set_new(c->touched, key, json_true());
 }
 
-/* A reply op carrying reply n of case index. Returns 0, or -1. */
-static int
-put_reply_op(struct op_ctx *c, uint64_t index, const json_t *rec, uint32_t n)
+/* The case's lookup as an op names it (base64url). Cannot fail. */
+static void
+lookup_text(char out[CODEC_B64U_BUF(32)], const struct case_record *cr)
 {
-	char name[CASES_NAME_BUF];
+	codec_b64u_encode(out, CODEC_B64U_BUF(32), cr->lookup, 32);
+}
+
+/*
+ * A reply op carrying reply n of case cr (queued: from the outbox, which
+ * the message then names). Returns 0, or -1 (the reply is missing, memory,
+ * the write) with c->err set.
+ */
+static int
+put_reply_op(struct op_ctx *c, const struct case_record *cr, uint32_t n, int queued)
+{
+	char name[CASES_NAME_BUF], lookup[CODEC_B64U_BUF(32)];
 	const uint8_t *env;
 	size_t len;
 	char *b64;
 	json_t *line = NULL;
 
-	if (archive_reply_get(c->t, c->district, index, n, ARCHIVE_REPLY_TO_REPORTER, &env, &len) !=
-	    ARCHIVE_OK) {
-		cases_format_name(name, c->district, index);
-		snprintf(c->err, c->errsz, _("reply %u of case %s is missing"), n, name);
+	if (archive_reply_get(c->t, c->district, cr->index, n, ARCHIVE_REPLY_TO_REPORTER, &env,
+	                      &len) != ARCHIVE_OK) {
+		cases_format_name(name, c->district, cr->index);
+		snprintf(c->err, c->errsz,
+		         queued ? _("queued reply %u of case %s is missing")
+		                : _("reply %u of case %s is missing"),
+		         n, name);
 		return -1;
 	}
+	lookup_text(lookup, cr);
 	b64 = codec_b64u_encode_alloc(env, len);
 	if (b64 != NULL)
-		line = json_pack("{s:s, s:O, s:s}", "op", "reply", "lookup",
-		                 json_object_get(rec, "lookup"), "envelope", b64);
+		line = json_pack("{s:s, s:s, s:s}", "op", "reply", "lookup", lookup, "envelope",
+		                 b64);
 	free(b64);
 	c->r->reply_ops++;
 	return put_line(c, line);
 }
 
+/* A status op setting case cr's status to status. Returns 0, or -1 (c->err set). */
+static int
+put_status_op(struct op_ctx *c, const struct case_record *cr, const char *status)
+{
+	char lookup[CODEC_B64U_BUF(32)];
+
+	lookup_text(lookup, cr);
+	c->r->status_ops++;
+	return put_line(c, json_pack("{s:s, s:s, s:s}", "op", "status", "lookup", lookup, "status",
+	                             status));
+}
+
+/*
+ * The district's last statement on a case (§15), as update_write keeps it
+ * with the case ("statement"; store/case.h keeps it among the members it
+ * does not know).
+ */
+struct stated {
+	int set;
+	uint64_t seq;
+	const char *status, *status_day; /* borrowed from the case; NULL when missing */
+	uint64_t replies, followups_verified;
+};
+
+/* Reads cr's last statement into st (st->set 0 when it has none). Cannot fail. */
+static void
+stated_of(const struct case_record *cr, struct stated *st)
+{
+	const json_t *o = json_object_get(cr->rest, "statement");
+
+	st->set = o != NULL;
+	st->seq = (uint64_t)json_integer_value(json_object_get(o, "seq"));
+	st->status = json_string_value(json_object_get(o, "status"));
+	st->status_day = json_string_value(json_object_get(o, "status_day"));
+	st->replies = (uint64_t)json_integer_value(json_object_get(o, "replies"));
+	st->followups_verified =
+	        (uint64_t)json_integer_value(json_object_get(o, "followups_verified"));
+}
+
 /* A case the district issues no statement for: a quarantined report (§10). */
 static int
-unstated(const json_t *rec)
+unstated(const struct case_record *cr)
 {
-	return json_object_get(rec, "quarantine") != NULL;
+	return cr->quarantine[0] != '\0';
 }
 
 /*
@@ -97,38 +151,31 @@ unstated(const json_t *rec)
  * already are not stored twice by it.
  */
 static int
-recarry_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
+recarry_case(void *vctx, const struct case_record *cr)
 {
 	struct op_ctx *c = vctx;
-	const json_t *it, *st = json_object_get(rec, "statement");
-	size_t i;
+	struct stated st;
 	int again = 0;
 
-	(void)id;
-	if (unstated(rec))
+	if (unstated(cr))
 		return 0;
-	json_array_foreach(json_object_get(rec, "replies"), i, it)
-	{
-		json_int_t sent = json_integer_value(json_object_get(it, "sent_seq"));
+	for (size_t i = 0; i < cr->nreplies; i++) {
+		int64_t sent = cr->replies[i].sent_seq;
 
 		if (sent > 0 && (uint64_t)sent > c->applied) {
-			if (put_reply_op(c, index, rec,
-			                 (uint32_t)json_integer_value(json_object_get(it, "n"))) !=
-			    0)
+			if (put_reply_op(c, cr, cr->replies[i].n, 0) != 0)
 				return -1;
 			again = 1;
 		}
 	}
-	if (json_integer_value(json_object_get(st, "seq")) > (json_int_t)c->applied) {
-		if (put_line(c, json_pack("{s:s, s:O, s:O}", "op", "status", "lookup",
-		                          json_object_get(rec, "lookup"), "status",
-		                          json_object_get(rec, "status"))) != 0)
+	stated_of(cr, &st);
+	if (st.seq > c->applied) {
+		if (put_status_op(c, cr, cr->status) != 0)
 			return -1;
-		c->r->status_ops++;
 		again = 1;
 	}
 	if (again) {
-		touch(c, index);
+		touch(c, cr->index);
 		c->r->recarried++;
 	}
 	return 0;
@@ -141,60 +188,49 @@ recarry_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
  * an update the server has not applied.
  */
 static int
-state_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
+state_case(void *vctx, const struct case_record *cr)
 {
 	struct op_ctx *c = vctx;
-	const json_t *prev = json_object_get(rec, "statement"), *it;
-	const char *status = json_string_value(json_object_get(rec, "status"));
-	uint64_t nrep = json_array_size(json_object_get(rec, "replies"));
-	uint64_t nfol = json_array_size(json_object_get(rec, "followups"));
+	struct stated prev;
 	struct sign_case_fields f;
 	uint8_t sig[SIGN_BYTES];
 	char key[24], hash[CODEC_B64U_BUF(32)], sigt[CODEC_B64U_BUF(SIGN_BYTES)];
+	char lookup[CODEC_B64U_BUF(32)];
 	const char *day = c->day;
+	uint64_t nrep = cr->nreplies, nfol = cr->nfollowups;
+	int same_status;
 	json_t *line, *st;
-	size_t i;
 
-	(void)id;
-	if (unstated(rec))
+	if (unstated(cr))
 		return 0;
-	snprintf(key, sizeof key, "%" PRIu64, index);
-	if (!cases_status_valid(status)) {
+	snprintf(key, sizeof key, "%" PRIu64, cr->index);
+	if (!cases_status_valid(cr->status)) {
 		snprintf(c->err, c->errsz, _("case %s-%s: corrupt status"), c->district, key);
 		return -1;
 	}
-	if (prev != NULL && json_object_get(c->touched, key) == NULL &&
-	    json_integer_value(json_object_get(prev, "seq")) <= (json_int_t)c->applied &&
-	    json_equal(json_object_get(prev, "status"), json_object_get(rec, "status")) &&
-	    json_integer_value(json_object_get(prev, "replies")) == (json_int_t)nrep &&
-	    json_integer_value(json_object_get(prev, "followups_verified")) == (json_int_t)nfol)
+	stated_of(cr, &prev);
+	same_status = prev.status != NULL && strcmp(prev.status, cr->status) == 0;
+	if (prev.set && json_object_get(c->touched, key) == NULL && prev.seq <= c->applied &&
+	    same_status && prev.replies == nrep && prev.followups_verified == nfol)
 		return 0;
 	/* the day the district gave this status: kept while the status stays */
-	if (prev != NULL &&
-	    json_equal(json_object_get(prev, "status"), json_object_get(rec, "status")) &&
-	    codec_day_valid(json_string_value(json_object_get(prev, "status_day"))))
-		day = json_string_value(json_object_get(prev, "status_day"));
+	if (same_status && codec_day_valid(prev.status_day))
+		day = prev.status_day;
 	memset(&f, 0, sizeof f);
 	f.district = c->district;
-	if (codec_b64u_decode_exact(f.lookup, 32,
-	                            json_string_value(json_object_get(rec, "lookup"))) != 0) {
-		snprintf(c->err, c->errsz, _("case %s-%s: corrupt lookup"), c->district, key);
-		return -1;
-	}
-	f.index = index;
-	f.status = status;
+	memcpy(f.lookup, cr->lookup, 32);
+	f.index = cr->index;
+	f.status = cr->status;
 	f.status_day = day;
 	f.replies = nrep;
 	f.followups_verified = nfol;
 	f.seq = c->r->seq;
 	/* replies_hash over the replies in the order the server numbers them: n = 1, 2, ... */
-	json_array_foreach(json_object_get(rec, "replies"), i, it)
-	{
+	for (size_t i = 0; i < cr->nreplies; i++) {
 		const uint8_t *env;
 		size_t len;
 
-		if (archive_reply_get(c->t, c->district, index,
-		                      (uint32_t)json_integer_value(json_object_get(it, "n")),
+		if (archive_reply_get(c->t, c->district, cr->index, cr->replies[i].n,
 		                      ARCHIVE_REPLY_TO_REPORTER, &env, &len) != ARCHIVE_OK) {
 			snprintf(c->err, c->errsz, _("case %s-%s: reply %zu is missing"),
 			         c->district, key, i + 1);
@@ -209,11 +245,12 @@ state_case(void *vctx, const char *id, uint64_t index, const json_t *rec)
 	}
 	codec_b64u_encode(hash, sizeof hash, f.replies_hash, 32);
 	codec_b64u_encode(sigt, sizeof sigt, sig, sizeof sig);
-	line = json_pack("{s:s, s:O, s:I, s:s, s:s, s:I, s:s, s:I, s:s}", "op", "case", "lookup",
-	                 json_object_get(rec, "lookup"), "index", (json_int_t)index, "status",
-	                 status, "status_day", day, "replies", (json_int_t)nrep, "replies_hash",
-	                 hash, "followups_verified", (json_int_t)nfol, "sig", sigt);
-	st = json_pack("{s:I, s:s, s:s, s:I, s:I}", "seq", (json_int_t)f.seq, "status", status,
+	lookup_text(lookup, cr);
+	line = json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:I, s:s}", "op", "case", "lookup",
+	                 lookup, "index", (json_int_t)cr->index, "status", cr->status, "status_day",
+	                 day, "replies", (json_int_t)nrep, "replies_hash", hash,
+	                 "followups_verified", (json_int_t)nfol, "sig", sigt);
+	st = json_pack("{s:I, s:s, s:s, s:I, s:I}", "seq", (json_int_t)f.seq, "status", cr->status,
 	               "status_day", day, "replies", (json_int_t)nrep, "followups_verified",
 	               (json_int_t)nfol);
 	if (st == NULL || json_object_set_new(c->stated, key, st) != 0) {
@@ -232,12 +269,12 @@ write_op(void *vctx, uint64_t opno, const json_t *op)
 	const char *kind = json_string_value(json_object_get(op, "op"));
 	uint64_t index = (uint64_t)json_integer_value(json_object_get(op, "case"));
 	char name[CASES_NAME_BUF];
-	json_t *rec, *line = NULL;
+	struct case_record cr;
 	int rc;
 
 	(void)opno;
 	cases_format_name(name, c->district, index);
-	rc = archive_case_get(c->t, c->district, index, &rec);
+	rc = archive_case_load(c->t, c->district, index, &cr);
 	if (rc != ARCHIVE_OK) {
 		snprintf(c->err, c->errsz, _("queued operation for case %s: %s"), name,
 		         archive_strerror(rc));
@@ -248,38 +285,19 @@ write_op(void *vctx, uint64_t opno, const json_t *op)
 
 		if (!cases_status_valid(st)) {
 			snprintf(c->err, c->errsz, _("queued status for case %s is corrupt"), name);
-			json_decref(rec);
-			return -1;
+			rc = -1;
+		} else {
+			rc = put_status_op(c, &cr, st);
 		}
-		line = json_pack("{s:s, s:O, s:s}", "op", "status", "lookup",
-		                 json_object_get(rec, "lookup"), "status", st);
-		c->r->status_ops++;
 	} else if (kind != NULL && strcmp(kind, "reply") == 0) {
-		uint32_t n = (uint32_t)json_integer_value(json_object_get(op, "n"));
-		const uint8_t *env;
-		size_t len;
-		char *b64;
-
-		if (archive_reply_get(c->t, c->district, index, n, ARCHIVE_REPLY_TO_REPORTER, &env,
-		                      &len) != ARCHIVE_OK) {
-			snprintf(c->err, c->errsz, _("queued reply %u of case %s is missing"), n,
-			         name);
-			json_decref(rec);
-			return -1;
-		}
-		b64 = codec_b64u_encode_alloc(env, len);
-		if (b64 != NULL)
-			line = json_pack("{s:s, s:O, s:s}", "op", "reply", "lookup",
-			                 json_object_get(rec, "lookup"), "envelope", b64);
-		free(b64);
-		c->r->reply_ops++;
+		rc = put_reply_op(c, &cr, (uint32_t)json_integer_value(json_object_get(op, "n")),
+		                  1);
 	} else {
 		snprintf(c->err, c->errsz, _("a queued operation for case %s is corrupt"), name);
-		json_decref(rec);
-		return -1;
+		rc = -1;
 	}
-	json_decref(rec);
-	if (put_line(c, line) != 0)
+	case_free(&cr);
+	if (rc != 0)
 		return -1;
 	touch(c, index);
 	return 0;
@@ -288,7 +306,8 @@ write_op(void *vctx, uint64_t opno, const json_t *op)
 /*
  * Marks what the update carried as sent in the cases it touched (what it
  * carried again included: sent_seq above applied), and keeps the statement
- * it made for each case.
+ * it made for each case, in transaction t. Returns ARCHIVE_OK or an
+ * archive error (ARCHIVE_ERR_NOMEM, a case's load or store).
  */
 static int
 mark_sent(struct archive_txn *t, const char *district, json_t *touched, const json_t *stated,
@@ -301,33 +320,29 @@ mark_sent(struct archive_txn *t, const char *district, json_t *touched, const js
 		return ARCHIVE_ERR_NOMEM;
 	json_object_foreach(touched, k, v)
 	{
-		uint64_t index = strtoull(k, NULL, 10);
-		json_t *rec, *it;
-		size_t i;
-		int rc = archive_case_get(t, district, index, &rec);
+		struct case_record cr;
+		const json_t *st = json_object_get(stated, k);
+		int rc = archive_case_load(t, district, strtoull(k, NULL, 10), &cr);
 
 		if (rc != ARCHIVE_OK)
 			return rc;
-		json_array_foreach(json_object_get(rec, "history"), i, it)
-		{
-			if (json_is_integer(json_object_get(it, "sent_seq")) &&
-			    json_integer_value(json_object_get(it, "sent_seq")) == 0)
-				json_object_set_new(it, "sent_seq", json_integer((json_int_t)seq));
-		}
-		json_array_foreach(json_object_get(rec, "replies"), i, it)
-		{
-			json_int_t sent = json_integer_value(json_object_get(it, "sent_seq"));
+		for (size_t i = 0; i < cr.nhistory; i++)
+			if (cr.history[i].sent_seq == 0)
+				cr.history[i].sent_seq = (int64_t)seq;
+		for (size_t i = 0; i < cr.nreplies; i++) {
+			int64_t sent = cr.replies[i].sent_seq;
 
-			if (sent == 0 || (uint64_t)sent > applied)
-				json_object_set_new(it, "sent_seq", json_integer((json_int_t)seq));
+			if (sent <= 0 || (uint64_t)sent > applied)
+				cr.replies[i].sent_seq = (int64_t)seq;
 		}
-		if (json_object_get(stated, k) != NULL &&
-		    json_object_set(rec, "statement", json_object_get(stated, k)) != 0) {
-			json_decref(rec);
-			return ARCHIVE_ERR_NOMEM;
-		}
-		rc = archive_case_put(t, district, index, rec);
-		json_decref(rec);
+		/* the statement: a member store/case.h keeps for update among those it does not know */
+		if (st != NULL &&
+		    ((cr.rest == NULL && (cr.rest = json_object()) == NULL) ||
+		     json_object_set(cr.rest, "statement", (json_t *)(uintptr_t)st) != 0))
+			rc = ARCHIVE_ERR_NOMEM;
+		else
+			rc = archive_case_store(t, &cr);
+		case_free(&cr);
 		if (rc != ARCHIVE_OK)
 			return rc;
 	}
@@ -405,11 +420,11 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 	c.err = err;
 	c.errsz = errsz;
 	/* what the server lacks first, then what is new, then the district's word on each case */
-	rc = archive_case_foreach(t, district, recarry_case, &c);
+	rc = archive_case_each(t, district, recarry_case, &c);
 	if (rc == 0)
 		rc = archive_outbox_foreach(t, district, write_op, &c);
 	if (rc == 0)
-		rc = archive_case_foreach(t, district, state_case, &c);
+		rc = archive_case_each(t, district, state_case, &c);
 	if (rc != 0) {
 		if (err[0] == '\0')
 			snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));

@@ -5,9 +5,11 @@
  * order), every queued status change and reply in the order queued, the
  * district's signed statement for each case that changed or has none yet
  * (§15), and the acknowledgement of everything ingested (acks_through = the
- * archive's verified size, head = the chain value there). The file is written, fsynced and closed before the archive
- * records the update (seq and acks, queued operations marked sent in one
- * transaction); if that fails the file is removed.
+ * archive's verified size, head = the chain value there). The file is
+ * written, fsynced and closed before the archive records the update (seq and
+ * acks; in each case it touched, through struct case_record, the history
+ * events and replies it carried marked sent_seq and its statement kept as
+ * "statement", all in one transaction); if that fails the file is removed.
  */
 #ifndef QF_ADMIN_UPDATE_H
 #define QF_ADMIN_UPDATE_H

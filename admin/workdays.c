@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin/buf.h"
 #include "admin/cli.h"
 #include "admin/i18n.h"
 #include "crypto/codec.h"
@@ -160,16 +161,9 @@ workdays_parse(struct workdays **out, const char *text, size_t len, char *err, s
 			         line, w1, weekday_names[workdays_weekday(day)]);
 			goto fail;
 		}
-		if (w->n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct wd_entry *ne = realloc(w->e, ncap * sizeof *ne);
-
-			if (ne == NULL) {
-				snprintf(err, errsz, _("out of memory"));
-				goto fail;
-			}
-			w->e = ne;
-			cap = ncap;
+		if (buf_grow((void **)&w->e, &cap, w->n + 1, sizeof *w->e) != 0) {
+			snprintf(err, errsz, _("out of memory"));
+			goto fail;
 		}
 		w->e[w->n].day = day;
 		w->e[w->n].workday = w2[0] == 'w';
@@ -238,23 +232,19 @@ workdays_load(struct workdays **out, const char *path, int missing_ok, int *miss
 	return rc;
 }
 
+static int
+cmp_day(const void *key, const void *elem)
+{
+	long k = *(const long *)key, d = ((const struct wd_entry *)elem)->day;
+
+	return (k > d) - (k < d);
+}
+
 /* The entry for day, or NULL. */
 static const struct wd_entry *
 find(const struct workdays *w, long day)
 {
-	size_t lo = 0, hi = w->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (w->e[mid].day == day)
-			return &w->e[mid];
-		if (w->e[mid].day < day)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return w->n == 0 ? NULL : bsearch(&day, w->e, w->n, sizeof *w->e, cmp_day);
 }
 
 /* Index of the first entry after day. */
