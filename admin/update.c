@@ -110,33 +110,6 @@ put_status_op(struct op_ctx *c, const struct case_record *cr, const char *status
 	                             status));
 }
 
-/*
- * The district's last statement on a case (§15), as update_write keeps it
- * with the case ("statement"; store/case.h keeps it among the members it
- * does not know).
- */
-struct stated {
-	int set;
-	uint64_t seq;
-	const char *status, *status_day; /* borrowed from the case; NULL when missing */
-	uint64_t replies, followups_verified;
-};
-
-/* Reads cr's last statement into st (st->set 0 when it has none). Cannot fail. */
-static void
-stated_of(const struct case_record *cr, struct stated *st)
-{
-	const json_t *o = json_object_get(cr->rest, "statement");
-
-	st->set = o != NULL;
-	st->seq = (uint64_t)json_integer_value(json_object_get(o, "seq"));
-	st->status = json_string_value(json_object_get(o, "status"));
-	st->status_day = json_string_value(json_object_get(o, "status_day"));
-	st->replies = (uint64_t)json_integer_value(json_object_get(o, "replies"));
-	st->followups_verified =
-	        (uint64_t)json_integer_value(json_object_get(o, "followups_verified"));
-}
-
 /* A case the district issues no statement for: a quarantined report (§10). */
 static int
 unstated(const struct case_record *cr)
@@ -154,7 +127,6 @@ static int
 recarry_case(void *vctx, const struct case_record *cr)
 {
 	struct op_ctx *c = vctx;
-	struct stated st;
 	int again = 0;
 
 	if (unstated(cr))
@@ -168,8 +140,7 @@ recarry_case(void *vctx, const struct case_record *cr)
 			again = 1;
 		}
 	}
-	stated_of(cr, &st);
-	if (st.seq > c->applied) {
+	if (cr->statement.set && cr->statement.seq > c->applied) {
 		if (put_status_op(c, cr, cr->status) != 0)
 			return -1;
 		again = 1;
@@ -191,7 +162,7 @@ static int
 state_case(void *vctx, const struct case_record *cr)
 {
 	struct op_ctx *c = vctx;
-	struct stated prev;
+	const struct case_statement *prev = &cr->statement;
 	struct sign_case_fields f;
 	uint8_t sig[SIGN_BYTES];
 	char key[24], hash[CODEC_B64U_BUF(32)], sigt[CODEC_B64U_BUF(SIGN_BYTES)];
@@ -208,14 +179,13 @@ state_case(void *vctx, const struct case_record *cr)
 		snprintf(c->err, c->errsz, _("case %s-%s: corrupt status"), c->district, key);
 		return -1;
 	}
-	stated_of(cr, &prev);
-	same_status = prev.status != NULL && strcmp(prev.status, cr->status) == 0;
-	if (prev.set && json_object_get(c->touched, key) == NULL && prev.seq <= c->applied &&
-	    same_status && prev.replies == nrep && prev.followups_verified == nfol)
+	same_status = prev->set && strcmp(prev->status, cr->status) == 0;
+	if (prev->set && json_object_get(c->touched, key) == NULL && prev->seq <= c->applied &&
+	    same_status && prev->replies == nrep && prev->followups_verified == nfol)
 		return 0;
 	/* the day the district gave this status: kept while the status stays */
-	if (same_status && codec_day_valid(prev.status_day))
-		day = prev.status_day;
+	if (same_status && codec_day_valid(prev->status_day))
+		day = prev->status_day;
 	memset(&f, 0, sizeof f);
 	f.district = c->district;
 	memcpy(f.lookup, cr->lookup, 32);
@@ -335,12 +305,21 @@ mark_sent(struct archive_txn *t, const char *district, json_t *touched, const js
 			if (sent <= 0 || (uint64_t)sent > applied)
 				cr.replies[i].sent_seq = (int64_t)seq;
 		}
-		/* the statement: a member store/case.h keeps for update among those it does not know */
-		if (st != NULL &&
-		    ((cr.rest == NULL && (cr.rest = json_object()) == NULL) ||
-		     json_object_set(cr.rest, "statement", (json_t *)(uintptr_t)st) != 0))
-			rc = ARCHIVE_ERR_NOMEM;
-		else
+		if (st != NULL) {
+			struct case_statement *cs = &cr.statement;
+
+			cs->set = 1;
+			cs->seq = (uint64_t)json_integer_value(json_object_get(st, "seq"));
+			cs->replies = (uint64_t)json_integer_value(json_object_get(st, "replies"));
+			cs->followups_verified = (uint64_t)json_integer_value(
+			        json_object_get(st, "followups_verified"));
+			if (CASE_SET(cs->status,
+			             json_string_value(json_object_get(st, "status"))) != 0 ||
+			    CASE_SET(cs->status_day,
+			             json_string_value(json_object_get(st, "status_day"))) != 0)
+				rc = ARCHIVE_ERR_ARG;
+		}
+		if (rc == ARCHIVE_OK)
 			rc = archive_case_store(t, &cr);
 		case_free(&cr);
 		if (rc != ARCHIVE_OK)

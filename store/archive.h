@@ -79,7 +79,9 @@
  *   "by"}] (the text lives sealed in the notes database), and history events
  *   "stage", "mark", "note" and "forward"; "seen":{"through","day","by"} (the
  *   last show: the highest index of the report and its follow-ups then).
- *   None of it is ever put in an update.
+ *   None of it is ever put in an update. From update: "statement":{"seq",
+ *   "status","status_day","replies","followups_verified"}, the last signed
+ *   case statement (DESIGN.md §15) and the update that carried it.
  * Queued operation: {"v":1,"op":"status","case":N,"status":S} or
  *   {"v":1,"op":"reply","case":N,"n":R}.
  * Access log line: {"v":1,"day","user","command","case"}.

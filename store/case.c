@@ -107,6 +107,15 @@ static const struct field SEEN[] = {
         END,
 };
 
+static const struct field STATEMENT[] = {
+        REQ(struct case_statement, seq, "seq", F_U64),
+        STR(struct case_statement, status, "status", 1),
+        STR(struct case_statement, status_day, "status_day", 1),
+        REQ(struct case_statement, replies, "replies", F_U64),
+        REQ(struct case_statement, followups_verified, "followups_verified", F_U64),
+        END,
+};
+
 /* The top-level members before the lists, and after them. */
 static const struct field HEAD[] = {
         STR(struct case_record, district, "district", 1),
@@ -122,9 +131,9 @@ static const struct field HEAD[] = {
 
 /* Every top-level member case_decode reads itself (not kept in rest). */
 static const char *const TOP_KNOWN[] = {
-        "v",       "district",  "index",   "number",     "lookup",        "reply_pk", "sign_pk",
-        "day",     "status",    "stage",   "quarantine", "real_name",     "marks",    "seen",
-        "history", "followups", "replies", "notes",      "duplicated_by", NULL,
+        "v",       "district",  "index",   "number",     "lookup",        "reply_pk",  "sign_pk",
+        "day",     "status",    "stage",   "quarantine", "real_name",     "marks",     "seen",
+        "history", "followups", "replies", "notes",      "duplicated_by", "statement", NULL,
 };
 
 static const char *const MARK_NAMES[CASE_MARK_COUNT] = {
@@ -441,6 +450,12 @@ case_decode(const json_t *rec, struct case_record *c)
 		json_decref(ignored);
 		c->seen_set = 1;
 	}
+	j = json_object_get(rec, "statement");
+	if (j != NULL) {
+		if (object_decode(STATEMENT, j, &c->statement, NULL, &c->statement.rest) != 0)
+			goto bad;
+		c->statement.set = 1;
+	}
 	if (marks_decode(json_object_get(rec, "marks"), c) != 0 ||
 	    LIST_DECODE(json_object_get(rec, "history"), 1, EVENT, c, history, nhistory,
 	                struct case_event) != 0 ||
@@ -500,6 +515,12 @@ case_encode(const struct case_record *c)
 		seen = json_object();
 		bad = seen == NULL || json_object_set_new(o, "seen", seen) != 0 ||
 		      object_encode(SEEN, c, NULL, seen) != 0;
+	}
+	if (!bad && c->statement.set) {
+		json_t *st = json_object();
+
+		bad = st == NULL || json_object_set_new(o, "statement", st) != 0 ||
+		      object_encode(STATEMENT, &c->statement, c->statement.rest, st) != 0;
 	}
 	bad = bad || marks_encode(o, c) != 0 ||
 	      LIST_ENCODE(o, "history", 1, EVENT, c, history, nhistory, struct case_event) != 0 ||
@@ -569,6 +590,7 @@ case_free(struct case_record *c)
 	for (int m = 0; m < CASE_MARK_COUNT; m++)
 		json_decref(c->marks[m].rest);
 	json_decref(c->marks_rest);
+	json_decref(c->statement.rest);
 	json_decref(c->rest);
 	free(c->history);
 	free(c->followups);

@@ -112,6 +112,19 @@ struct case_note {
 	json_t *rest;
 };
 
+/*
+ * The district's last signed statement on the case (DESIGN.md §15) as the
+ * update that issued it recorded it (set = 0: none yet).
+ */
+struct case_statement {
+	int set;
+	uint64_t seq; /* the update that carried it */
+	char status[CASE_WORD_BUF];
+	char status_day[CASE_DAY_BUF];
+	uint64_t replies, followups_verified;
+	json_t *rest;
+};
+
 /* A case record. Lists are malloc'd arrays; case_free releases them. */
 struct case_record {
 	char district[CODEC_DISTRICT_BUF];
@@ -132,6 +145,7 @@ struct case_record {
 	uint64_t seen_through;
 	char seen_day[CASE_DAY_BUF];
 	char seen_by[CASE_TEXT_BUF];
+	struct case_statement statement;
 	struct case_event *history;
 	size_t nhistory;
 	struct case_followup *followups;

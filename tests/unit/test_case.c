@@ -44,6 +44,8 @@ static const char FULL[] =
         "\"notes\":[{\"n\":1,\"day\":\"2026-11-03\",\"by\":\"王主任\"}],"
         "\"duplicated_by\":[\"d07-9\",\"d07-12\"],"
         "\"seen\":{\"through\":5,\"day\":\"2026-11-06\",\"by\":\"李\"},"
+        "\"statement\":{\"seq\":4,\"status\":\"accepted\",\"status_day\":\"2026-11-03\","
+        "\"replies\":1,\"followups_verified\":2},"
         "\"later\":[1,2,3]}";
 
 /* A record as an archive from before the workflow holds it. */
@@ -126,6 +128,10 @@ test_members(void **state)
 	assert_string_equal(c.duplicated_by[1], "d07-12");
 	assert_true(c.seen_set);
 	assert_int_equal(c.seen_through, 5);
+	assert_true(c.statement.set);
+	assert_int_equal(c.statement.seq, 4);
+	assert_string_equal(c.statement.status_day, "2026-11-03");
+	assert_int_equal(c.statement.followups_verified, 2);
 	case_free(&c);
 	json_decref(in);
 
