@@ -123,21 +123,6 @@ cases_format_number(char out[CASES_NAME_BUF], const char *district, uint64_t num
 	snprintf(out, CASES_NAME_BUF, "%s#%" PRIu64, district, number);
 }
 
-uint64_t
-cases_number_json(const json_t *rec)
-{
-	json_int_t n = json_integer_value(json_object_get(rec, "number"));
-
-	return n > 0 ? (uint64_t)n : 0;
-}
-
-void
-cases_format_shown_json(char out[CASES_SHOWN_BUF], const char *district, uint64_t index,
-                        const json_t *rec)
-{
-	cases_format_numbered(out, district, index, cases_number_json(rec));
-}
-
 void
 cases_format_shown(char out[CASES_SHOWN_BUF], const struct case_record *c)
 {
@@ -181,22 +166,6 @@ cases_delivered(const struct case_record *c, uint64_t acks_through)
 	for (size_t i = 0; i < c->nfollowups; i++)
 		if (c->followups[i].index > acks_through)
 			return 0;
-	return 1;
-}
-
-int
-cases_delivered_json(const json_t *rec, uint64_t acks_through)
-{
-	const json_t *f;
-	size_t i;
-
-	if (json_integer_value(json_object_get(rec, "index")) > (json_int_t)acks_through)
-		return 0;
-	json_array_foreach(json_object_get(rec, "followups"), i, f)
-	{
-		if (json_integer_value(json_object_get(f, "index")) > (json_int_t)acks_through)
-			return 0;
-	}
 	return 1;
 }
 

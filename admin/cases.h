@@ -63,9 +63,6 @@ int cases_parse_number(const char *name, char district[CODEC_DISTRICT_BUF], uint
 /* Writes "<district>#<number>". Cannot fail. */
 void cases_format_number(char out[CASES_NAME_BUF], const char *district, uint64_t number);
 
-/* Transition: the stored JSON record's 件号 ("number"), or 0 (struct case_record: number). */
-uint64_t cases_number_json(const json_t *rec);
-
 /* "<district>-<index> (<district>#<number>)" and its NUL. */
 #define CASES_SHOWN_BUF (2 * CASES_NAME_BUF + 4)
 
@@ -78,10 +75,6 @@ void cases_format_shown(char out[CASES_SHOWN_BUF], const struct case_record *c);
 /* As cases_format_shown, from the parts (n = 0: no 件号). Cannot fail. */
 void cases_format_numbered(char out[CASES_SHOWN_BUF], const char *district, uint64_t index,
                            uint64_t n);
-
-/* Transition: cases_format_shown for the stored JSON record. */
-void cases_format_shown_json(char out[CASES_SHOWN_BUF], const char *district, uint64_t index,
-                             const json_t *rec);
 
 /*
  * The case a typed name means: "<district>-<index>" as it is, or a 件号
@@ -97,9 +90,6 @@ int cases_resolve(struct archive_txn *t, const char *name, char district[CODEC_D
  * (so the district has acknowledged all of it in an update); 0 otherwise.
  */
 int cases_delivered(const struct case_record *c, uint64_t acks_through);
-
-/* Transition: cases_delivered for the stored JSON record. */
-int cases_delivered_json(const json_t *rec, uint64_t acks_through);
 
 /*
  * Loads case index of district into c (case_free it) for a change or a

@@ -268,47 +268,6 @@ deadline_handoff(const struct case_record *c, const struct workdays *w, long tod
 	return found;
 }
 
-/* ---- for callers still holding the JSON record (transition) -------------- */
-
-size_t
-deadline_of_case_json(const json_t *rec, const struct workdays *w, long today,
-                      struct deadline out[DEADLINE_MAX])
-{
-	struct case_record c;
-	size_t n;
-
-	if (case_decode(rec, &c) != 0)
-		return 0;
-	n = deadline_of_case(&c, w, today, out);
-	case_free(&c);
-	return n;
-}
-
-void
-deadline_milestones_json(const json_t *rec, long *accepted, long *concluded)
-{
-	struct case_record c;
-
-	*accepted = *concluded = -1;
-	if (case_decode(rec, &c) != 0)
-		return;
-	deadline_milestones(&c, accepted, concluded);
-	case_free(&c);
-}
-
-int
-deadline_handoff_json(const json_t *rec, const struct workdays *w, long today, struct deadline *out)
-{
-	struct case_record c;
-	int found;
-
-	if (case_decode(rec, &c) != 0)
-		return 0;
-	found = deadline_handoff(&c, w, today, out);
-	case_free(&c);
-	return found;
-}
-
 int
 deadline_next(const struct deadline *d, size_t n)
 {

@@ -105,17 +105,6 @@ void deadline_milestones(const struct case_record *c, long *accepted, long *conc
 int deadline_handoff(const struct case_record *c, const struct workdays *w, long today,
                      struct deadline *out);
 
-/*
- * The three above for a caller still holding the stored JSON (decoded on
- * each call; a record that does not decode has no deadlines). Transition
- * only: they go once every caller holds a struct case_record.
- */
-size_t deadline_of_case_json(const json_t *rec, const struct workdays *w, long today,
-                             struct deadline out[DEADLINE_MAX]);
-void deadline_milestones_json(const json_t *rec, long *accepted, long *concluded);
-int deadline_handoff_json(const json_t *rec, const struct workdays *w, long today,
-                          struct deadline *out);
-
 /* Index in d[0..n) of the open deadline due first, or -1 when none is open. Cannot fail. */
 int deadline_next(const struct deadline *d, size_t n);
 

@@ -88,14 +88,6 @@ workflow_stage_of(const struct case_record *c)
 	return workflow_stage_valid(c->stage) ? c->stage : "registered";
 }
 
-const char *
-workflow_stage_of_json(const json_t *rec)
-{
-	const char *s = json_string_value(json_object_get(rec, "stage"));
-
-	return workflow_stage_valid(s) ? s : "registered";
-}
-
 /* ---- marks ---------------------------------------------------------------- */
 
 struct mark_value {
@@ -748,20 +740,6 @@ workflow_print_handoff(FILE *out, const struct case_event *ev)
 		fprintf(out, _(", within %ld working days"), (long)ev->days);
 }
 
-void
-workflow_print_handoff_json(FILE *out, const json_t *ev)
-{
-	const char *to = json_string_value(json_object_get(ev, "to"));
-	const json_t *days = json_object_get(ev, "days");
-
-	if (to != NULL) {
-		fputs(_(", to "), out);
-		cli_print_text(out, to, NULL);
-	}
-	if (json_is_integer(days))
-		fprintf(out, _(", within %ld working days"), (long)json_integer_value(days));
-}
-
 /* ---- real name ------------------------------------------------------------ */
 
 int
@@ -779,16 +757,6 @@ workflow_manifest_real_name(const json_t *manifest)
 			return 1;
 	}
 	return 0;
-}
-
-int
-workflow_real_name_json(const json_t *rec)
-{
-	const json_t *v = json_object_get(rec, "real_name");
-
-	if (!json_is_boolean(v))
-		return -1;
-	return json_is_true(v);
 }
 
 int
@@ -811,15 +779,6 @@ workflow_real_name_applies(const struct case_record *c)
 	const struct case_mark *m = &c->marks[CASE_MARK_REALNAME];
 
 	return c->real_name == 1 && !(m->set && strcmp(m->value, "impersonated") == 0);
-}
-
-int
-workflow_real_name_applies_json(const json_t *rec)
-{
-	const char *v = json_string_value(json_object_get(
-	        json_object_get(json_object_get(rec, "marks"), "realname"), "value"));
-
-	return workflow_real_name_json(rec) == 1 && (v == NULL || strcmp(v, "impersonated") != 0);
 }
 
 static const char *

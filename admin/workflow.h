@@ -61,9 +61,6 @@ const char *workflow_stage_status(const char *s);
 /* The case's current stage: its "stage" member, or "registered". Cannot fail. */
 const char *workflow_stage_of(const struct case_record *c);
 
-/* Transition: workflow_stage_of for the stored JSON record. */
-const char *workflow_stage_of_json(const json_t *rec);
-
 /*
  * Moves the case to stage (not a handoff stage: workflow_handoff): records {"day","by","event":"stage","stage",
  * "from"} in its history (with "note":n when a note is given, stored as
@@ -166,21 +163,12 @@ int workflow_record_forward(struct case_record *c, const char *to, size_t natts,
  */
 void workflow_print_handoff(FILE *out, const struct case_event *ev);
 
-/* Transition: workflow_print_handoff for a JSON history event. */
-void workflow_print_handoff_json(FILE *out, const json_t *ev);
-
 /*
  * True (1) when a report manifest carries an identity block: "identity" is
  * an object with at least one non-empty string member; 0 otherwise. Cannot
  * fail.
  */
 int workflow_manifest_real_name(const json_t *manifest);
-
-/*
- * Transition: the stored JSON record's "real_name": 1 or 0, or -1 when it
- * was never recorded (struct case_record has it as real_name). Cannot fail.
- */
-int workflow_real_name_json(const json_t *rec);
 
 /*
  * Records whether the case's report carries an identity block. Returns
@@ -195,9 +183,6 @@ int workflow_set_real_name(struct archive_txn *t, const char *district, uint64_t
  * Cannot fail.
  */
 int workflow_real_name_applies(const struct case_record *c);
-
-/* Transition: workflow_real_name_applies for the stored JSON record. */
-int workflow_real_name_applies_json(const json_t *rec);
 
 /*
  * The commands stage CASE STAGE, mark CASE MARK [VALUE] and note CASE

@@ -357,7 +357,8 @@ int archive_case_foreach(struct archive_txn *t, const char *id,
 
 /*
  * The typed forms of the three above (store/case.h): code above the store
- * uses these and never the record's JSON.
+ * uses these and never the record's JSON (tests/integration/layers.sh
+ * checks admin/); the JSON forms are for store/ itself and its tests.
  *
  * archive_case_load reads and decodes case index of district id into c
  * (case_free it). Returns ARCHIVE_OK, or an error of archive_case_get
