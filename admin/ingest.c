@@ -106,23 +106,6 @@ cmp_u64(const void *a, const void *b)
 
 /* ---- header ------------------------------------------------------------- */
 
-static int
-get_u64(const json_t *o, const char *name, uint64_t *out)
-{
-	const json_t *j = json_object_get(o, name);
-
-	if (!json_is_integer(j) || json_integer_value(j) < 0)
-		return -1;
-	*out = (uint64_t)json_integer_value(j);
-	return 0;
-}
-
-static int
-get_b32(const json_t *o, const char *name, uint8_t out[32])
-{
-	return codec_b64u_decode_exact(out, 32, json_string_value(json_object_get(o, name)));
-}
-
 int
 ingest_open(struct ingest *g, FILE *f, char *err, size_t errsz)
 {
@@ -148,20 +131,20 @@ ingest_open(struct ingest *g, FILE *f, char *err, size_t errsz)
 		bad = "v";
 	else if (!codec_district_valid(district))
 		bad = "district";
-	else if (get_b32(h, "server_sign_pk", g->server_pk) != 0)
+	else if (codec_json_b64u(h, "server_sign_pk", g->server_pk, 32) != 0)
 		bad = "server_sign_pk";
-	else if (get_u64(h, "from", &g->from) != 0 || g->from == 0 || g->from > INT64_MAX)
+	else if (codec_json_count(h, "from", &g->from) != 0 || g->from == 0 || g->from > INT64_MAX)
 		bad = "from";
-	else if (get_u64(h, "to", &g->to) != 0 || g->to + 1 < g->from)
+	else if (codec_json_count(h, "to", &g->to) != 0 || g->to + 1 < g->from)
 		bad = "to";
-	else if (get_b32(h, "prev_head", g->prev_head) != 0)
+	else if (codec_json_b64u(h, "prev_head", g->prev_head, 32) != 0)
 		bad = "prev_head";
-	else if (get_b32(h, "head", g->head) != 0)
+	else if (codec_json_b64u(h, "head", g->head, 32) != 0)
 		bad = "head";
 	else if (!codec_day_valid(day))
 		bad = "day";
 	else if (json_object_get(h, "applied_seq") != NULL &&
-	         get_u64(h, "applied_seq", &g->applied_seq) != 0)
+	         codec_json_count(h, "applied_seq", &g->applied_seq) != 0)
 		bad = "applied_seq";
 	if (bad != NULL) {
 		snprintf(err, errsz,
@@ -216,7 +199,7 @@ parse_entry(const json_t *o, struct entry_in *in, uint8_t **buf, size_t *cap)
 	size_t elen, need;
 
 	memset(in, 0, sizeof *in);
-	if (get_u64(o, "index", &e->index) != 0 || e->index == 0) {
+	if (codec_json_count(o, "index", &e->index) != 0 || e->index == 0) {
 		in->bad_field = "index";
 		return -1;
 	}
@@ -228,7 +211,7 @@ parse_entry(const json_t *o, struct entry_in *in, uint8_t **buf, size_t *cap)
 		in->bad_field = "kind";
 		return -1;
 	}
-	if (get_b32(o, "lookup", e->lookup) != 0) {
+	if (codec_json_b64u(o, "lookup", e->lookup, 32) != 0) {
 		in->bad_field = "lookup";
 		return -1;
 	}
@@ -247,11 +230,11 @@ parse_entry(const json_t *o, struct entry_in *in, uint8_t **buf, size_t *cap)
 		return -1;
 	}
 	memcpy(e->day, day, CODEC_DAY_LEN + 1);
-	if (get_b32(o, "envelope_hash", e->envelope_hash) != 0) {
+	if (codec_json_b64u(o, "envelope_hash", e->envelope_hash, 32) != 0) {
 		in->bad_field = "envelope_hash";
 		return -1;
 	}
-	if (get_b32(o, "chain", e->chain) != 0) {
+	if (codec_json_b64u(o, "chain", e->chain, 32) != 0) {
 		in->bad_field = "chain";
 		return -1;
 	}
@@ -337,7 +320,7 @@ on_manifest(void *ctx, const char *json, size_t len, const json_t *m)
 		memcpy(s->kind, kind, strlen(kind) + 1);
 	if (codec_district_valid(district))
 		memcpy(s->district, district, strlen(district) + 1);
-	s->has_lookup = get_b32(m, "lookup", s->lookup) == 0;
+	s->has_lookup = codec_json_b64u(m, "lookup", s->lookup, 32) == 0;
 	s->real_name = workflow_manifest_real_name(m);
 	s->natt =
 	        json_array_size(json_object_get(m, "attachments")); /* the opener checked <= 100 */

@@ -156,26 +156,6 @@ jstr(const json_t *o, const char *name)
 	return json_string_value(json_object_get(o, name));
 }
 
-/* A non-negative integer member. Returns 0, or -1. */
-static int
-ju64(const json_t *o, const char *name, uint64_t *out)
-{
-	const json_t *v = json_object_get(o, name);
-
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return -1;
-	*out = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
-static int
-jb64(const json_t *o, const char *name, uint8_t *out, size_t n)
-{
-	const char *s = jstr(o, name);
-
-	return s != NULL && codec_b64u_decode_exact(out, n, s) == 0 ? 0 : -1;
-}
-
 /* A valid day member as a day number. Returns 0, or -1. */
 static int
 jday(const json_t *o, const char *name, long *out)
@@ -307,7 +287,8 @@ pin_load(struct pins_txn *t, const char *id, struct pin *p)
 	day = jstr(j, "day");
 	if (j == NULL || json_integer_value(json_object_get(j, "v")) != 1 || fp == NULL ||
 	    strlen(fp) >= sizeof p->fingerprint || day == NULL || !codec_day_valid(day) ||
-	    jb64(j, "sign_pk", p->sign_pk, 32) != 0 || ju64(j, "size", &p->size) != 0 ||
+	    codec_json_b64u(j, "sign_pk", p->sign_pk, 32) != 0 ||
+	    codec_json_count(j, "size", &p->size) != 0 ||
 	    !json_is_array(json_object_get(j, "updates"))) {
 		json_decref(j);
 		return 1;
@@ -471,7 +452,7 @@ read_header(struct run *r, const json_t *h)
 		return -1;
 	}
 	if (json_integer_value(json_object_get(h, "v")) != 1 ||
-	    jb64(h, "server_sign_pk", ov->server_pk, 32) != 0 || day == NULL ||
+	    codec_json_b64u(h, "server_sign_pk", ov->server_pk, 32) != 0 || day == NULL ||
 	    !codec_day_valid(day) || !json_is_array(dl) || json_array_size(dl) == 0 ||
 	    json_array_size(dl) > OVERSEE_DISTRICTS_MAX) {
 		prob_add(&r->p, _("the header is malformed (v, server_sign_pk, day or districts)"));
@@ -499,9 +480,10 @@ read_header(struct run *r, const json_t *h)
 		     strcmp(level, "province") != 0) ||
 		    !(json_is_null(parent) || (json_is_string(parent) &&
 		                               codec_district_valid(json_string_value(parent)))) ||
-		    jb64(x, "box_pk", d->box_pk, 32) != 0 ||
-		    jb64(x, "sign_pk", d->sign_pk, 32) != 0 || jb64(x, "head", d->head, 32) != 0 ||
-		    ju64(x, "size", &d->size) != 0 || fp == NULL ||
+		    codec_json_b64u(x, "box_pk", d->box_pk, 32) != 0 ||
+		    codec_json_b64u(x, "sign_pk", d->sign_pk, 32) != 0 ||
+		    codec_json_b64u(x, "head", d->head, 32) != 0 ||
+		    codec_json_count(x, "size", &d->size) != 0 || fp == NULL ||
 		    strlen(fp) >= sizeof d->fingerprint) {
 			prob_add(&r->p, _("the header's commission %zu is malformed"), i + 1);
 			return -1;
@@ -668,9 +650,9 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 	    : strcmp(kind, "report") == 0   ? CHAIN_KIND_REPORT
 	    : strcmp(kind, "followup") == 0 ? CHAIN_KIND_FOLLOWUP
 	                                    : 0;
-	if (ju64(o, "index", &index) != 0 || index == 0 || k == 0 || daytext == NULL ||
-	    !codec_day_valid(daytext) || jb64(o, "envelope_hash", eh, 32) != 0 ||
-	    jb64(o, "chain", claimed, 32) != 0) {
+	if (codec_json_count(o, "index", &index) != 0 || index == 0 || k == 0 || daytext == NULL ||
+	    !codec_day_valid(daytext) || codec_json_b64u(o, "envelope_hash", eh, 32) != 0 ||
+	    codec_json_b64u(o, "chain", claimed, 32) != 0) {
 		prob_add(&r->p, _("%s: line %" PRIu64 " is a malformed chain entry"), d->id,
 		         r->line);
 		return;
@@ -703,7 +685,7 @@ read_entry(struct run *r, struct dstate *s, const json_t *o)
 	}
 	e = &d->entries[index - 1];
 	memset(e, 0, sizeof *e);
-	if (jb64(o, "lookup", e->lookup, 32) != 0) {
+	if (codec_json_b64u(o, "lookup", e->lookup, 32) != 0) {
 		prob_add(&r->p, _("%s: line %" PRIu64 " is a malformed chain entry"), d->id,
 		         r->line);
 		return;
@@ -763,9 +745,9 @@ read_update(struct run *r, struct dstate *s, const json_t *o)
 		finish_chain(r, s);
 	s->phase = 1;
 	memset(&u, 0, sizeof u);
-	if (ju64(o, "applied", &u.seq) != 0 || u.seq == 0 || jday(o, "day", &u.day) != 0 ||
-	    jb64(o, "update_hash", u.hash, 32) != 0 ||
-	    ju64(o, "acks_through", &u.acks_through) != 0) {
+	if (codec_json_count(o, "applied", &u.seq) != 0 || u.seq == 0 ||
+	    jday(o, "day", &u.day) != 0 || codec_json_b64u(o, "update_hash", u.hash, 32) != 0 ||
+	    codec_json_count(o, "acks_through", &u.acks_through) != 0) {
 		prob_add(&r->p, _("%s: line %" PRIu64 " is a malformed applied update"), d->id,
 		         r->line);
 		return;
@@ -841,12 +823,14 @@ read_statement(struct run *r, struct dstate *s, const json_t *o)
 	memset(&st, 0, sizeof st);
 	memset(&f, 0, sizeof f);
 	f.district = d->id;
-	if (jb64(o, "lookup", f.lookup, 32) != 0 || ju64(o, "index", &f.index) != 0 ||
-	    (st.status = status_parse(status)) < 0 || sday == NULL || !codec_day_valid(sday) ||
-	    ju64(o, "replies", &f.replies) != 0 ||
-	    jb64(o, "replies_hash", f.replies_hash, 32) != 0 ||
-	    ju64(o, "followups_verified", &f.followups_verified) != 0 ||
-	    ju64(o, "seq", &f.seq) != 0 || jb64(o, "sig", sig, sizeof sig) != 0) {
+	if (codec_json_b64u(o, "lookup", f.lookup, 32) != 0 ||
+	    codec_json_count(o, "index", &f.index) != 0 || (st.status = status_parse(status)) < 0 ||
+	    sday == NULL || !codec_day_valid(sday) ||
+	    codec_json_count(o, "replies", &f.replies) != 0 ||
+	    codec_json_b64u(o, "replies_hash", f.replies_hash, 32) != 0 ||
+	    codec_json_count(o, "followups_verified", &f.followups_verified) != 0 ||
+	    codec_json_count(o, "seq", &f.seq) != 0 ||
+	    codec_json_b64u(o, "sig", sig, sizeof sig) != 0) {
 		prob_add(&r->p, _("%s: line %" PRIu64 " is a malformed statement"), d->id, r->line);
 		return;
 	}

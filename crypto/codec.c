@@ -53,6 +53,14 @@ codec_json_count(const json_t *o, const char *name, uint64_t *out)
 	return 0;
 }
 
+int
+codec_json_b64u(const json_t *o, const char *name, uint8_t *out, size_t n)
+{
+	const char *s = json_string_value(json_object_get(o, name));
+
+	return s != NULL && codec_b64u_decode_exact(out, n, s) == 0 ? 0 : -1;
+}
+
 /* The 64 symbols of base64url, by byte value. */
 static const unsigned char b64u_symbol[256] = {
         ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,

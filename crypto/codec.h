@@ -46,6 +46,13 @@ json_t *codec_b64u_json(const uint8_t *bin, size_t len);
 int codec_json_count(const json_t *o, const char *name, uint64_t *out);
 
 /*
+ * Decodes the member name of o, b64u text of exactly n bytes, into out.
+ * Returns 0, or -1 when it is missing, not a string or not that (canonical)
+ * b64u (codec_b64u_decode_exact).
+ */
+int codec_json_b64u(const json_t *o, const char *name, uint8_t *out, size_t n);
+
+/*
  * Decodes the b64u text txt[0..txtlen) into out (outsz bytes) and stores the
  * decoded length in *outlen. Rejects, with -1, anything that is not canonical
  * unpadded base64url: padding, white space, other alphabets, a length of

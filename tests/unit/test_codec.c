@@ -164,6 +164,35 @@ test_hex(void **state)
 	assert_int_equal(codec_hex_encode(out, 8, (const uint8_t *)"\x00\xab\xcd\xef", 4), -1);
 }
 
+/* The JSON member readers: a count is an integer >= 0; b64u must be exactly n bytes. */
+static void
+test_json_members(void **state)
+{
+	json_t *o = json_loads("{\"n\":7,\"neg\":-1,\"s\":\"7\",\"k\":\"AAECAw\","
+	                       "\"pad\":\"AAECAw==\",\"i\":5}",
+	                       0, NULL);
+	uint64_t v = 99;
+	uint8_t b[4] = {9, 9, 9, 9};
+
+	(void)state;
+	assert_non_null(o);
+	assert_int_equal(codec_json_count(o, "n", &v), 0);
+	assert_int_equal(v, 7);
+	v = 99;
+	assert_int_equal(codec_json_count(o, "neg", &v), -1);
+	assert_int_equal(codec_json_count(o, "s", &v), -1);
+	assert_int_equal(codec_json_count(o, "missing", &v), -1);
+	assert_int_equal(v, 99);
+	assert_int_equal(codec_json_b64u(o, "k", b, 4), 0);
+	assert_int_equal(b[3], 3);
+	assert_int_equal(codec_json_b64u(o, "k", b, 3), -1);   /* one byte too many */
+	assert_int_equal(codec_json_b64u(o, "k", b, 5), -1);   /* one byte short */
+	assert_int_equal(codec_json_b64u(o, "pad", b, 4), -1); /* padding is not b64u */
+	assert_int_equal(codec_json_b64u(o, "i", b, 4), -1);
+	assert_int_equal(codec_json_b64u(o, "missing", b, 4), -1);
+	json_decref(o);
+}
+
 int
 main(void)
 {
@@ -174,6 +203,7 @@ main(void)
 	        cmocka_unit_test(test_district),
 	        cmocka_unit_test(test_days),
 	        cmocka_unit_test(test_hex),
+	        cmocka_unit_test(test_json_members),
 	};
 
 	if (sodium_init() < 0)
