@@ -14,66 +14,11 @@
 #include "admin/extract.h"
 #include "admin/i18n.h"
 #include "admin/labels.h"
+#include "admin/opencase.h"
 #include "admin/replytpl.h"
 #include "admin/workflow.h"
-#include "crypto/chain.h"
 #include "crypto/codec.h"
-#include "crypto/envelope.h"
 #include "crypto/fileio.h"
-
-struct fwd_open {
-	json_t *manifest;
-	struct extract *x;
-	json_t *paths; /* files written, relative to the attachment directory */
-	size_t next;   /* next attachment without a file yet */
-	char err[512];
-};
-
-static const char *
-att_name(const json_t *m, size_t i)
-{
-	return json_string_value(
-	        json_object_get(json_array_get(json_object_get(m, "attachments"), i), "name"));
-}
-
-static int
-files_through(struct fwd_open *c, size_t i)
-{
-	while (c->next <= i) {
-		char shown[512];
-
-		if (extract_file(c->x, (unsigned)c->next + 1, 0, att_name(c->manifest, c->next),
-		                 shown, sizeof shown, c->err, sizeof c->err) != 0)
-			return -1;
-		if (json_array_append_new(c->paths, json_string(shown)) != 0)
-			return -1;
-		c->next++;
-	}
-	return 0;
-}
-
-static int
-on_manifest(void *ctx, const char *json, size_t len, const json_t *parsed)
-{
-	struct fwd_open *c = ctx;
-
-	(void)json;
-	(void)len;
-	c->manifest = json_deep_copy(parsed);
-	return c->manifest == NULL;
-}
-
-static int
-on_attachment(void *ctx, size_t index, const uint8_t *data, size_t len)
-{
-	struct fwd_open *c = ctx;
-
-	if (c->x == NULL)
-		return 0;
-	if (files_through(c, index) != 0)
-		return -1;
-	return extract_write(c->x, data, len, c->err, sizeof c->err);
-}
 
 /* A day number as 2026年4月9日 (empty on a bad day). */
 static void
@@ -246,20 +191,17 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 {
 	struct forward_doc doc;
 	struct deadline hd;
-	struct envelope_callbacks cb = {on_manifest, on_attachment, NULL};
-	struct envelope_opener *op = NULL;
 	struct archive_txn *t = NULL;
-	struct archive_entry e;
-	struct fwd_open c;
+	struct extract *x = NULL;
+	struct opencase oc;
 	struct case_record rec;
 	char name[CASES_NAME_BUF];
 	FILE *f = NULL;
 	int rc, made = 0, extracted = 0;
 
 	memset(r, 0, sizeof *r);
-	memset(&c, 0, sizeof c);
+	memset(&oc, 0, sizeof oc);
 	memset(&rec, 0, sizeof rec);
-	cb.ctx = &c;
 	cases_format_name(name, district, index);
 	if (strcmp(key->pub.id, district) != 0) {
 		snprintf(err, errsz, _("the key is for district %s, not %s"), key->pub.id,
@@ -290,11 +232,6 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	/* the history event first (its attachments set once written): a bad --to changes nothing */
 	if (workflow_record_forward(&rec, to, 0, by, day, err, errsz) != 0)
 		goto fail;
-	rc = archive_entry_get(t, district, index, &e);
-	if (rc != ARCHIVE_OK || e.kind != CHAIN_KIND_REPORT) {
-		snprintf(err, errsz, _("case %s: its report entry is missing"), name);
-		goto fail;
-	}
 	f = fileio_create_stream(path, 0600);
 	if (f == NULL) {
 		snprintf(err, errsz, _("cannot create %s: %s"), path,
@@ -302,36 +239,12 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		goto fail;
 	}
 	made = 1;
-	if (att_dir != NULL) {
-		c.paths = json_array();
-		if (c.paths == NULL) {
-			snprintf(err, errsz, _("out of memory"));
-			goto fail;
-		}
-		if (extract_begin(&c.x, att_dir, name, err, errsz) != 0)
-			goto fail;
-	}
-	rc = envelope_open_init(&op, key->pub.box_pk, key->box_sk, &cb);
-	if (rc == ENVELOPE_OK)
-		rc = envelope_open_update(op, e.envelope, e.envelope_len);
-	if (rc == ENVELOPE_OK)
-		rc = envelope_open_final(op);
-	envelope_open_free(op);
-	if (rc == ENVELOPE_OK && c.x != NULL && c.manifest != NULL) {
-		size_t n = json_array_size(json_object_get(c.manifest, "attachments"));
-
-		if (n > 0 && files_through(&c, n - 1) != 0)
-			rc = ENVELOPE_ERR_SINK;
-	}
-	if (rc != ENVELOPE_OK || c.manifest == NULL) {
-		if (c.err[0] != '\0')
-			snprintf(err, errsz, _("case %s: %s"), name, c.err);
-		else
-			snprintf(err, errsz, _("case %s: the report does not open: %s"), name,
-			         envelope_strerror(rc));
+	if (att_dir != NULL && extract_begin(&x, att_dir, name, err, errsz) != 0)
 		goto fail;
-	}
-	r->listed = json_array_size(json_object_get(c.manifest, "attachments"));
+	/* the report only: what the other body is given (a quarantined case was refused above) */
+	if (opencase_open(t, &rec, key, OPENCASE_REPORT, x, &oc, err, errsz) != 0)
+		goto fail;
+	r->listed = json_array_size(json_object_get(oc.report.manifest, "attachments"));
 	memset(&doc, 0, sizeof doc);
 	doc.name = name;
 	doc.day = day;
@@ -359,7 +272,7 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		doc.kind = DEADLINE_TRANSFER;
 		doc.due = doc.today;
 	}
-	write_document(f, &doc, &rec, c.manifest, to, by, c.paths, c.x != NULL);
+	write_document(f, &doc, &rec, oc.report.manifest, to, by, oc.report.paths, x != NULL);
 	rc = fileio_finish_stream(f, path);
 	f = NULL;
 	if (rc != 0) {
@@ -367,14 +280,14 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		snprintf(err, errsz, _("cannot write %s: %s"), path, strerror(errno));
 		goto fail;
 	}
-	if (c.x != NULL) {
-		struct extract *x = c.x;
+	if (x != NULL) {
+		struct extract *done = x;
 
-		c.x = NULL;
+		x = NULL;
 		extracted = 1;
-		if (extract_end(x, 1, err, errsz) != 0)
+		if (extract_end(done, 1, err, errsz) != 0)
 			goto fail; /* extract_end removed its files */
-		r->attachments = json_array_size(c.paths);
+		r->attachments = json_array_size(oc.report.paths);
 	}
 	rec.history[rec.nhistory - 1].attachments = (int64_t)r->attachments;
 	rc = archive_case_store(t, &rec);
@@ -386,25 +299,23 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	}
 	if (rc != ARCHIVE_OK) {
 		snprintf(err, errsz, _("archive: %s; nothing was forwarded"), archive_strerror(rc));
-		if (extracted && c.paths != NULL)
-			remove_files(att_dir, c.paths);
+		if (extracted && oc.report.paths != NULL)
+			remove_files(att_dir, oc.report.paths);
 		goto fail;
 	}
-	json_decref(c.manifest);
-	json_decref(c.paths);
+	opencase_free(&oc);
 	case_free(&rec);
 	return 0;
 
 fail:
-	if (c.x != NULL)
-		extract_end(c.x, 0, NULL, 0);
+	if (x != NULL)
+		extract_end(x, 0, NULL, 0);
 	if (f != NULL)
 		fileio_abandon_stream(f, path);
 	else if (made)
 		unlink(path);
 	archive_abort(t);
-	json_decref(c.manifest);
-	json_decref(c.paths);
+	opencase_free(&oc);
 	case_free(&rec);
 	memset(r, 0, sizeof *r);
 	return -1;
