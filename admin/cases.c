@@ -170,6 +170,26 @@ cases_delivered(const struct case_record *c, uint64_t acks_through)
 }
 
 int
+cases_begin_write(struct archive *a, const struct keyfile_secret *key, const char *district,
+                  struct archive_txn **t, char *err, size_t errsz)
+{
+	int rc;
+
+	*t = NULL;
+	if (strcmp(key->pub.id, district) != 0) {
+		snprintf(err, errsz, _("the key is for district %s, not %s"), key->pub.id,
+		         district);
+		return -1;
+	}
+	rc = archive_begin(a, 1, t);
+	if (rc != ARCHIVE_OK) {
+		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
 cases_load(struct archive_txn *t, const char *district, uint64_t index, struct case_record *c,
            char *err, size_t errsz)
 {

@@ -92,6 +92,15 @@ int cases_resolve(struct archive_txn *t, const char *name, char district[CODEC_D
 int cases_delivered(const struct case_record *c, uint64_t acks_through);
 
 /*
+ * Checks that key is district's and begins a write transaction on a for a
+ * command that signs or seals as the district (forward, update). Returns 0
+ * with *t, or -1 with a one-line reason in err (another district's key, the
+ * archive cannot begin a write) and *t NULL.
+ */
+int cases_begin_write(struct archive *a, const struct keyfile_secret *key, const char *district,
+                      struct archive_txn **t, char *err, size_t errsz);
+
+/*
  * Loads case index of district into c (case_free it) for a change or a
  * read. Returns 0, or -1 with "no case NAME in the archive" or "case NAME:
  * <archive error>" (also a record that does not decode) in err; c is then

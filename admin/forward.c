@@ -203,24 +203,10 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	memset(&oc, 0, sizeof oc);
 	memset(&rec, 0, sizeof rec);
 	cases_format_name(name, district, index);
-	if (strcmp(key->pub.id, district) != 0) {
-		snprintf(err, errsz, _("the key is for district %s, not %s"), key->pub.id,
-		         district);
+	if (cases_begin_write(a, key, district, &t, err, errsz) != 0)
 		return -1;
-	}
-	rc = archive_begin(a, 1, &t);
-	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
-		return -1;
-	}
-	rc = archive_case_load(t, district, index, &rec);
-	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz,
-		         rc == ARCHIVE_ERR_NOT_FOUND ? _("no case %s in the archive")
-		                                     : _("case %s: archive failure"),
-		         name);
+	if (cases_load(t, district, index, &rec, err, errsz) != 0)
 		goto fail;
-	}
 	if (rec.quarantine[0] != '\0') {
 		/* §10: its content did not hold; it goes nowhere as someone's report */
 		snprintf(err, errsz,

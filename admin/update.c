@@ -343,16 +343,8 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 
 	memset(r, 0, sizeof *r);
 	err[0] = '\0';
-	if (strcmp(key->pub.id, district) != 0) {
-		snprintf(err, errsz, _("the key is for district %s, not %s"), key->pub.id,
-		         district);
+	if (cases_begin_write(a, key, district, &t, err, errsz) != 0)
 		return -1;
-	}
-	rc = archive_begin(a, 1, &t);
-	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, _("archive: %s"), archive_strerror(rc));
-		return -1;
-	}
 	rc = archive_district_get(t, district, &d);
 	if (rc != ARCHIVE_OK) {
 		snprintf(err, errsz,
