@@ -230,14 +230,19 @@ envelope_seal_init(struct envelope_sealer **out, const uint8_t recipient_pk[32],
 	return ENVELOPE_OK;
 }
 
+/* True when s may take more: not NULL, not failed, not finished. */
+static int
+sealer_usable(const struct envelope_sealer *s)
+{
+	return s != NULL && s->err == ENVELOPE_OK && !s->done;
+}
+
 int
 envelope_seal_update(struct envelope_sealer *s, const uint8_t *data, size_t len)
 {
 	int rc;
 
-	if (s == NULL)
-		return ENVELOPE_ERR_STATE;
-	if (s->err != ENVELOPE_OK || s->done)
+	if (!sealer_usable(s))
 		return ENVELOPE_ERR_STATE;
 	if ((uint64_t)len > s->unpadded - s->pos)
 		return seal_fail(s, ENVELOPE_ERR_STATE);
@@ -253,9 +258,7 @@ envelope_seal_manifest(struct envelope_sealer *s, const char *manifest, size_t m
 	uint8_t lenbuf[4];
 	int rc;
 
-	if (s == NULL)
-		return ENVELOPE_ERR_STATE;
-	if (s->err != ENVELOPE_OK || s->done)
+	if (!sealer_usable(s))
 		return ENVELOPE_ERR_STATE;
 	if (mlen > ENVELOPE_MANIFEST_MAX || (uint64_t)mlen + 4 > s->unpadded - s->pos)
 		return seal_fail(s, ENVELOPE_ERR_STATE);
@@ -271,9 +274,7 @@ envelope_seal_final(struct envelope_sealer *s)
 {
 	int rc;
 
-	if (s == NULL)
-		return ENVELOPE_ERR_STATE;
-	if (s->err != ENVELOPE_OK || s->done)
+	if (!sealer_usable(s))
 		return ENVELOPE_ERR_STATE;
 	if (s->pos != s->unpadded)
 		return seal_fail(s, ENVELOPE_ERR_STATE);
@@ -800,15 +801,21 @@ open_after_final(struct envelope_opener *o)
 	return ENVELOPE_ERR_TRAILING;
 }
 
+/* ENVELOPE_ERR_STATE for no opener, the error o failed with, or ENVELOPE_OK. */
+static int
+opener_error(const struct envelope_opener *o)
+{
+	return o == NULL ? ENVELOPE_ERR_STATE : o->err;
+}
+
 int
 envelope_open_update(struct envelope_opener *o, const uint8_t *data, size_t len)
 {
 	int rc;
 
-	if (o == NULL)
-		return ENVELOPE_ERR_STATE;
-	if (o->err != ENVELOPE_OK)
-		return o->err;
+	rc = opener_error(o);
+	if (rc != ENVELOPE_OK)
+		return rc;
 	if (o->stage == OPEN_DONE)
 		return open_fail(o, ENVELOPE_ERR_STATE);
 	while (len > 0) {
@@ -865,10 +872,9 @@ envelope_open_final(struct envelope_opener *o)
 {
 	int rc;
 
-	if (o == NULL)
-		return ENVELOPE_ERR_STATE;
-	if (o->err != ENVELOPE_OK)
-		return o->err;
+	rc = opener_error(o);
+	if (rc != ENVELOPE_OK)
+		return rc;
 	if (o->stage == OPEN_DONE)
 		return ENVELOPE_OK;
 	if (o->stage == OPEN_HEADER)
