@@ -801,6 +801,18 @@ open_after_final(struct envelope_opener *o)
 	return ENVELOPE_ERR_TRAILING;
 }
 
+/* Moves what fits of data[0..*len) into buf (cap bytes, *fill used); advances data. Cannot fail. */
+static void
+take(uint8_t *buf, size_t cap, size_t *fill, const uint8_t **data, size_t *len)
+{
+	size_t k = cap - *fill < *len ? cap - *fill : *len;
+
+	memcpy(buf + *fill, *data, k);
+	*fill += k;
+	*data += k;
+	*len -= k;
+}
+
 /* ENVELOPE_ERR_STATE for no opener, the error o failed with, or ENVELOPE_OK. */
 static int
 opener_error(const struct envelope_opener *o)
@@ -819,16 +831,8 @@ envelope_open_update(struct envelope_opener *o, const uint8_t *data, size_t len)
 	if (o->stage == OPEN_DONE)
 		return open_fail(o, ENVELOPE_ERR_STATE);
 	while (len > 0) {
-		size_t k;
-
 		if (o->stage == OPEN_HEADER) {
-			k = ENVELOPE_HEADER_BYTES - o->hfill;
-			if (k > len)
-				k = len;
-			memcpy(o->hdr + o->hfill, data, k);
-			o->hfill += k;
-			data += k;
-			len -= k;
+			take(o->hdr, ENVELOPE_HEADER_BYTES, &o->hfill, &data, &len);
 			if (o->hfill >= 4 && memcmp(o->hdr, ENVELOPE_MAGIC, 4) != 0)
 				return open_fail(o, ENVELOPE_ERR_MAGIC);
 			if (o->hfill == ENVELOPE_HEADER_BYTES) {
@@ -848,13 +852,7 @@ envelope_open_update(struct envelope_opener *o, const uint8_t *data, size_t len)
 			len -= CIPHER_CHUNK;
 			continue;
 		}
-		k = CIPHER_CHUNK - o->clen;
-		if (k > len)
-			k = len;
-		memcpy(o->cbuf + o->clen, data, k);
-		o->clen += k;
-		data += k;
-		len -= k;
+		take(o->cbuf, CIPHER_CHUNK, &o->clen, &data, &len);
 		if (o->clen == CIPHER_CHUNK) {
 			if (o->stage == OPEN_AFTER_FINAL)
 				return open_fail(o, open_after_final(o));
