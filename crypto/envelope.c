@@ -305,16 +305,10 @@ envelope_seal_free(struct envelope_sealer *s)
 		sodium_free(s);
 }
 
-struct outbuf {
-	uint8_t *p;
-	size_t len;
-	size_t cap;
-};
-
-static int
-outbuf_sink(void *ctx, const uint8_t *data, size_t len)
+int
+envelope_outbuf_sink(void *ctx, const uint8_t *data, size_t len)
 {
-	struct outbuf *b = ctx;
+	struct envelope_outbuf *b = ctx;
 
 	if (len > b->cap - b->len)
 		return -1;
@@ -329,7 +323,7 @@ envelope_seal_buffer(uint8_t **out, size_t *outlen, const uint8_t recipient_pk[3
                      size_t natts)
 {
 	struct envelope_sealer *s = NULL;
-	struct outbuf b = {NULL, 0, 0};
+	struct envelope_outbuf b = {NULL, 0, 0};
 	uint64_t l = 4, total;
 	int rc;
 
@@ -353,7 +347,7 @@ envelope_seal_buffer(uint8_t **out, size_t *outlen, const uint8_t recipient_pk[3
 	if (b.p == NULL)
 		return ENVELOPE_ERR_NOMEM;
 
-	rc = envelope_seal_init(&s, recipient_pk, l, outbuf_sink, &b);
+	rc = envelope_seal_init(&s, recipient_pk, l, envelope_outbuf_sink, &b);
 	if (rc == ENVELOPE_OK)
 		rc = envelope_seal_manifest(s, manifest, mlen);
 	for (size_t i = 0; i < natts && rc == ENVELOPE_OK; i++)
