@@ -383,11 +383,8 @@ page_open(struct page *p, const struct server *s, const char *lang, const char *
 	p->all = json_loadb(text, len, 0, NULL);
 	free(text);
 	p->pieces = json_object_get(p->all, name);
-	p->b = evbuffer_new();
-	if (!json_is_object(p->pieces) || p->b == NULL) {
+	if (!json_is_object(p->pieces) || (p->b = evbuffer_new()) == NULL) {
 		json_decref(p->all);
-		if (p->b != NULL)
-			evbuffer_free(p->b);
 		return -1;
 	}
 	return 0;
