@@ -400,6 +400,7 @@ page_close(struct page *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* Appends s[0..n) to the page; when memory runs out the page is failed. */
 static void
 page_add(struct page *p, const char *s, size_t n)
 {
@@ -420,7 +421,7 @@ page_put(struct page *p, const char *name, const struct hole *h, size_t nh)
 		p->failed = 1;
 		return;
 	}
-	while (!p->failed) {
+	for (;;) {
 		const char *a = strstr(t, "{%"), *z = a ? strstr(a + 2, "%}") : NULL;
 		const struct hole *v = NULL;
 
@@ -433,8 +434,10 @@ page_put(struct page *p, const char *name, const struct hole *h, size_t nh)
 			if (strlen(h[i].name) == (size_t)(z - a - 2) &&
 			    memcmp(h[i].name, a + 2, (size_t)(z - a - 2)) == 0)
 				v = &h[i];
-		if (v == NULL || add_escaped(p->b, v->value, v->len) != 0)
-			p->failed = 1;
+		if (v == NULL || add_escaped(p->b, v->value, v->len) != 0) {
+			p->failed = 1; /* an unknown or unterminated hole, or memory */
+			return;
+		}
 		t = z + 2;
 	}
 }
