@@ -10,18 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/clock.h"
 #include "crypto/envelope.h"
 
 #define TARGET_SECONDS 0.4
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 count_sink(void *ctx, const uint8_t *data, size_t len)
@@ -185,10 +177,10 @@ bench_box_seal(void)
 	double t0, t;
 	long n;
 
-	for (n = 0, t0 = now(); (t = now() - t0) < TARGET_SECONDS / 2; n++)
+	for (n = 0, t0 = bench_now(); (t = bench_now() - t0) < TARGET_SECONDS / 2; n++)
 		crypto_box_seal(sealed, key, sizeof key, g_pk);
 	printf("  %-34s %9.3f ms each\n", "crypto_box_seal (file key)", t * 1e3 / (double)n);
-	for (n = 0, t0 = now(); (t = now() - t0) < TARGET_SECONDS / 2; n++)
+	for (n = 0, t0 = bench_now(); (t = bench_now() - t0) < TARGET_SECONDS / 2; n++)
 		if (crypto_box_seal_open(back, sealed, sizeof sealed, g_pk, g_sk) != 0)
 			return;
 	printf("  %-34s %9.3f ms each\n", "crypto_box_seal_open (file key)", t * 1e3 / (double)n);
@@ -215,19 +207,23 @@ bench_size(size_t plen, const char *label)
 
 	int failed = 0;
 
-	for (n = 0, t0 = now(); !failed && ((t = now() - t0) < TARGET_SECONDS || n < 2); n++)
+	for (n = 0, t0 = bench_now(); !failed && ((t = bench_now() - t0) < TARGET_SECONDS || n < 2);
+	     n++)
 		failed = seal_once(&s, &sink) != ENVELOPE_OK;
 	if (!failed)
 		report("envelope seal", plen, t, n);
-	for (n = 0, t0 = now(); !failed && ((t = now() - t0) < TARGET_SECONDS || n < 2); n++)
+	for (n = 0, t0 = bench_now(); !failed && ((t = bench_now() - t0) < TARGET_SECONDS || n < 2);
+	     n++)
 		raw_push(s.plain, plen, NULL, scratch, NULL);
 	if (!failed)
 		report("secretstream push (64 KiB chunks)", plen, t, n);
-	for (n = 0, t0 = now(); !failed && ((t = now() - t0) < TARGET_SECONDS || n < 2); n++)
+	for (n = 0, t0 = bench_now(); !failed && ((t = bench_now() - t0) < TARGET_SECONDS || n < 2);
+	     n++)
 		failed = open_once(&s) != ENVELOPE_OK;
 	if (!failed)
 		report("envelope open", plen, t, n);
-	for (n = 0, t0 = now(); !failed && ((t = now() - t0) < TARGET_SECONDS || n < 2); n++)
+	for (n = 0, t0 = bench_now(); !failed && ((t = bench_now() - t0) < TARGET_SECONDS || n < 2);
+	     n++)
 		failed = raw_pull(s.raw, s.rawlen, scratch) != 0;
 	if (!failed) {
 		report("secretstream pull (64 KiB chunks)", plen, t, n);

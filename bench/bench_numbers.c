@@ -14,17 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/clock.h"
 #include "crypto/chain.h"
 #include "store/archive.h"
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* Adds n reports, a follow-up after every other one. Returns 0 or -1. */
 static int
@@ -167,15 +159,15 @@ main(int argc, char **argv)
 		fputs("bench_numbers: cannot build the archive\n", stderr);
 		return 1;
 	}
-	t0 = now();
+	t0 = bench_now();
 	if (archive_open(&a, argv[1], 0) != ARCHIVE_OK)
 		return fputs("bench_numbers: the migrating open failed\n", stderr), 1;
-	t1 = now();
+	t1 = bench_now();
 	archive_close(a);
-	t2 = now();
+	t2 = bench_now();
 	if (archive_open(&a, argv[1], 0) != ARCHIVE_OK)
 		return fputs("bench_numbers: the second open failed\n", stderr), 1;
-	t3 = now();
+	t3 = bench_now();
 	archive_close(a);
 	printf("%ld cases, %ld entries: the open that numbers them %.3f s, the next open "
 	       "%.4f s\n",

@@ -38,21 +38,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/clock.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
 #include "crypto/keyfile.h"
 #include "crypto/receipt.h"
 #include "store/store.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- prefill ----------------------------------------------------------- */
 
@@ -111,7 +103,7 @@ cmd_prefill(const char *dbdir, const char *pubpath, unsigned long n, const char 
 	struct store_config sc;
 	struct store *st = NULL;
 	FILE *pf = NULL;
-	double t0 = now();
+	double t0 = bench_now();
 	unsigned long done = 0;
 	char manifest[4096];
 	int rc = 1;
@@ -187,7 +179,7 @@ cmd_prefill(const char *dbdir, const char *pubpath, unsigned long n, const char 
 		}
 		done += b;
 		if (done % 20000 == 0)
-			fprintf(stderr, "  prefill: %lu/%lu (%.1f s)\n", done, n, now() - t0);
+			fprintf(stderr, "  prefill: %lu/%lu (%.1f s)\n", done, n, bench_now() - t0);
 	}
 	rc = 0;
 out:
@@ -255,13 +247,13 @@ cmd_rawopen(double seconds)
 		                                      NULL, 0) != ENVELOPE_OK)
 			return 1;
 	}
-	for (n = 0, t0 = now(); (t = now() - t0) < seconds / 2 || n < 100; n++)
+	for (n = 0, t0 = bench_now(); (t = bench_now() - t0) < seconds / 2 || n < 100; n++)
 		if (raw_open(&s[n % RAW_SAMPLES], pk, sk, plain) != 0) {
 			fprintf(stderr, "qfbench: raw open failed\n");
 			return 1;
 		}
 	raw_rate = (double)n / t;
-	for (n = 0, t0 = now(); (t = now() - t0) < seconds / 2 || n < 100; n++) {
+	for (n = 0, t0 = bench_now(); (t = bench_now() - t0) < seconds / 2 || n < 100; n++) {
 		struct envelope_contents c;
 
 		if (envelope_open_buffer(&c, pk, sk, s[n % RAW_SAMPLES].env,
@@ -432,7 +424,7 @@ cmd_upload(const char *host, int port, int n, size_t maxenv)
 	uint8_t *env = malloc(envlen ? envlen : 1);
 	char *b64;
 	int ok = 0, other = 0, left = n;
-	double t0 = now();
+	double t0 = bench_now();
 
 	if (u == NULL || p == NULL || env == NULL || envlen == 0)
 		return 1;
@@ -539,7 +531,7 @@ cmd_upload(const char *host, int port, int n, size_t maxenv)
 		close(u[i].fd);
 	}
 	printf("{\"sent\":%d,\"envelope_bytes\":%zu,\"201\":%d,\"other\":%d,\"seconds\":%.2f}\n", n,
-	       envlen, ok, other, now() - t0);
+	       envlen, ok, other, bench_now() - t0);
 	free(u);
 	free(p);
 	return other == 0 ? 0 : 1;

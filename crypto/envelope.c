@@ -230,14 +230,19 @@ envelope_seal_init(struct envelope_sealer **out, const uint8_t recipient_pk[32],
 	return ENVELOPE_OK;
 }
 
+/* True when s may take more: not NULL, not failed, not finished. */
+static int
+sealer_usable(const struct envelope_sealer *s)
+{
+	return s != NULL && s->err == ENVELOPE_OK && !s->done;
+}
+
 int
 envelope_seal_update(struct envelope_sealer *s, const uint8_t *data, size_t len)
 {
 	int rc;
 
-	if (s == NULL)
-		return ENVELOPE_ERR_STATE;
-	if (s->err != ENVELOPE_OK || s->done)
+	if (!sealer_usable(s))
 		return ENVELOPE_ERR_STATE;
 	if ((uint64_t)len > s->unpadded - s->pos)
 		return seal_fail(s, ENVELOPE_ERR_STATE);
@@ -253,9 +258,7 @@ envelope_seal_manifest(struct envelope_sealer *s, const char *manifest, size_t m
 	uint8_t lenbuf[4];
 	int rc;
 
-	if (s == NULL)
-		return ENVELOPE_ERR_STATE;
-	if (s->err != ENVELOPE_OK || s->done)
+	if (!sealer_usable(s))
 		return ENVELOPE_ERR_STATE;
 	if (mlen > ENVELOPE_MANIFEST_MAX || (uint64_t)mlen + 4 > s->unpadded - s->pos)
 		return seal_fail(s, ENVELOPE_ERR_STATE);
@@ -271,9 +274,7 @@ envelope_seal_final(struct envelope_sealer *s)
 {
 	int rc;
 
-	if (s == NULL)
-		return ENVELOPE_ERR_STATE;
-	if (s->err != ENVELOPE_OK || s->done)
+	if (!sealer_usable(s))
 		return ENVELOPE_ERR_STATE;
 	if (s->pos != s->unpadded)
 		return seal_fail(s, ENVELOPE_ERR_STATE);
@@ -304,16 +305,10 @@ envelope_seal_free(struct envelope_sealer *s)
 		sodium_free(s);
 }
 
-struct outbuf {
-	uint8_t *p;
-	size_t len;
-	size_t cap;
-};
-
-static int
-outbuf_sink(void *ctx, const uint8_t *data, size_t len)
+int
+envelope_outbuf_sink(void *ctx, const uint8_t *data, size_t len)
 {
-	struct outbuf *b = ctx;
+	struct envelope_outbuf *b = ctx;
 
 	if (len > b->cap - b->len)
 		return -1;
@@ -328,7 +323,7 @@ envelope_seal_buffer(uint8_t **out, size_t *outlen, const uint8_t recipient_pk[3
                      size_t natts)
 {
 	struct envelope_sealer *s = NULL;
-	struct outbuf b = {NULL, 0, 0};
+	struct envelope_outbuf b = {NULL, 0, 0};
 	uint64_t l = 4, total;
 	int rc;
 
@@ -352,7 +347,7 @@ envelope_seal_buffer(uint8_t **out, size_t *outlen, const uint8_t recipient_pk[3
 	if (b.p == NULL)
 		return ENVELOPE_ERR_NOMEM;
 
-	rc = envelope_seal_init(&s, recipient_pk, l, outbuf_sink, &b);
+	rc = envelope_seal_init(&s, recipient_pk, l, envelope_outbuf_sink, &b);
 	if (rc == ENVELOPE_OK)
 		rc = envelope_seal_manifest(s, manifest, mlen);
 	for (size_t i = 0; i < natts && rc == ENVELOPE_OK; i++)
@@ -800,28 +795,38 @@ open_after_final(struct envelope_opener *o)
 	return ENVELOPE_ERR_TRAILING;
 }
 
+/* Moves what fits of data[0..*len) into buf (cap bytes, *fill used); advances data. Cannot fail. */
+static void
+take(uint8_t *buf, size_t cap, size_t *fill, const uint8_t **data, size_t *len)
+{
+	size_t k = cap - *fill < *len ? cap - *fill : *len;
+
+	memcpy(buf + *fill, *data, k);
+	*fill += k;
+	*data += k;
+	*len -= k;
+}
+
+/* ENVELOPE_ERR_STATE for no opener, the error o failed with, or ENVELOPE_OK. */
+static int
+opener_error(const struct envelope_opener *o)
+{
+	return o == NULL ? ENVELOPE_ERR_STATE : o->err;
+}
+
 int
 envelope_open_update(struct envelope_opener *o, const uint8_t *data, size_t len)
 {
 	int rc;
 
-	if (o == NULL)
-		return ENVELOPE_ERR_STATE;
-	if (o->err != ENVELOPE_OK)
-		return o->err;
+	rc = opener_error(o);
+	if (rc != ENVELOPE_OK)
+		return rc;
 	if (o->stage == OPEN_DONE)
 		return open_fail(o, ENVELOPE_ERR_STATE);
 	while (len > 0) {
-		size_t k;
-
 		if (o->stage == OPEN_HEADER) {
-			k = ENVELOPE_HEADER_BYTES - o->hfill;
-			if (k > len)
-				k = len;
-			memcpy(o->hdr + o->hfill, data, k);
-			o->hfill += k;
-			data += k;
-			len -= k;
+			take(o->hdr, ENVELOPE_HEADER_BYTES, &o->hfill, &data, &len);
 			if (o->hfill >= 4 && memcmp(o->hdr, ENVELOPE_MAGIC, 4) != 0)
 				return open_fail(o, ENVELOPE_ERR_MAGIC);
 			if (o->hfill == ENVELOPE_HEADER_BYTES) {
@@ -841,13 +846,7 @@ envelope_open_update(struct envelope_opener *o, const uint8_t *data, size_t len)
 			len -= CIPHER_CHUNK;
 			continue;
 		}
-		k = CIPHER_CHUNK - o->clen;
-		if (k > len)
-			k = len;
-		memcpy(o->cbuf + o->clen, data, k);
-		o->clen += k;
-		data += k;
-		len -= k;
+		take(o->cbuf, CIPHER_CHUNK, &o->clen, &data, &len);
 		if (o->clen == CIPHER_CHUNK) {
 			if (o->stage == OPEN_AFTER_FINAL)
 				return open_fail(o, open_after_final(o));
@@ -865,10 +864,9 @@ envelope_open_final(struct envelope_opener *o)
 {
 	int rc;
 
-	if (o == NULL)
-		return ENVELOPE_ERR_STATE;
-	if (o->err != ENVELOPE_OK)
-		return o->err;
+	rc = opener_error(o);
+	if (rc != ENVELOPE_OK)
+		return rc;
 	if (o->stage == OPEN_DONE)
 		return ENVELOPE_OK;
 	if (o->stage == OPEN_HEADER)

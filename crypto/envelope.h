@@ -66,6 +66,19 @@ uint64_t envelope_sealed_size(uint64_t unpadded_len);
 /* Receives output bytes. Returns 0 to go on, non-zero to stop. */
 typedef int (*envelope_sink)(void *ctx, const uint8_t *data, size_t len);
 
+/* A buffer of cap bytes at p, len of them written: the ctx of envelope_outbuf_sink. */
+struct envelope_outbuf {
+	uint8_t *p;
+	size_t len;
+	size_t cap;
+};
+
+/*
+ * The sink that appends to the struct envelope_outbuf ctx. Returns 0, or -1
+ * (nothing written) when the bytes would go past cap.
+ */
+int envelope_outbuf_sink(void *ctx, const uint8_t *data, size_t len);
+
 /* ---- sealing ---------------------------------------------------------- */
 
 struct envelope_sealer;

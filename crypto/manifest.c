@@ -68,6 +68,25 @@ lang_ok(const char *s)
 const char *
 manifest_report_check(const struct manifest_report *r)
 {
+	/* the optional text fields, each with what is said when it is not UTF-8 */
+	const struct {
+		const char *text, *why;
+	} texts[] = {
+	        {r->subcategory, "--subcategory must be UTF-8 text"},
+	        {r->town, "--town must be UTF-8 text"},
+	        {r->when, "--when must be UTF-8 text"},
+	        {r->where, "--where must be UTF-8 text"},
+	        {r->subject.name, "--subject-name must be UTF-8 text"},
+	        {r->subject.unit, "--subject-unit must be UTF-8 text"},
+	        {r->subject.area, "--subject-area must be UTF-8 text"},
+	        {r->subject.position, "--subject-position must be UTF-8 text"},
+	        {r->identity.name, "--identity-name must be UTF-8 text"},
+	        {r->identity.phone, "--identity-phone must be UTF-8 text"},
+	        {r->identity.id_number, "--identity-id-number must be UTF-8 text"},
+	        {r->identity.unit, "--identity-unit must be UTF-8 text"},
+	        {r->identity.address, "--identity-address must be UTF-8 text"},
+	};
+
 	if (!codec_district_valid(r->district))
 		return "--district must be a district id ([a-z0-9][a-z0-9-]{0,31})";
 	if (!vocab_has(VOCAB_TYPE, r->type))
@@ -98,32 +117,9 @@ manifest_report_check(const struct manifest_report *r)
 		return "--body-file must not be empty";
 	if (!text_utf8_valid(r->body, r->body_len, TEXT_NUL_OK))
 		return "--body-file must hold UTF-8 text";
-	if (!text_ok(r->subcategory))
-		return "--subcategory must be UTF-8 text";
-	if (!text_ok(r->town))
-		return "--town must be UTF-8 text";
-	if (!text_ok(r->when))
-		return "--when must be UTF-8 text";
-	if (!text_ok(r->where))
-		return "--where must be UTF-8 text";
-	if (!text_ok(r->subject.name))
-		return "--subject-name must be UTF-8 text";
-	if (!text_ok(r->subject.unit))
-		return "--subject-unit must be UTF-8 text";
-	if (!text_ok(r->subject.area))
-		return "--subject-area must be UTF-8 text";
-	if (!text_ok(r->subject.position))
-		return "--subject-position must be UTF-8 text";
-	if (!text_ok(r->identity.name))
-		return "--identity-name must be UTF-8 text";
-	if (!text_ok(r->identity.phone))
-		return "--identity-phone must be UTF-8 text";
-	if (!text_ok(r->identity.id_number))
-		return "--identity-id-number must be UTF-8 text";
-	if (!text_ok(r->identity.unit))
-		return "--identity-unit must be UTF-8 text";
-	if (!text_ok(r->identity.address))
-		return "--identity-address must be UTF-8 text";
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (!text_ok(texts[i].text))
+			return texts[i].why;
 	return NULL;
 }
 

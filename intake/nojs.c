@@ -31,7 +31,7 @@
 #include "intake/spent.h"
 #include "store/store.h"
 
-#define TEMPLATE_MAX (256u * 1024)
+#define PIECES_MAX (512u * 1024) /* of .nojs/<lang>.json */
 
 /* A district's no-JS counters for one day. */
 struct nojs_count {
@@ -338,189 +338,140 @@ add_escaped(struct evbuffer *b, const char *s, size_t n)
 	return rc;
 }
 
-/* ---- templates ------------------------------------------------------------ */
+/* ---- pages: the build's pieces, put together ------------------------------ */
 
-/* A variable of a page: name and value (len bytes, may be long text). */
-struct var {
+/*
+ * web/build.mjs writes each no-JS answer cut into named pieces of HTML to
+ * <web root>/.nojs/<lang>.json (docs/web.md). A page here is a plain list of
+ * page_put calls: which pieces, in which order, is C (an if, a loop). A
+ * piece's holes {%name%} are filled with values that are always HTML-escaped.
+ */
+
+/* A hole of a piece and the value that fills it (len bytes, escaped). */
+struct hole {
 	const char *name;
 	const char *value;
 	size_t len;
 };
 
-/* A repeated block's items: n rows of nvars variables each. */
-struct list {
-	const char *name;
-	size_t n, nvars;
-	const struct var *rows;
+/* An answer being written: what the build wrote for its language, its buffer. */
+struct page {
+	json_t *all;          /* .nojs/<lang>.json */
+	const json_t *pieces; /* this page's: name -> HTML with holes */
+	struct evbuffer *b;
+	int failed; /* a piece or a hole missing, or memory: the answer is 503 */
 };
 
-struct scope {
-	const struct var *vars;
-	size_t nvars;
-	const struct list *lists;
-	size_t nlists;
-	const struct var *row; /* inside {%each%}: the current item's variables */
-	size_t nrow;
-};
-
-static const struct var *
-find_var(const struct scope *sc, const char *name, size_t n)
-{
-	for (size_t i = 0; i < sc->nrow; i++)
-		if (strlen(sc->row[i].name) == n && memcmp(sc->row[i].name, name, n) == 0)
-			return &sc->row[i];
-	for (size_t i = 0; i < sc->nvars; i++)
-		if (strlen(sc->vars[i].name) == n && memcmp(sc->vars[i].name, name, n) == 0)
-			return &sc->vars[i];
-	return NULL;
-}
-
-/* The next tag at or after *pos: sets *ts (start of "{%"), *te (after "%}"),
- * and the tag's text t[0..tn). Returns 0, 1 when there is none, -1 when
- * unterminated. */
+/*
+ * Opens page name in lang: reads <web root>/.nojs/<lang>.json (a regular
+ * file, no symlink, at most PIECES_MAX bytes). Returns 0, or -1 when it is
+ * not installed or memory runs out (nothing to free then).
+ */
 static int
-next_tag(const char *tpl, size_t len, size_t pos, size_t *ts, size_t *te, const char **t,
-         size_t *tn)
+page_open(struct page *p, const struct server *s, const char *lang, const char *name)
 {
-	const char *a = NULL, *z;
+	char path[PATH_MAX + 64];
+	char *text = NULL;
+	size_t len = 0;
 
-	for (size_t i = pos; i + 1 < len; i++)
-		if (tpl[i] == '{' && tpl[i + 1] == '%') {
-			a = tpl + i;
-			break;
-		}
-	if (a == NULL)
-		return 1;
-	for (z = a + 2; z + 1 < tpl + len; z++)
-		if (z[0] == '%' && z[1] == '}')
-			break;
-	if (z + 1 >= tpl + len)
+	memset(p, 0, sizeof *p);
+	if (s->web_root[0] == '\0' ||
+	    (size_t)snprintf(path, sizeof path, "%s/.nojs/%s.json", s->web_root, lang) >=
+	            sizeof path ||
+	    fileio_read_small(path, PIECES_MAX, FILEIO_NOFOLLOW, &text, &len) != 0)
 		return -1;
-	*ts = (size_t)(a - tpl);
-	*te = (size_t)(z + 2 - tpl);
-	*t = a + 2;
-	*tn = (size_t)(z - (a + 2));
+	p->all = json_loadb(text, len, 0, NULL);
+	free(text);
+	p->pieces = json_object_get(p->all, name);
+	if (!json_is_object(p->pieces) || (p->b = evbuffer_new()) == NULL) {
+		json_decref(p->all);
+		return -1;
+	}
 	return 0;
 }
 
-static int
-tag_is(const char *t, size_t tn, const char *kw)
+/* Frees what page_open took, wiping the buffer (it may hold what was typed). */
+static void
+page_close(struct page *p)
 {
-	size_t k = strlen(kw);
-
-	return tn >= k && memcmp(t, kw, k) == 0 && (tn == k || t[k] == ' ');
+	wipe_buffer(p->b);
+	evbuffer_free(p->b);
+	json_decref(p->all);
+	memset(p, 0, sizeof *p);
 }
 
-/* Position after the tag closing the block that starts at pos (open/close
- * keywords nest). Returns 0 with close_start and after set, -1 if unbalanced. */
-static int
-block_end(const char *tpl, size_t len, size_t pos, const char *open, const char *close,
-          size_t *close_start, size_t *after)
+/* Appends s[0..n) to the page; when memory runs out the page is failed. */
+static void
+page_add(struct page *p, const char *s, size_t n)
 {
-	int depth = 1;
-	size_t ts, te, tn;
-	const char *t;
-
-	while (next_tag(tpl, len, pos, &ts, &te, &t, &tn) == 0) {
-		if (tag_is(t, tn, open))
-			depth++;
-		else if (tag_is(t, tn, close) && --depth == 0) {
-			*close_start = ts;
-			*after = te;
-			return 0;
-		}
-		pos = te;
-	}
-	return -1;
-}
-
-/* Renders tpl with sc into b. Returns 0, or -1 (a malformed template, memory). */
-static int
-render(struct evbuffer *b, const char *tpl, size_t len, const struct scope *sc)
-{
-	size_t pos = 0;
-
-	for (;;) {
-		size_t ts, te, tn, cs, after;
-		const char *t;
-		int r = next_tag(tpl, len, pos, &ts, &te, &t, &tn);
-
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			return evbuffer_add(b, tpl + pos, len - pos);
-		if (evbuffer_add(b, tpl + pos, ts - pos) != 0)
-			return -1;
-		pos = te;
-		if (tag_is(t, tn, "if")) {
-			const char *cond = t + 3, *eq;
-			size_t cl = tn > 3 ? tn - 3 : 0;
-			const struct var *v;
-			int truth;
-
-			eq = memchr(cond, '=', cl);
-			v = find_var(sc, cond, eq ? (size_t)(eq - cond) : cl);
-			if (eq == NULL)
-				truth = v != NULL && v->len > 0;
-			else {
-				size_t wl = cl - (size_t)(eq + 1 - cond);
-
-				truth = v != NULL && v->len == wl &&
-				        memcmp(v->value, eq + 1, wl) == 0;
-			}
-			if (block_end(tpl, len, te, "if", "fi", &cs, &after) != 0)
-				return -1;
-			if (!truth)
-				pos = after;
-		} else if (tag_is(t, tn, "fi") || tag_is(t, tn, "end")) {
-			continue;
-		} else if (tag_is(t, tn, "each")) {
-			const struct list *l = NULL;
-
-			if (block_end(tpl, len, te, "each", "end", &cs, &after) != 0)
-				return -1;
-			for (size_t i = 0; i < sc->nlists; i++)
-				if (strlen(sc->lists[i].name) == tn - 5 &&
-				    memcmp(sc->lists[i].name, t + 5, tn - 5) == 0)
-					l = &sc->lists[i];
-			for (size_t k = 0; l != NULL && k < l->n; k++) {
-				struct scope inner = *sc;
-
-				inner.row = l->rows + k * l->nvars;
-				inner.nrow = l->nvars;
-				if (render(b, tpl + te, cs - te, &inner) != 0)
-					return -1;
-			}
-			pos = after;
-		} else {
-			const struct var *v = find_var(sc, t, tn);
-
-			if (v != NULL && add_escaped(b, v->value, v->len) != 0)
-				return -1;
-		}
-	}
+	if (n > 0 && evbuffer_add(p->b, s, n) != 0)
+		p->failed = 1;
 }
 
 /*
- * Reads <web root>/.nojs/<name>.<lang>.html (a regular file, no symlink, 1 to
- * TEMPLATE_MAX bytes) into a new malloc'd text. Returns NULL when it cannot.
+ * Appends piece name of the page, each hole filled with the escaped value of
+ * the hole of that name in h[0..nh). A missing piece or hole fails the page.
  */
-static char *
-load_template(const struct server *s, const char *name, const char *lang, size_t *len)
+static void
+page_put(struct page *p, const char *name, const struct hole *h, size_t nh)
 {
-	char path[PATH_MAX + 128];
-	char *t;
+	const char *t = json_string_value(json_object_get(p->pieces, name));
 
-	if (s->web_root[0] == '\0' || (size_t)snprintf(path, sizeof path, "%s/.nojs/%s.%s.html",
-	                                               s->web_root, name, lang) >= sizeof path)
-		return NULL;
-	if (fileio_read_small(path, TEMPLATE_MAX, FILEIO_NOFOLLOW, &t, len) != 0)
-		return NULL;
-	if (*len == 0) {
-		free(t);
-		return NULL;
+	if (t == NULL) {
+		p->failed = 1;
+		return;
 	}
-	return t;
+	for (;;) {
+		const char *a = strstr(t, "{%"), *z = a ? strstr(a + 2, "%}") : NULL;
+		const struct hole *v = NULL;
+
+		if (a == NULL) {
+			page_add(p, t, strlen(t));
+			return;
+		}
+		page_add(p, t, (size_t)(a - t));
+		for (size_t i = 0; z != NULL && i < nh; i++)
+			if (strlen(h[i].name) == (size_t)(z - a - 2) &&
+			    memcmp(h[i].name, a + 2, (size_t)(z - a - 2)) == 0)
+				v = &h[i];
+		if (v == NULL || add_escaped(p->b, v->value, v->len) != 0) {
+			p->failed = 1; /* an unknown or unterminated hole, or memory */
+			return;
+		}
+		t = z + 2;
+	}
+}
+
+/* Appends entry key of the build's table (errors, statuses): nothing when it has none. */
+static void
+page_put_entry(struct page *p, const char *table, const char *key)
+{
+	const json_t *e = json_object_get(json_object_get(p->all, table), key);
+
+	if (json_is_string(e))
+		page_add(p, json_string_value(e), json_string_length(e));
+}
+
+/* Appends the options of choice field, the one whose value is chosen selected. */
+static void
+page_put_choices(struct page *p, const char *field, const char *chosen)
+{
+	const json_t *list = json_object_get(json_object_get(p->all, "choices"), field), *o;
+	size_t i;
+
+	if (!json_is_array(list))
+		p->failed = 1;
+	json_array_foreach(list, i, o)
+	{
+		const char *v = json_string_value(json_object_get(o, "value"));
+		const json_t *html =
+		        json_object_get(o, v != NULL && strcmp(v, chosen) == 0 ? "on" : "off");
+
+		if (!json_is_string(html))
+			p->failed = 1;
+		else
+			page_add(p, json_string_value(html), json_string_length(html));
+	}
 }
 
 static void
@@ -626,41 +577,25 @@ send_once(struct server *s, struct evhttp_request *req, int code, char *page, si
 }
 
 /*
- * Renders template name in lang with sc and sends it with code: a GET
- * directly; a POST's answer padded (nojs_padded_len) as a one-time page,
- * with a 303 to it. Exactly one answer.
+ * Sends page p (closed in any case) with code: a GET directly; a POST's
+ * answer padded (nojs_padded_len) as a one-time page, with a 303 to it.
+ * Exactly one answer.
  */
 static void
-send_page(struct server *s, struct evhttp_request *req, int code, const char *name,
-          const char *lang, const struct scope *sc)
+page_send(struct server *s, struct evhttp_request *req, int code, struct page *p)
 {
-	struct evbuffer *b = evbuffer_new();
-	size_t tl = 0, len, padded;
-	char *tpl = load_template(s, name, lang, &tl), *page = NULL;
+	size_t len = evbuffer_get_length(p->b), padded;
+	char *page = NULL;
 	int post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
 
-	if (tpl == NULL || b == NULL) {
-		free(tpl);
-		if (b != NULL)
-			evbuffer_free(b);
-		http_reply_error(req, 503, "overloaded",
-		                 tpl == NULL ? "the no-JavaScript pages are not installed"
-		                             : "try again later");
-		return;
+	padded = post || code == 410 ? nojs_padded_len(len) : len;
+	if (!p->failed && (page = sodium_malloc(padded > 0 ? padded : 1)) != NULL) {
+		evbuffer_copyout(p->b, page, len);
+		memset(page + len, ' ', padded - len);
+		if (padded > len)
+			page[padded - 1] = '\n';
 	}
-	if (render(b, tpl, tl, sc) == 0) {
-		len = evbuffer_get_length(b);
-		padded = post || code == 410 ? nojs_padded_len(len) : len;
-		if ((page = sodium_malloc(padded > 0 ? padded : 1)) != NULL) {
-			evbuffer_copyout(b, page, len);
-			memset(page + len, ' ', padded - len);
-			if (padded > len)
-				page[padded - 1] = '\n';
-		}
-	}
-	free(tpl);
-	wipe_buffer(b);
-	evbuffer_free(b);
+	page_close(p);
 	if (page == NULL)
 		http_reply_error(req, 503, "overloaded", "try again later");
 	else if (post)
@@ -669,93 +604,137 @@ send_page(struct server *s, struct evhttp_request *req, int code, const char *na
 		send_html(req, code, page, padded);
 }
 
+/* Answers 503: the build's pieces are not there. Exactly one answer. */
+static void
+send_not_installed(struct evhttp_request *req)
+{
+	http_reply_error(req, 503, "overloaded", "the no-JavaScript pages are not installed");
+}
+
+/* Sends the error page of code error in lang with HTTP code. Exactly one answer. */
 static void
 send_error_page(struct server *s, struct evhttp_request *req, int code, const char *lang,
                 const char *error)
 {
-	struct var v[] = {{"error", error, strlen(error)}};
-	struct scope sc = {v, 1, NULL, 0, NULL, 0};
+	struct page p;
 
-	send_page(s, req, code, "error", lang, &sc);
+	if (page_open(&p, s, lang, "error") != 0) {
+		send_not_installed(req);
+		return;
+	}
+	page_put(&p, "top", NULL, 0);
+	page_put_entry(&p, "errors", error);
+	page_put(&p, "rest", NULL, 0);
+	page_send(s, req, code, &p);
 }
 
 /* ---- the report form --------------------------------------------------- */
 
-#define DISTRICT_VARS 4
+static void token_for(struct server *s, const struct form *f, char out[CODEC_B64U_BUF(40)]);
+
+/* The hole name of a check box's state: " checked" when field i was sent as "1". Cannot fail. */
+static struct hole
+box_hole(const char *name, const struct form *f, enum field i)
+{
+	const char *v = f->v[i] != NULL && strcmp(f->v[i], "1") == 0 ? " checked" : "";
+
+	return (struct hole){name, v, strlen(v)};
+}
 
 /*
  * Sends the form, filled in with f's values (or the defaults) and, when
- * error is not NULL, the reason it came back.
+ * error is not NULL, the reason it came back. Exactly one answer (503 when
+ * the pieces are missing or memory runs out).
  */
-static void token_for(struct server *s, const struct form *f, char out[CODEC_B64U_BUF(40)]);
-
 static void
 send_form(struct server *s, struct evhttp_request *req, int code, const struct form *f,
           const char *error)
 {
 	char token[CODEC_B64U_BUF(40)];
-	struct var vars[F_COUNT + 5];
-	struct var *rows = NULL;
-	struct list districts;
-	struct scope sc;
-	char nd[24], multi[2], routes[2];
+	struct hole h[F_COUNT + 2];
+	struct page p;
 	char(*ids)[CODEC_DISTRICT_BUF] = NULL;
-	size_t nv = 0, n = s->cfg.ndistricts, idmax = 0;
-	const char *chosen = fv(f, F_DISTRICT);
+	size_t nh = 0, n = s->cfg.ndistricts, idmax = 0;
+	int routes = 0;
 
 	for (int i = 0; i < F_COUNT; i++) {
-		vars[nv].name = FIELDS[i].name;
-		vars[nv].value = fv(f, (enum field)i);
-		vars[nv].len = f->v[i] != NULL ? f->len[i] : strlen(FIELDS[i].def);
+		h[nh].name = FIELDS[i].name;
+		h[nh].value = fv(f, (enum field)i);
+		h[nh].len = f->v[i] != NULL ? f->len[i] : strlen(FIELDS[i].def);
 		if (i == F_TOKEN) { /* the form's token: kept while it is good, else a new one */
 			token_for(s, f, token);
-			vars[nv].value = token;
-			vars[nv].len = strlen(token);
+			h[nh].value = token;
+			h[nh].len = strlen(token);
 		}
-		nv++;
+		nh++;
 	}
-	snprintf(nd, sizeof nd, "%zu", n);
-	snprintf(multi, sizeof multi, "%d", n > 1);
-	vars[nv++] = (struct var){"ndistricts", nd, strlen(nd)};
-	vars[nv++] = (struct var){"multi", multi, 1};
+	h[nh++] = box_hole("real_name_checked", f, F_REAL_NAME);
+	h[nh++] = box_hole("keep_district_checked", f, F_KEEP);
 	/* §14: some district has a commission above it, so routing can happen */
-	routes[0] = '0';
-	routes[1] = '\0';
 	for (size_t i = 0; i < n; i++)
 		if (s->cfg.tiers[i].parent[0] != '\0')
-			routes[0] = '1';
-	vars[nv++] = (struct var){"routes", routes, 1};
-	vars[nv++] = (struct var){"error", error ? error : "", error ? strlen(error) : 0};
-	if (n > 0) {
-		rows = calloc(n * DISTRICT_VARS, sizeof *rows);
-		ids = calloc(n, sizeof *ids);
-		if (rows == NULL || ids == NULL) {
-			free(rows);
-			free(ids);
-			http_reply_error(req, 503, "overloaded", "try again later");
-			return;
-		}
+			routes = 1;
+	if (n > 0 && (ids = calloc(n, sizeof *ids)) == NULL) {
+		http_reply_error(req, 503, "overloaded", "try again later");
+		return;
 	}
+	if (page_open(&p, s, form_lang(f), "report") != 0) {
+		free(ids);
+		send_not_installed(req);
+		return;
+	}
+	/* every id posts the same number of bytes: padded with spaces, trimmed on reading */
 	for (size_t i = 0; i < n; i++)
 		if (strlen(s->cfg.districts[i].id) > idmax)
 			idmax = strlen(s->cfg.districts[i].id);
 	for (size_t i = 0; i < n; i++) {
-		const struct keyfile_public *d = &s->cfg.districts[i];
-		struct var *r = rows + i * DISTRICT_VARS;
-		int sel = strcmp(d->id, chosen) == 0;
-
-		/* every id posts the same number of bytes: padded with spaces, trimmed on reading */
 		memset(ids[i], ' ', idmax);
-		memcpy(ids[i], d->id, strlen(d->id));
-		r[0] = (struct var){"id", ids[i], idmax};
-		r[1] = (struct var){"name", d->name, strlen(d->name)};
-		r[2] = (struct var){"fingerprint", d->fingerprint, strlen(d->fingerprint)};
-		r[3] = (struct var){"selected", sel ? "1" : "0", 1};
+		memcpy(ids[i], s->cfg.districts[i].id, strlen(s->cfg.districts[i].id));
 	}
-	districts = (struct list){"districts", n, DISTRICT_VARS, rows};
-	sc = (struct scope){vars, nv, &districts, 1, NULL, 0};
-	send_page(s, req, code, "report", form_lang(f), &sc);
-	free(rows);
+	page_put(&p, "top", h, nh);
+	if (error != NULL) {
+		page_put(&p, "error", h, nh);
+		page_put_entry(&p, "errors", error);
+		page_put(&p, "error_end", h, nh);
+	}
+	page_put(&p, "form", h, nh);
+	if (n > 1)
+		page_put(&p, "districts", h, nh);
+	for (size_t i = 0; i < n; i++) {
+		const struct keyfile_public *d = &s->cfg.districts[i];
+		const char *sel = strcmp(d->id, fv(f, F_DISTRICT)) == 0 ? " selected" : "";
+		struct hole r[] = {{"id", ids[i], idmax},
+		                   {"name", d->name, strlen(d->name)},
+		                   {"selected", sel, strlen(sel)}};
+
+		page_put(&p, n == 1 ? "one_district" : "district", r, 3);
+	}
+	if (n == 0)
+		page_put(&p, "no_district", h, nh);
+	if (n > 1)
+		page_put(&p, "districts_end", h, nh);
+	page_put(&p, "fingerprints", h, nh);
+	for (size_t i = 0; i < n; i++) {
+		const struct keyfile_public *d = &s->cfg.districts[i];
+		struct hole r[] = {{"id", ids[i], idmax},
+		                   {"name", d->name, strlen(d->name)},
+		                   {"fingerprint", d->fingerprint, strlen(d->fingerprint)}};
+
+		page_put(&p, "fingerprint", r, 3);
+	}
+	page_put(&p, "type", h, nh);
+	page_put_choices(&p, "type", fv(f, F_TYPE));
+	page_put(&p, "category", h, nh);
+	page_put_choices(&p, "category", fv(f, F_CATEGORY));
+	page_put(&p, "level", h, nh);
+	page_put_choices(&p, "subject_level", fv(f, F_SUBJECT_LEVEL));
+	page_put(&p, "party", h, nh);
+	page_put_choices(&p, "subject_party", fv(f, F_SUBJECT_PARTY));
+	page_put(&p, "party_end", h, nh);
+	if (routes)
+		page_put(&p, "routes", h, nh);
+	page_put(&p, "matter", h, nh);
+	page_send(s, req, code, &p);
 	free(ids);
 }
 
@@ -1137,8 +1116,7 @@ report_committed(struct evhttp_request *req, const struct commit_outcome *o, voi
 	nojs_count(s, w->d.id, w->quick);
 	snprintf(idx, sizeof idx, "%llu", (unsigned long long)o->receipt->index);
 	{
-		struct var v[] = {
-		        {"receipt", receipt, strlen(receipt)},
+		struct hole h[] = {
 		        {"r1", receipt, 4},
 		        {"r2", receipt + 5, 4},
 		        {"r3", receipt + 10, 4},
@@ -1146,15 +1124,23 @@ report_committed(struct evhttp_request *req, const struct commit_outcome *o, voi
 		        {"r5", receipt + 20, 4},
 		        {"district", w->d.id, strlen(w->d.id)},
 		        {"district_name", w->d.name, strlen(w->d.name)},
-		        {"routed", w->routed ? "1" : "0", 1},
 		        {"concerns_name", w->concerns_name, strlen(w->concerns_name)},
 		        {"fingerprint", w->d.fingerprint, strlen(w->d.fingerprint)},
 		        {"index", idx, strlen(idx)},
 		        {"day", o->receipt->day, strlen(o->receipt->day)},
 		};
-		struct scope sc = {v, sizeof v / sizeof v[0], NULL, 0, NULL, 0};
+		size_t nh = sizeof h / sizeof h[0];
+		struct page p;
 
-		send_page(s, req, 201, "receipt", form_lang(&w->f), &sc);
+		if (page_open(&p, s, form_lang(&w->f), "receipt") != 0) {
+			send_not_installed(req);
+		} else {
+			page_put(&p, "top", h, nh);
+			if (w->routed)
+				page_put(&p, "routed", h, nh);
+			page_put(&p, "rest", h, nh);
+			page_send(s, req, 201, &p);
+		}
 	}
 	report_wait_free(w);
 }
@@ -1307,8 +1293,6 @@ nojs_report(struct server *s, struct evhttp_request *req)
 
 /* ---- status ------------------------------------------------------------- */
 
-#define REPLY_VARS 5
-
 struct reply_text {
 	char seq[24];
 	char day[CODEC_DAY_LEN + 1];
@@ -1370,61 +1354,62 @@ status_page(struct server *s, struct evhttp_request *req, const char *lang,
 {
 	const struct keyfile_public *d = config_district(&s->cfg, v->district);
 	const char *fp = d ? d->fingerprint : "", *name = d ? d->name : "";
-	struct reply_text *texts = NULL;
-	struct var *rows = NULL;
-	char index[24], followups[24], nreplies[24];
+	char index[24], followups[24];
 	const char *status = store_status_name(v->status);
-	struct list replies;
-	struct scope sc;
-	size_t n = v->nreplies;
+	struct page p;
 
-	if (n > 0) {
-		texts = calloc(n, sizeof *texts);
-		rows = calloc(n * REPLY_VARS, sizeof *rows);
-		if (texts == NULL || rows == NULL) {
-			free(texts);
-			free(rows);
-			send_error_page(s, req, 503, lang, "overloaded");
-			return;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct var *r = rows + i * REPLY_VARS;
-
-		open_reply(&texts[i], v, &v->replies[i], k);
-		r[0] = (struct var){"seq", texts[i].seq, strlen(texts[i].seq)};
-		r[1] = (struct var){"day", texts[i].day, strlen(texts[i].day)};
-		r[2] = (struct var){"ok", texts[i].ok ? "1" : "0", 1};
-		r[3] = (struct var){"body", texts[i].body ? texts[i].body : "", texts[i].len};
-		r[4] = (struct var){"atts", texts[i].atts ? "1" : "0", 1};
+	if (page_open(&p, s, lang, "status") != 0) {
+		send_not_installed(req);
+		return;
 	}
 	snprintf(index, sizeof index, "%llu", (unsigned long long)v->index);
 	snprintf(followups, sizeof followups, "%llu", (unsigned long long)v->followups);
-	snprintf(nreplies, sizeof nreplies, "%zu", n);
 	{
-		struct var vars[] = {
-		        {"status", status ? status : "", status ? strlen(status) : 0},
+		struct hole h[] = {
 		        {"status_day", v->status_day, strlen(v->status_day)},
 		        {"created_day", v->created_day, strlen(v->created_day)},
 		        {"district", v->district, strlen(v->district)},
-		        {"known", d ? "1" : "0", 1},
 		        {"fingerprint", fp, strlen(fp)},
 		        {"district_name", name, strlen(name)},
 		        {"index", index, strlen(index)},
 		        {"followups", followups, strlen(followups)},
-		        {"delivered", v->delivered ? "1" : "0", 1},
-		        {"nreplies", nreplies, strlen(nreplies)},
 		};
+		size_t nh = sizeof h / sizeof h[0];
 
-		replies = (struct list){"replies", n, REPLY_VARS, rows};
-		sc = (struct scope){vars, sizeof vars / sizeof vars[0], &replies, 1, NULL, 0};
-		send_page(s, req, 200, "status", lang, &sc);
+		page_put(&p, "top", h, nh);
+		if (status != NULL)
+			page_put_entry(&p, "statuses", status);
+		page_put(&p, "facts", h, nh);
+		page_put(&p, v->delivered ? "delivered_yes" : "delivered_no", h, nh);
+		page_put(&p, "district", h, nh);
+		page_put(&p, d != NULL ? "known" : "unknown", h, nh);
+		page_put(&p, "replies", h, nh);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (texts[i].body != NULL)
-			sodium_free(texts[i].body);
-	free(texts);
-	free(rows);
+	if (v->nreplies == 0)
+		page_put(&p, "no_replies", NULL, 0);
+	for (size_t i = 0; i < v->nreplies; i++) {
+		struct reply_text t;
+
+		open_reply(&t, v, &v->replies[i], k);
+		{
+			struct hole r[] = {{"seq", t.seq, strlen(t.seq)},
+			                   {"day", t.day, strlen(t.day)},
+			                   {"body", t.body ? t.body : "", t.len}};
+
+			page_put(&p, "reply", r, 3);
+			if (t.ok) {
+				page_put(&p, "reply_body", r, 3);
+				if (t.atts)
+					page_put(&p, "reply_atts", r, 3);
+			} else
+				page_put(&p, "reply_bad", r, 3);
+			page_put(&p, "reply_end", r, 3);
+		}
+		if (t.body != NULL)
+			sodium_free(t.body);
+	}
+	page_put(&p, "end", NULL, 0);
+	page_send(s, req, 200, &p);
 }
 
 void

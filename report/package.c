@@ -12,13 +12,6 @@
 
 #define READ_CHUNK ENVELOPE_CHUNK
 
-/* Where the sealer's output goes: a buffer of exactly the expected size. */
-struct outbuf {
-	uint8_t *buf;
-	size_t cap;
-	size_t len;
-};
-
 const char *
 package_strerror(int err)
 {
@@ -62,18 +55,6 @@ package_size(size_t mlen, const struct manifest_file *files, size_t nfiles)
 	uint64_t u = unpadded(mlen, files, nfiles);
 
 	return u == 0 ? 0 : envelope_sealed_size(u);
-}
-
-static int
-sink(void *ctx, const uint8_t *data, size_t len)
-{
-	struct outbuf *o = ctx;
-
-	if (len > o->cap - o->len)
-		return -1;
-	memcpy(o->buf + o->len, data, len);
-	o->len += len;
-	return 0;
 }
 
 /*
@@ -178,7 +159,7 @@ package_seal(uint8_t **env, size_t *envlen, const uint8_t box_pk[32], const char
              const uint8_t (*hashes)[32], uint64_t max_bytes, size_t *bad_file)
 {
 	struct envelope_sealer *s = NULL;
-	struct outbuf o = {NULL, 0, 0};
+	struct envelope_outbuf o = {NULL, 0, 0}; /* of exactly the expected size */
 	uint8_t *buf = NULL;
 	uint64_t u = unpadded(mlen, files, nfiles);
 	uint64_t total = u == 0 ? 0 : envelope_sealed_size(u);
@@ -192,13 +173,13 @@ package_seal(uint8_t **env, size_t *envlen, const uint8_t box_pk[32], const char
 	if (total == 0 || total > SIZE_MAX || (max_bytes != 0 && total > max_bytes))
 		return PACKAGE_ERR_TOO_LARGE;
 	o.cap = (size_t)total;
-	o.buf = malloc(o.cap);
+	o.p = malloc(o.cap);
 	buf = sodium_malloc(READ_CHUNK);
-	if (o.buf == NULL || buf == NULL) {
+	if (o.p == NULL || buf == NULL) {
 		rc = PACKAGE_ERR_NOMEM;
 		goto fail;
 	}
-	rc = envelope_seal_init(&s, box_pk, u, sink, &o);
+	rc = envelope_seal_init(&s, box_pk, u, envelope_outbuf_sink, &o);
 	if (rc != ENVELOPE_OK) {
 		rc = rc == ENVELOPE_ERR_NOMEM ? PACKAGE_ERR_NOMEM : PACKAGE_ERR_SEAL;
 		goto fail;
@@ -225,14 +206,14 @@ package_seal(uint8_t **env, size_t *envlen, const uint8_t box_pk[32], const char
 	}
 	envelope_seal_free(s);
 	sodium_free(buf);
-	*env = o.buf;
+	*env = o.p;
 	*envlen = o.len;
 	return PACKAGE_OK;
 fail:
 	envelope_seal_free(s);
 	if (buf != NULL)
 		sodium_free(buf);
-	free(o.buf);
+	free(o.p);
 	if (saved_errno != 0)
 		errno = saved_errno;
 	return rc;

@@ -1185,6 +1185,28 @@ parse_opts(const struct reporter_io *io, unsigned cmd, const char *name, const c
 	return -1;
 }
 
+/*
+ * Connects to the server of o and derives the keys of o's receipt (wiped in
+ * place) into a new sodium_malloc'd *k. Returns REPORTER_EXIT_OK, or the
+ * exit code after saying why (a bad --server is a usage error of cmd); *c and
+ * *k, when set, are the caller's to free either way.
+ */
+static int
+connect_with_receipt(const struct reporter_io *io, const char *cmd, struct opts *o,
+                     struct client **c, struct receipt_keys **k)
+{
+	int rc = client_new(c, o->server, o->timeout, io->base);
+
+	if (rc != CLIENT_OK)
+		return usage_error(io, cmd, client_strerror(rc));
+	*k = sodium_malloc(sizeof **k);
+	if (*k == NULL) {
+		say_error(io, "out of memory");
+		return REPORTER_EXIT_ERROR;
+	}
+	return take_receipt(io, o->receipt, *k) != 0 ? REPORTER_EXIT_ERROR : REPORTER_EXIT_OK;
+}
+
 /* ---- the state file (report/statefile.h) ------------------------------------ */
 
 /*
@@ -1268,13 +1290,9 @@ int
 reporter_submit(int argc, char **argv, const struct reporter_io *io)
 {
 	struct opts o;
-	struct manifest_report rep;
-	const char *server, *pin, *body_file, *bad;
-	char **attach = o.attach;
-	size_t nattach;
-	unsigned timeout;
+	struct manifest_report *rep = &o.rep;
+	const char *bad;
 	struct manifest_file files[MAX_ATTACH];
-	struct attach_opts att;
 	struct secbuf body = {NULL, 0, 0};
 	struct receipt_keys *k = NULL;
 	struct client *c = NULL;
@@ -1285,54 +1303,45 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	size_t mlen = 0;
 	json_t *m = NULL;
 	char statebuf[STATEFILE_PATH_BUF];
-	int rc, maybe_stored = 0, no_route, keep_state;
+	int rc, maybe_stored = 0;
 
 	memset(files, 0, sizeof files);
 	memset(receipt, 0, sizeof receipt);
 	rc = parse_opts(io, CMD_SUBMIT, "submit", USAGE_SUBMIT, argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	rep = o.rep;
-	server = o.server;
-	pin = o.pin;
-	body_file = o.body_file;
-	nattach = o.nattach;
-	timeout = o.timeout;
-	att = o.att;
-	no_route = o.no_route;
-	keep_state = o.keep_state;
-	if (rep.district[0] == '\0')
+	if (rep->district[0] == '\0')
 		return usage_error(io, "submit", "--district is required");
-	if (rep.title[0] == '\0')
+	if (rep->title[0] == '\0')
 		return usage_error(io, "submit", "--title is required");
-	if (body_file == NULL)
+	if (o.body_file == NULL)
 		return usage_error(io, "submit", "--body-file is required");
-	if (pin != NULL && !proto_pin_valid(pin))
+	if (o.pin != NULL && !proto_pin_valid(o.pin))
 		return usage_error(io, "submit", "--pin must be a fingerprint of 32 hex digits");
 	/* Check every option but the body before reading anything. */
-	rep.body = "x";
-	rep.body_len = 1;
-	bad = manifest_report_check(&rep);
+	rep->body = "x";
+	rep->body_len = 1;
+	bad = manifest_report_check(rep);
 	if (bad != NULL)
 		return usage_error(io, "submit", bad);
 
-	rc = client_new(&c, server, timeout, io->base);
+	rc = client_new(&c, o.server, o.timeout, io->base);
 	if (rc != CLIENT_OK)
 		return usage_error(io, "submit", client_strerror(rc));
 	rc = REPORTER_EXIT_ERROR;
-	if (read_body(io, body_file, &body) != 0)
+	if (read_body(io, o.body_file, &body) != 0)
 		goto out;
-	rep.body = body.p;
-	rep.body_len = body.len;
-	bad = manifest_report_check(&rep);
+	rep->body = body.p;
+	rep->body_len = body.len;
+	bad = manifest_report_check(rep);
 	if (bad != NULL) {
 		say_error(io, "%s", bad);
 		goto out;
 	}
-	if (prepare_files(io, attach, nattach, files, &att) != 0)
+	if (prepare_files(io, o.attach, o.nattach, files, &o.att) != 0)
 		goto out;
-	if (fetch_info(io, c, rep.district, &info) != 0 ||
-	    route(io, c, &info, &rep, no_route, &to) != 0 || show_district(io, c, &to, pin) != 0)
+	if (fetch_info(io, c, rep->district, &info) != 0 ||
+	    route(io, c, &info, rep, o.no_route, &to) != 0 || show_district(io, c, &to, o.pin) != 0)
 		goto out;
 
 	k = sodium_malloc(sizeof *k);
@@ -1345,7 +1354,7 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 		say_error(io, "cannot derive keys from a fresh receipt (a bug)");
 		goto out;
 	}
-	m = manifest_report_build(&rep, files, nattach);
+	m = manifest_report_build(rep, files, o.nattach);
 	/* the lookup, reply key and signing key, bound inside the seal (§6) */
 	if (m == NULL || bind_report_put(m, k) != BIND_OK || manifest_text(&mtext, &mlen, m) != 0) {
 		say_error(io, "cannot build the report (out of memory)");
@@ -1354,12 +1363,12 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 	json_decref(m);
 	m = NULL;
 	secbuf_free(&body);
-	rep.body = NULL;
+	rep->body = NULL;
 
-	if (send_envelope(io, c, &to, rep.district, k, 0, mtext, mlen, files, nattach, NULL, &r,
+	if (send_envelope(io, c, &to, rep->district, k, 0, mtext, mlen, files, o.nattach, NULL, &r,
 	                  &maybe_stored) != 0) {
 		if (maybe_stored) {
-			pin_record(io, state_path(io, keep_state, statebuf), k, rep.district,
+			pin_record(io, state_path(io, o.keep_state, statebuf), k, rep->district,
 			           to.district.fingerprint);
 			fprintf(io->out,
 			        "\nThe server may or may not have stored your report. Keep the "
@@ -1369,7 +1378,7 @@ reporter_submit(int argc, char **argv, const struct reporter_io *io)
 		}
 		goto out;
 	}
-	pin_record(io, state_path(io, keep_state, statebuf), k, rep.district,
+	pin_record(io, state_path(io, o.keep_state, statebuf), k, rep->district,
 	           to.district.fingerprint);
 	fprintf(io->out, "\nReport filed (已提交): district %s, entry %llu, day %s.\n", r.district,
 	        (unsigned long long)r.index, r.day);
@@ -1382,7 +1391,7 @@ out:
 	if (k != NULL)
 		sodium_free(k);
 	sodium_memzero(receipt, sizeof receipt);
-	clear_files(files, nattach);
+	clear_files(files, o.nattach);
 	client_free(c);
 	return rc;
 }
@@ -1648,52 +1657,36 @@ int
 reporter_status(int argc, char **argv, const struct reporter_io *io)
 {
 	struct opts o;
-	const char *server, *save_dir;
-	char *receipt_arg;
-	unsigned timeout;
 	struct receipt_keys *k = NULL;
 	struct client *c = NULL;
 	struct proto_status s;
 	struct proto_info info;
-	const char *pin, *state;
+	const char *state;
 	char label[64], statebuf[STATEFILE_PATH_BUF];
-	int rc, bad = 0, lying = 0, keep_state;
+	int rc, bad = 0, lying = 0;
 
 	memset(&s, 0, sizeof s);
 	memset(&info, 0, sizeof info);
 	rc = parse_opts(io, CMD_STATUS, "status", USAGE_STATUS, argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	server = o.server;
-	save_dir = o.save_dir;
-	receipt_arg = o.receipt;
-	timeout = o.timeout;
-	pin = o.pin;
-	keep_state = o.keep_state;
-	if (receipt_arg == NULL)
+	if (o.receipt == NULL)
 		return usage_error(io, "status", "--receipt is required");
-	if (save_dir != NULL) {
+	if (o.save_dir != NULL) {
 		struct stat st;
 
-		if (stat(save_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			say_error(io, "--save-dir %s is not a directory", save_dir);
+		if (stat(o.save_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			say_error(io, "--save-dir %s is not a directory", o.save_dir);
 			return REPORTER_EXIT_ERROR;
 		}
 	}
-	rc = client_new(&c, server, timeout, io->base);
-	if (rc != CLIENT_OK)
-		return usage_error(io, "status", client_strerror(rc));
+	rc = connect_with_receipt(io, "status", &o, &c, &k);
+	if (rc != REPORTER_EXIT_OK)
+		goto out;
 	rc = REPORTER_EXIT_ERROR;
-	k = sodium_malloc(sizeof *k);
-	if (k == NULL) {
-		say_error(io, "out of memory");
-		goto out;
-	}
-	if (take_receipt(io, receipt_arg, k) != 0)
-		goto out;
 	if (fetch_status(io, c, k, &s) != 0)
 		goto out;
-	state = state_path(io, keep_state, statebuf);
+	state = state_path(io, o.keep_state, statebuf);
 	if (state != NULL) {
 		uint8_t key[STATEFILE_KEY_BYTES];
 		char d[STATEFILE_DISTRICT_BUF], fp[STATEFILE_FP_BUF];
@@ -1725,19 +1718,19 @@ reporter_status(int argc, char **argv, const struct reporter_io *io)
 		if (info.district.fingerprint[0] == '\0' &&
 		    fetch_info(io, c, s.district, &info) != 0)
 			goto out;
-		if (pin != NULL && !proto_pin_matches(pin, info.district.fingerprint)) {
+		if (o.pin != NULL && !proto_pin_matches(o.pin, info.district.fingerprint)) {
 			say_error(io,
 			          "the server's key for district %s has fingerprint %s, not --pin "
 			          "%s: "
 			          "refusing to trust its replies",
-			          s.district, info.district.fingerprint, pin);
+			          s.district, info.district.fingerprint, o.pin);
 			goto out;
 		}
 	}
 	if (s.has_statement && show_statement(io, &s, k->lookup, info.district.sign_pk) != 0)
 		lying = 1;
 	for (size_t i = 0; i < s.nreplies; i++)
-		bad |= show_reply(io, &s, &s.replies[i], k, save_dir, info.district.sign_pk);
+		bad |= show_reply(io, &s, &s.replies[i], k, o.save_dir, info.district.sign_pk);
 	fflush(io->out);
 	if (lying) {
 		say_error(io, "the server's answer does not agree with the district's signed "
@@ -1763,13 +1756,8 @@ int
 reporter_followup(int argc, char **argv, const struct reporter_io *io)
 {
 	struct opts o;
-	const char *server, *pin, *body_file, *purpose, *bad;
-	char *receipt_arg;
-	char **attach = o.attach;
-	size_t nattach;
-	unsigned timeout;
+	const char *bad;
 	struct manifest_file files[MAX_ATTACH];
-	struct attach_opts att;
 	struct secbuf body = {NULL, 0, 0};
 	struct receipt_keys *k = NULL;
 	struct client *c = NULL;
@@ -1782,64 +1770,48 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 	json_t *m = NULL;
 	char statebuf[STATEFILE_PATH_BUF];
 	const char *state = NULL;
-	int rc, maybe_stored = 0, prc, keep_state;
+	int rc, maybe_stored = 0, prc;
 
 	memset(files, 0, sizeof files);
 	memset(&s, 0, sizeof s);
 	rc = parse_opts(io, CMD_FOLLOWUP, "followup", USAGE_FOLLOWUP, argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	server = o.server;
-	pin = o.pin;
-	body_file = o.body_file;
-	purpose = o.purpose;
-	receipt_arg = o.receipt;
-	nattach = o.nattach;
-	timeout = o.timeout;
-	att = o.att;
-	keep_state = o.keep_state;
-	if (receipt_arg == NULL)
+	if (o.receipt == NULL)
 		return usage_error(io, "followup", "--receipt is required");
-	if (body_file == NULL)
+	if (o.body_file == NULL)
 		return usage_error(io, "followup", "--body-file is required");
-	if (strcmp(receipt_arg, "-") == 0 && strcmp(body_file, "-") == 0)
+	if (strcmp(o.receipt, "-") == 0 && strcmp(o.body_file, "-") == 0)
 		return usage_error(io, "followup",
 		                   "--receipt - and --body-file - cannot both read standard input");
-	bad = manifest_purpose_check(purpose);
+	bad = manifest_purpose_check(o.purpose);
 	if (bad != NULL)
 		return usage_error(io, "followup", bad);
-	if (pin != NULL && !proto_pin_valid(pin))
+	if (o.pin != NULL && !proto_pin_valid(o.pin))
 		return usage_error(io, "followup", "--pin must be a fingerprint of 32 hex digits");
 
-	rc = client_new(&c, server, timeout, io->base);
-	if (rc != CLIENT_OK)
-		return usage_error(io, "followup", client_strerror(rc));
+	rc = connect_with_receipt(io, "followup", &o, &c, &k);
+	if (rc != REPORTER_EXIT_OK)
+		goto out;
 	rc = REPORTER_EXIT_ERROR;
-	k = sodium_malloc(sizeof *k);
-	if (k == NULL) {
-		say_error(io, "out of memory");
-		goto out;
-	}
-	if (take_receipt(io, receipt_arg, k) != 0)
-		goto out;
-	if (read_body(io, body_file, &body) != 0)
+	if (read_body(io, o.body_file, &body) != 0)
 		goto out;
 	if (!text_utf8_valid(body.p, body.len, TEXT_NUL_OK)) {
 		say_error(io, "--body-file must hold UTF-8 text");
 		goto out;
 	}
-	if (prepare_files(io, attach, nattach, files, &att) != 0)
+	if (prepare_files(io, o.attach, o.nattach, files, &o.att) != 0)
 		goto out;
-	if (body.len == 0 && nattach == 0) {
+	if (body.len == 0 && o.nattach == 0) {
 		say_error(io, "--body-file is empty and nothing is attached: nothing to send");
 		goto out;
 	}
-	state = state_path(io, keep_state, statebuf);
+	state = state_path(io, o.keep_state, statebuf);
 	if (fetch_status(io, c, k, &s) != 0 || fetch_info(io, c, s.district, &info) != 0 ||
-	    show_district(io, c, &info, pin) != 0 ||
+	    show_district(io, c, &info, o.pin) != 0 ||
 	    pin_check(io, state, k, s.district, info.district.fingerprint) != 0)
 		goto out;
-	prc = package_hash_files(files, nattach, hashes, &bad_file);
+	prc = package_hash_files(files, o.nattach, hashes, &bad_file);
 	if (prc == PACKAGE_ERR_IO) {
 		say_error(io, "cannot read attachment %s: %s", files[bad_file].path,
 		          strerror(errno));
@@ -1848,11 +1820,11 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 		say_error(io, "attachment %s: %s", files[bad_file].path, package_strerror(prc));
 		goto out;
 	}
-	m = manifest_followup_build(s.district, k->lookup, purpose, body.p, body.len, files,
-	                            nattach);
+	m = manifest_followup_build(s.district, k->lookup, o.purpose, body.p, body.len, files,
+	                            o.nattach);
 	/* signed with the key only the receipt gives (§6): the server cannot write this */
 	if (m == NULL ||
-	    bind_followup_put(m, k, (const uint8_t(*)[32])hashes, nattach) != BIND_OK ||
+	    bind_followup_put(m, k, (const uint8_t(*)[32])hashes, o.nattach) != BIND_OK ||
 	    manifest_text(&mtext, &mlen, m) != 0) {
 		say_error(io, "out of memory");
 		goto out;
@@ -1860,7 +1832,7 @@ reporter_followup(int argc, char **argv, const struct reporter_io *io)
 	json_decref(m);
 	m = NULL;
 	secbuf_free(&body);
-	if (send_envelope(io, c, &info, s.district, k, 1, mtext, mlen, files, nattach,
+	if (send_envelope(io, c, &info, s.district, k, 1, mtext, mlen, files, o.nattach,
 	                  (const uint8_t(*)[32])hashes, &r, &maybe_stored) != 0) {
 		if (maybe_stored)
 			fprintf(io->out,
@@ -1880,7 +1852,7 @@ out:
 	proto_status_free(&s);
 	if (k != NULL)
 		sodium_free(k);
-	clear_files(files, nattach);
+	clear_files(files, o.nattach);
 	client_free(c);
 	return rc;
 }

@@ -236,6 +236,21 @@ get_raw(struct archive_txn *t, MDB_dbi dbi, const void *key, size_t klen, MDB_va
 	return mdb_err(mdb_get(t->txn, dbi, &k, v));
 }
 
+/* The u64be value under key in dbi into *x. Returns get_raw's errors, or ARCHIVE_ERR_CORRUPT. */
+static int
+get_u64(struct archive_txn *t, MDB_dbi dbi, const void *key, size_t klen, uint64_t *x)
+{
+	MDB_val v;
+	int rc = get_raw(t, dbi, key, klen, &v);
+
+	if (rc != ARCHIVE_OK)
+		return rc;
+	if (v.mv_size != 8)
+		return ARCHIVE_ERR_CORRUPT;
+	*x = codec_u64be_get(v.mv_data);
+	return ARCHIVE_OK;
+}
+
 static int
 put_json(struct archive_txn *t, MDB_dbi dbi, const void *key, size_t klen, const json_t *obj)
 {
@@ -448,28 +463,26 @@ archive_district_create(struct archive_txn *t, const char *id)
 	return rc;
 }
 
+/*
+ * Sets the members of fields (taken; NULL: out of memory) in district id's
+ * record. Returns ARCHIVE_OK, ARCHIVE_ERR_NOMEM, ARCHIVE_ERR_RDONLY, or
+ * district_load's and district_store's errors.
+ */
 static int
-district_set(struct archive_txn *t, const char *id, const char *name, json_t *val)
+district_update(struct archive_txn *t, const char *id, json_t *fields)
 {
 	json_t *rec;
 	int rc;
 
-	if (val == NULL)
+	if (fields == NULL)
 		return ARCHIVE_ERR_NOMEM;
-	if (!t->write) {
-		json_decref(val);
-		return ARCHIVE_ERR_RDONLY;
+	rc = t->write ? district_load(t, id, &rec) : ARCHIVE_ERR_RDONLY;
+	if (rc == ARCHIVE_OK) {
+		rc = json_object_update(rec, fields) != 0 ? ARCHIVE_ERR_NOMEM
+		                                          : district_store(t, id, rec);
+		json_decref(rec);
 	}
-	rc = district_load(t, id, &rec);
-	if (rc != ARCHIVE_OK) {
-		json_decref(val);
-		return rc;
-	}
-	if (json_object_set_new(rec, name, val) != 0)
-		rc = ARCHIVE_ERR_NOMEM;
-	else
-		rc = district_store(t, id, rec);
-	json_decref(rec);
+	json_decref(fields);
 	return rc;
 }
 
@@ -478,56 +491,52 @@ archive_district_set_key_path(struct archive_txn *t, const char *id, const char 
 {
 	if (path == NULL || path[0] == '\0' || strlen(path) >= ARCHIVE_PATH_MAX)
 		return ARCHIVE_ERR_ARG;
-	return district_set(t, id, "key_path", json_string(path));
+	return district_update(t, id, json_pack("{s:s}", "key_path", path));
 }
 
 int
 archive_district_set_server_key(struct archive_txn *t, const char *id, const uint8_t pk[32])
 {
-	return district_set(t, id, "server_sign_pk", codec_b64u_json(pk, 32));
+	return district_update(t, id,
+	                       json_pack("{s:o}", "server_sign_pk", codec_b64u_json(pk, 32)));
+}
+
+static int walk(struct archive_txn *t, MDB_dbi dbi, const uint8_t *prefix, size_t plen,
+                int (*fn)(void *ctx, const MDB_val *k, const MDB_val *v), void *ctx);
+
+/* archive_district_foreach's walk: each record decoded into d, then given to fn. */
+struct district_walk {
+	struct archive_district *d;
+	int (*fn)(void *ctx, const struct archive_district *d);
+	void *ctx;
+};
+
+static int
+district_walk_one(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	struct district_walk *w = ctx;
+	json_t *rec;
+	int rc = parse_json(v, &rec);
+
+	(void)k;
+	if (rc == ARCHIVE_OK) {
+		rc = district_decode(rec, w->d);
+		json_decref(rec);
+	}
+	return rc == ARCHIVE_OK ? w->fn(w->ctx, w->d) : rc;
 }
 
 int
 archive_district_foreach(struct archive_txn *t,
                          int (*fn)(void *ctx, const struct archive_district *d), void *ctx)
 {
-	struct archive_district *d = malloc(sizeof *d);
-	MDB_cursor *c;
-	MDB_val k, v;
-	int rc, op = MDB_FIRST;
+	struct district_walk w = {malloc(sizeof *w.d), fn, ctx};
+	int rc;
 
-	if (d == NULL)
+	if (w.d == NULL)
 		return ARCHIVE_ERR_NOMEM;
-	rc = mdb_cursor_open(t->txn, t->a->districts, &c);
-	if (rc != 0) {
-		free(d);
-		return mdb_err(rc);
-	}
-	for (;;) {
-		json_t *rec;
-
-		rc = mdb_cursor_get(c, &k, &v, (MDB_cursor_op)op);
-		op = MDB_NEXT;
-		if (rc == MDB_NOTFOUND) {
-			rc = ARCHIVE_OK;
-			break;
-		}
-		if (rc != 0) {
-			rc = mdb_err(rc);
-			break;
-		}
-		rc = parse_json(&v, &rec);
-		if (rc == ARCHIVE_OK) {
-			rc = district_decode(rec, d);
-			json_decref(rec);
-		}
-		if (rc == ARCHIVE_OK)
-			rc = fn(ctx, d);
-		if (rc != ARCHIVE_OK)
-			break;
-	}
-	mdb_cursor_close(c);
-	free(d);
+	rc = walk(t, t->a->districts, NULL, 0, district_walk_one, &w);
+	free(w.d);
 	return rc;
 }
 
@@ -617,18 +626,11 @@ archive_case_find(struct archive_txn *t, const char *id, const uint8_t lookup[32
 {
 	uint8_t key[LOOKUP_KEY];
 	size_t klen;
-	MDB_val v;
 	int rc = lookup_key(key, id, lookup, &klen);
 
 	if (rc != ARCHIVE_OK)
 		return rc;
-	rc = get_raw(t, t->a->lookups, key, klen, &v);
-	if (rc != ARCHIVE_OK)
-		return rc;
-	if (v.mv_size != 8)
-		return ARCHIVE_ERR_CORRUPT;
-	*index = codec_u64be_get(v.mv_data);
-	return ARCHIVE_OK;
+	return get_u64(t, t->a->lookups, key, klen, index);
 }
 
 /*
@@ -976,20 +978,12 @@ archive_case_by_number(struct archive_txn *t, const char *id, uint64_t number, u
 {
 	uint8_t key[ENTRY_KEYLEN];
 	size_t klen = key_id_u64(key, id, number);
-	MDB_val v;
-	int rc;
 
 	if (klen == 0)
 		return ARCHIVE_ERR_ARG;
 	if (number == 0)
 		return ARCHIVE_ERR_NOT_FOUND;
-	rc = get_raw(t, t->a->numbers, key, klen, &v);
-	if (rc != ARCHIVE_OK)
-		return rc;
-	if (v.mv_size != 8)
-		return ARCHIVE_ERR_CORRUPT;
-	*index = codec_u64be_get(v.mv_data);
-	return ARCHIVE_OK;
+	return get_u64(t, t->a->numbers, key, klen, index);
 }
 
 /* Splits a key id NUL u64be(x) [rest]. */
@@ -1360,20 +1354,7 @@ archive_note_get(struct archive_txn *t, const char *id, uint64_t index, uint32_t
 int
 archive_district_set_applied(struct archive_txn *t, const char *id, uint64_t applied_seq)
 {
-	json_t *rec;
-	int rc;
-
-	if (!t->write)
-		return ARCHIVE_ERR_RDONLY;
-	rc = district_load(t, id, &rec);
-	if (rc != ARCHIVE_OK)
-		return rc;
-	if (json_object_set_new(rec, "applied_seq", json_integer((json_int_t)applied_seq)) != 0)
-		rc = ARCHIVE_ERR_NOMEM;
-	else
-		rc = district_store(t, id, rec);
-	json_decref(rec);
-	return rc;
+	return district_update(t, id, json_pack("{s:I}", "applied_seq", (json_int_t)applied_seq));
 }
 
 int
@@ -1384,7 +1365,6 @@ archive_update_done(struct archive_txn *t, const char *id, uint64_t seq, uint64_
 	size_t plen = key_id(prefix, id);
 	MDB_cursor *c;
 	MDB_val k = {plen, prefix}, v;
-	json_t *rec;
 	int rc;
 
 	if (plen == 0)
@@ -1412,16 +1392,9 @@ archive_update_done(struct archive_txn *t, const char *id, uint64_t seq, uint64_
 	mdb_cursor_close(c);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return mdb_err(rc);
-	rc = district_load(t, id, &rec);
-	if (rc != ARCHIVE_OK)
-		return rc;
-	if (json_object_set_new(rec, "seq", json_integer((json_int_t)seq)) != 0 ||
-	    json_object_set_new(rec, "acks_through", json_integer((json_int_t)acks_through)) != 0)
-		rc = ARCHIVE_ERR_NOMEM;
-	else
-		rc = district_store(t, id, rec);
-	json_decref(rec);
-	return rc;
+	return district_update(t, id,
+	                       json_pack("{s:I, s:I}", "seq", (json_int_t)seq, "acks_through",
+	                                 (json_int_t)acks_through));
 }
 
 /* ---- access log --------------------------------------------------------- */

@@ -14,16 +14,21 @@
 // - takes the manifest's word lists and their labels from crypto/vocab.def
 //   (web/js/vocab.js) and the statuses from crypto/status.def, the files C
 //   reads too, for the pages, their bundles and the no-JS options;
-// - writes the server-side templates of the no-JS answers to OUT/.nojs/
-//   (hidden: never served as files; intake/nojs.c fills them in);
+// - writes the pieces of the no-JS answers to OUT/.nojs/<lang>.json (hidden:
+//   never served as files; intake/nojs.c puts them together, see below);
 // - stores next to every text file a gzip (FILE.gz) and a brotli (FILE.br)
 //   copy, made with node's zlib (no other tool), that the server sends to a
 //   browser asking for them (intake/web.c, docs/decisions.md).
 // Build-time template syntax: {{key}} an escaped string of the page's
 // language, {{key|raw}} the same unescaped (strings with markup), {{>name}}
 // the partial web/pages/_name.html, {{@name}} a value computed here.
-// Server-side syntax, left as is for nojs.c: {%name%}, {%if name=value%},
-// {%fi%}, {%each name%}, {%end%}.
+// The no-JS answers (web/pages/nojs-{report,receipt,status,error}.html) are
+// cut into named pieces at each {%piece NAME%}; nojs.c writes the pieces it
+// needs in its own order (an if or a loop in C, not in the page) and fills
+// each hole {%name%} of a piece with a value it HTML-escapes. Beside the
+// pieces, <lang>.json holds the tables nojs.c picks from: "errors" (code ->
+// text), "statuses" (status -> its block) and "choices" (field -> the form's
+// options, each as {value, off, on}: its HTML unselected and selected).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync, rmSync, renameSync, existsSync, readdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
@@ -254,16 +259,19 @@ function jsStrings() {
 function pageVars(p, assets) {
 	const zh = p.lang === 'zh-CN';
 	const L = (o) => (zh ? o.zh : o.en);
-	const srv = p.server; // a nojs.c template: form values are server variables
-	const checkedIf = (name, v, def) =>
-		srv ? `{%if ${name}=${v}%} checked{%fi%}` : v === def ? ' checked' : '';
-	const selectedIf = (name, v, def) =>
-		srv ? `{%if ${name}=${v}%} selected{%fi%}` : v === def ? ' selected' : '';
+	const srv = p.server; // pieces for nojs.c: the choices go to its "choices" table
 	// the no-JS form's choices all post the same number of bytes: values padded
 	// with trailing spaces to the longest of their list (nojs.c trims them)
 	const padv = (list, v) => (srv ? v.padEnd(Math.max(...list.map((o) => o.v.length)), ' ') : v);
-	const options = (name, list, def) =>
-		list.map((o) => `<option value="${padv(list, o.v)}"${selectedIf(name, o.v, def)}>${esc(L(o))}</option>`).join('\n');
+	const option = (list, o, on) => `<option value="${padv(list, o.v)}"${on ? ' selected' : ''}>${esc(L(o))}</option>`;
+	const radio = (t, on) =>
+		`<div class="choice"><input type="radio" autocomplete="off" name="type" id="type-${t.v}" value="${padv(tax.TYPES, t.v)}"${on ? ' checked' : ''} aria-describedby="type-${t.v}-h">` +
+		`<label for="type-${t.v}">${esc(L(t))}</label> <span class="hint" id="type-${t.v}-h">${esc(zh ? t.hzh : t.hen)}</span></div>`;
+	// a list of choices: on the static page with def chosen; for nojs.c both forms of each
+	const choices = (list, html, def) =>
+		srv ? '' : list.map((o) => html(list, o, o.v === def)).join('\n');
+	const nojsChoices = (list, html) =>
+		list.map((o, i) => ({ value: o.v, off: (i ? '\n' : '') + html(list, o, false), on: (i ? '\n' : '') + html(list, o, true) }));
 	const v = {
 		lang: p.lang,
 		root: p.root,
@@ -300,14 +308,10 @@ function pageVars(p, assets) {
 						: '') + `<script type="module" src="${p.root}js/${s}" integrity="${assets[`js/${s}`]}"></script>`
 			)
 			.join('\n'),
-		type_radios: tax.TYPES.map(
-			(t) =>
-				`<div class="choice"><input type="radio" autocomplete="off" name="type" id="type-${t.v}" value="${padv(tax.TYPES, t.v)}"${checkedIf('type', t.v, 'accusation')} aria-describedby="type-${t.v}-h">` +
-				`<label for="type-${t.v}">${esc(L(t))}</label> <span class="hint" id="type-${t.v}-h">${esc(zh ? t.hzh : t.hen)}</span></div>`
-		).join('\n'),
-		category_options: options('category', tax.CATEGORIES, 'other'),
-		level_options: options('subject_level', tax.LEVELS, 'unknown'),
-		party_options: options('subject_party', tax.PARTY, 'unknown'),
+		type_radios: choices(tax.TYPES, (list, t, on) => radio(t, on), 'accusation'),
+		category_options: choices(tax.CATEGORIES, option, 'other'),
+		level_options: choices(tax.LEVELS, option, 'unknown'),
+		party_options: choices(tax.PARTY, option, 'unknown'),
 		purpose_radios: tax.PURPOSES.map(
 			(t) =>
 				`<div class="choice"><input type="radio" autocomplete="off" name="purpose" id="purpose-${t.v}" value="${t.v}"${t.v === 'material' ? ' checked' : ''}>` +
@@ -315,13 +319,40 @@ function pageVars(p, assets) {
 		).join('\n'),
 		// every second-level item, for the no-JS form's <datalist>
 		subcat_datalist: tax.CATEGORIES.flatMap((c) => c.subs.map((s) => `<option value="${esc(s[0])}">${zh ? '' : esc(s[1])}</option>`)).join('\n'),
-		status_blocks: Object.entries(tax.STATUSES)
-			.map(([k, s]) => `{%if status=${k}%}<p class="status-word"><strong>${esc(L(STATUS_NAMES[k]))}</strong></p><p class="hint">${esc(zh ? s.dzh : s.den)}</p>{%fi%}`)
-			.join(''),
-		error_blocks: ERROR_CODES.map((c) => `{%if error=${c}%}${esc(nojsError(p.lang, c))}{%fi%}`).join(''),
 	};
 	v.cur = (k) => (k === p.nav ? ' aria-current="page"' : '');
+	if (srv)
+		v.nojsTables = {
+			errors: Object.fromEntries(ERROR_CODES.map((c) => [c, esc(nojsError(p.lang, c))])),
+			statuses: Object.fromEntries(
+				Object.entries(tax.STATUSES).map(([k, s]) => [
+					k,
+					`<p class="status-word"><strong>${esc(L(STATUS_NAMES[k]))}</strong></p><p class="hint">${esc(zh ? s.dzh : s.den)}</p>`,
+				])
+			),
+			choices: {
+				type: nojsChoices(tax.TYPES, (list, t, on) => radio(t, on)),
+				category: nojsChoices(tax.CATEGORIES, option),
+				subject_level: nojsChoices(tax.LEVELS, option),
+				subject_party: nojsChoices(tax.PARTY, option),
+			},
+		};
 	return v;
+}
+
+// The pieces of a no-JS answer: {name: html} cut at each {%piece NAME%}; what
+// is left between {% %} are the holes nojs.c fills (lower-case names).
+function nojsPieces(html, out) {
+	const parts = html.split(/\{%piece ([a-z_]+)%\}/);
+	if (parts[0] !== '') fail(`${out}: text before the first {%piece%}`);
+	const pieces = {};
+	for (let i = 1; i < parts.length; i += 2) {
+		if (parts[i] in pieces) fail(`${out}: piece ${parts[i]} twice`);
+		pieces[parts[i]] = parts[i + 1];
+		for (const m of parts[i + 1].matchAll(/\{%([^%]*)%\}/g))
+			if (!/^[a-z_0-9]+$/.test(m[1])) fail(`${out}: {%${m[1]}%} is not a hole`);
+	}
+	return pieces;
 }
 
 const ERROR_CODES = ['bad_field', 'title', 'body', 'real_name', 'unknown_district', 'rate_limited', 'too_fast',
@@ -438,7 +469,7 @@ function pages() {
 			report: zh ? 'report' : '../report?lang=en',
 			statusAction: zh ? 'status' : '../status',
 		});
-		// the templates nojs.c fills in; they answer at /nojs/report and /nojs/status
+		// the pieces nojs.c puts together; they answer at /nojs/report and /nojs/status
 		for (const [name, titleKey] of [
 			['report', 'nj_report'],
 			['receipt', 'rc_title'],
@@ -452,7 +483,8 @@ function pages() {
 				stdHome: `../${dir}`,
 				nojsHome: zh ? './' : 'en/',
 				src: `nojs-${name}.html`,
-				out: `.nojs/${name}.${lang}.html`,
+				out: `.nojs/${lang}.json`,
+				piece: name,
 				other: name === 'report' ? (zh ? 'report?lang=en' : 'report') : zh ? 'en/' : './',
 				titleKey,
 				nav: 'nojs',
@@ -497,6 +529,7 @@ put('js/pow-worker.js', bundle('js/main-pow-worker.js', gen('export const WORKER
 const worker = `export const WORKER = ${JSON.stringify({ file: 'pow-worker.js', integrity: assets['js/pow-worker.js'] })};\n`;
 for (const entry of ['notice.js', 'report.js', 'status.js']) put(`js/${entry}`, bundle(`js/main-${entry}`, gen(worker)));
 
+const nojs = {}; // lang -> what nojs.c reads from .nojs/<lang>.json
 for (const p of pages()) {
 	const vars = pageVars(p, assets);
 	Object.assign(vars, { report: p.report || '', status_action: p.statusAction || '' });
@@ -506,10 +539,14 @@ for (const p of pages()) {
 		if (!/\bintegrity="sha384-/.test(m[0])) fail(`${p.out}: script without integrity`);
 	if (/\son[a-z]+=/i.test(html)) fail(`${p.out}: inline event handler`);
 	if (/(src|href|action)="(https?:)?\/\//i.test(html)) fail(`${p.out}: external resource`);
-	writeFileSync(join(TMP, p.out), html);
+	if (p.server) {
+		nojs[p.lang] ||= { ...vars.nojsTables };
+		nojs[p.lang][p.piece] = nojsPieces(html, `${p.src} (${p.lang})`);
+	} else writeFileSync(join(TMP, p.out), html);
 }
+for (const [lang, t] of Object.entries(nojs)) writeFileSync(join(TMP, '.nojs', `${lang}.json`), JSON.stringify(t));
 // Pre-compressed copies of every text file outside hidden directories (the
-// no-JS templates are filled in per request and never sent compressed).
+// no-JS pieces are put together per request and never sent compressed).
 const COMPRESS = /\.(html|js|css|json|svg|txt)$/;
 (function compressTree(dir) {
 	for (const e of readdirSync(dir, { withFileTypes: true })) {

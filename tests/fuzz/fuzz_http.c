@@ -122,12 +122,39 @@ write_text(const char *dir, const char *name, const char *text)
 		fz_die(path);
 }
 
-/* The no-JS templates: the web build's if there is one, else a stand-in using every tag. */
+/* The no-JS pieces: the web build's if there is one, else a stand-in with every piece and hole. */
 static void
 nojs_templates(const char *web)
 {
-	static const char *const names[] = {"report", "receipt", "status", "error"};
 	static const char *const langs[] = {"en", "zh-CN"};
+	static const char stand_in[] =
+	        "{\"errors\":{\"bad_field\":\"bf\",\"title\":\"t\"},\"statuses\":{\"received\":"
+	        "\"r\"},"
+	        "\"choices\":{\"type\":[{\"value\":\"appeal\",\"off\":\"a\",\"on\":\"A\"}],"
+	        "\"category\":[{\"value\":\"legal\",\"off\":\"l\",\"on\":\"L\"}],"
+	        "\"subject_level\":[{\"value\":\"village\",\"off\":\"v\",\"on\":\"V\"}],"
+	        "\"subject_party\":[{\"value\":\"yes\",\"off\":\"y\",\"on\":\"Y\"}]},"
+	        "\"report\":{\"top\":\"<p>\",\"error\":\"\",\"error_end\":\"\","
+	        "\"form\":\"{%form_token%}\",\"no_district\":\"-\","
+	        "\"one_district\":\"{%id%}{%name%}\",\"districts\":\"m\","
+	        "\"district\":\"{%id%}{%name%}{%selected%}\",\"districts_end\":\"\","
+	        "\"fingerprints\":\"\",\"fingerprint\":\"{%id%}{%fingerprint%}{%name%}\","
+	        "\"type\":\"\",\"category\":\"{%subcategory%}\","
+	        "\"level\":\"{%subject_name%}{%subject_unit%}{%subject_area%}{%subject_position%}"
+	        "\","
+	        "\"party\":\"\",\"party_end\":\"\",\"routes\":\"{%keep_district_checked%}\","
+	        "\"matter\":\"{%town%}{%title%}{%body%}{%when%}{%where%}{%real_name_checked%}"
+	        "{%id_name%}{%id_phone%}{%id_number%}{%id_unit%}{%id_address%}</p>\\n\"},"
+	        "\"receipt\":{\"top\":\"{%r1%}-{%r2%}-{%r3%}-{%r4%}-{%r5%}\","
+	        "\"routed\":\"{%concerns_name%}\","
+	        "\"rest\":\"{%district%}{%district_name%}{%fingerprint%}{%index%}{%day%}\"},"
+	        "\"status\":{\"top\":\"\",\"facts\":\"{%index%}{%created_day%}{%status_day%}"
+	        "{%followups%}\",\"delivered_yes\":\"d\",\"delivered_no\":\"\",\"district\":\"\","
+	        "\"known\":\"{%district%}{%district_name%}{%fingerprint%}\",\"unknown\":\"u\","
+	        "\"replies\":\"\",\"no_replies\":\"n\",\"reply\":\"{%seq%}{%day%}\","
+	        "\"reply_body\":\"{%body%}\",\"reply_atts\":\"att\",\"reply_bad\":\"x\","
+	        "\"reply_end\":\"\",\"end\":\"\"},"
+	        "\"error\":{\"top\":\"\",\"rest\":\"\"}}\n";
 	const char *cands[4] = {getenv("QF_FUZZ_NOJS"), "build/web/.nojs", "build-web/web/.nojs",
 	                        NULL};
 	char exe[1024], src[1200], dst[1200], dir[1100];
@@ -141,42 +168,21 @@ nojs_templates(const char *web)
 		cands[3] = dir;
 	}
 	for (int i = 0; i < 4 && found == NULL; i++) {
-		snprintf(src, sizeof src, "%s/report.en.html",
-		         cands[i] ? cands[i] : "/nonexistent");
+		snprintf(src, sizeof src, "%s/en.json", cands[i] ? cands[i] : "/nonexistent");
 		if (cands[i] != NULL && access(src, R_OK) == 0)
 			found = cands[i];
 	}
 	snprintf(dir, sizeof dir, "%s/.nojs", web);
 	mkdir(dir, 0700);
-	for (int i = 0; i < 4; i++)
-		for (int l = 0; l < 2; l++) {
-			snprintf(dst, sizeof dst, "%s/%s.%s.html", dir, names[i], langs[l]);
-			snprintf(src, sizeof src, "%s/%s.%s.html", found ? found : "", names[i],
-			         langs[l]);
-			if (found != NULL && fz_copy_file(src, dst) == 0)
-				continue;
-			if (fz_write_file(dst, "", 0) != 0)
-				fz_die(dst);
-			write_text(
-			        dir, strrchr(dst, '/') + 1,
-			        "<p>{%district%}{%district_name%}{%fingerprint%}{%each districts%}"
-			        "{%id%}{%name%}{%if selected=1%}*{%fi%}{%end%}{%if "
-			        "ndistricts=0%}-{%fi%}"
-			        "{%if multi=1%}m{%fi%}{%if "
-			        "ok=1%}{%r1%}-{%r2%}-{%r3%}-{%r4%}-{%r5%}{%fi%}"
-			        "{%if error%}{%if error=bad_field%}bf{%fi%}{%if "
-			        "error=title%}t{%fi%}"
-			        "{%fi%}{%title%}{%body%}{%town%}{%when%}{%where%}{%subcategory%}"
-			        "{%subject_name%}{%subject_unit%}{%subject_area%}{%subject_"
-			        "position%}"
-			        "{%if subject_level=village%}v{%fi%}{%if subject_party=yes%}y{%fi%}"
-			        "{%if type=appeal%}a{%fi%}{%if category=legal%}l{%fi%}"
-			        "{%if real_name=1%}{%id_name%}{%id_phone%}{%id_number%}{%id_unit%}"
-			        "{%id_address%}{%fi%}{%index%}{%created_day%}{%status_day%}"
-			        "{%followups%}{%if delivered=1%}d{%fi%}{%if nreplies=0%}n{%fi%}"
-			        "{%each replies%}{%seq%}{%day%}{%if ok=0%}x{%fi%}{%body%}"
-			        "{%if atts=1%}att{%fi%}{%end%}{%if status=received%}r{%fi%}</p>\n");
-		}
+	for (int l = 0; l < 2; l++) {
+		snprintf(dst, sizeof dst, "%s/%s.json", dir, langs[l]);
+		snprintf(src, sizeof src, "%s/%s.json", found ? found : "", langs[l]);
+		if (found != NULL && fz_copy_file(src, dst) == 0)
+			continue;
+		if (fz_write_file(dst, "", 0) != 0)
+			fz_die(dst);
+		write_text(dir, strrchr(dst, '/') + 1, stand_in);
+	}
 }
 
 /* A web root with pages, a hidden file and a symbolic link that leads out of it. */

@@ -67,7 +67,7 @@ for p in /api/v1/info /api/v1/pow /api/v1/nothing; do
 	get "$p" "br, gzip, *"
 	eq "$p br, gzip, *: not compressed" "$(enc)" ""
 done
-out=$(curl -s -o /dev/null -w '%{http_code}' "$URL/.nojs/status.en.html.gz")
-eq "hidden templates' copies are not served" "$out" 404
+out=$(curl -s -o /dev/null -w '%{http_code}' "$URL/.nojs/en.json.gz")
+eq "the hidden pieces' copies are not served" "$out" 404
 stop_server
 finish

@@ -39,8 +39,8 @@ check "form in zh-CN" grep -q 'lang="zh-CN"' "$T_DIR/form.html"
 curl -s "$URL/nojs/report?lang=en" >"$T_DIR/form-en.html"
 check "form in English" grep -q 'this version trusts the server' "$T_DIR/form-en.html"
 check "no template markers left" sh -c "! grep -q '{%' '$T_DIR/form.html' '$T_DIR/form-en.html'"
-out=$(curl -s -o /dev/null -w '%{http_code}' "$URL/.nojs/report.zh-CN.html")
-eq "templates are not served" "$out" 404
+out=$(curl -s -o /dev/null -w '%{http_code}' "$URL/.nojs/zh-CN.json")
+eq "the no-JS pieces are not served" "$out" 404
 
 # --- a report, and the same report through the CLI: one manifest
 BODY='正文第一行

@@ -67,8 +67,8 @@ check "zh-CN at /" grep -q '<html lang="zh-CN"' "$(curl -s "$URL/" >"$T_DIR/zh" 
 check "English at /en/" grep -q '<html lang="en"' "$(curl -s "$URL/en/" >"$T_DIR/en" && echo "$T_DIR/en")"
 hdr=$(curl -s -D - -o /dev/null "$URL/js/pow-worker.js" | tr -d '\r')
 check "the worker may run WebAssembly" sh -c "printf '%s' \"\$1\" | grep -qxF \"Content-Security-Policy: \$2\"" _ "$hdr" "$CSP_WASM"
-out=$(curl -s -o /dev/null -w '%{http_code}' "$URL/.nojs/status.en.html")
-eq "no-JS templates are not served" "$out" 404
+out=$(curl -s -o /dev/null -w '%{http_code}' "$URL/.nojs/en.json")
+eq "the no-JS pieces are not served" "$out" 404
 # a directory without its slash is redirected, only ever to a path of this site
 loc() { curl -s --path-as-is -D - -o /dev/null "$URL$1" | tr -d '\r' | sed -n 's/^Location: //p'; }
 eq "/en redirects to /en/" "$(loc /en)" /en/

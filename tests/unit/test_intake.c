@@ -421,6 +421,98 @@ test_nojs_report_through_group_commit(void **state)
 	}
 }
 
+/* The tag of page that contains what (a "<option value=..." or an "id=..."), as a copy. */
+static void
+tag_of(const char *page, const char *what, char *out, size_t n)
+{
+	const char *p = strstr(page, what), *a, *z;
+
+	assert_non_null(p);
+	for (a = p; a > page && *a != '<'; a--)
+		;
+	z = strchr(p, '>');
+	assert_non_null(z);
+	assert_true((size_t)(z - a) < n);
+	snprintf(out, n, "%.*s", (int)(z - a + 1), a);
+}
+
+/*
+ * A refused no-JS report comes back as the form with every value typed
+ * escaped (none raw) and every choice as it was, in both languages.
+ */
+static void
+test_nojs_form_back_escaped(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const form_ct[] = {"Content-Type: application/x-www-form-urlencoded",
+	                                      NULL};
+	static const char *const texts[] = {"title",        "subcategory",  "town",
+	                                    "when",         "where",        "subject_name",
+	                                    "subject_unit", "subject_area", "subject_position",
+	                                    "id_name",      "id_phone",     "id_number",
+	                                    "id_unit",      "id_address"};
+	static const char *const langs[] = {"zh-CN", "en"};
+	static const char mark[] = "name=\"form_token\" value=\"";
+
+	for (size_t l = 0; l < 2; l++) {
+		char form[4096], once[300], want[256], tag[512];
+		struct answer a, page;
+		size_t n = 0, k = 0;
+		const char *t;
+
+		exchange(fx, EVHTTP_REQ_GET, l ? "/nojs/report?lang=en" : "/nojs/report", NULL,
+		         NULL, 0, &a);
+		assert_int_equal(a.code, 200);
+		t = strstr(a.body, mark);
+		assert_non_null(t);
+		t += sizeof mark - 1;
+		n = (size_t)snprintf(
+		        form, sizeof form,
+		        "lang=%s&district=d01&type=appeal&category=legal&subject_level="
+		        "village&subject_party=yes&real_name=1&form_token=%.*s",
+		        langs[l], (int)(strchr(t, '"') - t), t);
+		answer_free(&a);
+		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+			n += (size_t)snprintf(form + n, sizeof form - n,
+			                      "&%s=%%22%%27%%3Cb%%3E%%26%s", texts[i], texts[i]);
+		/* no body: refused ("body"), the form comes back */
+		assert_true(n < sizeof form);
+		exchange(fx, EVHTTP_REQ_POST, "/nojs/report", form_ct, form, n, &a);
+		assert_int_equal(a.code, 303);
+		snprintf(once, sizeof once, "/nojs/%s", a.location);
+		answer_free(&a);
+		exchange(fx, EVHTTP_REQ_GET, once, NULL, NULL, 0, &page);
+		assert_int_equal(page.code, 400);
+		assert_non_null(
+		        strstr(page.body, l ? "<html lang=\"en\"" : "<html lang=\"zh-CN\""));
+		assert_non_null(strstr(page.body, "class=\"error\" role=\"alert\""));
+		assert_null(strstr(page.body, "'<b>"));
+		assert_null(strstr(page.body, "\"'"));
+		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+			snprintf(want, sizeof want, "value=\"&quot;&#039;&lt;b&gt;&amp;%s\"",
+			         texts[i]);
+			assert_non_null(strstr(page.body, want));
+		}
+		/* the choices as they were: one of each list, the type's radio, the box ticked */
+		tag_of(page.body, "<option value=\"legal", tag, sizeof tag);
+		assert_non_null(strstr(tag, " selected"));
+		tag_of(page.body, "<option value=\"village", tag, sizeof tag);
+		assert_non_null(strstr(tag, " selected"));
+		tag_of(page.body, "<option value=\"yes", tag, sizeof tag);
+		assert_non_null(strstr(tag, " selected"));
+		tag_of(page.body, "id=\"type-appeal\"", tag, sizeof tag);
+		assert_non_null(strstr(tag, " checked"));
+		tag_of(page.body, "id=\"type-accusation\"", tag, sizeof tag);
+		assert_null(strstr(tag, " checked"));
+		tag_of(page.body, "id=\"real_name\"", tag, sizeof tag);
+		assert_non_null(strstr(tag, " checked"));
+		for (t = page.body; (t = strstr(t, " selected>")) != NULL; t++)
+			k++;
+		assert_int_equal(k, 3);
+		answer_free(&page);
+	}
+}
+
 int
 main(void)
 {
@@ -428,6 +520,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_routes, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_refusals_before_handlers, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_report_through_group_commit, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_nojs_form_back_escaped, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_nojs_report_through_group_commit, setup,
 	                                        teardown),
 	};

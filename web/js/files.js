@@ -12,7 +12,7 @@
 // server would refuse.
 import { strip } from './metastrip.js';
 import { loadChunk } from './chunks.js';
-import { sealedSize } from './qf-crypto.js';
+import { sealedSize, unpaddedLength, utf8 } from './qf-crypto.js';
 import { $, el, t, size, say } from './ui.js';
 
 // Room kept for the manifest when checking attachments against the limit.
@@ -49,6 +49,13 @@ export class FilePicker {
 
 	total() {
 		return this.files.reduce((n, f) => n + f.data.length, 0);
+	}
+
+	// What to say when the manifest text m with these files would seal to
+	// more than max bytes (the server's limit); null when it fits.
+	tooLarge(m, max) {
+		const need = sealedSize(unpaddedLength(utf8(m), this.manifestEntries().map((f) => f.size)));
+		return need > max ? t('files_too_large', { size: size(need), max: size(max) }) : null;
 	}
 
 	async add(list) {

@@ -2,13 +2,13 @@
 // and the receipt with its confirmation step. Nothing typed leaves the page
 // unencrypted, and nothing typed is lost on an error: the form is only
 // hidden while sending and comes back as it was.
-import { ready, manifestReport, sealedSize, unpaddedLength, utf8, keysWipe, SIZING_KEYS, ATTACHMENTS_MAX } from './qf-crypto.js';
+import { ready, manifestReport, keysWipe, SIZING_KEYS, ATTACHMENTS_MAX } from './qf-crypto.js';
 import { info as getInfo } from './api.js';
 import { FilePicker } from './files.js';
 import { send, powPrepare } from './send.js';
 import { progressUI } from './progress.js';
 import { CATEGORIES } from './taxonomy.js';
-import { $, el, t, lang, say, show, chars, errorMessage, size, wasmAvailable, cannotEncrypt, nameText } from './ui.js';
+import { $, el, t, lang, say, show, chars, errorMessage, wasmAvailable, cannotEncrypt, nameText } from './ui.js';
 
 const form = $('#report-form');
 const formError = $('#form-error');
@@ -315,9 +315,9 @@ async function onSubmit(e) {
 		say(formError, errorMessage(err));
 		return;
 	}
-	const need = sealedSize(unpaddedLength(utf8(m), picker.manifestEntries().map((f) => f.size)));
-	if (need > INFO.maxEnvelope) {
-		say(formError, t('files_too_large', { size: size(need), max: size(INFO.maxEnvelope) }));
+	const big = picker.tooLarge(m, INFO.maxEnvelope);
+	if (big) {
+		say(formError, big);
 		return;
 	}
 	// who reads it, fixed now: the receipt names it even after the form is reset

@@ -3,7 +3,7 @@
 // status in words, delivery confirmation, the replies decrypted here with
 // the receipt's reply key, and a follow-up (补充材料 / 异议) with
 // attachments, sealed and sent like a report.
-import { ready, receiptParse, receiptDerive, envelopeOpen, replyVerify, statementCheck, fromB64u, b64u, manifestFollowup, sealedSize, unpaddedLength, utf8, keysWipe, QfError, ATTACHMENTS_MAX } from './qf-crypto.js';
+import { ready, receiptParse, receiptDerive, envelopeOpen, replyVerify, statementCheck, fromB64u, b64u, manifestFollowup, keysWipe, QfError, ATTACHMENTS_MAX } from './qf-crypto.js';
 import { info as getInfo, request, answerError } from './api.js';
 import { FilePicker } from './files.js';
 import { send } from './send.js';
@@ -268,9 +268,9 @@ async function onFollowup(e) {
 		say(err, errorMessage(ex));
 		return;
 	}
-	const need = sealedSize(unpaddedLength(utf8(m), picker.manifestEntries().map((f) => f.size)));
-	if (need > INFO.maxEnvelope) {
-		say(err, t('files_too_large', { size: size(need), max: size(INFO.maxEnvelope) }));
+	const big = picker.tooLarge(m, INFO.maxEnvelope);
+	if (big) {
+		say(err, big);
 		return;
 	}
 	const prog = progressUI($('.progress'));

@@ -33,6 +33,7 @@
 // colour, comment, trailer, other, and for documents dates, company, props,
 // custom, comment_authors, revision_authors, path, ids.
 
+import { concat } from './bytes.js';
 import { JPEG_KEEP as JPEG_KEEP_LIST, PNG_KEEP as PNG_KEEP_LIST, WEBP_KEEP as WEBP_KEEP_LIST } from './metastrip-allow.js';
 
 export class StripError extends Error {
@@ -78,18 +79,6 @@ const MAY_CONTAIN = {
 	zip: ['author', 'modifier', 'location', 'time', 'device'],
 	null: ['author', 'modifier', 'location', 'time', 'device'],
 };
-
-export function concat(parts) {
-	let n = 0;
-	for (const p of parts) n += p.length;
-	const out = new Uint8Array(n);
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
-}
 
 // ---- Exif and XMP: what they held, as categories ---------------------------
 

@@ -10,6 +10,7 @@
 import sodium from 'libsodium-wrappers';
 import { leadingZeroBits, powCheck, powSolve } from './pow.js';
 import { VOCAB } from './vocab.js';
+import { concat } from './bytes.js';
 
 export const ready = sodium.ready;
 
@@ -59,17 +60,7 @@ export function utf8(s) {
 	return enc.encode(s);
 }
 
-export function concat(parts) {
-	let n = 0;
-	for (const p of parts) n += p.length;
-	const out = new Uint8Array(n);
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
-}
+export { concat };
 
 export function u64be(x) {
 	const b = new Uint8Array(8);

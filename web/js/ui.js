@@ -69,54 +69,45 @@ export function chars(s) {
 	return [...s].length;
 }
 
+// The string of each error code from the API or the pipeline; {code} in it
+// is the code itself.
+const ERROR_KEYS = new Map(
+	Object.entries({
+		network: 'e_network',
+		bad_json: 'e_bad_request',
+		bad_envelope: 'e_bad_request',
+		unsupported_media_type: 'e_bad_request',
+		method_not_allowed: 'e_bad_request',
+		bad_request: 'e_bad_request',
+		bad_field: 'e_bad_field',
+		unknown_district: 'e_unknown_district',
+		not_found: 'e_not_found',
+		lookup_in_use: 'e_lookup_in_use',
+		too_large: 'e_too_large',
+		pow_required: 'e_pow',
+		pow_invalid: 'e_pow',
+		pow_expired: 'e_pow',
+		pow_reused: 'e_pow',
+		rate_limited: 'e_rate_limited',
+		storage_full: 'e_storage_full',
+		overloaded: 'e_overloaded',
+		fingerprint: 'fingerprint_bad',
+		invalid_receipt: 'invalid_receipt',
+	})
+);
+
 // The message for an error from the API or the pipeline (a QfError, or
 // {code, status}); followup: the send was a follow-up, which has no receipt
 // of its own to keep.
 export function errorMessage(e, followup = false) {
 	const code = (e && e.code) || 'unexpected';
-	switch (code) {
-		case 'network':
-			return t('e_network');
-		case 'bad_json':
-		case 'bad_envelope':
-		case 'unsupported_media_type':
-		case 'method_not_allowed':
-		case 'bad_request':
-			return t('e_bad_request', { code });
-		case 'bad_field':
-			return t('e_bad_field', { code });
-		case 'unknown_district':
-			return t('e_unknown_district');
-		case 'not_found':
-			return t('e_not_found');
-		case 'lookup_in_use':
-			return t('e_lookup_in_use');
-		case 'too_large':
-			return t('e_too_large');
-		case 'pow_required':
-		case 'pow_invalid':
-		case 'pow_expired':
-		case 'pow_reused':
-			return t('e_pow', { code });
-		case 'rate_limited':
-			return t('e_rate_limited');
-		case 'storage_full':
-			return t('e_storage_full');
-		case 'overloaded':
-			return t('e_overloaded');
-		case 'maybe_stored':
-			return t(followup ? 'fu_maybe_stored' : 'e_maybe_stored', {
-				detail: t(e.message === 'network' || !e.message ? 'why_network' : 'why_unverified'),
-			});
-		case 'fingerprint':
-			return t('fingerprint_bad');
-		case 'invalid_receipt':
-			return t('invalid_receipt');
-		case 'files_too_large':
-			return e.message;
-		default:
-			return t('e_unexpected', { status: (e && e.status) || '?' });
-	}
+	if (code === 'maybe_stored')
+		return t(followup ? 'fu_maybe_stored' : 'e_maybe_stored', {
+			detail: t(e.message === 'network' || !e.message ? 'why_network' : 'why_unverified'),
+		});
+	if (code === 'files_too_large') return e.message;
+	if (ERROR_KEYS.has(code)) return t(ERROR_KEYS.get(code), { code });
+	return t('e_unexpected', { status: (e && e.status) || '?' });
 }
 
 // True when this browser can run the WebAssembly libsodium needs (Tor
