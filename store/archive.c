@@ -321,23 +321,6 @@ key_id_u64(uint8_t key[ENTRY_KEYLEN], const char *id, uint64_t x)
 	return n + 8;
 }
 
-static int
-json_u64(const json_t *o, const char *name, uint64_t *out)
-{
-	const json_t *j = json_object_get(o, name);
-
-	if (!json_is_integer(j) || json_integer_value(j) < 0)
-		return -1;
-	*out = (uint64_t)json_integer_value(j);
-	return 0;
-}
-
-static int
-json_b64u32(const json_t *o, const char *name, uint8_t out[32])
-{
-	return codec_b64u_decode_exact(out, 32, json_string_value(json_object_get(o, name)));
-}
-
 /* ---- districts ---------------------------------------------------------- */
 
 static int
@@ -349,12 +332,13 @@ district_decode(const json_t *o, struct archive_district *d)
 	uint64_t next_op;
 
 	memset(d, 0, sizeof *d);
-	if (!codec_district_valid(id) || json_u64(o, "size", &d->size) != 0 ||
-	    json_b64u32(o, "head", d->head) != 0 || json_u64(o, "seq", &d->seq) != 0 ||
-	    json_u64(o, "acks_through", &d->acks_through) != 0 ||
-	    json_u64(o, "next_op", &next_op) != 0 ||
+	if (!codec_district_valid(id) || codec_json_count(o, "size", &d->size) != 0 ||
+	    codec_json_b64u(o, "head", d->head, 32) != 0 ||
+	    codec_json_count(o, "seq", &d->seq) != 0 ||
+	    codec_json_count(o, "acks_through", &d->acks_through) != 0 ||
+	    codec_json_count(o, "next_op", &next_op) != 0 ||
 	    (json_object_get(o, "applied_seq") != NULL &&
-	     json_u64(o, "applied_seq", &d->applied_seq) != 0))
+	     codec_json_count(o, "applied_seq", &d->applied_seq) != 0))
 		return ARCHIVE_ERR_CORRUPT;
 	snprintf(d->id, sizeof d->id, "%s", id);
 	if (json_is_string(spk)) {
@@ -648,7 +632,8 @@ number_next(struct archive_txn *t, const char *id, uint64_t index, uint64_t *num
 	size_t klen;
 	int rc;
 
-	if (t->drec == NULL || strcmp(t->did, id) != 0 || json_u64(t->drec, "numbered", &last) != 0)
+	if (t->drec == NULL || strcmp(t->did, id) != 0 ||
+	    codec_json_count(t->drec, "numbered", &last) != 0)
 		return ARCHIVE_ERR_CORRUPT;
 	*number = last + 1;
 	klen = key_id_u64(key, id, *number);
@@ -920,8 +905,9 @@ case_valid(const json_t *rec, const char *id, uint64_t index)
 	return json_is_object(rec) && json_integer_value(json_object_get(rec, "v")) == REC_V1 &&
 	       json_is_string(json_object_get(rec, "district")) &&
 	       strcmp(json_string_value(json_object_get(rec, "district")), id) == 0 &&
-	       json_u64(rec, "index", &ix) == 0 && ix == index &&
-	       json_b64u32(rec, "lookup", b) == 0 && json_b64u32(rec, "reply_pk", b) == 0 &&
+	       codec_json_count(rec, "index", &ix) == 0 && ix == index &&
+	       codec_json_b64u(rec, "lookup", b, 32) == 0 &&
+	       codec_json_b64u(rec, "reply_pk", b, 32) == 0 &&
 	       codec_day_valid(json_string_value(json_object_get(rec, "day"))) &&
 	       json_is_string(json_object_get(rec, "status")) &&
 	       json_is_array(json_object_get(rec, "history")) &&
@@ -1159,7 +1145,7 @@ archive_outbox_add(struct archive_txn *t, const char *id, json_t *op)
 
 	if (!json_is_object(op) || kind == NULL ||
 	    (strcmp(kind, "status") != 0 && strcmp(kind, "reply") != 0) ||
-	    json_u64(op, "case", &index) != 0)
+	    codec_json_count(op, "case", &index) != 0)
 		return ARCHIVE_ERR_ARG;
 	if (!t->write)
 		return ARCHIVE_ERR_RDONLY;
@@ -1170,7 +1156,7 @@ archive_outbox_add(struct archive_txn *t, const char *id, json_t *op)
 	rc = district_load(t, id, &rec);
 	if (rc != ARCHIVE_OK)
 		return rc;
-	if (json_u64(rec, "next_op", &next) != 0) {
+	if (codec_json_count(rec, "next_op", &next) != 0) {
 		json_decref(rec);
 		return ARCHIVE_ERR_CORRUPT;
 	}
