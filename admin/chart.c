@@ -505,13 +505,10 @@ int
 chart_write_with(const char *path, int html, void (*svg)(FILE *f, const json_t *o, int standalone),
                  void (*page)(FILE *f, const json_t *o), const json_t *o, char *err, size_t errsz)
 {
-	FILE *f = fileio_create_stream(path, 0600);
+	FILE *f = cli_create(path, err, errsz);
 
-	if (f == NULL) {
-		snprintf(err, errsz, "cannot create %s: %s", path,
-		         errno == EEXIST ? "it exists; refusing to overwrite it" : strerror(errno));
+	if (f == NULL)
 		return -1;
-	}
 	if (html)
 		page(f, o);
 	else

@@ -250,6 +250,18 @@ cli_rows_done(FILE *out, const json_t *rows, int json, const char *none)
 	return 0;
 }
 
+FILE *
+cli_create(const char *path, char *err, size_t errsz)
+{
+	FILE *f = fileio_create_stream(path, 0600);
+
+	if (f == NULL)
+		snprintf(err, errsz, _("cannot create %s: %s"), path,
+		         errno == EEXIST ? _("it exists; refusing to overwrite it")
+		                         : strerror(errno));
+	return f;
+}
+
 int
 cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
 {

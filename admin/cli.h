@@ -92,6 +92,15 @@ void cli_cell(FILE *out, const char *s, int width);
 int cli_rows_done(FILE *out, const json_t *rows, int json, const char *none);
 
 /*
+ * Creates the new output file path (mode 0600, never over an existing one:
+ * crypto/fileio) for writing; finish it with fileio_finish_stream or drop it
+ * with fileio_abandon_stream. Returns the stream, or NULL with "cannot create
+ * PATH: reason" in err (in the tool's language; "it exists; refusing to
+ * overwrite it" when it does).
+ */
+FILE *cli_create(const char *path, char *err, size_t errsz);
+
+/*
  * Reads the whole file at path (at most max bytes) into a new malloc'd
  * buffer with a NUL after the data. Returns 0 with *out and *len set, or -1
  * with errno set (EFBIG when larger than max).

@@ -218,12 +218,9 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 	/* the history event first (its attachments set once written): a bad --to changes nothing */
 	if (workflow_record_forward(&rec, to, 0, by, day, err, errsz) != 0)
 		goto fail;
-	f = fileio_create_stream(path, 0600);
-	if (f == NULL) {
-		snprintf(err, errsz, _("cannot create %s: %s"), path,
-		         errno == EEXIST ? "it exists; refusing to overwrite it" : strerror(errno));
+	f = cli_create(path, err, errsz);
+	if (f == NULL)
 		goto fail;
-	}
 	made = 1;
 	if (att_dir != NULL && extract_begin(&x, att_dir, name, err, errsz) != 0)
 		goto fail;

@@ -313,11 +313,9 @@ draft(struct session *s, const struct session_args *o)
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
-	f = fileio_create_stream(o->out, 0600);
+	f = cli_create(o->out, err, sizeof err);
 	if (f == NULL) {
-		cli_error(_("cannot create %s: %s"), o->out,
-		          errno == EEXIST ? _("it exists; refusing to overwrite it")
-		                          : strerror(errno));
+		cli_error("%s", err);
 		goto out;
 	}
 	fputs(out, f);

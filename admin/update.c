@@ -366,12 +366,9 @@ update_write(struct archive *a, const char *district, const struct keyfile_secre
 		goto fail;
 	}
 
-	f = fileio_create_stream(path, 0600);
-	if (f == NULL) {
-		snprintf(err, errsz, _("cannot create %s: %s"), path,
-		         errno == EEXIST ? "it exists; refusing to overwrite it" : strerror(errno));
+	f = cli_create(path, err, errsz);
+	if (f == NULL)
 		goto fail;
-	}
 	made = 1;
 	bundle_writer_init(&w, f);
 	rc = bundle_write(&w, hdr);

@@ -162,4 +162,13 @@ has "en: due keeps the deadline's key" "$out" "upper_level"
 out=$(zh status --archive "$A" "$C1" frobbed 2>&1)
 eq "zh: an unknown status: exit 1" $? 1
 has "zh: the unknown status is said in Chinese" "$out" "未知状态“frobbed”"
+# an output file that exists: refused, and why, in the tool's language (forward,
+# update and the charts said "it exists; refusing to overwrite it" in English)
+: >"$T_DIR/taken.txt"
+out=$(zh forward --archive "$A" --passphrase-file "$P" "$C1" --to 县公安局 --by 李科员 \
+	--out "$T_DIR/taken.txt" 2>&1)
+eq "zh: forward over an existing file: exit 1" $? 1
+has "zh: ... says it exists in Chinese" "$out" "文件已存在，不予覆盖"
+out=$(zh update --archive "$A" --passphrase-file "$P" --out "$T_DIR/taken.txt" 2>&1)
+has "zh: update over an existing file says it exists in Chinese" "$out" "文件已存在，不予覆盖"
 finish
