@@ -28,20 +28,20 @@ struct field {
 
 #define STR(T, m, k, req)                                                                          \
 	{                                                                                          \
-		.key = k, .off = offsetof(T, m), .size = sizeof(((T *)0)->m), .type = F_STR,       \
-		.required = req                                                                    \
+		.key = (k), .off = offsetof(T, m), .size = sizeof(((T *)0)->m), .type = F_STR,     \
+		.required = (req)                                                                  \
 	}
 #define I64(T, m, k)                                                                               \
 	{                                                                                          \
-		.key = k, .off = offsetof(T, m), .type = F_I64                                     \
+		.key = (k), .off = offsetof(T, m), .type = F_I64                                   \
 	}
 #define FLAG(T, m, k)                                                                              \
 	{                                                                                          \
-		.key = k, .off = offsetof(T, m), .type = F_FLAG                                    \
+		.key = (k), .off = offsetof(T, m), .type = F_FLAG                                  \
 	}
 #define REQ(T, m, k, t)                                                                            \
 	{                                                                                          \
-		.key = k, .off = offsetof(T, m), .type = t, .required = 1                          \
+		.key = (k), .off = offsetof(T, m), .type = (t), .required = 1                      \
 	}
 #define END                                                                                        \
 	{                                                                                          \
