@@ -170,26 +170,30 @@ drop(json_t *o)
 	json_object_del(o, drop_key);
 }
 
+/* Sets the second event's "by" to len bytes of 'x'. */
 static void
-long_by(json_t *o)
+set_by_len(json_t *o, size_t len)
 {
 	char big[CASE_TEXT_BUF + 1];
 
-	memset(big, 'x', sizeof big - 1);
-	big[sizeof big - 1] = '\0';
+	memset(big, 'x', len);
+	big[len] = '\0';
 	json_object_set_new(json_array_get(json_object_get(o, "history"), 1), "by",
 	                    json_string(big));
 }
 
+/* One byte more than the buffer holds with its NUL. */
+static void
+long_by(json_t *o)
+{
+	set_by_len(o, CASE_TEXT_BUF);
+}
+
+/* Exactly what the buffer holds with its NUL. */
 static void
 exactly_fits(json_t *o)
 {
-	char big[CASE_TEXT_BUF];
-
-	memset(big, 'x', sizeof big - 1);
-	big[sizeof big - 1] = '\0';
-	json_object_set_new(json_array_get(json_object_get(o, "history"), 1), "by",
-	                    json_string(big));
+	set_by_len(o, CASE_TEXT_BUF - 1);
 }
 
 static void
