@@ -169,12 +169,6 @@ case_set(char *dst, size_t n, const char *s)
 	return 0;
 }
 
-const char *
-case_stage(const struct case_record *c)
-{
-	return c->stage[0] != '\0' ? c->stage : "registered";
-}
-
 /* ---- one object <-> one struct, by table --------------------------------- */
 
 /* Clears the optional integers of a table's struct to CASE_NONE. */
@@ -223,34 +217,49 @@ field_decode(const struct field *f, const json_t *j, void *base)
 	return -1;
 }
 
+/* True when key names a member of table f or is listed in skip (NULL-terminated, or NULL). */
+static int
+known_key(const struct field *f, const char *const *skip, const char *key)
+{
+	for (; f->key != NULL; f++)
+		if (strcmp(f->key, key) == 0)
+			return 1;
+	for (; skip != NULL && *skip != NULL; skip++)
+		if (strcmp(*skip, key) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Decodes o's members of table f into base and keeps the others in *rest
- * (NULL when there are none; skip lists further keys handled by the caller).
+ * (NULL when there are none, the usual case: nothing is allocated then;
+ * skip lists further keys handled by the caller).
  */
 static int
 object_decode(const struct field *f, const json_t *o, void *base, const char *const *skip,
               json_t **rest)
 {
-	json_t *r;
+	const char *key;
+	json_t *v;
 
+	*rest = NULL;
 	if (!json_is_object(o))
 		return -1;
 	fields_clear(f, base);
 	for (const struct field *g = f; g->key != NULL; g++)
 		if (field_decode(g, json_object_get(o, g->key), base) != 0)
 			return -1;
-	r = json_copy((json_t *)o);
-	if (r == NULL)
-		return -1;
-	for (const struct field *g = f; g->key != NULL; g++)
-		json_object_del(r, g->key);
-	for (; skip != NULL && *skip != NULL; skip++)
-		json_object_del(r, *skip);
-	if (json_object_size(r) == 0) {
-		json_decref(r);
-		r = NULL;
+	json_object_foreach((json_t *)o, key, v)
+	{
+		if (known_key(f, skip, key))
+			continue;
+		if ((*rest == NULL && (*rest = json_object()) == NULL) ||
+		    json_object_set(*rest, key, v) != 0) {
+			json_decref(*rest);
+			*rest = NULL;
+			return -1;
+		}
 	}
-	*rest = r;
 	return 0;
 }
 

@@ -223,7 +223,4 @@ int case_set(char *dst, size_t n, const char *s);
 /* case_set into an array member: CASE_SET(ev->to, to). */
 #define CASE_SET(dst, s) case_set((dst), sizeof(dst), (s))
 
-/* The case's stage: its "stage", or "registered" when none was set. Cannot fail. */
-const char *case_stage(const struct case_record *c);
-
 #endif
