@@ -7,7 +7,7 @@
 #include "admin/cases.h"
 #include "admin/cli.h"
 #include "admin/i18n.h"
-#include "admin/view.h"
+#include "admin/opencase.h"
 #include "admin/workflow.h"
 #include "crypto/codec.h"
 
@@ -558,8 +558,8 @@ learn_real_names(struct session *s, const char *district)
 
 		cases_format_name(name, id, index);
 		if (archive_entry_get(t, id, index, &e) != ARCHIVE_OK ||
-		    view_open_manifest(session_key(s, id), e.envelope, e.envelope_len, &m, err,
-		                       sizeof err) != 0) {
+		    opencase_envelope(session_key(s, id), e.envelope, e.envelope_len, &m, err,
+		                      sizeof err) != 0) {
 			cli_error(_("case %s: the report does not open"), name);
 			goto fail;
 		}

@@ -229,18 +229,10 @@ opencase_load(struct archive_txn *t, const char *district, uint64_t index,
               struct opencase *oc, char *err, size_t errsz)
 {
 	struct case_record c;
-	char name[CASES_NAME_BUF];
-	int rc = archive_case_load(t, district, index, &c);
 
 	memset(oc, 0, sizeof *oc);
-	if (rc != ARCHIVE_OK) {
-		cases_format_name(name, district, index);
-		snprintf(err, errsz,
-		         rc == ARCHIVE_ERR_NOT_FOUND ? _("no case %s in the archive")
-		                                     : _("case %s: archive failure"),
-		         name);
+	if (cases_load(t, district, index, &c, err, errsz) != 0)
 		return -1;
-	}
 	if (opencase_open(t, &c, key, parts, x, oc, err, errsz) != 0) {
 		case_free(&c);
 		return -1;

@@ -12,7 +12,7 @@
 #include "admin/deadline.h"
 #include "admin/i18n.h"
 #include "admin/labels.h"
-#include "admin/view.h"
+#include "admin/opencase.h"
 #include "admin/workflow.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
@@ -175,7 +175,7 @@ count_case(void *vctx, const struct case_record *c)
 		snprintf(a->err, a->errsz, _("case %s: its report entry is missing"), name);
 		return -1;
 	}
-	if (view_open_manifest(key, e.envelope, e.envelope_len, &m, a->err, a->errsz) != 0) {
+	if (opencase_envelope(key, e.envelope, e.envelope_len, &m, a->err, a->errsz) != 0) {
 		char inner[256];
 
 		snprintf(inner, sizeof inner, "%s", a->err);

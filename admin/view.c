@@ -89,13 +89,6 @@ body(FILE *out, const char *indent, const char *label, const json_t *v)
 	}
 }
 
-int
-view_open_manifest(const struct keyfile_secret *key, const uint8_t *env, size_t len,
-                   json_t **manifest, char *err, size_t errsz)
-{
-	return opencase_envelope(key, env, len, manifest, err, errsz);
-}
-
 /* ---- show --------------------------------------------------------------- */
 
 static void

@@ -32,15 +32,6 @@ int view_show(FILE *out, struct archive_txn *t, const char *district, uint64_t i
               const struct keyfile_secret *key, const char *extract_dir, char *err, size_t errsz);
 
 /*
- * Opens one envelope sealed to the district (a report, follow-up, reply
- * copy or note) with key and hands back its manifest: opencase_envelope
- * (admin/opencase.h), which new code should call. Returns 0 with *manifest
- * a new reference, or -1 with a one-line reason in err and *manifest NULL.
- */
-int view_open_manifest(const struct keyfile_secret *key, const uint8_t *env, size_t len,
-                       json_t **manifest, char *err, size_t errsz);
-
-/*
  * Returns the unlocked key of district for list titles, or NULL (the
  * callback has said why) to stop.
  */
