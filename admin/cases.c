@@ -255,13 +255,11 @@ cases_save(struct archive_txn *t, const struct case_record *c, int queue_status,
 }
 
 int
-cases_set_status(struct archive_txn *t, const char *district, uint64_t index, const char *status,
-                 const char *by, const char *day, char *err, size_t errsz)
+cases_set_status(struct session *s, struct case_record *c, const char *status, char *err,
+                 size_t errsz)
 {
-	struct case_record c;
 	struct case_event *ev;
 	char name[CASES_NAME_BUF];
-	int rc = -1;
 
 	if (!cases_status_valid(status)) {
 		char list[512];
@@ -270,22 +268,20 @@ cases_set_status(struct archive_txn *t, const char *district, uint64_t index, co
 		         cli_join(list, sizeof list, cases_status_at));
 		return -1;
 	}
-	if (cases_load(t, district, index, &c, err, errsz) != 0)
-		return -1;
-	if (strcmp(c.status, status) == 0) {
-		cases_format_name(name, district, index);
+	if (strcmp(c->status, status) == 0) {
+		cases_format_name(name, c->district, c->index);
 		snprintf(err, errsz, _("case %s already has status %s; nothing changed"), name,
 		         status);
-	} else if ((ev = cases_add_event(&c, day, by, "status", err, errsz)) != NULL) {
-		/* a valid status fits any status buffer */
-		CASE_SET(ev->status, status);
-		CASE_SET(ev->from, c.status);
-		ev->sent_seq = 0;
-		CASE_SET(c.status, status);
-		rc = cases_save(t, &c, 1, err, errsz);
+		return -1;
 	}
-	case_free(&c);
-	return rc;
+	if ((ev = cases_add_event(c, s->day, s->who, "status", err, errsz)) == NULL)
+		return -1;
+	/* a valid status fits any status buffer */
+	CASE_SET(ev->status, status);
+	CASE_SET(ev->from, c->status);
+	ev->sent_seq = 0;
+	CASE_SET(c->status, status);
+	return cases_save(s->t, c, 1, err, errsz);
 }
 
 /* Seals the manifest and attachments to pk. Returns 0 with *env set. */
@@ -309,17 +305,18 @@ seal(uint8_t **env, size_t *len, const uint8_t pk[32], const char *m, size_t mle
 }
 
 int
-cases_reply(struct archive_txn *t, const char *district, uint64_t index,
-            const struct keyfile_secret *key, const char *body, size_t body_len,
-            const struct cases_attachment *atts, size_t natts, const char *by, const char *day,
-            uint32_t *n, char *err, size_t errsz)
+cases_reply(struct session *s, struct case_record *c, const struct cases_reply_args *r, uint32_t *n,
+            char *err, size_t errsz)
 {
-	const struct keyfile_public *pub = &key->pub;
+	const struct keyfile_public *pub = &r->key->pub;
+	const struct cases_attachment *atts = r->atts;
+	const char *body = r->body, *district = c->district;
+	size_t body_len = r->body_len, natts = r->natts;
+	uint64_t index = c->index;
 	uint8_t body_hash[32], sig[SIGN_BYTES], *env_r = NULL, *env_d = NULL;
 	uint8_t(*att_hashes)[32] = NULL;
 	char sigtxt[CODEC_B64U_BUF(SIGN_BYTES)];
 	size_t len_r = 0, len_d = 0, mlen = 0;
-	struct case_record c;
 	struct case_reply *rp;
 	struct case_event *ev;
 	json_t *m = NULL, *list, *op = NULL;
@@ -340,9 +337,7 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 		snprintf(err, errsz, _("the reply's text is not valid UTF-8"));
 		return -1;
 	}
-	if (cases_load(t, district, index, &c, err, errsz) != 0)
-		return -1;
-	if (c.quarantine[0] != '\0') {
+	if (c->quarantine[0] != '\0') {
 		/* §10: its bind did not hold, so the reply key may be anyone's */
 		snprintf(err, errsz,
 		         _("case %s-%" PRIu64
@@ -351,7 +346,7 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 		         district, index);
 		goto out;
 	}
-	if (!c.has_sign_pk) {
+	if (!c->has_sign_pk) {
 		/* ingested before reports were bound: only the server vouches for its reply key */
 		snprintf(err, errsz,
 		         _("case %s-%" PRIu64 " cannot be answered: its report was not bound to a "
@@ -362,13 +357,13 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 		goto out;
 	}
 	/*
-	 * §6: c.reply_pk is the one the report bound inside its seal: ingest keeps
+	 * §6: c->reply_pk is the one the report bound inside its seal: ingest keeps
 	 * bind.sign_pk (above) only for a report whose bind.reply_pk equals it
 	 */
 	list = json_array();
 	m = json_pack("{s:i, s:s, s:s, s:o, s:s, s:s%, s:o}", "v", 1, "kind", "reply", "district",
-	              district, "lookup", codec_b64u_json(c.lookup, 32), "status", c.status, "body",
-	              body, body_len, "attachments", list);
+	              district, "lookup", codec_b64u_json(c->lookup, 32), "status", c->status,
+	              "body", body, body_len, "attachments", list);
 	if (m == NULL) {
 		snprintf(err, errsz, _("out of memory"));
 		goto out;
@@ -391,9 +386,9 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 	for (size_t i = 0; i < natts; i++)
 		chain_h256(att_hashes[i], atts[i].data, atts[i].len);
 	chain_h256(body_hash, (const uint8_t *)body, body_len);
-	if (sign_reply(sig, key->sign_sk, district, c.lookup, c.status, body_hash,
+	if (sign_reply(sig, r->key->sign_sk, district, c->lookup, c->status, body_hash,
 	               (const uint8_t(*)[32])att_hashes, natts) != 0) {
-		snprintf(err, errsz, _("cannot sign the reply (status \"%s\")"), c.status);
+		snprintf(err, errsz, _("cannot sign the reply (status \"%s\")"), c->status);
 		goto out;
 	}
 	codec_b64u_encode(sigtxt, sizeof sigtxt, sig, sizeof sig);
@@ -423,40 +418,40 @@ cases_reply(struct archive_txn *t, const char *district, uint64_t index,
 			goto out;
 		}
 	}
-	if (seal(&env_r, &len_r, c.reply_pk, mtext, mlen, atts, natts, err, errsz) != 0 ||
+	if (seal(&env_r, &len_r, c->reply_pk, mtext, mlen, atts, natts, err, errsz) != 0 ||
 	    seal(&env_d, &len_d, pub->box_pk, mtext, mlen, atts, natts, err, errsz) != 0)
 		goto out;
 
-	if (c.nreplies >= CASE_LIST_MAX) {
+	if (c->nreplies >= CASE_LIST_MAX) {
 		snprintf(err, errsz, _("too many replies"));
 		goto out;
 	}
-	*n = (uint32_t)c.nreplies + 1;
+	*n = (uint32_t)c->nreplies + 1;
 	op = json_pack("{s:s, s:I, s:i}", "op", "reply", "case", (json_int_t)index, "n", (int)*n);
 	if (op == NULL) {
 		snprintf(err, errsz, _("out of memory"));
 		goto out;
 	}
-	rp = case_add_reply(&c);
-	if (rp == NULL || CASE_SET(rp->day, day) != 0 || CASE_SET(rp->by, by) != 0 ||
-	    CASE_SET(rp->status, c.status) != 0) {
-		cases_no_room(&c, err, errsz);
+	rp = case_add_reply(c);
+	if (rp == NULL || CASE_SET(rp->day, s->day) != 0 || CASE_SET(rp->by, s->who) != 0 ||
+	    CASE_SET(rp->status, c->status) != 0) {
+		cases_no_room(c, err, errsz);
 		goto out;
 	}
 	rp->n = *n;
 	rp->sent_seq = 0;
-	if ((ev = cases_add_event(&c, day, by, "reply", err, errsz)) == NULL)
+	if ((ev = cases_add_event(c, s->day, s->who, "reply", err, errsz)) == NULL)
 		goto out;
 	ev->n = *n;
 	ev->sent_seq = 0;
-	arc = archive_reply_put(t, district, index, *n, ARCHIVE_REPLY_TO_REPORTER, env_r, len_r);
+	arc = archive_reply_put(s->t, district, index, *n, ARCHIVE_REPLY_TO_REPORTER, env_r, len_r);
 	if (arc == ARCHIVE_OK)
-		arc = archive_reply_put(t, district, index, *n, ARCHIVE_REPLY_TO_DISTRICT, env_d,
+		arc = archive_reply_put(s->t, district, index, *n, ARCHIVE_REPLY_TO_DISTRICT, env_d,
 		                        len_d);
 	if (arc == ARCHIVE_OK)
-		arc = archive_case_store(t, &c);
+		arc = archive_case_store(s->t, c);
 	if (arc == ARCHIVE_OK)
-		arc = archive_outbox_add(t, district, op);
+		arc = archive_outbox_add(s->t, district, op);
 	if (arc != ARCHIVE_OK) {
 		snprintf(err, errsz, _("archive: %s"), archive_strerror(arc));
 		goto out;
@@ -473,7 +468,6 @@ out:
 	sodium_memzero(body_hash, sizeof body_hash);
 	json_decref(op);
 	json_decref(m);
-	case_free(&c);
 	if (rc != 0)
 		*n = 0;
 	return rc;
@@ -518,23 +512,22 @@ cases_reply_command(struct session *s, const struct session_args *o)
 	struct session_case c;
 	struct cases_attachment atts[SESSION_ATTACH_MAX];
 	uint8_t *data[SESSION_ATTACH_MAX] = {0}, *bodybuf = NULL;
-	const struct keyfile_secret *key;
-	struct archive_txn *t;
+	struct cases_reply_args r = {.atts = atts, .natts = o->nattach};
+	struct case_record rec;
 	char err[SESSION_ERR_MAX];
-	const char *body;
-	size_t body_len = 0, i;
-	uint32_t n;
-	int ret = CLI_EXIT_USER;
+	size_t i;
+	uint32_t n = 0;
+	int ret = CLI_EXIT_USER, rc;
 
 	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
-	if (session_text(o, BODY_MAX, "larger than 1 MiB", &body, &body_len, &bodybuf) != 0)
+	if (session_text(o, BODY_MAX, "larger than 1 MiB", &r.body, &r.body_len, &bodybuf) != 0)
 		goto out;
-	if (body_len == 0) {
+	if (r.body_len == 0) {
 		cli_error(_("the reply's text is empty"));
 		goto out;
 	}
-	if (replytpl_blank(body, body_len) != NULL) { /* a template's blank left unfilled */
+	if (replytpl_blank(r.body, r.body_len) != NULL) { /* a template's blank left unfilled */
 		cli_error(_("the reply still has a blank to fill (%s…】); edit it and send again"),
 		          REPLYTPL_BLANK);
 		goto out;
@@ -556,21 +549,18 @@ cases_reply_command(struct session *s, const struct session_args *o)
 		atts[i].type = media_type(base);
 		atts[i].data = data[i];
 	}
-	if (session_archive(s) != 0 || (key = session_key(s, c.district)) == NULL ||
-	    session_begin(s, 1, &t) != 0)
+	if (session_archive(s) != 0 || (r.key = session_key(s, c.district)) == NULL ||
+	    session_begin(s, 1) != 0 || session_load(s, &c, &rec) != 0)
 		goto out;
-	if (cases_reply(t, c.district, c.index, key, body, body_len, atts, o->nattach, s->who,
-	                s->day, &n, err, sizeof err) != 0) {
-		session_abort(t, err);
-		goto out;
-	}
-	if (session_commit(s, t, "reply", c.name) != 0)
+	rc = cases_reply(s, &rec, &r, &n, err, sizeof err);
+	case_free(&rec);
+	if (session_finish(s, rc, err, "reply", c.name) != 0)
 		goto out;
 	printf(_("case %s: reply #%u (%zu attachments) queued for the next update\n"), c.shown, n,
 	       o->nattach);
 	ret = CLI_EXIT_OK;
 out:
-	session_text_free(bodybuf, body_len);
+	session_text_free(bodybuf, r.body_len);
 	for (i = 0; i < o->nattach; i++) {
 		if (data[i] != NULL)
 			sodium_memzero(data[i], atts[i].len);

@@ -130,15 +130,22 @@ struct case_event *cases_add_event(struct case_record *c, const char *day, const
 int cases_save(struct archive_txn *t, const struct case_record *c, int queue_status, char *err,
                size_t errsz);
 
+struct session;
+struct session_args;
+
 /*
- * Sets the case's status: records {"day","by","event":"status","status",
- * "from","sent_seq":0} in its history and queues a status operation.
- * Returns 0, or -1 with a one-line reason in err (unknown status, no such
- * case, status unchanged, by or day too long for the record or out of
- * memory, archive failure); the caller then aborts.
+ * cases_set_status and cases_reply are domain functions as admin/workflow.h
+ * describes them: they change case c (loaded by the caller) and store it in
+ * the session's transaction s->t, with s->day and s->who; on failure the
+ * caller aborts s->t and frees c.
+ *
+ * Sets c's status: records {"day","by","event":"status","status","from",
+ * "sent_seq":0} in its history and queues a status operation. Returns 0, or
+ * -1 with a one-line reason in err (unknown status, status unchanged, by or
+ * day too long for the record or out of memory, archive failure).
  */
-int cases_set_status(struct archive_txn *t, const char *district, uint64_t index,
-                     const char *status, const char *by, const char *day, char *err, size_t errsz);
+int cases_set_status(struct session *s, struct case_record *c, const char *status, char *err,
+                     size_t errsz);
 
 /* One attachment of a reply, held in memory. */
 struct cases_attachment {
@@ -148,28 +155,31 @@ struct cases_attachment {
 	size_t len;
 };
 
+/* A reply: its text, its attachments and the district key that signs it. */
+struct cases_reply_args {
+	const struct keyfile_secret *key; /* the unlocked key of c's district */
+	const char *body;
+	size_t body_len;
+	const struct cases_attachment *atts;
+	size_t natts;
+};
+
 /*
- * Writes a reply to the case: the manifest {"v":1,"kind":"reply","district",
+ * Writes reply r to c: the manifest {"v":1,"kind":"reply","district",
  * "lookup","status":<current status>,"body","attachments":[{"name","type",
  * "size"}],"sig"} sealed to the case's reply_pk, the key its report bound
  * inside its seal (DESIGN.md §6; queued for the server), and
  * to the district's own box_pk (kept for show), recorded as reply n in the
  * case and its history. "sig" is the district's signature (sign_reply in
- * crypto/sign.h) made with key. body must be UTF-8 without NUL. Returns 0
- * with *n set, or -1 with a reason in err (no such case or a record that
- * does not decode, a quarantined case or one whose report carries no bind
- * (no "sign_pk": ingested before reports were bound), pub of another
- * district, body not UTF-8, too many attachments or replies, larger than
+ * crypto/sign.h) made with r->key. The body must be UTF-8 without NUL.
+ * Returns 0 with *n set, or -1 with a reason in err (a quarantined case or
+ * one whose report carries no bind (no "sign_pk": ingested before reports
+ * were bound), a key of another district, body not UTF-8, too many attachments or replies, larger than
  * CASES_REPLY_SEALED_MAX sealed, by or day too long for the record, out of
  * memory, sealing or archive failure). The plaintext manifest is wiped.
  */
-int cases_reply(struct archive_txn *t, const char *district, uint64_t index,
-                const struct keyfile_secret *key, const char *body, size_t body_len,
-                const struct cases_attachment *atts, size_t natts, const char *by, const char *day,
+int cases_reply(struct session *s, struct case_record *c, const struct cases_reply_args *r,
                 uint32_t *n, char *err, size_t errsz);
-
-struct session;
-struct session_args;
 
 /*
  * reply --archive DIR CASE (--message TEXT | --file F) [--attach F]...:

@@ -264,13 +264,12 @@ print_log(void *ctx, const json_t *rec)
 static int
 cmd_log(struct session *s, const struct session_args *o)
 {
-	struct archive_txn *t;
 	int json = o->json, rc;
 
-	if (session_begin(s, 0, &t) != 0)
+	if (session_begin(s, 0) != 0)
 		return CLI_EXIT_USER;
-	rc = archive_log_foreach(t, print_log, &json);
-	archive_abort(t);
+	rc = archive_log_foreach(s->t, print_log, &json);
+	session_abort(s, NULL);
 	if (rc != ARCHIVE_OK) {
 		cli_error(_("cannot read the access log: %s"), archive_strerror(rc));
 		return CLI_EXIT_USER;
@@ -281,7 +280,6 @@ cmd_log(struct session *s, const struct session_args *o)
 static int
 cmd_list(struct session *s, const struct session_args *o)
 {
-	struct archive_txn *t;
 	struct workdays *w = NULL;
 	char err[SESSION_ERR_MAX];
 	json_t *rows = NULL;
@@ -293,10 +291,10 @@ cmd_list(struct session *s, const struct session_args *o)
 		return CLI_EXIT_USER;
 	}
 	if (session_archive(s) == 0 && session_calendar(s, 1, &w) == 0 &&
-	    session_begin(s, 0, &t) == 0) {
-		rc = view_list_rows(t, status, w, s->today, o->titles ? session_key : NULL, s,
+	    session_begin(s, 0) == 0) {
+		rc = view_list_rows(s->t, status, w, s->today, o->titles ? session_key : NULL, s,
 		                    &rows, err, sizeof err);
-		archive_abort(t);
+		session_abort(s, NULL);
 		if (rc != 0 && !s->key_failed)
 			cli_error("%s", err);
 	}
@@ -313,26 +311,25 @@ static int
 cmd_show(struct session *s, const struct session_args *o)
 {
 	struct session_case c;
-	struct archive_txn *t;
 	const struct keyfile_secret *key;
 	char err[SESSION_ERR_MAX];
 	int rc;
 
 	if (session_case(s, o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
-	    (key = session_key(s, c.district)) == NULL || session_begin(s, 1, &t) != 0)
+	    (key = session_key(s, c.district)) == NULL || session_begin(s, 1) != 0)
 		return CLI_EXIT_USER;
 	/* seen by someone (list's new material), in the transaction of the access-log line */
-	rc = view_mark_seen(t, c.district, c.index, s->who, s->day);
+	rc = view_mark_seen(s->t, c.district, c.index, s->who, s->day);
 	if (rc != ARCHIVE_OK) {
-		archive_abort(t);
+		session_abort(s, NULL);
 		cli_error(_("case %s: %s"), c.name, archive_strerror(rc));
 		return CLI_EXIT_USER;
 	}
-	if (session_commit(s, t, o->extract != NULL ? "show --extract" : "show", c.name) != 0 ||
-	    session_begin(s, 0, &t) != 0)
+	if (session_commit(s, o->extract != NULL ? "show --extract" : "show", c.name) != 0 ||
+	    session_begin(s, 0) != 0)
 		return CLI_EXIT_USER;
-	rc = view_show(stdout, t, c.district, c.index, key, o->extract, err, sizeof err);
-	archive_abort(t);
+	rc = view_show(stdout, s->t, c.district, c.index, key, o->extract, err, sizeof err);
+	session_abort(s, NULL);
 	if (rc != 0)
 		cli_error("%s", err);
 	return rc != 0 ? CLI_EXIT_USER : CLI_EXIT_OK;
@@ -342,9 +339,10 @@ static int
 cmd_status(struct session *s, const struct session_args *o)
 {
 	struct session_case c;
-	struct archive_txn *t;
+	struct case_record rec;
 	char err[SESSION_ERR_MAX];
 	const char *status = cases_status_canon(o->pos[1]); /* 已受理 as well as accepted */
+	int rc;
 
 	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
@@ -353,11 +351,11 @@ cmd_status(struct session *s, const struct session_args *o)
 		          cli_join(err, sizeof err, cases_status_at));
 		return CLI_EXIT_USER;
 	}
-	if (session_begin(s, 1, &t) != 0)
+	if (session_begin(s, 1) != 0 || session_load(s, &c, &rec) != 0)
 		return CLI_EXIT_USER;
-	if (cases_set_status(t, c.district, c.index, status, s->who, s->day, err, sizeof err))
-		return session_abort(t, err);
-	if (session_commit(s, t, "status", c.name) != 0)
+	rc = cases_set_status(s, &rec, status, err, sizeof err);
+	case_free(&rec);
+	if (session_finish(s, rc, err, "status", c.name) != 0)
 		return CLI_EXIT_USER;
 	printf(_("case %s: status %s %s, queued for the next update\n"), c.shown, status,
 	       cases_status_label(status));

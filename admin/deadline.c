@@ -518,7 +518,6 @@ static int
 learn_real_names(struct session *s, const char *district)
 {
 	json_t *list = json_array(); /* [[district, index], ...] */
-	struct archive_txn *t = NULL;
 	const json_t *it;
 	char err[SESSION_ERR_MAX], name[CASES_NAME_BUF];
 	size_t i;
@@ -528,11 +527,10 @@ learn_real_names(struct session *s, const char *district)
 		cli_error(_("out of memory"));
 		return -1;
 	}
-	if (session_begin(s, 0, &t) != 0)
+	if (session_begin(s, 0) != 0)
 		goto fail;
-	rc = archive_case_each(t, district, collect_unknown, list);
-	archive_abort(t);
-	t = NULL;
+	rc = archive_case_each(s->t, district, collect_unknown, list);
+	session_abort(s, NULL);
 	if (rc != ARCHIVE_OK)
 		goto archive_fail;
 	if (json_array_size(list) == 0) {
@@ -547,7 +545,7 @@ learn_real_names(struct session *s, const char *district)
 		if (session_key(s, json_string_value(json_array_get(it, 0))) == NULL)
 			goto fail;
 	}
-	if (session_begin(s, 1, &t) != 0)
+	if (session_begin(s, 1) != 0)
 		goto fail;
 	json_array_foreach(list, i, it)
 	{
@@ -557,29 +555,30 @@ learn_real_names(struct session *s, const char *district)
 		json_t *m;
 
 		cases_format_name(name, id, index);
-		if (archive_entry_get(t, id, index, &e) != ARCHIVE_OK ||
+		if (archive_entry_get(s->t, id, index, &e) != ARCHIVE_OK ||
 		    opencase_envelope(session_key(s, id), e.envelope, e.envelope_len, &m, err,
 		                      sizeof err) != 0) {
 			cli_error(_("case %s: the report does not open"), name);
 			goto fail;
 		}
-		rc = workflow_set_real_name(t, id, index, workflow_manifest_real_name(m));
+		rc = workflow_set_real_name(s->t, id, index, workflow_manifest_real_name(m));
 		json_decref(m);
-		if (rc == ARCHIVE_OK)
-			rc = archive_log_add(t, s->day, s->who, "due (identity check)", name);
+		if (rc == ARCHIVE_OK && i + 1 < json_array_size(list))
+			rc = archive_log_add(s->t, s->day, s->who, "due (identity check)", name);
 		if (rc != ARCHIVE_OK)
 			goto archive_fail;
 	}
-	rc = archive_commit(t);
-	t = NULL;
-	if (rc == ARCHIVE_OK) {
+	/* the last case's log line, and the commit */
+	if (session_commit(s, "due (identity check)", name) == 0) {
 		json_decref(list);
 		return 0;
 	}
+	json_decref(list);
+	return -1;
 archive_fail:
 	cli_error(_("archive: %s"), archive_strerror(rc));
 fail:
-	archive_abort(t);
+	session_abort(s, NULL);
 	json_decref(list);
 	return -1;
 }
@@ -587,7 +586,6 @@ fail:
 int
 deadline_command(struct session *s, const struct session_args *o)
 {
-	struct archive_txn *t;
 	struct workdays *w = NULL;
 	char err[SESSION_ERR_MAX], district[CODEC_DISTRICT_BUF];
 	json_t *rows = NULL;
@@ -596,9 +594,9 @@ deadline_command(struct session *s, const struct session_args *o)
 	if (session_archive(s) == 0 &&
 	    (o->district == NULL || session_district(s, o->district, 1, district) == 0) &&
 	    session_calendar(s, 0, &w) == 0 && learn_real_names(s, o->district) == 0 &&
-	    session_begin(s, 0, &t) == 0) {
-		rc = deadline_rows(t, o->district, w, s->today, o->all, &rows, err, sizeof err);
-		archive_abort(t);
+	    session_begin(s, 0) == 0) {
+		rc = deadline_rows(s->t, o->district, w, s->today, o->all, &rows, err, sizeof err);
+		session_abort(s, NULL);
 		if (rc != 0)
 			cli_error("%s", err);
 		else

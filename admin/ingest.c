@@ -1579,7 +1579,6 @@ ingest_key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_
                 const char **remember)
 {
 	char abspath[PATH_MAX];
-	struct archive_txn *t;
 	struct archive_district d;
 	int rc;
 
@@ -1599,14 +1598,14 @@ ingest_key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_
 		        district);
 		return -1;
 	}
-	if (session_begin(s, 0, &t) != 0)
+	if (session_begin(s, 0) != 0)
 		return -1;
-	rc = archive_district_get(t, district, &d);
+	rc = archive_district_get(s->t, district, &d);
 	if (rc == ARCHIVE_ERR_NOT_FOUND || (rc == ARCHIVE_OK && d.key_path[0] == '\0')) {
 		char held[HELD_MAX] = "";
 
-		(void)archive_district_foreach(t, held_district, held);
-		archive_abort(t);
+		(void)archive_district_foreach(s->t, held_district, held);
+		session_abort(s, NULL);
 		/* most often an export meant for another district's machine (issue 17) */
 		if (held[0] != '\0')
 			cli_error(
@@ -1620,7 +1619,7 @@ ingest_key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_
 			cli_error(_("the first ingest for district %s needs --key FILE"), district);
 		return -1;
 	}
-	archive_abort(t);
+	session_abort(s, NULL);
 	if (rc != ARCHIVE_OK) {
 		cli_error(_("archive: %s"), archive_strerror(rc));
 		return -1;

@@ -271,7 +271,6 @@ draft(struct session *s, const struct session_args *o)
 {
 	struct session_case c;
 	struct keyfile_public pub;
-	struct archive_txn *t;
 	struct replytpl_fields fl;
 	const char *name = replytpl_canon(o->template_name), *text = NULL;
 	char path[4200], today[32], received[32];
@@ -288,10 +287,10 @@ draft(struct session *s, const struct session_args *o)
 		          o->template_name);
 		return CLI_EXIT_USER;
 	}
-	if (session_case(s, o->pos[0], &c) != 0 || session_begin(s, 0, &t) != 0)
+	if (session_case(s, o->pos[0], &c) != 0 || session_begin(s, 0) != 0)
 		return CLI_EXIT_USER;
-	arc = archive_case_load(t, c.district, c.index, &rec);
-	archive_abort(t);
+	arc = archive_case_load(s->t, c.district, c.index, &rec);
+	session_abort(s, NULL);
 	if (arc != ARCHIVE_OK) {
 		cli_error(arc == ARCHIVE_ERR_NOT_FOUND ? _("no case %s in the archive")
 		                                       : _("case %s: archive failure"),

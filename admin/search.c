@@ -325,7 +325,6 @@ print_hit(void *ctx, const struct case_record *c, const char *const *where,
 int
 search_command(struct session *s, const struct session_args *o)
 {
-	struct archive_txn *t;
 	struct hits h = {NULL, o->pos};
 	char err[SESSION_ERR_MAX], district[CODEC_DISTRICT_BUF], all[CODEC_DISTRICT_BUF + 2];
 	size_t searched = 0;
@@ -347,11 +346,11 @@ search_command(struct session *s, const struct session_args *o)
 	else if (session_archive(s) == 0 &&
 	         (o->district == NULL || session_district(s, o->district, 1, district) == 0) &&
 	         session_log(s, "search", o->district != NULL ? all : "*", NULL) == 0 &&
-	         session_begin(s, 0, &t) == 0) {
+	         session_begin(s, 0) == 0) {
 		err[0] = '\0';
-		rc = search_run(t, o->district, (const char *const *)o->pos, (size_t)o->npos,
+		rc = search_run(s->t, o->district, (const char *const *)o->pos, (size_t)o->npos,
 		                session_key, s, print_hit, &h, &searched, err, sizeof err);
-		archive_abort(t);
+		session_abort(s, NULL);
 		if (rc != 0 && !s->key_failed)
 			cli_error("%s", err[0] ? err : _("out of memory"));
 	}

@@ -33,9 +33,23 @@ session_start(struct session *s, const struct session_args *o, int need_day)
 	return 0;
 }
 
+int
+session_on_txn(struct session *s, struct archive_txn *t, const char *who, const char *day)
+{
+	memset(s, 0, sizeof *s);
+	if (strlen(who) >= sizeof s->who || strlen(day) >= sizeof s->day)
+		return -1;
+	s->t = t;
+	memcpy(s->who, who, strlen(who) + 1);
+	memcpy(s->day, day, strlen(day) + 1);
+	return codec_day_number(day, &s->today) == 0 ? 0 : -1;
+}
+
 void
 session_end(struct session *s)
 {
+	archive_abort(s->t);
+	s->t = NULL;
 	for (size_t i = 0; i < s->nkeys; i++)
 		keyfile_secret_free(s->keys[i]);
 	s->nkeys = 0;
@@ -65,8 +79,13 @@ session_archive(struct session *s)
 	return 0;
 }
 
-int
-session_begin(struct session *s, int write, struct archive_txn **t)
+/*
+ * Opens the archive if needed and begins a transaction of its own in *t,
+ * for a lookup that may run while s->t is open (session_key is called from
+ * inside commands' transactions). Returns 0, or -1 (said why).
+ */
+static int
+begin_own(struct session *s, int write, struct archive_txn **t)
 {
 	int rc;
 
@@ -81,10 +100,22 @@ session_begin(struct session *s, int write, struct archive_txn **t)
 }
 
 int
-session_commit(struct session *s, struct archive_txn *t, const char *command, const char *case_name)
+session_begin(struct session *s, int write)
 {
+	if (s->t != NULL) { /* a command's bug: say it rather than lose a transaction */
+		cli_error(_("archive: a transaction is already open"));
+		return -1;
+	}
+	return begin_own(s, write, &s->t);
+}
+
+int
+session_commit(struct session *s, const char *command, const char *case_name)
+{
+	struct archive_txn *t = s->t;
 	int rc = archive_log_add(t, s->day, s->who, command, case_name);
 
+	s->t = NULL;
 	if (rc == ARCHIVE_OK)
 		rc = archive_commit(t);
 	else
@@ -97,10 +128,19 @@ session_commit(struct session *s, struct archive_txn *t, const char *command, co
 }
 
 int
-session_abort(struct archive_txn *t, const char *err)
+session_finish(struct session *s, int rc, const char *err, const char *command,
+               const char *case_name)
 {
-	archive_abort(t);
-	cli_error("%s", err);
+	return rc == 0 ? session_commit(s, command, case_name) : session_abort(s, err);
+}
+
+int
+session_abort(struct session *s, const char *err)
+{
+	archive_abort(s->t);
+	s->t = NULL;
+	if (err != NULL)
+		cli_error("%s", err);
 	return -1;
 }
 
@@ -158,7 +198,7 @@ key_path(struct session *s, const char *district, char path[ARCHIVE_PATH_MAX])
 		snprintf(path, ARCHIVE_PATH_MAX, "%s", s->o->key);
 		return 0;
 	}
-	if (session_begin(s, 0, &t) != 0)
+	if (begin_own(s, 0, &t) != 0)
 		return -1;
 	rc = archive_district_get(t, district, &d);
 	archive_abort(t);
@@ -255,6 +295,16 @@ session_case(struct session *s, const char *arg, struct session_case *c)
 }
 
 int
+session_load(struct session *s, const struct session_case *c, struct case_record *rec)
+{
+	char err[SESSION_ERR_MAX];
+
+	if (cases_load(s->t, c->district, c->index, rec, err, sizeof err) != 0)
+		return session_abort(s, err);
+	return 0;
+}
+
+int
 session_case_exists(struct session *s, const struct session_case *c)
 {
 	struct archive_txn *t;
@@ -312,7 +362,7 @@ session_district(struct session *s, const char *opt, int known, char out[CODEC_D
 		snprintf(out, CODEC_DISTRICT_BUF, "%s", opt);
 		return 0;
 	}
-	if (session_begin(s, 0, &t) != 0)
+	if (begin_own(s, 0, &t) != 0)
 		return -1;
 	memset(&p, 0, sizeof p);
 	rc = opt != NULL ? archive_district_get(t, opt, &d)

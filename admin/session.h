@@ -45,7 +45,8 @@ struct session_args {
 
 struct session {
 	const struct session_args *o;
-	struct archive *a; /* NULL until session_archive */
+	struct archive *a;     /* NULL until session_archive */
+	struct archive_txn *t; /* the open transaction (session_begin), else NULL */
 	char day[CODEC_DAY_LEN + 1];
 	long today;
 	char who[CLI_NAME_MAX + 1];
@@ -70,26 +71,51 @@ struct session_case {
  */
 int session_start(struct session *s, const struct session_args *o, int need_day);
 
-/* Closes the archive and frees (wiping) every unlocked key. Cannot fail. */
+/*
+ * A session over transaction t, begun by the caller on an archive it opened,
+ * for who on day: what a program other than the command line (the tests)
+ * gives the domain functions (workflow.h, cases.h). It has no options, so
+ * give it to nothing else; the caller ends t and does not call session_end.
+ * Returns 0, or -1 when who or day does not fit.
+ */
+int session_on_txn(struct session *s, struct archive_txn *t, const char *who, const char *day);
+
+/*
+ * Aborts the open transaction, closes the archive and frees (wiping) every
+ * unlocked key. Cannot fail.
+ */
 void session_end(struct session *s);
 
 /* Opens --archive unless open. Returns 0, or -1: absent, unreadable, another schema. */
 int session_archive(struct session *s);
 
-/* Opens the archive if needed and begins a transaction. Returns 0 with *t, or -1. */
-int session_begin(struct session *s, int write, struct archive_txn **t);
+/*
+ * Opens the archive if needed and begins the session's transaction s->t
+ * (write: a write transaction; one at a time). Returns 0, or -1 (said why).
+ */
+int session_begin(struct session *s, int write);
 
 /*
- * Adds the access-log line (today, who, command, case_name) to write
- * transaction t and commits it: the change and its log line land together
- * or not at all. t is gone afterwards either way. Returns 0, or -1 ("nothing
- * changed").
+ * Adds the access-log line (today, who, command, case_name) to the write
+ * transaction s->t and commits it: the change and its log line land
+ * together or not at all. s->t is NULL afterwards either way. Returns 0, or
+ * -1 ("nothing changed").
  */
-int session_commit(struct session *s, struct archive_txn *t, const char *command,
+int session_commit(struct session *s, const char *command, const char *case_name);
+
+/*
+ * Ends the change a domain function made in s->t and returned rc for:
+ * session_commit (command, case_name) when rc is 0, else session_abort
+ * saying err. Returns 0, or -1 (nothing changed).
+ */
+int session_finish(struct session *s, int rc, const char *err, const char *command,
                    const char *case_name);
 
-/* Aborts t after a module refused the change and says err. Returns -1. */
-int session_abort(struct archive_txn *t, const char *err);
+/*
+ * Aborts s->t (if open; a read transaction ends this way too) and, when err
+ * is not NULL, says it: why a module refused the change. Returns -1.
+ */
+int session_abort(struct session *s, const char *err);
 
 /*
  * Writes access-log lines in their own transaction: one for case_name when
@@ -115,6 +141,13 @@ int session_public(struct session *s, const char *district, struct keyfile_publi
  * has that 件号, or when the archive cannot be read for it.
  */
 int session_case(struct session *s, const char *arg, struct session_case *c);
+
+/*
+ * Loads case c from s->t into rec (case_free it) for a change. Returns 0,
+ * or -1 after aborting s->t and saying why (no such case, a record that
+ * does not decode, archive failure); rec is then empty.
+ */
+int session_load(struct session *s, const struct session_case *c, struct case_record *rec);
 
 /* Checks that case c is in the archive. Returns 0, or -1 (no such case, archive failure). */
 int session_case_exists(struct session *s, const struct session_case *c);

@@ -792,7 +792,6 @@ stats_day(const char *name, const char *s, long *out)
 int
 stats_command(struct session *s, const struct session_args *o)
 {
-	struct archive_txn *t;
 	struct workdays *w = NULL;
 	struct stats_query q;
 	char err[SESSION_ERR_MAX], district[CODEC_DISTRICT_BUF], all[CODEC_DISTRICT_BUF + 2];
@@ -819,11 +818,11 @@ stats_command(struct session *s, const struct session_args *o)
 	    session_calendar(s, 0, &w) != 0 || session_key(s, district) == NULL)
 		goto out;
 	snprintf(all, sizeof all, "%s-*", district);
-	if (session_log(s, "stats", all, NULL) != 0 || session_begin(s, 0, &t) != 0)
+	if (session_log(s, "stats", all, NULL) != 0 || session_begin(s, 0) != 0)
 		goto out;
 	q.w = w;
-	rc = stats_compute(t, &q, session_key, s, &r, err, sizeof err);
-	archive_abort(t);
+	rc = stats_compute(s->t, &q, session_key, s, &r, err, sizeof err);
+	session_abort(s, NULL);
 	if (rc != 0 && !s->key_failed)
 		cli_error("%s", err);
 	if (rc == 0 && path != NULL) {

@@ -278,16 +278,16 @@ note_store(struct archive_txn *t, struct case_record *c, const struct keyfile_pu
  * Returns the event, or NULL with a reason in err.
  */
 static struct case_event *
-change_event(struct archive_txn *t, struct case_record *c, const char *event,
-             const struct keyfile_public *pub, const char *note, size_t note_len, const char *by,
-             const char *day, char *err, size_t errsz)
+change_event(struct session *s, struct case_record *c, const char *event,
+             const struct workflow_change *ch, char *err, size_t errsz)
 {
 	struct case_event *ev;
 	uint32_t n = 0;
 
-	if (note != NULL && note_store(t, c, pub, note, note_len, by, day, &n, err, errsz) != 0)
+	if (ch->note != NULL && note_store(s->t, c, ch->pub, ch->note, ch->note_len, s->who, s->day,
+	                                   &n, err, errsz) != 0)
 		return NULL;
-	ev = cases_add_event(c, day, by, event, err, errsz);
+	ev = cases_add_event(c, s->day, s->who, event, err, errsz);
 	if (ev != NULL && n > 0)
 		ev->note = n;
 	return ev;
@@ -321,95 +321,13 @@ workflow_parse_days(const char *s, unsigned *days)
 }
 
 /*
- * workflow_set_stage, with to and days recorded in the event for a handoff
- * stage (to NULL otherwise).
+ * The time a handoff gives the lower body: 5 for 转办 (days must be 0),
+ * days or WORKFLOW_ASSIGN_DAYS when 0 for 交办. Returns 0 with *out, or -1
+ * with a reason in err.
  */
 static int
-stage_change(struct archive_txn *t, const char *district, uint64_t index, const char *stage,
-             const char *to, unsigned days, const struct keyfile_public *pub, const char *note,
-             size_t note_len, const char *by, const char *day, int *queued, char *err, size_t errsz)
+handoff_days(const char *stage, unsigned days, unsigned *out, char *err, size_t errsz)
 {
-	const struct workflow_stage *st = stage_find(stage);
-	char name[CASES_NAME_BUF];
-	struct case_record c;
-	struct case_event *ev;
-	int rc = -1, changed;
-
-	*queued = 0;
-	if (st == NULL) {
-		char list[SESSION_ERR_MAX];
-
-		snprintf(err, errsz, _("unknown stage '%s' (one of %s)"),
-		         stage != NULL ? stage : "", cli_join(list, sizeof list, stage_at));
-		return -1;
-	}
-	if (cases_load(t, district, index, &c, err, errsz) != 0)
-		return -1;
-	cases_format_name(name, district, index);
-	if (strcmp(workflow_stage_of(&c), stage) == 0) {
-		snprintf(err, errsz, _("case %s is already at stage %s; nothing changed"), name,
-		         stage);
-		goto out;
-	}
-	ev = change_event(t, &c, "stage", pub, note, note_len, by, day, err, errsz);
-	if (ev == NULL)
-		goto out;
-	/* stage names and statuses fit any word buffer; to is at most FORWARD_TO_MAX */
-	CASE_SET(ev->stage, stage);
-	CASE_SET(ev->from, workflow_stage_of(&c));
-	if (to != NULL) {
-		if (CASE_SET(ev->to, to) != 0) {
-			cases_no_room(&c, err, errsz);
-			goto out;
-		}
-		ev->days = days;
-	}
-	changed = strcmp(c.status, st->status) != 0;
-	if (changed) {
-		CASE_SET(ev->status, st->status);
-		ev->sent_seq = 0;
-		CASE_SET(c.status, st->status);
-	}
-	CASE_SET(c.stage, stage);
-	rc = cases_save(t, &c, changed, err, errsz);
-	*queued = rc == 0 && changed;
-out:
-	case_free(&c);
-	return rc;
-}
-
-int
-workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index, const char *stage,
-                   const struct keyfile_public *pub, const char *note, size_t note_len,
-                   const char *by, const char *day, int *queued, char *err, size_t errsz)
-{
-	*queued = 0;
-	if (workflow_handoff_stage(stage)) {
-		snprintf(err, errsz, _("stage %s needs --to BODY (the body it is handed to)"),
-		         stage);
-		return -1;
-	}
-	return stage_change(t, district, index, stage, NULL, 0, pub, note, note_len, by, day,
-	                    queued, err, errsz);
-}
-
-int
-workflow_handoff(struct archive_txn *t, const char *district, uint64_t index, const char *stage,
-                 const char *to, unsigned days, const struct keyfile_public *pub, const char *note,
-                 size_t note_len, const char *by, const char *day, int *queued, char *err,
-                 size_t errsz)
-{
-	*queued = 0;
-	if (!workflow_handoff_stage(stage)) {
-		snprintf(err, errsz,
-		         _("--to applies to stages transferred_down 转办 and assigned 交办 only"));
-		return -1;
-	}
-	if (to_ok(to,
-	          _("--to must name the body in 1-%d bytes of text without control "
-	            "characters"),
-	          err, errsz) != 0)
-		return -1;
 	if (strcmp(stage, "transferred_down") == 0) {
 		if (days != 0) {
 			snprintf(
@@ -427,8 +345,84 @@ workflow_handoff(struct archive_txn *t, const char *district, uint64_t index, co
 		snprintf(err, errsz, _("--days must be 1 to %d working days"), WORKFLOW_DAYS_MAX);
 		return -1;
 	}
-	return stage_change(t, district, index, stage, to, days, pub, note, note_len, by, day,
-	                    queued, err, errsz);
+	*out = days;
+	return 0;
+}
+
+/* Checks ch's stage and, for a handoff, its to and days (into *days). Returns 0 or -1. */
+static int
+stage_args_ok(const struct workflow_change *ch, unsigned *days, char *err, size_t errsz)
+{
+	char list[SESSION_ERR_MAX];
+
+	*days = 0;
+	if (stage_find(ch->stage) == NULL) {
+		snprintf(err, errsz, _("unknown stage '%s' (one of %s)"),
+		         ch->stage != NULL ? ch->stage : "", cli_join(list, sizeof list, stage_at));
+		return -1;
+	}
+	if (ch->to == NULL && workflow_handoff_stage(ch->stage)) {
+		snprintf(err, errsz, _("stage %s needs --to BODY (the body it is handed to)"),
+		         ch->stage);
+		return -1;
+	}
+	if (ch->to == NULL)
+		return 0;
+	if (!workflow_handoff_stage(ch->stage)) {
+		snprintf(err, errsz,
+		         _("--to applies to stages transferred_down 转办 and assigned 交办 only"));
+		return -1;
+	}
+	if (to_ok(ch->to,
+	          _("--to must name the body in 1-%d bytes of text without control "
+	            "characters"),
+	          err, errsz) != 0)
+		return -1;
+	return handoff_days(ch->stage, ch->days, days, err, errsz);
+}
+
+int
+workflow_stage(struct session *s, struct case_record *c, const struct workflow_change *ch,
+               int *queued, char *err, size_t errsz)
+{
+	const struct workflow_stage *st;
+	char name[CASES_NAME_BUF];
+	struct case_event *ev;
+	unsigned days;
+	int changed;
+
+	*queued = 0;
+	if (stage_args_ok(ch, &days, err, errsz) != 0)
+		return -1;
+	st = stage_find(ch->stage);
+	if (strcmp(workflow_stage_of(c), st->name) == 0) {
+		cases_format_name(name, c->district, c->index);
+		snprintf(err, errsz, _("case %s is already at stage %s; nothing changed"), name,
+		         st->name);
+		return -1;
+	}
+	ev = change_event(s, c, "stage", ch, err, errsz);
+	if (ev == NULL)
+		return -1;
+	/* stage names and statuses fit any word buffer; to is at most FORWARD_TO_MAX */
+	CASE_SET(ev->stage, st->name);
+	CASE_SET(ev->from, workflow_stage_of(c));
+	if (ch->to != NULL) {
+		if (CASE_SET(ev->to, ch->to) != 0)
+			return cases_no_room(c, err, errsz);
+		ev->days = days;
+	}
+	changed = strcmp(c->status, st->status) != 0;
+	if (changed) {
+		CASE_SET(ev->status, st->status);
+		ev->sent_seq = 0;
+		CASE_SET(c->status, st->status);
+	}
+	CASE_SET(c->stage, st->name);
+	if (cases_save(s->t, c, changed, err, errsz) != 0)
+		return -1;
+	*queued = changed;
+	return 0;
 }
 
 /* ---- marks ---------------------------------------------------------------- */
@@ -608,60 +602,54 @@ mark_new(struct case_mark *nm, enum case_mark_id m, const char *value, unsigned 
 }
 
 int
-workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const char *mark,
-              const char *value, const char *approved_by, int clear,
-              const struct keyfile_public *pub, const char *note, size_t note_len, const char *by,
-              const char *day, char *err, size_t errsz)
+workflow_mark(struct session *s, struct case_record *c, const struct workflow_change *ch, char *err,
+              size_t errsz)
 {
-	enum case_mark_id m = case_mark_id(mark);
+	enum case_mark_id m = case_mark_id(ch->mark);
 	char name[CASES_NAME_BUF], old_dup[CASE_NAME_BUF];
-	struct case_record c;
 	struct case_mark nm, *cm;
 	struct case_event *ev;
 	unsigned days = WORKFLOW_SUPERVISE_DAYS;
-	int rc = -1;
+	const char *value = ch->value, *approved_by = ch->approved_by;
+	int clear = ch->clear;
 
 	if (m == CASE_MARK_COUNT) {
 		snprintf(err, errsz,
 		         _("unknown mark '%s' (one of realname, duplicate-of, upper-level, "
 		           "escalation, finding, supervise, reported)"),
-		         mark != NULL ? mark : "");
+		         ch->mark != NULL ? ch->mark : "");
 		return -1;
 	}
-	cases_format_name(name, district, index);
+	cases_format_name(name, c->district, c->index);
 	if (clear && (value != NULL || approved_by != NULL)) {
 		snprintf(err, errsz, _("--clear takes no value and no --approved-by"));
 		return -1;
 	}
 	if (!clear && mark_args_ok(m, value, approved_by, &days, err, errsz) != 0)
 		return -1;
-	if (cases_load(t, district, index, &c, err, errsz) != 0)
-		return -1;
-	cm = &c.marks[m];
+	cm = &c->marks[m];
 	memcpy(old_dup, cm->case_name, sizeof old_dup);
 	if (clear && !cm->set) {
-		snprintf(err, errsz, _("case %s has no mark %s; nothing changed"), name, mark);
-		goto out;
+		snprintf(err, errsz, _("case %s has no mark %s; nothing changed"), name, ch->mark);
+		return -1;
 	}
 	if (!clear) {
-		if (mark_allowed(t, &c, m, name, value, err, errsz) != 0)
-			goto out;
-		if (mark_new(&nm, m, value, days, approved_by, day, by) != 0) {
-			cases_no_room(&c, err, errsz);
-			goto out;
-		}
+		if (mark_allowed(s->t, c, m, name, value, err, errsz) != 0)
+			return -1;
+		if (mark_new(&nm, m, value, days, approved_by, s->day, s->who) != 0)
+			return cases_no_room(c, err, errsz);
 		if (!(marks[m].flags & MARK_REPEATS) && cm->set &&
 		    strcmp(cm->value, nm.value) == 0 && strcmp(cm->case_name, nm.case_name) == 0 &&
 		    strcmp(cm->approved_by, nm.approved_by) == 0) {
 			snprintf(err, errsz, _("case %s already has this mark; nothing changed"),
 			         name);
-			goto out;
+			return -1;
 		}
 	}
-	ev = change_event(t, &c, "mark", pub, note, note_len, by, day, err, errsz);
+	ev = change_event(s, c, "mark", ch, err, errsz);
 	if (ev == NULL)
-		goto out;
-	CASE_SET(ev->mark, mark); /* a mark's name fits a word buffer */
+		return -1;
+	CASE_SET(ev->mark, ch->mark); /* a mark's name fits a word buffer */
 	ev->cleared = clear;
 	json_decref(cm->rest);
 	if (clear) {
@@ -674,41 +662,36 @@ workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const
 		CASE_SET(ev->approved_by, nm.approved_by);
 		ev->days = nm.days;
 	}
-	if (cases_save(t, &c, 0, err, errsz) != 0)
-		goto out;
+	if (cases_save(s->t, c, 0, err, errsz) != 0)
+		return -1;
 	if (m == CASE_MARK_DUPLICATE_OF &&
-	    ((old_dup[0] != '\0' && backlink(t, old_dup, name, 0, err, errsz) != 0) ||
-	     (!clear && backlink(t, value, name, 1, err, errsz) != 0)))
-		goto out;
-	rc = 0;
-out:
-	case_free(&c);
-	return rc;
+	    ((old_dup[0] != '\0' && backlink(s->t, old_dup, name, 0, err, errsz) != 0) ||
+	     (!clear && backlink(s->t, value, name, 1, err, errsz) != 0)))
+		return -1;
+	return 0;
 }
 
 /* ---- notes, forwards ------------------------------------------------------ */
 
 int
-workflow_add_note(struct archive_txn *t, const char *district, uint64_t index,
-                  const struct keyfile_public *pub, const char *body, size_t body_len,
-                  const char *by, const char *day, uint32_t *n, char *err, size_t errsz)
+workflow_add_note(struct session *s, struct case_record *c, const struct workflow_change *ch,
+                  uint32_t *n, char *err, size_t errsz)
 {
-	struct case_record c;
 	struct case_event *ev;
-	int rc = -1;
 
 	*n = 0;
-	if (cases_load(t, district, index, &c, err, errsz) != 0)
-		return -1;
-	if (note_store(t, &c, pub, body, body_len, by, day, n, err, errsz) == 0 &&
-	    (ev = cases_add_event(&c, day, by, "note", err, errsz)) != NULL) {
-		ev->n = *n;
-		rc = cases_save(t, &c, 0, err, errsz);
-	}
-	case_free(&c);
-	if (rc != 0)
+	if (note_store(s->t, c, ch->pub, ch->note, ch->note_len, s->who, s->day, n, err, errsz) !=
+	            0 ||
+	    (ev = cases_add_event(c, s->day, s->who, "note", err, errsz)) == NULL) {
 		*n = 0;
-	return rc;
+		return -1;
+	}
+	ev->n = *n;
+	if (cases_save(s->t, c, 0, err, errsz) != 0) {
+		*n = 0;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -787,27 +770,41 @@ mark_at(size_t i)
 	return case_mark_name((enum case_mark_id)i);
 }
 
-/* Opens the archive, loads pub when a note is to be sealed, begins the write. Returns 0 or -1. */
+/*
+ * Opens the archive, loads pub when a note is to be sealed, begins the
+ * write and loads case c into rec. Returns 0, or -1 (said why; nothing open).
+ */
 static int
-begin_change(struct session *s, const char *district, int note, struct keyfile_public *pub,
-             struct archive_txn **t)
+begin_change(struct session *s, const struct session_case *c, int note, struct keyfile_public *pub,
+             struct case_record *rec)
 {
-	if (session_archive(s) != 0 || (note && session_public(s, district, pub) != 0))
+	if (session_archive(s) != 0 || (note && session_public(s, c->district, pub) != 0))
 		return -1;
-	return session_begin(s, 1, t);
+	if (session_begin(s, 1) != 0)
+		return -1;
+	return session_load(s, c, rec);
+}
+
+/* session_finish for case c, after freeing rec. Returns 0, or -1 (nothing changed). */
+static int
+end_change(struct session *s, const struct session_case *c, struct case_record *rec, int rc,
+           const char *err, const char *command)
+{
+	case_free(rec);
+	return session_finish(s, rc, err, command, c->name);
 }
 
 int
 workflow_stage_command(struct session *s, const struct session_args *o)
 {
 	struct session_case c;
+	struct case_record rec;
 	struct keyfile_public pub;
-	struct archive_txn *t;
 	char err[SESSION_ERR_MAX];
 	/* 受理 as well as accepted: the Chinese word is the one investigators use */
 	const char *stage = workflow_stage_canon(o->pos[1]), *status = workflow_stage_status(stage);
-	unsigned days = 0;
-	int queued;
+	struct workflow_change ch = {.stage = stage, .to = o->to, .note = o->note, .pub = &pub};
+	int queued = 0;
 
 	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
@@ -817,7 +814,7 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 		return CLI_EXIT_USER;
 	}
 	if (o->days != NULL && (stage == NULL || strcmp(stage, "assigned") != 0 ||
-	                        workflow_parse_days(o->days, &days))) {
+	                        workflow_parse_days(o->days, &ch.days))) {
 		cli_error(_("--days N (1-%d working days) applies to stage assigned 交办 and mark "
 		            "supervise 督办"),
 		          WORKFLOW_DAYS_MAX);
@@ -830,18 +827,10 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 		          stage);
 		return CLI_EXIT_USER;
 	}
-	if (begin_change(s, c.district, o->note != NULL, &pub, &t) != 0)
-		return CLI_EXIT_USER;
-	if (o->to != NULL ? workflow_handoff(t, c.district, c.index, stage, o->to, days,
-	                                     o->note != NULL ? &pub : NULL, o->note,
-	                                     o->note != NULL ? strlen(o->note) : 0, s->who, s->day,
-	                                     &queued, err, sizeof err) != 0
-	                  : workflow_set_stage(t, c.district, c.index, stage,
-	                                       o->note != NULL ? &pub : NULL, o->note,
-	                                       o->note != NULL ? strlen(o->note) : 0, s->who,
-	                                       s->day, &queued, err, sizeof err) != 0)
-		return session_abort(t, err);
-	if (session_commit(s, t, "stage", c.name) != 0)
+	ch.note_len = o->note != NULL ? strlen(o->note) : 0;
+	if (begin_change(s, &c, o->note != NULL, &pub, &rec) != 0 ||
+	    end_change(s, &c, &rec, workflow_stage(s, &rec, &ch, &queued, err, sizeof err), err,
+	               "stage") != 0)
 		return CLI_EXIT_USER;
 	printf(queued ? _("case %s: stage %s %s recorded; status %s %s queued for the next "
 	                  "update\n")
@@ -853,7 +842,7 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 		cli_print_text(stdout, o->to, NULL);
 		printf(_(": its report is due within %u working days (see due; forward writes "
 		         "the %s)\n"),
-		       days != 0                        ? days
+		       ch.days != 0                     ? ch.days
 		       : strcmp(stage, "assigned") == 0 ? WORKFLOW_ASSIGN_DAYS
 		                                        : WORKFLOW_TRANSFER_DAYS,
 		       strcmp(stage, "assigned") == 0 ? "交办单" : "转办单");
@@ -865,11 +854,17 @@ int
 workflow_mark_command(struct session *s, const struct session_args *o)
 {
 	struct session_case c, dup;
+	struct case_record rec;
 	struct keyfile_public pub;
-	struct archive_txn *t;
 	char err[SESSION_ERR_MAX];
 	const char *mark = workflow_mark_canon(o->pos[1]), *vl;
 	const char *value = o->npos > 2 ? workflow_mark_value_canon(mark, o->pos[2]) : NULL;
+	struct workflow_change ch = {.mark = mark,
+	                             .approved_by = o->approved,
+	                             .clear = o->clear,
+	                             .note = o->note,
+	                             .note_len = o->note != NULL ? strlen(o->note) : 0,
+	                             .pub = &pub};
 
 	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
@@ -895,14 +890,9 @@ workflow_mark_command(struct session *s, const struct session_args *o)
 		}
 		value = o->days;
 	}
-	if (begin_change(s, c.district, o->note != NULL, &pub, &t) != 0)
-		return CLI_EXIT_USER;
-	if (workflow_mark(t, c.district, c.index, mark, value, o->approved, o->clear,
-	                  o->note != NULL ? &pub : NULL, o->note,
-	                  o->note != NULL ? strlen(o->note) : 0, s->who, s->day, err,
-	                  sizeof err) != 0)
-		return session_abort(t, err);
-	if (session_commit(s, t, "mark", c.name) != 0)
+	ch.value = value;
+	if (begin_change(s, &c, o->note != NULL, &pub, &rec) != 0 ||
+	    end_change(s, &c, &rec, workflow_mark(s, &rec, &ch, err, sizeof err), err, "mark") != 0)
 		return CLI_EXIT_USER;
 	vl = value != NULL ? workflow_mark_label(mark, value) : NULL;
 	if (o->clear)
@@ -919,28 +909,25 @@ int
 workflow_note_command(struct session *s, const struct session_args *o)
 {
 	struct session_case c;
+	struct case_record rec;
 	struct keyfile_public pub;
-	struct archive_txn *t;
+	struct workflow_change ch = {.pub = &pub};
 	char err[SESSION_ERR_MAX];
 	uint8_t *buf = NULL;
-	const char *body;
-	size_t len = 0;
-	uint32_t n;
+	uint32_t n = 0;
 	int ret = CLI_EXIT_USER;
 
 	if (session_case(s, o->pos[0], &c) != 0 ||
-	    session_text(o, WORKFLOW_NOTE_MAX, "larger than 64 KiB", &body, &len, &buf) != 0)
+	    session_text(o, WORKFLOW_NOTE_MAX, "larger than 64 KiB", &ch.note, &ch.note_len,
+	                 &buf) != 0)
 		return CLI_EXIT_USER;
-	if (begin_change(s, c.district, 1, &pub, &t) == 0) {
-		if (workflow_add_note(t, c.district, c.index, &pub, body, len, s->who, s->day, &n,
-		                      err, sizeof err) != 0)
-			session_abort(t, err);
-		else if (session_commit(s, t, "note", c.name) == 0)
-			ret = CLI_EXIT_OK;
-	}
-	if (ret == CLI_EXIT_OK)
+	if (begin_change(s, &c, 1, &pub, &rec) == 0 &&
+	    end_change(s, &c, &rec, workflow_add_note(s, &rec, &ch, &n, err, sizeof err), err,
+	               "note") == 0) {
 		printf(_("case %s: note #%u added (sealed; it never leaves this machine)\n"),
 		       c.shown, n);
-	session_text_free(buf, len);
+		ret = CLI_EXIT_OK;
+	}
+	session_text_free(buf, ch.note_len);
 	return ret;
 }

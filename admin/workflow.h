@@ -62,20 +62,49 @@ const char *workflow_stage_status(const char *s);
 const char *workflow_stage_of(const struct case_record *c);
 
 /*
- * Moves the case to stage (not a handoff stage: workflow_handoff): records {"day","by","event":"stage","stage",
- * "from"} in its history (with "note":n when a note is given, stored as
- * workflow_add_note does, which needs pub) and, when the mapped status
- * differs from the case's status, sets the status, adds "status" and
- * "sent_seq":0 to the event and queues a status operation (*queued = 1;
- * otherwise 0). Returns 0, or -1 with a one-line reason in err: unknown
- * stage, no such case, the stage unchanged, a note that is empty, too long
- * or not UTF-8, no public key for a note, by or day too long for the record
- * (or out of memory), archive failure.
+ * A change to one case, what the domain functions below are given besides
+ * the session (its transaction s->t, its day and its investigator s->who)
+ * and the case. Members a function does not use are NULL or 0.
  */
-int workflow_set_stage(struct archive_txn *t, const char *district, uint64_t index,
-                       const char *stage, const struct keyfile_public *pub, const char *note,
-                       size_t note_len, const char *by, const char *day, int *queued, char *err,
-                       size_t errsz);
+struct workflow_change {
+	const char *stage;       /* workflow_stage: the stage to move to */
+	const char *to;          /* ... for 转办/交办, the body it goes to */
+	unsigned days;           /* ... for 交办, its working days (0: the default) */
+	const char *mark;        /* workflow_mark: the mark, */
+	const char *value;       /* ... its value, */
+	const char *approved_by; /* ... who approved it (escalation), */
+	int clear;               /* ... or remove it */
+	const char *note;        /* a note sealed with the change (the note of add_note) */
+	size_t note_len;
+	const struct keyfile_public *pub; /* the district's public key, to seal the note */
+};
+
+/*
+ * The domain functions change case c (loaded from s->t by the caller, see
+ * session_load) and store it in s->t with everything else the change
+ * writes; on success c is what is stored. On failure they say why in err
+ * (one line) and the caller aborts s->t and frees c, which may then hold
+ * part of the change.
+ */
+
+/*
+ * Moves c to ch->stage: records {"day","by","event":"stage","stage","from"}
+ * in its history (with "note":n when ch->note is given, stored as
+ * workflow_add_note does) and, when the mapped status differs from c's,
+ * sets the status, adds "status" and "sent_seq":0 to the event and queues a
+ * status operation (*queued = 1; otherwise 0). The handoff stages 转办
+ * (transferred_down, status transferred) and 交办 (assigned, status
+ * in_progress) need ch->to, the body (UTF-8 text without control
+ * characters, 1 to 200 bytes), and record "to" and "days" in the event: 5
+ * for 转办 (ch->days must be 0), ch->days or WORKFLOW_ASSIGN_DAYS when 0 for
+ * 交办 (admin/deadline.h counts the lower body's time from it); other
+ * stages refuse ch->to. Fails (-1) on: an unknown stage, a handoff without
+ * or another stage with to, a bad to or days, the stage unchanged, a note
+ * that is empty, too long or not UTF-8, no public key for a note, by or day
+ * too long for the record (or out of memory), archive failure.
+ */
+int workflow_stage(struct session *s, struct case_record *c, const struct workflow_change *ch,
+                   int *queued, char *err, size_t errsz);
 
 /*
  * True (1) for the stages that hand a case to a lower body: transferred_down,
@@ -87,21 +116,7 @@ int workflow_handoff_stage(const char *stage);
 int workflow_parse_days(const char *s, unsigned *days);
 
 /*
- * workflow_set_stage for the handoff stages, which it refuses: 转办
- * (transferred_down, status transferred) or 交办 (assigned, status
- * in_progress) to the body to (UTF-8 text without control characters, 1 to
- * 200 bytes), recording "to" and "days" in the stage event: 5 for 转办 (days
- * must be 0), days or WORKFLOW_ASSIGN_DAYS when 0 for 交办. admin/deadline.h
- * counts the lower body's time from it. Returns 0, or -1 with a one-line
- * reason in err (another stage, a bad to or days, and workflow_set_stage's).
- */
-int workflow_handoff(struct archive_txn *t, const char *district, uint64_t index, const char *stage,
-                     const char *to, unsigned days, const struct keyfile_public *pub,
-                     const char *note, size_t note_len, const char *by, const char *day,
-                     int *queued, char *err, size_t errsz);
-
-/*
- * Sets or clears a mark:
+ * Sets or clears c's mark ch->mark (with ch->value, ch->approved_by, ch->clear):
  *   "realname" pending|verified|impersonated   实名待核实 / 实名已核实 / 冒名
  *              (only for a report with an identity block)
  *   "duplicate-of" CASE                        重复件: the same matter as CASE
@@ -120,32 +135,29 @@ int workflow_handoff(struct archive_txn *t, const char *district, uint64_t index
  * setting them again records them again (the mark keeps the latest).
  * With clear, removes the mark (value and approved_by must be NULL). Records
  * {"day","by","event":"mark","mark",...} in the history (a note as for
- * workflow_set_stage). Never queues anything. Returns 0, or -1 with a
- * one-line reason in err (unknown mark or value, a condition above not met,
- * nothing changed, no such case, by or day too long for the record or out
- * of memory, archive failure).
+ * workflow_stage). Never queues anything. Returns 0, or -1 with a one-line
+ * reason in err (unknown mark or value, a condition above not met, nothing
+ * changed, by or day too long for the record or out of memory, archive
+ * failure).
  */
-int workflow_mark(struct archive_txn *t, const char *district, uint64_t index, const char *mark,
-                  const char *value, const char *approved_by, int clear,
-                  const struct keyfile_public *pub, const char *note, size_t note_len,
-                  const char *by, const char *day, char *err, size_t errsz);
+int workflow_mark(struct session *s, struct case_record *c, const struct workflow_change *ch,
+                  char *err, size_t errsz);
 
 /* The Chinese label of a mark ("realname") or of a mark's value ("verified"), or NULL. Cannot fail. */
 const char *workflow_mark_label(const char *mark, const char *value);
 
 /*
- * Adds investigator note n to the case: the manifest {"v":1,"kind":"note",
- * "district","case":index,"body"} sealed to pub's box_pk and stored in the
- * archive's notes, {"n","day","by"} appended to the record's "notes" and
- * {"day","by","event":"note","n"} to its history. body must be UTF-8, 1 to
- * WORKFLOW_NOTE_MAX bytes. Returns 0 with *n set, or -1 with a reason in err
- * (no such case, a bad body, pub of another district, by or day too long
- * for the record, out of memory, sealing or archive failure). The plaintext
- * manifest is wiped.
+ * Adds investigator note n (ch->note, ch->note_len) to c: the manifest
+ * {"v":1,"kind":"note","district","case":index,"body"} sealed to ch->pub's
+ * box_pk and stored in the archive's notes, {"n","day","by"} appended to
+ * c's "notes" and {"day","by","event":"note","n"} to its history. The body
+ * must be UTF-8, 1 to WORKFLOW_NOTE_MAX bytes. Returns 0 with *n set, or -1
+ * (*n = 0) with a reason in err (a bad body, no pub or pub of another
+ * district, by or day too long for the record, out of memory, sealing or
+ * archive failure). The plaintext manifest is wiped.
  */
-int workflow_add_note(struct archive_txn *t, const char *district, uint64_t index,
-                      const struct keyfile_public *pub, const char *body, size_t body_len,
-                      const char *by, const char *day, uint32_t *n, char *err, size_t errsz);
+int workflow_add_note(struct session *s, struct case_record *c, const struct workflow_change *ch,
+                      uint32_t *n, char *err, size_t errsz);
 
 /*
  * Appends {"day","by","event":"forward","to","attachments":natts} to c's

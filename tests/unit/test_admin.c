@@ -24,6 +24,7 @@
 #include "admin/extract.h"
 #include "admin/ingest.h"
 #include "admin/opencase.h"
+#include "admin/session.h"
 #include "admin/update.h"
 #include "admin/view.h"
 #include "crypto/bind.h"
@@ -819,6 +820,8 @@ test_reply_needs_bind(void **state)
 	struct archive *a;
 	struct archive_txn *t;
 	struct case_record rec;
+	struct session s;
+	struct cases_reply_args good = {.key = f->key, .body = "好", .body_len = 3};
 	char err[512];
 	uint32_t n;
 
@@ -829,12 +832,11 @@ test_reply_needs_bind(void **state)
 	assert_true(rec.has_sign_pk); /* a bound report */
 	rec.has_sign_pk = 0;
 	assert_int_equal(archive_case_store(t, &rec), ARCHIVE_OK);
-	case_free(&rec);
-	assert_int_equal(
-	        cases_reply(t, "d01", 1, f->key, "好", 3, NULL, 0, "me", DAY, &n, err, sizeof err),
-	        -1);
+	assert_int_equal(session_on_txn(&s, t, "me", DAY), 0);
+	assert_int_equal(cases_reply(&s, &rec, &good, &n, err, sizeof err), -1);
 	assert_non_null(strstr(err, "bound"));
 	assert_int_equal(n, 0);
+	case_free(&rec);
 	archive_abort(t);
 	archive_close(a);
 }
@@ -1580,7 +1582,9 @@ test_update_library(void **state)
 	struct upd_seen u;
 	char path[4300], err[512];
 	uint32_t n;
-	struct case_record c;
+	struct case_record c, rec;
+	struct session s;
+	struct cases_reply_args good = {.key = f->key, .body = "好", .body_len = 3};
 	uint8_t zero[32] = {0}, head[32];
 
 	srv_report(&f->s, "一");
@@ -1588,28 +1592,32 @@ test_update_library(void **state)
 	assert_int_equal(ingest_ok(f), 1);
 	assert_int_equal(archive_open(&a, f->archive, 0), ARCHIVE_OK);
 	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
-	assert_int_equal(
-	        cases_reply(t, "d01", 1, f->key, "好", 3, NULL, 0, "me", DAY, &n, err, sizeof err),
-	        0);
+	assert_int_equal(session_on_txn(&s, t, "me", DAY), 0);
+	assert_int_equal(archive_case_load(t, "d01", 1, &rec), ARCHIVE_OK);
+	assert_int_equal(cases_reply(&s, &rec, &good, &n, err, sizeof err), 0);
 	assert_int_equal(n, 1);
 	/* a reply too large for the server is refused */
 	{
 		struct cases_attachment big = {"big.bin", "application/octet-stream", NULL,
 		                               (size_t)17 << 20};
+		struct cases_reply_args r = {.key = f->key, .body = "大", .body_len = 3};
 		uint8_t *data = calloc(1, big.len);
 
 		assert_non_null(data);
 		big.data = data;
-		assert_int_equal(cases_reply(t, "d01", 1, f->key, "大", 3, &big, 1, "me", DAY, &n,
-		                             err, sizeof err),
-		                 -1);
+		r.atts = &big;
+		r.natts = 1;
+		assert_int_equal(cases_reply(&s, &rec, &r, &n, err, sizeof err), -1);
 		assert_non_null(strstr(err, "at most"));
 		free(data);
 	}
 	/* a body that is not UTF-8 is refused */
-	assert_int_equal(cases_reply(t, "d01", 1, f->key, "\xff", 1, NULL, 0, "me", DAY, &n, err,
-	                             sizeof err),
-	                 -1);
+	{
+		struct cases_reply_args r = {.key = f->key, .body = "\xff", .body_len = 1};
+
+		assert_int_equal(cases_reply(&s, &rec, &r, &n, err, sizeof err), -1);
+	}
+	case_free(&rec);
 	assert_int_equal(archive_commit(t), ARCHIVE_OK);
 	snprintf(path, sizeof path, "%s/u.qfu", f->dir);
 	assert_int_equal(update_write(a, "d01", f->key, path, DAY, &r, err, sizeof err), 0);

@@ -89,25 +89,24 @@ collect_log(void *ctx, const json_t *rec)
 static json_t *
 read_log(struct session *s)
 {
-	struct archive_txn *t;
 	json_t *all = json_array();
 
-	assert_int_equal(session_begin(s, 0, &t), 0);
-	assert_int_equal(archive_log_foreach(t, collect_log, all), ARCHIVE_OK);
-	archive_abort(t);
+	assert_int_equal(session_begin(s, 0), 0);
+	assert_int_equal(archive_log_foreach(s->t, collect_log, all), ARCHIVE_OK);
+	assert_int_equal(session_abort(s, NULL), -1);
+	assert_null(s->t);
 	return all;
 }
 
 static int
 has_district(struct session *s, const char *id)
 {
-	struct archive_txn *t;
 	struct archive_district d;
 	int rc;
 
-	assert_int_equal(session_begin(s, 0, &t), 0);
-	rc = archive_district_get(t, id, &d);
-	archive_abort(t);
+	assert_int_equal(session_begin(s, 0), 0);
+	rc = archive_district_get(s->t, id, &d);
+	session_abort(s, NULL);
 	return rc == ARCHIVE_OK;
 }
 
@@ -115,7 +114,6 @@ static void
 test_commit_logs_with_the_change(void **state)
 {
 	struct fx *f = *state;
-	struct archive_txn *t;
 	json_t *log;
 
 	assert_int_equal(session_start(&f->s, &f->o, 1), 0);
@@ -124,18 +122,23 @@ test_commit_logs_with_the_change(void **state)
 	assert_null(f->s.a); /* nothing opened until it is needed */
 
 	/* a refused change: neither it nor a log line */
-	assert_int_equal(session_begin(&f->s, 1, &t), 0);
-	assert_int_equal(archive_district_create(t, "d02"), ARCHIVE_OK);
-	assert_int_equal(session_abort(t, "refused"), -1);
+	assert_int_equal(session_begin(&f->s, 1), 0);
+	assert_int_equal(archive_district_create(f->s.t, "d02"), ARCHIVE_OK);
+	/* one transaction at a time: a second begin is refused, the first stays */
+	assert_int_equal(session_begin(&f->s, 0), -1);
+	assert_non_null(f->s.t);
+	assert_int_equal(session_abort(&f->s, "refused"), -1);
+	assert_null(f->s.t);
 	assert_false(has_district(&f->s, "d02"));
 	log = read_log(&f->s);
 	assert_int_equal(json_array_size(log), 0);
 	json_decref(log);
 
 	/* a committed change: it and its line, together */
-	assert_int_equal(session_begin(&f->s, 1, &t), 0);
-	assert_int_equal(archive_district_create(t, "d03"), ARCHIVE_OK);
-	assert_int_equal(session_commit(&f->s, t, "status", "d03-1"), 0);
+	assert_int_equal(session_begin(&f->s, 1), 0);
+	assert_int_equal(archive_district_create(f->s.t, "d03"), ARCHIVE_OK);
+	assert_int_equal(session_commit(&f->s, "status", "d03-1"), 0);
+	assert_null(f->s.t);
 	assert_true(has_district(&f->s, "d03"));
 	log = read_log(&f->s);
 	assert_int_equal(json_array_size(log), 1);
@@ -185,7 +188,6 @@ static void
 test_district_and_case(void **state)
 {
 	struct fx *f = *state;
-	struct archive_txn *t;
 	struct session_case c;
 	char d[CODEC_DISTRICT_BUF];
 
@@ -195,9 +197,9 @@ test_district_and_case(void **state)
 	assert_int_equal(session_district(&f->s, "d09", 1, d), -1); /* not in the archive */
 	assert_int_equal(session_district(&f->s, "d09", 0, d), 0);  /* only a valid id */
 	assert_int_equal(session_district(&f->s, "-x", 0, d), -1);
-	assert_int_equal(session_begin(&f->s, 1, &t), 0);
-	assert_int_equal(archive_district_create(t, "d02"), ARCHIVE_OK);
-	assert_int_equal(archive_commit(t), ARCHIVE_OK);
+	assert_int_equal(session_begin(&f->s, 1), 0);
+	assert_int_equal(archive_district_create(f->s.t, "d02"), ARCHIVE_OK);
+	assert_int_equal(session_commit(&f->s, "district", "d02"), 0);
 	assert_int_equal(session_district(&f->s, NULL, 1, d), -1); /* several: choose */
 	assert_int_equal(session_district(&f->s, "d02", 1, d), 0);
 	assert_string_equal(d, "d02");
@@ -216,7 +218,6 @@ static void
 test_refusals(void **state)
 {
 	struct fx *f = *state;
-	struct archive_txn *t;
 	struct stat st;
 	char missing[4300];
 
@@ -232,7 +233,8 @@ test_refusals(void **state)
 	snprintf(missing, sizeof missing, "%s/none", f->dir);
 	f->o.archive = missing;
 	assert_int_equal(session_start(&f->s, &f->o, 1), 0);
-	assert_int_equal(session_begin(&f->s, 1, &t), -1);
+	assert_int_equal(session_begin(&f->s, 1), -1);
+	assert_null(f->s.t);
 	assert_int_not_equal(stat(missing, &st), 0);
 }
 

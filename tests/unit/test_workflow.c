@@ -88,6 +88,16 @@ day_str(char out[CODEC_DAY_LEN + 1], long d)
 	assert_int_equal(codec_day_from_number(out, d), 0);
 }
 
+/* Loads case index of d01 for a change in t; fails the test when it cannot. */
+static void
+load(struct archive_txn *t, uint64_t index, struct case_record *c)
+{
+	char err[256];
+
+	if (cases_load(t, "d01", index, c, err, sizeof err) != 0)
+		fail_msg("%s", err);
+}
+
 static char *
 slurp(const char *path, size_t *len)
 {
@@ -296,24 +306,34 @@ static void
 stage_at(struct archive_txn *t, uint64_t index, const char *stage, long day)
 {
 	char d[CODEC_DAY_LEN + 1], err[256];
+	struct workflow_change ch = {.stage = stage};
+	struct session s;
+	struct case_record c;
 	int queued;
 
 	day_str(d, day);
-	if (workflow_set_stage(t, "d01", index, stage, NULL, NULL, 0, "seed", d, &queued, err,
-	                       sizeof err) != 0)
+	assert_int_equal(session_on_txn(&s, t, "seed", d), 0);
+	load(t, index, &c);
+	if (workflow_stage(&s, &c, &ch, &queued, err, sizeof err) != 0)
 		fail_msg("stage %s of %llu: %s", stage, (unsigned long long)index, err);
+	case_free(&c);
 }
 
 static void
 reply_at(struct archive_txn *t, uint64_t index, long day)
 {
 	char d[CODEC_DAY_LEN + 1], err[256];
+	struct cases_reply_args r = {.key = F->key, .body = "答复", .body_len = 6};
+	struct session s;
+	struct case_record c;
 	uint32_t n;
 
 	day_str(d, day);
-	if (cases_reply(t, "d01", index, F->key, "答复", 6, NULL, 0, "seed", d, &n, err,
-	                sizeof err) != 0)
+	assert_int_equal(session_on_txn(&s, t, "seed", d), 0);
+	load(t, index, &c);
+	if (cases_reply(&s, &c, &r, &n, err, sizeof err) != 0)
 		fail_msg("reply to %llu: %s", (unsigned long long)index, err);
+	case_free(&c);
 }
 
 static void
@@ -2382,12 +2402,15 @@ test_real_name_at_ingest(void **state)
 	free(dir);
 }
 
-/* ---- a name too long for the record -------------------------------------- */
+/* ---- a name too long for the record, a full history ---------------------- */
 
 /*
  * The record's strings are fixed buffers (store/case.h): a "by" longer than
  * CASE_TEXT_BUF is refused with a reason, neither truncated nor stored (a
- * stored one would make the record unreadable); the case reads as before.
+ * stored one would make the record unreadable). The domain functions take
+ * "by" from the session, whose name (CLI_NAME_MAX) always fits; what they
+ * can still meet is a history that is full, and they refuse it the same
+ * way, changing nothing. The case reads as before.
  */
 static void
 test_text_fits(void **state)
@@ -2395,12 +2418,14 @@ test_text_fits(void **state)
 	char by[CASE_TEXT_BUF + 8], err[512];
 	struct archive *a;
 	struct archive_txn *t;
+	struct session s;
 	struct case_record c;
+	struct workflow_change stage = {.stage = "hold"}, mark = {.mark = "upper-level"};
 	size_t nhistory;
-	uint32_t n = 0;
 	int queued = 0;
 
 	(void)state;
+	assert_true(CLI_NAME_MAX < CASE_TEXT_BUF);
 	memset(by, 'x', sizeof by - 1);
 	by[sizeof by - 1] = '\0';
 	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
@@ -2411,29 +2436,148 @@ test_text_fits(void **state)
 	                 -1);
 	assert_non_null(strstr(err, "cannot record it"));
 	assert_int_equal(c.nhistory, nhistory);
-	case_free(&c);
-	assert_int_equal(workflow_set_stage(t, "d01", 7, "hold", NULL, NULL, 0, by, TODAY, &queued,
-	                                    err, sizeof err),
-	                 -1);
+	/* a full history: no event can be added (the count is restored before case_free) */
+	assert_int_equal(session_on_txn(&s, t, "me", TODAY), 0);
+	c.nhistory = CASE_LIST_MAX;
+	assert_int_equal(workflow_stage(&s, &c, &stage, &queued, err, sizeof err), -1);
 	assert_non_null(strstr(err, "cannot record it"));
 	assert_int_equal(queued, 0);
-	assert_int_equal(cases_set_status(t, "d01", 7, "need_info", by, TODAY, err, sizeof err),
-	                 -1);
+	assert_int_equal(cases_set_status(&s, &c, "need_info", err, sizeof err), -1);
 	assert_non_null(strstr(err, "cannot record it"));
-	assert_int_equal(workflow_mark(t, "d01", 7, "upper-level", NULL, NULL, 0, NULL, NULL, 0, by,
-	                               TODAY, err, sizeof err),
-	                 -1);
+	assert_int_equal(workflow_mark(&s, &c, &mark, err, sizeof err), -1);
 	assert_non_null(strstr(err, "cannot record it"));
-	assert_int_equal(workflow_add_note(t, "d01", 7, &F->key->pub, "记录", 6, by, TODAY, &n, err,
-	                                   sizeof err),
-	                 -1);
-	assert_non_null(strstr(err, "cannot record it"));
-	assert_int_equal(n, 0);
+	c.nhistory = nhistory;
+	case_free(&c);
 	/* the case still reads, unchanged */
 	assert_int_equal(archive_case_load(t, "d01", 7, &c), ARCHIVE_OK);
 	assert_int_equal(c.nhistory, nhistory);
 	assert_int_equal(c.nnotes, 0);
 	assert_false(c.marks[CASE_MARK_UPPER_LEVEL].set);
+	case_free(&c);
+	archive_abort(t);
+	archive_close(a);
+}
+
+/* ---- the domain functions, called directly ------------------------------ */
+
+/* The last event of c's history. */
+static const struct case_event *
+last_event(const struct case_record *c)
+{
+	assert_true(c->nhistory > 0);
+	return &c->history[c->nhistory - 1];
+}
+
+/*
+ * stage, mark, note, status and reply called as the commands call them, on
+ * a case held in memory: what each returns and leaves in the struct, what
+ * it stores, and what it refuses (the struct and the archive unchanged).
+ */
+static void
+test_domain(void **state)
+{
+	char err[512];
+	struct archive *a;
+	struct archive_txn *t;
+	struct session s;
+	struct case_record c, d;
+	struct workflow_change ch;
+	struct cases_reply_args r = {.key = F->key, .body = "请补充", .body_len = 9};
+	const struct case_event *ev;
+	size_t nhistory;
+	uint32_t n = 0;
+	int queued = -1;
+
+	(void)state;
+	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
+	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(session_on_txn(&s, t, "李四", TODAY), 0);
+	load(t, 7, &c);
+	nhistory = c.nhistory;
+
+	/* refusals say why and leave the case as it was */
+	ch = (struct workflow_change){.stage = "no-such-stage"};
+	assert_int_equal(workflow_stage(&s, &c, &ch, &queued, err, sizeof err), -1);
+	assert_non_null(strstr(err, "unknown stage"));
+	ch = (struct workflow_change){.stage = "assigned"};
+	assert_int_equal(workflow_stage(&s, &c, &ch, &queued, err, sizeof err), -1);
+	assert_non_null(strstr(err, "needs --to"));
+	ch = (struct workflow_change){.stage = "hold", .to = "镇纪委"};
+	assert_int_equal(workflow_stage(&s, &c, &ch, &queued, err, sizeof err), -1);
+	assert_non_null(strstr(err, "--to applies"));
+	ch = (struct workflow_change){.stage = "transferred_down", .to = "镇纪委", .days = 9};
+	assert_int_equal(workflow_stage(&s, &c, &ch, &queued, err, sizeof err), -1);
+	assert_non_null(strstr(err, "fixed by the rules"));
+	ch = (struct workflow_change){.stage = workflow_stage_of(&c)};
+	assert_int_equal(workflow_stage(&s, &c, &ch, &queued, err, sizeof err), -1);
+	assert_non_null(strstr(err, "nothing changed"));
+	ch = (struct workflow_change){.mark = "realname", .value = "maybe"};
+	assert_int_equal(workflow_mark(&s, &c, &ch, err, sizeof err), -1);
+	assert_non_null(strstr(err, "needs one of"));
+	ch = (struct workflow_change){.mark = "supervise"};
+	assert_int_equal(workflow_mark(&s, &c, &ch, err, sizeof err), -1);
+	assert_non_null(strstr(err, "not handed to a lower body"));
+	ch = (struct workflow_change){.mark = "duplicate-of", .value = "d01-7"};
+	assert_int_equal(workflow_mark(&s, &c, &ch, err, sizeof err), -1);
+	assert_non_null(strstr(err, "itself"));
+	ch = (struct workflow_change){.note = "", .note_len = 0, .pub = &F->key->pub};
+	assert_int_equal(workflow_add_note(&s, &c, &ch, &n, err, sizeof err), -1);
+	assert_int_equal(n, 0);
+	assert_int_equal(c.nhistory, nhistory);
+
+	/* 交办 with its days and a note: the event holds all of it, the status is queued */
+	ch = (struct workflow_change){.stage = "assigned",
+	                              .to = "东河镇纪委",
+	                              .days = 20,
+	                              .note = "电话已通知",
+	                              .note_len = strlen("电话已通知"),
+	                              .pub = &F->key->pub};
+	assert_int_equal(workflow_stage(&s, &c, &ch, &queued, err, sizeof err), 0);
+	ev = last_event(&c);
+	assert_string_equal(ev->event, "stage");
+	assert_string_equal(ev->stage, "assigned");
+	assert_string_equal(ev->to, "东河镇纪委");
+	assert_int_equal(ev->days, 20);
+	assert_string_equal(ev->by, "李四");
+	assert_string_equal(ev->day, TODAY);
+	assert_int_equal(ev->note, c.nnotes);
+	assert_string_equal(c.stage, "assigned");
+	assert_string_equal(c.status, workflow_stage_status("assigned"));
+	assert_int_equal(queued, strcmp(ev->status, "") != 0);
+	/* now supervise applies; the mark keeps its days */
+	ch = (struct workflow_change){.mark = "supervise", .value = "7"};
+	assert_int_equal(workflow_mark(&s, &c, &ch, err, sizeof err), 0);
+	assert_true(c.marks[CASE_MARK_SUPERVISE].set);
+	assert_int_equal(c.marks[CASE_MARK_SUPERVISE].days, 7);
+	assert_string_equal(last_event(&c)->mark, "supervise");
+	/* duplicate-of: the other case gets the back-link, in the same transaction */
+	ch = (struct workflow_change){.mark = "duplicate-of", .value = "d01-8"};
+	assert_int_equal(workflow_mark(&s, &c, &ch, err, sizeof err), 0);
+	assert_string_equal(c.marks[CASE_MARK_DUPLICATE_OF].case_name, "d01-8");
+	load(t, 8, &d);
+	assert_int_equal(d.nduplicated_by, 1);
+	assert_string_equal(d.duplicated_by[0], "d01-7");
+	case_free(&d);
+	/* a note on its own, sealed and counted */
+	ch = (struct workflow_change){.note = "记录", .note_len = 6, .pub = &F->key->pub};
+	assert_int_equal(workflow_add_note(&s, &c, &ch, &n, err, sizeof err), 0);
+	assert_int_equal(n, c.nnotes);
+	assert_int_equal(last_event(&c)->n, n);
+	/* a status, and a reply sealed with the district's key */
+	assert_int_equal(cases_set_status(&s, &c, "need_info", err, sizeof err), 0);
+	assert_string_equal(c.status, "need_info");
+	assert_string_equal(last_event(&c)->status, "need_info");
+	assert_int_equal(cases_reply(&s, &c, &r, &n, err, sizeof err), 0);
+	assert_int_equal(n, c.nreplies);
+	assert_string_equal(c.replies[c.nreplies - 1].status, "need_info");
+	assert_int_equal(c.nhistory, nhistory + 6);
+	case_free(&c);
+	/* what each stored is what the struct held */
+	load(t, 7, &c);
+	assert_int_equal(c.nhistory, nhistory + 6);
+	assert_string_equal(c.stage, "assigned");
+	assert_string_equal(c.status, "need_info");
+	assert_int_equal(c.marks[CASE_MARK_SUPERVISE].days, 7);
 	case_free(&c);
 	archive_abort(t);
 	archive_close(a);
@@ -2461,6 +2605,7 @@ main(void)
 	        cmocka_unit_test(test_access_log),
 	        cmocka_unit_test(test_real_name_at_ingest),
 	        cmocka_unit_test(test_text_fits),
+	        cmocka_unit_test(test_domain),
 	};
 
 	if (sodium_init() < 0)
