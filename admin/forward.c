@@ -184,30 +184,26 @@ remove_files(const char *dir, const json_t *paths)
 }
 
 int
-forward_write(struct archive *a, const char *district, uint64_t index,
-              const struct keyfile_secret *key, const char *path, const char *to,
-              const char *att_dir, const char *by, const char *day, const struct workdays *w,
+forward_write(struct session *s, struct case_record *c, const struct forward_args *a,
               struct forward_result *r, char *err, size_t errsz)
 {
 	struct forward_doc doc;
 	struct deadline hd;
-	struct archive_txn *t = NULL;
 	struct extract *x = NULL;
 	struct opencase oc;
-	struct case_record rec;
-	char name[CASES_NAME_BUF];
+	char name[CASES_NAME_BUF], why[SESSION_ERR_MAX];
 	FILE *f = NULL;
 	int rc, made = 0, extracted = 0;
 
 	memset(r, 0, sizeof *r);
 	memset(&oc, 0, sizeof oc);
-	memset(&rec, 0, sizeof rec);
-	cases_format_name(name, district, index);
-	if (cases_begin_write(a, key, district, &t, err, errsz) != 0)
-		return -1;
-	if (cases_load(t, district, index, &rec, err, errsz) != 0)
+	cases_format_name(name, c->district, c->index);
+	if (strcmp(a->key->pub.id, c->district) != 0) {
+		snprintf(err, errsz, _("the key is for district %s, not %s"), a->key->pub.id,
+		         c->district);
 		goto fail;
-	if (rec.quarantine[0] != '\0') {
+	}
+	if (c->quarantine[0] != '\0') {
 		/* §10: its content did not hold; it goes nowhere as someone's report */
 		snprintf(err, errsz,
 		         _("case %s is quarantined: it is not forwarded (its content is not proven "
@@ -216,51 +212,51 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 		goto fail;
 	}
 	/* the history event first (its attachments set once written): a bad --to changes nothing */
-	if (workflow_record_forward(&rec, to, 0, by, day, err, errsz) != 0)
+	if (workflow_record_forward(c, a->to, 0, s->who, s->day, err, errsz) != 0)
 		goto fail;
-	f = cli_create(path, err, errsz);
+	f = cli_create(a->path, err, errsz);
 	if (f == NULL)
 		goto fail;
 	made = 1;
-	if (att_dir != NULL && extract_begin(&x, att_dir, name, err, errsz) != 0)
+	if (a->att_dir != NULL && extract_begin(&x, a->att_dir, name, err, errsz) != 0)
 		goto fail;
 	/* the report only: what the other body is given (a quarantined case was refused above) */
-	if (opencase_open(t, &rec, key, OPENCASE_REPORT, x, &oc, err, errsz) != 0)
+	if (opencase_open(s->t, c, a->key, OPENCASE_REPORT, x, &oc, err, errsz) != 0)
 		goto fail;
 	r->listed = json_array_size(json_object_get(oc.report.manifest, "attachments"));
 	memset(&doc, 0, sizeof doc);
 	doc.name = name;
-	doc.day = day;
-	doc.district_name = key->pub.name;
-	if (codec_day_number(day, &doc.today) != 0) {
-		snprintf(err, errsz, "bad day %s", day);
+	doc.day = s->day;
+	doc.district_name = a->key->pub.name;
+	if (codec_day_number(s->day, &doc.today) != 0) {
+		snprintf(err, errsz, "bad day %s", s->day);
 		goto fail;
 	}
 	/* the time limit: the case's 转办/交办 (or its open 督办); else a 转送函 without one */
-	if (deadline_handoff(&rec, w, doc.today, &hd)) {
+	if (deadline_handoff(c, a->w, doc.today, &hd)) {
 		doc.handoff = 1;
 		doc.supervised = hd.kind == DEADLINE_SUPERVISE;
 		doc.kind = hd.kind == DEADLINE_SUPERVISE ? DEADLINE_ASSIGN : hd.kind;
 		if (hd.kind == DEADLINE_SUPERVISE) {
 			struct deadline d[DEADLINE_MAX];
-			size_t nd = deadline_of_case(&rec, w, doc.today, d);
+			size_t nd = deadline_of_case(c, a->w, doc.today, d);
 
 			for (size_t k = 0; k < nd; k++)
 				if (d[k].kind == DEADLINE_TRANSFER || d[k].kind == DEADLINE_ASSIGN)
 					doc.kind = d[k].kind;
 		}
 		doc.due = hd.due;
-		doc.days = (unsigned)workdays_between(w, hd.from, hd.due);
+		doc.days = (unsigned)workdays_between(a->w, hd.from, hd.due);
 	} else {
 		doc.kind = DEADLINE_TRANSFER;
 		doc.due = doc.today;
 	}
-	write_document(f, &doc, &rec, oc.report.manifest, to, by, oc.report.paths, x != NULL);
-	rc = fileio_finish_stream(f, path);
+	write_document(f, &doc, c, oc.report.manifest, a->to, s->who, oc.report.paths, x != NULL);
+	rc = fileio_finish_stream(f, a->path);
 	f = NULL;
 	if (rc != 0) {
 		made = 0; /* removed */
-		snprintf(err, errsz, _("cannot write %s: %s"), path, strerror(errno));
+		snprintf(err, errsz, _("cannot write %s: %s"), a->path, strerror(errno));
 		goto fail;
 	}
 	if (x != NULL) {
@@ -272,34 +268,28 @@ forward_write(struct archive *a, const char *district, uint64_t index,
 			goto fail; /* extract_end removed its files */
 		r->attachments = json_array_size(oc.report.paths);
 	}
-	rec.history[rec.nhistory - 1].attachments = (int64_t)r->attachments;
-	rc = archive_case_store(t, &rec);
-	if (rc == ARCHIVE_OK)
-		rc = archive_log_add(t, day, by, "forward", name);
-	if (rc == ARCHIVE_OK) {
-		rc = archive_commit(t);
-		t = NULL;
-	}
-	if (rc != ARCHIVE_OK) {
-		snprintf(err, errsz, _("archive: %s; nothing was forwarded"), archive_strerror(rc));
+	c->history[c->nhistory - 1].attachments = (int64_t)r->attachments;
+	rc = archive_case_store(s->t, c);
+	if (rc != ARCHIVE_OK)
+		snprintf(why, sizeof why, "%s", archive_strerror(rc));
+	if (rc != ARCHIVE_OK || session_commit_err(s, "forward", name, why, sizeof why) != 0) {
+		snprintf(err, errsz, _("archive: %s; nothing was forwarded"), why);
 		if (extracted && oc.report.paths != NULL)
-			remove_files(att_dir, oc.report.paths);
+			remove_files(a->att_dir, oc.report.paths);
 		goto fail;
 	}
 	opencase_free(&oc);
-	case_free(&rec);
 	return 0;
 
 fail:
 	if (x != NULL)
 		extract_end(x, 0, NULL, 0);
 	if (f != NULL)
-		fileio_abandon_stream(f, path);
+		fileio_abandon_stream(f, a->path);
 	else if (made)
-		unlink(path);
-	archive_abort(t);
+		unlink(a->path);
+	session_abort(s, NULL);
 	opencase_free(&oc);
-	case_free(&rec);
 	memset(r, 0, sizeof *r);
 	return -1;
 }
@@ -308,24 +298,28 @@ int
 forward_command(struct session *s, const struct session_args *o)
 {
 	struct session_case c;
-	const struct keyfile_secret *key;
-	struct forward_result r;
+	struct case_record rec;
+	struct forward_args a = {.path = o->out, .to = o->to, .att_dir = o->with_att};
 	struct workdays *w = NULL;
+	struct forward_result r;
 	char err[SESSION_ERR_MAX];
-	int rc;
+	int rc = -1;
 
 	if (session_case(s, o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
-	    (key = session_key(s, c.district)) == NULL)
+	    (a.key = session_key(s, c.district)) == NULL)
 		return CLI_EXIT_USER;
 	if (session_calendar(s, 1, &w) != 0)
 		return CLI_EXIT_USER;
-	rc = forward_write(s->a, c.district, c.index, key, o->out, o->to, o->with_att, s->who,
-	                   s->day, w, &r, err, sizeof err);
-	workdays_free(w);
-	if (rc != 0) {
-		cli_error("%s", err);
-		return CLI_EXIT_USER;
+	a.w = w;
+	if (session_begin(s, 1) == 0 && session_load(s, &c, &rec) == 0) {
+		rc = forward_write(s, &rec, &a, &r, err, sizeof err);
+		case_free(&rec);
+		if (rc != 0)
+			cli_error("%s", err);
 	}
+	workdays_free(w);
+	if (rc != 0)
+		return CLI_EXIT_USER;
 	printf(_("case %s: wrote %s for "), c.shown, o->out);
 	cli_print_text(stdout, o->to, NULL);
 	printf(_(" without the reporter's identity and follow-ups; "));

@@ -45,21 +45,29 @@ struct forward_result {
 	size_t listed;      /* attachments the report has */
 };
 
+/* What to forward and where. */
+struct forward_args {
+	const struct keyfile_secret *key; /* the unlocked key of the case's district */
+	const char *path;                 /* the document; must not exist */
+	const char *to;                   /* the body it goes to */
+	const char *att_dir;              /* NULL, or where the report's attachments go */
+	const struct workdays *w;         /* the calendar that counts the time limit */
+};
+
 /*
- * Writes the redacted document of case index of district to path, time
- * limits counted with calendar w (session_calendar's), to path (which
- * must not exist: created O_EXCL|O_NOFOLLOW, mode 0600, fsynced), with the
- * report's attachments in att_dir/<case>/ when att_dir is non-NULL, and
- * records {"event":"forward","to","attachments"} in the case history and a
- * "forward" line in the access log, dated day, by by, in one transaction.
- * Returns 0 with r filled, or -1 with a one-line reason in err (no such
- * case, a quarantined case (DESIGN.md §10), a report that does not open,
- * a file that cannot be written); then nothing is left at path or in
- * att_dir and the archive is unchanged.
+ * A domain function (admin/workflow.h) that ends the transaction itself,
+ * because it writes files: writes the redacted document of case c (loaded
+ * from s->t) to a->path (created O_EXCL|O_NOFOLLOW, mode 0600, fsynced),
+ * with the report's attachments in a->att_dir/<case>/ when att_dir is
+ * non-NULL, records {"event":"forward","to","attachments"} in c's history
+ * (dated s->day, by s->who), and commits s->t with a "forward" line in the
+ * access log. Returns 0 with r filled, or -1 with a one-line reason in err
+ * (a key of another district, a quarantined case (DESIGN.md §10), a bad
+ * to, a report that does not open, a file that cannot be written, the
+ * commit failing); then nothing is left at path or in att_dir and the
+ * archive is unchanged. s->t is ended either way.
  */
-int forward_write(struct archive *a, const char *district, uint64_t index,
-                  const struct keyfile_secret *key, const char *path, const char *to,
-                  const char *att_dir, const char *by, const char *day, const struct workdays *w,
+int forward_write(struct session *s, struct case_record *c, const struct forward_args *a,
                   struct forward_result *r, char *err, size_t errsz);
 
 /*

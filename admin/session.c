@@ -110,7 +110,8 @@ session_begin(struct session *s, int write)
 }
 
 int
-session_commit(struct session *s, const char *command, const char *case_name)
+session_commit_err(struct session *s, const char *command, const char *case_name, char *err,
+                   size_t errsz)
 {
 	struct archive_txn *t = s->t;
 	int rc = archive_log_add(t, s->day, s->who, command, case_name);
@@ -121,7 +122,19 @@ session_commit(struct session *s, const char *command, const char *case_name)
 	else
 		archive_abort(t);
 	if (rc != ARCHIVE_OK) {
-		cli_error(_("archive: %s; nothing changed"), archive_strerror(rc));
+		snprintf(err, errsz, "%s", archive_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_commit(struct session *s, const char *command, const char *case_name)
+{
+	char err[SESSION_ERR_MAX];
+
+	if (session_commit_err(s, command, case_name, err, sizeof err) != 0) {
+		cli_error(_("archive: %s; nothing changed"), err);
 		return -1;
 	}
 	return 0;

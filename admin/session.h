@@ -104,6 +104,13 @@ int session_begin(struct session *s, int write);
 int session_commit(struct session *s, const char *command, const char *case_name);
 
 /*
+ * session_commit that says nothing: the archive's reason goes to err.
+ * Returns 0, or -1 (nothing changed).
+ */
+int session_commit_err(struct session *s, const char *command, const char *case_name, char *err,
+                       size_t errsz);
+
+/*
  * Ends the change a domain function made in s->t and returned rc for:
  * session_commit (command, case_name) when rc is 0, else session_abort
  * saying err. Returns 0, or -1 (nothing changed).

@@ -1802,6 +1802,34 @@ test_search(void **state)
 
 /* ---- forward ------------------------------------------------------------------ */
 
+/*
+ * forward_write as the command calls it: case index of d01 loaded in a
+ * write transaction of a, by 张三 today. Returns what it returns (-1 also
+ * when the case does not load, with the reason in err).
+ */
+static int
+fwd(struct archive *a, uint64_t index, const char *path, const char *to, const char *att_dir,
+    struct forward_result *r, char *err, size_t errsz)
+{
+	struct forward_args fa = {
+	        .key = F->key, .path = path, .to = to, .att_dir = att_dir, .w = F->w};
+	struct archive_txn *t;
+	struct session s;
+	struct case_record c;
+	int rc;
+
+	assert_int_equal(archive_begin(a, 1, &t), ARCHIVE_OK);
+	assert_int_equal(session_on_txn(&s, t, "张三", TODAY), 0);
+	if (cases_load(t, "d01", index, &c, err, errsz) != 0) {
+		archive_abort(t);
+		return -1;
+	}
+	rc = forward_write(&s, &c, &fa, r, err, errsz);
+	assert_null(s.t); /* ended either way */
+	case_free(&c);
+	return rc;
+}
+
 static void
 test_forward(void **state)
 {
@@ -1820,8 +1848,7 @@ test_forward(void **state)
 	snprintf(att, sizeof att, "%s/d01-304/1-证据.jpg", dir);
 	snprintf(fu, sizeof fu, "%s/d01-304/2-补充.pdf", dir);
 	assert_int_equal(archive_open(&a, F->archive, 0), ARCHIVE_OK);
-	if (forward_write(a, "d01", 304, F->key, doc, "县公安局", dir, "张三", TODAY, F->w, &r, err,
-	                  sizeof err) != 0)
+	if (fwd(a, 304, doc, "县公安局", dir, &r, err, sizeof err) != 0)
 		fail_msg("forward: %s", err);
 	assert_int_equal(r.attachments, 1);
 	assert_int_equal(r.listed, 1);
@@ -1871,18 +1898,12 @@ test_forward(void **state)
 		uint8_t before[32], after[32];
 
 		digest(before);
-		assert_int_equal(forward_write(a, "d01", 304, F->key, doc, "县公安局", NULL, "张三",
-		                               TODAY, F->w, &r, err, sizeof err),
-		                 -1);
+		assert_int_equal(fwd(a, 304, doc, "县公安局", NULL, &r, err, sizeof err), -1);
 		assert_non_null(strstr(err, "exists"));
 		snprintf(doc, sizeof doc, "%s/fwd-bad.txt", F->dir);
-		assert_int_equal(forward_write(a, "d01", 304, F->key, doc, "县\x01局", NULL, "张三",
-		                               TODAY, F->w, &r, err, sizeof err),
-		                 -1);
+		assert_int_equal(fwd(a, 304, doc, "县\x01局", NULL, &r, err, sizeof err), -1);
 		assert_int_not_equal(stat(doc, &st), 0);
-		assert_int_equal(forward_write(a, "d01", 999, F->key, doc, "县公安局", NULL, "张三",
-		                               TODAY, F->w, &r, err, sizeof err),
-		                 -1);
+		assert_int_equal(fwd(a, 999, doc, "县公安局", NULL, &r, err, sizeof err), -1);
 		assert_int_not_equal(stat(doc, &st), 0);
 		digest(after);
 		assert_memory_equal(before, after, 32);
