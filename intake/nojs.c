@@ -33,6 +33,22 @@
 
 #define PIECES_MAX (512u * 1024) /* of .nojs/<lang>.json */
 
+/* The languages of the pages; the build writes .nojs/<lang>.json for each. */
+enum lang { LANG_ZH, LANG_EN, LANG_COUNT };
+static const char *const LANGS[LANG_COUNT] = {[LANG_ZH] = "zh-CN", [LANG_EN] = "en"};
+
+/* The pages every pieces file must have (a reload refuses a file without one). */
+static const char *const PAGES[] = {"report", "receipt", "status", "error"};
+
+/*
+ * The build's pieces, parsed: one JSON object per language (NULL when it was
+ * not installed at the start). Read at the start and on reload, never per
+ * request; replaced whole by a reload that read every language.
+ */
+struct nojs_pieces {
+	json_t *lang[LANG_COUNT];
+};
+
 /* A district's no-JS counters for one day. */
 struct nojs_count {
 	char id[CODEC_DISTRICT_BUF];
@@ -56,7 +72,8 @@ struct nojs_state {
 	struct spent *used;         /* tokens of stored reports */
 	struct nojs_count counts[CONFIG_MAX_DISTRICTS];
 	struct nojs_once once[NOJS_ONCE_MAX];
-	size_t once_bytes; /* of the pages held */
+	size_t once_bytes;         /* of the pages held */
+	struct nojs_pieces pieces; /* the build's pieces (loop thread only) */
 };
 
 /* ---- the form's fields -------------------------------------------------- */
@@ -356,37 +373,81 @@ struct hole {
 
 /* An answer being written: what the build wrote for its language, its buffer. */
 struct page {
-	json_t *all;          /* .nojs/<lang>.json */
+	const json_t *all;    /* the pieces of its language (nojs_state: not the page's) */
 	const json_t *pieces; /* this page's: name -> HTML with holes */
 	struct evbuffer *b;
 	int failed; /* a piece or a hole missing, or memory: the answer is 503 */
 };
 
 /*
- * Opens page name in lang: reads <web root>/.nojs/<lang>.json (a regular
- * file, no symlink, at most PIECES_MAX bytes). Returns 0, or -1 when it is
- * not installed or memory runs out (nothing to free then).
+ * Reads and parses <web root>/.nojs/<lang>.json (a regular file, no symlink,
+ * at most PIECES_MAX bytes): a JSON object with an object for each of PAGES.
+ * Returns it (the caller's reference), or NULL with why[0..n) saying what
+ * is wrong (the path, and the error or what is missing).
  */
-static int
-page_open(struct page *p, const struct server *s, const char *lang, const char *name)
+static json_t *
+pieces_read(const struct server *s, const char *lang, char *why, size_t n)
 {
 	char path[PATH_MAX + 64];
 	char *text = NULL;
 	size_t len = 0;
+	json_error_t e;
+	json_t *all;
 
-	memset(p, 0, sizeof *p);
-	if (s->web_root[0] == '\0' ||
-	    (size_t)snprintf(path, sizeof path, "%s/.nojs/%s.json", s->web_root, lang) >=
-	            sizeof path ||
-	    fileio_read_small(path, PIECES_MAX, FILEIO_NOFOLLOW, &text, &len) != 0)
-		return -1;
-	p->all = json_loadb(text, len, 0, NULL);
-	free(text);
-	p->pieces = json_object_get(p->all, name);
-	if (!json_is_object(p->pieces) || (p->b = evbuffer_new()) == NULL) {
-		json_decref(p->all);
-		return -1;
+	if (s->web_root[0] == '\0') {
+		snprintf(why, n, "no web root");
+		return NULL;
 	}
+	if ((size_t)snprintf(path, sizeof path, "%s/.nojs/%s.json", s->web_root, lang) >=
+	    sizeof path) {
+		snprintf(why, n, "the web root's path is too long");
+		return NULL;
+	}
+	if (fileio_read_small(path, PIECES_MAX, FILEIO_NOFOLLOW, &text, &len) != 0) {
+		snprintf(why, n, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	all = json_loadb(text, len, 0, &e);
+	free(text);
+	if (all == NULL) {
+		snprintf(why, n, "%s: line %d: %s", path, e.line, e.text);
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof PAGES / sizeof PAGES[0]; i++)
+		if (!json_is_object(json_object_get(all, PAGES[i]))) {
+			snprintf(why, n, "%s: no page \"%s\"", path, PAGES[i]);
+			json_decref(all);
+			return NULL;
+		}
+	return all;
+}
+
+/* Drops every language of p. Cannot fail. */
+static void
+pieces_free(struct nojs_pieces *p)
+{
+	for (size_t i = 0; i < LANG_COUNT; i++) {
+		json_decref(p->lang[i]);
+		p->lang[i] = NULL;
+	}
+}
+
+/*
+ * Opens page name in lang ("en", else zh-CN) from the pieces read at the
+ * start or the last reload (the page borrows them: it is written and sent
+ * within one callback of the loop, which alone reloads them). Returns 0, or
+ * -1 when they are not installed or memory runs out (nothing to free then).
+ */
+static int
+page_open(struct page *p, const struct server *s, const char *lang, const char *name)
+{
+	memset(p, 0, sizeof *p);
+	if (s->nojs == NULL)
+		return -1;
+	p->all = s->nojs->pieces.lang[strcmp(lang, "en") == 0 ? LANG_EN : LANG_ZH];
+	p->pieces = json_object_get(p->all, name);
+	if (!json_is_object(p->pieces) || (p->b = evbuffer_new()) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -396,7 +457,6 @@ page_close(struct page *p)
 {
 	wipe_buffer(p->b);
 	evbuffer_free(p->b);
-	json_decref(p->all);
 	memset(p, 0, sizeof *p);
 }
 
@@ -862,7 +922,37 @@ nojs_init(struct server *s)
 		nojs_free(s);
 		return -1;
 	}
+	/* a language not installed now answers 503 until a reload reads it */
+	for (size_t i = 0; i < LANG_COUNT; i++) {
+		char why[PATH_MAX + 256];
+
+		s->nojs->pieces.lang[i] = pieces_read(s, LANGS[i], why, sizeof why);
+	}
 	return 0;
+}
+
+void
+nojs_reload(struct server *s)
+{
+	struct nojs_pieces next = {{NULL}};
+	char why[PATH_MAX + 256];
+
+	if (s->nojs == NULL || s->web_root[0] == '\0')
+		return; /* no web root, no pages: nothing to read */
+	for (size_t i = 0; i < LANG_COUNT; i++) {
+		next.lang[i] = pieces_read(s, LANGS[i], why, sizeof why);
+		if (next.lang[i] == NULL) {
+			fprintf(stderr,
+			        "qingfeng-intake: reload refused, keeping the previous no-JS "
+			        "pages: %s\n",
+			        why);
+			pieces_free(&next);
+			return;
+		}
+	}
+	pieces_free(&s->nojs->pieces);
+	s->nojs->pieces = next;
+	fprintf(stderr, "qingfeng-intake: reloaded the no-JS pages\n");
 }
 
 void
@@ -874,6 +964,7 @@ nojs_free(struct server *s)
 		if (s->nojs->once[i].page != NULL)
 			sodium_free(s->nojs->once[i].page); /* wipes */
 	spent_free(s->nojs->used);
+	pieces_free(&s->nojs->pieces);
 	sodium_memzero(s->nojs, sizeof *s->nojs);
 	free(s->nojs);
 	s->nojs = NULL;

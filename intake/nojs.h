@@ -11,7 +11,8 @@
  * buffer too, the decoded fields, the manifest, the answer page) is wiped
  * with sodium_memzero. Answers are HTML pages made from the templates the
  * web build writes to <web root>/.nojs/ (every value HTML-escaped by
- * evhttp_htmlescape; no script). Proof-of-work is impossible without JavaScript, so this path has
+ * evhttp_htmlescape; no script), read and parsed at the start and again on
+ * each reload (SIGHUP), never per request. Proof-of-work is impossible without JavaScript, so this path has
  * its own limits, in memory (docs/decisions.md): the form carries a token
  * (MAC'd with a key new at every start, holding the time it was issued)
  * that must be nojs_min_seconds old when the report comes and is spent when
@@ -55,9 +56,21 @@ struct server;
 
 /*
  * Sets up the no-JS limits of s (a fresh token key, the spent tokens, the
- * per-district counters). Returns 0, or -1 when memory runs out.
+ * per-district counters) and reads the build's pieces of each language from
+ * s's web root; a language whose pieces are missing or unreadable is answered
+ * 503 "not installed" until a reload reads it. Returns 0, or -1 when memory
+ * runs out.
  */
 int nojs_init(struct server *s);
+
+/*
+ * Reads the build's pieces of every language again (the server's SIGHUP).
+ * When each reads and parses, they replace the old ones whole and a line
+ * says so on stderr; else the old ones stay and a line says which file and
+ * why ("reload refused, keeping the previous no-JS pages: ..."). Does
+ * nothing without a web root or before nojs_init. Cannot fail otherwise.
+ */
+void nojs_reload(struct server *s);
 
 /* Frees what nojs_init made; fine when it was not called. Cannot fail. */
 void nojs_free(struct server *s);

@@ -73,4 +73,5 @@ const struct server_handlers route_handlers = {
         .gate = api_gate,
         .init = nojs_init,
         .fini = nojs_free,
+        .reload = nojs_reload,
 };

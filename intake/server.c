@@ -667,6 +667,12 @@ on_drain(evutil_socket_t fd, short what, void *arg)
 		event_add(s->ev_drain, &again);
 }
 
+/*
+ * SIGHUP: the handlers' files (h->reload), then the districts of config.json
+ * (other settings need a restart). A config that does not load, or a
+ * district the store cannot register, keeps the old districts; either way
+ * one line on stderr says what happened.
+ */
 static void
 on_reload(evutil_socket_t sig, short what, void *arg)
 {
@@ -676,6 +682,9 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 
 	(void)sig;
 	(void)what;
+	/* the handlers' files (the no-JS pieces of a redeployed web root) do not depend on config */
+	if (s->h->reload != NULL)
+		s->h->reload(s);
 	if (config_load(&c, s->config_path, err, sizeof err) != 0) {
 		fprintf(stderr, "qingfeng-intake: reload refused, keeping the old districts: %s\n",
 		        err);

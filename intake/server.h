@@ -82,6 +82,8 @@ struct server_handlers {
 	int (*init)(struct server *s);
 	/* frees it (also after a failed init). Cannot fail. */
 	void (*fini)(struct server *s);
+	/* re-reads the handlers' own files on SIGHUP, saying on stderr how it went (NULL: none) */
+	void (*reload)(struct server *s);
 };
 
 struct server {
@@ -98,7 +100,7 @@ struct server {
 	struct serverkey *key;
 	struct ratelimit *rl;
 	struct spent *spent;         /* spent proof-of-work challenges (memory only) */
-	struct nojs_state *nojs;     /* the no-JS path's limits (nojs.c) */
+	struct nojs_state *nojs;     /* the no-JS path's limits and pieces (nojs.c) */
 	uint64_t started;            /* unix time of the start (pow_key is new since) */
 	int warned_hook;             /* logged that headers cannot be checked before bodies */
 	struct commit_queue *commit; /* submissions waiting for their group commit */

@@ -5,8 +5,10 @@
 # every refusal (with the form given back, escaped), the form token, the
 # limits of the no-JS report path (a flood of quick posts cannot lock out a
 # reporter who took the time to write, and no client can store more than
-# the district's daily quota), the headers, and that nothing of the
-# plaintext or of the client reaches the disk or the log.
+# the district's daily quota), the headers, that nothing of the
+# plaintext or of the client reaches the disk or the log, and that the
+# pages' pieces are read at the start and on SIGHUP only (a reload that
+# cannot read them keeps the old ones and says so).
 . "$(dirname "$0")/lib.sh"
 
 D="$T_DIR/data"
@@ -345,4 +347,45 @@ check "no receipt in the data directory" sh -c "! grep -rqaF '$R1' '$D'"
 check "no client address in data or log" sh -c "! grep -rqa '$CLIENT_ADDR' '$D' '$SERVER_LOG'"
 check "no user agent in data or log" sh -c "! grep -rqa 'curl/' '$D' '$SERVER_LOG'"
 check "no per-request log lines" sh -c "[ \$(grep -vc -e 'serving' -e 'stopp' '$SERVER_LOG') -eq 0 ]"
+# --- the pieces (.nojs/<lang>.json) are read at the start and on SIGHUP, not per request
+W="$T_DIR/web"
+cp -a "$QF_BIN/../web" "$W"
+set_config "$D" ".web_root = \"$W\""
+start_server "$D" || exit 1
+form_says() { curl -s "$URL/nojs/report${2:-}" | grep -c "$1"; }
+mv "$W/.nojs" "$W/.nojs.v1"
+eq "the form is served with the pieces gone from disk" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/nojs/report")" 200
+check "... the whole form" sh -c "curl -s '$URL/nojs/report' | grep -q '信任服务器'"
+mkdir "$W/.nojs"
+for l in zh-CN en; do
+	sed 's/信任服务器/信任服务器V2/; s/this version trusts the server/this version trusts the server V2/' \
+		"$W/.nojs.v1/$l.json" >"$W/.nojs/$l.json"
+done
+eq "new pieces are not served before a reload" "$(form_says 信任服务器V2)" 0
+# reload_and_wait: SIGHUP, then wait for the reload's last line in the log
+reload_and_wait() {
+	n=$(grep -c 'reloaded:' "$SERVER_LOG")
+	kill -HUP "$SERVER_PID"
+	for _i in $(seq 1 50); do
+		[ "$(grep -c 'reloaded:' "$SERVER_LOG")" -gt "$n" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "SIGHUP" reload_and_wait
+eq "after SIGHUP the new pieces are served" "$(form_says 信任服务器V2)" 1
+eq "... in English too" "$(form_says 'trusts the server V2' '?lang=en')" 1
+check "the reload says so" grep -q 'reloaded the no-JS pages' "$SERVER_LOG"
+head -c 1000 "$W/.nojs.v1/zh-CN.json" >"$W/.nojs/zh-CN.json"
+cp "$W/.nojs.v1/en.json" "$W/.nojs/en.json"
+check "SIGHUP with a truncated file" reload_and_wait
+eq "a reload that cannot read a file keeps the old pieces" "$(form_says 信任服务器V2)" 1
+eq "... of every language" "$(form_says 'trusts the server V2' '?lang=en')" 1
+check "... and says which file and why" grep -qF "reload refused, keeping the previous no-JS pages: $W/.nojs/zh-CN.json: " "$SERVER_LOG"
+rm "$W/.nojs/zh-CN.json"
+check "SIGHUP with a file missing" reload_and_wait
+eq "a reload without a file keeps the old pieces" "$(form_says 信任服务器V2)" 1
+check "... and says so" grep -qF "reload refused, keeping the previous no-JS pages: $W/.nojs/zh-CN.json: No such file or directory" "$SERVER_LOG"
+stop_server
+check "no per-request log lines after the reloads" sh -c "[ \$(grep -vc -e 'serving' -e 'stopp' -e 'reload' '$SERVER_LOG') -eq 0 ]"
 finish

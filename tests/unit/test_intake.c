@@ -6,8 +6,10 @@
  * the routing table (every endpoint, 404 and 405 answers), the refusals
  * taken before any handler (cross-site posts), a report written through the
  * group commit and its completion (201 with a signed receipt, then its
- * status and the log head), and no-JS posts, which go through the same
- * commit (303 to a one-time page holding the receipt).
+ * status and the log head), no-JS posts, which go through the same
+ * commit (303 to a one-time page holding the receipt), and the no-JS
+ * pieces: read at the start, served from memory, replaced by a reload
+ * (SIGHUP) only when every language reads.
  */
 #include "tests/unit/cm.h"
 
@@ -16,10 +18,13 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "crypto/codec.h"
 #include "crypto/envelope.h"
@@ -513,6 +518,182 @@ test_nojs_form_back_escaped(void **state)
 	}
 }
 
+/* ---- the no-JS pieces: read once, reloaded on SIGHUP ------------------------ */
+
+static const char *const piece_langs[] = {"zh-CN", "en"};
+
+/*
+ * Writes <web>/.nojs/<lang>.json for both languages: the build's pieces
+ * (from build's web root, the server's default) with "<p>pieces-MARK-LANG</p>"
+ * after the top of the report form and of the error page.
+ */
+static void
+pieces_write(const char *build_web, const char *web, const char *mark)
+{
+	char path[4400], extra[128];
+
+	snprintf(path, sizeof path, "%s/.nojs", web);
+	mkdir(web, 0700);
+	mkdir(path, 0700);
+	for (size_t l = 0; l < 2; l++) {
+		json_t *all, *pages[2];
+
+		snprintf(path, sizeof path, "%s/.nojs/%s.json", build_web, piece_langs[l]);
+		all = json_load_file(path, 0, NULL);
+		assert_non_null(all);
+		pages[0] = json_object_get(all, "report");
+		pages[1] = json_object_get(all, "error");
+		snprintf(extra, sizeof extra, "<p>pieces-%s-%s</p>", mark, piece_langs[l]);
+		for (size_t i = 0; i < 2; i++) {
+			const char *top = json_string_value(json_object_get(pages[i], "top"));
+			size_t n;
+			char *t;
+
+			assert_non_null(top);
+			n = strlen(top) + strlen(extra) + 1;
+			t = malloc(n);
+			assert_non_null(t);
+			snprintf(t, n, "%s%s", top, extra);
+			assert_int_equal(json_object_set_new(pages[i], "top", json_string(t)), 0);
+			free(t);
+		}
+		snprintf(path, sizeof path, "%s/.nojs/%s.json", web, piece_langs[l]);
+		assert_int_equal(json_dump_file(all, path, JSON_COMPACT), 0);
+		json_decref(all);
+	}
+}
+
+/* Replaces <web>/.nojs/<lang>.json by text. */
+static void
+pieces_put_raw(const char *web, const char *lang, const char *text)
+{
+	char path[4400];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/.nojs/%s.json", web, lang);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Removes <web>/.nojs/<lang>.json of both languages. */
+static void
+pieces_remove(const char *web)
+{
+	char path[4400];
+
+	for (size_t l = 0; l < 2; l++) {
+		snprintf(path, sizeof path, "%s/.nojs/%s.json", web, piece_langs[l]);
+		assert_int_equal(unlink(path), 0);
+	}
+}
+
+/* Sends the server SIGHUP and runs its loop until the signal's callback has run. */
+static void
+send_sighup(struct fixture *fx)
+{
+	assert_int_equal(raise(SIGHUP), 0);
+	for (int i = 0; i < 50; i++)
+		event_base_loop(fx->s->base, EVLOOP_NONBLOCK);
+}
+
+/*
+ * GETs the report form (lang "en" or zh-CN) and checks its code and, for a
+ * 200, that it carries the marker of pieces_write's mark.
+ */
+static void
+form_has(struct fixture *fx, const char *lang, int code, const char *mark)
+{
+	char want[128];
+	struct answer a;
+
+	exchange(fx, EVHTTP_REQ_GET,
+	         strcmp(lang, "en") == 0 ? "/nojs/report?lang=en" : "/nojs/report", NULL, NULL, 0,
+	         &a);
+	assert_int_equal(a.code, code);
+	if (mark != NULL) {
+		snprintf(want, sizeof want, "<p>pieces-%s-%s</p>", mark, lang);
+		assert_non_null(strstr(a.body, want));
+	}
+	answer_free(&a);
+}
+
+/*
+ * The pieces come from memory: read at the start (a web root without them
+ * answers 503 as before, until a reload finds them), still served after
+ * the files are gone, replaced by a reload (SIGHUP) that reads every
+ * language, and kept whole by one that cannot (a corrupt, a missing file).
+ */
+static void
+test_nojs_pieces_reload(void **state)
+{
+	struct fixture *fx = *state;
+	char build_web[4200], web[1000], path[4400], err[256];
+	struct answer a;
+	struct config c;
+
+	snprintf(build_web, sizeof build_web, "%s", fx->s->web_root);
+	assert_true(build_web[0] != '\0');
+	snprintf(web, sizeof web, "%s/web", fx->dir);
+	mkdir(web, 0700);
+	server_free(fx->s);
+	snprintf(path, sizeof path, "%s/config.json", fx->dir);
+	assert_int_equal(config_load(&c, path, err, sizeof err), 0);
+	snprintf(c.web_root, sizeof c.web_root, "%s", web);
+	assert_int_equal(config_save(&c, path), 0);
+
+	/* no pieces at the start: 503 "not installed", as before */
+	assert_int_equal(server_start(&fx->s, fx->dir, "127.0.0.1:0", &route_handlers), 0);
+	fx->port = server_port(fx->s);
+	form_has(fx, "zh-CN", 503, NULL);
+	/* installed later: a reload reads them */
+	pieces_write(build_web, web, "v1");
+	send_sighup(fx);
+	form_has(fx, "zh-CN", 200, "v1");
+	form_has(fx, "en", 200, "v1");
+
+	/* a start reads them; then they are served from memory, the files gone */
+	server_free(fx->s);
+	assert_int_equal(server_start(&fx->s, fx->dir, "127.0.0.1:0", &route_handlers), 0);
+	fx->port = server_port(fx->s);
+	form_has(fx, "zh-CN", 200, "v1");
+	pieces_remove(web);
+	form_has(fx, "zh-CN", 200, "v1");
+	form_has(fx, "en", 200, "v1");
+	exchange(fx, EVHTTP_REQ_GET, "/nojs/once?AAAAAAAAAAAAAAAAAAAAAA", NULL, NULL, 0, &a);
+	assert_int_equal(a.code, 410); /* the error page, from memory too */
+	assert_non_null(strstr(a.body, "<p>pieces-v1-zh-CN</p>"));
+	answer_free(&a);
+
+	/* a reload without them keeps them */
+	send_sighup(fx);
+	form_has(fx, "zh-CN", 200, "v1");
+
+	/* new pieces: served after the reload, not before */
+	pieces_write(build_web, web, "v2");
+	form_has(fx, "zh-CN", 200, "v1");
+	send_sighup(fx);
+	form_has(fx, "zh-CN", 200, "v2");
+	form_has(fx, "en", 200, "v2");
+
+	/* one language corrupt: the reload keeps every language as it was */
+	pieces_write(build_web, web, "v3");
+	pieces_put_raw(web, "zh-CN", "{\"report\":{\"top\":");
+	send_sighup(fx);
+	form_has(fx, "zh-CN", 200, "v2");
+	form_has(fx, "en", 200, "v2");
+	/* valid JSON without the pages is refused too */
+	pieces_put_raw(web, "zh-CN", "{\"errors\":{}}");
+	send_sighup(fx);
+	form_has(fx, "zh-CN", 200, "v2");
+	/* fixed: the next reload takes them */
+	pieces_write(build_web, web, "v3");
+	send_sighup(fx);
+	form_has(fx, "zh-CN", 200, "v3");
+	form_has(fx, "en", 200, "v3");
+}
+
 int
 main(void)
 {
@@ -523,6 +704,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_nojs_form_back_escaped, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_nojs_report_through_group_commit, setup,
 	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_nojs_pieces_reload, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
