@@ -329,6 +329,8 @@ setup_server(void)
 	if (commit_init(&S.commit, S.base, S.store, S.key->sign_sk) != 0)
 		fz_die("commit_init");
 	S.h = &route_handlers;
+	if (route_handlers.init(&S) != 0) /* the no-JS pieces, as server_run loads them */
+		fz_die("route init");
 	evhttp_set_gencb(S.http, route_handlers.request, &S);
 	sock = evhttp_bind_socket_with_handle(S.http, "127.0.0.1", 0);
 	if (sock == NULL ||
@@ -654,6 +656,15 @@ check_answer(const struct buf *resp, const char *method, int stores, uint64_t be
 		if ((strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) || loc == NULL ||
 		    loc > end || loc[12] != '/' || loc[13] == '/' || loc[13] == '\\')
 			fz_fail("a redirect that is not to a path of this site");
+		break;
+	}
+	case 303: { /* the no-JS form's answer page, fetched once (post/redirect/get) */
+		const char *loc = strstr(resp->p, "\r\nLocation: ");
+		size_t n = loc != NULL ? strcspn(loc + 12, "\r") : 0;
+
+		if (strcmp(method, "POST") != 0 || loc == NULL || loc > end || n == 0 ||
+		    memchr(loc + 12, ':', n) != NULL || memchr(loc + 12, '/', n) != NULL)
+			fz_fail("a 303 that is not to a page beside the form");
 		break;
 	}
 	default:
