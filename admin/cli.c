@@ -284,6 +284,15 @@ cli_progress(const char *what, uint64_t done, uint64_t total)
 	fflush(stderr);
 }
 
+int
+cli_unknown(const char *fmt, const char *got, const char *(*at)(size_t i))
+{
+	char list[2048];
+
+	cli_error(fmt, got, cli_join(list, sizeof list, at));
+	return CLI_EXIT_USER;
+}
+
 char *
 cli_join(char *buf, size_t n, const char *(*at)(size_t i))
 {

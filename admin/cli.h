@@ -126,6 +126,13 @@ size_t cli_utf8_next(const unsigned char *p, size_t avail, unsigned *cp);
  */
 char *cli_join(char *buf, size_t n, const char *(*at)(size_t i));
 
+/*
+ * Says fmt (a translated "unknown stage '%s' (one of %s)") with got and the
+ * names at(0), at(1), ... joined. Returns CLI_EXIT_USER, the exit code of
+ * the refusal.
+ */
+int cli_unknown(const char *fmt, const char *got, const char *(*at)(size_t i));
+
 /* True (1) when s is valid UTF-8 of len bytes without NUL; 0 otherwise. */
 int cli_utf8_valid(const char *s, size_t len);
 

@@ -346,11 +346,9 @@ cmd_status(struct session *s, const struct session_args *o)
 
 	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
-	if (status == NULL) {
-		cli_error(_("unknown status '%s' (one of %s)"), o->pos[1],
-		          cli_join(err, sizeof err, cases_status_at));
-		return CLI_EXIT_USER;
-	}
+	if (status == NULL)
+		return cli_unknown(_("unknown status '%s' (one of %s)"), o->pos[1],
+		                   cases_status_at);
 	if (session_begin(s, 1) != 0 || session_load(s, &c, &rec) != 0)
 		return CLI_EXIT_USER;
 	rc = cases_set_status(s, &rec, status, err, sizeof err);

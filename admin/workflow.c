@@ -808,11 +808,8 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 
 	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
-	if (status == NULL) {
-		cli_error(_("unknown stage '%s' (one of %s)"), o->pos[1],
-		          cli_join(err, sizeof err, stage_at));
-		return CLI_EXIT_USER;
-	}
+	if (status == NULL)
+		return cli_unknown(_("unknown stage '%s' (one of %s)"), o->pos[1], stage_at);
 	if (o->days != NULL && (stage == NULL || strcmp(stage, "assigned") != 0 ||
 	                        workflow_parse_days(o->days, &ch.days))) {
 		cli_error(_("--days N (1-%d working days) applies to stage assigned 交办 and mark "
@@ -875,11 +872,8 @@ workflow_mark_command(struct session *s, const struct session_args *o)
 			return CLI_EXIT_USER;
 		value = dup.name;
 	}
-	if (mark == NULL) {
-		cli_error(_("unknown mark '%s' (one of %s)"), o->pos[1],
-		          cli_join(err, sizeof err, mark_at));
-		return CLI_EXIT_USER;
-	}
+	if (mark == NULL)
+		return cli_unknown(_("unknown mark '%s' (one of %s)"), o->pos[1], mark_at);
 	if (o->days != NULL) { /* mark CASE 督办 --days N: the same as mark CASE 督办 N */
 		if (strcmp(mark, "supervise") != 0 || value != NULL) {
 			cli_error(
