@@ -673,13 +673,130 @@ miss_report(struct run *run)
 	run->nmiss = 0;
 }
 
+static void quarantine(struct run *run, const char **reason, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/*
+ * Quarantines the entry at hand: writes the printf-formatted reason into
+ * run->qreason (cut to its size) and points *reason at it. Cannot fail.
+ */
+static void
+quarantine(struct run *run, const char **reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(run->qreason, sizeof run->qreason, fmt, ap);
+	va_end(ap);
+	*reason = run->qreason;
+}
+
+/*
+ * A new report whose manifest is sound (sp): its lookup must be no case's
+ * yet, neither in the archive nor earlier in this bundle (it is then kept
+ * for the follow-ups after it), and the manifest must bind it to the
+ * entry's lookup and reply_pk (§6). Sets run->real_name. Returns 0 with
+ * *reason set when it is to be quarantined, else with sign_pk set to
+ * bind.sign_pk; or -1 with run->fatal set when the archive or memory failed.
+ */
+static int
+check_report(struct run *run, const struct archive_entry *e, const struct manifest_seen *sp,
+             const char **reason, uint8_t sign_pk[32])
+{
+	const char *id = run->g->district;
+	uint64_t cix;
+	int rc;
+
+	run->real_name = sp->real_name;
+	rc = archive_case_find(run->t, id, e->lookup, &cix);
+	if (rc == ARCHIVE_OK || lookups_find(&run->ls, e->lookup, &cix)) {
+		quarantine(run, reason, "the report reuses the lookup of case %s-%" PRIu64, id,
+		           cix);
+		return 0;
+	}
+	if (rc != ARCHIVE_ERR_NOT_FOUND) {
+		run->fatal = rc;
+		return -1;
+	}
+	if (lookups_add(&run->ls, e->lookup, e->index) != 0) {
+		run->fatal = ARCHIVE_ERR_NOMEM;
+		return -1;
+	}
+	if (sp->bind_rc != BIND_OK)
+		quarantine(run, reason, "%s", bind_strerror(sp->bind_rc));
+	else
+		memcpy(sign_pk, sp->sign_pk, 32);
+	return 0;
+}
+
+/*
+ * A new follow-up whose manifest is sound (sp): its sealed lookup must be
+ * the entry's and name a case of the archive (when it names a report of
+ * this bundle instead, the bundle is refused anyway) that is not
+ * quarantined and keeps a signing key, and its signature (§6) must verify
+ * under that key. Sets run->objection. Returns 0, with *reason set when it
+ * is to be quarantined; or -1 with run->fatal set when the archive failed.
+ */
+static int
+check_followup(struct run *run, const struct archive_entry *e, const struct manifest_seen *sp,
+               const char **reason)
+{
+	const char *id = run->g->district;
+	struct case_record c;
+	uint64_t cix;
+	int rc;
+
+	if (!sp->has_lookup || sodium_memcmp(sp->lookup, e->lookup, 32) != 0) {
+		quarantine(run, reason, "the follow-up's sealed lookup differs from the entry's");
+		return 0;
+	}
+	rc = archive_case_find(run->t, id, e->lookup, &cix);
+	if (rc == ARCHIVE_ERR_NOT_FOUND) {
+		if (!lookups_find(&run->ls, e->lookup, &cix))
+			quarantine(run, reason,
+			           "a follow-up for a lookup that is no case of district %s", id);
+		/* else: its report is in this bundle, which is refused (nothing written) */
+		return 0;
+	}
+	if (rc != ARCHIVE_OK) {
+		run->fatal = rc;
+		return -1;
+	}
+	rc = archive_case_load(run->t, id, cix, &c);
+	if (rc != ARCHIVE_OK) {
+		run->fatal = rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
+		return -1;
+	}
+	if (c.quarantine[0] != '\0')
+		quarantine(run, reason, "a follow-up to quarantined case %s-%" PRIu64, id, cix);
+	else if (!c.has_sign_pk)
+		quarantine(run, reason,
+		           "its report (case %s-%" PRIu64 ") carries no signing key to check "
+		           "it with (ingested before follow-ups were signed)",
+		           id, cix);
+	else if (!sp->has_sig)
+		quarantine(run, reason, "%s", bind_strerror(BIND_ERR_NO_SIG));
+	else if (!sp->fu_fields)
+		quarantine(run, reason, "%s", bind_strerror(BIND_ERR_FIELDS));
+	else if (sign_followup_verify(sp->sig, c.sign_pk, sp->district, sp->lookup, sp->purpose,
+	                              sp->body_hash, (const uint8_t(*)[32])sp->att_hash,
+	                              sp->natt) != 0)
+		quarantine(run, reason, "%s", bind_strerror(BIND_ERR_SIG));
+	else
+		run->objection = strcmp(sp->purpose, "objection") == 0;
+	case_free(&c);
+	return 0;
+}
+
 /*
  * Checks one new entry's content (opened ahead in w, or here with the run's
- * opener) and case relations (§6, §10). Returns 0 with *reason NULL when it
- * is clean, 0 with *reason pointing at run->qreason when it is to be
- * quarantined (kept, acknowledged, never the reporter's words), or -1 with
- * run->fatal set when the archive or memory failed. For a clean report,
- * *sign_pk receives its bind.sign_pk.
+ * opener): the envelope must open with the district key and seal a version
+ * 1 manifest of the entry's kind and district; then check_report or
+ * check_followup (§6, §10). Returns 0 with *reason NULL when it is clean, 0
+ * with *reason pointing at run->qreason when it is to be quarantined (kept,
+ * acknowledged, never the reporter's words), or -1 with run->fatal set when
+ * the archive or memory failed. For a clean report, *sign_pk receives its
+ * bind.sign_pk.
  */
 static int
 check_new(struct run *run, const struct archive_entry *e, const struct entry_work *w,
@@ -689,7 +806,6 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 	const char *kind = e->kind == CHAIN_KIND_REPORT ? "report" : "followup";
 	struct manifest_seen *here = NULL;
 	const struct manifest_seen *sp;
-	uint64_t cix;
 	int rc, ret = 0;
 
 	*reason = NULL;
@@ -707,93 +823,22 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 		rc = open_envelope(&run->opener, run->key, e, here);
 		sp = here;
 	}
-#define QUARANTINE(...)                                                                            \
-	(snprintf(run->qreason, sizeof run->qreason, __VA_ARGS__), *reason = run->qreason)
 	if (rc == ENVELOPE_ERR_NOMEM) {
 		/* this machine's memory, not the entry: nothing is decided about it */
 		run->fatal = ARCHIVE_ERR_NOMEM;
 		ret = -1;
-		goto done;
-	}
-	if (rc != ENVELOPE_OK) {
-		QUARANTINE("the envelope does not open with the district key (%s)",
+	} else if (rc != ENVELOPE_OK) {
+		quarantine(run, reason, "the envelope does not open with the district key (%s)",
 		           envelope_strerror(rc));
-		goto done;
+	} else if (!sp->got || sp->v != 1 || strcmp(sp->kind, kind) != 0 ||
+	           strcmp(sp->district, id) != 0) {
+		quarantine(run, reason, "the sealed manifest is not a version 1 %s of district %s",
+		           kind, id);
+	} else if (e->kind == CHAIN_KIND_REPORT) {
+		ret = check_report(run, e, sp, reason, sign_pk);
+	} else {
+		ret = check_followup(run, e, sp, reason);
 	}
-	if (!sp->got || sp->v != 1 || strcmp(sp->kind, kind) != 0 ||
-	    strcmp(sp->district, id) != 0) {
-		QUARANTINE("the sealed manifest is not a version 1 %s of district %s", kind, id);
-		goto done;
-	}
-	if (e->kind == CHAIN_KIND_REPORT) {
-		run->real_name = sp->real_name;
-		rc = archive_case_find(run->t, id, e->lookup, &cix);
-		if (rc == ARCHIVE_OK || lookups_find(&run->ls, e->lookup, &cix)) {
-			QUARANTINE("the report reuses the lookup of case %s-%" PRIu64, id, cix);
-			goto done;
-		}
-		if (rc != ARCHIVE_ERR_NOT_FOUND) {
-			run->fatal = rc;
-			ret = -1;
-			goto done;
-		}
-		if (lookups_add(&run->ls, e->lookup, e->index) != 0) {
-			run->fatal = ARCHIVE_ERR_NOMEM;
-			ret = -1;
-			goto done;
-		}
-		if (sp->bind_rc != BIND_OK)
-			QUARANTINE("%s", bind_strerror(sp->bind_rc));
-		else
-			memcpy(sign_pk, sp->sign_pk, 32);
-		goto done;
-	}
-	if (!sp->has_lookup || sodium_memcmp(sp->lookup, e->lookup, 32) != 0) {
-		QUARANTINE("the follow-up's sealed lookup differs from the entry's");
-		goto done;
-	}
-	rc = archive_case_find(run->t, id, e->lookup, &cix);
-	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		if (!lookups_find(&run->ls, e->lookup, &cix))
-			QUARANTINE("a follow-up for a lookup that is no case of district %s", id);
-		/* else: its report is in this bundle, which is refused (nothing written) */
-		goto done;
-	}
-	if (rc != ARCHIVE_OK) {
-		run->fatal = rc;
-		ret = -1;
-		goto done;
-	}
-	{
-		struct case_record c;
-
-		rc = archive_case_load(run->t, id, cix, &c);
-		if (rc != ARCHIVE_OK) {
-			run->fatal = rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
-			ret = -1;
-			goto done;
-		}
-		if (c.quarantine[0] != '\0')
-			QUARANTINE("a follow-up to quarantined case %s-%" PRIu64, id, cix);
-		else if (!c.has_sign_pk)
-			QUARANTINE("its report (case %s-%" PRIu64
-			           ") carries no signing key to check "
-			           "it with (ingested before follow-ups were signed)",
-			           id, cix);
-		else if (!sp->has_sig)
-			QUARANTINE("%s", bind_strerror(BIND_ERR_NO_SIG));
-		else if (!sp->fu_fields)
-			QUARANTINE("%s", bind_strerror(BIND_ERR_FIELDS));
-		else if (sign_followup_verify(sp->sig, c.sign_pk, sp->district, sp->lookup,
-		                              sp->purpose, sp->body_hash,
-		                              (const uint8_t(*)[32])sp->att_hash, sp->natt) != 0)
-			QUARANTINE("%s", bind_strerror(BIND_ERR_SIG));
-		else
-			run->objection = strcmp(sp->purpose, "objection") == 0;
-		case_free(&c);
-	}
-#undef QUARANTINE
-done:
 	if (here != NULL)
 		sodium_free(here); /* wipes */
 	return ret;
