@@ -845,35 +845,37 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 }
 
 /*
- * Applies the entry of line number line, worked on in w, in bundle order:
- * checks its place, hash and chain, opens it if new (unless w has) and adds
- * it to the transaction while no problem was found. Problems go to run->p;
- * an archive or memory failure sets run->fatal.
+ * Names an entry line whose fields did not parse (w->in.bad_field): by its
+ * index when it has one, else by its line number. Cannot fail.
  */
 static void
-entry_apply(struct run *run, struct entry_work *w, uint64_t line)
+entry_malformed(struct run *run, const struct entry_work *w, uint64_t line)
 {
-	struct ingest *g = run->g;
-	struct archive_entry *e = &w->in.e;
-	uint8_t calc[32];
+	const struct archive_entry *e = &w->in.e;
+
+	if (e->index > 0)
+		prob_add(&run->p, e->index, e->index,
+		         _("index %" PRIu64 ": field \"%s\" missing or malformed"), e->index,
+		         w->in.bad_field);
+	else
+		prob_add(&run->p, 0, 0, _("line %" PRIu64 ": field \"%s\" missing or malformed"),
+		         line, w->in.bad_field);
+}
+
+/*
+ * Checks the entry's place in the sequence: inside the bundle's range, and
+ * the index expected next. Indices skipped over are kept as missing (named
+ * at the end as dropped, unless they turn up later); an earlier index is a
+ * reorder when it was missing, else repeated or out of order. Returns 0
+ * when in place, 1 when not (a problem named, or indices skipped over), or
+ * -1 with run->fatal set when memory ran out.
+ */
+static int
+entry_place(struct run *run, const struct archive_entry *e)
+{
+	const struct ingest *g = run->g;
 	int bad = 0, rc;
 
-	if (w->parsed != 0) {
-		if (e->index > 0)
-			prob_add(&run->p, e->index, e->index,
-			         _("index %" PRIu64 ": field \"%s\" missing or malformed"),
-			         e->index, w->in.bad_field);
-		else
-			prob_add(&run->p, 0, 0,
-			         _("line %" PRIu64 ": field \"%s\" missing or malformed"), line,
-			         w->in.bad_field);
-		run->writing = 0;
-		if (e->index >= run->expected)
-			run->expected = e->index + 1;
-		return;
-	}
-
-	/* position in the sequence */
 	if (e->index < g->from || e->index > g->to) {
 		prob_add(&run->p, e->index, e->index,
 		         _("index %" PRIu64 " lies outside the bundle's range %" PRIu64
@@ -884,14 +886,14 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 		/* named at the end as dropped, unless they turn up later (a reorder) */
 		if (miss_add(run, run->expected, e->index - 1) != 0) {
 			run->fatal = ARCHIVE_ERR_NOMEM;
-			return;
+			return -1;
 		}
 		bad = 1;
 	} else if (e->index < run->expected) {
 		rc = miss_take(run, e->index);
 		if (rc < 0) {
 			run->fatal = ARCHIVE_ERR_NOMEM;
-			return;
+			return -1;
 		}
 		if (rc > 0 && run->prev_index > e->index)
 			prob_add(&run->p, e->index, e->index,
@@ -907,8 +909,28 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 		bad = 1;
 	}
 	run->prev_index = e->index;
+	return bad;
+}
 
-	/* the envelope against its hash, the entry against the chain */
+/*
+ * Checks the envelope against its hash (w->hash, computed when the line
+ * was parsed) and the entry against the chain: its chain value must follow
+ * from its predecessor's, which is the archive's when the archive holds the
+ * predecessor, else the one the entry before claimed or, when that entry
+ * was altered, the value recomputed from its fields: either lets an intact
+ * entry after an altered, dropped or moved one pass, so that only the
+ * indices at fault are named. Keeps the entry's chain values for the entry
+ * after. Returns 0 when both hold, 1 when not (problems named), or -1 with
+ * run->fatal set when the archive or memory failed.
+ */
+static int
+entry_links(struct run *run, const struct entry_work *w)
+{
+	const struct archive_entry *e = &w->in.e;
+	const struct seen *sp = seen_at(run, e->index - 1);
+	uint8_t prev[2][32], calc[32], mine[32];
+	int nprev = 0, ok = 0, have_mine = 0, bad = 0, rc;
+
 	if (sodium_memcmp(w->hash, e->envelope_hash, 32) != 0) {
 		prob_add(
 		        &run->p, e->index, e->index,
@@ -916,102 +938,146 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 		        e->index);
 		bad = 1;
 	}
-	{
-		/*
-		 * The predecessor is the chain value the entry before claimed or,
-		 * when that entry was altered, the value recomputed from its fields:
-		 * either lets an intact entry after an altered, dropped or moved one
-		 * pass, so that only the indices at fault are named.
-		 */
-		uint8_t prev[2][32], mine[32];
-		const struct seen *sp = seen_at(run, e->index - 1);
-		int nprev = 0, ok = 0, have_mine = 0;
-
-		if (e->index - 1 <= run->held) {
-			rc = archive_chain_at(run->t, g->district, e->index - 1, prev[0]);
-			if (rc != ARCHIVE_OK) {
-				run->fatal = rc;
-				return;
-			}
-			nprev = 1;
-		} else if (sp != NULL && sp->has) {
-			memcpy(prev[nprev++], sp->chain, 32);
-			if (sp->has_calc)
-				memcpy(prev[nprev++], sp->calc, 32);
+	if (e->index - 1 <= run->held) {
+		rc = archive_chain_at(run->t, run->g->district, e->index - 1, prev[0]);
+		if (rc != ARCHIVE_OK) {
+			run->fatal = rc;
+			return -1;
 		}
-		for (int k = 0; k < nprev; k++) {
-			if (chain_next(calc, prev[k], e->index, e->kind, e->lookup,
-			               e->envelope_hash, e->day) != 0)
-				break;
-			if (k == 0) {
-				memcpy(mine, calc, 32);
-				have_mine = 1;
-			}
-			if (sodium_memcmp(calc, e->chain, 32) == 0)
-				ok = 1;
-		}
-		if (nprev > 0 && !ok) {
-			prob_add(&run->p, e->index, e->index,
-			         _("index %" PRIu64
-			           ": chain value does not follow from the entry and "
-			           "its predecessor (altered)"),
-			         e->index);
-			bad = 1;
-		}
-		if (seen_put(run, e->index, e->chain, have_mine ? mine : NULL) != 0) {
-			run->fatal = ARCHIVE_ERR_NOMEM;
-			return;
-		}
+		nprev = 1;
+	} else if (sp != NULL && sp->has) {
+		memcpy(prev[nprev++], sp->chain, 32);
+		if (sp->has_calc)
+			memcpy(prev[nprev++], sp->calc, 32);
 	}
-
-	if (!bad && e->index <= run->held) {
-		/* an overlap with what the archive holds: identical, or tampering */
-		rc = archive_entry_add(run->t, g->district, e);
-		if (rc == ARCHIVE_SKIPPED) {
-			run->skipped++;
-		} else if (rc == ARCHIVE_ERR_CHAIN) {
-			prob_add(&run->p, e->index, e->index,
-			         _("index %" PRIu64
-			           " differs from the entry the archive already holds "
-			           "(tampering)"),
-			         e->index);
-			bad = 1;
-		} else {
-			run->fatal = rc == ARCHIVE_OK ? ARCHIVE_ERR_CORRUPT : rc;
+	for (int k = 0; k < nprev; k++) {
+		if (chain_next(calc, prev[k], e->index, e->kind, e->lookup, e->envelope_hash,
+		               e->day) != 0)
+			break;
+		if (k == 0) {
+			memcpy(mine, calc, 32);
+			have_mine = 1;
 		}
-	} else if (!bad) {
-		const char *reason = NULL;
+		if (sodium_memcmp(calc, e->chain, 32) == 0)
+			ok = 1;
+	}
+	if (nprev > 0 && !ok) {
+		prob_add(&run->p, e->index, e->index,
+		         _("index %" PRIu64 ": chain value does not follow from the entry and "
+		           "its predecessor (altered)"),
+		         e->index);
+		bad = 1;
+	}
+	if (seen_put(run, e->index, e->chain, have_mine ? mine : NULL) != 0) {
+		run->fatal = ARCHIVE_ERR_NOMEM;
+		return -1;
+	}
+	return bad;
+}
 
-		if (check_new(run, e, w, &reason, e->sign_pk) != 0) {
+/*
+ * An entry the archive already holds (an overlap): the same entry again
+ * (counted as skipped) or a different one (tampering). Returns 0, or 1 when
+ * it differs (a problem named); run->fatal is set (returning 0) when the
+ * archive failed.
+ */
+static int
+entry_held(struct run *run, const struct archive_entry *e)
+{
+	int rc = archive_entry_add(run->t, run->g->district, e);
+
+	if (rc == ARCHIVE_SKIPPED) {
+		run->skipped++;
+		return 0;
+	}
+	if (rc == ARCHIVE_ERR_CHAIN) {
+		prob_add(&run->p, e->index, e->index,
+		         _("index %" PRIu64 " differs from the entry the archive already holds "
+		           "(tampering)"),
+		         e->index);
+		return 1;
+	}
+	run->fatal = rc == ARCHIVE_OK ? ARCHIVE_ERR_CORRUPT : rc;
+	return 0;
+}
+
+/*
+ * A new entry: checks its content and case relations (check_new) and, while
+ * the run is writing, adds it to the transaction, quarantined or not (§10:
+ * content never decides acceptance), with the facts its case record keeps;
+ * once a problem was found it is only counted. Returns 0, 1 when the
+ * archive refused it (a problem named), or -1 with run->fatal set when
+ * check_new failed; run->fatal is also set (returning 0) when the archive
+ * failed to add it.
+ */
+static int
+entry_new(struct run *run, struct entry_work *w)
+{
+	struct archive_entry *e = &w->in.e;
+	const char *reason = NULL;
+	int rc;
+
+	if (check_new(run, e, w, &reason, e->sign_pk) != 0)
+		return -1; /* run->fatal */
+	if (!run->writing) {
+		run->added++; /* would have been added; nothing is written anyway */
+		return 0;
+	}
+	/*
+	 * the facts of a report the case record keeps (§13 deadlines, §6
+	 * signing key), written with the new case record itself; a quarantined
+	 * entry is kept all the same
+	 */
+	e->has_real_name = e->kind == CHAIN_KIND_REPORT;
+	e->real_name = run->real_name;
+	e->has_sign_pk = e->kind == CHAIN_KIND_REPORT && reason == NULL;
+	e->quarantine = reason;
+	e->objection = e->kind == CHAIN_KIND_FOLLOWUP && reason == NULL && run->objection;
+	rc = archive_entry_add(run->t, run->g->district, e);
+	if (rc == ARCHIVE_OK && reason != NULL)
+		run->quarantined++;
+	if (rc == ARCHIVE_OK) {
+		run->added++;
+		return 0;
+	}
+	if (rc == ARCHIVE_ERR_ORDER || rc == ARCHIVE_ERR_CHAIN || rc == ARCHIVE_ERR_CASE) {
+		prob_add(&run->p, e->index, e->index, _("index %" PRIu64 ": %s"), e->index,
+		         archive_strerror(rc));
+		return 1;
+	}
+	run->fatal = rc;
+	return 0;
+}
+
+/*
+ * Applies the entry of line number line, worked on in w, in bundle order:
+ * its fields (entry_malformed), its place (entry_place), its hash and chain
+ * (entry_links) and, when all hold, stores it: entry_held for an index the
+ * archive holds, entry_new for a new one. After any problem (named in
+ * run->p) the run stops writing; an archive or memory failure sets
+ * run->fatal.
+ */
+static void
+entry_apply(struct run *run, struct entry_work *w, uint64_t line)
+{
+	struct archive_entry *e = &w->in.e;
+	int bad, rc;
+
+	if (w->parsed != 0) {
+		entry_malformed(run, w, line);
+		bad = 1;
+	} else {
+		bad = entry_place(run, e);
+		if (bad < 0)
 			return; /* run->fatal */
-		} else if (run->writing) {
-			/*
-			 * the facts of a report the case record keeps (§13
-			 * deadlines, §6 signing key), written with the new case
-			 * record itself; a quarantined entry is kept all the same
-			 * (§10: content never decides acceptance)
-			 */
-			e->has_real_name = e->kind == CHAIN_KIND_REPORT;
-			e->real_name = run->real_name;
-			e->has_sign_pk = e->kind == CHAIN_KIND_REPORT && reason == NULL;
-			e->quarantine = reason;
-			e->objection =
-			        e->kind == CHAIN_KIND_FOLLOWUP && reason == NULL && run->objection;
-			rc = archive_entry_add(run->t, g->district, e);
-			if (rc == ARCHIVE_OK && reason != NULL)
-				run->quarantined++;
-			if (rc == ARCHIVE_OK) {
-				run->added++;
-			} else if (rc == ARCHIVE_ERR_ORDER || rc == ARCHIVE_ERR_CHAIN ||
-			           rc == ARCHIVE_ERR_CASE) {
-				prob_add(&run->p, e->index, e->index, _("index %" PRIu64 ": %s"),
-				         e->index, archive_strerror(rc));
-				bad = 1;
-			} else {
-				run->fatal = rc;
-			}
-		} else {
-			run->added++; /* would have been added; nothing is written anyway */
+		rc = entry_links(run, w);
+		if (rc < 0)
+			return; /* run->fatal */
+		bad |= rc;
+		if (!bad) {
+			bad = e->index <= run->held ? entry_held(run, e) : entry_new(run, w);
+			if (bad < 0)
+				return; /* run->fatal */
 		}
 	}
 	if (bad)
