@@ -1441,60 +1441,125 @@ finish(struct ingest_result *res, int outcome, struct problems *p, char *msg)
 	return outcome;
 }
 
-int
-ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key,
-           const char *key_path, int accept_new_key, int progress, struct ingest_result *res)
+/* What a step of ingest_run returns when the run goes on (outcomes are >= 0). */
+#define RUN_ON (-1)
+
+/* Aborts the run's transaction and frees its problems and tables. Cannot fail. */
+static void
+run_drop(struct run *run)
 {
-	struct run run;
-	struct archive_district d;
-	char pinned_fp[KEYFILE_FINGERPRINT_BUF];
-	uint64_t total = g->to >= g->from ? g->to - g->from + 1 : 0, n = 0, line = 1;
-	int rc, changed = 0, outcome;
+	archive_abort(run->t);
+	free(run->p.text);
+	free(run->p.bad);
+	run_free(run);
+}
+
+/*
+ * Ends a run the archive (or memory) failed with rc: run_drop, res filled
+ * as INGEST_FAILED ("nothing written"). Returns INGEST_FAILED.
+ */
+static int
+run_failed(struct run *run, struct ingest_result *res, int rc)
+{
+	run_drop(run);
+	return finish(res, INGEST_FAILED, NULL,
+	              buf_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
+}
+
+/*
+ * Ends a run that found problems: aborts the transaction and fills res as
+ * INGEST_REFUSED, naming the first SHOWN_MAX problems of run->p (fallback
+ * when their text ran out of memory) and handing res their indices. What
+ * else the run keeps is the caller's (run_free). Returns INGEST_REFUSED.
+ */
+static int
+run_refuse(struct run *run, struct ingest_result *res, const char *fallback)
+{
 	char *msg;
 
-	memset(res, 0, sizeof *res);
-	memset(&run, 0, sizeof run);
-	run.g = g;
-	run.key = key;
-	serverkey_fingerprint(res->server_fp, g->server_pk);
-	if (strcmp(key->pub.id, g->district) != 0)
+	archive_abort(run->t);
+	if (run->p.count > SHOWN_MAX) {
+		char more[64];
+
+		snprintf(more, sizeof more, _("; and %zu more"), run->p.count - SHOWN_MAX);
+		text_add(&run->p, more);
+	}
+	msg = buf_printf(_("bundle refused, nothing written: %s"),
+	                 run->p.text ? run->p.text : fallback);
+	free(run->p.text);
+	return finish(res, INGEST_REFUSED, &run->p, msg);
+}
+
+/*
+ * Checks that the key is the bundle's district's, begins the run's write
+ * transaction and reads the district's record into *d: created when new,
+ * its key file set to key_path (when given and different), the updates the
+ * server applied recorded (§15; those it lacks go to res->unapplied_*).
+ * Sets *changed when it wrote. Returns RUN_ON, or the outcome with res
+ * filled: INGEST_REFUSED (another district's key) or INGEST_FAILED (the
+ * archive failed; nothing written).
+ */
+static int
+run_begin(struct run *run, struct archive *a, const char *key_path, struct archive_district *d,
+          int *changed, struct ingest_result *res)
+{
+	const struct ingest *g = run->g;
+	int rc;
+
+	if (strcmp(run->key->pub.id, g->district) != 0)
 		return finish(res, INGEST_REFUSED, NULL,
 		              buf_printf(_("the bundle is for district %s, the key for %s"),
-		                         g->district, key->pub.id));
-	rc = archive_begin(a, 1, &run.t);
+		                         g->district, run->key->pub.id));
+	rc = archive_begin(a, 1, &run->t);
 	if (rc != ARCHIVE_OK)
 		return finish(res, INGEST_FAILED, NULL,
 		              buf_printf(_("archive: %s"), archive_strerror(rc)));
-	rc = archive_district_get(run.t, g->district, &d);
+	rc = archive_district_get(run->t, g->district, d);
 	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		rc = archive_district_create(run.t, g->district);
+		rc = archive_district_create(run->t, g->district);
 		if (rc == ARCHIVE_OK)
-			rc = archive_district_get(run.t, g->district, &d);
-		changed = 1;
+			rc = archive_district_get(run->t, g->district, d);
+		*changed = 1;
 	}
-	if (rc == ARCHIVE_OK && key_path != NULL && strcmp(d.key_path, key_path) != 0) {
-		rc = archive_district_set_key_path(run.t, g->district, key_path);
-		changed = 1;
+	if (rc == ARCHIVE_OK && key_path != NULL && strcmp(d->key_path, key_path) != 0) {
+		rc = archive_district_set_key_path(run->t, g->district, key_path);
+		*changed = 1;
 	}
 	/* which of our updates the server applied (§15): what it lacks is carried again */
 	if (rc == ARCHIVE_OK && g->has_applied) {
-		if (g->applied_seq != d.applied_seq) {
-			rc = archive_district_set_applied(run.t, g->district, g->applied_seq);
-			changed = 1;
+		if (g->applied_seq != d->applied_seq) {
+			rc = archive_district_set_applied(run->t, g->district, g->applied_seq);
+			*changed = 1;
 		}
-		if (g->applied_seq < d.seq) {
+		if (g->applied_seq < d->seq) {
 			res->unapplied_first = g->applied_seq + 1;
-			res->unapplied_last = d.seq;
+			res->unapplied_last = d->seq;
 		}
 	}
 	if (rc != ARCHIVE_OK)
-		goto failed;
+		return run_failed(run, res, rc);
+	return RUN_ON;
+}
 
-	/* the server's key: pinned on first use */
-	if (d.has_server_pk && sodium_memcmp(d.server_pk, g->server_pk, 32) != 0) {
-		serverkey_fingerprint(pinned_fp, d.server_pk);
+/*
+ * Checks the bundle's server key against the district's (d): pinned now on
+ * first use (res->key_pinned 1), or re-pinned when it differs and
+ * accept_new_key (2); sets *changed when it wrote. Returns RUN_ON, or the
+ * outcome with res filled, nothing written: INGEST_REFUSED (a key other
+ * than the pinned one, not accepted) or INGEST_FAILED (the archive failed).
+ */
+static int
+run_pin_key(struct run *run, const struct archive_district *d, int accept_new_key, int *changed,
+            struct ingest_result *res)
+{
+	const struct ingest *g = run->g;
+	char pinned_fp[KEYFILE_FINGERPRINT_BUF];
+	int rc;
+
+	if (d->has_server_pk && sodium_memcmp(d->server_pk, g->server_pk, 32) != 0) {
+		serverkey_fingerprint(pinned_fp, d->server_pk);
 		if (!accept_new_key) {
-			archive_abort(run.t);
+			archive_abort(run->t);
 			return finish(
 			        res, INGEST_REFUSED, NULL,
 			        buf_printf(_("the bundle comes with server key [%s], not the "
@@ -1504,169 +1569,227 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 			                   res->server_fp, pinned_fp));
 		}
 		res->key_pinned = 2;
-	} else if (!d.has_server_pk) {
+	} else if (!d->has_server_pk) {
 		res->key_pinned = 1;
 	}
 	if (res->key_pinned) {
-		rc = archive_district_set_server_key(run.t, g->district, g->server_pk);
+		rc = archive_district_set_server_key(run->t, g->district, g->server_pk);
 		if (rc != ARCHIVE_OK)
-			goto failed;
-		changed = 1;
+			return run_failed(run, res, rc);
+		*changed = 1;
 	}
+	return RUN_ON;
+}
 
-	/* where the bundle starts */
-	run.held = d.size;
-	if (g->from > d.size + 1) {
-		archive_abort(run.t);
-		if (d.size + 2 == g->from)
-			prob_add(&run.p, d.size + 1, g->from - 1,
+/*
+ * Checks where the bundle starts against what the archive holds of the
+ * district (d): a gap before from refuses it at once; a prev_head other
+ * than the archive's chain value at from - 1 is a problem (tampering). Then
+ * the run expects index from, and writes while no problem was found.
+ * Returns RUN_ON, or the outcome with res filled, nothing written:
+ * INGEST_REFUSED (a gap) or INGEST_FAILED (the archive failed).
+ */
+static int
+run_start(struct run *run, const struct archive_district *d, struct ingest_result *res)
+{
+	const struct ingest *g = run->g;
+	uint8_t prev[32];
+	int rc;
+
+	run->held = d->size;
+	if (g->from > d->size + 1) {
+		if (d->size + 2 == g->from)
+			prob_add(&run->p, d->size + 1, g->from - 1,
 			         _("gap: the archive holds district %s through index %" PRIu64
 			           ", the bundle starts at %" PRIu64 "; index %" PRIu64
 			           " is missing"),
-			         g->district, d.size, g->from, d.size + 1);
+			         g->district, d->size, g->from, d->size + 1);
 		else
-			prob_add(&run.p, d.size + 1, g->from - 1,
+			prob_add(&run->p, d->size + 1, g->from - 1,
 			         _("gap: the archive holds district %s through index %" PRIu64
 			           ", the bundle starts at %" PRIu64 "; indices %" PRIu64
 			           "..%" PRIu64 " are missing"),
-			         g->district, d.size, g->from, d.size + 1, g->from - 1);
-		msg = buf_printf(_("bundle refused, nothing written: %s"),
-		                 run.p.text ? run.p.text : "gap");
-		free(run.p.text);
-		return finish(res, INGEST_REFUSED, &run.p, msg);
+			         g->district, d->size, g->from, d->size + 1, g->from - 1);
+		return run_refuse(run, res, "gap");
 	}
-	{
-		uint8_t prev[32];
+	rc = archive_chain_at(run->t, g->district, g->from - 1, prev);
+	if (rc != ARCHIVE_OK)
+		return run_failed(run, res, rc);
+	if (sodium_memcmp(prev, g->prev_head, 32) != 0)
+		prob_add(&run->p, g->from - 1 > 0 ? g->from - 1 : 0, g->from - 1,
+		         _("prev_head differs from the archive's chain value at index "
+		           "%" PRIu64 " (tampering)"),
+		         g->from - 1);
+	run->expected = g->from;
+	run->writing = run->p.count == 0;
+	return RUN_ON;
+}
 
-		rc = archive_chain_at(run.t, g->district, g->from - 1, prev);
-		if (rc != ARCHIVE_OK)
-			goto failed;
-		if (sodium_memcmp(prev, g->prev_head, 32) != 0)
-			prob_add(&run.p, g->from - 1 > 0 ? g->from - 1 : 0, g->from - 1,
-			         _("prev_head differs from the archive's chain value at index "
-			           "%" PRIu64 " (tampering)"),
-			         g->from - 1);
-	}
-	run.expected = g->from;
-	run.writing = run.p.count == 0;
+/*
+ * Reads and applies the entry lines up to the signature line: on worker
+ * threads (the pipeline) or, when none can start, on this one; shows
+ * progress when asked. *end receives how the reading ended (BUNDLE_END, or
+ * the reader's complaint about the file's form: a problem named later) and
+ * *line the number of the last line read. Returns RUN_ON, or INGEST_FAILED
+ * with res filled when the archive, memory or the file failed (nothing
+ * written).
+ */
+static int
+run_entries(struct run *run, int progress, int *end, uint64_t *line, struct ingest_result *res)
+{
+	const struct ingest *g = run->g;
+	uint64_t total = g->to >= g->from ? g->to - g->from + 1 : 0, n = 0;
+	struct pipe pipe;
+	size_t nw = workers_for(g);
+	int rc;
 
-	/* the entries: on worker threads, or on this one when none can start */
-	{
-		struct pipe pipe;
-		size_t nw = workers_for(g);
-
-		if (nw > 0 &&
-		    pipe_start(&pipe, &run, nw, g->depth ? g->depth : INGEST_DEPTH) == 0) {
-			rc = entries_par(&run, &pipe, progress, total, &line, &n);
-			pipe_stop(&pipe);
-		} else {
-			rc = entries_seq(&run, progress, total, &line, &n);
-		}
+	if (nw > 0 && pipe_start(&pipe, run, nw, g->depth ? g->depth : INGEST_DEPTH) == 0) {
+		rc = entries_par(run, &pipe, progress, total, line, &n);
+		pipe_stop(&pipe);
+	} else {
+		rc = entries_seq(run, progress, total, line, &n);
 	}
-	if (run.fatal) {
-		rc = run.fatal;
-		goto failed;
-	}
+	if (run->fatal)
+		return run_failed(run, res, run->fatal);
 	if (progress && n < total)
 		cli_progress("ingest: entries", total, total);
 	if (rc == BUNDLE_ERR_IO || rc == BUNDLE_ERR_NOMEM) {
-		archive_abort(run.t);
-		free(run.p.text);
-		free(run.p.bad);
-		run_free(&run);
+		run_drop(run);
 		return finish(res, INGEST_FAILED, NULL,
 		              buf_printf(_("cannot read the bundle: %s"), bundle_strerror(rc)));
 	}
-	if (rc != BUNDLE_END)
-		prob_add(&run.p, 0, 0,
+	*end = rc;
+	return RUN_ON;
+}
+
+/*
+ * The checks once the entries are read (end and line from run_entries): a
+ * bundle cut short, indices that never turned up, the header's head
+ * against the chain value at to (prev_head for an empty bundle), and the
+ * server's signature over every line (server_fp names its key). Problems
+ * go to run->p. Cannot fail.
+ */
+static void
+run_check_end(struct run *run, int end, uint64_t line, const struct archive_district *d,
+              const char *server_fp)
+{
+	struct ingest *g = run->g;
+
+	if (end != BUNDLE_END)
+		prob_add(&run->p, 0, 0,
 		         _("the bundle is malformed or cut short after line %" PRIu64
 		           " (no valid signature line)"),
 		         line);
-	if (rc == BUNDLE_END && run.expected <= g->to && miss_add(&run, run.expected, g->to) != 0)
-		run.p.nomem = 1;
-	miss_report(&run);
-	if (rc == BUNDLE_END) {
+	if (end == BUNDLE_END && run->expected <= g->to && miss_add(run, run->expected, g->to) != 0)
+		run->p.nomem = 1;
+	miss_report(run);
+	if (end == BUNDLE_END) {
 		/* the header's head: the chain value at to (prev_head for an empty bundle) */
-		const struct seen *sp = seen_at(&run, g->to);
+		const struct seen *sp = seen_at(run, g->to);
 		uint8_t at[32];
 		int known = 0;
 
 		if (sp != NULL && sp->has) {
 			memcpy(at, sp->chain, 32);
 			known = 1;
-		} else if (g->to <= d.size &&
-		           archive_chain_at(run.t, g->district, g->to, at) == ARCHIVE_OK) {
+		} else if (g->to <= d->size &&
+		           archive_chain_at(run->t, g->district, g->to, at) == ARCHIVE_OK) {
 			known = 1;
 		}
 		if (known && sodium_memcmp(at, g->head, 32) != 0)
-			prob_add(&run.p, g->to, g->to,
+			prob_add(&run->p, g->to, g->to,
 			         _("the header's head is not the chain value at index %" PRIu64
 			           " (altered)"),
 			         g->to);
 	}
-	if (rc == BUNDLE_END &&
+	if (end == BUNDLE_END &&
 	    bundle_reader_verify(&g->r, BUNDLE_SIG_EXPORT, g->server_pk) != BUNDLE_OK)
-		prob_add(&run.p, 0, 0,
+		prob_add(&run->p, 0, 0,
 		         _("the server's signature does not verify (the bundle was altered or not "
 		           "signed by key [%s])"),
-		         res->server_fp);
+		         server_fp);
+}
 
-	run_free(&run);
-	res->added = run.added;
-	res->skipped = run.skipped;
-	if (run.p.count > 0 || run.p.nomem) {
-		archive_abort(run.t);
+/*
+ * Ends the run after its checks: refuses the bundle when a problem was
+ * found (or memory ran out), leaves the archive alone when nothing is new
+ * (entries or the district's record: changed), else commits the
+ * transaction. Fills res and returns its outcome: INGEST_REFUSED,
+ * INGEST_NOOP, INGEST_DONE (INGEST_NOOP when only the district's record
+ * changed), or INGEST_FAILED when the commit failed (nothing written).
+ */
+static int
+run_commit(struct run *run, const struct archive_district *d, int changed,
+           struct ingest_result *res)
+{
+	const struct ingest *g = run->g;
+	int rc, outcome;
+
+	run_free(run);
+	res->added = run->added;
+	res->skipped = run->skipped;
+	if (run->p.count > 0 || run->p.nomem) {
 		res->added = 0;
-		res->size = d.size;
-		if (run.p.count > SHOWN_MAX) {
-			char more[64];
-
-			snprintf(more, sizeof more, _("; and %zu more"), run.p.count - SHOWN_MAX);
-			text_add(&run.p, more);
-		}
-		msg = buf_printf(_("bundle refused, nothing written: %s"),
-		                 run.p.text ? run.p.text : "out of memory");
-		free(run.p.text);
-		return finish(res, INGEST_REFUSED, &run.p, msg);
+		res->size = d->size;
+		return run_refuse(run, res, "out of memory");
 	}
-	free(run.p.text);
-	free(run.p.bad);
-	res->size = run.added > 0 ? run.held + run.added : d.size;
-	if (run.added == 0 && !changed) {
-		archive_abort(run.t);
+	free(run->p.text);
+	free(run->p.bad);
+	res->size = run->added > 0 ? run->held + run->added : d->size;
+	if (run->added == 0 && !changed) {
+		archive_abort(run->t);
 		return finish(res, INGEST_NOOP, NULL,
 		              buf_printf(_("nothing new: the archive already holds district %s "
 		                           "through index %" PRIu64 " (%" PRIu64
 		                           " entries skipped); nothing written"),
-		                         g->district, d.size, run.skipped));
+		                         g->district, d->size, run->skipped));
 	}
-	rc = archive_commit(run.t);
+	rc = archive_commit(run->t);
 	if (rc != ARCHIVE_OK)
 		return finish(res, INGEST_FAILED, NULL,
 		              buf_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
-	outcome = run.added == 0 ? INGEST_NOOP : INGEST_DONE;
-	res->quarantined = run.quarantined;
-	if (run.quarantined > 0)
+	outcome = run->added == 0 ? INGEST_NOOP : INGEST_DONE;
+	res->quarantined = run->quarantined;
+	if (run->quarantined > 0)
 		return finish(
 		        res, outcome, NULL,
 		        buf_printf(_("district %s: %" PRIu64 " new entries, %" PRIu64
 		                     " of them QUARANTINED (their chain verifies, their content "
 		                     "does not: see list), %" PRIu64
 		                     " already held; the archive holds indices 1..%" PRIu64),
-		                   g->district, run.added, run.quarantined, run.skipped,
+		                   g->district, run->added, run->quarantined, run->skipped,
 		                   res->size));
 	return finish(res, outcome, NULL,
 	              buf_printf(_("district %s: %" PRIu64 " new entries, %" PRIu64
 	                           " already held; the archive holds indices 1..%" PRIu64),
-	                         g->district, run.added, run.skipped, res->size));
+	                         g->district, run->added, run->skipped, res->size));
+}
 
-failed:
-	archive_abort(run.t);
-	free(run.p.text);
-	free(run.p.bad);
-	run_free(&run);
-	return finish(res, INGEST_FAILED, NULL,
-	              buf_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
+int
+ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key,
+           const char *key_path, int accept_new_key, int progress, struct ingest_result *res)
+{
+	struct run run;
+	struct archive_district d;
+	uint64_t line = 1;
+	int end = BUNDLE_END, changed = 0, out;
+
+	memset(res, 0, sizeof *res);
+	memset(&run, 0, sizeof run);
+	run.g = g;
+	run.key = key;
+	serverkey_fingerprint(res->server_fp, g->server_pk);
+	out = run_begin(&run, a, key_path, &d, &changed, res);
+	if (out == RUN_ON)
+		out = run_pin_key(&run, &d, accept_new_key, &changed, res);
+	if (out == RUN_ON)
+		out = run_start(&run, &d, res);
+	if (out == RUN_ON)
+		out = run_entries(&run, progress, &end, &line, res);
+	if (out != RUN_ON)
+		return out;
+	run_check_end(&run, end, line, &d, res->server_fp);
+	return run_commit(&run, &d, changed, res);
 }
 
 #define HELD_MAX 256 /* bytes of the district list in the message below */
