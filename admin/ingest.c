@@ -406,11 +406,10 @@ open_envelope(struct envelope_opener **o, const struct keyfile_secret *key,
 	return rc;
 }
 
-/* The lookups of reports in this bundle (for follow-ups that come later in it). */
 /*
- * The lookups of the reports in this bundle, with an open-addressing index
- * keyed by SipHash under a random key, so a bundle crafted with colliding
- * lookups cannot make ingest quadratic.
+ * The lookups of the reports in this bundle (for the follow-ups after
+ * them), with an open-addressing index keyed by SipHash under a random key,
+ * so a bundle crafted with colliding lookups cannot make ingest quadratic.
  */
 struct lookups {
 	uint8_t (*l)[32];
@@ -1419,6 +1418,11 @@ workers_for(const struct ingest *g)
 	return n > INGEST_WORKERS_MAX ? INGEST_WORKERS_MAX : (size_t)n;
 }
 
+/*
+ * Fills res with outcome and msg (taken; NULL: "out of memory") and, when
+ * p is given, the indices it names, sorted without repeats (p->bad is
+ * handed over). Returns outcome.
+ */
 static int
 finish(struct ingest_result *res, int outcome, struct problems *p, char *msg)
 {
