@@ -1448,13 +1448,18 @@ finish(struct ingest_result *res, int outcome, struct problems *p, char *msg)
 /* What a step of ingest_run returns when the run goes on (outcomes are >= 0). */
 #define RUN_ON (-1)
 
-/* Aborts the run's transaction and frees its problems and tables. Cannot fail. */
+/*
+ * Aborts the run's transaction and frees its problems and tables (the
+ * pointers left NULL). Cannot fail.
+ */
 static void
 run_drop(struct run *run)
 {
 	archive_abort(run->t);
 	free(run->p.text);
 	free(run->p.bad);
+	run->p.text = NULL;
+	run->p.bad = NULL;
 	run_free(run);
 }
 
@@ -1491,6 +1496,7 @@ run_refuse(struct run *run, struct ingest_result *res, const char *fallback)
 	msg = buf_printf(_("bundle refused, nothing written: %s"),
 	                 run->p.text ? run->p.text : fallback);
 	free(run->p.text);
+	run->p.text = NULL;
 	return finish(res, INGEST_REFUSED, &run->p, msg);
 }
 
