@@ -406,11 +406,10 @@ open_envelope(struct envelope_opener **o, const struct keyfile_secret *key,
 	return rc;
 }
 
-/* The lookups of reports in this bundle (for follow-ups that come later in it). */
 /*
- * The lookups of the reports in this bundle, with an open-addressing index
- * keyed by SipHash under a random key, so a bundle crafted with colliding
- * lookups cannot make ingest quadratic.
+ * The lookups of the reports in this bundle (for the follow-ups after
+ * them), with an open-addressing index keyed by SipHash under a random key,
+ * so a bundle crafted with colliding lookups cannot make ingest quadratic.
  */
 struct lookups {
 	uint8_t (*l)[32];
@@ -673,13 +672,130 @@ miss_report(struct run *run)
 	run->nmiss = 0;
 }
 
+static void quarantine(struct run *run, const char **reason, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/*
+ * Quarantines the entry at hand: writes the printf-formatted reason into
+ * run->qreason (cut to its size) and points *reason at it. Cannot fail.
+ */
+static void
+quarantine(struct run *run, const char **reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(run->qreason, sizeof run->qreason, fmt, ap);
+	va_end(ap);
+	*reason = run->qreason;
+}
+
+/*
+ * A new report whose manifest is sound (sp): its lookup must be no case's
+ * yet, neither in the archive nor earlier in this bundle (it is then kept
+ * for the follow-ups after it), and the manifest must bind it to the
+ * entry's lookup and reply_pk (§6). Sets run->real_name. Returns 0 with
+ * *reason set when it is to be quarantined, else with sign_pk set to
+ * bind.sign_pk; or -1 with run->fatal set when the archive or memory failed.
+ */
+static int
+check_report(struct run *run, const struct archive_entry *e, const struct manifest_seen *sp,
+             const char **reason, uint8_t sign_pk[32])
+{
+	const char *id = run->g->district;
+	uint64_t cix;
+	int rc;
+
+	run->real_name = sp->real_name;
+	rc = archive_case_find(run->t, id, e->lookup, &cix);
+	if (rc == ARCHIVE_OK || lookups_find(&run->ls, e->lookup, &cix)) {
+		quarantine(run, reason, "the report reuses the lookup of case %s-%" PRIu64, id,
+		           cix);
+		return 0;
+	}
+	if (rc != ARCHIVE_ERR_NOT_FOUND) {
+		run->fatal = rc;
+		return -1;
+	}
+	if (lookups_add(&run->ls, e->lookup, e->index) != 0) {
+		run->fatal = ARCHIVE_ERR_NOMEM;
+		return -1;
+	}
+	if (sp->bind_rc != BIND_OK)
+		quarantine(run, reason, "%s", bind_strerror(sp->bind_rc));
+	else
+		memcpy(sign_pk, sp->sign_pk, 32);
+	return 0;
+}
+
+/*
+ * A new follow-up whose manifest is sound (sp): its sealed lookup must be
+ * the entry's and name a case of the archive (when it names a report of
+ * this bundle instead, the bundle is refused anyway) that is not
+ * quarantined and keeps a signing key, and its signature (§6) must verify
+ * under that key. Sets run->objection. Returns 0, with *reason set when it
+ * is to be quarantined; or -1 with run->fatal set when the archive failed.
+ */
+static int
+check_followup(struct run *run, const struct archive_entry *e, const struct manifest_seen *sp,
+               const char **reason)
+{
+	const char *id = run->g->district;
+	struct case_record c;
+	uint64_t cix;
+	int rc;
+
+	if (!sp->has_lookup || sodium_memcmp(sp->lookup, e->lookup, 32) != 0) {
+		quarantine(run, reason, "the follow-up's sealed lookup differs from the entry's");
+		return 0;
+	}
+	rc = archive_case_find(run->t, id, e->lookup, &cix);
+	if (rc == ARCHIVE_ERR_NOT_FOUND) {
+		if (!lookups_find(&run->ls, e->lookup, &cix))
+			quarantine(run, reason,
+			           "a follow-up for a lookup that is no case of district %s", id);
+		/* else: its report is in this bundle, which is refused (nothing written) */
+		return 0;
+	}
+	if (rc != ARCHIVE_OK) {
+		run->fatal = rc;
+		return -1;
+	}
+	rc = archive_case_load(run->t, id, cix, &c);
+	if (rc != ARCHIVE_OK) {
+		run->fatal = rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
+		return -1;
+	}
+	if (c.quarantine[0] != '\0')
+		quarantine(run, reason, "a follow-up to quarantined case %s-%" PRIu64, id, cix);
+	else if (!c.has_sign_pk)
+		quarantine(run, reason,
+		           "its report (case %s-%" PRIu64 ") carries no signing key to check "
+		           "it with (ingested before follow-ups were signed)",
+		           id, cix);
+	else if (!sp->has_sig)
+		quarantine(run, reason, "%s", bind_strerror(BIND_ERR_NO_SIG));
+	else if (!sp->fu_fields)
+		quarantine(run, reason, "%s", bind_strerror(BIND_ERR_FIELDS));
+	else if (sign_followup_verify(sp->sig, c.sign_pk, sp->district, sp->lookup, sp->purpose,
+	                              sp->body_hash, (const uint8_t(*)[32])sp->att_hash,
+	                              sp->natt) != 0)
+		quarantine(run, reason, "%s", bind_strerror(BIND_ERR_SIG));
+	else
+		run->objection = strcmp(sp->purpose, "objection") == 0;
+	case_free(&c);
+	return 0;
+}
+
 /*
  * Checks one new entry's content (opened ahead in w, or here with the run's
- * opener) and case relations (§6, §10). Returns 0 with *reason NULL when it
- * is clean, 0 with *reason pointing at run->qreason when it is to be
- * quarantined (kept, acknowledged, never the reporter's words), or -1 with
- * run->fatal set when the archive or memory failed. For a clean report,
- * *sign_pk receives its bind.sign_pk.
+ * opener): the envelope must open with the district key and seal a version
+ * 1 manifest of the entry's kind and district; then check_report or
+ * check_followup (§6, §10). Returns 0 with *reason NULL when it is clean, 0
+ * with *reason pointing at run->qreason when it is to be quarantined (kept,
+ * acknowledged, never the reporter's words), or -1 with run->fatal set when
+ * the archive or memory failed. For a clean report, *sign_pk receives its
+ * bind.sign_pk.
  */
 static int
 check_new(struct run *run, const struct archive_entry *e, const struct entry_work *w,
@@ -689,7 +805,6 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 	const char *kind = e->kind == CHAIN_KIND_REPORT ? "report" : "followup";
 	struct manifest_seen *here = NULL;
 	const struct manifest_seen *sp;
-	uint64_t cix;
 	int rc, ret = 0;
 
 	*reason = NULL;
@@ -707,128 +822,59 @@ check_new(struct run *run, const struct archive_entry *e, const struct entry_wor
 		rc = open_envelope(&run->opener, run->key, e, here);
 		sp = here;
 	}
-#define QUARANTINE(...)                                                                            \
-	(snprintf(run->qreason, sizeof run->qreason, __VA_ARGS__), *reason = run->qreason)
 	if (rc == ENVELOPE_ERR_NOMEM) {
 		/* this machine's memory, not the entry: nothing is decided about it */
 		run->fatal = ARCHIVE_ERR_NOMEM;
 		ret = -1;
-		goto done;
-	}
-	if (rc != ENVELOPE_OK) {
-		QUARANTINE("the envelope does not open with the district key (%s)",
+	} else if (rc != ENVELOPE_OK) {
+		quarantine(run, reason, "the envelope does not open with the district key (%s)",
 		           envelope_strerror(rc));
-		goto done;
+	} else if (!sp->got || sp->v != 1 || strcmp(sp->kind, kind) != 0 ||
+	           strcmp(sp->district, id) != 0) {
+		quarantine(run, reason, "the sealed manifest is not a version 1 %s of district %s",
+		           kind, id);
+	} else if (e->kind == CHAIN_KIND_REPORT) {
+		ret = check_report(run, e, sp, reason, sign_pk);
+	} else {
+		ret = check_followup(run, e, sp, reason);
 	}
-	if (!sp->got || sp->v != 1 || strcmp(sp->kind, kind) != 0 ||
-	    strcmp(sp->district, id) != 0) {
-		QUARANTINE("the sealed manifest is not a version 1 %s of district %s", kind, id);
-		goto done;
-	}
-	if (e->kind == CHAIN_KIND_REPORT) {
-		run->real_name = sp->real_name;
-		rc = archive_case_find(run->t, id, e->lookup, &cix);
-		if (rc == ARCHIVE_OK || lookups_find(&run->ls, e->lookup, &cix)) {
-			QUARANTINE("the report reuses the lookup of case %s-%" PRIu64, id, cix);
-			goto done;
-		}
-		if (rc != ARCHIVE_ERR_NOT_FOUND) {
-			run->fatal = rc;
-			ret = -1;
-			goto done;
-		}
-		if (lookups_add(&run->ls, e->lookup, e->index) != 0) {
-			run->fatal = ARCHIVE_ERR_NOMEM;
-			ret = -1;
-			goto done;
-		}
-		if (sp->bind_rc != BIND_OK)
-			QUARANTINE("%s", bind_strerror(sp->bind_rc));
-		else
-			memcpy(sign_pk, sp->sign_pk, 32);
-		goto done;
-	}
-	if (!sp->has_lookup || sodium_memcmp(sp->lookup, e->lookup, 32) != 0) {
-		QUARANTINE("the follow-up's sealed lookup differs from the entry's");
-		goto done;
-	}
-	rc = archive_case_find(run->t, id, e->lookup, &cix);
-	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		if (!lookups_find(&run->ls, e->lookup, &cix))
-			QUARANTINE("a follow-up for a lookup that is no case of district %s", id);
-		/* else: its report is in this bundle, which is refused (nothing written) */
-		goto done;
-	}
-	if (rc != ARCHIVE_OK) {
-		run->fatal = rc;
-		ret = -1;
-		goto done;
-	}
-	{
-		struct case_record c;
-
-		rc = archive_case_load(run->t, id, cix, &c);
-		if (rc != ARCHIVE_OK) {
-			run->fatal = rc == ARCHIVE_ERR_NOT_FOUND ? ARCHIVE_ERR_CORRUPT : rc;
-			ret = -1;
-			goto done;
-		}
-		if (c.quarantine[0] != '\0')
-			QUARANTINE("a follow-up to quarantined case %s-%" PRIu64, id, cix);
-		else if (!c.has_sign_pk)
-			QUARANTINE("its report (case %s-%" PRIu64
-			           ") carries no signing key to check "
-			           "it with (ingested before follow-ups were signed)",
-			           id, cix);
-		else if (!sp->has_sig)
-			QUARANTINE("%s", bind_strerror(BIND_ERR_NO_SIG));
-		else if (!sp->fu_fields)
-			QUARANTINE("%s", bind_strerror(BIND_ERR_FIELDS));
-		else if (sign_followup_verify(sp->sig, c.sign_pk, sp->district, sp->lookup,
-		                              sp->purpose, sp->body_hash,
-		                              (const uint8_t(*)[32])sp->att_hash, sp->natt) != 0)
-			QUARANTINE("%s", bind_strerror(BIND_ERR_SIG));
-		else
-			run->objection = strcmp(sp->purpose, "objection") == 0;
-		case_free(&c);
-	}
-#undef QUARANTINE
-done:
 	if (here != NULL)
 		sodium_free(here); /* wipes */
 	return ret;
 }
 
 /*
- * Applies the entry of line number line, worked on in w, in bundle order:
- * checks its place, hash and chain, opens it if new (unless w has) and adds
- * it to the transaction while no problem was found. Problems go to run->p;
- * an archive or memory failure sets run->fatal.
+ * Names an entry line whose fields did not parse (w->in.bad_field): by its
+ * index when it has one, else by its line number. Cannot fail.
  */
 static void
-entry_apply(struct run *run, struct entry_work *w, uint64_t line)
+entry_malformed(struct run *run, const struct entry_work *w, uint64_t line)
 {
-	struct ingest *g = run->g;
-	struct archive_entry *e = &w->in.e;
-	uint8_t calc[32];
+	const struct archive_entry *e = &w->in.e;
+
+	if (e->index > 0)
+		prob_add(&run->p, e->index, e->index,
+		         _("index %" PRIu64 ": field \"%s\" missing or malformed"), e->index,
+		         w->in.bad_field);
+	else
+		prob_add(&run->p, 0, 0, _("line %" PRIu64 ": field \"%s\" missing or malformed"),
+		         line, w->in.bad_field);
+}
+
+/*
+ * Checks the entry's place in the sequence: inside the bundle's range, and
+ * the index expected next. Indices skipped over are kept as missing (named
+ * at the end as dropped, unless they turn up later); an earlier index is a
+ * reorder when it was missing, else repeated or out of order. Returns 0
+ * when in place, 1 when not (a problem named, or indices skipped over), or
+ * -1 with run->fatal set when memory ran out.
+ */
+static int
+entry_place(struct run *run, const struct archive_entry *e)
+{
+	const struct ingest *g = run->g;
 	int bad = 0, rc;
 
-	if (w->parsed != 0) {
-		if (e->index > 0)
-			prob_add(&run->p, e->index, e->index,
-			         _("index %" PRIu64 ": field \"%s\" missing or malformed"),
-			         e->index, w->in.bad_field);
-		else
-			prob_add(&run->p, 0, 0,
-			         _("line %" PRIu64 ": field \"%s\" missing or malformed"), line,
-			         w->in.bad_field);
-		run->writing = 0;
-		if (e->index >= run->expected)
-			run->expected = e->index + 1;
-		return;
-	}
-
-	/* position in the sequence */
 	if (e->index < g->from || e->index > g->to) {
 		prob_add(&run->p, e->index, e->index,
 		         _("index %" PRIu64 " lies outside the bundle's range %" PRIu64
@@ -839,14 +885,14 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 		/* named at the end as dropped, unless they turn up later (a reorder) */
 		if (miss_add(run, run->expected, e->index - 1) != 0) {
 			run->fatal = ARCHIVE_ERR_NOMEM;
-			return;
+			return -1;
 		}
 		bad = 1;
 	} else if (e->index < run->expected) {
 		rc = miss_take(run, e->index);
 		if (rc < 0) {
 			run->fatal = ARCHIVE_ERR_NOMEM;
-			return;
+			return -1;
 		}
 		if (rc > 0 && run->prev_index > e->index)
 			prob_add(&run->p, e->index, e->index,
@@ -862,8 +908,28 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 		bad = 1;
 	}
 	run->prev_index = e->index;
+	return bad;
+}
 
-	/* the envelope against its hash, the entry against the chain */
+/*
+ * Checks the envelope against its hash (w->hash, computed when the line
+ * was parsed) and the entry against the chain: its chain value must follow
+ * from its predecessor's, which is the archive's when the archive holds the
+ * predecessor, else the one the entry before claimed or, when that entry
+ * was altered, the value recomputed from its fields: either lets an intact
+ * entry after an altered, dropped or moved one pass, so that only the
+ * indices at fault are named. Keeps the entry's chain values for the entry
+ * after. Returns 0 when both hold, 1 when not (problems named), or -1 with
+ * run->fatal set when the archive or memory failed.
+ */
+static int
+entry_links(struct run *run, const struct entry_work *w)
+{
+	const struct archive_entry *e = &w->in.e;
+	const struct seen *sp = seen_at(run, e->index - 1);
+	uint8_t prev[2][32], calc[32], mine[32];
+	int nprev = 0, ok = 0, have_mine = 0, bad = 0, rc;
+
 	if (sodium_memcmp(w->hash, e->envelope_hash, 32) != 0) {
 		prob_add(
 		        &run->p, e->index, e->index,
@@ -871,102 +937,146 @@ entry_apply(struct run *run, struct entry_work *w, uint64_t line)
 		        e->index);
 		bad = 1;
 	}
-	{
-		/*
-		 * The predecessor is the chain value the entry before claimed or,
-		 * when that entry was altered, the value recomputed from its fields:
-		 * either lets an intact entry after an altered, dropped or moved one
-		 * pass, so that only the indices at fault are named.
-		 */
-		uint8_t prev[2][32], mine[32];
-		const struct seen *sp = seen_at(run, e->index - 1);
-		int nprev = 0, ok = 0, have_mine = 0;
-
-		if (e->index - 1 <= run->held) {
-			rc = archive_chain_at(run->t, g->district, e->index - 1, prev[0]);
-			if (rc != ARCHIVE_OK) {
-				run->fatal = rc;
-				return;
-			}
-			nprev = 1;
-		} else if (sp != NULL && sp->has) {
-			memcpy(prev[nprev++], sp->chain, 32);
-			if (sp->has_calc)
-				memcpy(prev[nprev++], sp->calc, 32);
+	if (e->index - 1 <= run->held) {
+		rc = archive_chain_at(run->t, run->g->district, e->index - 1, prev[0]);
+		if (rc != ARCHIVE_OK) {
+			run->fatal = rc;
+			return -1;
 		}
-		for (int k = 0; k < nprev; k++) {
-			if (chain_next(calc, prev[k], e->index, e->kind, e->lookup,
-			               e->envelope_hash, e->day) != 0)
-				break;
-			if (k == 0) {
-				memcpy(mine, calc, 32);
-				have_mine = 1;
-			}
-			if (sodium_memcmp(calc, e->chain, 32) == 0)
-				ok = 1;
-		}
-		if (nprev > 0 && !ok) {
-			prob_add(&run->p, e->index, e->index,
-			         _("index %" PRIu64
-			           ": chain value does not follow from the entry and "
-			           "its predecessor (altered)"),
-			         e->index);
-			bad = 1;
-		}
-		if (seen_put(run, e->index, e->chain, have_mine ? mine : NULL) != 0) {
-			run->fatal = ARCHIVE_ERR_NOMEM;
-			return;
-		}
+		nprev = 1;
+	} else if (sp != NULL && sp->has) {
+		memcpy(prev[nprev++], sp->chain, 32);
+		if (sp->has_calc)
+			memcpy(prev[nprev++], sp->calc, 32);
 	}
-
-	if (!bad && e->index <= run->held) {
-		/* an overlap with what the archive holds: identical, or tampering */
-		rc = archive_entry_add(run->t, g->district, e);
-		if (rc == ARCHIVE_SKIPPED) {
-			run->skipped++;
-		} else if (rc == ARCHIVE_ERR_CHAIN) {
-			prob_add(&run->p, e->index, e->index,
-			         _("index %" PRIu64
-			           " differs from the entry the archive already holds "
-			           "(tampering)"),
-			         e->index);
-			bad = 1;
-		} else {
-			run->fatal = rc == ARCHIVE_OK ? ARCHIVE_ERR_CORRUPT : rc;
+	for (int k = 0; k < nprev; k++) {
+		if (chain_next(calc, prev[k], e->index, e->kind, e->lookup, e->envelope_hash,
+		               e->day) != 0)
+			break;
+		if (k == 0) {
+			memcpy(mine, calc, 32);
+			have_mine = 1;
 		}
-	} else if (!bad) {
-		const char *reason = NULL;
+		if (sodium_memcmp(calc, e->chain, 32) == 0)
+			ok = 1;
+	}
+	if (nprev > 0 && !ok) {
+		prob_add(&run->p, e->index, e->index,
+		         _("index %" PRIu64 ": chain value does not follow from the entry and "
+		           "its predecessor (altered)"),
+		         e->index);
+		bad = 1;
+	}
+	if (seen_put(run, e->index, e->chain, have_mine ? mine : NULL) != 0) {
+		run->fatal = ARCHIVE_ERR_NOMEM;
+		return -1;
+	}
+	return bad;
+}
 
-		if (check_new(run, e, w, &reason, e->sign_pk) != 0) {
+/*
+ * An entry the archive already holds (an overlap): the same entry again
+ * (counted as skipped) or a different one (tampering). Returns 0, or 1 when
+ * it differs (a problem named); run->fatal is set (returning 0) when the
+ * archive failed.
+ */
+static int
+entry_held(struct run *run, const struct archive_entry *e)
+{
+	int rc = archive_entry_add(run->t, run->g->district, e);
+
+	if (rc == ARCHIVE_SKIPPED) {
+		run->skipped++;
+		return 0;
+	}
+	if (rc == ARCHIVE_ERR_CHAIN) {
+		prob_add(&run->p, e->index, e->index,
+		         _("index %" PRIu64 " differs from the entry the archive already holds "
+		           "(tampering)"),
+		         e->index);
+		return 1;
+	}
+	run->fatal = rc == ARCHIVE_OK ? ARCHIVE_ERR_CORRUPT : rc;
+	return 0;
+}
+
+/*
+ * A new entry: checks its content and case relations (check_new) and, while
+ * the run is writing, adds it to the transaction, quarantined or not (§10:
+ * content never decides acceptance), with the facts its case record keeps;
+ * once a problem was found it is only counted. Returns 0, 1 when the
+ * archive refused it (a problem named), or -1 with run->fatal set when
+ * check_new failed; run->fatal is also set (returning 0) when the archive
+ * failed to add it.
+ */
+static int
+entry_new(struct run *run, struct entry_work *w)
+{
+	struct archive_entry *e = &w->in.e;
+	const char *reason = NULL;
+	int rc;
+
+	if (check_new(run, e, w, &reason, e->sign_pk) != 0)
+		return -1; /* run->fatal */
+	if (!run->writing) {
+		run->added++; /* would have been added; nothing is written anyway */
+		return 0;
+	}
+	/*
+	 * the facts of a report the case record keeps (§13 deadlines, §6
+	 * signing key), written with the new case record itself; a quarantined
+	 * entry is kept all the same
+	 */
+	e->has_real_name = e->kind == CHAIN_KIND_REPORT;
+	e->real_name = run->real_name;
+	e->has_sign_pk = e->kind == CHAIN_KIND_REPORT && reason == NULL;
+	e->quarantine = reason;
+	e->objection = e->kind == CHAIN_KIND_FOLLOWUP && reason == NULL && run->objection;
+	rc = archive_entry_add(run->t, run->g->district, e);
+	if (rc == ARCHIVE_OK && reason != NULL)
+		run->quarantined++;
+	if (rc == ARCHIVE_OK) {
+		run->added++;
+		return 0;
+	}
+	if (rc == ARCHIVE_ERR_ORDER || rc == ARCHIVE_ERR_CHAIN || rc == ARCHIVE_ERR_CASE) {
+		prob_add(&run->p, e->index, e->index, _("index %" PRIu64 ": %s"), e->index,
+		         archive_strerror(rc));
+		return 1;
+	}
+	run->fatal = rc;
+	return 0;
+}
+
+/*
+ * Applies the entry of line number line, worked on in w, in bundle order:
+ * its fields (entry_malformed), its place (entry_place), its hash and chain
+ * (entry_links) and, when all hold, stores it: entry_held for an index the
+ * archive holds, entry_new for a new one. After any problem (named in
+ * run->p) the run stops writing; an archive or memory failure sets
+ * run->fatal.
+ */
+static void
+entry_apply(struct run *run, struct entry_work *w, uint64_t line)
+{
+	struct archive_entry *e = &w->in.e;
+	int bad, rc;
+
+	if (w->parsed != 0) {
+		entry_malformed(run, w, line);
+		bad = 1;
+	} else {
+		bad = entry_place(run, e);
+		if (bad < 0)
 			return; /* run->fatal */
-		} else if (run->writing) {
-			/*
-			 * the facts of a report the case record keeps (§13
-			 * deadlines, §6 signing key), written with the new case
-			 * record itself; a quarantined entry is kept all the same
-			 * (§10: content never decides acceptance)
-			 */
-			e->has_real_name = e->kind == CHAIN_KIND_REPORT;
-			e->real_name = run->real_name;
-			e->has_sign_pk = e->kind == CHAIN_KIND_REPORT && reason == NULL;
-			e->quarantine = reason;
-			e->objection =
-			        e->kind == CHAIN_KIND_FOLLOWUP && reason == NULL && run->objection;
-			rc = archive_entry_add(run->t, g->district, e);
-			if (rc == ARCHIVE_OK && reason != NULL)
-				run->quarantined++;
-			if (rc == ARCHIVE_OK) {
-				run->added++;
-			} else if (rc == ARCHIVE_ERR_ORDER || rc == ARCHIVE_ERR_CHAIN ||
-			           rc == ARCHIVE_ERR_CASE) {
-				prob_add(&run->p, e->index, e->index, _("index %" PRIu64 ": %s"),
-				         e->index, archive_strerror(rc));
-				bad = 1;
-			} else {
-				run->fatal = rc;
-			}
-		} else {
-			run->added++; /* would have been added; nothing is written anyway */
+		rc = entry_links(run, w);
+		if (rc < 0)
+			return; /* run->fatal */
+		bad |= rc;
+		if (!bad) {
+			bad = e->index <= run->held ? entry_held(run, e) : entry_new(run, w);
+			if (bad < 0)
+				return; /* run->fatal */
 		}
 	}
 	if (bad)
@@ -1308,6 +1418,11 @@ workers_for(const struct ingest *g)
 	return n > INGEST_WORKERS_MAX ? INGEST_WORKERS_MAX : (size_t)n;
 }
 
+/*
+ * Fills res with outcome and msg (taken; NULL: "out of memory") and, when
+ * p is given, the indices it names, sorted without repeats (p->bad is
+ * handed over). Returns outcome.
+ */
 static int
 finish(struct ingest_result *res, int outcome, struct problems *p, char *msg)
 {
@@ -1330,60 +1445,131 @@ finish(struct ingest_result *res, int outcome, struct problems *p, char *msg)
 	return outcome;
 }
 
-int
-ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key,
-           const char *key_path, int accept_new_key, int progress, struct ingest_result *res)
+/* What a step of ingest_run returns when the run goes on (outcomes are >= 0). */
+#define RUN_ON (-1)
+
+/*
+ * Aborts the run's transaction and frees its problems and tables (the
+ * pointers left NULL). Cannot fail.
+ */
+static void
+run_drop(struct run *run)
 {
-	struct run run;
-	struct archive_district d;
-	char pinned_fp[KEYFILE_FINGERPRINT_BUF];
-	uint64_t total = g->to >= g->from ? g->to - g->from + 1 : 0, n = 0, line = 1;
-	int rc, changed = 0, outcome;
+	archive_abort(run->t);
+	free(run->p.text);
+	free(run->p.bad);
+	run->p.text = NULL;
+	run->p.bad = NULL;
+	run_free(run);
+}
+
+/*
+ * Ends a run the archive (or memory) failed with rc: run_drop, res filled
+ * as INGEST_FAILED ("nothing written"). Returns INGEST_FAILED.
+ */
+static int
+run_failed(struct run *run, struct ingest_result *res, int rc)
+{
+	run_drop(run);
+	return finish(res, INGEST_FAILED, NULL,
+	              buf_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
+}
+
+/*
+ * Ends a run that found problems: aborts the transaction and fills res as
+ * INGEST_REFUSED, naming the first SHOWN_MAX problems of run->p (fallback
+ * when their text ran out of memory) and handing res their indices. What
+ * else the run keeps is the caller's (run_free). Returns INGEST_REFUSED.
+ */
+static int
+run_refuse(struct run *run, struct ingest_result *res, const char *fallback)
+{
 	char *msg;
 
-	memset(res, 0, sizeof *res);
-	memset(&run, 0, sizeof run);
-	run.g = g;
-	run.key = key;
-	serverkey_fingerprint(res->server_fp, g->server_pk);
-	if (strcmp(key->pub.id, g->district) != 0)
+	archive_abort(run->t);
+	if (run->p.count > SHOWN_MAX) {
+		char more[64];
+
+		snprintf(more, sizeof more, _("; and %zu more"), run->p.count - SHOWN_MAX);
+		text_add(&run->p, more);
+	}
+	msg = buf_printf(_("bundle refused, nothing written: %s"),
+	                 run->p.text ? run->p.text : fallback);
+	free(run->p.text);
+	run->p.text = NULL;
+	return finish(res, INGEST_REFUSED, &run->p, msg);
+}
+
+/*
+ * Checks that the key is the bundle's district's, begins the run's write
+ * transaction and reads the district's record into *d: created when new,
+ * its key file set to key_path (when given and different), the updates the
+ * server applied recorded (§15; those it lacks go to res->unapplied_*).
+ * Sets *changed when it wrote. Returns RUN_ON, or the outcome with res
+ * filled: INGEST_REFUSED (another district's key) or INGEST_FAILED (the
+ * archive failed; nothing written).
+ */
+static int
+run_begin(struct run *run, struct archive *a, const char *key_path, struct archive_district *d,
+          int *changed, struct ingest_result *res)
+{
+	const struct ingest *g = run->g;
+	int rc;
+
+	if (strcmp(run->key->pub.id, g->district) != 0)
 		return finish(res, INGEST_REFUSED, NULL,
 		              buf_printf(_("the bundle is for district %s, the key for %s"),
-		                         g->district, key->pub.id));
-	rc = archive_begin(a, 1, &run.t);
+		                         g->district, run->key->pub.id));
+	rc = archive_begin(a, 1, &run->t);
 	if (rc != ARCHIVE_OK)
 		return finish(res, INGEST_FAILED, NULL,
 		              buf_printf(_("archive: %s"), archive_strerror(rc)));
-	rc = archive_district_get(run.t, g->district, &d);
+	rc = archive_district_get(run->t, g->district, d);
 	if (rc == ARCHIVE_ERR_NOT_FOUND) {
-		rc = archive_district_create(run.t, g->district);
+		rc = archive_district_create(run->t, g->district);
 		if (rc == ARCHIVE_OK)
-			rc = archive_district_get(run.t, g->district, &d);
-		changed = 1;
+			rc = archive_district_get(run->t, g->district, d);
+		*changed = 1;
 	}
-	if (rc == ARCHIVE_OK && key_path != NULL && strcmp(d.key_path, key_path) != 0) {
-		rc = archive_district_set_key_path(run.t, g->district, key_path);
-		changed = 1;
+	if (rc == ARCHIVE_OK && key_path != NULL && strcmp(d->key_path, key_path) != 0) {
+		rc = archive_district_set_key_path(run->t, g->district, key_path);
+		*changed = 1;
 	}
 	/* which of our updates the server applied (§15): what it lacks is carried again */
 	if (rc == ARCHIVE_OK && g->has_applied) {
-		if (g->applied_seq != d.applied_seq) {
-			rc = archive_district_set_applied(run.t, g->district, g->applied_seq);
-			changed = 1;
+		if (g->applied_seq != d->applied_seq) {
+			rc = archive_district_set_applied(run->t, g->district, g->applied_seq);
+			*changed = 1;
 		}
-		if (g->applied_seq < d.seq) {
+		if (g->applied_seq < d->seq) {
 			res->unapplied_first = g->applied_seq + 1;
-			res->unapplied_last = d.seq;
+			res->unapplied_last = d->seq;
 		}
 	}
 	if (rc != ARCHIVE_OK)
-		goto failed;
+		return run_failed(run, res, rc);
+	return RUN_ON;
+}
 
-	/* the server's key: pinned on first use */
-	if (d.has_server_pk && sodium_memcmp(d.server_pk, g->server_pk, 32) != 0) {
-		serverkey_fingerprint(pinned_fp, d.server_pk);
+/*
+ * Checks the bundle's server key against the district's (d): pinned now on
+ * first use (res->key_pinned 1), or re-pinned when it differs and
+ * accept_new_key (2); sets *changed when it wrote. Returns RUN_ON, or the
+ * outcome with res filled, nothing written: INGEST_REFUSED (a key other
+ * than the pinned one, not accepted) or INGEST_FAILED (the archive failed).
+ */
+static int
+run_pin_key(struct run *run, const struct archive_district *d, int accept_new_key, int *changed,
+            struct ingest_result *res)
+{
+	const struct ingest *g = run->g;
+	char pinned_fp[KEYFILE_FINGERPRINT_BUF];
+	int rc;
+
+	if (d->has_server_pk && sodium_memcmp(d->server_pk, g->server_pk, 32) != 0) {
+		serverkey_fingerprint(pinned_fp, d->server_pk);
 		if (!accept_new_key) {
-			archive_abort(run.t);
+			archive_abort(run->t);
 			return finish(
 			        res, INGEST_REFUSED, NULL,
 			        buf_printf(_("the bundle comes with server key [%s], not the "
@@ -1393,169 +1579,227 @@ ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key
 			                   res->server_fp, pinned_fp));
 		}
 		res->key_pinned = 2;
-	} else if (!d.has_server_pk) {
+	} else if (!d->has_server_pk) {
 		res->key_pinned = 1;
 	}
 	if (res->key_pinned) {
-		rc = archive_district_set_server_key(run.t, g->district, g->server_pk);
+		rc = archive_district_set_server_key(run->t, g->district, g->server_pk);
 		if (rc != ARCHIVE_OK)
-			goto failed;
-		changed = 1;
+			return run_failed(run, res, rc);
+		*changed = 1;
 	}
+	return RUN_ON;
+}
 
-	/* where the bundle starts */
-	run.held = d.size;
-	if (g->from > d.size + 1) {
-		archive_abort(run.t);
-		if (d.size + 2 == g->from)
-			prob_add(&run.p, d.size + 1, g->from - 1,
+/*
+ * Checks where the bundle starts against what the archive holds of the
+ * district (d): a gap before from refuses it at once; a prev_head other
+ * than the archive's chain value at from - 1 is a problem (tampering). Then
+ * the run expects index from, and writes while no problem was found.
+ * Returns RUN_ON, or the outcome with res filled, nothing written:
+ * INGEST_REFUSED (a gap) or INGEST_FAILED (the archive failed).
+ */
+static int
+run_start(struct run *run, const struct archive_district *d, struct ingest_result *res)
+{
+	const struct ingest *g = run->g;
+	uint8_t prev[32];
+	int rc;
+
+	run->held = d->size;
+	if (g->from > d->size + 1) {
+		if (d->size + 2 == g->from)
+			prob_add(&run->p, d->size + 1, g->from - 1,
 			         _("gap: the archive holds district %s through index %" PRIu64
 			           ", the bundle starts at %" PRIu64 "; index %" PRIu64
 			           " is missing"),
-			         g->district, d.size, g->from, d.size + 1);
+			         g->district, d->size, g->from, d->size + 1);
 		else
-			prob_add(&run.p, d.size + 1, g->from - 1,
+			prob_add(&run->p, d->size + 1, g->from - 1,
 			         _("gap: the archive holds district %s through index %" PRIu64
 			           ", the bundle starts at %" PRIu64 "; indices %" PRIu64
 			           "..%" PRIu64 " are missing"),
-			         g->district, d.size, g->from, d.size + 1, g->from - 1);
-		msg = buf_printf(_("bundle refused, nothing written: %s"),
-		                 run.p.text ? run.p.text : "gap");
-		free(run.p.text);
-		return finish(res, INGEST_REFUSED, &run.p, msg);
+			         g->district, d->size, g->from, d->size + 1, g->from - 1);
+		return run_refuse(run, res, "gap");
 	}
-	{
-		uint8_t prev[32];
+	rc = archive_chain_at(run->t, g->district, g->from - 1, prev);
+	if (rc != ARCHIVE_OK)
+		return run_failed(run, res, rc);
+	if (sodium_memcmp(prev, g->prev_head, 32) != 0)
+		prob_add(&run->p, g->from - 1 > 0 ? g->from - 1 : 0, g->from - 1,
+		         _("prev_head differs from the archive's chain value at index "
+		           "%" PRIu64 " (tampering)"),
+		         g->from - 1);
+	run->expected = g->from;
+	run->writing = run->p.count == 0;
+	return RUN_ON;
+}
 
-		rc = archive_chain_at(run.t, g->district, g->from - 1, prev);
-		if (rc != ARCHIVE_OK)
-			goto failed;
-		if (sodium_memcmp(prev, g->prev_head, 32) != 0)
-			prob_add(&run.p, g->from - 1 > 0 ? g->from - 1 : 0, g->from - 1,
-			         _("prev_head differs from the archive's chain value at index "
-			           "%" PRIu64 " (tampering)"),
-			         g->from - 1);
-	}
-	run.expected = g->from;
-	run.writing = run.p.count == 0;
+/*
+ * Reads and applies the entry lines up to the signature line: on worker
+ * threads (the pipeline) or, when none can start, on this one; shows
+ * progress when asked. *end receives how the reading ended (BUNDLE_END, or
+ * the reader's complaint about the file's form: a problem named later) and
+ * *line the number of the last line read. Returns RUN_ON, or INGEST_FAILED
+ * with res filled when the archive, memory or the file failed (nothing
+ * written).
+ */
+static int
+run_entries(struct run *run, int progress, int *end, uint64_t *line, struct ingest_result *res)
+{
+	const struct ingest *g = run->g;
+	uint64_t total = g->to >= g->from ? g->to - g->from + 1 : 0, n = 0;
+	struct pipe pipe;
+	size_t nw = workers_for(g);
+	int rc;
 
-	/* the entries: on worker threads, or on this one when none can start */
-	{
-		struct pipe pipe;
-		size_t nw = workers_for(g);
-
-		if (nw > 0 &&
-		    pipe_start(&pipe, &run, nw, g->depth ? g->depth : INGEST_DEPTH) == 0) {
-			rc = entries_par(&run, &pipe, progress, total, &line, &n);
-			pipe_stop(&pipe);
-		} else {
-			rc = entries_seq(&run, progress, total, &line, &n);
-		}
+	if (nw > 0 && pipe_start(&pipe, run, nw, g->depth ? g->depth : INGEST_DEPTH) == 0) {
+		rc = entries_par(run, &pipe, progress, total, line, &n);
+		pipe_stop(&pipe);
+	} else {
+		rc = entries_seq(run, progress, total, line, &n);
 	}
-	if (run.fatal) {
-		rc = run.fatal;
-		goto failed;
-	}
+	if (run->fatal)
+		return run_failed(run, res, run->fatal);
 	if (progress && n < total)
 		cli_progress("ingest: entries", total, total);
 	if (rc == BUNDLE_ERR_IO || rc == BUNDLE_ERR_NOMEM) {
-		archive_abort(run.t);
-		free(run.p.text);
-		free(run.p.bad);
-		run_free(&run);
+		run_drop(run);
 		return finish(res, INGEST_FAILED, NULL,
 		              buf_printf(_("cannot read the bundle: %s"), bundle_strerror(rc)));
 	}
-	if (rc != BUNDLE_END)
-		prob_add(&run.p, 0, 0,
+	*end = rc;
+	return RUN_ON;
+}
+
+/*
+ * The checks once the entries are read (end and line from run_entries): a
+ * bundle cut short, indices that never turned up, the header's head
+ * against the chain value at to (prev_head for an empty bundle), and the
+ * server's signature over every line (server_fp names its key). Problems
+ * go to run->p. Cannot fail.
+ */
+static void
+run_check_end(struct run *run, int end, uint64_t line, const struct archive_district *d,
+              const char *server_fp)
+{
+	struct ingest *g = run->g;
+
+	if (end != BUNDLE_END)
+		prob_add(&run->p, 0, 0,
 		         _("the bundle is malformed or cut short after line %" PRIu64
 		           " (no valid signature line)"),
 		         line);
-	if (rc == BUNDLE_END && run.expected <= g->to && miss_add(&run, run.expected, g->to) != 0)
-		run.p.nomem = 1;
-	miss_report(&run);
-	if (rc == BUNDLE_END) {
+	if (end == BUNDLE_END && run->expected <= g->to && miss_add(run, run->expected, g->to) != 0)
+		run->p.nomem = 1;
+	miss_report(run);
+	if (end == BUNDLE_END) {
 		/* the header's head: the chain value at to (prev_head for an empty bundle) */
-		const struct seen *sp = seen_at(&run, g->to);
+		const struct seen *sp = seen_at(run, g->to);
 		uint8_t at[32];
 		int known = 0;
 
 		if (sp != NULL && sp->has) {
 			memcpy(at, sp->chain, 32);
 			known = 1;
-		} else if (g->to <= d.size &&
-		           archive_chain_at(run.t, g->district, g->to, at) == ARCHIVE_OK) {
+		} else if (g->to <= d->size &&
+		           archive_chain_at(run->t, g->district, g->to, at) == ARCHIVE_OK) {
 			known = 1;
 		}
 		if (known && sodium_memcmp(at, g->head, 32) != 0)
-			prob_add(&run.p, g->to, g->to,
+			prob_add(&run->p, g->to, g->to,
 			         _("the header's head is not the chain value at index %" PRIu64
 			           " (altered)"),
 			         g->to);
 	}
-	if (rc == BUNDLE_END &&
+	if (end == BUNDLE_END &&
 	    bundle_reader_verify(&g->r, BUNDLE_SIG_EXPORT, g->server_pk) != BUNDLE_OK)
-		prob_add(&run.p, 0, 0,
+		prob_add(&run->p, 0, 0,
 		         _("the server's signature does not verify (the bundle was altered or not "
 		           "signed by key [%s])"),
-		         res->server_fp);
+		         server_fp);
+}
 
-	run_free(&run);
-	res->added = run.added;
-	res->skipped = run.skipped;
-	if (run.p.count > 0 || run.p.nomem) {
-		archive_abort(run.t);
+/*
+ * Ends the run after its checks: refuses the bundle when a problem was
+ * found (or memory ran out), leaves the archive alone when nothing is new
+ * (entries or the district's record: changed), else commits the
+ * transaction. Fills res and returns its outcome: INGEST_REFUSED,
+ * INGEST_NOOP, INGEST_DONE (INGEST_NOOP when only the district's record
+ * changed), or INGEST_FAILED when the commit failed (nothing written).
+ */
+static int
+run_commit(struct run *run, const struct archive_district *d, int changed,
+           struct ingest_result *res)
+{
+	const struct ingest *g = run->g;
+	int rc, outcome;
+
+	run_free(run);
+	res->added = run->added;
+	res->skipped = run->skipped;
+	if (run->p.count > 0 || run->p.nomem) {
 		res->added = 0;
-		res->size = d.size;
-		if (run.p.count > SHOWN_MAX) {
-			char more[64];
-
-			snprintf(more, sizeof more, _("; and %zu more"), run.p.count - SHOWN_MAX);
-			text_add(&run.p, more);
-		}
-		msg = buf_printf(_("bundle refused, nothing written: %s"),
-		                 run.p.text ? run.p.text : "out of memory");
-		free(run.p.text);
-		return finish(res, INGEST_REFUSED, &run.p, msg);
+		res->size = d->size;
+		return run_refuse(run, res, "out of memory");
 	}
-	free(run.p.text);
-	free(run.p.bad);
-	res->size = run.added > 0 ? run.held + run.added : d.size;
-	if (run.added == 0 && !changed) {
-		archive_abort(run.t);
+	free(run->p.text);
+	free(run->p.bad);
+	res->size = run->added > 0 ? run->held + run->added : d->size;
+	if (run->added == 0 && !changed) {
+		archive_abort(run->t);
 		return finish(res, INGEST_NOOP, NULL,
 		              buf_printf(_("nothing new: the archive already holds district %s "
 		                           "through index %" PRIu64 " (%" PRIu64
 		                           " entries skipped); nothing written"),
-		                         g->district, d.size, run.skipped));
+		                         g->district, d->size, run->skipped));
 	}
-	rc = archive_commit(run.t);
+	rc = archive_commit(run->t);
 	if (rc != ARCHIVE_OK)
 		return finish(res, INGEST_FAILED, NULL,
 		              buf_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
-	outcome = run.added == 0 ? INGEST_NOOP : INGEST_DONE;
-	res->quarantined = run.quarantined;
-	if (run.quarantined > 0)
+	outcome = run->added == 0 ? INGEST_NOOP : INGEST_DONE;
+	res->quarantined = run->quarantined;
+	if (run->quarantined > 0)
 		return finish(
 		        res, outcome, NULL,
 		        buf_printf(_("district %s: %" PRIu64 " new entries, %" PRIu64
 		                     " of them QUARANTINED (their chain verifies, their content "
 		                     "does not: see list), %" PRIu64
 		                     " already held; the archive holds indices 1..%" PRIu64),
-		                   g->district, run.added, run.quarantined, run.skipped,
+		                   g->district, run->added, run->quarantined, run->skipped,
 		                   res->size));
 	return finish(res, outcome, NULL,
 	              buf_printf(_("district %s: %" PRIu64 " new entries, %" PRIu64
 	                           " already held; the archive holds indices 1..%" PRIu64),
-	                         g->district, run.added, run.skipped, res->size));
+	                         g->district, run->added, run->skipped, res->size));
+}
 
-failed:
-	archive_abort(run.t);
-	free(run.p.text);
-	free(run.p.bad);
-	run_free(&run);
-	return finish(res, INGEST_FAILED, NULL,
-	              buf_printf(_("archive: %s; nothing written"), archive_strerror(rc)));
+int
+ingest_run(struct ingest *g, struct archive *a, const struct keyfile_secret *key,
+           const char *key_path, int accept_new_key, int progress, struct ingest_result *res)
+{
+	struct run run;
+	struct archive_district d;
+	uint64_t line = 1;
+	int end = BUNDLE_END, changed = 0, out;
+
+	memset(res, 0, sizeof *res);
+	memset(&run, 0, sizeof run);
+	run.g = g;
+	run.key = key;
+	serverkey_fingerprint(res->server_fp, g->server_pk);
+	out = run_begin(&run, a, key_path, &d, &changed, res);
+	if (out == RUN_ON)
+		out = run_pin_key(&run, &d, accept_new_key, &changed, res);
+	if (out == RUN_ON)
+		out = run_start(&run, &d, res);
+	if (out == RUN_ON)
+		out = run_entries(&run, progress, &end, &line, res);
+	if (out != RUN_ON)
+		return out;
+	run_check_end(&run, end, line, &d, res->server_fp);
+	return run_commit(&run, &d, changed, res);
 }
 
 #define HELD_MAX 256 /* bytes of the district list in the message below */
