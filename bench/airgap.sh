@@ -10,7 +10,7 @@ trap 'kill $SP 2>/dev/null; rm -rf "$W"' EXIT
 now() { date +%s.%N; }
 el() { echo "$2 - $1" | bc; }
 
-printf 'bench passphrase\n' >"$W/p"
+printf 'correct horse battery staple\n' >"$W/p"
 "$BIN/qingfeng-admin" keygen --district d01 --name bench --out "$W/k" --kdf interactive --passphrase-file "$W/p" >/dev/null
 "$BIN/qingfeng-intake" init --data "$W/d" >/dev/null
 "$BIN/qingfeng-intake" district add --data "$W/d" "$W/k/district.pub.json" >/dev/null

@@ -22,7 +22,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/qfov.XXXXXX")
 trap 'rm -rf "$W"' EXIT INT TERM
 DAY=2026-03-02
 P="$W/pass"
-printf 'bench passphrase\n' >"$P"
+printf 'correct horse battery staple\n' >"$P"
 say() { printf '%s\n' "$*"; }
 # timed NAME CMD...: runs CMD, prints "NAME: S s, peak RSS M MiB"
 timed() {

@@ -270,7 +270,7 @@ fi
 
 # ---- setup ------------------------------------------------------------------
 say "bench: work directory $W ($FSTYPE); $N cases; $(nproc) cores; wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
-printf 'bench passphrase\n' >"$W/pass"
+printf 'correct horse battery staple\n' >"$W/pass"
 "$BIN/qingfeng-admin" keygen --district d01 --name bench --out "$W/keys" --kdf interactive \
 	--passphrase-file "$W/pass" >/dev/null
 # make_data DIR: a server data directory with the bench config.
