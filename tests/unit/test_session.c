@@ -214,6 +214,34 @@ test_district_and_case(void **state)
 	assert_int_equal(session_case_exists(&f->s, &c), -1);
 }
 
+/*
+ * The session's one transaction: a key unlocked from inside it (list
+ * --titles, search) reads the key's path in a transaction of its own and
+ * leaves s->t as it was; session_end aborts a transaction still open, so a
+ * command that returns early changes nothing.
+ */
+static void
+test_transaction_owned(void **state)
+{
+	struct fx *f = *state;
+	struct archive_txn *t;
+
+	assert_int_equal(session_start(&f->s, &f->o, 1), 0);
+	assert_int_equal(session_begin(&f->s, 0), 0);
+	t = f->s.t;
+	assert_non_null(session_key(&f->s, "d01"));
+	assert_ptr_equal(f->s.t, t);
+	assert_int_equal(session_abort(&f->s, NULL), -1);
+
+	assert_int_equal(session_begin(&f->s, 1), 0);
+	assert_int_equal(archive_district_create(f->s.t, "d05"), ARCHIVE_OK);
+	session_end(&f->s);
+	assert_null(f->s.t);
+	assert_int_equal(session_start(&f->s, &f->o, 1), 0);
+	assert_false(has_district(&f->s, "d05"));
+	assert_true(has_district(&f->s, "d01"));
+}
+
 static void
 test_refusals(void **state)
 {
@@ -245,6 +273,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_commit_logs_with_the_change, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_key_unlocked_once, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_district_and_case, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_transaction_owned, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	};
 
