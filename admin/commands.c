@@ -311,15 +311,18 @@ static int
 cmd_show(struct session *s, const struct session_args *o)
 {
 	struct session_case c;
+	struct case_record rec;
 	const struct keyfile_secret *key;
 	char err[SESSION_ERR_MAX];
 	int rc;
 
 	if (session_case(s, o->pos[0], &c) != 0 || session_case_exists(s, &c) != 0 ||
-	    (key = session_key(s, c.district)) == NULL || session_begin(s, 1) != 0)
+	    (key = session_key(s, c.district)) == NULL || session_begin(s, 1) != 0 ||
+	    session_load(s, &c, &rec) != 0)
 		return CLI_EXIT_USER;
 	/* seen by someone (list's new material), in the transaction of the access-log line */
-	rc = view_mark_seen(s->t, c.district, c.index, s->who, s->day);
+	rc = view_mark_seen(s, &rec);
+	case_free(&rec);
 	if (rc != ARCHIVE_OK) {
 		session_abort(s, NULL);
 		cli_error(_("case %s: %s"), c.name, archive_strerror(rc));

@@ -575,26 +575,16 @@ list_new(json_t *row, const struct case_record *c)
 }
 
 int
-view_mark_seen(struct archive_txn *t, const char *district, uint64_t index, const char *by,
-               const char *day)
+view_mark_seen(struct session *s, struct case_record *c)
 {
-	struct case_record c;
-	int rc = archive_case_load(t, district, index, &c);
-
-	if (rc != ARCHIVE_OK)
-		return rc;
-	c.seen_through = index;
-	for (size_t i = 0; i < c.nfollowups; i++)
-		if (c.followups[i].index > c.seen_through)
-			c.seen_through = c.followups[i].index;
-	c.seen_set = 1;
-	c.seen_by[0] = '\0';
-	if (CASE_SET(c.seen_day, day) != 0 || (by != NULL && CASE_SET(c.seen_by, by) != 0))
-		rc = ARCHIVE_ERR_ARG;
-	else
-		rc = archive_case_store(t, &c);
-	case_free(&c);
-	return rc;
+	c->seen_through = c->index;
+	for (size_t i = 0; i < c->nfollowups; i++)
+		if (c->followups[i].index > c->seen_through)
+			c->seen_through = c->followups[i].index;
+	c->seen_set = 1;
+	if (CASE_SET(c->seen_day, s->day) != 0 || CASE_SET(c->seen_by, s->who) != 0)
+		return ARCHIVE_ERR_ARG;
+	return archive_case_store(s->t, c);
 }
 
 /* Adds the decrypted report's "type", "category", "title" (and "concerns") to a list row. */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "admin/session.h"
 #include "admin/workdays.h"
 #include "crypto/keyfile.h"
 #include "store/archive.h"
@@ -55,15 +56,15 @@ int view_list_rows(struct archive_txn *t, const char *status, const struct workd
                    view_key_fn key_for, void *ctx, json_t **rows, char *err, size_t errsz);
 
 /*
- * Records in the case record that it was shown ("seen":{"through","day","by"}:
- * through is the highest chain index of the report and its follow-ups now),
- * in the caller's write transaction, the one that writes the access-log
- * line. Follow-ups beyond it are new material for list. Returns ARCHIVE_OK,
- * ARCHIVE_ERR_ARG when day or by does not fit the record, or an error of
- * archive_case_load / archive_case_store.
+ * A domain function (admin/workflow.h): records in c that it was shown
+ * ("seen":{"through","day","by"}: through is the highest chain index of the
+ * report and its follow-ups now, day and by the session's) and stores c in
+ * s->t, the transaction that writes show's access-log line. Follow-ups
+ * beyond it are new material for list. Returns ARCHIVE_OK, ARCHIVE_ERR_ARG
+ * when the day or the name does not fit the record, or an error of
+ * archive_case_store.
  */
-int view_mark_seen(struct archive_txn *t, const char *district, uint64_t index, const char *by,
-                   const char *day);
+int view_mark_seen(struct session *s, struct case_record *c);
 
 /*
  * Prints rows as a table (titles included when present), or as one JSON

@@ -2599,6 +2599,16 @@ test_domain(void **state)
 	assert_string_equal(c.stage, "assigned");
 	assert_string_equal(c.status, "need_info");
 	assert_int_equal(c.marks[CASE_MARK_SUPERVISE].days, 7);
+	/* show marks it seen: through its highest follow-up, by the session's investigator */
+	assert_int_equal(view_mark_seen(&s, &c), ARCHIVE_OK);
+	case_free(&c);
+	load(t, 7, &c);
+	assert_true(c.seen_set);
+	assert_string_equal(c.seen_by, "李四");
+	assert_string_equal(c.seen_day, TODAY);
+	assert_true(c.seen_through >= c.index);
+	for (size_t i = 0; i < c.nfollowups; i++)
+		assert_true(c.seen_through >= c.followups[i].index);
 	case_free(&c);
 	archive_abort(t);
 	archive_close(a);
