@@ -349,36 +349,41 @@ handoff_days(const char *stage, unsigned days, unsigned *out, char *err, size_t 
 	return 0;
 }
 
-/* Checks ch's stage and, for a handoff, its to and days (into *days). Returns 0 or -1. */
-static int
+/*
+ * Checks ch's stage and, for a handoff, its to and days (into *days).
+ * Returns the stage's entry, or NULL with a reason in err.
+ */
+static const struct workflow_stage *
 stage_args_ok(const struct workflow_change *ch, unsigned *days, char *err, size_t errsz)
 {
+	const struct workflow_stage *st = stage_find(ch->stage);
 	char list[SESSION_ERR_MAX];
 
 	*days = 0;
-	if (stage_find(ch->stage) == NULL) {
+	if (st == NULL) {
 		snprintf(err, errsz, _("unknown stage '%s' (one of %s)"),
 		         ch->stage != NULL ? ch->stage : "", cli_join(list, sizeof list, stage_at));
-		return -1;
+		return NULL;
 	}
-	if (ch->to == NULL && workflow_handoff_stage(ch->stage)) {
+	if (ch->to == NULL && workflow_handoff_stage(st->name)) {
 		snprintf(err, errsz, _("stage %s needs --to BODY (the body it is handed to)"),
-		         ch->stage);
-		return -1;
+		         st->name);
+		return NULL;
 	}
 	if (ch->to == NULL)
-		return 0;
-	if (!workflow_handoff_stage(ch->stage)) {
+		return st;
+	if (!workflow_handoff_stage(st->name)) {
 		snprintf(err, errsz,
 		         _("--to applies to stages transferred_down 转办 and assigned 交办 only"));
-		return -1;
+		return NULL;
 	}
 	if (to_ok(ch->to,
 	          _("--to must name the body in 1-%d bytes of text without control "
 	            "characters"),
-	          err, errsz) != 0)
-		return -1;
-	return handoff_days(ch->stage, ch->days, days, err, errsz);
+	          err, errsz) != 0 ||
+	    handoff_days(st->name, ch->days, days, err, errsz) != 0)
+		return NULL;
+	return st;
 }
 
 int
@@ -392,9 +397,9 @@ workflow_stage(struct session *s, struct case_record *c, const struct workflow_c
 	int changed;
 
 	*queued = 0;
-	if (stage_args_ok(ch, &days, err, errsz) != 0)
+	st = stage_args_ok(ch, &days, err, errsz);
+	if (st == NULL)
 		return -1;
-	st = stage_find(ch->stage);
 	if (strcmp(workflow_stage_of(c), st->name) == 0) {
 		cases_format_name(name, c->district, c->index);
 		snprintf(err, errsz, _("case %s is already at stage %s; nothing changed"), name,
@@ -804,7 +809,8 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 	/* 受理 as well as accepted: the Chinese word is the one investigators use */
 	const char *stage = workflow_stage_canon(o->pos[1]), *status = workflow_stage_status(stage);
 	struct workflow_change ch = {.stage = stage, .to = o->to, .note = o->note, .pub = &pub};
-	int queued = 0;
+	unsigned days;
+	int queued = 0, rc;
 
 	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
@@ -817,17 +823,13 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 		          WORKFLOW_DAYS_MAX);
 		return CLI_EXIT_USER;
 	}
-	if ((o->to != NULL) != workflow_handoff_stage(stage)) {
-		cli_error(o->to != NULL ? _("--to applies to stages transferred_down 转办 and "
-		                            "assigned 交办 only")
-		                        : _("stage %s needs --to BODY (the body it is handed to)"),
-		          stage);
-		return CLI_EXIT_USER;
-	}
 	ch.note_len = o->note != NULL ? strlen(o->note) : 0;
-	if (begin_change(s, &c, o->note != NULL, &pub, &rec) != 0 ||
-	    end_change(s, &c, &rec, workflow_stage(s, &rec, &ch, &queued, err, sizeof err), err,
-	               "stage") != 0)
+	if (begin_change(s, &c, o->note != NULL, &pub, &rec) != 0)
+		return CLI_EXIT_USER;
+	/* --to and the days are checked there; the event says the days it gives */
+	rc = workflow_stage(s, &rec, &ch, &queued, err, sizeof err);
+	days = rc == 0 ? (unsigned)rec.history[rec.nhistory - 1].days : 0;
+	if (end_change(s, &c, &rec, rc, err, "stage") != 0)
 		return CLI_EXIT_USER;
 	printf(queued ? _("case %s: stage %s %s recorded; status %s %s queued for the next "
 	                  "update\n")
@@ -839,10 +841,7 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 		cli_print_text(stdout, o->to, NULL);
 		printf(_(": its report is due within %u working days (see due; forward writes "
 		         "the %s)\n"),
-		       ch.days != 0                     ? ch.days
-		       : strcmp(stage, "assigned") == 0 ? WORKFLOW_ASSIGN_DAYS
-		                                        : WORKFLOW_TRANSFER_DAYS,
-		       strcmp(stage, "assigned") == 0 ? "交办单" : "转办单");
+		       days, strcmp(stage, "assigned") == 0 ? "交办单" : "转办单");
 	}
 	return CLI_EXIT_OK;
 }
