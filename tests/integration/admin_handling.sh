@@ -34,6 +34,7 @@ check "the refusal asks for --to" sh -c "printf '%s' \"\$1\" | grep -q -- '--to'
 out=$(QF_TODAY=$T0 adm stage d07-2 转办 --to 东河镇纪委 --by "$BY" 2>&1)
 eq "stage 转办 --to" $? 0
 check "转办 maps to transferred" sh -c "printf '%s' \"\$1\" | grep -q 'status transferred'" _ "$out"
+check "转办 says its 5 working days" sh -c "printf '%s' \"\$1\" | grep -q 'due within 5 working days'" _ "$out"
 out=$(QF_TODAY=$T0 adm due --json)
 eq "due: 转办 row" "$(printf '%s' "$out" | jq -r '.[] | select(.case == "d07-2") | .deadline | [.kind, .label, .from, .due, .state, (.working_days_left | tostring), .to] | join(" ")')" \
 	"transfer 转办受理 2026-04-01 2026-04-09 pending 5 东河镇纪委"
@@ -60,10 +61,12 @@ eq "--all: 转办 met late, 督办 met" "$(QF_TODAY=2026-04-13 adm due --json --
 out=$(QF_TODAY=$T0 adm stage d07-3 assigned --to 区纪委第二派驻纪检组 --days 10 --by "$BY" 2>&1)
 eq "stage assigned --days 10" $? 0
 check "交办 maps to in_progress" sh -c "printf '%s' \"\$1\" | grep -q 'in_progress'" _ "$out"
+check "交办 says the days given" sh -c "printf '%s' \"\$1\" | grep -q 'due within 10 working days'" _ "$out"
 eq "due: 交办 row" "$(QF_TODAY=$T0 adm due --json | jq -r '.[] | select(.case == "d07-3") | [.deadlines[] | select(.kind == "assign") | .label + ":" + .due + ":" + .to] | join(" ")')" \
 	"交办反馈:2026-04-16:区纪委第二派驻纪检组"
 out=$(QF_TODAY=$T0 adm stage d07-1 交办 --to 城关镇纪委 --by "$BY" 2>&1)
 eq "stage 交办 default days" $? 0
+check "交办 says its default 30 days" sh -c "printf '%s' \"\$1\" | grep -q 'due within 30 working days'" _ "$out"
 eq "交办: 30 working days" "$(QF_TODAY=$T0 adm due --json | jq -r '.[] | select(.case == "d07-1") | [.deadlines[] | select(.kind == "assign") | .due] | join(" ")')" 2026-05-18
 out=$(QF_TODAY=$T0 adm stage d07-1 受理 --to 城关镇纪委 --by "$BY" 2>&1)
 eq "--to on another stage is refused" $? 1
