@@ -13,12 +13,12 @@
 #include "admin/deadline.h"
 #include "admin/extract.h"
 #include "admin/i18n.h"
-#include "admin/labels.h"
 #include "admin/opencase.h"
 #include "admin/replytpl.h"
 #include "admin/workflow.h"
 #include "crypto/codec.h"
 #include "crypto/fileio.h"
+#include "crypto/vocab.h"
 
 /* A day number as 2026年4月9日 (empty on a bad day). */
 static void
@@ -37,15 +37,15 @@ day_zh(char *out, size_t outsz, long d)
  * out (a document has no "-" lines).
  */
 static void
-field(FILE *f, const char *indent, const char *label, const json_t *v, const struct labels_entry *t)
+field(FILE *f, const char *indent, const char *label, const json_t *v, const struct vocab_word *t)
 {
 	const char *s = json_string_value(v);
 
 	if (s == NULL || s[0] == '\0')
 		return;
 	fprintf(f, "%s%s：", indent, label);
-	if (labels_zh(t, s) != NULL)
-		fputs(labels_zh(t, s), f);
+	if (vocab_zh(t, s) != NULL)
+		fputs(vocab_zh(t, s), f);
 	else
 		cli_print_text(f, s, NULL);
 	fputc('\n', f);
@@ -88,8 +88,8 @@ write_document(FILE *f, const struct forward_doc *doc, const struct case_record 
 	fputs("\n一、问题线索摘要\n", f);
 	if (received[0] != '\0')
 		fprintf(f, "    收到日期：%s\n", received);
-	field(f, "    ", "反映类型", json_object_get(r, "type"), labels_types());
-	field(f, "    ", "问题类别", json_object_get(r, "category"), labels_categories());
+	field(f, "    ", "反映类型", json_object_get(r, "type"), vocab_words(VOCAB_TYPE));
+	field(f, "    ", "问题类别", json_object_get(r, "category"), vocab_words(VOCAB_CATEGORY));
 	field(f, "    ", "具体问题", json_object_get(r, "subcategory"), NULL);
 	field(f, "    ", "所在乡镇（街道）", json_object_get(r, "town"), NULL);
 	field(f, "    ", "标题", json_object_get(r, "title"), NULL);
@@ -100,8 +100,9 @@ write_document(FILE *f, const struct forward_doc *doc, const struct case_record 
 	field(f, "        ", "单位", json_object_get(s, "unit"), NULL);
 	field(f, "        ", "地区", json_object_get(s, "area"), NULL);
 	field(f, "        ", "职务", json_object_get(s, "position"), NULL);
-	field(f, "        ", "级别", json_object_get(s, "level"), labels_levels());
-	field(f, "        ", "是否党员", json_object_get(s, "party_member"), labels_yesno());
+	field(f, "        ", "级别", json_object_get(s, "level"), vocab_words(VOCAB_LEVEL));
+	field(f, "        ", "是否党员", json_object_get(s, "party_member"),
+	      vocab_words(VOCAB_PARTY));
 	fputs("    主要内容：\n        ", f);
 	if (json_is_string(json_object_get(r, "body"))) {
 		const char *b = json_string_value(json_object_get(r, "body"));

@@ -11,11 +11,11 @@
 #include "admin/cli.h"
 #include "admin/deadline.h"
 #include "admin/i18n.h"
-#include "admin/labels.h"
 #include "admin/opencase.h"
 #include "admin/workflow.h"
 #include "crypto/chain.h"
 #include "crypto/codec.h"
+#include "crypto/vocab.h"
 
 #define TOWN_MAX 120
 
@@ -268,12 +268,12 @@ durations(struct stats_longs *days, struct stats_longs *wd)
 
 /* An object with every value of table (count 0) so that the order is fixed. */
 static json_t *
-zeros(const struct labels_entry *t)
+zeros(const struct vocab_word *t)
 {
 	json_t *o = json_object();
 
-	for (; o != NULL && t->value != NULL; t++)
-		json_object_set_new(o, t->value, json_integer(0));
+	for (; o != NULL && t->word != NULL; t++)
+		json_object_set_new(o, t->word, json_integer(0));
 	return o;
 }
 
@@ -413,9 +413,9 @@ stats_compute(struct archive_txn *t, const struct stats_query *q, stats_key_fn k
 	err[0] = '\0';
 	a.stage = json_object();
 	a.status = json_object();
-	a.category = zeros(labels_categories());
-	a.level = zeros(labels_levels());
-	a.type = zeros(labels_types());
+	a.category = zeros(vocab_words(VOCAB_CATEGORY));
+	a.level = zeros(vocab_words(VOCAB_LEVEL));
+	a.type = zeros(vocab_words(VOCAB_TYPE));
 	a.town = json_object();
 	a.concerns = json_object();
 	if (a.concerns == NULL || a.stage == NULL || a.status == NULL || a.category == NULL ||
@@ -520,11 +520,11 @@ stats_label(const char *section, const char *key)
 	if (strcmp(section, "status") == 0)
 		return cases_status_label(key);
 	if (strcmp(section, "category") == 0)
-		return labels_zh(labels_categories(), key);
+		return vocab_zh(vocab_words(VOCAB_CATEGORY), key);
 	if (strcmp(section, "level") == 0)
-		return labels_zh(labels_levels(), key);
+		return vocab_zh(vocab_words(VOCAB_LEVEL), key);
 	if (strcmp(section, "type") == 0)
-		return labels_zh(labels_types(), key);
+		return vocab_zh(vocab_words(VOCAB_TYPE), key);
 	if (strcmp(section, "identity") == 0)
 		return strcmp(key, "real_name") == 0   ? "实名"
 		       : strcmp(key, "anonymous") == 0 ? "匿名"

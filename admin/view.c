@@ -10,9 +10,9 @@
 #include "admin/deadline.h"
 #include "admin/extract.h"
 #include "admin/i18n.h"
-#include "admin/labels.h"
 #include "admin/opencase.h"
 #include "admin/workflow.h"
+#include "crypto/vocab.h"
 
 static const char *
 str_or(const char *s, const char *dflt)
@@ -22,8 +22,7 @@ str_or(const char *s, const char *dflt)
 
 /* Prints "  <label>  value [中文]" for a manifest member; missing or empty shows "-". */
 static void
-field(FILE *out, const char *indent, const char *label, const json_t *v,
-      const struct labels_entry *t)
+field(FILE *out, const char *indent, const char *label, const json_t *v, const struct vocab_word *t)
 {
 	fputs(indent, out);
 	cli_print_text(out, label, NULL); /* a label may carry a manifest key: never raw */
@@ -34,7 +33,7 @@ field(FILE *out, const char *indent, const char *label, const json_t *v,
 		return;
 	}
 	if (json_is_string(v)) {
-		const char *zh = labels_zh(t, json_string_value(v));
+		const char *zh = vocab_zh(t, json_string_value(v));
 
 		cli_print_text(out, json_string_value(v), NULL);
 		if (zh != NULL)
@@ -145,8 +144,9 @@ print_report(FILE *out, const struct opencase_part *o)
 		      _("涉及 Concerns (a county-level cadre of this district, routed here)"),
 		      json_object_get(r, "concerns"), NULL);
 	}
-	field(out, "", _("类型 Type"), json_object_get(r, "type"), labels_types());
-	field(out, "", _("问题类别 Category"), json_object_get(r, "category"), labels_categories());
+	field(out, "", _("类型 Type"), json_object_get(r, "type"), vocab_words(VOCAB_TYPE));
+	field(out, "", _("问题类别 Category"), json_object_get(r, "category"),
+	      vocab_words(VOCAB_CATEGORY));
 	field(out, "", _("具体问题 Subcategory"), json_object_get(r, "subcategory"), NULL);
 	field(out, "", _("乡镇（街道） Town"), json_object_get(r, "town"), NULL);
 	field(out, "", _("标题 Title"), json_object_get(r, "title"), NULL);
@@ -158,9 +158,10 @@ print_report(FILE *out, const struct opencase_part *o)
 		field(out, "  ", _("单位 Unit"), json_object_get(s, "unit"), NULL);
 		field(out, "  ", _("地区 Area"), json_object_get(s, "area"), NULL);
 		field(out, "  ", _("职务 Position"), json_object_get(s, "position"), NULL);
-		field(out, "  ", _("级别 Level"), json_object_get(s, "level"), labels_levels());
+		field(out, "  ", _("级别 Level"), json_object_get(s, "level"),
+		      vocab_words(VOCAB_LEVEL));
 		field(out, "  ", _("是否党员 Party member"), json_object_get(s, "party_member"),
-		      labels_yesno());
+		      vocab_words(VOCAB_PARTY));
 		other_fields(out, "  ", s, known_subject);
 	} else {
 		fputs("  -\n", out);
@@ -426,7 +427,7 @@ print_case(FILE *out, const struct opencase *oc, const char *name, uint64_t acks
 			}
 		}
 		field(out, "  ", _("目的 Purpose"), json_object_get(m, "purpose"),
-		      labels_purposes());
+		      vocab_words(VOCAB_PURPOSE));
 		body(out, "  ", _("正文 Body"), json_object_get(m, "body"));
 		print_attachments(out, "  ", &oc->followups[i]);
 	}

@@ -24,6 +24,7 @@
 #include "crypto/receipt.h"
 #include "crypto/sign.h"
 #include "crypto/text.h"
+#include "crypto/vocab.h"
 #include "report/client.h"
 #include "report/manifest.h"
 #include "report/metastrip.h"
@@ -169,31 +170,6 @@ static const char USAGE_FOLLOWUP[] =
         "  --no-state           neither read nor write the state file (see below)\n"
         "  --help               show this text\n"
         "\n" ATTACH_TEXT "\n" STATE_TEXT;
-
-/* One word of a list of crypto/vocab.def and its Chinese label, for --help. */
-struct help_word {
-	const char *word, *zh;
-};
-static const struct help_word HELP_TYPES[] = {
-#define QF_TYPE(w, zh, en, hzh, hen) {w, zh},
-#include "crypto/vocab.def"
-        {NULL, NULL}};
-static const struct help_word HELP_CATEGORIES[] = {
-#define QF_CATEGORY(w, zh, en) {w, zh},
-#include "crypto/vocab.def"
-        {NULL, NULL}};
-static const struct help_word HELP_LEVELS[] = {
-#define QF_LEVEL(w, zh, en) {w, zh},
-#include "crypto/vocab.def"
-        {NULL, NULL}};
-static const struct help_word HELP_PARTY[] = {
-#define QF_PARTY(w, zh, en) {w, zh},
-#include "crypto/vocab.def"
-        {NULL, NULL}};
-static const struct help_word HELP_PURPOSES[] = {
-#define QF_PURPOSE(w, zh, en) {w, zh},
-#include "crypto/vocab.def"
-        {NULL, NULL}};
 
 enum opt_id {
 	OPT_HELP = 256,
@@ -1049,14 +1025,14 @@ usage_put(FILE *f, const char *usage, const struct opts *o)
 {
 	const struct {
 		const char *marker;
-		const struct help_word *list;
+		const struct vocab_word *list;
 		const char *def;
 	} lists[] = {
-	        {"@type@", HELP_TYPES, o->rep.type},
-	        {"@category@", HELP_CATEGORIES, o->rep.category},
-	        {"@level@", HELP_LEVELS, o->rep.subject.level},
-	        {"@party@", HELP_PARTY, o->rep.subject.party_member},
-	        {"@purpose@", HELP_PURPOSES, o->purpose},
+	        {"@type@", vocab_words(VOCAB_TYPE), o->rep.type},
+	        {"@category@", vocab_words(VOCAB_CATEGORY), o->rep.category},
+	        {"@level@", vocab_words(VOCAB_LEVEL), o->rep.subject.level},
+	        {"@party@", vocab_words(VOCAB_PARTY), o->rep.subject.party_member},
+	        {"@purpose@", vocab_words(VOCAB_PURPOSE), o->purpose},
 	};
 	const char *p = usage, *line = usage;
 
@@ -1073,7 +1049,7 @@ usage_put(FILE *f, const char *usage, const struct opts *o)
 			continue;
 		}
 		col = indent = help_width(line, (size_t)(p - line));
-		for (const struct help_word *w = lists[k].list; w->word != NULL; w++) {
+		for (const struct vocab_word *w = lists[k].list; w->word != NULL; w++) {
 			const char *dflt = strcmp(w->word, lists[k].def) == 0 ? " (default)" : "";
 			const char *comma = w[1].word != NULL ? "," : "";
 			size_t item = strlen(w->word) + 1 + help_width(w->zh, strlen(w->zh)) +

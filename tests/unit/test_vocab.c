@@ -24,11 +24,34 @@ test_lists(void **state)
 	assert_false(vocab_has(VOCAB_TYPE, NULL));
 }
 
+/* The words with their labels, in vocab.def's order, for show, stats, forward and --help. */
+static void
+test_labels(void **state)
+{
+	const struct vocab_word *w = vocab_words(VOCAB_TYPE);
+	size_t n = 0;
+
+	(void)state;
+	assert_string_equal(w[0].word, "accusation");
+	while (w[n].word != NULL) {
+		assert_non_null(w[n].zh);
+		assert_non_null(w[n].en);
+		n++;
+	}
+	assert_int_equal(n, 3);
+	assert_string_equal(vocab_zh(vocab_words(VOCAB_CATEGORY), "integrity"), "廉洁纪律");
+	assert_string_equal(vocab_zh(vocab_words(VOCAB_PURPOSE), "objection"), "异议");
+	assert_null(vocab_zh(vocab_words(VOCAB_CATEGORY), "accusation"));
+	assert_null(vocab_zh(vocab_words(VOCAB_CATEGORY), NULL));
+	assert_null(vocab_zh(NULL, "integrity"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_lists),
+	        cmocka_unit_test(test_labels),
 	};
 
 	return cmocka_run_group_tests_name("vocab", tests, NULL, NULL);
