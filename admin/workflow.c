@@ -814,10 +814,10 @@ workflow_stage_command(struct session *s, const struct session_args *o)
 
 	if (session_case(s, o->pos[0], &c) != 0)
 		return CLI_EXIT_USER;
-	if (status == NULL)
+	if (stage == NULL || status == NULL)
 		return cli_unknown(_("unknown stage '%s' (one of %s)"), o->pos[1], stage_at);
-	if (o->days != NULL && (stage == NULL || strcmp(stage, "assigned") != 0 ||
-	                        workflow_parse_days(o->days, &ch.days))) {
+	if (o->days != NULL &&
+	    (strcmp(stage, "assigned") != 0 || workflow_parse_days(o->days, &ch.days))) {
 		cli_error(_("--days N (1-%d working days) applies to stage assigned 交办 and mark "
 		            "supervise 督办"),
 		          WORKFLOW_DAYS_MAX);
